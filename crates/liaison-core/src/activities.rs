@@ -1,0 +1,524 @@
+//! Activities: visits received, trips abroad, conferences, lectures, courses, signings, meetings.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::validate::{self, Validate};
+use crate::{
+    DayPart, FieldErrors, Gift, GiftInput, HalfDaySpan, Link, Meta, Named, OrganizationInput,
+    PersonInput, Ref,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// A foreign delegation received at the university (来访).
+    InboundVisit,
+    /// Staff sent abroad on an official trip (出访).
+    OutboundTrip,
+    Conference,
+    Lecture,
+    TrainingCourse,
+    SigningCeremony,
+    OnlineMeeting,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 7] = [
+        ActivityKind::InboundVisit,
+        ActivityKind::OutboundTrip,
+        ActivityKind::Conference,
+        ActivityKind::Lecture,
+        ActivityKind::TrainingCourse,
+        ActivityKind::SigningCeremony,
+        ActivityKind::OnlineMeeting,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ActivityKind::InboundVisit => "inbound_visit",
+            ActivityKind::OutboundTrip => "outbound_trip",
+            ActivityKind::Conference => "conference",
+            ActivityKind::Lecture => "lecture",
+            ActivityKind::TrainingCourse => "training_course",
+            ActivityKind::SigningCeremony => "signing_ceremony",
+            ActivityKind::OnlineMeeting => "online_meeting",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// What an item of the agenda or itinerary is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgendaKind {
+    Keynote,
+    #[default]
+    Speech,
+    Remarks,
+    ConcludingRemarks,
+    Report,
+    ExperienceSharing,
+    Lecture,
+    Discussion,
+    Meeting,
+    Visit,
+    Meal,
+    Ceremony,
+    GiftExchange,
+    Other,
+}
+
+/// A participant as submitted with an activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantInput {
+    #[schema(no_recursion)]
+    pub person: Ref<PersonInput>,
+    /// A role code from the role vocabulary, such as `leader`, `chair` or `lecturer`.
+    pub role: String,
+    /// The position held at the time, when it differs from the person's current one.
+    #[serde(default)]
+    pub position: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An agenda or itinerary item as submitted with an activity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItemInput {
+    #[serde(default)]
+    pub kind: AgendaKind,
+    /// The day, when the activity runs over several.
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+    /// Local time as `HH:MM`.
+    #[serde(default)]
+    pub starts_at: Option<String>,
+    #[serde(default)]
+    #[schema(no_recursion)]
+    pub speaker: Option<Ref<PersonInput>>,
+    #[serde(default)]
+    pub title_zh: Option<String>,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    /// The points made, in order.
+    #[serde(default)]
+    pub points: Vec<String>,
+}
+
+/// An outcome or follow-up as submitted with an activity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeInput {
+    pub description: String,
+    #[serde(default)]
+    pub follow_up: Option<String>,
+    #[serde(default)]
+    pub due_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    Photo,
+    #[default]
+    Document,
+    Other,
+}
+
+/// A description of an attached file; the file itself is kept by the document store.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    #[serde(default)]
+    pub kind: AttachmentKind,
+    pub file_name: String,
+    #[serde(default)]
+    pub media_type: Option<String>,
+    #[serde(default)]
+    pub size_bytes: Option<i64>,
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+/// An activity as submitted to create or change it, with everything that belongs to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    pub kind: ActivityKind,
+    #[serde(default)]
+    pub title_zh: Option<String>,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    #[serde(default)]
+    pub summary_zh: Option<String>,
+    #[serde(default)]
+    pub summary_en: Option<String>,
+    pub start_date: NaiveDate,
+    #[serde(default)]
+    pub start_part: DayPart,
+    /// The last day; the start date when absent.
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    /// The part of the last day; the start part when absent.
+    #[serde(default)]
+    pub end_part: Option<DayPart>,
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    pub host_unit: Option<Link>,
+    #[serde(default)]
+    #[schema(no_recursion)]
+    pub inviting_organization: Option<Ref<OrganizationInput>>,
+    #[serde(default)]
+    #[schema(no_recursion)]
+    pub partners: Vec<Ref<OrganizationInput>>,
+    #[serde(default)]
+    pub participants: Vec<ParticipantInput>,
+    /// The size of a delegation, for when not every member is named.
+    #[serde(default)]
+    pub delegation_size: Option<i32>,
+    /// Groups that attended, in words: "heads of schools and departments".
+    #[serde(default)]
+    pub attending_groups: Vec<String>,
+    #[serde(default)]
+    pub agenda: Vec<AgendaItemInput>,
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeInput>,
+    /// Free tags such as "Belt and Road" or "key project".
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// The office that signs the news release.
+    #[serde(default)]
+    pub signed_by: Option<String>,
+    /// Gifts exchanged, saved with a new activity; an existing activity's gifts are changed one
+    /// by one through the gift records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
+    pub gifts: Vec<GiftInput>,
+}
+
+/// The largest delegation Liaison accepts, well above any real one.
+const MAX_DELEGATION_SIZE: i32 = 10_000;
+
+impl ActivityInput {
+    /// The activity's dates as a checked half-day span.
+    pub fn span(&self) -> Result<HalfDaySpan, String> {
+        HalfDaySpan::new(
+            self.start_date,
+            self.start_part,
+            self.end_date.unwrap_or(self.start_date),
+            self.end_part.unwrap_or(self.start_part),
+        )
+    }
+}
+
+impl Validate for ActivityInput {
+    fn check(&mut self, errors: &mut FieldErrors) {
+        validate::clean_all(&mut [
+            &mut self.title_zh,
+            &mut self.title_en,
+            &mut self.summary_zh,
+            &mut self.summary_en,
+            &mut self.venue,
+            &mut self.signed_by,
+        ]);
+        validate::key(errors, &self.key);
+        if self.title_zh.is_none() && self.title_en.is_none() {
+            errors.add(
+                "title_zh",
+                "required",
+                "a title in Chinese or in English is required",
+            );
+        }
+        validate::line(errors, "title_zh", &self.title_zh);
+        validate::line(errors, "title_en", &self.title_en);
+        validate::text(errors, "summary_zh", &self.summary_zh);
+        validate::text(errors, "summary_en", &self.summary_en);
+        validate::line(errors, "venue", &self.venue);
+        validate::line(errors, "signed_by", &self.signed_by);
+        match self.span() {
+            Ok(span) => {
+                self.end_date = Some(span.end_date);
+                self.end_part = Some(span.end_part);
+            }
+            Err(message) => errors.add("end_date", "before_start", message),
+        }
+        if let Some(size) = self.delegation_size
+            && !(1..=MAX_DELEGATION_SIZE).contains(&size)
+        {
+            errors.add(
+                "delegation_size",
+                "out_of_range",
+                format!("must be between 1 and {MAX_DELEGATION_SIZE}"),
+            );
+        }
+        validate::reference(
+            errors,
+            "inviting_organization",
+            &mut self.inviting_organization,
+        );
+        for (i, partner) in self.partners.iter_mut().enumerate() {
+            if let Ref::New(org) = partner {
+                validate::nested(errors, &format!("partners[{i}]"), org.as_mut());
+            }
+        }
+        for (i, p) in self.participants.iter_mut().enumerate() {
+            let path = format!("participants[{i}]");
+            p.role = p.role.trim().to_owned();
+            validate::clean_all(&mut [&mut p.position, &mut p.note]);
+            if let Err(message) = crate::roles::check_code(&p.role) {
+                errors.add(format!("{path}.role"), "invalid", message);
+            }
+            validate::line(errors, &format!("{path}.position"), &p.position);
+            validate::line(errors, &format!("{path}.note"), &p.note);
+            if let Ref::New(person) = &mut p.person {
+                validate::nested(errors, &format!("{path}.person"), person.as_mut());
+            }
+        }
+        for (i, item) in self.agenda.iter_mut().enumerate() {
+            let path = format!("agenda[{i}]");
+            validate::clean_all(&mut [&mut item.title_zh, &mut item.title_en, &mut item.starts_at]);
+            validate::line(errors, &format!("{path}.title_zh"), &item.title_zh);
+            validate::line(errors, &format!("{path}.title_en"), &item.title_en);
+            if let Some(t) = &item.starts_at
+                && NaiveTime::parse_from_str(t, "%H:%M").is_err()
+            {
+                errors.add(
+                    format!("{path}.starts_at"),
+                    "invalid",
+                    format!("'{t}' is not a time of day as HH:MM"),
+                );
+            }
+            if let (Some(on), Some(end)) = (item.on, self.end_date)
+                && (on < self.start_date || on > end)
+            {
+                errors.add(
+                    format!("{path}.on"),
+                    "outside_activity",
+                    "must be a day of the activity",
+                );
+            }
+            let no_title = item.title_zh.is_none() && item.title_en.is_none();
+            if no_title && item.speaker.is_none() && item.points.is_empty() {
+                errors.add(
+                    format!("{path}.title_zh"),
+                    "required",
+                    "an agenda item needs a title, a speaker or the points made",
+                );
+            }
+            item.points = item.points.iter().map(|p| p.trim().to_owned()).collect();
+            for (j, point) in item.points.iter().enumerate() {
+                if point.is_empty() {
+                    errors.add(
+                        format!("{path}.points[{j}]"),
+                        "required",
+                        "must not be empty",
+                    );
+                }
+                validate::text(errors, &format!("{path}.points[{j}]"), &Some(point.clone()));
+            }
+            validate::reference(errors, &format!("{path}.speaker"), &mut item.speaker);
+        }
+        for (i, outcome) in self.outcomes.iter_mut().enumerate() {
+            outcome.description = outcome.description.trim().to_owned();
+            outcome.follow_up = validate::clean(&outcome.follow_up);
+            if outcome.description.is_empty() {
+                errors.add(
+                    format!("outcomes[{i}].description"),
+                    "required",
+                    "describe the outcome",
+                );
+            }
+            validate::text(
+                errors,
+                &format!("outcomes[{i}].follow_up"),
+                &outcome.follow_up,
+            );
+        }
+        self.tags = validate::clean_lines(&self.tags);
+        validate::lines(errors, "tags", &self.tags);
+        self.attending_groups = validate::clean_lines(&self.attending_groups);
+        validate::lines(errors, "attending_groups", &self.attending_groups);
+        for (i, a) in self.attachments.iter_mut().enumerate() {
+            a.file_name = a.file_name.trim().to_owned();
+            validate::clean_all(&mut [&mut a.media_type, &mut a.caption]);
+            if a.file_name.is_empty() || a.file_name.contains(['/', '\\']) {
+                errors.add(
+                    format!("attachments[{i}].file_name"),
+                    "invalid",
+                    "give the file's name without folders",
+                );
+            }
+            if a.size_bytes.is_some_and(|s| s < 0) {
+                errors.add(
+                    format!("attachments[{i}].size_bytes"),
+                    "out_of_range",
+                    "cannot be negative",
+                );
+            }
+        }
+        for (i, gift) in self.gifts.iter_mut().enumerate() {
+            let path = format!("gifts[{i}]");
+            if gift.activity.is_some() {
+                errors.add(
+                    format!("{path}.activity"),
+                    "implied",
+                    "a gift sent with an activity belongs to it; leave the activity out",
+                );
+            }
+            validate::nested(errors, &path, gift);
+        }
+    }
+}
+
+/// A stored participant, with the person's name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Participant {
+    pub person: Named,
+    pub role: String,
+    pub position: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A stored agenda item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AgendaItem {
+    pub kind: AgendaKind,
+    pub on: Option<NaiveDate>,
+    pub starts_at: Option<String>,
+    pub speaker: Option<Named>,
+    pub title_zh: Option<String>,
+    pub title_en: Option<String>,
+    pub points: Vec<String>,
+}
+
+/// A stored activity with everything that belongs to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Activity {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub kind: ActivityKind,
+    pub title_zh: Option<String>,
+    pub title_en: Option<String>,
+    pub summary_zh: Option<String>,
+    pub summary_en: Option<String>,
+    pub start_date: NaiveDate,
+    pub start_part: DayPart,
+    pub end_date: NaiveDate,
+    pub end_part: DayPart,
+    pub venue: Option<String>,
+    pub host_unit: Option<Named>,
+    pub inviting_organization: Option<Named>,
+    pub partners: Vec<Named>,
+    pub participants: Vec<Participant>,
+    pub delegation_size: Option<i32>,
+    pub attending_groups: Vec<String>,
+    pub agenda: Vec<AgendaItem>,
+    pub outcomes: Vec<OutcomeInput>,
+    pub tags: Vec<String>,
+    pub attachments: Vec<Attachment>,
+    pub signed_by: Option<String>,
+    pub gifts: Vec<Gift>,
+}
+
+/// One row of the activity list: enough to choose, not everything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ActivitySummary {
+    pub id: i64,
+    pub key: Option<String>,
+    pub version: i64,
+    pub kind: ActivityKind,
+    pub title_zh: Option<String>,
+    pub title_en: Option<String>,
+    pub start_date: NaiveDate,
+    pub start_part: DayPart,
+    pub end_date: NaiveDate,
+    pub end_part: DayPart,
+    pub venue: Option<String>,
+    pub host_unit: Option<Named>,
+    pub inviting_organization: Option<Named>,
+}
+
+/// Filters of the activity list.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ActivityFilter {
+    /// Words in either title.
+    pub q: Option<String>,
+    pub kind: Option<ActivityKind>,
+    /// Activities that start in this year.
+    pub year: Option<i32>,
+    /// Activities with a partner or inviting organization in this country.
+    pub country: Option<String>,
+    pub unit: Option<i64>,
+    /// Activities involving this organization.
+    pub organization: Option<i64>,
+    pub tag: Option<String>,
+}
+
+pub const ACTIVITY_SORTS: &[&str] = &["start", "title", "kind", "created", "updated"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conference() -> ActivityInput {
+        serde_json::from_value(serde_json::json!({
+            "kind": "conference", "title_en": "International Exchange Conference",
+            "start_date": "2020-01-09", "start_part": "morning",
+            "participants": [{"person": "wu-wanxiong", "role": "chair"}],
+            "agenda": [{"kind": "keynote", "title_en": "Current International Situation",
+                        "starts_at": "09:00", "points": ["First", "Second"]}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_one_morning_conference_ends_the_morning_it_starts() {
+        let a = conference().validated().unwrap();
+        assert_eq!(a.end_date, Some(a.start_date));
+        assert_eq!(a.end_part, Some(DayPart::Morning));
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_path() {
+        let mut a = conference();
+        a.title_en = None;
+        a.end_date = Some("2020-01-08".parse().unwrap());
+        a.participants[0].role = "Chair Person".into();
+        a.agenda[0].starts_at = Some("9 o'clock".into());
+        a.agenda[0].points.push("  ".into());
+        a.tags = vec!["Belt and Road".into(), " Belt and Road".into()];
+        a.delegation_size = Some(0);
+        let crate::Error::Invalid(errors) = a.validated().unwrap_err() else {
+            panic!("expected field errors")
+        };
+        let fields: Vec<_> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "title_zh",
+                "end_date",
+                "delegation_size",
+                "participants[0].role",
+                "agenda[0].starts_at",
+                "agenda[0].points[2]",
+                "tags[1]"
+            ]
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! Gifts received and given in official activities, and the declaration rules that govern them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::validate::{self, Validate};
+use crate::{FieldErrors, Link, Meta, Money, Named, OrganizationInput, PersonInput, Policy, Ref};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GiftDirection {
+    Received,
+    Given,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GiftCategory {
+    #[default]
+    Souvenir,
+    Artwork,
+    Book,
+    Textile,
+    Food,
+    Electronics,
+    /// Cash and securities must be refused; they can be recorded only as given.
+    CashOrSecurities,
+    Other,
+}
+
+/// Where a gift stands in the declaration and hand-in process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GiftStatus {
+    #[default]
+    Recorded,
+    Declared,
+    HandedIn,
+    Disposed,
+}
+
+/// The giver or the receiver of a gift: a person, an organization, or both (a person on behalf of
+/// an organization), or only a description when neither is on record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyInput {
+    #[serde(default)]
+    #[schema(no_recursion)]
+    pub person: Option<Ref<PersonInput>>,
+    #[serde(default)]
+    #[schema(no_recursion)]
+    pub organization: Option<Ref<OrganizationInput>>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl Validate for PartyInput {
+    fn check(&mut self, errors: &mut FieldErrors) {
+        self.description = validate::clean(&self.description);
+        validate::line(errors, "description", &self.description);
+        if self.person.is_none() && self.organization.is_none() && self.description.is_none() {
+            errors.add(
+                "",
+                "required",
+                "name a person, an organization or describe who it was",
+            );
+        }
+        validate::reference(errors, "person", &mut self.person);
+        validate::reference(errors, "organization", &mut self.organization);
+    }
+}
+
+/// A gift as submitted to create or change it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GiftInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    pub direction: GiftDirection,
+    /// The activity at which it changed hands; implied when the gift is sent with an activity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Link>,
+    #[serde(default)]
+    pub exchanged_on: Option<NaiveDate>,
+    pub giver: PartyInput,
+    pub receiver: PartyInput,
+    pub item: String,
+    #[serde(default)]
+    pub category: GiftCategory,
+    #[serde(default = "one")]
+    pub quantity: i64,
+    /// Estimated value in fen (hundredths of a yuan).
+    #[serde(default)]
+    pub estimated_value_fen: Option<Money>,
+    #[serde(default)]
+    pub status: GiftStatus,
+    #[serde(default)]
+    pub declared_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub handed_in_on: Option<NaiveDate>,
+    /// Where the gift is kept now.
+    #[serde(default)]
+    pub storage: Option<String>,
+    /// What was done with it: displayed, transferred, auctioned, destroyed.
+    #[serde(default)]
+    pub disposal: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+impl Validate for GiftInput {
+    fn check(&mut self, errors: &mut FieldErrors) {
+        self.item = self.item.trim().to_owned();
+        validate::clean_all(&mut [&mut self.storage, &mut self.disposal, &mut self.notes]);
+        validate::key(errors, &self.key);
+        if self.item.is_empty() {
+            errors.add("item", "required", "say what the gift is");
+        }
+        validate::line(errors, "item", &Some(self.item.clone()));
+        validate::line(errors, "storage", &self.storage);
+        validate::text(errors, "disposal", &self.disposal);
+        validate::text(errors, "notes", &self.notes);
+        if self.quantity < 1 {
+            errors.add("quantity", "out_of_range", "must be 1 or more");
+        }
+        if self.estimated_value_fen.is_some_and(|v| v.fen() < 0) {
+            errors.add("estimated_value_fen", "out_of_range", "cannot be negative");
+        }
+        // The 1993 State Council rules: cash and securities offered in official activities are refused.
+        if self.direction == GiftDirection::Received
+            && self.category == GiftCategory::CashOrSecurities
+        {
+            errors.add(
+                "category",
+                "cash_refused",
+                "cash and securities offered in official activities must be refused, not received",
+            );
+        }
+        if let (Some(declared), Some(handed_in)) = (self.declared_on, self.handed_in_on)
+            && handed_in < declared
+        {
+            errors.add(
+                "handed_in_on",
+                "before_declared",
+                "cannot be before the declaration",
+            );
+        }
+        if self.status == GiftStatus::HandedIn && self.handed_in_on.is_none() {
+            errors.add(
+                "handed_in_on",
+                "required",
+                "say when the gift was handed in",
+            );
+        }
+        validate::nested(errors, "giver", &mut self.giver);
+        validate::nested(errors, "receiver", &mut self.receiver);
+    }
+}
+
+/// A stored gift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Gift {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub direction: GiftDirection,
+    pub activity: Option<Named>,
+    pub exchanged_on: Option<NaiveDate>,
+    pub giver: Party,
+    pub receiver: Party,
+    pub item: String,
+    pub category: GiftCategory,
+    pub quantity: i64,
+    pub estimated_value_fen: Option<Money>,
+    pub status: GiftStatus,
+    pub declared_on: Option<NaiveDate>,
+    pub handed_in_on: Option<NaiveDate>,
+    pub storage: Option<String>,
+    pub disposal: Option<String>,
+    pub notes: Option<String>,
+    /// Whether the rules require this gift to be declared and handed in.
+    pub declaration_required: bool,
+}
+
+/// A stored giver or receiver.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Party {
+    pub person: Option<Named>,
+    pub organization: Option<Named>,
+    pub description: Option<String>,
+}
+
+/// Whether a gift must be declared and handed in: received, and worth at least the threshold
+/// (¥200 by default). A gift of unknown value is declared, so nothing slips through.
+pub fn declaration_required(
+    policy: &Policy,
+    direction: GiftDirection,
+    value: Option<Money>,
+) -> bool {
+    direction == GiftDirection::Received
+        && value.is_none_or(|v| v >= policy.gift_declaration_threshold)
+}
+
+/// Filters of the gift list.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct GiftFilter {
+    /// Words in the item or notes.
+    pub q: Option<String>,
+    pub direction: Option<GiftDirection>,
+    pub status: Option<GiftStatus>,
+    pub activity: Option<i64>,
+    pub year: Option<i32>,
+}
+
+pub const GIFT_SORTS: &[&str] = &["exchanged", "value", "item", "created", "updated"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gift(direction: &str, category: &str) -> GiftInput {
+        serde_json::from_value(serde_json::json!({
+            "direction": direction, "category": category, "item": "Commemorative plate",
+            "giver": {"description": "the delegation"}, "receiver": {"description": "the university"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn cash_received_in_an_official_activity_is_refused() {
+        let err = gift("received", "cash_or_securities")
+            .validated()
+            .unwrap_err();
+        assert!(format!("{err:?}").contains("cash_refused"));
+        assert!(gift("given", "souvenir").validated().is_ok());
+    }
+
+    #[test]
+    fn a_gift_needs_a_giver_and_a_receiver() {
+        let mut g = gift("given", "souvenir");
+        g.giver = PartyInput::default();
+        let crate::Error::Invalid(errors) = g.validated().unwrap_err() else {
+            panic!()
+        };
+        assert_eq!(errors.0[0].field, "giver");
+    }
+
+    #[test]
+    fn received_gifts_worth_200_yuan_or_more_must_be_declared() {
+        let policy = Policy::default();
+        let received = GiftDirection::Received;
+        assert!(declaration_required(
+            &policy,
+            received,
+            Some(Money::from_yuan(200))
+        ));
+        assert!(!declaration_required(
+            &policy,
+            received,
+            Some(Money::from_fen(19_999))
+        ));
+        assert!(declaration_required(&policy, received, None));
+        assert!(!declaration_required(
+            &policy,
+            GiftDirection::Given,
+            Some(Money::from_yuan(900))
+        ));
+    }
+}

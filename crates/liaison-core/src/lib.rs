@@ -1,0 +1,33 @@
+//! Liaison's domain: the records of an international exchange office, their validation and rules.
+//!
+//! Nothing here knows about HTTP or SQL; the store and the web crates build on these types.
+
+pub mod activities;
+pub mod agreements;
+pub mod error;
+pub mod exchange;
+pub mod gifts;
+pub mod meta;
+pub mod organizations;
+pub mod people;
+pub mod policy;
+pub mod roles;
+pub mod timeline;
+pub mod units;
+pub mod validate;
+pub mod values;
+
+pub use activities::*;
+pub use agreements::*;
+pub use error::{Error, FieldError, FieldErrors};
+pub use exchange::*;
+pub use gifts::*;
+pub use meta::*;
+pub use organizations::*;
+pub use people::*;
+pub use policy::Policy;
+pub use roles::Role;
+pub use timeline::*;
+pub use units::*;
+pub use validate::Validate;
+pub use values::*;

@@ -1,0 +1,148 @@
+//! People: the university's own staff and the guests, partners and officials they meet.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::validate::{self, Validate};
+use crate::{CountryCode, FieldErrors, Link, Meta, Named, OrganizationInput, Ref};
+
+/// Internal people belong to a unit of the university; external people to an outside organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonCategory {
+    Internal,
+    #[default]
+    External,
+}
+
+/// A person as submitted to create or change them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub category: PersonCategory,
+    #[serde(default)]
+    pub name_zh: Option<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    /// The name in its original script, such as Lao or Cyrillic.
+    #[serde(default)]
+    pub name_original: Option<String>,
+    /// For internal people: their unit.
+    #[serde(default)]
+    pub unit: Option<Link>,
+    /// For external people: their organization, existing or new.
+    #[serde(default)]
+    #[schema(no_recursion)]
+    pub organization: Option<Ref<OrganizationInput>>,
+    /// Position, such as "Vice President" or "Head of the International Liaison Department".
+    #[serde(default)]
+    pub position: Option<String>,
+    /// Academic or honorific title, such as "Professor".
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub nationality: Option<CountryCode>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+impl Validate for PersonInput {
+    fn check(&mut self, errors: &mut FieldErrors) {
+        validate::clean_all(&mut [
+            &mut self.name_zh,
+            &mut self.name_en,
+            &mut self.name_original,
+            &mut self.position,
+            &mut self.title,
+            &mut self.email,
+            &mut self.phone,
+            &mut self.notes,
+        ]);
+        validate::key(errors, &self.key);
+        validate::names(errors, "name_zh", &self.name_zh, &self.name_en);
+        validate::line(errors, "name_original", &self.name_original);
+        validate::line(errors, "position", &self.position);
+        validate::line(errors, "title", &self.title);
+        validate::line(errors, "phone", &self.phone);
+        validate::text(errors, "notes", &self.notes);
+        validate::line(errors, "email", &self.email);
+        if let Some(email) = &self.email {
+            let valid = email
+                .split_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+                && !email.contains(char::is_whitespace);
+            if !valid {
+                errors.add(
+                    "email",
+                    "invalid",
+                    format!("'{email}' is not an e-mail address"),
+                );
+            }
+        }
+        match self.category {
+            PersonCategory::Internal if self.organization.is_some() => errors.add(
+                "organization",
+                "internal_person",
+                "an internal person belongs to a unit of the university, not to an outside organization",
+            ),
+            PersonCategory::External if self.unit.is_some() => errors.add(
+                "unit",
+                "external_person",
+                "an external person cannot belong to a unit of the university",
+            ),
+            _ => {}
+        }
+        validate::reference(errors, "organization", &mut self.organization);
+    }
+}
+
+/// A stored person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Person {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub category: PersonCategory,
+    pub name_zh: Option<String>,
+    pub name_en: Option<String>,
+    pub name_original: Option<String>,
+    pub unit: Option<Named>,
+    pub organization: Option<Named>,
+    pub position: Option<String>,
+    pub title: Option<String>,
+    pub nationality: Option<CountryCode>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Filters of the person list.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct PersonFilter {
+    /// Words in any name or the position.
+    pub q: Option<String>,
+    pub category: Option<PersonCategory>,
+    pub unit: Option<i64>,
+    pub organization: Option<i64>,
+    pub nationality: Option<String>,
+}
+
+pub const PERSON_SORTS: &[&str] = &["name", "created", "updated"];
+
+/// The name to show for a person, an organization or a unit: Chinese first, as the office writes.
+pub fn display_name(zh: &Option<String>, en: &Option<String>) -> String {
+    match (zh, en) {
+        (Some(zh), Some(en)) if zh != en => format!("{zh} ({en})"),
+        (Some(zh), _) => zh.clone(),
+        (None, Some(en)) => en.clone(),
+        (None, None) => String::new(),
+    }
+}

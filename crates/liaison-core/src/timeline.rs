@@ -1,0 +1,29 @@
+//! An organization's relationship timeline, derived from activities, agreements and gifts.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Activity,
+    Agreement,
+    Gift,
+}
+
+/// One event in the history of the university's relations with an organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TimelineEntry {
+    /// The day it happened; entries without a known day come last.
+    pub date: Option<NaiveDate>,
+    pub kind: TimelineKind,
+    /// The number of the activity, agreement or gift.
+    pub id: i64,
+    pub title: String,
+    /// How the organization took part: `inviting_organization`, `partner`, `participant`,
+    /// `agreement_partner`, `gift_giver` or `gift_receiver`.
+    pub involvement: String,
+    /// The activity kind, agreement kind or gift direction.
+    pub detail: String,
+}

@@ -1,0 +1,71 @@
+//! Units: the schools and departments of the university, each with its foreign-affairs contacts.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::validate::{self, Validate};
+use crate::{FieldErrors, Link, Meta, Named};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    #[default]
+    School,
+    Department,
+    Office,
+    Institute,
+    Other,
+}
+
+/// A unit as submitted to create or change it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The version the change started from; required to update, ignored on create.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub kind: UnitKind,
+    #[serde(default)]
+    pub name_zh: Option<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    /// The unit leader in charge of its foreign affairs.
+    #[serde(default)]
+    pub foreign_affairs_leader: Option<Link>,
+    /// The unit's foreign-affairs liaison officer (外事联络员).
+    #[serde(default)]
+    pub liaison_officer: Option<Link>,
+}
+
+impl Validate for UnitInput {
+    fn check(&mut self, errors: &mut FieldErrors) {
+        validate::clean_all(&mut [&mut self.name_zh, &mut self.name_en]);
+        validate::key(errors, &self.key);
+        validate::names(errors, "name_zh", &self.name_zh, &self.name_en);
+    }
+}
+
+/// A stored unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Unit {
+    #[serde(flatten)]
+    pub meta: Meta,
+    pub kind: UnitKind,
+    pub name_zh: Option<String>,
+    pub name_en: Option<String>,
+    pub foreign_affairs_leader: Option<Named>,
+    pub liaison_officer: Option<Named>,
+}
+
+/// Filters of the unit list.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct UnitFilter {
+    /// Words in either name.
+    pub q: Option<String>,
+    pub kind: Option<UnitKind>,
+}
+
+pub const UNIT_SORTS: &[&str] = &["name", "created", "updated"];
