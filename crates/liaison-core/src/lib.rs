@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod agreements;
+pub mod demo;
 pub mod error;
 pub mod exchange;
 pub mod gifts;
