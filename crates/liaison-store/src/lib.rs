@@ -1,1 +1,58 @@
-//! placeholder
+//! Liaison's persistence: one set of queries over an embedded SQLite file or a PostgreSQL server.
+//!
+//! Both databases are reached through sqlx's `Any` driver, so every query is written once with
+//! `$1` placeholders (which SQLite also understands). What differs between the two lives in
+//! [`database`]: the URL, the connection settings, the migrations folder and the backup.
+
+mod activities;
+mod agreements;
+mod database;
+mod error;
+mod exchange;
+mod gifts;
+mod organizations;
+mod people;
+mod resolve;
+mod roles;
+mod sql;
+mod timeline;
+mod units;
+
+pub use database::{Backend, DatabaseUrl};
+pub use error::Error;
+
+use liaison_core::Policy;
+use sqlx::AnyPool;
+
+/// The result of every store operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A handle on the database; cheap to clone and share between requests.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+    /// Connections for reading.
+    read: AnyPool,
+    /// Connections for writing. On SQLite this is a single connection, so writers queue here
+    /// instead of failing with "database is locked" when two transactions both want to write.
+    write: AnyPool,
+    policy: Policy,
+}
+
+impl Store {
+    /// Which database this store is on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The policy parameters in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Closes every connection, waiting for those in use.
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}

@@ -1,0 +1,444 @@
+//! Activities with their partners, participants, agenda, tags and gifts, saved as one.
+
+use liaison_core::{
+    Activity, ActivityFilter, ActivityInput, ActivitySummary, AgendaItem, Error as DomainError,
+    FieldErrors, Page, PageRequest, Participant, Validate,
+};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::resolve::{self, Table, sub};
+use crate::sql::{self, Filter, ListQuery, Param, RowExt, date_text, enum_text, json_text};
+use crate::{Error, Result, Store, gifts};
+
+fn summary_columns() -> String {
+    format!(
+        "a.id, a.key, a.version, a.kind, a.title_zh, a.title_en, a.start_date, a.start_part, \
+         a.end_date, a.end_part, a.venue, {}, {}",
+        sql::named_columns("hu", "host"),
+        sql::named_columns("io", "inviting")
+    )
+}
+
+const FROM: &str = "activities a LEFT JOIN units hu ON hu.id = a.host_unit_id \
+    LEFT JOIN organizations io ON io.id = a.inviting_organization_id";
+
+fn summary_from_row(row: &AnyRow) -> Result<ActivitySummary> {
+    Ok(ActivitySummary {
+        id: row.int("id")?,
+        key: row.opt_text("key")?,
+        version: row.int("version")?,
+        kind: row.enumerated("kind")?,
+        title_zh: row.opt_text("title_zh")?,
+        title_en: row.opt_text("title_en")?,
+        start_date: row.date("start_date")?,
+        start_part: row.enumerated("start_part")?,
+        end_date: row.date("end_date")?,
+        end_part: row.enumerated("end_part")?,
+        venue: row.opt_text("venue")?,
+        host_unit: row.named("host")?,
+        inviting_organization: row.named("inviting")?,
+    })
+}
+
+/// The columns of the activity row itself, as written by insert and update.
+struct Columns {
+    host_unit: Option<i64>,
+    inviting_organization: Option<i64>,
+}
+
+async fn resolve_columns(
+    conn: &mut AnyConnection,
+    input: &ActivityInput,
+) -> Result<Columns> {
+    Ok(Columns {
+        host_unit: resolve::optional_link(conn, Table::Unit, "host_unit", &input.host_unit).await?,
+        inviting_organization: resolve::optional_organization(
+            conn,
+            "inviting_organization",
+            &input.inviting_organization,
+        )
+        .await?,
+    })
+}
+
+/// Creates an activity and everything that belongs to it, gifts included.
+pub(crate) async fn insert(conn: &mut AnyConnection, input: &ActivityInput) -> Result<i64> {
+    resolve::key_is_free(conn, Table::Activity, "", &input.key, None).await?;
+    let columns = resolve_columns(conn, input).await?;
+    let now = sql::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO activities (key, created_at, updated_at, kind, title_zh, title_en, \
+         summary_zh, summary_en, start_date, start_part, end_date, end_part, venue, host_unit_id, \
+         inviting_organization_id, delegation_size, attending_groups, outcomes, attachments, \
+         signed_by) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19) RETURNING id",
+    )
+    .bind(input.key.as_deref())
+    .bind(now.as_str())
+    .bind(enum_text(&input.kind))
+    .bind(input.title_zh.as_deref())
+    .bind(input.title_en.as_deref())
+    .bind(input.summary_zh.as_deref())
+    .bind(input.summary_en.as_deref())
+    .bind(date_text(input.start_date))
+    .bind(input.start_part.as_str())
+    .bind(date_text(input.end_date.unwrap_or(input.start_date)))
+    .bind(input.end_part.unwrap_or(input.start_part).as_str())
+    .bind(input.venue.as_deref())
+    .bind(columns.host_unit)
+    .bind(columns.inviting_organization)
+    .bind(input.delegation_size.map(i64::from))
+    .bind(json_text(&input.attending_groups))
+    .bind(json_text(&input.outcomes))
+    .bind(json_text(&input.attachments))
+    .bind(input.signed_by.as_deref())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(Error::from_write)?;
+    write_children(conn, id, input).await?;
+    for (i, gift) in input.gifts.iter().enumerate() {
+        gifts::insert(conn, &format!("gifts[{i}]"), gift, Some(id)).await?;
+    }
+    Ok(id)
+}
+
+/// Replaces the partners, participants, agenda and tags of an activity with those submitted.
+async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput) -> Result<()> {
+    for table in ["activity_partners", "participations", "agenda_items", "activity_tags"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE activity_id = $1"))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let mut partners = Vec::new();
+    for (i, partner) in input.partners.iter().enumerate() {
+        let path = format!("partners[{i}]");
+        let org = resolve::organization(conn, &path, partner).await?;
+        if partners.contains(&org) {
+            return Err(DomainError::invalid(path, "duplicate", "this partner is listed twice").into());
+        }
+        partners.push(org);
+        sqlx::query(
+            "INSERT INTO activity_partners (activity_id, position, organization_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(org)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let mut seen = Vec::new();
+    for (i, participant) in input.participants.iter().enumerate() {
+        let path = format!("participants[{i}]");
+        let person = resolve::person(conn, &sub(&path, "person"), &participant.person).await?;
+        let known_role: Option<String> = sqlx::query_scalar("SELECT code FROM roles WHERE code = $1")
+            .bind(participant.role.as_str())
+            .fetch_optional(&mut *conn)
+            .await?;
+        if known_role.is_none() {
+            return Err(DomainError::invalid(
+                sub(&path, "role"),
+                "unknown_role",
+                format!(
+                    "'{}' is not in the role vocabulary; add it there first",
+                    participant.role
+                ),
+            )
+            .into());
+        }
+        if seen.contains(&(person, participant.role.clone())) {
+            return Err(DomainError::invalid(
+                path,
+                "duplicate",
+                "this person is listed twice in the same role",
+            )
+            .into());
+        }
+        seen.push((person, participant.role.clone()));
+        sqlx::query(
+            "INSERT INTO participations (activity_id, position, person_id, role, role_position, note) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(person)
+        .bind(participant.role.as_str())
+        .bind(participant.position.as_deref())
+        .bind(participant.note.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (i, item) in input.agenda.iter().enumerate() {
+        let path = format!("agenda[{i}].speaker");
+        let speaker = resolve::optional_person(conn, &path, &item.speaker).await?;
+        sqlx::query(
+            "INSERT INTO agenda_items (activity_id, position, kind, on_date, starts_at, speaker_id, \
+             title_zh, title_en, points) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(enum_text(&item.kind))
+        .bind(item.on.map(date_text))
+        .bind(item.starts_at.as_deref())
+        .bind(speaker)
+        .bind(item.title_zh.as_deref())
+        .bind(item.title_en.as_deref())
+        .bind(json_text(&item.points))
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (i, tag) in input.tags.iter().enumerate() {
+        sqlx::query("INSERT INTO activity_tags (activity_id, position, tag) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(i as i64)
+            .bind(tag.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn list_activities(
+        &self,
+        filter: &ActivityFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ActivitySummary>> {
+        let mut f = Filter::default();
+        f.contains(&["a.title_zh", "a.title_en"], &filter.q);
+        if let Some(kind) = &filter.kind {
+            let p = f.param(Param::Text(enum_text(kind)));
+            f.and(format!("a.kind = {p}"));
+        }
+        if let Some(year) = filter.year {
+            let from = f.param(Param::Text(format!("{year:04}-01-01")));
+            let to = f.param(Param::Text(format!("{:04}-01-01", year + 1)));
+            f.and(format!("a.start_date >= {from} AND a.start_date < {to}"));
+        }
+        if let Some(country) = &filter.country {
+            let p = f.param(Param::Text(country.trim().to_ascii_uppercase()));
+            f.and(format!(
+                "(io.country = {p} OR EXISTS (SELECT 1 FROM activity_partners ap \
+                 JOIN organizations po ON po.id = ap.organization_id \
+                 WHERE ap.activity_id = a.id AND po.country = {p}))"
+            ));
+        }
+        if let Some(unit) = filter.unit {
+            let p = f.param(Param::Int(unit));
+            f.and(format!("a.host_unit_id = {p}"));
+        }
+        if let Some(org) = filter.organization {
+            let p = f.param(Param::Int(org));
+            f.and(format!(
+                "(a.inviting_organization_id = {p} OR EXISTS (SELECT 1 FROM activity_partners ap \
+                 WHERE ap.activity_id = a.id AND ap.organization_id = {p}))"
+            ));
+        }
+        if let Some(tag) = filter.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let p = f.param(Param::Text(tag.to_owned()));
+            f.and(format!(
+                "EXISTS (SELECT 1 FROM activity_tags t WHERE t.activity_id = a.id AND t.tag = {p})"
+            ));
+        }
+        let order = match page.sort.as_str() {
+            "title" => "COALESCE(a.title_en, a.title_zh), a.id",
+            "kind" => "a.kind, a.start_date, a.id",
+            "created" => "a.created_at, a.id",
+            "updated" => "a.updated_at, a.id",
+            _ => "a.start_date, a.id",
+        };
+        let columns = summary_columns();
+        let list = ListQuery {
+            columns: &columns,
+            from: FROM,
+            filter: f,
+            order,
+        };
+        self.list_page(list, page, summary_from_row).await
+    }
+
+    pub async fn get_activity(&self, id: i64) -> Result<Activity> {
+        let row = sqlx::query(&format!(
+            "SELECT {}, a.created_at, a.updated_at, a.summary_zh, a.summary_en, \
+             a.delegation_size, a.attending_groups, a.outcomes, a.attachments, a.signed_by \
+             FROM {FROM} WHERE a.id = $1",
+            summary_columns()
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or_else(|| DomainError::not_found("activity", id))?;
+        let summary = summary_from_row(&row)?;
+
+        let partners = sqlx::query(&format!(
+            "SELECT {} FROM activity_partners ap JOIN organizations o ON o.id = ap.organization_id \
+             WHERE ap.activity_id = $1 ORDER BY ap.position",
+            sql::named_columns("o", "org")
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| r.named("org")?.ok_or_else(|| Error::Corrupt("partner".into())))
+        .collect::<Result<Vec<_>>>()?;
+
+        let participants = sqlx::query(&format!(
+            "SELECT pa.role, pa.role_position, pa.note, {} FROM participations pa \
+             JOIN people p ON p.id = pa.person_id WHERE pa.activity_id = $1 ORDER BY pa.position",
+            sql::named_columns("p", "person")
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Participant {
+                person: r
+                    .named("person")?
+                    .ok_or_else(|| Error::Corrupt("participant".into()))?,
+                role: r.text("role")?,
+                position: r.opt_text("role_position")?,
+                note: r.opt_text("note")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let agenda = sqlx::query(&format!(
+            "SELECT ai.kind, ai.on_date, ai.starts_at, ai.title_zh, ai.title_en, ai.points, {} \
+             FROM agenda_items ai LEFT JOIN people s ON s.id = ai.speaker_id \
+             WHERE ai.activity_id = $1 ORDER BY ai.position",
+            sql::named_columns("s", "speaker")
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AgendaItem {
+                kind: r.enumerated("kind")?,
+                on: r.opt_date("on_date")?,
+                starts_at: r.opt_text("starts_at")?,
+                speaker: r.named("speaker")?,
+                title_zh: r.opt_text("title_zh")?,
+                title_en: r.opt_text("title_en")?,
+                points: r.json("points")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+        let tags = sqlx::query("SELECT tag FROM activity_tags WHERE activity_id = $1 ORDER BY position")
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| r.text("tag"))
+            .collect::<Result<Vec<_>>>()?;
+
+        Ok(Activity {
+            meta: liaison_core::Meta {
+                id: summary.id,
+                key: summary.key,
+                version: summary.version,
+                created_at: row.timestamp("created_at")?,
+                updated_at: row.timestamp("updated_at")?,
+            },
+            kind: summary.kind,
+            title_zh: summary.title_zh,
+            title_en: summary.title_en,
+            summary_zh: row.opt_text("summary_zh")?,
+            summary_en: row.opt_text("summary_en")?,
+            start_date: summary.start_date,
+            start_part: summary.start_part,
+            end_date: summary.end_date,
+            end_part: summary.end_part,
+            venue: summary.venue,
+            host_unit: summary.host_unit,
+            inviting_organization: summary.inviting_organization,
+            partners,
+            participants,
+            delegation_size: row.opt_int("delegation_size")?.map(|n| n as i32),
+            attending_groups: row.json("attending_groups")?,
+            agenda,
+            outcomes: row.json("outcomes")?,
+            tags,
+            attachments: row.json("attachments")?,
+            signed_by: row.opt_text("signed_by")?,
+            gifts: self.gifts_of_activity(id).await?,
+        })
+    }
+
+    /// Creates an activity with its participants, agenda and gifts in one transaction: all of it
+    /// is saved, or none of it.
+    pub async fn create_activity(&self, input: ActivityInput) -> Result<Activity> {
+        let input = input.validated()?;
+        let mut tx = self.write.begin().await?;
+        let id = insert(&mut tx, &input).await?;
+        tx.commit().await?;
+        self.get_activity(id).await
+    }
+
+    pub async fn update_activity(&self, id: i64, input: ActivityInput) -> Result<Activity> {
+        let result = async {
+            let input = input.validated()?;
+            let version = sql::required_version(input.version)?;
+            if !input.gifts.is_empty() {
+                let mut errors = FieldErrors::new();
+                errors.add(
+                    "gifts",
+                    "existing_activity",
+                    "the gifts of an existing activity are changed one by one as gift records",
+                );
+                return Err(DomainError::Invalid(errors).into());
+            }
+            let mut tx = self.write.begin().await?;
+            resolve::key_is_free(&mut tx, Table::Activity, "", &input.key, Some(id)).await?;
+            let columns = resolve_columns(&mut tx, &input).await?;
+            let updated = sqlx::query(
+                "UPDATE activities SET key = $3, version = version + 1, updated_at = $4, kind = $5, \
+                 title_zh = $6, title_en = $7, summary_zh = $8, summary_en = $9, start_date = $10, \
+                 start_part = $11, end_date = $12, end_part = $13, venue = $14, host_unit_id = $15, \
+                 inviting_organization_id = $16, delegation_size = $17, attending_groups = $18, \
+                 outcomes = $19, attachments = $20, signed_by = $21 WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(input.key.as_deref())
+            .bind(sql::now())
+            .bind(enum_text(&input.kind))
+            .bind(input.title_zh.as_deref())
+            .bind(input.title_en.as_deref())
+            .bind(input.summary_zh.as_deref())
+            .bind(input.summary_en.as_deref())
+            .bind(date_text(input.start_date))
+            .bind(input.start_part.as_str())
+            .bind(date_text(input.end_date.unwrap_or(input.start_date)))
+            .bind(input.end_part.unwrap_or(input.start_part).as_str())
+            .bind(input.venue.as_deref())
+            .bind(columns.host_unit)
+            .bind(columns.inviting_organization)
+            .bind(input.delegation_size.map(i64::from))
+            .bind(json_text(&input.attending_groups))
+            .bind(json_text(&input.outcomes))
+            .bind(json_text(&input.attachments))
+            .bind(input.signed_by.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::from_write)?;
+            if updated.rows_affected() == 0 {
+                return Err(sql::refuse_stale(&mut tx, "activities", "activity", id, version).await);
+            }
+            write_children(&mut tx, id, &input).await?;
+            tx.commit().await?;
+            self.get_activity(id).await
+        }
+        .await;
+        sql::with_current(result, self.get_activity(id)).await
+    }
+
+    /// Deletes an activity with its participants and agenda; refused while gifts are recorded
+    /// against it, since the gift register must keep them.
+    pub async fn delete_activity(&self, id: i64) -> Result<()> {
+        self.delete_row("activities", "activity", id).await
+    }
+}

@@ -1,0 +1,266 @@
+//! Agreements with their partners and signatories.
+
+use liaison_core::{
+    Agreement, AgreementFilter, AgreementInput, Error as DomainError, Page, PageRequest, Signatory,
+    Validate,
+};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::resolve::{self, Table, sub};
+use crate::sql::{self, Filter, ListQuery, Param, RowExt, date_text, enum_text};
+use crate::{Error, Result, Store};
+
+fn columns() -> String {
+    format!(
+        "g.id, g.key, g.version, g.created_at, g.updated_at, g.kind, g.title_zh, g.title_en, \
+         g.signed_on, g.valid_from, g.valid_to, g.status, g.notes, {}",
+        sql::named_columns("u", "unit")
+    )
+}
+
+const FROM: &str = "agreements g LEFT JOIN units u ON u.id = g.unit_id";
+
+fn from_row(row: &AnyRow) -> Result<Agreement> {
+    Ok(Agreement {
+        meta: row.meta()?,
+        kind: row.enumerated("kind")?,
+        title_zh: row.opt_text("title_zh")?,
+        title_en: row.opt_text("title_en")?,
+        partners: Vec::new(),
+        signatories: Vec::new(),
+        unit: row.named("unit")?,
+        signed_on: row.opt_date("signed_on")?,
+        valid_from: row.opt_date("valid_from")?,
+        valid_to: row.opt_date("valid_to")?,
+        status: row.enumerated("status")?,
+        notes: row.opt_text("notes")?,
+    })
+}
+
+/// Replaces an agreement's partners and signatories with those submitted.
+async fn write_children(
+    conn: &mut AnyConnection,
+    path: &str,
+    id: i64,
+    input: &AgreementInput,
+) -> Result<()> {
+    for table in ["agreement_partners", "agreement_signatories"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE agreement_id = $1"))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let mut partners = Vec::new();
+    for (i, partner) in input.partners.iter().enumerate() {
+        let field = sub(path, &format!("partners[{i}]"));
+        let org = resolve::organization(conn, &field, partner).await?;
+        if partners.contains(&org) {
+            return Err(DomainError::invalid(field, "duplicate", "this partner is listed twice").into());
+        }
+        partners.push(org);
+        sqlx::query(
+            "INSERT INTO agreement_partners (agreement_id, position, organization_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(org)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (i, s) in input.signatories.iter().enumerate() {
+        let field = sub(path, &format!("signatories[{i}]"));
+        let person = resolve::optional_person(conn, &sub(&field, "person"), &s.person).await?;
+        let org =
+            resolve::optional_organization(conn, &sub(&field, "organization"), &s.organization)
+                .await?;
+        sqlx::query(
+            "INSERT INTO agreement_signatories (agreement_id, position, person_id, name, \
+             organization_id, capacity) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(person)
+        .bind(s.name.as_deref())
+        .bind(org)
+        .bind(s.capacity.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert(conn: &mut AnyConnection, path: &str, input: &AgreementInput) -> Result<i64> {
+    resolve::key_is_free(conn, Table::Agreement, path, &input.key, None).await?;
+    let unit = resolve::optional_link(conn, Table::Unit, &sub(path, "unit"), &input.unit).await?;
+    let now = sql::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agreements (key, created_at, updated_at, kind, title_zh, title_en, unit_id, \
+         signed_on, valid_from, valid_to, status, notes) \
+         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(input.key.as_deref())
+    .bind(now.as_str())
+    .bind(enum_text(&input.kind))
+    .bind(input.title_zh.as_deref())
+    .bind(input.title_en.as_deref())
+    .bind(unit)
+    .bind(input.signed_on.map(date_text))
+    .bind(input.valid_from.map(date_text))
+    .bind(input.valid_to.map(date_text))
+    .bind(enum_text(&input.status))
+    .bind(input.notes.as_deref())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(Error::from_write)?;
+    write_children(conn, path, id, input).await?;
+    Ok(id)
+}
+
+impl Store {
+    pub async fn list_agreements(
+        &self,
+        filter: &AgreementFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Agreement>> {
+        let mut f = Filter::default();
+        f.contains(&["g.title_zh", "g.title_en"], &filter.q);
+        if let Some(kind) = &filter.kind {
+            let p = f.param(Param::Text(enum_text(kind)));
+            f.and(format!("g.kind = {p}"));
+        }
+        if let Some(status) = &filter.status {
+            let p = f.param(Param::Text(enum_text(status)));
+            f.and(format!("g.status = {p}"));
+        }
+        if let Some(org) = filter.organization {
+            let p = f.param(Param::Int(org));
+            f.and(format!(
+                "EXISTS (SELECT 1 FROM agreement_partners ap WHERE ap.agreement_id = g.id \
+                 AND ap.organization_id = {p})"
+            ));
+        }
+        if let Some(date) = filter.expires_before {
+            let p = f.param(Param::Text(date_text(date)));
+            f.and(format!("g.valid_to <= {p}"));
+        }
+        let order = match page.sort.as_str() {
+            "valid_to" => "g.valid_to, g.id",
+            "title" => "COALESCE(g.title_en, g.title_zh), g.id",
+            "created" => "g.created_at, g.id",
+            "updated" => "g.updated_at, g.id",
+            _ => "g.signed_on, g.id",
+        };
+        let columns = columns();
+        let list = ListQuery {
+            columns: &columns,
+            from: FROM,
+            filter: f,
+            order,
+        };
+        let mut page = self.list_page(list, page, from_row).await?;
+        for agreement in &mut page.items {
+            self.load_agreement_children(agreement).await?;
+        }
+        Ok(page)
+    }
+
+    async fn load_agreement_children(&self, agreement: &mut Agreement) -> Result<()> {
+        let id = agreement.meta.id;
+        agreement.partners = sqlx::query(&format!(
+            "SELECT {} FROM agreement_partners ap JOIN organizations o ON o.id = ap.organization_id \
+             WHERE ap.agreement_id = $1 ORDER BY ap.position",
+            sql::named_columns("o", "org")
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| r.named("org")?.ok_or_else(|| Error::Corrupt("partner".into())))
+        .collect::<Result<_>>()?;
+        agreement.signatories = sqlx::query(&format!(
+            "SELECT s.name, s.capacity, {}, {} FROM agreement_signatories s \
+             LEFT JOIN people p ON p.id = s.person_id \
+             LEFT JOIN organizations o ON o.id = s.organization_id \
+             WHERE s.agreement_id = $1 ORDER BY s.position",
+            sql::named_columns("p", "person"),
+            sql::named_columns("o", "org")
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Signatory {
+                person: r.named("person")?,
+                name: r.opt_text("name")?,
+                organization: r.named("org")?,
+                capacity: r.opt_text("capacity")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+        Ok(())
+    }
+
+    pub async fn get_agreement(&self, id: i64) -> Result<Agreement> {
+        let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| DomainError::not_found("agreement", id))?;
+        let mut agreement = from_row(&row)?;
+        self.load_agreement_children(&mut agreement).await?;
+        Ok(agreement)
+    }
+
+    pub async fn create_agreement(&self, input: AgreementInput) -> Result<Agreement> {
+        let input = input.validated()?;
+        let mut tx = self.write.begin().await?;
+        let id = insert(&mut tx, "", &input).await?;
+        tx.commit().await?;
+        self.get_agreement(id).await
+    }
+
+    pub async fn update_agreement(&self, id: i64, input: AgreementInput) -> Result<Agreement> {
+        let result = async {
+            let input = input.validated()?;
+            let version = sql::required_version(input.version)?;
+            let mut tx = self.write.begin().await?;
+            resolve::key_is_free(&mut tx, Table::Agreement, "", &input.key, Some(id)).await?;
+            let unit = resolve::optional_link(&mut tx, Table::Unit, "unit", &input.unit).await?;
+            let updated = sqlx::query(
+                "UPDATE agreements SET key = $3, version = version + 1, updated_at = $4, kind = $5, \
+                 title_zh = $6, title_en = $7, unit_id = $8, signed_on = $9, valid_from = $10, \
+                 valid_to = $11, status = $12, notes = $13 WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(input.key.as_deref())
+            .bind(sql::now())
+            .bind(enum_text(&input.kind))
+            .bind(input.title_zh.as_deref())
+            .bind(input.title_en.as_deref())
+            .bind(unit)
+            .bind(input.signed_on.map(date_text))
+            .bind(input.valid_from.map(date_text))
+            .bind(input.valid_to.map(date_text))
+            .bind(enum_text(&input.status))
+            .bind(input.notes.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::from_write)?;
+            if updated.rows_affected() == 0 {
+                return Err(sql::refuse_stale(&mut tx, "agreements", "agreement", id, version).await);
+            }
+            write_children(&mut tx, "", id, &input).await?;
+            tx.commit().await?;
+            self.get_agreement(id).await
+        }
+        .await;
+        sql::with_current(result, self.get_agreement(id)).await
+    }
+
+    pub async fn delete_agreement(&self, id: i64) -> Result<()> {
+        self.delete_row("agreements", "agreement", id).await
+    }
+}

@@ -1,0 +1,254 @@
+//! The one place where SQLite and PostgreSQL differ: URLs, connection settings, migrations, backup.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Once;
+
+use liaison_core::Policy;
+use sqlx::Executor;
+use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::PgConnectOptions;
+
+use crate::{Error, Result, Store};
+
+/// The kind of database behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A checked database location. Anything Liaison cannot use is refused here, before a file or a
+/// connection is made, so a typing mistake never leaves an empty database behind.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite { path: PathBuf },
+    Postgres { url: String },
+}
+
+impl DatabaseUrl {
+    /// Accepts `sqlite://PATH` (or `sqlite:PATH`) and `postgres://…` (or `postgresql://…`).
+    pub fn parse(input: &str) -> Result<Self> {
+        let input = input.trim();
+        let usage = "use sqlite://PATH for an embedded database or postgres://USER@HOST/DATABASE";
+        if let Some(rest) = input.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            if path.is_empty() || path.starts_with(':') {
+                return Err(Error::Url(format!(
+                    "'{input}' names no database file; {usage}"
+                )));
+            }
+            if path.contains(['?', '#']) {
+                return Err(Error::Url(format!(
+                    "'{input}': options in a SQLite URL are not supported; Liaison sets them itself"
+                )));
+            }
+            return Ok(DatabaseUrl::Sqlite {
+                path: PathBuf::from(path),
+            });
+        }
+        if input.starts_with("postgres://") || input.starts_with("postgresql://") {
+            PgConnectOptions::from_str(input).map_err(|e| {
+                Error::Url(format!("'{}' is not a valid PostgreSQL URL: {e}", redact(input)))
+            })?;
+            let host = input.split_once("://").map_or("", |(_, r)| r);
+            if host.is_empty() || host.starts_with('/') && !host.contains("host=") {
+                return Err(Error::Url(format!(
+                    "'{}' names no server; {usage}",
+                    redact(input)
+                )));
+            }
+            return Ok(DatabaseUrl::Postgres {
+                url: input.to_owned(),
+            });
+        }
+        let scheme = input.split_once(':').map_or(input, |(s, _)| s);
+        Err(Error::Url(format!(
+            "'{}' is not a database Liaison supports (scheme '{scheme}'); {usage}",
+            redact(input)
+        )))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite { .. } => Backend::Sqlite,
+            DatabaseUrl::Postgres { .. } => Backend::Postgres,
+        }
+    }
+}
+
+/// Hides the password of a URL such as `postgres://user:secret@host/db`.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite { path } => write!(f, "sqlite://{}", path.display()),
+            DatabaseUrl::Postgres { url } => f.write_str(&redact(url)),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Connections kept for reading on SQLite; more would only contend for the file.
+const SQLITE_READERS: u32 = 8;
+/// Connections to a PostgreSQL server from one Liaison process.
+const POSTGRES_CONNECTIONS: u32 = 16;
+
+/// WAL lets readers go on while one writer writes; the busy timeout makes a second process wait
+/// for the lock instead of failing at once; foreign keys are off in SQLite unless asked for.
+const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+static DRIVERS: Once = Once::new();
+
+impl Store {
+    /// Connects to the database. The SQLite file is created when missing; nothing else is.
+    pub async fn open(url: &DatabaseUrl) -> Result<Store> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let (read, write) = match url {
+            DatabaseUrl::Sqlite { path } => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+                    && !parent.is_dir()
+                {
+                    return Err(Error::Url(format!(
+                        "the folder {} for the database does not exist",
+                        parent.display()
+                    )));
+                }
+                let any_url = format!("sqlite://{}?mode=rwc", path.display());
+                let options = || {
+                    AnyPoolOptions::new().after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_SETTINGS).await?;
+                            Ok(())
+                        })
+                    })
+                };
+                // The writer connects first so that it is the one that creates the file and
+                // switches it to WAL before any reader opens it.
+                let write = options().max_connections(1).connect(&any_url).await?;
+                let read = options()
+                    .max_connections(SQLITE_READERS)
+                    .connect(&any_url)
+                    .await?;
+                (read, write)
+            }
+            DatabaseUrl::Postgres { url } => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(POSTGRES_CONNECTIONS)
+                    .connect(url)
+                    .await?;
+                (pool.clone(), pool)
+            }
+        };
+        Ok(Store {
+            backend: url.backend(),
+            read,
+            write,
+            policy: Policy::default(),
+        })
+    }
+
+    /// Applies the migrations embedded in the binary that the database has not seen yet, then
+    /// makes sure the built-in roles exist.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.write).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.write).await?,
+        }
+        self.ensure_built_in_roles().await
+    }
+
+    /// Writes a consistent copy of a live SQLite database to `destination`, which must not exist.
+    pub async fn backup(&self, destination: &Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(Error::Unsupported(
+                "backup copies SQLite databases; for PostgreSQL use pg_dump, or `liaison export`"
+                    .to_owned(),
+            ));
+        }
+        if destination.exists() {
+            return Err(Error::Unsupported(format!(
+                "{} already exists; choose a new file so no backup is overwritten",
+                destination.display()
+            )));
+        }
+        let path = destination.to_str().ok_or_else(|| {
+            Error::Unsupported("the backup path must be valid UTF-8".to_owned())
+        })?;
+        // VACUUM INTO reads one snapshot, so writers may go on while it runs.
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.read)
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_and_postgres_urls_are_accepted() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/liaison.db").unwrap(),
+            DatabaseUrl::Sqlite {
+                path: "data/liaison.db".into()
+            }
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:liaison.db").unwrap().backend(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://liaison@localhost/liaison")
+                .unwrap()
+                .backend(),
+            Backend::Postgres
+        );
+    }
+
+    #[test]
+    fn malformed_and_unknown_urls_are_refused_with_the_reason() {
+        for (url, said) in [
+            ("mysql://localhost/x", "scheme 'mysql'"),
+            ("liaison.db", "is not a database Liaison supports"),
+            ("sqlite://", "names no database file"),
+            ("sqlite::memory:", "names no database file"),
+            ("sqlite://x.db?mode=ro", "options"),
+            ("postgres://", "names no server"),
+            ("postgres://u:p@host:notaport/db", "not a valid PostgreSQL URL"),
+        ] {
+            let err = DatabaseUrl::parse(url).unwrap_err().to_string();
+            assert!(err.contains(said), "{url}: {err}");
+        }
+    }
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        let url = DatabaseUrl::parse("postgres://liaison:s3cret@db.example.org/liaison").unwrap();
+        assert_eq!(url.to_string(), "postgres://liaison:***@db.example.org/liaison");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        let err = DatabaseUrl::parse("postgres://u:s3cret@h:x/db").unwrap_err().to_string();
+        assert!(!err.contains("s3cret"), "{err}");
+    }
+}

@@ -1,0 +1,358 @@
+//! Import and export of whole sets of records, as the exchange document of the core crate.
+
+use liaison_core::{
+    ActivityFilter, ActivityInput, AffiliationInput, AgendaItemInput, AgreementFilter,
+    AgreementInput, Error as DomainError, ExchangeDocument, FieldErrors, GiftFilter, GiftInput,
+    ImportReport, Link, MAX_PER_PAGE, Named, OrganizationFilter, OrganizationInput, Page,
+    PageRequest, ParticipantInput, Party, PartyInput, PersonFilter, PersonInput, Ref,
+    SignatoryInput, UnitFilter, UnitInput, Validate,
+};
+
+use crate::resolve::{Table, id_by_key};
+use crate::{
+    Error, Result, Store, activities, agreements, gifts, organizations, people, roles, units,
+};
+
+/// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
+fn under<T>(prefix: &str, result: Result<T>) -> Result<T> {
+    match result {
+        Err(Error::Domain(DomainError::Invalid(inner))) => {
+            let mut errors = FieldErrors::new();
+            errors.extend_under(prefix, inner);
+            Err(DomainError::Invalid(errors).into())
+        }
+        other => other,
+    }
+}
+
+/// Checks one record of a document, with errors placed under `prefix`.
+fn checked<T: Validate>(prefix: &str, record: &T) -> Result<T>
+where
+    T: Clone,
+{
+    under(prefix, record.clone().validated().map_err(Error::from))
+}
+
+impl Store {
+    /// Imports a document in one transaction: every record is saved, or none is. A record whose
+    /// key exists already is left as it is, so importing the same document twice creates nothing.
+    pub async fn import(&self, document: &ExchangeDocument) -> Result<ImportReport> {
+        let mut report = ImportReport::default();
+        let mut tx = self.write.begin().await?;
+        let mut count = |created: bool| {
+            if created {
+                report.created += 1;
+            } else {
+                report.unchanged += 1;
+            }
+        };
+
+        for (i, role) in document.roles.iter().enumerate() {
+            let role = checked(&format!("roles[{i}]"), role)?;
+            count(roles::insert(&mut tx, &role).await?);
+        }
+
+        let mut new_organizations = Vec::new();
+        for (i, org) in document.organizations.iter().enumerate() {
+            let path = format!("organizations[{i}]");
+            let org = checked(&path, org)?;
+            if id_by_key(&mut tx, Table::Organization, &org.key).await?.is_some() {
+                count(false);
+                continue;
+            }
+            let id = under(&path, organizations::insert_row(&mut tx, "", &org).await)?;
+            new_organizations.push((path, id, org));
+            count(true);
+        }
+        for (path, id, org) in &new_organizations {
+            under(path, organizations::write_children(&mut tx, "", *id, org).await)?;
+        }
+
+        let mut new_units = Vec::new();
+        for (i, unit) in document.units.iter().enumerate() {
+            let path = format!("units[{i}]");
+            let unit = checked(&path, unit)?;
+            if id_by_key(&mut tx, Table::Unit, &unit.key).await?.is_some() {
+                count(false);
+                continue;
+            }
+            let id = under(&path, units::insert(&mut tx, "", &unit).await)?;
+            new_units.push((path, id, unit));
+            count(true);
+        }
+
+        for (i, person) in document.people.iter().enumerate() {
+            let path = format!("people[{i}]");
+            let person = checked(&path, person)?;
+            if id_by_key(&mut tx, Table::Person, &person.key).await?.is_some() {
+                count(false);
+                continue;
+            }
+            under(&path, people::insert(&mut tx, "", &person).await)?;
+            count(true);
+        }
+        for (path, id, unit) in &new_units {
+            under(path, units::set_contacts(&mut tx, "", *id, unit).await)?;
+        }
+
+        for (i, activity) in document.activities.iter().enumerate() {
+            let path = format!("activities[{i}]");
+            let activity = checked(&path, activity)?;
+            if id_by_key(&mut tx, Table::Activity, &activity.key).await?.is_some() {
+                count(false);
+                continue;
+            }
+            under(&path, activities::insert(&mut tx, &activity).await)?;
+            // The activity's gifts are new records too.
+            for _ in 0..=activity.gifts.len() {
+                count(true);
+            }
+        }
+
+        for (i, gift) in document.gifts.iter().enumerate() {
+            let path = format!("gifts[{i}]");
+            let gift = checked(&path, gift)?;
+            if id_by_key(&mut tx, Table::Gift, &gift.key).await?.is_some() {
+                count(false);
+                continue;
+            }
+            under(&path, gifts::insert(&mut tx, "", &gift, None).await)?;
+            count(true);
+        }
+
+        for (i, agreement) in document.agreements.iter().enumerate() {
+            let path = format!("agreements[{i}]");
+            let agreement = checked(&path, agreement)?;
+            if id_by_key(&mut tx, Table::Agreement, &agreement.key).await?.is_some() {
+                count(false);
+                continue;
+            }
+            under(&path, agreements::insert(&mut tx, "", &agreement).await)?;
+            count(true);
+        }
+
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Every record as one document that imports into an empty database of either kind. Records
+    /// without a key are given one from their number, so that references survive the move.
+    pub async fn export(&self) -> Result<ExchangeDocument> {
+        let mut document = ExchangeDocument {
+            roles: self.list_roles().await?,
+            ..ExchangeDocument::default()
+        };
+
+        for org in all(|p| async move { self.list_organizations(&OrganizationFilter::default(), &p).await }).await? {
+            let org = self.get_organization(org.meta.id).await?;
+            document.organizations.push(OrganizationInput {
+                key: Some(key_of("organization", org.meta.id, &org.meta.key)),
+                version: None,
+                kind: org.kind,
+                country: org.country,
+                name_zh: org.name_zh,
+                name_en: org.name_en,
+                name_original: org.name_original,
+                abbreviation: org.abbreviation,
+                identifiers: org.identifiers,
+                founded_year: org.founded_year,
+                membership: org.membership,
+                affiliations: org
+                    .affiliations
+                    .into_iter()
+                    .map(|a| AffiliationInput {
+                        organization: Ref::Link(link("organization", &a.organization)),
+                        relation: a.relation,
+                        note: a.note,
+                    })
+                    .collect(),
+                profile_zh: org.profile_zh,
+                profile_en: org.profile_en,
+                website: org.website,
+            });
+        }
+
+        for unit in all(|p| async move { self.list_units(&UnitFilter::default(), &p).await }).await? {
+            document.units.push(UnitInput {
+                key: Some(key_of("unit", unit.meta.id, &unit.meta.key)),
+                version: None,
+                kind: unit.kind,
+                name_zh: unit.name_zh,
+                name_en: unit.name_en,
+                foreign_affairs_leader: unit.foreign_affairs_leader.map(|n| link("person", &n)),
+                liaison_officer: unit.liaison_officer.map(|n| link("person", &n)),
+            });
+        }
+
+        for person in all(|p| async move { self.list_people(&PersonFilter::default(), &p).await }).await? {
+            document.people.push(PersonInput {
+                key: Some(key_of("person", person.meta.id, &person.meta.key)),
+                version: None,
+                category: person.category,
+                name_zh: person.name_zh,
+                name_en: person.name_en,
+                name_original: person.name_original,
+                unit: person.unit.map(|n| link("unit", &n)),
+                organization: person.organization.map(|n| Ref::Link(link("organization", &n))),
+                position: person.position,
+                title: person.title,
+                nationality: person.nationality,
+                email: person.email,
+                phone: person.phone,
+                notes: person.notes,
+            });
+        }
+
+        for summary in all(|p| async move { self.list_activities(&ActivityFilter::default(), &p).await }).await? {
+            let a = self.get_activity(summary.id).await?;
+            document.activities.push(ActivityInput {
+                key: Some(key_of("activity", a.meta.id, &a.meta.key)),
+                version: None,
+                kind: a.kind,
+                title_zh: a.title_zh,
+                title_en: a.title_en,
+                summary_zh: a.summary_zh,
+                summary_en: a.summary_en,
+                start_date: a.start_date,
+                start_part: a.start_part,
+                end_date: Some(a.end_date),
+                end_part: Some(a.end_part),
+                venue: a.venue,
+                host_unit: a.host_unit.map(|n| link("unit", &n)),
+                inviting_organization: a
+                    .inviting_organization
+                    .map(|n| Ref::Link(link("organization", &n))),
+                partners: a
+                    .partners
+                    .iter()
+                    .map(|n| Ref::Link(link("organization", n)))
+                    .collect(),
+                participants: a
+                    .participants
+                    .into_iter()
+                    .map(|p| ParticipantInput {
+                        person: Ref::Link(link("person", &p.person)),
+                        role: p.role,
+                        position: p.position,
+                        note: p.note,
+                    })
+                    .collect(),
+                delegation_size: a.delegation_size,
+                attending_groups: a.attending_groups,
+                agenda: a
+                    .agenda
+                    .into_iter()
+                    .map(|item| AgendaItemInput {
+                        kind: item.kind,
+                        on: item.on,
+                        starts_at: item.starts_at,
+                        speaker: item.speaker.map(|n| Ref::Link(link("person", &n))),
+                        title_zh: item.title_zh,
+                        title_en: item.title_en,
+                        points: item.points,
+                    })
+                    .collect(),
+                outcomes: a.outcomes,
+                tags: a.tags,
+                attachments: a.attachments,
+                signed_by: a.signed_by,
+                gifts: Vec::new(),
+            });
+        }
+
+        for gift in all(|p| async move { self.list_gifts(&GiftFilter::default(), &p).await }).await? {
+            document.gifts.push(GiftInput {
+                key: Some(key_of("gift", gift.meta.id, &gift.meta.key)),
+                version: None,
+                direction: gift.direction,
+                activity: gift.activity.map(|n| link("activity", &n)),
+                exchanged_on: gift.exchanged_on,
+                giver: party_input(gift.giver),
+                receiver: party_input(gift.receiver),
+                item: gift.item,
+                category: gift.category,
+                quantity: gift.quantity,
+                estimated_value_fen: gift.estimated_value_fen,
+                status: gift.status,
+                declared_on: gift.declared_on,
+                handed_in_on: gift.handed_in_on,
+                storage: gift.storage,
+                disposal: gift.disposal,
+                notes: gift.notes,
+            });
+        }
+
+        for agreement in all(|p| async move { self.list_agreements(&AgreementFilter::default(), &p).await }).await? {
+            document.agreements.push(AgreementInput {
+                key: Some(key_of("agreement", agreement.meta.id, &agreement.meta.key)),
+                version: None,
+                kind: agreement.kind,
+                title_zh: agreement.title_zh,
+                title_en: agreement.title_en,
+                partners: agreement
+                    .partners
+                    .iter()
+                    .map(|n| Ref::Link(link("organization", n)))
+                    .collect(),
+                signatories: agreement
+                    .signatories
+                    .into_iter()
+                    .map(|s| SignatoryInput {
+                        person: s.person.map(|n| Ref::Link(link("person", &n))),
+                        name: s.name,
+                        organization: s.organization.map(|n| Ref::Link(link("organization", &n))),
+                        capacity: s.capacity,
+                    })
+                    .collect(),
+                unit: agreement.unit.map(|n| link("unit", &n)),
+                signed_on: agreement.signed_on,
+                valid_from: agreement.valid_from,
+                valid_to: agreement.valid_to,
+                status: agreement.status,
+                notes: agreement.notes,
+            });
+        }
+        Ok(document)
+    }
+}
+
+/// Every row of a list, page by page, oldest first.
+async fn all<T, F, Fut>(list: F) -> Result<Vec<T>>
+where
+    F: Fn(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Page<T>>>,
+{
+    let mut rows = Vec::new();
+    for page in 1.. {
+        let request = PageRequest {
+            page,
+            per_page: MAX_PER_PAGE,
+            sort: "created".to_owned(),
+            descending: false,
+        };
+        let batch = list(request).await?;
+        let done = batch.items.len() < MAX_PER_PAGE as usize;
+        rows.extend(batch.items);
+        if done {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// The key a record is exported under: its own, or one made from its number.
+fn key_of(kind: &str, id: i64, key: &Option<String>) -> String {
+    key.clone().unwrap_or_else(|| format!("{kind}-{id}"))
+}
+
+fn link(kind: &str, named: &Named) -> Link {
+    Link::Key(key_of(kind, named.id, &named.key))
+}
+
+fn party_input(party: Party) -> PartyInput {
+    PartyInput {
+        person: party.person.map(|n| Ref::Link(link("person", &n))),
+        organization: party.organization.map(|n| Ref::Link(link("organization", &n))),
+        description: party.description,
+    }
+}

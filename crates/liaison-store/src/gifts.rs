@@ -1,0 +1,275 @@
+//! The gift register.
+
+use liaison_core::{
+    Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest, Party,
+    PartyInput, Validate, gifts::declaration_required,
+};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::resolve::{self, Table, sub};
+use crate::sql::{self, Filter, ListQuery, Param, RowExt, date_text, enum_text};
+use crate::{Error, Result, Store};
+
+fn columns() -> String {
+    format!(
+        "g.id, g.key, g.version, g.created_at, g.updated_at, g.direction, g.exchanged_on, \
+         g.giver_description, g.receiver_description, g.item, g.category, g.quantity, \
+         g.estimated_value_fen, g.status, g.declared_on, g.handed_in_on, g.storage, g.disposal, \
+         g.notes, act.id AS act_id, act.key AS act_key, act.title_zh AS act_name_zh, \
+         act.title_en AS act_name_en, {}, {}, {}, {}",
+        sql::named_columns("gp", "gp"),
+        sql::named_columns("go", "go"),
+        sql::named_columns("rp", "rp"),
+        sql::named_columns("ro", "ro")
+    )
+}
+
+const FROM: &str = "gifts g LEFT JOIN activities act ON act.id = g.activity_id \
+    LEFT JOIN people gp ON gp.id = g.giver_person_id \
+    LEFT JOIN organizations go ON go.id = g.giver_organization_id \
+    LEFT JOIN people rp ON rp.id = g.receiver_person_id \
+    LEFT JOIN organizations ro ON ro.id = g.receiver_organization_id";
+
+impl Store {
+    fn gift_from_row(&self, row: &AnyRow) -> Result<Gift> {
+        let direction = row.enumerated("direction")?;
+        let value = row.opt_int("estimated_value_fen")?.map(Money::from_fen);
+        Ok(Gift {
+            meta: row.meta()?,
+            direction,
+            activity: row.named("act")?,
+            exchanged_on: row.opt_date("exchanged_on")?,
+            giver: Party {
+                person: row.named("gp")?,
+                organization: row.named("go")?,
+                description: row.opt_text("giver_description")?,
+            },
+            receiver: Party {
+                person: row.named("rp")?,
+                organization: row.named("ro")?,
+                description: row.opt_text("receiver_description")?,
+            },
+            item: row.text("item")?,
+            category: row.enumerated("category")?,
+            quantity: row.int("quantity")?,
+            estimated_value_fen: value,
+            status: row.enumerated("status")?,
+            declared_on: row.opt_date("declared_on")?,
+            handed_in_on: row.opt_date("handed_in_on")?,
+            storage: row.opt_text("storage")?,
+            disposal: row.opt_text("disposal")?,
+            notes: row.opt_text("notes")?,
+            declaration_required: declaration_required(&self.policy, direction, value),
+        })
+    }
+}
+
+/// The person and organization of a giver or receiver, as row numbers.
+async fn party(
+    conn: &mut AnyConnection,
+    path: &str,
+    input: &PartyInput,
+) -> Result<(Option<i64>, Option<i64>)> {
+    let person = resolve::optional_person(conn, &sub(path, "person"), &input.person).await?;
+    let org =
+        resolve::optional_organization(conn, &sub(path, "organization"), &input.organization)
+            .await?;
+    Ok((person, org))
+}
+
+/// The row numbers a gift refers to.
+struct Links {
+    activity: Option<i64>,
+    giver: (Option<i64>, Option<i64>),
+    receiver: (Option<i64>, Option<i64>),
+}
+
+async fn links(
+    conn: &mut AnyConnection,
+    path: &str,
+    input: &GiftInput,
+    activity: Option<i64>,
+) -> Result<Links> {
+    let activity = match activity {
+        Some(id) => Some(id),
+        None => {
+            resolve::optional_link(conn, Table::Activity, &sub(path, "activity"), &input.activity)
+                .await?
+        }
+    };
+    Ok(Links {
+        activity,
+        giver: party(conn, &sub(path, "giver"), &input.giver).await?,
+        receiver: party(conn, &sub(path, "receiver"), &input.receiver).await?,
+    })
+}
+
+/// Records a gift, against `activity` when it comes with one.
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    path: &str,
+    input: &GiftInput,
+    activity: Option<i64>,
+) -> Result<i64> {
+    resolve::key_is_free(conn, Table::Gift, path, &input.key, None).await?;
+    let links = links(conn, path, input, activity).await?;
+    let now = sql::now();
+    let id = sqlx::query_scalar(
+        "INSERT INTO gifts (key, created_at, updated_at, direction, activity_id, exchanged_on, \
+         giver_person_id, giver_organization_id, giver_description, receiver_person_id, \
+         receiver_organization_id, receiver_description, item, category, quantity, \
+         estimated_value_fen, status, declared_on, handed_in_on, storage, disposal, notes) \
+         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21) RETURNING id",
+    )
+    .bind(input.key.as_deref())
+    .bind(now.as_str())
+    .bind(enum_text(&input.direction))
+    .bind(links.activity)
+    .bind(input.exchanged_on.map(date_text))
+    .bind(links.giver.0)
+    .bind(links.giver.1)
+    .bind(input.giver.description.as_deref())
+    .bind(links.receiver.0)
+    .bind(links.receiver.1)
+    .bind(input.receiver.description.as_deref())
+    .bind(input.item.as_str())
+    .bind(enum_text(&input.category))
+    .bind(input.quantity)
+    .bind(input.estimated_value_fen.map(|m| m.fen()))
+    .bind(enum_text(&input.status))
+    .bind(input.declared_on.map(date_text))
+    .bind(input.handed_in_on.map(date_text))
+    .bind(input.storage.as_deref())
+    .bind(input.disposal.as_deref())
+    .bind(input.notes.as_deref())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(Error::from_write)?;
+    Ok(id)
+}
+
+impl Store {
+    pub async fn list_gifts(&self, filter: &GiftFilter, page: &PageRequest) -> Result<Page<Gift>> {
+        let mut f = Filter::default();
+        f.contains(&["g.item", "g.notes"], &filter.q);
+        if let Some(direction) = &filter.direction {
+            let p = f.param(Param::Text(enum_text(direction)));
+            f.and(format!("g.direction = {p}"));
+        }
+        if let Some(status) = &filter.status {
+            let p = f.param(Param::Text(enum_text(status)));
+            f.and(format!("g.status = {p}"));
+        }
+        if let Some(activity) = filter.activity {
+            let p = f.param(Param::Int(activity));
+            f.and(format!("g.activity_id = {p}"));
+        }
+        if let Some(year) = filter.year {
+            let from = f.param(Param::Text(format!("{year:04}-01-01")));
+            let to = f.param(Param::Text(format!("{:04}-01-01", year + 1)));
+            f.and(format!("g.exchanged_on >= {from} AND g.exchanged_on < {to}"));
+        }
+        let order = match page.sort.as_str() {
+            "value" => "g.estimated_value_fen, g.id",
+            "item" => "g.item, g.id",
+            "created" => "g.created_at, g.id",
+            "updated" => "g.updated_at, g.id",
+            _ => "g.exchanged_on, g.id",
+        };
+        let columns = columns();
+        let list = ListQuery {
+            columns: &columns,
+            from: FROM,
+            filter: f,
+            order,
+        };
+        self.list_page(list, page, |row| self.gift_from_row(row)).await
+    }
+
+    pub async fn get_gift(&self, id: i64) -> Result<Gift> {
+        let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| DomainError::not_found("gift", id))?;
+        self.gift_from_row(&row)
+    }
+
+    /// The gifts recorded against an activity, in the order they were recorded.
+    pub async fn gifts_of_activity(&self, activity: i64) -> Result<Vec<Gift>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM {FROM} WHERE g.activity_id = $1 ORDER BY g.id",
+            columns()
+        ))
+        .bind(activity)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(|r| self.gift_from_row(r)).collect()
+    }
+
+    pub async fn create_gift(&self, input: GiftInput) -> Result<Gift> {
+        let input = input.validated()?;
+        let mut tx = self.write.begin().await?;
+        let id = insert(&mut tx, "", &input, None).await?;
+        tx.commit().await?;
+        self.get_gift(id).await
+    }
+
+    pub async fn update_gift(&self, id: i64, input: GiftInput) -> Result<Gift> {
+        let result = async {
+            let input = input.validated()?;
+            let version = sql::required_version(input.version)?;
+            let mut tx = self.write.begin().await?;
+            resolve::key_is_free(&mut tx, Table::Gift, "", &input.key, Some(id)).await?;
+            let links = links(&mut tx, "", &input, None).await?;
+            let updated = sqlx::query(
+                "UPDATE gifts SET key = $3, version = version + 1, updated_at = $4, direction = $5, \
+                 activity_id = $6, exchanged_on = $7, giver_person_id = $8, \
+                 giver_organization_id = $9, giver_description = $10, receiver_person_id = $11, \
+                 receiver_organization_id = $12, receiver_description = $13, item = $14, \
+                 category = $15, quantity = $16, estimated_value_fen = $17, status = $18, \
+                 declared_on = $19, handed_in_on = $20, storage = $21, disposal = $22, notes = $23 \
+                 WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(input.key.as_deref())
+            .bind(sql::now())
+            .bind(enum_text(&input.direction))
+            .bind(links.activity)
+            .bind(input.exchanged_on.map(date_text))
+            .bind(links.giver.0)
+            .bind(links.giver.1)
+            .bind(input.giver.description.as_deref())
+            .bind(links.receiver.0)
+            .bind(links.receiver.1)
+            .bind(input.receiver.description.as_deref())
+            .bind(input.item.as_str())
+            .bind(enum_text(&input.category))
+            .bind(input.quantity)
+            .bind(input.estimated_value_fen.map(|m| m.fen()))
+            .bind(enum_text(&input.status))
+            .bind(input.declared_on.map(date_text))
+            .bind(input.handed_in_on.map(date_text))
+            .bind(input.storage.as_deref())
+            .bind(input.disposal.as_deref())
+            .bind(input.notes.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::from_write)?;
+            if updated.rows_affected() == 0 {
+                return Err(sql::refuse_stale(&mut tx, "gifts", "gift", id, version).await);
+            }
+            tx.commit().await?;
+            self.get_gift(id).await
+        }
+        .await;
+        sql::with_current(result, self.get_gift(id)).await
+    }
+
+    pub async fn delete_gift(&self, id: i64) -> Result<()> {
+        self.delete_row("gifts", "gift", id).await
+    }
+}

@@ -1,0 +1,320 @@
+//! Organizations and their identifiers and affiliations.
+
+use liaison_core::{
+    Affiliation, Error as DomainError, Identifier, Organization, OrganizationFilter,
+    OrganizationInput, ORGANIZATION_SORTS, Page, PageRequest, Validate,
+};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::resolve::{self, Table, sub};
+use crate::sql::{self, Filter, ListQuery, Param, RowExt, enum_text};
+use crate::{Error, Result, Store};
+
+const COLUMNS: &str = "o.id, o.key, o.version, o.created_at, o.updated_at, o.kind, o.country, \
+    o.region, o.name_zh, o.name_en, o.name_original, o.abbreviation, o.founded_year, \
+    o.membership, o.profile_zh, o.profile_en, o.website";
+
+fn from_row(row: &AnyRow) -> Result<Organization> {
+    let country = row.text("country")?;
+    Ok(Organization {
+        meta: row.meta()?,
+        kind: row.enumerated("kind")?,
+        country: liaison_core::CountryCode::parse(&country).map_err(Error::Corrupt)?,
+        region: row.enumerated("region")?,
+        name_zh: row.opt_text("name_zh")?,
+        name_en: row.opt_text("name_en")?,
+        name_original: row.opt_text("name_original")?,
+        abbreviation: row.opt_text("abbreviation")?,
+        identifiers: Vec::new(),
+        founded_year: row.opt_int("founded_year")?.map(|y| y as i32),
+        membership: row.opt_int("membership")?,
+        affiliations: Vec::new(),
+        profile_zh: row.opt_text("profile_zh")?,
+        profile_en: row.opt_text("profile_en")?,
+        website: row.opt_text("website")?,
+    })
+}
+
+/// Creates an organization with its identifiers and affiliations; `path` places field errors
+/// when the organization is nested in another record.
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    path: &str,
+    input: &OrganizationInput,
+) -> Result<i64> {
+    let id = insert_row(conn, path, input).await?;
+    write_children(conn, path, id, input).await?;
+    Ok(id)
+}
+
+/// Creates an organization without identifiers and affiliations: an import creates every
+/// organization first, so that affiliations may point either way.
+pub(crate) async fn insert_row(
+    conn: &mut AnyConnection,
+    path: &str,
+    input: &OrganizationInput,
+) -> Result<i64> {
+    resolve::key_is_free(conn, Table::Organization, path, &input.key, None).await?;
+    let now = sql::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO organizations (key, created_at, updated_at, kind, country, region, name_zh, \
+         name_en, name_original, abbreviation, founded_year, membership, profile_zh, profile_en, \
+         website) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         RETURNING id",
+    )
+    .bind(input.key.as_deref())
+    .bind(now.as_str())
+    .bind(enum_text(&input.kind))
+    .bind(input.country.as_str())
+    .bind(enum_text(&input.country.region()))
+    .bind(input.name_zh.as_deref())
+    .bind(input.name_en.as_deref())
+    .bind(input.name_original.as_deref())
+    .bind(input.abbreviation.as_deref())
+    .bind(input.founded_year.map(i64::from))
+    .bind(input.membership)
+    .bind(input.profile_zh.as_deref())
+    .bind(input.profile_en.as_deref())
+    .bind(input.website.as_deref())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(Error::from_write)?;
+    Ok(id)
+}
+
+/// Replaces an organization's identifiers and affiliations with those submitted.
+pub(crate) async fn write_children(
+    conn: &mut AnyConnection,
+    path: &str,
+    id: i64,
+    input: &OrganizationInput,
+) -> Result<()> {
+    sqlx::query("DELETE FROM organization_identifiers WHERE organization_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for (i, identifier) in input.identifiers.iter().enumerate() {
+        let holder: Option<i64> = sqlx::query_scalar(
+            "SELECT organization_id FROM organization_identifiers WHERE scheme = $1 AND value = $2",
+        )
+        .bind(identifier.scheme.as_str())
+        .bind(identifier.value.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(holder) = holder {
+            return Err(DomainError::invalid(
+                sub(path, &format!("identifiers[{i}]")),
+                "taken",
+                format!(
+                    "{} {} already identifies organization {holder}",
+                    identifier.scheme, identifier.value
+                ),
+            )
+            .into());
+        }
+        sqlx::query(
+            "INSERT INTO organization_identifiers (organization_id, position, scheme, value) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(identifier.scheme.as_str())
+        .bind(identifier.value.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query("DELETE FROM organization_affiliations WHERE organization_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for (i, affiliation) in input.affiliations.iter().enumerate() {
+        let field = sub(path, &format!("affiliations[{i}].organization"));
+        let related = resolve::organization(conn, &field, &affiliation.organization).await?;
+        if related == id {
+            return Err(DomainError::invalid(
+                field,
+                "self",
+                "an organization cannot be affiliated with itself",
+            )
+            .into());
+        }
+        sqlx::query(
+            "INSERT INTO organization_affiliations \
+             (organization_id, position, related_organization_id, relation, note) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(related)
+        .bind(enum_text(&affiliation.relation))
+        .bind(affiliation.note.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn list_organizations(
+        &self,
+        filter: &OrganizationFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Organization>> {
+        let mut f = Filter::default();
+        f.contains(
+            &["o.name_zh", "o.name_en", "o.name_original", "o.abbreviation"],
+            &filter.q,
+        );
+        if let Some(kind) = &filter.kind {
+            let p = f.param(Param::Text(enum_text(kind)));
+            f.and(format!("o.kind = {p}"));
+        }
+        if let Some(country) = &filter.country {
+            let p = f.param(Param::Text(country.trim().to_ascii_uppercase()));
+            f.and(format!("o.country = {p}"));
+        }
+        if let Some(region) = &filter.region {
+            let p = f.param(Param::Text(enum_text(region)));
+            f.and(format!("o.region = {p}"));
+        }
+        let order = match page.sort.as_str() {
+            "country" => "o.country, o.id",
+            "founded" => "o.founded_year, o.id",
+            "created" => "o.created_at, o.id",
+            "updated" => "o.updated_at, o.id",
+            _ => "COALESCE(o.name_en, o.name_zh), o.id",
+        };
+        debug_assert!(ORGANIZATION_SORTS.contains(&page.sort.as_str()));
+        let list = ListQuery {
+            columns: COLUMNS,
+            from: "organizations o",
+            filter: f,
+            order,
+        };
+        self.list_page(list, page, from_row).await
+    }
+
+    pub async fn get_organization(&self, id: i64) -> Result<Organization> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM organizations o WHERE o.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| DomainError::not_found("organization", id))?;
+        let mut org = from_row(&row)?;
+        let identifiers = sqlx::query(
+            "SELECT scheme, value FROM organization_identifiers WHERE organization_id = $1 \
+             ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        org.identifiers = identifiers
+            .iter()
+            .map(|r| {
+                Ok(Identifier {
+                    scheme: r.text("scheme")?,
+                    value: r.text("value")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let affiliations = sqlx::query(&format!(
+            "SELECT a.relation, a.note, {} FROM organization_affiliations a \
+             JOIN organizations r ON r.id = a.related_organization_id \
+             WHERE a.organization_id = $1 ORDER BY a.position",
+            sql::named_columns("r", "related")
+        ))
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?;
+        org.affiliations = affiliations
+            .iter()
+            .map(|r| {
+                Ok(Affiliation {
+                    organization: r
+                        .named("related")?
+                        .ok_or_else(|| Error::Corrupt("affiliation without organization".into()))?,
+                    relation: r.enumerated("relation")?,
+                    note: r.opt_text("note")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(org)
+    }
+
+    pub async fn create_organization(&self, input: OrganizationInput) -> Result<Organization> {
+        let input = input.validated()?;
+        let mut tx = self.write.begin().await?;
+        let id = insert(&mut tx, "", &input).await?;
+        tx.commit().await?;
+        self.get_organization(id).await
+    }
+
+    pub async fn update_organization(
+        &self,
+        id: i64,
+        input: OrganizationInput,
+    ) -> Result<Organization> {
+        let result = async {
+            let input = input.validated()?;
+            let version = sql::required_version(input.version)?;
+            let mut tx = self.write.begin().await?;
+            resolve::key_is_free(&mut tx, Table::Organization, "", &input.key, Some(id)).await?;
+            let updated = sqlx::query(
+                "UPDATE organizations SET key = $3, version = version + 1, updated_at = $4, \
+                 kind = $5, country = $6, region = $7, name_zh = $8, name_en = $9, \
+                 name_original = $10, abbreviation = $11, founded_year = $12, membership = $13, \
+                 profile_zh = $14, profile_en = $15, website = $16 \
+                 WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(input.key.as_deref())
+            .bind(sql::now())
+            .bind(enum_text(&input.kind))
+            .bind(input.country.as_str())
+            .bind(enum_text(&input.country.region()))
+            .bind(input.name_zh.as_deref())
+            .bind(input.name_en.as_deref())
+            .bind(input.name_original.as_deref())
+            .bind(input.abbreviation.as_deref())
+            .bind(input.founded_year.map(i64::from))
+            .bind(input.membership)
+            .bind(input.profile_zh.as_deref())
+            .bind(input.profile_en.as_deref())
+            .bind(input.website.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::from_write)?;
+            if updated.rows_affected() == 0 {
+                return Err(
+                    sql::refuse_stale(&mut tx, "organizations", "organization", id, version).await,
+                );
+            }
+            write_children(&mut tx, "", id, &input).await?;
+            tx.commit().await?;
+            self.get_organization(id).await
+        }
+        .await;
+        sql::with_current(result, self.get_organization(id)).await
+    }
+
+    pub async fn delete_organization(&self, id: i64) -> Result<()> {
+        self.delete_row("organizations", "organization", id).await
+    }
+
+    /// Deletes one row, refusing when other records still refer to it.
+    pub(crate) async fn delete_row(&self, table: &str, entity: &'static str, id: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let deleted = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| Error::from_delete(e, entity))?;
+        if deleted.rows_affected() == 0 {
+            return Err(DomainError::not_found(entity, id).into());
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,307 @@
+//! Helpers shared by the queries: reading rows, building filters, stored text forms of values.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use liaison_core::{Meta, Named, Page, PageRequest, display_name};
+use serde::{Serialize, de::DeserializeOwned};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, Row};
+
+use crate::{Error, Result, Store};
+
+/// The current time as stored: RFC 3339 in UTC with microseconds, so it sorts as text.
+pub(crate) fn now() -> String {
+    Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub(crate) fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// The stored name of an enum value: its serde name, such as `inbound_visit`.
+pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => format!("{other:?}"),
+    }
+}
+
+pub(crate) fn parse_enum<T: DeserializeOwned>(text: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| Error::Corrupt(format!("unknown value '{text}'")))
+}
+
+pub(crate) fn json_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Typed access to the columns of a row, with damaged values reported as such.
+pub(crate) trait RowExt {
+    fn text(&self, column: &str) -> Result<String>;
+    fn opt_text(&self, column: &str) -> Result<Option<String>>;
+    fn int(&self, column: &str) -> Result<i64>;
+    fn opt_int(&self, column: &str) -> Result<Option<i64>>;
+
+    fn date(&self, column: &str) -> Result<NaiveDate> {
+        let text = self.text(column)?;
+        text.parse()
+            .map_err(|_| Error::Corrupt(format!("{column}: '{text}' is not a date")))
+    }
+
+    fn opt_date(&self, column: &str) -> Result<Option<NaiveDate>> {
+        match self.opt_text(column)? {
+            None => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| Error::Corrupt(format!("{column}: '{text}' is not a date"))),
+        }
+    }
+
+    fn timestamp(&self, column: &str) -> Result<DateTime<Utc>> {
+        let text = self.text(column)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| Error::Corrupt(format!("{column}: '{text}' is not a timestamp")))
+    }
+
+    fn enumerated<T: DeserializeOwned>(&self, column: &str) -> Result<T> {
+        parse_enum(&self.text(column)?)
+    }
+
+    fn json<T: DeserializeOwned>(&self, column: &str) -> Result<T> {
+        let text = self.text(column)?;
+        serde_json::from_str(&text).map_err(|e| Error::Corrupt(format!("{column}: {e}")))
+    }
+
+    /// The bookkeeping columns every record table has, read under the given table alias.
+    fn meta(&self) -> Result<Meta> {
+        Ok(Meta {
+            id: self.int("id")?,
+            key: self.opt_text("key")?,
+            version: self.int("version")?,
+            created_at: self.timestamp("created_at")?,
+            updated_at: self.timestamp("updated_at")?,
+        })
+    }
+
+    /// A joined record selected as `{prefix}_id`, `{prefix}_key`, `{prefix}_name_zh` and
+    /// `{prefix}_name_en`; `None` when the join found nothing.
+    fn named(&self, prefix: &str) -> Result<Option<Named>> {
+        let Some(id) = self.opt_int(&format!("{prefix}_id"))? else {
+            return Ok(None);
+        };
+        Ok(Some(Named {
+            id,
+            key: self.opt_text(&format!("{prefix}_key"))?,
+            name: display_name(
+                &self.opt_text(&format!("{prefix}_name_zh"))?,
+                &self.opt_text(&format!("{prefix}_name_en"))?,
+            ),
+        }))
+    }
+}
+
+impl RowExt for AnyRow {
+    fn text(&self, column: &str) -> Result<String> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.try_get(column)?)
+    }
+    fn int(&self, column: &str) -> Result<i64> {
+        Ok(self.try_get(column)?)
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+/// The columns that select a joined record for [`RowExt::named`].
+pub(crate) fn named_columns(alias: &str, prefix: &str) -> String {
+    format!(
+        "{alias}.id AS {prefix}_id, {alias}.key AS {prefix}_key, \
+         {alias}.name_zh AS {prefix}_name_zh, {alias}.name_en AS {prefix}_name_en"
+    )
+}
+
+/// A value to bind to a placeholder of a query built at run time.
+#[derive(Debug, Clone)]
+pub(crate) enum Param {
+    Int(i64),
+    Text(String),
+}
+
+/// The `WHERE` clause of a list, built from the filters a user chose, with its parameters.
+#[derive(Debug, Default)]
+pub(crate) struct Filter {
+    conditions: Vec<String>,
+    params: Vec<Param>,
+}
+
+impl Filter {
+    /// Adds a parameter and returns its placeholder, `$1`, `$2`…
+    pub(crate) fn param(&mut self, value: Param) -> String {
+        self.params.push(value);
+        format!("${}", self.params.len())
+    }
+
+    pub(crate) fn and(&mut self, condition: String) {
+        self.conditions.push(condition);
+    }
+
+    /// Adds a condition that any of `columns` contains the words of `q`, ignoring case.
+    pub(crate) fn contains(&mut self, columns: &[&str], q: &Option<String>) {
+        let Some(q) = q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
+            return;
+        };
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let p = self.param(Param::Text(format!("%{escaped}%")));
+        let any: Vec<String> = columns
+            .iter()
+            .map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'"))
+            .collect();
+        self.and(format!("({})", any.join(" OR ")));
+    }
+
+    pub(crate) fn sql(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+
+    pub(crate) fn bind<'q>(
+        &'q self,
+        mut query: Query<'q, Any, AnyArguments<'q>>,
+    ) -> Query<'q, Any, AnyArguments<'q>> {
+        for p in &self.params {
+            query = match p {
+                Param::Int(i) => query.bind(*i),
+                Param::Text(s) => query.bind(s.as_str()),
+            };
+        }
+        query
+    }
+}
+
+/// The parts of a list query: what to select, from where, and the sort keys it offers.
+pub(crate) struct ListQuery<'a> {
+    pub columns: &'a str,
+    pub from: &'a str,
+    pub filter: Filter,
+    /// The `ORDER BY` expression for the chosen sort key, without direction.
+    pub order: &'a str,
+}
+
+impl Store {
+    /// Runs a list query: the total count, and the rows of the requested page.
+    pub(crate) async fn list_page<T>(
+        &self,
+        list: ListQuery<'_>,
+        page: &PageRequest,
+        map: impl Fn(&AnyRow) -> Result<T>,
+    ) -> Result<Page<T>> {
+        let where_sql = list.filter.sql();
+        let count_sql = format!("SELECT COUNT(*) AS n FROM {} {where_sql}", list.from);
+        let total = list
+            .filter
+            .bind(sqlx::query(&count_sql))
+            .fetch_one(&self.read)
+            .await?
+            .int("n")?;
+        let direction = if page.descending { "DESC" } else { "ASC" };
+        // Every order ends with the id, so pages never repeat or skip rows with equal keys.
+        let order = list
+            .order
+            .split(", ")
+            .map(|part| format!("{part} {direction}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows_sql = format!(
+            "SELECT {} FROM {} {where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+            list.columns,
+            list.from,
+            page.per_page,
+            page.offset()
+        );
+        let rows = list
+            .filter
+            .bind(sqlx::query(&rows_sql))
+            .fetch_all(&self.read)
+            .await?;
+        let items = rows.iter().map(map).collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+}
+
+/// Refuses an update that found no row at the expected version: the record is either gone or
+/// was saved by someone else since the user opened it.
+pub(crate) async fn refuse_stale(
+    conn: &mut AnyConnection,
+    table: &str,
+    entity: &'static str,
+    id: i64,
+    expected: i64,
+) -> Error {
+    let found = sqlx::query(&format!("SELECT version FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await;
+    match found {
+        Ok(None) => liaison_core::Error::not_found(entity, id).into(),
+        Ok(Some(row)) => match row.int("version") {
+            Ok(now) => liaison_core::Error::Conflict {
+                message: format!(
+                    "this {entity} was changed by someone else: you edited version {expected}, \
+                     it is now at version {now}. Nothing was saved."
+                ),
+                current: None,
+            }
+            .into(),
+            Err(e) => e,
+        },
+        Err(e) => e.into(),
+    }
+}
+
+/// The version an update starts from, required so no change is made blindly.
+pub(crate) fn required_version(version: Option<i64>) -> Result<i64> {
+    version.ok_or_else(|| {
+        liaison_core::Error::invalid(
+            "version",
+            "required",
+            "give the version you started editing from, so a newer change is not overwritten",
+        )
+        .into()
+    })
+}
+
+/// Fills in the current record of a conflict met while updating, so the user can compare it
+/// with their own version.
+pub(crate) async fn with_current<T, F>(result: Result<T>, current: F) -> Result<T>
+where
+    T: Serialize,
+    F: Future<Output = Result<T>>,
+{
+    match result {
+        Err(Error::Domain(liaison_core::Error::Conflict {
+            message,
+            current: None,
+        })) => Err(Error::Domain(liaison_core::Error::Conflict {
+            message,
+            current: current.await.ok().and_then(|c| serde_json::to_value(c).ok()),
+        })),
+        other => other,
+    }
+}

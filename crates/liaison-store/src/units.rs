@@ -1,0 +1,157 @@
+//! Units of the university and their foreign-affairs contacts.
+
+use liaison_core::{Error as DomainError, Page, PageRequest, Unit, UnitFilter, UnitInput, Validate};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::resolve::{self, Table, sub};
+use crate::sql::{self, Filter, ListQuery, Param, RowExt, enum_text};
+use crate::{Error, Result, Store};
+
+fn columns() -> String {
+    format!(
+        "u.id, u.key, u.version, u.created_at, u.updated_at, u.kind, u.name_zh, u.name_en, {}, {}",
+        sql::named_columns("l", "leader"),
+        sql::named_columns("c", "officer")
+    )
+}
+
+const FROM: &str = "units u LEFT JOIN people l ON l.id = u.foreign_affairs_leader_id \
+    LEFT JOIN people c ON c.id = u.liaison_officer_id";
+
+fn from_row(row: &AnyRow) -> Result<Unit> {
+    Ok(Unit {
+        meta: row.meta()?,
+        kind: row.enumerated("kind")?,
+        name_zh: row.opt_text("name_zh")?,
+        name_en: row.opt_text("name_en")?,
+        foreign_affairs_leader: row.named("leader")?,
+        liaison_officer: row.named("officer")?,
+    })
+}
+
+/// Creates a unit without its contacts, who may not exist yet; see [`set_contacts`].
+pub(crate) async fn insert(conn: &mut AnyConnection, path: &str, input: &UnitInput) -> Result<i64> {
+    resolve::key_is_free(conn, Table::Unit, path, &input.key, None).await?;
+    let now = sql::now();
+    let id = sqlx::query_scalar(
+        "INSERT INTO units (key, created_at, updated_at, kind, name_zh, name_en) \
+         VALUES ($1, $2, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(input.key.as_deref())
+    .bind(now.as_str())
+    .bind(enum_text(&input.kind))
+    .bind(input.name_zh.as_deref())
+    .bind(input.name_en.as_deref())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(Error::from_write)?;
+    Ok(id)
+}
+
+/// Links a unit to its foreign-affairs leader and liaison officer.
+pub(crate) async fn set_contacts(
+    conn: &mut AnyConnection,
+    path: &str,
+    id: i64,
+    input: &UnitInput,
+) -> Result<()> {
+    let leader = resolve::optional_link(
+        conn,
+        Table::Person,
+        &sub(path, "foreign_affairs_leader"),
+        &input.foreign_affairs_leader,
+    )
+    .await?;
+    let officer = resolve::optional_link(
+        conn,
+        Table::Person,
+        &sub(path, "liaison_officer"),
+        &input.liaison_officer,
+    )
+    .await?;
+    sqlx::query("UPDATE units SET foreign_affairs_leader_id = $2, liaison_officer_id = $3 WHERE id = $1")
+        .bind(id)
+        .bind(leader)
+        .bind(officer)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn list_units(&self, filter: &UnitFilter, page: &PageRequest) -> Result<Page<Unit>> {
+        let mut f = Filter::default();
+        f.contains(&["u.name_zh", "u.name_en"], &filter.q);
+        if let Some(kind) = &filter.kind {
+            let p = f.param(Param::Text(enum_text(kind)));
+            f.and(format!("u.kind = {p}"));
+        }
+        let order = match page.sort.as_str() {
+            "created" => "u.created_at, u.id",
+            "updated" => "u.updated_at, u.id",
+            _ => "COALESCE(u.name_en, u.name_zh), u.id",
+        };
+        let columns = columns();
+        let list = ListQuery {
+            columns: &columns,
+            from: FROM,
+            filter: f,
+            order,
+        };
+        self.list_page(list, page, from_row).await
+    }
+
+    pub async fn get_unit(&self, id: i64) -> Result<Unit> {
+        let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE u.id = $1", columns()))
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| DomainError::not_found("unit", id))?;
+        from_row(&row)
+    }
+
+    pub async fn create_unit(&self, input: UnitInput) -> Result<Unit> {
+        let input = input.validated()?;
+        let mut tx = self.write.begin().await?;
+        let id = insert(&mut tx, "", &input).await?;
+        set_contacts(&mut tx, "", id, &input).await?;
+        tx.commit().await?;
+        self.get_unit(id).await
+    }
+
+    pub async fn update_unit(&self, id: i64, input: UnitInput) -> Result<Unit> {
+        let result = async {
+            let input = input.validated()?;
+            let version = sql::required_version(input.version)?;
+            let mut tx = self.write.begin().await?;
+            resolve::key_is_free(&mut tx, Table::Unit, "", &input.key, Some(id)).await?;
+            let updated = sqlx::query(
+                "UPDATE units SET key = $3, version = version + 1, updated_at = $4, kind = $5, \
+                 name_zh = $6, name_en = $7 WHERE id = $1 AND version = $2",
+            )
+            .bind(id)
+            .bind(version)
+            .bind(input.key.as_deref())
+            .bind(sql::now())
+            .bind(enum_text(&input.kind))
+            .bind(input.name_zh.as_deref())
+            .bind(input.name_en.as_deref())
+            .execute(&mut *tx)
+            .await
+            .map_err(Error::from_write)?;
+            if updated.rows_affected() == 0 {
+                return Err(sql::refuse_stale(&mut tx, "units", "unit", id, version).await);
+            }
+            set_contacts(&mut tx, "", id, &input).await?;
+            tx.commit().await?;
+            self.get_unit(id).await
+        }
+        .await;
+        sql::with_current(result, self.get_unit(id)).await
+    }
+
+    pub async fn delete_unit(&self, id: i64) -> Result<()> {
+        self.delete_row("units", "unit", id).await
+    }
+}
