@@ -47,10 +47,7 @@ struct Columns {
     inviting_organization: Option<i64>,
 }
 
-async fn resolve_columns(
-    conn: &mut AnyConnection,
-    input: &ActivityInput,
-) -> Result<Columns> {
+async fn resolve_columns(conn: &mut AnyConnection, input: &ActivityInput) -> Result<Columns> {
     Ok(Columns {
         host_unit: resolve::optional_link(conn, Table::Unit, "host_unit", &input.host_unit).await?,
         inviting_organization: resolve::optional_organization(
@@ -105,7 +102,12 @@ pub(crate) async fn insert(conn: &mut AnyConnection, input: &ActivityInput) -> R
 
 /// Replaces the partners, participants, agenda and tags of an activity with those submitted.
 async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput) -> Result<()> {
-    for table in ["activity_partners", "participations", "agenda_items", "activity_tags"] {
+    for table in [
+        "activity_partners",
+        "participations",
+        "agenda_items",
+        "activity_tags",
+    ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE activity_id = $1"))
             .bind(id)
             .execute(&mut *conn)
@@ -116,7 +118,9 @@ async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput
         let path = format!("partners[{i}]");
         let org = resolve::organization(conn, &path, partner).await?;
         if partners.contains(&org) {
-            return Err(DomainError::invalid(path, "duplicate", "this partner is listed twice").into());
+            return Err(
+                DomainError::invalid(path, "duplicate", "this partner is listed twice").into(),
+            );
         }
         partners.push(org);
         sqlx::query(
@@ -132,10 +136,11 @@ async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput
     for (i, participant) in input.participants.iter().enumerate() {
         let path = format!("participants[{i}]");
         let person = resolve::person(conn, &sub(&path, "person"), &participant.person).await?;
-        let known_role: Option<String> = sqlx::query_scalar("SELECT code FROM roles WHERE code = $1")
-            .bind(participant.role.as_str())
-            .fetch_optional(&mut *conn)
-            .await?;
+        let known_role: Option<String> =
+            sqlx::query_scalar("SELECT code FROM roles WHERE code = $1")
+                .bind(participant.role.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
         if known_role.is_none() {
             return Err(DomainError::invalid(
                 sub(&path, "role"),
@@ -235,18 +240,23 @@ impl Store {
                  WHERE ap.activity_id = a.id AND ap.organization_id = {p}))"
             ));
         }
-        if let Some(tag) = filter.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(tag) = filter
+            .tag
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             let p = f.param(Param::Text(tag.to_owned()));
             f.and(format!(
                 "EXISTS (SELECT 1 FROM activity_tags t WHERE t.activity_id = a.id AND t.tag = {p})"
             ));
         }
-        let order = match page.sort.as_str() {
-            "title" => "COALESCE(a.title_en, a.title_zh), a.id",
-            "kind" => "a.kind, a.start_date, a.id",
-            "created" => "a.created_at, a.id",
-            "updated" => "a.updated_at, a.id",
-            _ => "a.start_date, a.id",
+        let order: &[&str] = match page.sort.as_str() {
+            "title" => &["COALESCE(a.title_en, a.title_zh)", "a.id"],
+            "kind" => &["a.kind", "a.start_date", "a.id"],
+            "created" => &["a.created_at", "a.id"],
+            "updated" => &["a.updated_at", "a.id"],
+            _ => &["a.start_date", "a.id"],
         };
         let columns = summary_columns();
         let list = ListQuery {
@@ -280,7 +290,10 @@ impl Store {
         .fetch_all(&self.read)
         .await?
         .iter()
-        .map(|r| r.named("org")?.ok_or_else(|| Error::Corrupt("partner".into())))
+        .map(|r| {
+            r.named("org")?
+                .ok_or_else(|| Error::Corrupt("partner".into()))
+        })
         .collect::<Result<Vec<_>>>()?;
 
         let participants = sqlx::query(&format!(
@@ -327,13 +340,14 @@ impl Store {
         })
         .collect::<Result<Vec<_>>>()?;
 
-        let tags = sqlx::query("SELECT tag FROM activity_tags WHERE activity_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(&self.read)
-            .await?
-            .iter()
-            .map(|r| r.text("tag"))
-            .collect::<Result<Vec<_>>>()?;
+        let tags =
+            sqlx::query("SELECT tag FROM activity_tags WHERE activity_id = $1 ORDER BY position")
+                .bind(id)
+                .fetch_all(&self.read)
+                .await?
+                .iter()
+                .map(|r| r.text("tag"))
+                .collect::<Result<Vec<_>>>()?;
 
         Ok(Activity {
             meta: liaison_core::Meta {

@@ -56,7 +56,9 @@ async fn write_children(
         let field = sub(path, &format!("partners[{i}]"));
         let org = resolve::organization(conn, &field, partner).await?;
         if partners.contains(&org) {
-            return Err(DomainError::invalid(field, "duplicate", "this partner is listed twice").into());
+            return Err(
+                DomainError::invalid(field, "duplicate", "this partner is listed twice").into(),
+            );
         }
         partners.push(org);
         sqlx::query(
@@ -90,7 +92,11 @@ async fn write_children(
     Ok(())
 }
 
-pub(crate) async fn insert(conn: &mut AnyConnection, path: &str, input: &AgreementInput) -> Result<i64> {
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    path: &str,
+    input: &AgreementInput,
+) -> Result<i64> {
     resolve::key_is_free(conn, Table::Agreement, path, &input.key, None).await?;
     let unit = resolve::optional_link(conn, Table::Unit, &sub(path, "unit"), &input.unit).await?;
     let now = sql::now();
@@ -144,12 +150,12 @@ impl Store {
             let p = f.param(Param::Text(date_text(date)));
             f.and(format!("g.valid_to <= {p}"));
         }
-        let order = match page.sort.as_str() {
-            "valid_to" => "g.valid_to, g.id",
-            "title" => "COALESCE(g.title_en, g.title_zh), g.id",
-            "created" => "g.created_at, g.id",
-            "updated" => "g.updated_at, g.id",
-            _ => "g.signed_on, g.id",
+        let order: &[&str] = match page.sort.as_str() {
+            "valid_to" => &["g.valid_to NULLS LAST", "g.id"],
+            "title" => &["COALESCE(g.title_en, g.title_zh)", "g.id"],
+            "created" => &["g.created_at", "g.id"],
+            "updated" => &["g.updated_at", "g.id"],
+            _ => &["g.signed_on NULLS LAST", "g.id"],
         };
         let columns = columns();
         let list = ListQuery {

@@ -50,7 +50,10 @@ impl DatabaseUrl {
         }
         if input.starts_with("postgres://") || input.starts_with("postgresql://") {
             PgConnectOptions::from_str(input).map_err(|e| {
-                Error::Url(format!("'{}' is not a valid PostgreSQL URL: {e}", redact(input)))
+                Error::Url(format!(
+                    "'{}' is not a valid PostgreSQL URL: {e}",
+                    redact(input)
+                ))
             })?;
             let host = input.split_once("://").map_or("", |(_, r)| r);
             if host.is_empty() || host.starts_with('/') && !host.contains("host=") {
@@ -171,8 +174,16 @@ impl Store {
     /// makes sure the built-in roles exist.
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.write).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.write).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.write)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.write)
+                    .await?
+            }
         }
         self.ensure_built_in_roles().await
     }
@@ -191,9 +202,9 @@ impl Store {
                 destination.display()
             )));
         }
-        let path = destination.to_str().ok_or_else(|| {
-            Error::Unsupported("the backup path must be valid UTF-8".to_owned())
-        })?;
+        let path = destination
+            .to_str()
+            .ok_or_else(|| Error::Unsupported("the backup path must be valid UTF-8".to_owned()))?;
         // VACUUM INTO reads one snapshot, so writers may go on while it runs.
         sqlx::query("VACUUM INTO $1")
             .bind(path)
@@ -236,7 +247,10 @@ mod tests {
             ("sqlite::memory:", "names no database file"),
             ("sqlite://x.db?mode=ro", "options"),
             ("postgres://", "names no server"),
-            ("postgres://u:p@host:notaport/db", "not a valid PostgreSQL URL"),
+            (
+                "postgres://u:p@host:notaport/db",
+                "not a valid PostgreSQL URL",
+            ),
         ] {
             let err = DatabaseUrl::parse(url).unwrap_err().to_string();
             assert!(err.contains(said), "{url}: {err}");
@@ -246,9 +260,14 @@ mod tests {
     #[test]
     fn passwords_never_appear_in_messages() {
         let url = DatabaseUrl::parse("postgres://liaison:s3cret@db.example.org/liaison").unwrap();
-        assert_eq!(url.to_string(), "postgres://liaison:***@db.example.org/liaison");
+        assert_eq!(
+            url.to_string(),
+            "postgres://liaison:***@db.example.org/liaison"
+        );
         assert!(!format!("{url:?}").contains("s3cret"));
-        let err = DatabaseUrl::parse("postgres://u:s3cret@h:x/db").unwrap_err().to_string();
+        let err = DatabaseUrl::parse("postgres://u:s3cret@h:x/db")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("s3cret"), "{err}");
     }
 }

@@ -44,8 +44,9 @@ impl Error {
             && db.kind() == sqlx::error::ErrorKind::UniqueViolation
         {
             return liaison_core::Error::Conflict {
-                message: "another record with the same key or identifier was saved at the same time"
-                    .to_owned(),
+                message:
+                    "another record with the same key or identifier was saved at the same time"
+                        .to_owned(),
                 current: None,
             }
             .into();

@@ -56,7 +56,10 @@ impl Store {
         for (i, org) in document.organizations.iter().enumerate() {
             let path = format!("organizations[{i}]");
             let org = checked(&path, org)?;
-            if id_by_key(&mut tx, Table::Organization, &org.key).await?.is_some() {
+            if id_by_key(&mut tx, Table::Organization, &org.key)
+                .await?
+                .is_some()
+            {
                 count(false);
                 continue;
             }
@@ -65,7 +68,10 @@ impl Store {
             count(true);
         }
         for (path, id, org) in &new_organizations {
-            under(path, organizations::write_children(&mut tx, "", *id, org).await)?;
+            under(
+                path,
+                organizations::write_children(&mut tx, "", *id, org).await,
+            )?;
         }
 
         let mut new_units = Vec::new();
@@ -84,7 +90,10 @@ impl Store {
         for (i, person) in document.people.iter().enumerate() {
             let path = format!("people[{i}]");
             let person = checked(&path, person)?;
-            if id_by_key(&mut tx, Table::Person, &person.key).await?.is_some() {
+            if id_by_key(&mut tx, Table::Person, &person.key)
+                .await?
+                .is_some()
+            {
                 count(false);
                 continue;
             }
@@ -98,7 +107,10 @@ impl Store {
         for (i, activity) in document.activities.iter().enumerate() {
             let path = format!("activities[{i}]");
             let activity = checked(&path, activity)?;
-            if id_by_key(&mut tx, Table::Activity, &activity.key).await?.is_some() {
+            if id_by_key(&mut tx, Table::Activity, &activity.key)
+                .await?
+                .is_some()
+            {
                 count(false);
                 continue;
             }
@@ -123,7 +135,10 @@ impl Store {
         for (i, agreement) in document.agreements.iter().enumerate() {
             let path = format!("agreements[{i}]");
             let agreement = checked(&path, agreement)?;
-            if id_by_key(&mut tx, Table::Agreement, &agreement.key).await?.is_some() {
+            if id_by_key(&mut tx, Table::Agreement, &agreement.key)
+                .await?
+                .is_some()
+            {
                 count(false);
                 continue;
             }
@@ -143,7 +158,12 @@ impl Store {
             ..ExchangeDocument::default()
         };
 
-        for org in all(|p| async move { self.list_organizations(&OrganizationFilter::default(), &p).await }).await? {
+        for org in all(|p| async move {
+            self.list_organizations(&OrganizationFilter::default(), &p)
+                .await
+        })
+        .await?
+        {
             let org = self.get_organization(org.meta.id).await?;
             document.organizations.push(OrganizationInput {
                 key: Some(key_of("organization", org.meta.id, &org.meta.key)),
@@ -172,7 +192,9 @@ impl Store {
             });
         }
 
-        for unit in all(|p| async move { self.list_units(&UnitFilter::default(), &p).await }).await? {
+        for unit in
+            all(|p| async move { self.list_units(&UnitFilter::default(), &p).await }).await?
+        {
             document.units.push(UnitInput {
                 key: Some(key_of("unit", unit.meta.id, &unit.meta.key)),
                 version: None,
@@ -184,7 +206,9 @@ impl Store {
             });
         }
 
-        for person in all(|p| async move { self.list_people(&PersonFilter::default(), &p).await }).await? {
+        for person in
+            all(|p| async move { self.list_people(&PersonFilter::default(), &p).await }).await?
+        {
             document.people.push(PersonInput {
                 key: Some(key_of("person", person.meta.id, &person.meta.key)),
                 version: None,
@@ -193,7 +217,9 @@ impl Store {
                 name_en: person.name_en,
                 name_original: person.name_original,
                 unit: person.unit.map(|n| link("unit", &n)),
-                organization: person.organization.map(|n| Ref::Link(link("organization", &n))),
+                organization: person
+                    .organization
+                    .map(|n| Ref::Link(link("organization", &n))),
                 position: person.position,
                 title: person.title,
                 nationality: person.nationality,
@@ -203,7 +229,10 @@ impl Store {
             });
         }
 
-        for summary in all(|p| async move { self.list_activities(&ActivityFilter::default(), &p).await }).await? {
+        for summary in
+            all(|p| async move { self.list_activities(&ActivityFilter::default(), &p).await })
+                .await?
+        {
             let a = self.get_activity(summary.id).await?;
             document.activities.push(ActivityInput {
                 key: Some(key_of("activity", a.meta.id, &a.meta.key)),
@@ -260,7 +289,9 @@ impl Store {
             });
         }
 
-        for gift in all(|p| async move { self.list_gifts(&GiftFilter::default(), &p).await }).await? {
+        for gift in
+            all(|p| async move { self.list_gifts(&GiftFilter::default(), &p).await }).await?
+        {
             document.gifts.push(GiftInput {
                 key: Some(key_of("gift", gift.meta.id, &gift.meta.key)),
                 version: None,
@@ -282,7 +313,10 @@ impl Store {
             });
         }
 
-        for agreement in all(|p| async move { self.list_agreements(&AgreementFilter::default(), &p).await }).await? {
+        for agreement in
+            all(|p| async move { self.list_agreements(&AgreementFilter::default(), &p).await })
+                .await?
+        {
             document.agreements.push(AgreementInput {
                 key: Some(key_of("agreement", agreement.meta.id, &agreement.meta.key)),
                 version: None,
@@ -352,7 +386,9 @@ fn link(kind: &str, named: &Named) -> Link {
 fn party_input(party: Party) -> PartyInput {
     PartyInput {
         person: party.person.map(|n| Ref::Link(link("person", &n))),
-        organization: party.organization.map(|n| Ref::Link(link("organization", &n))),
+        organization: party
+            .organization
+            .map(|n| Ref::Link(link("organization", &n))),
         description: party.description,
     }
 }

@@ -1,8 +1,8 @@
 //! The gift register.
 
 use liaison_core::{
-    Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest, Party,
-    PartyInput, Validate, gifts::declaration_required,
+    Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest, Party, PartyInput,
+    Validate, gifts::declaration_required,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -72,9 +72,8 @@ async fn party(
     input: &PartyInput,
 ) -> Result<(Option<i64>, Option<i64>)> {
     let person = resolve::optional_person(conn, &sub(path, "person"), &input.person).await?;
-    let org =
-        resolve::optional_organization(conn, &sub(path, "organization"), &input.organization)
-            .await?;
+    let org = resolve::optional_organization(conn, &sub(path, "organization"), &input.organization)
+        .await?;
     Ok((person, org))
 }
 
@@ -94,8 +93,13 @@ async fn links(
     let activity = match activity {
         Some(id) => Some(id),
         None => {
-            resolve::optional_link(conn, Table::Activity, &sub(path, "activity"), &input.activity)
-                .await?
+            resolve::optional_link(
+                conn,
+                Table::Activity,
+                &sub(path, "activity"),
+                &input.activity,
+            )
+            .await?
         }
     };
     Ok(Links {
@@ -169,14 +173,16 @@ impl Store {
         if let Some(year) = filter.year {
             let from = f.param(Param::Text(format!("{year:04}-01-01")));
             let to = f.param(Param::Text(format!("{:04}-01-01", year + 1)));
-            f.and(format!("g.exchanged_on >= {from} AND g.exchanged_on < {to}"));
+            f.and(format!(
+                "g.exchanged_on >= {from} AND g.exchanged_on < {to}"
+            ));
         }
-        let order = match page.sort.as_str() {
-            "value" => "g.estimated_value_fen, g.id",
-            "item" => "g.item, g.id",
-            "created" => "g.created_at, g.id",
-            "updated" => "g.updated_at, g.id",
-            _ => "g.exchanged_on, g.id",
+        let order: &[&str] = match page.sort.as_str() {
+            "value" => &["g.estimated_value_fen NULLS LAST", "g.id"],
+            "item" => &["g.item", "g.id"],
+            "created" => &["g.created_at", "g.id"],
+            "updated" => &["g.updated_at", "g.id"],
+            _ => &["g.exchanged_on NULLS LAST", "g.id"],
         };
         let columns = columns();
         let list = ListQuery {
@@ -185,7 +191,8 @@ impl Store {
             filter: f,
             order,
         };
-        self.list_page(list, page, |row| self.gift_from_row(row)).await
+        self.list_page(list, page, |row| self.gift_from_row(row))
+            .await
     }
 
     pub async fn get_gift(&self, id: i64) -> Result<Gift> {

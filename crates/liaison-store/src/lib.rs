@@ -15,6 +15,8 @@ mod people;
 mod resolve;
 mod roles;
 mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod timeline;
 mod units;
 

@@ -1,8 +1,8 @@
 //! Organizations and their identifiers and affiliations.
 
 use liaison_core::{
-    Affiliation, Error as DomainError, Identifier, Organization, OrganizationFilter,
-    OrganizationInput, ORGANIZATION_SORTS, Page, PageRequest, Validate,
+    Affiliation, Error as DomainError, Identifier, ORGANIZATION_SORTS, Organization,
+    OrganizationFilter, OrganizationInput, Page, PageRequest, Validate,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -163,7 +163,12 @@ impl Store {
     ) -> Result<Page<Organization>> {
         let mut f = Filter::default();
         f.contains(
-            &["o.name_zh", "o.name_en", "o.name_original", "o.abbreviation"],
+            &[
+                "o.name_zh",
+                "o.name_en",
+                "o.name_original",
+                "o.abbreviation",
+            ],
             &filter.q,
         );
         if let Some(kind) = &filter.kind {
@@ -178,12 +183,12 @@ impl Store {
             let p = f.param(Param::Text(enum_text(region)));
             f.and(format!("o.region = {p}"));
         }
-        let order = match page.sort.as_str() {
-            "country" => "o.country, o.id",
-            "founded" => "o.founded_year, o.id",
-            "created" => "o.created_at, o.id",
-            "updated" => "o.updated_at, o.id",
-            _ => "COALESCE(o.name_en, o.name_zh), o.id",
+        let order: &[&str] = match page.sort.as_str() {
+            "country" => &["o.country", "o.id"],
+            "founded" => &["o.founded_year NULLS LAST", "o.id"],
+            "created" => &["o.created_at", "o.id"],
+            "updated" => &["o.updated_at", "o.id"],
+            _ => &["COALESCE(o.name_en, o.name_zh)", "o.id"],
         };
         debug_assert!(ORGANIZATION_SORTS.contains(&page.sort.as_str()));
         let list = ListQuery {
@@ -196,11 +201,13 @@ impl Store {
     }
 
     pub async fn get_organization(&self, id: i64) -> Result<Organization> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM organizations o WHERE o.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or_else(|| DomainError::not_found("organization", id))?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM organizations o WHERE o.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or_else(|| DomainError::not_found("organization", id))?;
         let mut org = from_row(&row)?;
         let identifiers = sqlx::query(
             "SELECT scheme, value FROM organization_identifiers WHERE organization_id = $1 \
@@ -287,9 +294,14 @@ impl Store {
             .await
             .map_err(Error::from_write)?;
             if updated.rows_affected() == 0 {
-                return Err(
-                    sql::refuse_stale(&mut tx, "organizations", "organization", id, version).await,
-                );
+                return Err(sql::refuse_stale(
+                    &mut tx,
+                    "organizations",
+                    "organization",
+                    id,
+                    version,
+                )
+                .await);
             }
             write_children(&mut tx, "", id, &input).await?;
             tx.commit().await?;
@@ -304,7 +316,12 @@ impl Store {
     }
 
     /// Deletes one row, refusing when other records still refer to it.
-    pub(crate) async fn delete_row(&self, table: &str, entity: &'static str, id: i64) -> Result<()> {
+    pub(crate) async fn delete_row(
+        &self,
+        table: &str,
+        entity: &'static str,
+        id: i64,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let deleted = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
             .bind(id)

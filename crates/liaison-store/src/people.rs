@@ -58,7 +58,11 @@ async fn links(
 }
 
 /// Creates a person, and their organization when it is new.
-pub(crate) async fn insert(conn: &mut AnyConnection, path: &str, input: &PersonInput) -> Result<i64> {
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    path: &str,
+    input: &PersonInput,
+) -> Result<i64> {
     resolve::key_is_free(conn, Table::Person, path, &input.key, None).await?;
     let (unit, organization) = links(conn, path, input).await?;
     let now = sql::now();
@@ -115,10 +119,10 @@ impl Store {
             let p = f.param(Param::Text(country.trim().to_ascii_uppercase()));
             f.and(format!("p.nationality = {p}"));
         }
-        let order = match page.sort.as_str() {
-            "created" => "p.created_at, p.id",
-            "updated" => "p.updated_at, p.id",
-            _ => "COALESCE(p.name_en, p.name_zh), p.id",
+        let order: &[&str] = match page.sort.as_str() {
+            "created" => &["p.created_at", "p.id"],
+            "updated" => &["p.updated_at", "p.id"],
+            _ => &["COALESCE(p.name_en, p.name_zh)", "p.id"],
         };
         let columns = columns();
         let list = ListQuery {

@@ -195,8 +195,9 @@ pub(crate) struct ListQuery<'a> {
     pub columns: &'a str,
     pub from: &'a str,
     pub filter: Filter,
-    /// The `ORDER BY` expression for the chosen sort key, without direction.
-    pub order: &'a str,
+    /// The `ORDER BY` expressions for the chosen sort key, without direction; the last one is
+    /// the id, so pages never repeat or skip rows with equal keys.
+    pub order: &'a [&'a str],
 }
 
 impl Store {
@@ -216,11 +217,14 @@ impl Store {
             .await?
             .int("n")?;
         let direction = if page.descending { "DESC" } else { "ASC" };
-        // Every order ends with the id, so pages never repeat or skip rows with equal keys.
         let order = list
             .order
-            .split(", ")
-            .map(|part| format!("{part} {direction}"))
+            .iter()
+            .map(|part| match part.strip_suffix(" NULLS LAST") {
+                // SQLite and PostgreSQL put NULL at opposite ends; a missing value goes last in both.
+                Some(column) => format!("{column} {direction} NULLS LAST"),
+                None => format!("{part} {direction}"),
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let rows_sql = format!(
@@ -300,7 +304,10 @@ where
             current: None,
         })) => Err(Error::Domain(liaison_core::Error::Conflict {
             message,
-            current: current.await.ok().and_then(|c| serde_json::to_value(c).ok()),
+            current: current
+                .await
+                .ok()
+                .and_then(|c| serde_json::to_value(c).ok()),
         })),
         other => other,
     }

@@ -63,7 +63,11 @@ impl Store {
                     date: r.opt_date("day")?,
                     kind,
                     id: r.int("id")?,
-                    title: if zh == en { zh.unwrap_or_default() } else { display_name(&zh, &en) },
+                    title: if zh == en {
+                        zh.unwrap_or_default()
+                    } else {
+                        display_name(&zh, &en)
+                    },
                     involvement: r.text("involvement")?,
                     detail: r.text("detail")?,
                 })

@@ -1,6 +1,8 @@
 //! Units of the university and their foreign-affairs contacts.
 
-use liaison_core::{Error as DomainError, Page, PageRequest, Unit, UnitFilter, UnitInput, Validate};
+use liaison_core::{
+    Error as DomainError, Page, PageRequest, Unit, UnitFilter, UnitInput, Validate,
+};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
@@ -70,12 +72,14 @@ pub(crate) async fn set_contacts(
         &input.liaison_officer,
     )
     .await?;
-    sqlx::query("UPDATE units SET foreign_affairs_leader_id = $2, liaison_officer_id = $3 WHERE id = $1")
-        .bind(id)
-        .bind(leader)
-        .bind(officer)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE units SET foreign_affairs_leader_id = $2, liaison_officer_id = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(leader)
+    .bind(officer)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -87,10 +91,10 @@ impl Store {
             let p = f.param(Param::Text(enum_text(kind)));
             f.and(format!("u.kind = {p}"));
         }
-        let order = match page.sort.as_str() {
-            "created" => "u.created_at, u.id",
-            "updated" => "u.updated_at, u.id",
-            _ => "COALESCE(u.name_en, u.name_zh), u.id",
+        let order: &[&str] = match page.sort.as_str() {
+            "created" => &["u.created_at", "u.id"],
+            "updated" => &["u.updated_at", "u.id"],
+            _ => &["COALESCE(u.name_en, u.name_zh)", "u.id"],
         };
         let columns = columns();
         let list = ListQuery {

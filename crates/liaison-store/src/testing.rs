@@ -1,0 +1,79 @@
+//! Fresh databases for tests: a SQLite file in a temporary folder, or a new database on the
+//! PostgreSQL server named by `LIAISON_TEST_POSTGRES_URL`.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::{Connection, Executor, PgConnection};
+
+use crate::{Backend, DatabaseUrl, Store};
+
+/// The variable naming a PostgreSQL server (a user allowed to create databases) for the tests.
+pub const POSTGRES_URL_VAR: &str = "LIAISON_TEST_POSTGRES_URL";
+
+/// A migrated, empty database that lives as long as this value.
+pub struct TestDatabase {
+    pub store: Store,
+    pub url: DatabaseUrl,
+    /// Keeps the SQLite file's folder until the test ends.
+    _folder: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    pub async fn new(backend: Backend) -> TestDatabase {
+        let (url, folder) = match backend {
+            Backend::Sqlite => {
+                let folder = tempfile::tempdir().expect("a temporary folder");
+                let path = folder.path().join("liaison.db");
+                (DatabaseUrl::Sqlite { path }, Some(folder))
+            }
+            Backend::Postgres => (fresh_postgres_database().await, None),
+        };
+        let store = Store::open(&url).await.expect("the test database opens");
+        store.migrate().await.expect("the migrations apply");
+        TestDatabase {
+            store,
+            url,
+            _folder: folder,
+        }
+    }
+}
+
+/// The URL of the test server. The README's test command always provides one; a plain
+/// `cargo test` says how to get one instead of quietly testing SQLite alone.
+pub fn postgres_server_url() -> String {
+    std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{POSTGRES_URL_VAR} is not set, so the PostgreSQL half of the suite cannot run. \
+             Run the whole suite with scripts/test.sh, which starts a private PostgreSQL \
+             (installing Debian's postgresql package if needed), or set {POSTGRES_URL_VAR} to \
+             postgres://USER@HOST:PORT/postgres for a server where USER may create databases."
+        )
+    })
+}
+
+/// Creates a database with a name no other test uses and returns its URL.
+async fn fresh_postgres_database() -> DatabaseUrl {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let server = postgres_server_url();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let name = format!(
+        "liaison_test_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = PgConnection::connect(&server)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach the test PostgreSQL at {server}: {e}"));
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("the test database is created");
+    admin.close().await.ok();
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("the server URL ends with a database name");
+    DatabaseUrl::parse(&format!("{base}/{name}")).expect("a valid URL")
+}
