@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::validate::{self, Validate};
 use crate::{
@@ -455,7 +455,8 @@ pub struct ActivitySummary {
 }
 
 /// Filters of the activity list.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ActivityFilter {
     /// Words in either title.
     pub q: Option<String>,

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::validate::{self, Validate};
 use crate::{FieldErrors, Link, Meta, Named, OrganizationInput, PersonInput, Ref};
@@ -173,7 +173,8 @@ pub struct Agreement {
 }
 
 /// Filters of the agreement list.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AgreementFilter {
     /// Words in either title.
     pub q: Option<String>,

@@ -12,7 +12,7 @@ pub const EXCHANGE_FORMAT: i64 = 1;
 
 /// A set of records to import, or everything exported. Records refer to each other by key, so a
 /// document moves between databases unchanged, and importing it twice creates nothing new.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExchangeDocument {
     #[serde(default = "format")]
@@ -35,6 +35,21 @@ pub struct ExchangeDocument {
 
 fn format() -> i64 {
     EXCHANGE_FORMAT
+}
+
+impl Default for ExchangeDocument {
+    fn default() -> Self {
+        ExchangeDocument {
+            liaison_format: EXCHANGE_FORMAT,
+            roles: Vec::new(),
+            organizations: Vec::new(),
+            units: Vec::new(),
+            people: Vec::new(),
+            activities: Vec::new(),
+            gifts: Vec::new(),
+            agreements: Vec::new(),
+        }
+    }
 }
 
 /// What an import did.

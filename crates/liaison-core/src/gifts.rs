@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::validate::{self, Validate};
 use crate::{FieldErrors, Link, Meta, Money, Named, OrganizationInput, PersonInput, Policy, Ref};
@@ -208,7 +208,8 @@ pub fn declaration_required(
 }
 
 /// Filters of the gift list.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GiftFilter {
     /// Words in the item or notes.
     pub q: Option<String>,

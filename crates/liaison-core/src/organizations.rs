@@ -1,7 +1,7 @@
 //! Organizations: partner universities, trade unions, federations, embassies and the rest.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::validate::{self, Validate};
 use crate::{CountryCode, FieldErrors, Meta, Named, Ref, RegionClass};
@@ -206,7 +206,8 @@ pub struct Organization {
 }
 
 /// Filters of the organization list.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrganizationFilter {
     /// Words in any name or the abbreviation.
     pub q: Option<String>,

@@ -1,7 +1,7 @@
 //! People: the university's own staff and the guests, partners and officials they meet.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::validate::{self, Validate};
 use crate::{CountryCode, FieldErrors, Link, Meta, Named, OrganizationInput, Ref};
@@ -125,7 +125,8 @@ pub struct Person {
 }
 
 /// Filters of the person list.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PersonFilter {
     /// Words in any name or the position.
     pub q: Option<String>,

@@ -1,7 +1,7 @@
 //! Units: the schools and departments of the university, each with its foreign-affairs contacts.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::validate::{self, Validate};
 use crate::{FieldErrors, Link, Meta, Named};
@@ -61,7 +61,8 @@ pub struct Unit {
 }
 
 /// Filters of the unit list.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UnitFilter {
     /// Words in either name.
     pub q: Option<String>,

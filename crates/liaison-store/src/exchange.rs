@@ -26,10 +26,7 @@ fn under<T>(prefix: &str, result: Result<T>) -> Result<T> {
 }
 
 /// Checks one record of a document, with errors placed under `prefix`.
-fn checked<T: Validate>(prefix: &str, record: &T) -> Result<T>
-where
-    T: Clone,
-{
+fn checked<T: Validate + Clone>(prefix: &str, record: &T) -> Result<T> {
     under(prefix, record.clone().validated().map_err(Error::from))
 }
 

@@ -58,3 +58,16 @@ impl Store {
         self.write.close().await;
     }
 }
+
+impl Store {
+    /// Whether the database holds no records yet (roles aside, which every database has).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM organizations) + (SELECT COUNT(*) FROM activities) \
+             + (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM units) AS n",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        Ok(sql::RowExt::int(&row, "n")? == 0)
+    }
+}

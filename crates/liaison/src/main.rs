@@ -1,1 +1,235 @@
-fn main() {}
+//! The `liaison` command: configuration, subcommands, and the wiring of store and web server.
+
+mod config;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use liaison_core::ExchangeDocument;
+use liaison_store::Store;
+
+use crate::config::Config;
+
+/// Liaison: the system of record for a university's international exchange office.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    /// The database: sqlite://PATH (the default is sqlite://liaison.db) or postgres://…
+    #[arg(long, global = true, env = "LIAISON_DATABASE")]
+    database: Option<String>,
+
+    /// A settings file; liaison.toml in the working directory is read when present.
+    #[arg(long, global = true, env = "LIAISON_CONFIG")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serves the web interface and the JSON API.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, env = "LIAISON_BIND")]
+        bind: Option<String>,
+        /// Loads the demo records when the database is empty.
+        #[arg(long, env = "LIAISON_DEMO")]
+        demo: bool,
+    },
+    /// Applies the database migrations the database has not seen yet.
+    Migrate,
+    /// Loads the demo records: the office's two news releases, fact by fact.
+    Demo,
+    /// Imports JSON documents in the API's format; records whose key exists are left as they are.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Writes every record as one JSON document, importable into an empty database of either kind.
+    Export {
+        /// The file to write; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Writes a consistent copy of a live SQLite database to a new file.
+    Backup { path: PathBuf },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("liaison: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref(), cli.database)?;
+    init_logging(&config.log);
+    let store = Store::open(&config.database)
+        .await
+        .with_context(|| format!("cannot open the database {}", config.database))?;
+    store
+        .migrate()
+        .await
+        .context("cannot bring the database up to date")?;
+    match cli.command {
+        Command::Serve { bind, demo } => {
+            if demo || config.demo {
+                load_demo_if_empty(&store).await?;
+            }
+            serve(store, bind.unwrap_or(config.bind)).await
+        }
+        Command::Migrate => {
+            println!("The database {} is up to date.", config.database);
+            Ok(())
+        }
+        Command::Demo => {
+            let report = store.import(&demo_document()?).await?;
+            println!(
+                "Demo records: {} created, {} already present.",
+                report.created, report.unchanged
+            );
+            Ok(())
+        }
+        Command::Import { files } => import(&store, &files).await,
+        Command::Export { output } => export(&store, output.as_deref()).await,
+        Command::Backup { path } => {
+            store.backup(&path).await?;
+            println!("Backup written to {}.", path.display());
+            Ok(())
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LIAISON_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn demo_document() -> Result<ExchangeDocument> {
+    liaison_core::demo::seed_document().context("the built-in demo records cannot be read")
+}
+
+/// Loads the demo records into an empty database and leaves any other alone.
+async fn load_demo_if_empty(store: &Store) -> Result<()> {
+    if store.is_empty().await? {
+        let report = store.import(&demo_document()?).await?;
+        tracing::info!(created = report.created, "demo records loaded");
+    } else {
+        tracing::info!("the database has records already; demo records not loaded");
+    }
+    Ok(())
+}
+
+async fn serve(store: Store, bind: String) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let address = listener.local_addr()?;
+    println!("Liaison is listening on http://{address}");
+    let app = liaison_web::router(liaison_web::AppState {
+        store: store.clone(),
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}
+
+async fn import(store: &Store, files: &[PathBuf]) -> Result<()> {
+    // Every file is read and parsed before anything is saved, so a bad file saves nothing.
+    let mut documents = Vec::new();
+    for file in files {
+        let text = tokio::fs::read_to_string(file)
+            .await
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let document: ExchangeDocument = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a Liaison document", file.display()))?;
+        if document.liaison_format != liaison_core::EXCHANGE_FORMAT {
+            bail!(
+                "{} is in format {}, and this Liaison reads format {}",
+                file.display(),
+                document.liaison_format,
+                liaison_core::EXCHANGE_FORMAT
+            );
+        }
+        documents.push((file, document));
+    }
+    for (file, document) in documents {
+        let report = store.import(&document).await.map_err(|err| match err {
+            liaison_store::Error::Domain(liaison_core::Error::Invalid(errors)) => {
+                let lines: Vec<String> = errors
+                    .0
+                    .iter()
+                    .map(|e| format!("  {}: {}", e.field, e.message))
+                    .collect();
+                anyhow::anyhow!(
+                    "{} was not imported; nothing from it was saved:\n{}",
+                    file.display(),
+                    lines.join("\n")
+                )
+            }
+            other => {
+                anyhow::Error::new(other).context(format!("{} was not imported", file.display()))
+            }
+        })?;
+        println!(
+            "{}: {} created, {} already present.",
+            file.display(),
+            report.created,
+            report.unchanged
+        );
+    }
+    Ok(())
+}
+
+async fn export(store: &Store, output: Option<&Path>) -> Result<()> {
+    let document = store.export().await?;
+    let json = serde_json::to_string_pretty(&document)?;
+    match output {
+        Some(path) => {
+            if path.exists() {
+                bail!("{} exists already; choose a new file", path.display());
+            }
+            tokio::fs::write(path, json + "\n")
+                .await
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Exported to {}.", path.display());
+        }
+        None => println!("{json}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! The JSON API under `/api/v1`, one module per record, and its OpenAPI description.
+//!
+//! Every route of the API is mounted by [`router`], so that anything all of them need (the
+//! accounts and permissions of a later change) is added once, as a layer on that router.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use liaison_core::{
+    Activity, ActivityFilter, ActivityInput, ActivitySummary, Agreement, AgreementFilter,
+    AgreementInput, Gift, GiftFilter, GiftInput, Organization, OrganizationFilter,
+    OrganizationInput, Page, PageRequest, Person, PersonFilter, PersonInput, Role, TimelineEntry,
+    Unit, UnitFilter, UnitInput,
+};
+use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
+
+use crate::error::ErrorBody;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{ApiError, AppState};
+
+/// Paging and sorting of every list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// The page, from 1.
+    pub page: Option<i64>,
+    /// Rows per page, 1 to 200; 50 unless given.
+    pub per_page: Option<i64>,
+    /// A sort key of the list; `-` in front reverses it, as in `-start`.
+    pub sort: Option<String>,
+}
+
+/// The five operations of one kind of record: list, read, create, change, delete.
+macro_rules! resource {
+    (
+        $module:ident, $path:tt, $item_path:tt, $tag:tt,
+        record: $record:ident, row: $row:ident, input: $input:ident, filter: $filter:ident,
+        sorts: $sorts:expr, newest_first: $newest_first:expr,
+        store: $list:ident, $get:ident, $create:ident, $update:ident, $delete:ident
+    ) => {
+        pub mod $module {
+            use super::*;
+
+            #[utoipa::path(get, path = $path, tag = $tag, params($filter, PageParams),
+                responses((status = 200, body = Page<$row>), (status = 422, body = ErrorBody)))]
+            pub async fn list(
+                State(state): State<AppState>,
+                ApiQuery(filter): ApiQuery<$filter>,
+                ApiQuery(paging): ApiQuery<PageParams>,
+            ) -> Result<Json<Page<$row>>, ApiError> {
+                let page = PageRequest::parse(
+                    paging.page,
+                    paging.per_page,
+                    paging.sort.as_deref(),
+                    $sorts,
+                    $newest_first,
+                )?;
+                Ok(Json(state.store.$list(&filter, &page).await?))
+            }
+
+            #[utoipa::path(get, path = $item_path, tag = $tag, params(("id" = i64, Path)),
+                responses((status = 200, body = $record), (status = 404, body = ErrorBody)))]
+            pub async fn get(
+                State(state): State<AppState>,
+                ApiPath(id): ApiPath<i64>,
+            ) -> Result<Json<$record>, ApiError> {
+                Ok(Json(state.store.$get(id).await?))
+            }
+
+            #[utoipa::path(post, path = $path, tag = $tag, request_body = $input,
+                responses((status = 201, body = $record), (status = 400, body = ErrorBody),
+                          (status = 422, body = ErrorBody)))]
+            pub async fn create(
+                State(state): State<AppState>,
+                ApiJson(input): ApiJson<$input>,
+            ) -> Result<impl IntoResponse, ApiError> {
+                let saved = state.store.$create(input).await?;
+                let location = format!("{}/{}", $path, saved.meta.id);
+                Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(saved)))
+            }
+
+            /// Changes a record. The body names the `version` it was read at; when someone
+            /// else saved a newer one, nothing is saved and 409 returns the current record.
+            #[utoipa::path(put, path = $item_path, tag = $tag, params(("id" = i64, Path)),
+                request_body = $input,
+                responses((status = 200, body = $record), (status = 404, body = ErrorBody),
+                          (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+            pub async fn update(
+                State(state): State<AppState>,
+                ApiPath(id): ApiPath<i64>,
+                ApiJson(input): ApiJson<$input>,
+            ) -> Result<Json<$record>, ApiError> {
+                Ok(Json(state.store.$update(id, input).await?))
+            }
+
+            /// Deletes a record; refused with 409 while other records refer to it.
+            #[utoipa::path(delete, path = $item_path, tag = $tag, params(("id" = i64, Path)),
+                responses((status = 204), (status = 404, body = ErrorBody),
+                          (status = 409, body = ErrorBody)))]
+            pub async fn delete(
+                State(state): State<AppState>,
+                ApiPath(id): ApiPath<i64>,
+            ) -> Result<StatusCode, ApiError> {
+                state.store.$delete(id).await?;
+                Ok(StatusCode::NO_CONTENT)
+            }
+
+            pub(super) fn routes() -> Router<AppState> {
+                Router::new()
+                    .route($path, axum::routing::get(list).post(create))
+                    .route($item_path, axum::routing::get(get).put(update).delete(delete))
+            }
+        }
+    };
+}
+
+resource!(units, "/api/v1/units", "/api/v1/units/{id}", "units",
+    record: Unit, row: Unit, input: UnitInput, filter: UnitFilter,
+    sorts: liaison_core::UNIT_SORTS, newest_first: false,
+    store: list_units, get_unit, create_unit, update_unit, delete_unit);
+
+resource!(people, "/api/v1/people", "/api/v1/people/{id}", "people",
+    record: Person, row: Person, input: PersonInput, filter: PersonFilter,
+    sorts: liaison_core::PERSON_SORTS, newest_first: false,
+    store: list_people, get_person, create_person, update_person, delete_person);
+
+resource!(organizations, "/api/v1/organizations", "/api/v1/organizations/{id}", "organizations",
+    record: Organization, row: Organization, input: OrganizationInput, filter: OrganizationFilter,
+    sorts: liaison_core::ORGANIZATION_SORTS, newest_first: false,
+    store: list_organizations, get_organization, create_organization, update_organization,
+        delete_organization);
+
+resource!(activities, "/api/v1/activities", "/api/v1/activities/{id}", "activities",
+    record: Activity, row: ActivitySummary, input: ActivityInput, filter: ActivityFilter,
+    sorts: liaison_core::ACTIVITY_SORTS, newest_first: true,
+    store: list_activities, get_activity, create_activity, update_activity, delete_activity);
+
+resource!(gifts, "/api/v1/gifts", "/api/v1/gifts/{id}", "gifts",
+    record: Gift, row: Gift, input: GiftInput, filter: GiftFilter,
+    sorts: liaison_core::GIFT_SORTS, newest_first: true,
+    store: list_gifts, get_gift, create_gift, update_gift, delete_gift);
+
+resource!(agreements, "/api/v1/agreements", "/api/v1/agreements/{id}", "agreements",
+    record: Agreement, row: Agreement, input: AgreementInput, filter: AgreementFilter,
+    sorts: liaison_core::AGREEMENT_SORTS, newest_first: true,
+    store: list_agreements, get_agreement, create_agreement, update_agreement, delete_agreement);
+
+/// Everything that involved an organization, newest first: activities, agreements and gifts.
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/timeline", tag = "organizations",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<TimelineEntry>), (status = 404, body = ErrorBody)))]
+pub async fn organization_timeline(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
+    Ok(Json(state.store.organization_timeline(id).await?))
+}
+
+/// The participant roles an activity may use.
+#[utoipa::path(get, path = "/api/v1/roles", tag = "roles",
+    responses((status = 200, body = Vec<Role>)))]
+pub async fn list_roles(State(state): State<AppState>) -> Result<Json<Vec<Role>>, ApiError> {
+    Ok(Json(state.store.list_roles().await?))
+}
+
+/// Adds a role to the vocabulary.
+#[utoipa::path(post, path = "/api/v1/roles", tag = "roles", request_body = Role,
+    responses((status = 201, body = Role), (status = 422, body = ErrorBody)))]
+pub async fn create_role(
+    State(state): State<AppState>,
+    ApiJson(role): ApiJson<Role>,
+) -> Result<(StatusCode, Json<Role>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.create_role(role).await?),
+    ))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Liaison",
+        description = "The records of a university's international exchange office: units, \
+            people, organizations, activities, gifts and agreements. Lists take `page`, \
+            `per_page` and `sort`; updates name the `version` they started from.",
+    ),
+    paths(
+        units::list,
+        units::get,
+        units::create,
+        units::update,
+        units::delete,
+        people::list,
+        people::get,
+        people::create,
+        people::update,
+        people::delete,
+        organizations::list,
+        organizations::get,
+        organizations::create,
+        organizations::update,
+        organizations::delete,
+        organization_timeline,
+        activities::list,
+        activities::get,
+        activities::create,
+        activities::update,
+        activities::delete,
+        gifts::list,
+        gifts::get,
+        gifts::create,
+        gifts::update,
+        gifts::delete,
+        agreements::list,
+        agreements::get,
+        agreements::create,
+        agreements::update,
+        agreements::delete,
+        list_roles,
+        create_role,
+    ),
+    components(schemas(ErrorBody))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// Every route of the API.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(units::routes())
+        .merge(people::routes())
+        .merge(organizations::routes())
+        .merge(activities::routes())
+        .merge(gifts::routes())
+        .merge(agreements::routes())
+        .route(
+            "/api/v1/organizations/{id}/timeline",
+            get(organization_timeline),
+        )
+        .route("/api/v1/roles", get(list_roles).post(create_role))
+        .route("/api/openapi.json", get(openapi))
+}

@@ -1,0 +1,106 @@
+//! The web layer's one error type: each domain refusal becomes a status and a JSON body.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use liaison_core::{Error as DomainError, FieldError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What went wrong with a request.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The request could not be read at all: malformed JSON, a wrong content type.
+    BadRequest(String),
+    /// Nothing is served at this address.
+    NoRoute,
+    Store(liaison_store::Error),
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `bad_request`, `invalid`, `not_found`, `conflict` or `internal`.
+    pub error: &'static str,
+    pub message: String,
+    /// For `invalid`: every problem, each with the path of its field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+    /// For a version conflict: the record as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<serde_json::Value>,
+}
+
+impl From<liaison_store::Error> for ApiError {
+    fn from(err: liaison_store::Error) -> Self {
+        ApiError::Store(err)
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(err: DomainError) -> Self {
+        ApiError::Store(err.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = |error, message: String| ErrorBody {
+            error,
+            message,
+            fields: Vec::new(),
+            current: None,
+        };
+        let (status, body) = match self {
+            ApiError::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, body("bad_request", message))
+            }
+            ApiError::NoRoute => (
+                StatusCode::NOT_FOUND,
+                body(
+                    "not_found",
+                    "Liaison serves nothing at this address".to_owned(),
+                ),
+            ),
+            ApiError::Store(liaison_store::Error::Domain(err)) => match err {
+                DomainError::NotFound { .. } => {
+                    (StatusCode::NOT_FOUND, body("not_found", err.to_string()))
+                }
+                DomainError::Invalid(errors) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorBody {
+                        fields: errors.0,
+                        ..body(
+                            "invalid",
+                            "the submission has problems; see fields".to_owned(),
+                        )
+                    },
+                ),
+                DomainError::Conflict { message, current } => (
+                    StatusCode::CONFLICT,
+                    ErrorBody {
+                        current,
+                        ..body("conflict", message)
+                    },
+                ),
+            },
+            ApiError::Store(err) => {
+                // The cause is logged once here and never shown: it may name tables or servers.
+                tracing::error!(error = %err, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    body(
+                        "internal",
+                        "something went wrong on the server; the error was logged".to_owned(),
+                    ),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// The answer for a path Liaison does not serve.
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::NoRoute
+}

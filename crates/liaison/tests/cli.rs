@@ -1,0 +1,221 @@
+//! The `liaison` command itself: settings, migrate, demo, import, export and backup.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use liaison_store::Backend;
+use liaison_store::testing::TestDatabase;
+
+fn liaison(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_liaison"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("LIAISON_DATABASE")
+        .env_remove("LIAISON_CONFIG")
+        .env("LIAISON_LOG", "warn")
+        .output()
+        .expect("the liaison binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "liaison failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_malformed_or_unknown_database_url_is_refused_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    for (url, said) in [
+        (
+            "mysql://localhost/liaison",
+            "is not a database Liaison supports",
+        ),
+        ("liaison.db", "is not a database Liaison supports"),
+        ("sqlite://", "names no database file"),
+        ("sqlite://no-such-folder/liaison.db", "does not exist"),
+        (
+            "postgres://u:secret@host:port/db",
+            "not a valid PostgreSQL URL",
+        ),
+    ] {
+        let output = liaison(dir.path(), &["--database", url, "migrate"]);
+        assert!(!output.status.success(), "{url}");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(err.contains(said), "{url}: {err}");
+        assert!(!err.contains("secret"), "{err}");
+    }
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
+
+#[test]
+fn settings_come_from_the_file_then_the_environment_then_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("liaison.toml"),
+        "database = \"sqlite://from-file.db\"\n",
+    )
+    .unwrap();
+    stdout(&liaison(dir.path(), &["migrate"]));
+    assert!(dir.path().join("from-file.db").exists());
+    let output = Command::new(env!("CARGO_BIN_EXE_liaison"))
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env("LIAISON_DATABASE", "sqlite://from-env.db")
+        .output()
+        .unwrap();
+    stdout(&output);
+    assert!(dir.path().join("from-env.db").exists());
+    let output = Command::new(env!("CARGO_BIN_EXE_liaison"))
+        .args(["--database", "sqlite://from-flag.db", "migrate"])
+        .current_dir(dir.path())
+        .env("LIAISON_DATABASE", "sqlite://from-env-2.db")
+        .output()
+        .unwrap();
+    stdout(&output);
+    assert!(dir.path().join("from-flag.db").exists());
+    assert!(!dir.path().join("from-env-2.db").exists());
+
+    std::fs::write(dir.path().join("liaison.toml"), "databse = \"typo\"\n").unwrap();
+    let output = liaison(dir.path(), &["migrate"]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("liaison.toml is not valid"));
+}
+
+#[test]
+fn the_demo_and_an_import_can_be_repeated_without_creating_anything_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = stdout(&liaison(dir.path(), &["demo"]));
+    assert!(first.contains("0 already present"), "{first}");
+    let again = stdout(&liaison(dir.path(), &["demo"]));
+    assert!(again.contains("Demo records: 0 created"), "{again}");
+
+    stdout(&liaison(dir.path(), &["export", "--output", "all.json"]));
+    let output = liaison(dir.path(), &["export", "--output", "all.json"]);
+    assert!(
+        !output.status.success(),
+        "an export never overwrites a file"
+    );
+
+    let copy = ["--database", "sqlite://copy.db"];
+    let imported = stdout(&liaison(
+        dir.path(),
+        &[&copy[..], &["import", "all.json"]].concat(),
+    ));
+    assert!(!imported.contains(": 0 created"), "{imported}");
+    let twice = stdout(&liaison(
+        dir.path(),
+        &[&copy[..], &["import", "all.json"]].concat(),
+    ));
+    assert!(twice.contains(": 0 created"), "{twice}");
+    let original = stdout(&liaison(dir.path(), &["export"]));
+    let copied = stdout(&liaison(dir.path(), &[&copy[..], &["export"]].concat()));
+    assert_eq!(original, copied);
+}
+
+#[test]
+fn a_bad_import_file_saves_nothing_and_says_which_field() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.json"),
+        r#"{"organizations": [{"kind": "university", "country": "GB", "name_en": "Good"},
+                              {"kind": "university", "country": "GB", "founded_year": 3000, "name_en": "Bad"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.json"), "{").unwrap();
+    let output = liaison(dir.path(), &["import", "bad.json"]);
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("organizations[1].founded_year"), "{err}");
+    let output = liaison(dir.path(), &["import", "broken.json"]);
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("broken.json is not a Liaison document")
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&stdout(&liaison(dir.path(), &["export"]))).unwrap();
+    assert_eq!(exported["organizations"], serde_json::json!([]));
+}
+
+#[test]
+fn a_backup_of_the_live_database_holds_every_record() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&liaison(dir.path(), &["demo"]));
+    stdout(&liaison(dir.path(), &["backup", "copy.db"]));
+    let output = liaison(dir.path(), &["backup", "copy.db"]);
+    assert!(!output.status.success(), "a backup never overwrites a file");
+    let original = stdout(&liaison(dir.path(), &["export"]));
+    let restored = stdout(&liaison(
+        dir.path(),
+        &["--database", "sqlite://copy.db", "export"],
+    ));
+    assert_eq!(original, restored);
+}
+
+#[tokio::test]
+async fn an_installation_moves_from_sqlite_to_postgresql_through_export() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&liaison(dir.path(), &["demo"]));
+    stdout(&liaison(dir.path(), &["export", "--output", "all.json"]));
+    let target = TestDatabase::new(Backend::Postgres).await;
+    let url = target.url.to_string();
+    target.store.close().await;
+    stdout(&liaison(
+        dir.path(),
+        &["--database", &url, "import", "all.json"],
+    ));
+    let from_sqlite = stdout(&liaison(dir.path(), &["export"]));
+    let from_postgres = stdout(&liaison(dir.path(), &["--database", &url, "export"]));
+    assert_eq!(from_sqlite, from_postgres);
+}
+
+#[test]
+fn serve_with_demo_answers_on_the_address_it_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_liaison"))
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("LIAISON_DATABASE")
+        .env("LIAISON_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line.trim().rsplit(' ').next().unwrap().to_owned();
+    assert!(address.starts_with("http://127.0.0.1:"), "{line}");
+    let body = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            reqwest::get(format!("{address}/api/v1/activities"))
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        })
+    })
+    .join()
+    .unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(body["total"], 2);
+}
