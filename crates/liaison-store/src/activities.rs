@@ -8,7 +8,9 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Filter, ListQuery, Param, RowExt, date_text, enum_text, json_text};
+use crate::sql::{
+    self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text, json_text,
+};
 use crate::{Error, Result, Store, gifts};
 
 fn summary_columns() -> String {
@@ -41,14 +43,14 @@ fn summary_from_row(row: &AnyRow) -> Result<ActivitySummary> {
     })
 }
 
-/// The columns of the activity row itself, as written by insert and update.
-struct Columns {
+/// The rows an activity's own columns refer to.
+struct Links {
     host_unit: Option<i64>,
     inviting_organization: Option<i64>,
 }
 
-async fn resolve_columns(conn: &mut AnyConnection, input: &ActivityInput) -> Result<Columns> {
-    Ok(Columns {
+async fn resolve_links(conn: &mut AnyConnection, input: &ActivityInput) -> Result<Links> {
+    Ok(Links {
         host_unit: resolve::optional_link(conn, Table::Unit, "host_unit", &input.host_unit).await?,
         inviting_organization: resolve::optional_organization(
             conn,
@@ -59,40 +61,42 @@ async fn resolve_columns(conn: &mut AnyConnection, input: &ActivityInput) -> Res
     })
 }
 
+/// The activity's own columns, as written by insert and update.
+fn data(input: &ActivityInput, links: &Links) -> Columns {
+    Columns::default()
+        .text("kind", Some(&enum_text(&input.kind)))
+        .text("title_zh", input.title_zh.as_deref())
+        .text("title_en", input.title_en.as_deref())
+        .text("summary_zh", input.summary_zh.as_deref())
+        .text("summary_en", input.summary_en.as_deref())
+        .text("start_date", Some(&date_text(input.start_date)))
+        .text("start_part", Some(input.start_part.as_str()))
+        .text(
+            "end_date",
+            Some(&date_text(input.end_date.unwrap_or(input.start_date))),
+        )
+        .text(
+            "end_part",
+            Some(input.end_part.unwrap_or(input.start_part).as_str()),
+        )
+        .text("venue", input.venue.as_deref())
+        .int("host_unit_id", links.host_unit)
+        .int("inviting_organization_id", links.inviting_organization)
+        .int("delegation_size", input.delegation_size.map(i64::from))
+        .text(
+            "attending_groups",
+            Some(&json_text(&input.attending_groups)),
+        )
+        .text("outcomes", Some(&json_text(&input.outcomes)))
+        .text("attachments", Some(&json_text(&input.attachments)))
+        .text("signed_by", input.signed_by.as_deref())
+}
+
 /// Creates an activity and everything that belongs to it, gifts included.
 pub(crate) async fn insert(conn: &mut AnyConnection, input: &ActivityInput) -> Result<i64> {
     resolve::key_is_free(conn, Table::Activity, "", &input.key, None).await?;
-    let columns = resolve_columns(conn, input).await?;
-    let now = sql::now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO activities (key, created_at, updated_at, kind, title_zh, title_en, \
-         summary_zh, summary_en, start_date, start_part, end_date, end_part, venue, host_unit_id, \
-         inviting_organization_id, delegation_size, attending_groups, outcomes, attachments, \
-         signed_by) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-         $16, $17, $18, $19) RETURNING id",
-    )
-    .bind(input.key.as_deref())
-    .bind(now.as_str())
-    .bind(enum_text(&input.kind))
-    .bind(input.title_zh.as_deref())
-    .bind(input.title_en.as_deref())
-    .bind(input.summary_zh.as_deref())
-    .bind(input.summary_en.as_deref())
-    .bind(date_text(input.start_date))
-    .bind(input.start_part.as_str())
-    .bind(date_text(input.end_date.unwrap_or(input.start_date)))
-    .bind(input.end_part.unwrap_or(input.start_part).as_str())
-    .bind(input.venue.as_deref())
-    .bind(columns.host_unit)
-    .bind(columns.inviting_organization)
-    .bind(input.delegation_size.map(i64::from))
-    .bind(json_text(&input.attending_groups))
-    .bind(json_text(&input.outcomes))
-    .bind(json_text(&input.attachments))
-    .bind(input.signed_by.as_deref())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(Error::from_write)?;
+    let links = resolve_links(conn, input).await?;
+    let id = sql::insert_record(conn, "activities", &input.key, data(input, &links)).await?;
     write_children(conn, id, input).await?;
     for (i, gift) in input.gifts.iter().enumerate() {
         gifts::insert(conn, &format!("gifts[{i}]"), gift, Some(id)).await?;
@@ -113,25 +117,14 @@ async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput
             .execute(&mut *conn)
             .await?;
     }
-    let mut partners = Vec::new();
-    for (i, partner) in input.partners.iter().enumerate() {
-        let path = format!("partners[{i}]");
-        let org = resolve::organization(conn, &path, partner).await?;
-        if partners.contains(&org) {
-            return Err(
-                DomainError::invalid(path, "duplicate", "this partner is listed twice").into(),
-            );
-        }
-        partners.push(org);
-        sqlx::query(
-            "INSERT INTO activity_partners (activity_id, position, organization_id) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(i as i64)
-        .bind(org)
-        .execute(&mut *conn)
-        .await?;
-    }
+    resolve::partners(
+        conn,
+        ("activity_partners", "activity_id"),
+        id,
+        "",
+        &input.partners,
+    )
+    .await?;
     let mut seen = Vec::new();
     for (i, participant) in input.participants.iter().enumerate() {
         let path = format!("participants[{i}]");
@@ -213,16 +206,16 @@ impl Store {
         let mut f = Filter::default();
         f.contains(&["a.title_zh", "a.title_en"], &filter.q);
         if let Some(kind) = &filter.kind {
-            let p = f.param(Param::Text(enum_text(kind)));
+            let p = f.param(Param::text(enum_text(kind)));
             f.and(format!("a.kind = {p}"));
         }
         if let Some(year) = filter.year {
-            let from = f.param(Param::Text(format!("{year:04}-01-01")));
-            let to = f.param(Param::Text(format!("{:04}-01-01", year + 1)));
+            let from = f.param(Param::text(format!("{year:04}-01-01")));
+            let to = f.param(Param::text(format!("{:04}-01-01", year + 1)));
             f.and(format!("a.start_date >= {from} AND a.start_date < {to}"));
         }
         if let Some(country) = &filter.country {
-            let p = f.param(Param::Text(country.trim().to_ascii_uppercase()));
+            let p = f.param(Param::text(country.trim().to_ascii_uppercase()));
             f.and(format!(
                 "(io.country = {p} OR EXISTS (SELECT 1 FROM activity_partners ap \
                  JOIN organizations po ON po.id = ap.organization_id \
@@ -230,11 +223,11 @@ impl Store {
             ));
         }
         if let Some(unit) = filter.unit {
-            let p = f.param(Param::Int(unit));
+            let p = f.param(Param::int(unit));
             f.and(format!("a.host_unit_id = {p}"));
         }
         if let Some(org) = filter.organization {
-            let p = f.param(Param::Int(org));
+            let p = f.param(Param::int(org));
             f.and(format!(
                 "(a.inviting_organization_id = {p} OR EXISTS (SELECT 1 FROM activity_partners ap \
                  WHERE ap.activity_id = a.id AND ap.organization_id = {p}))"
@@ -246,7 +239,7 @@ impl Store {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
-            let p = f.param(Param::Text(tag.to_owned()));
+            let p = f.param(Param::text(tag.to_owned()));
             f.and(format!(
                 "EXISTS (SELECT 1 FROM activity_tags t WHERE t.activity_id = a.id AND t.tag = {p})"
             ));
@@ -407,41 +400,10 @@ impl Store {
             }
             let mut tx = self.write.begin().await?;
             resolve::key_is_free(&mut tx, Table::Activity, "", &input.key, Some(id)).await?;
-            let columns = resolve_columns(&mut tx, &input).await?;
-            let updated = sqlx::query(
-                "UPDATE activities SET key = $3, version = version + 1, updated_at = $4, kind = $5, \
-                 title_zh = $6, title_en = $7, summary_zh = $8, summary_en = $9, start_date = $10, \
-                 start_part = $11, end_date = $12, end_part = $13, venue = $14, host_unit_id = $15, \
-                 inviting_organization_id = $16, delegation_size = $17, attending_groups = $18, \
-                 outcomes = $19, attachments = $20, signed_by = $21 WHERE id = $1 AND version = $2",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(input.key.as_deref())
-            .bind(sql::now())
-            .bind(enum_text(&input.kind))
-            .bind(input.title_zh.as_deref())
-            .bind(input.title_en.as_deref())
-            .bind(input.summary_zh.as_deref())
-            .bind(input.summary_en.as_deref())
-            .bind(date_text(input.start_date))
-            .bind(input.start_part.as_str())
-            .bind(date_text(input.end_date.unwrap_or(input.start_date)))
-            .bind(input.end_part.unwrap_or(input.start_part).as_str())
-            .bind(input.venue.as_deref())
-            .bind(columns.host_unit)
-            .bind(columns.inviting_organization)
-            .bind(input.delegation_size.map(i64::from))
-            .bind(json_text(&input.attending_groups))
-            .bind(json_text(&input.outcomes))
-            .bind(json_text(&input.attachments))
-            .bind(input.signed_by.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::from_write)?;
-            if updated.rows_affected() == 0 {
-                return Err(sql::refuse_stale(&mut tx, "activities", "activity", id, version).await);
-            }
+            let links = resolve_links(&mut tx, &input).await?;
+            let columns = data(&input, &links);
+            let table = ("activities", "activity");
+            sql::update_record(&mut tx, table, id, version, &input.key, columns).await?;
             write_children(&mut tx, id, &input).await?;
             tx.commit().await?;
             self.get_activity(id).await

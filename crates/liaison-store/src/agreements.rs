@@ -8,7 +8,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Filter, ListQuery, Param, RowExt, date_text, enum_text};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text};
 use crate::{Error, Result, Store};
 
 fn columns() -> String {
@@ -38,6 +38,20 @@ fn from_row(row: &AnyRow) -> Result<Agreement> {
     })
 }
 
+/// The agreement's own columns, with its unit already resolved.
+fn data(input: &AgreementInput, unit: Option<i64>) -> Columns {
+    Columns::default()
+        .text("kind", Some(&enum_text(&input.kind)))
+        .text("title_zh", input.title_zh.as_deref())
+        .text("title_en", input.title_en.as_deref())
+        .int("unit_id", unit)
+        .text("signed_on", input.signed_on.map(date_text).as_deref())
+        .text("valid_from", input.valid_from.map(date_text).as_deref())
+        .text("valid_to", input.valid_to.map(date_text).as_deref())
+        .text("status", Some(&enum_text(&input.status)))
+        .text("notes", input.notes.as_deref())
+}
+
 /// Replaces an agreement's partners and signatories with those submitted.
 async fn write_children(
     conn: &mut AnyConnection,
@@ -51,25 +65,14 @@ async fn write_children(
             .execute(&mut *conn)
             .await?;
     }
-    let mut partners = Vec::new();
-    for (i, partner) in input.partners.iter().enumerate() {
-        let field = sub(path, &format!("partners[{i}]"));
-        let org = resolve::organization(conn, &field, partner).await?;
-        if partners.contains(&org) {
-            return Err(
-                DomainError::invalid(field, "duplicate", "this partner is listed twice").into(),
-            );
-        }
-        partners.push(org);
-        sqlx::query(
-            "INSERT INTO agreement_partners (agreement_id, position, organization_id) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(i as i64)
-        .bind(org)
-        .execute(&mut *conn)
-        .await?;
-    }
+    resolve::partners(
+        conn,
+        ("agreement_partners", "agreement_id"),
+        id,
+        path,
+        &input.partners,
+    )
+    .await?;
     for (i, s) in input.signatories.iter().enumerate() {
         let field = sub(path, &format!("signatories[{i}]"));
         let person = resolve::optional_person(conn, &sub(&field, "person"), &s.person).await?;
@@ -99,26 +102,7 @@ pub(crate) async fn insert(
 ) -> Result<i64> {
     resolve::key_is_free(conn, Table::Agreement, path, &input.key, None).await?;
     let unit = resolve::optional_link(conn, Table::Unit, &sub(path, "unit"), &input.unit).await?;
-    let now = sql::now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO agreements (key, created_at, updated_at, kind, title_zh, title_en, unit_id, \
-         signed_on, valid_from, valid_to, status, notes) \
-         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(input.key.as_deref())
-    .bind(now.as_str())
-    .bind(enum_text(&input.kind))
-    .bind(input.title_zh.as_deref())
-    .bind(input.title_en.as_deref())
-    .bind(unit)
-    .bind(input.signed_on.map(date_text))
-    .bind(input.valid_from.map(date_text))
-    .bind(input.valid_to.map(date_text))
-    .bind(enum_text(&input.status))
-    .bind(input.notes.as_deref())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(Error::from_write)?;
+    let id = sql::insert_record(conn, "agreements", &input.key, data(input, unit)).await?;
     write_children(conn, path, id, input).await?;
     Ok(id)
 }
@@ -132,22 +116,22 @@ impl Store {
         let mut f = Filter::default();
         f.contains(&["g.title_zh", "g.title_en"], &filter.q);
         if let Some(kind) = &filter.kind {
-            let p = f.param(Param::Text(enum_text(kind)));
+            let p = f.param(Param::text(enum_text(kind)));
             f.and(format!("g.kind = {p}"));
         }
         if let Some(status) = &filter.status {
-            let p = f.param(Param::Text(enum_text(status)));
+            let p = f.param(Param::text(enum_text(status)));
             f.and(format!("g.status = {p}"));
         }
         if let Some(org) = filter.organization {
-            let p = f.param(Param::Int(org));
+            let p = f.param(Param::int(org));
             f.and(format!(
                 "EXISTS (SELECT 1 FROM agreement_partners ap WHERE ap.agreement_id = g.id \
                  AND ap.organization_id = {p})"
             ));
         }
         if let Some(date) = filter.expires_before {
-            let p = f.param(Param::Text(date_text(date)));
+            let p = f.param(Param::text(date_text(date)));
             f.and(format!("g.valid_to <= {p}"));
         }
         let order: &[&str] = match page.sort.as_str() {
@@ -234,30 +218,9 @@ impl Store {
             let mut tx = self.write.begin().await?;
             resolve::key_is_free(&mut tx, Table::Agreement, "", &input.key, Some(id)).await?;
             let unit = resolve::optional_link(&mut tx, Table::Unit, "unit", &input.unit).await?;
-            let updated = sqlx::query(
-                "UPDATE agreements SET key = $3, version = version + 1, updated_at = $4, kind = $5, \
-                 title_zh = $6, title_en = $7, unit_id = $8, signed_on = $9, valid_from = $10, \
-                 valid_to = $11, status = $12, notes = $13 WHERE id = $1 AND version = $2",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(input.key.as_deref())
-            .bind(sql::now())
-            .bind(enum_text(&input.kind))
-            .bind(input.title_zh.as_deref())
-            .bind(input.title_en.as_deref())
-            .bind(unit)
-            .bind(input.signed_on.map(date_text))
-            .bind(input.valid_from.map(date_text))
-            .bind(input.valid_to.map(date_text))
-            .bind(enum_text(&input.status))
-            .bind(input.notes.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::from_write)?;
-            if updated.rows_affected() == 0 {
-                return Err(sql::refuse_stale(&mut tx, "agreements", "agreement", id, version).await);
-            }
+            let columns = data(&input, unit);
+            let table = ("agreements", "agreement");
+            sql::update_record(&mut tx, table, id, version, &input.key, columns).await?;
             write_children(&mut tx, "", id, &input).await?;
             tx.commit().await?;
             self.get_agreement(id).await

@@ -36,17 +36,15 @@ impl Store {
     pub async fn import(&self, document: &ExchangeDocument) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut tx = self.write.begin().await?;
-        let mut count = |created: bool| {
-            if created {
-                report.created += 1;
-            } else {
-                report.unchanged += 1;
-            }
+        let mut count = |created: usize, unchanged: usize| {
+            report.created += created as i64;
+            report.unchanged += unchanged as i64;
         };
 
         for (i, role) in document.roles.iter().enumerate() {
             let role = checked(&format!("roles[{i}]"), role)?;
-            count(roles::insert(&mut tx, &role).await?);
+            let created = roles::insert(&mut tx, &role).await?;
+            count(usize::from(created), usize::from(!created));
         }
 
         let mut new_organizations = Vec::new();
@@ -57,12 +55,12 @@ impl Store {
                 .await?
                 .is_some()
             {
-                count(false);
+                count(0, 1);
                 continue;
             }
             let id = under(&path, organizations::insert_row(&mut tx, "", &org).await)?;
             new_organizations.push((path, id, org));
-            count(true);
+            count(1, 0);
         }
         for (path, id, org) in &new_organizations {
             under(
@@ -76,12 +74,12 @@ impl Store {
             let path = format!("units[{i}]");
             let unit = checked(&path, unit)?;
             if id_by_key(&mut tx, Table::Unit, &unit.key).await?.is_some() {
-                count(false);
+                count(0, 1);
                 continue;
             }
             let id = under(&path, units::insert(&mut tx, "", &unit).await)?;
             new_units.push((path, id, unit));
-            count(true);
+            count(1, 0);
         }
 
         for (i, person) in document.people.iter().enumerate() {
@@ -91,11 +89,11 @@ impl Store {
                 .await?
                 .is_some()
             {
-                count(false);
+                count(0, 1);
                 continue;
             }
             under(&path, people::insert(&mut tx, "", &person).await)?;
-            count(true);
+            count(1, 0);
         }
         for (path, id, unit) in &new_units {
             under(path, units::set_contacts(&mut tx, "", *id, unit).await)?;
@@ -108,25 +106,23 @@ impl Store {
                 .await?
                 .is_some()
             {
-                count(false);
+                count(0, 1);
                 continue;
             }
             under(&path, activities::insert(&mut tx, &activity).await)?;
             // The activity's gifts are new records too.
-            for _ in 0..=activity.gifts.len() {
-                count(true);
-            }
+            count(1 + activity.gifts.len(), 0);
         }
 
         for (i, gift) in document.gifts.iter().enumerate() {
             let path = format!("gifts[{i}]");
             let gift = checked(&path, gift)?;
             if id_by_key(&mut tx, Table::Gift, &gift.key).await?.is_some() {
-                count(false);
+                count(0, 1);
                 continue;
             }
             under(&path, gifts::insert(&mut tx, "", &gift, None).await)?;
-            count(true);
+            count(1, 0);
         }
 
         for (i, agreement) in document.agreements.iter().enumerate() {
@@ -136,11 +132,11 @@ impl Store {
                 .await?
                 .is_some()
             {
-                count(false);
+                count(0, 1);
                 continue;
             }
             under(&path, agreements::insert(&mut tx, "", &agreement).await)?;
-            count(true);
+            count(1, 0);
         }
 
         tx.commit().await?;

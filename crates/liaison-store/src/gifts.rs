@@ -8,8 +8,8 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Filter, ListQuery, Param, RowExt, date_text, enum_text};
-use crate::{Error, Result, Store};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text};
+use crate::{Result, Store};
 
 fn columns() -> String {
     format!(
@@ -109,6 +109,36 @@ async fn links(
     })
 }
 
+/// The gift's own columns, with what it refers to already resolved.
+fn data(input: &GiftInput, links: &Links) -> Columns {
+    Columns::default()
+        .text("direction", Some(&enum_text(&input.direction)))
+        .int("activity_id", links.activity)
+        .text("exchanged_on", input.exchanged_on.map(date_text).as_deref())
+        .int("giver_person_id", links.giver.0)
+        .int("giver_organization_id", links.giver.1)
+        .text("giver_description", input.giver.description.as_deref())
+        .int("receiver_person_id", links.receiver.0)
+        .int("receiver_organization_id", links.receiver.1)
+        .text(
+            "receiver_description",
+            input.receiver.description.as_deref(),
+        )
+        .text("item", Some(&input.item))
+        .text("category", Some(&enum_text(&input.category)))
+        .int("quantity", Some(input.quantity))
+        .int(
+            "estimated_value_fen",
+            input.estimated_value_fen.map(|m| m.fen()),
+        )
+        .text("status", Some(&enum_text(&input.status)))
+        .text("declared_on", input.declared_on.map(date_text).as_deref())
+        .text("handed_in_on", input.handed_in_on.map(date_text).as_deref())
+        .text("storage", input.storage.as_deref())
+        .text("disposal", input.disposal.as_deref())
+        .text("notes", input.notes.as_deref())
+}
+
 /// Records a gift, against `activity` when it comes with one.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
@@ -118,39 +148,7 @@ pub(crate) async fn insert(
 ) -> Result<i64> {
     resolve::key_is_free(conn, Table::Gift, path, &input.key, None).await?;
     let links = links(conn, path, input, activity).await?;
-    let now = sql::now();
-    let id = sqlx::query_scalar(
-        "INSERT INTO gifts (key, created_at, updated_at, direction, activity_id, exchanged_on, \
-         giver_person_id, giver_organization_id, giver_description, receiver_person_id, \
-         receiver_organization_id, receiver_description, item, category, quantity, \
-         estimated_value_fen, status, declared_on, handed_in_on, storage, disposal, notes) \
-         VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20, $21) RETURNING id",
-    )
-    .bind(input.key.as_deref())
-    .bind(now.as_str())
-    .bind(enum_text(&input.direction))
-    .bind(links.activity)
-    .bind(input.exchanged_on.map(date_text))
-    .bind(links.giver.0)
-    .bind(links.giver.1)
-    .bind(input.giver.description.as_deref())
-    .bind(links.receiver.0)
-    .bind(links.receiver.1)
-    .bind(input.receiver.description.as_deref())
-    .bind(input.item.as_str())
-    .bind(enum_text(&input.category))
-    .bind(input.quantity)
-    .bind(input.estimated_value_fen.map(|m| m.fen()))
-    .bind(enum_text(&input.status))
-    .bind(input.declared_on.map(date_text))
-    .bind(input.handed_in_on.map(date_text))
-    .bind(input.storage.as_deref())
-    .bind(input.disposal.as_deref())
-    .bind(input.notes.as_deref())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(Error::from_write)?;
+    let id = sql::insert_record(conn, "gifts", &input.key, data(input, &links)).await?;
     Ok(id)
 }
 
@@ -159,20 +157,20 @@ impl Store {
         let mut f = Filter::default();
         f.contains(&["g.item", "g.notes"], &filter.q);
         if let Some(direction) = &filter.direction {
-            let p = f.param(Param::Text(enum_text(direction)));
+            let p = f.param(Param::text(enum_text(direction)));
             f.and(format!("g.direction = {p}"));
         }
         if let Some(status) = &filter.status {
-            let p = f.param(Param::Text(enum_text(status)));
+            let p = f.param(Param::text(enum_text(status)));
             f.and(format!("g.status = {p}"));
         }
         if let Some(activity) = filter.activity {
-            let p = f.param(Param::Int(activity));
+            let p = f.param(Param::int(activity));
             f.and(format!("g.activity_id = {p}"));
         }
         if let Some(year) = filter.year {
-            let from = f.param(Param::Text(format!("{year:04}-01-01")));
-            let to = f.param(Param::Text(format!("{:04}-01-01", year + 1)));
+            let from = f.param(Param::text(format!("{year:04}-01-01")));
+            let to = f.param(Param::text(format!("{:04}-01-01", year + 1)));
             f.and(format!(
                 "g.exchanged_on >= {from} AND g.exchanged_on < {to}"
             ));
@@ -231,44 +229,9 @@ impl Store {
             let mut tx = self.write.begin().await?;
             resolve::key_is_free(&mut tx, Table::Gift, "", &input.key, Some(id)).await?;
             let links = links(&mut tx, "", &input, None).await?;
-            let updated = sqlx::query(
-                "UPDATE gifts SET key = $3, version = version + 1, updated_at = $4, direction = $5, \
-                 activity_id = $6, exchanged_on = $7, giver_person_id = $8, \
-                 giver_organization_id = $9, giver_description = $10, receiver_person_id = $11, \
-                 receiver_organization_id = $12, receiver_description = $13, item = $14, \
-                 category = $15, quantity = $16, estimated_value_fen = $17, status = $18, \
-                 declared_on = $19, handed_in_on = $20, storage = $21, disposal = $22, notes = $23 \
-                 WHERE id = $1 AND version = $2",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(input.key.as_deref())
-            .bind(sql::now())
-            .bind(enum_text(&input.direction))
-            .bind(links.activity)
-            .bind(input.exchanged_on.map(date_text))
-            .bind(links.giver.0)
-            .bind(links.giver.1)
-            .bind(input.giver.description.as_deref())
-            .bind(links.receiver.0)
-            .bind(links.receiver.1)
-            .bind(input.receiver.description.as_deref())
-            .bind(input.item.as_str())
-            .bind(enum_text(&input.category))
-            .bind(input.quantity)
-            .bind(input.estimated_value_fen.map(|m| m.fen()))
-            .bind(enum_text(&input.status))
-            .bind(input.declared_on.map(date_text))
-            .bind(input.handed_in_on.map(date_text))
-            .bind(input.storage.as_deref())
-            .bind(input.disposal.as_deref())
-            .bind(input.notes.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::from_write)?;
-            if updated.rows_affected() == 0 {
-                return Err(sql::refuse_stale(&mut tx, "gifts", "gift", id, version).await);
-            }
+            let columns = data(&input, &links);
+            sql::update_record(&mut tx, ("gifts", "gift"), id, version, &input.key, columns)
+                .await?;
             tx.commit().await?;
             self.get_gift(id).await
         }

@@ -8,12 +8,29 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Filter, ListQuery, Param, RowExt, enum_text};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
 use crate::{Error, Result, Store};
 
 const COLUMNS: &str = "o.id, o.key, o.version, o.created_at, o.updated_at, o.kind, o.country, \
     o.region, o.name_zh, o.name_en, o.name_original, o.abbreviation, o.founded_year, \
     o.membership, o.profile_zh, o.profile_en, o.website";
+
+/// An organization's own columns; the region class is stored so lists can filter on it.
+fn data(input: &OrganizationInput) -> Columns {
+    Columns::default()
+        .text("kind", Some(&enum_text(&input.kind)))
+        .text("country", Some(input.country.as_str()))
+        .text("region", Some(&enum_text(&input.country.region())))
+        .text("name_zh", input.name_zh.as_deref())
+        .text("name_en", input.name_en.as_deref())
+        .text("name_original", input.name_original.as_deref())
+        .text("abbreviation", input.abbreviation.as_deref())
+        .int("founded_year", input.founded_year.map(i64::from))
+        .int("membership", input.membership)
+        .text("profile_zh", input.profile_zh.as_deref())
+        .text("profile_en", input.profile_en.as_deref())
+        .text("website", input.website.as_deref())
+}
 
 fn from_row(row: &AnyRow) -> Result<Organization> {
     let country = row.text("country")?;
@@ -56,30 +73,7 @@ pub(crate) async fn insert_row(
     input: &OrganizationInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, Table::Organization, path, &input.key, None).await?;
-    let now = sql::now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO organizations (key, created_at, updated_at, kind, country, region, name_zh, \
-         name_en, name_original, abbreviation, founded_year, membership, profile_zh, profile_en, \
-         website) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-         RETURNING id",
-    )
-    .bind(input.key.as_deref())
-    .bind(now.as_str())
-    .bind(enum_text(&input.kind))
-    .bind(input.country.as_str())
-    .bind(enum_text(&input.country.region()))
-    .bind(input.name_zh.as_deref())
-    .bind(input.name_en.as_deref())
-    .bind(input.name_original.as_deref())
-    .bind(input.abbreviation.as_deref())
-    .bind(input.founded_year.map(i64::from))
-    .bind(input.membership)
-    .bind(input.profile_zh.as_deref())
-    .bind(input.profile_en.as_deref())
-    .bind(input.website.as_deref())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(Error::from_write)?;
+    let id = sql::insert_record(conn, "organizations", &input.key, data(input)).await?;
     Ok(id)
 }
 
@@ -172,15 +166,15 @@ impl Store {
             &filter.q,
         );
         if let Some(kind) = &filter.kind {
-            let p = f.param(Param::Text(enum_text(kind)));
+            let p = f.param(Param::text(enum_text(kind)));
             f.and(format!("o.kind = {p}"));
         }
         if let Some(country) = &filter.country {
-            let p = f.param(Param::Text(country.trim().to_ascii_uppercase()));
+            let p = f.param(Param::text(country.trim().to_ascii_uppercase()));
             f.and(format!("o.country = {p}"));
         }
         if let Some(region) = &filter.region {
-            let p = f.param(Param::Text(enum_text(region)));
+            let p = f.param(Param::text(enum_text(region)));
             f.and(format!("o.region = {p}"));
         }
         let order: &[&str] = match page.sort.as_str() {
@@ -267,42 +261,9 @@ impl Store {
             let version = sql::required_version(input.version)?;
             let mut tx = self.write.begin().await?;
             resolve::key_is_free(&mut tx, Table::Organization, "", &input.key, Some(id)).await?;
-            let updated = sqlx::query(
-                "UPDATE organizations SET key = $3, version = version + 1, updated_at = $4, \
-                 kind = $5, country = $6, region = $7, name_zh = $8, name_en = $9, \
-                 name_original = $10, abbreviation = $11, founded_year = $12, membership = $13, \
-                 profile_zh = $14, profile_en = $15, website = $16 \
-                 WHERE id = $1 AND version = $2",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(input.key.as_deref())
-            .bind(sql::now())
-            .bind(enum_text(&input.kind))
-            .bind(input.country.as_str())
-            .bind(enum_text(&input.country.region()))
-            .bind(input.name_zh.as_deref())
-            .bind(input.name_en.as_deref())
-            .bind(input.name_original.as_deref())
-            .bind(input.abbreviation.as_deref())
-            .bind(input.founded_year.map(i64::from))
-            .bind(input.membership)
-            .bind(input.profile_zh.as_deref())
-            .bind(input.profile_en.as_deref())
-            .bind(input.website.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::from_write)?;
-            if updated.rows_affected() == 0 {
-                return Err(sql::refuse_stale(
-                    &mut tx,
-                    "organizations",
-                    "organization",
-                    id,
-                    version,
-                )
-                .await);
-            }
+            let columns = data(&input);
+            let table = ("organizations", "organization");
+            sql::update_record(&mut tx, table, id, version, &input.key, columns).await?;
             write_children(&mut tx, "", id, &input).await?;
             tx.commit().await?;
             self.get_organization(id).await

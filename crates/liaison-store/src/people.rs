@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Filter, ListQuery, Param, RowExt, enum_text};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
 use crate::{Error, Result, Store};
 
 fn columns() -> String {
@@ -44,6 +44,26 @@ fn from_row(row: &AnyRow) -> Result<Person> {
     })
 }
 
+/// A person's columns, with their unit and organization already resolved to row numbers.
+fn data(input: &PersonInput, unit: Option<i64>, organization: Option<i64>) -> Columns {
+    Columns::default()
+        .text("category", Some(&enum_text(&input.category)))
+        .text("name_zh", input.name_zh.as_deref())
+        .text("name_en", input.name_en.as_deref())
+        .text("name_original", input.name_original.as_deref())
+        .int("unit_id", unit)
+        .int("organization_id", organization)
+        .text("position", input.position.as_deref())
+        .text("title", input.title.as_deref())
+        .text(
+            "nationality",
+            input.nationality.as_ref().map(|c| c.as_str()),
+        )
+        .text("email", input.email.as_deref())
+        .text("phone", input.phone.as_deref())
+        .text("notes", input.notes.as_deref())
+}
+
 /// The unit and organization of a submitted person, as row numbers.
 async fn links(
     conn: &mut AnyConnection,
@@ -65,31 +85,7 @@ pub(crate) async fn insert(
 ) -> Result<i64> {
     resolve::key_is_free(conn, Table::Person, path, &input.key, None).await?;
     let (unit, organization) = links(conn, path, input).await?;
-    let now = sql::now();
-    let id = sqlx::query_scalar(
-        "INSERT INTO people (key, created_at, updated_at, category, name_zh, name_en, \
-         name_original, unit_id, organization_id, position, title, nationality, email, phone, \
-         notes) VALUES ($1, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-         RETURNING id",
-    )
-    .bind(input.key.as_deref())
-    .bind(now.as_str())
-    .bind(enum_text(&input.category))
-    .bind(input.name_zh.as_deref())
-    .bind(input.name_en.as_deref())
-    .bind(input.name_original.as_deref())
-    .bind(unit)
-    .bind(organization)
-    .bind(input.position.as_deref())
-    .bind(input.title.as_deref())
-    .bind(input.nationality.map(|c| c.as_str().to_owned()))
-    .bind(input.email.as_deref())
-    .bind(input.phone.as_deref())
-    .bind(input.notes.as_deref())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(Error::from_write)?;
-    Ok(id)
+    sql::insert_record(conn, "people", &input.key, data(input, unit, organization)).await
 }
 
 impl Store {
@@ -104,19 +100,19 @@ impl Store {
             &filter.q,
         );
         if let Some(category) = &filter.category {
-            let p = f.param(Param::Text(enum_text(category)));
+            let p = f.param(Param::text(enum_text(category)));
             f.and(format!("p.category = {p}"));
         }
         if let Some(unit) = filter.unit {
-            let p = f.param(Param::Int(unit));
+            let p = f.param(Param::int(unit));
             f.and(format!("p.unit_id = {p}"));
         }
         if let Some(org) = filter.organization {
-            let p = f.param(Param::Int(org));
+            let p = f.param(Param::int(org));
             f.and(format!("p.organization_id = {p}"));
         }
         if let Some(country) = &filter.nationality {
-            let p = f.param(Param::Text(country.trim().to_ascii_uppercase()));
+            let p = f.param(Param::text(country.trim().to_ascii_uppercase()));
             f.and(format!("p.nationality = {p}"));
         }
         let order: &[&str] = match page.sort.as_str() {
@@ -158,34 +154,16 @@ impl Store {
             let mut tx = self.write.begin().await?;
             resolve::key_is_free(&mut tx, Table::Person, "", &input.key, Some(id)).await?;
             let (unit, organization) = links(&mut tx, "", &input).await?;
-            let updated = sqlx::query(
-                "UPDATE people SET key = $3, version = version + 1, updated_at = $4, \
-                 category = $5, name_zh = $6, name_en = $7, name_original = $8, unit_id = $9, \
-                 organization_id = $10, position = $11, title = $12, nationality = $13, \
-                 email = $14, phone = $15, notes = $16 WHERE id = $1 AND version = $2",
+            let columns = data(&input, unit, organization);
+            sql::update_record(
+                &mut tx,
+                ("people", "person"),
+                id,
+                version,
+                &input.key,
+                columns,
             )
-            .bind(id)
-            .bind(version)
-            .bind(input.key.as_deref())
-            .bind(sql::now())
-            .bind(enum_text(&input.category))
-            .bind(input.name_zh.as_deref())
-            .bind(input.name_en.as_deref())
-            .bind(input.name_original.as_deref())
-            .bind(unit)
-            .bind(organization)
-            .bind(input.position.as_deref())
-            .bind(input.title.as_deref())
-            .bind(input.nationality.map(|c| c.as_str().to_owned()))
-            .bind(input.email.as_deref())
-            .bind(input.phone.as_deref())
-            .bind(input.notes.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::from_write)?;
-            if updated.rows_affected() == 0 {
-                return Err(sql::refuse_stale(&mut tx, "people", "person", id, version).await);
-            }
+            .await?;
             tx.commit().await?;
             self.get_person(id).await
         }

@@ -199,3 +199,37 @@ pub(crate) fn sub(path: &str, field: &str) -> String {
         format!("{path}.{field}")
     }
 }
+
+/// Writes the partner organizations of an activity or agreement into `table`, in order,
+/// creating new ones on the way; the same partner twice is refused.
+pub(crate) async fn partners(
+    conn: &mut AnyConnection,
+    (table, owner_column): (&str, &str),
+    owner: i64,
+    path: &str,
+    partners: &[Ref<OrganizationInput>],
+) -> Result<()> {
+    let mut seen = Vec::new();
+    for (i, partner) in partners.iter().enumerate() {
+        let field = sub(path, &format!("partners[{i}]"));
+        let org = organization(conn, &field, partner).await?;
+        if seen.contains(&org) {
+            return Err(liaison_core::Error::invalid(
+                field,
+                "duplicate",
+                "this partner is listed twice",
+            )
+            .into());
+        }
+        seen.push(org);
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({owner_column}, position, organization_id) VALUES ($1, $2, $3)"
+        ))
+        .bind(owner)
+        .bind(i as i64)
+        .bind(org)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -125,11 +125,116 @@ pub(crate) fn named_columns(alias: &str, prefix: &str) -> String {
     )
 }
 
-/// A value to bind to a placeholder of a query built at run time.
+/// A value to bind to a placeholder of a query built at run time. Empty values keep their
+/// type, because PostgreSQL refuses a text NULL for a number column.
 #[derive(Debug, Clone)]
 pub(crate) enum Param {
-    Int(i64),
-    Text(String),
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl Param {
+    pub(crate) fn int(value: i64) -> Param {
+        Param::Int(Some(value))
+    }
+
+    pub(crate) fn text(value: impl Into<String>) -> Param {
+        Param::Text(Some(value.into()))
+    }
+}
+
+/// Binds parameters in order.
+fn bind_params<'q>(
+    mut query: Query<'q, Any, AnyArguments<'q>>,
+    params: &'q [Param],
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for p in params {
+        query = match p {
+            Param::Int(i) => query.bind(*i),
+            Param::Text(s) => query.bind(s.as_deref()),
+        };
+    }
+    query
+}
+
+/// The data columns of one record and their values, listed once for both insert and update.
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
+    names: Vec<&'static str>,
+    values: Vec<Param>,
+}
+
+impl Columns {
+    pub(crate) fn text(mut self, name: &'static str, value: Option<&str>) -> Self {
+        self.names.push(name);
+        self.values.push(Param::Text(value.map(str::to_owned)));
+        self
+    }
+
+    pub(crate) fn int(mut self, name: &'static str, value: Option<i64>) -> Self {
+        self.names.push(name);
+        self.values.push(Param::Int(value));
+        self
+    }
+}
+
+/// Inserts a record row with its key and timestamps; returns its id.
+pub(crate) async fn insert_record(
+    conn: &mut AnyConnection,
+    table: &str,
+    key: &Option<String>,
+    columns: Columns,
+) -> Result<i64> {
+    let placeholders: Vec<String> = (0..columns.names.len())
+        .map(|i| format!("${}", i + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {table} (key, created_at, updated_at, {}) VALUES ($1, $2, $2, {}) RETURNING id",
+        columns.names.join(", "),
+        placeholders.join(", ")
+    );
+    let now = now();
+    let query = sqlx::query(&sql).bind(key.as_deref()).bind(now.as_str());
+    let row = bind_params(query, &columns.values)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(Error::from_write)?;
+    row.int("id")
+}
+
+/// Updates a record row if it is still at `version`, counting the change; refuses otherwise.
+pub(crate) async fn update_record(
+    conn: &mut AnyConnection,
+    (table, entity): (&str, &'static str),
+    id: i64,
+    version: i64,
+    key: &Option<String>,
+    columns: Columns,
+) -> Result<()> {
+    let assignments: Vec<String> = columns
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| format!("{name} = ${}", i + 5))
+        .collect();
+    let sql = format!(
+        "UPDATE {table} SET key = $3, version = version + 1, updated_at = $4, {}          WHERE id = $1 AND version = $2",
+        assignments.join(", ")
+    );
+    let now = now();
+    let query = sqlx::query(&sql)
+        .bind(id)
+        .bind(version)
+        .bind(key.as_deref())
+        .bind(now.as_str());
+    let done = bind_params(query, &columns.values)
+        .execute(&mut *conn)
+        .await
+        .map_err(Error::from_write)?;
+    if done.rows_affected() == 0 {
+        return Err(refuse_stale(conn, table, entity, id, version).await);
+    }
+    Ok(())
 }
 
 /// The `WHERE` clause of a list, built from the filters a user chose, with its parameters.
@@ -160,7 +265,7 @@ impl Filter {
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        let p = self.param(Param::Text(format!("%{escaped}%")));
+        let p = self.param(Param::text(format!("%{escaped}%")));
         let any: Vec<String> = columns
             .iter()
             .map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'"))
@@ -178,15 +283,9 @@ impl Filter {
 
     pub(crate) fn bind<'q>(
         &'q self,
-        mut query: Query<'q, Any, AnyArguments<'q>>,
+        query: Query<'q, Any, AnyArguments<'q>>,
     ) -> Query<'q, Any, AnyArguments<'q>> {
-        for p in &self.params {
-            query = match p {
-                Param::Int(i) => query.bind(*i),
-                Param::Text(s) => query.bind(s.as_str()),
-            };
-        }
-        query
+        bind_params(query, &self.params)
     }
 }
 

@@ -7,8 +7,8 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Filter, ListQuery, Param, RowExt, enum_text};
-use crate::{Error, Result, Store};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
+use crate::{Result, Store};
 
 fn columns() -> String {
     format!(
@@ -16,6 +16,14 @@ fn columns() -> String {
         sql::named_columns("l", "leader"),
         sql::named_columns("c", "officer")
     )
+}
+
+/// The unit's own columns; its contacts are set apart, by [`set_contacts`].
+fn data(input: &UnitInput) -> Columns {
+    Columns::default()
+        .text("kind", Some(&enum_text(&input.kind)))
+        .text("name_zh", input.name_zh.as_deref())
+        .text("name_en", input.name_en.as_deref())
 }
 
 const FROM: &str = "units u LEFT JOIN people l ON l.id = u.foreign_affairs_leader_id \
@@ -35,20 +43,7 @@ fn from_row(row: &AnyRow) -> Result<Unit> {
 /// Creates a unit without its contacts, who may not exist yet; see [`set_contacts`].
 pub(crate) async fn insert(conn: &mut AnyConnection, path: &str, input: &UnitInput) -> Result<i64> {
     resolve::key_is_free(conn, Table::Unit, path, &input.key, None).await?;
-    let now = sql::now();
-    let id = sqlx::query_scalar(
-        "INSERT INTO units (key, created_at, updated_at, kind, name_zh, name_en) \
-         VALUES ($1, $2, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(input.key.as_deref())
-    .bind(now.as_str())
-    .bind(enum_text(&input.kind))
-    .bind(input.name_zh.as_deref())
-    .bind(input.name_en.as_deref())
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(Error::from_write)?;
-    Ok(id)
+    sql::insert_record(conn, "units", &input.key, data(input)).await
 }
 
 /// Links a unit to its foreign-affairs leader and liaison officer.
@@ -88,7 +83,7 @@ impl Store {
         let mut f = Filter::default();
         f.contains(&["u.name_zh", "u.name_en"], &filter.q);
         if let Some(kind) = &filter.kind {
-            let p = f.param(Param::Text(enum_text(kind)));
+            let p = f.param(Param::text(enum_text(kind)));
             f.and(format!("u.kind = {p}"));
         }
         let order: &[&str] = match page.sort.as_str() {
@@ -130,23 +125,15 @@ impl Store {
             let version = sql::required_version(input.version)?;
             let mut tx = self.write.begin().await?;
             resolve::key_is_free(&mut tx, Table::Unit, "", &input.key, Some(id)).await?;
-            let updated = sqlx::query(
-                "UPDATE units SET key = $3, version = version + 1, updated_at = $4, kind = $5, \
-                 name_zh = $6, name_en = $7 WHERE id = $1 AND version = $2",
+            sql::update_record(
+                &mut tx,
+                ("units", "unit"),
+                id,
+                version,
+                &input.key,
+                data(&input),
             )
-            .bind(id)
-            .bind(version)
-            .bind(input.key.as_deref())
-            .bind(sql::now())
-            .bind(enum_text(&input.kind))
-            .bind(input.name_zh.as_deref())
-            .bind(input.name_en.as_deref())
-            .execute(&mut *tx)
-            .await
-            .map_err(Error::from_write)?;
-            if updated.rows_affected() == 0 {
-                return Err(sql::refuse_stale(&mut tx, "units", "unit", id, version).await);
-            }
+            .await?;
             set_contacts(&mut tx, "", id, &input).await?;
             tx.commit().await?;
             self.get_unit(id).await

@@ -50,7 +50,7 @@ enum Command {
     /// Writes every record as one JSON document, importable into an empty database of either kind.
     Export {
         /// The file to write; standard output when absent.
-        #[arg(long, short)]
+        #[arg(long, short, env = "LIAISON_EXPORT_OUTPUT")]
         output: Option<PathBuf>,
     },
     /// Writes a consistent copy of a live SQLite database to a new file.
@@ -114,6 +114,7 @@ fn init_logging(filter: &str) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 }
 
