@@ -66,6 +66,9 @@ pub enum Error {
     NotFound { entity: &'static str, id: String },
     #[error("the submission has {} problem(s)", .0.0.len())]
     Invalid(FieldErrors),
+    /// The user's role does not allow it.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     /// Someone else saved the record first, or the change would break a link other records rely on.
     #[error("{message}")]
     Conflict {

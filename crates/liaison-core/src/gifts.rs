@@ -186,6 +186,9 @@ pub struct Gift {
     pub notes: Option<String>,
     /// Whether the rules require this gift to be declared and handed in.
     pub declaration_required: bool,
+    /// The host unit of the gift's activity, which decides who may change the gift.
+    #[serde(skip)]
+    pub unit_id: Option<i64>,
 }
 
 /// A stored giver or receiver.

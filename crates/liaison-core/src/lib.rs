@@ -2,8 +2,10 @@
 //!
 //! Nothing here knows about HTTP or SQL; the store and the web crates build on these types.
 
+pub mod accounts;
 pub mod activities;
 pub mod agreements;
+pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod exchange;
@@ -13,13 +15,16 @@ pub mod organizations;
 pub mod people;
 pub mod policy;
 pub mod roles;
+pub mod secrets;
 pub mod timeline;
 pub mod units;
 pub mod validate;
 pub mod values;
 
+pub use accounts::{Action, Actor, RecordKind, User, UserInput, UserRole};
 pub use activities::*;
 pub use agreements::*;
+pub use audit::{AuditEntry, AuditFilter};
 pub use error::{Error, FieldError, FieldErrors};
 pub use exchange::*;
 pub use gifts::*;

@@ -1,12 +1,15 @@
 //! Activities with their partners, participants, agenda, tags and gifts, saved as one.
 
+use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Activity, ActivityFilter, ActivityInput, ActivitySummary, AgendaItem, Error as DomainError,
-    FieldErrors, Page, PageRequest, Participant, Validate,
+    Action, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
+    Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, RecordKind,
+    Validate,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
 use crate::sql::{
     self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text, json_text,
@@ -49,11 +52,16 @@ struct Links {
     inviting_organization: Option<i64>,
 }
 
-async fn resolve_links(conn: &mut AnyConnection, input: &ActivityInput) -> Result<Links> {
+async fn resolve_links(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: &ActivityInput,
+) -> Result<Links> {
     Ok(Links {
         host_unit: resolve::optional_link(conn, Table::Unit, "host_unit", &input.host_unit).await?,
         inviting_organization: resolve::optional_organization(
             conn,
+            actor,
             "inviting_organization",
             &input.inviting_organization,
         )
@@ -93,19 +101,37 @@ fn data(input: &ActivityInput, links: &Links) -> Columns {
 }
 
 /// Creates an activity and everything that belongs to it, gifts included.
-pub(crate) async fn insert(conn: &mut AnyConnection, input: &ActivityInput) -> Result<i64> {
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: &ActivityInput,
+) -> Result<i64> {
     resolve::key_is_free(conn, Table::Activity, "", &input.key, None).await?;
-    let links = resolve_links(conn, input).await?;
-    let id = sql::insert_record(conn, "activities", &input.key, data(input, &links)).await?;
-    write_children(conn, id, input).await?;
+    let links = resolve_links(conn, actor, input).await?;
+    let columns = data(input, &links);
+    let id = sql::insert_record(
+        conn,
+        actor,
+        Table::Activity,
+        links.host_unit,
+        &input.key,
+        columns,
+    )
+    .await?;
+    write_children(conn, actor, id, input).await?;
     for (i, gift) in input.gifts.iter().enumerate() {
-        gifts::insert(conn, &format!("gifts[{i}]"), gift, Some(id)).await?;
+        gifts::insert(conn, actor, &format!("gifts[{i}]"), gift, Some(id)).await?;
     }
     Ok(id)
 }
 
 /// Replaces the partners, participants, agenda and tags of an activity with those submitted.
-async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput) -> Result<()> {
+async fn write_children(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    input: &ActivityInput,
+) -> Result<()> {
     for table in [
         "activity_partners",
         "participations",
@@ -119,6 +145,7 @@ async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput
     }
     resolve::partners(
         conn,
+        actor,
         ("activity_partners", "activity_id"),
         id,
         "",
@@ -128,7 +155,8 @@ async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput
     let mut seen = Vec::new();
     for (i, participant) in input.participants.iter().enumerate() {
         let path = format!("participants[{i}]");
-        let person = resolve::person(conn, &sub(&path, "person"), &participant.person).await?;
+        let person =
+            resolve::person(conn, actor, &sub(&path, "person"), &participant.person).await?;
         let known_role: Option<String> =
             sqlx::query_scalar("SELECT code FROM roles WHERE code = $1")
                 .bind(participant.role.as_str())
@@ -169,7 +197,7 @@ async fn write_children(conn: &mut AnyConnection, id: i64, input: &ActivityInput
     }
     for (i, item) in input.agenda.iter().enumerate() {
         let path = format!("agenda[{i}].speaker");
-        let speaker = resolve::optional_person(conn, &path, &item.speaker).await?;
+        let speaker = resolve::optional_person(conn, actor, &path, &item.speaker).await?;
         sqlx::query(
             "INSERT INTO agenda_items (activity_id, position, kind, on_date, starts_at, speaker_id, \
              title_zh, title_en, points) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -262,6 +290,57 @@ impl Store {
     }
 
     pub async fn get_activity(&self, id: i64) -> Result<Activity> {
+        self.get(id).await
+    }
+
+    /// Creates an activity with its participants, agenda and gifts in one transaction: all of it
+    /// is saved, or none of it.
+    pub async fn create_activity(&self, actor: &Actor, input: ActivityInput) -> Result<Activity> {
+        authorize_role(actor, Action::Create, RecordKind::Activity)?;
+        let input = input.validated()?;
+        self.create_with(actor, async |conn| insert(conn, actor, &input).await)
+            .await
+    }
+
+    pub async fn update_activity(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: ActivityInput,
+    ) -> Result<Activity> {
+        authorize_role(actor, Action::Change, RecordKind::Activity)?;
+        let input = input.validated()?;
+        let version = sql::required_version(input.version)?;
+        if !input.gifts.is_empty() {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "gifts",
+                "existing_activity",
+                "the gifts of an existing activity are changed one by one as gift records",
+            );
+            return Err(DomainError::Invalid(errors).into());
+        }
+        self.update_with(actor, id, async |conn| {
+            resolve::key_is_free(conn, Table::Activity, "", &input.key, Some(id)).await?;
+            let links = resolve_links(conn, actor, &input).await?;
+            let columns = data(&input, &links);
+            sql::update_record(conn, Table::Activity, id, version, &input.key, columns).await?;
+            write_children(conn, actor, id, &input).await
+        })
+        .await
+    }
+
+    /// Deletes an activity with its participants and agenda; refused while gifts are recorded
+    /// against it, since the gift register must keep them.
+    pub async fn delete_activity(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_with::<Activity>(actor, id).await
+    }
+}
+
+impl StoredRecord for Activity {
+    const TABLE: Table = Table::Activity;
+
+    async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Activity> {
         let row = sqlx::query(&format!(
             "SELECT {}, a.created_at, a.updated_at, a.summary_zh, a.summary_en, \
              a.delegation_size, a.attending_groups, a.outcomes, a.attachments, a.signed_by \
@@ -269,7 +348,7 @@ impl Store {
             summary_columns()
         ))
         .bind(id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| DomainError::not_found("activity", id))?;
         let summary = summary_from_row(&row)?;
@@ -280,7 +359,7 @@ impl Store {
             sql::named_columns("o", "org")
         ))
         .bind(id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| {
@@ -295,7 +374,7 @@ impl Store {
             sql::named_columns("p", "person")
         ))
         .bind(id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| {
@@ -317,7 +396,7 @@ impl Store {
             sql::named_columns("s", "speaker")
         ))
         .bind(id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| {
@@ -336,7 +415,7 @@ impl Store {
         let tags =
             sqlx::query("SELECT tag FROM activity_tags WHERE activity_id = $1 ORDER BY position")
                 .bind(id)
-                .fetch_all(&self.read)
+                .fetch_all(&mut *conn)
                 .await?
                 .iter()
                 .map(|r| r.text("tag"))
@@ -371,50 +450,11 @@ impl Store {
             tags,
             attachments: row.json("attachments")?,
             signed_by: row.opt_text("signed_by")?,
-            gifts: self.gifts_of_activity(id).await?,
+            gifts: gifts::of_activity(conn, policy, id).await?,
         })
     }
 
-    /// Creates an activity with its participants, agenda and gifts in one transaction: all of it
-    /// is saved, or none of it.
-    pub async fn create_activity(&self, input: ActivityInput) -> Result<Activity> {
-        let input = input.validated()?;
-        let mut tx = self.write.begin().await?;
-        let id = insert(&mut tx, &input).await?;
-        tx.commit().await?;
-        self.get_activity(id).await
-    }
-
-    pub async fn update_activity(&self, id: i64, input: ActivityInput) -> Result<Activity> {
-        let result = async {
-            let input = input.validated()?;
-            let version = sql::required_version(input.version)?;
-            if !input.gifts.is_empty() {
-                let mut errors = FieldErrors::new();
-                errors.add(
-                    "gifts",
-                    "existing_activity",
-                    "the gifts of an existing activity are changed one by one as gift records",
-                );
-                return Err(DomainError::Invalid(errors).into());
-            }
-            let mut tx = self.write.begin().await?;
-            resolve::key_is_free(&mut tx, Table::Activity, "", &input.key, Some(id)).await?;
-            let links = resolve_links(&mut tx, &input).await?;
-            let columns = data(&input, &links);
-            let table = ("activities", "activity");
-            sql::update_record(&mut tx, table, id, version, &input.key, columns).await?;
-            write_children(&mut tx, id, &input).await?;
-            tx.commit().await?;
-            self.get_activity(id).await
-        }
-        .await;
-        sql::with_current(result, self.get_activity(id)).await
-    }
-
-    /// Deletes an activity with its participants and agenda; refused while gifts are recorded
-    /// against it, since the gift register must keep them.
-    pub async fn delete_activity(&self, id: i64) -> Result<()> {
-        self.delete_row("activities", "activity", id).await
+    fn unit(&self) -> Option<i64> {
+        self.host_unit.as_ref().map(|u| u.id)
     }
 }

@@ -1,12 +1,14 @@
 //! Agreements with their partners and signatories.
 
+use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Agreement, AgreementFilter, AgreementInput, Error as DomainError, Page, PageRequest, Signatory,
-    Validate,
+    Action, Actor, Agreement, AgreementFilter, AgreementInput, Error as DomainError, Page,
+    PageRequest, Policy, RecordKind, Signatory, Validate,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text};
 use crate::{Error, Result, Store};
@@ -55,6 +57,7 @@ fn data(input: &AgreementInput, unit: Option<i64>) -> Columns {
 /// Replaces an agreement's partners and signatories with those submitted.
 async fn write_children(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     id: i64,
     input: &AgreementInput,
@@ -67,6 +70,7 @@ async fn write_children(
     }
     resolve::partners(
         conn,
+        actor,
         ("agreement_partners", "agreement_id"),
         id,
         path,
@@ -75,10 +79,15 @@ async fn write_children(
     .await?;
     for (i, s) in input.signatories.iter().enumerate() {
         let field = sub(path, &format!("signatories[{i}]"));
-        let person = resolve::optional_person(conn, &sub(&field, "person"), &s.person).await?;
-        let org =
-            resolve::optional_organization(conn, &sub(&field, "organization"), &s.organization)
-                .await?;
+        let person =
+            resolve::optional_person(conn, actor, &sub(&field, "person"), &s.person).await?;
+        let org = resolve::optional_organization(
+            conn,
+            actor,
+            &sub(&field, "organization"),
+            &s.organization,
+        )
+        .await?;
         sqlx::query(
             "INSERT INTO agreement_signatories (agreement_id, position, person_id, name, \
              organization_id, capacity) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -97,14 +106,57 @@ async fn write_children(
 
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     input: &AgreementInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, Table::Agreement, path, &input.key, None).await?;
     let unit = resolve::optional_link(conn, Table::Unit, &sub(path, "unit"), &input.unit).await?;
-    let id = sql::insert_record(conn, "agreements", &input.key, data(input, unit)).await?;
-    write_children(conn, path, id, input).await?;
+    let columns = data(input, unit);
+    let id = sql::insert_record(conn, actor, Table::Agreement, unit, &input.key, columns).await?;
+    write_children(conn, actor, path, id, input).await?;
     Ok(id)
+}
+
+/// Reads an agreement's partners and signatories.
+async fn load_children(conn: &mut AnyConnection, agreement: &mut Agreement) -> Result<()> {
+    let id = agreement.meta.id;
+    agreement.partners = sqlx::query(&format!(
+        "SELECT {} FROM agreement_partners ap JOIN organizations o ON o.id = ap.organization_id \
+             WHERE ap.agreement_id = $1 ORDER BY ap.position",
+        sql::named_columns("o", "org")
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        r.named("org")?
+            .ok_or_else(|| Error::Corrupt("partner".into()))
+    })
+    .collect::<Result<_>>()?;
+    agreement.signatories = sqlx::query(&format!(
+        "SELECT s.name, s.capacity, {}, {} FROM agreement_signatories s \
+             LEFT JOIN people p ON p.id = s.person_id \
+             LEFT JOIN organizations o ON o.id = s.organization_id \
+             WHERE s.agreement_id = $1 ORDER BY s.position",
+        sql::named_columns("p", "person"),
+        sql::named_columns("o", "org")
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Signatory {
+            person: r.named("person")?,
+            name: r.opt_text("name")?,
+            organization: r.named("org")?,
+            capacity: r.opt_text("capacity")?,
+        })
+    })
+    .collect::<Result<_>>()?;
+    Ok(())
 }
 
 impl Store {
@@ -149,87 +201,67 @@ impl Store {
             order,
         };
         let mut page = self.list_page(list, page, from_row).await?;
+        let mut conn = self.read.acquire().await?;
         for agreement in &mut page.items {
-            self.load_agreement_children(agreement).await?;
+            load_children(&mut conn, agreement).await?;
         }
         Ok(page)
     }
 
-    async fn load_agreement_children(&self, agreement: &mut Agreement) -> Result<()> {
-        let id = agreement.meta.id;
-        agreement.partners = sqlx::query(&format!(
-            "SELECT {} FROM agreement_partners ap JOIN organizations o ON o.id = ap.organization_id \
-             WHERE ap.agreement_id = $1 ORDER BY ap.position",
-            sql::named_columns("o", "org")
-        ))
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| r.named("org")?.ok_or_else(|| Error::Corrupt("partner".into())))
-        .collect::<Result<_>>()?;
-        agreement.signatories = sqlx::query(&format!(
-            "SELECT s.name, s.capacity, {}, {} FROM agreement_signatories s \
-             LEFT JOIN people p ON p.id = s.person_id \
-             LEFT JOIN organizations o ON o.id = s.organization_id \
-             WHERE s.agreement_id = $1 ORDER BY s.position",
-            sql::named_columns("p", "person"),
-            sql::named_columns("o", "org")
-        ))
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Signatory {
-                person: r.named("person")?,
-                name: r.opt_text("name")?,
-                organization: r.named("org")?,
-                capacity: r.opt_text("capacity")?,
-            })
-        })
-        .collect::<Result<_>>()?;
-        Ok(())
+    pub async fn get_agreement(&self, id: i64) -> Result<Agreement> {
+        self.get(id).await
     }
 
-    pub async fn get_agreement(&self, id: i64) -> Result<Agreement> {
+    pub async fn create_agreement(
+        &self,
+        actor: &Actor,
+        input: AgreementInput,
+    ) -> Result<Agreement> {
+        authorize_role(actor, Action::Create, RecordKind::Agreement)?;
+        let input = input.validated()?;
+        self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
+            .await
+    }
+
+    pub async fn update_agreement(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: AgreementInput,
+    ) -> Result<Agreement> {
+        authorize_role(actor, Action::Change, RecordKind::Agreement)?;
+        let input = input.validated()?;
+        let version = sql::required_version(input.version)?;
+        self.update_with(actor, id, async |conn| {
+            resolve::key_is_free(conn, Table::Agreement, "", &input.key, Some(id)).await?;
+            let unit = resolve::optional_link(conn, Table::Unit, "unit", &input.unit).await?;
+            let columns = data(&input, unit);
+            sql::update_record(conn, Table::Agreement, id, version, &input.key, columns).await?;
+            write_children(conn, actor, "", id, &input).await
+        })
+        .await
+    }
+
+    pub async fn delete_agreement(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_with::<Agreement>(actor, id).await
+    }
+}
+
+impl StoredRecord for Agreement {
+    const TABLE: Table = Table::Agreement;
+
+    async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Agreement> {
         let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))
             .bind(id)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *conn)
             .await?
             .ok_or_else(|| DomainError::not_found("agreement", id))?;
         let mut agreement = from_row(&row)?;
-        self.load_agreement_children(&mut agreement).await?;
+        load_children(conn, &mut agreement).await?;
         Ok(agreement)
     }
 
-    pub async fn create_agreement(&self, input: AgreementInput) -> Result<Agreement> {
-        let input = input.validated()?;
-        let mut tx = self.write.begin().await?;
-        let id = insert(&mut tx, "", &input).await?;
-        tx.commit().await?;
-        self.get_agreement(id).await
-    }
-
-    pub async fn update_agreement(&self, id: i64, input: AgreementInput) -> Result<Agreement> {
-        let result = async {
-            let input = input.validated()?;
-            let version = sql::required_version(input.version)?;
-            let mut tx = self.write.begin().await?;
-            resolve::key_is_free(&mut tx, Table::Agreement, "", &input.key, Some(id)).await?;
-            let unit = resolve::optional_link(&mut tx, Table::Unit, "unit", &input.unit).await?;
-            let columns = data(&input, unit);
-            let table = ("agreements", "agreement");
-            sql::update_record(&mut tx, table, id, version, &input.key, columns).await?;
-            write_children(&mut tx, "", id, &input).await?;
-            tx.commit().await?;
-            self.get_agreement(id).await
-        }
-        .await;
-        sql::with_current(result, self.get_agreement(id)).await
-    }
-
-    pub async fn delete_agreement(&self, id: i64) -> Result<()> {
-        self.delete_row("agreements", "agreement", id).await
+    fn unit(&self) -> Option<i64> {
+        self.unit.as_ref().map(|u| u.id)
     }
 }

@@ -1,16 +1,17 @@
 //! Import and export of whole sets of records, as the exchange document of the core crate.
 
+use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    ActivityFilter, ActivityInput, AffiliationInput, AgendaItemInput, AgreementFilter,
-    AgreementInput, Error as DomainError, ExchangeDocument, FieldErrors, GiftFilter, GiftInput,
-    ImportReport, Link, MAX_PER_PAGE, Named, OrganizationFilter, OrganizationInput, Page,
-    PageRequest, ParticipantInput, Party, PartyInput, PersonFilter, PersonInput, Ref,
-    SignatoryInput, UnitFilter, UnitInput, Validate,
+    Action, ActivityFilter, ActivityInput, Actor, AffiliationInput, AgendaItemInput,
+    AgreementFilter, AgreementInput, Error as DomainError, ExchangeDocument, FieldErrors,
+    GiftFilter, GiftInput, ImportReport, Link, MAX_PER_PAGE, Named, OrganizationFilter,
+    OrganizationInput, Page, PageRequest, ParticipantInput, Party, PartyInput, PersonFilter,
+    PersonInput, RecordKind, Ref, SignatoryInput, UnitFilter, UnitInput, Validate,
 };
 
 use crate::resolve::{Table, id_by_key};
 use crate::{
-    Error, Result, Store, activities, agreements, gifts, organizations, people, roles, units,
+    Error, Result, Store, activities, agreements, audit, gifts, organizations, people, roles, units,
 };
 
 /// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
@@ -33,7 +34,7 @@ fn checked<T: Validate + Clone>(prefix: &str, record: &T) -> Result<T> {
 impl Store {
     /// Imports a document in one transaction: every record is saved, or none is. A record whose
     /// key exists already is left as it is, so importing the same document twice creates nothing.
-    pub async fn import(&self, document: &ExchangeDocument) -> Result<ImportReport> {
+    pub async fn import(&self, actor: &Actor, document: &ExchangeDocument) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut tx = self.write.begin().await?;
         let mut count = |created: usize, unchanged: usize| {
@@ -43,7 +44,13 @@ impl Store {
 
         for (i, role) in document.roles.iter().enumerate() {
             let role = checked(&format!("roles[{i}]"), role)?;
+            authorize_role(actor, Action::Create, RecordKind::Role)?;
             let created = roles::insert(&mut tx, &role).await?;
+            if created {
+                let fields = serde_json::to_value(&role).unwrap_or_default();
+                let changes = liaison_core::audit::changes(None, Some(&fields));
+                audit::record(&mut tx, actor, "create", "role", None, &changes).await?;
+            }
             count(usize::from(created), usize::from(!created));
         }
 
@@ -58,14 +65,17 @@ impl Store {
                 count(0, 1);
                 continue;
             }
-            let id = under(&path, organizations::insert_row(&mut tx, "", &org).await)?;
+            let id = under(
+                &path,
+                organizations::insert_row(&mut tx, actor, "", &org).await,
+            )?;
             new_organizations.push((path, id, org));
             count(1, 0);
         }
         for (path, id, org) in &new_organizations {
             under(
                 path,
-                organizations::write_children(&mut tx, "", *id, org).await,
+                organizations::write_children(&mut tx, actor, "", *id, org).await,
             )?;
         }
 
@@ -77,7 +87,7 @@ impl Store {
                 count(0, 1);
                 continue;
             }
-            let id = under(&path, units::insert(&mut tx, "", &unit).await)?;
+            let id = under(&path, units::insert(&mut tx, actor, "", &unit).await)?;
             new_units.push((path, id, unit));
             count(1, 0);
         }
@@ -92,7 +102,7 @@ impl Store {
                 count(0, 1);
                 continue;
             }
-            under(&path, people::insert(&mut tx, "", &person).await)?;
+            under(&path, people::insert(&mut tx, actor, "", &person).await)?;
             count(1, 0);
         }
         for (path, id, unit) in &new_units {
@@ -109,7 +119,7 @@ impl Store {
                 count(0, 1);
                 continue;
             }
-            under(&path, activities::insert(&mut tx, &activity).await)?;
+            under(&path, activities::insert(&mut tx, actor, &activity).await)?;
             // The activity's gifts are new records too.
             count(1 + activity.gifts.len(), 0);
         }
@@ -121,7 +131,7 @@ impl Store {
                 count(0, 1);
                 continue;
             }
-            under(&path, gifts::insert(&mut tx, "", &gift, None).await)?;
+            under(&path, gifts::insert(&mut tx, actor, "", &gift, None).await)?;
             count(1, 0);
         }
 
@@ -135,7 +145,10 @@ impl Store {
                 count(0, 1);
                 continue;
             }
-            under(&path, agreements::insert(&mut tx, "", &agreement).await)?;
+            under(
+                &path,
+                agreements::insert(&mut tx, actor, "", &agreement).await,
+            )?;
             count(1, 0);
         }
 

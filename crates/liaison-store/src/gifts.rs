@@ -1,12 +1,14 @@
 //! The gift register.
 
+use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest, Party, PartyInput,
-    Validate, gifts::declaration_required,
+    Action, Actor, Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest,
+    Party, PartyInput, Policy, RecordKind, Validate, gifts::declaration_required,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text};
 use crate::{Result, Store};
@@ -17,7 +19,7 @@ fn columns() -> String {
          g.giver_description, g.receiver_description, g.item, g.category, g.quantity, \
          g.estimated_value_fen, g.status, g.declared_on, g.handed_in_on, g.storage, g.disposal, \
          g.notes, act.id AS act_id, act.key AS act_key, act.title_zh AS act_name_zh, \
-         act.title_en AS act_name_en, {}, {}, {}, {}",
+         act.title_en AS act_name_en, act.host_unit_id AS act_host_unit_id, {}, {}, {}, {}",
         sql::named_columns("gp", "gp"),
         sql::named_columns("go", "go"),
         sql::named_columns("rp", "rp"),
@@ -31,49 +33,54 @@ const FROM: &str = "gifts g LEFT JOIN activities act ON act.id = g.activity_id \
     LEFT JOIN people rp ON rp.id = g.receiver_person_id \
     LEFT JOIN organizations ro ON ro.id = g.receiver_organization_id";
 
-impl Store {
-    fn gift_from_row(&self, row: &AnyRow) -> Result<Gift> {
-        let direction = row.enumerated("direction")?;
-        let value = row.opt_int("estimated_value_fen")?.map(Money::from_fen);
-        Ok(Gift {
-            meta: row.meta()?,
-            direction,
-            activity: row.named("act")?,
-            exchanged_on: row.opt_date("exchanged_on")?,
-            giver: Party {
-                person: row.named("gp")?,
-                organization: row.named("go")?,
-                description: row.opt_text("giver_description")?,
-            },
-            receiver: Party {
-                person: row.named("rp")?,
-                organization: row.named("ro")?,
-                description: row.opt_text("receiver_description")?,
-            },
-            item: row.text("item")?,
-            category: row.enumerated("category")?,
-            quantity: row.int("quantity")?,
-            estimated_value_fen: value,
-            status: row.enumerated("status")?,
-            declared_on: row.opt_date("declared_on")?,
-            handed_in_on: row.opt_date("handed_in_on")?,
-            storage: row.opt_text("storage")?,
-            disposal: row.opt_text("disposal")?,
-            notes: row.opt_text("notes")?,
-            declaration_required: declaration_required(&self.policy, direction, value),
-        })
-    }
+fn from_row(policy: &Policy, row: &AnyRow) -> Result<Gift> {
+    let direction = row.enumerated("direction")?;
+    let value = row.opt_int("estimated_value_fen")?.map(Money::from_fen);
+    Ok(Gift {
+        meta: row.meta()?,
+        direction,
+        activity: row.named("act")?,
+        exchanged_on: row.opt_date("exchanged_on")?,
+        giver: Party {
+            person: row.named("gp")?,
+            organization: row.named("go")?,
+            description: row.opt_text("giver_description")?,
+        },
+        receiver: Party {
+            person: row.named("rp")?,
+            organization: row.named("ro")?,
+            description: row.opt_text("receiver_description")?,
+        },
+        item: row.text("item")?,
+        category: row.enumerated("category")?,
+        quantity: row.int("quantity")?,
+        estimated_value_fen: value,
+        status: row.enumerated("status")?,
+        declared_on: row.opt_date("declared_on")?,
+        handed_in_on: row.opt_date("handed_in_on")?,
+        storage: row.opt_text("storage")?,
+        disposal: row.opt_text("disposal")?,
+        notes: row.opt_text("notes")?,
+        declaration_required: declaration_required(policy, direction, value),
+        unit_id: row.opt_int("act_host_unit_id")?,
+    })
 }
 
 /// The person and organization of a giver or receiver, as row numbers.
 async fn party(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     input: &PartyInput,
 ) -> Result<(Option<i64>, Option<i64>)> {
-    let person = resolve::optional_person(conn, &sub(path, "person"), &input.person).await?;
-    let org = resolve::optional_organization(conn, &sub(path, "organization"), &input.organization)
-        .await?;
+    let person = resolve::optional_person(conn, actor, &sub(path, "person"), &input.person).await?;
+    let org = resolve::optional_organization(
+        conn,
+        actor,
+        &sub(path, "organization"),
+        &input.organization,
+    )
+    .await?;
     Ok((person, org))
 }
 
@@ -86,6 +93,7 @@ struct Links {
 
 async fn links(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     input: &GiftInput,
     activity: Option<i64>,
@@ -104,8 +112,8 @@ async fn links(
     };
     Ok(Links {
         activity,
-        giver: party(conn, &sub(path, "giver"), &input.giver).await?,
-        receiver: party(conn, &sub(path, "receiver"), &input.receiver).await?,
+        giver: party(conn, actor, &sub(path, "giver"), &input.giver).await?,
+        receiver: party(conn, actor, &sub(path, "receiver"), &input.receiver).await?,
     })
 }
 
@@ -142,14 +150,45 @@ fn data(input: &GiftInput, links: &Links) -> Columns {
 /// Records a gift, against `activity` when it comes with one.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     input: &GiftInput,
     activity: Option<i64>,
 ) -> Result<i64> {
     resolve::key_is_free(conn, Table::Gift, path, &input.key, None).await?;
-    let links = links(conn, path, input, activity).await?;
-    let id = sql::insert_record(conn, "gifts", &input.key, data(input, &links)).await?;
-    Ok(id)
+    let links = links(conn, actor, path, input, activity).await?;
+    let unit = host_unit(conn, links.activity).await?;
+    let columns = data(input, &links);
+    sql::insert_record(conn, actor, Table::Gift, unit, &input.key, columns).await
+}
+
+/// The host unit of a gift's activity: the unit whose liaison officer may record the gift.
+async fn host_unit(conn: &mut AnyConnection, activity: Option<i64>) -> Result<Option<i64>> {
+    let Some(activity) = activity else {
+        return Ok(None);
+    };
+    let unit: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT host_unit_id FROM activities WHERE id = $1")
+            .bind(activity)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(unit.flatten())
+}
+
+/// The gifts recorded against an activity, in the order they were recorded.
+pub(crate) async fn of_activity(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    activity: i64,
+) -> Result<Vec<Gift>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {} FROM {FROM} WHERE g.activity_id = $1 ORDER BY g.id",
+        columns()
+    ))
+    .bind(activity)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| from_row(policy, r)).collect()
 }
 
 impl Store {
@@ -189,57 +228,54 @@ impl Store {
             filter: f,
             order,
         };
-        self.list_page(list, page, |row| self.gift_from_row(row))
+        self.list_page(list, page, |row| from_row(&self.policy, row))
             .await
     }
 
     pub async fn get_gift(&self, id: i64) -> Result<Gift> {
+        self.get(id).await
+    }
+
+    pub async fn create_gift(&self, actor: &Actor, input: GiftInput) -> Result<Gift> {
+        authorize_role(actor, Action::Create, RecordKind::Gift)?;
+        let input = input.validated()?;
+        self.create_with(actor, async |conn| {
+            insert(conn, actor, "", &input, None).await
+        })
+        .await
+    }
+
+    pub async fn update_gift(&self, actor: &Actor, id: i64, input: GiftInput) -> Result<Gift> {
+        authorize_role(actor, Action::Change, RecordKind::Gift)?;
+        let input = input.validated()?;
+        let version = sql::required_version(input.version)?;
+        self.update_with(actor, id, async |conn| {
+            resolve::key_is_free(conn, Table::Gift, "", &input.key, Some(id)).await?;
+            let links = links(conn, actor, "", &input, None).await?;
+            let columns = data(&input, &links);
+            sql::update_record(conn, Table::Gift, id, version, &input.key, columns).await
+        })
+        .await
+    }
+
+    pub async fn delete_gift(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_with::<Gift>(actor, id).await
+    }
+}
+
+impl StoredRecord for Gift {
+    const TABLE: Table = Table::Gift;
+
+    async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Gift> {
         let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))
             .bind(id)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *conn)
             .await?
             .ok_or_else(|| DomainError::not_found("gift", id))?;
-        self.gift_from_row(&row)
+        from_row(policy, &row)
     }
 
-    /// The gifts recorded against an activity, in the order they were recorded.
-    pub async fn gifts_of_activity(&self, activity: i64) -> Result<Vec<Gift>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {} FROM {FROM} WHERE g.activity_id = $1 ORDER BY g.id",
-            columns()
-        ))
-        .bind(activity)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(|r| self.gift_from_row(r)).collect()
-    }
-
-    pub async fn create_gift(&self, input: GiftInput) -> Result<Gift> {
-        let input = input.validated()?;
-        let mut tx = self.write.begin().await?;
-        let id = insert(&mut tx, "", &input, None).await?;
-        tx.commit().await?;
-        self.get_gift(id).await
-    }
-
-    pub async fn update_gift(&self, id: i64, input: GiftInput) -> Result<Gift> {
-        let result = async {
-            let input = input.validated()?;
-            let version = sql::required_version(input.version)?;
-            let mut tx = self.write.begin().await?;
-            resolve::key_is_free(&mut tx, Table::Gift, "", &input.key, Some(id)).await?;
-            let links = links(&mut tx, "", &input, None).await?;
-            let columns = data(&input, &links);
-            sql::update_record(&mut tx, ("gifts", "gift"), id, version, &input.key, columns)
-                .await?;
-            tx.commit().await?;
-            self.get_gift(id).await
-        }
-        .await;
-        sql::with_current(result, self.get_gift(id)).await
-    }
-
-    pub async fn delete_gift(&self, id: i64) -> Result<()> {
-        self.delete_row("gifts", "gift", id).await
+    fn unit(&self) -> Option<i64> {
+        self.unit_id
     }
 }

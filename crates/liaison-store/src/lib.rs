@@ -4,14 +4,17 @@
 //! `$1` placeholders (which SQLite also understands). What differs between the two lives in
 //! [`database`]: the URL, the connection settings, the migrations folder and the backup.
 
+mod accounts;
 mod activities;
 mod agreements;
+mod audit;
 mod database;
 mod error;
 mod exchange;
 mod gifts;
 mod organizations;
 mod people;
+mod records;
 mod resolve;
 mod roles;
 mod sql;
@@ -20,6 +23,7 @@ pub mod testing;
 mod timeline;
 mod units;
 
+pub use accounts::RecentFailures;
 pub use database::{Backend, DatabaseUrl};
 pub use error::Error;
 
@@ -69,5 +73,13 @@ impl Store {
         .fetch_one(&self.read)
         .await?;
         Ok(sql::RowExt::int(&row, "n")? == 0)
+    }
+}
+
+impl Store {
+    /// The number of a unit named by number or key.
+    pub async fn unit_id(&self, unit: &liaison_core::Link) -> Result<i64> {
+        let mut conn = self.read.acquire().await?;
+        resolve::link(&mut conn, resolve::Table::Unit, "unit", unit).await
     }
 }

@@ -1,12 +1,14 @@
 //! Organizations and their identifiers and affiliations.
 
+use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Affiliation, Error as DomainError, Identifier, ORGANIZATION_SORTS, Organization,
-    OrganizationFilter, OrganizationInput, Page, PageRequest, Validate,
+    Action, Actor, Affiliation, Error as DomainError, Identifier, ORGANIZATION_SORTS, Organization,
+    OrganizationFilter, OrganizationInput, Page, PageRequest, Policy, RecordKind, Validate,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
 use crate::{Error, Result, Store};
@@ -57,11 +59,12 @@ fn from_row(row: &AnyRow) -> Result<Organization> {
 /// when the organization is nested in another record.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     input: &OrganizationInput,
 ) -> Result<i64> {
-    let id = insert_row(conn, path, input).await?;
-    write_children(conn, path, id, input).await?;
+    let id = insert_row(conn, actor, path, input).await?;
+    write_children(conn, actor, path, id, input).await?;
     Ok(id)
 }
 
@@ -69,17 +72,26 @@ pub(crate) async fn insert(
 /// organization first, so that affiliations may point either way.
 pub(crate) async fn insert_row(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     input: &OrganizationInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, Table::Organization, path, &input.key, None).await?;
-    let id = sql::insert_record(conn, "organizations", &input.key, data(input)).await?;
-    Ok(id)
+    sql::insert_record(
+        conn,
+        actor,
+        Table::Organization,
+        None,
+        &input.key,
+        data(input),
+    )
+    .await
 }
 
 /// Replaces an organization's identifiers and affiliations with those submitted.
 pub(crate) async fn write_children(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     id: i64,
     input: &OrganizationInput,
@@ -124,7 +136,7 @@ pub(crate) async fn write_children(
         .await?;
     for (i, affiliation) in input.affiliations.iter().enumerate() {
         let field = sub(path, &format!("affiliations[{i}].organization"));
-        let related = resolve::organization(conn, &field, &affiliation.organization).await?;
+        let related = resolve::organization(conn, actor, &field, &affiliation.organization).await?;
         if related == id {
             return Err(DomainError::invalid(
                 field,
@@ -195,11 +207,52 @@ impl Store {
     }
 
     pub async fn get_organization(&self, id: i64) -> Result<Organization> {
+        self.get(id).await
+    }
+
+    pub async fn create_organization(
+        &self,
+        actor: &Actor,
+        input: OrganizationInput,
+    ) -> Result<Organization> {
+        authorize_role(actor, Action::Create, RecordKind::Organization)?;
+        let input = input.validated()?;
+        self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
+            .await
+    }
+
+    pub async fn update_organization(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: OrganizationInput,
+    ) -> Result<Organization> {
+        authorize_role(actor, Action::Change, RecordKind::Organization)?;
+        let input = input.validated()?;
+        let version = sql::required_version(input.version)?;
+        self.update_with(actor, id, async |conn| {
+            resolve::key_is_free(conn, Table::Organization, "", &input.key, Some(id)).await?;
+            let columns = data(&input);
+            sql::update_record(conn, Table::Organization, id, version, &input.key, columns).await?;
+            write_children(conn, actor, "", id, &input).await
+        })
+        .await
+    }
+
+    pub async fn delete_organization(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_with::<Organization>(actor, id).await
+    }
+}
+
+impl StoredRecord for Organization {
+    const TABLE: Table = Table::Organization;
+
+    async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Organization> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM organizations o WHERE o.id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.read)
+        .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| DomainError::not_found("organization", id))?;
         let mut org = from_row(&row)?;
@@ -208,7 +261,7 @@ impl Store {
              ORDER BY position",
         )
         .bind(id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *conn)
         .await?;
         org.identifiers = identifiers
             .iter()
@@ -226,7 +279,7 @@ impl Store {
             sql::named_columns("r", "related")
         ))
         .bind(id)
-        .fetch_all(&self.read)
+        .fetch_all(&mut *conn)
         .await?;
         org.affiliations = affiliations
             .iter()
@@ -243,56 +296,8 @@ impl Store {
         Ok(org)
     }
 
-    pub async fn create_organization(&self, input: OrganizationInput) -> Result<Organization> {
-        let input = input.validated()?;
-        let mut tx = self.write.begin().await?;
-        let id = insert(&mut tx, "", &input).await?;
-        tx.commit().await?;
-        self.get_organization(id).await
-    }
-
-    pub async fn update_organization(
-        &self,
-        id: i64,
-        input: OrganizationInput,
-    ) -> Result<Organization> {
-        let result = async {
-            let input = input.validated()?;
-            let version = sql::required_version(input.version)?;
-            let mut tx = self.write.begin().await?;
-            resolve::key_is_free(&mut tx, Table::Organization, "", &input.key, Some(id)).await?;
-            let columns = data(&input);
-            let table = ("organizations", "organization");
-            sql::update_record(&mut tx, table, id, version, &input.key, columns).await?;
-            write_children(&mut tx, "", id, &input).await?;
-            tx.commit().await?;
-            self.get_organization(id).await
-        }
-        .await;
-        sql::with_current(result, self.get_organization(id)).await
-    }
-
-    pub async fn delete_organization(&self, id: i64) -> Result<()> {
-        self.delete_row("organizations", "organization", id).await
-    }
-
-    /// Deletes one row, refusing when other records still refer to it.
-    pub(crate) async fn delete_row(
-        &self,
-        table: &str,
-        entity: &'static str,
-        id: i64,
-    ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
-        let deleted = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| Error::from_delete(e, entity))?;
-        if deleted.rows_affected() == 0 {
-            return Err(DomainError::not_found(entity, id).into());
-        }
-        tx.commit().await?;
-        Ok(())
+    /// Organizations are shared by every unit.
+    fn unit(&self) -> Option<i64> {
+        None
     }
 }

@@ -1,11 +1,14 @@
 //! People, internal and external.
 
+use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Error as DomainError, Page, PageRequest, Person, PersonFilter, PersonInput, Validate,
+    Action, Actor, Error as DomainError, Page, PageRequest, Person, PersonFilter, PersonInput,
+    Policy, RecordKind, Validate,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
 use crate::{Error, Result, Store};
@@ -67,25 +70,32 @@ fn data(input: &PersonInput, unit: Option<i64>, organization: Option<i64>) -> Co
 /// The unit and organization of a submitted person, as row numbers.
 async fn links(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     input: &PersonInput,
 ) -> Result<(Option<i64>, Option<i64>)> {
     let unit = resolve::optional_link(conn, Table::Unit, &sub(path, "unit"), &input.unit).await?;
-    let organization =
-        resolve::optional_organization(conn, &sub(path, "organization"), &input.organization)
-            .await?;
+    let organization = resolve::optional_organization(
+        conn,
+        actor,
+        &sub(path, "organization"),
+        &input.organization,
+    )
+    .await?;
     Ok((unit, organization))
 }
 
 /// Creates a person, and their organization when it is new.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     input: &PersonInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, Table::Person, path, &input.key, None).await?;
-    let (unit, organization) = links(conn, path, input).await?;
-    sql::insert_record(conn, "people", &input.key, data(input, unit, organization)).await
+    let (unit, organization) = links(conn, actor, path, input).await?;
+    let columns = data(input, unit, organization);
+    sql::insert_record(conn, actor, Table::Person, unit, &input.key, columns).await
 }
 
 impl Store {
@@ -131,47 +141,52 @@ impl Store {
     }
 
     pub async fn get_person(&self, id: i64) -> Result<Person> {
+        self.get(id).await
+    }
+
+    pub async fn create_person(&self, actor: &Actor, input: PersonInput) -> Result<Person> {
+        authorize_role(actor, Action::Create, RecordKind::Person)?;
+        let input = input.validated()?;
+        self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
+            .await
+    }
+
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: PersonInput,
+    ) -> Result<Person> {
+        authorize_role(actor, Action::Change, RecordKind::Person)?;
+        let input = input.validated()?;
+        let version = sql::required_version(input.version)?;
+        self.update_with(actor, id, async |conn| {
+            resolve::key_is_free(conn, Table::Person, "", &input.key, Some(id)).await?;
+            let (unit, organization) = links(conn, actor, "", &input).await?;
+            let columns = data(&input, unit, organization);
+            sql::update_record(conn, Table::Person, id, version, &input.key, columns).await
+        })
+        .await
+    }
+
+    pub async fn delete_person(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_with::<Person>(actor, id).await
+    }
+}
+
+impl StoredRecord for Person {
+    const TABLE: Table = Table::Person;
+
+    async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Person> {
         let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE p.id = $1", columns()))
             .bind(id)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *conn)
             .await?
             .ok_or_else(|| DomainError::not_found("person", id))?;
         from_row(&row)
     }
 
-    pub async fn create_person(&self, input: PersonInput) -> Result<Person> {
-        let input = input.validated()?;
-        let mut tx = self.write.begin().await?;
-        let id = insert(&mut tx, "", &input).await?;
-        tx.commit().await?;
-        self.get_person(id).await
-    }
-
-    pub async fn update_person(&self, id: i64, input: PersonInput) -> Result<Person> {
-        let result = async {
-            let input = input.validated()?;
-            let version = sql::required_version(input.version)?;
-            let mut tx = self.write.begin().await?;
-            resolve::key_is_free(&mut tx, Table::Person, "", &input.key, Some(id)).await?;
-            let (unit, organization) = links(&mut tx, "", &input).await?;
-            let columns = data(&input, unit, organization);
-            sql::update_record(
-                &mut tx,
-                ("people", "person"),
-                id,
-                version,
-                &input.key,
-                columns,
-            )
-            .await?;
-            tx.commit().await?;
-            self.get_person(id).await
-        }
-        .await;
-        sql::with_current(result, self.get_person(id)).await
-    }
-
-    pub async fn delete_person(&self, id: i64) -> Result<()> {
-        self.delete_row("people", "person", id).await
+    fn unit(&self) -> Option<i64> {
+        self.unit.as_ref().map(|u| u.id)
     }
 }

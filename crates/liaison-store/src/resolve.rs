@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use liaison_core::{Link, OrganizationInput, PersonInput, Ref};
+use liaison_core::{Actor, Link, OrganizationInput, PersonInput, RecordKind, Ref};
 use sqlx::{AnyConnection, Row};
 
 use crate::{Result, organizations, people};
@@ -20,7 +20,7 @@ pub(crate) enum Table {
 }
 
 impl Table {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Table::Unit => "units",
             Table::Person => "people",
@@ -32,13 +32,17 @@ impl Table {
     }
 
     fn noun(self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    pub(crate) fn kind(self) -> RecordKind {
         match self {
-            Table::Unit => "unit",
-            Table::Person => "person",
-            Table::Organization => "organization",
-            Table::Activity => "activity",
-            Table::Gift => "gift",
-            Table::Agreement => "agreement",
+            Table::Unit => RecordKind::Unit,
+            Table::Person => RecordKind::Person,
+            Table::Organization => RecordKind::Organization,
+            Table::Activity => RecordKind::Activity,
+            Table::Gift => RecordKind::Gift,
+            Table::Agreement => RecordKind::Agreement,
         }
     }
 }
@@ -105,6 +109,7 @@ pub(crate) async fn id_by_key(
 /// its key exists already.
 pub(crate) fn organization<'a>(
     conn: &'a mut AnyConnection,
+    actor: &'a Actor,
     path: &'a str,
     reference: &'a Ref<OrganizationInput>,
 ) -> Pin<Box<dyn Future<Output = Result<i64>> + Send + 'a>> {
@@ -115,7 +120,7 @@ pub(crate) fn organization<'a>(
                 if let Some(id) = id_by_key(conn, Table::Organization, &input.key).await? {
                     return Ok(id);
                 }
-                organizations::insert(conn, path, input).await
+                organizations::insert(conn, actor, path, input).await
             }
         }
     })
@@ -125,6 +130,7 @@ pub(crate) fn organization<'a>(
 /// key exists already.
 pub(crate) async fn person(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     reference: &Ref<PersonInput>,
 ) -> Result<i64> {
@@ -134,29 +140,31 @@ pub(crate) async fn person(
             if let Some(id) = id_by_key(conn, Table::Person, &input.key).await? {
                 return Ok(id);
             }
-            people::insert(conn, path, input).await
+            people::insert(conn, actor, path, input).await
         }
     }
 }
 
 pub(crate) async fn optional_person(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     reference: &Option<Ref<PersonInput>>,
 ) -> Result<Option<i64>> {
     match reference {
-        Some(r) => Ok(Some(person(conn, path, r).await?)),
+        Some(r) => Ok(Some(person(conn, actor, path, r).await?)),
         None => Ok(None),
     }
 }
 
 pub(crate) async fn optional_organization(
     conn: &mut AnyConnection,
+    actor: &Actor,
     path: &str,
     reference: &Option<Ref<OrganizationInput>>,
 ) -> Result<Option<i64>> {
     match reference {
-        Some(r) => Ok(Some(organization(conn, path, r).await?)),
+        Some(r) => Ok(Some(organization(conn, actor, path, r).await?)),
         None => Ok(None),
     }
 }
@@ -204,6 +212,7 @@ pub(crate) fn sub(path: &str, field: &str) -> String {
 /// creating new ones on the way; the same partner twice is refused.
 pub(crate) async fn partners(
     conn: &mut AnyConnection,
+    actor: &Actor,
     (table, owner_column): (&str, &str),
     owner: i64,
     path: &str,
@@ -212,7 +221,7 @@ pub(crate) async fn partners(
     let mut seen = Vec::new();
     for (i, partner) in partners.iter().enumerate() {
         let field = sub(path, &format!("partners[{i}]"));
-        let org = organization(conn, &field, partner).await?;
+        let org = organization(conn, actor, &field, partner).await?;
         if seen.contains(&org) {
             return Err(liaison_core::Error::invalid(
                 field,

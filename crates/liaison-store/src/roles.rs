@@ -1,11 +1,12 @@
 //! The participant-role vocabulary.
 
+use liaison_core::accounts::authorize_role;
 use liaison_core::roles::BUILT_IN_ROLES;
-use liaison_core::{Role, Validate};
+use liaison_core::{Action, Actor, RecordKind, Role, Validate};
 use sqlx::AnyConnection;
 
 use crate::sql::RowExt;
-use crate::{Result, Store};
+use crate::{Result, Store, audit};
 
 /// Adds a role unless its code exists; returns whether it was added.
 pub(crate) async fn insert(conn: &mut AnyConnection, role: &Role) -> Result<bool> {
@@ -61,7 +62,8 @@ impl Store {
     }
 
     /// Adds a role to the vocabulary; a code already in use is refused.
-    pub async fn create_role(&self, role: Role) -> Result<Role> {
+    pub async fn create_role(&self, actor: &Actor, role: Role) -> Result<Role> {
+        authorize_role(actor, Action::Create, RecordKind::Role)?;
         let role = role.validated()?;
         let mut tx = self.write.begin().await?;
         if !insert(&mut tx, &role).await? {
@@ -72,6 +74,9 @@ impl Store {
             )
             .into());
         }
+        let created = serde_json::to_value(&role).unwrap_or_default();
+        let changes = liaison_core::audit::changes(None, Some(&created));
+        audit::record(&mut tx, actor, "create", "role", None, &changes).await?;
         tx.commit().await?;
         Ok(role)
     }

@@ -7,7 +7,12 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
 
-use crate::{Error, Result, Store};
+use liaison_core::accounts::authorize;
+use liaison_core::audit::changes;
+use liaison_core::{Action, Actor};
+
+use crate::resolve::Table;
+use crate::{Error, Result, Store, audit};
 
 /// The current time as stored: RFC 3339 in UTC with microseconds, so it sorts as text.
 pub(crate) fn now() -> String {
@@ -178,18 +183,23 @@ impl Columns {
     }
 }
 
-/// Inserts a record row with its key and timestamps; returns its id.
+/// Inserts a record row with its key and timestamps, if `actor` may create such a record for
+/// `unit`, and writes the audit entry; returns the new id.
 pub(crate) async fn insert_record(
     conn: &mut AnyConnection,
-    table: &str,
+    actor: &Actor,
+    table: Table,
+    unit: Option<i64>,
     key: &Option<String>,
     columns: Columns,
 ) -> Result<i64> {
+    authorize(actor, Action::Create, table.kind(), unit)?;
     let placeholders: Vec<String> = (0..columns.names.len())
         .map(|i| format!("${}", i + 3))
         .collect();
     let sql = format!(
-        "INSERT INTO {table} (key, created_at, updated_at, {}) VALUES ($1, $2, $2, {}) RETURNING id",
+        "INSERT INTO {} (key, created_at, updated_at, {}) VALUES ($1, $2, $2, {}) RETURNING id",
+        table.name(),
         columns.names.join(", "),
         placeholders.join(", ")
     );
@@ -199,13 +209,52 @@ pub(crate) async fn insert_record(
         .fetch_one(&mut *conn)
         .await
         .map_err(Error::from_write)?;
-    row.int("id")
+    let id = row.int("id")?;
+    let mut fields = serde_json::Map::new();
+    if let Some(key) = key {
+        fields.insert("key".into(), key.clone().into());
+    }
+    for (name, value) in columns.names.iter().zip(&columns.values) {
+        let value = match value {
+            Param::Int(v) => serde_json::to_value(v),
+            Param::Text(v) => serde_json::to_value(v),
+        };
+        fields.insert((*name).to_owned(), value.unwrap_or_default());
+    }
+    let created = changes(None, Some(&fields.into()));
+    audit::record(
+        conn,
+        actor,
+        "create",
+        table.kind().as_str(),
+        Some(id),
+        &created,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Deletes a record row, refusing while other records refer to it, and writes the audit entry
+/// with what the record held.
+pub(crate) async fn delete_record<T: Serialize>(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    table: Table,
+    id: i64,
+    before: &T,
+) -> Result<()> {
+    sqlx::query(&format!("DELETE FROM {} WHERE id = $1", table.name()))
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| Error::from_delete(e, table.kind().as_str()))?;
+    audit::deleted(conn, actor, table.kind(), id, before).await
 }
 
 /// Updates a record row if it is still at `version`, counting the change; refuses otherwise.
 pub(crate) async fn update_record(
     conn: &mut AnyConnection,
-    (table, entity): (&str, &'static str),
+    table: Table,
     id: i64,
     version: i64,
     key: &Option<String>,
@@ -218,7 +267,9 @@ pub(crate) async fn update_record(
         .map(|(i, name)| format!("{name} = ${}", i + 5))
         .collect();
     let sql = format!(
-        "UPDATE {table} SET key = $3, version = version + 1, updated_at = $4, {}          WHERE id = $1 AND version = $2",
+        "UPDATE {} SET key = $3, version = version + 1, updated_at = $4, {} \
+         WHERE id = $1 AND version = $2",
+        table.name(),
         assignments.join(", ")
     );
     let now = now();
@@ -232,7 +283,7 @@ pub(crate) async fn update_record(
         .await
         .map_err(Error::from_write)?;
     if done.rows_affected() == 0 {
-        return Err(refuse_stale(conn, table, entity, id, version).await);
+        return Err(refuse_stale(conn, table, id, version).await);
     }
     Ok(())
 }
@@ -352,15 +403,18 @@ impl Store {
 /// was saved by someone else since the user opened it.
 pub(crate) async fn refuse_stale(
     conn: &mut AnyConnection,
-    table: &str,
-    entity: &'static str,
+    table: Table,
     id: i64,
     expected: i64,
 ) -> Error {
-    let found = sqlx::query(&format!("SELECT version FROM {table} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await;
+    let entity = table.kind().as_str();
+    let found = sqlx::query(&format!(
+        "SELECT version FROM {} WHERE id = $1",
+        table.name()
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await;
     match found {
         Ok(None) => liaison_core::Error::not_found(entity, id).into(),
         Ok(Some(row)) => match row.int("version") {

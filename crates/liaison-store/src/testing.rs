@@ -77,3 +77,12 @@ async fn fresh_postgres_database() -> DatabaseUrl {
         .expect("the server URL ends with a database name");
     DatabaseUrl::parse(&format!("{base}/{name}")).expect("a valid URL")
 }
+
+impl Store {
+    /// Runs a statement outside every rule of the store, as someone with direct access to the
+    /// database could; tests use it to show what the database itself refuses.
+    pub async fn execute_unchecked_for_tests(&self, statement: &str) -> crate::Result<()> {
+        sqlx::query(statement).execute(&self.write).await?;
+        Ok(())
+    }
+}

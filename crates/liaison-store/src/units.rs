@@ -1,11 +1,14 @@
 //! Units of the university and their foreign-affairs contacts.
 
+use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Error as DomainError, Page, PageRequest, Unit, UnitFilter, UnitInput, Validate,
+    Action, Actor, Error as DomainError, Page, PageRequest, Policy, RecordKind, Unit, UnitFilter,
+    UnitInput, Validate,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
 use crate::{Result, Store};
@@ -41,9 +44,14 @@ fn from_row(row: &AnyRow) -> Result<Unit> {
 }
 
 /// Creates a unit without its contacts, who may not exist yet; see [`set_contacts`].
-pub(crate) async fn insert(conn: &mut AnyConnection, path: &str, input: &UnitInput) -> Result<i64> {
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    path: &str,
+    input: &UnitInput,
+) -> Result<i64> {
     resolve::key_is_free(conn, Table::Unit, path, &input.key, None).await?;
-    sql::insert_record(conn, "units", &input.key, data(input)).await
+    sql::insert_record(conn, actor, Table::Unit, None, &input.key, data(input)).await
 }
 
 /// Links a unit to its foreign-affairs leader and liaison officer.
@@ -102,47 +110,51 @@ impl Store {
     }
 
     pub async fn get_unit(&self, id: i64) -> Result<Unit> {
+        self.get(id).await
+    }
+
+    pub async fn create_unit(&self, actor: &Actor, input: UnitInput) -> Result<Unit> {
+        authorize_role(actor, Action::Create, RecordKind::Unit)?;
+        let input = input.validated()?;
+        self.create_with(actor, async |conn| {
+            let id = insert(conn, actor, "", &input).await?;
+            set_contacts(conn, "", id, &input).await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    pub async fn update_unit(&self, actor: &Actor, id: i64, input: UnitInput) -> Result<Unit> {
+        authorize_role(actor, Action::Change, RecordKind::Unit)?;
+        let input = input.validated()?;
+        let version = sql::required_version(input.version)?;
+        self.update_with(actor, id, async |conn| {
+            resolve::key_is_free(conn, Table::Unit, "", &input.key, Some(id)).await?;
+            sql::update_record(conn, Table::Unit, id, version, &input.key, data(&input)).await?;
+            set_contacts(conn, "", id, &input).await
+        })
+        .await
+    }
+
+    pub async fn delete_unit(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_with::<Unit>(actor, id).await
+    }
+}
+
+impl StoredRecord for Unit {
+    const TABLE: Table = Table::Unit;
+
+    async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Unit> {
         let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE u.id = $1", columns()))
             .bind(id)
-            .fetch_optional(&self.read)
+            .fetch_optional(&mut *conn)
             .await?
             .ok_or_else(|| DomainError::not_found("unit", id))?;
         from_row(&row)
     }
 
-    pub async fn create_unit(&self, input: UnitInput) -> Result<Unit> {
-        let input = input.validated()?;
-        let mut tx = self.write.begin().await?;
-        let id = insert(&mut tx, "", &input).await?;
-        set_contacts(&mut tx, "", id, &input).await?;
-        tx.commit().await?;
-        self.get_unit(id).await
-    }
-
-    pub async fn update_unit(&self, id: i64, input: UnitInput) -> Result<Unit> {
-        let result = async {
-            let input = input.validated()?;
-            let version = sql::required_version(input.version)?;
-            let mut tx = self.write.begin().await?;
-            resolve::key_is_free(&mut tx, Table::Unit, "", &input.key, Some(id)).await?;
-            sql::update_record(
-                &mut tx,
-                ("units", "unit"),
-                id,
-                version,
-                &input.key,
-                data(&input),
-            )
-            .await?;
-            set_contacts(&mut tx, "", id, &input).await?;
-            tx.commit().await?;
-            self.get_unit(id).await
-        }
-        .await;
-        sql::with_current(result, self.get_unit(id)).await
-    }
-
-    pub async fn delete_unit(&self, id: i64) -> Result<()> {
-        self.delete_row("units", "unit", id).await
+    /// A unit belongs to itself: a liaison officer may change their own unit's record.
+    fn unit(&self) -> Option<i64> {
+        Some(self.meta.id)
     }
 }

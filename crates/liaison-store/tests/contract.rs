@@ -3,8 +3,9 @@
 
 use liaison_core::demo::seed_document;
 use liaison_core::{
-    ActivityFilter, ActivityInput, AgreementInput, Error as DomainError, GiftFilter, GiftInput,
-    OrganizationFilter, OrganizationInput, PageRequest, PersonInput, TimelineKind, UnitInput,
+    ActivityFilter, ActivityInput, Actor, AgreementInput, Error as DomainError, GiftFilter,
+    GiftInput, OrganizationFilter, OrganizationInput, PageRequest, PersonInput, TimelineKind,
+    UnitInput,
 };
 use liaison_store::testing::TestDatabase;
 use liaison_store::{Backend, Error, Store};
@@ -53,7 +54,16 @@ contract!(
     an_export_imports_into_an_empty_database_unchanged,
     a_bad_record_in_an_import_saves_nothing_and_says_where,
     missing_records_are_reported_as_not_found,
+    a_liaison_officer_changes_only_the_records_of_their_own_unit,
+    leaders_and_viewers_read_but_change_nothing,
+    every_change_is_audited_with_the_fields_before_and_after,
+    the_audit_log_cannot_be_changed_even_in_the_database,
+    sessions_tokens_and_sign_in_attempts_are_kept_in_the_database,
 );
+
+fn admin() -> Actor {
+    Actor::command_line("contract test")
+}
 
 fn page(sort: Option<&str>, allowed: &[&str], per_page: i64, n: i64) -> PageRequest {
     PageRequest::parse(Some(n), Some(per_page), sort, allowed, false).unwrap()
@@ -78,15 +88,18 @@ fn field_errors(err: Error) -> Vec<String> {
 
 async fn lftu(store: &Store) -> i64 {
     store
-        .create_organization(org(json!({
-            "key": "org-lftu", "kind": "trade_union", "country": "LA",
-            "name_zh": "老挝工会联合会", "name_en": "Lao Federation of Trade Unions",
-            "abbreviation": "LFTU", "founded_year": 1956, "membership": 220000,
-            "identifiers": [{"scheme": "local", "value": "LFTU"}],
-            "affiliations": [{"relation": "member_of", "organization": {
-                "key": "org-wftu", "kind": "federation", "country": "GR",
-                "name_en": "World Federation of Trade Unions"}}]
-        })))
+        .create_organization(
+            &admin(),
+            org(json!({
+                "key": "org-lftu", "kind": "trade_union", "country": "LA",
+                "name_zh": "老挝工会联合会", "name_en": "Lao Federation of Trade Unions",
+                "abbreviation": "LFTU", "founded_year": 1956, "membership": 220000,
+                "identifiers": [{"scheme": "local", "value": "LFTU"}],
+                "affiliations": [{"relation": "member_of", "organization": {
+                    "key": "org-wftu", "kind": "federation", "country": "GR",
+                    "name_en": "World Federation of Trade Unions"}}]
+            })),
+        )
         .await
         .unwrap()
         .meta
@@ -118,9 +131,15 @@ async fn a_stale_update_is_refused_and_changes_nothing(store: Store) {
     let mut first = org(
         json!({"kind": "trade_union", "country": "LA", "name_en": "LFTU (first)", "version": 1}),
     );
-    store.update_organization(id, first.clone()).await.unwrap();
+    store
+        .update_organization(&admin(), id, first.clone())
+        .await
+        .unwrap();
     first.name_en = Some("LFTU (second, from a stale form)".into());
-    let err = store.update_organization(id, first).await.unwrap_err();
+    let err = store
+        .update_organization(&admin(), id, first)
+        .await
+        .unwrap_err();
     let Error::Domain(DomainError::Conflict { message, current }) = err else {
         panic!("expected a conflict")
     };
@@ -133,20 +152,31 @@ async fn a_stale_update_is_refused_and_changes_nothing(store: Store) {
     let mut no_version = org(json!({"kind": "trade_union", "country": "LA", "name_en": "x"}));
     no_version.version = None;
     assert_eq!(
-        field_errors(store.update_organization(id, no_version).await.unwrap_err()),
+        field_errors(
+            store
+                .update_organization(&admin(), id, no_version)
+                .await
+                .unwrap_err()
+        ),
         ["version"]
     );
 }
 
 async fn an_update_with_the_current_version_is_saved_and_counted(store: Store) {
     let unit = store
-        .create_unit(serde_json::from_value(json!({"name_en": "School of Law"})).unwrap())
+        .create_unit(
+            &admin(),
+            serde_json::from_value(json!({"name_en": "School of Law"})).unwrap(),
+        )
         .await
         .unwrap();
     let mut change: UnitInput =
         serde_json::from_value(json!({"name_en": "School of Law", "name_zh": "法学院"})).unwrap();
     change.version = Some(unit.meta.version);
-    let saved = store.update_unit(unit.meta.id, change).await.unwrap();
+    let saved = store
+        .update_unit(&admin(), unit.meta.id, change)
+        .await
+        .unwrap();
     assert_eq!(saved.meta.version, 2);
     assert_eq!(saved.name_zh.as_deref(), Some("法学院"));
     assert!(saved.meta.updated_at >= unit.meta.updated_at);
@@ -176,7 +206,7 @@ fn lftu_visit() -> ActivityInput {
 
 async fn an_activity_is_saved_with_its_participants_agenda_and_gifts_as_one(store: Store) {
     lftu(&store).await;
-    let saved = store.create_activity(lftu_visit()).await.unwrap();
+    let saved = store.create_activity(&admin(), lftu_visit()).await.unwrap();
     assert_eq!(saved.end_date, saved.start_date);
     assert_eq!(saved.delegation_size, Some(30));
     assert_eq!(
@@ -233,7 +263,7 @@ async fn a_failing_part_of_an_activity_leaves_nothing_half_saved(store: Store) {
     visit.participants.push(
         serde_json::from_value(json!({"person": "no-such-person", "role": "attendee"})).unwrap(),
     );
-    let err = store.create_activity(visit).await.unwrap_err();
+    let err = store.create_activity(&admin(), visit).await.unwrap_err();
     assert_eq!(field_errors(err), ["participants[2].person"]);
     let activities = store
         .list_activities(
@@ -277,7 +307,7 @@ async fn a_failing_part_of_an_activity_leaves_nothing_half_saved(store: Store) {
 
 async fn an_updated_activity_replaces_its_participants_agenda_and_tags(store: Store) {
     lftu(&store).await;
-    let saved = store.create_activity(lftu_visit()).await.unwrap();
+    let saved = store.create_activity(&admin(), lftu_visit()).await.unwrap();
     let mut change = lftu_visit();
     change.version = Some(saved.meta.version);
     change.gifts.clear();
@@ -287,7 +317,7 @@ async fn an_updated_activity_replaces_its_participants_agenda_and_tags(store: St
     change.end_date = Some("2023-11-18".parse().unwrap());
     change.end_part = Some(liaison_core::DayPart::Afternoon);
     let updated = store
-        .update_activity(saved.meta.id, change.clone())
+        .update_activity(&admin(), saved.meta.id, change.clone())
         .await
         .unwrap();
     assert_eq!(updated.meta.version, 2);
@@ -306,7 +336,7 @@ async fn an_updated_activity_replaces_its_participants_agenda_and_tags(store: St
     assert_eq!(
         field_errors(
             store
-                .update_activity(saved.meta.id, change)
+                .update_activity(&admin(), saved.meta.id, change)
                 .await
                 .unwrap_err()
         ),
@@ -317,17 +347,20 @@ async fn an_updated_activity_replaces_its_participants_agenda_and_tags(store: St
 async fn a_key_already_in_use_is_refused(store: Store) {
     lftu(&store).await;
     let err = store
-        .create_organization(org(
+        .create_organization(&admin(), org(
             json!({"key": "org-lftu", "kind": "trade_union", "country": "LA", "name_en": "Copy"}),
         ))
         .await
         .unwrap_err();
     assert_eq!(field_errors(err), ["key"]);
     let err = store
-        .create_organization(org(
-            json!({"kind": "trade_union", "country": "LA", "name_en": "Copy",
+        .create_organization(
+            &admin(),
+            org(
+                json!({"kind": "trade_union", "country": "LA", "name_en": "Copy",
             "identifiers": [{"scheme": "local", "value": "LFTU"}]}),
-        ))
+            ),
+        )
         .await
         .unwrap_err();
     assert_eq!(field_errors(err), ["identifiers[0]"]);
@@ -335,21 +368,33 @@ async fn a_key_already_in_use_is_refused(store: Store) {
 
 async fn a_record_still_referred_to_cannot_be_deleted(store: Store) {
     let lftu_id = lftu(&store).await;
-    let visit = store.create_activity(lftu_visit()).await.unwrap();
-    let err = store.delete_organization(lftu_id).await.unwrap_err();
+    let visit = store.create_activity(&admin(), lftu_visit()).await.unwrap();
+    let err = store
+        .delete_organization(&admin(), lftu_id)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, Error::Domain(DomainError::Conflict { .. })),
         "{err:?}"
     );
     assert!(store.get_organization(lftu_id).await.is_ok());
     // The activity has a gift on record, and the gift register keeps it.
-    let err = store.delete_activity(visit.meta.id).await.unwrap_err();
+    let err = store
+        .delete_activity(&admin(), visit.meta.id)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, Error::Domain(DomainError::Conflict { .. })),
         "{err:?}"
     );
-    store.delete_gift(visit.gifts[0].meta.id).await.unwrap();
-    store.delete_activity(visit.meta.id).await.unwrap();
+    store
+        .delete_gift(&admin(), visit.gifts[0].meta.id)
+        .await
+        .unwrap();
+    store
+        .delete_activity(&admin(), visit.meta.id)
+        .await
+        .unwrap();
     assert!(matches!(
         store.get_activity(visit.meta.id).await.unwrap_err(),
         Error::Domain(DomainError::NotFound { .. })
@@ -365,7 +410,7 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
         ("Echo", "LA"),
     ] {
         store
-            .create_organization(org(json!({"kind": "university", "country": country, "name_en": format!("{name} University")})))
+            .create_organization(&admin(), org(json!({"kind": "university", "country": country, "name_en": format!("{name} University")})))
             .await
             .unwrap();
     }
@@ -440,12 +485,15 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
 
 async fn activities_are_found_by_kind_year_country_tag_and_organization(store: Store) {
     let lftu_id = lftu(&store).await;
-    store.create_activity(lftu_visit()).await.unwrap();
+    store.create_activity(&admin(), lftu_visit()).await.unwrap();
     store
-        .create_activity(activity(
-            json!({"kind": "conference", "title_en": "International Exchange Conference",
+        .create_activity(
+            &admin(),
+            activity(
+                json!({"kind": "conference", "title_en": "International Exchange Conference",
             "start_date": "2020-01-09", "start_part": "morning", "tags": ["annual review"]}),
-        ))
+            ),
+        )
         .await
         .unwrap();
     let sorts = liaison_core::ACTIVITY_SORTS;
@@ -529,7 +577,7 @@ async fn activities_are_found_by_kind_year_country_tag_and_organization(store: S
 
 async fn chinese_titles_are_found_by_a_part_of_them(store: Store) {
     lftu(&store).await;
-    store.create_activity(lftu_visit()).await.unwrap();
+    store.create_activity(&admin(), lftu_visit()).await.unwrap();
     for words in ["老挝", "工会", "访问我校"] {
         let filter = ActivityFilter {
             q: Some(words.into()),
@@ -545,13 +593,13 @@ async fn chinese_titles_are_found_by_a_part_of_them(store: Store) {
 
 async fn the_timeline_shows_every_activity_agreement_and_gift_newest_first(store: Store) {
     let lftu_id = lftu(&store).await;
-    store.create_activity(lftu_visit()).await.unwrap();
+    store.create_activity(&admin(), lftu_visit()).await.unwrap();
     let agreement: AgreementInput = serde_json::from_value(json!({
         "kind": "mou", "title_en": "Memorandum on cadre training", "partners": ["org-lftu"],
         "status": "in_force", "signed_on": "2024-05-01", "valid_from": "2024-05-01", "valid_to": "2029-04-30",
         "signatories": [{"name": "Phonesane Vilaymeng", "organization": "org-lftu", "capacity": "Vice President"}]
     })).unwrap();
-    let agreement = store.create_agreement(agreement).await.unwrap();
+    let agreement = store.create_agreement(&admin(), agreement).await.unwrap();
     assert_eq!(
         agreement.signatories[0]
             .organization
@@ -563,7 +611,7 @@ async fn the_timeline_shows_every_activity_agreement_and_gift_newest_first(store
     );
     // A meeting the LFTU took part in only through one of its people.
     store
-        .create_activity(activity(json!({"kind": "online_meeting", "title_en": "Follow-up call",
+        .create_activity(&admin(), activity(json!({"kind": "online_meeting", "title_en": "Follow-up call",
             "start_date": "2022-03-01", "participants": [{"person": "p-phonesane", "role": "attendee"}]})))
         .await
         .unwrap();
@@ -589,11 +637,17 @@ async fn an_unknown_role_is_refused_until_the_office_adds_it(store: Store) {
         "participants": [{"person": {"name_en": "A Guest"}, "role": "moderator"}]}),
     );
     assert_eq!(
-        field_errors(store.create_activity(input.clone()).await.unwrap_err()),
+        field_errors(
+            store
+                .create_activity(&admin(), input.clone())
+                .await
+                .unwrap_err()
+        ),
         ["participants[0].role"]
     );
     store
         .create_role(
+            &admin(),
             serde_json::from_value(
                 json!({"code": "moderator", "name_zh": "主持", "name_en": "Moderator"}),
             )
@@ -602,7 +656,7 @@ async fn an_unknown_role_is_refused_until_the_office_adds_it(store: Store) {
         .await
         .unwrap();
     input.key = Some("lecture-1".into());
-    let saved = store.create_activity(input).await.unwrap();
+    let saved = store.create_activity(&admin(), input).await.unwrap();
     assert_eq!(saved.participants[0].role, "moderator");
     let roles = store.list_roles().await.unwrap();
     assert_eq!(roles[0].code, "leader", "built-in roles come first");
@@ -618,14 +672,14 @@ async fn received_gifts_worth_200_yuan_or_more_are_marked_for_declaration(store:
     };
     assert!(
         store
-            .create_gift(gift(20_000))
+            .create_gift(&admin(), gift(20_000))
             .await
             .unwrap()
             .declaration_required
     );
     assert!(
         !store
-            .create_gift(gift(19_999))
+            .create_gift(&admin(), gift(19_999))
             .await
             .unwrap()
             .declaration_required
@@ -647,20 +701,24 @@ async fn received_gifts_worth_200_yuan_or_more_are_marked_for_declaration(store:
 
 async fn importing_the_demo_twice_creates_nothing_new(store: Store) {
     let demo = seed_document().unwrap();
-    let first = store.import(&demo).await.unwrap();
+    let first = store.import(&admin(), &demo).await.unwrap();
     assert!(first.created > 20, "{first:?}");
     assert_eq!(first.unchanged, 0);
     let before = store.export().await.unwrap();
-    let second = store.import(&demo).await.unwrap();
+    let second = store.import(&admin(), &demo).await.unwrap();
     assert_eq!(second.created, 0, "{second:?}");
     assert_eq!(store.export().await.unwrap(), before);
 }
 
 async fn an_export_imports_into_an_empty_database_unchanged(store: Store) {
-    store.import(&seed_document().unwrap()).await.unwrap();
+    store
+        .import(&admin(), &seed_document().unwrap())
+        .await
+        .unwrap();
     // A record without a key still moves, under a key made from its number.
     store
         .create_person(
+            &admin(),
             serde_json::from_value::<PersonInput>(
                 json!({"name_en": "Unkeyed Guest", "organization": "org-lftu"}),
             )
@@ -671,7 +729,7 @@ async fn an_export_imports_into_an_empty_database_unchanged(store: Store) {
     let exported = store.export().await.unwrap();
     for backend in [Backend::Sqlite, Backend::Postgres] {
         let target = TestDatabase::new(backend).await;
-        target.store.import(&exported).await.unwrap();
+        target.store.import(&admin(), &exported).await.unwrap();
         assert_eq!(
             target.store.export().await.unwrap(),
             exported,
@@ -683,7 +741,7 @@ async fn an_export_imports_into_an_empty_database_unchanged(store: Store) {
 async fn a_bad_record_in_an_import_saves_nothing_and_says_where(store: Store) {
     let mut demo = seed_document().unwrap();
     demo.people[3].email = Some("not an address".into());
-    let err = store.import(&demo).await.unwrap_err();
+    let err = store.import(&admin(), &demo).await.unwrap_err();
     assert_eq!(field_errors(err), ["people[3].email"]);
     let exported = store.export().await.unwrap();
     assert!(exported.organizations.is_empty() && exported.units.is_empty());
@@ -700,18 +758,24 @@ async fn missing_records_are_reported_as_not_found(store: Store) {
     assert!(not_found(
         store.organization_timeline(999).await.map(|_| ())
     ));
-    assert!(not_found(store.delete_person(999).await));
+    assert!(not_found(store.delete_person(&admin(), 999).await));
     let change =
         org(json!({"kind": "university", "country": "GB", "name_en": "Gone", "version": 1}));
     assert!(not_found(
-        store.update_organization(999, change).await.map(|_| ())
+        store
+            .update_organization(&admin(), 999, change)
+            .await
+            .map(|_| ())
     ));
 }
 
 #[tokio::test]
 async fn a_backup_of_a_live_sqlite_database_restores_every_record() {
     let db = TestDatabase::new(Backend::Sqlite).await;
-    db.store.import(&seed_document().unwrap()).await.unwrap();
+    db.store
+        .import(&admin(), &seed_document().unwrap())
+        .await
+        .unwrap();
     let folder = tempfile::tempdir().unwrap();
     let copy = folder.path().join("backup.db");
     db.store.backup(&copy).await.unwrap();
@@ -738,4 +802,315 @@ async fn backup_on_postgres_points_to_the_right_tool() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("pg_dump"), "{err}");
+}
+
+fn user_actor(role: liaison_core::UserRole, unit: Option<i64>) -> Actor {
+    Actor {
+        user_id: None,
+        username: format!("a-{}", role.as_str()),
+        role,
+        unit_id: unit,
+        address: Some("192.0.2.1".into()),
+    }
+}
+
+fn forbidden<T: std::fmt::Debug>(result: Result<T, Error>) -> bool {
+    matches!(result, Err(Error::Domain(DomainError::Forbidden(_))))
+}
+
+async fn a_liaison_officer_changes_only_the_records_of_their_own_unit(store: Store) {
+    let law = store
+        .create_unit(
+            &admin(),
+            serde_json::from_value(json!({"key": "law", "name_en": "School of Law"})).unwrap(),
+        )
+        .await
+        .unwrap();
+    store
+        .create_unit(
+            &admin(),
+            serde_json::from_value(
+                json!({"key": "safety", "name_en": "School of Safety Engineering"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let liaison = user_actor(liaison_core::UserRole::Liaison, Some(law.meta.id));
+    let lecture = |unit: &str| {
+        activity(
+            json!({"kind": "lecture", "title_en": "Guest lecture", "start_date": "2024-04-01",
+        "host_unit": unit, "participants": [{"person": {"name_en": "A New Guest", "organization": {"kind": "university", "country": "DE", "name_en": "A New Partner"}}, "role": "lecturer"}]}),
+        )
+    };
+    let own = store
+        .create_activity(&liaison, lecture("law"))
+        .await
+        .unwrap();
+    assert_eq!(
+        own.participants[0].person.name, "A New Guest",
+        "new guests and partners may be added"
+    );
+    assert!(forbidden(
+        store.create_activity(&liaison, lecture("safety")).await
+    ));
+    let other = store
+        .create_activity(&admin(), lecture("safety"))
+        .await
+        .unwrap();
+    let mut change = lecture("safety");
+    change.version = Some(other.meta.version);
+    assert!(forbidden(
+        store.update_activity(&liaison, other.meta.id, change).await
+    ));
+    assert!(forbidden(
+        store.delete_activity(&liaison, other.meta.id).await
+    ));
+    let mut moved = lecture("safety");
+    moved.version = Some(own.meta.version);
+    assert!(
+        forbidden(store.update_activity(&liaison, own.meta.id, moved).await),
+        "cannot move it out of reach"
+    );
+    assert_eq!(
+        store.get_activity(own.meta.id).await.unwrap().meta.version,
+        1,
+        "nothing was saved"
+    );
+    let partner = own.partners.first().map(|p| p.id).unwrap_or(1);
+    let org_change =
+        org(json!({"kind": "university", "country": "DE", "name_en": "Renamed", "version": 1}));
+    assert!(forbidden(
+        store
+            .update_organization(&liaison, partner, org_change)
+            .await
+    ));
+    assert!(forbidden(
+        store
+            .create_unit(
+                &liaison,
+                serde_json::from_value(json!({"name_en": "New school"})).unwrap()
+            )
+            .await
+    ));
+}
+
+async fn leaders_and_viewers_read_but_change_nothing(store: Store) {
+    lftu(&store).await;
+    for role in [
+        liaison_core::UserRole::Leader,
+        liaison_core::UserRole::Viewer,
+    ] {
+        let actor = user_actor(role, None);
+        assert!(
+            forbidden(store.create_activity(&actor, lftu_visit()).await),
+            "{role:?}"
+        );
+        // Refused before the submission is even read: no field errors for someone who may not write.
+        assert!(forbidden(
+            store
+                .create_organization(&actor, org(json!({"kind": "ngo", "country": "ZA"})))
+                .await
+        ));
+        assert!(forbidden(store.delete_organization(&actor, 1).await));
+        assert!(forbidden(
+            store
+                .list_audit(
+                    &actor,
+                    &Default::default(),
+                    &PageRequest::parse(None, None, None, &["at"], true).unwrap()
+                )
+                .await
+        ));
+        assert!(store.get_organization(1).await.is_ok());
+    }
+    let officer = user_actor(liaison_core::UserRole::Officer, None);
+    assert!(store.create_activity(&officer, lftu_visit()).await.is_ok());
+    assert!(forbidden(
+        store
+            .list_audit(
+                &officer,
+                &Default::default(),
+                &PageRequest::parse(None, None, None, &["at"], true).unwrap()
+            )
+            .await
+    ));
+}
+
+async fn every_change_is_audited_with_the_fields_before_and_after(store: Store) {
+    let officer = user_actor(liaison_core::UserRole::Officer, None);
+    let created = store
+        .create_organization(
+            &officer,
+            org(json!({"kind": "university", "country": "GB", "name_en": "Before"})),
+        )
+        .await
+        .unwrap();
+    let change =
+        org(json!({"kind": "university", "country": "GB", "name_en": "After", "version": 1}));
+    store
+        .update_organization(&officer, created.meta.id, change)
+        .await
+        .unwrap();
+    store
+        .delete_organization(&officer, created.meta.id)
+        .await
+        .unwrap();
+    let stale =
+        org(json!({"kind": "university", "country": "GB", "name_en": "Never", "version": 1}));
+    assert!(
+        store
+            .update_organization(&officer, created.meta.id, stale)
+            .await
+            .is_err()
+    );
+
+    let page = PageRequest::parse(None, None, None, &["at"], true).unwrap();
+    let filter = liaison_core::AuditFilter {
+        entity: Some("organization".into()),
+        ..Default::default()
+    };
+    let log = store.list_audit(&admin(), &filter, &page).await.unwrap();
+    let actions: Vec<_> = log.items.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["delete", "update", "create"],
+        "newest first, and nothing for the refused change"
+    );
+    assert!(
+        log.items
+            .iter()
+            .all(|e| e.username == "a-officer" && e.address.as_deref() == Some("192.0.2.1"))
+    );
+    assert!(
+        log.items
+            .iter()
+            .all(|e| e.record_id == Some(created.meta.id))
+    );
+    assert_eq!(
+        log.items[1].changes,
+        json!({"name_en": {"before": "Before", "after": "After"}})
+    );
+    assert_eq!(log.items[2].changes["name_en"], json!({"after": "Before"}));
+    assert_eq!(log.items[0].changes["name_en"], json!({"before": "After"}));
+}
+
+async fn the_audit_log_cannot_be_changed_even_in_the_database(store: Store) {
+    store
+        .create_unit(
+            &admin(),
+            serde_json::from_value(json!({"name_en": "Audited"})).unwrap(),
+        )
+        .await
+        .unwrap();
+    for statement in [
+        "UPDATE audit_log SET action = 'nothing'",
+        "DELETE FROM audit_log",
+    ] {
+        let err = store
+            .execute_unchecked_for_tests(statement)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("the audit log cannot be changed"),
+            "{err}"
+        );
+    }
+    let page = PageRequest::parse(None, None, None, &["at"], true).unwrap();
+    assert_eq!(
+        store
+            .list_audit(&admin(), &Default::default(), &page)
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}
+
+async fn sessions_tokens_and_sign_in_attempts_are_kept_in_the_database(store: Store) {
+    let input: liaison_core::UserInput = serde_json::from_value(
+        json!({"username": "Qiao.Jian", "display_name": "乔健", "role": "officer"}),
+    )
+    .unwrap();
+    let user = store
+        .create_user(&admin(), input, "$argon2id$stored-hash")
+        .await
+        .unwrap();
+    assert_eq!(user.username, "qiao.jian");
+    let (found, hash) = store.user_for_login("QIAO.JIAN").await.unwrap().unwrap();
+    assert_eq!(
+        (found.id, hash.as_str()),
+        (user.id, "$argon2id$stored-hash")
+    );
+
+    let actor = user.actor(Some("192.0.2.7".into()));
+    store
+        .create_session(&actor, "session-hash", "csrf-token")
+        .await
+        .unwrap();
+    let (session_user, csrf) = store
+        .session("session-hash", chrono::Duration::minutes(30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((session_user.id, csrf.as_str()), (user.id, "csrf-token"));
+    assert!(
+        store
+            .session("session-hash", chrono::Duration::zero())
+            .await
+            .unwrap()
+            .is_none(),
+        "an idle session ends"
+    );
+    assert!(
+        store
+            .session("session-hash", chrono::Duration::minutes(30))
+            .await
+            .unwrap()
+            .is_none(),
+        "and stays ended"
+    );
+
+    store
+        .create_api_token(&admin(), "qiao.jian", "nightly export", "token-hash")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .api_token_user("token-hash")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        user.id
+    );
+    assert!(store.api_token_user("other").await.unwrap().is_none());
+
+    for _ in 0..3 {
+        store
+            .record_login_attempt("qiao.jian", "192.0.2.7", false)
+            .await
+            .unwrap();
+    }
+    store
+        .record_login_attempt("someone", "192.0.2.7", false)
+        .await
+        .unwrap();
+    let since = chrono::Utc::now() - chrono::Duration::minutes(15);
+    let failures = store
+        .recent_login_failures("Qiao.Jian", "192.0.2.7", since)
+        .await
+        .unwrap();
+    assert_eq!((failures.for_username, failures.from_address), (3, 4));
+
+    let deactivate: liaison_core::UserInput = serde_json::from_value(json!({"username": "qiao.jian", "display_name": "乔健", "role": "officer", "active": false, "version": 1})).unwrap();
+    store
+        .update_user(&admin(), user.id, deactivate)
+        .await
+        .unwrap();
+    assert!(store.user_for_login("qiao.jian").await.unwrap().is_none());
+    assert!(
+        store.api_token_user("token-hash").await.unwrap().is_none(),
+        "a deactivated account's tokens stop working"
+    );
 }

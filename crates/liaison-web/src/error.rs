@@ -14,13 +14,18 @@ pub enum ApiError {
     BadRequest(String),
     /// Nothing is served at this address.
     NoRoute,
+    /// No valid session or token.
+    Unauthorized(String),
+    /// Too many failed sign-ins; the number of minutes to wait.
+    TooManyAttempts(i64),
     Store(liaison_store::Error),
 }
 
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// `bad_request`, `invalid`, `not_found`, `conflict` or `internal`.
+    /// `bad_request`, `unauthorized`, `forbidden`, `invalid`, `not_found`, `conflict`,
+    /// `too_many_attempts` or `internal`.
     pub error: &'static str,
     pub message: String,
     /// For `invalid`: every problem, each with the path of its field.
@@ -55,6 +60,16 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(message) => {
                 (StatusCode::BAD_REQUEST, body("bad_request", message))
             }
+            ApiError::Unauthorized(message) => {
+                (StatusCode::UNAUTHORIZED, body("unauthorized", message))
+            }
+            ApiError::TooManyAttempts(minutes) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                body(
+                    "too_many_attempts",
+                    format!("too many failed sign-ins; try again in {minutes} minutes"),
+                ),
+            ),
             ApiError::NoRoute => (
                 StatusCode::NOT_FOUND,
                 body(
@@ -66,6 +81,10 @@ impl IntoResponse for ApiError {
                 DomainError::NotFound { .. } => {
                     (StatusCode::NOT_FOUND, body("not_found", err.to_string()))
                 }
+                DomainError::Forbidden(why) => (
+                    StatusCode::FORBIDDEN,
+                    body("forbidden", format!("not allowed: {why}")),
+                ),
                 DomainError::Invalid(errors) => (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorBody {

@@ -1,12 +1,16 @@
 //! Liaison's HTTP interface: the JSON API under `/api/v1` and its OpenAPI description.
 
 pub mod api;
+pub mod auth;
 mod error;
 mod extract;
 
 pub use error::ApiError;
 
+use std::net::SocketAddr;
+
 use axum::Router;
+use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
 use liaison_store::Store;
 use tower_http::trace::TraceLayer;
 
@@ -14,13 +18,38 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
+    pub settings: WebSettings,
+}
+
+/// The web server's own settings.
+#[derive(Clone, Debug)]
+pub struct WebSettings {
+    /// A session unused for this long ends; the user signs in again.
+    pub session_idle_minutes: i64,
+    /// Marks cookies `Secure`, for a server reached over HTTPS.
+    pub secure_cookies: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            session_idle_minutes: 120,
+            secure_cookies: false,
+        }
+    }
 }
 
 /// The whole application: every route Liaison serves.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(api::router())
+        .merge(api::router(state.clone()))
         .fallback(error::not_found)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The application ready to serve, knowing each client's address (for sign-in limits and the
+/// audit log).
+pub fn app(state: AppState) -> IntoMakeServiceWithConnectInfo<Router, SocketAddr> {
+    router(state).into_make_service_with_connect_info::<SocketAddr>()
 }

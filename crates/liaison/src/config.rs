@@ -17,6 +17,8 @@ struct FileSettings {
     bind: Option<String>,
     demo: Option<bool>,
     log: Option<String>,
+    session_idle_minutes: Option<i64>,
+    secure_cookies: Option<bool>,
 }
 
 /// The settings in force. The database URL's password never appears in `Debug` output.
@@ -26,6 +28,7 @@ pub struct Config {
     pub bind: String,
     pub demo: bool,
     pub log: String,
+    pub web: liaison_web::WebSettings,
 }
 
 impl Config {
@@ -45,8 +48,34 @@ impl Config {
             bind: settings.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
+            web: web_settings(settings.session_idle_minutes, settings.secure_cookies)?,
         })
     }
+}
+
+/// The web settings, each from `LIAISON_*` or else the settings file or else the default.
+fn web_settings(
+    idle_minutes: Option<i64>,
+    secure_cookies: Option<bool>,
+) -> Result<liaison_web::WebSettings> {
+    let defaults = liaison_web::WebSettings::default();
+    let idle = match std::env::var("LIAISON_SESSION_IDLE_MINUTES") {
+        Ok(v) => v
+            .parse()
+            .with_context(|| format!("LIAISON_SESSION_IDLE_MINUTES='{v}' is not a number"))?,
+        Err(_) => idle_minutes.unwrap_or(defaults.session_idle_minutes),
+    };
+    if idle < 1 {
+        bail!("the session idle time must be at least one minute");
+    }
+    let secure = match std::env::var("LIAISON_SECURE_COOKIES") {
+        Ok(v) => matches!(v.as_str(), "1" | "true" | "yes"),
+        Err(_) => secure_cookies.unwrap_or(defaults.secure_cookies),
+    };
+    Ok(liaison_web::WebSettings {
+        session_idle_minutes: idle,
+        secure_cookies: secure,
+    })
 }
 
 fn read(path: &Path) -> Result<FileSettings> {

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use liaison_core::ExchangeDocument;
+use liaison_core::secrets::{hash_password, new_token, token_hash};
+use liaison_core::{Actor, ExchangeDocument, Link, UserInput, UserRole};
 use liaison_store::Store;
 
 use crate::config::Config;
@@ -55,6 +56,49 @@ enum Command {
     },
     /// Writes a consistent copy of a live SQLite database to a new file.
     Backup { path: PathBuf },
+    /// Manages accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manages API tokens for scripts.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Creates an account and prints its first password.
+    Add {
+        /// The username, used to sign in.
+        #[arg(long)]
+        name: String,
+        /// admin, officer, leader, liaison or viewer.
+        #[arg(long)]
+        role: String,
+        /// The unit of a liaison officer, by number or key.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The name shown in the interface; the username when absent.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// Gives an account a new password, prints it, and signs the account out everywhere.
+    ResetPassword {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Creates an API token for a user and prints it; it is shown only this once.
+    Create {
+        /// The username the token acts for, with that user's permissions.
+        #[arg(long)]
+        user: String,
+        /// What the token is for, such as "nightly export".
+        #[arg(long, default_value = "script")]
+        label: String,
+    },
 }
 
 #[tokio::main]
@@ -63,9 +107,28 @@ async fn main() -> std::process::ExitCode {
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("liaison: {err:#}");
+            eprintln!("liaison: {}", explain(&err));
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// The error in words, with every field problem of a refused record on a line of its own.
+fn explain(err: &anyhow::Error) -> String {
+    let invalid = err.chain().find_map(|cause| match cause.downcast_ref() {
+        Some(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => Some(errors),
+        _ => None,
+    });
+    match invalid {
+        Some(errors) => {
+            let lines: Vec<String> = errors
+                .0
+                .iter()
+                .map(|e| format!("  {}: {}", e.field, e.message))
+                .collect();
+            format!("{err:#}\n{}", lines.join("\n"))
+        }
+        None => format!("{err:#}"),
     }
 }
 
@@ -79,33 +142,130 @@ async fn run(cli: Cli) -> Result<()> {
         .migrate()
         .await
         .context("cannot bring the database up to date")?;
+    let actor = Actor::command_line("command line");
     match cli.command {
         Command::Serve { bind, demo } => {
             if demo || config.demo {
-                load_demo_if_empty(&store).await?;
+                load_demo_if_empty(&store, &actor).await?;
             }
-            serve(store, bind.unwrap_or(config.bind)).await
+            ensure_first_admin(&store, &actor).await?;
+            serve(store, bind.unwrap_or(config.bind), config.web).await
         }
         Command::Migrate => {
             println!("The database {} is up to date.", config.database);
             Ok(())
         }
         Command::Demo => {
-            let report = store.import(&demo_document()?).await?;
+            let report = store.import(&actor, &demo_document()?).await?;
             println!(
                 "Demo records: {} created, {} already present.",
                 report.created, report.unchanged
             );
             Ok(())
         }
-        Command::Import { files } => import(&store, &files).await,
+        Command::Import { files } => import(&store, &actor, &files).await,
         Command::Export { output } => export(&store, output.as_deref()).await,
         Command::Backup { path } => {
             store.backup(&path).await?;
             println!("Backup written to {}.", path.display());
             Ok(())
         }
+        Command::User(command) => users(&store, &actor, command).await,
+        Command::Token(TokenCommand::Create { user, label }) => {
+            let token = new_token();
+            store
+                .create_api_token(&actor, &user, &label, &token_hash(&token))
+                .await?;
+            println!("{token}");
+            eprintln!("Send it as the header Authorization: Bearer TOKEN. It is not shown again.");
+            Ok(())
+        }
     }
+}
+
+/// A password to hand over once; the user is expected to change it.
+fn new_password() -> String {
+    new_token()[..20].to_owned()
+}
+
+async fn hashed(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await?
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+}
+
+async fn users(store: &Store, actor: &Actor, command: UserCommand) -> Result<()> {
+    match command {
+        UserCommand::Add {
+            name,
+            role,
+            unit,
+            display_name,
+        } => {
+            let role = UserRole::parse(&role).with_context(|| {
+                format!("'{role}' is not a role; use admin, officer, leader, liaison or viewer")
+            })?;
+            let unit = match unit {
+                Some(unit) => {
+                    let link = match unit.parse::<i64>() {
+                        Ok(id) => Link::Id(id),
+                        Err(_) => Link::Key(unit.clone()),
+                    };
+                    Some(store.unit_id(&link).await?)
+                }
+                None => None,
+            };
+            let input = UserInput {
+                version: None,
+                display_name: display_name.unwrap_or_else(|| name.clone()),
+                username: name,
+                role,
+                unit,
+                active: true,
+            };
+            let password = new_password();
+            let user = store
+                .create_user(actor, input, &hashed(password.clone()).await?)
+                .await?;
+            println!(
+                "Created {} ({}) with the password: {password}",
+                user.username,
+                role.as_str()
+            );
+            Ok(())
+        }
+        UserCommand::ResetPassword { name } => {
+            let password = new_password();
+            let user = store
+                .set_password(actor, &name, &hashed(password.clone()).await?)
+                .await?;
+            println!("New password for {}: {password}", user.username);
+            Ok(())
+        }
+    }
+}
+
+/// On the first start of an empty installation, creates the admin account and prints its
+/// one-time password, so the office can sign in at once.
+async fn ensure_first_admin(store: &Store, actor: &Actor) -> Result<()> {
+    if store.count_users().await? > 0 {
+        return Ok(());
+    }
+    let password = new_password();
+    let input = UserInput {
+        version: None,
+        username: "admin".to_owned(),
+        display_name: "Administrator".to_owned(),
+        role: UserRole::Admin,
+        unit: None,
+        active: true,
+    };
+    store
+        .create_user(actor, input, &hashed(password.clone()).await?)
+        .await?;
+    println!("No accounts yet: created the account 'admin' with the one-time password {password}");
+    println!("Create the office's own accounts with `liaison user add`.");
+    Ok(())
 }
 
 fn init_logging(filter: &str) {
@@ -123,9 +283,9 @@ fn demo_document() -> Result<ExchangeDocument> {
 }
 
 /// Loads the demo records into an empty database and leaves any other alone.
-async fn load_demo_if_empty(store: &Store) -> Result<()> {
+async fn load_demo_if_empty(store: &Store, actor: &Actor) -> Result<()> {
     if store.is_empty().await? {
-        let report = store.import(&demo_document()?).await?;
+        let report = store.import(actor, &demo_document()?).await?;
         tracing::info!(created = report.created, "demo records loaded");
     } else {
         tracing::info!("the database has records already; demo records not loaded");
@@ -133,14 +293,15 @@ async fn load_demo_if_empty(store: &Store) -> Result<()> {
     Ok(())
 }
 
-async fn serve(store: Store, bind: String) -> Result<()> {
+async fn serve(store: Store, bind: String, settings: liaison_web::WebSettings) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let address = listener.local_addr()?;
     println!("Liaison is listening on http://{address}");
-    let app = liaison_web::router(liaison_web::AppState {
+    let app = liaison_web::app(liaison_web::AppState {
         store: store.clone(),
+        settings,
     });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -170,7 +331,7 @@ async fn shutdown_signal() {
     }
 }
 
-async fn import(store: &Store, files: &[PathBuf]) -> Result<()> {
+async fn import(store: &Store, actor: &Actor, files: &[PathBuf]) -> Result<()> {
     // Every file is read and parsed before anything is saved, so a bad file saves nothing.
     let mut documents = Vec::new();
     for file in files {
@@ -190,22 +351,11 @@ async fn import(store: &Store, files: &[PathBuf]) -> Result<()> {
         documents.push((file, document));
     }
     for (file, document) in documents {
-        let report = store.import(&document).await.map_err(|err| match err {
-            liaison_store::Error::Domain(liaison_core::Error::Invalid(errors)) => {
-                let lines: Vec<String> = errors
-                    .0
-                    .iter()
-                    .map(|e| format!("  {}: {}", e.field, e.message))
-                    .collect();
-                anyhow::anyhow!(
-                    "{} was not imported; nothing from it was saved:\n{}",
-                    file.display(),
-                    lines.join("\n")
-                )
-            }
-            other => {
-                anyhow::Error::new(other).context(format!("{} was not imported", file.display()))
-            }
+        let report = store.import(actor, &document).await.with_context(|| {
+            format!(
+                "{} was not imported; nothing from it was saved",
+                file.display()
+            )
         })?;
         println!(
             "{}: {} created, {} already present.",

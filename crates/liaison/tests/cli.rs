@@ -196,26 +196,93 @@ fn serve_with_demo_answers_on_the_address_it_prints() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.contains("created the account 'admin' with the one-time password"),
+        "{first}"
+    );
+    let line = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find(|l| l.starts_with("Liaison is listening on"))
         .unwrap();
+    // Keep reading what the server prints, so it never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
     let address = line.trim().rsplit(' ').next().unwrap().to_owned();
     assert!(address.starts_with("http://127.0.0.1:"), "{line}");
-    let body = std::thread::spawn(move || {
+    let token = stdout(&liaison(
+        dir.path(),
+        &["token", "create", "--user", "admin"],
+    ));
+    let (anonymous, body) = std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
-            reqwest::get(format!("{address}/api/v1/activities"))
+            let url = format!("{address}/api/v1/activities");
+            let anonymous = reqwest::get(&url).await.unwrap().status().as_u16();
+            let body = reqwest::Client::new()
+                .get(&url)
+                .bearer_auth(token.trim())
+                .send()
                 .await
                 .unwrap()
                 .json::<serde_json::Value>()
                 .await
-                .unwrap()
+                .unwrap();
+            (anonymous, body)
         })
     })
     .join()
     .unwrap();
     child.kill().ok();
     child.wait().ok();
+    assert_eq!(anonymous, 401);
     assert_eq!(body["total"], 2);
+}
+
+#[test]
+fn accounts_and_tokens_are_made_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&liaison(dir.path(), &["demo"]));
+    let created = stdout(&liaison(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--name",
+            "ji.wenwen",
+            "--role",
+            "liaison",
+            "--unit",
+            "unit-labor-relations-hr",
+        ],
+    ));
+    assert!(
+        created.starts_with("Created ji.wenwen (liaison) with the password: "),
+        "{created}"
+    );
+    let output = liaison(
+        dir.path(),
+        &["user", "add", "--name", "x", "--role", "liaison"],
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("a liaison officer belongs to a unit")
+    );
+    let output = liaison(
+        dir.path(),
+        &["user", "add", "--name", "x", "--role", "king"],
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("'king' is not a role"));
+    let reset = stdout(&liaison(
+        dir.path(),
+        &["user", "reset-password", "--name", "ji.wenwen"],
+    ));
+    assert!(reset.starts_with("New password for ji.wenwen: "), "{reset}");
+    let token = stdout(&liaison(
+        dir.path(),
+        &["token", "create", "--user", "ji.wenwen"],
+    ));
+    assert_eq!(token.trim().len(), 64);
+    let output = liaison(dir.path(), &["token", "create", "--user", "nobody"]);
+    assert!(!output.status.success());
 }

@@ -7,16 +7,17 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 use liaison_core::{
     Activity, ActivityFilter, ActivityInput, ActivitySummary, Agreement, AgreementFilter,
-    AgreementInput, Gift, GiftFilter, GiftInput, Organization, OrganizationFilter,
-    OrganizationInput, Page, PageRequest, Person, PersonFilter, PersonInput, Role, TimelineEntry,
-    Unit, UnitFilter, UnitInput,
+    AgreementInput, AuditEntry, AuditFilter, Gift, GiftFilter, GiftInput, Organization,
+    OrganizationFilter, OrganizationInput, Page, PageRequest, Person, PersonFilter, PersonInput,
+    Role, TimelineEntry, Unit, UnitFilter, UnitInput,
 };
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 
+use crate::auth::{self, Auth};
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
@@ -48,6 +49,7 @@ macro_rules! resource {
                 responses((status = 200, body = Page<$row>), (status = 422, body = ErrorBody)))]
             pub async fn list(
                 State(state): State<AppState>,
+                _: Auth,
                 ApiQuery(filter): ApiQuery<$filter>,
                 ApiQuery(paging): ApiQuery<PageParams>,
             ) -> Result<Json<Page<$row>>, ApiError> {
@@ -65,6 +67,7 @@ macro_rules! resource {
                 responses((status = 200, body = $record), (status = 404, body = ErrorBody)))]
             pub async fn get(
                 State(state): State<AppState>,
+                _: Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<Json<$record>, ApiError> {
                 Ok(Json(state.store.$get(id).await?))
@@ -75,9 +78,10 @@ macro_rules! resource {
                           (status = 422, body = ErrorBody)))]
             pub async fn create(
                 State(state): State<AppState>,
+                Auth(auth): Auth,
                 ApiJson(input): ApiJson<$input>,
             ) -> Result<impl IntoResponse, ApiError> {
-                let saved = state.store.$create(input).await?;
+                let saved = state.store.$create(&auth.actor(), input).await?;
                 let location = format!("{}/{}", $path, saved.meta.id);
                 Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(saved)))
             }
@@ -90,10 +94,11 @@ macro_rules! resource {
                           (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
             pub async fn update(
                 State(state): State<AppState>,
+                Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
                 ApiJson(input): ApiJson<$input>,
             ) -> Result<Json<$record>, ApiError> {
-                Ok(Json(state.store.$update(id, input).await?))
+                Ok(Json(state.store.$update(&auth.actor(), id, input).await?))
             }
 
             /// Deletes a record; refused with 409 while other records refer to it.
@@ -102,9 +107,10 @@ macro_rules! resource {
                           (status = 409, body = ErrorBody)))]
             pub async fn delete(
                 State(state): State<AppState>,
+                Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<StatusCode, ApiError> {
-                state.store.$delete(id).await?;
+                state.store.$delete(&auth.actor(), id).await?;
                 Ok(StatusCode::NO_CONTENT)
             }
 
@@ -154,6 +160,7 @@ resource!(agreements, "/api/v1/agreements", "/api/v1/agreements/{id}", "agreemen
     responses((status = 200, body = Vec<TimelineEntry>), (status = 404, body = ErrorBody)))]
 pub async fn organization_timeline(
     State(state): State<AppState>,
+    _: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<TimelineEntry>>, ApiError> {
     Ok(Json(state.store.organization_timeline(id).await?))
@@ -162,7 +169,10 @@ pub async fn organization_timeline(
 /// The participant roles an activity may use.
 #[utoipa::path(get, path = "/api/v1/roles", tag = "roles",
     responses((status = 200, body = Vec<Role>)))]
-pub async fn list_roles(State(state): State<AppState>) -> Result<Json<Vec<Role>>, ApiError> {
+pub async fn list_roles(
+    State(state): State<AppState>,
+    _: Auth,
+) -> Result<Json<Vec<Role>>, ApiError> {
     Ok(Json(state.store.list_roles().await?))
 }
 
@@ -171,11 +181,34 @@ pub async fn list_roles(State(state): State<AppState>) -> Result<Json<Vec<Role>>
     responses((status = 201, body = Role), (status = 422, body = ErrorBody)))]
 pub async fn create_role(
     State(state): State<AppState>,
+    Auth(auth): Auth,
     ApiJson(role): ApiJson<Role>,
 ) -> Result<(StatusCode, Json<Role>), ApiError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store.create_role(role).await?),
+    let role = state.store.create_role(&auth.actor(), role).await?;
+    Ok((StatusCode::CREATED, Json(role)))
+}
+
+/// The audit log, newest first; for admins.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilter, PageParams),
+    responses((status = 200, body = Page<AuditEntry>), (status = 403, body = ErrorBody)))]
+pub async fn list_audit(
+    State(state): State<AppState>,
+    Auth(auth): Auth,
+    ApiQuery(filter): ApiQuery<AuditFilter>,
+    ApiQuery(paging): ApiQuery<PageParams>,
+) -> Result<Json<Page<AuditEntry>>, ApiError> {
+    let page = PageRequest::parse(
+        paging.page,
+        paging.per_page,
+        paging.sort.as_deref(),
+        liaison_core::audit::AUDIT_SORTS,
+        true,
+    )?;
+    Ok(Json(
+        state
+            .store
+            .list_audit(&auth.actor(), &filter, &page)
+            .await?,
     ))
 }
 
@@ -222,17 +255,33 @@ pub async fn create_role(
         list_roles,
         create_role,
     ),
-    components(schemas(ErrorBody))
+    components(schemas(ErrorBody)),
+    modifiers(&BearerToken),
+    security(("bearer" = []))
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer token every API call sends.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-/// Every route of the API.
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every route of the API. All but the OpenAPI document need a signed-in user or a token.
+pub fn router(state: AppState) -> Router<AppState> {
+    let records = Router::new()
         .merge(units::routes())
         .merge(people::routes())
         .merge(organizations::routes())
@@ -244,5 +293,9 @@ pub fn router() -> Router<AppState> {
             get(organization_timeline),
         )
         .route("/api/v1/roles", get(list_roles).post(create_role))
+        .route("/api/v1/audit", get(list_audit))
+        .route_layer(middleware::from_fn_with_state(state, auth::require_user));
+    Router::new()
+        .merge(records)
         .route("/api/openapi.json", get(openapi))
 }

@@ -2,12 +2,15 @@
 
 #![allow(dead_code)] // Each test file uses its own part of these helpers.
 
+use liaison_core::secrets::{new_token, token_hash};
+use liaison_core::{Actor, UserInput, UserRole};
 use liaison_store::Backend;
 use liaison_store::testing::TestDatabase;
 use serde_json::Value;
 
 pub struct TestApp {
     pub address: String,
+    /// A client signed in as an admin, through an API token.
     pub client: reqwest::Client,
     pub db: TestDatabase,
 }
@@ -19,14 +22,57 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         .await
         .expect("a free port");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let app = liaison_web::router(liaison_web::AppState {
+    let app = liaison_web::app(liaison_web::AppState {
         store: db.store.clone(),
+        settings: liaison_web::WebSettings::default(),
     });
     tokio::spawn(async move { axum::serve(listener, app).await });
-    TestApp {
+    let mut app = TestApp {
         address,
         client: reqwest::Client::new(),
         db,
+    };
+    app.client = app.client_for("test-admin", UserRole::Admin, None).await;
+    app
+}
+
+impl TestApp {
+    /// Creates an account with an API token and returns a client that sends it.
+    pub async fn client_for(
+        &self,
+        username: &str,
+        role: UserRole,
+        unit: Option<i64>,
+    ) -> reqwest::Client {
+        let admin = Actor::command_line("test setup");
+        let input = UserInput {
+            version: None,
+            username: username.to_owned(),
+            display_name: username.to_owned(),
+            role,
+            unit,
+            active: true,
+        };
+        self.db
+            .store
+            .create_user(&admin, input, "no password")
+            .await
+            .unwrap();
+        let token = new_token();
+        self.db
+            .store
+            .create_api_token(&admin, username, "tests", &token_hash(&token))
+            .await
+            .unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap()
     }
 }
 
@@ -82,7 +128,8 @@ impl TestApp {
 
     pub async fn load_demo(&self) {
         let demo = liaison_core::demo::seed_document().unwrap();
-        self.db.store.import(&demo).await.unwrap();
+        let actor = Actor::command_line("test setup");
+        self.db.store.import(&actor, &demo).await.unwrap();
     }
 }
 

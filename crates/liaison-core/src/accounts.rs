@@ -1,0 +1,354 @@
+//! Accounts and what each role may do: the one set of permission rules for pages and API alike.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::validate::{self, Validate};
+use crate::{FieldErrors, Named};
+
+/// What a user is in the office's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UserRole {
+    /// Everything, including users and policy settings.
+    Admin,
+    /// Office staff: all records.
+    Officer,
+    /// A university leader: reads everything, approves.
+    Leader,
+    /// A school's foreign-affairs liaison officer: reads everything, changes their unit's records.
+    Liaison,
+    /// Reads.
+    Viewer,
+}
+
+impl UserRole {
+    pub const ALL: [UserRole; 5] = [
+        UserRole::Admin,
+        UserRole::Officer,
+        UserRole::Leader,
+        UserRole::Liaison,
+        UserRole::Viewer,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            UserRole::Admin => "admin",
+            UserRole::Officer => "officer",
+            UserRole::Leader => "leader",
+            UserRole::Liaison => "liaison",
+            UserRole::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UserRole> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Who is acting: a signed-in user, or Liaison itself on behalf of whoever runs the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: String,
+    pub role: UserRole,
+    pub unit_id: Option<i64>,
+    /// The network address the request came from, for the audit log.
+    pub address: Option<String>,
+}
+
+impl Actor {
+    /// The command line, run by whoever may run it on the server.
+    pub fn command_line(what: &str) -> Actor {
+        Actor {
+            user_id: None,
+            username: format!("({what})"),
+            role: UserRole::Admin,
+            unit_id: None,
+            address: None,
+        }
+    }
+}
+
+/// The kinds of record permissions speak of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Unit,
+    Person,
+    Organization,
+    Activity,
+    Gift,
+    Agreement,
+    Role,
+    User,
+    AuditLog,
+}
+
+impl RecordKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RecordKind::Unit => "unit",
+            RecordKind::Person => "person",
+            RecordKind::Organization => "organization",
+            RecordKind::Activity => "activity",
+            RecordKind::Gift => "gift",
+            RecordKind::Agreement => "agreement",
+            RecordKind::Role => "role",
+            RecordKind::User => "user",
+            RecordKind::AuditLog => "audit_log",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Create,
+    /// Change or delete.
+    Change,
+}
+
+/// Whether `actor` may do `action` on a record of `kind` that belongs to `unit` (the unit it is
+/// recorded under: an activity's host unit, a person's unit, an agreement's unit; for a gift,
+/// its activity's host unit). A change that moves a record to another unit is checked for both.
+///
+/// A liaison officer may add the guests and partner organizations of their unit's activities as
+/// new records, but changing those shared records afterwards is the office's work.
+pub fn may(actor: &Actor, action: Action, kind: RecordKind, unit: Option<i64>) -> bool {
+    use RecordKind::*;
+    let admin_only = matches!(kind, User | AuditLog);
+    let own_unit = actor.unit_id.is_some() && unit == actor.unit_id;
+    match (actor.role, action) {
+        (UserRole::Admin, _) => true,
+        (_, Action::Read) => !admin_only,
+        (UserRole::Officer, _) => !admin_only,
+        (UserRole::Liaison, Action::Create) => match kind {
+            Organization | Person => true,
+            Activity | Gift | Agreement => own_unit,
+            Unit | Role | User | AuditLog => false,
+        },
+        (UserRole::Liaison, Action::Change) => {
+            matches!(kind, Unit | Person | Activity | Gift | Agreement) && own_unit
+        }
+        (UserRole::Leader | UserRole::Viewer, _) => false,
+    }
+}
+
+/// Refuses what `may` does not allow, with the reason in words.
+pub fn authorize(
+    actor: &Actor,
+    action: Action,
+    kind: RecordKind,
+    unit: Option<i64>,
+) -> Result<(), crate::Error> {
+    if may(actor, action, kind, unit) {
+        return Ok(());
+    }
+    let why = match (actor.role, action) {
+        (UserRole::Liaison, Action::Create | Action::Change) => format!(
+            "a liaison officer changes only the {} records of their own unit",
+            kind.as_str().replace('_', " ")
+        ),
+        (_, Action::Create | Action::Change) => format!(
+            "the {} role cannot change {} records",
+            actor.role.as_str(),
+            kind.as_str().replace('_', " ")
+        ),
+        (_, Action::Read) => format!(
+            "the {} role cannot see {} records",
+            actor.role.as_str(),
+            kind.as_str().replace('_', " ")
+        ),
+    };
+    Err(crate::Error::Forbidden(why))
+}
+
+/// Refuses at once what the actor's role can never do with this kind of record, whatever its
+/// unit, so a viewer is told "not allowed" before anything else is looked at.
+pub fn authorize_role(actor: &Actor, action: Action, kind: RecordKind) -> Result<(), crate::Error> {
+    let best_case = match (actor.role, action, kind) {
+        // A liaison officer's own unit is the one unit they may act for.
+        (UserRole::Liaison, _, _) => actor.unit_id,
+        _ => None,
+    };
+    authorize(actor, action, kind, best_case)
+}
+
+/// An account as an admin creates or changes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    pub username: String,
+    pub display_name: String,
+    pub role: UserRole,
+    /// The unit of a liaison officer.
+    #[serde(default)]
+    pub unit: Option<i64>,
+    #[serde(default = "active")]
+    pub active: bool,
+}
+
+fn active() -> bool {
+    true
+}
+
+impl Validate for UserInput {
+    fn check(&mut self, errors: &mut FieldErrors) {
+        self.username = self.username.trim().to_lowercase();
+        self.display_name = self.display_name.trim().to_owned();
+        let ok = (2..=50).contains(&self.username.len())
+            && self
+                .username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !ok {
+            errors.add(
+                "username",
+                "invalid",
+                "use 2 to 50 letters, digits and . _ -",
+            );
+        }
+        if self.display_name.is_empty() {
+            errors.add("display_name", "required", "is required");
+        }
+        validate::line(errors, "display_name", &Some(self.display_name.clone()));
+        if self.role == UserRole::Liaison && self.unit.is_none() {
+            errors.add("unit", "required", "a liaison officer belongs to a unit");
+        }
+    }
+}
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Checks a new password: long enough, and not the username.
+pub fn check_password(username: &str, password: &str) -> Result<(), crate::Error> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(crate::Error::invalid(
+            "password",
+            "too_short",
+            format!("use at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if password.eq_ignore_ascii_case(username) {
+        return Err(crate::Error::invalid(
+            "password",
+            "is_username",
+            "the password cannot be the username",
+        ));
+    }
+    Ok(())
+}
+
+/// A stored account; the password hash never leaves the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub version: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: UserRole,
+    pub unit: Option<Named>,
+    pub active: bool,
+    /// The interface language the user chose: `zh` or `en`.
+    pub language: Option<String>,
+}
+
+impl User {
+    /// The user as the one acting in a request from `address`.
+    pub fn actor(&self, address: Option<String>) -> Actor {
+        Actor {
+            user_id: Some(self.id),
+            username: self.username.clone(),
+            role: self.role,
+            unit_id: self.unit.as_ref().map(|u| u.id),
+            address,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: UserRole, unit: Option<i64>) -> Actor {
+        Actor {
+            user_id: Some(1),
+            username: "u".into(),
+            role,
+            unit_id: unit,
+            address: None,
+        }
+    }
+
+    #[test]
+    fn everyone_reads_records_but_only_admins_read_users_and_the_audit_log() {
+        for role in UserRole::ALL {
+            let a = actor(role, Some(1));
+            assert!(may(&a, Action::Read, RecordKind::Activity, None));
+            let admin = role == UserRole::Admin;
+            assert_eq!(may(&a, Action::Read, RecordKind::AuditLog, None), admin);
+            assert_eq!(may(&a, Action::Create, RecordKind::User, None), admin);
+        }
+    }
+
+    #[test]
+    fn officers_change_every_record_and_leaders_and_viewers_none() {
+        for kind in [
+            RecordKind::Organization,
+            RecordKind::Activity,
+            RecordKind::Gift,
+        ] {
+            for action in [Action::Create, Action::Change] {
+                assert!(may(&actor(UserRole::Officer, None), action, kind, Some(3)));
+                assert!(!may(&actor(UserRole::Leader, None), action, kind, Some(3)));
+                assert!(!may(&actor(UserRole::Viewer, None), action, kind, None));
+            }
+        }
+    }
+
+    #[test]
+    fn a_liaison_officer_changes_only_records_of_their_own_unit() {
+        let liaison = actor(UserRole::Liaison, Some(7));
+        for action in [Action::Create, Action::Change] {
+            assert!(may(&liaison, action, RecordKind::Activity, Some(7)));
+            assert!(!may(&liaison, action, RecordKind::Activity, Some(8)));
+            assert!(!may(&liaison, action, RecordKind::Activity, None));
+        }
+        let err = authorize(&liaison, Action::Change, RecordKind::Activity, Some(8)).unwrap_err();
+        assert!(err.to_string().contains("own unit"), "{err}");
+        let lost = actor(UserRole::Liaison, None);
+        assert!(!may(&lost, Action::Change, RecordKind::Activity, None));
+    }
+
+    #[test]
+    fn a_liaison_officer_adds_new_guests_and_partners_but_does_not_change_shared_ones() {
+        let liaison = actor(UserRole::Liaison, Some(7));
+        assert!(may(
+            &liaison,
+            Action::Create,
+            RecordKind::Organization,
+            None
+        ));
+        assert!(may(&liaison, Action::Create, RecordKind::Person, None));
+        assert!(!may(
+            &liaison,
+            Action::Change,
+            RecordKind::Organization,
+            None
+        ));
+        assert!(!may(&liaison, Action::Change, RecordKind::Person, None));
+        assert!(may(&liaison, Action::Change, RecordKind::Person, Some(7)));
+        assert!(!may(&liaison, Action::Create, RecordKind::Unit, Some(7)));
+    }
+
+    #[test]
+    fn passwords_are_long_and_not_the_username() {
+        assert!(check_password("wu", "short").is_err());
+        assert!(check_password("wuwanxiong1", "WUWANXIONG1").is_err());
+        assert!(check_password("wu", "correct horse battery").is_ok());
+    }
+}

@@ -1,0 +1,130 @@
+//! Who is asking: a session cookie from the pages or a bearer token from a script, resolved once
+//! per request by a layer, so every route behind it knows its user.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::Duration;
+use liaison_core::secrets::token_hash;
+use liaison_core::{Actor, User};
+
+use crate::{ApiError, AppState};
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "liaison_session";
+
+/// The signed-in user of a request.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user: User,
+    pub address: Option<String>,
+    /// The session's CSRF token; absent for bearer tokens, which forms never send.
+    pub csrf_token: Option<String>,
+    /// The session cookie's token hash, to end the session on sign-out.
+    pub session_hash: Option<String>,
+}
+
+impl Authenticated {
+    pub fn actor(&self) -> Actor {
+        self.user.actor(self.address.clone())
+    }
+}
+
+/// The address a request came from, for rate limits and the audit log.
+pub fn client_address(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// The value of a cookie in the request.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Finds the user of a request from its bearer token or session cookie, if any.
+pub async fn identify(state: &AppState, parts: &Parts) -> Result<Option<Authenticated>, ApiError> {
+    let address = client_address(parts);
+    let bearer = parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if let Some(token) = bearer {
+        let user = state
+            .store
+            .api_token_user(&token_hash(token.trim()))
+            .await?;
+        return match user {
+            Some(user) => Ok(Some(Authenticated {
+                user,
+                address,
+                csrf_token: None,
+                session_hash: None,
+            })),
+            None => Err(ApiError::Unauthorized(
+                "the API token is unknown or revoked".to_owned(),
+            )),
+        };
+    }
+    let Some(token) = cookie(parts, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = token_hash(token);
+    let idle = Duration::minutes(state.settings.session_idle_minutes);
+    Ok(state
+        .store
+        .session(&hash, idle)
+        .await?
+        .map(|(user, csrf_token)| Authenticated {
+            user,
+            address,
+            csrf_token: Some(csrf_token),
+            session_hash: Some(hash),
+        }))
+}
+
+/// The layer in front of the API: a request without a valid token or session is answered 401.
+pub async fn require_user(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let (mut parts, body) = request.into_parts();
+    let auth = identify(&state, &parts).await?.ok_or_else(|| {
+        ApiError::Unauthorized(
+            "sign in, or send an API token as Authorization: Bearer TOKEN".to_owned(),
+        )
+    })?;
+    parts.extensions.insert(auth);
+    Ok(next.run(Request::from_parts(parts, body)).await)
+}
+
+/// The user a layer found; handlers take it as an argument.
+pub struct Auth(pub Authenticated);
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Authenticated>()
+            .cloned()
+            .map(Auth)
+            .ok_or_else(|| ApiError::Unauthorized("sign in first".to_owned()))
+    }
+}
