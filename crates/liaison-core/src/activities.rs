@@ -469,6 +469,10 @@ pub struct ActivityFilter {
     /// Activities involving this organization.
     pub organization: Option<i64>,
     pub tag: Option<String>,
+    /// Activities still running on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Activities that have begun by this day.
+    pub to: Option<NaiveDate>,
 }
 
 pub const ACTIVITY_SORTS: &[&str] = &["start", "title", "kind", "created", "updated"];

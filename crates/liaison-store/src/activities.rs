@@ -272,6 +272,14 @@ impl Store {
                 "EXISTS (SELECT 1 FROM activity_tags t WHERE t.activity_id = a.id AND t.tag = {p})"
             ));
         }
+        if let Some(from) = filter.from {
+            let p = f.param(Param::text(date_text(from)));
+            f.and(format!("a.end_date >= {p}"));
+        }
+        if let Some(to) = filter.to {
+            let p = f.param(Param::text(date_text(to)));
+            f.and(format!("a.start_date <= {p}"));
+        }
         let order: &[&str] = match page.sort.as_str() {
             "title" => &["COALESCE(a.title_en, a.title_zh)", "a.id"],
             "kind" => &["a.kind", "a.start_date", "a.id"],

@@ -4,6 +4,8 @@ pub mod api;
 pub mod auth;
 mod error;
 mod extract;
+pub mod i18n;
+pub mod pages;
 
 pub use error::ApiError;
 
@@ -43,9 +45,20 @@ impl Default for WebSettings {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router(state.clone()))
-        .fallback(error::not_found)
+        .merge(pages::router(state.clone()))
+        .fallback(fallback)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// An address Liaison does not serve: a JSON answer under `/api/`, a page elsewhere.
+async fn fallback(ui: pages::Ui, uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::not_found().await.into_response()
+    } else {
+        pages::not_found(ui).await
+    }
 }
 
 /// The application ready to serve, knowing each client's address (for sign-in limits and the

@@ -1,0 +1,739 @@
+//! Pages of activities: the record page with agenda, participants by role, partners and gifts,
+//! and the form that adds participants, agenda items and gifts on the same page.
+
+use liaison_core::{
+    Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor, AgendaItemInput,
+    AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput, Page,
+    PageRequest, ParticipantInput, PartyInput, RecordKind, Ref, Role,
+};
+use liaison_store::Store;
+
+use super::gifts::{CATEGORIES, DIRECTIONS};
+use super::{choices, code, input, key_field, search, select, text, unit_choices};
+use crate::pages::forms::{Reader, Values, link_of, person_ref};
+use crate::pages::records::RecordPages;
+use crate::pages::{Cell, DetailView, Field, FormView, Group, Item, Section, Ui};
+
+pub struct Activities;
+
+const PARTS: [DayPart; 3] = [DayPart::FullDay, DayPart::Morning, DayPart::Afternoon];
+const AGENDA_KINDS: [AgendaKind; 14] = [
+    AgendaKind::Keynote,
+    AgendaKind::Speech,
+    AgendaKind::Remarks,
+    AgendaKind::ConcludingRemarks,
+    AgendaKind::Report,
+    AgendaKind::ExperienceSharing,
+    AgendaKind::Lecture,
+    AgendaKind::Discussion,
+    AgendaKind::Meeting,
+    AgendaKind::Visit,
+    AgendaKind::Meal,
+    AgendaKind::Ceremony,
+    AgendaKind::GiftExchange,
+    AgendaKind::Other,
+];
+
+fn role_name(ui: &Ui, roles: &[Role], code: &str) -> String {
+    roles
+        .iter()
+        .find(|r| r.code == code)
+        .map(|r| {
+            ui.t.pick(&Some(r.name_zh.clone()), &Some(r.name_en.clone()))
+        })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// A party of a gift row: `#12` is an organization, anything else describes who it was.
+fn party_of(text: Option<String>) -> PartyInput {
+    match text.as_deref().and_then(link_of) {
+        Some(link) => PartyInput {
+            organization: Some(Ref::Link(link)),
+            ..PartyInput::default()
+        },
+        None => PartyInput {
+            description: text,
+            ..PartyInput::default()
+        },
+    }
+}
+
+impl RecordPages for Activities {
+    const PATH: &'static str = "activities";
+    const KIND: RecordKind = RecordKind::Activity;
+    const TITLE: &'static str = "nav-activities";
+    const NEW: &'static str = "new-activity";
+    const SORTS: &'static [&'static str] = liaison_core::ACTIVITY_SORTS;
+    const NEWEST_FIRST: bool = true;
+    type Record = Activity;
+    type Row = ActivitySummary;
+    type Input = ActivityInput;
+    type Filter = ActivityFilter;
+
+    async fn list(
+        store: &Store,
+        filter: &ActivityFilter,
+        page: &PageRequest,
+    ) -> liaison_store::Result<Page<ActivitySummary>> {
+        store.list_activities(filter, page).await
+    }
+
+    fn filters(ui: &Ui, query: &Values) -> Vec<Field> {
+        vec![
+            search(ui, query),
+            select(
+                ui,
+                query,
+                "kind",
+                choices(ui, "activity-kind", &ActivityKind::ALL, Some("choice-all")),
+            ),
+            input(ui, query, "number", "year"),
+            text(ui, query, "country").hint(ui.t.get("hint-country")),
+            text(ui, query, "tag"),
+        ]
+    }
+
+    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
+        vec![
+            ("field-title", Some("title")),
+            ("field-kind", Some("kind")),
+            ("field-dates", Some("start")),
+            ("field-host_unit", None),
+            ("field-inviting_organization", None),
+        ]
+    }
+
+    fn cells(ui: &Ui, a: &ActivitySummary) -> Vec<Cell> {
+        vec![
+            Cell::link(
+                super::name_of(&a.title_zh, &a.title_en, ui),
+                format!("/activities/{}", a.id),
+            ),
+            Cell::text(ui.t.value("activity-kind", &code(&a.kind))),
+            Cell::text(ui.t.span(a.start_date, a.start_part, a.end_date, a.end_part)),
+            Cell::text(
+                a.host_unit
+                    .as_ref()
+                    .map(|n| n.name.clone())
+                    .unwrap_or_default(),
+            ),
+            Cell::text(
+                a.inviting_organization
+                    .as_ref()
+                    .map(|n| n.name.clone())
+                    .unwrap_or_default(),
+            ),
+        ]
+    }
+
+    async fn get(store: &Store, id: i64) -> liaison_store::Result<Activity> {
+        store.get_activity(id).await
+    }
+    fn id(a: &Activity) -> i64 {
+        a.meta.id
+    }
+    fn version(a: &Activity) -> i64 {
+        a.meta.version
+    }
+    fn unit(a: &Activity) -> Option<i64> {
+        a.host_unit.as_ref().map(|u| u.id)
+    }
+    fn name(ui: &Ui, a: &Activity) -> String {
+        super::name_of(&a.title_zh, &a.title_en, ui)
+    }
+
+    async fn detail(ui: &Ui, store: &Store, a: &Activity) -> liaison_store::Result<DetailView> {
+        let t = &ui.t;
+        let roles = store.list_roles().await?;
+        let mut overview = Section::new(t.get("section-overview"), "");
+        overview.row(
+            t.get("field-kind"),
+            t.value("activity-kind", &code(&a.kind)),
+        );
+        overview.row(
+            t.get("field-dates"),
+            t.span(a.start_date, a.start_part, a.end_date, a.end_part),
+        );
+        overview.row(t.get("field-venue"), a.venue.clone().unwrap_or_default());
+        if let Some(u) = &a.host_unit {
+            overview.link_row(
+                t.get("field-host_unit"),
+                u.name.clone(),
+                format!("/units/{}", u.id),
+            );
+        }
+        if let Some(o) = &a.inviting_organization {
+            overview.link_row(
+                t.get("field-inviting_organization"),
+                o.name.clone(),
+                format!("/organizations/{}", o.id),
+            );
+        }
+        overview.row(
+            t.get("field-delegation_size"),
+            a.delegation_size
+                .map(|n| t.number(i64::from(n)))
+                .unwrap_or_default(),
+        );
+        overview.row(t.get("field-tags"), a.tags.join(" · "));
+        overview.row(
+            t.get("field-signed_by"),
+            a.signed_by.clone().unwrap_or_default(),
+        );
+        let mut summary = Section::new(t.get("field-summary"), t.get("empty-summary"));
+        summary.row(
+            t.get("field-summary_zh"),
+            a.summary_zh.clone().unwrap_or_default(),
+        );
+        summary.row(
+            t.get("field-summary_en"),
+            a.summary_en.clone().unwrap_or_default(),
+        );
+        let mut sections = vec![overview, summary];
+
+        // Participants, grouped by role in the order of the role vocabulary.
+        let mut by_role: Vec<(usize, &str)> = a
+            .participants
+            .iter()
+            .map(|p| {
+                (
+                    roles
+                        .iter()
+                        .position(|r| r.code == p.role)
+                        .unwrap_or(usize::MAX),
+                    p.role.as_str(),
+                )
+            })
+            .collect();
+        by_role.sort();
+        by_role.dedup();
+        if by_role.is_empty() {
+            sections.push(Section::new(
+                t.get("section-participants"),
+                t.get("empty-participants"),
+            ));
+        }
+        for (_, role) in by_role {
+            let mut section = Section::new(
+                format!(
+                    "{} · {}",
+                    t.get("section-participants"),
+                    role_name(ui, &roles, role)
+                ),
+                "",
+            );
+            for p in a.participants.iter().filter(|p| p.role == role) {
+                let meta = [p.position.clone(), p.note.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                section.items.push(Item {
+                    title: p.person.name.clone(),
+                    href: Some(format!("/people/{}", p.person.id)),
+                    meta,
+                    lines: Vec::new(),
+                });
+            }
+            sections.push(section);
+        }
+        let mut groups = Section::new(t.get("field-attending_groups"), t.get("empty-list"));
+        groups.items = a
+            .attending_groups
+            .iter()
+            .map(|g| Item {
+                title: g.clone(),
+                ..Item::default()
+            })
+            .collect();
+        sections.push(groups);
+
+        let mut partners = Section::new(t.get("field-partners"), t.get("empty-partners"));
+        for p in &a.partners {
+            partners.items.push(Item {
+                title: p.name.clone(),
+                href: Some(format!("/organizations/{}", p.id)),
+                ..Item::default()
+            });
+        }
+        sections.push(partners);
+
+        let mut agenda = Section::new(t.get("section-agenda"), t.get("empty-agenda"));
+        for item in &a.agenda {
+            let meta = [
+                Some(t.value("agenda-kind", &code(&item.kind))),
+                item.on.map(|d| t.date(d)),
+                item.starts_at.clone(),
+                item.speaker.as_ref().map(|s| s.name.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            agenda.items.push(Item {
+                title: t.pick(&item.title_zh, &item.title_en),
+                href: item.speaker.as_ref().map(|s| format!("/people/{}", s.id)),
+                meta,
+                lines: item.points.clone(),
+            });
+        }
+        sections.push(agenda);
+
+        let mut outcomes = Section::new(t.get("field-outcomes"), t.get("empty-list"));
+        for o in &a.outcomes {
+            let mut lines: Vec<String> = o.follow_up.iter().cloned().collect();
+            if let Some(due) = o.due_on {
+                lines.push(t.args("outcome-due", &[("date", t.date(due))]));
+            }
+            outcomes.items.push(Item {
+                title: o.description.clone(),
+                meta: if o.done {
+                    t.get("outcome-done")
+                } else {
+                    String::new()
+                },
+                lines,
+                href: None,
+            });
+        }
+        sections.push(outcomes);
+
+        let mut gifts = Section::new(t.get("nav-gifts"), t.get("empty-gifts"));
+        for g in &a.gifts {
+            let value = g
+                .estimated_value_fen
+                .map(|m| t.money(m.fen()))
+                .unwrap_or_default();
+            gifts.items.push(Item {
+                title: g.item.clone(),
+                href: Some(format!("/gifts/{}", g.meta.id)),
+                meta: [t.value("gift-direction", &code(&g.direction)), value]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                lines: Vec::new(),
+            });
+        }
+        sections.push(gifts);
+
+        if !a.attachments.is_empty() {
+            let mut attachments = Section::new(t.get("section-attachments"), "");
+            attachments.items = a
+                .attachments
+                .iter()
+                .map(|f| Item {
+                    title: f.file_name.clone(),
+                    meta: f.caption.clone().unwrap_or_default(),
+                    ..Item::default()
+                })
+                .collect();
+            sections.push(attachments);
+        }
+        Ok(DetailView {
+            title: Self::name(ui, a),
+            subtitle: Some(format!(
+                "{} · {}",
+                t.value("activity-kind", &code(&a.kind)),
+                t.span(a.start_date, a.start_part, a.end_date, a.end_part)
+            )),
+            actions: Vec::new(),
+            sections,
+        })
+    }
+
+    fn values(a: &Activity) -> Values {
+        let mut v = Values::default();
+        v.set("kind", code(&a.kind));
+        v.set("title_zh", a.title_zh.clone().unwrap_or_default());
+        v.set("title_en", a.title_en.clone().unwrap_or_default());
+        v.set("start_date", a.start_date.to_string());
+        v.set("start_part", a.start_part.as_str());
+        v.set("end_date", a.end_date.to_string());
+        v.set("end_part", a.end_part.as_str());
+        v.set("venue", a.venue.clone().unwrap_or_default());
+        v.set(
+            "host_unit",
+            a.host_unit
+                .as_ref()
+                .map(|u| u.id.to_string())
+                .unwrap_or_default(),
+        );
+        v.set(
+            "inviting_organization",
+            super::linked(&a.inviting_organization),
+        );
+        v.set(
+            "partners",
+            a.partners
+                .iter()
+                .map(|p| format!("#{} {}", p.id, p.name))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        v.set(
+            "delegation_size",
+            a.delegation_size.map(|n| n.to_string()).unwrap_or_default(),
+        );
+        v.set("attending_groups", a.attending_groups.join("\n"));
+        v.set("tags", a.tags.join("\n"));
+        v.set("summary_zh", a.summary_zh.clone().unwrap_or_default());
+        v.set("summary_en", a.summary_en.clone().unwrap_or_default());
+        v.set(
+            "outcomes",
+            a.outcomes
+                .iter()
+                .map(|o| o.description.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        v.set("signed_by", a.signed_by.clone().unwrap_or_default());
+        for (i, p) in a.participants.iter().enumerate() {
+            v.set(
+                format!("participants-{i}-person"),
+                format!("#{} {}", p.person.id, p.person.name),
+            );
+            v.set(format!("participants-{i}-role"), p.role.clone());
+            v.set(
+                format!("participants-{i}-position"),
+                p.position.clone().unwrap_or_default(),
+            );
+        }
+        for (i, item) in a.agenda.iter().enumerate() {
+            v.set(format!("agenda-{i}-kind"), code(&item.kind));
+            v.set(
+                format!("agenda-{i}-starts_at"),
+                item.starts_at.clone().unwrap_or_default(),
+            );
+            v.set(format!("agenda-{i}-speaker"), super::linked(&item.speaker));
+            v.set(
+                format!("agenda-{i}-title_zh"),
+                item.title_zh.clone().unwrap_or_default(),
+            );
+            v.set(
+                format!("agenda-{i}-title_en"),
+                item.title_en.clone().unwrap_or_default(),
+            );
+            v.set(format!("agenda-{i}-points"), item.points.join("\n"));
+        }
+        v.set("key", a.meta.key.clone().unwrap_or_default());
+        v
+    }
+
+    async fn form(
+        ui: &Ui,
+        store: &Store,
+        v: &Values,
+        creating: bool,
+        adding: &str,
+    ) -> liaison_store::Result<FormView> {
+        let t = &ui.t;
+        let roles = store.list_roles().await?;
+        let mut role_choices = vec![(String::new(), t.get("choice-none"))];
+        role_choices.extend(
+            roles
+                .iter()
+                .map(|r| (r.code.clone(), role_name(ui, &roles, &r.code))),
+        );
+        let rows = |group: &str| v.rows(group) + 1 + usize::from(adding == group);
+        let field = |kind: &'static str, group: &str, i: usize, name: &str| {
+            let full = format!("{group}-{i}-{name}");
+            Field::new(
+                kind,
+                full.clone(),
+                t.get(&format!("field-{name}")),
+                v.get(&full),
+            )
+        };
+        let participants = Group {
+            name: "participants".to_owned(),
+            label: t.get("section-participants"),
+            hint: Some(t.get("hint-person-or-new")),
+            rows: (0..rows("participants"))
+                .map(|i| {
+                    vec![
+                        field("text", "participants", i, "person"),
+                        Field::select(
+                            format!("participants-{i}-role"),
+                            t.get("field-role"),
+                            v.get(&format!("participants-{i}-role")),
+                            role_choices.clone(),
+                        ),
+                        field("text", "participants", i, "position"),
+                    ]
+                })
+                .collect(),
+            add_label: t.get("add-participant"),
+        };
+        let agenda = Group {
+            name: "agenda".to_owned(),
+            label: t.get("section-agenda"),
+            hint: Some(t.get("hint-agenda")),
+            rows: (0..rows("agenda"))
+                .map(|i| {
+                    vec![
+                        Field::select(
+                            format!("agenda-{i}-kind"),
+                            t.get("field-kind"),
+                            v.get(&format!("agenda-{i}-kind")),
+                            choices(ui, "agenda-kind", &AGENDA_KINDS, Some("choice-none")),
+                        ),
+                        field("time", "agenda", i, "starts_at"),
+                        field("text", "agenda", i, "speaker"),
+                        field("text", "agenda", i, "title_zh"),
+                        field("text", "agenda", i, "title_en"),
+                        field("textarea", "agenda", i, "points"),
+                    ]
+                })
+                .collect(),
+            add_label: t.get("add-agenda-item"),
+        };
+        let mut groups = vec![participants, agenda];
+        if creating {
+            groups.push(Group {
+                name: "gifts".to_owned(),
+                label: t.get("nav-gifts"),
+                hint: Some(t.get("hint-gift-party")),
+                rows: (0..rows("gifts"))
+                    .map(|i| {
+                        vec![
+                            Field::select(
+                                format!("gifts-{i}-direction"),
+                                t.get("field-direction"),
+                                v.get(&format!("gifts-{i}-direction")),
+                                choices(ui, "gift-direction", &DIRECTIONS, Some("choice-none")),
+                            ),
+                            field("text", "gifts", i, "item"),
+                            Field::select(
+                                format!("gifts-{i}-category"),
+                                t.get("field-category"),
+                                v.get(&format!("gifts-{i}-category")),
+                                choices(ui, "gift-category", &CATEGORIES, Some("choice-none")),
+                            ),
+                            field("text", "gifts", i, "value"),
+                            field("text", "gifts", i, "giver"),
+                            field("text", "gifts", i, "receiver"),
+                        ]
+                    })
+                    .collect(),
+                add_label: t.get("add-gift"),
+            });
+        }
+        Ok(FormView {
+            title: t.get(if creating {
+                "new-activity"
+            } else {
+                "edit-activity"
+            }),
+            action: if creating {
+                "/activities".to_owned()
+            } else {
+                ui.path.clone()
+            },
+            fields: vec![
+                select(
+                    ui,
+                    v,
+                    "kind",
+                    choices(ui, "activity-kind", &ActivityKind::ALL, None),
+                ),
+                text(ui, v, "title_zh"),
+                text(ui, v, "title_en"),
+                input(ui, v, "date", "start_date").required(),
+                select(ui, v, "start_part", choices(ui, "day-part", &PARTS, None)),
+                input(ui, v, "date", "end_date"),
+                select(
+                    ui,
+                    v,
+                    "end_part",
+                    choices(ui, "day-part", &PARTS, Some("choice-same")),
+                ),
+                text(ui, v, "venue"),
+                select(ui, v, "host_unit", unit_choices(ui, store).await?),
+                text(ui, v, "inviting_organization").hint(t.get("hint-organization-link")),
+                input(ui, v, "textarea", "partners").hint(t.get("hint-links")),
+                input(ui, v, "number", "delegation_size"),
+                input(ui, v, "textarea", "attending_groups").hint(t.get("hint-lines")),
+                input(ui, v, "textarea", "tags").hint(t.get("hint-lines")),
+                input(ui, v, "textarea", "summary_zh"),
+                input(ui, v, "textarea", "summary_en"),
+                input(ui, v, "textarea", "outcomes").hint(t.get("hint-lines")),
+                text(ui, v, "signed_by"),
+                key_field(ui, v),
+            ],
+            groups,
+            cancel: "/activities".to_owned(),
+            ..FormView::default()
+        })
+    }
+
+    fn read(v: &Values, creating: bool) -> Result<ActivityInput, FieldErrors> {
+        let mut r = Reader::default();
+        let kind = r.choice(v, "kind");
+        let start_date = r.date(v, "start_date");
+        if v.text("start_date").is_none() {
+            r.errors.add("start_date", "required", "give the first day");
+        }
+        let mut participants = Vec::new();
+        for i in 0..v.rows("participants") {
+            if v.row_is_empty("participants", i) {
+                continue;
+            }
+            let person = person_ref(v.get(&format!("participants-{i}-person")));
+            let role = v.text(&format!("participants-{i}-role"));
+            match (person, role) {
+                (Some(person), Some(role)) => participants.push(ParticipantInput {
+                    person,
+                    role,
+                    position: v.text(&format!("participants-{i}-position")),
+                    note: None,
+                }),
+                (None, _) => r.errors.add(
+                    format!("participants-{i}-person"),
+                    "required",
+                    "name the person",
+                ),
+                (_, None) => r.errors.add(
+                    format!("participants-{i}-role"),
+                    "required",
+                    "choose a role",
+                ),
+            }
+        }
+        let mut agenda = Vec::new();
+        for i in 0..v.rows("agenda") {
+            if v.row_is_empty("agenda", i) {
+                continue;
+            }
+            let f = |name: &str| format!("agenda-{i}-{name}");
+            agenda.push(AgendaItemInput {
+                kind: r.choice(v, &f("kind")).unwrap_or_default(),
+                on: None,
+                starts_at: v.text(&f("starts_at")),
+                speaker: person_ref(v.get(&f("speaker"))),
+                title_zh: v.text(&f("title_zh")),
+                title_en: v.text(&f("title_en")),
+                points: v.lines(&f("points")),
+            });
+        }
+        let mut gifts = Vec::new();
+        if creating {
+            for i in 0..v.rows("gifts") {
+                if v.row_is_empty("gifts", i) {
+                    continue;
+                }
+                let f = |name: &str| format!("gifts-{i}-{name}");
+                let Some(direction) = r.choice(v, &f("direction")) else {
+                    r.errors
+                        .add(f("direction"), "required", "choose received or given");
+                    continue;
+                };
+                gifts.push(GiftInput {
+                    key: None,
+                    version: None,
+                    direction,
+                    activity: None,
+                    exchanged_on: start_date,
+                    giver: party_of(v.text(&f("giver"))),
+                    receiver: party_of(v.text(&f("receiver"))),
+                    item: v.get(&f("item")).to_owned(),
+                    category: r.choice(v, &f("category")).unwrap_or_default(),
+                    quantity: 1,
+                    estimated_value_fen: r.yuan(v, &f("value")).map(Money::from_fen),
+                    status: GiftStatus::Recorded,
+                    declared_on: None,
+                    handed_in_on: None,
+                    storage: None,
+                    disposal: None,
+                    notes: None,
+                });
+            }
+        }
+        let input = match (kind, start_date) {
+            (Some(kind), Some(start_date)) => Some(ActivityInput {
+                key: v.text("key"),
+                version: v.text("version").and_then(|x| x.parse().ok()),
+                kind,
+                title_zh: v.text("title_zh"),
+                title_en: v.text("title_en"),
+                summary_zh: v.text("summary_zh"),
+                summary_en: v.text("summary_en"),
+                start_date,
+                start_part: r.choice(v, "start_part").unwrap_or_default(),
+                end_date: r.date(v, "end_date"),
+                end_part: r.choice(v, "end_part"),
+                venue: v.text("venue"),
+                host_unit: r
+                    .parse::<i64>(v, "host_unit", "a unit")
+                    .map(liaison_core::Link::Id),
+                inviting_organization: r.link(v, "inviting_organization").map(Ref::Link),
+                partners: r.links(v, "partners").into_iter().map(Ref::Link).collect(),
+                participants,
+                delegation_size: r.parse(v, "delegation_size", "a number"),
+                attending_groups: v.lines("attending_groups"),
+                agenda,
+                outcomes: v
+                    .lines("outcomes")
+                    .into_iter()
+                    .map(|description| OutcomeInput {
+                        description,
+                        ..OutcomeInput::default()
+                    })
+                    .collect(),
+                tags: v.lines("tags"),
+                attachments: Vec::new(),
+                signed_by: v.text("signed_by"),
+                gifts,
+            }),
+            _ => None,
+        };
+        match input {
+            Some(input) if r.errors.is_empty() => Ok(input),
+            _ => Err(r.errors),
+        }
+    }
+
+    async fn create(
+        store: &Store,
+        actor: &Actor,
+        input: ActivityInput,
+    ) -> liaison_store::Result<Activity> {
+        store.create_activity(actor, input).await
+    }
+    async fn update(
+        store: &Store,
+        actor: &Actor,
+        id: i64,
+        mut input: ActivityInput,
+    ) -> liaison_store::Result<Activity> {
+        // The form does not edit attachments or outcome details; keep what is on record.
+        let current = store.get_activity(id).await?;
+        input.attachments = current.attachments;
+        for outcome in input.outcomes.iter_mut() {
+            if let Some(kept) = current
+                .outcomes
+                .iter()
+                .find(|o| o.description == outcome.description)
+            {
+                *outcome = kept.clone();
+            }
+        }
+        for participant in input.participants.iter_mut() {
+            if let Ref::Link(liaison_core::Link::Id(id)) = &participant.person
+                && let Some(kept) = current
+                    .participants
+                    .iter()
+                    .find(|p| p.person.id == *id && p.role == participant.role)
+            {
+                participant.note = kept.note.clone();
+            }
+        }
+        for (item, kept) in input.agenda.iter_mut().zip(&current.agenda) {
+            item.on = kept.on;
+        }
+        store.update_activity(actor, id, input).await
+    }
+    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
+        store.delete_activity(actor, id).await
+    }
+}

@@ -1,0 +1,383 @@
+//! Pages of agreements.
+
+use liaison_core::{
+    Actor, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus, FieldErrors,
+    Page, PageRequest, RecordKind, Ref, SignatoryInput,
+};
+use liaison_store::Store;
+
+use super::{choices, code, input, key_field, search, select, text, unit_choices};
+use crate::pages::forms::{Reader, Values};
+use crate::pages::records::RecordPages;
+use crate::pages::{Cell, DetailView, Field, FormView, Group, Item, Section, Ui};
+
+pub struct Agreements;
+
+const KINDS: [AgreementKind; 5] = [
+    AgreementKind::Mou,
+    AgreementKind::Framework,
+    AgreementKind::Specific,
+    AgreementKind::JointProgram,
+    AgreementKind::Other,
+];
+const STATUSES: [AgreementStatus; 8] = [
+    AgreementStatus::Draft,
+    AgreementStatus::UnderReview,
+    AgreementStatus::Signed,
+    AgreementStatus::InForce,
+    AgreementStatus::Expiring,
+    AgreementStatus::Expired,
+    AgreementStatus::Renewed,
+    AgreementStatus::Terminated,
+];
+
+impl RecordPages for Agreements {
+    const PATH: &'static str = "agreements";
+    const KIND: RecordKind = RecordKind::Agreement;
+    const TITLE: &'static str = "nav-agreements";
+    const NEW: &'static str = "new-agreement";
+    const SORTS: &'static [&'static str] = liaison_core::AGREEMENT_SORTS;
+    const NEWEST_FIRST: bool = true;
+    type Record = Agreement;
+    type Row = Agreement;
+    type Input = AgreementInput;
+    type Filter = AgreementFilter;
+
+    async fn list(
+        store: &Store,
+        filter: &AgreementFilter,
+        page: &PageRequest,
+    ) -> liaison_store::Result<Page<Agreement>> {
+        store.list_agreements(filter, page).await
+    }
+
+    fn filters(ui: &Ui, query: &Values) -> Vec<Field> {
+        vec![
+            search(ui, query),
+            select(
+                ui,
+                query,
+                "kind",
+                choices(ui, "agreement-kind", &KINDS, Some("choice-all")),
+            ),
+            select(
+                ui,
+                query,
+                "status",
+                choices(ui, "agreement-status", &STATUSES, Some("choice-all")),
+            ),
+            input(ui, query, "date", "expires_before"),
+        ]
+    }
+
+    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
+        vec![
+            ("field-title", Some("title")),
+            ("field-kind", None),
+            ("field-partners", None),
+            ("field-signed_on", Some("signed")),
+            ("field-valid_to", Some("valid_to")),
+            ("field-status", None),
+        ]
+    }
+
+    fn cells(ui: &Ui, a: &Agreement) -> Vec<Cell> {
+        vec![
+            Cell::link(Self::name(ui, a), format!("/agreements/{}", a.meta.id)),
+            Cell::text(ui.t.value("agreement-kind", &code(&a.kind))),
+            Cell::text(
+                a.partners
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            Cell::text(ui.t.optional_date(a.signed_on)),
+            Cell::text(ui.t.optional_date(a.valid_to)),
+            Cell::text(ui.t.value("agreement-status", &code(&a.status))),
+        ]
+    }
+
+    async fn get(store: &Store, id: i64) -> liaison_store::Result<Agreement> {
+        store.get_agreement(id).await
+    }
+    fn id(a: &Agreement) -> i64 {
+        a.meta.id
+    }
+    fn version(a: &Agreement) -> i64 {
+        a.meta.version
+    }
+    fn unit(a: &Agreement) -> Option<i64> {
+        a.unit.as_ref().map(|u| u.id)
+    }
+    fn name(ui: &Ui, a: &Agreement) -> String {
+        super::name_of(&a.title_zh, &a.title_en, ui)
+    }
+
+    async fn detail(ui: &Ui, _: &Store, a: &Agreement) -> liaison_store::Result<DetailView> {
+        let t = &ui.t;
+        let mut s = Section::new(t.get("section-overview"), "");
+        s.row(
+            t.get("field-title_zh"),
+            a.title_zh.clone().unwrap_or_default(),
+        );
+        s.row(
+            t.get("field-title_en"),
+            a.title_en.clone().unwrap_or_default(),
+        );
+        s.row(
+            t.get("field-kind"),
+            t.value("agreement-kind", &code(&a.kind)),
+        );
+        s.row(
+            t.get("field-status"),
+            t.value("agreement-status", &code(&a.status)),
+        );
+        s.row(t.get("field-signed_on"), t.optional_date(a.signed_on));
+        s.row(t.get("field-valid_from"), t.optional_date(a.valid_from));
+        s.row(t.get("field-valid_to"), t.optional_date(a.valid_to));
+        if let Some(u) = &a.unit {
+            s.link_row(
+                t.get("field-unit"),
+                u.name.clone(),
+                format!("/units/{}", u.id),
+            );
+        }
+        s.row(t.get("field-notes"), a.notes.clone().unwrap_or_default());
+        let mut partners = Section::new(t.get("field-partners"), t.get("empty-partners"));
+        for p in &a.partners {
+            partners.items.push(Item {
+                title: p.name.clone(),
+                href: Some(format!("/organizations/{}", p.id)),
+                ..Item::default()
+            });
+        }
+        let mut signatories =
+            Section::new(t.get("section-signatories"), t.get("empty-signatories"));
+        for sig in &a.signatories {
+            let name = sig
+                .person
+                .as_ref()
+                .map(|p| p.name.clone())
+                .or(sig.name.clone())
+                .unwrap_or_default();
+            let meta = [
+                sig.capacity.clone(),
+                sig.organization.as_ref().map(|o| o.name.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            signatories.items.push(Item {
+                title: name,
+                href: sig.person.as_ref().map(|p| format!("/people/{}", p.id)),
+                meta,
+                lines: Vec::new(),
+            });
+        }
+        Ok(DetailView {
+            title: Self::name(ui, a),
+            subtitle: None,
+            actions: Vec::new(),
+            sections: vec![s, partners, signatories],
+        })
+    }
+
+    fn values(a: &Agreement) -> Values {
+        let mut v = Values::default();
+        v.set("kind", code(&a.kind));
+        v.set("title_zh", a.title_zh.clone().unwrap_or_default());
+        v.set("title_en", a.title_en.clone().unwrap_or_default());
+        v.set(
+            "partners",
+            a.partners
+                .iter()
+                .map(|p| format!("#{} {}", p.id, p.name))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        for (i, s) in a.signatories.iter().enumerate() {
+            v.set(
+                format!("signatories-{i}-name"),
+                s.person
+                    .as_ref()
+                    .map(|p| format!("#{} {}", p.id, p.name))
+                    .or(s.name.clone())
+                    .unwrap_or_default(),
+            );
+            v.set(
+                format!("signatories-{i}-organization"),
+                super::linked(&s.organization),
+            );
+            v.set(
+                format!("signatories-{i}-capacity"),
+                s.capacity.clone().unwrap_or_default(),
+            );
+        }
+        v.set(
+            "unit",
+            a.unit
+                .as_ref()
+                .map(|u| u.id.to_string())
+                .unwrap_or_default(),
+        );
+        v.set(
+            "signed_on",
+            a.signed_on.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        v.set(
+            "valid_from",
+            a.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        v.set(
+            "valid_to",
+            a.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+        );
+        v.set("status", code(&a.status));
+        v.set("notes", a.notes.clone().unwrap_or_default());
+        v.set("key", a.meta.key.clone().unwrap_or_default());
+        v
+    }
+
+    async fn form(
+        ui: &Ui,
+        store: &Store,
+        v: &Values,
+        creating: bool,
+        adding: &str,
+    ) -> liaison_store::Result<FormView> {
+        let rows = v.rows("signatories") + 1 + usize::from(adding == "signatories");
+        let signatories = Group {
+            name: "signatories".to_owned(),
+            label: ui.t.get("section-signatories"),
+            hint: Some(ui.t.get("hint-signatory")),
+            rows: (0..rows)
+                .map(|i| {
+                    let name = |f: &str| format!("signatories-{i}-{f}");
+                    vec![
+                        Field::new(
+                            "text",
+                            name("name"),
+                            ui.t.get("field-name"),
+                            v.get(&name("name")),
+                        ),
+                        Field::new(
+                            "text",
+                            name("organization"),
+                            ui.t.get("field-organization"),
+                            v.get(&name("organization")),
+                        ),
+                        Field::new(
+                            "text",
+                            name("capacity"),
+                            ui.t.get("field-capacity"),
+                            v.get(&name("capacity")),
+                        ),
+                    ]
+                })
+                .collect(),
+            add_label: ui.t.get("add-signatory"),
+        };
+        Ok(FormView {
+            title: ui.t.get(if creating {
+                "new-agreement"
+            } else {
+                "edit-agreement"
+            }),
+            action: if creating {
+                "/agreements".to_owned()
+            } else {
+                ui.path.clone()
+            },
+            fields: vec![
+                select(ui, v, "kind", choices(ui, "agreement-kind", &KINDS, None)),
+                text(ui, v, "title_zh"),
+                text(ui, v, "title_en"),
+                input(ui, v, "textarea", "partners")
+                    .required()
+                    .hint(ui.t.get("hint-links")),
+                select(ui, v, "unit", unit_choices(ui, store).await?),
+                input(ui, v, "date", "signed_on"),
+                input(ui, v, "date", "valid_from"),
+                input(ui, v, "date", "valid_to"),
+                select(
+                    ui,
+                    v,
+                    "status",
+                    choices(ui, "agreement-status", &STATUSES, None),
+                ),
+                input(ui, v, "textarea", "notes"),
+                key_field(ui, v),
+            ],
+            groups: vec![signatories],
+            cancel: "/agreements".to_owned(),
+            ..FormView::default()
+        })
+    }
+
+    fn read(v: &Values, _: bool) -> Result<AgreementInput, FieldErrors> {
+        let mut r = Reader::default();
+        let kind = r.choice(v, "kind");
+        let partners = r.links(v, "partners").into_iter().map(Ref::Link).collect();
+        let mut signatories = Vec::new();
+        for i in 0..v.rows("signatories") {
+            if v.row_is_empty("signatories", i) {
+                continue;
+            }
+            let name_field = format!("signatories-{i}-name");
+            let (person, name) = match crate::pages::forms::link_of(v.get(&name_field)) {
+                Some(link) => (Some(Ref::Link(link)), None),
+                None => (None, v.text(&name_field)),
+            };
+            signatories.push(SignatoryInput {
+                person,
+                name,
+                organization: r
+                    .link(v, &format!("signatories-{i}-organization"))
+                    .map(Ref::Link),
+                capacity: v.text(&format!("signatories-{i}-capacity")),
+            });
+        }
+        let input = kind.map(|kind| AgreementInput {
+            key: v.text("key"),
+            version: v.text("version").and_then(|x| x.parse().ok()),
+            kind,
+            title_zh: v.text("title_zh"),
+            title_en: v.text("title_en"),
+            partners,
+            signatories,
+            unit: r
+                .parse::<i64>(v, "unit", "a unit")
+                .map(liaison_core::Link::Id),
+            signed_on: r.date(v, "signed_on"),
+            valid_from: r.date(v, "valid_from"),
+            valid_to: r.date(v, "valid_to"),
+            status: r.choice(v, "status").unwrap_or_default(),
+            notes: v.text("notes"),
+        });
+        match input {
+            Some(input) if r.errors.is_empty() => Ok(input),
+            _ => Err(r.errors),
+        }
+    }
+
+    async fn create(
+        store: &Store,
+        actor: &Actor,
+        input: AgreementInput,
+    ) -> liaison_store::Result<Agreement> {
+        store.create_agreement(actor, input).await
+    }
+    async fn update(
+        store: &Store,
+        actor: &Actor,
+        id: i64,
+        input: AgreementInput,
+    ) -> liaison_store::Result<Agreement> {
+        store.update_agreement(actor, id, input).await
+    }
+    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
+        store.delete_agreement(actor, id).await
+    }
+}

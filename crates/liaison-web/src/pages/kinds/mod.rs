@@ -1,0 +1,123 @@
+//! Each kind of record's list columns, record page and form.
+
+mod activities;
+mod agreements;
+mod gifts;
+mod organizations;
+mod people;
+mod units;
+
+pub use activities::Activities;
+pub use agreements::Agreements;
+pub use gifts::Gifts;
+pub use organizations::Organizations;
+pub use people::People;
+pub use units::Units;
+
+use liaison_core::{PageRequest, display_name};
+use liaison_store::Store;
+use serde::Serialize;
+
+use super::forms::Values;
+use super::{Field, Ui};
+
+/// The serde name of an enum value, as forms send it.
+pub fn code<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The choices of a select for an enum, labelled from the catalog (`{prefix}-{value}`), with an
+/// empty first choice when `blank` names its label.
+pub fn choices<T: Serialize>(
+    ui: &Ui,
+    prefix: &str,
+    all: &[T],
+    blank: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = blank
+        .map(|b| (String::new(), ui.t.get(b)))
+        .into_iter()
+        .collect();
+    options.extend(all.iter().map(|v| {
+        let code = code(v);
+        let label = ui.t.value(prefix, &code);
+        (code, label)
+    }));
+    options
+}
+
+/// A text input labelled from the catalog (`field-{name}`), showing the submitted value.
+pub fn text(ui: &Ui, values: &Values, name: &str) -> Field {
+    Field::new(
+        "text",
+        name,
+        ui.t.get(&format!("field-{name}")),
+        values.get(name),
+    )
+}
+
+pub fn input(ui: &Ui, values: &Values, kind: &'static str, name: &str) -> Field {
+    Field::new(
+        kind,
+        name,
+        ui.t.get(&format!("field-{name}")),
+        values.get(name),
+    )
+}
+
+pub fn select(ui: &Ui, values: &Values, name: &str, options: Vec<(String, String)>) -> Field {
+    Field::select(
+        name,
+        ui.t.get(&format!("field-{name}")),
+        values.get(name),
+        options,
+    )
+}
+
+/// The search box every list has.
+pub fn search(ui: &Ui, query: &Values) -> Field {
+    Field::new("search", "q", ui.t.get("filter-search"), query.get("q"))
+}
+
+/// The units as choices, by number.
+pub async fn unit_choices(ui: &Ui, store: &Store) -> liaison_store::Result<Vec<(String, String)>> {
+    let page = PageRequest::parse(
+        None,
+        Some(liaison_core::MAX_PER_PAGE),
+        Some("name"),
+        liaison_core::UNIT_SORTS,
+        false,
+    )?;
+    let units = store.list_units(&Default::default(), &page).await?;
+    let mut options = vec![(String::new(), ui.t.get("choice-none"))];
+    options.extend(
+        units
+            .items
+            .iter()
+            .map(|u| (u.meta.id.to_string(), ui.t.pick(&u.name_zh, &u.name_en))),
+    );
+    Ok(options)
+}
+
+/// The key field at the end of every form, kept so an update never drops an imported key.
+pub fn key_field(ui: &Ui, values: &Values) -> Field {
+    text(ui, values, "key").hint(ui.t.get("hint-key"))
+}
+
+/// A linked record's name in the reader's language.
+pub fn name_of(zh: &Option<String>, en: &Option<String>, ui: &Ui) -> String {
+    let name = ui.t.pick(zh, en);
+    if name.is_empty() {
+        display_name(zh, en)
+    } else {
+        name
+    }
+}
+
+/// A number of a record for a form: `#12 Name`.
+pub fn linked(named: &Option<liaison_core::Named>) -> String {
+    super::forms::named(named)
+}

@@ -1,0 +1,401 @@
+//! Pages of organizations, with their relationship timeline.
+
+use liaison_core::{
+    Actor, AffiliationInput, AffiliationRelation, FieldErrors, Identifier, Organization,
+    OrganizationFilter, OrganizationInput, OrganizationKind, Page, PageRequest, RecordKind, Ref,
+    RegionClass, TimelineKind,
+};
+use liaison_store::Store;
+
+use super::{choices, code, input, key_field, search, select, text};
+use crate::pages::forms::{Reader, Values};
+use crate::pages::records::RecordPages;
+use crate::pages::{Cell, DetailView, Field, FormView, Group, Item, Section, Ui};
+
+pub struct Organizations;
+
+pub const KINDS: [OrganizationKind; 10] = [
+    OrganizationKind::University,
+    OrganizationKind::TradeUnion,
+    OrganizationKind::Federation,
+    OrganizationKind::InternationalOrganization,
+    OrganizationKind::GovernmentBody,
+    OrganizationKind::Embassy,
+    OrganizationKind::Company,
+    OrganizationKind::Ngo,
+    OrganizationKind::PoliticalParty,
+    OrganizationKind::Other,
+];
+const REGIONS: [RegionClass; 5] = [
+    RegionClass::Foreign,
+    RegionClass::HongKong,
+    RegionClass::Macao,
+    RegionClass::Taiwan,
+    RegionClass::Mainland,
+];
+const RELATIONS: [AffiliationRelation; 3] = [
+    AffiliationRelation::MemberOf,
+    AffiliationRelation::AffiliatedWith,
+    AffiliationRelation::PartOf,
+];
+
+impl RecordPages for Organizations {
+    const PATH: &'static str = "organizations";
+    const KIND: RecordKind = RecordKind::Organization;
+    const TITLE: &'static str = "nav-organizations";
+    const NEW: &'static str = "new-organization";
+    const SORTS: &'static [&'static str] = liaison_core::ORGANIZATION_SORTS;
+    const NEWEST_FIRST: bool = false;
+    type Record = Organization;
+    type Row = Organization;
+    type Input = OrganizationInput;
+    type Filter = OrganizationFilter;
+
+    async fn list(
+        store: &Store,
+        filter: &OrganizationFilter,
+        page: &PageRequest,
+    ) -> liaison_store::Result<Page<Organization>> {
+        store.list_organizations(filter, page).await
+    }
+
+    fn filters(ui: &Ui, query: &Values) -> Vec<Field> {
+        vec![
+            search(ui, query),
+            select(
+                ui,
+                query,
+                "kind",
+                choices(ui, "org-kind", &KINDS, Some("choice-all")),
+            ),
+            text(ui, query, "country"),
+            select(
+                ui,
+                query,
+                "region",
+                choices(ui, "region", &REGIONS, Some("choice-all")),
+            ),
+        ]
+    }
+
+    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
+        vec![
+            ("field-name", Some("name")),
+            ("field-kind", None),
+            ("field-country", Some("country")),
+            ("field-region", None),
+            ("field-founded_year", Some("founded")),
+        ]
+    }
+
+    fn cells(ui: &Ui, o: &Organization) -> Vec<Cell> {
+        vec![
+            Cell::link(Self::name(ui, o), format!("/organizations/{}", o.meta.id)),
+            Cell::text(ui.t.value("org-kind", &code(&o.kind))),
+            Cell::text(o.country.to_string()),
+            Cell::text(ui.t.value("region", &code(&o.region))),
+            Cell::text(o.founded_year.map(|y| y.to_string()).unwrap_or_default()),
+        ]
+    }
+
+    async fn get(store: &Store, id: i64) -> liaison_store::Result<Organization> {
+        store.get_organization(id).await
+    }
+    fn id(o: &Organization) -> i64 {
+        o.meta.id
+    }
+    fn version(o: &Organization) -> i64 {
+        o.meta.version
+    }
+    fn unit(_: &Organization) -> Option<i64> {
+        None
+    }
+    fn name(ui: &Ui, o: &Organization) -> String {
+        super::name_of(&o.name_zh, &o.name_en, ui)
+    }
+
+    async fn detail(ui: &Ui, store: &Store, o: &Organization) -> liaison_store::Result<DetailView> {
+        let t = &ui.t;
+        let mut profile = Section::new(t.get("section-profile"), "");
+        profile.row(
+            t.get("field-name_zh"),
+            o.name_zh.clone().unwrap_or_default(),
+        );
+        profile.row(
+            t.get("field-name_en"),
+            o.name_en.clone().unwrap_or_default(),
+        );
+        profile.row(
+            t.get("field-name_original"),
+            o.name_original.clone().unwrap_or_default(),
+        );
+        profile.row(
+            t.get("field-abbreviation"),
+            o.abbreviation.clone().unwrap_or_default(),
+        );
+        profile.row(t.get("field-kind"), t.value("org-kind", &code(&o.kind)));
+        profile.row(t.get("field-country"), o.country.to_string());
+        profile.row(t.get("field-region"), t.value("region", &code(&o.region)));
+        profile.row(
+            t.get("field-founded_year"),
+            o.founded_year.map(|y| y.to_string()).unwrap_or_default(),
+        );
+        profile.row(
+            t.get("field-membership"),
+            o.membership.map(|m| t.number(m)).unwrap_or_default(),
+        );
+        profile.row(
+            t.get("field-website"),
+            o.website.clone().unwrap_or_default(),
+        );
+        profile.row(t.get("field-profile"), t.pick(&o.profile_zh, &o.profile_en));
+        let mut identifiers = Section::new(t.get("field-identifiers"), t.get("empty-identifiers"));
+        for id in &o.identifiers {
+            identifiers.row(id.scheme.to_uppercase(), id.value.clone());
+        }
+        let mut affiliations =
+            Section::new(t.get("section-affiliations"), t.get("empty-affiliations"));
+        for a in &o.affiliations {
+            affiliations.link_row(
+                t.value("relation", &code(&a.relation)),
+                a.organization.name.clone(),
+                format!("/organizations/{}", a.organization.id),
+            );
+        }
+        let mut timeline = Section::new(t.get("section-timeline"), t.get("empty-timeline"));
+        for entry in store.organization_timeline(o.meta.id).await? {
+            let (path, detail) = match entry.kind {
+                TimelineKind::Activity => ("activities", t.value("activity-kind", &entry.detail)),
+                TimelineKind::Agreement => ("agreements", t.value("agreement-kind", &entry.detail)),
+                TimelineKind::Gift => ("gifts", t.value("gift-direction", &entry.detail)),
+            };
+            timeline.items.push(Item {
+                title: entry.title.clone(),
+                href: Some(format!("/{path}/{}", entry.id)),
+                meta: format!(
+                    "{} · {} · {}",
+                    t.optional_date(entry.date),
+                    detail,
+                    t.value("involvement", &entry.involvement)
+                ),
+                lines: Vec::new(),
+            });
+        }
+        Ok(DetailView {
+            title: Self::name(ui, o),
+            subtitle: Some(format!(
+                "{} · {}",
+                t.value("org-kind", &code(&o.kind)),
+                o.country
+            )),
+            actions: Vec::new(),
+            sections: vec![profile, identifiers, affiliations, timeline],
+        })
+    }
+
+    fn values(o: &Organization) -> Values {
+        let mut v = Values::default();
+        v.set("kind", code(&o.kind));
+        v.set("country", o.country.to_string());
+        v.set("name_zh", o.name_zh.clone().unwrap_or_default());
+        v.set("name_en", o.name_en.clone().unwrap_or_default());
+        v.set("name_original", o.name_original.clone().unwrap_or_default());
+        v.set("abbreviation", o.abbreviation.clone().unwrap_or_default());
+        v.set(
+            "founded_year",
+            o.founded_year.map(|y| y.to_string()).unwrap_or_default(),
+        );
+        v.set(
+            "membership",
+            o.membership.map(|m| m.to_string()).unwrap_or_default(),
+        );
+        v.set("website", o.website.clone().unwrap_or_default());
+        v.set("profile_zh", o.profile_zh.clone().unwrap_or_default());
+        v.set("profile_en", o.profile_en.clone().unwrap_or_default());
+        v.set(
+            "identifiers",
+            o.identifiers
+                .iter()
+                .map(|i| format!("{}: {}", i.scheme, i.value))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        for (i, a) in o.affiliations.iter().enumerate() {
+            v.set(
+                format!("affiliations-{i}-organization"),
+                format!("#{} {}", a.organization.id, a.organization.name),
+            );
+            v.set(format!("affiliations-{i}-relation"), code(&a.relation));
+            v.set(
+                format!("affiliations-{i}-note"),
+                a.note.clone().unwrap_or_default(),
+            );
+        }
+        v.set("key", o.meta.key.clone().unwrap_or_default());
+        v
+    }
+
+    async fn form(
+        ui: &Ui,
+        _: &Store,
+        v: &Values,
+        creating: bool,
+        adding: &str,
+    ) -> liaison_store::Result<FormView> {
+        let rows = v.rows("affiliations") + 1 + usize::from(adding == "affiliations");
+        let affiliations = Group {
+            name: "affiliations".to_owned(),
+            label: ui.t.get("section-affiliations"),
+            hint: Some(ui.t.get("hint-organization-link")),
+            rows: (0..rows)
+                .map(|i| {
+                    let name = |f: &str| format!("affiliations-{i}-{f}");
+                    vec![
+                        Field::new(
+                            "text",
+                            name("organization"),
+                            ui.t.get("field-organization"),
+                            v.get(&name("organization")),
+                        ),
+                        Field::select(
+                            name("relation"),
+                            ui.t.get("field-relation"),
+                            v.get(&name("relation")),
+                            choices(ui, "relation", &RELATIONS, Some("choice-none")),
+                        ),
+                        Field::new(
+                            "text",
+                            name("note"),
+                            ui.t.get("field-note"),
+                            v.get(&name("note")),
+                        ),
+                    ]
+                })
+                .collect(),
+            add_label: ui.t.get("add-affiliation"),
+        };
+        Ok(FormView {
+            title: ui.t.get(if creating {
+                "new-organization"
+            } else {
+                "edit-organization"
+            }),
+            action: if creating {
+                "/organizations".to_owned()
+            } else {
+                ui.path.clone()
+            },
+            fields: vec![
+                select(ui, v, "kind", choices(ui, "org-kind", &KINDS, None)),
+                text(ui, v, "country")
+                    .required()
+                    .hint(ui.t.get("hint-country")),
+                text(ui, v, "name_zh"),
+                text(ui, v, "name_en"),
+                text(ui, v, "name_original"),
+                text(ui, v, "abbreviation"),
+                input(ui, v, "number", "founded_year"),
+                input(ui, v, "number", "membership"),
+                text(ui, v, "website"),
+                input(ui, v, "textarea", "identifiers").hint(ui.t.get("hint-identifiers")),
+                input(ui, v, "textarea", "profile_zh"),
+                input(ui, v, "textarea", "profile_en"),
+                key_field(ui, v),
+            ],
+            groups: vec![affiliations],
+            cancel: "/organizations".to_owned(),
+            ..FormView::default()
+        })
+    }
+
+    fn read(v: &Values, _: bool) -> Result<OrganizationInput, FieldErrors> {
+        let mut r = Reader::default();
+        let country = match liaison_core::CountryCode::parse(v.get("country")) {
+            Ok(c) => Some(c),
+            Err(message) => {
+                r.errors.add("country", "invalid", message);
+                None
+            }
+        };
+        let kind = r.choice(v, "kind");
+        let identifiers = v
+            .lines("identifiers")
+            .into_iter()
+            .filter_map(|line| match line.split_once(':') {
+                Some((scheme, value)) => Some(Identifier { scheme: scheme.trim().to_owned(), value: value.trim().to_owned() }),
+                None => {
+                    r.errors.add("identifiers", "invalid", format!("'{line}': write the register, a colon and the value, such as ror: 01a77tt86"));
+                    None
+                }
+            })
+            .collect();
+        let mut affiliations = Vec::new();
+        for i in 0..v.rows("affiliations") {
+            if v.row_is_empty("affiliations", i) {
+                continue;
+            }
+            let org = r.link(v, &format!("affiliations-{i}-organization"));
+            let relation = r.choice(v, &format!("affiliations-{i}-relation"));
+            if relation.is_none() {
+                r.errors.add(
+                    format!("affiliations-{i}-relation"),
+                    "required",
+                    "choose how they are related",
+                );
+            }
+            if let (Some(org), Some(relation)) = (org, relation) {
+                affiliations.push(AffiliationInput {
+                    organization: Ref::Link(org),
+                    relation,
+                    note: v.text(&format!("affiliations-{i}-note")),
+                });
+            }
+        }
+        let founded_year = r.parse(v, "founded_year", "a year");
+        let membership = r.parse(v, "membership", "a number");
+        match (kind, country) {
+            (Some(kind), Some(country)) if r.errors.is_empty() => Ok(OrganizationInput {
+                key: v.text("key"),
+                version: v.text("version").and_then(|x| x.parse().ok()),
+                kind,
+                country,
+                name_zh: v.text("name_zh"),
+                name_en: v.text("name_en"),
+                name_original: v.text("name_original"),
+                abbreviation: v.text("abbreviation"),
+                identifiers,
+                founded_year,
+                membership,
+                affiliations,
+                profile_zh: v.text("profile_zh"),
+                profile_en: v.text("profile_en"),
+                website: v.text("website"),
+            }),
+            (kind, _) => {
+                if kind.is_none() && v.text("kind").is_none() {
+                    r.errors.add("kind", "required", "choose a kind");
+                }
+                Err(r.errors)
+            }
+        }
+    }
+
+    async fn create(
+        store: &Store,
+        actor: &Actor,
+        input: OrganizationInput,
+    ) -> liaison_store::Result<Organization> {
+        store.create_organization(actor, input).await
+    }
+    async fn update(
+        store: &Store,
+        actor: &Actor,
+        id: i64,
+        input: OrganizationInput,
+    ) -> liaison_store::Result<Organization> {
+        store.update_organization(actor, id, input).await
+    }
+    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
+        store.delete_organization(actor, id).await
+    }
+}

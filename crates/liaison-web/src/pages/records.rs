@@ -1,0 +1,695 @@
+//! The list, record, form and delete pages every kind of record has, written once over the
+//! [`RecordPages`] each kind implements in `kinds/`.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use liaison_core::accounts::{authorize_role, may};
+use liaison_core::{Action, FieldErrors, Page, PageRequest, RecordKind};
+use liaison_store::Store;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::forms::{Values, attach_errors};
+use super::kinds;
+use super::{
+    Action as PageAction, Cell, Column, DetailView, Failed, FormView, HiddenForm, Link, ListView,
+    MessageTemplate, MessageView, OrPage, PageError, Ui, render, respond,
+};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListTemplate<'a> {
+    ui: &'a Ui,
+    view: &'a ListView,
+}
+
+#[derive(Template)]
+#[template(path = "detail.html")]
+struct DetailTemplate<'a> {
+    ui: &'a Ui,
+    view: &'a DetailView,
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormTemplate<'a> {
+    ui: &'a Ui,
+    view: &'a FormView,
+}
+
+/// What the generic pages need to know about one kind of record.
+pub trait RecordPages: Send + Sync + 'static {
+    /// The path of the list, such as `activities`.
+    const PATH: &'static str;
+    const KIND: RecordKind;
+    /// The message keys of the list's title and of one record ("New activity").
+    const TITLE: &'static str;
+    const NEW: &'static str;
+    const SORTS: &'static [&'static str];
+    const NEWEST_FIRST: bool;
+
+    type Record: Serialize + Send + Sync;
+    type Row: Send + Sync;
+    type Input: Send + Sync;
+    type Filter: DeserializeOwned + Default + Send + Sync;
+
+    fn list(
+        store: &Store,
+        filter: &Self::Filter,
+        page: &PageRequest,
+    ) -> impl Future<Output = liaison_store::Result<Page<Self::Row>>> + Send;
+    /// The filter inputs, showing the values asked for.
+    fn filters(ui: &Ui, query: &Values) -> Vec<super::Field>;
+    /// Column labels (message keys) with the sort key each offers.
+    fn columns() -> Vec<(&'static str, Option<&'static str>)>;
+    fn cells(ui: &Ui, row: &Self::Row) -> Vec<Cell>;
+
+    fn get(
+        store: &Store,
+        id: i64,
+    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send;
+    fn id(record: &Self::Record) -> i64;
+    fn version(record: &Self::Record) -> i64;
+    /// The unit the record belongs to, for the permission rules.
+    fn unit(record: &Self::Record) -> Option<i64>;
+    fn name(ui: &Ui, record: &Self::Record) -> String;
+    fn detail(
+        ui: &Ui,
+        store: &Store,
+        record: &Self::Record,
+    ) -> impl Future<Output = liaison_store::Result<DetailView>> + Send;
+
+    fn values(record: &Self::Record) -> Values;
+    /// The form's fields and groups for these values; `adding` names a group to give one more row.
+    fn form(
+        ui: &Ui,
+        store: &Store,
+        values: &Values,
+        creating: bool,
+        adding: &str,
+    ) -> impl Future<Output = liaison_store::Result<FormView>> + Send;
+    fn read(values: &Values, creating: bool) -> Result<Self::Input, FieldErrors>;
+
+    fn create(
+        store: &Store,
+        actor: &liaison_core::Actor,
+        input: Self::Input,
+    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send;
+    fn update(
+        store: &Store,
+        actor: &liaison_core::Actor,
+        id: i64,
+        input: Self::Input,
+    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send;
+    fn delete(
+        store: &Store,
+        actor: &liaison_core::Actor,
+        id: i64,
+    ) -> impl Future<Output = liaison_store::Result<()>> + Send;
+}
+
+/// The query string of a list without its empty values, so unchosen filters read as absent.
+fn query_values(raw: Option<&str>) -> Values {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.unwrap_or_default()).unwrap_or_default();
+    Values::from_pairs(
+        pairs
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect(),
+    )
+}
+
+fn with_query(path: &str, values: &Values, changes: &[(&str, String)]) -> String {
+    let mut pairs: Vec<(String, String)> = values
+        .0
+        .iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    pairs.extend(
+        changes
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| ((*k).to_owned(), v.clone())),
+    );
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    }
+}
+
+async fn list_page<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(
+        async {
+            let query = query_values(raw.as_deref());
+            let base = format!("/{}", K::PATH);
+            let mut filter_query = query.clone();
+            for paging in ["page", "per_page", "sort"] {
+                filter_query.0.remove(paging);
+            }
+            let mut problem = None;
+            let filter: K::Filter = match serde_urlencoded::to_string(&filter_query.0)
+                .ok()
+                .and_then(|q| serde_urlencoded::from_str(&q).ok())
+            {
+                Some(filter) => filter,
+                None => {
+                    problem = Some(ui.t.get("filter-invalid"));
+                    K::Filter::default()
+                }
+            };
+            let page = match PageRequest::parse(
+                query.text("page").and_then(|p| p.parse().ok()),
+                query.text("per_page").and_then(|p| p.parse().ok()),
+                query.text("sort").as_deref(),
+                K::SORTS,
+                K::NEWEST_FIRST,
+            ) {
+                Ok(page) => page,
+                Err(_) => {
+                    problem = Some(ui.t.get("filter-invalid"));
+                    PageRequest::parse(None, None, None, K::SORTS, K::NEWEST_FIRST).or_page(&ui)?
+                }
+            };
+            let rows = K::list(&state.store, &filter, &page).await.or_page(&ui)?;
+            let columns = K::columns()
+                .into_iter()
+                .map(|(label, sort)| {
+                    let sorted = sort.filter(|s| *s == page.sort).map(|_| {
+                        if page.descending {
+                            "descending"
+                        } else {
+                            "ascending"
+                        }
+                    });
+                    let href = sort.map(|s| {
+                        let next = if sorted == Some("ascending") {
+                            format!("-{s}")
+                        } else {
+                            s.to_owned()
+                        };
+                        with_query(&base, &query, &[("sort", next), ("page", String::new())])
+                    });
+                    Column {
+                        label: ui.t.get(label),
+                        href,
+                        sorted,
+                    }
+                })
+                .collect();
+            let pages = (rows.total + page.per_page - 1) / page.per_page;
+            let first = if rows.total == 0 {
+                0
+            } else {
+                page.offset() + 1
+            };
+            let last = page.offset() + rows.items.len() as i64;
+            let total_text = problem.unwrap_or_else(|| {
+                ui.t.args(
+                    "list-total",
+                    &[
+                        ("total", ui.t.number(rows.total)),
+                        ("first", ui.t.number(first)),
+                        ("last", ui.t.number(last)),
+                    ],
+                )
+            });
+            let view = ListView {
+                title: ui.t.get(K::TITLE),
+                base: base.clone(),
+                new_link: authorize_role(&ui.actor().or_page(&ui)?, Action::Create, K::KIND)
+                    .ok()
+                    .map(|_| Link {
+                        label: ui.t.get(K::NEW),
+                        href: format!("/{}/new", K::PATH),
+                    }),
+                filters: K::filters(&ui, &query),
+                columns,
+                rows: rows.items.iter().map(|r| K::cells(&ui, r)).collect(),
+                total_text,
+                empty_text: ui.t.get(if query.0.is_empty() {
+                    "list-empty"
+                } else {
+                    "list-empty-filtered"
+                }),
+                prev: (page.page > 1)
+                    .then(|| with_query(&base, &query, &[("page", (page.page - 1).to_string())])),
+                next: (page.page < pages)
+                    .then(|| with_query(&base, &query, &[("page", (page.page + 1).to_string())])),
+            };
+            Ok(render(&ListTemplate {
+                ui: &ui,
+                view: &view,
+            }))
+        }
+        .await,
+    )
+}
+
+async fn show<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(
+        async {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
+            let record = K::get(&state.store, id).await.or_page(&ui)?;
+            let mut view = K::detail(&ui, &state.store, &record).await.or_page(&ui)?;
+            let actor = ui.actor().or_page(&ui)?;
+            if may(&actor, Action::Change, K::KIND, K::unit(&record)) {
+                view.actions.push(PageAction {
+                    label: ui.t.get("action-edit"),
+                    href: format!("/{}/{id}/edit", K::PATH),
+                    danger: false,
+                });
+                view.actions.push(PageAction {
+                    label: ui.t.get("action-delete"),
+                    href: format!("/{}/{id}/delete", K::PATH),
+                    danger: true,
+                });
+            }
+            Ok(render(&DetailTemplate {
+                ui: &ui,
+                view: &view,
+            }))
+        }
+        .await,
+    )
+}
+
+fn form_page(ui: &Ui, mut view: FormView, errors: &FieldErrors, status: StatusCode) -> Response {
+    let mut fields: Vec<&mut super::Field> = view.fields.iter_mut().collect();
+    for group in view.groups.iter_mut() {
+        for row in group.rows.iter_mut() {
+            fields.extend(row.iter_mut());
+        }
+    }
+    view.errors = attach_errors(ui, &mut fields, errors);
+    let mut response = render(&FormTemplate { ui, view: &view });
+    *response.status_mut() = status;
+    response
+}
+
+async fn new_form<K: RecordPages>(State(state): State<AppState>, ui: Ui) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(
+        async {
+            authorize_role(&ui.actor().or_page(&ui)?, Action::Create, K::KIND).or_page(&ui)?;
+            let view = K::form(&ui, &state.store, &Values::default(), true, "")
+                .await
+                .or_page(&ui)?;
+            Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
+        }
+        .await,
+    )
+}
+
+async fn edit_form<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(
+        async {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
+            let record = K::get(&state.store, id).await.or_page(&ui)?;
+            liaison_core::accounts::authorize(
+                &ui.actor().or_page(&ui)?,
+                Action::Change,
+                K::KIND,
+                K::unit(&record),
+            )
+            .or_page(&ui)?;
+            let mut view = K::form(&ui, &state.store, &K::values(&record), false, "")
+                .await
+                .or_page(&ui)?;
+            view.version = Some(K::version(&record));
+            Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
+        }
+        .await,
+    )
+}
+
+/// Saves a submitted form: creates when `id` is `None`. A form with a problem comes back with
+/// what was typed and the message beside each field; an "add a row" button only redraws it.
+async fn save<K: RecordPages>(
+    state: &AppState,
+    ui: &Ui,
+    id: Option<i64>,
+    values: Values,
+) -> Result<Response, Failed> {
+    ui.check_csrf(Some(values.get("csrf"))).or_page(ui)?;
+    let actor = ui.actor().or_page(ui)?;
+    let creating = id.is_none();
+    let adding = values.get("add").to_owned();
+    if !adding.is_empty() {
+        return redraw::<K>(
+            state,
+            ui,
+            &values,
+            creating,
+            &FieldErrors::new(),
+            StatusCode::OK,
+            &adding,
+        )
+        .await;
+    }
+    let input = match K::read(&values, creating) {
+        Ok(input) => input,
+        Err(errors) => {
+            return redraw::<K>(
+                state,
+                ui,
+                &values,
+                creating,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "",
+            )
+            .await;
+        }
+    };
+    let result = match id {
+        None => K::create(&state.store, &actor, input).await,
+        Some(id) => K::update(&state.store, &actor, id, input).await,
+    };
+    match result {
+        Ok(record) => Ok(Redirect::to(&format!("/{}/{}", K::PATH, K::id(&record))).into_response()),
+        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
+            redraw::<K>(
+                state,
+                ui,
+                &values,
+                creating,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "",
+            )
+            .await
+        }
+        Err(liaison_store::Error::Domain(liaison_core::Error::Conflict {
+            message,
+            current: Some(_),
+        })) => {
+            let id = id.unwrap_or_default();
+            let current = K::get(&state.store, id).await.or_page(ui)?;
+            Ok(conflict_page::<K>(ui, &state.store, &values, &current, message).await)
+        }
+        Err(liaison_store::Error::Domain(liaison_core::Error::Conflict {
+            message,
+            current: None,
+        })) => Ok(message_page(
+            ui,
+            StatusCode::CONFLICT,
+            ui.t.get("conflict-title"),
+            vec![message],
+            id.map(|id| format!("/{}/{id}", K::PATH)),
+        )),
+        Err(other) => Err(Box::new((ui.clone(), other.into()))),
+    }
+}
+
+/// The form again, with what was typed and the problems found.
+async fn redraw<K: RecordPages>(
+    state: &AppState,
+    ui: &Ui,
+    values: &Values,
+    creating: bool,
+    errors: &FieldErrors,
+    status: StatusCode,
+    adding: &str,
+) -> Result<Response, Failed> {
+    let mut view = K::form(ui, &state.store, values, creating, adding)
+        .await
+        .or_page(ui)?;
+    view.version = values.text("version").and_then(|v| v.parse().ok());
+    Ok(form_page(ui, view, errors, status))
+}
+
+/// Someone saved the record after this user opened it: both versions side by side, and the
+/// choice of keeping theirs or saving this one over it.
+async fn conflict_page<K: RecordPages>(
+    ui: &Ui,
+    store: &Store,
+    mine: &Values,
+    current: &K::Record,
+    message: String,
+) -> Response {
+    let theirs = K::values(current);
+    let labels = match K::form(ui, store, &theirs, false, "").await {
+        Ok(view) => {
+            let mut labels: Vec<(String, String)> = view
+                .fields
+                .iter()
+                .map(|f| (f.name.clone(), f.label.clone()))
+                .collect();
+            for group in &view.groups {
+                labels.push((group.name.clone(), group.label.clone()));
+            }
+            labels
+        }
+        Err(_) => Vec::new(),
+    };
+    let label_of = |name: &str| {
+        labels
+            .iter()
+            .filter(|(n, _)| name == n || name.starts_with(&format!("{n}-")))
+            .max_by_key(|(n, _)| n.len())
+            .map(|(n, l)| {
+                if n == name {
+                    l.clone()
+                } else {
+                    format!("{l} ({})", &name[n.len() + 1..])
+                }
+            })
+            .unwrap_or_else(|| name.to_owned())
+    };
+    let skip = ["csrf", "version", "save", "add"];
+    let mut names: Vec<&String> = mine
+        .0
+        .keys()
+        .chain(theirs.0.keys())
+        .filter(|k| !skip.contains(&k.as_str()))
+        .collect();
+    names.sort();
+    names.dedup();
+    let comparison = names
+        .into_iter()
+        .filter(|n| mine.get(n).trim() != theirs.get(n).trim())
+        .map(|n| {
+            (
+                label_of(n),
+                mine.get(n).to_owned(),
+                theirs.get(n).to_owned(),
+            )
+        })
+        .collect();
+    let id = K::id(current);
+    let mut hidden: Vec<(String, String)> = mine
+        .0
+        .iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    hidden.push(("version".to_owned(), K::version(current).to_string()));
+    let view = MessageView {
+        title: ui.t.get("conflict-title"),
+        tone: "warning",
+        paragraphs: vec![ui.t.get("conflict-explained"), message],
+        comparison,
+        form: Some(HiddenForm {
+            action: format!("/{}/{id}/edit", K::PATH),
+            hidden,
+            submit: ui.t.get("conflict-save-mine"),
+            tone: "danger",
+        }),
+        links: vec![
+            Link {
+                label: ui.t.get("conflict-keep-theirs"),
+                href: format!("/{}/{id}", K::PATH),
+            },
+            Link {
+                label: ui.t.get("conflict-edit-again"),
+                href: format!("/{}/{id}/edit", K::PATH),
+            },
+        ],
+    };
+    let mut response = render(&MessageTemplate { ui, view: &view });
+    *response.status_mut() = StatusCode::CONFLICT;
+    response
+}
+
+fn message_page(
+    ui: &Ui,
+    status: StatusCode,
+    title: String,
+    paragraphs: Vec<String>,
+    back: Option<String>,
+) -> Response {
+    let view = MessageView {
+        title,
+        tone: "warning",
+        paragraphs,
+        links: back
+            .map(|href| Link {
+                label: ui.t.get("action-back"),
+                href,
+            })
+            .into_iter()
+            .collect(),
+        ..MessageView::default()
+    };
+    let mut response = render(&MessageTemplate { ui, view: &view });
+    *response.status_mut() = status;
+    response
+}
+
+async fn create<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(save::<K>(&state, &ui, None, Values::from_pairs(pairs)).await)
+}
+
+async fn update<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(
+        async {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
+            save::<K>(&state, &ui, Some(id), Values::from_pairs(pairs)).await
+        }
+        .await,
+    )
+}
+
+async fn confirm_delete<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(
+        async {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
+            let record = K::get(&state.store, id).await.or_page(&ui)?;
+            liaison_core::accounts::authorize(
+                &ui.actor().or_page(&ui)?,
+                Action::Change,
+                K::KIND,
+                K::unit(&record),
+            )
+            .or_page(&ui)?;
+            let name = K::name(&ui, &record);
+            let view = MessageView {
+                title: ui.t.args("delete-title", &[("name", name)]),
+                tone: "warning",
+                paragraphs: vec![ui.t.get("delete-explained")],
+                form: Some(HiddenForm {
+                    action: format!("/{}/{id}/delete", K::PATH),
+                    hidden: Vec::new(),
+                    submit: ui.t.get("action-delete"),
+                    tone: "danger",
+                }),
+                links: vec![Link {
+                    label: ui.t.get("form-cancel"),
+                    href: format!("/{}/{id}", K::PATH),
+                }],
+                ..MessageView::default()
+            };
+            Ok(render(&MessageTemplate {
+                ui: &ui,
+                view: &view,
+            }))
+        }
+        .await,
+    )
+}
+
+async fn delete<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(
+        async {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
+            let values = Values::from_pairs(pairs);
+            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
+            match K::delete(&state.store, &ui.actor().or_page(&ui)?, id).await {
+                Ok(()) => Ok(Redirect::to(&format!("/{}", K::PATH)).into_response()),
+                Err(liaison_store::Error::Domain(liaison_core::Error::Conflict {
+                    message,
+                    ..
+                })) => Ok(message_page(
+                    &ui,
+                    StatusCode::CONFLICT,
+                    ui.t.get("delete-refused-title"),
+                    vec![ui.t.get("delete-refused"), message],
+                    Some(format!("/{}/{id}", K::PATH)),
+                )),
+                Err(other) => Err(Box::new((ui.clone(), other.into()))),
+            }
+        }
+        .await,
+    )
+}
+
+/// The pages of one kind of record.
+fn record_routes<K: RecordPages>() -> Router<AppState> {
+    let list = format!("/{}", K::PATH);
+    Router::new()
+        .route(&list, get(list_page::<K>).post(create::<K>))
+        .route(&format!("{list}/new"), get(new_form::<K>))
+        .route(&format!("{list}/{{id}}"), get(show::<K>))
+        .route(
+            &format!("{list}/{{id}}/edit"),
+            get(edit_form::<K>).post(update::<K>),
+        )
+        .route(
+            &format!("{list}/{{id}}/delete"),
+            get(confirm_delete::<K>).post(delete::<K>),
+        )
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(record_routes::<kinds::Activities>())
+        .merge(record_routes::<kinds::Organizations>())
+        .merge(record_routes::<kinds::People>())
+        .merge(record_routes::<kinds::Units>())
+        .merge(record_routes::<kinds::Gifts>())
+        .merge(record_routes::<kinds::Agreements>())
+}

@@ -1,0 +1,302 @@
+//! Signing in and out, and choosing the language.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use liaison_core::secrets::{dummy_hash, new_token, token_hash, verify_password};
+use serde::Deserialize;
+
+use super::{LANG_COOKIE, OrPage, PageError, Ui, render, respond};
+use crate::AppState;
+use crate::auth::{ClientAddress, SESSION_COOKIE, cookie};
+use crate::i18n::Lang;
+
+/// The cookie holding the sign-in form's CSRF token, before there is a session to hold it.
+const LOGIN_CSRF_COOKIE: &str = "liaison_login_csrf";
+/// Failed sign-ins for one username, and from one address, within the window, before further
+/// tries are refused until the window has passed.
+const MAX_FAILURES_PER_USERNAME: i64 = 5;
+const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginTemplate<'a> {
+    ui: &'a Ui,
+    next: &'a str,
+    username: &'a str,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// Only a path of this site is a place to go back to, never another site.
+fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+fn cookie_header(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: Option<i64>,
+) -> String {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{secure}{age}")
+}
+
+fn login_page(
+    state: &AppState,
+    ui: &Ui,
+    next: &str,
+    username: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let token = new_token();
+    let ui = Ui {
+        csrf: token.clone(),
+        ..ui.clone()
+    };
+    let mut response = render(&LoginTemplate {
+        ui: &ui,
+        next,
+        username,
+        error,
+    });
+    *response.status_mut() = status;
+    if let Ok(value) = cookie_header(state, LOGIN_CSRF_COOKIE, &token, "/login", None).parse() {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    ui: Ui,
+    axum::extract::Query(query): axum::extract::Query<LoginQuery>,
+) -> Response {
+    let next = local_path(query.next.as_deref());
+    if ui.user.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    let mut response = login_page(&state, &ui, &next, "", None, StatusCode::OK);
+    // A language chosen with ?lang= on this page is remembered for the pages that follow.
+    if ui.t.lang != Lang::default() || ui.path.contains("lang=") {
+        let value = cookie_header(&state, LANG_COOKIE, ui.t.lang.code(), "/", Some(31_536_000));
+        if let Ok(value) = value.parse() {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = local_path(Some(&form.next));
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !liaison_core::secrets::same_secret(expected, &form.csrf) {
+        return login_page(
+            &state,
+            &ui,
+            &next,
+            &form.username,
+            Some(ui.t.get("login-expired")),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let address = address.unwrap_or_else(|| "unknown".to_owned());
+    let result = sign_in(&state, &ui, &form, &address).await;
+    match result {
+        Ok(Some(session_cookie)) => {
+            let mut response = Redirect::to(&next).into_response();
+            if let Ok(value) = session_cookie.parse() {
+                response.headers_mut().append(SET_COOKIE, value);
+            }
+            response
+        }
+        Ok(None) => login_page(
+            &state,
+            &ui,
+            &next,
+            &form.username,
+            Some(ui.t.get("login-failed")),
+            StatusCode::UNAUTHORIZED,
+        ),
+        Err(SignInRefused::TooMany) => login_page(
+            &state,
+            &ui,
+            &next,
+            &form.username,
+            Some(ui.t.args(
+                "login-too-many",
+                &[("minutes", FAILURE_WINDOW_MINUTES.to_string())],
+            )),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(SignInRefused::Failed(err)) => err.page(&ui),
+    }
+}
+
+enum SignInRefused {
+    TooMany,
+    Failed(PageError),
+}
+
+impl From<liaison_store::Error> for SignInRefused {
+    fn from(err: liaison_store::Error) -> Self {
+        SignInRefused::Failed(err.into())
+    }
+}
+
+/// Checks the password; on success opens a session and returns its cookie.
+async fn sign_in(
+    state: &AppState,
+    ui: &Ui,
+    form: &LoginForm,
+    address: &str,
+) -> Result<Option<String>, SignInRefused> {
+    let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let failures = state
+        .store
+        .recent_login_failures(&form.username, address, since)
+        .await?;
+    if failures.for_username >= MAX_FAILURES_PER_USERNAME
+        || failures.from_address >= MAX_FAILURES_PER_ADDRESS
+    {
+        return Err(SignInRefused::TooMany);
+    }
+    let found = state.store.user_for_login(&form.username).await?;
+    let hash = found
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |(_, hash)| hash.clone());
+    let password = form.password.clone();
+    // Argon2 is slow on purpose; it runs off the threads that serve requests.
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false);
+    let user = match found {
+        Some((user, _)) if matches => user,
+        _ => {
+            state
+                .store
+                .record_login_attempt(&form.username, address, false)
+                .await?;
+            return Ok(None);
+        }
+    };
+    state
+        .store
+        .record_login_attempt(&form.username, address, true)
+        .await?;
+    let token = new_token();
+    let actor = user.actor(Some(address.to_owned()));
+    state
+        .store
+        .create_session(&actor, &token_hash(&token), &new_token())
+        .await?;
+    if user.language.is_none() {
+        state
+            .store
+            .set_user_language(user.id, ui.t.lang.code())
+            .await?;
+    }
+    Ok(Some(cookie_header(
+        state,
+        SESSION_COOKIE,
+        &token,
+        "/",
+        None,
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn logout(State(state): State<AppState>, ui: Ui, Form(form): Form<CsrfForm>) -> Response {
+    respond(
+        async {
+            ui.check_csrf(Some(&form.csrf)).or_page(&ui)?;
+            if let Some(hash) = ui.auth.as_ref().and_then(|a| a.session_hash.as_deref()) {
+                state.store.end_session(hash).await.or_page(&ui)?;
+            }
+            let mut headers = HeaderMap::new();
+            if let Ok(value) = cookie_header(&state, SESSION_COOKIE, "", "/", Some(0)).parse() {
+                headers.append(SET_COOKIE, value);
+            }
+            Ok((headers, Redirect::to("/login")).into_response())
+        }
+        .await,
+    )
+}
+
+pub async fn language(
+    State(state): State<AppState>,
+    ui: Ui,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    respond(
+        async {
+            ui.check_csrf(Some(&form.csrf)).or_page(&ui)?;
+            let lang = Lang::parse(&form.lang).unwrap_or(ui.t.lang);
+            if let Some(user) = &ui.user {
+                state
+                    .store
+                    .set_user_language(user.id, lang.code())
+                    .await
+                    .or_page(&ui)?;
+            }
+            let mut headers = HeaderMap::new();
+            if let Ok(value) =
+                cookie_header(&state, LANG_COOKIE, lang.code(), "/", Some(31_536_000)).parse()
+            {
+                headers.append(SET_COOKIE, value);
+            }
+            Ok((headers, Redirect::to(&local_path(Some(&form.back)))).into_response())
+        }
+        .await,
+    )
+}

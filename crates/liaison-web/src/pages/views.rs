@@ -1,0 +1,248 @@
+//! The shapes the templates draw: lists, record pages, forms and messages.
+
+/// A link with its text.
+#[derive(Debug, Clone, Default)]
+pub struct Link {
+    pub label: String,
+    pub href: String,
+}
+
+/// One input of a form or a filter bar.
+#[derive(Debug, Clone, Default)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    /// `text`, `textarea`, `select`, `checkbox`, `date`, `number`, `email`, `search` or `time`.
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<(String, String)>,
+    pub error: Option<String>,
+    pub required: bool,
+    pub hint: Option<String>,
+}
+
+impl Field {
+    pub fn new(
+        kind: &'static str,
+        name: impl Into<String>,
+        label: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Field {
+        Field {
+            name: name.into(),
+            label: label.into(),
+            kind,
+            value: value.into(),
+            ..Field::default()
+        }
+    }
+
+    pub fn select(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        value: impl Into<String>,
+        options: Vec<(String, String)>,
+    ) -> Field {
+        Field {
+            options,
+            ..Field::new("select", name, label, value)
+        }
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Field {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Rows of a text area: enough for what it holds.
+    pub fn rows(&self) -> usize {
+        (self.value.lines().count() + 1).clamp(3, 20)
+    }
+}
+
+/// Rows of fields that repeat: participants, agenda items, gifts.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub name: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub rows: Vec<Vec<Field>>,
+    pub add_label: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FormView {
+    pub title: String,
+    pub action: String,
+    pub version: Option<i64>,
+    pub fields: Vec<Field>,
+    pub groups: Vec<Group>,
+    pub errors: Vec<String>,
+    pub cancel: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Column {
+    pub label: String,
+    pub href: Option<String>,
+    /// `ascending` or `descending` when the list is sorted by this column.
+    pub sorted: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    /// Keeps line breaks, for longer texts.
+    pub pre: bool,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            ..Cell::default()
+        }
+    }
+
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            href: Some(href.into()),
+            pre: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListView {
+    pub title: String,
+    /// The list's own address, to clear the filters.
+    pub base: String,
+    pub new_link: Option<Link>,
+    pub filters: Vec<Field>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    pub total_text: String,
+    pub empty_text: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Row {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Item {
+    pub title: String,
+    pub href: Option<String>,
+    pub meta: String,
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub title: String,
+    pub rows: Vec<Row>,
+    pub items: Vec<Item>,
+    pub empty: String,
+}
+
+impl Section {
+    pub fn new(title: impl Into<String>, empty: impl Into<String>) -> Section {
+        Section {
+            title: title.into(),
+            empty: empty.into(),
+            ..Section::default()
+        }
+    }
+
+    /// Adds a row when it has a value.
+    pub fn row(&mut self, label: impl Into<String>, value: impl Into<String>) {
+        let value = value.into();
+        if !value.is_empty() {
+            self.rows.push(Row {
+                label: label.into(),
+                value,
+                href: None,
+            });
+        }
+    }
+
+    pub fn link_row(
+        &mut self,
+        label: impl Into<String>,
+        value: impl Into<String>,
+        href: impl Into<String>,
+    ) {
+        let value = value.into();
+        if !value.is_empty() {
+            self.rows.push(Row {
+                label: label.into(),
+                value,
+                href: Some(href.into()),
+            });
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Action {
+    pub label: String,
+    pub href: String,
+    pub danger: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DetailView {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub actions: Vec<Action>,
+    pub sections: Vec<Section>,
+}
+
+/// A form of hidden values with one button, such as "delete" or "save mine anyway".
+#[derive(Debug, Clone, Default)]
+pub struct HiddenForm {
+    pub action: String,
+    pub hidden: Vec<(String, String)>,
+    pub submit: String,
+    pub tone: &'static str,
+}
+
+/// A page that says one thing: an error, a question, a conflict.
+#[derive(Debug, Clone, Default)]
+pub struct MessageView {
+    pub title: String,
+    /// `error`, `warning` or `info`.
+    pub tone: &'static str,
+    pub paragraphs: Vec<String>,
+    /// Field, yours, theirs.
+    pub comparison: Vec<(String, String, String)>,
+    pub form: Option<HiddenForm>,
+    pub links: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Count {
+    pub label: String,
+    pub value: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DashboardView {
+    pub counts: Vec<Count>,
+    pub this_week: Vec<Item>,
+    pub next_week: Vec<Item>,
+    pub recent: Vec<Item>,
+}
