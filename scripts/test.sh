@@ -83,6 +83,26 @@ or point the tests at an existing server:  LIAISON_TEST_POSTGRES_URL=postgres://
     find_pg_bin || die "postgresql installed but no /usr/lib/postgresql/*/bin/initdb found"
 }
 
+# Headless Chromium, its driver and CJK fonts for the browser tests (crates/liaison/tests/browser.rs).
+ensure_browser() {
+    local missing=()
+    [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+    [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+    # Without a CJK font Chinese pages render as boxes in the screenshots.
+    fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+    ((${#missing[@]} == 0)) && return 0
+    if ! is_root; then
+        die "the browser tests need ${missing[*]}.
+Install them with:  sudo apt-get install chromium chromium-driver fonts-noto-cjk"
+    fi
+    APT_LOG=${APT_LOG:-$(mktemp -t liaison-apt.XXXXXX.log)}
+    log "installing ${missing[*]} for the browser tests (apt-get)..."
+    if ! { apt-get update -qq &&
+           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >>"$APT_LOG" 2>&1; then
+        die "apt-get install ${missing[*]} failed" "$APT_LOG"
+    fi
+}
+
 start_postgres() {
     PG_TMP=$(mktemp -d -t liaison-pg.XXXXXX)
     PG_DATA=$PG_TMP/data
@@ -161,6 +181,7 @@ main() {
         start_postgres
         log "using $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT (private cluster, setup $((SECONDS - t0))s)"
     fi
+    ensure_browser
     run_tests "$@"
 }
 

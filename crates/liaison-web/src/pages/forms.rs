@@ -74,6 +74,36 @@ impl Values {
     }
 }
 
+/// The record read from a form, or every problem with it: those found reading the form and,
+/// when a record could still be put together, those its own rules find, so the user sees all
+/// of them at once.
+pub fn finish<T: liaison_core::Validate + Clone>(
+    input: Option<T>,
+    reader: Reader,
+) -> Result<T, FieldErrors> {
+    let mut errors = reader.errors;
+    match input {
+        Some(input) if errors.is_empty() => Ok(input),
+        Some(input) => {
+            let mut checked = input;
+            let mut rules = FieldErrors::new();
+            checked.check(&mut rules);
+            for e in rules.0 {
+                let field = field_name(&e.field);
+                if !errors
+                    .0
+                    .iter()
+                    .any(|known| field_name(&known.field) == field)
+                {
+                    errors.0.push(e);
+                }
+            }
+            Err(errors)
+        }
+        None => Err(errors),
+    }
+}
+
 /// Collects the problems of reading a form, by field name.
 #[derive(Debug, Default)]
 pub struct Reader {

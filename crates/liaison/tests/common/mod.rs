@@ -176,3 +176,125 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// A browser-like client signed in to the pages, with its cookies and the CSRF token of its
+/// session.
+pub struct PageClient {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    base: String,
+}
+
+/// The value of `name="csrf"` in a page.
+pub fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl TestApp {
+    /// Creates an account with `password` and signs in through the sign-in page.
+    pub async fn sign_in(
+        &self,
+        username: &str,
+        role: UserRole,
+        unit: Option<i64>,
+        lang: &str,
+    ) -> PageClient {
+        let admin = Actor::command_line("test setup");
+        let input = UserInput {
+            version: None,
+            username: username.to_owned(),
+            display_name: format!("{username} display"),
+            role,
+            unit,
+            active: true,
+        };
+        let hash = liaison_core::secrets::hash_password("correct horse battery").unwrap();
+        self.db
+            .store
+            .create_user(&admin, input, &hash)
+            .await
+            .unwrap();
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers({
+                let mut h = reqwest::header::HeaderMap::new();
+                h.insert(reqwest::header::ACCEPT_LANGUAGE, lang.parse().unwrap());
+                h
+            })
+            .build()
+            .unwrap();
+        let login = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let form = [
+            ("csrf", csrf_of(&login)),
+            ("username", username.to_owned()),
+            ("password", "correct horse battery".to_owned()),
+            ("next", "/".to_owned()),
+        ];
+        let signed = client
+            .post(self.url("/login"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed.status(), 303, "signing in as {username}");
+        let home = client
+            .get(self.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        PageClient {
+            client,
+            csrf: csrf_of(&home),
+            base: self.address.clone(),
+        }
+    }
+}
+
+impl PageClient {
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Posts a form with this session's CSRF token added; answers the status, the page and where
+    /// a redirect points.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        form.extend_from_slice(fields);
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, response.text().await.unwrap(), location)
+    }
+}

@@ -10,7 +10,7 @@ use liaison_store::Store;
 
 use super::gifts::{CATEGORIES, DIRECTIONS};
 use super::{choices, code, input, key_field, search, select, text, unit_choices};
-use crate::pages::forms::{Reader, Values, link_of, person_ref};
+use crate::pages::forms::{Reader, Values, finish, link_of, person_ref};
 use crate::pages::records::RecordPages;
 use crate::pages::{Cell, DetailView, Field, FormView, Group, Item, Section, Ui};
 
@@ -687,10 +687,7 @@ impl RecordPages for Activities {
             }),
             _ => None,
         };
-        match input {
-            Some(input) if r.errors.is_empty() => Ok(input),
-            _ => Err(r.errors),
-        }
+        finish(input, r)
     }
 
     async fn create(

@@ -7,7 +7,7 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::{choices, code, input, key_field, search, select, text, unit_choices};
-use crate::pages::forms::{Reader, Values};
+use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
 use crate::pages::{Cell, DetailView, Field, FormView, Group, Item, Section, Ui};
 
@@ -356,10 +356,7 @@ impl RecordPages for Agreements {
             status: r.choice(v, "status").unwrap_or_default(),
             notes: v.text("notes"),
         });
-        match input {
-            Some(input) if r.errors.is_empty() => Ok(input),
-            _ => Err(r.errors),
-        }
+        finish(input, r)
     }
 
     async fn create(

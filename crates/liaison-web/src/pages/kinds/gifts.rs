@@ -7,7 +7,7 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::{choices, code, input, key_field, linked, search, select, text};
-use crate::pages::forms::{Reader, Values};
+use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
 use crate::pages::{Cell, DetailView, Field, FormView, Section, Ui};
 
@@ -310,16 +310,11 @@ impl RecordPages for Gifts {
             disposal: v.text("disposal"),
             notes: v.text("notes"),
         });
-        match input {
-            Some(input) if r.errors.is_empty() => Ok(input),
-            _ => {
-                if direction.is_none() {
-                    r.errors
-                        .add("direction", "required", "choose received or given");
-                }
-                Err(r.errors)
-            }
+        if direction.is_none() {
+            r.errors
+                .add("direction", "required", "choose received or given");
         }
+        finish(input, r)
     }
 
     async fn create(store: &Store, actor: &Actor, input: GiftInput) -> liaison_store::Result<Gift> {

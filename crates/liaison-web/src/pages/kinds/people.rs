@@ -7,7 +7,7 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::{choices, code, input, key_field, linked, search, select, text, unit_choices};
-use crate::pages::forms::{Reader, Values};
+use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
 use crate::pages::{Cell, DetailView, Field, FormView, Section, Ui};
 
@@ -240,11 +240,7 @@ impl RecordPages for People {
             phone: v.text("phone"),
             notes: v.text("notes"),
         };
-        if r.errors.is_empty() {
-            Ok(input)
-        } else {
-            Err(r.errors)
-        }
+        finish(Some(input), r)
     }
 
     async fn create(

@@ -6,7 +6,7 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::{choices, code, key_field, linked, search, select, text};
-use crate::pages::forms::{Reader, Values};
+use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
 use crate::pages::{Cell, DetailView, FormView, Section, Ui};
 
@@ -195,11 +195,7 @@ impl RecordPages for Units {
             foreign_affairs_leader: r.link(v, "foreign_affairs_leader"),
             liaison_officer: r.link(v, "liaison_officer"),
         };
-        if r.errors.is_empty() {
-            Ok(input)
-        } else {
-            Err(r.errors)
-        }
+        finish(Some(input), r)
     }
 
     async fn create(store: &Store, actor: &Actor, input: UnitInput) -> liaison_store::Result<Unit> {

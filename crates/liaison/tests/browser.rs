@@ -1,0 +1,357 @@
+//! The pages in a real headless Chromium, driven through ChromeDriver: what a user of the office
+//! does with the keyboard and mouse.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (and `fonts-noto-cjk`, so Chinese is not
+//! boxes); `scripts/test.sh` installs them. With `LIAISON_SCREENSHOTS=FOLDER` the main pages are
+//! also saved there as PNG files.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::TestApp;
+use fantoccini::{Client, ClientBuilder, Locator};
+use liaison_core::UserRole;
+use liaison_store::Backend;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A ChromeDriver of the test's own, stopped when the test ends.
+struct Driver {
+    process: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.process.kill().ok();
+        self.process.wait().ok();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser() -> (Driver, Client) {
+    for program in [CHROMIUM, CHROMEDRIVER] {
+        assert!(
+            std::path::Path::new(program).exists(),
+            "{program} is missing: install Debian's chromium and chromium-driver \
+             (apt-get install chromium chromium-driver fonts-noto-cjk), or run scripts/test.sh, \
+             which installs them"
+        );
+    }
+    let port = free_port();
+    let process = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let profile = tempfile::tempdir().unwrap();
+    let driver = Driver {
+        process,
+        port,
+        _profile: profile,
+    };
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".to_owned(),
+        serde_json::json!({
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--lang=en-US", "--window-size=1280,1000",
+                format!("--user-data-dir={}", driver._profile.path().display()),
+            ],
+            "prefs": {"intl.accept_languages": "en-US,en"}
+        }),
+    );
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    let mut last_error = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(err) => {
+                last_error = Some(err);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    panic!("ChromeDriver did not answer on {url}: {last_error:?}");
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.clear().await.ok();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn choose(client: &Client, css: &str, value: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn sign_in(app: &TestApp, client: &Client, username: &str, role: UserRole) {
+    let hash = liaison_core::secrets::hash_password("correct horse battery").unwrap();
+    let input = liaison_core::UserInput {
+        version: None,
+        username: username.to_owned(),
+        display_name: username.to_owned(),
+        role,
+        unit: None,
+        active: true,
+    };
+    app.db
+        .store
+        .create_user(&liaison_core::Actor::command_line("test"), input, &hash)
+        .await
+        .unwrap();
+    client.goto(&app.url("/login")).await.unwrap();
+    fill(client, "#username", username).await;
+    fill(client, "#password", "correct horse battery").await;
+    click(client, "form button[type=submit]").await;
+    client
+        .wait()
+        .for_element(Locator::Css("nav a[href='/activities']"))
+        .await
+        .unwrap();
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    if let Ok(folder) = std::env::var("LIAISON_SCREENSHOTS") {
+        let png = client.screenshot().await.unwrap();
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(format!("{folder}/{name}.png"), png).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_officer_signs_in_and_records_a_visit_with_two_participants_and_an_agenda_item() {
+    let app = common::spawn_app(Backend::Sqlite).await;
+    app.load_demo().await;
+    let (_driver, client) = browser().await;
+    sign_in(&app, &client, "officer", UserRole::Officer).await;
+    assert!(
+        text_of(&client, "h1")
+            .await
+            .contains("This week at the office")
+    );
+
+    client.goto(&app.url("/activities/new")).await.unwrap();
+    choose(&client, "#f-kind", "inbound_visit").await;
+    fill(
+        &client,
+        "#f-title_en",
+        "Delegation of the Vietnam General Confederation of Labour",
+    )
+    .await;
+    fill(&client, "#f-title_zh", "越南劳动总联合会代表团来访").await;
+    // A date input takes the digits in the browser's own order; typing them is what users do.
+    client
+        .execute(
+            "document.getElementById('f-start_date').value = '2024-05-20';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    choose(&client, "#f-start_part", "morning").await;
+    fill(&client, "#f-participants-0-person", "Nguyen Van A").await;
+    choose(&client, "#f-participants-0-role", "leader").await;
+    click(&client, "button[name=add][value=participants]").await;
+    client
+        .wait()
+        .for_element(Locator::Css("#f-participants-2-person"))
+        .await
+        .unwrap();
+    fill(&client, "#f-participants-1-person", "#4").await;
+    choose(&client, "#f-participants-1-role", "host").await;
+    fill(
+        &client,
+        "#f-agenda-0-title_en",
+        "Talks on trade union cadre training",
+    )
+    .await;
+    choose(&client, "#f-agenda-0-kind", "meeting").await;
+    fill(
+        &client,
+        "#f-agenda-0-points",
+        "cadre training\nyouth exchanges",
+    )
+    .await;
+    screenshot(&client, "activity-form").await;
+    click(&client, "button[name=save]").await;
+    client
+        .wait()
+        .for_element(Locator::Css("section.detail"))
+        .await
+        .unwrap();
+    let page = client.source().await.unwrap();
+    for text in [
+        "Delegation of the Vietnam General Confederation of Labour",
+        "Nguyen Van A",
+        "吴万雄",
+        "Talks on trade union cadre training",
+        "youth exchanges",
+    ] {
+        assert!(page.contains(text), "the saved visit lacks {text}");
+    }
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_form_with_a_mistake_shows_the_message_beside_the_field() {
+    let app = common::spawn_app(Backend::Sqlite).await;
+    let (_driver, client) = browser().await;
+    sign_in(&app, &client, "officer", UserRole::Officer).await;
+    client.goto(&app.url("/organizations/new")).await.unwrap();
+    choose(&client, "#f-kind", "trade_union").await;
+    fill(&client, "#f-country", "ZZ").await;
+    fill(&client, "#f-name_en", "Lao Federation of Trade Unions").await;
+    click(&client, "button[name=save]").await;
+    client
+        .wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .unwrap();
+    assert!(text_of(&client, "#e-country").await.contains("ISO 3166-1"));
+    let typed = client
+        .find(Locator::Css("#f-name_en"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        typed.as_deref(),
+        Some("Lao Federation of Trade Unions"),
+        "what was typed is kept"
+    );
+    screenshot(&client, "form-with-a-problem").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_interface_switches_to_chinese_and_back() {
+    let app = common::spawn_app(Backend::Sqlite).await;
+    app.load_demo().await;
+    let (_driver, client) = browser().await;
+    sign_in(&app, &client, "reader", UserRole::Viewer).await;
+    client.goto(&app.url("/activities")).await.unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Activities");
+    click(&client, "button[name=lang]").await;
+    client
+        .wait()
+        .for_element(Locator::Css("html[lang='zh-Hans']"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "活动");
+    assert!(
+        client
+            .source()
+            .await
+            .unwrap()
+            .contains("2023年11月17日上午")
+    );
+    screenshot(&client, "activities-zh").await;
+    click(&client, "button[name=lang]").await;
+    client
+        .wait()
+        .for_element(Locator::Css("html[lang='en']"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Activities");
+    client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_reader_is_refused_a_page_their_role_does_not_allow() {
+    let app = common::spawn_app(Backend::Sqlite).await;
+    let (_driver, client) = browser().await;
+    sign_in(&app, &client, "reader", UserRole::Viewer).await;
+    client.goto(&app.url("/activities/new")).await.unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Not allowed");
+    client.goto(&app.url("/admin/audit")).await.unwrap();
+    assert_eq!(text_of(&client, "h1").await, "Not allowed");
+    client.close().await.unwrap();
+}
+
+/// The main pages as pictures, for the README; the pages are also checked to render.
+#[tokio::test]
+async fn the_main_pages_render_for_the_screenshots() {
+    let app = common::spawn_app(Backend::Sqlite).await;
+    app.load_demo().await;
+    let (_driver, client) = browser().await;
+    sign_in(&app, &client, "chief", UserRole::Admin).await;
+    for (path, name, heading) in [
+        ("/", "dashboard", "This week at the office"),
+        ("/activities", "activities", "Activities"),
+        (
+            "/activities/2",
+            "activity-lftu-visit",
+            "Vice President of the Lao Federation",
+        ),
+        (
+            "/activities/1",
+            "activity-conference",
+            "International Exchange Conference",
+        ),
+        (
+            "/organizations/6",
+            "organization-lftu",
+            "Lao Federation of Trade Unions",
+        ),
+        ("/admin/audit", "audit-log", "Audit log"),
+    ] {
+        client.goto(&app.url(path)).await.unwrap();
+        let h1 = text_of(&client, "h1").await;
+        assert!(h1.contains(heading), "{path}: {h1}");
+        screenshot(&client, name).await;
+    }
+    client.set_window_size(390, 844).await.unwrap();
+    client.goto(&app.url("/activities/2")).await.unwrap();
+    screenshot(&client, "activity-narrow").await;
+    client.close().await.unwrap();
+}

@@ -1,0 +1,652 @@
+//! The pages end to end: signing in, every form's success, problems, conflicts and permissions,
+//! both languages.
+
+mod common;
+
+use common::TestApp;
+use liaison_core::UserRole;
+
+on_both_databases!(
+    pages_ask_anonymous_visitors_to_sign_in_and_bring_them_back,
+    a_wrong_password_is_refused_and_repeated_failures_are_slowed_down,
+    an_activity_is_created_with_participants_agenda_and_gifts_from_one_form,
+    a_form_with_problems_comes_back_with_the_messages_and_what_was_typed,
+    every_record_form_saves_and_shows_the_record,
+    a_second_editor_sees_both_versions_instead_of_overwriting,
+    deleting_asks_first_and_refuses_while_others_refer_to_it,
+    roles_see_only_what_they_may_and_get_a_refusal_page_otherwise,
+    the_language_follows_the_browser_then_the_user_s_choice,
+    forms_without_the_session_token_are_refused,
+    what_users_type_is_shown_as_text_never_as_markup,
+    the_admin_manages_accounts_and_reads_the_audit_log,
+);
+
+async fn pages_ask_anonymous_visitors_to_sign_in_and_bring_them_back(app: TestApp) {
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in [
+        "/",
+        "/activities",
+        "/activities/1",
+        "/organizations/new",
+        "/admin/audit",
+    ] {
+        let response = anonymous.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 303, "{path}");
+        let to = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(to.starts_with("/login?next="), "{path} → {to}");
+    }
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let (status, html) = page.get("/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("This week at the office"));
+    assert!(html.contains("officer display"));
+    let (status, _, to) = page.post("/logout", &[]).await;
+    assert_eq!((status, to.as_str()), (303, "/login"));
+    let (status, _) = page.get("/").await;
+    assert_eq!(status, 303, "signed out");
+}
+
+async fn a_wrong_password_is_refused_and_repeated_failures_are_slowed_down(app: TestApp) {
+    app.sign_in("wu", UserRole::Leader, None, "en").await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(
+            [(reqwest::header::ACCEPT_LANGUAGE, "en".parse().unwrap())]
+                .into_iter()
+                .collect(),
+        )
+        .build()
+        .unwrap();
+    let mut last = 0;
+    for attempt in 0..6 {
+        let login = client
+            .get(app.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let form = [
+            ("csrf", common::csrf_of(&login)),
+            ("username", "wu".into()),
+            ("password", "wrong password".into()),
+            ("next", "/".into()),
+        ];
+        let response = client
+            .post(app.url("/login"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        last = response.status().as_u16();
+        let html = response.text().await.unwrap();
+        if attempt < 5 {
+            assert_eq!(last, 401);
+            assert!(html.contains("The username or password is wrong."));
+        }
+    }
+    assert_eq!(last, 429, "the sixth try within the window is refused");
+    // Even the right password waits for the window to pass.
+    let login = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let form = [
+        ("csrf", common::csrf_of(&login)),
+        ("username", "wu".into()),
+        ("password", "correct horse battery".into()),
+        ("next", "/".into()),
+    ];
+    assert_eq!(
+        client
+            .post(app.url("/login"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
+    // A form from another page's session is refused.
+    let stale = [
+        ("csrf", "forged".to_owned()),
+        ("username", "wu".into()),
+        ("password", "x".into()),
+        ("next", "/".into()),
+    ];
+    assert_eq!(
+        client
+            .post(app.url("/login"))
+            .form(&stale)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+}
+
+async fn an_activity_is_created_with_participants_agenda_and_gifts_from_one_form(app: TestApp) {
+    app.load_demo().await;
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let (status, html) = page.get("/activities/new").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Add a participant")
+            && html.contains("Add an agenda item")
+            && html.contains("Add a gift")
+    );
+    // Adding a row redraws the form with one more row and saves nothing.
+    let (status, html, _) = page
+        .post(
+            "/activities",
+            &[
+                ("kind", "lecture"),
+                ("title_en", "Kept"),
+                ("participants-0-person", "Somebody"),
+                ("add", "participants"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("participants-2-person") && html.contains("value=\"Kept\""));
+    let (status, _, location) = page
+        .post(
+            "/activities",
+            &[
+                ("kind", "inbound_visit"),
+                ("title_zh", "越南劳动总联合会代表团来访"),
+                ("title_en", "VGCL delegation visits"),
+                ("start_date", "2024-05-20"),
+                ("start_part", "morning"),
+                ("end_date", ""),
+                ("end_part", ""),
+                ("host_unit", ""),
+                ("inviting_organization", "#3"),
+                ("partners", "#6\n"),
+                ("delegation_size", "12"),
+                ("tags", "Belt and Road"),
+                ("participants-0-person", "Nguyen Van A"),
+                ("participants-0-role", "leader"),
+                ("participants-1-person", "#4"),
+                ("participants-1-role", "host"),
+                ("participants-2-person", ""),
+                ("participants-2-role", ""),
+                ("agenda-0-kind", "lecture"),
+                ("agenda-0-speaker", "#10"),
+                ("agenda-0-title_en", "Smart trade unions"),
+                ("agenda-0-points", "the 12351 hotline\nunion websites"),
+                ("gifts-0-direction", "received"),
+                ("gifts-0-item", "Lacquer painting"),
+                ("gifts-0-value", "500"),
+                ("gifts-0-giver", "#6"),
+                ("gifts-0-receiver", "the university"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (status, html) = page.get(&location).await;
+    assert_eq!(status, 200);
+    for text in [
+        "VGCL delegation visits",
+        "Nguyen Van A",
+        "Smart trade unions",
+        "the 12351 hotline",
+        "Lacquer painting",
+        "¥500.00",
+        "Leader",
+        "Host",
+        "Belt and Road",
+    ] {
+        assert!(html.contains(text), "the new activity's page lacks {text}");
+    }
+}
+
+async fn a_form_with_problems_comes_back_with_the_messages_and_what_was_typed(app: TestApp) {
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let (status, html, _) = page
+        .post(
+            "/activities",
+            &[
+                ("kind", "conference"),
+                ("title_en", ""),
+                ("venue", "Zhiyuan Building"),
+                ("start_date", "2020-01-10"),
+                ("end_date", "2020-01-09"),
+                ("participants-0-person", "Somebody"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Nothing was saved"));
+    assert!(
+        html.contains("value=\"Zhiyuan Building\""),
+        "what was typed is kept"
+    );
+    assert!(
+        html.contains("id=\"e-end_date\""),
+        "the message stands beside the end date"
+    );
+    assert!(
+        html.contains("id=\"e-participants-0-role\""),
+        "and beside the missing role"
+    );
+    let (status, html, _) = page
+        .post(
+            "/organizations",
+            &[
+                ("kind", "university"),
+                ("country", "XX"),
+                ("name_en", "Nowhere"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"e-country\"") && html.contains("ISO 3166-1"));
+    let (status, html, _) = page
+        .post(
+            "/activities",
+            &[
+                ("kind", "lecture"),
+                ("title_en", "t"),
+                ("start_date", "2024-01-01"),
+                ("participants-0-person", "#999"),
+                ("participants-0-role", "lecturer"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status, 422,
+        "a link to a missing person is found while saving"
+    );
+    assert!(html.contains("id=\"e-participants-0-person\""), "{html}");
+    let (_, list) = page.get("/activities").await;
+    assert!(
+        list.contains("Nothing is recorded yet."),
+        "nothing was saved"
+    );
+}
+
+async fn every_record_form_saves_and_shows_the_record(app: TestApp) {
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let forms: [(&str, Vec<(&str, &str)>, &str); 6] = [
+        (
+            "units",
+            vec![
+                ("kind", "school"),
+                ("name_en", "School of Law"),
+                ("name_zh", "法学院"),
+            ],
+            "法学院",
+        ),
+        (
+            "organizations",
+            vec![
+                ("kind", "trade_union"),
+                ("country", "LA"),
+                ("name_en", "Lao Federation of Trade Unions"),
+                ("founded_year", "1956"),
+                ("membership", "220000"),
+                ("identifiers", "local: LFTU"),
+            ],
+            "220,000",
+        ),
+        (
+            "people",
+            vec![
+                ("category", "external"),
+                ("name_en", "Phonesane Vilaymeng"),
+                ("nationality", "la"),
+                ("email", "p@example.org"),
+            ],
+            "Phonesane Vilaymeng",
+        ),
+        (
+            "activities",
+            vec![
+                ("kind", "conference"),
+                ("title_en", "Exchange conference"),
+                ("start_date", "2020-01-09"),
+                ("start_part", "morning"),
+            ],
+            "9 January 2020, morning",
+        ),
+        (
+            "gifts",
+            vec![
+                ("direction", "given"),
+                ("item", "Tea set"),
+                ("value", "300"),
+                ("giver_description", "the office"),
+                ("receiver_description", "the guest"),
+            ],
+            "¥300.00",
+        ),
+        (
+            "agreements",
+            vec![
+                ("kind", "mou"),
+                ("title_en", "Memorandum"),
+                ("partners", "#1"),
+                ("status", "draft"),
+            ],
+            "Memorandum",
+        ),
+    ];
+    for (path, fields, shown) in forms {
+        let (status, _) = page.get(&format!("/{path}/new")).await;
+        assert_eq!(status, 200, "{path}");
+        let (status, html, location) = page.post(&format!("/{path}"), &fields).await;
+        assert_eq!(status, 303, "{path}: {html}");
+        let (status, html) = page.get(&location).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(shown), "{path} page lacks {shown}");
+        let (status, edit) = page.get(&format!("{location}/edit")).await;
+        assert_eq!(status, 200);
+        assert!(
+            edit.contains("name=\"version\" value=\"1\""),
+            "{path} edit form carries the version"
+        );
+        let (_, list) = page.get(&format!("/{path}")).await;
+        assert!(list.contains("1 in all"), "{path} list: {list}");
+    }
+}
+
+async fn a_second_editor_sees_both_versions_instead_of_overwriting(app: TestApp) {
+    let first = app.sign_in("first", UserRole::Officer, None, "en").await;
+    let second = app.sign_in("second", UserRole::Officer, None, "en").await;
+    let (_, _, location) = first
+        .post(
+            "/organizations",
+            &[("kind", "ngo"), ("country", "DE"), ("name_en", "Original")],
+        )
+        .await;
+    let edit = format!("{location}/edit");
+    let (status, _, _) = first
+        .post(
+            &edit,
+            &[
+                ("version", "1"),
+                ("kind", "ngo"),
+                ("country", "DE"),
+                ("name_en", "First editor"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (status, html, _) = second
+        .post(
+            &edit,
+            &[
+                ("version", "1"),
+                ("kind", "ngo"),
+                ("country", "DE"),
+                ("name_en", "Second editor"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 409);
+    assert!(html.contains("Someone else saved this record first"));
+    assert!(
+        html.contains("Second editor") && html.contains("First editor"),
+        "both versions are shown"
+    );
+    assert!(
+        html.contains("Save my version over it") && html.contains("Keep the version on record")
+    );
+    let (_, record) = first.get(&location).await;
+    assert!(
+        record.contains("First editor") && !record.contains("Second editor"),
+        "nothing was overwritten"
+    );
+    // Choosing to save over it sends the current version along and is saved.
+    let (status, _, _) = second
+        .post(
+            &edit,
+            &[
+                ("version", "2"),
+                ("kind", "ngo"),
+                ("country", "DE"),
+                ("name_en", "Second editor"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+}
+
+async fn deleting_asks_first_and_refuses_while_others_refer_to_it(app: TestApp) {
+    app.load_demo().await;
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let (status, html) = page.get("/organizations/6/delete").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Delete “") && html.contains("cannot be undone"));
+    let (status, html, _) = page.post("/organizations/6/delete", &[]).await;
+    assert_eq!(status, 409);
+    assert!(html.contains("Other records still refer to this one."));
+    let (_, _, location) = page
+        .post("/units", &[("kind", "school"), ("name_en", "Short-lived")])
+        .await;
+    let (status, _, to) = page.post(&format!("{location}/delete"), &[]).await;
+    assert_eq!((status, to.as_str()), (303, "/units"));
+    assert_eq!(page.get(&location).await.0, 404);
+}
+
+async fn roles_see_only_what_they_may_and_get_a_refusal_page_otherwise(app: TestApp) {
+    app.load_demo().await;
+    let viewer = app.sign_in("viewer", UserRole::Viewer, None, "en").await;
+    for path in [
+        "/",
+        "/activities",
+        "/activities/2",
+        "/organizations/6",
+        "/people",
+        "/units",
+        "/gifts",
+        "/agreements",
+    ] {
+        let (status, html) = viewer.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            !html.contains(">Edit<") && !html.contains("New activity"),
+            "{path} offers no changes to a viewer"
+        );
+    }
+    for path in [
+        "/activities/new",
+        "/activities/2/edit",
+        "/organizations/6/delete",
+        "/admin/users",
+        "/admin/audit",
+    ] {
+        let (status, html) = viewer.get(path).await;
+        assert_eq!(status, 403, "{path}");
+        assert!(html.contains("Not allowed"), "{path}");
+    }
+    let (status, _, _) = viewer
+        .post(
+            "/activities",
+            &[
+                ("kind", "lecture"),
+                ("title_en", "x"),
+                ("start_date", "2024-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = viewer.post("/organizations/6/delete", &[]).await;
+    assert_eq!(status, 403);
+
+    // A liaison officer changes their own unit's activities and no others.
+    let liaison = app
+        .sign_in("liaison", UserRole::Liaison, Some(5), "en")
+        .await;
+    let (status, _, own) = liaison
+        .post(
+            "/activities",
+            &[
+                ("kind", "lecture"),
+                ("title_en", "Our lecture"),
+                ("start_date", "2024-03-01"),
+                ("host_unit", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    assert_eq!(liaison.get(&format!("{own}/edit")).await.0, 200);
+    let (status, _, _) = liaison
+        .post(
+            "/activities",
+            &[
+                ("kind", "lecture"),
+                ("title_en", "Theirs"),
+                ("start_date", "2024-03-01"),
+                ("host_unit", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        liaison.get("/activities/2/edit").await.0,
+        403,
+        "the visit is hosted by another unit"
+    );
+    assert_eq!(liaison.get("/organizations/6/edit").await.0, 403);
+}
+
+async fn the_language_follows_the_browser_then_the_user_s_choice(app: TestApp) {
+    app.load_demo().await;
+    let page = app
+        .sign_in("reader", UserRole::Viewer, None, "zh-CN,zh;q=0.9,en;q=0.5")
+        .await;
+    let (_, html) = page.get("/activities").await;
+    assert!(
+        html.contains("lang=\"zh-Hans\"") && html.contains("活动") && html.contains("来访接待")
+    );
+    assert!(html.contains("2023年11月17日上午"));
+    let (status, _, to) = page
+        .post("/language", &[("lang", "en"), ("back", "/activities")])
+        .await;
+    assert_eq!((status, to.as_str()), (303, "/activities"));
+    let (_, html) = page.get("/activities").await;
+    assert!(
+        html.contains("lang=\"en\"")
+            && html.contains("Inbound visit")
+            && html.contains("17 November 2023, morning")
+    );
+    // The choice is the user's, whatever the browser says next time.
+    let user = app
+        .db
+        .store
+        .user_for_login("reader")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(user.language.as_deref(), Some("en"));
+    let (status, _, to) = page
+        .post(
+            "/language",
+            &[("lang", "zh"), ("back", "https://elsewhere.example/")],
+        )
+        .await;
+    assert_eq!(
+        (status, to.as_str()),
+        (303, "/"),
+        "only pages of this site are gone back to"
+    );
+}
+
+async fn forms_without_the_session_token_are_refused(app: TestApp) {
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let response = page
+        .client
+        .post(app.url("/units"))
+        .form(&[
+            ("csrf", "not-the-token"),
+            ("kind", "school"),
+            ("name_en", "Forged"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("The form had expired")
+    );
+    let (_, list) = page.get("/units").await;
+    assert!(!list.contains("Forged"));
+}
+
+async fn what_users_type_is_shown_as_text_never_as_markup(app: TestApp) {
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let (_, _, location) = page
+        .post(
+            "/units",
+            &[
+                ("kind", "school"),
+                ("name_en", "<script>alert('x')</script> & Co"),
+            ],
+        )
+        .await;
+    let (_, html) = page.get(&location).await;
+    assert!(!html.contains("<script>alert"));
+    let escaped = ["&#60;script&#62;", "&lt;script&gt;"];
+    assert!(escaped.iter().any(|e| html.contains(e)), "{html}");
+}
+
+async fn the_admin_manages_accounts_and_reads_the_audit_log(app: TestApp) {
+    app.load_demo().await;
+    let admin = app.sign_in("chief", UserRole::Admin, None, "en").await;
+    let (status, html, _) = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "ji.wenwen"),
+                ("display_name", "Ji Wenwen"),
+                ("user_role", "liaison"),
+                ("unit", ""),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("id=\"e-unit\"") || html.contains("id=\"e-password\""),
+        "{html}"
+    );
+    let (status, _, _) = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "ji.wenwen"),
+                ("display_name", "Ji Wenwen"),
+                ("user_role", "liaison"),
+                ("unit", "5"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, users) = admin.get("/admin/users").await;
+    assert!(users.contains("ji.wenwen") && users.contains("Liaison officer"));
+    let (status, audit) = admin.get("/admin/audit?entity=user").await;
+    assert_eq!(status, 200);
+    assert!(
+        audit.contains("created") && audit.contains("chief"),
+        "{audit}"
+    );
+    let (_, signins) = admin.get("/admin/audit?action=login").await;
+    assert!(signins.contains("signed in"));
+}
