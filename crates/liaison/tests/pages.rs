@@ -277,7 +277,9 @@ async fn a_form_with_problems_comes_back_with_the_messages_and_what_was_typed(ap
 
 async fn every_record_form_saves_and_shows_the_record(app: TestApp) {
     let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
-    let forms: [(&str, Vec<(&str, &str)>, &str); 6] = [
+    // Each form: its path, the fields filled in, and a text the saved record's page shows.
+    type Filled<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let forms: [Filled; 6] = [
         (
             "units",
             vec![
