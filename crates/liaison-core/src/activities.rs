@@ -465,6 +465,8 @@ pub struct ActivityFilter {
     pub year: Option<i32>,
     /// Activities with a partner or inviting organization in this country.
     pub country: Option<String>,
+    /// Activities with a partner or inviting organization of this region class.
+    pub region: Option<crate::RegionClass>,
     pub unit: Option<i64>,
     /// Activities involving this organization.
     pub organization: Option<i64>,

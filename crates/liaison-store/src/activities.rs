@@ -250,6 +250,14 @@ impl Store {
                  WHERE ap.activity_id = a.id AND po.country = {p}))"
             ));
         }
+        if let Some(region) = &filter.region {
+            let p = f.param(Param::text(enum_text(region)));
+            f.and(format!(
+                "(io.region = {p} OR EXISTS (SELECT 1 FROM activity_partners ap \
+                 JOIN organizations po ON po.id = ap.organization_id \
+                 WHERE ap.activity_id = a.id AND po.region = {p}))"
+            ));
+        }
         if let Some(unit) = filter.unit {
             let p = f.param(Param::int(unit));
             f.and(format!("a.host_unit_id = {p}"));

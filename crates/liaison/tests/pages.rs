@@ -19,6 +19,7 @@ on_both_databases!(
     forms_without_the_session_token_are_refused,
     what_users_type_is_shown_as_text_never_as_markup,
     the_admin_manages_accounts_and_reads_the_audit_log,
+    every_page_answers_every_role_as_the_rules_say,
 );
 
 async fn pages_ask_anonymous_visitors_to_sign_in_and_bring_them_back(app: TestApp) {
@@ -651,4 +652,73 @@ async fn the_admin_manages_accounts_and_reads_the_audit_log(app: TestApp) {
     );
     let (_, signins) = admin.get("/admin/audit?action=login").await;
     assert!(signins.contains("signed in"));
+}
+
+async fn every_page_answers_every_role_as_the_rules_say(app: TestApp) {
+    app.load_demo().await;
+    let office = app.sign_in("office", UserRole::Officer, None, "en").await;
+    let (_, _, agreement) = office
+        .post(
+            "/agreements",
+            &[
+                ("kind", "mou"),
+                ("title_en", "MoU"),
+                ("partners", "#6"),
+                ("unit", "1"),
+            ],
+        )
+        .await;
+    // Unit 1, the exchange office, hosts the visit (#2) and both gifts; it is the liaison's unit.
+    let own_unit = 1;
+    for role in UserRole::ALL {
+        let page = app
+            .sign_in(
+                &format!("walker-{}", role.as_str()),
+                role,
+                Some(own_unit),
+                "en",
+            )
+            .await;
+        let office_staff = matches!(role, UserRole::Admin | UserRole::Officer);
+        let liaison = role == UserRole::Liaison;
+        let mut routes: Vec<(String, bool)> = vec![
+            ("/".into(), true),
+            ("/admin/users".into(), role == UserRole::Admin),
+            ("/admin/audit".into(), role == UserRole::Admin),
+        ];
+        for (list, record, liaison_may_change, liaison_may_create) in [
+            ("activities", "/activities/2".to_owned(), true, true),
+            ("organizations", "/organizations/6".to_owned(), false, true),
+            ("people", "/people/5".to_owned(), true, true),
+            ("units", format!("/units/{own_unit}"), true, false),
+            ("gifts", "/gifts/1".to_owned(), true, true),
+            ("agreements", agreement.clone(), true, true),
+        ] {
+            routes.push((format!("/{list}"), true));
+            routes.push((format!("/{list}?q=a&sort=-created&page=1"), true));
+            routes.push((record.clone(), true));
+            routes.push((
+                format!("/{list}/new"),
+                office_staff || (liaison && liaison_may_create),
+            ));
+            routes.push((
+                format!("{record}/edit"),
+                office_staff || (liaison && liaison_may_change),
+            ));
+            routes.push((
+                format!("{record}/delete"),
+                office_staff || (liaison && liaison_may_change),
+            ));
+        }
+        for (path, allowed) in routes {
+            let (status, html) = page.get(&path).await;
+            let label = format!("{} GET {path}", role.as_str());
+            if allowed {
+                assert_eq!(status, 200, "{label}");
+            } else {
+                assert_eq!(status, 403, "{label}");
+                assert!(html.contains("Not allowed"), "{label}");
+            }
+        }
+    }
 }

@@ -64,7 +64,11 @@ pub trait RecordPages: Send + Sync + 'static {
         page: &PageRequest,
     ) -> impl Future<Output = liaison_store::Result<Page<Self::Row>>> + Send;
     /// The filter inputs, showing the values asked for.
-    fn filters(ui: &Ui, query: &Values) -> Vec<super::Field>;
+    fn filters(
+        ui: &Ui,
+        store: &Store,
+        query: &Values,
+    ) -> impl Future<Output = liaison_store::Result<Vec<super::Field>>> + Send;
     /// Column labels (message keys) with the sort key each offers.
     fn columns() -> Vec<(&'static str, Option<&'static str>)>;
     fn cells(ui: &Ui, row: &Self::Row) -> Vec<Cell>;
@@ -234,7 +238,7 @@ async fn list_page<K: RecordPages>(
                         label: ui.t.get(K::NEW),
                         href: format!("/{}/new", K::PATH),
                     }),
-                filters: K::filters(&ui, &query),
+                filters: K::filters(&ui, &state.store, &query).await.or_page(&ui)?,
                 columns,
                 rows: rows.items.iter().map(|r| K::cells(&ui, r)).collect(),
                 total_text,

@@ -78,8 +78,10 @@ impl RecordPages for Activities {
         store.list_activities(filter, page).await
     }
 
-    fn filters(ui: &Ui, query: &Values) -> Vec<Field> {
-        vec![
+    async fn filters(ui: &Ui, store: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
+        let mut units = unit_choices(ui, store).await?;
+        units[0].1 = ui.t.get("choice-all");
+        Ok(vec![
             search(ui, query),
             select(
                 ui,
@@ -89,8 +91,20 @@ impl RecordPages for Activities {
             ),
             input(ui, query, "number", "year"),
             text(ui, query, "country").hint(ui.t.get("hint-country")),
+            select(
+                ui,
+                query,
+                "region",
+                choices(
+                    ui,
+                    "region",
+                    &super::organizations::REGIONS,
+                    Some("choice-all"),
+                ),
+            ),
+            select(ui, query, "unit", units),
             text(ui, query, "tag"),
-        ]
+        ])
     }
 
     fn columns() -> Vec<(&'static str, Option<&'static str>)> {

@@ -51,8 +51,8 @@ impl RecordPages for Agreements {
         store.list_agreements(filter, page).await
     }
 
-    fn filters(ui: &Ui, query: &Values) -> Vec<Field> {
-        vec![
+    async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
+        Ok(vec![
             search(ui, query),
             select(
                 ui,
@@ -67,7 +67,7 @@ impl RecordPages for Agreements {
                 choices(ui, "agreement-status", &STATUSES, Some("choice-all")),
             ),
             input(ui, query, "date", "expires_before"),
-        ]
+        ])
     }
 
     fn columns() -> Vec<(&'static str, Option<&'static str>)> {

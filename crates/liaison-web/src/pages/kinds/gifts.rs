@@ -72,8 +72,8 @@ impl RecordPages for Gifts {
         store.list_gifts(filter, page).await
     }
 
-    fn filters(ui: &Ui, query: &Values) -> Vec<Field> {
-        vec![
+    async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
+        Ok(vec![
             search(ui, query),
             select(
                 ui,
@@ -88,7 +88,7 @@ impl RecordPages for Gifts {
                 choices(ui, "gift-status", &STATUSES, Some("choice-all")),
             ),
             input(ui, query, "number", "year"),
-        ]
+        ])
     }
 
     fn columns() -> Vec<(&'static str, Option<&'static str>)> {

@@ -26,7 +26,7 @@ pub const KINDS: [OrganizationKind; 10] = [
     OrganizationKind::PoliticalParty,
     OrganizationKind::Other,
 ];
-const REGIONS: [RegionClass; 5] = [
+pub const REGIONS: [RegionClass; 5] = [
     RegionClass::Foreign,
     RegionClass::HongKong,
     RegionClass::Macao,
@@ -59,8 +59,8 @@ impl RecordPages for Organizations {
         store.list_organizations(filter, page).await
     }
 
-    fn filters(ui: &Ui, query: &Values) -> Vec<Field> {
-        vec![
+    async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
+        Ok(vec![
             search(ui, query),
             select(
                 ui,
@@ -75,7 +75,7 @@ impl RecordPages for Organizations {
                 "region",
                 choices(ui, "region", &REGIONS, Some("choice-all")),
             ),
-        ]
+        ])
     }
 
     fn columns() -> Vec<(&'static str, Option<&'static str>)> {

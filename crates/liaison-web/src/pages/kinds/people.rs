@@ -35,8 +35,8 @@ impl RecordPages for People {
         store.list_people(filter, page).await
     }
 
-    fn filters(ui: &Ui, query: &Values) -> Vec<Field> {
-        vec![
+    async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
+        Ok(vec![
             search(ui, query),
             select(
                 ui,
@@ -45,7 +45,7 @@ impl RecordPages for People {
                 choices(ui, "person-category", &CATEGORIES, Some("choice-all")),
             ),
             text(ui, query, "nationality"),
-        ]
+        ])
     }
 
     fn columns() -> Vec<(&'static str, Option<&'static str>)> {

@@ -40,8 +40,12 @@ impl RecordPages for Units {
         store.list_units(filter, page).await
     }
 
-    fn filters(ui: &Ui, query: &Values) -> Vec<crate::pages::Field> {
-        vec![
+    async fn filters(
+        ui: &Ui,
+        _: &Store,
+        query: &Values,
+    ) -> liaison_store::Result<Vec<crate::pages::Field>> {
+        Ok(vec![
             search(ui, query),
             select(
                 ui,
@@ -49,7 +53,7 @@ impl RecordPages for Units {
                 "kind",
                 choices(ui, "unit-kind", &KINDS, Some("choice-all")),
             ),
-        ]
+        ])
     }
 
     fn columns() -> Vec<(&'static str, Option<&'static str>)> {
