@@ -11,7 +11,8 @@ use liaison_core::{
 
 use crate::resolve::{Table, id_by_key};
 use crate::{
-    Error, Result, Store, activities, agreements, audit, gifts, organizations, people, roles, units,
+    Error, Result, Store, activities, agreements, audit, gifts, organizations, people, roles,
+    search, units,
 };
 
 /// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
@@ -37,6 +38,7 @@ impl Store {
     pub async fn import(&self, actor: &Actor, document: &ExchangeDocument) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut tx = self.write.begin().await?;
+        let mark = search::audit_mark(&mut tx).await?;
         let mut count = |created: usize, unchanged: usize| {
             report.created += created as i64;
             report.unchanged += unchanged as i64;
@@ -152,6 +154,7 @@ impl Store {
             count(1, 0);
         }
 
+        search::refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -17,6 +17,7 @@ mod people;
 mod records;
 mod resolve;
 mod roles;
+mod search;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;

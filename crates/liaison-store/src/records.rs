@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::resolve::Table;
-use crate::{Result, Store, audit, sql};
+use crate::{Result, Store, audit, search, sql};
 
 /// A kind of record the store keeps.
 pub(crate) trait StoredRecord: Serialize + Sized + Send {
@@ -37,8 +37,10 @@ impl Store {
     ) -> Result<T> {
         authorize_role(actor, Action::Create, T::TABLE.kind())?;
         let mut tx = self.write.begin().await?;
+        let mark = search::audit_mark(&mut tx).await?;
         let id = write(&mut tx).await?;
         let created = T::fetch(&mut tx, &self.policy, id).await?;
+        search::refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -55,12 +57,14 @@ impl Store {
         authorize_role(actor, Action::Change, kind)?;
         let result = async {
             let mut tx = self.write.begin().await?;
+            let mark = search::audit_mark(&mut tx).await?;
             let before = T::fetch(&mut tx, &self.policy, id).await?;
             authorize(actor, Action::Change, kind, before.unit())?;
             write(&mut tx).await?;
             let after = T::fetch(&mut tx, &self.policy, id).await?;
             authorize(actor, Action::Change, kind, after.unit())?;
             audit::updated(&mut tx, actor, kind, id, &before, &after).await?;
+            search::refresh_since(&mut tx, &self.policy, mark).await?;
             tx.commit().await?;
             Ok(after)
         }
@@ -73,9 +77,11 @@ impl Store {
         let kind = T::TABLE.kind();
         authorize_role(actor, Action::Change, kind)?;
         let mut tx = self.write.begin().await?;
+        let mark = search::audit_mark(&mut tx).await?;
         let before = T::fetch(&mut tx, &self.policy, id).await?;
         authorize(actor, Action::Change, kind, before.unit())?;
         sql::delete_record(&mut tx, actor, T::TABLE, id, &before).await?;
+        search::refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -59,6 +59,12 @@ contract!(
     every_change_is_audited_with_the_fields_before_and_after,
     the_audit_log_cannot_be_changed_even_in_the_database,
     sessions_tokens_and_sign_in_attempts_are_kept_in_the_database,
+    search_finds_chinese_words_inside_longer_text,
+    search_finds_english_words_whatever_their_case_and_ending,
+    search_finds_a_saved_change_at_once_and_forgets_a_deleted_record,
+    search_counts_each_kind_of_record_and_filters_by_kind_year_and_country,
+    search_answers_odd_input_with_nothing_rather_than_an_error,
+    reindex_rebuilds_the_same_index_from_the_records,
 );
 
 fn admin() -> Actor {
@@ -1113,4 +1119,235 @@ async fn sessions_tokens_and_sign_in_attempts_are_kept_in_the_database(store: St
         store.api_token_user("token-hash").await.unwrap().is_none(),
         "a deactivated account's tokens stop working"
     );
+}
+
+fn search(q: &str) -> liaison_search::SearchRequest {
+    liaison_search::SearchRequest {
+        q: Some(q.into()),
+        ..Default::default()
+    }
+}
+
+fn found(results: &liaison_search::SearchResults) -> Vec<(liaison_search::Entity, String)> {
+    results
+        .items
+        .iter()
+        .map(|h| (h.entity, h.title.clone()))
+        .collect()
+}
+
+async fn search_finds_chinese_words_inside_longer_text(store: Store) {
+    store
+        .import(&admin(), &seed_document().unwrap())
+        .await
+        .unwrap();
+    for q in [
+        "老挝",
+        "工会",
+        "老挝 工会",
+        "访问我校",
+        "智慧工会",
+        "联合会",
+        "挝",
+    ] {
+        let results = store.search(&search(q)).await.unwrap();
+        let visit = results.items.iter().find(|h| {
+            h.entity == liaison_search::Entity::Activity
+                && h.title.contains("老挝工会联合会副主席率团访问我校")
+        });
+        assert!(
+            visit.is_some(),
+            "{q} did not find the visit: {:?}",
+            found(&results)
+        );
+    }
+    let results = store.search(&search("老挝")).await.unwrap();
+    let marked: Vec<&str> = results.items[0]
+        .snippet
+        .iter()
+        .filter(|s| s.matched)
+        .map(|s| s.text.as_str())
+        .collect();
+    assert!(marked.contains(&"老挝"), "{:?}", results.items[0].snippet);
+    // Both words must occur: the conference mentions unions but not Laos.
+    let conference = store.search(&search("老挝 致远楼")).await.unwrap();
+    assert_eq!(conference.total, 0);
+}
+
+async fn search_finds_english_words_whatever_their_case_and_ending(store: Store) {
+    store
+        .import(&admin(), &seed_document().unwrap())
+        .await
+        .unwrap();
+    let results = store.search(&search("LAO federation")).await.unwrap();
+    assert_eq!(
+        results.items[0].title, "老挝工会联合会 (Lao Federation of Trade Unions)",
+        "the organization named so comes first"
+    );
+    assert!(
+        results
+            .items
+            .iter()
+            .any(|h| h.entity == liaison_search::Entity::Activity)
+    );
+    let results = store.search(&search("hotlines")).await.unwrap();
+    assert_eq!(found(&results).len(), 1, "the 12351 hotline, by its stem");
+    let results = store.search(&search("Phonesane 访问")).await.unwrap();
+    assert!(results.total >= 1, "mixed Chinese and English");
+    let results = store.search(&search("12351")).await.unwrap();
+    assert!(results.total >= 1, "numbers are words too");
+    let marked: Vec<String> = results.items[0]
+        .snippet
+        .iter()
+        .filter(|s| s.matched)
+        .map(|s| s.text.clone())
+        .collect();
+    assert_eq!(marked, ["12351"]);
+}
+
+async fn search_finds_a_saved_change_at_once_and_forgets_a_deleted_record(store: Store) {
+    let created = store
+        .create_organization(&admin(), org(json!({"kind": "trade_union", "country": "VN", "name_zh": "越南劳动总联合会", "name_en": "Vietnam General Confederation of Labour"})))
+        .await
+        .unwrap();
+    assert_eq!(store.search(&search("越南")).await.unwrap().total, 1);
+    let change =
+        org(json!({"kind": "trade_union", "country": "VN", "name_en": "VGCL", "version": 1}));
+    store
+        .update_organization(&admin(), created.meta.id, change)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.search(&search("越南")).await.unwrap().total,
+        0,
+        "the old name is gone"
+    );
+    assert_eq!(store.search(&search("vgcl")).await.unwrap().total, 1);
+    // A guest created on the way with an activity is found too.
+    store
+        .create_activity(&admin(), activity(json!({"kind": "lecture", "title_en": "Labour law lecture", "start_date": "2024-04-02",
+            "participants": [{"person": {"name_en": "Nguyen Thi Binh"}, "role": "lecturer"}]})))
+        .await
+        .unwrap();
+    let people = store
+        .search(&liaison_search::SearchRequest {
+            entity: Some(liaison_search::Entity::Person),
+            ..search("Binh")
+        })
+        .await
+        .unwrap();
+    assert_eq!(people.total, 1);
+    store
+        .delete_organization(&admin(), created.meta.id)
+        .await
+        .unwrap();
+    assert_eq!(store.search(&search("vgcl")).await.unwrap().total, 0);
+}
+
+async fn search_counts_each_kind_of_record_and_filters_by_kind_year_and_country(store: Store) {
+    store
+        .import(&admin(), &seed_document().unwrap())
+        .await
+        .unwrap();
+    let all = store.search(&search("trade union")).await.unwrap();
+    assert!(all.counts.len() >= 2, "{:?}", all.counts);
+    assert_eq!(all.total, all.counts.iter().map(|c| c.count).sum::<i64>());
+    let only = |entity| liaison_search::SearchRequest {
+        entity: Some(entity),
+        ..search("trade union")
+    };
+    let activities = store
+        .search(&only(liaison_search::Entity::Activity))
+        .await
+        .unwrap();
+    assert!(
+        activities
+            .items
+            .iter()
+            .all(|h| h.entity == liaison_search::Entity::Activity)
+    );
+    assert_eq!(
+        activities.counts, all.counts,
+        "the counts of every kind stay, whatever kind is shown"
+    );
+    let in_2020 = store
+        .search(&liaison_search::SearchRequest {
+            year: Some(2020),
+            ..search("trade union")
+        })
+        .await
+        .unwrap();
+    assert!(in_2020.items.iter().all(|h| h.year == Some(2020)) && in_2020.total >= 1);
+    let laos = store
+        .search(&liaison_search::SearchRequest {
+            country: Some("la".into()),
+            ..search("trade union")
+        })
+        .await
+        .unwrap();
+    assert!(
+        laos.total >= 1 && laos.total < all.total,
+        "{} of {}",
+        laos.total,
+        all.total
+    );
+    let visits = store
+        .search(&liaison_search::SearchRequest {
+            kind: Some("inbound_visit".into()),
+            ..search("trade union")
+        })
+        .await
+        .unwrap();
+    assert_eq!(visits.total, 1);
+    let second = store
+        .search(&liaison_search::SearchRequest {
+            per_page: Some(1),
+            page: Some(2),
+            ..search("trade union")
+        })
+        .await
+        .unwrap();
+    assert_eq!(second.items.len(), 1);
+    assert_ne!(second.items[0], all.items[0]);
+}
+
+async fn search_answers_odd_input_with_nothing_rather_than_an_error(store: Store) {
+    store
+        .import(&admin(), &seed_document().unwrap())
+        .await
+        .unwrap();
+    for q in [
+        "",
+        "   ",
+        "\"\"",
+        "' OR 1=1 --",
+        "%",
+        "_",
+        "AND OR NOT",
+        "*:*",
+        "工会\u{0}",
+        "!!!",
+    ] {
+        assert!(store.search(&search(q)).await.is_ok(), "{q:?}");
+    }
+    let long = "工会 ".repeat(5000);
+    assert!(store.search(&search(&long)).await.unwrap().total >= 1);
+    assert_eq!(store.search(&search("zzzzqqq")).await.unwrap().total, 0);
+    let empty = store.search(&search("!!!")).await.unwrap();
+    assert!(empty.terms.is_empty() && empty.items.is_empty());
+}
+
+async fn reindex_rebuilds_the_same_index_from_the_records(store: Store) {
+    store
+        .import(&admin(), &seed_document().unwrap())
+        .await
+        .unwrap();
+    let before = store.search(&search("工会")).await.unwrap();
+    let documents = store.reindex().await.unwrap();
+    assert_eq!(
+        documents,
+        6 + 11 + 2 + 2,
+        "organizations, people, activities and gifts"
+    );
+    assert_eq!(store.search(&search("工会")).await.unwrap(), before);
 }

@@ -56,6 +56,8 @@ enum Command {
     },
     /// Writes a consistent copy of a live SQLite database to a new file.
     Backup { path: PathBuf },
+    /// Rebuilds the search index from the records.
+    Reindex,
     /// Manages accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -168,6 +170,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { path } => {
             store.backup(&path).await?;
             println!("Backup written to {}.", path.display());
+            Ok(())
+        }
+        Command::Reindex => {
+            let documents = store.reindex().await?;
+            println!("The search index was rebuilt: {documents} records.");
             Ok(())
         }
         Command::User(command) => users(&store, &actor, command).await,

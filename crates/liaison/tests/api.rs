@@ -16,6 +16,7 @@ on_both_databases!(
     lists_page_sort_and_filter_with_totals,
     the_role_vocabulary_can_be_extended,
     the_openapi_document_describes_every_endpoint,
+    search_finds_records_in_chinese_and_english_and_answers_odd_input_clearly,
 );
 
 async fn every_kind_of_record_can_be_created_read_changed_listed_and_deleted(app: TestApp) {
@@ -406,4 +407,55 @@ async fn the_openapi_document_describes_every_endpoint(app: TestApp) {
     ] {
         assert!(schemas.contains_key(schema), "{schema}");
     }
+}
+
+async fn search_finds_records_in_chinese_and_english_and_answers_odd_input_clearly(app: TestApp) {
+    app.load_demo().await;
+    let (status, body) = app
+        .get("/api/v1/search?q=%E8%80%81%E6%8C%9D%20%E5%B7%A5%E4%BC%9A")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["terms"], json!(["老挝", "工会"]));
+    assert!(body["total"].as_i64().unwrap() >= 2);
+    let first = &body["items"][0];
+    assert!(
+        first["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["match"] == true)
+    );
+    assert!(
+        body["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["type"] == "organization")
+    );
+    let (_, body) = app
+        .get("/api/v1/search?q=smart+trade+unions&type=activity")
+        .await;
+    assert_eq!(body["total"], 1);
+    assert_eq!(body["items"][0]["type"], "activity");
+    for odd in [
+        "%22%22",
+        "%27%20OR%201%3D1%20--",
+        "%25",
+        "AND%20OR%20NOT",
+        "",
+        "%E2%80%A6%E2%80%A6",
+    ] {
+        let (status, body) = app.get(&format!("/api/v1/search?q={odd}")).await;
+        assert_eq!(status, 200, "{odd}: {body}");
+    }
+    let long = "%E5%B7%A5%E4%BC%9A+".repeat(3000);
+    assert_eq!(app.get(&format!("/api/v1/search?q={long}")).await.0, 200);
+    // Not UTF-8 (a lone surrogate, encoded) reads as a replacement character: no words, no error.
+    let (status, body) = app.get("/api/v1/search?q=%ED%A0%80").await;
+    assert_eq!((status, body["terms"].clone()), (200, json!([])), "{body}");
+    // In a JSON body the same surrogate is malformed JSON.
+    let (status, _) = app.post_raw("/api/v1/units", "application/json", "{\"name_en\": \"\\udc00\"}").await;
+    assert_eq!(status, 400);
+    let (status, body) = app.get("/api/v1/search?q=x&type=planet").await;
+    assert_eq!((status, fields(&body)), (422, vec!["type".to_owned()]));
 }

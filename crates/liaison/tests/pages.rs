@@ -20,6 +20,7 @@ on_both_databases!(
     what_users_type_is_shown_as_text_never_as_markup,
     the_admin_manages_accounts_and_reads_the_audit_log,
     every_page_answers_every_role_as_the_rules_say,
+    the_search_box_finds_every_kind_of_record_and_marks_the_words,
 );
 
 async fn pages_ask_anonymous_visitors_to_sign_in_and_bring_them_back(app: TestApp) {
@@ -721,4 +722,25 @@ async fn every_page_answers_every_role_as_the_rules_say(app: TestApp) {
             }
         }
     }
+}
+
+async fn the_search_box_finds_every_kind_of_record_and_marks_the_words(app: TestApp) {
+    app.load_demo().await;
+    let page = app.sign_in("reader", UserRole::Viewer, None, "zh-CN").await;
+    let (status, html) = page.get("/search?q=%E8%80%81%E6%8C%9D").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<mark>老挝</mark>"), "{html}");
+    assert!(html.contains("href=\"/activities/2\"") && html.contains("href=\"/organizations/6\""));
+    assert!(html.contains("aria-current=\"page\">全部"));
+    let (_, html) = page
+        .get("/search?q=%E8%80%81%E6%8C%9D&type=organization")
+        .await;
+    assert!(html.contains("href=\"/organizations/6\"") && !html.contains("href=\"/activities/2\""));
+    let (status, html) = page.get("/search?q=%21%21%21").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("没有可搜索的词语"));
+    let (_, html) = page.get("/search?q=zzzqqq").await;
+    assert!(html.contains("未找到"));
+    let (_, html) = page.get("/search").await;
+    assert!(html.contains("可用中文或英文"));
 }

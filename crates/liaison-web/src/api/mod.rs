@@ -14,6 +14,7 @@ use liaison_core::{
     OrganizationFilter, OrganizationInput, Page, PageRequest, Person, PersonFilter, PersonInput,
     Role, TimelineEntry, Unit, UnitFilter, UnitInput,
 };
+use liaison_search::{SearchRequest, SearchResults};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 
@@ -188,6 +189,19 @@ pub async fn create_role(
     Ok((StatusCode::CREATED, Json(role)))
 }
 
+/// Finds activities, organizations, people, agreements and gifts by the words of `q`, in
+/// Chinese, English or both: best matches first, the matched words marked, with the number
+/// found of each kind of record.
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchRequest),
+    responses((status = 200, body = SearchResults), (status = 422, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiQuery(request): ApiQuery<SearchRequest>,
+) -> Result<Json<SearchResults>, ApiError> {
+    Ok(Json(state.store.search(&request).await?))
+}
+
 /// The audit log, newest first; for admins.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditFilter, PageParams),
     responses((status = 200, body = Page<AuditEntry>), (status = 403, body = ErrorBody)))]
@@ -294,6 +308,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/api/v1/roles", get(list_roles).post(create_role))
         .route("/api/v1/audit", get(list_audit))
+        .route("/api/v1/search", get(search))
         .route_layer(middleware::from_fn_with_state(state, auth::require_user));
     Router::new()
         .merge(records)

@@ -6,6 +6,7 @@ mod dashboard;
 mod forms;
 mod kinds;
 mod records;
+mod search;
 mod session;
 mod views;
 
@@ -339,6 +340,7 @@ pub async fn not_found(ui: Ui) -> Response {
 pub fn router(state: AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(dashboard::show))
+        .route("/search", get(search::show))
         .merge(records::routes())
         .merge(admin::routes())
         .route("/logout", axum::routing::post(session::logout))

@@ -1,0 +1,28 @@
+-- The search index: every searchable record as a document, and for each word the documents it
+-- occurs in. It is derived from the records, updated in the transaction of each change, and
+-- rebuilt whole by `liaison reindex`; it is never the only copy of anything.
+
+CREATE TABLE search_documents (
+    id        INTEGER PRIMARY KEY,
+    entity    TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    title     TEXT NOT NULL,
+    body      TEXT NOT NULL,
+    kind      TEXT,
+    year      INTEGER,
+    -- ISO codes between spaces, ' LA CN ', so one LIKE finds a country among several.
+    countries TEXT NOT NULL DEFAULT '',
+    sort_date TEXT,
+    -- The sum of the weights of its words: long records do not win by length alone.
+    length    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (entity, record_id)
+);
+
+-- Kept in word order, so the documents of a word are read together.
+CREATE TABLE search_postings (
+    term        TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES search_documents (id) ON DELETE CASCADE,
+    weight      INTEGER NOT NULL,
+    PRIMARY KEY (term, document_id)
+) WITHOUT ROWID;
+CREATE INDEX search_postings_document ON search_postings (document_id);

@@ -1,0 +1,196 @@
+//! The search page: one box for every kind of record, results grouped by kind, matches marked.
+
+use askama::Template;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use liaison_search::{Entity, SearchRequest, Segment};
+
+use super::forms::{Reader, Values};
+use super::{Field, OrPage, Ui, render, respond};
+use crate::AppState;
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupLink {
+    pub label: String,
+    pub count: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Hit {
+    pub title: String,
+    pub href: String,
+    pub meta: String,
+    pub snippet: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchView {
+    pub filters: Vec<Field>,
+    pub notice: Option<String>,
+    pub groups: Vec<GroupLink>,
+    pub hits: Vec<Hit>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchTemplate<'a> {
+    ui: &'a Ui,
+    view: &'a SearchView,
+}
+
+fn path_of(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Activity => "activities",
+        Entity::Organization => "organizations",
+        Entity::Person => "people",
+        Entity::Agreement => "agreements",
+        Entity::Gift => "gifts",
+    }
+}
+
+/// The catalog prefix of a record kind's `kind` values.
+fn kind_prefix(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Activity => "activity-kind",
+        Entity::Organization => "org-kind",
+        Entity::Person => "person-category",
+        Entity::Agreement => "agreement-kind",
+        Entity::Gift => "gift-direction",
+    }
+}
+
+fn link(query: &Values, changes: &[(&str, String)]) -> String {
+    let mut q = query.clone();
+    for (name, value) in changes {
+        if value.is_empty() {
+            q.0.remove(*name);
+        } else {
+            q.0.insert((*name).to_owned(), value.clone());
+        }
+    }
+    format!(
+        "/search?{}",
+        serde_urlencoded::to_string(&q.0).unwrap_or_default()
+    )
+}
+
+pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -> Response {
+    respond(
+        async {
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
+            let query = Values::from_pairs(
+                pairs
+                    .into_iter()
+                    .filter(|(_, v)| !v.trim().is_empty())
+                    .collect(),
+            );
+            let t = &ui.t;
+            let mut reader = Reader::default();
+            let request = SearchRequest {
+                q: query.text("q"),
+                entity: query.text("type").and_then(|e| Entity::parse(&e)),
+                kind: None,
+                year: reader.parse(&query, "year", "a year"),
+                country: query.text("country"),
+                page: query.text("page").and_then(|p| p.parse().ok()),
+                per_page: Some(20),
+            };
+            let results = state.store.search(&request).await.or_page(&ui)?;
+            let filters = vec![
+                Field::new("search", "q", t.get("search-words"), query.get("q")),
+                Field::new("number", "year", t.get("field-year"), query.get("year")),
+                Field::new(
+                    "text",
+                    "country",
+                    t.get("field-country"),
+                    query.get("country"),
+                )
+                .hint(t.get("hint-country")),
+            ];
+            let notice = if !reader.errors.is_empty() {
+                Some(t.get("filter-invalid"))
+            } else if request.q.is_none() {
+                Some(t.get("search-hint"))
+            } else if results.terms.is_empty() {
+                Some(t.get("search-no-words"))
+            } else if results.total == 0 {
+                Some(t.args(
+                    "search-nothing",
+                    &[("q", request.q.clone().unwrap_or_default())],
+                ))
+            } else {
+                Some(t.args(
+                    "search-found",
+                    &[
+                        ("total", t.number(results.total)),
+                        ("terms", results.terms.join(" · ")),
+                    ],
+                ))
+            };
+            let mut groups = Vec::new();
+            if !results.counts.is_empty() {
+                let all: i64 = results.counts.iter().map(|c| c.count).sum();
+                groups.push(GroupLink {
+                    label: t.get("search-all"),
+                    count: t.number(all),
+                    href: link(&query, &[("type", String::new()), ("page", String::new())]),
+                    current: request.entity.is_none(),
+                });
+                for c in &results.counts {
+                    groups.push(GroupLink {
+                        label: t.value("search-type", c.entity.as_str()),
+                        count: t.number(c.count),
+                        href: link(
+                            &query,
+                            &[
+                                ("type", c.entity.as_str().to_owned()),
+                                ("page", String::new()),
+                            ],
+                        ),
+                        current: request.entity == Some(c.entity),
+                    });
+                }
+            }
+            let hits = results
+                .items
+                .into_iter()
+                .map(|hit| {
+                    let mut meta = vec![t.value("search-type", hit.entity.as_str())];
+                    meta.extend(
+                        hit.kind
+                            .as_deref()
+                            .map(|k| t.value(kind_prefix(hit.entity), k)),
+                    );
+                    meta.extend(hit.year.map(|y| y.to_string()));
+                    Hit {
+                        title: hit.title,
+                        href: format!("/{}/{}", path_of(hit.entity), hit.id),
+                        meta: meta.join(" · "),
+                        snippet: hit.snippet,
+                    }
+                })
+                .collect();
+            let pages = (results.total + results.per_page - 1) / results.per_page;
+            let view = SearchView {
+                filters,
+                notice,
+                groups,
+                hits,
+                prev: (results.page > 1)
+                    .then(|| link(&query, &[("page", (results.page - 1).to_string())])),
+                next: (results.page < pages)
+                    .then(|| link(&query, &[("page", (results.page + 1).to_string())])),
+            };
+            Ok(render(&SearchTemplate {
+                ui: &ui,
+                view: &view,
+            }))
+        }
+        .await,
+    )
+}
