@@ -295,14 +295,17 @@ impl Validate for ActivityInput {
             validate::clean_all(&mut [&mut item.title_zh, &mut item.title_en, &mut item.starts_at]);
             validate::line(errors, &format!("{path}.title_zh"), &item.title_zh);
             validate::line(errors, &format!("{path}.title_en"), &item.title_en);
-            if let Some(t) = &item.starts_at
-                && NaiveTime::parse_from_str(t, "%H:%M").is_err()
-            {
-                errors.add(
-                    format!("{path}.starts_at"),
-                    "invalid",
-                    format!("'{t}' is not a time of day as HH:MM"),
-                );
+            if let Some(t) = &item.starts_at {
+                match NaiveTime::parse_from_str(t, "%H:%M") {
+                    // Written the one way, 09:05, whatever was typed (9:5), so that a time
+                    // input can show it again.
+                    Ok(time) => item.starts_at = Some(time.format("%H:%M").to_string()),
+                    Err(_) => errors.add(
+                        format!("{path}.starts_at"),
+                        "invalid",
+                        format!("'{t}' is not a time of day as HH:MM"),
+                    ),
+                }
             }
             if let (Some(on), Some(end)) = (item.on, self.end_date)
                 && (on < self.start_date || on > end)
@@ -492,6 +495,16 @@ mod tests {
                         "starts_at": "09:00", "points": ["First", "Second"]}]
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn times_of_the_agenda_are_written_with_two_digits() {
+        let mut a = conference();
+        a.agenda[0].starts_at = Some("9:5".into());
+        assert_eq!(
+            a.validated().unwrap().agenda[0].starts_at.as_deref(),
+            Some("09:05")
+        );
     }
 
     #[test]

@@ -37,6 +37,20 @@ async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<User> {
     from_row(&row)
 }
 
+/// Refuses a unit that does not exist as a field error.
+async fn unit_exists(conn: &mut AnyConnection, unit: Option<i64>) -> Result<()> {
+    if let Some(id) = unit {
+        crate::resolve::link(
+            conn,
+            crate::resolve::Table::Unit,
+            "unit",
+            &liaison_core::Link::Id(id),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Failed sign-ins counted against a username or an address before further tries are refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecentFailures {
@@ -63,6 +77,7 @@ impl Store {
         authorize(actor, Action::Create, RecordKind::User, None)?;
         let input = input.validated()?;
         let mut tx = self.write.begin().await?;
+        unit_exists(&mut tx, input.unit).await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(input.username.as_str())
             .fetch_optional(&mut *tx)
@@ -104,6 +119,7 @@ impl Store {
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         let mut tx = self.write.begin().await?;
+        unit_exists(&mut tx, input.unit).await?;
         let before = fetch(&mut tx, id).await?;
         let done = sqlx::query(
             "UPDATE users SET version = version + 1, updated_at = $3, display_name = $4, \
@@ -285,41 +301,74 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a sign-in attempt; failed ones are also audited.
-    pub async fn record_login_attempt(
-        &self,
-        username: &str,
-        address: &str,
-        succeeded: bool,
-    ) -> Result<()> {
+    /// Counts a sign-in attempt as failed until [`Store::mark_login_succeeded`] says otherwise,
+    /// so that attempts sent all at once are counted before any of them is checked; returns its
+    /// number.
+    pub async fn begin_login_attempt(&self, username: &str, address: &str) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        sqlx::query(
-            "INSERT INTO login_attempts (at, username, address, succeeded) VALUES ($1, $2, $3, $4)",
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO login_attempts (at, username, address, succeeded) \
+             VALUES ($1, $2, $3, 0) RETURNING id",
         )
         .bind(sql::now())
         .bind(username.trim().to_lowercase())
         .bind(address)
-        .bind(i64::from(succeeded))
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-        if !succeeded {
-            let actor = Actor {
-                user_id: None,
-                username: username.trim().to_lowercase(),
-                role: liaison_core::UserRole::Viewer,
-                unit_id: None,
-                address: Some(address.to_owned()),
-            };
-            audit::record(
-                &mut tx,
-                &actor,
-                "login_failed",
-                "session",
-                None,
-                &serde_json::json!({}),
-            )
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Writes a failed sign-in to the audit log.
+    pub async fn login_failed(&self, username: &str, address: &str) -> Result<()> {
+        let actor = Actor {
+            user_id: None,
+            username: username.trim().to_lowercase(),
+            role: liaison_core::UserRole::Viewer,
+            unit_id: None,
+            address: Some(address.to_owned()),
+        };
+        let mut tx = self.write.begin().await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            "login_failed",
+            "session",
+            None,
+            &serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a sign-in attempt as the success it turned out to be.
+    pub async fn mark_login_succeeded(&self, attempt: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+            .bind(attempt)
+            .execute(&mut *tx)
             .await?;
-        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a session on the user's request, and audits it.
+    pub async fn sign_out(&self, actor: &Actor, token_hash: &str) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "logout",
+            "session",
+            actor.user_id,
+            &serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -1094,14 +1094,19 @@ async fn sessions_tokens_and_sign_in_attempts_are_kept_in_the_database(store: St
 
     for _ in 0..3 {
         store
-            .record_login_attempt("qiao.jian", "192.0.2.7", false)
+            .begin_login_attempt("qiao.jian", "192.0.2.7")
             .await
             .unwrap();
     }
     store
-        .record_login_attempt("someone", "192.0.2.7", false)
+        .begin_login_attempt("someone", "192.0.2.7")
         .await
         .unwrap();
+    let succeeded = store
+        .begin_login_attempt("qiao.jian", "192.0.2.7")
+        .await
+        .unwrap();
+    store.mark_login_succeeded(succeeded).await.unwrap();
     let since = chrono::Utc::now() - chrono::Duration::minutes(15);
     let failures = store
         .recent_login_failures("Qiao.Jian", "192.0.2.7", since)

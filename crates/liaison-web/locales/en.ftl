@@ -136,7 +136,7 @@ hint-yuan = In yuan, such as 200 or 1250.50.
 hint-person-or-new = Write #number for someone on record, or the name of a new guest.
 hint-agenda = Speaker: #number or a new name. Points: one per line.
 hint-gift-party = Giver and receiver: #number of an organization, or who it was in words.
-hint-signatory = Name: #number of a person on record, or the name as written.
+hint-signatory = Person: # and the number of someone on record; name: as written on the agreement.
 hint-password = At least 10 characters.
 hint-password-change = Leave empty to keep the current password.
 
@@ -358,3 +358,8 @@ search-type-organization = Organizations
 search-type-person = People
 search-type-agreement = Agreements
 search-type-gift = Gifts
+field-on = Day
+field-follow_up = Follow-up
+field-due_on = Due
+field-done = Done
+add-outcome = Add an outcome

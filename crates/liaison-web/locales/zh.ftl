@@ -136,7 +136,7 @@ hint-yuan = 以元为单位，如 200 或 1250.50。
 hint-person-or-new = 已有人员填写 # 加编号，新来宾直接填写姓名。
 hint-agenda = 发言人：# 加编号或新姓名。要点：每行一条。
 hint-gift-party = 赠送方和接受方：机构的 # 加编号，或文字说明。
-hint-signatory = 姓名：已有人员的 # 加编号，或协议上的署名。
+hint-signatory = 人员：已有人员的 # 加编号；姓名：协议上的署名。
 hint-password = 至少 10 个字符。
 hint-password-change = 留空则保留原密码。
 
@@ -358,3 +358,8 @@ search-type-organization = 机构
 search-type-person = 人员
 search-type-agreement = 协议
 search-type-gift = 礼品
+field-on = 日期
+field-follow_up = 后续工作
+field-due_on = 截止日期
+field-done = 已完成
+add-outcome = 添加成果

@@ -13,7 +13,9 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
+use axum::http::{HeaderValue, header};
 use liaison_store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// What every handler can reach.
@@ -47,6 +49,16 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router(state.clone()))
         .merge(pages::router(state.clone()))
         .fallback(fallback)
+        // No page of Liaison is meant to be shown inside another site's frame, nor read as
+        // anything but what it says it is.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -454,7 +454,13 @@ async fn search_finds_records_in_chinese_and_english_and_answers_odd_input_clear
     let (status, body) = app.get("/api/v1/search?q=%ED%A0%80").await;
     assert_eq!((status, body["terms"].clone()), (200, json!([])), "{body}");
     // In a JSON body the same surrogate is malformed JSON.
-    let (status, _) = app.post_raw("/api/v1/units", "application/json", "{\"name_en\": \"\\udc00\"}").await;
+    let (status, _) = app
+        .post_raw(
+            "/api/v1/units",
+            "application/json",
+            "{\"name_en\": \"\\udc00\"}",
+        )
+        .await;
     assert_eq!(status, 400);
     let (status, body) = app.get("/api/v1/search?q=x&type=planet").await;
     assert_eq!((status, fields(&body)), (422, vec!["type".to_owned()]));

@@ -234,5 +234,5 @@ CREATE INDEX agreement_signatories_agreement ON agreement_signatories (agreement
 
 -- The unit's contacts refer to people, created after units.
 ALTER TABLE units
-    ADD FOREIGN KEY (foreign_affairs_leader_id) REFERENCES people (id) ON DELETE SET NULL,
-    ADD FOREIGN KEY (liaison_officer_id) REFERENCES people (id) ON DELETE SET NULL;
+    ADD FOREIGN KEY (foreign_affairs_leader_id) REFERENCES people (id),
+    ADD FOREIGN KEY (liaison_officer_id) REFERENCES people (id);

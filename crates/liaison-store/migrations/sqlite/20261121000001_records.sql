@@ -62,8 +62,8 @@ CREATE TABLE units (
     name_zh                   TEXT,
     name_en                   TEXT,
     -- A unit and its contacts refer to each other; SQLite accepts the forward reference.
-    foreign_affairs_leader_id INTEGER REFERENCES people (id) ON DELETE SET NULL,
-    liaison_officer_id        INTEGER REFERENCES people (id) ON DELETE SET NULL
+    foreign_affairs_leader_id INTEGER REFERENCES people (id),
+    liaison_officer_id        INTEGER REFERENCES people (id)
 );
 
 CREATE TABLE people (

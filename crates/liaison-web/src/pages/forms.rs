@@ -12,6 +12,9 @@ use liaison_core::{FieldErrors, Link, Named, PersonInput, Ref};
 
 use super::{Field, Ui};
 
+/// The most rows of one group a form holds: more participants than any delegation brings.
+pub const MAX_ROWS: usize = 500;
+
 /// The submitted values of a form, by name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Values(pub BTreeMap<String, String>);
@@ -47,7 +50,8 @@ impl Values {
             .collect()
     }
 
-    /// How many rows of a group were sent (the highest index, plus one).
+    /// How many rows of a group were sent (the highest index, plus one), at most [`MAX_ROWS`]:
+    /// a row numbered beyond that was not made by a form of Liaison and is not read.
     pub fn rows(&self, group: &str) -> usize {
         let prefix = format!("{group}-");
         self.0
@@ -59,6 +63,7 @@ impl Values {
                     .parse::<usize>()
                     .ok()
             })
+            .filter(|i| *i < MAX_ROWS)
             .map(|i| i + 1)
             .max()
             .unwrap_or(0)
@@ -318,6 +323,16 @@ mod tests {
         assert_eq!(field_name("participants[2].role"), "participants-2-role");
         assert_eq!(field_name("name_en"), "name_en");
         assert_eq!(field_name("agenda[0].points[1]"), "agenda-0-points-1");
+    }
+
+    #[test]
+    fn a_row_numbered_beyond_any_real_form_is_not_read() {
+        let values = Values::from_pairs(vec![
+            ("participants-0-person".into(), "#1".into()),
+            ("participants-999999999-person".into(), "#2".into()),
+            (format!("participants-{}-person", usize::MAX), "#3".into()),
+        ]);
+        assert_eq!(values.rows("participants"), 1);
     }
 
     #[test]

@@ -22,6 +22,9 @@ const MAX_FAILURES_PER_USERNAME: i64 = 5;
 const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 const FAILURE_WINDOW_MINUTES: i64 = 15;
 
+/// Password checks running at once; each takes a processor for a noticeable moment.
+static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginTemplate<'a> {
@@ -36,10 +39,18 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-/// Only a path of this site is a place to go back to, never another site.
+/// Only a path of this site is a place to go back to, never another site. Browsers drop tabs
+/// and line breaks from a URL (`/\t/evil.example` becomes `//evil.example`), so a path of
+/// anything but printable ASCII is refused too.
 fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && path
+                    .bytes()
+                    .all(|b| (0x21..0x7f).contains(&b) && b != b'\\') =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -202,29 +213,33 @@ async fn sign_in(
     {
         return Err(SignInRefused::TooMany);
     }
+    // The attempt counts as failed from the start, so that guesses sent all at once are counted
+    // before any of them is checked; it is marked as a success only once the password matched.
+    let attempt = state
+        .store
+        .begin_login_attempt(&form.username, address)
+        .await?;
     let found = state.store.user_for_login(&form.username).await?;
     let hash = found
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |(_, hash)| hash.clone());
     let password = form.password.clone();
-    // Argon2 is slow on purpose; it runs off the threads that serve requests.
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    // Argon2 is slow on purpose; it runs off the threads that serve requests, a few at a time,
+    // so that a flood of sign-ins cannot take every processor.
+    let matches = match PASSWORD_CHECKS.acquire().await {
+        Ok(_permit) => tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .unwrap_or(false),
+        Err(_) => false,
+    };
     let user = match found {
         Some((user, _)) if matches => user,
         _ => {
-            state
-                .store
-                .record_login_attempt(&form.username, address, false)
-                .await?;
+            state.store.login_failed(&form.username, address).await?;
             return Ok(None);
         }
     };
-    state
-        .store
-        .record_login_attempt(&form.username, address, true)
-        .await?;
+    state.store.mark_login_succeeded(attempt).await?;
     let token = new_token();
     let actor = user.actor(Some(address.to_owned()));
     state
@@ -260,8 +275,14 @@ pub async fn logout(State(state): State<AppState>, ui: Ui, Form(form): Form<Csrf
     respond(
         async {
             ui.check_csrf(Some(&form.csrf)).or_page(&ui)?;
-            if let Some(hash) = ui.auth.as_ref().and_then(|a| a.session_hash.as_deref()) {
-                state.store.end_session(hash).await.or_page(&ui)?;
+            if let Some(auth) = &ui.auth
+                && let Some(hash) = auth.session_hash.as_deref()
+            {
+                state
+                    .store
+                    .sign_out(&auth.actor(), hash)
+                    .await
+                    .or_page(&ui)?;
             }
             let mut headers = HeaderMap::new();
             if let Ok(value) = cookie_header(&state, SESSION_COOKIE, "", "/", Some(0)).parse() {
@@ -299,4 +320,29 @@ pub async fn language(
         }
         .await,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_gone_back_to() {
+        assert_eq!(
+            local_path(Some("/activities?year=2023")),
+            "/activities?year=2023"
+        );
+        for outside in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "",
+            "evil",
+        ] {
+            assert_eq!(local_path(Some(outside)), "/", "{outside:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 }

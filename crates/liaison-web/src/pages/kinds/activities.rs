@@ -393,14 +393,18 @@ impl RecordPages for Activities {
         v.set("tags", a.tags.join("\n"));
         v.set("summary_zh", a.summary_zh.clone().unwrap_or_default());
         v.set("summary_en", a.summary_en.clone().unwrap_or_default());
-        v.set(
-            "outcomes",
-            a.outcomes
-                .iter()
-                .map(|o| o.description.clone())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
+        for (i, o) in a.outcomes.iter().enumerate() {
+            v.set(format!("outcomes-{i}-description"), o.description.clone());
+            v.set(
+                format!("outcomes-{i}-follow_up"),
+                o.follow_up.clone().unwrap_or_default(),
+            );
+            v.set(
+                format!("outcomes-{i}-due_on"),
+                o.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            );
+            v.set(format!("outcomes-{i}-done"), if o.done { "on" } else { "" });
+        }
         v.set("signed_by", a.signed_by.clone().unwrap_or_default());
         for (i, p) in a.participants.iter().enumerate() {
             v.set(
@@ -412,9 +416,17 @@ impl RecordPages for Activities {
                 format!("participants-{i}-position"),
                 p.position.clone().unwrap_or_default(),
             );
+            v.set(
+                format!("participants-{i}-note"),
+                p.note.clone().unwrap_or_default(),
+            );
         }
         for (i, item) in a.agenda.iter().enumerate() {
             v.set(format!("agenda-{i}-kind"), code(&item.kind));
+            v.set(
+                format!("agenda-{i}-on"),
+                item.on.map(|d| d.to_string()).unwrap_or_default(),
+            );
             v.set(
                 format!("agenda-{i}-starts_at"),
                 item.starts_at.clone().unwrap_or_default(),
@@ -474,6 +486,7 @@ impl RecordPages for Activities {
                             role_choices.clone(),
                         ),
                         field("text", "participants", i, "position"),
+                        field("text", "participants", i, "note"),
                     ]
                 })
                 .collect(),
@@ -492,6 +505,7 @@ impl RecordPages for Activities {
                             v.get(&format!("agenda-{i}-kind")),
                             choices(ui, "agenda-kind", &AGENDA_KINDS, Some("choice-none")),
                         ),
+                        field("date", "agenda", i, "on"),
                         field("time", "agenda", i, "starts_at"),
                         field("text", "agenda", i, "speaker"),
                         field("text", "agenda", i, "title_zh"),
@@ -502,7 +516,23 @@ impl RecordPages for Activities {
                 .collect(),
             add_label: t.get("add-agenda-item"),
         };
-        let mut groups = vec![participants, agenda];
+        let outcomes = Group {
+            name: "outcomes".to_owned(),
+            label: t.get("field-outcomes"),
+            hint: None,
+            rows: (0..rows("outcomes"))
+                .map(|i| {
+                    vec![
+                        field("text", "outcomes", i, "description"),
+                        field("text", "outcomes", i, "follow_up"),
+                        field("date", "outcomes", i, "due_on"),
+                        field("checkbox", "outcomes", i, "done"),
+                    ]
+                })
+                .collect(),
+            add_label: t.get("add-outcome"),
+        };
+        let mut groups = vec![participants, agenda, outcomes];
         if creating {
             groups.push(Group {
                 name: "gifts".to_owned(),
@@ -571,7 +601,6 @@ impl RecordPages for Activities {
                 input(ui, v, "textarea", "tags").hint(t.get("hint-lines")),
                 input(ui, v, "textarea", "summary_zh"),
                 input(ui, v, "textarea", "summary_en"),
-                input(ui, v, "textarea", "outcomes").hint(t.get("hint-lines")),
                 text(ui, v, "signed_by"),
                 key_field(ui, v),
             ],
@@ -600,7 +629,7 @@ impl RecordPages for Activities {
                     person,
                     role,
                     position: v.text(&format!("participants-{i}-position")),
-                    note: None,
+                    note: v.text(&format!("participants-{i}-note")),
                 }),
                 (None, _) => r.errors.add(
                     format!("participants-{i}-person"),
@@ -622,12 +651,25 @@ impl RecordPages for Activities {
             let f = |name: &str| format!("agenda-{i}-{name}");
             agenda.push(AgendaItemInput {
                 kind: r.choice(v, &f("kind")).unwrap_or_default(),
-                on: None,
+                on: r.date(v, &f("on")),
                 starts_at: v.text(&f("starts_at")),
                 speaker: person_ref(v.get(&f("speaker"))),
                 title_zh: v.text(&f("title_zh")),
                 title_en: v.text(&f("title_en")),
                 points: v.lines(&f("points")),
+            });
+        }
+        let mut outcomes = Vec::new();
+        for i in 0..v.rows("outcomes") {
+            if v.row_is_empty("outcomes", i) {
+                continue;
+            }
+            let f = |name: &str| format!("outcomes-{i}-{name}");
+            outcomes.push(OutcomeInput {
+                description: v.get(&f("description")).to_owned(),
+                follow_up: v.text(&f("follow_up")),
+                due_on: r.date(v, &f("due_on")),
+                done: v.get(&f("done")) == "on",
             });
         }
         let mut gifts = Vec::new();
@@ -686,14 +728,7 @@ impl RecordPages for Activities {
                 delegation_size: r.parse(v, "delegation_size", "a number"),
                 attending_groups: v.lines("attending_groups"),
                 agenda,
-                outcomes: v
-                    .lines("outcomes")
-                    .into_iter()
-                    .map(|description| OutcomeInput {
-                        description,
-                        ..OutcomeInput::default()
-                    })
-                    .collect(),
+                outcomes,
                 tags: v.lines("tags"),
                 attachments: Vec::new(),
                 signed_by: v.text("signed_by"),
@@ -717,31 +752,8 @@ impl RecordPages for Activities {
         id: i64,
         mut input: ActivityInput,
     ) -> liaison_store::Result<Activity> {
-        // The form does not edit attachments or outcome details; keep what is on record.
-        let current = store.get_activity(id).await?;
-        input.attachments = current.attachments;
-        for outcome in input.outcomes.iter_mut() {
-            if let Some(kept) = current
-                .outcomes
-                .iter()
-                .find(|o| o.description == outcome.description)
-            {
-                *outcome = kept.clone();
-            }
-        }
-        for participant in input.participants.iter_mut() {
-            if let Ref::Link(liaison_core::Link::Id(id)) = &participant.person
-                && let Some(kept) = current
-                    .participants
-                    .iter()
-                    .find(|p| p.person.id == *id && p.role == participant.role)
-            {
-                participant.note = kept.note.clone();
-            }
-        }
-        for (item, kept) in input.agenda.iter_mut().zip(&current.agenda) {
-            item.on = kept.on;
-        }
+        // The form does not show attachments (their files are kept elsewhere); keep them.
+        input.attachments = store.get_activity(id).await?.attachments;
         store.update_activity(actor, id, input).await
     }
     async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {

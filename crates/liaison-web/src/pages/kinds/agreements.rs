@@ -198,13 +198,10 @@ impl RecordPages for Agreements {
                 .join("\n"),
         );
         for (i, s) in a.signatories.iter().enumerate() {
+            v.set(format!("signatories-{i}-person"), super::linked(&s.person));
             v.set(
                 format!("signatories-{i}-name"),
-                s.person
-                    .as_ref()
-                    .map(|p| format!("#{} {}", p.id, p.name))
-                    .or(s.name.clone())
-                    .unwrap_or_default(),
+                s.name.clone().unwrap_or_default(),
             );
             v.set(
                 format!("signatories-{i}-organization"),
@@ -256,6 +253,12 @@ impl RecordPages for Agreements {
                 .map(|i| {
                     let name = |f: &str| format!("signatories-{i}-{f}");
                     vec![
+                        Field::new(
+                            "text",
+                            name("person"),
+                            ui.t.get("field-person"),
+                            v.get(&name("person")),
+                        ),
                         Field::new(
                             "text",
                             name("name"),
@@ -325,14 +328,9 @@ impl RecordPages for Agreements {
             if v.row_is_empty("signatories", i) {
                 continue;
             }
-            let name_field = format!("signatories-{i}-name");
-            let (person, name) = match crate::pages::forms::link_of(v.get(&name_field)) {
-                Some(link) => (Some(Ref::Link(link)), None),
-                None => (None, v.text(&name_field)),
-            };
             signatories.push(SignatoryInput {
-                person,
-                name,
+                person: r.link(v, &format!("signatories-{i}-person")).map(Ref::Link),
+                name: v.text(&format!("signatories-{i}-name")),
                 organization: r
                     .link(v, &format!("signatories-{i}-organization"))
                     .map(Ref::Link),
