@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod activities;
 pub mod agreements;
 pub mod audit;
+pub mod bench_data;
 pub mod demo;
 pub mod error;
 pub mod exchange;

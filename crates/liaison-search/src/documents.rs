@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use liaison_core::{Activity, Agreement, Gift, Organization, Person, display_name};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -51,6 +51,17 @@ impl Entity {
 const TITLE_WEIGHT: i64 = 5;
 const TEXT_WEIGHT: i64 = 1;
 
+/// BM25's constants, as most search engines set them: how soon more occurrences of a word stop
+/// adding, and how much a long record is discounted.
+const BM25_K1: f64 = 1.2;
+const BM25_B: f64 = 0.75;
+/// The weighted lengths of a typical name or title in two languages, and of a typical summary;
+/// longer ones are discounted against them.
+const TYPICAL_TITLE_LENGTH: f64 = 50.0;
+const TYPICAL_TEXT_LENGTH: f64 = 40.0;
+/// How much more a word of the name or title counts than a word of the text.
+const TITLE_BOOST: f64 = 3.0;
+
 /// One record as search sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -65,8 +76,6 @@ pub struct Document {
     pub year: Option<i32>,
     /// ISO codes of the countries involved.
     pub countries: Vec<String>,
-    /// The day the record is about, newest first among equally good matches.
-    pub date: Option<NaiveDate>,
     fields: Vec<(String, i64)>,
 }
 
@@ -87,7 +96,6 @@ impl Document {
             kind: None,
             year: None,
             countries: Vec::new(),
-            date: None,
             fields: Vec::new(),
         }
     }
@@ -110,16 +118,76 @@ impl Document {
         }
     }
 
-    /// Each term of the record with its weight: how often it occurs, times the weight of the
-    /// part it occurs in.
-    pub fn postings(&self) -> BTreeMap<String, i64> {
-        let mut postings = BTreeMap::new();
-        for (text, weight) in &self.fields {
-            for (term, count) in analyzer().index_terms(text) {
-                *postings.entry(term).or_insert(0) += count * weight;
+    /// Each term of the record with how much it counts there, worked out once when the record is
+    /// indexed so that a query only adds these up, weighted by how rare each word is.
+    ///
+    /// Names and titles and the rest of the text are scored apart (BM25 for each, as BM25F
+    /// does), each against its own typical length, and a word of the name counts three times:
+    /// the organization named "Lao Federation of Trade Unions" comes before the person whose
+    /// position mentions it, however long the organization's profile.
+    pub fn scored_postings(&self) -> Vec<(String, f64)> {
+        let part = |title: bool| {
+            let mut terms: BTreeMap<String, f64> = BTreeMap::new();
+            for (text, weight) in self
+                .fields
+                .iter()
+                .filter(|(_, w)| (*w >= TITLE_WEIGHT) == title)
+            {
+                for (term, count) in analyzer().index_terms(text) {
+                    *terms.entry(term).or_insert(0.0) += (count * weight) as f64;
+                }
             }
+            let length: f64 = terms.values().sum();
+            (terms, length)
+        };
+        let bm25 = |weight: f64, length: f64, typical: f64| {
+            let discount = 1.0 - BM25_B + BM25_B * length / typical;
+            weight * (BM25_K1 + 1.0) / (weight + BM25_K1 * discount)
+        };
+        let (titles, title_length) = part(true);
+        let (texts, text_length) = part(false);
+        let mut scores: BTreeMap<String, f64> = BTreeMap::new();
+        for (term, weight) in titles {
+            *scores.entry(term).or_insert(0.0) +=
+                TITLE_BOOST * bm25(weight, title_length, TYPICAL_TITLE_LENGTH);
         }
-        postings
+        for (term, weight) in texts {
+            *scores.entry(term).or_insert(0.0) += bm25(weight, text_length, TYPICAL_TEXT_LENGTH);
+        }
+        scores.into_iter().collect()
+    }
+
+    /// A document from its parts, for data that is not a stored record yet (the benchmark's
+    /// generated dataset): each text with its weight.
+    pub fn from_parts(
+        entity: Entity,
+        record_id: i64,
+        texts: Vec<(String, i64)>,
+        kind: Option<String>,
+        year: Option<i32>,
+        countries: Vec<String>,
+    ) -> Document {
+        let title = texts
+            .iter()
+            .filter(|(t, w)| *w >= TITLE_WEIGHT && !t.is_empty())
+            .map(|(t, _)| t.as_str())
+            .collect::<Vec<_>>();
+        let mut d = Document::new(
+            entity,
+            record_id,
+            match title.as_slice() {
+                [zh, en, ..] if zh != en => format!("{zh} ({en})"),
+                [one, ..] => (*one).to_owned(),
+                [] => String::new(),
+            },
+        );
+        for (text, weight) in texts {
+            d.add(weight, text);
+        }
+        d.kind = kind;
+        d.year = year;
+        d.countries = countries;
+        d
     }
 
     pub fn from_activity(a: &Activity) -> Document {
@@ -153,7 +221,6 @@ impl Document {
         }
         d.kind = code(&a.kind);
         d.year = Some(a.start_date.year());
-        d.date = Some(a.start_date);
         d
     }
 
@@ -225,8 +292,7 @@ impl Document {
             }
         }
         d.kind = code(&a.kind);
-        d.date = a.signed_on.or(a.valid_from);
-        d.year = d.date.map(|day| day.year());
+        d.year = a.signed_on.or(a.valid_from).map(|day| day.year());
         d
     }
 
@@ -255,7 +321,6 @@ impl Document {
             d.add(TEXT_WEIGHT, &named.name);
         }
         d.kind = code(&g.direction);
-        d.date = g.exchanged_on;
         d.year = g.exchanged_on.map(|day| day.year());
         d
     }

@@ -161,6 +161,7 @@ impl Store {
         let list = ListQuery {
             columns: COLUMNS,
             from: FROM,
+            count_from: "users s",
             filter: Default::default(),
             order: &["s.username", "s.id"],
         };

@@ -245,7 +245,9 @@ impl Store {
         if let Some(country) = &filter.country {
             let p = f.param(Param::text(country.trim().to_ascii_uppercase()));
             f.and(format!(
-                "(io.country = {p} OR EXISTS (SELECT 1 FROM activity_partners ap \
+                "(EXISTS (SELECT 1 FROM organizations io2 \
+                 WHERE io2.id = a.inviting_organization_id AND io2.country = {p}) \
+                 OR EXISTS (SELECT 1 FROM activity_partners ap \
                  JOIN organizations po ON po.id = ap.organization_id \
                  WHERE ap.activity_id = a.id AND po.country = {p}))"
             ));
@@ -253,7 +255,9 @@ impl Store {
         if let Some(region) = &filter.region {
             let p = f.param(Param::text(enum_text(region)));
             f.and(format!(
-                "(io.region = {p} OR EXISTS (SELECT 1 FROM activity_partners ap \
+                "(EXISTS (SELECT 1 FROM organizations io2 \
+                 WHERE io2.id = a.inviting_organization_id AND io2.region = {p}) \
+                 OR EXISTS (SELECT 1 FROM activity_partners ap \
                  JOIN organizations po ON po.id = ap.organization_id \
                  WHERE ap.activity_id = a.id AND po.region = {p}))"
             ));
@@ -299,6 +303,7 @@ impl Store {
         let list = ListQuery {
             columns: &columns,
             from: FROM,
+            count_from: "activities a",
             filter: f,
             order,
         };

@@ -197,6 +197,7 @@ impl Store {
         let list = ListQuery {
             columns: &columns,
             from: FROM,
+            count_from: "agreements g",
             filter: f,
             order,
         };

@@ -101,6 +101,7 @@ impl Store {
             columns: "l.id, l.at, l.user_id, l.username, l.address, l.action, l.entity, \
                       l.record_id, l.changes",
             from: "audit_log l",
+            count_from: "audit_log l",
             filter: f,
             order: &["l.at", "l.id"],
         };

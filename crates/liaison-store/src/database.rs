@@ -214,6 +214,27 @@ impl Store {
     }
 }
 
+/// After rows were written with their ids given, moves PostgreSQL's id sequences past them, so
+/// that the next record gets a free number; SQLite always takes the next number after the
+/// largest.
+pub(crate) async fn reset_id_sequences(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    tables: &[&str],
+) -> Result<()> {
+    if backend == Backend::Postgres {
+        for table in tables {
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 (SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+            ))
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

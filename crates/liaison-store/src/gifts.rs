@@ -225,6 +225,7 @@ impl Store {
         let list = ListQuery {
             columns: &columns,
             from: FROM,
+            count_from: "gifts g",
             filter: f,
             order,
         };

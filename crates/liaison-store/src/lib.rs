@@ -8,6 +8,7 @@ mod accounts;
 mod activities;
 mod agreements;
 mod audit;
+mod bench;
 mod database;
 mod error;
 mod exchange;
@@ -25,6 +26,7 @@ mod timeline;
 mod units;
 
 pub use accounts::RecentFailures;
+pub use bench::LoadReport;
 pub use database::{Backend, DatabaseUrl};
 pub use error::Error;
 

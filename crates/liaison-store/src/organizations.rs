@@ -200,6 +200,7 @@ impl Store {
         let list = ListQuery {
             columns: COLUMNS,
             from: "organizations o",
+            count_from: "organizations o",
             filter: f,
             order,
         };

@@ -134,6 +134,7 @@ impl Store {
         let list = ListQuery {
             columns: &columns,
             from: FROM,
+            count_from: "people p",
             filter: f,
             order,
         };

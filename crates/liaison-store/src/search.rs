@@ -7,7 +7,7 @@ use liaison_search::{
 use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
-use crate::sql::{Filter, Param, RowExt, date_text};
+use crate::sql::{Filter, Param, RowExt};
 use crate::{Result, Store};
 
 /// Postings are written this many to a statement: well under SQLite's limit of parameters.
@@ -23,11 +23,10 @@ async fn write(conn: &mut AnyConnection, document: &Document) -> Result<()> {
     } else {
         format!(" {} ", document.countries.join(" "))
     };
-    let postings: Vec<(String, i64)> = document.postings().into_iter().collect();
-    let length: i64 = postings.iter().map(|(_, weight)| weight).sum();
+    let postings = document.scored_postings();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO search_documents (entity, record_id, title, body, kind, year, countries, \
-         sort_date, length) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO search_documents (entity, record_id, title, body, kind, year, countries) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(document.entity.as_str())
     .bind(document.record_id)
@@ -36,21 +35,31 @@ async fn write(conn: &mut AnyConnection, document: &Document) -> Result<()> {
     .bind(document.kind.as_deref())
     .bind(document.year.map(i64::from))
     .bind(countries)
-    .bind(document.date.map(date_text))
-    .bind(length)
     .fetch_one(&mut *conn)
     .await?;
     for chunk in postings.chunks(POSTINGS_PER_INSERT) {
         let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, ${})",
+                    4 * i + 1,
+                    4 * i + 2,
+                    4 * i + 3,
+                    4 * i + 4
+                )
+            })
             .collect();
         let sql = format!(
-            "INSERT INTO search_postings (term, document_id, weight) VALUES {}",
+            "INSERT INTO search_postings (term, document_id, entity, score) VALUES {}",
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql);
-        for (term, weight) in chunk {
-            query = query.bind(term.as_str()).bind(id).bind(*weight);
+        for (term, score) in chunk {
+            query = query
+                .bind(term.as_str())
+                .bind(id)
+                .bind(document.entity.as_str())
+                .bind(*score);
         }
         query.execute(&mut *conn).await?;
     }
@@ -158,35 +167,30 @@ pub(crate) async fn refresh_since(
     Ok(())
 }
 
-/// BM25's constants, as most search engines set them: how soon more occurrences of a word stop
-/// adding, and how much a long record is discounted.
-const BM25_K1: f64 = 1.2;
-const BM25_B: f64 = 0.75;
-
-/// The SQL of the matching documents with their BM25 scores, as a `WITH hits AS (…)` clause, and
-/// the filter holding its parameters; the term placeholders come first.
-fn hits(terms: &[String], idf: &[f64], average_length: f64, filter: &mut Filter) -> String {
+/// The SQL of the matching documents with their scores, as a `WITH hits AS (…)` clause, and the
+/// filter holding its parameters; the term placeholders come first. A score is BM25: each word's
+/// part worked out at indexing, weighted by how rare the word is (`idf`).
+///
+/// The rarest word's postings are read, and each of its records is looked up by number in the
+/// postings of every other word: a search for a rare and a common word reads the few records
+/// of the rare one, not all of the common one. The terms come rarest first.
+fn hits(terms: &[String], idf: &[f64], filter: &mut Filter) -> String {
     let placeholders: Vec<String> = terms
         .iter()
         .map(|t| filter.param(Param::text(t.as_str())))
         .collect();
-    let weights: Vec<String> = placeholders
-        .iter()
-        .zip(idf)
-        .map(|(p, w)| format!("WHEN {p} THEN {w:.6}"))
-        .collect();
-    let k1 = BM25_K1;
-    let keep = 1.0 - BM25_B;
-    let scale = BM25_B / average_length.max(1.0);
+    let mut score = format!("r.score * {:.6}", idf[0]);
+    let mut joins = String::new();
+    for (i, (placeholder, weight)) in placeholders.iter().zip(idf).enumerate().skip(1) {
+        joins.push_str(&format!(
+            " JOIN search_postings o{i} ON o{i}.term = {placeholder} AND o{i}.document_id = r.document_id"
+        ));
+        score.push_str(&format!(" + o{i}.score * {weight:.6}"));
+    }
     format!(
-        "WITH hits AS (SELECT p.document_id, CAST(SUM((CASE p.term {} END) * p.weight * {:.3} \
-         / (p.weight + {k1:.3} * ({keep:.3} + {scale:.9} * d.length))) AS DOUBLE PRECISION) AS score \
-         FROM search_postings p JOIN search_documents d ON d.id = p.document_id \
-         WHERE p.term IN ({}) GROUP BY p.document_id HAVING COUNT(*) = {})",
-        weights.join(" "),
-        k1 + 1.0,
-        placeholders.join(", "),
-        terms.len()
+        "WITH hits AS (SELECT r.document_id, r.entity, {score} AS score \
+         FROM search_postings r{joins} WHERE r.term = {})",
+        placeholders[0]
     )
 }
 
@@ -194,7 +198,7 @@ fn hits(terms: &[String], idf: &[f64], average_length: f64, filter: &mut Filter)
 fn narrow(filter: &mut Filter, request: &SearchRequest, with_type: bool) {
     if let (true, Some(entity)) = (with_type, request.entity) {
         let p = filter.param(Param::text(entity.as_str()));
-        filter.and(format!("d.entity = {p}"));
+        filter.and(format!("h.entity = {p}"));
     }
     if let Some(kind) = request
         .kind
@@ -255,16 +259,10 @@ impl Store {
             // A word that occurs nowhere: nothing can have them all.
             return Ok(empty(terms));
         }
-        let stats = sqlx::query(
-            "SELECT COUNT(*) AS n, CAST(AVG(length) AS DOUBLE PRECISION) AS average \
-             FROM search_documents",
-        )
-        .fetch_one(&mut *conn)
-        .await?;
-        let documents = stats.int("n")?;
-        let average_length: f64 =
-            sqlx::Row::try_get::<Option<f64>, _>(&stats, "average")?.unwrap_or(1.0);
-        let mut idf = Vec::new();
+        let documents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_documents")
+            .fetch_one(&mut *conn)
+            .await?;
+        let mut by_rarity = Vec::new();
         for term in &terms {
             let df = rows
                 .iter()
@@ -273,15 +271,23 @@ impl Store {
                 .transpose()?
                 .unwrap_or(1)
                 .max(1);
-            idf.push((1.0 + documents as f64 / df as f64).ln());
+            by_rarity.push((df, term.clone(), (1.0 + documents as f64 / df as f64).ln()));
         }
+        by_rarity.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let rarest_first: Vec<String> = by_rarity.iter().map(|(_, t, _)| t.clone()).collect();
+        let idf: Vec<f64> = by_rarity.iter().map(|(_, _, w)| *w).collect();
 
         let mut counts_filter = Filter::default();
-        let with = hits(&terms, &idf, average_length, &mut counts_filter);
+        let with = hits(&rarest_first, &idf, &mut counts_filter);
         narrow(&mut counts_filter, request, false);
+        // Without filters the hits alone are counted; a filter needs the documents' columns.
+        let counted = if counts_filter.sql().contains("d.") {
+            "hits h JOIN search_documents d ON d.id = h.document_id"
+        } else {
+            "hits h"
+        };
         let counts_sql = format!(
-            "{with} SELECT d.entity, COUNT(*) AS n FROM hits h \
-             JOIN search_documents d ON d.id = h.document_id {} GROUP BY d.entity",
+            "{with} SELECT h.entity, COUNT(*) AS n FROM {counted} {} GROUP BY h.entity",
             counts_filter.sql()
         );
         let mut counts: Vec<EntityCount> = Vec::new();
@@ -305,16 +311,27 @@ impl Store {
             .sum();
 
         let mut items_filter = Filter::default();
-        let with = hits(&terms, &idf, average_length, &mut items_filter);
+        let with = hits(&rarest_first, &idf, &mut items_filter);
         narrow(&mut items_filter, request, true);
-        let items_sql = format!(
-            "{with} SELECT d.entity, d.record_id, d.title, d.body, d.kind, d.year, h.score \
-             FROM hits h JOIN search_documents d ON d.id = h.document_id {} \
-             ORDER BY h.score DESC, d.sort_date DESC NULLS LAST, d.id DESC LIMIT {} OFFSET {}",
-            items_filter.sql(),
-            page.per_page,
-            page.offset()
-        );
+        // Equally good matches come newest first (newer records have larger numbers). Without
+        // filters on the documents only the page of hits is joined to them.
+        let page_sql = format!("LIMIT {} OFFSET {}", page.per_page, page.offset());
+        let items_sql = if items_filter.sql().contains("d.") {
+            format!(
+                "{with} SELECT d.entity, d.record_id, d.title, d.body, d.kind, d.year, h.score \
+                 FROM hits h JOIN search_documents d ON d.id = h.document_id {} \
+                 ORDER BY h.score DESC, h.document_id DESC {page_sql}",
+                items_filter.sql()
+            )
+        } else {
+            format!(
+                "{with} SELECT d.entity, d.record_id, d.title, d.body, d.kind, d.year, h.score \
+                 FROM (SELECT * FROM hits h {} ORDER BY h.score DESC, h.document_id DESC \
+                 {page_sql}) h JOIN search_documents d ON d.id = h.document_id \
+                 ORDER BY h.score DESC, h.document_id DESC",
+                items_filter.sql()
+            )
+        };
         let mut items = Vec::new();
         for row in items_filter
             .bind(sqlx::query(&items_sql))

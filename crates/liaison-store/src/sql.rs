@@ -136,6 +136,7 @@ pub(crate) fn named_columns(alias: &str, prefix: &str) -> String {
 pub(crate) enum Param {
     Int(Option<i64>),
     Text(Option<String>),
+    Real(f64),
 }
 
 impl Param {
@@ -149,7 +150,7 @@ impl Param {
 }
 
 /// Binds parameters in order.
-fn bind_params<'q>(
+pub(crate) fn bind_params<'q>(
     mut query: Query<'q, Any, AnyArguments<'q>>,
     params: &'q [Param],
 ) -> Query<'q, Any, AnyArguments<'q>> {
@@ -157,6 +158,7 @@ fn bind_params<'q>(
         query = match p {
             Param::Int(i) => query.bind(*i),
             Param::Text(s) => query.bind(s.as_deref()),
+            Param::Real(r) => query.bind(*r),
         };
     }
     query
@@ -218,6 +220,7 @@ pub(crate) async fn insert_record(
         let value = match value {
             Param::Int(v) => serde_json::to_value(v),
             Param::Text(v) => serde_json::to_value(v),
+            Param::Real(v) => serde_json::to_value(v),
         };
         fields.insert((*name).to_owned(), value.unwrap_or_default());
     }
@@ -344,6 +347,9 @@ impl Filter {
 pub(crate) struct ListQuery<'a> {
     pub columns: &'a str,
     pub from: &'a str,
+    /// The table counted for the total: the list's own, without the joins that only bring names
+    /// to show. The filters may name only its columns.
+    pub count_from: &'a str,
     pub filter: Filter,
     /// The `ORDER BY` expressions for the chosen sort key, without direction; the last one is
     /// the id, so pages never repeat or skip rows with equal keys.
@@ -359,7 +365,7 @@ impl Store {
         map: impl Fn(&AnyRow) -> Result<T>,
     ) -> Result<Page<T>> {
         let where_sql = list.filter.sql();
-        let count_sql = format!("SELECT COUNT(*) AS n FROM {} {where_sql}", list.from);
+        let count_sql = format!("SELECT COUNT(*) AS n FROM {} {where_sql}", list.count_from);
         let total = list
             .filter
             .bind(sqlx::query(&count_sql))

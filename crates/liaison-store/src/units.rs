@@ -103,6 +103,7 @@ impl Store {
         let list = ListQuery {
             columns: &columns,
             from: FROM,
+            count_from: "units u",
             filter: f,
             order,
         };

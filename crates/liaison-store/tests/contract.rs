@@ -1153,7 +1153,7 @@ async fn search_finds_chinese_words_inside_longer_text(store: Store) {
         "访问我校",
         "智慧工会",
         "联合会",
-        "挝",
+        "老挝工会联合会",
     ] {
         let results = store.search(&search(q)).await.unwrap();
         let visit = results.items.iter().find(|h| {

@@ -58,6 +58,15 @@ enum Command {
     Backup { path: PathBuf },
     /// Rebuilds the search index from the records.
     Reindex,
+    /// Loads a synthetic dataset for the benchmark into an empty database: one organization for
+    /// every 50 activities, one person for every 2, five participations each.
+    BenchData {
+        #[arg(long, default_value_t = 100_000)]
+        activities: usize,
+        /// The same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Manages accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -170,6 +179,21 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { path } => {
             store.backup(&path).await?;
             println!("Backup written to {}.", path.display());
+            Ok(())
+        }
+        Command::BenchData { activities, seed } => {
+            let started = std::time::Instant::now();
+            let data = liaison_core::bench_data::Dataset::generate(activities, seed);
+            let report = store.load_dataset(&data).await?;
+            println!(
+                "Loaded {} activities, {} organizations, {} people, {} participations and {} search documents in {:.1} s.",
+                report.activities,
+                report.organizations,
+                report.people,
+                report.participations,
+                report.documents,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Reindex => {

@@ -12,9 +12,6 @@ CREATE TABLE search_documents (
     year      BIGINT,
     -- ISO codes between spaces, ' LA CN ', so one LIKE finds a country among several.
     countries TEXT NOT NULL DEFAULT '',
-    sort_date TEXT,
-    -- The sum of the weights of its words: long records do not win by length alone.
-    length    BIGINT NOT NULL DEFAULT 0,
     UNIQUE (entity, record_id)
 );
 
@@ -22,7 +19,11 @@ CREATE TABLE search_documents (
 CREATE TABLE search_postings (
     term        TEXT NOT NULL,
     document_id BIGINT NOT NULL REFERENCES search_documents (id) ON DELETE CASCADE,
-    weight      BIGINT NOT NULL,
+    -- The kind of record, repeated here so results are counted by kind without a join.
+    entity      TEXT NOT NULL,
+    -- How much the word counts in this record (BM25's term-frequency part, with the record's
+    -- length against a typical one), worked out when the record is indexed.
+    score       DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (term, document_id)
 );
 CREATE INDEX search_postings_document ON search_postings (document_id);
