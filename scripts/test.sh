@@ -103,6 +103,16 @@ Install them with:  sudo apt-get install chromium chromium-driver fonts-noto-cjk
     fi
 }
 
+# wrk for the benchmark's smoke run (scripts/bench.sh --smoke), so the benchmark cannot rot.
+ensure_wrk() {
+    command -v wrk >/dev/null && return 0
+    is_root || die "the benchmark's smoke run needs wrk: sudo apt-get install wrk"
+    APT_LOG=${APT_LOG:-$(mktemp -t liaison-apt.XXXXXX.log)}
+    log "installing wrk for the benchmark's smoke run (apt-get)..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } >>"$APT_LOG" 2>&1 ||
+        die "apt-get install wrk failed" "$APT_LOG"
+}
+
 start_postgres() {
     PG_TMP=$(mktemp -d -t liaison-pg.XXXXXX)
     PG_DATA=$PG_TMP/data
@@ -157,7 +167,20 @@ stop_postgres() {
 }
 
 run_tests() {
-    cargo test --workspace --locked "$@"
+    local out status
+    out=$(mktemp -t liaison-tests.XXXXXX.log)
+    set +e
+    cargo test --workspace --locked "$@" 2>&1 | tee "$out"
+    status=${PIPESTATUS[0]}
+    set -e
+    # With no arguments the whole suite runs, and the benchmark's smoke run with it.
+    if ((status == 0 && $# == 0)); then
+        scripts/bench.sh --smoke
+    fi
+    # One closing line for the whole suite, after the benchmark's output.
+    awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$out"
+    rm -f "$out"
+    return "$status"
 }
 
 cleanup() {
@@ -182,6 +205,7 @@ main() {
         log "using $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT (private cluster, setup $((SECONDS - t0))s)"
     fi
     ensure_browser
+    ensure_wrk
     run_tests "$@"
 }
 

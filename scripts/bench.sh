@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Liaison's benchmark: loads the synthetic dataset, starts Liaison, signs in, and measures the
+# pages people open with wrk. Reports requests per second, p50 and p99 latency, the peak memory
+# of the server, how long the data took to load and the server to start.
+#
+#   scripts/bench.sh                      100,000 activities, release build, 10 s a page
+#   ACTIVITIES=1000000 scripts/bench.sh   another size
+#   scripts/bench.sh --peers              also the peers of ../shared/bench/peers, in the same
+#                                         sitting, with Liaison's ratio to each
+#   scripts/bench.sh --smoke              1,000 activities, 1 s a page, the debug build: proves
+#                                         the benchmark still runs (part of scripts/test.sh)
+#
+# Knobs: ACTIVITIES, DUR (10s), WARM (2s), THREADS (2), CONNS (16), DATABASE (a postgres:// URL
+# to measure PostgreSQL instead of a fresh SQLite file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODE=full
+case "${1:-}" in
+    --smoke) MODE=smoke ;;
+    --peers) MODE=peers ;;
+    "") ;;
+    *) echo "usage: scripts/bench.sh [--smoke|--peers]" >&2; exit 2 ;;
+esac
+if [[ $MODE == smoke ]]; then
+    ACTIVITIES=${ACTIVITIES:-1000}; DUR=${DUR:-1s}; WARM=${WARM:-1s}; PROFILE=debug
+else
+    ACTIVITIES=${ACTIVITIES:-100000}; DUR=${DUR:-10s}; WARM=${WARM:-2s}; PROFILE=release
+fi
+THREADS=${THREADS:-2}; CONNS=${CONNS:-16}
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+command -v wrk >/dev/null || { log "wrk is missing: apt-get install wrk"; exit 1; }
+
+if [[ $PROFILE == release ]]; then
+    log "cargo build --release"
+    cargo build --release --quiet -p liaison
+else
+    cargo build --quiet -p liaison
+fi
+BIN=$PWD/target/$PROFILE/liaison
+WORK=$(mktemp -d -t liaison-bench.XXXXXX)
+SERVER=""
+cleanup() { [[ -z $SERVER ]] || kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+DATABASE=${DATABASE:-sqlite://$WORK/bench.db}
+export LIAISON_DATABASE=$DATABASE LIAISON_LOG=error
+
+log "loading $ACTIVITIES activities"
+LOAD=$("$BIN" bench-data --activities "$ACTIVITIES")
+log "$LOAD"
+PASSWORD=$("$BIN" user add --name bench --role admin | sed 's/.*password: //')
+TOKEN=$("$BIN" token create --user bench 2>/dev/null)
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+started=$(date +%s%N)
+"$BIN" serve --bind "127.0.0.1:$PORT" > "$WORK/serve.log" 2>&1 &
+SERVER=$!
+until curl -s -o /dev/null "$BASE/login"; do sleep 0.01; done
+STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+
+# Sign in through the sign-in form, as a browser does, for the pages.
+JAR=$WORK/cookies
+CSRF=$(curl -s -c "$JAR" "$BASE/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+curl -s -b "$JAR" -c "$JAR" -o /dev/null -d "csrf=$CSRF&username=bench&password=$PASSWORD&next=/" "$BASE/login"
+SESSION=$(awk '$6 == "liaison_session" {print $7}' "$JAR")
+[[ -n $SESSION ]] || { log "could not sign in"; exit 1; }
+
+MIDDLE=$(( ACTIVITIES / 2 ))
+ORGANIZATION=$(( ACTIVITIES / 100 > 0 ? ACTIVITIES / 100 : 1 ))
+PAGES=(
+    "list_p1=/activities"
+    "list_kind=/activities?kind=conference"
+    "search_en=/search?q=union"
+    "search_zh=/search?q=%E5%B7%A5%E4%BC%9A"
+    "detail=/activities/$MIDDLE"
+    "organization=/organizations/$ORGANIZATION"
+    "api_list=/api/v1/activities"
+    "api_search_en=/api/v1/search?q=union"
+)
+
+RESULTS=$WORK/results.tsv
+: > "$RESULTS"
+for page in "${PAGES[@]}"; do
+    name=${page%%=*}; path=${page#*=}
+    if [[ $path == /api/* ]]; then header="Authorization: Bearer $TOKEN"; else header="Cookie: liaison_session=$SESSION"; fi
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "$header" "$BASE$path")
+    [[ $status == 200 ]] || { log "$name: $path answered $status"; exit 1; }
+    wrk -t"$THREADS" -c"$CONNS" -d"$WARM" -H "$header" "$BASE$path" > /dev/null
+    wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency -H "$header" "$BASE$path" > "$WORK/wrk_$name.txt"
+    awk -v name="$name" '
+        function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+        /Requests\/sec/ { rps = $2 } /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+        /Non-2xx/ { bad = $NF }
+        END { printf "%s\t%.0f\t%.2f\t%.2f\t%d\n", name, rps, p50, p99, bad }' "$WORK/wrk_$name.txt" >> "$RESULTS"
+done
+PEAK_KB=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER/status")
+
+echo
+echo "## Liaison, $ACTIVITIES activities, $(date -u +%F), $(nproc) CPUs, wrk -t$THREADS -c$CONNS -d$DUR ($PROFILE build, ${DATABASE%%://*})"
+echo
+echo "| page | req/s | p50 ms | p99 ms | errors |"
+echo "|---|---:|---:|---:|---:|"
+awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$RESULTS"
+echo
+echo "- load: $LOAD"
+echo "- start-up on this database: $STARTUP_MS ms"
+echo "- peak RSS of the server: $(( PEAK_KB / 1024 )) MiB"
+if awk -F'\t' '$5 > 0 { bad = 1 } END { exit !bad }' "$RESULTS"; then
+    log "some requests failed"; exit 1
+fi
+
+if [[ $MODE == peers ]]; then
+    log "running the peers of ../shared/bench/peers in the same sitting"
+    urls="list_p1=$BASE/activities list_kind=$BASE/activities?kind=conference search_en=$BASE/search?q=robotics detail=$BASE/activities/4242"
+    EXTRA_NAME=liaison EXTRA_PID=$SERVER EXTRA_HEADER="Cookie: liaison_session=$SESSION" EXTRA_URLS="$urls" \
+        SYSTEMS="${SYSTEMS:-django limit}" bash ../shared/bench/peers/run_all.sh | tee "$WORK/peers.md"
+fi
