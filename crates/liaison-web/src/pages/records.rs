@@ -269,9 +269,7 @@ async fn show<K: RecordPages>(
     let ui = ui.in_section(K::PATH);
     respond(
         async {
-            let id: i64 = id
-                .parse()
-                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
+            let id = record_id(&ui, &id)?;
             let record = K::get(&state.store, id).await.or_page(&ui)?;
             let mut view = K::detail(&ui, &state.store, &record).await.or_page(&ui)?;
             let actor = ui.actor().or_page(&ui)?;
@@ -331,17 +329,8 @@ async fn edit_form<K: RecordPages>(
     let ui = ui.in_section(K::PATH);
     respond(
         async {
-            let id: i64 = id
-                .parse()
-                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
-            let record = K::get(&state.store, id).await.or_page(&ui)?;
-            liaison_core::accounts::authorize(
-                &ui.actor().or_page(&ui)?,
-                Action::Change,
-                K::KIND,
-                K::unit(&record),
-            )
-            .or_page(&ui)?;
+            let id = record_id(&ui, &id)?;
+            let record = changeable::<K>(&state, &ui, id).await?;
             let mut view = K::form(&ui, &state.store, &K::values(&record), false, "")
                 .await
                 .or_page(&ui)?;
@@ -584,9 +573,7 @@ async fn update<K: RecordPages>(
     let ui = ui.in_section(K::PATH);
     respond(
         async {
-            let id: i64 = id
-                .parse()
-                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
+            let id = record_id(&ui, &id)?;
             save::<K>(&state, &ui, Some(id), Values::from_pairs(pairs)).await
         }
         .await,
@@ -601,17 +588,8 @@ async fn confirm_delete<K: RecordPages>(
     let ui = ui.in_section(K::PATH);
     respond(
         async {
-            let id: i64 = id
-                .parse()
-                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
-            let record = K::get(&state.store, id).await.or_page(&ui)?;
-            liaison_core::accounts::authorize(
-                &ui.actor().or_page(&ui)?,
-                Action::Change,
-                K::KIND,
-                K::unit(&record),
-            )
-            .or_page(&ui)?;
+            let id = record_id(&ui, &id)?;
+            let record = changeable::<K>(&state, &ui, id).await?;
             let name = K::name(&ui, &record);
             let view = MessageView {
                 title: ui.t.args("delete-title", &[("name", name)]),
@@ -647,9 +625,7 @@ async fn delete<K: RecordPages>(
     let ui = ui.in_section(K::PATH);
     respond(
         async {
-            let id: i64 = id
-                .parse()
-                .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))?;
+            let id = record_id(&ui, &id)?;
             let values = Values::from_pairs(pairs);
             ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
             match K::delete(&state.store, &ui.actor().or_page(&ui)?, id).await {
@@ -669,6 +645,29 @@ async fn delete<K: RecordPages>(
         }
         .await,
     )
+}
+
+/// The record number in a path; anything else names no record.
+fn record_id(ui: &Ui, id: &str) -> Result<i64, Failed> {
+    id.parse()
+        .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))
+}
+
+/// A record the user may change, or the page saying why not.
+async fn changeable<K: RecordPages>(
+    state: &AppState,
+    ui: &Ui,
+    id: i64,
+) -> Result<K::Record, Failed> {
+    let record = K::get(&state.store, id).await.or_page(ui)?;
+    liaison_core::accounts::authorize(
+        &ui.actor().or_page(ui)?,
+        Action::Change,
+        K::KIND,
+        K::unit(&record),
+    )
+    .or_page(ui)?;
+    Ok(record)
 }
 
 /// The pages of one kind of record.
