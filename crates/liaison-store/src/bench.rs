@@ -282,10 +282,15 @@ impl Store {
         .await?;
 
         // The search index, built here from the same data rather than record by record. Its
-        // second index is made once at the end, which is faster than keeping it up row by row.
+        // other indexes are made once at the end, which is faster than keeping them up row by
+        // row, and the counts of each word are counted here.
         sqlx::query("DROP INDEX search_postings_document")
             .execute(&mut *conn)
             .await?;
+        sqlx::query("DROP INDEX search_postings_best")
+            .execute(&mut *conn)
+            .await?;
+        let mut term_counts: std::collections::BTreeMap<(String, &str), i64> = Default::default();
         let mut documents = Vec::with_capacity(
             data.activities.len() + data.organizations.len() + data.people.len(),
         );
@@ -372,6 +377,13 @@ impl Store {
                 },
             )
             .await?;
+            for (i, document_postings) in postings.iter().enumerate() {
+                for (term, _) in document_postings {
+                    *term_counts
+                        .entry((term.clone(), chunk[i].entity.as_str()))
+                        .or_insert(0) += 1;
+                }
+            }
             let mut flat: Vec<(usize, &String, f64, &str)> = postings
                 .iter()
                 .enumerate()
@@ -398,9 +410,26 @@ impl Store {
             )
             .await?;
         }
+        let term_counts: Vec<((String, &str), i64)> = term_counts.into_iter().collect();
+        bulk_insert(
+            conn,
+            "search_terms",
+            &["term", "entity", "documents"],
+            term_counts.len(),
+            |i| {
+                let ((term, entity), n) = &term_counts[i];
+                vec![text(term), text(entity), Param::int(*n)]
+            },
+        )
+        .await?;
         sqlx::query("CREATE INDEX search_postings_document ON search_postings (document_id)")
             .execute(&mut *conn)
             .await?;
+        sqlx::query(
+            "CREATE INDEX search_postings_best ON search_postings (term, score DESC, document_id DESC)",
+        )
+        .execute(&mut *conn)
+        .await?;
         reset_id_sequences(
             conn,
             self.backend,

@@ -62,11 +62,33 @@ async fn write(conn: &mut AnyConnection, document: &Document) -> Result<()> {
                 .bind(*score);
         }
         query.execute(&mut *conn).await?;
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, 1)", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let sql = format!(
+            "INSERT INTO search_terms (term, entity, documents) VALUES {} \
+             ON CONFLICT (term, entity) DO UPDATE SET documents = search_terms.documents + 1",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (term, _) in chunk {
+            query = query.bind(term.as_str()).bind(document.entity.as_str());
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 async fn remove(conn: &mut AnyConnection, entity: Entity, record_id: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE search_terms SET documents = documents - 1 WHERE entity = $1 AND term IN \
+         (SELECT p.term FROM search_postings p JOIN search_documents d ON d.id = p.document_id \
+          WHERE d.entity = $1 AND d.record_id = $2)",
+    )
+    .bind(entity.as_str())
+    .bind(record_id)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("DELETE FROM search_documents WHERE entity = $1 AND record_id = $2")
         .bind(entity.as_str())
         .bind(record_id)
@@ -248,7 +270,8 @@ impl Store {
             .map(|t| df_filter.param(Param::text(t.as_str())))
             .collect();
         let df_sql = format!(
-            "SELECT term, COUNT(*) AS n FROM search_postings WHERE term IN ({}) GROUP BY term",
+            "SELECT term, CAST(SUM(documents) AS BIGINT) AS n FROM search_terms \
+             WHERE term IN ({}) GROUP BY term HAVING SUM(documents) > 0",
             placeholders.join(", ")
         );
         let rows = df_filter
@@ -280,16 +303,27 @@ impl Store {
         let mut counts_filter = Filter::default();
         let with = hits(&rarest_first, &idf, &mut counts_filter);
         narrow(&mut counts_filter, request, false);
-        // Without filters the hits alone are counted; a filter needs the documents' columns.
-        let counted = if counts_filter.sql().contains("d.") {
-            "hits h JOIN search_documents d ON d.id = h.document_id"
+        let filtered = counts_filter.sql().contains("d.");
+        let counts_sql = if rarest_first.len() == 1 && !filtered {
+            // One word and no filter: the counts kept with the index are the answer.
+            counts_filter = Filter::default();
+            let term = counts_filter.param(Param::text(rarest_first[0].as_str()));
+            format!(
+                "SELECT entity, documents AS n FROM search_terms \
+                 WHERE term = {term} AND documents > 0"
+            )
         } else {
-            "hits h"
+            // Without filters the hits alone are counted; a filter needs the documents' columns.
+            let counted = if filtered {
+                "hits h JOIN search_documents d ON d.id = h.document_id"
+            } else {
+                "hits h"
+            };
+            format!(
+                "{with} SELECT h.entity, COUNT(*) AS n FROM {counted} {} GROUP BY h.entity",
+                counts_filter.sql()
+            )
         };
-        let counts_sql = format!(
-            "{with} SELECT h.entity, COUNT(*) AS n FROM {counted} {} GROUP BY h.entity",
-            counts_filter.sql()
-        );
         let mut counts: Vec<EntityCount> = Vec::new();
         for row in counts_filter
             .bind(sqlx::query(&counts_sql))
@@ -357,7 +391,9 @@ impl Store {
                 kind: row.opt_text("kind")?,
                 year: row.opt_int("year")?.map(|y| y as i32),
                 snippet,
-                score: sqlx::Row::try_get::<f64, _>(&row, "score")?,
+                // A one-word search ranks by the word's own score; shown, it is weighted like any.
+                score: sqlx::Row::try_get::<f64, _>(&row, "score")?
+                    * if rarest_first.len() == 1 { idf[0] } else { 1.0 },
             });
         }
         Ok(SearchResults {
@@ -375,6 +411,9 @@ impl Store {
     pub async fn reindex(&self) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         sqlx::query("DELETE FROM search_postings")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM search_terms")
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM search_documents")

@@ -27,3 +27,15 @@ CREATE TABLE search_postings (
     PRIMARY KEY (term, document_id)
 ) WITHOUT ROWID;
 CREATE INDEX search_postings_document ON search_postings (document_id);
+
+-- The best records of a word first, so the first page of a one-word search is read, not sorted.
+CREATE INDEX search_postings_best ON search_postings (term, score DESC, document_id DESC);
+
+-- How many records of each kind have a word, kept with the postings: how rare a word is and how
+-- many of each kind a one-word search finds, without counting its postings each time.
+CREATE TABLE search_terms (
+    term      TEXT NOT NULL,
+    entity    TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    PRIMARY KEY (term, entity)
+);
