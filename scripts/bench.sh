@@ -38,7 +38,7 @@ if [[ $PROFILE == release ]]; then
 else
     cargo build --quiet -p liaison
 fi
-BIN=$PWD/target/$PROFILE/liaison
+BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/liaison
 WORK=$(mktemp -d -t liaison-bench.XXXXXX)
 SERVER=""
 cleanup() { [[ -z $SERVER ]] || kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"; }
