@@ -9,10 +9,13 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::gifts::{CATEGORIES, DIRECTIONS};
-use super::{choices, code, input, key_field, search, select, text, unit_choices};
+use super::{
+    GroupText, choices, code, group, input, key_field, row_input, row_select, search, select, text,
+    unit_choices,
+};
 use crate::pages::forms::{Reader, Values, finish, link_of, person_ref};
 use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, Field, FormView, Group, Item, Section, Ui};
+use crate::pages::{Cell, DetailView, Field, FormView, Item, Section, Ui};
 
 pub struct Activities;
 
@@ -461,107 +464,111 @@ impl RecordPages for Activities {
                 .iter()
                 .map(|r| (r.code.clone(), role_name(ui, &roles, &r.code))),
         );
-        let rows = |group: &str| v.rows(group) + 1 + usize::from(adding == group);
-        let field = |kind: &'static str, group: &str, i: usize, name: &str| {
-            let full = format!("{group}-{i}-{name}");
-            Field::new(
-                kind,
-                full.clone(),
-                t.get(&format!("field-{name}")),
-                v.get(&full),
-            )
-        };
-        let participants = Group {
-            name: "participants".to_owned(),
-            label: t.get("section-participants"),
-            hint: Some(t.get("hint-person-or-new")),
-            rows: (0..rows("participants"))
-                .map(|i| {
-                    vec![
-                        field("text", "participants", i, "person"),
-                        Field::select(
-                            format!("participants-{i}-role"),
-                            t.get("field-role"),
-                            v.get(&format!("participants-{i}-role")),
-                            role_choices.clone(),
-                        ),
-                        field("text", "participants", i, "position"),
-                        field("text", "participants", i, "note"),
-                    ]
-                })
-                .collect(),
-            add_label: t.get("add-participant"),
-        };
-        let agenda = Group {
-            name: "agenda".to_owned(),
-            label: t.get("section-agenda"),
-            hint: Some(t.get("hint-agenda")),
-            rows: (0..rows("agenda"))
-                .map(|i| {
-                    vec![
-                        Field::select(
-                            format!("agenda-{i}-kind"),
-                            t.get("field-kind"),
-                            v.get(&format!("agenda-{i}-kind")),
-                            choices(ui, "agenda-kind", &AGENDA_KINDS, Some("choice-none")),
-                        ),
-                        field("date", "agenda", i, "on"),
-                        field("time", "agenda", i, "starts_at"),
-                        field("text", "agenda", i, "speaker"),
-                        field("text", "agenda", i, "title_zh"),
-                        field("text", "agenda", i, "title_en"),
-                        field("textarea", "agenda", i, "points"),
-                    ]
-                })
-                .collect(),
-            add_label: t.get("add-agenda-item"),
-        };
-        let outcomes = Group {
-            name: "outcomes".to_owned(),
-            label: t.get("field-outcomes"),
-            hint: None,
-            rows: (0..rows("outcomes"))
-                .map(|i| {
-                    vec![
-                        field("text", "outcomes", i, "description"),
-                        field("text", "outcomes", i, "follow_up"),
-                        field("date", "outcomes", i, "due_on"),
-                        field("checkbox", "outcomes", i, "done"),
-                    ]
-                })
-                .collect(),
-            add_label: t.get("add-outcome"),
-        };
+        let line = |group: &str, i: usize, name: &str| row_input(ui, v, "text", group, i, name);
+        let participants = group(
+            ui,
+            v,
+            GroupText {
+                name: "participants",
+                label: "section-participants",
+                hint: Some("hint-person-or-new"),
+                add: "add-participant",
+            },
+            adding,
+            |i| {
+                vec![
+                    line("participants", i, "person"),
+                    row_select(ui, v, "participants", i, "role", role_choices.clone()),
+                    line("participants", i, "position"),
+                    line("participants", i, "note"),
+                ]
+            },
+        );
+        let agenda = group(
+            ui,
+            v,
+            GroupText {
+                name: "agenda",
+                label: "section-agenda",
+                hint: Some("hint-agenda"),
+                add: "add-agenda-item",
+            },
+            adding,
+            |i| {
+                vec![
+                    row_select(
+                        ui,
+                        v,
+                        "agenda",
+                        i,
+                        "kind",
+                        choices(ui, "agenda-kind", &AGENDA_KINDS, Some("choice-none")),
+                    ),
+                    row_input(ui, v, "date", "agenda", i, "on"),
+                    row_input(ui, v, "time", "agenda", i, "starts_at"),
+                    line("agenda", i, "speaker"),
+                    line("agenda", i, "title_zh"),
+                    line("agenda", i, "title_en"),
+                    row_input(ui, v, "textarea", "agenda", i, "points"),
+                ]
+            },
+        );
+        let outcomes = group(
+            ui,
+            v,
+            GroupText {
+                name: "outcomes",
+                label: "field-outcomes",
+                hint: None,
+                add: "add-outcome",
+            },
+            adding,
+            |i| {
+                vec![
+                    line("outcomes", i, "description"),
+                    line("outcomes", i, "follow_up"),
+                    row_input(ui, v, "date", "outcomes", i, "due_on"),
+                    row_input(ui, v, "checkbox", "outcomes", i, "done"),
+                ]
+            },
+        );
         let mut groups = vec![participants, agenda, outcomes];
         if creating {
-            groups.push(Group {
-                name: "gifts".to_owned(),
-                label: t.get("nav-gifts"),
-                hint: Some(t.get("hint-gift-party")),
-                rows: (0..rows("gifts"))
-                    .map(|i| {
-                        vec![
-                            Field::select(
-                                format!("gifts-{i}-direction"),
-                                t.get("field-direction"),
-                                v.get(&format!("gifts-{i}-direction")),
-                                choices(ui, "gift-direction", &DIRECTIONS, Some("choice-none")),
-                            ),
-                            field("text", "gifts", i, "item"),
-                            Field::select(
-                                format!("gifts-{i}-category"),
-                                t.get("field-category"),
-                                v.get(&format!("gifts-{i}-category")),
-                                choices(ui, "gift-category", &CATEGORIES, Some("choice-none")),
-                            ),
-                            field("text", "gifts", i, "value"),
-                            field("text", "gifts", i, "giver"),
-                            field("text", "gifts", i, "receiver"),
-                        ]
-                    })
-                    .collect(),
-                add_label: t.get("add-gift"),
-            });
+            groups.push(group(
+                ui,
+                v,
+                GroupText {
+                    name: "gifts",
+                    label: "nav-gifts",
+                    hint: Some("hint-gift-party"),
+                    add: "add-gift",
+                },
+                adding,
+                |i| {
+                    vec![
+                        row_select(
+                            ui,
+                            v,
+                            "gifts",
+                            i,
+                            "direction",
+                            choices(ui, "gift-direction", &DIRECTIONS, Some("choice-none")),
+                        ),
+                        line("gifts", i, "item"),
+                        row_select(
+                            ui,
+                            v,
+                            "gifts",
+                            i,
+                            "category",
+                            choices(ui, "gift-category", &CATEGORIES, Some("choice-none")),
+                        ),
+                        line("gifts", i, "value"),
+                        line("gifts", i, "giver"),
+                        line("gifts", i, "receiver"),
+                    ]
+                },
+            ));
         }
         Ok(FormView {
             title: t.get(if creating {

@@ -6,10 +6,13 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{choices, code, input, key_field, search, select, text, unit_choices};
+use super::{
+    GroupText, choices, code, group, input, key_field, row_input, search, select, text,
+    unit_choices,
+};
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, Field, FormView, Group, Item, Section, Ui};
+use crate::pages::{Cell, DetailView, Field, FormView, Item, Section, Ui};
 
 pub struct Agreements;
 
@@ -244,44 +247,23 @@ impl RecordPages for Agreements {
         creating: bool,
         adding: &str,
     ) -> liaison_store::Result<FormView> {
-        let rows = v.rows("signatories") + 1 + usize::from(adding == "signatories");
-        let signatories = Group {
-            name: "signatories".to_owned(),
-            label: ui.t.get("section-signatories"),
-            hint: Some(ui.t.get("hint-signatory")),
-            rows: (0..rows)
-                .map(|i| {
-                    let name = |f: &str| format!("signatories-{i}-{f}");
-                    vec![
-                        Field::new(
-                            "text",
-                            name("person"),
-                            ui.t.get("field-person"),
-                            v.get(&name("person")),
-                        ),
-                        Field::new(
-                            "text",
-                            name("name"),
-                            ui.t.get("field-name"),
-                            v.get(&name("name")),
-                        ),
-                        Field::new(
-                            "text",
-                            name("organization"),
-                            ui.t.get("field-organization"),
-                            v.get(&name("organization")),
-                        ),
-                        Field::new(
-                            "text",
-                            name("capacity"),
-                            ui.t.get("field-capacity"),
-                            v.get(&name("capacity")),
-                        ),
-                    ]
-                })
-                .collect(),
-            add_label: ui.t.get("add-signatory"),
-        };
+        let signatories = group(
+            ui,
+            v,
+            GroupText {
+                name: "signatories",
+                label: "section-signatories",
+                hint: Some("hint-signatory"),
+                add: "add-signatory",
+            },
+            adding,
+            |i| {
+                ["person", "name", "organization", "capacity"]
+                    .into_iter()
+                    .map(|name| row_input(ui, v, "text", "signatories", i, name))
+                    .collect()
+            },
+        );
         Ok(FormView {
             title: ui.t.get(if creating {
                 "new-agreement"

@@ -19,7 +19,7 @@ use liaison_store::Store;
 use serde::Serialize;
 
 use super::forms::Values;
-use super::{Field, Ui};
+use super::{Field, Group, Ui};
 
 /// The serde name of an enum value, as forms send it.
 pub fn code<T: Serialize>(value: &T) -> String {
@@ -120,4 +120,68 @@ pub fn name_of(zh: &Option<String>, en: &Option<String>, ui: &Ui) -> String {
 /// A number of a record for a form: `#12 Name`.
 pub fn linked(named: &Option<liaison_core::Named>) -> String {
     super::forms::named(named)
+}
+
+/// Where a repeating group is in the form: its name, the catalog keys of its legend, hint and
+/// "add a row" button.
+pub struct GroupText<'a> {
+    pub name: &'a str,
+    pub label: &'a str,
+    pub hint: Option<&'a str>,
+    pub add: &'a str,
+}
+
+/// A group of repeating rows as the form shows it: the rows sent, one empty row to fill in, and
+/// one more when the user pressed the group's "add a row" button (`adding` names that group).
+pub fn group(
+    ui: &Ui,
+    values: &Values,
+    text: GroupText<'_>,
+    adding: &str,
+    row: impl Fn(usize) -> Vec<Field>,
+) -> Group {
+    let rows = values.rows(text.name) + 1 + usize::from(adding == text.name);
+    Group {
+        name: text.name.to_owned(),
+        label: ui.t.get(text.label),
+        hint: text.hint.map(|h| ui.t.get(h)),
+        rows: (0..rows).map(row).collect(),
+        add_label: ui.t.get(text.add),
+    }
+}
+
+/// Input `{group}-{i}-{name}` of a row, labelled from the catalog (`field-{name}`).
+pub fn row_input(
+    ui: &Ui,
+    values: &Values,
+    kind: &'static str,
+    group: &str,
+    i: usize,
+    name: &str,
+) -> Field {
+    let full = format!("{group}-{i}-{name}");
+    Field::new(
+        kind,
+        full.clone(),
+        ui.t.get(&format!("field-{name}")),
+        values.get(&full),
+    )
+}
+
+/// Select `{group}-{i}-{name}` of a row.
+pub fn row_select(
+    ui: &Ui,
+    values: &Values,
+    group: &str,
+    i: usize,
+    name: &str,
+    options: Vec<(String, String)>,
+) -> Field {
+    let full = format!("{group}-{i}-{name}");
+    Field::select(
+        full.clone(),
+        ui.t.get(&format!("field-{name}")),
+        values.get(&full),
+        options,
+    )
 }

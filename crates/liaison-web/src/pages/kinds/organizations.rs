@@ -7,10 +7,12 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{choices, code, input, key_field, search, select, text};
+use super::{
+    GroupText, choices, code, group, input, key_field, row_input, row_select, search, select, text,
+};
 use crate::pages::forms::{Reader, Values};
 use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, Field, FormView, Group, Item, Section, Ui};
+use crate::pages::{Cell, DetailView, Field, FormView, Item, Section, Ui};
 
 pub struct Organizations;
 
@@ -242,38 +244,31 @@ impl RecordPages for Organizations {
         creating: bool,
         adding: &str,
     ) -> liaison_store::Result<FormView> {
-        let rows = v.rows("affiliations") + 1 + usize::from(adding == "affiliations");
-        let affiliations = Group {
-            name: "affiliations".to_owned(),
-            label: ui.t.get("section-affiliations"),
-            hint: Some(ui.t.get("hint-organization-link")),
-            rows: (0..rows)
-                .map(|i| {
-                    let name = |f: &str| format!("affiliations-{i}-{f}");
-                    vec![
-                        Field::new(
-                            "text",
-                            name("organization"),
-                            ui.t.get("field-organization"),
-                            v.get(&name("organization")),
-                        ),
-                        Field::select(
-                            name("relation"),
-                            ui.t.get("field-relation"),
-                            v.get(&name("relation")),
-                            choices(ui, "relation", &RELATIONS, Some("choice-none")),
-                        ),
-                        Field::new(
-                            "text",
-                            name("note"),
-                            ui.t.get("field-note"),
-                            v.get(&name("note")),
-                        ),
-                    ]
-                })
-                .collect(),
-            add_label: ui.t.get("add-affiliation"),
-        };
+        let affiliations = group(
+            ui,
+            v,
+            GroupText {
+                name: "affiliations",
+                label: "section-affiliations",
+                hint: Some("hint-organization-link"),
+                add: "add-affiliation",
+            },
+            adding,
+            |i| {
+                vec![
+                    row_input(ui, v, "text", "affiliations", i, "organization"),
+                    row_select(
+                        ui,
+                        v,
+                        "affiliations",
+                        i,
+                        "relation",
+                        choices(ui, "relation", &RELATIONS, Some("choice-none")),
+                    ),
+                    row_input(ui, v, "text", "affiliations", i, "note"),
+                ]
+            },
+        );
         Ok(FormView {
             title: ui.t.get(if creating {
                 "new-organization"
