@@ -103,14 +103,17 @@ Install them with:  sudo apt-get install chromium chromium-driver fonts-noto-cjk
     fi
 }
 
-# wrk for the benchmark's smoke run (scripts/bench.sh --smoke), so the benchmark cannot rot.
+# wrk and curl for the benchmark's smoke run (scripts/bench.sh --smoke), so the benchmark cannot rot.
 ensure_wrk() {
-    command -v wrk >/dev/null && return 0
-    is_root || die "the benchmark's smoke run needs wrk: sudo apt-get install wrk"
+    local missing=()
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v curl >/dev/null || missing+=(curl)
+    ((${#missing[@]} == 0)) && return 0
+    is_root || die "the benchmark's smoke run needs ${missing[*]}: sudo apt-get install ${missing[*]}"
     APT_LOG=${APT_LOG:-$(mktemp -t liaison-apt.XXXXXX.log)}
-    log "installing wrk for the benchmark's smoke run (apt-get)..."
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } >>"$APT_LOG" 2>&1 ||
-        die "apt-get install wrk failed" "$APT_LOG"
+    log "installing ${missing[*]} for the benchmark's smoke run (apt-get)..."
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >>"$APT_LOG" 2>&1 ||
+        die "apt-get install ${missing[*]} failed" "$APT_LOG"
 }
 
 start_postgres() {
