@@ -1,6 +1,5 @@
 //! The admin's pages: accounts and the audit log.
 
-use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -12,23 +11,10 @@ use liaison_core::{AuditFilter, FieldErrors, PageRequest, UserInput, UserRole};
 use super::forms::{Reader, Values, attach_errors};
 use super::kinds::{choices, unit_choices};
 use super::{
-    Cell, Column, Failed, Field, FormView, Link, ListView, OrPage, PageError, Ui, render, respond,
+    Cell, Column, Failed, Field, FormTemplate, FormView, Link, ListTemplate, ListView, OrPage,
+    PageError, Ui, render, respond,
 };
 use crate::AppState;
-
-#[derive(Template)]
-#[template(path = "list.html")]
-struct ListTemplate<'a> {
-    ui: &'a Ui,
-    view: &'a ListView,
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormTemplate<'a> {
-    ui: &'a Ui,
-    view: &'a FormView,
-}
 
 fn admin_only(ui: &Ui) -> Result<(), Failed> {
     if ui.is_admin() {
@@ -326,14 +312,7 @@ async fn audit(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -
     respond(
         async {
             admin_only(&ui)?;
-            let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
-            let query = Values::from_pairs(
-                pairs
-                    .into_iter()
-                    .filter(|(_, v)| !v.trim().is_empty())
-                    .collect(),
-            );
+            let query = Values::from_query(raw.as_deref());
             let mut r = Reader::default();
             let filter = AuditFilter {
                 username: query.text("username"),
@@ -370,14 +349,7 @@ async fn audit(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -
                     query.get(name),
                 )
             };
-            let link_with_page = |n: i64| {
-                let mut q = query.clone();
-                q.0.insert("page".into(), n.to_string());
-                format!(
-                    "/admin/audit?{}",
-                    serde_urlencoded::to_string(&q.0).unwrap_or_default()
-                )
-            };
+            let link_with_page = |n: i64| query.link("/admin/audit", &[("page", n.to_string())]);
             let pages = (log.total + 49) / 50;
             let view = ListView {
                 title: t.get("nav-audit"),

@@ -24,6 +24,40 @@ impl Values {
         Values(pairs.into_iter().collect())
     }
 
+    /// The values of a query string, without the empty ones, so that a filter left blank reads
+    /// as not chosen.
+    pub fn from_query(raw: Option<&str>) -> Values {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(raw.unwrap_or_default()).unwrap_or_default();
+        Values::from_pairs(
+            pairs
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect(),
+        )
+    }
+
+    /// A link to `path` with these values as its query, changed by `changes`; an empty change
+    /// removes the value.
+    pub fn link(&self, path: &str, changes: &[(&str, String)]) -> String {
+        let mut pairs: Vec<(String, String)> = self
+            .0
+            .iter()
+            .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        pairs.extend(
+            changes
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| ((*k).to_owned(), v.clone())),
+        );
+        match serde_urlencoded::to_string(&pairs) {
+            Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+            _ => path.to_owned(),
+        }
+    }
+
     pub fn get(&self, name: &str) -> &str {
         self.0.get(name).map(String::as_str).unwrap_or_default()
     }

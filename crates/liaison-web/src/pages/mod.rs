@@ -283,6 +283,20 @@ impl PageError {
 }
 
 #[derive(Template)]
+#[template(path = "list.html")]
+pub struct ListTemplate<'a> {
+    pub ui: &'a Ui,
+    pub view: &'a ListView,
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormTemplate<'a> {
+    pub ui: &'a Ui,
+    pub view: &'a FormView,
+}
+
+#[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessageTemplate<'a> {
     pub ui: &'a Ui,

@@ -16,30 +16,17 @@ use serde::de::DeserializeOwned;
 use super::forms::{Values, attach_errors};
 use super::kinds;
 use super::{
-    Action as PageAction, Cell, Column, DetailView, Failed, FormView, HiddenForm, Link, ListView,
-    MessageTemplate, MessageView, OrPage, PageError, Ui, render, respond,
+    Action as PageAction, Cell, Column, DetailView, Failed, FormTemplate, FormView, HiddenForm,
+    Link, ListTemplate, ListView, MessageTemplate, MessageView, OrPage, PageError, Ui, render,
+    respond,
 };
 use crate::AppState;
-
-#[derive(Template)]
-#[template(path = "list.html")]
-struct ListTemplate<'a> {
-    ui: &'a Ui,
-    view: &'a ListView,
-}
 
 #[derive(Template)]
 #[template(path = "detail.html")]
 struct DetailTemplate<'a> {
     ui: &'a Ui,
     view: &'a DetailView,
-}
-
-#[derive(Template)]
-#[template(path = "form.html")]
-struct FormTemplate<'a> {
-    ui: &'a Ui,
-    view: &'a FormView,
 }
 
 /// What the generic pages need to know about one kind of record.
@@ -117,37 +104,6 @@ pub trait RecordPages: Send + Sync + 'static {
     ) -> impl Future<Output = liaison_store::Result<()>> + Send;
 }
 
-/// The query string of a list without its empty values, so unchosen filters read as absent.
-fn query_values(raw: Option<&str>) -> Values {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(raw.unwrap_or_default()).unwrap_or_default();
-    Values::from_pairs(
-        pairs
-            .into_iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .collect(),
-    )
-}
-
-fn with_query(path: &str, values: &Values, changes: &[(&str, String)]) -> String {
-    let mut pairs: Vec<(String, String)> = values
-        .0
-        .iter()
-        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    pairs.extend(
-        changes
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| ((*k).to_owned(), v.clone())),
-    );
-    match serde_urlencoded::to_string(&pairs) {
-        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
-        _ => path.to_owned(),
-    }
-}
-
 async fn list_page<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
@@ -156,7 +112,7 @@ async fn list_page<K: RecordPages>(
     let ui = ui.in_section(K::PATH);
     respond(
         async {
-            let query = query_values(raw.as_deref());
+            let query = Values::from_query(raw.as_deref());
             let base = format!("/{}", K::PATH);
             let mut filter_query = query.clone();
             for paging in ["page", "per_page", "sort"] {
@@ -203,7 +159,7 @@ async fn list_page<K: RecordPages>(
                         } else {
                             s.to_owned()
                         };
-                        with_query(&base, &query, &[("sort", next), ("page", String::new())])
+                        query.link(&base, &[("sort", next), ("page", String::new())])
                     });
                     Column {
                         label: ui.t.get(label),
@@ -248,9 +204,9 @@ async fn list_page<K: RecordPages>(
                     "list-empty-filtered"
                 }),
                 prev: (page.page > 1)
-                    .then(|| with_query(&base, &query, &[("page", (page.page - 1).to_string())])),
+                    .then(|| query.link(&base, &[("page", (page.page - 1).to_string())])),
                 next: (page.page < pages)
-                    .then(|| with_query(&base, &query, &[("page", (page.page + 1).to_string())])),
+                    .then(|| query.link(&base, &[("page", (page.page + 1).to_string())])),
             };
             Ok(render(&ListTemplate {
                 ui: &ui,

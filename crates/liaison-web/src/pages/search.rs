@@ -63,32 +63,10 @@ fn kind_prefix(entity: Entity) -> &'static str {
     }
 }
 
-fn link(query: &Values, changes: &[(&str, String)]) -> String {
-    let mut q = query.clone();
-    for (name, value) in changes {
-        if value.is_empty() {
-            q.0.remove(*name);
-        } else {
-            q.0.insert((*name).to_owned(), value.clone());
-        }
-    }
-    format!(
-        "/search?{}",
-        serde_urlencoded::to_string(&q.0).unwrap_or_default()
-    )
-}
-
 pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -> Response {
     respond(
         async {
-            let pairs: Vec<(String, String)> =
-                serde_urlencoded::from_str(raw.as_deref().unwrap_or_default()).unwrap_or_default();
-            let query = Values::from_pairs(
-                pairs
-                    .into_iter()
-                    .filter(|(_, v)| !v.trim().is_empty())
-                    .collect(),
-            );
+            let query = Values::from_query(raw.as_deref());
             let t = &ui.t;
             let mut reader = Reader::default();
             let request = SearchRequest {
@@ -138,15 +116,18 @@ pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery
                 groups.push(GroupLink {
                     label: t.get("search-all"),
                     count: t.number(all),
-                    href: link(&query, &[("type", String::new()), ("page", String::new())]),
+                    href: query.link(
+                        "/search",
+                        &[("type", String::new()), ("page", String::new())],
+                    ),
                     current: request.entity.is_none(),
                 });
                 for c in &results.counts {
                     groups.push(GroupLink {
                         label: t.value("search-type", c.entity.as_str()),
                         count: t.number(c.count),
-                        href: link(
-                            &query,
+                        href: query.link(
+                            "/search",
                             &[
                                 ("type", c.entity.as_str().to_owned()),
                                 ("page", String::new()),
@@ -182,9 +163,9 @@ pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery
                 groups,
                 hits,
                 prev: (results.page > 1)
-                    .then(|| link(&query, &[("page", (results.page - 1).to_string())])),
+                    .then(|| query.link("/search", &[("page", (results.page - 1).to_string())])),
                 next: (results.page < pages)
-                    .then(|| link(&query, &[("page", (results.page + 1).to_string())])),
+                    .then(|| query.link("/search", &[("page", (results.page + 1).to_string())])),
             };
             Ok(render(&SearchTemplate {
                 ui: &ui,
