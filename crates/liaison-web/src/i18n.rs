@@ -73,32 +73,47 @@ impl Lang {
 
 type Bundle = FluentBundle<FluentResource>;
 
+/// The message catalogs, one pair (Chinese, English) per part of the interface.
+const CATALOGS: [(&str, &str); 4] = [
+    (
+        include_str!("../locales/zh/main.ftl"),
+        include_str!("../locales/en/main.ftl"),
+    ),
+    (
+        include_str!("../locales/zh/documents.ftl"),
+        include_str!("../locales/en/documents.ftl"),
+    ),
+    (
+        include_str!("../locales/zh/review.ftl"),
+        include_str!("../locales/en/review.ftl"),
+    ),
+    (
+        include_str!("../locales/zh/sheets.ftl"),
+        include_str!("../locales/en/sheets.ftl"),
+    ),
+];
+
 fn bundle(lang: Lang) -> &'static Bundle {
     static BUNDLES: OnceLock<HashMap<Lang, Bundle>> = OnceLock::new();
     let bundles = BUNDLES.get_or_init(|| {
         [
-            (
-                Lang::Zh,
-                include_str!("../locales/zh.ftl"),
-                unic_langid::langid!("zh-CN"),
-            ),
-            (
-                Lang::En,
-                include_str!("../locales/en.ftl"),
-                unic_langid::langid!("en"),
-            ),
+            (Lang::Zh, 0, unic_langid::langid!("zh-CN")),
+            (Lang::En, 1, unic_langid::langid!("en")),
         ]
         .into_iter()
-        .map(|(lang, source, id)| {
-            // The catalogs are part of the binary and checked by the tests; a broken one is a
-            // build defect, reported here in full.
-            let resource = FluentResource::try_new(source.to_owned())
-                .unwrap_or_else(|(_, errors)| panic!("{} catalog: {errors:?}", lang.code()));
+        .map(|(lang, column, id)| {
             let mut bundle = Bundle::new_concurrent(vec![id]);
             bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .unwrap_or_else(|errors| panic!("{} catalog: {errors:?}", lang.code()));
+            for catalog in CATALOGS {
+                let source = if column == 0 { catalog.0 } else { catalog.1 };
+                // The catalogs are part of the binary and checked by the tests; a broken one
+                // is a build defect, reported here in full.
+                let resource = FluentResource::try_new(source.to_owned())
+                    .unwrap_or_else(|(_, errors)| panic!("{} catalog: {errors:?}", lang.code()));
+                bundle
+                    .add_resource(resource)
+                    .unwrap_or_else(|errors| panic!("{} catalog: {errors:?}", lang.code()));
+            }
             (lang, bundle)
         })
         .collect()
@@ -233,14 +248,22 @@ mod tests {
 
     #[test]
     fn both_catalogs_hold_the_same_messages() {
-        let zh = keys(include_str!("../locales/zh.ftl"));
-        let en = keys(include_str!("../locales/en.ftl"));
-        let only_zh: Vec<_> = zh.iter().filter(|k| !en.contains(k)).collect();
-        let only_en: Vec<_> = en.iter().filter(|k| !zh.contains(k)).collect();
-        assert!(
-            only_zh.is_empty() && only_en.is_empty(),
-            "only in zh: {only_zh:?}; only in en: {only_en:?}"
-        );
+        let mut all = Vec::new();
+        for (zh, en) in CATALOGS {
+            let zh = keys(zh);
+            let en = keys(en);
+            let only_zh: Vec<_> = zh.iter().filter(|k| !en.contains(k)).collect();
+            let only_en: Vec<_> = en.iter().filter(|k| !zh.contains(k)).collect();
+            assert!(
+                only_zh.is_empty() && only_en.is_empty(),
+                "only in zh: {only_zh:?}; only in en: {only_en:?}"
+            );
+            all.extend(zh);
+        }
+        let count = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), count, "a message is defined in two catalogs");
         assert_eq!(Tr::new(Lang::Zh).get("nav-activities"), "活动");
         assert_eq!(Tr::new(Lang::En).get("nav-activities"), "Activities");
     }

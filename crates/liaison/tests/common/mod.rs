@@ -298,3 +298,69 @@ impl PageClient {
         (status, response.text().await.unwrap(), location)
     }
 }
+
+impl TestApp {
+    /// Downloads a file with the admin's client: its status, content type and bytes.
+    pub async fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (
+            status,
+            content_type,
+            response.bytes().await.unwrap().to_vec(),
+        )
+    }
+}
+
+/// Every sheet of an xlsx workbook as rows of cells, read back the way Excel would.
+pub fn read_workbook(bytes: &[u8]) -> Vec<(String, Vec<Vec<calamine::Data>>)> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
+            .expect("an xlsx workbook");
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).expect("a readable sheet");
+            let rows = range.rows().map(<[calamine::Data]>::to_vec).collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// The body of a docx document as its XML, and as the text of its paragraphs, one per line.
+pub fn read_docx(bytes: &[u8]) -> (String, String) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a docx (zip) file");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml in the docx")
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut text = String::new();
+    for paragraph in xml.split("</w:p>") {
+        for piece in paragraph.split("<w:t").skip(1) {
+            let Some(start) = piece.find('>') else {
+                continue;
+            };
+            let body = &piece[start + 1..];
+            let end = body.find("</w:t>").unwrap_or(body.len());
+            text.push_str(
+                &body[..end]
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"),
+            );
+        }
+        text.push('\n');
+    }
+    (xml, text)
+}
