@@ -81,6 +81,9 @@ impl Document {
                         None,
                     ))
                 }),
+                Block::Table(table) if table.title.is_empty() => {
+                    docx.add_table(word_table(table, text_width))
+                }
                 Block::Table(table) => docx
                     .add_paragraph(styled(&table.title, "Heading2"))
                     .add_table(word_table(table, text_width)),
@@ -137,13 +140,12 @@ fn word_table(table: &Table, text_width: usize) -> docx_rs::Table {
             .add_paragraph(paragraph)
             .width(width, WidthType::Dxa)
     };
-    let header = TableRow::new(
-        table
-            .columns
-            .iter()
-            .map(|title| cell(title, true, false))
-            .collect(),
-    );
+    // A table of labels and values has no titles over its columns.
+    let header = table
+        .columns
+        .iter()
+        .any(|title| !title.is_empty())
+        .then(|| TableRow::new(table.columns.iter().map(|t| cell(t, true, false)).collect()));
     let rows = table.rows.iter().map(|row| {
         TableRow::new(
             row.iter()
@@ -154,7 +156,7 @@ fn word_table(table: &Table, text_width: usize) -> docx_rs::Table {
                 .collect(),
         )
     });
-    docx_rs::Table::new(std::iter::once(header).chain(rows).collect())
+    docx_rs::Table::new(header.into_iter().chain(rows).collect())
         .set_grid(vec![width; columns])
         .width(text_width, WidthType::Dxa)
 }

@@ -4,9 +4,11 @@
 //! Everything here is pure: records and figures in, bytes out (or bytes in, rows out). What a
 //! file holds is decided by the callers, which describe it as [`Table`]s and [`Document`]s.
 
+mod calendar;
 mod document;
 mod table;
 
+pub use calendar::{CalendarEvent, ics};
 pub use document::{Block, Document};
 pub use table::{Cell, Table};
 

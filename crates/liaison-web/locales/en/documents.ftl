@@ -1,1 +1,71 @@
-# documents
+# Documents: briefing books, news releases and calendar feeds.
+
+nav-calendars = Calendars
+nav-news = News
+action-briefing = Briefing book
+action-news-zh = News release (Chinese)
+action-news-en = News release (English)
+
+news-title = News release
+news-language-zh = Chinese
+news-language-en = English
+news-public-page = Public page
+news-saved = The release was saved.
+news-is-published = Published on the news pages
+news-their-version = The version saved meanwhile by someone else
+news-field-title = Headline
+news-field-body = Text
+news-body-hint = Leave a blank line between paragraphs.
+news-field-published = Published
+news-published-hint = A published release appears on the public news pages, which anyone can read without signing in.
+news-regenerate = Draft again from the record
+news-saved-version = Saved text, version { $version } of { $date }.
+news-generated = A draft written from the activity's record; it is not saved until you save it.
+news-regenerated = Drafted again from the record; save it to replace the saved text.
+news-conflict = Someone else saved this release while you were editing it. Their text is shown below; saving again replaces it with yours.
+news-public-title = News
+news-none = No news has been published yet.
+news-page-of = Page { $page } of { $pages }
+news-all = All news
+
+briefing-title = Briefing book
+briefing-download = Download as Word (.docx)
+briefing-back = Back to the activity
+briefing-overview = The activity
+briefing-dates = Dates
+briefing-partner = Partner: { $name }
+briefing-partners = Partners
+briefing-no-partner = This activity has no partner organization on record, so there is no partner to brief on.
+briefing-history = History of exchanges with { $name }
+briefing-no-history = No earlier exchanges on record.
+briefing-agreements = Agreements in force
+briefing-no-agreements = No agreement in force on the first day of the activity.
+briefing-gifts = Gifts exchanged before
+briefing-no-gifts = No gifts exchanged before on record.
+briefing-delegation = The delegation
+briefing-hosts = The hosts
+briefing-no-people = Nobody named on record.
+briefing-itinerary = Itinerary and agenda
+briefing-subtitle = { $dates }
+briefing-prepared = prepared on { $date }
+
+calendar-title = Calendar feeds
+calendar-intro = Subscribe to Liaison's activities in Outlook, Apple Calendar, Google Calendar or any calendar program, with an address only you know. Revoke an address when a device is lost or no longer used.
+calendar-new-title = Your new feed
+calendar-new-once = Copy this address into your calendar program now: for your safety it is shown only this once.
+calendar-address = Feed address
+calendar-name = Name
+calendar-name-hint = So you recognise it later, such as "Office calendar on my phone".
+calendar-unit = Activities of
+calendar-all-units = All units
+calendar-create = Make a feed
+calendar-yours = Your feeds
+calendar-none = You have no calendar feeds yet.
+calendar-created = Made on
+calendar-last-used = Last fetched
+calendar-state = State
+calendar-revoked = Revoked
+calendar-revoke = Revoke
+calendar-never = Never
+calendar-problem-name = Give the feed a name of at most 100 characters.
+calendar-problem-unit = That unit does not exist.

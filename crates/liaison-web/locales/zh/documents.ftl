@@ -1,1 +1,71 @@
-# documents
+# 文档：接待手册、新闻稿与日历订阅。
+
+nav-calendars = 日历订阅
+nav-news = 新闻
+action-briefing = 接待手册
+action-news-zh = 新闻稿（中文）
+action-news-en = 新闻稿（英文）
+
+news-title = 新闻稿
+news-language-zh = 中文
+news-language-en = 英文
+news-public-page = 公开页面
+news-saved = 新闻稿已保存。
+news-is-published = 已在新闻页面发布
+news-their-version = 他人在此期间保存的版本
+news-field-title = 标题
+news-field-body = 正文
+news-body-hint = 段落之间空一行。
+news-field-published = 发布
+news-published-hint = 已发布的新闻稿显示在公开新闻页面上，无需登录即可阅读。
+news-regenerate = 根据记录重新生成
+news-saved-version = 已保存的文本，第 { $version } 版，{ $date }。
+news-generated = 根据活动记录生成的草稿，保存后才会存档。
+news-regenerated = 已根据记录重新生成；保存后将替换已保存的文本。
+news-conflict = 您编辑期间，他人保存了这篇新闻稿。其文本显示在下方；再次保存将以您的文本替换。
+news-public-title = 新闻
+news-none = 尚未发布任何新闻。
+news-page-of = 第 { $page } 页，共 { $pages } 页
+news-all = 全部新闻
+
+briefing-title = 接待手册
+briefing-download = 下载 Word 文档（.docx）
+briefing-back = 返回活动
+briefing-overview = 活动概况
+briefing-dates = 日期
+briefing-partner = 合作方：{ $name }
+briefing-partners = 合作方
+briefing-no-partner = 本活动没有登记合作机构，因此无合作方可介绍。
+briefing-history = 与{ $name }的交往历史
+briefing-no-history = 没有以往交往的记录。
+briefing-agreements = 有效协议
+briefing-no-agreements = 活动首日没有有效协议。
+briefing-gifts = 以往互赠礼品
+briefing-no-gifts = 没有以往互赠礼品的记录。
+briefing-delegation = 来访代表团
+briefing-hosts = 我方人员
+briefing-no-people = 没有登记人员。
+briefing-itinerary = 日程安排
+briefing-subtitle = { $dates }
+briefing-prepared = 编制于 { $date }
+
+calendar-title = 日历订阅
+calendar-intro = 在 Outlook、苹果日历、谷歌日历或任何日历程序中订阅 Liaison 的活动，订阅地址只有您知道。设备丢失或不再使用时，请撤销该地址。
+calendar-new-title = 新的订阅
+calendar-new-once = 请立即将此地址复制到日历程序中：为安全起见，地址只显示这一次。
+calendar-address = 订阅地址
+calendar-name = 名称
+calendar-name-hint = 便于日后辨认，如“手机上的办公室日历”。
+calendar-unit = 活动范围
+calendar-all-units = 全部单位
+calendar-create = 创建订阅
+calendar-yours = 我的订阅
+calendar-none = 您还没有日历订阅。
+calendar-created = 创建日期
+calendar-last-used = 最近获取
+calendar-state = 状态
+calendar-revoked = 已撤销
+calendar-revoke = 撤销
+calendar-never = 从未
+calendar-problem-name = 请为订阅取一个不超过 100 个字符的名称。
+calendar-problem-unit = 该单位不存在。

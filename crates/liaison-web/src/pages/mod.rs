@@ -2,9 +2,12 @@
 //! Chinese or English, usable without JavaScript.
 
 mod admin;
+mod briefing;
+mod calendars;
 mod dashboard;
 mod forms;
 mod kinds;
+mod news;
 mod records;
 mod search;
 mod session;
@@ -13,7 +16,7 @@ mod views;
 use askama::Template;
 use axum::Router;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -328,6 +331,43 @@ pub fn respond(result: PageResult) -> Response {
     })
 }
 
+/// The media type of Word documents.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The media type of Excel workbooks.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file to download, saved under `file_name` (ASCII, chosen by Liaison, never by a user).
+pub fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// Writes a file off the request threads: building a document is CPU work. A failure is the
+/// internal-error page, logged once.
+pub async fn render_file<F>(ui: &Ui, write: F) -> Result<Vec<u8>, Failed>
+where
+    F: FnOnce() -> Result<Vec<u8>, liaison_reports::Error> + Send + 'static,
+{
+    let failed = |message: String| {
+        Box::new((
+            ui.clone(),
+            PageError::Store(liaison_store::Error::Corrupt(message)),
+        ))
+    };
+    match tokio::task::spawn_blocking(write).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(err)) => Err(failed(err.to_string())),
+        Err(err) => Err(failed(err.to_string())),
+    }
+}
+
 async fn stylesheet() -> Response {
     (
         [
@@ -355,6 +395,17 @@ pub fn router(state: AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(dashboard::show))
         .route("/search", get(search::show))
+        .route("/activities/{id}/briefing", get(briefing::show))
+        .route("/activities/{id}/briefing.docx", get(briefing::docx))
+        .route(
+            "/activities/{id}/news/{language}",
+            get(news::edit).post(news::save),
+        )
+        .route("/calendars", get(calendars::list).post(calendars::create))
+        .route(
+            "/calendars/{id}/revoke",
+            axum::routing::post(calendars::revoke),
+        )
         .merge(records::routes())
         .merge(admin::routes())
         .route("/logout", axum::routing::post(session::logout))
@@ -363,5 +414,9 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(signed_in)
         .route("/login", get(session::login_form).post(session::login))
+        // Open to everyone: published news, and calendar feeds opened by their secret address.
+        .route("/news", get(news::public_list))
+        .route("/news/{id}", get(news::public_show))
+        .route("/feeds/{file}", get(calendars::feed))
         .route("/static/style.css", get(stylesheet))
 }

@@ -299,6 +299,30 @@ impl PageClient {
     }
 }
 
+impl PageClient {
+    /// Downloads a file: its status, content type and bytes.
+    pub async fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (
+            status,
+            content_type,
+            response.bytes().await.unwrap().to_vec(),
+        )
+    }
+}
+
 impl TestApp {
     /// Downloads a file with the admin's client: its status, content type and bytes.
     pub async fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
@@ -346,6 +370,10 @@ pub fn read_docx(bytes: &[u8]) -> (String, String) {
     let mut text = String::new();
     for paragraph in xml.split("</w:p>") {
         for piece in paragraph.split("<w:t").skip(1) {
+            // Only text runs: `<w:t>` or `<w:t xml:space=…>`, not `<w:tbl>` or `<w:tcPr>`.
+            if !piece.starts_with(['>', ' ']) {
+                continue;
+            }
             let Some(start) = piece.find('>') else {
                 continue;
             };

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::pages::forms::{Reader, Values, finish, link_of, person_ref};
 use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, Field, FormView, Item, Section, Ui};
+use crate::pages::{Action as PageAction, Cell, DetailView, Field, FormView, Item, Section, Ui};
 
 pub struct Activities;
 
@@ -45,6 +45,29 @@ fn role_name(ui: &Ui, roles: &[Role], code: &str) -> String {
             ui.t.pick(&Some(r.name_zh.clone()), &Some(r.name_en.clone()))
         })
         .unwrap_or_else(|| code.to_owned())
+}
+
+/// The documents an activity's page leads to: its briefing book, when it has a partner, and
+/// its news release in each language.
+fn document_actions(ui: &Ui, a: &Activity) -> Vec<PageAction> {
+    let t = &ui.t;
+    let id = a.meta.id;
+    let mut actions = Vec::new();
+    if !a.partners.is_empty() {
+        actions.push(PageAction {
+            label: t.get("action-briefing"),
+            href: format!("/activities/{id}/briefing"),
+            danger: false,
+        });
+    }
+    for (language, key) in [("zh", "action-news-zh"), ("en", "action-news-en")] {
+        actions.push(PageAction {
+            label: t.get(key),
+            href: format!("/activities/{id}/news/{language}"),
+            danger: false,
+        });
+    }
+    actions
 }
 
 /// A party of a gift row: `#12` is an organization, anything else describes who it was.
@@ -354,7 +377,7 @@ impl RecordPages for Activities {
                 t.value("activity-kind", &code(&a.kind)),
                 t.span(a.start_date, a.start_part, a.end_date, a.end_part)
             )),
-            actions: Vec::new(),
+            actions: document_actions(ui, a),
             sections,
         })
     }

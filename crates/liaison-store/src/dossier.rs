@@ -1,0 +1,121 @@
+//! Reading an activity together with the records its documents name: the dossier a news
+//! release is written from, and the briefing book a leader reads before a reception.
+
+use std::collections::BTreeMap;
+
+use liaison_core::{
+    ActivityDossier, AgreementFilter, BriefingBook, PageRequest, PartnerBrief, TimelineKind,
+};
+
+use crate::{Result, Store};
+
+/// More agreements with one partner than any office has; the briefing lists those in force.
+const AGREEMENTS_READ: i64 = 200;
+
+/// The earlier gifts a briefing book lists, newest first.
+const EARLIER_GIFTS_SHOWN: usize = 30;
+
+impl Store {
+    /// The activity with every person, organization and unit it names.
+    pub async fn activity_dossier(&self, id: i64) -> Result<ActivityDossier> {
+        let activity = self.get_activity(id).await?;
+        let mut people = BTreeMap::new();
+        let mut units = BTreeMap::new();
+        let mut named_orgs = ActivityDossier::organizations_named(&activity);
+        for id in ActivityDossier::people_named(&activity) {
+            let person = self.get_person(id).await?;
+            if let Some(unit) = &person.unit
+                && let std::collections::btree_map::Entry::Vacant(entry) = units.entry(unit.id)
+            {
+                entry.insert(self.get_unit(unit.id).await?);
+            }
+            named_orgs.extend(person.organization.as_ref().map(|o| o.id));
+            people.insert(id, person);
+        }
+        named_orgs.sort_unstable();
+        named_orgs.dedup();
+        let mut organizations = BTreeMap::new();
+        for org in named_orgs {
+            let organization = self.get_organization(org).await?;
+            // Affiliations are named in the partner's profile ("a member of …").
+            for affiliation in &organization.affiliations {
+                let related = affiliation.organization.id;
+                if let std::collections::btree_map::Entry::Vacant(entry) =
+                    organizations.entry(related)
+                {
+                    entry.insert(self.get_organization(related).await?);
+                }
+            }
+            organizations.insert(org, organization);
+        }
+        let host_unit = match &activity.host_unit {
+            Some(unit) => Some(self.get_unit(unit.id).await?),
+            None => None,
+        };
+        Ok(ActivityDossier {
+            activity,
+            people,
+            organizations,
+            host_unit,
+            units,
+        })
+    }
+
+    /// The briefing book of an activity: its dossier, and for each partner the history of
+    /// exchanges up to the activity's first day, the agreements in force that day and the gifts
+    /// exchanged before.
+    pub async fn briefing_book(&self, id: i64) -> Result<BriefingBook> {
+        let dossier = self.activity_dossier(id).await?;
+        let activity = &dossier.activity;
+        let own_gifts: Vec<i64> = activity.gifts.iter().map(|g| g.meta.id).collect();
+        let is_own = |kind: TimelineKind, entry_id: i64| match kind {
+            TimelineKind::Activity => entry_id == activity.meta.id,
+            TimelineKind::Gift => own_gifts.contains(&entry_id),
+            TimelineKind::Agreement => false,
+        };
+        let mut partners = Vec::new();
+        for partner in &activity.partners {
+            let Some(organization) = dossier.organizations.get(&partner.id).cloned() else {
+                continue;
+            };
+            let history: Vec<_> = self
+                .organization_timeline(partner.id)
+                .await?
+                .into_iter()
+                .filter(|e| !is_own(e.kind, e.id))
+                .filter(|e| e.date.is_none_or(|d| d <= activity.start_date))
+                .collect();
+            let filter = AgreementFilter {
+                organization: Some(partner.id),
+                ..AgreementFilter::default()
+            };
+            let page = PageRequest {
+                page: 1,
+                per_page: AGREEMENTS_READ,
+                sort: "signed".to_owned(),
+                descending: true,
+            };
+            let agreements_in_force = self
+                .list_agreements(&filter, &page)
+                .await?
+                .items
+                .into_iter()
+                .filter(|a| a.in_force_on(activity.start_date))
+                .collect();
+            let mut earlier_gifts = Vec::new();
+            for entry in history.iter().filter(|e| e.kind == TimelineKind::Gift) {
+                if earlier_gifts.len() == EARLIER_GIFTS_SHOWN {
+                    break;
+                }
+                earlier_gifts.push(self.get_gift(entry.id).await?);
+            }
+            partners.push(PartnerBrief {
+                organization,
+                history,
+                agreements_in_force,
+                earlier_gifts,
+            });
+        }
+        Ok(BriefingBook { dossier, partners })
+    }
+}

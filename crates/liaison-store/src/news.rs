@@ -1,0 +1,239 @@
+//! News releases: saved with their activity, changed by whoever may change the activity, and
+//! read by the public once published.
+
+use liaison_core::accounts::authorize;
+use liaison_core::audit::changes;
+use liaison_core::{
+    Action, Actor, NewsLanguage, NewsRelease, NewsReleaseInput, Page, RecordKind, Validate,
+};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::sql::{self, RowExt};
+use crate::{Error, Result, Store, audit};
+
+const COLUMNS: &str = "n.id, n.activity_id, n.language, n.title, n.body, n.published, \
+     n.published_at, n.version, n.created_at, n.updated_at, a.start_date";
+
+const FROM: &str = "news_releases n JOIN activities a ON a.id = n.activity_id";
+
+fn from_row(row: &AnyRow) -> Result<NewsRelease> {
+    let language = row.text("language")?;
+    Ok(NewsRelease {
+        id: row.int("id")?,
+        activity_id: row.int("activity_id")?,
+        language: NewsLanguage::parse(&language)
+            .ok_or_else(|| Error::Corrupt(format!("language: '{language}'")))?,
+        title: row.text("title")?,
+        body: row.text("body")?,
+        published: row.int("published")? != 0,
+        published_at: match row.opt_text("published_at")? {
+            Some(_) => Some(row.timestamp("published_at")?),
+            None => None,
+        },
+        activity_date: row.date("start_date")?,
+        version: row.int("version")?,
+        created_at: row.timestamp("created_at")?,
+        updated_at: row.timestamp("updated_at")?,
+    })
+}
+
+async fn find(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    language: NewsLanguage,
+) -> Result<Option<NewsRelease>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE n.activity_id = $1 AND n.language = $2"
+    ))
+    .bind(activity_id)
+    .bind(language.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// What the audit log shows of a release.
+fn audited(release: &NewsRelease) -> serde_json::Value {
+    serde_json::json!({
+        "activity_id": release.activity_id,
+        "language": release.language,
+        "title": release.title,
+        "body": release.body,
+        "published": release.published,
+    })
+}
+
+impl Store {
+    /// The saved release of an activity in one language, if the office has saved one.
+    pub async fn news_release(
+        &self,
+        activity_id: i64,
+        language: NewsLanguage,
+    ) -> Result<Option<NewsRelease>> {
+        let mut conn = self.read.acquire().await?;
+        find(&mut conn, activity_id, language).await
+    }
+
+    /// Saves the release of an activity in one language: the first save creates it, later ones
+    /// must name the version they edited. Whoever may change the activity may change its
+    /// releases, and publishing is such a change.
+    pub async fn save_news_release(
+        &self,
+        actor: &Actor,
+        activity_id: i64,
+        language: NewsLanguage,
+        input: NewsReleaseInput,
+    ) -> Result<NewsRelease> {
+        let input = input.validated()?;
+        let mut tx = self.write.begin().await?;
+        let unit = sqlx::query("SELECT host_unit_id FROM activities WHERE id = $1")
+            .bind(activity_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| liaison_core::Error::not_found("activity", activity_id))?
+            .opt_int("host_unit_id")?;
+        authorize(actor, Action::Change, RecordKind::Activity, unit)?;
+        let before = find(&mut tx, activity_id, language).await?;
+        let now = sql::now();
+        let published = i64::from(input.published);
+        match &before {
+            None => {
+                if input.version.is_some() {
+                    return Err(liaison_core::Error::Conflict {
+                        message: "this release was deleted with its activity, or never saved; \
+                                  nothing was saved"
+                            .to_owned(),
+                        current: None,
+                    }
+                    .into());
+                }
+                sqlx::query(
+                    "INSERT INTO news_releases (activity_id, language, title, body, published, \
+                     published_at, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                )
+                .bind(activity_id)
+                .bind(language.as_str())
+                .bind(input.title.as_str())
+                .bind(input.body.as_str())
+                .bind(published)
+                .bind(input.published.then_some(now.as_str()))
+                .bind(now.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(Error::from_write)?;
+            }
+            Some(current) => {
+                let expected = sql::required_version(input.version)?;
+                let done = sqlx::query(
+                    "UPDATE news_releases SET title = $3, body = $4, published = $5, \
+                     published_at = COALESCE(published_at, $6), version = version + 1, \
+                     updated_at = $7 WHERE id = $1 AND version = $2",
+                )
+                .bind(current.id)
+                .bind(expected)
+                .bind(input.title.as_str())
+                .bind(input.body.as_str())
+                .bind(published)
+                .bind(input.published.then_some(now.as_str()))
+                .bind(now.as_str())
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(liaison_core::Error::Conflict {
+                        message: format!(
+                            "this release was changed by someone else: you edited version \
+                             {expected}, it is now at version {}. Nothing was saved.",
+                            current.version
+                        ),
+                        current: serde_json::to_value(current).ok(),
+                    }
+                    .into());
+                }
+            }
+        }
+        let after = find(&mut tx, activity_id, language)
+            .await?
+            .ok_or_else(|| liaison_core::Error::not_found("news release", activity_id))?;
+        let diff = changes(
+            before.as_ref().map(audited).as_ref(),
+            Some(&audited(&after)),
+        );
+        let action = if before.is_some() { "update" } else { "create" };
+        audit::record(
+            &mut tx,
+            actor,
+            action,
+            "news_release",
+            Some(after.id),
+            &diff,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Published releases, newest first, for the public pages: each activity once, in
+    /// `language` where it has a release in it, else in the other.
+    pub async fn published_news(
+        &self,
+        language: NewsLanguage,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page<NewsRelease>> {
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, 100);
+        let visible = "n.published = 1 AND (n.language = $1 OR NOT EXISTS (\
+             SELECT 1 FROM news_releases o WHERE o.activity_id = n.activity_id \
+             AND o.language = $1 AND o.published = 1))";
+        let mut conn = self.read.acquire().await?;
+        let total = sqlx::query(&format!(
+            "SELECT COUNT(*) AS total FROM news_releases n WHERE {visible}"
+        ))
+        .bind(language.as_str())
+        .fetch_one(&mut *conn)
+        .await?
+        .int("total")?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE {visible} \
+             ORDER BY n.published_at DESC, n.id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(language.as_str())
+        .bind(per_page)
+        .bind((page - 1) * per_page)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(Page {
+            items: rows.iter().map(from_row).collect::<Result<_>>()?,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// One published release and the other language's, if that is published too; an
+    /// unpublished release is not found, whoever asks.
+    pub async fn published_news_release(
+        &self,
+        id: i64,
+    ) -> Result<(NewsRelease, Option<NewsRelease>)> {
+        let mut conn = self.read.acquire().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE n.id = $1 AND n.published = 1"
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| liaison_core::Error::not_found("news release", id))?;
+        let release = from_row(&row)?;
+        let other_language = match release.language {
+            NewsLanguage::Zh => NewsLanguage::En,
+            NewsLanguage::En => NewsLanguage::Zh,
+        };
+        let other = find(&mut conn, release.activity_id, other_language)
+            .await?
+            .filter(|r| r.published);
+        Ok((release, other))
+    }
+}

@@ -1,0 +1,370 @@
+//! News releases: the office's draft of each activity's release in Chinese and English, edited
+//! and published from the activity, and the public news pages that need no sign-in.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use liaison_core::accounts::may;
+use liaison_core::{
+    Action, FieldErrors, NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput, RecordKind,
+};
+
+use super::forms::Values;
+use super::{Failed, OrPage, PageError, PageResult, Ui, render, respond};
+use crate::AppState;
+use crate::i18n::Lang;
+
+/// How many releases a page of the public list shows.
+const RELEASES_PER_PAGE: i64 = 10;
+
+/// The edit page of one release.
+struct EditView {
+    activity_id: i64,
+    activity_title: String,
+    language: NewsLanguage,
+    language_label: String,
+    other_language: NewsLanguage,
+    other_language_label: String,
+    title: String,
+    body: String,
+    published: bool,
+    version: Option<i64>,
+    /// Where the text shown came from: saved, generated or regenerated.
+    source_note: String,
+    may_change: bool,
+    errors: Vec<String>,
+    title_error: Option<String>,
+    body_error: Option<String>,
+    /// Another user's text, when they saved first.
+    theirs: Option<(String, String)>,
+    saved: bool,
+    public_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "news_edit.html")]
+struct EditTemplate<'a> {
+    ui: &'a Ui,
+    view: &'a EditView,
+}
+
+fn language_of(code: &str) -> Option<NewsLanguage> {
+    NewsLanguage::parse(code)
+}
+
+fn language_label(ui: &Ui, language: NewsLanguage) -> String {
+    ui.t.value("news-language", language.as_str())
+}
+
+/// The `lang` attribute of a release's text, which may differ from the page's.
+fn html_lang(language: NewsLanguage) -> &'static str {
+    match language {
+        NewsLanguage::Zh => Lang::Zh.html(),
+        NewsLanguage::En => Lang::En.html(),
+    }
+}
+
+fn other(language: NewsLanguage) -> NewsLanguage {
+    match language {
+        NewsLanguage::Zh => NewsLanguage::En,
+        NewsLanguage::En => NewsLanguage::Zh,
+    }
+}
+
+/// The activity and language of an address such as `/activities/7/news/en`.
+fn parse_address(ui: &Ui, id: &str, language: &str) -> Result<(i64, NewsLanguage), Failed> {
+    let id = id.parse().map_err(|_| PageError::NotFound).or_page(ui)?;
+    let language = language_of(language)
+        .ok_or(PageError::NotFound)
+        .or_page(ui)?;
+    Ok((id, language))
+}
+
+async fn edit_view(
+    state: &AppState,
+    ui: &Ui,
+    id: i64,
+    language: NewsLanguage,
+    regenerate: bool,
+) -> Result<EditView, Failed> {
+    let dossier = state.store.activity_dossier(id).await.or_page(ui)?;
+    let saved = state.store.news_release(id, language).await.or_page(ui)?;
+    let actor = ui.actor().or_page(ui)?;
+    let activity = &dossier.activity;
+    let may_change = may(
+        &actor,
+        Action::Change,
+        RecordKind::Activity,
+        activity.host_unit.as_ref().map(|u| u.id),
+    );
+    let (title, body, note) = match (&saved, regenerate) {
+        (Some(release), false) => (
+            release.title.clone(),
+            release.body.clone(),
+            ui.t.args(
+                "news-saved-version",
+                &[
+                    ("version", release.version.to_string()),
+                    ("date", ui.t.date(release.updated_at.date_naive())),
+                ],
+            ),
+        ),
+        (_, regenerate) => {
+            let NewsDraft { title, body } = liaison_core::news::draft(&dossier, language);
+            let note = if regenerate {
+                "news-regenerated"
+            } else {
+                "news-generated"
+            };
+            (title, body, ui.t.get(note))
+        }
+    };
+    Ok(EditView {
+        activity_id: id,
+        activity_title: ui.t.pick(&activity.title_zh, &activity.title_en),
+        language,
+        language_label: language_label(ui, language),
+        other_language: other(language),
+        other_language_label: language_label(ui, other(language)),
+        title,
+        body,
+        published: saved.as_ref().is_some_and(|r| r.published),
+        version: saved.as_ref().map(|r| r.version),
+        source_note: note,
+        may_change,
+        errors: Vec::new(),
+        title_error: None,
+        body_error: None,
+        theirs: None,
+        saved: false,
+        public_href: saved
+            .as_ref()
+            .filter(|r| r.published)
+            .map(|r| format!("/news/{}", r.id)),
+    })
+}
+
+/// The release of an activity in one language, as saved, or drafted from the record.
+pub async fn edit(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((id, language)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let ui = ui.in_section("activities");
+    respond(
+        async {
+            let (id, language) = parse_address(&ui, &id, &language)?;
+            let query = Values::from_query(query.as_deref());
+            let mut view = edit_view(
+                &state,
+                &ui,
+                id,
+                language,
+                !query.get("regenerate").is_empty(),
+            )
+            .await?;
+            view.saved = !query.get("saved").is_empty();
+            Ok(render(&EditTemplate {
+                ui: &ui,
+                view: &view,
+            }))
+        }
+        .await,
+    )
+}
+
+/// Saves the release; a problem shows the form again with the typed text kept.
+pub async fn save(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((id, language)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ui = ui.in_section("activities");
+    respond(save_release(&state, &ui, &id, &language, Values::from_pairs(pairs)).await)
+}
+
+async fn save_release(
+    state: &AppState,
+    ui: &Ui,
+    id: &str,
+    language: &str,
+    form: Values,
+) -> PageResult {
+    let (id, language) = parse_address(ui, id, language)?;
+    ui.check_csrf(form.text("csrf").as_deref()).or_page(ui)?;
+    let actor = ui.actor().or_page(ui)?;
+    let input = NewsReleaseInput {
+        version: form.text("version").and_then(|v| v.parse().ok()),
+        title: form.get("title").to_owned(),
+        body: form.get("body").to_owned(),
+        published: !form.get("published").is_empty(),
+    };
+    let result = state
+        .store
+        .save_news_release(&actor, id, language, input.clone())
+        .await;
+    let problem = match result {
+        Ok(_) => {
+            let to = format!("/activities/{id}/news/{}?saved=1", language.as_str());
+            return Ok(Redirect::to(&to).into_response());
+        }
+        Err(err) => err,
+    };
+    let mut view = edit_view(state, ui, id, language, false).await?;
+    view.title = input.title;
+    view.body = input.body;
+    view.published = input.published;
+    let status = match problem {
+        liaison_store::Error::Domain(liaison_core::Error::Invalid(errors)) => {
+            field_errors(ui, &mut view, &errors);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        liaison_store::Error::Domain(liaison_core::Error::Conflict { current, .. }) => {
+            let current: Option<NewsRelease> = current.and_then(|c| serde_json::from_value(c).ok());
+            view.errors.push(ui.t.get("news-conflict"));
+            if let Some(current) = current {
+                // Saving again replaces their text with the one kept in the form.
+                view.version = Some(current.version);
+                view.theirs = Some((current.title, current.body));
+            }
+            StatusCode::CONFLICT
+        }
+        other => return Err(Box::new((ui.clone(), other.into()))),
+    };
+    let mut response = render(&EditTemplate { ui, view: &view });
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+fn field_errors(ui: &Ui, view: &mut EditView, errors: &FieldErrors) {
+    for error in &errors.0 {
+        let message = ui.t.value("problem", &error.code);
+        match error.field.as_str() {
+            "title" => view.title_error = Some(message.clone()),
+            "body" => view.body_error = Some(message.clone()),
+            _ => {}
+        }
+        view.errors.push(message);
+    }
+}
+
+/// One release on the public list.
+struct ListedRelease {
+    href: String,
+    title: String,
+    date: String,
+    lead: String,
+    lang: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "news_list.html")]
+struct ListTemplate<'a> {
+    ui: &'a Ui,
+    releases: &'a [ListedRelease],
+    page: i64,
+    pages: i64,
+    page_label: String,
+}
+
+/// The releases' language for a reader.
+fn reader_language(ui: &Ui) -> NewsLanguage {
+    match ui.t.lang {
+        Lang::Zh => NewsLanguage::Zh,
+        Lang::En => NewsLanguage::En,
+    }
+}
+
+/// The first paragraph of a release, cut to a lead of about two lines.
+fn lead(release: &NewsRelease) -> String {
+    const LEAD_CHARS: usize = 160;
+    let first = release.paragraphs().first().copied().unwrap_or_default();
+    if first.chars().count() <= LEAD_CHARS {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(LEAD_CHARS).collect();
+    format!("{cut}…")
+}
+
+/// The public list of published releases, newest first, no sign-in needed.
+pub async fn public_list(
+    State(state): State<AppState>,
+    ui: Ui,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let ui = ui.in_section("news");
+    respond(
+        async {
+            let query = Values::from_query(query.as_deref());
+            let page = query.get("page").parse().unwrap_or(1).max(1);
+            let found = state
+                .store
+                .published_news(reader_language(&ui), page, RELEASES_PER_PAGE)
+                .await
+                .or_page(&ui)?;
+            let releases: Vec<ListedRelease> = found
+                .items
+                .iter()
+                .map(|r| ListedRelease {
+                    href: format!("/news/{}", r.id),
+                    title: r.title.clone(),
+                    date: ui.t.date(r.activity_date),
+                    lead: lead(r),
+                    lang: html_lang(r.language),
+                })
+                .collect();
+            let pages = (found.total + RELEASES_PER_PAGE - 1) / RELEASES_PER_PAGE;
+            let page_label = ui.t.args(
+                "news-page-of",
+                &[("page", page.to_string()), ("pages", pages.to_string())],
+            );
+            Ok(render(&ListTemplate {
+                ui: &ui,
+                releases: &releases,
+                page,
+                pages,
+                page_label,
+            }))
+        }
+        .await,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "news_show.html")]
+struct ShowTemplate<'a> {
+    ui: &'a Ui,
+    release: &'a NewsRelease,
+    date: String,
+    lang: &'static str,
+    /// The same release in the other language, if published.
+    other: Option<(String, String)>,
+}
+
+/// One published release, at its own address.
+pub async fn public_show(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Response {
+    let ui = ui.in_section("news");
+    respond(
+        async {
+            let id: i64 = id.parse().map_err(|_| PageError::NotFound).or_page(&ui)?;
+            let (release, other) = state.store.published_news_release(id).await.or_page(&ui)?;
+            let other = other.map(|o| (format!("/news/{}", o.id), language_label(&ui, o.language)));
+            Ok(render(&ShowTemplate {
+                ui: &ui,
+                date: ui.t.date(release.activity_date),
+                lang: html_lang(release.language),
+                release: &release,
+                other,
+            }))
+        }
+        .await,
+    )
+}
