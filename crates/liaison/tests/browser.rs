@@ -344,6 +344,14 @@ async fn the_main_pages_render_for_the_screenshots() {
             "Lao Federation of Trade Unions",
         ),
         ("/admin/audit", "audit-log", "Audit log"),
+        (
+            "/activities/2/briefing",
+            "briefing-lftu-visit",
+            "Vice President of the Lao Federation",
+        ),
+        ("/activities/2/news/en", "news-draft-en", "News release"),
+        ("/activities/2/news/zh", "news-draft-zh", "News release"),
+        ("/calendars", "calendars", "Calendar feeds"),
     ] {
         client.goto(&app.url(path)).await.unwrap();
         let h1 = text_of(&client, "h1").await;
