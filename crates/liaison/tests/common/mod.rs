@@ -308,18 +308,7 @@ impl PageClient {
             .send()
             .await
             .unwrap();
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        (
-            status,
-            content_type,
-            response.bytes().await.unwrap().to_vec(),
-        )
+        file_of(response).await
     }
 }
 
@@ -327,19 +316,24 @@ impl TestApp {
     /// Downloads a file with the admin's client: its status, content type and bytes.
     pub async fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
         let response = self.client.get(self.url(path)).send().await.unwrap();
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        (
-            status,
-            content_type,
-            response.bytes().await.unwrap().to_vec(),
-        )
+        file_of(response).await
     }
+}
+
+/// A downloaded file: its status, content type and bytes.
+async fn file_of(response: reqwest::Response) -> (u16, String, Vec<u8>) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (
+        status,
+        content_type,
+        response.bytes().await.unwrap().to_vec(),
+    )
 }
 
 /// Every sheet of an xlsx workbook as rows of cells, read back the way Excel would.
