@@ -3,6 +3,7 @@
 
 mod admin;
 mod dashboard;
+mod export;
 mod forms;
 mod kinds;
 mod records;
@@ -214,6 +215,8 @@ pub enum PageError {
     NotFound,
     Forbidden(String),
     Store(liaison_store::Error),
+    /// Something failed that the user cannot act on, such as writing a file; logged, not shown.
+    Internal(String),
 }
 
 impl From<liaison_core::Error> for PageError {
@@ -257,6 +260,14 @@ impl PageError {
                 t.get("error-forbidden-title"),
                 t.args("error-forbidden", &[("reason", why)]),
             ),
+            PageError::Internal(err) => {
+                tracing::error!(error = %err, "a page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    t.get("error-internal-title"),
+                    t.get("error-internal"),
+                )
+            }
             PageError::Store(err) => {
                 tracing::error!(error = %err, "a page failed");
                 (
