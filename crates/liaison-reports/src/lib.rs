@@ -5,6 +5,7 @@
 //! file holds is decided by the callers, which describe it as [`Table`]s and [`Document`]s.
 
 mod document;
+pub mod import;
 mod table;
 
 pub use document::{Block, Document};

@@ -13,6 +13,7 @@ mod database;
 mod error;
 mod exchange;
 mod gifts;
+mod imports;
 mod organizations;
 mod people;
 mod records;

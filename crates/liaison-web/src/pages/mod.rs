@@ -5,6 +5,7 @@ mod admin;
 mod dashboard;
 mod export;
 mod forms;
+mod imports;
 mod kinds;
 mod records;
 mod search;
@@ -49,6 +50,16 @@ impl Ui {
         self.user
             .as_ref()
             .is_some_and(|u| u.role == UserRole::Admin)
+    }
+
+    /// Whether the navigation offers spreadsheet import: to every role that may create records.
+    pub fn may_import(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            matches!(
+                u.role,
+                UserRole::Admin | UserRole::Officer | UserRole::Liaison
+            )
+        })
     }
 
     pub fn role_label(&self) -> String {
@@ -368,6 +379,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/search", get(search::show))
         .merge(records::routes())
         .merge(admin::routes())
+        .merge(imports::routes())
         .route("/logout", axum::routing::post(session::logout))
         .route("/language", axum::routing::post(session::language))
         .route_layer(middleware::from_fn_with_state(state, require_page_user));
