@@ -6,6 +6,7 @@
 
 mod calendar;
 mod document;
+pub mod import;
 mod table;
 
 pub use calendar::{CalendarEvent, ics};

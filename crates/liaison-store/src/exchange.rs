@@ -36,6 +36,23 @@ impl Store {
     /// Imports a document in one transaction: every record is saved, or none is. A record whose
     /// key exists already is left as it is, so importing the same document twice creates nothing.
     pub async fn import(&self, actor: &Actor, document: &ExchangeDocument) -> Result<ImportReport> {
+        self.import_with_progress(actor, document, &|_| {}).await
+    }
+
+    /// Imports a document as [`Store::import`] does, telling `progress` how many of its
+    /// organizations, people and activities have been reached, for a page that shows how far a
+    /// long import has come.
+    pub async fn import_with_progress(
+        &self,
+        actor: &Actor,
+        document: &ExchangeDocument,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<ImportReport> {
+        let mut reached = 0;
+        let mut step = || {
+            reached += 1;
+            progress(reached);
+        };
         let mut report = ImportReport::default();
         let mut tx = self.write.begin().await?;
         let mark = search::audit_mark(&mut tx).await?;
@@ -58,6 +75,7 @@ impl Store {
 
         let mut new_organizations = Vec::new();
         for (i, org) in document.organizations.iter().enumerate() {
+            step();
             let path = format!("organizations[{i}]");
             let org = checked(&path, org)?;
             if id_by_key(&mut tx, Table::Organization, &org.key)
@@ -95,6 +113,7 @@ impl Store {
         }
 
         for (i, person) in document.people.iter().enumerate() {
+            step();
             let path = format!("people[{i}]");
             let person = checked(&path, person)?;
             if id_by_key(&mut tx, Table::Person, &person.key)
@@ -112,6 +131,7 @@ impl Store {
         }
 
         for (i, activity) in document.activities.iter().enumerate() {
+            step();
             let path = format!("activities[{i}]");
             let activity = checked(&path, activity)?;
             if id_by_key(&mut tx, Table::Activity, &activity.key)

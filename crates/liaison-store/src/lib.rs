@@ -15,6 +15,7 @@ mod dossier;
 mod error;
 mod exchange;
 mod gifts;
+mod imports;
 mod news;
 mod organizations;
 mod people;

@@ -1,1 +1,82 @@
 # sheets
+
+## Export of a list as a spreadsheet
+
+export-xlsx = Download as Excel (.xlsx)
+export-csv = Download as CSV (.csv)
+export-number = Number
+export-value-yuan = Estimated value (yuan)
+export-yes = yes
+export-no = no
+export-refused-title = Nothing was exported
+export-too-many = This list has { $total } rows; one export holds at most { $limit }. Narrow the filters (a year, a kind, a country) and export again.
+
+## Import from a spreadsheet
+
+nav-import = Import
+import-title = Import from a spreadsheet
+import-explained = Bring in organizations, people or activities from an Excel workbook (.xlsx) or a CSV file (UTF-8), up to { $rows } rows at a time. You will match the file's columns to fields and see every row's problems before anything is saved; then all rows are saved together, or none.
+import-liaison-may = As a liaison officer you may import organizations and people, and activities hosted by your own unit.
+import-not-allowed = importing records is for the office staff and liaison officers
+import-template = Download the template workbook
+import-kind = Records in the file
+import-file = File
+import-file-hint = .xlsx or .csv (UTF-8), at most 10 MB. The first row holds the column titles.
+import-upload = Upload and match the columns
+import-no-file = Choose a file to upload.
+import-choose-kind = Choose which records the file holds.
+import-too-large = The file is larger than { $megabytes } MB. Split it into smaller files and import them one after another.
+import-old-excel = The file is an old Excel workbook (.xls). Open it in Excel or WPS, save it as .xlsx, and upload it again.
+import-not-a-spreadsheet = The file is neither an Excel workbook (.xlsx) nor a CSV file in UTF-8. Save it as "CSV UTF-8" or as .xlsx and upload it again.
+import-damaged = The workbook could not be read; it may be damaged or protected by a password. Save it again as .xlsx and upload it again.
+import-no-rows = The file has a header row but no rows below it.
+import-too-many-rows = The file has { $rows } rows; at most { $limit } are imported at once. Split it into smaller files.
+import-mapping-title = Match the columns of { $file }
+import-mapping-explained = { $rows } rows of { $kind }. Choose for each column the field it fills, or leave it out. Columns whose titles were recognised are matched already.
+import-mapping-required = A row needs: { $fields }, and a name in Chinese or English.
+import-column = Column in the file
+import-samples = First values
+import-field = Field
+import-ignore = (leave out)
+import-check = Check every row
+import-field-missing = No column is matched to { $field }, which every row needs.
+import-name-missing = No column is matched to { $zh } or { $en }; every row needs one of them.
+import-field-twice = { $field } is chosen for two columns; choose it for one.
+import-checking-title = Checking the rows…
+import-checking = Checked { $done } of { $total } rows. Nothing is saved yet. This page refreshes itself.
+import-saving-title = Saving…
+import-saving = Saved { $done } of { $total } rows. This page refreshes itself.
+import-saving-elsewhere = Saving { $total } rows. This page refreshes itself.
+import-preview-title = Preview of { $file }
+import-preview-ready = All { $rows } rows can be saved as { $kind }. Nothing is saved until you press the button below.
+import-preview-problems = { $bad } of { $rows } rows have problems, listed below. Nothing was saved. Correct the file and upload it again, or change how the columns are matched.
+import-preview-more = { $hidden } more rows without problems are not shown.
+import-line = Row
+import-problems = Problems
+import-row-ok = ready
+import-save-all = Save all rows
+import-change-mapping = Change how the columns are matched
+import-another = Import another file
+import-saved-title = Saved
+import-saved = { $created } records were created in { $kind }.
+import-failed-title = Nothing was saved
+import-failed = Saving was refused, so no row was saved:
+import-template-columns = Columns
+import-template-sheet = Sheet
+import-template-column = Column
+import-template-required = Required
+import-template-values = Values
+import-template-one-name = Chinese or English name (or title) required
+import-template-values-country = Country or region as an ISO 3166-1 alpha-2 code, such as CN, LA, GB, HK
+import-template-values-date = A date as YYYY-MM-DD (2023-11-17), or a date cell
+import-template-values-number = A whole number
+import-template-values-unit = A unit on record: its Chinese or English name, its key, or #number
+import-template-values-organization = An organization on record: its Chinese or English name, abbreviation, key, or #number
+import-template-values-partners = Organizations on record, separated by semicolons (;)
+import-template-values-list = Several values separated by semicolons (;)
+import-template-values-identifiers = scheme: value, several separated by semicolons, such as ror: 05xx; local: LFTU
+import-template-values-key = An optional stable name for the record, letters, digits and - _ . : /
+import-template-values-text = Text
+problem-ambiguous = Several records match
+problem-not-allowed = Not allowed
+problem-check-failed = Could not be checked

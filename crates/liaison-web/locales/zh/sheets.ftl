@@ -1,1 +1,82 @@
 # sheets
+
+## 列表导出为电子表格
+
+export-xlsx = 下载 Excel（.xlsx）
+export-csv = 下载 CSV（.csv）
+export-number = 编号
+export-value-yuan = 估价（元）
+export-yes = 是
+export-no = 否
+export-refused-title = 未导出
+export-too-many = 此列表共 { $total } 行，一次最多导出 { $limit } 行。请先缩小筛选范围（年份、类型、国家等）再导出。
+
+## 从电子表格导入
+
+nav-import = 导入
+import-title = 从电子表格导入
+import-explained = 从 Excel 工作簿（.xlsx）或 CSV 文件（UTF-8）导入机构、人员或活动，每次最多 { $rows } 行。您将先为文件的各列选择对应字段，并在保存前看到每一行的问题；随后所有行一并保存，或一行也不保存。
+import-liaison-may = 外事联络员可以导入机构和人员，以及由本单位主办的活动。
+import-not-allowed = 只有外事办公室工作人员和外事联络员可以导入记录
+import-template = 下载导入模板
+import-kind = 文件中的记录
+import-file = 文件
+import-file-hint = .xlsx 或 .csv（UTF-8），不超过 10 MB。第一行为列标题。
+import-upload = 上传并匹配各列
+import-no-file = 请选择要上传的文件。
+import-choose-kind = 请选择文件中记录的类别。
+import-too-large = 文件超过 { $megabytes } MB。请拆分为较小的文件，逐个导入。
+import-old-excel = 该文件是旧版 Excel 工作簿（.xls）。请用 Excel 或 WPS 打开，另存为 .xlsx 后重新上传。
+import-not-a-spreadsheet = 该文件既不是 Excel 工作簿（.xlsx），也不是 UTF-8 编码的 CSV 文件。请另存为“CSV UTF-8”或 .xlsx 后重新上传。
+import-damaged = 无法读取该工作簿，文件可能已损坏或设有密码。请重新另存为 .xlsx 后上传。
+import-no-rows = 文件只有标题行，下面没有数据行。
+import-too-many-rows = 文件共 { $rows } 行，一次最多导入 { $limit } 行。请拆分为较小的文件。
+import-mapping-title = 匹配 { $file } 的各列
+import-mapping-explained = 共 { $rows } 行{ $kind }。请为每一列选择对应的字段，或不导入该列。已识别标题的列已自动匹配。
+import-mapping-required = 每一行必须有：{ $fields }，以及中文或英文名称。
+import-column = 文件中的列
+import-samples = 前几个值
+import-field = 字段
+import-ignore = （不导入）
+import-check = 检查每一行
+import-field-missing = 没有列匹配到“{ $field }”，而每一行都需要此字段。
+import-name-missing = 没有列匹配到“{ $zh }”或“{ $en }”，每一行至少需要其中之一。
+import-field-twice = “{ $field }”被选给了两列，请只选一列。
+import-checking-title = 正在检查……
+import-checking = 已检查 { $done } / { $total } 行，尚未保存任何记录。本页会自动刷新。
+import-saving-title = 正在保存……
+import-saving = 已保存 { $done } / { $total } 行。本页会自动刷新。
+import-saving-elsewhere = 正在保存 { $total } 行。本页会自动刷新。
+import-preview-title = { $file } 预览
+import-preview-ready = 全部 { $rows } 行均可保存为{ $kind }。点击下方按钮之前不会保存任何记录。
+import-preview-problems = { $rows } 行中有 { $bad } 行存在问题，详见下表。未保存任何记录。请修改文件后重新上传，或调整列的匹配。
+import-preview-more = 另有 { $hidden } 行没有问题，未逐一列出。
+import-line = 行
+import-problems = 问题
+import-row-ok = 可以保存
+import-save-all = 保存全部行
+import-change-mapping = 调整列的匹配
+import-another = 导入其他文件
+import-saved-title = 已保存
+import-saved = 已在{ $kind }中新建 { $created } 条记录。
+import-failed-title = 未保存任何记录
+import-failed = 保存被拒绝，因此没有保存任何一行：
+import-template-columns = 列说明
+import-template-sheet = 工作表
+import-template-column = 列
+import-template-required = 是否必填
+import-template-values = 填写说明
+import-template-one-name = 中文或英文名称（标题）至少填一项
+import-template-values-country = 国家或地区的 ISO 3166-1 二字母代码，如 CN、LA、GB、HK
+import-template-values-date = 日期，格式为 YYYY-MM-DD（如 2023-11-17），或日期单元格
+import-template-values-number = 整数
+import-template-values-unit = 已登记的单位：中文或英文名称、键，或 #编号
+import-template-values-organization = 已登记的机构：中文或英文名称、简称、键，或 #编号
+import-template-values-partners = 已登记的机构，多个以分号（;）分隔
+import-template-values-list = 多个值以分号（;）分隔
+import-template-values-identifiers = 方案: 值，多个以分号分隔，如 ror: 05xx; local: LFTU
+import-template-values-key = 可选的记录固定名称，可用字母、数字和 - _ . : /
+import-template-values-text = 文本
+problem-ambiguous = 匹配到多条记录
+problem-not-allowed = 无权操作
+problem-check-failed = 无法检查

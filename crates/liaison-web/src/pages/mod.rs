@@ -5,7 +5,9 @@ mod admin;
 mod briefing;
 mod calendars;
 mod dashboard;
+mod export;
 mod forms;
+mod imports;
 mod kinds;
 mod news;
 mod records;
@@ -51,6 +53,16 @@ impl Ui {
         self.user
             .as_ref()
             .is_some_and(|u| u.role == UserRole::Admin)
+    }
+
+    /// Whether the navigation offers spreadsheet import: to every role that may create records.
+    pub fn may_import(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            matches!(
+                u.role,
+                UserRole::Admin | UserRole::Officer | UserRole::Liaison
+            )
+        })
     }
 
     pub fn role_label(&self) -> String {
@@ -217,6 +229,8 @@ pub enum PageError {
     NotFound,
     Forbidden(String),
     Store(liaison_store::Error),
+    /// Something failed that the user cannot act on, such as writing a file; logged, not shown.
+    Internal(String),
 }
 
 impl From<liaison_core::Error> for PageError {
@@ -260,6 +274,14 @@ impl PageError {
                 t.get("error-forbidden-title"),
                 t.args("error-forbidden", &[("reason", why)]),
             ),
+            PageError::Internal(err) => {
+                tracing::error!(error = %err, "a page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    t.get("error-internal-title"),
+                    t.get("error-internal"),
+                )
+            }
             PageError::Store(err) => {
                 tracing::error!(error = %err, "a page failed");
                 (
@@ -408,6 +430,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .merge(records::routes())
         .merge(admin::routes())
+        .merge(imports::routes())
         .route("/logout", axum::routing::post(session::logout))
         .route("/language", axum::routing::post(session::language))
         .route_layer(middleware::from_fn_with_state(state, require_page_user));

@@ -59,6 +59,10 @@ pub trait RecordPages: Send + Sync + 'static {
     /// Column labels (message keys) with the sort key each offers.
     fn columns() -> Vec<(&'static str, Option<&'static str>)>;
     fn cells(ui: &Ui, row: &Self::Row) -> Vec<Cell>;
+    /// The columns of the list's spreadsheet export (message keys), and a row's values in them:
+    /// numbers as numbers and dates as dates, so the office can sum and sort them.
+    fn sheet_columns() -> Vec<&'static str>;
+    fn sheet_cells(ui: &Ui, row: &Self::Row) -> Vec<liaison_reports::Cell>;
 
     fn get(
         store: &Store,
@@ -114,28 +118,12 @@ async fn list_page<K: RecordPages>(
         async {
             let query = Values::from_query(raw.as_deref());
             let base = format!("/{}", K::PATH);
-            let mut filter_query = query.clone();
-            for paging in ["page", "per_page", "sort"] {
-                filter_query.0.remove(paging);
-            }
             let mut problem = None;
-            let filter: K::Filter = match serde_urlencoded::to_string(&filter_query.0)
-                .ok()
-                .and_then(|q| serde_urlencoded::from_str(&q).ok())
-            {
-                Some(filter) => filter,
-                None => {
-                    problem = Some(ui.t.get("filter-invalid"));
-                    K::Filter::default()
-                }
-            };
-            let page = match PageRequest::parse(
-                query.text("page").and_then(|p| p.parse().ok()),
-                query.text("per_page").and_then(|p| p.parse().ok()),
-                query.text("sort").as_deref(),
-                K::SORTS,
-                K::NEWEST_FIRST,
-            ) {
+            let filter = read_filter::<K>(&query).unwrap_or_else(|| {
+                problem = Some(ui.t.get("filter-invalid"));
+                K::Filter::default()
+            });
+            let page = match read_page::<K>(&query) {
                 Ok(page) => page,
                 Err(_) => {
                     problem = Some(ui.t.get("filter-invalid"));
@@ -203,6 +191,7 @@ async fn list_page<K: RecordPages>(
                 } else {
                     "list-empty-filtered"
                 }),
+                exports: super::export::links(&ui, &query, &base),
                 prev: (page.page > 1)
                     .then(|| query.link(&base, &[("page", (page.page - 1).to_string())])),
                 next: (page.page < pages)
@@ -214,6 +203,31 @@ async fn list_page<K: RecordPages>(
             }))
         }
         .await,
+    )
+}
+
+/// The filter a list's query asks for, without its paging and sorting; `None` when a value
+/// does not read (a year that is not a number, a kind that does not exist).
+pub(super) fn read_filter<K: RecordPages>(query: &Values) -> Option<K::Filter> {
+    let mut filter_query = query.clone();
+    for paging in ["page", "per_page", "sort"] {
+        filter_query.0.remove(paging);
+    }
+    serde_urlencoded::to_string(&filter_query.0)
+        .ok()
+        .and_then(|q| serde_urlencoded::from_str(&q).ok())
+}
+
+/// The page and sort a list's query asks for.
+pub(super) fn read_page<K: RecordPages>(
+    query: &Values,
+) -> Result<PageRequest, liaison_core::Error> {
+    PageRequest::parse(
+        query.text("page").and_then(|p| p.parse().ok()),
+        query.text("per_page").and_then(|p| p.parse().ok()),
+        query.text("sort").as_deref(),
+        K::SORTS,
+        K::NEWEST_FIRST,
     )
 }
 
@@ -486,7 +500,7 @@ async fn conflict_page<K: RecordPages>(
     response
 }
 
-fn message_page(
+pub(super) fn message_page(
     ui: &Ui,
     status: StatusCode,
     title: String,
@@ -632,6 +646,11 @@ fn record_routes<K: RecordPages>() -> Router<AppState> {
     Router::new()
         .route(&list, get(list_page::<K>).post(create::<K>))
         .route(&format!("{list}/new"), get(new_form::<K>))
+        .route(
+            &format!("{list}/export.xlsx"),
+            get(super::export::xlsx::<K>),
+        )
+        .route(&format!("{list}/export.csv"), get(super::export::csv::<K>))
         .route(&format!("{list}/{{id}}"), get(show::<K>))
         .route(
             &format!("{list}/{{id}}/edit"),

@@ -130,6 +130,8 @@ pub struct ListView {
     pub rows: Vec<Vec<Cell>>,
     pub total_text: String,
     pub empty_text: String,
+    /// The same rows as spreadsheet downloads, filters and sort kept.
+    pub exports: Vec<Link>,
     pub prev: Option<String>,
     pub next: Option<String>,
 }

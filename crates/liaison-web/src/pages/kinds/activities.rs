@@ -10,8 +10,8 @@ use liaison_store::Store;
 
 use super::gifts::{CATEGORIES, DIRECTIONS};
 use super::{
-    GroupText, choices, code, group, input, key_field, row_input, row_select, search, select, text,
-    unit_choices,
+    GroupText, SheetCell, choices, code, group, input, key_field, named_cell, row_input,
+    row_select, search, select, text, unit_choices,
 };
 use crate::pages::forms::{Reader, Values, finish, link_of, person_ref};
 use crate::pages::records::RecordPages;
@@ -163,6 +163,40 @@ impl RecordPages for Activities {
                     .map(|n| n.name.clone())
                     .unwrap_or_default(),
             ),
+        ]
+    }
+
+    fn sheet_columns() -> Vec<&'static str> {
+        vec![
+            "export-number",
+            "field-title_zh",
+            "field-title_en",
+            "field-kind",
+            "field-start_date",
+            "field-start_part",
+            "field-end_date",
+            "field-end_part",
+            "field-venue",
+            "field-host_unit",
+            "field-inviting_organization",
+            "field-key",
+        ]
+    }
+
+    fn sheet_cells(ui: &Ui, a: &ActivitySummary) -> Vec<SheetCell> {
+        vec![
+            SheetCell::Int(a.id),
+            a.title_zh.clone().into(),
+            a.title_en.clone().into(),
+            ui.t.value("activity-kind", &code(&a.kind)).into(),
+            SheetCell::Date(a.start_date),
+            ui.t.value("day-part", a.start_part.as_str()).into(),
+            SheetCell::Date(a.end_date),
+            ui.t.value("day-part", a.end_part.as_str()).into(),
+            a.venue.clone().into(),
+            named_cell(&a.host_unit),
+            named_cell(&a.inviting_organization),
+            a.key.clone().into(),
         ]
     }
 

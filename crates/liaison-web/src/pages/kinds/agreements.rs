@@ -7,8 +7,8 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::{
-    GroupText, choices, code, group, input, key_field, row_input, search, select, text,
-    unit_choices,
+    GroupText, SheetCell, choices, code, date_cell, group, input, key_field, named_cell, row_input,
+    search, select, text, unit_choices,
 };
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
@@ -98,6 +98,39 @@ impl RecordPages for Agreements {
             Cell::text(ui.t.optional_date(a.signed_on)),
             Cell::text(ui.t.optional_date(a.valid_to)),
             Cell::text(ui.t.value("agreement-status", &code(&a.status))),
+        ]
+    }
+
+    fn sheet_columns() -> Vec<&'static str> {
+        vec![
+            "export-number",
+            "field-title_zh",
+            "field-title_en",
+            "field-kind",
+            "field-status",
+            "field-partners",
+            "field-unit",
+            "field-signed_on",
+            "field-valid_from",
+            "field-valid_to",
+            "field-key",
+        ]
+    }
+
+    fn sheet_cells(ui: &Ui, a: &Agreement) -> Vec<SheetCell> {
+        let partners: Vec<String> = a.partners.iter().map(|p| p.name.clone()).collect();
+        vec![
+            SheetCell::Int(a.meta.id),
+            a.title_zh.clone().into(),
+            a.title_en.clone().into(),
+            ui.t.value("agreement-kind", &code(&a.kind)).into(),
+            ui.t.value("agreement-status", &code(&a.status)).into(),
+            partners.join("; ").into(),
+            named_cell(&a.unit),
+            date_cell(a.signed_on),
+            date_cell(a.valid_from),
+            date_cell(a.valid_to),
+            a.meta.key.clone().into(),
         ]
     }
 

@@ -6,7 +6,9 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{choices, code, input, key_field, linked, search, select, text};
+use super::{
+    SheetCell, choices, code, date_cell, input, key_field, linked, named_cell, search, select, text,
+};
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
 use crate::pages::{Cell, DetailView, Field, FormView, Section, Ui};
@@ -120,6 +122,51 @@ impl RecordPages for Gifts {
                     .unwrap_or_default(),
             ),
             Cell::text(status),
+        ]
+    }
+
+    fn sheet_columns() -> Vec<&'static str> {
+        vec![
+            "export-number",
+            "field-item",
+            "field-direction",
+            "field-category",
+            "field-quantity",
+            "export-value-yuan",
+            "field-exchanged_on",
+            "field-activity",
+            "field-giver",
+            "field-receiver",
+            "field-status",
+            "field-declaration_required",
+            "field-declared_on",
+            "field-handed_in_on",
+            "field-storage",
+            "field-key",
+        ]
+    }
+
+    fn sheet_cells(ui: &Ui, g: &Gift) -> Vec<SheetCell> {
+        let yes_no = |b: bool| ui.t.get(if b { "export-yes" } else { "export-no" });
+        vec![
+            SheetCell::Int(g.meta.id),
+            g.item.clone().into(),
+            ui.t.value("gift-direction", &code(&g.direction)).into(),
+            ui.t.value("gift-category", &code(&g.category)).into(),
+            SheetCell::Int(g.quantity),
+            g.estimated_value_fen.map_or(SheetCell::Empty, |m| {
+                SheetCell::Number(m.fen() as f64 / 100.0)
+            }),
+            date_cell(g.exchanged_on),
+            named_cell(&g.activity),
+            party_text(&g.giver).into(),
+            party_text(&g.receiver).into(),
+            ui.t.value("gift-status", &code(&g.status)).into(),
+            yes_no(g.declaration_required).into(),
+            date_cell(g.declared_on),
+            date_cell(g.handed_in_on),
+            g.storage.clone().into(),
+            g.meta.key.clone().into(),
         ]
     }
 

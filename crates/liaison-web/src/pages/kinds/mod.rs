@@ -15,6 +15,7 @@ pub use people::People;
 pub use units::Units;
 
 use liaison_core::{PageRequest, display_name};
+pub use liaison_reports::Cell as SheetCell;
 use liaison_store::Store;
 use serde::Serialize;
 
@@ -184,4 +185,21 @@ pub fn row_select(
         values.get(&full),
         options,
     )
+}
+
+/// A spreadsheet cell of an optional day: a date Excel sorts, or nothing.
+pub fn date_cell(date: Option<chrono::NaiveDate>) -> SheetCell {
+    date.map_or(SheetCell::Empty, SheetCell::Date)
+}
+
+/// A spreadsheet cell of an optional whole number.
+pub fn int_cell(n: Option<i64>) -> SheetCell {
+    n.map_or(SheetCell::Empty, SheetCell::Int)
+}
+
+/// A spreadsheet cell of a linked record's name.
+pub fn named_cell(named: &Option<liaison_core::Named>) -> SheetCell {
+    named
+        .as_ref()
+        .map_or(SheetCell::Empty, |n| SheetCell::Text(n.name.clone()))
 }

@@ -8,7 +8,8 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::{
-    GroupText, choices, code, group, input, key_field, row_input, row_select, search, select, text,
+    GroupText, SheetCell, choices, code, group, input, int_cell, key_field, row_input, row_select,
+    search, select, text,
 };
 use crate::pages::forms::{Reader, Values};
 use crate::pages::records::RecordPages;
@@ -97,6 +98,40 @@ impl RecordPages for Organizations {
             Cell::text(o.country.to_string()),
             Cell::text(ui.t.value("region", &code(&o.region))),
             Cell::text(o.founded_year.map(|y| y.to_string()).unwrap_or_default()),
+        ]
+    }
+
+    fn sheet_columns() -> Vec<&'static str> {
+        vec![
+            "export-number",
+            "field-name_zh",
+            "field-name_en",
+            "field-name_original",
+            "field-abbreviation",
+            "field-kind",
+            "field-country",
+            "field-region",
+            "field-founded_year",
+            "field-membership",
+            "field-website",
+            "field-key",
+        ]
+    }
+
+    fn sheet_cells(ui: &Ui, o: &Organization) -> Vec<SheetCell> {
+        vec![
+            SheetCell::Int(o.meta.id),
+            o.name_zh.clone().into(),
+            o.name_en.clone().into(),
+            o.name_original.clone().into(),
+            o.abbreviation.clone().into(),
+            ui.t.value("org-kind", &code(&o.kind)).into(),
+            o.country.to_string().into(),
+            ui.t.value("region", &code(&o.region)).into(),
+            int_cell(o.founded_year.map(i64::from)),
+            int_cell(o.membership),
+            o.website.clone().into(),
+            o.meta.key.clone().into(),
         ]
     }
 

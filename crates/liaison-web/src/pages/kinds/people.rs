@@ -6,7 +6,10 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{choices, code, input, key_field, linked, search, select, text, unit_choices};
+use super::{
+    SheetCell, choices, code, input, key_field, linked, named_cell, search, select, text,
+    unit_choices,
+};
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
 use crate::pages::{Cell, DetailView, Field, FormView, Section, Ui};
@@ -69,6 +72,42 @@ impl RecordPages for People {
             Cell::text(p.position.clone().unwrap_or_default()),
             Cell::text(affiliation),
             Cell::text(p.nationality.map(|c| c.to_string()).unwrap_or_default()),
+        ]
+    }
+
+    fn sheet_columns() -> Vec<&'static str> {
+        vec![
+            "export-number",
+            "field-name_zh",
+            "field-name_en",
+            "field-name_original",
+            "field-category",
+            "field-unit",
+            "field-organization",
+            "field-position",
+            "field-title",
+            "field-nationality",
+            "field-email",
+            "field-phone",
+            "field-key",
+        ]
+    }
+
+    fn sheet_cells(ui: &Ui, p: &Person) -> Vec<SheetCell> {
+        vec![
+            SheetCell::Int(p.meta.id),
+            p.name_zh.clone().into(),
+            p.name_en.clone().into(),
+            p.name_original.clone().into(),
+            ui.t.value("person-category", &code(&p.category)).into(),
+            named_cell(&p.unit),
+            named_cell(&p.organization),
+            p.position.clone().into(),
+            p.title.clone().into(),
+            p.nationality.map(|c| c.to_string()).into(),
+            p.email.clone().into(),
+            p.phone.clone().into(),
+            p.meta.key.clone().into(),
         ]
     }
 

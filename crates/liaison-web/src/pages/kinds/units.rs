@@ -5,7 +5,7 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{choices, code, key_field, linked, search, select, text};
+use super::{SheetCell, choices, code, key_field, linked, named_cell, search, select, text};
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
 use crate::pages::{Cell, DetailView, FormView, Section, Ui};
@@ -84,6 +84,30 @@ impl RecordPages for Units {
                     .map(|n| n.name.clone())
                     .unwrap_or_default(),
             ),
+        ]
+    }
+
+    fn sheet_columns() -> Vec<&'static str> {
+        vec![
+            "export-number",
+            "field-name_zh",
+            "field-name_en",
+            "field-kind",
+            "field-foreign_affairs_leader",
+            "field-liaison_officer",
+            "field-key",
+        ]
+    }
+
+    fn sheet_cells(ui: &Ui, u: &Unit) -> Vec<SheetCell> {
+        vec![
+            SheetCell::Int(u.meta.id),
+            u.name_zh.clone().into(),
+            u.name_en.clone().into(),
+            ui.t.value("unit-kind", &code(&u.kind)).into(),
+            named_cell(&u.foreign_affairs_leader),
+            named_cell(&u.liaison_officer),
+            u.meta.key.clone().into(),
         ]
     }
 

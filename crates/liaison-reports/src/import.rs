@@ -1,0 +1,774 @@
+//! Spreadsheets read for import: the header row and rows of text of an xlsx or csv file, the
+//! columns matched to a record's fields, and each row read into the record it describes with
+//! every problem found on the way.
+//!
+//! Nothing here looks at the database: references to units and organizations are handed back
+//! as [`Reference`]s for the caller to look up, and filled in with [`ImportRecord::link`].
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use liaison_core::{
+    ActivityInput, ActivityKind, CountryCode, DayPart, FieldErrors, Identifier, ImportKind,
+    ImportRow, Link, OrganizationInput, OrganizationKind, PersonCategory, PersonInput, RecordKind,
+    Ref, RowProblem, Validate,
+};
+use serde::de::DeserializeOwned;
+
+/// The most rows one file may hold: a year of a large office's records, and a preview that
+/// still fits in a browser.
+pub const MAX_IMPORT_ROWS: usize = 20_000;
+/// The most columns read; a sheet wider than this is not a list of records.
+pub const MAX_IMPORT_COLUMNS: usize = 100;
+
+/// Why a file could not be read as a spreadsheet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("the file is an old Excel workbook (.xls); save it as .xlsx")]
+    OldExcel,
+    #[error("the file is neither an xlsx workbook nor a csv file in UTF-8")]
+    NotASpreadsheet,
+    #[error("the workbook could not be read: {0}")]
+    Damaged(String),
+    #[error("the file has no header row")]
+    Empty,
+    #[error("the file has {rows} rows; at most {MAX_IMPORT_ROWS} are imported at once")]
+    TooManyRows { rows: usize },
+}
+
+/// A sheet as text: the header row, and the rows below it that hold anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grid {
+    pub header: Vec<String>,
+    pub rows: Vec<ImportRow>,
+}
+
+/// Reads an xlsx workbook or a csv file (UTF-8, with or without a byte-order mark). Of a
+/// workbook, the first sheet named one of `sheet_names` is read, else the first sheet.
+pub fn read(bytes: &[u8], sheet_names: &[String]) -> Result<Grid, ReadError> {
+    const ZIP: &[u8] = b"PK\x03\x04";
+    const OLE: &[u8] = b"\xD0\xCF\x11\xE0";
+    let lines = if bytes.starts_with(ZIP) {
+        read_xlsx(bytes, sheet_names)?
+    } else if bytes.starts_with(OLE) {
+        return Err(ReadError::OldExcel);
+    } else {
+        read_csv(bytes)?
+    };
+    grid(lines)
+}
+
+fn read_xlsx(bytes: &[u8], sheet_names: &[String]) -> Result<Vec<Vec<String>>, ReadError> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| ReadError::Damaged(e.to_string()))?;
+    let names = book.sheet_names();
+    let chosen = names
+        .iter()
+        .find(|n| sheet_names.iter().any(|want| want.eq_ignore_ascii_case(n)))
+        .or(names.first())
+        .cloned()
+        .ok_or(ReadError::Empty)?;
+    let range = book
+        .worksheet_range(&chosen)
+        .map_err(|e| ReadError::Damaged(e.to_string()))?;
+    // A range starts at its first used cell; blank rows above it still count as lines.
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let mut lines: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
+    for row in range.rows() {
+        let mut cells = vec![String::new(); first_col as usize];
+        cells.extend(row.iter().take(MAX_IMPORT_COLUMNS).map(cell_text));
+        lines.push(cells);
+        if lines.len() > MAX_IMPORT_ROWS + 1 {
+            return Err(ReadError::TooManyRows {
+                rows: range.height(),
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// A workbook cell as the text a user typed: whole numbers without ".0", days as YYYY-MM-DD.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(n) => n.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => excel_day(d.as_f64())
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| d.to_string()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// The day of an Excel serial number (days since 30 December 1899).
+fn excel_day(serial: f64) -> Option<NaiveDate> {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    epoch.checked_add_days(chrono::Days::new(serial.floor().max(0.0) as u64))
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // A file that is not UTF-8 (a csv saved as GBK, an image, a PDF) would be read as garbage.
+    if std::str::from_utf8(body).is_err() || body.contains(&0) {
+        return Err(ReadError::NotASpreadsheet);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut lines = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|_| ReadError::NotASpreadsheet)?;
+        lines.push(
+            record
+                .iter()
+                .take(MAX_IMPORT_COLUMNS)
+                .map(str::to_owned)
+                .collect(),
+        );
+        if lines.len() > MAX_IMPORT_ROWS + 1 {
+            return Err(ReadError::TooManyRows { rows: lines.len() });
+        }
+    }
+    Ok(lines)
+}
+
+/// The first line holding anything is the header; blank lines below it are left out, and every
+/// row keeps its line number so that problems point at the line the user sees.
+fn grid(lines: Vec<Vec<String>>) -> Result<Grid, ReadError> {
+    let blank = |cells: &Vec<String>| cells.iter().all(|c| c.trim().is_empty());
+    let mut numbered = lines
+        .into_iter()
+        .enumerate()
+        .filter(|(_, cells)| !blank(cells));
+    let (_, mut header) = numbered.next().ok_or(ReadError::Empty)?;
+    while header.last().is_some_and(|h| h.trim().is_empty()) {
+        header.pop();
+    }
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+    let rows: Vec<ImportRow> = numbered
+        .map(|(i, mut cells)| {
+            cells.resize(header.len().max(cells.len()), String::new());
+            ImportRow {
+                line: i as i64 + 1,
+                cells,
+            }
+        })
+        .collect();
+    if rows.len() > MAX_IMPORT_ROWS {
+        return Err(ReadError::TooManyRows { rows: rows.len() });
+    }
+    Ok(Grid { header, rows })
+}
+
+/// A header or label reduced to what matters for matching: no case, spaces or punctuation, so
+/// "Name (Chinese)", "name_zh" and "NAME(CHINESE)" meet, and "中文名称：" meets "中文名称".
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// For each column, the field whose name or label its header is; each field is chosen once, by
+/// its first column. `labels` holds each field with the names it is known by.
+pub fn suggest_mapping(header: &[String], labels: &[(&str, Vec<String>)]) -> Vec<Option<String>> {
+    let mut taken: Vec<&str> = Vec::new();
+    header
+        .iter()
+        .map(|h| {
+            let h = normalize(h);
+            if h.is_empty() {
+                return None;
+            }
+            let field = labels.iter().find(|(field, names)| {
+                !taken.contains(field)
+                    && (normalize(field) == h || names.iter().any(|n| normalize(n) == h))
+            })?;
+            taken.push(field.0);
+            Some(field.0.to_owned())
+        })
+        .collect()
+}
+
+/// A unit or organization a row names, to be found in the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The field it fills: `unit`, `organization`, `host_unit`, `inviting_organization` or
+    /// `partners`.
+    pub field: &'static str,
+    pub target: RecordKind,
+    /// As written: a name, `#12` or a key.
+    pub text: String,
+}
+
+/// The record a row describes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportRecord {
+    Organization(OrganizationInput),
+    Person(PersonInput),
+    Activity(ActivityInput),
+}
+
+impl ImportRecord {
+    /// Fills in a reference once the record it names is found.
+    pub fn link(&mut self, field: &str, link: Link) {
+        match (self, field) {
+            (ImportRecord::Person(p), "unit") => p.unit = Some(link),
+            (ImportRecord::Person(p), "organization") => p.organization = Some(Ref::Link(link)),
+            (ImportRecord::Activity(a), "host_unit") => a.host_unit = Some(link),
+            (ImportRecord::Activity(a), "inviting_organization") => {
+                a.inviting_organization = Some(Ref::Link(link))
+            }
+            (ImportRecord::Activity(a), "partners") => a.partners.push(Ref::Link(link)),
+            _ => {}
+        }
+    }
+
+    pub fn key(&self) -> &Option<String> {
+        match self {
+            ImportRecord::Organization(o) => &o.key,
+            ImportRecord::Person(p) => &p.key,
+            ImportRecord::Activity(a) => &a.key,
+        }
+    }
+
+    /// The record cleaned by its own rules, or each rule it breaks as a problem of `line`.
+    pub fn validated(self, line: i64) -> Result<ImportRecord, Vec<RowProblem>> {
+        fn checked<T: Validate>(record: T, line: i64) -> Result<T, Vec<RowProblem>> {
+            let mut record = record;
+            let mut errors = FieldErrors::new();
+            record.check(&mut errors);
+            if errors.is_empty() {
+                Ok(record)
+            } else {
+                Err(problems_of(line, errors))
+            }
+        }
+        match self {
+            ImportRecord::Organization(o) => checked(o, line).map(ImportRecord::Organization),
+            ImportRecord::Person(p) => checked(p, line).map(ImportRecord::Person),
+            ImportRecord::Activity(a) => checked(a, line).map(ImportRecord::Activity),
+        }
+    }
+}
+
+/// Field errors of a record as problems of its row, each under the column it came from:
+/// `partners[0].name_zh` is a problem of the `partners` column.
+pub fn problems_of(line: i64, errors: FieldErrors) -> Vec<RowProblem> {
+    errors
+        .0
+        .into_iter()
+        .map(|e| RowProblem {
+            line,
+            field: e
+                .field
+                .split(['[', '.'])
+                .next()
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned),
+            code: e.code,
+            message: e.message,
+        })
+        .collect()
+}
+
+/// Labels of the values of choice fields (kinds, categories, parts of days) in the user's
+/// languages, as `(field, label, code)`; codes themselves are always understood.
+#[derive(Debug, Clone, Default)]
+pub struct ValueLabels(pub Vec<(String, String, String)>);
+
+/// A row read into its record, with the references still to find and the problems met.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedRow {
+    pub line: i64,
+    /// `None` when a column the record cannot do without did not read.
+    pub record: Option<ImportRecord>,
+    pub references: Vec<Reference>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// Reads one row into a record of `kind`, taking each field from the column `mapping` assigns
+/// it. Every problem is collected; the record's own rules are checked by the caller, once the
+/// references are filled in.
+pub fn parse_row(
+    kind: ImportKind,
+    row: &ImportRow,
+    mapping: &[Option<String>],
+    labels: &ValueLabels,
+) -> ParsedRow {
+    let mut cells = Cells {
+        row,
+        mapping,
+        labels,
+        problems: Vec::new(),
+        references: Vec::new(),
+    };
+    for field in kind.required() {
+        if cells.text(field).is_none() {
+            cells.problem(field, "required", "is required".to_owned());
+        }
+    }
+    let record = match kind {
+        ImportKind::Organizations => organization(&mut cells).map(ImportRecord::Organization),
+        ImportKind::People => Some(ImportRecord::Person(person(&mut cells))),
+        ImportKind::Activities => activity(&mut cells).map(ImportRecord::Activity),
+    };
+    ParsedRow {
+        line: row.line,
+        record,
+        references: cells.references,
+        problems: cells.problems,
+    }
+}
+
+fn organization(c: &mut Cells) -> Option<OrganizationInput> {
+    let kind = c.choice::<OrganizationKind>("kind");
+    let country = c.country("country");
+    let identifiers = c.identifiers("identifiers");
+    let founded_year = c.number("founded_year").map(|y| y as i32);
+    let membership = c.number("membership");
+    Some(OrganizationInput {
+        key: c.text("key"),
+        version: None,
+        kind: kind?,
+        country: country?,
+        name_zh: c.text("name_zh"),
+        name_en: c.text("name_en"),
+        name_original: c.text("name_original"),
+        abbreviation: c.text("abbreviation"),
+        identifiers,
+        founded_year,
+        membership,
+        affiliations: Vec::new(),
+        profile_zh: c.text("profile_zh"),
+        profile_en: c.text("profile_en"),
+        website: c.text("website"),
+    })
+}
+
+fn person(c: &mut Cells) -> PersonInput {
+    let category = c.choice::<PersonCategory>("category");
+    c.reference("unit", RecordKind::Unit);
+    c.reference("organization", RecordKind::Organization);
+    // Someone of a unit is the university's own; anyone else is a guest.
+    let category = category.unwrap_or(if c.text("unit").is_some() {
+        PersonCategory::Internal
+    } else {
+        PersonCategory::External
+    });
+    PersonInput {
+        key: c.text("key"),
+        version: None,
+        category,
+        name_zh: c.text("name_zh"),
+        name_en: c.text("name_en"),
+        name_original: c.text("name_original"),
+        unit: None,
+        organization: None,
+        position: c.text("position"),
+        title: c.text("title"),
+        nationality: c.country("nationality"),
+        email: c.text("email"),
+        phone: c.text("phone"),
+        notes: c.text("notes"),
+    }
+}
+
+fn activity(c: &mut Cells) -> Option<ActivityInput> {
+    let kind = c.choice::<ActivityKind>("kind");
+    let start_date = c.date("start_date");
+    let start_part = c.choice::<DayPart>("start_part").unwrap_or_default();
+    let end_date = c.date("end_date");
+    let end_part = c.choice::<DayPart>("end_part");
+    c.reference("host_unit", RecordKind::Unit);
+    c.reference("inviting_organization", RecordKind::Organization);
+    for partner in c.list("partners") {
+        c.references.push(Reference {
+            field: "partners",
+            target: RecordKind::Organization,
+            text: partner,
+        });
+    }
+    let delegation_size = c.number("delegation_size").map(|n| n as i32);
+    Some(ActivityInput {
+        key: c.text("key"),
+        version: None,
+        kind: kind?,
+        title_zh: c.text("title_zh"),
+        title_en: c.text("title_en"),
+        summary_zh: c.text("summary_zh"),
+        summary_en: c.text("summary_en"),
+        start_date: start_date?,
+        start_part,
+        end_date,
+        end_part,
+        venue: c.text("venue"),
+        host_unit: None,
+        inviting_organization: None,
+        partners: Vec::new(),
+        participants: Vec::new(),
+        delegation_size,
+        attending_groups: Vec::new(),
+        agenda: Vec::new(),
+        outcomes: Vec::new(),
+        tags: c.list("tags"),
+        attachments: Vec::new(),
+        signed_by: c.text("signed_by"),
+        gifts: Vec::new(),
+    })
+}
+
+/// The cells of one row, read by field name through the mapping.
+struct Cells<'a> {
+    row: &'a ImportRow,
+    mapping: &'a [Option<String>],
+    labels: &'a ValueLabels,
+    problems: Vec<RowProblem>,
+    references: Vec<Reference>,
+}
+
+impl Cells<'_> {
+    fn problem(&mut self, field: &str, code: &str, message: String) {
+        self.problems.push(RowProblem {
+            line: self.row.line,
+            field: Some(field.to_owned()),
+            code: code.to_owned(),
+            message,
+        });
+    }
+
+    /// The trimmed text of the field's column, `None` when empty or not mapped.
+    fn text(&self, field: &str) -> Option<String> {
+        let column = self
+            .mapping
+            .iter()
+            .position(|m| m.as_deref() == Some(field))?;
+        let text = self.row.cells.get(column)?.trim();
+        (!text.is_empty()).then(|| text.to_owned())
+    }
+
+    /// A value of a choice: its code in any case (`Trade union`, `trade_union`), or its label in
+    /// Chinese or English.
+    fn choice<T: DeserializeOwned>(&mut self, field: &str) -> Option<T> {
+        let text = self.text(field)?;
+        let as_code = text.trim().to_lowercase().replace([' ', '-'], "_");
+        let wanted = normalize(&text);
+        let code = std::iter::once(as_code).chain(
+            self.labels
+                .0
+                .iter()
+                .filter(|(f, label, _)| f == field && normalize(label) == wanted)
+                .map(|(_, _, code)| code.clone()),
+        );
+        for code in code {
+            if let Ok(value) = serde_json::from_value(serde_json::Value::String(code)) {
+                return Some(value);
+            }
+        }
+        self.problem(
+            field,
+            "invalid",
+            format!("'{text}' is not one of the choices"),
+        );
+        None
+    }
+
+    fn country(&mut self, field: &str) -> Option<CountryCode> {
+        let text = self.text(field)?;
+        CountryCode::parse(&text)
+            .map_err(|message| self.problem(field, "invalid", message))
+            .ok()
+    }
+
+    /// A whole number, written with or without thousands separators.
+    fn number(&mut self, field: &str) -> Option<i64> {
+        let text = self.text(field)?;
+        let parsed = text.replace([',', '，', ' '], "").parse::<i64>();
+        parsed
+            .map_err(|_| self.problem(field, "invalid", format!("'{text}' is not a whole number")))
+            .ok()
+    }
+
+    /// A day as 2024-03-01, 2024/3/1, 2024.3.1 or 2024年3月1日; or an Excel day number, as a
+    /// workbook keeps a date typed in a cell formatted as a number.
+    fn date(&mut self, field: &str) -> Option<NaiveDate> {
+        let text = self.text(field)?;
+        let dashed = text
+            .replace(['年', '月', '/', '.'], "-")
+            .replace('日', "")
+            .trim()
+            .to_owned();
+        if let Ok(date) = NaiveDate::parse_from_str(&dashed, "%Y-%m-%d") {
+            return Some(date);
+        }
+        if let Ok(serial) = text.parse::<u32>()
+            && (20_000..80_000).contains(&serial)
+        {
+            return excel_day(f64::from(serial));
+        }
+        self.problem(
+            field,
+            "invalid",
+            format!("'{text}' is not a date (YYYY-MM-DD)"),
+        );
+        None
+    }
+
+    /// Several values in one cell, separated by semicolons, 、 or line breaks (not commas, which
+    /// names such as "University of California, Berkeley" hold).
+    fn list(&self, field: &str) -> Vec<String> {
+        self.text(field)
+            .map(|text| {
+                text.split([';', '；', '、', '\n'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn reference(&mut self, field: &'static str, target: RecordKind) {
+        if let Some(text) = self.text(field) {
+            self.references.push(Reference {
+                field,
+                target,
+                text,
+            });
+        }
+    }
+
+    /// Identifiers as `scheme: value`, several separated like [`Cells::list`].
+    fn identifiers(&mut self, field: &str) -> Vec<Identifier> {
+        let mut identifiers = Vec::new();
+        for item in self.list(field) {
+            match item.split_once([':', '：']) {
+                Some((scheme, value)) => identifiers.push(Identifier {
+                    scheme: scheme.trim().to_owned(),
+                    value: value.trim().to_owned(),
+                }),
+                None => self.problem(
+                    field,
+                    "invalid",
+                    format!("'{item}': write an identifier as scheme: value, such as ror: 05xx"),
+                ),
+            }
+        }
+        identifiers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cell, Table, workbook};
+
+    fn labels() -> Vec<(&'static str, Vec<String>)> {
+        vec![
+            ("name_zh", vec!["中文名称".into(), "Name (Chinese)".into()]),
+            ("name_en", vec!["英文名称".into(), "Name (English)".into()]),
+            ("kind", vec!["类型".into(), "Kind".into()]),
+            ("country", vec!["国家或地区".into(), "Country".into()]),
+            ("founded_year", vec!["成立年份".into(), "Founded".into()]),
+        ]
+    }
+
+    fn row(line: i64, cells: &[&str]) -> ImportRow {
+        ImportRow {
+            line,
+            cells: cells.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn csv_is_read_with_or_without_a_byte_order_mark_and_blank_lines_keep_their_numbers() {
+        for prefix in [&b""[..], &b"\xEF\xBB\xBF"[..]] {
+            let mut bytes = prefix.to_vec();
+            bytes.extend_from_slice(
+                "中文名称,Country\n老挝工会联合会,LA\n,\n\"Union, Inc.\",GB\n".as_bytes(),
+            );
+            let grid = read(&bytes, &[]).unwrap();
+            assert_eq!(grid.header, ["中文名称", "Country"]);
+            assert_eq!(grid.rows[0], row(2, &["老挝工会联合会", "LA"]));
+            assert_eq!(grid.rows[1], row(4, &["Union, Inc.", "GB"]));
+        }
+    }
+
+    #[test]
+    fn files_that_are_not_spreadsheets_are_named_for_what_they_are() {
+        let gbk_csv = b"\xd6\xd0\xce\xc4,Country\n";
+        assert_eq!(read(gbk_csv, &[]), Err(ReadError::NotASpreadsheet));
+        assert_eq!(
+            read(b"\xD0\xCF\x11\xE0\xA1\xB1", &[]),
+            Err(ReadError::OldExcel)
+        );
+        assert_eq!(
+            read(b"%PDF-1.7\n\x00\x01", &[]),
+            Err(ReadError::NotASpreadsheet)
+        );
+        assert!(matches!(
+            read(b"PK\x03\x04 not really a zip", &[]),
+            Err(ReadError::Damaged(_))
+        ));
+        assert_eq!(read(b"\n , \n", &[]), Err(ReadError::Empty));
+    }
+
+    #[test]
+    fn a_workbook_is_read_from_the_sheet_of_the_kind_with_numbers_and_dates_as_typed() {
+        let mut other = Table::new("Explanation", &["x"]);
+        other.push(vec!["not this one".into()]);
+        let mut people = Table::new("People", &["Name (English)", "Since", "Founded"]);
+        people.push(vec![
+            "Phonesane".into(),
+            NaiveDate::from_ymd_opt(2023, 11, 17).unwrap().into(),
+            Cell::Int(1956),
+        ]);
+        let bytes = workbook(&[other, people]).unwrap();
+        let grid = read(&bytes, &["people".to_owned()]).unwrap();
+        assert_eq!(grid.header, ["Name (English)", "Since", "Founded"]);
+        assert_eq!(grid.rows, [row(2, &["Phonesane", "2023-11-17", "1956"])]);
+        let first = read(&bytes, &[]).unwrap();
+        assert_eq!(first.header, ["x"], "without a name, the first sheet");
+    }
+
+    #[test]
+    fn headers_in_chinese_english_or_as_field_names_choose_their_fields_once() {
+        let header: Vec<String> = [
+            "中文名称",
+            "NAME (ENGLISH)",
+            "Kind",
+            "kind",
+            "备注",
+            "country",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mapping = suggest_mapping(&header, &labels());
+        assert_eq!(
+            mapping,
+            [
+                Some("name_zh".into()),
+                Some("name_en".into()),
+                Some("kind".into()),
+                None,
+                None,
+                Some("country".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_row_becomes_an_organization_with_labels_codes_and_numbers_understood() {
+        let mapping = [
+            Some("name_zh".to_owned()),
+            Some("kind".to_owned()),
+            Some("country".to_owned()),
+            Some("founded_year".to_owned()),
+        ];
+        let values = ValueLabels(vec![("kind".into(), "工会".into(), "trade_union".into())]);
+        let parsed = parse_row(
+            ImportKind::Organizations,
+            &row(2, &["老挝工会联合会", "工会", "la", "1,956"]),
+            &mapping,
+            &values,
+        );
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let Some(ImportRecord::Organization(org)) = parsed.record else {
+            panic!("an organization")
+        };
+        assert_eq!(org.kind, OrganizationKind::TradeUnion);
+        assert_eq!(org.country.as_str(), "LA");
+        assert_eq!(org.founded_year, Some(1956));
+        let parsed = parse_row(
+            ImportKind::Organizations,
+            &row(3, &["x", "Trade union", "", "soon"]),
+            &mapping,
+            &values,
+        );
+        assert!(parsed.record.is_none(), "no country, no organization");
+        let found: Vec<_> = parsed
+            .problems
+            .iter()
+            .map(|p| (p.line, p.field.as_deref().unwrap(), p.code.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(3, "country", "required"), (3, "founded_year", "invalid")]
+        );
+    }
+
+    #[test]
+    fn an_activity_row_names_its_units_and_partners_for_the_caller_to_find() {
+        let mapping = [
+            Some("title_zh".to_owned()),
+            Some("kind".to_owned()),
+            Some("start_date".to_owned()),
+            Some("end_date".to_owned()),
+            Some("host_unit".to_owned()),
+            Some("partners".to_owned()),
+            Some("tags".to_owned()),
+        ];
+        let parsed = parse_row(
+            ImportKind::Activities,
+            &row(
+                2,
+                &[
+                    "老挝工会代表团来访",
+                    "inbound visit",
+                    "2023年11月17日",
+                    "2023/11/18",
+                    "工会干部培训学院",
+                    "老挝工会联合会；#6",
+                    "一带一路",
+                ],
+            ),
+            &mapping,
+            &ValueLabels::default(),
+        );
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let texts: Vec<_> = parsed
+            .references
+            .iter()
+            .map(|r| (r.field, r.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("host_unit", "工会干部培训学院"),
+                ("partners", "老挝工会联合会"),
+                ("partners", "#6")
+            ]
+        );
+        let mut record = parsed.record.unwrap();
+        record.link("host_unit", Link::Id(4));
+        let ImportRecord::Activity(a) = record.validated(2).unwrap() else {
+            panic!("an activity")
+        };
+        assert_eq!(a.end_date, NaiveDate::from_ymd_opt(2023, 11, 18));
+        assert_eq!(a.host_unit, Some(Link::Id(4)));
+        assert_eq!(a.tags, ["一带一路"]);
+    }
+
+    #[test]
+    fn the_record_s_own_rules_are_problems_of_the_row_under_their_column() {
+        let mapping = [Some("name_en".to_owned()), Some("email".to_owned())];
+        let parsed = parse_row(
+            ImportKind::People,
+            &row(7, &["", "not an address"]),
+            &mapping,
+            &ValueLabels::default(),
+        );
+        let problems = parsed.record.unwrap().validated(7).unwrap_err();
+        let found: Vec<_> = problems
+            .iter()
+            .map(|p| (p.line, p.field.as_deref().unwrap()))
+            .collect();
+        assert_eq!(found, [(7, "name_zh"), (7, "email")]);
+    }
+}

@@ -1,0 +1,279 @@
+//! Spreadsheets on their way in: the uploaded rows and their state, kept per user, and the
+//! look-ups a preview needs (a unit or organization named in a row, a key already in use).
+//!
+//! The records themselves are saved by [`Store::import_with_progress`], in one transaction.
+
+use liaison_core::accounts::authorize_role;
+use liaison_core::{
+    Action, Actor, Error as DomainError, ImportBatch, ImportKind, ImportReport, ImportRow,
+    ImportStatus, RecordKind, RowProblem,
+};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::sql::{RowExt, json_text, now};
+use crate::{Error, Result, Store};
+
+const COLUMNS: &str = "id, user_id, kind, file_name, header, row_count, mapping, status, \
+    progress, problems, report, failure, created_at, updated_at";
+
+fn from_row(row: &AnyRow) -> Result<ImportBatch> {
+    let kind = row.text("kind")?;
+    let status = row.text("status")?;
+    Ok(ImportBatch {
+        id: row.int("id")?,
+        user_id: row.int("user_id")?,
+        kind: ImportKind::parse(&kind)
+            .ok_or_else(|| Error::Corrupt(format!("unknown import kind '{kind}'")))?,
+        file_name: row.text("file_name")?,
+        header: row.json("header")?,
+        mapping: row.json("mapping")?,
+        status: ImportStatus::parse(&status)
+            .ok_or_else(|| Error::Corrupt(format!("unknown import status '{status}'")))?,
+        row_count: row.int("row_count")?,
+        progress: row.int("progress")?,
+        problems: row.json("problems")?,
+        report: row
+            .opt_text("report")?
+            .map(|text| serde_json::from_str(&text))
+            .transpose()
+            .map_err(|e| Error::Corrupt(format!("report: {e}")))?,
+        failure: row.opt_text("failure")?,
+        created_at: row.timestamp("created_at")?,
+        updated_at: row.timestamp("updated_at")?,
+    })
+}
+
+/// The user an import belongs to; an actor without an account (the command line) has none.
+fn owner(actor: &Actor) -> Result<i64> {
+    actor.user_id.ok_or_else(|| {
+        DomainError::Forbidden("a spreadsheet import belongs to a signed-in user".to_owned()).into()
+    })
+}
+
+/// The refusal of a change of state that the batch is not ready for.
+fn not_ready(message: &str) -> Error {
+    DomainError::Conflict {
+        message: message.to_owned(),
+        current: None,
+    }
+    .into()
+}
+
+impl Store {
+    /// Keeps an uploaded file's rows for the user, with the columns matched as first guessed.
+    /// Only someone who may create records of the kind may upload them.
+    pub async fn create_import(
+        &self,
+        actor: &Actor,
+        kind: ImportKind,
+        file_name: &str,
+        header: &[String],
+        rows: &[ImportRow],
+        mapping: &[Option<String>],
+    ) -> Result<i64> {
+        authorize_role(actor, Action::Create, kind.record_kind())?;
+        let user = owner(actor)?;
+        let now = now();
+        let row = sqlx::query(
+            "INSERT INTO import_batches (user_id, kind, file_name, header, rows, row_count, \
+             mapping, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(user)
+        .bind(kind.as_str())
+        .bind(file_name)
+        .bind(json_text(&header))
+        .bind(json_text(&rows))
+        .bind(rows.len() as i64)
+        .bind(json_text(&mapping))
+        .bind(ImportStatus::Uploaded.as_str())
+        .bind(now.as_str())
+        .fetch_one(&self.write)
+        .await?;
+        row.int("id")
+    }
+
+    /// An import of the acting user; anyone else's is not found.
+    pub async fn get_import(&self, actor: &Actor, id: i64) -> Result<ImportBatch> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM import_batches WHERE id = $1 AND user_id = $2"
+        ))
+        .bind(id)
+        .bind(owner(actor)?)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or_else(|| DomainError::not_found("import", id))?;
+        from_row(&row)
+    }
+
+    /// The rows of an import of the acting user.
+    pub async fn import_rows(&self, actor: &Actor, id: i64) -> Result<Vec<ImportRow>> {
+        let row = sqlx::query("SELECT rows FROM import_batches WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(owner(actor)?)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| DomainError::not_found("import", id))?;
+        row.json("rows")
+    }
+
+    /// Sets how the columns map to fields and starts checking the rows again, unless the
+    /// import is being checked or saved, or has been saved.
+    pub async fn start_import_check(
+        &self,
+        actor: &Actor,
+        id: i64,
+        mapping: &[Option<String>],
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE import_batches SET mapping = $3, status = $4, progress = 0, problems = '[]', \
+             failure = NULL, updated_at = $5 \
+             WHERE id = $1 AND user_id = $2 AND status IN ('uploaded', 'checked', 'failed')",
+        )
+        .bind(id)
+        .bind(owner(actor)?)
+        .bind(json_text(&mapping))
+        .bind(ImportStatus::Checking.as_str())
+        .bind(now())
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            self.get_import(actor, id).await?;
+            return Err(not_ready(
+                "this file is being checked or saved, or has been saved already",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records how many rows have been checked.
+    pub async fn set_import_progress(&self, actor: &Actor, id: i64, progress: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE import_batches SET progress = $3, updated_at = $4 \
+             WHERE id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(owner(actor)?)
+        .bind(progress)
+        .bind(now())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Records the problems every row was found to have; the import is ready for its preview.
+    pub async fn finish_import_check(
+        &self,
+        actor: &Actor,
+        id: i64,
+        problems: &[RowProblem],
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE import_batches SET status = $3, progress = row_count, problems = $4, \
+             updated_at = $5 WHERE id = $1 AND user_id = $2 AND status = 'checking'",
+        )
+        .bind(id)
+        .bind(owner(actor)?)
+        .bind(ImportStatus::Checked.as_str())
+        .bind(json_text(&problems))
+        .bind(now())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Marks a checked import without problems as being saved; refuses any other, so that a
+    /// file is never saved twice by two clicks.
+    pub async fn start_import_commit(&self, actor: &Actor, id: i64) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE import_batches SET status = $3, progress = 0, updated_at = $4 \
+             WHERE id = $1 AND user_id = $2 AND status = 'checked' AND problems = '[]'",
+        )
+        .bind(id)
+        .bind(owner(actor)?)
+        .bind(ImportStatus::Committing.as_str())
+        .bind(now())
+        .execute(&self.write)
+        .await?;
+        if done.rows_affected() == 0 {
+            self.get_import(actor, id).await?;
+            return Err(not_ready(
+                "only a checked file without problems can be saved, and only once",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records what saving did: the report, or why nothing was saved.
+    pub async fn finish_import_commit(
+        &self,
+        actor: &Actor,
+        id: i64,
+        outcome: std::result::Result<ImportReport, String>,
+    ) -> Result<()> {
+        let (status, report, failure) = match outcome {
+            Ok(report) => (ImportStatus::Committed, Some(json_text(&report)), None),
+            Err(why) => (ImportStatus::Failed, None, Some(why)),
+        };
+        sqlx::query(
+            "UPDATE import_batches SET status = $3, report = $4, failure = $5, updated_at = $6 \
+             WHERE id = $1 AND user_id = $2 AND status = 'committing'",
+        )
+        .bind(id)
+        .bind(owner(actor)?)
+        .bind(status.as_str())
+        .bind(report)
+        .bind(failure)
+        .bind(now())
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The units or organizations a spreadsheet cell names: `#12` by number, else by key, by
+    /// either name (English ignoring case), or an organization by its abbreviation. Several
+    /// when the name is not unique.
+    pub async fn find_named(&self, target: RecordKind, text: &str) -> Result<Vec<i64>> {
+        let (table, also) = match target {
+            RecordKind::Unit => ("units", ""),
+            RecordKind::Organization => ("organizations", " OR LOWER(abbreviation) = LOWER($1)"),
+            other => {
+                return Err(Error::Unsupported(format!(
+                    "{} records are not named in spreadsheets",
+                    other.as_str()
+                )));
+            }
+        };
+        let text = text.trim();
+        let rows = match text.strip_prefix('#').map(str::parse::<i64>) {
+            Some(Ok(id)) => {
+                sqlx::query(&format!("SELECT id FROM {table} WHERE id = $1"))
+                    .bind(id)
+                    .fetch_all(&self.read)
+                    .await?
+            }
+            _ => {
+                sqlx::query(&format!(
+                    "SELECT id FROM {table} WHERE key = $1 OR name_zh = $1 \
+                     OR LOWER(name_en) = LOWER($1){also} ORDER BY id LIMIT 5"
+                ))
+                .bind(text)
+                .fetch_all(&self.read)
+                .await?
+            }
+        };
+        rows.iter()
+            .map(|r| r.try_get::<i64, _>("id").map_err(Error::from))
+            .collect()
+    }
+
+    /// Whether a record of this kind has the key already.
+    pub async fn key_in_use(&self, kind: ImportKind, key: &str) -> Result<bool> {
+        let found = sqlx::query(&format!("SELECT id FROM {} WHERE key = $1", kind.as_str()))
+            .bind(key)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(found.is_some())
+    }
+}

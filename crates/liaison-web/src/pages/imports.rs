@@ -1,0 +1,1192 @@
+//! Importing organizations, people and activities from a spreadsheet: upload, match the columns
+//! to fields, preview every row's problems with nothing saved, then save all rows in one
+//! transaction; checking and saving run in the background while the page shows how far they
+//! have come. Also the template workbook to fill in.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use liaison_core::accounts::{authorize_role, may};
+use liaison_core::{
+    Action, Actor, ExchangeDocument, ImportBatch, ImportKind, ImportRow, ImportStatus, Link,
+    RecordKind, RowProblem,
+};
+use liaison_reports::import::{self, ImportRecord, ReadError, ValueLabels};
+use liaison_reports::{Cell as SheetCell, Table};
+use liaison_store::Store;
+
+use super::forms::Values;
+use super::{Failed, Link as PageLink, OrPage, PageError, Ui, render, respond};
+use crate::AppState;
+use crate::i18n::{Lang, Tr};
+
+/// The largest file accepted: about 20,000 rows of a wide sheet, and well below what the
+/// server can hold for a moment while reading it.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+/// Rows checked between two progress updates in the database.
+const PROGRESS_EVERY: usize = 100;
+
+/// Rows without problems shown in a preview; rows with problems are always all shown.
+const PREVIEW_CLEAN_ROWS: usize = 200;
+
+/// How far saving has come, per import, in this process. Saving is one transaction, which on
+/// SQLite holds the only writer; its progress cannot be written to the database until it ends,
+/// so other processes show "saving" without the count.
+fn saving() -> &'static Mutex<HashMap<i64, usize>> {
+    static SAVING: OnceLock<Mutex<HashMap<i64, usize>>> = OnceLock::new();
+    SAVING.get_or_init(Default::default)
+}
+
+fn saved_so_far(id: i64) -> Option<usize> {
+    saving().lock().ok().and_then(|m| m.get(&id).copied())
+}
+
+fn set_saved(id: i64, count: Option<usize>) {
+    if let Ok(mut map) = saving().lock() {
+        match count {
+            Some(n) => map.insert(id, n),
+            None => map.remove(&id),
+        };
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One column of the uploaded file on the mapping page.
+#[derive(Debug, Clone, Default)]
+pub struct MappingColumn {
+    pub index: usize,
+    pub header: String,
+    /// The first values below the header, to recognise the column by.
+    pub samples: String,
+    pub choices: Vec<Choice>,
+}
+
+/// One row of the preview.
+#[derive(Debug, Clone, Default)]
+pub struct PreviewRow {
+    pub line: i64,
+    pub cells: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// What an import page shows; each step fills in its part.
+#[derive(Debug, Clone, Default)]
+pub struct ImportView {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub errors: Vec<String>,
+    /// The page reloads itself every second while work is under way.
+    pub refresh: bool,
+    /// Done and total, for the progress bar.
+    pub progress: Option<(i64, i64)>,
+    /// Upload: the kinds the user may import.
+    pub kinds: Vec<Choice>,
+    pub mapping_action: Option<String>,
+    pub columns: Vec<MappingColumn>,
+    pub preview_columns: Vec<String>,
+    pub preview: Vec<PreviewRow>,
+    pub commit_action: Option<String>,
+    pub links: Vec<PageLink>,
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportTemplate<'a> {
+    ui: &'a Ui,
+    view: &'a ImportView,
+}
+
+fn page(ui: &Ui, view: &ImportView, status: StatusCode) -> Response {
+    let mut response = render(&ImportTemplate { ui, view });
+    *response.status_mut() = status;
+    response
+}
+
+/// The kinds the actor's role may import at all. Whether a liaison officer's activity is of
+/// their own unit is checked row by row in the preview, and again by the store when saving.
+fn allowed_kinds(actor: &Actor) -> Vec<ImportKind> {
+    ImportKind::ALL
+        .into_iter()
+        .filter(|k| authorize_role(actor, Action::Create, k.record_kind()).is_ok())
+        .collect()
+}
+
+fn kind_title(t: &Tr, kind: ImportKind) -> String {
+    t.get(&format!("nav-{}", kind.as_str()))
+}
+
+/// A field's column title, as the template writes it and the mapping recognises it.
+fn field_label(t: &Tr, field: &str) -> String {
+    t.get(&format!("field-{field}"))
+}
+
+/// Each field of the kind with its titles in both languages.
+fn field_names(kind: ImportKind) -> Vec<(&'static str, Vec<String>)> {
+    let (zh, en) = (Tr::new(Lang::Zh), Tr::new(Lang::En));
+    kind.fields()
+        .iter()
+        .map(|f| (*f, vec![field_label(&zh, f), field_label(&en, f)]))
+        .collect()
+}
+
+/// The catalog prefix of each choice field's values.
+fn value_prefixes(kind: ImportKind) -> Vec<(&'static str, &'static str, Vec<String>)> {
+    let codes = |all: &[&str]| all.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    let parts = codes(&["full_day", "morning", "afternoon"]);
+    match kind {
+        ImportKind::Organizations => vec![(
+            "kind",
+            "org-kind",
+            codes(&[
+                "university",
+                "trade_union",
+                "federation",
+                "international_organization",
+                "government_body",
+                "embassy",
+                "company",
+                "ngo",
+                "political_party",
+                "other",
+            ]),
+        )],
+        ImportKind::People => vec![(
+            "category",
+            "person-category",
+            codes(&["internal", "external"]),
+        )],
+        ImportKind::Activities => vec![
+            (
+                "kind",
+                "activity-kind",
+                liaison_core::ActivityKind::ALL
+                    .iter()
+                    .map(|k| k.as_str().to_owned())
+                    .collect(),
+            ),
+            ("start_part", "day-part", parts.clone()),
+            ("end_part", "day-part", parts),
+        ],
+    }
+}
+
+/// The labels of every choice value in both languages, so a cell may say 工会 or Trade union.
+fn value_labels(kind: ImportKind) -> ValueLabels {
+    let mut labels = Vec::new();
+    for t in [Tr::new(Lang::Zh), Tr::new(Lang::En)] {
+        for (field, prefix, codes) in value_prefixes(kind) {
+            for c in codes {
+                labels.push((field.to_owned(), t.value(prefix, &c), c));
+            }
+        }
+    }
+    ValueLabels(labels)
+}
+
+/// A row problem in the reader's language: its column (as the file titles it) and what is wrong.
+fn problem_text(ui: &Ui, batch: &ImportBatch, problem: &RowProblem) -> String {
+    let column = problem
+        .field
+        .as_deref()
+        .map(|f| {
+            batch
+                .mapping
+                .iter()
+                .position(|m| m.as_deref() == Some(f))
+                .and_then(|i| batch.header.get(i).cloned())
+                .unwrap_or_else(|| field_label(&ui.t, f))
+        })
+        .unwrap_or_default();
+    let message = match ui.t.lang {
+        Lang::En => problem.message.clone(),
+        _ => format!(
+            "{}（{}）",
+            ui.t.value("problem", &problem.code),
+            problem.message
+        ),
+    };
+    if column.is_empty() {
+        message
+    } else {
+        format!("{column}: {message}")
+    }
+}
+
+/// The upload form, with who may import what.
+async fn upload_form(ui: Ui) -> Response {
+    let ui = ui.in_section("import");
+    respond(
+        async {
+            let actor = ui.actor().or_page(&ui)?;
+            let view = upload_view(&ui, &actor).or_page(&ui)?;
+            Ok(page(&ui, &view, StatusCode::OK))
+        }
+        .await,
+    )
+}
+
+fn upload_view(ui: &Ui, actor: &Actor) -> Result<ImportView, PageError> {
+    let kinds = allowed_kinds(actor);
+    if kinds.is_empty() {
+        return Err(PageError::Forbidden(ui.t.get("import-not-allowed")));
+    }
+    let mut paragraphs = vec![ui.t.args(
+        "import-explained",
+        &[("rows", ui.t.number(import::MAX_IMPORT_ROWS as i64))],
+    )];
+    if actor.role == liaison_core::UserRole::Liaison {
+        paragraphs.push(ui.t.get("import-liaison-may"));
+    }
+    Ok(ImportView {
+        title: ui.t.get("import-title"),
+        paragraphs,
+        kinds: kinds
+            .into_iter()
+            .map(|k| Choice {
+                value: k.as_str().to_owned(),
+                label: kind_title(&ui.t, k),
+                selected: false,
+            })
+            .collect(),
+        links: vec![PageLink {
+            label: ui.t.get("import-template"),
+            href: "/import/template.xlsx".to_owned(),
+        }],
+        ..ImportView::default()
+    })
+}
+
+/// The upload form again with a problem, answered with `status`.
+fn upload_refused(ui: &Ui, status: StatusCode, problem: String) -> Result<Response, Failed> {
+    let actor = ui.actor().or_page(ui)?;
+    let mut view = upload_view(ui, &actor).or_page(ui)?;
+    view.errors.push(problem);
+    Ok(page(ui, &view, status))
+}
+
+/// An uploaded file: read, kept for the user with its columns matched as well as their titles
+/// allow, and the mapping page next.
+async fn upload(
+    State(state): State<AppState>,
+    ui: Ui,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let ui = ui.in_section("import");
+    respond(
+        async {
+            let actor = ui.actor().or_page(&ui)?;
+            let Ok(mut multipart) = multipart else {
+                return upload_refused(&ui, StatusCode::BAD_REQUEST, ui.t.get("import-no-file"));
+            };
+            let (mut csrf, mut kind, mut file) = (None, None, None);
+            loop {
+                let field = match multipart.next_field().await {
+                    Ok(Some(field)) => field,
+                    Ok(None) => break,
+                    Err(err) => return too_large_or_unreadable(&ui, err.status()),
+                };
+                match field.name().unwrap_or_default() {
+                    "csrf" => csrf = field.text().await.ok(),
+                    "kind" => kind = field.text().await.ok(),
+                    "file" => {
+                        let name = field.file_name().unwrap_or_default().to_owned();
+                        match field.bytes().await {
+                            Ok(bytes) => file = Some((name, bytes)),
+                            Err(err) => return too_large_or_unreadable(&ui, err.status()),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            ui.check_csrf(csrf.as_deref()).or_page(&ui)?;
+            let Some(kind) = kind.as_deref().and_then(ImportKind::parse) else {
+                return upload_refused(
+                    &ui,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ui.t.get("import-choose-kind"),
+                );
+            };
+            authorize_role(&actor, Action::Create, kind.record_kind()).or_page(&ui)?;
+            let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+                return upload_refused(
+                    &ui,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ui.t.get("import-no-file"),
+                );
+            };
+            let sheet_names = vec![
+                kind_title(&Tr::new(Lang::Zh), kind),
+                kind_title(&Tr::new(Lang::En), kind),
+            ];
+            let read =
+                tokio::task::spawn_blocking(move || import::read(&bytes, &sheet_names)).await;
+            let grid = match read {
+                Ok(Ok(grid)) => grid,
+                Ok(Err(err)) => {
+                    return upload_refused(
+                        &ui,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        read_error(&ui, &err),
+                    );
+                }
+                Err(err) => {
+                    return Err(Box::new((ui.clone(), PageError::Internal(err.to_string()))));
+                }
+            };
+            if grid.rows.is_empty() {
+                return upload_refused(
+                    &ui,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ui.t.get("import-no-rows"),
+                );
+            }
+            let mapping = import::suggest_mapping(&grid.header, &field_names(kind));
+            let id = state
+                .store
+                .create_import(&actor, kind, &file_name, &grid.header, &grid.rows, &mapping)
+                .await
+                .or_page(&ui)?;
+            Ok(Redirect::to(&format!("/import/{id}/mapping")).into_response())
+        }
+        .await,
+    )
+}
+
+/// A file over the size limit, or a form that is not one.
+fn too_large_or_unreadable(ui: &Ui, status: StatusCode) -> Result<Response, Failed> {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        upload_refused(
+            ui,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ui.t.args(
+                "import-too-large",
+                &[("megabytes", (MAX_UPLOAD_BYTES / 1024 / 1024).to_string())],
+            ),
+        )
+    } else {
+        upload_refused(ui, StatusCode::BAD_REQUEST, ui.t.get("import-no-file"))
+    }
+}
+
+fn read_error(ui: &Ui, err: &ReadError) -> String {
+    match err {
+        ReadError::OldExcel => ui.t.get("import-old-excel"),
+        ReadError::NotASpreadsheet => ui.t.get("import-not-a-spreadsheet"),
+        ReadError::Damaged(_) => ui.t.get("import-damaged"),
+        ReadError::Empty => ui.t.get("import-no-rows"),
+        ReadError::TooManyRows { rows } => ui.t.args(
+            "import-too-many-rows",
+            &[
+                ("rows", ui.t.number(*rows as i64)),
+                ("limit", ui.t.number(import::MAX_IMPORT_ROWS as i64)),
+            ],
+        ),
+    }
+}
+
+/// The import number in a path; anything else names no import.
+fn import_id(ui: &Ui, id: &str) -> Result<i64, Failed> {
+    id.parse()
+        .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))
+}
+
+/// The mapping page: each column of the file with the field it fills.
+async fn mapping_form(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
+    let ui = ui.in_section("import");
+    respond(
+        async {
+            let id = import_id(&ui, &id)?;
+            let actor = ui.actor().or_page(&ui)?;
+            let batch = state.store.get_import(&actor, id).await.or_page(&ui)?;
+            if !matches!(
+                batch.status,
+                ImportStatus::Uploaded | ImportStatus::Checked | ImportStatus::Failed
+            ) {
+                return Ok(Redirect::to(&format!("/import/{id}")).into_response());
+            }
+            let view = mapping_view(&ui, &state.store, &actor, &batch, Vec::new())
+                .await
+                .or_page(&ui)?;
+            Ok(page(&ui, &view, StatusCode::OK))
+        }
+        .await,
+    )
+}
+
+async fn mapping_view(
+    ui: &Ui,
+    store: &Store,
+    actor: &Actor,
+    batch: &ImportBatch,
+    errors: Vec<String>,
+) -> Result<ImportView, PageError> {
+    let rows = store.import_rows(actor, batch.id).await?;
+    let required: Vec<String> = batch
+        .kind
+        .required()
+        .iter()
+        .map(|f| field_label(&ui.t, f))
+        .collect();
+    let columns = batch
+        .header
+        .iter()
+        .enumerate()
+        .map(|(index, header)| {
+            let chosen = batch
+                .mapping
+                .get(index)
+                .cloned()
+                .flatten()
+                .unwrap_or_default();
+            let samples: Vec<&str> = rows
+                .iter()
+                .filter_map(|r| r.cells.get(index).map(String::as_str))
+                .filter(|c| !c.trim().is_empty())
+                .take(3)
+                .collect();
+            let mut choices = vec![Choice {
+                value: String::new(),
+                label: ui.t.get("import-ignore"),
+                selected: chosen.is_empty(),
+            }];
+            choices.extend(batch.kind.fields().iter().map(|f| Choice {
+                value: (*f).to_owned(),
+                label: field_label(&ui.t, f),
+                selected: chosen == *f,
+            }));
+            MappingColumn {
+                index,
+                header: header.clone(),
+                samples: samples.join(" · "),
+                choices,
+            }
+        })
+        .collect();
+    Ok(ImportView {
+        title: ui
+            .t
+            .args("import-mapping-title", &[("file", batch.file_name.clone())]),
+        paragraphs: vec![
+            ui.t.args(
+                "import-mapping-explained",
+                &[
+                    ("rows", ui.t.number(batch.row_count)),
+                    ("kind", kind_title(&ui.t, batch.kind)),
+                ],
+            ),
+            ui.t.args(
+                "import-mapping-required",
+                &[("fields", required.join(", "))],
+            ),
+        ],
+        errors,
+        mapping_action: Some(format!("/import/{}/mapping", batch.id)),
+        columns,
+        ..ImportView::default()
+    })
+}
+
+/// The mapping chosen: checked for the fields a record needs, then every row is checked in
+/// the background and the import's page shows how far it has come.
+async fn save_mapping(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ui = ui.in_section("import");
+    respond(
+        async {
+            let id = import_id(&ui, &id)?;
+            let values = Values::from_pairs(pairs);
+            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
+            let actor = ui.actor().or_page(&ui)?;
+            let mut batch = state.store.get_import(&actor, id).await.or_page(&ui)?;
+            let fields = batch.kind.fields();
+            let mapping: Vec<Option<String>> = (0..batch.header.len())
+                .map(|i| {
+                    values
+                        .text(&format!("column-{i}"))
+                        .filter(|f| fields.contains(&f.as_str()))
+                })
+                .collect();
+            let problems = mapping_problems(&ui, batch.kind, &mapping);
+            if !problems.is_empty() {
+                batch.mapping = mapping;
+                let view = mapping_view(&ui, &state.store, &actor, &batch, problems)
+                    .await
+                    .or_page(&ui)?;
+                return Ok(page(&ui, &view, StatusCode::UNPROCESSABLE_ENTITY));
+            }
+            match state.store.start_import_check(&actor, id, &mapping).await {
+                Ok(()) => {}
+                Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { .. })) => {
+                    return Ok(Redirect::to(&format!("/import/{id}")).into_response());
+                }
+                Err(other) => return Err(Box::new((ui.clone(), other.into()))),
+            }
+            batch.mapping = mapping;
+            let rows = state.store.import_rows(&actor, id).await.or_page(&ui)?;
+            tokio::spawn(check_in_background(state.store.clone(), actor, batch, rows));
+            Ok(Redirect::to(&format!("/import/{id}")).into_response())
+        }
+        .await,
+    )
+}
+
+/// What is wrong with a mapping as a whole: a needed field without a column, a field chosen
+/// for two columns.
+fn mapping_problems(ui: &Ui, kind: ImportKind, mapping: &[Option<String>]) -> Vec<String> {
+    let chosen = |f: &str| mapping.iter().filter(|m| m.as_deref() == Some(f)).count();
+    let mut problems = Vec::new();
+    for field in kind.required() {
+        if chosen(field) == 0 {
+            problems.push(ui.t.args(
+                "import-field-missing",
+                &[("field", field_label(&ui.t, field))],
+            ));
+        }
+    }
+    let (zh, en) = match kind {
+        ImportKind::Activities => ("title_zh", "title_en"),
+        _ => ("name_zh", "name_en"),
+    };
+    if chosen(zh) + chosen(en) == 0 {
+        problems.push(ui.t.args(
+            "import-name-missing",
+            &[
+                ("zh", field_label(&ui.t, zh)),
+                ("en", field_label(&ui.t, en)),
+            ],
+        ));
+    }
+    for field in kind.fields() {
+        if chosen(field) > 1 {
+            problems.push(ui.t.args(
+                "import-field-twice",
+                &[("field", field_label(&ui.t, field))],
+            ));
+        }
+    }
+    problems
+}
+
+/// Checks every row and records its problems; nothing is written but the import's own state.
+async fn check_in_background(store: Store, actor: Actor, batch: ImportBatch, rows: Vec<ImportRow>) {
+    let id = batch.id;
+    let result = prepare(&store, &actor, &batch, &rows, true).await;
+    let problems = match result {
+        Ok((_, problems)) => problems,
+        Err(err) => {
+            tracing::error!(error = %err, import = id, "checking an import failed");
+            vec![RowProblem {
+                line: 0,
+                field: None,
+                code: "check_failed".to_owned(),
+                message: "the rows could not be checked; nothing was saved. Try again later."
+                    .to_owned(),
+            }]
+        }
+    };
+    if let Err(err) = store.finish_import_check(&actor, id, &problems).await {
+        tracing::error!(error = %err, import = id, "an import's check could not be recorded");
+    }
+}
+
+/// Reads every row into its record, finds the units and organizations it names, and checks
+/// the record's rules, its key and the actor's permission: the records ready to save, with
+/// their lines, and every problem found.
+async fn prepare(
+    store: &Store,
+    actor: &Actor,
+    batch: &ImportBatch,
+    rows: &[ImportRow],
+    report_progress: bool,
+) -> liaison_store::Result<(Vec<(i64, ImportRecord)>, Vec<RowProblem>)> {
+    let labels = value_labels(batch.kind);
+    let mut found: HashMap<(RecordKind, String), Vec<i64>> = HashMap::new();
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if report_progress && i > 0 && i % PROGRESS_EVERY == 0 {
+            store.set_import_progress(actor, batch.id, i as i64).await?;
+        }
+        let parsed = import::parse_row(batch.kind, row, &batch.mapping, &labels);
+        let mut row_problems = parsed.problems;
+        let Some(mut record) = parsed.record else {
+            problems.extend(row_problems);
+            continue;
+        };
+        let mut unit = None;
+        for reference in parsed.references {
+            let cache_key = (reference.target, reference.text.clone());
+            let ids = match found.get(&cache_key) {
+                Some(ids) => ids.clone(),
+                None => {
+                    let ids = store.find_named(reference.target, &reference.text).await?;
+                    found.insert(cache_key, ids.clone());
+                    ids
+                }
+            };
+            let what = reference.target.as_str();
+            match ids.as_slice() {
+                [id] => {
+                    if reference.target == RecordKind::Unit {
+                        unit = Some(*id);
+                    }
+                    record.link(reference.field, Link::Id(*id));
+                }
+                [] => row_problems.push(RowProblem {
+                    line: row.line,
+                    field: Some(reference.field.to_owned()),
+                    code: "not_found".to_owned(),
+                    message: format!(
+                        "there is no {what} named '{}'; add it first, or write its number as #12",
+                        reference.text
+                    ),
+                }),
+                several => row_problems.push(RowProblem {
+                    line: row.line,
+                    field: Some(reference.field.to_owned()),
+                    code: "ambiguous".to_owned(),
+                    message: format!(
+                        "several {what} records are named '{}' ({}); write the number of the one meant, such as #{}",
+                        reference.text,
+                        several.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", "),
+                        several[0]
+                    ),
+                }),
+            }
+        }
+        if let Some(key) = record.key().clone() {
+            if !keys.insert(key.clone()) {
+                row_problems.push(RowProblem {
+                    line: row.line,
+                    field: Some("key".to_owned()),
+                    code: "duplicate".to_owned(),
+                    message: format!("the key '{key}' is on an earlier row of the file too"),
+                });
+            } else if store.key_in_use(batch.kind, &key).await? {
+                row_problems.push(RowProblem {
+                    line: row.line,
+                    field: Some("key".to_owned()),
+                    code: "taken".to_owned(),
+                    message: format!("a record with the key '{key}' is on record already"),
+                });
+            }
+        }
+        if !may(actor, Action::Create, batch.kind.record_kind(), unit) {
+            let why = liaison_core::accounts::authorize(
+                actor,
+                Action::Create,
+                batch.kind.record_kind(),
+                unit,
+            )
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+            row_problems.push(RowProblem {
+                line: row.line,
+                field: None,
+                code: "not_allowed".to_owned(),
+                message: why,
+            });
+        }
+        match record.validated(row.line) {
+            Ok(record) if row_problems.is_empty() => records.push((row.line, record)),
+            Ok(_) => {}
+            Err(rules) => row_problems.extend(rules),
+        }
+        problems.extend(row_problems);
+    }
+    Ok((records, problems))
+}
+
+/// Saving asked for: only a checked import without problems, and only once.
+async fn commit(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ui = ui.in_section("import");
+    respond(
+        async {
+            let id = import_id(&ui, &id)?;
+            let values = Values::from_pairs(pairs);
+            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
+            let actor = ui.actor().or_page(&ui)?;
+            let batch = state.store.get_import(&actor, id).await.or_page(&ui)?;
+            match state.store.start_import_commit(&actor, id).await {
+                Ok(()) => {
+                    let rows = state.store.import_rows(&actor, id).await.or_page(&ui)?;
+                    set_saved(id, Some(0));
+                    tokio::spawn(commit_in_background(
+                        state.store.clone(),
+                        actor,
+                        batch,
+                        rows,
+                    ));
+                }
+                Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { .. })) => {}
+                Err(other) => return Err(Box::new((ui.clone(), other.into()))),
+            }
+            Ok(Redirect::to(&format!("/import/{id}")).into_response())
+        }
+        .await,
+    )
+}
+
+/// Checks the rows once more (the records they name may have changed since the preview) and
+/// saves them all in one transaction, or none.
+async fn commit_in_background(
+    store: Store,
+    actor: Actor,
+    batch: ImportBatch,
+    rows: Vec<ImportRow>,
+) {
+    let id = batch.id;
+    let outcome = save_all(&store, &actor, &batch, &rows).await;
+    set_saved(id, None);
+    if let Err(err) = store.finish_import_commit(&actor, id, outcome).await {
+        tracing::error!(error = %err, import = id, "an import's result could not be recorded");
+    }
+}
+
+async fn save_all(
+    store: &Store,
+    actor: &Actor,
+    batch: &ImportBatch,
+    rows: &[ImportRow],
+) -> Result<liaison_core::ImportReport, String> {
+    let nothing_saved = "nothing was saved";
+    let (records, problems) = prepare(store, actor, batch, rows, false)
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, import = batch.id, "preparing an import failed");
+            format!("the rows could not be read again; {nothing_saved}")
+        })?;
+    if let Some(first) = problems.first() {
+        return Err(format!(
+            "row {}{}: {}; {nothing_saved}",
+            first.line,
+            first
+                .field
+                .as_deref()
+                .map(|f| format!(", {f}"))
+                .unwrap_or_default(),
+            first.message
+        ));
+    }
+    let lines: Vec<i64> = records.iter().map(|(line, _)| *line).collect();
+    let mut document = ExchangeDocument::default();
+    for (_, record) in records {
+        match record {
+            ImportRecord::Organization(o) => document.organizations.push(o),
+            ImportRecord::Person(p) => document.people.push(p),
+            ImportRecord::Activity(a) => document.activities.push(a),
+        }
+    }
+    let id = batch.id;
+    let result = store
+        .import_with_progress(actor, &document, &|n| set_saved(id, Some(n)))
+        .await;
+    result.map_err(|err| match err {
+        liaison_store::Error::Domain(liaison_core::Error::Invalid(errors)) => {
+            let first = errors.0.first();
+            let path = first.map(|e| e.field.as_str()).unwrap_or_default();
+            // The store names a record by its place in the document, as `people[3].unit`.
+            let index: Option<usize> = path
+                .split_once('[')
+                .and_then(|(_, rest)| rest.split(']').next())
+                .and_then(|n| n.parse().ok());
+            let line = index.and_then(|i| lines.get(i)).copied().unwrap_or(0);
+            let field = path.split_once("].").map(|(_, f)| f).unwrap_or(path);
+            format!(
+                "row {line}, {field}: {}; {nothing_saved}",
+                first.map(|e| e.message.as_str()).unwrap_or_default()
+            )
+        }
+        liaison_store::Error::Domain(liaison_core::Error::Forbidden(why)) => {
+            format!("not allowed: {why}; {nothing_saved}")
+        }
+        liaison_store::Error::Domain(liaison_core::Error::Conflict { message, .. }) => {
+            format!("{message}; {nothing_saved}")
+        }
+        other => {
+            tracing::error!(error = %other, import = id, "saving an import failed");
+            format!("the database refused the rows; {nothing_saved}")
+        }
+    })
+}
+
+/// An import's page: progress while checking or saving, the preview once checked, the result
+/// once saved.
+async fn show(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
+    let ui = ui.in_section("import");
+    respond(
+        async {
+            let id = import_id(&ui, &id)?;
+            let actor = ui.actor().or_page(&ui)?;
+            let batch = state.store.get_import(&actor, id).await.or_page(&ui)?;
+            let view = match batch.status {
+                ImportStatus::Uploaded => {
+                    return Ok(Redirect::to(&format!("/import/{id}/mapping")).into_response());
+                }
+                ImportStatus::Checking => ImportView {
+                    title: ui.t.get("import-checking-title"),
+                    paragraphs: vec![ui.t.args(
+                        "import-checking",
+                        &[
+                            ("done", ui.t.number(batch.progress)),
+                            ("total", ui.t.number(batch.row_count)),
+                        ],
+                    )],
+                    refresh: true,
+                    progress: Some((batch.progress, batch.row_count)),
+                    ..ImportView::default()
+                },
+                ImportStatus::Committing => {
+                    let done = saved_so_far(id);
+                    ImportView {
+                        title: ui.t.get("import-saving-title"),
+                        paragraphs: vec![match done {
+                            Some(done) => ui.t.args(
+                                "import-saving",
+                                &[
+                                    ("done", ui.t.number(done as i64)),
+                                    ("total", ui.t.number(batch.row_count)),
+                                ],
+                            ),
+                            None => ui.t.args(
+                                "import-saving-elsewhere",
+                                &[("total", ui.t.number(batch.row_count))],
+                            ),
+                        }],
+                        refresh: true,
+                        progress: done.map(|d| (d as i64, batch.row_count)),
+                        ..ImportView::default()
+                    }
+                }
+                ImportStatus::Checked => {
+                    let rows = state.store.import_rows(&actor, id).await.or_page(&ui)?;
+                    preview_view(&ui, &batch, &rows)
+                }
+                ImportStatus::Committed => {
+                    let report = batch.report.clone().unwrap_or_default();
+                    ImportView {
+                        title: ui.t.get("import-saved-title"),
+                        paragraphs: vec![ui.t.args(
+                            "import-saved",
+                            &[
+                                ("created", ui.t.number(report.created)),
+                                ("kind", kind_title(&ui.t, batch.kind)),
+                            ],
+                        )],
+                        links: vec![
+                            PageLink {
+                                label: kind_title(&ui.t, batch.kind),
+                                href: format!("/{}", batch.kind.as_str()),
+                            },
+                            PageLink {
+                                label: ui.t.get("import-another"),
+                                href: "/import".to_owned(),
+                            },
+                        ],
+                        ..ImportView::default()
+                    }
+                }
+                ImportStatus::Failed => ImportView {
+                    title: ui.t.get("import-failed-title"),
+                    paragraphs: vec![ui.t.get("import-failed")],
+                    errors: batch.failure.clone().into_iter().collect(),
+                    links: vec![
+                        PageLink {
+                            label: ui.t.get("import-change-mapping"),
+                            href: format!("/import/{id}/mapping"),
+                        },
+                        PageLink {
+                            label: ui.t.get("import-another"),
+                            href: "/import".to_owned(),
+                        },
+                    ],
+                    ..ImportView::default()
+                },
+            };
+            Ok(page(&ui, &view, StatusCode::OK))
+        }
+        .await,
+    )
+}
+
+/// Every row with problems, each with all of its problems, and the first rows without; saving
+/// is offered only when no row has a problem.
+fn preview_view(ui: &Ui, batch: &ImportBatch, rows: &[ImportRow]) -> ImportView {
+    let mapped: Vec<(usize, &str)> = batch
+        .mapping
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.as_deref().map(|f| (i, f)))
+        .collect();
+    let mut by_line: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut general = Vec::new();
+    for problem in &batch.problems {
+        let text = problem_text(ui, batch, problem);
+        if problem.line == 0 {
+            general.push(text);
+        } else {
+            by_line.entry(problem.line).or_default().push(text);
+        }
+    }
+    let mut clean_shown = 0;
+    let mut preview = Vec::new();
+    for row in rows {
+        let problems = by_line.remove(&row.line).unwrap_or_default();
+        if problems.is_empty() {
+            if clean_shown >= PREVIEW_CLEAN_ROWS {
+                continue;
+            }
+            clean_shown += 1;
+        }
+        preview.push(PreviewRow {
+            line: row.line,
+            cells: mapped
+                .iter()
+                .map(|(i, _)| row.cells.get(*i).cloned().unwrap_or_default())
+                .collect(),
+            problems,
+        });
+    }
+    let with_problems = batch
+        .problems
+        .iter()
+        .filter(|p| p.line > 0)
+        .map(|p| p.line)
+        .collect::<HashSet<_>>()
+        .len();
+    let ready = batch.problems.is_empty();
+    let mut paragraphs = vec![if ready {
+        ui.t.args(
+            "import-preview-ready",
+            &[
+                ("rows", ui.t.number(batch.row_count)),
+                ("kind", kind_title(&ui.t, batch.kind)),
+            ],
+        )
+    } else {
+        ui.t.args(
+            "import-preview-problems",
+            &[
+                ("rows", ui.t.number(batch.row_count)),
+                ("bad", ui.t.number(with_problems as i64)),
+            ],
+        )
+    }];
+    let hidden = rows.len() - preview.len();
+    if hidden > 0 {
+        paragraphs.push(ui.t.args(
+            "import-preview-more",
+            &[("hidden", ui.t.number(hidden as i64))],
+        ));
+    }
+    ImportView {
+        title: ui
+            .t
+            .args("import-preview-title", &[("file", batch.file_name.clone())]),
+        paragraphs,
+        errors: general,
+        preview_columns: mapped
+            .iter()
+            .map(|(i, f)| {
+                format!(
+                    "{} → {}",
+                    batch.header.get(*i).cloned().unwrap_or_default(),
+                    field_label(&ui.t, f)
+                )
+            })
+            .collect(),
+        preview,
+        commit_action: ready.then(|| format!("/import/{}/commit", batch.id)),
+        links: vec![
+            PageLink {
+                label: ui.t.get("import-change-mapping"),
+                href: format!("/import/{}/mapping", batch.id),
+            },
+            PageLink {
+                label: ui.t.get("import-another"),
+                href: "/import".to_owned(),
+            },
+        ],
+        ..ImportView::default()
+    }
+}
+
+/// The template workbook: a sheet per kind the user may import with its columns titled as the
+/// mapping recognises them and an example row, and a sheet explaining every column.
+async fn template(ui: Ui) -> Response {
+    let ui = ui.in_section("import");
+    respond(
+        async {
+            let actor = ui.actor().or_page(&ui)?;
+            let kinds = allowed_kinds(&actor);
+            if kinds.is_empty() {
+                return Err(Box::new((
+                    ui.clone(),
+                    PageError::Forbidden(ui.t.get("import-not-allowed")),
+                )));
+            }
+            let tables = template_tables(&ui.t, &kinds);
+            let written = tokio::task::spawn_blocking(move || liaison_reports::workbook(&tables))
+                .await
+                .map_err(|e| PageError::Internal(e.to_string()))
+                .and_then(|r| r.map_err(|e| PageError::Internal(e.to_string())))
+                .or_page(&ui)?;
+            Ok((
+                [
+                    (
+                        CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                    (
+                        CONTENT_DISPOSITION,
+                        "attachment; filename=\"liaison-import-template.xlsx\"",
+                    ),
+                ],
+                written,
+            )
+                .into_response())
+        }
+        .await,
+    )
+}
+
+/// An example value of each field, taken from the office's own records.
+fn example(kind: ImportKind, field: &str) -> SheetCell {
+    let text = match (kind, field) {
+        (ImportKind::Organizations, "name_zh") => "老挝工会联合会",
+        (ImportKind::Organizations, "name_en") => "Lao Federation of Trade Unions",
+        (ImportKind::Organizations, "abbreviation") => "LFTU",
+        (ImportKind::Organizations, "kind") => "trade_union",
+        (ImportKind::Organizations, "country") => "LA",
+        (ImportKind::Organizations, "founded_year") => return SheetCell::Int(1956),
+        (ImportKind::Organizations, "membership") => return SheetCell::Int(220_000),
+        (ImportKind::Organizations, "identifiers") => "local: LFTU",
+        (ImportKind::People, "name_zh") => "张才明",
+        (ImportKind::People, "name_en") => "Zhang Caiming",
+        (ImportKind::People, "category") => "internal",
+        (ImportKind::People, "unit") => "劳动关系与人力资源学院",
+        (ImportKind::People, "position") => "副院长",
+        (ImportKind::People, "title") => "教授",
+        (ImportKind::People, "nationality") => "CN",
+        (ImportKind::Activities, "title_zh") => "老挝工会联合会代表团来访",
+        (ImportKind::Activities, "title_en") => "LFTU delegation visits the university",
+        (ImportKind::Activities, "kind") => "inbound_visit",
+        (ImportKind::Activities, "start_date") => {
+            return chrono::NaiveDate::from_ymd_opt(2023, 11, 17)
+                .map_or(SheetCell::Empty, SheetCell::Date);
+        }
+        (ImportKind::Activities, "start_part") => "morning",
+        (ImportKind::Activities, "inviting_organization") => "中华全国总工会",
+        (ImportKind::Activities, "partners") => "老挝工会联合会",
+        (ImportKind::Activities, "delegation_size") => return SheetCell::Int(30),
+        (ImportKind::Activities, "tags") => "一带一路",
+        _ => return SheetCell::Empty,
+    };
+    SheetCell::Text(text.to_owned())
+}
+
+pub fn template_tables(t: &Tr, kinds: &[ImportKind]) -> Vec<Table> {
+    let mut tables = Vec::new();
+    let mut explained = Table {
+        title: t.get("import-template-columns"),
+        columns: vec![
+            t.get("import-template-sheet"),
+            t.get("import-template-column"),
+            t.get("import-template-required"),
+            t.get("import-template-values"),
+        ],
+        rows: Vec::new(),
+    };
+    for kind in kinds {
+        let fields = kind.fields();
+        tables.push(Table {
+            title: kind_title(t, *kind),
+            columns: fields.iter().map(|f| field_label(t, f)).collect(),
+            rows: vec![fields.iter().map(|f| example(*kind, f)).collect()],
+        });
+        let choices = value_prefixes(*kind);
+        for field in fields {
+            let required = if kind.required().contains(field) {
+                t.get("export-yes")
+            } else if matches!(*field, "name_zh" | "name_en" | "title_zh" | "title_en") {
+                t.get("import-template-one-name")
+            } else {
+                t.get("export-no")
+            };
+            let values = match choices.iter().find(|(f, _, _)| f == field) {
+                Some((_, prefix, codes)) => codes
+                    .iter()
+                    .map(|c| format!("{c} ({})", t.value(prefix, c)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                None => t.get(&format!("import-template-values-{}", value_kind(field))),
+            };
+            explained.rows.push(vec![
+                kind_title(t, *kind).into(),
+                field_label(t, field).into(),
+                required.into(),
+                values.into(),
+            ]);
+        }
+    }
+    tables.push(explained);
+    tables
+}
+
+/// What sort of value a field holds, for the template's explanation.
+fn value_kind(field: &str) -> &'static str {
+    match field {
+        "country" | "nationality" => "country",
+        "start_date" | "end_date" => "date",
+        "founded_year" | "membership" | "delegation_size" => "number",
+        "unit" | "host_unit" => "unit",
+        "organization" | "inviting_organization" => "organization",
+        "partners" => "partners",
+        "tags" => "list",
+        "identifiers" => "identifiers",
+        "key" => "key",
+        _ => "text",
+    }
+}
+
+/// Every import route; uploads may be up to [`MAX_UPLOAD_BYTES`], with room for the form's
+/// other fields.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/import",
+            get(upload_form)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/import/template.xlsx", get(template))
+        .route("/import/{id}", get(show))
+        .route("/import/{id}/mapping", get(mapping_form).post(save_mapping))
+        .route("/import/{id}/commit", post(commit))
+}
