@@ -17,6 +17,7 @@ mod organizations;
 mod people;
 mod records;
 mod resolve;
+mod review;
 mod roles;
 mod search;
 mod sql;
