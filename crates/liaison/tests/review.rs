@@ -3,12 +3,16 @@
 
 mod common;
 
+use calamine::Data;
 use common::TestApp;
+use liaison_core::UserRole;
 use serde_json::{Value, json};
 
 on_both_databases!(
     the_review_counts_every_figure_as_counted_by_hand,
     a_year_that_cannot_be_reviewed_is_refused_with_a_reason,
+    the_review_page_draws_charts_and_the_map_in_both_languages,
+    the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures,
 );
 
 /// Two years of work, 2023 and 2024, with one activity of 2022 that neither year may count.
@@ -349,4 +353,224 @@ async fn a_year_that_cannot_be_reviewed_is_refused_with_a_reason(app: TestApp) {
     let (status, review) = app.get("/api/v1/review").await;
     assert_eq!(status, 200, "last year by default");
     assert!(review["year"].as_i64().unwrap() >= 2025);
+}
+
+async fn the_review_page_draws_charts_and_the_map_in_both_languages(app: TestApp) {
+    record_two_years(&app).await;
+    let page = app.sign_in("leader", UserRole::Leader, None, "en").await;
+    let (status, html) = page.get("/review?year=2024").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Annual review of international exchange and cooperation, 2024"));
+    assert!(
+        html.contains("href=\"/review\" aria-current=\"page\""),
+        "in the navigation"
+    );
+    assert!(html.contains(
+        "Going global and bringing in: 2 outbound trips with 3 participations; \
+         1 inbound visits with 2."
+    ));
+    assert!(html.contains(
+        "Expansion and focus: partners in 5 countries and regions, 6 partner organizations; \
+         3 key projects, 60% of all activities."
+    ));
+    assert!(html.contains("Long-term (90 days or more)"));
+    assert!(html.contains("<svg class=\"chart\""));
+    // The map: an outline for every country, Laos and Taiwan coloured by their two activities.
+    assert!(html.contains("viewBox=\"0 0 720 288\""));
+    assert!(html.matches("<path d=\"M").count() > 170);
+    assert!(html.contains("<title>LA Laos: 2</title>"));
+    assert!(html.contains("<title>Taiwan: 2</title>"));
+    assert!(html.contains("<title>FR France: 0</title>"));
+    assert!(html.contains("Too small to draw at this scale: Hong Kong 1; Macao 1"));
+    assert!(html.contains("href=\"/review/2024.xlsx\""));
+    assert!(html.contains("href=\"/review/2024.docx\""));
+    assert!(!html.contains("<script"), "no JavaScript is served");
+
+    let chinese = app.sign_in("viewer", UserRole::Viewer, None, "zh-CN").await;
+    let (status, html) = chinese.get("/review?year=2024").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2024年度国际交流与合作工作回顾"));
+    assert!(html.contains("走出去与引进来：出访2批、3人次；来访1批、2人次。"));
+    assert!(html.contains("短期与长期：短期项目4项，长期项目1项（长期指90天及以上）。"));
+    assert!(html.contains("<title>台湾: 2</title>"));
+    assert!(html.contains("年度回顾"));
+
+    // A year without records says so instead of drawing empty charts.
+    let (status, html) = page.get("/review?year=2019").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("No activities are recorded for 2019."));
+    assert!(!html.contains("<svg class=\"chart\""));
+    let (status, html) = chinese.get("/review?year=2019").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2019年没有活动记录。"));
+
+    // Without a year, last year's review.
+    let (status, html) = page.get("/review").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Annual review of international exchange and cooperation, 20"));
+
+    for path in ["/review?year=abc", "/review?year=99999", "/review/abc.xlsx"] {
+        let (status, html) = page.get(path).await;
+        assert_eq!(status, 400, "{path}");
+        assert!(
+            html.contains("is not a year from 1000 to 9998."),
+            "{path}: {html}"
+        );
+    }
+    let (status, _) = page.get("/review/2024.pdf").await;
+    assert_eq!(status, 404);
+}
+
+/// Downloads a file of the pages as the signed-in client: content type, disposition, bytes.
+async fn download(client: &reqwest::Client, url: String) -> (String, String, Vec<u8>) {
+    let response = client.get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    (
+        content_type,
+        disposition,
+        response.bytes().await.unwrap().to_vec(),
+    )
+}
+
+/// The text of every run of a docx body, in order.
+fn runs(xml: &str) -> Vec<String> {
+    xml.split("<w:t xml:space=\"preserve\">")
+        .skip(1)
+        .map(|piece| piece.split("</w:t>").next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn numbers(row: &[Data]) -> Vec<f64> {
+    row[1..]
+        .iter()
+        .map(|cell| match cell {
+            Data::Float(n) => *n,
+            other => panic!("{other:?} is not stored as a number in {row:?}"),
+        })
+        .collect()
+}
+
+async fn the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures(app: TestApp) {
+    record_two_years(&app).await;
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let (content_type, disposition, bytes) =
+        download(&page.client, app.url("/review/2024.xlsx")).await;
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"liaison-annual-review-2024.xlsx\""
+    );
+    let sheets = common::read_workbook(&bytes);
+    let names: Vec<&str> = sheets.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Overview",
+            "Activities by kind",
+            "Going global, bringing in",
+            "By region class",
+            "By country and region",
+            "By unit",
+            "Most active partners",
+            "Short-term and long-term",
+            "By duration",
+            "Key projects",
+            "Outcomes",
+            "Participants",
+            "Gifts",
+        ]
+    );
+    let sheet = |name: &str| &sheets.iter().find(|(n, _)| n == name).unwrap().1;
+    let kinds = sheet("Activities by kind");
+    assert_eq!(
+        kinds[0],
+        [
+            Data::String("Kind".into()),
+            Data::String("2024".into()),
+            Data::String("2023".into()),
+            Data::String("Change".into()),
+        ]
+    );
+    assert_eq!(kinds[1][0], Data::String("Inbound visit".into()));
+    assert_eq!(numbers(&kinds[1]), [1.0, 1.0, 0.0]);
+    assert_eq!(numbers(&kinds[2]), [2.0, 0.0, 2.0]);
+    assert_eq!(numbers(&kinds[4]), [0.0, 1.0, -1.0]);
+    let overview = sheet("Overview");
+    assert_eq!(numbers(&overview[1]), [5.0, 3.0, 2.0], "activities");
+    assert_eq!(
+        numbers(&overview[2]),
+        [5.0, 3.0, 2.0],
+        "countries and regions"
+    );
+    assert_eq!(numbers(&overview[3]), [6.0, 3.0, 3.0], "partners");
+    let regions = sheet("By region class");
+    assert_eq!(numbers(&regions[1]), [3.0, 2.0, 1.0], "foreign");
+    assert_eq!(numbers(&regions[4]), [2.0, 0.0, 2.0], "Taiwan");
+    let countries = sheet("By country and region");
+    assert_eq!(countries[1][0], Data::String("LA Laos".into()));
+    assert_eq!(numbers(&countries[1]), [2.0, 1.0, 1.0]);
+    let units = sheet("By unit");
+    assert_eq!(units[1][0], Data::String("School of Law".into()));
+    assert_eq!(numbers(&units[1]), [3.0, 1.0, 2.0]);
+    let terms = sheet("Short-term and long-term");
+    assert_eq!(numbers(&terms[1]), [4.0, 3.0, 1.0]);
+    assert_eq!(numbers(&terms[2]), [1.0, 0.0, 1.0]);
+    let key = sheet("Key projects");
+    assert_eq!(numbers(&key[1]), [3.0, 1.0, 2.0]);
+    assert_eq!(numbers(&key[3]), [60.0, 33.33, 26.67]);
+    let outcomes = sheet("Outcomes");
+    assert_eq!(numbers(&outcomes[3]), [0.8, 1.33, -0.53]);
+    let people = sheet("Participants");
+    assert_eq!(numbers(&people[1]), [7.0, 3.0, 4.0]);
+    let gifts = sheet("Gifts");
+    assert_eq!(gifts[2][0], Data::String("Value received (¥)".into()));
+    assert_eq!(numbers(&gifts[2]), [300.0, 200.0, 100.0]);
+    assert_eq!(numbers(&gifts[4]), [600.0, 0.0, 600.0]);
+
+    // The report, downloaded in Chinese, has the balances and the same tables.
+    let chinese = app.sign_in("leader", UserRole::Leader, None, "zh-CN").await;
+    let (content_type, disposition, bytes) =
+        download(&chinese.client, app.url("/review/2024.docx")).await;
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    assert!(disposition.ends_with("liaison-annual-review-2024.docx\""));
+    let (xml, text) = common::read_docx(&bytes);
+    assert_eq!(xml.matches("<w:tbl>").count(), 13, "one table per sheet");
+    for line in [
+        "2024年度国际交流与合作工作回顾",
+        "四个平衡",
+        "数量与质量：全年开展活动5项（比上年+2），记录成果4项，平均每项交流0.8项。",
+        "拓展与聚焦：合作伙伴分布于5个国家和地区，共6个合作机构；重点项目3项，占全部活动的60%。",
+        "短期与长期：短期项目4项，长期项目1项（长期指90天及以上）。",
+        "走出去与引进来：出访2批、3人次；来访1批、2人次。",
+        "按活动类型",
+        "礼品",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
+    }
+    // Table rows read as their cells in order: label, this year, last year, change.
+    let cells = runs(&xml).join("|");
+    for row in [
+        "指标|2024|2023|增减|活动|5|3|2|",
+        "|重点项目占比（%）|60|33.33|26.67|",
+        "|受赠价值（元）|300|200|100|",
+        "|台湾|2|0|2|",
+        "|因公出访|2|0|2|",
+    ] {
+        assert!(cells.contains(row), "{row} in {cells}");
+    }
 }

@@ -6,9 +6,11 @@ mod dashboard;
 mod forms;
 mod kinds;
 mod records;
+mod review;
 mod search;
 mod session;
 mod views;
+mod world_map;
 
 use askama::Template;
 use axum::Router;
@@ -357,6 +359,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/search", get(search::show))
         .merge(records::routes())
         .merge(admin::routes())
+        .merge(review::routes())
         .route("/logout", axum::routing::post(session::logout))
         .route("/language", axum::routing::post(session::language))
         .route_layer(middleware::from_fn_with_state(state, require_page_user));
