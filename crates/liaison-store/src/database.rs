@@ -167,6 +167,7 @@ impl Store {
             read,
             write,
             policy: Policy::default(),
+            review_cache: Default::default(),
         })
     }
 

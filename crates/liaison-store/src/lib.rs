@@ -47,6 +47,8 @@ pub struct Store {
     /// instead of failing with "database is locked" when two transactions both want to write.
     write: AnyPool,
     policy: Policy,
+    /// Annual reviews already counted, kept until the records change.
+    review_cache: std::sync::Arc<review::ReviewCache>,
 }
 
 impl Store {

@@ -1,8 +1,13 @@
 //! The annual review's counts: a few GROUP BY queries over the activities of two years.
 //!
 //! Every query starts from the activities whose start date lies in the chosen year or the year
-//! before (`$1` ≤ start_date < `$2`), read through the `activities_start` index, so the work
-//! grows with the two years' activities, not with everything on record.
+//! before (`$1` ≤ start_date < `$2`), read through the `activities_review` index, so the work
+//! grows with the two years' activities, not with everything on record. Counting still reads
+//! every participation of the two years (about 50,000 at 100,000 activities), so the counts are
+//! kept, per year, until the records change.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use liaison_core::accounts::authorize;
 use liaison_core::review::{self, DurationTally, NamedTally, ReviewTallies, Tally};
@@ -55,13 +60,67 @@ fn named_tally(row: &AnyRow) -> Result<NamedTally> {
     })
 }
 
+/// What the records looked like when a review was counted: the number of audit entries, which
+/// every change adds to in its own transaction and nothing removes, and the newest activity's
+/// number, for activities loaded in bulk by `bench-data` without audit entries. Any committed
+/// change moves it, in whichever process it was made, whatever order transactions commit in.
+type RecordsVersion = (i64, i64);
+
+/// The most years kept; a review of another year then starts the cache afresh.
+const CACHED_YEARS: usize = 32;
+
+/// The counts of reviews already made, by year, with the version of the records they count.
+#[derive(Debug, Default)]
+pub(crate) struct ReviewCache(Mutex<HashMap<i32, (RecordsVersion, Arc<ReviewTallies>)>>);
+
+impl ReviewCache {
+    fn get(&self, year: i32, version: RecordsVersion) -> Option<Arc<ReviewTallies>> {
+        let cached = self.0.lock().ok()?;
+        match cached.get(&year) {
+            Some((seen, tallies)) if *seen == version => Some(Arc::clone(tallies)),
+            _ => None,
+        }
+    }
+
+    fn put(&self, year: i32, version: RecordsVersion, tallies: Arc<ReviewTallies>) {
+        // A poisoned lock only means another request failed while holding it; the review is
+        // then counted afresh each time instead of cached.
+        if let Ok(mut cached) = self.0.lock() {
+            if cached.len() >= CACHED_YEARS && !cached.contains_key(&year) {
+                cached.clear();
+            }
+            cached.insert(year, (version, tallies));
+        }
+    }
+}
+
 impl Store {
     /// The annual review of `year` beside the year before, under the store's policy.
     pub async fn annual_review(&self, actor: &Actor, year: i32) -> Result<AnnualReview> {
         authorize(actor, Action::Read, RecordKind::Activity, None)?;
         review::check_year(year)?;
-        let tallies = self.review_tallies(year).await?;
+        // The version is read before counting: a change committed while counting moves it
+        // again, so the counts are never kept past it.
+        let version = self.records_version().await?;
+        let tallies = match self.review_cache.get(year, version) {
+            Some(tallies) => tallies,
+            None => {
+                let tallies = Arc::new(self.review_tallies(year).await?);
+                self.review_cache.put(year, version, Arc::clone(&tallies));
+                tallies
+            }
+        };
         Ok(AnnualReview::from_tallies(year, &self.policy, &tallies))
+    }
+
+    async fn records_version(&self) -> Result<RecordsVersion> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM audit_log) AS entries, \
+                    (SELECT COALESCE(MAX(id), 0) FROM activities) AS newest",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        Ok((row.int("entries")?, row.int("newest")?))
     }
 
     async fn review_tallies(&self, year: i32) -> Result<ReviewTallies> {
@@ -74,34 +133,44 @@ impl Store {
             Ok::<_, Error>(rows)
         };
 
-        // Kinds, lengths and outcomes in one pass over the two years' activities.
+        // Kinds and lengths in one pass over the `activities_review` index.
         let rows = fetch(
             format!(
-                "SELECT yr, kind, days, COUNT(*) AS n, \
-                        CAST(SUM(outcomes) AS BIGINT) AS outcomes, \
-                        CAST(SUM(CASE WHEN outcomes > 0 THEN 1 ELSE 0 END) AS BIGINT) AS with_outcomes \
-                   FROM (SELECT {YEAR} AS yr, a.kind, {days} AS days, {outcomes} AS outcomes \
+                "SELECT yr, kind, days, COUNT(*) AS n \
+                   FROM (SELECT {YEAR} AS yr, a.kind, {days} AS days \
                            FROM activities a WHERE {IN_YEARS}) t \
                   GROUP BY yr, kind, days",
                 days = self.backend.activity_days_sql(),
-                outcomes = self.backend.outcome_count_sql(),
             ),
             range.to_vec(),
         )
         .await?;
         let mut tallies = ReviewTallies::default();
         for row in &rows {
-            let year = year_of(row)?;
-            let count = row.int("n")?;
             tallies.kinds.push(tally(row, "kind")?);
             tallies.durations.push(DurationTally {
-                year,
+                year: year_of(row)?,
                 days: row.int("days")?,
-                count,
+                count: row.int("n")?,
             });
-            for figure in ["outcomes", "with_outcomes"] {
+        }
+
+        // Only the activities that record outcomes, through their partial index.
+        let rows = fetch(
+            format!(
+                "SELECT {YEAR} AS yr, COUNT(*) AS with_outcomes, \
+                        CAST(SUM({outcomes}) AS BIGINT) AS outcomes \
+                   FROM activities a WHERE {IN_YEARS} AND a.outcomes <> '[]' \
+                  GROUP BY {YEAR}",
+                outcomes = self.backend.outcome_count_sql(),
+            ),
+            range.to_vec(),
+        )
+        .await?;
+        for row in &rows {
+            for figure in ["with_outcomes", "outcomes"] {
                 tallies.outcomes.push(Tally {
-                    year,
+                    year: year_of(row)?,
                     key: figure.to_owned(),
                     count: row.opt_int(figure)?.unwrap_or_default(),
                 });
@@ -165,41 +234,45 @@ impl Store {
             .map(|r| tally(r, "category"))
             .collect::<Result<_>>()?;
 
-        for (column, target) in [
-            ("country", &mut tallies.countries),
-            ("region", &mut tallies.regions),
-        ] {
-            let rows = fetch(
-                format!(
-                    "{INVOLVED} SELECT i.yr, o.{column}, COUNT(DISTINCT i.activity_id) AS n \
-                       FROM involved i JOIN organizations o ON o.id = i.organization_id \
-                      GROUP BY i.yr, o.{column}"
-                ),
-                range.to_vec(),
-            )
-            .await?;
-            *target = rows
-                .iter()
-                .map(|r| tally(r, column))
-                .collect::<Result<_>>()?;
-        }
-
+        // Countries, region classes and partners from one reading of who was involved. An
+        // activity with two partners of one country counts once for it.
         let rows = fetch(
             format!(
-                "{INVOLVED} SELECT i.yr, o.id AS record_id, o.name_zh, o.name_en, COUNT(*) AS n \
-                   FROM involved i JOIN organizations o ON o.id = i.organization_id \
-                  GROUP BY i.yr, o.id, o.name_zh, o.name_en"
+                "{INVOLVED}, placed AS ( \
+                     SELECT DISTINCT i.yr, i.activity_id, o.country, o.region \
+                       FROM involved i JOIN organizations o ON o.id = i.organization_id) \
+                 SELECT yr, 'country' AS figure, country AS place, \
+                        CAST(NULL AS BIGINT) AS record_id, \
+                        CAST(NULL AS TEXT) AS name_zh, CAST(NULL AS TEXT) AS name_en, \
+                        COUNT(*) AS n \
+                   FROM placed GROUP BY yr, country \
+                 UNION ALL \
+                 SELECT yr, 'region', region, NULL, NULL, NULL, COUNT(DISTINCT activity_id) \
+                   FROM placed GROUP BY yr, region \
+                 UNION ALL \
+                 SELECT p.yr, 'partner', NULL, o.id, o.name_zh, o.name_en, p.n \
+                   FROM (SELECT yr, organization_id, COUNT(*) AS n FROM involved \
+                          GROUP BY yr, organization_id) p \
+                   JOIN organizations o ON o.id = p.organization_id"
             ),
             range.to_vec(),
         )
         .await?;
-        tallies.partners = rows.iter().map(named_tally).collect::<Result<_>>()?;
+        for row in &rows {
+            match row.text("figure")?.as_str() {
+                "country" => tallies.countries.push(tally(row, "place")?),
+                "region" => tallies.regions.push(tally(row, "place")?),
+                _ => tallies.partners.push(named_tally(row)?),
+            }
+        }
 
         let rows = fetch(
             format!(
-                "SELECT {YEAR} AS yr, u.id AS record_id, u.name_zh, u.name_en, COUNT(*) AS n \
-                   FROM activities a LEFT JOIN units u ON u.id = a.host_unit_id \
-                  WHERE {IN_YEARS} GROUP BY {YEAR}, u.id, u.name_zh, u.name_en"
+                "SELECT t.yr, u.id AS record_id, u.name_zh, u.name_en, t.n \
+                   FROM (SELECT {YEAR} AS yr, a.host_unit_id, COUNT(*) AS n \
+                           FROM activities a WHERE {IN_YEARS} \
+                          GROUP BY {YEAR}, a.host_unit_id) t \
+                   LEFT JOIN units u ON u.id = t.host_unit_id"
             ),
             range.to_vec(),
         )

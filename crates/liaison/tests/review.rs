@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     the_review_counts_every_figure_as_counted_by_hand,
     a_year_that_cannot_be_reviewed_is_refused_with_a_reason,
+    the_review_follows_every_change_to_the_records,
     the_review_page_draws_charts_and_the_map_in_both_languages,
     the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures,
 );
@@ -342,6 +343,42 @@ async fn the_review_counts_every_figure_as_counted_by_hand(app: TestApp) {
     assert_eq!(status, 200);
     assert_eq!(empty["total"]["this_year"], 0);
     assert!(empty["countries"].as_array().unwrap().is_empty());
+}
+
+async fn the_review_follows_every_change_to_the_records(app: TestApp) {
+    record_two_years(&app).await;
+    let total = |review: &Value| review["total"]["this_year"].as_i64().unwrap();
+    let (_, review) = app.get("/api/v1/review?year=2024").await;
+    assert_eq!(total(&review), 5);
+    let (status, lecture) = app
+        .post(
+            "/api/v1/activities",
+            &json!({"kind": "lecture", "title_en": "A6 lecture", "start_date": "2024-04-01"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{lecture}");
+    let (_, review) = app.get("/api/v1/review?year=2024").await;
+    assert_eq!(total(&review), 6, "a new activity counts at once");
+    assert_eq!(rows(&review, "kinds")[3], row("lecture", 1, 1));
+
+    // Moved to a kind and a year of its own: the counts of both years follow.
+    let id = lecture["id"].as_i64().unwrap();
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/activities/{id}"),
+            &json!({"version": lecture["version"], "kind": "online_meeting",
+                    "title_en": "A6 lecture", "start_date": "2023-04-01"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, review) = app.get("/api/v1/review?year=2024").await;
+    assert_eq!(total(&review), 5);
+    assert_eq!(rows(&review, "kinds")[3], row("lecture", 0, 1));
+    assert_eq!(rows(&review, "kinds")[6], row("online_meeting", 0, 1));
+
+    assert_eq!(app.delete(&format!("/api/v1/activities/{id}")).await, 204);
+    let (_, review) = app.get("/api/v1/review?year=2024").await;
+    assert_eq!(rows(&review, "kinds")[6], row("online_meeting", 0, 0));
 }
 
 async fn a_year_that_cannot_be_reviewed_is_refused_with_a_reason(app: TestApp) {

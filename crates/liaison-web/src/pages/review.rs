@@ -399,13 +399,20 @@ pub struct Bar {
 /// A bar chart comparing the two years, in SVG units.
 #[derive(Debug, Clone)]
 pub struct Chart {
+    pub width: u32,
     pub height: u32,
+    /// Where labels end and bars begin.
+    pub label_x: u32,
+    pub bar_x: u32,
     pub bars: Vec<Bar>,
 }
 
-/// Where the bars start, how long the longest is, and the height of a row, in SVG units.
-const BAR_X: u32 = 210;
-const BAR_SPAN: u32 = 340;
+/// The chart's width, where the bars start, how long the longest is, and the height of a row,
+/// in SVG units: drawn at about its own size in the page's wider column, so 12-unit text reads
+/// as 12 pixels.
+const CHART_WIDTH: u32 = 560;
+const BAR_X: u32 = 200;
+const BAR_SPAN: u32 = 300;
 const ROW_HEIGHT: u32 = 30;
 /// Labels longer than this are cut in the chart; the table beside it has them whole.
 const LABEL_CHARS: usize = 16;
@@ -454,7 +461,10 @@ fn chart(table: &ReviewTable, t: &Tr) -> Chart {
         })
         .collect::<Vec<_>>();
     Chart {
+        width: CHART_WIDTH,
         height: (bars.len() as u32 * ROW_HEIGHT).max(ROW_HEIGHT),
+        label_x: BAR_X - 8,
+        bar_x: BAR_X,
         bars,
     }
 }
