@@ -69,6 +69,9 @@ SESSION=$(awk '$6 == "liaison_session" {print $7}' "$JAR")
 
 MIDDLE=$(( ACTIVITIES / 2 ))
 ORGANIZATION=$(( ACTIVITIES / 100 > 0 ? ACTIVITIES / 100 : 1 ))
+# The generated activities spread evenly over 2006-2025; the review of a full year beside a full
+# year before reads about a tenth of them.
+REVIEW_YEAR=2024
 PAGES=(
     "list_p1=/activities"
     "list_kind=/activities?kind=conference"
@@ -76,6 +79,7 @@ PAGES=(
     "search_zh=/search?q=%E5%B7%A5%E4%BC%9A"
     "detail=/activities/$MIDDLE"
     "organization=/organizations/$ORGANIZATION"
+    "review=/review?year=$REVIEW_YEAR"
     "api_list=/api/v1/activities"
     "api_search_en=/api/v1/search?q=union"
 )

@@ -13,6 +13,14 @@ pub struct Policy {
     pub gift_declaration_threshold: Money,
     /// Days within which a declarable gift must be handed in.
     pub gift_hand_in_days: i64,
+    /// The annual review counts an activity lasting this many calendar days or more (the first
+    /// and the last day both counted) as a long-term project, a shorter one as short-term. 90
+    /// days follows the usual line between short official visits (短期) and the three-month and
+    /// longer stays of visiting scholars and training programs (长期).
+    pub long_term_days: i64,
+    /// Tags that mark an activity as one of the university's key projects (重点项目) in the
+    /// annual review; compared without regard to case.
+    pub key_project_tags: Vec<String>,
 }
 
 impl Default for Policy {
@@ -20,6 +28,8 @@ impl Default for Policy {
         Policy {
             gift_declaration_threshold: Money::from_yuan(200),
             gift_hand_in_days: 30,
+            long_term_days: 90,
+            key_project_tags: vec!["key project".to_owned(), "重点项目".to_owned()],
         }
     }
 }

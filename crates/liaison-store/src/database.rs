@@ -167,6 +167,7 @@ impl Store {
             read,
             write,
             policy: Policy::default(),
+            review_cache: Default::default(),
         })
     }
 
@@ -211,6 +212,30 @@ impl Store {
             .execute(&self.read)
             .await?;
         Ok(())
+    }
+}
+
+impl Backend {
+    /// SQL for the calendar days activity `a` touches, its first and last day both counted:
+    /// SQLite has no date type and counts through `julianday`, PostgreSQL subtracts dates.
+    pub(crate) fn activity_days_sql(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => {
+                "CAST(julianday(a.end_date) - julianday(a.start_date) AS INTEGER) + 1"
+            }
+            Backend::Postgres => {
+                "CAST(CAST(a.end_date AS date) - CAST(a.start_date AS date) AS BIGINT) + 1"
+            }
+        }
+    }
+
+    /// SQL for the number of outcomes recorded with activity `a`, a JSON array kept as text:
+    /// PostgreSQL must be told the text is JSON, SQLite reads it as it is.
+    pub(crate) fn outcome_count_sql(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "json_array_length(a.outcomes)",
+            Backend::Postgres => "json_array_length(CAST(a.outcomes AS json))",
+        }
     }
 }
 

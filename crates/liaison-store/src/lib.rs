@@ -21,6 +21,7 @@ mod organizations;
 mod people;
 mod records;
 mod resolve;
+mod review;
 mod roles;
 mod search;
 mod sql;
@@ -50,6 +51,8 @@ pub struct Store {
     /// instead of failing with "database is locked" when two transactions both want to write.
     write: AnyPool,
     policy: Policy,
+    /// Annual reviews already counted, kept until the records change.
+    review_cache: std::sync::Arc<review::ReviewCache>,
 }
 
 impl Store {

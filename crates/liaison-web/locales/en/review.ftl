@@ -1,1 +1,79 @@
-# review
+# review: the annual review page, its workbook and its report. Every message has its twin in zh.
+
+nav-review = Annual review
+review-title = Annual review of international exchange and cooperation, { $year }
+review-compared = { $year } compared with { $previous }. Activities count in the year they start. Prepared on { $date }.
+review-compared-page = { $year } compared with { $previous }; activities count in the year they start.
+review-years = Years
+review-year = Year
+review-show = Show
+review-download-xlsx = Download as Excel (.xlsx)
+review-download-docx = Download as Word (.docx)
+review-empty = No activities are recorded for { $year }.
+review-nothing = Nothing recorded in either year.
+review-balances = The four balances
+review-figures = The figures
+review-change = Change
+review-map-caption = Activities with partners in each country or region, { $year }.
+review-map-not-drawn = Too small to draw at this scale:
+review-bad-year-title = Not a year the review can show
+review-bad-year = “{ $year }” is not a year from { $first } to { $last }.
+review-latest = Review of last year
+review-no-unit = No host unit recorded
+
+review-balance-quality = Quantity and quality: { $activities } activities ({ $change } on the year before), with { $outcomes } outcomes recorded, { $per } per exchange.
+review-balance-focus = Expansion and focus: partners in { $countries } countries and regions, { $partners } partner organizations; { $key } key projects, { $share }% of all activities.
+review-balance-term = Short-term and long-term: { $short } short-term and { $long } long-term activities (long-term: { $days } days or more).
+review-balance-direction = Going global and bringing in: { $out } outbound trips with { $out_people } participations; { $in } inbound visits with { $in_people }.
+
+review-figure = Figure
+review-kind = Kind
+review-region = Region class
+review-country = Country or region
+review-unit = Host unit
+review-partner = Partner
+review-term = Term
+review-duration = Duration
+
+review-table-overview = Overview
+review-table-kinds = Activities by kind
+review-table-directions = Going global, bringing in
+review-table-regions = By region class
+review-table-countries = By country and region
+review-table-units = By unit
+review-table-partners = Most active partners
+review-table-terms = Short-term and long-term
+review-table-durations = By duration
+review-table-key-projects = Key projects
+review-table-outcomes = Outcomes
+review-table-participants = Participants
+review-table-gifts = Gifts
+
+review-row-activities = Activities
+review-row-countries = Countries and regions
+review-row-partners = Partner organizations
+review-row-participations = Participations (person-times)
+review-row-people = People
+review-row-key-project-share = Share of key projects (%)
+review-row-outcomes-per-exchange = Outcomes per exchange
+review-row-going-global = Outbound trips (going global)
+review-row-bringing-in = Inbound visits (bringing in)
+review-row-going-global-people = Participations in outbound trips
+review-row-bringing-in-people = Participations in inbound visits
+review-row-short-term = Short-term (under { $days } days)
+review-row-long-term = Long-term ({ $days } days or more)
+review-row-one-day = 1 day
+review-row-two-to-seven-days = 2–7 days
+review-row-eight-to-thirty-days = 8–30 days
+review-row-one-to-three-months = 31–89 days
+review-row-three-months-or-more = 90 days or more
+review-row-key-projects = Key projects
+review-row-other-projects = Other activities
+review-row-with-outcomes = Activities with outcomes
+review-row-outcomes = Outcomes recorded
+review-row-internal = University staff
+review-row-external = Guests and partners
+review-row-received = Gifts received
+review-row-received-value-fen = Value received (¥)
+review-row-given = Gifts given
+review-row-given-value-fen = Value given (¥)

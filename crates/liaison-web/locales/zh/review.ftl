@@ -1,1 +1,79 @@
-# review
+# review：年度工作回顾页面及其 Excel 工作簿和 Word 报告。每条消息在 en 中都有对应。
+
+nav-review = 年度回顾
+review-title = { $year }年度国际交流与合作工作回顾
+review-compared = { $year }年与{ $previous }年对比。活动按开始日期计入年度。{ $date }编制。
+review-compared-page = { $year }年与{ $previous }年对比；活动按开始日期计入年度。
+review-years = 年度
+review-year = 年度
+review-show = 查看
+review-download-xlsx = 下载 Excel（.xlsx）
+review-download-docx = 下载 Word（.docx）
+review-empty = { $year }年没有活动记录。
+review-nothing = 两年均无记录。
+review-balances = 四个平衡
+review-figures = 数据
+review-change = 增减
+review-map-caption = { $year }年与各国家和地区合作伙伴开展的活动。
+review-map-not-drawn = 因比例尺过小未在地图上显示：
+review-bad-year-title = 无法显示该年度的回顾
+review-bad-year = “{ $year }”不是{ $first }至{ $last }之间的年份。
+review-latest = 查看上一年度回顾
+review-no-unit = 未记录承办单位
+
+review-balance-quality = 数量与质量：全年开展活动{ $activities }项（比上年{ $change }），记录成果{ $outcomes }项，平均每项交流{ $per }项。
+review-balance-focus = 拓展与聚焦：合作伙伴分布于{ $countries }个国家和地区，共{ $partners }个合作机构；重点项目{ $key }项，占全部活动的{ $share }%。
+review-balance-term = 短期与长期：短期项目{ $short }项，长期项目{ $long }项（长期指{ $days }天及以上）。
+review-balance-direction = 走出去与引进来：出访{ $out }批、{ $out_people }人次；来访{ $in }批、{ $in_people }人次。
+
+review-figure = 指标
+review-kind = 类型
+review-region = 地区类别
+review-country = 国家或地区
+review-unit = 承办单位
+review-partner = 合作伙伴
+review-term = 期限
+review-duration = 时长
+
+review-table-overview = 总览
+review-table-kinds = 按活动类型
+review-table-directions = 走出去与引进来
+review-table-regions = 按地区类别
+review-table-countries = 按国家和地区
+review-table-units = 按单位
+review-table-partners = 最活跃的合作伙伴
+review-table-terms = 短期与长期
+review-table-durations = 按时长
+review-table-key-projects = 重点项目
+review-table-outcomes = 成果
+review-table-participants = 参与人员
+review-table-gifts = 礼品
+
+review-row-activities = 活动
+review-row-countries = 国家和地区
+review-row-partners = 合作机构
+review-row-participations = 参与人次
+review-row-people = 参与人数
+review-row-key-project-share = 重点项目占比（%）
+review-row-outcomes-per-exchange = 每项交流的成果数
+review-row-going-global = 出访（走出去）
+review-row-bringing-in = 来访（引进来）
+review-row-going-global-people = 出访人次
+review-row-bringing-in-people = 来访人次
+review-row-short-term = 短期（不足{ $days }天）
+review-row-long-term = 长期（{ $days }天及以上）
+review-row-one-day = 1天
+review-row-two-to-seven-days = 2至7天
+review-row-eight-to-thirty-days = 8至30天
+review-row-one-to-three-months = 31至89天
+review-row-three-months-or-more = 90天及以上
+review-row-key-projects = 重点项目
+review-row-other-projects = 其他活动
+review-row-with-outcomes = 有成果的活动
+review-row-outcomes = 记录的成果
+review-row-internal = 本校人员
+review-row-external = 外宾及合作方人员
+review-row-received = 受赠礼品
+review-row-received-value-fen = 受赠价值（元）
+review-row-given = 赠送礼品
+review-row-given-value-fen = 赠送价值（元）

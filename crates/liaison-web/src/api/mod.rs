@@ -23,6 +23,8 @@ use crate::error::ErrorBody;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 
+pub mod review;
+
 /// Paging and sorting of every list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -268,6 +270,7 @@ pub async fn list_audit(
         agreements::delete,
         list_roles,
         create_role,
+        review::annual_review,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerToken),
@@ -309,6 +312,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/roles", get(list_roles).post(create_role))
         .route("/api/v1/audit", get(list_audit))
         .route("/api/v1/search", get(search))
+        .route("/api/v1/review", get(review::annual_review))
         .route_layer(middleware::from_fn_with_state(state, auth::require_user));
     Router::new()
         .merge(records)

@@ -11,9 +11,11 @@ mod imports;
 mod kinds;
 mod news;
 mod records;
+mod review;
 mod search;
 mod session;
 mod views;
+mod world_map;
 
 use askama::Template;
 use axum::Router;
@@ -431,6 +433,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(records::routes())
         .merge(admin::routes())
         .merge(imports::routes())
+        .merge(review::routes())
         .route("/logout", axum::routing::post(session::logout))
         .route("/language", axum::routing::post(session::language))
         .route_layer(middleware::from_fn_with_state(state, require_page_user));
