@@ -352,6 +352,8 @@ async fn the_main_pages_render_for_the_screenshots() {
         ("/activities/2/news/en", "news-draft-en", "News release"),
         ("/activities/2/news/zh", "news-draft-zh", "News release"),
         ("/calendars", "calendars", "Calendar feeds"),
+        ("/review?year=2023", "annual-review", "Annual review"),
+        ("/import", "import", "Import"),
     ] {
         client.goto(&app.url(path)).await.unwrap();
         let h1 = text_of(&client, "h1").await;

@@ -403,12 +403,12 @@ async fn the_review_page_draws_charts_and_the_map_in_both_languages(app: TestApp
         "in the navigation"
     );
     assert!(html.contains(
-        "Going global and bringing in: 2 outbound trips with 3 participations; \
-         1 inbound visits with 2."
+        "Going global and bringing in: outbound trips 2 with 3 participations; \
+         inbound visits 1 with 2 participations."
     ));
     assert!(html.contains(
-        "Expansion and focus: partners in 5 countries and regions, 6 partner organizations; \
-         3 key projects, 60% of all activities."
+        "Expansion and focus: countries and regions of partners 5; partner organizations 6; \
+         key projects 3, 60% of all activities."
     ));
     assert!(html.contains("Long-term (90 days or more)"));
     assert!(html.contains("<svg class=\"chart\""));

@@ -21,10 +21,10 @@ review-bad-year = “{ $year }” is not a year from { $first } to { $last }.
 review-latest = Review of last year
 review-no-unit = No host unit recorded
 
-review-balance-quality = Quantity and quality: { $activities } activities ({ $change } on the year before), with { $outcomes } outcomes recorded, { $per } per exchange.
-review-balance-focus = Expansion and focus: partners in { $countries } countries and regions, { $partners } partner organizations; { $key } key projects, { $share }% of all activities.
-review-balance-term = Short-term and long-term: { $short } short-term and { $long } long-term activities (long-term: { $days } days or more).
-review-balance-direction = Going global and bringing in: { $out } outbound trips with { $out_people } participations; { $in } inbound visits with { $in_people }.
+review-balance-quality = Quantity and quality: activities { $activities } ({ $change } on the year before); outcomes recorded { $outcomes }, { $per } per exchange.
+review-balance-focus = Expansion and focus: countries and regions of partners { $countries }; partner organizations { $partners }; key projects { $key }, { $share }% of all activities.
+review-balance-term = Short-term and long-term: short-term activities { $short }, long-term activities { $long } (long-term: { $days } days or more).
+review-balance-direction = Going global and bringing in: outbound trips { $out } with { $out_people } participations; inbound visits { $in } with { $in_people } participations.
 
 review-figure = Figure
 review-kind = Kind
