@@ -66,6 +66,12 @@ impl Store {
         &self.policy
     }
 
+    /// The same store under the university's own policy parameters.
+    pub fn with_policy(mut self, policy: Policy) -> Store {
+        self.policy = policy;
+        self
+    }
+
     /// Closes every connection, waiting for those in use.
     pub async fn close(&self) {
         self.read.close().await;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use liaison_core::{Money, Policy};
 use liaison_store::DatabaseUrl;
 use serde::Deserialize;
 
@@ -19,6 +20,17 @@ struct FileSettings {
     log: Option<String>,
     session_idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
+    policy: Option<PolicySettings>,
+}
+
+/// The `[policy]` table of `liaison.toml`: the parameters a university sets for itself.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicySettings {
+    gift_declaration_threshold_yuan: Option<i64>,
+    gift_hand_in_days: Option<i64>,
+    long_term_days: Option<i64>,
+    key_project_tags: Option<Vec<String>>,
 }
 
 /// The settings in force. The database URL's password never appears in `Debug` output.
@@ -29,6 +41,7 @@ pub struct Config {
     pub demo: bool,
     pub log: String,
     pub web: liaison_web::WebSettings,
+    pub policy: Policy,
 }
 
 impl Config {
@@ -49,6 +62,9 @@ impl Config {
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
             web: web_settings(settings.session_idle_minutes, settings.secure_cookies)?,
+            policy: policy(settings.policy.unwrap_or_default(), |name| {
+                std::env::var(name).ok()
+            })?,
         })
     }
 }
@@ -78,6 +94,60 @@ fn web_settings(
     })
 }
 
+/// The policy parameters: each from `LIAISON_*` (looked up by `env`), else the settings file,
+/// else the default of the central rules.
+fn policy(file: PolicySettings, env: impl Fn(&str) -> Option<String>) -> Result<Policy> {
+    let defaults = Policy::default();
+    let number = |name: &str, from_file: Option<i64>, default: i64| -> Result<i64> {
+        match env(name) {
+            Some(v) => v
+                .trim()
+                .parse()
+                .with_context(|| format!("{name}='{v}' is not a whole number")),
+            None => Ok(from_file.unwrap_or(default)),
+        }
+    };
+    let threshold = number(
+        "LIAISON_GIFT_DECLARATION_THRESHOLD_YUAN",
+        file.gift_declaration_threshold_yuan,
+        defaults.gift_declaration_threshold.fen() / 100,
+    )?;
+    let hand_in_days = number(
+        "LIAISON_GIFT_HAND_IN_DAYS",
+        file.gift_hand_in_days,
+        defaults.gift_hand_in_days,
+    )?;
+    let long_term_days = number(
+        "LIAISON_LONG_TERM_DAYS",
+        file.long_term_days,
+        defaults.long_term_days,
+    )?;
+    if threshold < 0 {
+        bail!("the gift declaration threshold cannot be negative");
+    }
+    if hand_in_days < 1 || long_term_days < 1 {
+        bail!("the gift hand-in days and the long-term days must each be at least one");
+    }
+    let key_project_tags = match env("LIAISON_KEY_PROJECT_TAGS") {
+        // Several tags are separated by commas: "key project,重点项目".
+        Some(v) => v.split(',').map(|t| t.trim().to_owned()).collect(),
+        None => file.key_project_tags.unwrap_or(defaults.key_project_tags),
+    };
+    let key_project_tags: Vec<String> = key_project_tags
+        .into_iter()
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    if key_project_tags.is_empty() {
+        bail!("name at least one tag that marks a key project");
+    }
+    Ok(Policy {
+        gift_declaration_threshold: Money::from_yuan(threshold),
+        gift_hand_in_days: hand_in_days,
+        long_term_days,
+        key_project_tags,
+    })
+}
+
 fn read(path: &Path) -> Result<FileSettings> {
     if !path.is_file() {
         bail!("the settings file {} does not exist", path.display());
@@ -85,4 +155,56 @@ fn read(path: &Path) -> Result<FileSettings> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_file(text: &str) -> PolicySettings {
+        toml::from_str::<FileSettings>(text)
+            .unwrap()
+            .policy
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn policy_parameters_come_from_the_file_then_the_environment() {
+        let none = |_: &str| None;
+        assert_eq!(
+            policy(PolicySettings::default(), none).unwrap(),
+            Policy::default()
+        );
+        let file = from_file(
+            "[policy]\nlong_term_days = 180\ngift_declaration_threshold_yuan = 500\n\
+             key_project_tags = [\"flagship\"]\n",
+        );
+        let set = policy(file, none).unwrap();
+        assert_eq!(set.long_term_days, 180);
+        assert_eq!(set.gift_declaration_threshold, Money::from_yuan(500));
+        assert_eq!(set.key_project_tags, ["flagship"]);
+        assert_eq!(set.gift_hand_in_days, 30);
+
+        let env = |name: &str| match name {
+            "LIAISON_LONG_TERM_DAYS" => Some("60".to_owned()),
+            "LIAISON_KEY_PROJECT_TAGS" => Some("key project, 重点项目".to_owned()),
+            _ => None,
+        };
+        let set = policy(from_file("[policy]\nlong_term_days = 180\n"), env).unwrap();
+        assert_eq!(set.long_term_days, 60);
+        assert_eq!(set.key_project_tags, ["key project", "重点项目"]);
+    }
+
+    #[test]
+    fn impossible_policy_parameters_are_refused_with_the_reason() {
+        let none = |_: &str| None;
+        let err = policy(from_file("[policy]\nlong_term_days = 0\n"), none).unwrap_err();
+        assert!(err.to_string().contains("at least one"));
+        let err = policy(from_file("[policy]\nkey_project_tags = []\n"), none).unwrap_err();
+        assert!(err.to_string().contains("key project"));
+        let env = |_: &str| Some("ninety".to_owned());
+        let err = policy(PolicySettings::default(), env).unwrap_err();
+        assert!(err.to_string().contains("is not a whole number"));
+        assert!(toml::from_str::<FileSettings>("[policy]\nlong_term = 3\n").is_err());
+    }
 }

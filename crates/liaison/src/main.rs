@@ -148,7 +148,8 @@ async fn run(cli: Cli) -> Result<()> {
     init_logging(&config.log);
     let store = Store::open(&config.database)
         .await
-        .with_context(|| format!("cannot open the database {}", config.database))?;
+        .with_context(|| format!("cannot open the database {}", config.database))?
+        .with_policy(config.policy);
     store
         .migrate()
         .await
