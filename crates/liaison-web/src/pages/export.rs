@@ -3,14 +3,13 @@
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use liaison_core::PageRequest;
 use liaison_reports::Table;
 
 use super::forms::Values;
 use super::records::{RecordPages, message_page, read_filter, read_page};
-use super::{Link, OrPage, PageError, Ui, respond};
+use super::{Link, OrPage, Ui, respond};
 use crate::AppState;
 
 /// The most rows one export holds. A workbook of this size is about 10 MB and opens in Excel
@@ -131,35 +130,16 @@ async fn export<K: RecordPages>(
                 }
                 page.page += 1;
             }
-            let bytes = write(table, format).await.or_page(&ui)?;
+            // A large workbook takes seconds of CPU: it is written away from the request threads.
+            let bytes = super::render_file(&ui, move || match format {
+                Format::Xlsx => liaison_reports::workbook(&[table]),
+                Format::Csv => table.to_csv(),
+            })
+            .await?;
             let today = chrono::Local::now().date_naive().format("%Y-%m-%d");
             let file_name = format!("{}-{today}.{}", K::PATH, format.extension());
-            Ok((
-                [
-                    (CONTENT_TYPE, format.content_type().to_owned()),
-                    (
-                        CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{file_name}\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response())
+            Ok(super::download(bytes, format.content_type(), &file_name))
         }
         .await,
     )
-}
-
-/// Writes the table away from the request threads: a large workbook takes seconds of CPU.
-async fn write(table: Table, format: Format) -> Result<Vec<u8>, PageError> {
-    let written = tokio::task::spawn_blocking(move || match format {
-        Format::Xlsx => liaison_reports::workbook(&[table]),
-        Format::Csv => table.to_csv(),
-    })
-    .await;
-    match written {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(err)) => Err(PageError::Internal(err.to_string())),
-        Err(err) => Err(PageError::Internal(err.to_string())),
-    }
 }

@@ -11,7 +11,6 @@ use axum::Router;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use liaison_core::accounts::{authorize_role, may};
@@ -1052,25 +1051,12 @@ async fn template(ui: Ui) -> Response {
                 )));
             }
             let tables = template_tables(&ui.t, &kinds);
-            let written = tokio::task::spawn_blocking(move || liaison_reports::workbook(&tables))
-                .await
-                .map_err(|e| PageError::Internal(e.to_string()))
-                .and_then(|r| r.map_err(|e| PageError::Internal(e.to_string())))
-                .or_page(&ui)?;
-            Ok((
-                [
-                    (
-                        CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    ),
-                    (
-                        CONTENT_DISPOSITION,
-                        "attachment; filename=\"liaison-import-template.xlsx\"",
-                    ),
-                ],
-                written,
-            )
-                .into_response())
+            let bytes = super::render_file(&ui, move || liaison_reports::workbook(&tables)).await?;
+            Ok(super::download(
+                bytes,
+                super::XLSX,
+                "liaison-import-template.xlsx",
+            ))
         }
         .await,
     )

@@ -373,23 +373,18 @@ pub fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> 
     response
 }
 
-/// Writes a file off the request threads: building a document is CPU work. A failure is the
-/// internal-error page, logged once.
+/// Writes a file off the request threads: building a workbook or a document is CPU work. A
+/// failure is the internal-error page, its cause logged once.
 pub async fn render_file<F>(ui: &Ui, write: F) -> Result<Vec<u8>, Failed>
 where
     F: FnOnce() -> Result<Vec<u8>, liaison_reports::Error> + Send + 'static,
 {
-    let failed = |message: String| {
-        Box::new((
-            ui.clone(),
-            PageError::Store(liaison_store::Error::Corrupt(message)),
-        ))
-    };
     match tokio::task::spawn_blocking(write).await {
         Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(err)) => Err(failed(err.to_string())),
-        Err(err) => Err(failed(err.to_string())),
+        Ok(Err(err)) => Err(PageError::Internal(err.to_string())),
+        Err(err) => Err(PageError::Internal(err.to_string())),
     }
+    .or_page(ui)
 }
 
 async fn stylesheet() -> Response {

@@ -4,9 +4,8 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use chrono::Utc;
 use liaison_core::review::{self, AnnualReview, ReviewRatio, ReviewRow};
@@ -757,51 +756,24 @@ pub async fn download(State(state): State<AppState>, ui: Ui, Path(file): Path<St
         Err(failed) => return respond(Err(failed)),
     };
     let t = ui.t;
-    // Writing a workbook or a document is CPU work; it runs off the request threads.
-    let written = tokio::task::spawn_blocking(move || match format {
+    let written = super::render_file(&ui, move || match format {
         Format::Xlsx => liaison_reports::workbook(&report_tables(&review, &t)),
         Format::Docx => report(&review, &t).to_docx(),
     })
     .await;
     let bytes = match written {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(err)) => return file_failed(&ui, &err),
-        Err(err) => return file_failed(&ui, &err),
+        Ok(bytes) => bytes,
+        Err(failed) => return respond(Err(failed)),
     };
     let extension = match format {
         Format::Xlsx => "xlsx",
         Format::Docx => "docx",
     };
-    let disposition = format!("attachment; filename=\"liaison-annual-review-{year}.{extension}\"");
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
-/// The error page for a file that could not be written; the cause is logged, never shown.
-fn file_failed(ui: &Ui, err: &dyn std::fmt::Display) -> Response {
-    tracing::error!(error = %err, "an annual review file could not be written");
-    let t = &ui.t;
-    let view = MessageView {
-        title: t.get("error-internal-title"),
-        tone: "error",
-        paragraphs: vec![t.get("error-internal")],
-        links: vec![Link {
-            label: t.get("error-home"),
-            href: "/".to_owned(),
-        }],
-        ..MessageView::default()
-    };
-    let mut response = render(&MessageTemplate { ui, view: &view });
-    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response
+    super::download(
+        bytes,
+        format.content_type(),
+        &format!("liaison-annual-review-{year}.{extension}"),
+    )
 }
 
 #[cfg(test)]
