@@ -162,6 +162,7 @@ impl Store {
             columns: COLUMNS,
             from: FROM,
             count_from: "users s",
+            count: "COUNT(*)",
             filter: Default::default(),
             order: &["s.username", "s.id"],
         };

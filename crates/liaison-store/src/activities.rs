@@ -299,11 +299,20 @@ impl Store {
             "updated" => &["a.updated_at", "a.id"],
             _ => &["a.start_date", "a.id"],
         };
+        // The whole list, or one kind of activity, is counted in advance (see the migration
+        // `activity_counts`); any other filter counts the rows it keeps.
+        let kept_count = f.len() == usize::from(filter.kind.is_some());
+        let (count_from, count) = if kept_count {
+            ("activity_counts a", "CAST(COALESCE(SUM(a.n), 0) AS BIGINT)")
+        } else {
+            ("activities a", "COUNT(*)")
+        };
         let columns = summary_columns();
         let list = ListQuery {
             columns: &columns,
             from: FROM,
-            count_from: "activities a",
+            count_from,
+            count,
             filter: f,
             order,
         };

@@ -198,6 +198,7 @@ impl Store {
             columns: &columns,
             from: FROM,
             count_from: "agreements g",
+            count: "COUNT(*)",
             filter: f,
             order,
         };

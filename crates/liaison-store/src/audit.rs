@@ -102,6 +102,7 @@ impl Store {
                       l.record_id, l.changes",
             from: "audit_log l",
             count_from: "audit_log l",
+            count: "COUNT(*)",
             filter: f,
             order: &["l.at", "l.id"],
         };

@@ -226,6 +226,7 @@ impl Store {
             columns: &columns,
             from: FROM,
             count_from: "gifts g",
+            count: "COUNT(*)",
             filter: f,
             order,
         };

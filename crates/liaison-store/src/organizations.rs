@@ -201,6 +201,7 @@ impl Store {
             columns: COLUMNS,
             from: "organizations o",
             count_from: "organizations o",
+            count: "COUNT(*)",
             filter: f,
             order,
         };

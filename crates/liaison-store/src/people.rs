@@ -135,6 +135,7 @@ impl Store {
             columns: &columns,
             from: FROM,
             count_from: "people p",
+            count: "COUNT(*)",
             filter: f,
             order,
         };

@@ -309,6 +309,11 @@ impl Filter {
         self.conditions.push(condition);
     }
 
+    /// How many conditions the filter holds.
+    pub(crate) fn len(&self) -> usize {
+        self.conditions.len()
+    }
+
     /// Adds a condition that any of `columns` contains the words of `q`, ignoring case.
     pub(crate) fn contains(&mut self, columns: &[&str], q: &Option<String>) {
         let Some(q) = q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
@@ -350,6 +355,9 @@ pub(crate) struct ListQuery<'a> {
     /// The table counted for the total: the list's own, without the joins that only bring names
     /// to show. The filters may name only its columns.
     pub count_from: &'a str,
+    /// How the rows of `count_from` make the total: `COUNT(*)`, or the sum of counts kept in
+    /// advance.
+    pub count: &'a str,
     pub filter: Filter,
     /// The `ORDER BY` expressions for the chosen sort key, without direction; the last one is
     /// the id, so pages never repeat or skip rows with equal keys.
@@ -365,7 +373,10 @@ impl Store {
         map: impl Fn(&AnyRow) -> Result<T>,
     ) -> Result<Page<T>> {
         let where_sql = list.filter.sql();
-        let count_sql = format!("SELECT COUNT(*) AS n FROM {} {where_sql}", list.count_from);
+        let count_sql = format!(
+            "SELECT {} AS n FROM {} {where_sql}",
+            list.count, list.count_from
+        );
         let total = list
             .filter
             .bind(sqlx::query(&count_sql))

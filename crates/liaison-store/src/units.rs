@@ -104,6 +104,7 @@ impl Store {
             columns: &columns,
             from: FROM,
             count_from: "units u",
+            count: "COUNT(*)",
             filter: f,
             order,
         };

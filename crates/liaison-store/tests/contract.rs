@@ -46,6 +46,7 @@ contract!(
     a_record_still_referred_to_cannot_be_deleted,
     lists_are_filtered_sorted_and_paged_with_totals,
     activities_are_found_by_kind_year_country_tag_and_organization,
+    list_totals_kept_in_advance_follow_every_create_change_and_delete,
     chinese_titles_are_found_by_a_part_of_them,
     the_timeline_shows_every_activity_agreement_and_gift_newest_first,
     an_unknown_role_is_refused_until_the_office_adds_it,
@@ -1355,4 +1356,90 @@ async fn reindex_rebuilds_the_same_index_from_the_records(store: Store) {
         "organizations, people, activities and gifts"
     );
     assert_eq!(store.search(&search("工会")).await.unwrap(), before);
+}
+
+async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store: Store) {
+    use liaison_core::ActivityKind::{Conference, Lecture};
+    let sorts = liaison_core::ACTIVITY_SORTS;
+    let total = |kind: Option<liaison_core::ActivityKind>| {
+        let store = store.clone();
+        async move {
+            let filter = ActivityFilter {
+                kind,
+                ..Default::default()
+            };
+            let kept = store
+                .list_activities(&filter, &page(None, sorts, 1, 1))
+                .await
+                .unwrap()
+                .total;
+            // The same filter with a condition that keeps every row is counted row by row.
+            let counted = store
+                .list_activities(
+                    &ActivityFilter {
+                        from: Some("1900-01-01".parse().unwrap()),
+                        ..filter
+                    },
+                    &page(None, sorts, 1, 1),
+                )
+                .await
+                .unwrap()
+                .total;
+            assert_eq!(kept, counted, "kept and counted totals of {kind:?} agree");
+            kept
+        }
+    };
+    assert_eq!(total(None).await, 0);
+    let mut ids = Vec::new();
+    for (kind, title) in [
+        ("lecture", "One"),
+        ("lecture", "Two"),
+        ("conference", "Three"),
+    ] {
+        let created = store
+            .create_activity(
+                &admin(),
+                activity(json!({"kind": kind, "title_en": title, "start_date": "2024-03-01"})),
+            )
+            .await
+            .unwrap();
+        ids.push((created.meta.id, created.meta.version));
+    }
+    assert_eq!(total(None).await, 3);
+    assert_eq!(total(Some(Lecture)).await, 2);
+    assert_eq!(total(Some(Conference)).await, 1);
+
+    // A lecture becomes a conference: both kinds' totals move.
+    let (id, version) = ids[0];
+    store
+        .update_activity(
+            &admin(),
+            id,
+            activity(
+                json!({"kind": "conference", "title_en": "One", "version": version,
+                            "start_date": "2024-03-01"}),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(total(Some(Lecture)).await, 1);
+    assert_eq!(total(Some(Conference)).await, 2);
+
+    // A change refused halfway leaves the totals as they were.
+    let refused = store
+        .update_activity(
+            &admin(),
+            ids[1].0,
+            activity(
+                json!({"kind": "conference", "title_en": "Two", "version": 99,
+                            "start_date": "2024-03-01"}),
+            ),
+        )
+        .await;
+    assert!(refused.is_err());
+    assert_eq!(total(Some(Lecture)).await, 1);
+
+    store.delete_activity(&admin(), ids[2].0).await.unwrap();
+    assert_eq!(total(None).await, 2);
+    assert_eq!(total(Some(Conference)).await, 1);
 }
