@@ -57,12 +57,15 @@ impl Ui {
             .is_some_and(|u| u.role == UserRole::Admin)
     }
 
-    /// Whether the navigation offers spreadsheet import: to every role that may create records.
+    /// Whether the navigation offers spreadsheet import: to every role that may create records
+    /// (organizations, which every such role may create, stand for them all).
     pub fn may_import(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| {
-            matches!(
-                u.role,
-                UserRole::Admin | UserRole::Officer | UserRole::Liaison
+        self.auth.as_ref().is_some_and(|a| {
+            liaison_core::accounts::may(
+                &a.actor(),
+                liaison_core::Action::Create,
+                liaison_core::RecordKind::Organization,
+                None,
             )
         })
     }
