@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::validate::{self, Validate};
+use crate::values::thousands;
 use crate::{
     ActivityDossier, ActivityKind, AffiliationRelation, AgendaItem, AgendaKind, DayPart,
     FieldErrors, GiftDirection, Named, Organization, Party, Person,
@@ -844,19 +845,6 @@ fn quoted_zh(title: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-/// 220000 as "220,000".
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -867,8 +855,6 @@ mod tests {
         assert_eq!(join(&items, false), "A, B and C");
         assert_eq!(join(&items, true), "A、B和C");
         assert_eq!(join(&items[..1], false), "A");
-        assert_eq!(thousands(220_000), "220,000");
-        assert_eq!(thousands(30), "30");
         assert_eq!(
             sentence_of("Reviewed the exchanges", false),
             "Reviewed the exchanges."

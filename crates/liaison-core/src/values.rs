@@ -209,6 +209,20 @@ impl HalfDaySpan {
     }
 }
 
+/// A whole number with thousands separators, as both languages print them in the office:
+/// 220000 as "220,000".
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 /// A stable name for a record chosen by whoever imports it, such as `org-lftu`.
 ///
 /// Keys make imports repeatable: a record whose key already exists is not created again.
@@ -299,6 +313,13 @@ pub struct Named {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_with_thousands_separators() {
+        assert_eq!(thousands(220_000), "220,000");
+        assert_eq!(thousands(30), "30");
+        assert_eq!(thousands(-1_234_567), "-1,234,567");
+    }
 
     #[test]
     fn country_codes_cover_the_iso_list_and_reject_unknown_ones() {

@@ -215,15 +215,7 @@ impl Tr {
 
     /// A whole number with thousands separators, as both languages print them in the office.
     pub fn number(&self, n: i64) -> String {
-        let digits = n.unsigned_abs().to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        if n < 0 { format!("-{out}") } else { out }
+        liaison_core::thousands(n)
     }
 
     /// An amount in yuan from fen: ¥1,234.50.

@@ -263,14 +263,7 @@ async fn upload_with_token(
         .send()
         .await
         .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, response.text().await.unwrap(), location)
+    common::answer(response).await
 }
 
 /// The import's page once checking or saving has finished, having seen it refresh itself.

@@ -9,7 +9,7 @@ use chrono::Utc;
 use liaison_core::{Activity, BriefingBook, Organization, PartnerBrief, Role, TimelineKind};
 use liaison_reports::{Block, Document, Table};
 
-use super::kinds::code;
+use super::kinds::{code, role_name};
 use super::{DOCX, Failed, Item, OrPage, PageError, Section, Ui, render, respond};
 use crate::AppState;
 
@@ -29,16 +29,6 @@ struct BriefingView {
 struct BriefingTemplate<'a> {
     ui: &'a Ui,
     view: &'a BriefingView,
-}
-
-fn role_name(ui: &Ui, roles: &[Role], role: &str) -> String {
-    roles
-        .iter()
-        .find(|r| r.code == role)
-        .map(|r| {
-            ui.t.pick(&Some(r.name_zh.clone()), &Some(r.name_en.clone()))
-        })
-        .unwrap_or_else(|| role.to_owned())
 }
 
 fn org_name(ui: &Ui, o: &Organization) -> String {
@@ -212,7 +202,7 @@ fn people_sections(ui: &Ui, book: &BriefingBook, roles: &[Role]) -> Vec<Section>
         let item = Item {
             title: p.person.name.clone(),
             href: Some(format!("/people/{}", p.person.id)),
-            meta: [Some(role_name(ui, roles, &p.role)), position]
+            meta: [Some(role_name(&ui.t, roles, &p.role)), position]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()

@@ -13,7 +13,7 @@ use liaison_core::{Activity, CalendarFeed, Role};
 use liaison_reports::CalendarEvent;
 
 use super::forms::Values;
-use super::kinds::{code, unit_choices};
+use super::kinds::{code, role_name, unit_choices};
 use super::{OrPage, PageError, PageResult, Ui, render, respond};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
@@ -182,13 +182,6 @@ pub async fn revoke(
 }
 
 fn event(t: &Tr, roles: &[Role], base: &str, a: &Activity) -> CalendarEvent {
-    let role_name = |code: &str| {
-        roles
-            .iter()
-            .find(|r| r.code == code)
-            .map(|r| t.pick(&Some(r.name_zh.clone()), &Some(r.name_en.clone())))
-            .unwrap_or_else(|| code.to_owned())
-    };
     let mut description = Vec::new();
     let summary = t.pick(&a.summary_zh, &a.summary_en);
     if !summary.is_empty() {
@@ -219,7 +212,7 @@ fn event(t: &Tr, roles: &[Role], base: &str, a: &Activity) -> CalendarEvent {
             description.push(format!(
                 "- {} ({}{position})",
                 p.person.name,
-                role_name(&p.role)
+                role_name(t, roles, &p.role)
             ));
         }
     }

@@ -38,7 +38,7 @@ impl Format {
 
     fn content_type(self) -> &'static str {
         match self {
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Xlsx => super::XLSX,
             Format::Csv => "text/csv; charset=utf-8",
         }
     }

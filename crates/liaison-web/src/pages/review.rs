@@ -724,10 +724,8 @@ enum Format {
 impl Format {
     fn content_type(&self) -> &'static str {
         match self {
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Format::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
+            Format::Xlsx => super::XLSX,
+            Format::Docx => super::DOCX,
         }
     }
 }

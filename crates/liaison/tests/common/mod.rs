@@ -288,15 +288,20 @@ impl PageClient {
             .send()
             .await
             .unwrap();
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        (status, response.text().await.unwrap(), location)
+        answer(response).await
     }
+}
+
+/// The status of a form's answer, the page, and where a redirect points.
+pub async fn answer(response: reqwest::Response) -> (u16, String, String) {
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, response.text().await.unwrap(), location)
 }
 
 impl PageClient {

@@ -4,13 +4,13 @@
 use liaison_core::{
     Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor, AgendaItemInput,
     AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput, Page,
-    PageRequest, ParticipantInput, PartyInput, RecordKind, Ref, Role,
+    PageRequest, ParticipantInput, PartyInput, RecordKind, Ref,
 };
 use liaison_store::Store;
 
 use super::gifts::{CATEGORIES, DIRECTIONS};
 use super::{
-    GroupText, SheetCell, choices, code, group, input, key_field, named_cell, row_input,
+    GroupText, SheetCell, choices, code, group, input, key_field, named_cell, role_name, row_input,
     row_select, search, select, text, unit_choices,
 };
 use crate::pages::forms::{Reader, Values, finish, link_of, person_ref};
@@ -36,16 +36,6 @@ const AGENDA_KINDS: [AgendaKind; 14] = [
     AgendaKind::GiftExchange,
     AgendaKind::Other,
 ];
-
-fn role_name(ui: &Ui, roles: &[Role], code: &str) -> String {
-    roles
-        .iter()
-        .find(|r| r.code == code)
-        .map(|r| {
-            ui.t.pick(&Some(r.name_zh.clone()), &Some(r.name_en.clone()))
-        })
-        .unwrap_or_else(|| code.to_owned())
-}
 
 /// The documents an activity's page leads to: its briefing book, when it has a partner, and
 /// its news release in each language.
@@ -292,7 +282,7 @@ impl RecordPages for Activities {
                 format!(
                     "{} · {}",
                     t.get("section-participants"),
-                    role_name(ui, &roles, role)
+                    role_name(&ui.t, &roles, role)
                 ),
                 "",
             );
@@ -519,7 +509,7 @@ impl RecordPages for Activities {
         role_choices.extend(
             roles
                 .iter()
-                .map(|r| (r.code.clone(), role_name(ui, &roles, &r.code))),
+                .map(|r| (r.code.clone(), role_name(&ui.t, &roles, &r.code))),
         );
         let line = |group: &str, i: usize, name: &str| row_input(ui, v, "text", group, i, name);
         let participants = group(

@@ -14,13 +14,14 @@ pub use organizations::Organizations;
 pub use people::People;
 pub use units::Units;
 
-use liaison_core::{PageRequest, display_name};
+use liaison_core::{PageRequest, Role, display_name};
 pub use liaison_reports::Cell as SheetCell;
 use liaison_store::Store;
 use serde::Serialize;
 
 use super::forms::Values;
 use super::{Field, Group, Ui};
+use crate::i18n::Tr;
 
 /// The serde name of an enum value, as forms send it.
 pub fn code<T: Serialize>(value: &T) -> String {
@@ -81,6 +82,16 @@ pub fn select(ui: &Ui, values: &Values, name: &str, options: Vec<(String, String
 /// The search box every list has.
 pub fn search(ui: &Ui, query: &Values) -> Field {
     Field::new("search", "q", ui.t.get("filter-search"), query.get("q"))
+}
+
+/// A participant role's name in the reader's language; the code itself for a role not in the
+/// vocabulary.
+pub fn role_name(t: &Tr, roles: &[Role], code: &str) -> String {
+    roles
+        .iter()
+        .find(|r| r.code == code)
+        .map(|r| t.pick(&Some(r.name_zh.clone()), &Some(r.name_en.clone())))
+        .unwrap_or_else(|| code.to_owned())
 }
 
 /// The units as choices, by number.
