@@ -12,6 +12,11 @@ use liaison_store::Store;
 
 use crate::config::Config;
 
+/// jemalloc rather than the system's allocator: a page answered 10–25 % faster under load in
+/// `scripts/bench.sh`, for the same peak memory (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// Liaison: the system of record for a university's international exchange office.
 #[derive(Debug, Parser)]
 #[command(version, about)]
