@@ -76,7 +76,7 @@ impl Store {
     ) -> Result<User> {
         authorize(actor, Action::Create, RecordKind::User, None)?;
         let input = input.validated()?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         unit_exists(&mut tx, input.unit).await?;
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(input.username.as_str())
@@ -118,7 +118,7 @@ impl Store {
         authorize(actor, Action::Change, RecordKind::User, None)?;
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         unit_exists(&mut tx, input.unit).await?;
         let before = fetch(&mut tx, id).await?;
         let done = sqlx::query(
@@ -189,7 +189,7 @@ impl Store {
     /// Sets a new password hash and signs the account out everywhere.
     pub async fn set_password(&self, actor: &Actor, username: &str, hash: &str) -> Result<User> {
         authorize_role(actor, Action::Change, RecordKind::User)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username)
             .fetch_optional(&mut *tx)
@@ -214,7 +214,7 @@ impl Store {
 
     /// Remembers the interface language a user chose.
     pub async fn set_user_language(&self, user_id: i64, language: &str) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET language = $2 WHERE id = $1")
             .bind(user_id)
             .bind(language)
@@ -235,7 +235,7 @@ impl Store {
             .user_id
             .ok_or_else(|| DomainError::not_found("user", ""))?;
         let now = sql::now();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) \
              VALUES ($1, $2, $3, $4, $4)",
@@ -266,6 +266,12 @@ impl Store {
         token_hash: &str,
         idle: Duration,
     ) -> Result<Option<(User, String)>> {
+        let writes = self.kept.writes.count();
+        if let Some((user, csrf, last_seen)) = self.kept.sessions.get(token_hash, &self.kept.writes)
+            && Utc::now() - last_seen <= idle
+        {
+            return Ok(Some((user, csrf)));
+        }
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS}, x.csrf_token, x.last_seen_at FROM sessions x \
              JOIN users s ON s.id = x.user_id LEFT JOIN units u ON u.id = s.unit_id \
@@ -282,7 +288,7 @@ impl Store {
             return Ok(None);
         }
         if now - last_seen > Duration::minutes(1) {
-            let mut tx = self.write.begin().await?;
+            let mut tx = self.begin_write().await?;
             sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
                 .bind(token_hash)
                 .bind(sql::now())
@@ -290,11 +296,17 @@ impl Store {
                 .await?;
             tx.commit().await?;
         }
-        Ok(Some((from_row(&row)?, row.text("csrf_token")?)))
+        let (user, csrf) = (from_row(&row)?, row.text("csrf_token")?);
+        self.kept.sessions.put(
+            token_hash.to_owned(),
+            (user.clone(), csrf.clone(), last_seen),
+            writes,
+        );
+        Ok(Some((user, csrf)))
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&mut *tx)
@@ -307,7 +319,7 @@ impl Store {
     /// so that attempts sent all at once are counted before any of them is checked; returns its
     /// number.
     pub async fn begin_login_attempt(&self, username: &str, address: &str) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO login_attempts (at, username, address, succeeded) \
              VALUES ($1, $2, $3, 0) RETURNING id",
@@ -330,7 +342,7 @@ impl Store {
             unit_id: None,
             address: Some(address.to_owned()),
         };
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         audit::record(
             &mut tx,
             &actor,
@@ -346,7 +358,7 @@ impl Store {
 
     /// Marks a sign-in attempt as the success it turned out to be.
     pub async fn mark_login_succeeded(&self, attempt: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
             .bind(attempt)
             .execute(&mut *tx)
@@ -357,7 +369,7 @@ impl Store {
 
     /// Ends a session on the user's request, and audits it.
     pub async fn sign_out(&self, actor: &Actor, token_hash: &str) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&mut *tx)
@@ -412,7 +424,7 @@ impl Store {
         token_hash: &str,
     ) -> Result<i64> {
         authorize(actor, Action::Change, RecordKind::User, None)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username.trim().to_lowercase())
             .fetch_optional(&mut *tx)
@@ -436,6 +448,10 @@ impl Store {
 
     /// The active user an unrevoked API token belongs to.
     pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>> {
+        let writes = self.kept.writes.count();
+        if let Some(user) = self.kept.tokens.get(token_hash, &self.kept.writes) {
+            return Ok(Some(user));
+        }
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM api_tokens t JOIN users s ON s.id = t.user_id \
              LEFT JOIN units u ON u.id = s.unit_id \
@@ -444,6 +460,11 @@ impl Store {
         .bind(token_hash)
         .fetch_optional(&self.read)
         .await?;
-        row.map(|r| from_row(&r)).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let user = from_row(&row)?;
+        self.kept
+            .tokens
+            .put(token_hash.to_owned(), user.clone(), writes);
+        Ok(Some(user))
     }
 }

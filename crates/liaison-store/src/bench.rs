@@ -104,7 +104,7 @@ impl Store {
             ));
         }
         let now = sql::now();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
         bulk_insert(
             conn,

@@ -54,7 +54,7 @@ impl Store {
             )
             .into());
         }
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(unit) = unit {
             let found = sqlx::query("SELECT id FROM units WHERE id = $1")
                 .bind(unit)
@@ -109,7 +109,7 @@ impl Store {
     /// Revokes a feed: its address answers nothing from now on. Only its owner, or an admin,
     /// may revoke it.
     pub async fn revoke_calendar_feed(&self, actor: &Actor, id: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let owner = sqlx::query("SELECT user_id FROM calendar_feeds WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)

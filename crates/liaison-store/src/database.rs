@@ -110,8 +110,13 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
-/// Connections kept for reading on SQLite; more would only contend for the file.
-const SQLITE_READERS: u32 = 8;
+/// Connections kept for reading on SQLite: two for each processor. Each connection has a thread
+/// and a page cache of its own; on two processors eight readers answered no faster than four and
+/// held 25 MiB more (docs/BENCHMARKS.md).
+fn sqlite_readers() -> u32 {
+    let processors = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+    (processors * 2).clamp(2, 16)
+}
 /// Connections to a PostgreSQL server from one Liaison process.
 const POSTGRES_CONNECTIONS: u32 = 16;
 
@@ -149,7 +154,7 @@ impl Store {
                 // switches it to WAL before any reader opens it.
                 let write = options().max_connections(1).connect(&any_url).await?;
                 let read = options()
-                    .max_connections(SQLITE_READERS)
+                    .max_connections(sqlite_readers())
                     .connect(&any_url)
                     .await?;
                 (read, write)
@@ -168,6 +173,7 @@ impl Store {
             write,
             policy: Policy::default(),
             review_cache: Default::default(),
+            kept: Default::default(),
         })
     }
 

@@ -54,7 +54,7 @@ impl Store {
             progress(reached);
         };
         let mut report = ImportReport::default();
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mark = search::audit_mark(&mut tx).await?;
         let mut count = |created: usize, unchanged: usize| {
             report.created += created as i64;

@@ -16,6 +16,7 @@ mod error;
 mod exchange;
 mod gifts;
 mod imports;
+mod kept;
 mod news;
 mod organizations;
 mod people;
@@ -53,6 +54,8 @@ pub struct Store {
     policy: Policy,
     /// Annual reviews already counted, kept until the records change.
     review_cache: std::sync::Arc<review::ReviewCache>,
+    /// Sessions, tokens, units and roles read moments ago.
+    kept: std::sync::Arc<kept::KeptAnswers>,
 }
 
 impl Store {
@@ -70,6 +73,16 @@ impl Store {
     pub fn with_policy(mut self, policy: Policy) -> Store {
         self.policy = policy;
         self
+    }
+
+    /// Begins a transaction on the write connection; when it ends, whatever the store keeps
+    /// (see [`kept`]) is read afresh.
+    pub(crate) async fn begin_write(&self) -> Result<kept::WriteTransaction> {
+        let tx = self.write.begin().await?;
+        Ok(kept::WriteTransaction::new(
+            tx,
+            std::sync::Arc::clone(&self.kept.writes),
+        ))
     }
 
     /// Closes every connection, waiting for those in use.

@@ -86,7 +86,7 @@ impl Store {
         input: NewsReleaseInput,
     ) -> Result<NewsRelease> {
         let input = input.validated()?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let unit = sqlx::query("SELECT host_unit_id FROM activities WHERE id = $1")
             .bind(activity_id)
             .fetch_optional(&mut *tx)

@@ -36,7 +36,7 @@ impl Store {
         write: impl AsyncFnOnce(&mut AnyConnection) -> Result<i64>,
     ) -> Result<T> {
         authorize_role(actor, Action::Create, T::TABLE.kind())?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mark = search::audit_mark(&mut tx).await?;
         let id = write(&mut tx).await?;
         let created = T::fetch(&mut tx, &self.policy, id).await?;
@@ -56,7 +56,7 @@ impl Store {
         let kind = T::TABLE.kind();
         authorize_role(actor, Action::Change, kind)?;
         let result = async {
-            let mut tx = self.write.begin().await?;
+            let mut tx = self.begin_write().await?;
             let mark = search::audit_mark(&mut tx).await?;
             let before = T::fetch(&mut tx, &self.policy, id).await?;
             authorize(actor, Action::Change, kind, before.unit())?;
@@ -76,7 +76,7 @@ impl Store {
     pub(crate) async fn delete_with<T: StoredRecord>(&self, actor: &Actor, id: i64) -> Result<()> {
         let kind = T::TABLE.kind();
         authorize_role(actor, Action::Change, kind)?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mark = search::audit_mark(&mut tx).await?;
         let before = T::fetch(&mut tx, &self.policy, id).await?;
         authorize(actor, Action::Change, kind, before.unit())?;

@@ -71,11 +71,16 @@ const CACHED_YEARS: usize = 32;
 
 /// The counts of reviews already made, by year, with the version of the records they count.
 #[derive(Debug, Default)]
-pub(crate) struct ReviewCache(Mutex<HashMap<i32, (RecordsVersion, Arc<ReviewTallies>)>>);
+pub(crate) struct ReviewCache {
+    kept: Mutex<HashMap<i32, (RecordsVersion, Arc<ReviewTallies>)>>,
+    /// Held while counting: requests that find nothing kept wait for the one counting, instead
+    /// of all counting the same year at once.
+    counting: tokio::sync::Mutex<()>,
+}
 
 impl ReviewCache {
     fn get(&self, year: i32, version: RecordsVersion) -> Option<Arc<ReviewTallies>> {
-        let cached = self.0.lock().ok()?;
+        let cached = self.kept.lock().ok()?;
         match cached.get(&year) {
             Some((seen, tallies)) if *seen == version => Some(Arc::clone(tallies)),
             _ => None,
@@ -85,7 +90,7 @@ impl ReviewCache {
     fn put(&self, year: i32, version: RecordsVersion, tallies: Arc<ReviewTallies>) {
         // A poisoned lock only means another request failed while holding it; the review is
         // then counted afresh each time instead of cached.
-        if let Ok(mut cached) = self.0.lock() {
+        if let Ok(mut cached) = self.kept.lock() {
             if cached.len() >= CACHED_YEARS && !cached.contains_key(&year) {
                 cached.clear();
             }
@@ -105,9 +110,15 @@ impl Store {
         let tallies = match self.review_cache.get(year, version) {
             Some(tallies) => tallies,
             None => {
-                let tallies = Arc::new(self.review_tallies(year).await?);
-                self.review_cache.put(year, version, Arc::clone(&tallies));
-                tallies
+                let _counting = self.review_cache.counting.lock().await;
+                match self.review_cache.get(year, version) {
+                    Some(tallies) => tallies,
+                    None => {
+                        let tallies = Arc::new(self.review_tallies(year).await?);
+                        self.review_cache.put(year, version, Arc::clone(&tallies));
+                        tallies
+                    }
+                }
             }
         };
         Ok(AnnualReview::from_tallies(year, &self.policy, &tallies))

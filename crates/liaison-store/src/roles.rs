@@ -23,7 +23,7 @@ pub(crate) async fn insert(conn: &mut AnyConnection, role: &Role) -> Result<bool
 
 impl Store {
     pub(crate) async fn ensure_built_in_roles(&self) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (code, zh, en) in BUILT_IN_ROLES {
             let role = Role {
                 code: (*code).to_owned(),
@@ -38,6 +38,10 @@ impl Store {
 
     /// Every role, built-in ones first in their usual order, then the office's own by code.
     pub async fn list_roles(&self) -> Result<Vec<Role>> {
+        let writes = self.kept.writes.count();
+        if let Some(roles) = self.kept.roles.get(&(), &self.kept.writes) {
+            return Ok(roles);
+        }
         let rows = sqlx::query("SELECT code, name_zh, name_en FROM roles ORDER BY code")
             .fetch_all(&self.read)
             .await?;
@@ -58,6 +62,7 @@ impl Store {
                 .unwrap_or(BUILT_IN_ROLES.len())
         };
         roles.sort_by(|a, b| rank(&a.code).cmp(&rank(&b.code)).then(a.code.cmp(&b.code)));
+        self.kept.roles.put((), roles.clone(), writes);
         Ok(roles)
     }
 
@@ -65,7 +70,7 @@ impl Store {
     pub async fn create_role(&self, actor: &Actor, role: Role) -> Result<Role> {
         authorize_role(actor, Action::Create, RecordKind::Role)?;
         let role = role.validated()?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         if !insert(&mut tx, &role).await? {
             return Err(liaison_core::Error::invalid(
                 "code",

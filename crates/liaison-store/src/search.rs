@@ -201,7 +201,13 @@ fn hits(terms: &[String], idf: &[f64], filter: &mut Filter) -> String {
         .iter()
         .map(|t| filter.param(Param::text(t.as_str())))
         .collect();
-    let mut score = format!("r.score * {:.6}", idf[0]);
+    // One word's own score orders its postings as its weighted score would, and is the column
+    // the `search_postings_best` index is sorted by: the first page is read, not sorted.
+    let mut score = if terms.len() == 1 {
+        "r.score".to_owned()
+    } else {
+        format!("r.score * {:.6}", idf[0])
+    };
     let mut joins = String::new();
     for (i, (placeholder, weight)) in placeholders.iter().zip(idf).enumerate().skip(1) {
         joins.push_str(&format!(
@@ -282,9 +288,7 @@ impl Store {
             // A word that occurs nowhere: nothing can have them all.
             return Ok(empty(terms));
         }
-        let documents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_documents")
-            .fetch_one(&mut *conn)
-            .await?;
+        let documents = self.documents(&mut conn).await?;
         let mut by_rarity = Vec::new();
         for term in &terms {
             let df = rows
@@ -406,10 +410,24 @@ impl Store {
         })
     }
 
+    /// How many documents the index holds, for the weights of words; counting them takes
+    /// milliseconds at 100,000 records, so the number is kept for a moment.
+    async fn documents(&self, conn: &mut AnyConnection) -> Result<i64> {
+        let writes = self.kept.writes.count();
+        if let Some(n) = self.kept.documents.get(&(), &self.kept.writes) {
+            return Ok(n);
+        }
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM search_documents")
+            .fetch_one(&mut *conn)
+            .await?;
+        self.kept.documents.put((), n, writes);
+        Ok(n)
+    }
+
     /// Rebuilds the whole search index from the records, in one transaction; returns how many
     /// documents it holds.
     pub async fn reindex(&self) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM search_postings")
             .execute(&mut *tx)
             .await?;

@@ -1,5 +1,7 @@
 //! Units of the university and their foreign-affairs contacts.
 
+use std::sync::Arc;
+
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
     Action, Actor, Error as DomainError, Page, PageRequest, Policy, RecordKind, Unit, UnitFilter,
@@ -109,6 +111,23 @@ impl Store {
             order,
         };
         self.list_page(list, page, from_row).await
+    }
+
+    /// Every unit by name, as the forms and filters offer them.
+    pub async fn units_by_name(&self) -> Result<Arc<[Unit]>> {
+        let writes = self.kept.writes.count();
+        if let Some(units) = self.kept.units.get(&(), &self.kept.writes) {
+            return Ok(units);
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM {FROM} ORDER BY COALESCE(u.name_en, u.name_zh), u.id",
+            columns()
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        let units: Arc<[Unit]> = rows.iter().map(from_row).collect::<Result<_>>()?;
+        self.kept.units.put((), Arc::clone(&units), writes);
+        Ok(units)
     }
 
     pub async fn get_unit(&self, id: i64) -> Result<Unit> {

@@ -14,7 +14,7 @@ pub use organizations::Organizations;
 pub use people::People;
 pub use units::Units;
 
-use liaison_core::{PageRequest, Role, display_name};
+use liaison_core::{Role, display_name};
 pub use liaison_reports::Cell as SheetCell;
 use liaison_store::Store;
 use serde::Serialize;
@@ -96,18 +96,10 @@ pub fn role_name(t: &Tr, roles: &[Role], code: &str) -> String {
 
 /// The units as choices, by number.
 pub async fn unit_choices(ui: &Ui, store: &Store) -> liaison_store::Result<Vec<(String, String)>> {
-    let page = PageRequest::parse(
-        None,
-        Some(liaison_core::MAX_PER_PAGE),
-        Some("name"),
-        liaison_core::UNIT_SORTS,
-        false,
-    )?;
-    let units = store.list_units(&Default::default(), &page).await?;
+    let units = store.units_by_name().await?;
     let mut options = vec![(String::new(), ui.t.get("choice-none"))];
     options.extend(
         units
-            .items
             .iter()
             .map(|u| (u.meta.id.to_string(), ui.t.pick(&u.name_zh, &u.name_en))),
     );
