@@ -62,6 +62,29 @@ const TYPICAL_TEXT_LENGTH: f64 = 40.0;
 /// How much more a word of the name or title counts than a word of the text.
 const TITLE_BOOST: f64 = 3.0;
 
+/// The filters a search may narrow to that a record of this kind, year and countries answers:
+/// `kind:…`, `year:…` and `country:…`, each once. The index counts every word's records by each of
+/// them, so a one-word search narrowed by one filter reads its counts instead of counting.
+pub fn facets(kind: Option<&str>, year: Option<i32>, countries: &[String]) -> Vec<String> {
+    let mut facets: Vec<String> = kind
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| format!("kind:{k}"))
+        .into_iter()
+        .chain(year.map(|y| format!("year:{y}")))
+        .chain(
+            countries
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .map(|c| format!("country:{}", c.to_ascii_uppercase())),
+        )
+        .collect();
+    facets.sort();
+    facets.dedup();
+    facets
+}
+
 /// One record as search sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -226,6 +249,11 @@ impl Document {
 
     /// The countries of an activity are those of its partners and inviting organization, which
     /// the store knows; it adds them here.
+    /// The filters of a search this record answers, as [`facets`] names them.
+    pub fn facets(&self) -> Vec<String> {
+        facets(self.kind.as_deref(), self.year, &self.countries)
+    }
+
     pub fn with_countries(mut self, countries: Vec<String>) -> Document {
         self.countries = countries;
         self.countries.sort();

@@ -10,7 +10,7 @@ mod analyzer;
 mod documents;
 
 pub use analyzer::{Analyzer, MAX_QUERY_TERMS, Segment, analyzer};
-pub use documents::{Document, Entity};
+pub use documents::{Document, Entity, facets};
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -33,6 +33,29 @@ pub struct SearchRequest {
     pub country: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+impl SearchRequest {
+    /// The request's one filter of kind, year or country as a facet ([`facets`]), when it has
+    /// exactly one of them.
+    pub fn facet(&self) -> Option<String> {
+        let kind = self
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty());
+        let country: Vec<String> = self
+            .country
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .into_iter()
+            .collect();
+        // Each filter gives at most one facet: one facet means one filter.
+        let mut all = facets(kind, self.year, &country);
+        (all.len() == 1).then(|| all.remove(0))
+    }
 }
 
 /// How many records of one kind matched.
@@ -67,4 +90,54 @@ pub struct SearchResults {
     pub items: Vec<SearchHit>,
     pub page: i64,
     pub per_page: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(kind: Option<&str>, year: Option<i32>, country: Option<&str>) -> SearchRequest {
+        SearchRequest {
+            kind: kind.map(str::to_owned),
+            year,
+            country: country.map(str::to_owned),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_request_with_one_filter_has_its_facet() {
+        assert_eq!(
+            request(Some(" conference "), None, None).facet().as_deref(),
+            Some("kind:conference")
+        );
+        assert_eq!(
+            request(None, Some(2015), None).facet().as_deref(),
+            Some("year:2015")
+        );
+        assert_eq!(
+            request(Some(""), None, Some("la")).facet().as_deref(),
+            Some("country:LA")
+        );
+    }
+
+    #[test]
+    fn a_request_with_no_filter_or_two_has_none() {
+        assert_eq!(request(None, None, Some("  ")).facet(), None);
+        assert_eq!(request(Some("conference"), Some(2015), None).facet(), None);
+    }
+
+    #[test]
+    fn a_record_answers_each_of_its_filters_once() {
+        let countries = vec!["LA".to_owned(), "CN".to_owned(), "la".to_owned()];
+        assert_eq!(
+            facets(Some("inbound_visit"), Some(2025), &countries),
+            [
+                "country:CN",
+                "country:LA",
+                "kind:inbound_visit",
+                "year:2025"
+            ]
+        );
+    }
 }

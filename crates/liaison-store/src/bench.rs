@@ -291,6 +291,14 @@ impl Store {
             .execute(&mut *conn)
             .await?;
         let mut term_counts: std::collections::BTreeMap<(String, &str), i64> = Default::default();
+        // By word, then by filter (numbered in `facet_names`) and kind of record: a word and a
+        // filter are each copied once, not once a record.
+        let mut facet_names: Vec<String> = Vec::new();
+        let mut facet_numbers: std::collections::HashMap<String, usize> = Default::default();
+        let mut facet_counts: std::collections::HashMap<
+            String,
+            std::collections::HashMap<(usize, &str), i64>,
+        > = Default::default();
         let mut documents = Vec::with_capacity(
             data.activities.len() + data.organizations.len() + data.people.len(),
         );
@@ -378,10 +386,27 @@ impl Store {
             )
             .await?;
             for (i, document_postings) in postings.iter().enumerate() {
+                let entity = chunk[i].entity.as_str();
+                let facets: Vec<usize> = chunk[i]
+                    .facets()
+                    .into_iter()
+                    .map(|facet| {
+                        *facet_numbers.entry(facet.clone()).or_insert_with(|| {
+                            facet_names.push(facet);
+                            facet_names.len() - 1
+                        })
+                    })
+                    .collect();
                 for (term, _) in document_postings {
-                    *term_counts
-                        .entry((term.clone(), chunk[i].entity.as_str()))
-                        .or_insert(0) += 1;
+                    *term_counts.entry((term.clone(), entity)).or_insert(0) += 1;
+                    if !facet_counts.contains_key(term) {
+                        facet_counts.insert(term.clone(), Default::default());
+                    }
+                    if let Some(by_facet) = facet_counts.get_mut(term) {
+                        for facet in &facets {
+                            *by_facet.entry((*facet, entity)).or_insert(0) += 1;
+                        }
+                    }
                 }
             }
             let mut flat: Vec<(usize, &String, f64, &str)> = postings
@@ -419,6 +444,29 @@ impl Store {
             |i| {
                 let ((term, entity), n) = &term_counts[i];
                 vec![text(term), text(entity), Param::int(*n)]
+            },
+        )
+        .await?;
+        let mut facet_counts: Vec<(String, String, &str, i64)> = facet_counts
+            .into_iter()
+            .flat_map(|(term, by_facet)| {
+                by_facet
+                    .into_iter()
+                    .map(|((facet, entity), n)| {
+                        (term.clone(), facet_names[facet].clone(), entity, n)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        facet_counts.sort_unstable();
+        bulk_insert(
+            conn,
+            "search_facets",
+            &["term", "facet", "entity", "documents"],
+            facet_counts.len(),
+            |i| {
+                let (term, facet, entity, n) = &facet_counts[i];
+                vec![text(term), text(facet), text(entity), Param::int(*n)]
             },
         )
         .await?;

@@ -3,6 +3,7 @@
 use liaison_core::{Activity, Agreement, Gift, Organization, PageRequest, Person, Policy};
 use liaison_search::{
     Document, Entity, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
+    facets,
 };
 use sqlx::AnyConnection;
 
@@ -76,10 +77,73 @@ async fn write(conn: &mut AnyConnection, document: &Document) -> Result<()> {
         }
         query.execute(&mut *conn).await?;
     }
+    add_to_facets(conn, document.entity, &postings, &document.facets(), 1).await
+}
+
+/// Adds `step` to the count of each word in `postings` under each of `facets`.
+async fn add_to_facets(
+    conn: &mut AnyConnection,
+    entity: Entity,
+    postings: &[(String, f64)],
+    facets: &[String],
+    step: i64,
+) -> Result<()> {
+    if facets.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<(&str, &str)> = postings
+        .iter()
+        .flat_map(|(term, _)| facets.iter().map(move |f| (term.as_str(), f.as_str())))
+        .collect();
+    for chunk in pairs.chunks(POSTINGS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, $1, $2)", 2 * i + 3, 2 * i + 4))
+            .collect();
+        let sql = format!(
+            "INSERT INTO search_facets (term, facet, entity, documents) VALUES {} \
+             ON CONFLICT (term, facet, entity) \
+             DO UPDATE SET documents = search_facets.documents + excluded.documents",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(entity.as_str()).bind(step);
+        for (term, facet) in chunk {
+            query = query.bind(*term).bind(*facet);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
 async fn remove(conn: &mut AnyConnection, entity: Entity, record_id: i64) -> Result<()> {
+    let old = sqlx::query(
+        "SELECT id, kind, year, countries FROM search_documents \
+         WHERE entity = $1 AND record_id = $2",
+    )
+    .bind(entity.as_str())
+    .bind(record_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(old) = old {
+        let countries: Vec<String> = old
+            .text("countries")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        let facets = facets(
+            old.opt_text("kind")?.as_deref(),
+            old.opt_int("year")?.map(|y| y as i32),
+            &countries,
+        );
+        let terms: Vec<(String, f64)> =
+            sqlx::query_scalar("SELECT term FROM search_postings WHERE document_id = $1")
+                .bind(old.int("id")?)
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .map(|term: String| (term, 0.0))
+                .collect();
+        add_to_facets(conn, entity, &terms, &facets, -1).await?;
+    }
     sqlx::query(
         "UPDATE search_terms SET documents = documents - 1 WHERE entity = $1 AND term IN \
          (SELECT p.term FROM search_postings p JOIN search_documents d ON d.id = p.document_id \
@@ -308,6 +372,7 @@ impl Store {
         let with = hits(&rarest_first, &idf, &mut counts_filter);
         narrow(&mut counts_filter, request, false);
         let filtered = counts_filter.sql().contains("d.");
+        let facet = request.facet();
         let counts_sql = if rarest_first.len() == 1 && !filtered {
             // One word and no filter: the counts kept with the index are the answer.
             counts_filter = Filter::default();
@@ -315,6 +380,15 @@ impl Store {
             format!(
                 "SELECT entity, documents AS n FROM search_terms \
                  WHERE term = {term} AND documents > 0"
+            )
+        } else if let (1, Some(facet)) = (rarest_first.len(), facet) {
+            // One word and one filter: so are the counts kept by filter.
+            counts_filter = Filter::default();
+            let term = counts_filter.param(Param::text(rarest_first[0].as_str()));
+            let facet = counts_filter.param(Param::text(facet));
+            format!(
+                "SELECT entity, documents AS n FROM search_facets \
+                 WHERE term = {term} AND facet = {facet} AND documents > 0"
             )
         } else {
             // Without filters the hits alone are counted; a filter needs the documents' columns.
@@ -432,6 +506,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM search_terms")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM search_facets")
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM search_documents")

@@ -66,6 +66,7 @@ contract!(
     search_counts_each_kind_of_record_and_filters_by_kind_year_and_country,
     search_answers_odd_input_with_nothing_rather_than_an_error,
     reindex_rebuilds_the_same_index_from_the_records,
+    search_counts_kept_by_filter_follow_every_create_change_and_delete,
 );
 
 fn admin() -> Actor {
@@ -1442,4 +1443,100 @@ async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store
     store.delete_activity(&admin(), ids[2].0).await.unwrap();
     assert_eq!(total(None).await, 2);
     assert_eq!(total(Some(Conference)).await, 1);
+}
+
+async fn search_counts_kept_by_filter_follow_every_create_change_and_delete(store: Store) {
+    use liaison_search::SearchRequest;
+    // A one-word search with one filter reads the counts kept by filter; its items are found
+    // through the documents themselves, so the two must agree.
+    let kept_and_listed = |filter: SearchRequest| {
+        let store = store.clone();
+        async move {
+            let kept = store.search(&filter).await.unwrap().total;
+            let listed = store
+                .search(&SearchRequest {
+                    per_page: Some(100),
+                    ..filter.clone()
+                })
+                .await
+                .unwrap()
+                .items
+                .len() as i64;
+            assert_eq!(kept, listed, "kept and listed results of {filter:?} agree");
+            kept
+        }
+    };
+    let union_in = |kind: Option<&str>, year: Option<i32>, country: Option<&str>| SearchRequest {
+        kind: kind.map(str::to_owned),
+        year,
+        country: country.map(str::to_owned),
+        ..search("union")
+    };
+    let laos = store
+        .create_organization(
+            &admin(),
+            org(
+                json!({"key": "org-lftu", "kind": "trade_union", "country": "LA",
+            "name_en": "Lao Federation of Trade Unions"}),
+            ),
+        )
+        .await
+        .unwrap();
+    let lecture = store
+        .create_activity(
+            &admin(),
+            activity(json!({"kind": "lecture", "title_en": "Trade union law",
+            "start_date": "2024-03-01", "partners": ["org-lftu"]})),
+        )
+        .await
+        .unwrap();
+    store
+        .create_activity(
+            &admin(),
+            activity(json!({"kind": "conference", "title_en": "Union forum",
+            "start_date": "2025-05-20"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept_and_listed(union_in(None, None, Some("la"))).await, 2);
+    assert_eq!(
+        kept_and_listed(union_in(Some("lecture"), None, None)).await,
+        1
+    );
+    assert_eq!(kept_and_listed(union_in(None, Some(2024), None)).await, 1);
+    assert_eq!(kept_and_listed(union_in(None, Some(2025), None)).await, 1);
+
+    // The lecture becomes a conference a year later, with no partner.
+    store
+        .update_activity(&admin(), lecture.meta.id, activity(json!({"kind": "conference",
+            "title_en": "Trade union law", "start_date": "2025-03-01", "version": lecture.meta.version})))
+        .await
+        .unwrap();
+    assert_eq!(kept_and_listed(union_in(None, None, Some("LA"))).await, 1);
+    assert_eq!(
+        kept_and_listed(union_in(Some("lecture"), None, None)).await,
+        0
+    );
+    assert_eq!(
+        kept_and_listed(union_in(Some("conference"), None, None)).await,
+        2
+    );
+    assert_eq!(kept_and_listed(union_in(None, Some(2024), None)).await, 0);
+    assert_eq!(kept_and_listed(union_in(None, Some(2025), None)).await, 2);
+
+    store
+        .delete_activity(&admin(), lecture.meta.id)
+        .await
+        .unwrap();
+    store
+        .delete_organization(&admin(), laos.meta.id)
+        .await
+        .unwrap();
+    assert_eq!(kept_and_listed(union_in(None, None, Some("LA"))).await, 0);
+    assert_eq!(kept_and_listed(union_in(None, Some(2025), None)).await, 1);
+    store.reindex().await.unwrap();
+    assert_eq!(
+        kept_and_listed(union_in(Some("conference"), None, None)).await,
+        1
+    );
 }
