@@ -2,6 +2,8 @@
 
 use liaison_core::{Error as DomainError, TimelineEntry, TimelineKind, display_name};
 
+use sqlx::any::AnyRow;
+
 use crate::sql::RowExt;
 use crate::{Result, Store};
 
@@ -35,43 +37,71 @@ const INVOLVEMENTS: &str = "
     SELECT 'gift', g.id, g.exchanged_on, g.item, g.item, 'gift_receiver', g.direction
       FROM gifts g WHERE g.receiver_organization_id = $1";
 
+/// Newest first; records without a date last.
+const NEWEST_FIRST: &str =
+    "ORDER BY CASE WHEN day IS NULL THEN 1 ELSE 0 END, day DESC, kind, id DESC";
+
 impl Store {
     /// Everything that involved an organization, newest first; records without a date last.
     pub async fn organization_timeline(&self, id: i64) -> Result<Vec<TimelineEntry>> {
+        self.check_organization(id).await?;
+        let sql = format!("SELECT * FROM ({INVOLVEMENTS}) t {NEWEST_FIRST}");
+        let rows = sqlx::query(&sql).bind(id).fetch_all(&self.read).await?;
+        rows.iter().map(entry).collect()
+    }
+
+    /// The newest `limit` entries of an organization's timeline, and how many it has in all.
+    pub async fn organization_timeline_recent(
+        &self,
+        id: i64,
+        limit: i64,
+    ) -> Result<(Vec<TimelineEntry>, i64)> {
+        self.check_organization(id).await?;
+        let sql = format!(
+            "SELECT COUNT(*) OVER () AS entries, t.* FROM ({INVOLVEMENTS}) t {NEWEST_FIRST} LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(id)
+            .bind(limit.max(1))
+            .fetch_all(&self.read)
+            .await?;
+        let total = match rows.first() {
+            Some(row) => row.int("entries")?,
+            None => 0,
+        };
+        Ok((rows.iter().map(entry).collect::<Result<_>>()?, total))
+    }
+
+    async fn check_organization(&self, id: i64) -> Result<()> {
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.read)
             .await?;
-        if exists.is_none() {
-            return Err(DomainError::not_found("organization", id).into());
+        match exists {
+            Some(_) => Ok(()),
+            None => Err(DomainError::not_found("organization", id).into()),
         }
-        let sql = format!(
-            "SELECT * FROM ({INVOLVEMENTS}) t \
-             ORDER BY CASE WHEN day IS NULL THEN 1 ELSE 0 END, day DESC, kind, id DESC"
-        );
-        let rows = sqlx::query(&sql).bind(id).fetch_all(&self.read).await?;
-        rows.iter()
-            .map(|r| {
-                let kind = match r.text("kind")?.as_str() {
-                    "activity" => TimelineKind::Activity,
-                    "agreement" => TimelineKind::Agreement,
-                    _ => TimelineKind::Gift,
-                };
-                let zh = r.opt_text("title_zh")?;
-                let en = r.opt_text("title_en")?;
-                Ok(TimelineEntry {
-                    date: r.opt_date("day")?,
-                    kind,
-                    id: r.int("id")?,
-                    title: if zh == en {
-                        zh.unwrap_or_default()
-                    } else {
-                        display_name(&zh, &en)
-                    },
-                    involvement: r.text("involvement")?,
-                    detail: r.text("detail")?,
-                })
-            })
-            .collect()
     }
+}
+
+fn entry(r: &AnyRow) -> Result<TimelineEntry> {
+    let kind = match r.text("kind")?.as_str() {
+        "activity" => TimelineKind::Activity,
+        "agreement" => TimelineKind::Agreement,
+        _ => TimelineKind::Gift,
+    };
+    let zh = r.opt_text("title_zh")?;
+    let en = r.opt_text("title_en")?;
+    Ok(TimelineEntry {
+        date: r.opt_date("day")?,
+        kind,
+        id: r.int("id")?,
+        title: if zh == en {
+            zh.unwrap_or_default()
+        } else {
+            display_name(&zh, &en)
+        },
+        involvement: r.text("involvement")?,
+        detail: r.text("detail")?,
+    })
 }

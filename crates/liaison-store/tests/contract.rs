@@ -637,6 +637,25 @@ async fn the_timeline_shows_every_activity_agreement_and_gift_newest_first(store
             (TimelineKind::Activity, "participant"),
         ]
     );
+    // The organization's page shows the newest entries and says how many there are in all.
+    let (recent, total) = store
+        .organization_timeline_recent(lftu_id, 2)
+        .await
+        .unwrap();
+    assert_eq!((recent.as_slice(), total), (&timeline[..2], 4));
+    let quiet = store
+        .create_organization(
+            &admin(),
+            org(json!({"kind": "ngo", "country": "FR", "name_en": "Quiet Foundation"})),
+        )
+        .await
+        .unwrap();
+    let (none, total) = store
+        .organization_timeline_recent(quiet.meta.id, 2)
+        .await
+        .unwrap();
+    assert_eq!((none.len(), total), (0, 0));
+    assert!(store.organization_timeline_recent(999, 2).await.is_err());
 }
 
 async fn an_unknown_role_is_refused_until_the_office_adds_it(store: Store) {

@@ -21,6 +21,7 @@ on_both_databases!(
     the_admin_manages_accounts_and_reads_the_audit_log,
     every_page_answers_every_role_as_the_rules_say,
     the_search_box_finds_every_kind_of_record_and_marks_the_words,
+    an_organization_shows_its_newest_exchanges_and_links_to_the_whole_timeline,
 );
 
 async fn pages_ask_anonymous_visitors_to_sign_in_and_bring_them_back(app: TestApp) {
@@ -686,6 +687,7 @@ async fn every_page_answers_every_role_as_the_rules_say(app: TestApp) {
             ("/".into(), true),
             ("/admin/users".into(), role == UserRole::Admin),
             ("/admin/audit".into(), role == UserRole::Admin),
+            ("/organizations/6/timeline".into(), true),
         ];
         for (list, record, liaison_may_change, liaison_may_create) in [
             ("activities", "/activities/2".to_owned(), true, true),
@@ -743,4 +745,49 @@ async fn the_search_box_finds_every_kind_of_record_and_marks_the_words(app: Test
     assert!(html.contains("未找到"));
     let (_, html) = page.get("/search").await;
     assert!(html.contains("可用中文或英文"));
+}
+
+async fn an_organization_shows_its_newest_exchanges_and_links_to_the_whole_timeline(app: TestApp) {
+    let (status, partner) = app
+        .post(
+            "/api/v1/organizations",
+            &serde_json::json!({"kind": "university", "country": "VN", "name_en": "Hanoi Law University"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{partner}");
+    for day in 1..=51 {
+        let visit = serde_json::json!({
+            "kind": "inbound_visit",
+            "title_en": format!("Visit number {day}"),
+            "start_date": "2020-01-01".parse::<chrono::NaiveDate>().unwrap()
+                + chrono::Duration::days(day),
+            "partners": [partner["id"]],
+        });
+        let (status, body) = app.post("/api/v1/activities", &visit).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let page = app.sign_in("reader", UserRole::Viewer, None, "en").await;
+    let id = partner["id"].as_i64().unwrap();
+    let (status, html) = page.get(&format!("/organizations/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Visit number 51") && html.contains("Visit number 2<"));
+    assert!(
+        !html.contains("Visit number 1<"),
+        "the oldest is on the whole timeline only"
+    );
+    assert!(html.contains(&format!("href=\"/organizations/{id}/timeline\"")));
+    assert!(html.contains("All 51 entries of the timeline"));
+
+    let (status, html) = page.get(&format!("/organizations/{id}/timeline")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Hanoi Law University: relationship timeline"));
+    assert!(html.contains("51 entries, newest first"));
+    assert!(html.contains("Visit number 51") && html.contains("Visit number 1<"));
+    assert!(html.find("Visit number 51").unwrap() < html.find("Visit number 1<").unwrap());
+
+    let zh = app.sign_in("duzhe", UserRole::Viewer, None, "zh").await;
+    let (_, html) = zh.get(&format!("/organizations/{id}/timeline")).await;
+    assert!(html.contains("共 51 条，最新的在前"), "{html}");
+    assert_eq!(page.get("/organizations/999/timeline").await.0, 404);
+    assert_eq!(page.get("/organizations/x/timeline").await.0, 404);
 }

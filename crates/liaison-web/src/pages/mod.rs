@@ -417,6 +417,10 @@ pub fn router(state: AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/", get(dashboard::show))
         .route("/search", get(search::show))
+        .route(
+            "/organizations/{id}/timeline",
+            get(kinds::organization_timeline),
+        )
         .route("/activities/{id}/briefing", get(briefing::show))
         .route("/activities/{id}/briefing.docx", get(briefing::docx))
         .route(

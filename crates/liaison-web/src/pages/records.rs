@@ -255,13 +255,15 @@ async fn show<K: RecordPages>(
                     danger: true,
                 });
             }
-            Ok(render(&DetailTemplate {
-                ui: &ui,
-                view: &view,
-            }))
+            Ok(detail_page(&ui, &view))
         }
         .await,
     )
+}
+
+/// A record's page, or a page of one record's lists drawn the same way.
+pub(crate) fn detail_page(ui: &Ui, view: &DetailView) -> Response {
+    render(&DetailTemplate { ui, view })
 }
 
 fn form_page(ui: &Ui, mut view: FormView, errors: &FieldErrors, status: StatusCode) -> Response {
@@ -618,7 +620,7 @@ async fn delete<K: RecordPages>(
 }
 
 /// The record number in a path; anything else names no record.
-fn record_id(ui: &Ui, id: &str) -> Result<i64, Failed> {
+pub(crate) fn record_id(ui: &Ui, id: &str) -> Result<i64, Failed> {
     id.parse()
         .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))
 }

@@ -3,17 +3,22 @@
 use liaison_core::{
     Actor, AffiliationInput, AffiliationRelation, FieldErrors, Identifier, Organization,
     OrganizationFilter, OrganizationInput, OrganizationKind, Page, PageRequest, RecordKind, Ref,
-    RegionClass, TimelineKind,
+    RegionClass, TimelineEntry, TimelineKind,
 };
 use liaison_store::Store;
 
 use super::{
-    GroupText, SheetCell, choices, code, group, input, int_cell, key_field, row_input, row_select,
-    search, select, text,
+    GroupText, SheetCell, choices, code, group, input, int_cell, key_field, name_of, row_input,
+    row_select, search, select, text,
 };
 use crate::pages::forms::{Reader, Values};
 use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, Field, FormView, Item, Section, Ui};
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use crate::AppState;
+use crate::pages::records::{detail_page, record_id};
+use crate::pages::{Action, Cell, DetailView, Field, FormView, Item, OrPage, Section, Ui, respond};
 
 pub struct Organizations;
 
@@ -199,22 +204,15 @@ impl RecordPages for Organizations {
                 format!("/organizations/{}", a.organization.id),
             );
         }
-        let mut timeline = Section::new(t.get("section-timeline"), t.get("empty-timeline"));
-        for entry in store.organization_timeline(o.meta.id).await? {
-            let (path, detail) = match entry.kind {
-                TimelineKind::Activity => ("activities", t.value("activity-kind", &entry.detail)),
-                TimelineKind::Agreement => ("agreements", t.value("agreement-kind", &entry.detail)),
-                TimelineKind::Gift => ("gifts", t.value("gift-direction", &entry.detail)),
-            };
+        let (recent, total) = store
+            .organization_timeline_recent(o.meta.id, TIMELINE_ON_PAGE)
+            .await?;
+        let mut timeline = timeline_section(ui, &recent);
+        if total > recent.len() as i64 {
             timeline.items.push(Item {
-                title: entry.title.clone(),
-                href: Some(format!("/{path}/{}", entry.id)),
-                meta: format!(
-                    "{} · {} · {}",
-                    t.optional_date(entry.date),
-                    detail,
-                    t.value("involvement", &entry.involvement)
-                ),
+                title: t.args("timeline-all", &[("count", t.number(total))]),
+                href: Some(format!("/organizations/{}/timeline", o.meta.id)),
+                meta: String::new(),
                 lines: Vec::new(),
             });
         }
@@ -428,4 +426,66 @@ impl RecordPages for Organizations {
     async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
         store.delete_organization(actor, id).await
     }
+}
+
+/// The newest entries of the relationship timeline on an organization's page; the whole
+/// timeline has a page of its own.
+const TIMELINE_ON_PAGE: i64 = 50;
+
+fn timeline_section(ui: &Ui, entries: &[TimelineEntry]) -> Section {
+    let t = &ui.t;
+    let mut timeline = Section::new(t.get("section-timeline"), t.get("empty-timeline"));
+    for entry in entries {
+        let (path, detail) = match entry.kind {
+            TimelineKind::Activity => ("activities", t.value("activity-kind", &entry.detail)),
+            TimelineKind::Agreement => ("agreements", t.value("agreement-kind", &entry.detail)),
+            TimelineKind::Gift => ("gifts", t.value("gift-direction", &entry.detail)),
+        };
+        timeline.items.push(Item {
+            title: entry.title.clone(),
+            href: Some(format!("/{path}/{}", entry.id)),
+            meta: format!(
+                "{} · {} · {}",
+                t.optional_date(entry.date),
+                detail,
+                t.value("involvement", &entry.involvement)
+            ),
+            lines: Vec::new(),
+        });
+    }
+    timeline
+}
+
+/// An organization's whole relationship timeline, newest first.
+pub async fn timeline(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
+    let ui = ui.in_section("organizations");
+    respond(
+        async {
+            let id = record_id(&ui, &id)?;
+            let organization = state.store.get_organization(id).await.or_page(&ui)?;
+            let entries = state.store.organization_timeline(id).await.or_page(&ui)?;
+            let t = &ui.t;
+            let view = DetailView {
+                title: t.args(
+                    "timeline-title",
+                    &[(
+                        "name",
+                        name_of(&organization.name_zh, &organization.name_en, &ui),
+                    )],
+                ),
+                subtitle: Some(t.args(
+                    "timeline-entries",
+                    &[("count", t.number(entries.len() as i64))],
+                )),
+                actions: vec![Action {
+                    label: t.get("timeline-back"),
+                    href: format!("/organizations/{id}"),
+                    danger: false,
+                }],
+                sections: vec![timeline_section(&ui, &entries)],
+            };
+            Ok(detail_page(&ui, &view))
+        }
+        .await,
+    )
 }
