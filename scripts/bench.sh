@@ -117,7 +117,31 @@ fi
 
 if [[ $MODE == peers ]]; then
     log "running the peers of ../shared/bench/peers in the same sitting"
-    urls="list_p1=$BASE/activities list_kind=$BASE/activities?kind=conference search_en=$BASE/search?q=robotics detail=$BASE/activities/4242"
+    # The peers search their data for "robotics" and "机器人", words of 36 % and 43 % of their
+    # activities; "union" and "工会" are words of 48 % and 37 % of Liaison's.
+    urls="list_p1=$BASE/activities list_kind=$BASE/activities?kind=conference"
+    urls+=" search_en=$BASE/search?q=union search_zh=$BASE/search?q=%E5%B7%A5%E4%BC%9A"
+    urls+=" detail=$BASE/activities/4242"
     EXTRA_NAME=liaison EXTRA_PID=$SERVER EXTRA_HEADER="Cookie: liaison_session=$SESSION" EXTRA_URLS="$urls" \
         SYSTEMS="${SYSTEMS:-django limit}" bash ../shared/bench/peers/run_all.sh | tee "$WORK/peers.md"
+    echo
+    echo "## Liaison's throughput as a share of each peer's, same sitting"
+    echo
+    awk -F'|' '
+        NF > 5 && $4 ~ /^ *[0-9.]+ *$/ {
+            who = $2; page = $3; gsub(/ /, "", who); gsub(/ /, "", page)
+            rps[who, page] = $4 + 0; p99[who, page] = $6 + 0
+            if (who == "liaison") pages[++n] = page
+        }
+        END {
+            print "| page | Liaison req/s | p99 ms | limit req/s | Liaison / limit | Django req/s | Liaison / Django |"
+            print "|---|---:|---:|---:|---:|---:|---:|"
+            for (i = 1; i <= n; i++) {
+                page = pages[i]; ours = rps["liaison", page]
+                limit = rps["limit", page]; django = rps["django", page]
+                printf "| %s | %.0f | %.1f | %s | %s | %s | %s |\n", page, ours, p99["liaison", page],
+                    limit ? sprintf("%.0f", limit) : "-", limit ? sprintf("%.0f %%", 100 * ours / limit) : "-",
+                    django ? sprintf("%.0f", django) : "-", django ? sprintf("%.1f×", ours / django) : "-"
+            }
+        }' "$WORK/peers.md"
 fi
