@@ -3,8 +3,8 @@
 //! Every query starts from the activities whose start date lies in the chosen year or the year
 //! before (`$1` ≤ start_date < `$2`), read through the `activities_review` index, so the work
 //! grows with the two years' activities, not with everything on record. Counting still reads
-//! every participation of the two years (about 50,000 at 100,000 activities), so the counts are
-//! kept, per year, until the records change.
+//! every participation of the two years (about 50,000 at 100,000 activities), so each year's review
+//! is kept, made once, until the records change.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -69,59 +69,56 @@ type RecordsVersion = (i64, i64);
 /// The most years kept; a review of another year then starts the cache afresh.
 const CACHED_YEARS: usize = 32;
 
-/// The counts of reviews already made, by year, with the version of the records they count.
+/// The reviews already made, by year, with the version of the records they count.
 #[derive(Debug, Default)]
 pub(crate) struct ReviewCache {
-    kept: Mutex<HashMap<i32, (RecordsVersion, Arc<ReviewTallies>)>>,
+    kept: Mutex<HashMap<i32, (RecordsVersion, Arc<AnnualReview>)>>,
     /// Held while counting: requests that find nothing kept wait for the one counting, instead
     /// of all counting the same year at once.
     counting: tokio::sync::Mutex<()>,
 }
 
 impl ReviewCache {
-    fn get(&self, year: i32, version: RecordsVersion) -> Option<Arc<ReviewTallies>> {
+    fn get(&self, year: i32, version: RecordsVersion) -> Option<Arc<AnnualReview>> {
         let cached = self.kept.lock().ok()?;
         match cached.get(&year) {
-            Some((seen, tallies)) if *seen == version => Some(Arc::clone(tallies)),
+            Some((seen, review)) if *seen == version => Some(Arc::clone(review)),
             _ => None,
         }
     }
 
-    fn put(&self, year: i32, version: RecordsVersion, tallies: Arc<ReviewTallies>) {
+    fn put(&self, year: i32, version: RecordsVersion, review: Arc<AnnualReview>) {
         // A poisoned lock only means another request failed while holding it; the review is
         // then counted afresh each time instead of cached.
         if let Ok(mut cached) = self.kept.lock() {
             if cached.len() >= CACHED_YEARS && !cached.contains_key(&year) {
                 cached.clear();
             }
-            cached.insert(year, (version, tallies));
+            cached.insert(year, (version, review));
         }
     }
 }
 
 impl Store {
-    /// The annual review of `year` beside the year before, under the store's policy.
-    pub async fn annual_review(&self, actor: &Actor, year: i32) -> Result<AnnualReview> {
+    /// The annual review of `year` beside the year before, under the store's policy; the same
+    /// review is shared by every request until the records change.
+    pub async fn annual_review(&self, actor: &Actor, year: i32) -> Result<Arc<AnnualReview>> {
         authorize(actor, Action::Read, RecordKind::Activity, None)?;
         review::check_year(year)?;
         // The version is read before counting: a change committed while counting moves it
         // again, so the counts are never kept past it.
         let version = self.records_version().await?;
-        let tallies = match self.review_cache.get(year, version) {
-            Some(tallies) => tallies,
-            None => {
-                let _counting = self.review_cache.counting.lock().await;
-                match self.review_cache.get(year, version) {
-                    Some(tallies) => tallies,
-                    None => {
-                        let tallies = Arc::new(self.review_tallies(year).await?);
-                        self.review_cache.put(year, version, Arc::clone(&tallies));
-                        tallies
-                    }
-                }
-            }
-        };
-        Ok(AnnualReview::from_tallies(year, &self.policy, &tallies))
+        if let Some(review) = self.review_cache.get(year, version) {
+            return Ok(review);
+        }
+        let _counting = self.review_cache.counting.lock().await;
+        if let Some(review) = self.review_cache.get(year, version) {
+            return Ok(review);
+        }
+        let tallies = self.review_tallies(year).await?;
+        let review = Arc::new(AnnualReview::from_tallies(year, &self.policy, &tallies));
+        self.review_cache.put(year, version, Arc::clone(&review));
+        Ok(review)
     }
 
     async fn records_version(&self) -> Result<RecordsVersion> {

@@ -44,19 +44,25 @@ const NEWEST_FIRST: &str =
 impl Store {
     /// Everything that involved an organization, newest first; records without a date last.
     pub async fn organization_timeline(&self, id: i64) -> Result<Vec<TimelineEntry>> {
-        self.check_organization(id).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?;
+        if exists.is_none() {
+            return Err(DomainError::not_found("organization", id).into());
+        }
         let sql = format!("SELECT * FROM ({INVOLVEMENTS}) t {NEWEST_FIRST}");
         let rows = sqlx::query(&sql).bind(id).fetch_all(&self.read).await?;
         rows.iter().map(entry).collect()
     }
 
-    /// The newest `limit` entries of an organization's timeline, and how many it has in all.
+    /// The newest `limit` entries of the timeline of an organization just read, and how many it
+    /// has in all; an organization not on record has none.
     pub async fn organization_timeline_recent(
         &self,
         id: i64,
         limit: i64,
     ) -> Result<(Vec<TimelineEntry>, i64)> {
-        self.check_organization(id).await?;
         let sql = format!(
             "SELECT COUNT(*) OVER () AS entries, t.* FROM ({INVOLVEMENTS}) t {NEWEST_FIRST} LIMIT $2"
         );
@@ -70,17 +76,6 @@ impl Store {
             None => 0,
         };
         Ok((rows.iter().map(entry).collect::<Result<_>>()?, total))
-    }
-
-    async fn check_organization(&self, id: i64) -> Result<()> {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?;
-        match exists {
-            Some(_) => Ok(()),
-            None => Err(DomainError::not_found("organization", id).into()),
-        }
     }
 }
 

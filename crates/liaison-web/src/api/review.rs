@@ -33,5 +33,6 @@ pub async fn annual_review(
     let year = params
         .year
         .unwrap_or_else(|| liaison_core::review::default_year(Utc::now().date_naive()));
-    Ok(Json(state.store.annual_review(&auth.actor(), year).await?))
+    let review = state.store.annual_review(&auth.actor(), year).await?;
+    Ok(Json(AnnualReview::clone(&review)))
 }
