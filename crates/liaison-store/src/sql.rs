@@ -377,12 +377,6 @@ impl Store {
             "SELECT {} AS n FROM {} {where_sql}",
             list.count, list.count_from
         );
-        let total = list
-            .filter
-            .bind(sqlx::query(&count_sql))
-            .fetch_one(&self.read)
-            .await?
-            .int("n")?;
         let direction = if page.descending { "DESC" } else { "ASC" };
         let order = list
             .order
@@ -394,8 +388,11 @@ impl Store {
             })
             .collect::<Vec<_>>()
             .join(", ");
+        // The total comes with the rows, in one statement: the filter's numbered parameters serve
+        // both. The count's own table alias hides the list's inside its subquery.
         let rows_sql = format!(
-            "SELECT {} FROM {} {where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+            "SELECT ({count_sql}) AS list_total, {} FROM {} {where_sql} \
+             ORDER BY {order} LIMIT {} OFFSET {}",
             list.columns,
             list.from,
             page.per_page,
@@ -406,6 +403,18 @@ impl Store {
             .bind(sqlx::query(&rows_sql))
             .fetch_all(&self.read)
             .await?;
+        let total = match rows.first() {
+            Some(row) => row.int("list_total")?,
+            // Nothing on the first page: nothing at all.
+            None if page.page == 1 => 0,
+            // A page past the end still tells how many there are.
+            None => list
+                .filter
+                .bind(sqlx::query(&count_sql))
+                .fetch_one(&self.read)
+                .await?
+                .int("n")?,
+        };
         let items = rows.iter().map(map).collect::<Result<Vec<_>>>()?;
         Ok(Page {
             items,

@@ -440,6 +440,15 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
         .unwrap();
     assert_eq!(last.items.len(), 1);
     assert_eq!(last.items[0].name_en.as_deref(), Some("Alpha University"));
+    let past_the_end = store
+        .list_organizations(&Default::default(), &page(Some("name"), sorts, 2, 9))
+        .await
+        .unwrap();
+    assert_eq!(
+        (past_the_end.items.len(), past_the_end.total),
+        (0, 5),
+        "a page past the end still tells how many there are"
+    );
 
     let laos = OrganizationFilter {
         country: Some("la".into()),
