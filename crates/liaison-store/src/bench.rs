@@ -290,6 +290,9 @@ impl Store {
         sqlx::query("DROP INDEX search_postings_best")
             .execute(&mut *conn)
             .await?;
+        sqlx::query("DROP INDEX search_postings_best_of_kind")
+            .execute(&mut *conn)
+            .await?;
         let mut term_counts: std::collections::BTreeMap<(String, &str), i64> = Default::default();
         // By word, then by filter (numbered in `facet_names`) and kind of record: a word and a
         // filter are each copied once, not once a record.
@@ -475,6 +478,12 @@ impl Store {
             .await?;
         sqlx::query(
             "CREATE INDEX search_postings_best ON search_postings (term, score DESC, document_id DESC)",
+        )
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "CREATE INDEX search_postings_best_of_kind \
+             ON search_postings (term, entity, score DESC, document_id DESC)",
         )
         .execute(&mut *conn)
         .await?;
