@@ -1,7 +1,6 @@
 //! An organization's relationship timeline, computed from the records each time it is asked for.
 
 use liaison_core::{Error as DomainError, TimelineEntry, TimelineKind, display_name};
-
 use sqlx::any::AnyRow;
 
 use crate::sql::RowExt;

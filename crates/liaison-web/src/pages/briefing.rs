@@ -6,10 +6,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::Utc;
-use liaison_core::{Activity, BriefingBook, Organization, PartnerBrief, Role, TimelineKind};
+use liaison_core::{Activity, BriefingBook, Organization, PartnerBrief, Role};
 use liaison_reports::{Block, Document, Table};
 
-use super::kinds::{code, role_name};
+use super::kinds::{code, role_name, timeline_item};
 use super::{DOCX, Failed, Item, OrPage, PageError, Section, Ui, render, respond};
 use crate::AppState;
 
@@ -115,19 +115,9 @@ fn partner_sections(ui: &Ui, brief: &PartnerBrief) -> Vec<Section> {
         t.args("briefing-history", &[("name", name.clone())]),
         t.get("briefing-no-history"),
     );
-    for entry in &brief.history {
-        let (path, detail) = match entry.kind {
-            TimelineKind::Activity => ("activities", t.value("activity-kind", &entry.detail)),
-            TimelineKind::Agreement => ("agreements", t.value("agreement-kind", &entry.detail)),
-            TimelineKind::Gift => ("gifts", t.value("gift-direction", &entry.detail)),
-        };
-        history.items.push(Item {
-            title: entry.title.clone(),
-            href: Some(format!("/{path}/{}", entry.id)),
-            meta: format!("{} · {detail}", t.optional_date(entry.date)),
-            lines: Vec::new(),
-        });
-    }
+    history
+        .items
+        .extend(brief.history.iter().map(|entry| timeline_item(ui, entry)));
     let mut agreements = Section::new(
         t.get("briefing-agreements"),
         t.get("briefing-no-agreements"),

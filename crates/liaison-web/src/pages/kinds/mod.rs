@@ -10,7 +10,7 @@ mod units;
 pub use activities::Activities;
 pub use agreements::Agreements;
 pub use gifts::Gifts;
-pub use organizations::{Organizations, timeline as organization_timeline};
+pub use organizations::{Organizations, timeline as organization_timeline, timeline_item};
 pub use people::People;
 pub use units::Units;
 

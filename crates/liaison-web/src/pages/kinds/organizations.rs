@@ -433,27 +433,33 @@ impl RecordPages for Organizations {
 const TIMELINE_ON_PAGE: i64 = 50;
 
 fn timeline_section(ui: &Ui, entries: &[TimelineEntry]) -> Section {
-    let t = &ui.t;
-    let mut timeline = Section::new(t.get("section-timeline"), t.get("empty-timeline"));
-    for entry in entries {
-        let (path, detail) = match entry.kind {
-            TimelineKind::Activity => ("activities", t.value("activity-kind", &entry.detail)),
-            TimelineKind::Agreement => ("agreements", t.value("agreement-kind", &entry.detail)),
-            TimelineKind::Gift => ("gifts", t.value("gift-direction", &entry.detail)),
-        };
-        timeline.items.push(Item {
-            title: entry.title.clone(),
-            href: Some(format!("/{path}/{}", entry.id)),
-            meta: format!(
-                "{} · {} · {}",
-                t.optional_date(entry.date),
-                detail,
-                t.value("involvement", &entry.involvement)
-            ),
-            lines: Vec::new(),
-        });
-    }
+    let mut timeline = Section::new(ui.t.get("section-timeline"), ui.t.get("empty-timeline"));
     timeline
+        .items
+        .extend(entries.iter().map(|entry| timeline_item(ui, entry)));
+    timeline
+}
+
+/// One entry of a relationship timeline: the record, linked, with its date, kind and how the
+/// organization was involved.
+pub fn timeline_item(ui: &Ui, entry: &TimelineEntry) -> Item {
+    let t = &ui.t;
+    let (path, detail) = match entry.kind {
+        TimelineKind::Activity => ("activities", t.value("activity-kind", &entry.detail)),
+        TimelineKind::Agreement => ("agreements", t.value("agreement-kind", &entry.detail)),
+        TimelineKind::Gift => ("gifts", t.value("gift-direction", &entry.detail)),
+    };
+    Item {
+        title: entry.title.clone(),
+        href: Some(format!("/{path}/{}", entry.id)),
+        meta: format!(
+            "{} · {} · {}",
+            t.optional_date(entry.date),
+            detail,
+            t.value("involvement", &entry.involvement)
+        ),
+        lines: Vec::new(),
+    }
 }
 
 /// An organization's whole relationship timeline, newest first.
