@@ -67,6 +67,7 @@ contract!(
     search_answers_odd_input_with_nothing_rather_than_an_error,
     reindex_rebuilds_the_same_index_from_the_records,
     search_counts_kept_by_filter_follow_every_create_change_and_delete,
+    answers_kept_in_memory_give_way_to_the_next_change_at_once,
 );
 
 fn admin() -> Actor {
@@ -1569,5 +1570,52 @@ async fn search_counts_kept_by_filter_follow_every_create_change_and_delete(stor
     assert_eq!(
         kept_and_listed(union_in(Some("conference"), None, None)).await,
         1
+    );
+}
+
+async fn answers_kept_in_memory_give_way_to_the_next_change_at_once(store: Store) {
+    // Each answer is asked for once first, so that it is kept when the change comes.
+    assert!(store.units_by_name().await.unwrap().is_empty());
+    let roles = store.list_roles().await.unwrap().len();
+    let input: liaison_core::UserInput = serde_json::from_value(
+        json!({"username": "zhou", "display_name": "周", "role": "officer"}),
+    )
+    .unwrap();
+    let user = store
+        .create_user(&admin(), input, "$argon2id$stored-hash")
+        .await
+        .unwrap();
+    let actor = user.actor(None);
+    store
+        .create_session(&actor, "kept-session", "csrf")
+        .await
+        .unwrap();
+    let idle = chrono::Duration::minutes(30);
+    assert!(store.session("kept-session", idle).await.unwrap().is_some());
+
+    store
+        .create_unit(
+            &admin(),
+            serde_json::from_value(json!({"name_en": "School of Law"})).unwrap(),
+        )
+        .await
+        .unwrap();
+    let units = store.units_by_name().await.unwrap();
+    assert_eq!(units.len(), 1, "a new unit is offered at once");
+    store
+        .create_role(
+            &admin(),
+            serde_json::from_value(
+                json!({"code": "moderator", "name_zh": "主持", "name_en": "Moderator"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.list_roles().await.unwrap().len(), roles + 1);
+    store.sign_out(&actor, "kept-session").await.unwrap();
+    assert!(
+        store.session("kept-session", idle).await.unwrap().is_none(),
+        "a signed-out session is gone at once"
     );
 }
