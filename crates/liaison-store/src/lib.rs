@@ -54,7 +54,7 @@ pub struct Store {
     policy: Policy,
     /// Annual reviews already counted, kept until the records change.
     review_cache: std::sync::Arc<review::ReviewCache>,
-    /// Sessions, tokens, units and roles read moments ago.
+    /// Answers read moments ago: sessions, tokens, units, roles, the search index's size.
     kept: std::sync::Arc<kept::KeptAnswers>,
 }
 
