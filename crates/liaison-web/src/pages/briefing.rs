@@ -10,7 +10,8 @@ use liaison_core::{Activity, BriefingBook, Organization, PartnerBrief, Role};
 use liaison_reports::{Block, Document, Table};
 
 use super::kinds::{code, role_name, timeline_item};
-use super::{DOCX, Failed, Item, OrPage, PageError, Section, Ui, render, respond};
+use super::records::record_id;
+use super::{DOCX, Failed, Item, OrPage, Section, Ui, render, respond};
 use crate::AppState;
 
 /// Roles of the visiting side; everyone else at the activity is a host.
@@ -246,7 +247,7 @@ fn itinerary(ui: &Ui, a: &Activity) -> Section {
 }
 
 async fn briefing_view(state: &AppState, ui: &Ui, id: &str) -> Result<BriefingView, Failed> {
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound).or_page(ui)?;
+    let id = record_id(ui, id)?;
     let book = state.store.briefing_book(id).await.or_page(ui)?;
     let roles = state.store.list_roles().await.or_page(ui)?;
     let a = &book.dossier.activity;

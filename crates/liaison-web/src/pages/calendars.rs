@@ -14,6 +14,7 @@ use liaison_reports::CalendarEvent;
 
 use super::forms::Values;
 use super::kinds::{code, role_name, unit_choices};
+use super::records::record_id;
 use super::{OrPage, PageError, PageResult, Ui, render, respond};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
@@ -168,7 +169,7 @@ pub async fn revoke(
     respond(
         async {
             ui.check_csrf(form.text("csrf").as_deref()).or_page(&ui)?;
-            let id: i64 = id.parse().map_err(|_| PageError::NotFound).or_page(&ui)?;
+            let id = record_id(&ui, &id)?;
             let actor = ui.actor().or_page(&ui)?;
             state
                 .store

@@ -23,6 +23,7 @@ use liaison_reports::{Cell as SheetCell, Table};
 use liaison_store::Store;
 
 use super::forms::Values;
+use super::records::record_id;
 use super::{Failed, Link as PageLink, OrPage, PageError, Ui, render, respond};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
@@ -398,10 +399,11 @@ fn read_error(ui: &Ui, err: &ReadError) -> String {
     }
 }
 
-/// The import number in a path; anything else names no import.
-fn import_id(ui: &Ui, id: &str) -> Result<i64, Failed> {
-    id.parse()
-        .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))
+/// The user's own import of that number, or the page saying why not.
+async fn own_import(state: &AppState, ui: &Ui, id: i64) -> Result<(Actor, ImportBatch), Failed> {
+    let actor = ui.actor().or_page(ui)?;
+    let batch = state.store.get_import(&actor, id).await.or_page(ui)?;
+    Ok((actor, batch))
 }
 
 /// The mapping page: each column of the file with the field it fills.
@@ -409,9 +411,8 @@ async fn mapping_form(State(state): State<AppState>, ui: Ui, Path(id): Path<Stri
     let ui = ui.in_section("import");
     respond(
         async {
-            let id = import_id(&ui, &id)?;
-            let actor = ui.actor().or_page(&ui)?;
-            let batch = state.store.get_import(&actor, id).await.or_page(&ui)?;
+            let id = record_id(&ui, &id)?;
+            let (actor, batch) = own_import(&state, &ui, id).await?;
             if !matches!(
                 batch.status,
                 ImportStatus::Uploaded | ImportStatus::Checked | ImportStatus::Failed
@@ -511,11 +512,10 @@ async fn save_mapping(
     let ui = ui.in_section("import");
     respond(
         async {
-            let id = import_id(&ui, &id)?;
+            let id = record_id(&ui, &id)?;
             let values = Values::from_pairs(pairs);
             ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
-            let actor = ui.actor().or_page(&ui)?;
-            let mut batch = state.store.get_import(&actor, id).await.or_page(&ui)?;
+            let (actor, mut batch) = own_import(&state, &ui, id).await?;
             let fields = batch.kind.fields();
             let mapping: Vec<Option<String>> = (0..batch.header.len())
                 .map(|i| {
@@ -727,11 +727,10 @@ async fn commit(
     let ui = ui.in_section("import");
     respond(
         async {
-            let id = import_id(&ui, &id)?;
+            let id = record_id(&ui, &id)?;
             let values = Values::from_pairs(pairs);
             ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
-            let actor = ui.actor().or_page(&ui)?;
-            let batch = state.store.get_import(&actor, id).await.or_page(&ui)?;
+            let (actor, batch) = own_import(&state, &ui, id).await?;
             match state.store.start_import_commit(&actor, id).await {
                 Ok(()) => {
                     let rows = state.store.import_rows(&actor, id).await.or_page(&ui)?;
@@ -841,9 +840,8 @@ async fn show(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> 
     let ui = ui.in_section("import");
     respond(
         async {
-            let id = import_id(&ui, &id)?;
-            let actor = ui.actor().or_page(&ui)?;
-            let batch = state.store.get_import(&actor, id).await.or_page(&ui)?;
+            let id = record_id(&ui, &id)?;
+            let (actor, batch) = own_import(&state, &ui, id).await?;
             let view = match batch.status {
                 ImportStatus::Uploaded => {
                     return Ok(Redirect::to(&format!("/import/{id}/mapping")).into_response());

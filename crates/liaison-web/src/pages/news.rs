@@ -12,6 +12,7 @@ use liaison_core::{
 };
 
 use super::forms::Values;
+use super::records::record_id;
 use super::{Failed, OrPage, PageError, PageResult, Ui, render, respond};
 use crate::AppState;
 use crate::i18n::Lang;
@@ -75,7 +76,7 @@ fn other(language: NewsLanguage) -> NewsLanguage {
 
 /// The activity and language of an address such as `/activities/7/news/en`.
 fn parse_address(ui: &Ui, id: &str, language: &str) -> Result<(i64, NewsLanguage), Failed> {
-    let id = id.parse().map_err(|_| PageError::NotFound).or_page(ui)?;
+    let id = record_id(ui, id)?;
     let language = language_of(language)
         .ok_or(PageError::NotFound)
         .or_page(ui)?;
@@ -354,7 +355,7 @@ pub async fn public_show(
     let ui = ui.in_section("news");
     respond(
         async {
-            let id: i64 = id.parse().map_err(|_| PageError::NotFound).or_page(&ui)?;
+            let id = record_id(&ui, &id)?;
             let (release, other) = state.store.published_news_release(id).await.or_page(&ui)?;
             let other = other.map(|o| (format!("/news/{}", o.id), language_label(&ui, o.language)));
             Ok(render(&ShowTemplate {
