@@ -77,16 +77,15 @@ async fn write(conn: &mut AnyConnection, document: &Document) -> Result<()> {
         }
         query.execute(&mut *conn).await?;
     }
-    add_to_facets(conn, document.entity, &postings, &document.facets(), 1).await
+    count_in_facets(conn, document.entity, &postings, &document.facets()).await
 }
 
-/// Adds `step` to the count of each word in `postings` under each of `facets`.
-async fn add_to_facets(
+/// Counts one more record for each word in `postings` under each of `facets`.
+async fn count_in_facets(
     conn: &mut AnyConnection,
     entity: Entity,
     postings: &[(String, f64)],
     facets: &[String],
-    step: i64,
 ) -> Result<()> {
     if facets.is_empty() {
         return Ok(());
@@ -97,15 +96,15 @@ async fn add_to_facets(
         .collect();
     for chunk in pairs.chunks(POSTINGS_PER_INSERT) {
         let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, $1, $2)", 2 * i + 3, 2 * i + 4))
+            .map(|i| format!("(${}, ${}, $1, 1)", 2 * i + 2, 2 * i + 3))
             .collect();
         let sql = format!(
             "INSERT INTO search_facets (term, facet, entity, documents) VALUES {} \
              ON CONFLICT (term, facet, entity) \
-             DO UPDATE SET documents = search_facets.documents + excluded.documents",
+             DO UPDATE SET documents = search_facets.documents + 1",
             rows.join(", ")
         );
-        let mut query = sqlx::query(&sql).bind(entity.as_str()).bind(step);
+        let mut query = sqlx::query(&sql).bind(entity.as_str());
         for (term, facet) in chunk {
             query = query.bind(*term).bind(*facet);
         }
@@ -134,15 +133,22 @@ async fn remove(conn: &mut AnyConnection, entity: Entity, record_id: i64) -> Res
             old.opt_int("year")?.map(|y| y as i32),
             &countries,
         );
-        let terms: Vec<(String, f64)> =
-            sqlx::query_scalar("SELECT term FROM search_postings WHERE document_id = $1")
-                .bind(old.int("id")?)
-                .fetch_all(&mut *conn)
-                .await?
-                .into_iter()
-                .map(|term: String| (term, 0.0))
-                .collect();
-        add_to_facets(conn, entity, &terms, &facets, -1).await?;
+        if !facets.is_empty() {
+            // The same words as search_terms below, under each filter the record answered.
+            let placeholders: Vec<String> =
+                (3..facets.len() + 3).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "UPDATE search_facets SET documents = documents - 1 \
+                 WHERE entity = $1 AND facet IN ({}) AND term IN \
+                 (SELECT term FROM search_postings WHERE document_id = $2)",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(entity.as_str()).bind(old.int("id")?);
+            for facet in &facets {
+                query = query.bind(facet.as_str());
+            }
+            query.execute(&mut *conn).await?;
+        }
     }
     sqlx::query(
         "UPDATE search_terms SET documents = documents - 1 WHERE entity = $1 AND term IN \
