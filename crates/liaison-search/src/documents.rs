@@ -63,8 +63,8 @@ const TYPICAL_TEXT_LENGTH: f64 = 40.0;
 const TITLE_BOOST: f64 = 3.0;
 
 /// The filters a search may narrow to that a record of this kind, year and countries answers:
-/// `kind:…`, `year:…` and `country:…`, each once. The index counts every word's records by each of
-/// them, so a one-word search narrowed by one filter reads its counts instead of counting.
+/// `kind:…`, `year:…` and `country:…`, each once. The index keeps the records of each like those of
+/// a word ([`crate::blocks`]), so a filter is one more list to intersect.
 pub fn facets(kind: Option<&str>, year: Option<i32>, countries: &[String]) -> Vec<String> {
     let mut facets: Vec<String> = kind
         .map(str::trim)

@@ -7,6 +7,7 @@
 //! are lower-cased and stemmed with the Snowball English stemmer, so "unions" finds "Union".
 
 mod analyzer;
+pub mod blocks;
 mod documents;
 
 pub use analyzer::{Analyzer, MAX_QUERY_TERMS, Segment, analyzer};
@@ -36,25 +37,10 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
-    /// The request's one filter of kind, year or country as a facet ([`facets`]), when it has
-    /// exactly one of them.
-    pub fn facet(&self) -> Option<String> {
-        let kind = self
-            .kind
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty());
-        let country: Vec<String> = self
-            .country
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned)
-            .into_iter()
-            .collect();
-        // Each filter gives at most one facet: one facet means one filter.
-        let mut all = facets(kind, self.year, &country);
-        (all.len() == 1).then(|| all.remove(0))
+    /// The request's filters of kind, year and country as facets ([`facets`]).
+    pub fn facets(&self) -> Vec<String> {
+        let country: Vec<String> = self.country.iter().cloned().collect();
+        facets(self.kind.as_deref(), self.year, &country)
     }
 }
 
@@ -106,25 +92,23 @@ mod tests {
     }
 
     #[test]
-    fn a_request_with_one_filter_has_its_facet() {
+    fn a_request_has_a_facet_for_each_filter_given() {
         assert_eq!(
-            request(Some(" conference "), None, None).facet().as_deref(),
-            Some("kind:conference")
+            request(Some(" conference "), Some(2015), Some("la")).facets(),
+            ["country:LA", "kind:conference", "year:2015"]
         );
-        assert_eq!(
-            request(None, Some(2015), None).facet().as_deref(),
-            Some("year:2015")
-        );
-        assert_eq!(
-            request(Some(""), None, Some("la")).facet().as_deref(),
-            Some("country:LA")
-        );
+        assert!(request(Some(""), None, Some("  ")).facets().is_empty());
     }
 
     #[test]
-    fn a_request_with_no_filter_or_two_has_none() {
-        assert_eq!(request(None, None, Some("  ")).facet(), None);
-        assert_eq!(request(Some("conference"), Some(2015), None).facet(), None);
+    fn no_word_searched_for_is_taken_for_a_filter() {
+        // Filters are kept under keys such as `year:2015` beside the words; no word has a colon.
+        let terms = analyzer().query_terms("kind:lecture year:2015 country：LA 年份:2015");
+        assert!(!terms.is_empty());
+        assert!(
+            terms.iter().all(|t| !t.contains(':') && !t.contains('：')),
+            "{terms:?}"
+        );
     }
 
     #[test]

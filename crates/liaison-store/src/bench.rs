@@ -2,56 +2,13 @@
 //! instead of one validated record at a time.
 
 use liaison_core::bench_data::Dataset;
+use liaison_search::blocks::{BlockBuilder, Entry};
 use liaison_search::{Document, Entity};
 use sqlx::AnyConnection;
 
 use crate::database::reset_id_sequences;
-use crate::sql::{self, Param, date_text, enum_text};
+use crate::sql::{self, Param, bulk_insert, date_text, enum_text};
 use crate::{Error, Result, Store};
-
-/// Parameters one statement carries. Far below the databases' limits on purpose: binding through
-/// sqlx costs more per parameter the more a statement has (loading 10,000 activities took
-/// 10.8 s with 3,000 parameters a statement, 3.7 s with 150).
-const PARAMS_PER_STATEMENT: usize = 150;
-
-/// Inserts `count` rows made by `row`, as many to a statement as the parameter limit allows.
-async fn bulk_insert(
-    conn: &mut AnyConnection,
-    table: &str,
-    columns: &[&str],
-    count: usize,
-    mut row: impl FnMut(usize) -> Vec<Param>,
-) -> Result<()> {
-    let per_statement = (PARAMS_PER_STATEMENT / columns.len()).max(1);
-    let mut start = 0;
-    while start < count {
-        let end = (start + per_statement).min(count);
-        let mut params = Vec::with_capacity((end - start) * columns.len());
-        let mut tuples = Vec::with_capacity(end - start);
-        for i in start..end {
-            let values = row(i);
-            let first = params.len();
-            tuples.push(format!(
-                "({})",
-                (0..values.len())
-                    .map(|j| format!("${}", first + j + 1))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            params.extend(values);
-        }
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES {}",
-            columns.join(", "),
-            tuples.join(", ")
-        );
-        sql::bind_params(sqlx::query(&sql), &params)
-            .execute(&mut *conn)
-            .await?;
-        start = end;
-    }
-    Ok(())
-}
 
 fn text(s: &str) -> Param {
     Param::text(s)
@@ -294,14 +251,9 @@ impl Store {
             .execute(&mut *conn)
             .await?;
         let mut term_counts: std::collections::BTreeMap<(String, &str), i64> = Default::default();
-        // By word, then by filter (numbered in `facet_names`) and kind of record: a word and a
-        // filter are each copied once, not once a record.
-        let mut facet_names: Vec<String> = Vec::new();
-        let mut facet_numbers: std::collections::HashMap<String, usize> = Default::default();
-        let mut facet_counts: std::collections::HashMap<
-            String,
-            std::collections::HashMap<(usize, &str), i64>,
-        > = Default::default();
+        // Each word's and each filter's documents, handed over block by block as the documents
+        // come in order.
+        let mut blocks = BlockBuilder::default();
         let mut documents = Vec::with_capacity(
             data.activities.len() + data.organizations.len() + data.people.len(),
         );
@@ -389,29 +341,27 @@ impl Store {
             )
             .await?;
             for (i, document_postings) in postings.iter().enumerate() {
-                let entity = chunk[i].entity.as_str();
-                let facets: Vec<usize> = chunk[i]
-                    .facets()
-                    .into_iter()
-                    .map(|facet| {
-                        *facet_numbers.entry(facet.clone()).or_insert_with(|| {
-                            facet_names.push(facet);
-                            facet_names.len() - 1
-                        })
-                    })
-                    .collect();
-                for (term, _) in document_postings {
-                    *term_counts.entry((term.clone(), entity)).or_insert(0) += 1;
-                    if !facet_counts.contains_key(term) {
-                        facet_counts.insert(term.clone(), Default::default());
-                    }
-                    if let Some(by_facet) = facet_counts.get_mut(term) {
-                        for facet in &facets {
-                            *by_facet.entry((*facet, entity)).or_insert(0) += 1;
-                        }
-                    }
+                let document = (base + i + 1) as i64;
+                let entity = chunk[i].entity;
+                for (term, score) in document_postings {
+                    *term_counts
+                        .entry((term.clone(), entity.as_str()))
+                        .or_insert(0) += 1;
+                    let score = *score as f32;
+                    blocks.add(
+                        term,
+                        Entry {
+                            document,
+                            score,
+                            entity,
+                        },
+                    );
+                }
+                for facet in chunk[i].facets() {
+                    blocks.add(&facet, crate::blocks::filter_entry(document, entity));
                 }
             }
+            crate::blocks::store(conn, &blocks.before((base + chunk.len() + 1) as i64)).await?;
             let mut flat: Vec<(usize, &String, f64, &str)> = postings
                 .iter()
                 .enumerate()
@@ -450,29 +400,7 @@ impl Store {
             },
         )
         .await?;
-        let mut facet_counts: Vec<(String, String, &str, i64)> = facet_counts
-            .into_iter()
-            .flat_map(|(term, by_facet)| {
-                by_facet
-                    .into_iter()
-                    .map(|((facet, entity), n)| {
-                        (term.clone(), facet_names[facet].clone(), entity, n)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        facet_counts.sort_unstable();
-        bulk_insert(
-            conn,
-            "search_facets",
-            &["term", "facet", "entity", "documents"],
-            facet_counts.len(),
-            |i| {
-                let (term, facet, entity, n) = &facet_counts[i];
-                vec![text(term), text(facet), text(entity), Param::int(*n)]
-            },
-        )
-        .await?;
+        crate::blocks::store(conn, &blocks.finish()).await?;
         sqlx::query("CREATE INDEX search_postings_document ON search_postings (document_id)")
             .execute(&mut *conn)
             .await?;

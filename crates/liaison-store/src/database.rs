@@ -178,7 +178,7 @@ impl Store {
     }
 
     /// Applies the migrations embedded in the binary that the database has not seen yet, then
-    /// makes sure the built-in roles exist.
+    /// makes sure the built-in roles exist and the search index has its blocks.
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => {
@@ -192,7 +192,25 @@ impl Store {
                     .await?
             }
         }
-        self.ensure_built_in_roles().await
+        self.ensure_built_in_roles().await?;
+        self.ensure_search_blocks().await
+    }
+
+    /// Builds the search index's blocks from its postings when it has documents and no blocks:
+    /// once, on a database indexed before blocks were kept (SQL alone cannot pack them).
+    async fn ensure_search_blocks(&self) -> Result<()> {
+        let missing: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM search_documents) \
+             AND NOT EXISTS (SELECT 1 FROM search_blocks) THEN 1 ELSE 0 END",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        if missing == 1 {
+            let mut tx = self.begin_write().await?;
+            crate::blocks::rebuild(&mut tx).await?;
+            tx.commit().await?;
+        }
+        Ok(())
     }
 
     /// Writes a consistent copy of a live SQLite database to `destination`, which must not exist.

@@ -9,6 +9,7 @@ mod activities;
 mod agreements;
 mod audit;
 mod bench;
+mod blocks;
 mod calendars;
 mod database;
 mod dossier;

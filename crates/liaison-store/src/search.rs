@@ -5,8 +5,13 @@ use liaison_search::{
     Document, Entity, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
     facets,
 };
-use sqlx::AnyConnection;
+use std::collections::HashMap;
 
+use liaison_search::blocks::{Match, intersect};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::blocks;
 use crate::records::StoredRecord;
 use crate::sql::{Filter, Param, RowExt};
 use crate::{Result, Store};
@@ -16,9 +21,17 @@ const POSTINGS_PER_INSERT: usize = 300;
 /// Characters of a result's text shown around its first match.
 const SNIPPET_CHARS: usize = 160;
 
+/// Whether a change to the index rewrites its blocks at once, or leaves them to be rebuilt in
+/// bulk when many records are indexed together ([`blocks::rebuild`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Blocks {
+    Now,
+    Later,
+}
+
 /// Writes a document and its postings, replacing what the index held for that record.
-async fn write(conn: &mut AnyConnection, document: &Document) -> Result<()> {
-    remove(conn, document.entity, document.record_id).await?;
+async fn write(conn: &mut AnyConnection, document: &Document, mode: Blocks) -> Result<()> {
+    remove(conn, document.entity, document.record_id, mode).await?;
     let countries = if document.countries.is_empty() {
         String::new()
     } else {
@@ -77,43 +90,24 @@ async fn write(conn: &mut AnyConnection, document: &Document) -> Result<()> {
         }
         query.execute(&mut *conn).await?;
     }
-    count_in_facets(conn, document.entity, &postings, &document.facets()).await
-}
-
-/// Counts one more record for each word in `postings` under each of `facets`.
-async fn count_in_facets(
-    conn: &mut AnyConnection,
-    entity: Entity,
-    postings: &[(String, f64)],
-    facets: &[String],
-) -> Result<()> {
-    if facets.is_empty() {
-        return Ok(());
-    }
-    let pairs: Vec<(&str, &str)> = postings
-        .iter()
-        .flat_map(|(term, _)| facets.iter().map(move |f| (term.as_str(), f.as_str())))
-        .collect();
-    for chunk in pairs.chunks(POSTINGS_PER_INSERT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, $1, 1)", 2 * i + 2, 2 * i + 3))
+    if mode == Blocks::Now {
+        let facets = document.facets();
+        let keys: Vec<(&str, f32)> = postings
+            .iter()
+            .map(|(term, score)| (term.as_str(), *score as f32))
+            .chain(facets.iter().map(|f| (f.as_str(), 0.0)))
             .collect();
-        let sql = format!(
-            "INSERT INTO search_facets (term, facet, entity, documents) VALUES {} \
-             ON CONFLICT (term, facet, entity) \
-             DO UPDATE SET documents = search_facets.documents + 1",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql).bind(entity.as_str());
-        for (term, facet) in chunk {
-            query = query.bind(*term).bind(*facet);
-        }
-        query.execute(&mut *conn).await?;
+        blocks::add(conn, id, document.entity, &keys).await?;
     }
     Ok(())
 }
 
-async fn remove(conn: &mut AnyConnection, entity: Entity, record_id: i64) -> Result<()> {
+async fn remove(
+    conn: &mut AnyConnection,
+    entity: Entity,
+    record_id: i64,
+    mode: Blocks,
+) -> Result<()> {
     let old = sqlx::query(
         "SELECT id, kind, year, countries FROM search_documents \
          WHERE entity = $1 AND record_id = $2",
@@ -122,33 +116,25 @@ async fn remove(conn: &mut AnyConnection, entity: Entity, record_id: i64) -> Res
     .bind(record_id)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(old) = old {
+    if let (Some(old), Blocks::Now) = (old, mode) {
+        let id = old.int("id")?;
         let countries: Vec<String> = old
             .text("countries")?
             .split_whitespace()
             .map(str::to_owned)
             .collect();
-        let facets = facets(
+        let mut keys: Vec<String> =
+            sqlx::query_scalar("SELECT term FROM search_postings WHERE document_id = $1")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+        keys.extend(facets(
             old.opt_text("kind")?.as_deref(),
             old.opt_int("year")?.map(|y| y as i32),
             &countries,
-        );
-        if !facets.is_empty() {
-            // The same words as search_terms below, under each filter the record answered.
-            let placeholders: Vec<String> =
-                (3..facets.len() + 3).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "UPDATE search_facets SET documents = documents - 1 \
-                 WHERE entity = $1 AND facet IN ({}) AND term IN \
-                 (SELECT term FROM search_postings WHERE document_id = $2)",
-                placeholders.join(", ")
-            );
-            let mut query = sqlx::query(&sql).bind(entity.as_str()).bind(old.int("id")?);
-            for facet in &facets {
-                query = query.bind(facet.as_str());
-            }
-            query.execute(&mut *conn).await?;
-        }
+        ));
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        blocks::remove(conn, id, &keys).await?;
     }
     sqlx::query(
         "UPDATE search_terms SET documents = documents - 1 WHERE entity = $1 AND term IN \
@@ -217,10 +203,16 @@ async fn document(
 }
 
 /// Brings one record's document up to date with the record.
-async fn refresh(conn: &mut AnyConnection, policy: &Policy, entity: Entity, id: i64) -> Result<()> {
+async fn refresh(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    entity: Entity,
+    id: i64,
+    mode: Blocks,
+) -> Result<()> {
     match document(conn, policy, entity, id).await? {
-        Some(document) => write(conn, &document).await,
-        None => remove(conn, entity, id).await,
+        Some(document) => write(conn, &document, mode).await,
+        None => remove(conn, entity, id, mode).await,
     }
 }
 
@@ -254,72 +246,130 @@ pub(crate) async fn refresh_since(
         }
     }
     for (entity, id) in changed {
-        refresh(conn, policy, entity, id).await?;
+        refresh(conn, policy, entity, id, Blocks::Now).await?;
     }
     Ok(())
 }
 
-/// The SQL of the matching documents with their scores, as a `WITH hits AS (…)` clause, and the
-/// filter holding its parameters; the term placeholders come first. A score is BM25: each word's
-/// part worked out at indexing, weighted by how rare the word is (`idf`).
-///
-/// The rarest word's postings are read, and each of its records is looked up by number in the
-/// postings of every other word: a search for a rare and a common word reads the few records
-/// of the rare one, not all of the common one. The terms come rarest first.
-fn hits(terms: &[String], idf: &[f64], filter: &mut Filter) -> String {
-    let placeholders: Vec<String> = terms
-        .iter()
-        .map(|t| filter.param(Param::text(t.as_str())))
-        .collect();
-    // One word's own score orders its postings as its weighted score would, and is the column
-    // the `search_postings_best` index is sorted by: the first page is read, not sorted.
-    let mut score = if terms.len() == 1 {
-        "r.score".to_owned()
-    } else {
-        format!("r.score * {:.6}", idf[0])
-    };
-    let mut joins = String::new();
-    for (i, (placeholder, weight)) in placeholders.iter().zip(idf).enumerate().skip(1) {
-        joins.push_str(&format!(
-            " JOIN search_postings o{i} ON o{i}.term = {placeholder} AND o{i}.document_id = r.document_id"
-        ));
-        score.push_str(&format!(" + o{i}.score * {weight:.6}"));
+/// The counts by kind of record of a search, and its page of documents with their scores.
+type Found = (Vec<EntityCount>, Vec<(AnyRow, f64)>);
+
+/// A search for one word and no filter: its counts are those kept with the index, and its page
+/// is read from the word's postings in order of score (the `search_postings_best` indexes), not
+/// sorted.
+async fn one_word(
+    conn: &mut AnyConnection,
+    request: &SearchRequest,
+    term: &str,
+    idf: f64,
+    page: &PageRequest,
+) -> Result<Found> {
+    let mut counts = Vec::new();
+    for row in
+        sqlx::query("SELECT entity, documents FROM search_terms WHERE term = $1 AND documents > 0")
+            .bind(term)
+            .fetch_all(&mut *conn)
+            .await?
+    {
+        if let Some(entity) = Entity::parse(&row.text("entity")?) {
+            counts.push(EntityCount {
+                entity,
+                count: row.int("documents")?,
+            });
+        }
     }
-    format!(
-        "WITH hits AS (SELECT r.document_id, r.entity, {score} AS score \
-         FROM search_postings r{joins} WHERE r.term = {})",
-        placeholders[0]
-    )
+    counts.sort_by_key(|c| c.entity);
+    let mut filter = Filter::default();
+    let p = filter.param(Param::text(term));
+    filter.and(format!("term = {p}"));
+    if let Some(entity) = request.entity {
+        let p = filter.param(Param::text(entity.as_str()));
+        filter.and(format!("entity = {p}"));
+    }
+    // Equally good matches come newest first (newer records have larger numbers).
+    let sql = format!(
+        "SELECT d.entity, d.record_id, d.title, d.body, d.kind, d.year, h.score \
+         FROM (SELECT document_id, score FROM search_postings {} \
+               ORDER BY score DESC, document_id DESC LIMIT {} OFFSET {}) h \
+         JOIN search_documents d ON d.id = h.document_id \
+         ORDER BY h.score DESC, h.document_id DESC",
+        filter.sql(),
+        page.per_page,
+        page.offset()
+    );
+    let mut found = Vec::new();
+    for row in filter.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
+        // The word's own score orders its postings as its weighted score would.
+        let score = sqlx::Row::try_get::<f64, _>(&row, "score")? * idf;
+        found.push((row, score));
+    }
+    Ok((counts, found))
 }
 
-/// Adds the filters of a request to the conditions on documents `d`.
-fn narrow(filter: &mut Filter, request: &SearchRequest, with_type: bool) {
-    if let (true, Some(entity)) = (with_type, request.entity) {
-        let p = filter.param(Param::text(entity.as_str()));
-        filter.and(format!("h.entity = {p}"));
+/// A search for several words, or narrowed by filters: the blocks of every word and filter are
+/// intersected in memory, which counts every match, and the page's documents are read by number.
+async fn intersected(
+    conn: &mut AnyConnection,
+    request: &SearchRequest,
+    terms: Vec<String>,
+    idf: &[f64],
+    filters: Vec<String>,
+    page: &PageRequest,
+) -> Result<Found> {
+    let weights: Vec<f64> = idf
+        .iter()
+        .copied()
+        .chain(filters.iter().map(|_| 0.0))
+        .collect();
+    let keys: Vec<String> = terms.into_iter().chain(filters).collect();
+    let lists = blocks::read(conn, &keys).await?;
+    let mut matches = intersect(&lists, &weights);
+    let mut counts: Vec<EntityCount> = Vec::new();
+    for entity in Entity::ALL {
+        let count = matches.iter().filter(|m| m.entity == entity).count() as i64;
+        if count > 0 {
+            counts.push(EntityCount { entity, count });
+        }
     }
-    if let Some(kind) = request
-        .kind
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-    {
-        let p = filter.param(Param::text(kind));
-        filter.and(format!("d.kind = {p}"));
+    matches.retain(|m| request.entity.is_none_or(|e| e == m.entity));
+    // Best first; equally good matches newest first (newer records have larger numbers).
+    let order = |a: &Match, b: &Match| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.document.cmp(&a.document))
+    };
+    let end = usize::try_from(page.offset() + page.per_page).unwrap_or(usize::MAX);
+    if end < matches.len() {
+        matches.select_nth_unstable_by(end, order);
+        matches.truncate(end);
     }
-    if let Some(year) = request.year {
-        let p = filter.param(Param::int(i64::from(year)));
-        filter.and(format!("d.year = {p}"));
+    matches.sort_unstable_by(order);
+    let shown: Vec<Match> = matches
+        .into_iter()
+        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+        .collect();
+    if shown.is_empty() {
+        return Ok((counts, Vec::new()));
     }
-    if let Some(country) = request
-        .country
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        let p = filter.param(Param::text(format!("% {} %", country.to_ascii_uppercase())));
-        filter.and(format!("d.countries LIKE {p}"));
+    let mut filter = Filter::default();
+    let placeholders: Vec<String> = shown
+        .iter()
+        .map(|m| filter.param(Param::int(m.document)))
+        .collect();
+    let sql = format!(
+        "SELECT id, entity, record_id, title, body, kind, year FROM search_documents \
+         WHERE id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut rows: HashMap<i64, AnyRow> = HashMap::new();
+    for row in filter.bind(sqlx::query(&sql)).fetch_all(&mut *conn).await? {
+        rows.insert(row.int("id")?, row);
     }
+    let found = shown
+        .iter()
+        .filter_map(|m| rows.remove(&m.document).map(|row| (row, m.score)))
+        .collect();
+    Ok((counts, found))
 }
 
 impl Store {
@@ -374,88 +424,19 @@ impl Store {
         let rarest_first: Vec<String> = by_rarity.iter().map(|(_, t, _)| t.clone()).collect();
         let idf: Vec<f64> = by_rarity.iter().map(|(_, _, w)| *w).collect();
 
-        let mut counts_filter = Filter::default();
-        let with = hits(&rarest_first, &idf, &mut counts_filter);
-        narrow(&mut counts_filter, request, false);
-        let filtered = counts_filter.sql().contains("d.");
-        let facet = request.facet();
-        let counts_sql = if rarest_first.len() == 1 && !filtered {
-            // One word and no filter: the counts kept with the index are the answer.
-            counts_filter = Filter::default();
-            let term = counts_filter.param(Param::text(rarest_first[0].as_str()));
-            format!(
-                "SELECT entity, documents AS n FROM search_terms \
-                 WHERE term = {term} AND documents > 0"
-            )
-        } else if let (1, Some(facet)) = (rarest_first.len(), facet) {
-            // One word and one filter: so are the counts kept by filter.
-            counts_filter = Filter::default();
-            let term = counts_filter.param(Param::text(rarest_first[0].as_str()));
-            let facet = counts_filter.param(Param::text(facet));
-            format!(
-                "SELECT entity, documents AS n FROM search_facets \
-                 WHERE term = {term} AND facet = {facet} AND documents > 0"
-            )
+        let filters = request.facets();
+        let (counts, found) = if rarest_first.len() == 1 && filters.is_empty() {
+            one_word(&mut conn, request, &rarest_first[0], idf[0], &page).await?
         } else {
-            // Without filters the hits alone are counted; a filter needs the documents' columns.
-            let counted = if filtered {
-                "hits h JOIN search_documents d ON d.id = h.document_id"
-            } else {
-                "hits h"
-            };
-            format!(
-                "{with} SELECT h.entity, COUNT(*) AS n FROM {counted} {} GROUP BY h.entity",
-                counts_filter.sql()
-            )
+            intersected(&mut conn, request, rarest_first, &idf, filters, &page).await?
         };
-        let mut counts: Vec<EntityCount> = Vec::new();
-        for row in counts_filter
-            .bind(sqlx::query(&counts_sql))
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            if let Some(entity) = Entity::parse(&row.text("entity")?) {
-                counts.push(EntityCount {
-                    entity,
-                    count: row.int("n")?,
-                });
-            }
-        }
-        counts.sort_by_key(|c| c.entity);
         let total = counts
             .iter()
             .filter(|c| request.entity.is_none_or(|e| e == c.entity))
             .map(|c| c.count)
             .sum();
-
-        let mut items_filter = Filter::default();
-        let with = hits(&rarest_first, &idf, &mut items_filter);
-        narrow(&mut items_filter, request, true);
-        // Equally good matches come newest first (newer records have larger numbers). Without
-        // filters on the documents only the page of hits is joined to them.
-        let page_sql = format!("LIMIT {} OFFSET {}", page.per_page, page.offset());
-        let items_sql = if items_filter.sql().contains("d.") {
-            format!(
-                "{with} SELECT d.entity, d.record_id, d.title, d.body, d.kind, d.year, h.score \
-                 FROM hits h JOIN search_documents d ON d.id = h.document_id {} \
-                 ORDER BY h.score DESC, h.document_id DESC {page_sql}",
-                items_filter.sql()
-            )
-        } else {
-            format!(
-                "{with} SELECT d.entity, d.record_id, d.title, d.body, d.kind, d.year, h.score \
-                 FROM (SELECT * FROM hits h {} ORDER BY h.score DESC, h.document_id DESC \
-                 {page_sql}) h JOIN search_documents d ON d.id = h.document_id \
-                 ORDER BY h.score DESC, h.document_id DESC",
-                items_filter.sql()
-            )
-        };
         let mut items = Vec::new();
-        for row in items_filter
-            .bind(sqlx::query(&items_sql))
-            .fetch_all(&mut *conn)
-            .await?
-        {
+        for (row, score) in found {
             let Some(entity) = Entity::parse(&row.text("entity")?) else {
                 continue;
             };
@@ -475,9 +456,7 @@ impl Store {
                 kind: row.opt_text("kind")?,
                 year: row.opt_int("year")?.map(|y| y as i32),
                 snippet,
-                // A one-word search ranks by the word's own score; shown, it is weighted like any.
-                score: sqlx::Row::try_get::<f64, _>(&row, "score")?
-                    * if rarest_first.len() == 1 { idf[0] } else { 1.0 },
+                score,
             });
         }
         Ok(SearchResults {
@@ -514,9 +493,6 @@ impl Store {
         sqlx::query("DELETE FROM search_terms")
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM search_facets")
-            .execute(&mut *tx)
-            .await?;
         sqlx::query("DELETE FROM search_documents")
             .execute(&mut *tx)
             .await?;
@@ -532,10 +508,11 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
             for id in ids {
-                refresh(&mut tx, &self.policy, entity, id).await?;
+                refresh(&mut tx, &self.policy, entity, id, Blocks::Later).await?;
                 count += 1;
             }
         }
+        blocks::rebuild(&mut tx).await?;
         tx.commit().await?;
         Ok(count)
     }

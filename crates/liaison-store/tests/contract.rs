@@ -66,7 +66,7 @@ contract!(
     search_counts_each_kind_of_record_and_filters_by_kind_year_and_country,
     search_answers_odd_input_with_nothing_rather_than_an_error,
     reindex_rebuilds_the_same_index_from_the_records,
-    search_counts_kept_by_filter_follow_every_create_change_and_delete,
+    searches_for_several_words_and_filters_follow_every_create_change_and_delete,
     answers_kept_in_memory_give_way_to_the_next_change_at_once,
 );
 
@@ -1477,39 +1477,42 @@ async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store
     assert_eq!(total(Some(Conference)).await, 1);
 }
 
-async fn search_counts_kept_by_filter_follow_every_create_change_and_delete(store: Store) {
-    use liaison_search::SearchRequest;
-    // A one-word search with one filter reads the counts kept by filter; its items are found
-    // through the documents themselves, so the two must agree.
-    let kept_and_listed = |filter: SearchRequest| {
+async fn searches_for_several_words_and_filters_follow_every_create_change_and_delete(
+    store: Store,
+) {
+    use liaison_search::{Entity, SearchRequest};
+    // Several words, or filters, are answered from the blocks of record numbers kept with the
+    // index: every total below must agree with the titles listed and with the records as they
+    // are after each change.
+    let titles = |request: SearchRequest| {
         let store = store.clone();
         async move {
-            let kept = store.search(&filter).await.unwrap().total;
-            let listed = store
+            let results = store
                 .search(&SearchRequest {
                     per_page: Some(100),
-                    ..filter.clone()
+                    ..request.clone()
                 })
                 .await
-                .unwrap()
-                .items
-                .len() as i64;
-            assert_eq!(kept, listed, "kept and listed results of {filter:?} agree");
-            kept
+                .unwrap();
+            let mut titles: Vec<String> = results.items.iter().map(|h| h.title.clone()).collect();
+            titles.sort();
+            assert_eq!(results.total, titles.len() as i64, "total of {request:?}");
+            titles
         }
     };
-    let union_in = |kind: Option<&str>, year: Option<i32>, country: Option<&str>| SearchRequest {
-        kind: kind.map(str::to_owned),
-        year,
-        country: country.map(str::to_owned),
-        ..search("union")
-    };
+    let filtered =
+        |q: &str, kind: Option<&str>, year: Option<i32>, country: Option<&str>| SearchRequest {
+            kind: kind.map(str::to_owned),
+            year,
+            country: country.map(str::to_owned),
+            ..search(q)
+        };
     let laos = store
         .create_organization(
             &admin(),
             org(
                 json!({"key": "org-lftu", "kind": "trade_union", "country": "LA",
-            "name_en": "Lao Federation of Trade Unions"}),
+                "name_en": "Lao Federation of Trade Unions"}),
             ),
         )
         .await
@@ -1530,13 +1533,41 @@ async fn search_counts_kept_by_filter_follow_every_create_change_and_delete(stor
         )
         .await
         .unwrap();
-    assert_eq!(kept_and_listed(union_in(None, None, Some("la"))).await, 2);
+    let lao_federation = "Lao Federation of Trade Unions";
+    let law = "Trade union law";
+    let forum = "Union forum";
     assert_eq!(
-        kept_and_listed(union_in(Some("lecture"), None, None)).await,
-        1
+        titles(filtered("union", None, None, Some("la"))).await,
+        [lao_federation, law]
     );
-    assert_eq!(kept_and_listed(union_in(None, Some(2024), None)).await, 1);
-    assert_eq!(kept_and_listed(union_in(None, Some(2025), None)).await, 1);
+    assert_eq!(titles(search("trade unions")).await, [lao_federation, law]);
+    assert_eq!(
+        titles(filtered("trade union", Some("lecture"), Some(2024), None)).await,
+        [law]
+    );
+    assert_eq!(
+        titles(filtered("union", Some("conference"), None, None)).await,
+        [forum]
+    );
+    assert!(titles(search("union lao forum")).await.is_empty());
+    // Shown for organizations only, the counts still tell of the activity.
+    let organizations = store
+        .search(&SearchRequest {
+            entity: Some(Entity::Organization),
+            ..search("trade union")
+        })
+        .await
+        .unwrap();
+    assert_eq!(organizations.total, 1);
+    assert_eq!(organizations.items[0].title, lao_federation);
+    assert_eq!(
+        organizations
+            .counts
+            .iter()
+            .map(|c| (c.entity, c.count))
+            .collect::<Vec<_>>(),
+        [(Entity::Activity, 1), (Entity::Organization, 1)]
+    );
 
     // The lecture becomes a conference a year later, with no partner.
     store
@@ -1544,17 +1575,39 @@ async fn search_counts_kept_by_filter_follow_every_create_change_and_delete(stor
             "title_en": "Trade union law", "start_date": "2025-03-01", "version": lecture.meta.version})))
         .await
         .unwrap();
-    assert_eq!(kept_and_listed(union_in(None, None, Some("LA"))).await, 1);
     assert_eq!(
-        kept_and_listed(union_in(Some("lecture"), None, None)).await,
-        0
+        titles(filtered("union", None, None, Some("LA"))).await,
+        [lao_federation]
+    );
+    assert!(
+        titles(filtered("union", Some("lecture"), None, None))
+            .await
+            .is_empty()
     );
     assert_eq!(
-        kept_and_listed(union_in(Some("conference"), None, None)).await,
-        2
+        titles(filtered("trade union", Some("conference"), None, None)).await,
+        [law]
     );
-    assert_eq!(kept_and_listed(union_in(None, Some(2024), None)).await, 0);
-    assert_eq!(kept_and_listed(union_in(None, Some(2025), None)).await, 2);
+    assert_eq!(
+        titles(filtered("union", Some("conference"), Some(2025), None)).await,
+        [law, forum]
+    );
+    assert!(
+        titles(filtered("union", None, Some(2024), None))
+            .await
+            .is_empty()
+    );
+    // Paged one at a time, the two conferences come one after the other.
+    let one_a_page = |page| SearchRequest {
+        page: Some(page),
+        per_page: Some(1),
+        ..filtered("union", Some("conference"), Some(2025), None)
+    };
+    let first = store.search(&one_a_page(1)).await.unwrap();
+    let second = store.search(&one_a_page(2)).await.unwrap();
+    assert_eq!((first.total, second.total), (2, 2));
+    assert_ne!(first.items[0].title, second.items[0].title);
+    assert!(store.search(&one_a_page(3)).await.unwrap().items.is_empty());
 
     store
         .delete_activity(&admin(), lecture.meta.id)
@@ -1564,13 +1617,29 @@ async fn search_counts_kept_by_filter_follow_every_create_change_and_delete(stor
         .delete_organization(&admin(), laos.meta.id)
         .await
         .unwrap();
-    assert_eq!(kept_and_listed(union_in(None, None, Some("LA"))).await, 0);
-    assert_eq!(kept_and_listed(union_in(None, Some(2025), None)).await, 1);
+    assert!(
+        titles(filtered("union", None, None, Some("LA")))
+            .await
+            .is_empty()
+    );
+    assert!(titles(search("trade union")).await.is_empty());
+    assert_eq!(
+        titles(filtered("union", None, Some(2025), None)).await,
+        [forum]
+    );
     store.reindex().await.unwrap();
     assert_eq!(
-        kept_and_listed(union_in(Some("conference"), None, None)).await,
-        1
+        titles(filtered("union", Some("conference"), None, None)).await,
+        [forum]
     );
+    // A database indexed before the blocks were kept gets them when Liaison starts.
+    store
+        .execute_unchecked_for_tests("DELETE FROM search_blocks")
+        .await
+        .unwrap();
+    assert!(titles(search("union forum")).await.is_empty());
+    store.migrate().await.unwrap();
+    assert_eq!(titles(search("union forum")).await, [forum]);
 }
 
 async fn answers_kept_in_memory_give_way_to_the_next_change_at_once(store: Store) {

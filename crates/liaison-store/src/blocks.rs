@@ -1,0 +1,255 @@
+//! Storing the search index's blocks (`liaison_search::blocks`): rewritten in the transaction of
+//! each change, rebuilt from the postings in bulk, read by searches for several words or filters.
+
+use std::collections::{BTreeMap, HashMap};
+
+use liaison_search::Entity;
+use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, with_entry, without};
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+use crate::sql::RowExt;
+
+/// Keys read or written to a statement: well under SQLite's limit of parameters.
+const KEYS_PER_STATEMENT: usize = 300;
+/// Blocks stored to a statement when they are built in bulk.
+const BLOCKS_PER_INSERT: usize = 50;
+/// Postings read to a statement when the blocks are rebuilt.
+const POSTINGS_PER_READ: i64 = 100_000;
+/// The PostgreSQL advisory lock a transaction holds while it rewrites blocks, so that two
+/// transactions never rewrite the same block from the same old copy. SQLite has one writer.
+const BLOCKS_LOCK: i64 = 0x4c69_6169_736f_6e01;
+
+/// `count` numbered placeholders from `$first`, comma-separated.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Puts `document` under each of `keys` (words with their scores, filters with none).
+pub(crate) async fn add(
+    conn: &mut AnyConnection,
+    document: i64,
+    entity: Entity,
+    keys: &[(&str, f32)],
+) -> Result<()> {
+    let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+    rewrite(conn, block_of(document), &names, |i, old| {
+        with_entry(
+            old,
+            Entry {
+                document,
+                score: keys[i].1,
+                entity,
+            },
+        )
+    })
+    .await
+}
+
+/// Takes `document` out of each of `keys`.
+pub(crate) async fn remove(conn: &mut AnyConnection, document: i64, keys: &[&str]) -> Result<()> {
+    rewrite(conn, block_of(document), keys, |_, old| {
+        without(old, document)
+    })
+    .await
+}
+
+/// Replaces block `block` of each key by `change(index of the key, its old bytes)`; a block left
+/// empty is deleted.
+async fn rewrite(
+    conn: &mut AnyConnection,
+    block: i64,
+    keys: &[&str],
+    change: impl Fn(usize, &[u8]) -> Vec<u8>,
+) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(BLOCKS_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (chunk_index, chunk) in keys.chunks(KEYS_PER_STATEMENT).enumerate() {
+        let sql = format!(
+            "SELECT term, entries FROM search_blocks WHERE block = $1 AND term IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).bind(block);
+        for key in chunk {
+            query = query.bind(*key);
+        }
+        let mut stored: HashMap<String, Vec<u8>> = HashMap::new();
+        for row in query.fetch_all(&mut *conn).await? {
+            stored.insert(row.text("term")?, row.try_get("entries")?);
+        }
+        let mut changed = Vec::new();
+        let mut emptied = Vec::new();
+        for (i, key) in chunk.iter().enumerate() {
+            let old = stored.get(*key).map(Vec::as_slice).unwrap_or_default();
+            let new = change(chunk_index * KEYS_PER_STATEMENT + i, old);
+            if !new.is_empty() {
+                changed.push((*key, new));
+            } else if stored.contains_key(*key) {
+                emptied.push(*key);
+            }
+        }
+        if !changed.is_empty() {
+            let rows = (0..changed.len())
+                .map(|i| format!("(${}, $1, ${})", 2 * i + 2, 2 * i + 3))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO search_blocks (term, block, entries) VALUES {rows} \
+                 ON CONFLICT (term, block) DO UPDATE SET entries = excluded.entries"
+            );
+            let mut query = sqlx::query(&sql).bind(block);
+            for (key, bytes) in &changed {
+                query = query.bind(*key).bind(bytes.as_slice());
+            }
+            query.execute(&mut *conn).await?;
+        }
+        if !emptied.is_empty() {
+            let sql = format!(
+                "DELETE FROM search_blocks WHERE block = $1 AND term IN ({})",
+                placeholders(2, emptied.len())
+            );
+            let mut query = sqlx::query(&sql).bind(block);
+            for key in &emptied {
+                query = query.bind(*key);
+            }
+            query.execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores finished blocks, many to a statement.
+pub(crate) async fn store(conn: &mut AnyConnection, blocks: &[EncodedBlock]) -> Result<()> {
+    for chunk in blocks.chunks(BLOCKS_PER_INSERT) {
+        let rows = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO search_blocks (term, block, entries) VALUES {rows}");
+        let mut query = sqlx::query(&sql);
+        for (term, block, bytes) in chunk {
+            query = query
+                .bind(term.as_str())
+                .bind(*block)
+                .bind(bytes.as_slice());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Builds every block again: the filters from the documents, the words from the postings read
+/// in the order they are stored, a word's blocks finished when the next word begins.
+pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
+    sqlx::query("DELETE FROM search_blocks")
+        .execute(&mut *conn)
+        .await?;
+    let mut filters = BlockBuilder::default();
+    let documents =
+        sqlx::query("SELECT id, entity, kind, year, countries FROM search_documents ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+    for row in documents {
+        let Some(entity) = Entity::parse(&row.text("entity")?) else {
+            continue;
+        };
+        let countries: Vec<String> = row
+            .text("countries")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        let facets = liaison_search::facets(
+            row.opt_text("kind")?.as_deref(),
+            row.opt_int("year")?.map(|y| y as i32),
+            &countries,
+        );
+        let document = row.int("id")?;
+        for facet in facets {
+            filters.add(&facet, filter_entry(document, entity));
+        }
+    }
+    store(conn, &filters.finish()).await?;
+
+    let mut word = BlockBuilder::default();
+    let mut last: Option<(String, i64)> = None;
+    loop {
+        let (term, document) = last.clone().unwrap_or_default();
+        let postings = sqlx::query(
+            "SELECT term, document_id, score, entity FROM search_postings \
+             WHERE (term, document_id) > ($1, $2) ORDER BY term, document_id LIMIT $3",
+        )
+        .bind(term)
+        .bind(document)
+        .bind(POSTINGS_PER_READ)
+        .fetch_all(&mut *conn)
+        .await?;
+        if postings.is_empty() {
+            break;
+        }
+        let mut finished = Vec::new();
+        for row in postings {
+            let term = row.text("term")?;
+            if last.as_ref().is_some_and(|(t, _)| *t != term) {
+                finished.extend(std::mem::take(&mut word).finish());
+            }
+            let document = row.int("document_id")?;
+            if let Some(entity) = Entity::parse(&row.text("entity")?) {
+                let score: f64 = row.try_get("score")?;
+                let score = score as f32;
+                word.add(
+                    &term,
+                    Entry {
+                        document,
+                        score,
+                        entity,
+                    },
+                );
+            }
+            last = Some((term, document));
+        }
+        store(conn, &finished).await?;
+    }
+    store(conn, &word.finish()).await
+}
+
+/// A document's entry under one of its filters: it is there or not, with no score.
+pub(crate) fn filter_entry(document: i64, entity: Entity) -> Entry {
+    Entry {
+        document,
+        score: 0.0,
+        entity,
+    }
+}
+
+/// The blocks of each key, by block number; a key with none has an empty map.
+pub(crate) async fn read(
+    conn: &mut AnyConnection,
+    keys: &[String],
+) -> Result<Vec<BTreeMap<i64, Vec<u8>>>> {
+    let sql = format!(
+        "SELECT term, block, entries FROM search_blocks WHERE term IN ({})",
+        placeholders(1, keys.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for key in keys {
+        query = query.bind(key.as_str());
+    }
+    let mut lists = vec![BTreeMap::new(); keys.len()];
+    for row in query.fetch_all(&mut *conn).await? {
+        let term = row.text("term")?;
+        if let Some(i) = keys.iter().position(|k| *k == term) {
+            lists[i].insert(row.int("block")?, row.try_get("entries")?);
+        }
+    }
+    Ok(lists)
+}
