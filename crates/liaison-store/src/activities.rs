@@ -6,6 +6,7 @@ use liaison_core::{
     Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, RecordKind,
     Validate,
 };
+use serde::Deserialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
@@ -14,7 +15,66 @@ use crate::resolve::{self, Table, sub};
 use crate::sql::{
     self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text, json_text,
 };
-use crate::{Error, Result, Store, gifts};
+use crate::{Backend, Error, Result, Store, gifts};
+
+#[derive(Deserialize)]
+struct ParticipantJson {
+    #[serde(flatten)]
+    person: sql::NamedJson,
+    role: String,
+    role_position: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AgendaJson {
+    kind: String,
+    on: Option<String>,
+    starts_at: Option<String>,
+    title_zh: Option<String>,
+    title_en: Option<String>,
+    /// The points, a JSON array kept as text.
+    points: String,
+    speaker_id: Option<i64>,
+    speaker_key: Option<String>,
+    speaker_name_zh: Option<String>,
+    speaker_name_en: Option<String>,
+}
+
+impl AgendaJson {
+    fn item(self) -> Result<AgendaItem> {
+        let on = match self.on {
+            None => None,
+            Some(text) => Some(
+                text.parse()
+                    .map_err(|_| Error::Corrupt(format!("agenda: '{text}' is not a date")))?,
+            ),
+        };
+        Ok(AgendaItem {
+            kind: sql::parse_enum(&self.kind)?,
+            on,
+            starts_at: self.starts_at,
+            speaker: self.speaker_id.map(|id| {
+                sql::NamedJson {
+                    id,
+                    key: self.speaker_key,
+                    name_zh: self.speaker_name_zh,
+                    name_en: self.speaker_name_en,
+                }
+                .named()
+            }),
+            title_zh: self.title_zh,
+            title_en: self.title_en,
+            points: serde_json::from_str(&self.points)
+                .map_err(|e| Error::Corrupt(format!("agenda points: {e}")))?,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct TagJson {
+    tag: String,
+}
 
 fn summary_columns() -> String {
     format!(
@@ -371,10 +431,52 @@ impl StoredRecord for Activity {
     const TABLE: Table = Table::Activity;
 
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Activity> {
+        // The activity and its lists in one statement: each statement is a round trip to the
+        // connection's thread, which cost more than the reading on the activity page.
+        let backend = Backend::of(conn);
+        let partners = backend.json_rows_sql(
+            &sql::named_fields("o"),
+            "FROM activity_partners ap JOIN organizations o ON o.id = ap.organization_id \
+             WHERE ap.activity_id = a.id",
+            "ap.position",
+        );
+        let mut participant_fields = sql::named_fields("p");
+        for field in ["role", "role_position", "note"] {
+            participant_fields.push((field, format!("pa.{field}")));
+        }
+        let participants = backend.json_rows_sql(
+            &participant_fields,
+            "FROM participations pa JOIN people p ON p.id = pa.person_id \
+             WHERE pa.activity_id = a.id",
+            "pa.position",
+        );
+        let agenda = backend.json_rows_sql(
+            &[
+                ("kind", "ai.kind"),
+                ("on", "ai.on_date"),
+                ("starts_at", "ai.starts_at"),
+                ("title_zh", "ai.title_zh"),
+                ("title_en", "ai.title_en"),
+                ("points", "ai.points"),
+                ("speaker_id", "s.id"),
+                ("speaker_key", "s.key"),
+                ("speaker_name_zh", "s.name_zh"),
+                ("speaker_name_en", "s.name_en"),
+            ],
+            "FROM agenda_items ai LEFT JOIN people s ON s.id = ai.speaker_id \
+             WHERE ai.activity_id = a.id",
+            "ai.position",
+        );
+        let tags = backend.json_rows_sql(
+            &[("tag", "t.tag")],
+            "FROM activity_tags t WHERE t.activity_id = a.id",
+            "t.position",
+        );
         let row = sqlx::query(&format!(
             "SELECT {}, a.created_at, a.updated_at, a.summary_zh, a.summary_en, \
-             a.delegation_size, a.attending_groups, a.outcomes, a.attachments, a.signed_by \
-             FROM {FROM} WHERE a.id = $1",
+             a.delegation_size, a.attending_groups, a.outcomes, a.attachments, a.signed_by, \
+             {partners} AS partners, {participants} AS participants, {agenda} AS agenda, \
+             {tags} AS tags FROM {FROM} WHERE a.id = $1",
             summary_columns()
         ))
         .bind(id)
@@ -382,74 +484,31 @@ impl StoredRecord for Activity {
         .await?
         .ok_or_else(|| DomainError::not_found("activity", id))?;
         let summary = summary_from_row(&row)?;
-
-        let partners = sqlx::query(&format!(
-            "SELECT {} FROM activity_partners ap JOIN organizations o ON o.id = ap.organization_id \
-             WHERE ap.activity_id = $1 ORDER BY ap.position",
-            sql::named_columns("o", "org")
-        ))
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            r.named("org")?
-                .ok_or_else(|| Error::Corrupt("partner".into()))
-        })
-        .collect::<Result<Vec<_>>>()?;
-
-        let participants = sqlx::query(&format!(
-            "SELECT pa.role, pa.role_position, pa.note, {} FROM participations pa \
-             JOIN people p ON p.id = pa.person_id WHERE pa.activity_id = $1 ORDER BY pa.position",
-            sql::named_columns("p", "person")
-        ))
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Participant {
-                person: r
-                    .named("person")?
-                    .ok_or_else(|| Error::Corrupt("participant".into()))?,
-                role: r.text("role")?,
-                position: r.opt_text("role_position")?,
-                note: r.opt_text("note")?,
+        let partners = row
+            .json::<Vec<sql::NamedJson>>("partners")?
+            .into_iter()
+            .map(sql::NamedJson::named)
+            .collect();
+        let participants = row
+            .json::<Vec<ParticipantJson>>("participants")?
+            .into_iter()
+            .map(|p| Participant {
+                person: p.person.named(),
+                role: p.role,
+                position: p.role_position,
+                note: p.note,
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
-
-        let agenda = sqlx::query(&format!(
-            "SELECT ai.kind, ai.on_date, ai.starts_at, ai.title_zh, ai.title_en, ai.points, {} \
-             FROM agenda_items ai LEFT JOIN people s ON s.id = ai.speaker_id \
-             WHERE ai.activity_id = $1 ORDER BY ai.position",
-            sql::named_columns("s", "speaker")
-        ))
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(AgendaItem {
-                kind: r.enumerated("kind")?,
-                on: r.opt_date("on_date")?,
-                starts_at: r.opt_text("starts_at")?,
-                speaker: r.named("speaker")?,
-                title_zh: r.opt_text("title_zh")?,
-                title_en: r.opt_text("title_en")?,
-                points: r.json("points")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-
-        let tags =
-            sqlx::query("SELECT tag FROM activity_tags WHERE activity_id = $1 ORDER BY position")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| r.text("tag"))
-                .collect::<Result<Vec<_>>>()?;
+            .collect();
+        let agenda = row
+            .json::<Vec<AgendaJson>>("agenda")?
+            .into_iter()
+            .map(AgendaJson::item)
+            .collect::<Result<Vec<_>>>()?;
+        let tags = row
+            .json::<Vec<TagJson>>("tags")?
+            .into_iter()
+            .map(|t| t.tag)
+            .collect();
 
         Ok(Activity {
             meta: liaison_core::Meta {

@@ -6,9 +6,9 @@ use std::str::FromStr;
 use std::sync::Once;
 
 use liaison_core::Policy;
-use sqlx::Executor;
 use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::PgConnectOptions;
+use sqlx::{AnyConnection, Executor};
 
 use crate::{Error, Result, Store};
 
@@ -240,6 +240,40 @@ impl Store {
 }
 
 impl Backend {
+    /// The database a connection talks to.
+    pub(crate) fn of(conn: &AnyConnection) -> Backend {
+        if conn.backend_name() == "PostgreSQL" {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// SQL for the rows of a correlated query as one JSON array of objects, as text, so that a
+    /// record's lists come with the record in one statement: `fields` are (name, expression)
+    /// pairs, read `from` (a `FROM … WHERE …` clause) in `order`; `[]` when there are none.
+    pub(crate) fn json_rows_sql<E: AsRef<str>>(
+        &self,
+        fields: &[(&str, E)],
+        from: &str,
+        order: &str,
+    ) -> String {
+        let pairs = fields
+            .iter()
+            .map(|(name, expression)| format!("'{name}', {}", expression.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match self {
+            Backend::Sqlite => {
+                format!("(SELECT json_group_array(json_object({pairs}) ORDER BY {order}) {from})")
+            }
+            Backend::Postgres => format!(
+                "(SELECT CAST(COALESCE(json_agg(json_build_object({pairs}) ORDER BY {order}), \
+                 '[]') AS TEXT) {from})"
+            ),
+        }
+    }
+
     /// SQL for the calendar days activity `a` touches, its first and last day both counted:
     /// SQLite has no date type and counts through `julianday`, PostgreSQL subtracts dates.
     pub(crate) fn activity_days_sql(&self) -> &'static str {

@@ -2,7 +2,7 @@
 
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Action, Actor, Affiliation, Error as DomainError, Identifier, ORGANIZATION_SORTS, Organization,
+    Action, Actor, Affiliation, Error as DomainError, ORGANIZATION_SORTS, Organization,
     OrganizationFilter, OrganizationInput, Page, PageRequest, Policy, RecordKind, Validate,
 };
 use sqlx::AnyConnection;
@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
-use crate::{Error, Result, Store};
+use crate::{Backend, Error, Result, Store};
 
 const COLUMNS: &str = "o.id, o.key, o.version, o.created_at, o.updated_at, o.kind, o.country, \
     o.region, o.name_zh, o.name_en, o.name_original, o.abbreviation, o.founded_year, \
@@ -250,48 +250,42 @@ impl StoredRecord for Organization {
     const TABLE: Table = Table::Organization;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Organization> {
+        // The organization and its lists in one statement (see `Backend::json_rows_sql`).
+        let backend = Backend::of(conn);
+        let identifiers = backend.json_rows_sql(
+            &[("scheme", "i.scheme"), ("value", "i.value")],
+            "FROM organization_identifiers i WHERE i.organization_id = o.id",
+            "i.position",
+        );
+        let mut affiliation_fields = sql::named_fields("r");
+        for field in ["relation", "note"] {
+            affiliation_fields.push((field, format!("a.{field}")));
+        }
+        let affiliations = backend.json_rows_sql(
+            &affiliation_fields,
+            "FROM organization_affiliations a \
+             JOIN organizations r ON r.id = a.related_organization_id \
+             WHERE a.organization_id = o.id",
+            "a.position",
+        );
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM organizations o WHERE o.id = $1"
+            "SELECT {COLUMNS}, {identifiers} AS identifiers, {affiliations} AS affiliations \
+             FROM organizations o WHERE o.id = $1"
         ))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| DomainError::not_found("organization", id))?;
         let mut org = from_row(&row)?;
-        let identifiers = sqlx::query(
-            "SELECT scheme, value FROM organization_identifiers WHERE organization_id = $1 \
-             ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        org.identifiers = identifiers
-            .iter()
-            .map(|r| {
-                Ok(Identifier {
-                    scheme: r.text("scheme")?,
-                    value: r.text("value")?,
-                })
-            })
-            .collect::<Result<_>>()?;
-        let affiliations = sqlx::query(&format!(
-            "SELECT a.relation, a.note, {} FROM organization_affiliations a \
-             JOIN organizations r ON r.id = a.related_organization_id \
-             WHERE a.organization_id = $1 ORDER BY a.position",
-            sql::named_columns("r", "related")
-        ))
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        org.affiliations = affiliations
-            .iter()
-            .map(|r| {
+        org.identifiers = row.json("identifiers")?;
+        org.affiliations = row
+            .json::<Vec<AffiliationJson>>("affiliations")?
+            .into_iter()
+            .map(|a| {
                 Ok(Affiliation {
-                    organization: r
-                        .named("related")?
-                        .ok_or_else(|| Error::Corrupt("affiliation without organization".into()))?,
-                    relation: r.enumerated("relation")?,
-                    note: r.opt_text("note")?,
+                    organization: a.organization.named(),
+                    relation: sql::parse_enum(&a.relation)?,
+                    note: a.note,
                 })
             })
             .collect::<Result<_>>()?;
@@ -302,4 +296,13 @@ impl StoredRecord for Organization {
     fn unit(&self) -> Option<i64> {
         None
     }
+}
+
+/// An affiliation read as JSON with the organization it names.
+#[derive(serde::Deserialize)]
+struct AffiliationJson {
+    #[serde(flatten)]
+    organization: sql::NamedJson,
+    relation: String,
+    note: Option<String>,
 }

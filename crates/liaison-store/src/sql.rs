@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use liaison_core::{Meta, Named, Page, PageRequest, display_name};
-use serde::{Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, Row};
@@ -128,6 +128,33 @@ pub(crate) fn named_columns(alias: &str, prefix: &str) -> String {
         "{alias}.id AS {prefix}_id, {alias}.key AS {prefix}_key, \
          {alias}.name_zh AS {prefix}_name_zh, {alias}.name_en AS {prefix}_name_en"
     )
+}
+
+/// The fields of a record named in a list, read from table alias `alias`.
+pub(crate) fn named_fields(alias: &str) -> Vec<(&'static str, String)> {
+    ["id", "key", "name_zh", "name_en"]
+        .into_iter()
+        .map(|field| (field, format!("{alias}.{field}")))
+        .collect()
+}
+
+/// A record named in one of a record's lists read as JSON ([`crate::Backend::json_rows_sql`]).
+#[derive(Deserialize)]
+pub(crate) struct NamedJson {
+    pub(crate) id: i64,
+    pub(crate) key: Option<String>,
+    pub(crate) name_zh: Option<String>,
+    pub(crate) name_en: Option<String>,
+}
+
+impl NamedJson {
+    pub(crate) fn named(self) -> Named {
+        Named {
+            id: self.id,
+            name: display_name(&self.name_zh, &self.name_en),
+            key: self.key,
+        }
+    }
 }
 
 /// A value to bind to a placeholder of a query built at run time. Empty values keep their
