@@ -6,7 +6,7 @@
 //! order; each entry is seven bytes: the document's place in the block (`u16`), the word's score
 //! in it (`f32`) and the kind of record (`u8`), all little-endian.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::Entity;
 
@@ -83,7 +83,8 @@ pub fn without(bytes: &[u8], document: i64) -> Vec<u8> {
 /// soon as no later document can fall in it.
 #[derive(Debug, Default)]
 pub struct BlockBuilder {
-    open: BTreeMap<(String, i64), Vec<Entry>>,
+    /// The entries not yet handed over, by word or filter, in order of document.
+    open: HashMap<String, Vec<Entry>>,
 }
 
 /// A block ready to store: the word or filter, the block's number and its bytes.
@@ -92,22 +93,31 @@ pub type EncodedBlock = (String, i64, Vec<u8>);
 impl BlockBuilder {
     /// Adds a document's entry under `key`; documents must come in increasing order.
     pub fn add(&mut self, key: &str, entry: Entry) {
-        self.open
-            .entry((key.to_owned(), block_of(entry.document)))
-            .or_default()
-            .push(entry);
+        match self.open.get_mut(key) {
+            Some(entries) => entries.push(entry),
+            None => {
+                self.open.insert(key.to_owned(), vec![entry]);
+            }
+        }
     }
 
-    /// The blocks wholly before `document`, which later documents cannot change.
+    /// The blocks wholly before `document`, which later documents cannot change, in order of
+    /// key and block.
     pub fn before(&mut self, document: i64) -> Vec<EncodedBlock> {
         let block = block_of(document);
-        let (done, open): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.open)
-            .into_iter()
-            .partition(|((_, b), _)| *b < block);
-        self.open = open;
-        done.into_iter()
-            .map(|((key, b), entries)| (key, b, encode(&entries)))
-            .collect()
+        let mut done = Vec::new();
+        self.open.retain(|key, entries| {
+            let finished = entries.partition_point(|e| block_of(e.document) < block);
+            for run in
+                entries[..finished].chunk_by(|a, b| block_of(a.document) == block_of(b.document))
+            {
+                done.push((key.clone(), block_of(run[0].document), encode(run)));
+            }
+            entries.drain(..finished);
+            !entries.is_empty()
+        });
+        done.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        done
     }
 
     /// Every block left.
