@@ -1,13 +1,13 @@
 //! The search index: written in the transaction of every change, read by search.
 
+use std::collections::HashMap;
+
 use liaison_core::{Activity, Agreement, Gift, Organization, PageRequest, Person, Policy};
+use liaison_search::blocks::{Match, intersect};
 use liaison_search::{
     Document, Entity, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
     facets,
 };
-use std::collections::HashMap;
-
-use liaison_search::blocks::{Match, intersect};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
@@ -254,31 +254,16 @@ pub(crate) async fn refresh_since(
 /// The counts by kind of record of a search, and its page of documents with their scores.
 type Found = (Vec<EntityCount>, Vec<(AnyRow, f64)>);
 
-/// A search for one word and no filter: its counts are those kept with the index, and its page
-/// is read from the word's postings in order of score (the `search_postings_best` indexes), not
-/// sorted.
+/// The page of a search for one word and no filter, read from the word's postings in order of
+/// score (the `search_postings_best` indexes), not sorted; its counts are those kept with the
+/// index (`search_terms`).
 async fn one_word(
     conn: &mut AnyConnection,
     request: &SearchRequest,
     term: &str,
     idf: f64,
     page: &PageRequest,
-) -> Result<Found> {
-    let mut counts = Vec::new();
-    for row in
-        sqlx::query("SELECT entity, documents FROM search_terms WHERE term = $1 AND documents > 0")
-            .bind(term)
-            .fetch_all(&mut *conn)
-            .await?
-    {
-        if let Some(entity) = Entity::parse(&row.text("entity")?) {
-            counts.push(EntityCount {
-                entity,
-                count: row.int("documents")?,
-            });
-        }
-    }
-    counts.sort_by_key(|c| c.entity);
+) -> Result<Vec<(AnyRow, f64)>> {
     let mut filter = Filter::default();
     let p = filter.param(Param::text(term));
     filter.and(format!("term = {p}"));
@@ -303,7 +288,7 @@ async fn one_word(
         let score = sqlx::Row::try_get::<f64, _>(&row, "score")? * idf;
         found.push((row, score));
     }
-    Ok((counts, found))
+    Ok(found)
 }
 
 /// A search for several words, or narrowed by filters: the blocks of every word and filter are
@@ -395,28 +380,39 @@ impl Store {
             .iter()
             .map(|t| df_filter.param(Param::text(t.as_str())))
             .collect();
+        // How many records of each kind have each word: how rare each word is and, for a search
+        // of one word, the counts to show.
         let df_sql = format!(
-            "SELECT term, CAST(SUM(documents) AS BIGINT) AS n FROM search_terms \
-             WHERE term IN ({}) GROUP BY term HAVING SUM(documents) > 0",
+            "SELECT term, entity, documents FROM search_terms \
+             WHERE term IN ({}) AND documents > 0",
             placeholders.join(", ")
         );
-        let rows = df_filter
+        let mut by_term: HashMap<String, Vec<EntityCount>> = HashMap::new();
+        for row in df_filter
             .bind(sqlx::query(&df_sql))
             .fetch_all(&mut *conn)
-            .await?;
-        if rows.len() < terms.len() {
+            .await?
+        {
+            if let Some(entity) = Entity::parse(&row.text("entity")?) {
+                by_term
+                    .entry(row.text("term")?)
+                    .or_default()
+                    .push(EntityCount {
+                        entity,
+                        count: row.int("documents")?,
+                    });
+            }
+        }
+        if by_term.len() < terms.len() {
             // A word that occurs nowhere: nothing can have them all.
             return Ok(empty(terms));
         }
         let documents = self.documents(&mut conn).await?;
         let mut by_rarity = Vec::new();
         for term in &terms {
-            let df = rows
-                .iter()
-                .find(|r| r.text("term").is_ok_and(|t| &t == term))
-                .map(|r| r.int("n"))
-                .transpose()?
-                .unwrap_or(1)
+            let df = by_term
+                .get(term)
+                .map_or(1, |counts| counts.iter().map(|c| c.count).sum::<i64>())
                 .max(1);
             by_rarity.push((df, term.clone(), (1.0 + documents as f64 / df as f64).ln()));
         }
@@ -426,7 +422,10 @@ impl Store {
 
         let filters = request.facets();
         let (counts, found) = if rarest_first.len() == 1 && filters.is_empty() {
-            one_word(&mut conn, request, &rarest_first[0], idf[0], &page).await?
+            let mut counts = by_term.remove(&rarest_first[0]).unwrap_or_default();
+            counts.sort_by_key(|c| c.entity);
+            let found = one_word(&mut conn, request, &rarest_first[0], idf[0], &page).await?;
+            (counts, found)
         } else {
             intersected(&mut conn, request, rarest_first, &idf, filters, &page).await?
         };
