@@ -1,6 +1,6 @@
 //! Turning text into search terms, and finding them again to highlight.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use jieba_rs::{Jieba, TokenizeMode};
@@ -115,6 +115,33 @@ impl Analyzer {
     /// The part of `text` around the first match, at most about `width` characters, with every
     /// match marked. `None` when nothing in the text matches.
     pub fn highlight(&self, text: &str, terms: &[String], width: usize) -> Option<Vec<Segment>> {
+        self.highlighter(terms).highlight(text, width)
+    }
+
+    /// Marks the words `terms` in many texts, such as a page of results.
+    pub fn highlighter<'a>(&'a self, terms: &'a [String]) -> Highlighter<'a> {
+        Highlighter {
+            analyzer: self,
+            terms,
+            matches: HashMap::new(),
+        }
+    }
+}
+
+/// Marks the words of one search in texts one after the other, stemming each distinct word once:
+/// the texts of a page of results share most of their words, and stemming was most of the work.
+pub struct Highlighter<'a> {
+    analyzer: &'a Analyzer,
+    terms: &'a [String],
+    /// Whether a word as written matches one of the terms.
+    matches: HashMap<String, bool>,
+}
+
+impl Highlighter<'_> {
+    /// The part of `text` around the first match, at most about `width` characters, with every
+    /// match marked. `None` when nothing in the text matches.
+    pub fn highlight(&mut self, text: &str, width: usize) -> Option<Vec<Segment>> {
+        let terms = self.terms;
         let chars: Vec<char> = text.chars().collect();
         let mut marked = vec![false; chars.len()];
         // Chinese terms are found where they occur, whatever the segmentation around them.
@@ -129,13 +156,26 @@ impl Analyzer {
             }
         }
         // Other words match by their stem.
-        for token in self.jieba.tokenize(text, TokenizeMode::Default, true) {
+        for token in self
+            .analyzer
+            .jieba
+            .tokenize(text, TokenizeMode::Default, true)
+        {
             if token.word.chars().any(is_cjk) {
                 continue;
             }
-            if let Some(term) = self.term(token.word)
-                && terms.contains(&term)
-            {
+            let matched = match self.matches.get(token.word) {
+                Some(matched) => *matched,
+                None => {
+                    let matched = self
+                        .analyzer
+                        .term(token.word)
+                        .is_some_and(|term| terms.contains(&term));
+                    self.matches.insert(token.word.to_owned(), matched);
+                    matched
+                }
+            };
+            if matched {
                 marked[token.start..token.end]
                     .iter_mut()
                     .for_each(|m| *m = true);
@@ -178,6 +218,26 @@ mod tests {
 
     fn has(terms: &BTreeMap<String, i64>, term: &str) -> bool {
         terms.contains_key(term)
+    }
+
+    #[test]
+    fn a_highlighter_marks_each_text_as_a_single_highlight_would() {
+        let a = analyzer();
+        let terms = a.query_terms("unions 工会");
+        let texts = [
+            "Lao Federation of Trade Unions 老挝工会联合会",
+            "A union forum; the unions met",
+            "nothing to see",
+            "UNION",
+        ];
+        let mut highlighter = a.highlighter(&terms);
+        for text in texts {
+            assert_eq!(
+                highlighter.highlight(text, 80),
+                a.highlight(text, &terms, 80),
+                "{text}"
+            );
+        }
     }
 
     #[test]

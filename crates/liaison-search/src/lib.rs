@@ -10,7 +10,7 @@ mod analyzer;
 pub mod blocks;
 mod documents;
 
-pub use analyzer::{Analyzer, MAX_QUERY_TERMS, Segment, analyzer};
+pub use analyzer::{Analyzer, Highlighter, MAX_QUERY_TERMS, Segment, analyzer};
 pub use documents::{Document, Entity, facets};
 
 use serde::{Deserialize, Serialize};

@@ -435,13 +435,14 @@ impl Store {
             .map(|c| c.count)
             .sum();
         let mut items = Vec::new();
+        let mut highlighter = analyzer().highlighter(&terms);
         for (row, score) in found {
             let Some(entity) = Entity::parse(&row.text("entity")?) else {
                 continue;
             };
             let body = row.text("body")?;
-            let snippet = analyzer()
-                .highlight(&body, &terms, SNIPPET_CHARS)
+            let snippet = highlighter
+                .highlight(&body, SNIPPET_CHARS)
                 .unwrap_or_else(|| {
                     vec![Segment {
                         text: body.chars().take(SNIPPET_CHARS).collect(),
