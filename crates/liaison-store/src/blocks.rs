@@ -7,8 +7,8 @@ use liaison_search::Entity;
 use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, with_entry, without};
 use sqlx::{AnyConnection, Row};
 
-use crate::Result;
 use crate::sql::RowExt;
+use crate::{Backend, Result};
 
 /// Keys read or written to a statement: well under SQLite's limit of parameters.
 const KEYS_PER_STATEMENT: usize = 300;
@@ -26,6 +26,17 @@ fn placeholders(first: usize, count: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Holds the blocks until the transaction ends, on PostgreSQL; SQLite has one writer.
+async fn lock(conn: &mut AnyConnection) -> Result<()> {
+    if Backend::of(conn) == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(BLOCKS_LOCK)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Puts `document` under each of `keys` (words with their scores, filters with none).
@@ -68,12 +79,7 @@ async fn rewrite(
     if keys.is_empty() {
         return Ok(());
     }
-    if conn.backend_name() == "PostgreSQL" {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(BLOCKS_LOCK)
-            .execute(&mut *conn)
-            .await?;
-    }
+    lock(conn).await?;
     for (chunk_index, chunk) in keys.chunks(KEYS_PER_STATEMENT).enumerate() {
         let sql = format!(
             "SELECT term, entries FROM search_blocks WHERE block = $1 AND term IN ({})",
@@ -151,6 +157,8 @@ pub(crate) async fn store(conn: &mut AnyConnection, blocks: &[EncodedBlock]) -> 
 /// Builds every block again: the filters from the documents, the words from the postings read
 /// in the order they are stored, a word's blocks finished when the next word begins.
 pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
+    // Two processes starting at once on a database without blocks build them one after the other.
+    lock(conn).await?;
     sqlx::query("DELETE FROM search_blocks")
         .execute(&mut *conn)
         .await?;
