@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use liaison_search::Entity;
 use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, with_entry, without};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::sql::RowExt;
@@ -171,18 +172,8 @@ pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         let Some(entity) = Entity::parse(&row.text("entity")?) else {
             continue;
         };
-        let countries: Vec<String> = row
-            .text("countries")?
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect();
-        let facets = liaison_search::facets(
-            row.opt_text("kind")?.as_deref(),
-            row.opt_int("year")?.map(|y| y as i32),
-            &countries,
-        );
         let document = row.int("id")?;
-        for facet in facets {
+        for facet in stored_facets(&row)? {
             filters.add(&facet, filter_entry(document, entity));
         }
     }
@@ -228,6 +219,20 @@ pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         store(conn, &finished).await?;
     }
     store(conn, &word.finish()).await
+}
+
+/// The filters a stored document answers, from its `kind`, `year` and `countries` columns.
+pub(crate) fn stored_facets(row: &AnyRow) -> Result<Vec<String>> {
+    let countries: Vec<String> = row
+        .text("countries")?
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    Ok(liaison_search::facets(
+        row.opt_text("kind")?.as_deref(),
+        row.opt_int("year")?.map(|y| y as i32),
+        &countries,
+    ))
 }
 
 /// A document's entry under one of its filters: it is there or not, with no score.

@@ -6,7 +6,6 @@ use liaison_core::{Activity, Agreement, Gift, Organization, PageRequest, Person,
 use liaison_search::blocks::{Match, intersect};
 use liaison_search::{
     Document, Entity, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
-    facets,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -118,21 +117,12 @@ async fn remove(
     .await?;
     if let (Some(old), Blocks::Now) = (old, mode) {
         let id = old.int("id")?;
-        let countries: Vec<String> = old
-            .text("countries")?
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect();
         let mut keys: Vec<String> =
             sqlx::query_scalar("SELECT term FROM search_postings WHERE document_id = $1")
                 .bind(id)
                 .fetch_all(&mut *conn)
                 .await?;
-        keys.extend(facets(
-            old.opt_text("kind")?.as_deref(),
-            old.opt_int("year")?.map(|y| y as i32),
-            &countries,
-        ));
+        keys.extend(blocks::stored_facets(&old)?);
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         blocks::remove(conn, id, &keys).await?;
     }

@@ -86,6 +86,20 @@ fn activity(value: serde_json::Value) -> ActivityInput {
     serde_json::from_value(value).unwrap()
 }
 
+/// Adds the role "moderator" to those a participant may have.
+async fn moderator_role(store: &Store) {
+    store
+        .create_role(
+            &admin(),
+            serde_json::from_value(
+                json!({"code": "moderator", "name_zh": "主持", "name_en": "Moderator"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+}
+
 fn field_errors(err: Error) -> Vec<String> {
     match err {
         Error::Domain(DomainError::Invalid(errors)) => {
@@ -685,16 +699,7 @@ async fn an_unknown_role_is_refused_until_the_office_adds_it(store: Store) {
         ),
         ["participants[0].role"]
     );
-    store
-        .create_role(
-            &admin(),
-            serde_json::from_value(
-                json!({"code": "moderator", "name_zh": "主持", "name_en": "Moderator"}),
-            )
-            .unwrap(),
-        )
-        .await
-        .unwrap();
+    moderator_role(&store).await;
     input.key = Some("lecture-1".into());
     let saved = store.create_activity(&admin(), input).await.unwrap();
     assert_eq!(saved.participants[0].role, "moderator");
@@ -1671,16 +1676,7 @@ async fn answers_kept_in_memory_give_way_to_the_next_change_at_once(store: Store
         .unwrap();
     let units = store.units_by_name().await.unwrap();
     assert_eq!(units.len(), 1, "a new unit is offered at once");
-    store
-        .create_role(
-            &admin(),
-            serde_json::from_value(
-                json!({"code": "moderator", "name_zh": "主持", "name_en": "Moderator"}),
-            )
-            .unwrap(),
-        )
-        .await
-        .unwrap();
+    moderator_role(&store).await;
     assert_eq!(store.list_roles().await.unwrap().len(), roles + 1);
     store.sign_out(&actor, "kept-session").await.unwrap();
     assert!(
