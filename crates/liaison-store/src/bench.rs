@@ -459,6 +459,7 @@ impl Store {
         )
         .execute(&mut *conn)
         .await?;
+        crate::timeline::rebuild(conn).await?;
         reset_id_sequences(
             conn,
             self.backend,

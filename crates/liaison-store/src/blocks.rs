@@ -8,8 +8,8 @@ use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, with_e
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::sql::RowExt;
-use crate::{Backend, Result};
+use crate::Result;
+use crate::sql::{self, RowExt};
 
 /// Keys read or written to a statement: well under SQLite's limit of parameters.
 const KEYS_PER_STATEMENT: usize = 300;
@@ -27,17 +27,6 @@ fn placeholders(first: usize, count: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Holds the blocks until the transaction ends, on PostgreSQL; SQLite has one writer.
-async fn lock(conn: &mut AnyConnection) -> Result<()> {
-    if Backend::of(conn) == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(BLOCKS_LOCK)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Puts `document` under each of `keys` (words with their scores, filters with none).
@@ -80,7 +69,7 @@ async fn rewrite(
     if keys.is_empty() {
         return Ok(());
     }
-    lock(conn).await?;
+    sql::advisory_lock(conn, BLOCKS_LOCK).await?;
     for (chunk_index, chunk) in keys.chunks(KEYS_PER_STATEMENT).enumerate() {
         let sql = format!(
             "SELECT term, entries FROM search_blocks WHERE block = $1 AND term IN ({})",
@@ -159,7 +148,7 @@ pub(crate) async fn store(conn: &mut AnyConnection, blocks: &[EncodedBlock]) -> 
 /// in the order they are stored, a word's blocks finished when the next word begins.
 pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     // Two processes starting at once on a database without blocks build them one after the other.
-    lock(conn).await?;
+    sql::advisory_lock(conn, BLOCKS_LOCK).await?;
     sqlx::query("DELETE FROM search_blocks")
         .execute(&mut *conn)
         .await?;

@@ -11,8 +11,8 @@ use liaison_core::{
 
 use crate::resolve::{Table, id_by_key};
 use crate::{
-    Error, Result, Store, activities, agreements, audit, gifts, organizations, people, roles,
-    search, units,
+    Error, Result, Store, activities, agreements, audit, gifts, organizations, people, records,
+    roles, units,
 };
 
 /// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
@@ -55,7 +55,7 @@ impl Store {
         };
         let mut report = ImportReport::default();
         let mut tx = self.begin_write().await?;
-        let mark = search::audit_mark(&mut tx).await?;
+        let mark = records::audit_mark(&mut tx).await?;
         let mut count = |created: usize, unchanged: usize| {
             report.created += created as i64;
             report.unchanged += unchanged as i64;
@@ -174,7 +174,7 @@ impl Store {
             count(1, 0);
         }
 
-        search::refresh_since(&mut tx, &self.policy, mark).await?;
+        records::refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -3,11 +3,14 @@
 
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::{Action, Actor, Policy};
+use liaison_search::Entity;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::resolve::Table;
-use crate::{Result, Store, audit, search, sql};
+use crate::search::Blocks;
+use crate::sql::RowExt;
+use crate::{Result, Store, audit, search, sql, timeline};
 
 /// A kind of record the store keeps.
 pub(crate) trait StoredRecord: Serialize + Sized + Send {
@@ -37,10 +40,10 @@ impl Store {
     ) -> Result<T> {
         authorize_role(actor, Action::Create, T::TABLE.kind())?;
         let mut tx = self.begin_write().await?;
-        let mark = search::audit_mark(&mut tx).await?;
+        let mark = audit_mark(&mut tx).await?;
         let id = write(&mut tx).await?;
         let created = T::fetch(&mut tx, &self.policy, id).await?;
-        search::refresh_since(&mut tx, &self.policy, mark).await?;
+        refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -57,14 +60,14 @@ impl Store {
         authorize_role(actor, Action::Change, kind)?;
         let result = async {
             let mut tx = self.begin_write().await?;
-            let mark = search::audit_mark(&mut tx).await?;
+            let mark = audit_mark(&mut tx).await?;
             let before = T::fetch(&mut tx, &self.policy, id).await?;
             authorize(actor, Action::Change, kind, before.unit())?;
             write(&mut tx).await?;
             let after = T::fetch(&mut tx, &self.policy, id).await?;
             authorize(actor, Action::Change, kind, after.unit())?;
             audit::updated(&mut tx, actor, kind, id, &before, &after).await?;
-            search::refresh_since(&mut tx, &self.policy, mark).await?;
+            refresh_since(&mut tx, &self.policy, mark).await?;
             tx.commit().await?;
             Ok(after)
         }
@@ -77,12 +80,49 @@ impl Store {
         let kind = T::TABLE.kind();
         authorize_role(actor, Action::Change, kind)?;
         let mut tx = self.begin_write().await?;
-        let mark = search::audit_mark(&mut tx).await?;
+        let mark = audit_mark(&mut tx).await?;
         let before = T::fetch(&mut tx, &self.policy, id).await?;
         authorize(actor, Action::Change, kind, before.unit())?;
         sql::delete_record(&mut tx, actor, T::TABLE, id, &before).await?;
-        search::refresh_since(&mut tx, &self.policy, mark).await?;
+        refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The newest audit entry; what a transaction changes is audited after it.
+pub(crate) async fn audit_mark(conn: &mut AnyConnection) -> Result<i64> {
+    let mark: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(mark.unwrap_or(0))
+}
+
+/// Brings what is derived from the records up to date with every record the audit log shows
+/// changed since `mark` (the record itself and the ones created with it on the way): their
+/// search documents and the organizations' timelines, in the same transaction, so a saved change
+/// is seen at once by every process sharing the database.
+pub(crate) async fn refresh_since(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    mark: i64,
+) -> Result<()> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT entity, record_id FROM audit_log \
+         WHERE id > $1 AND record_id IS NOT NULL ORDER BY entity, record_id",
+    )
+    .bind(mark)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut changed = Vec::new();
+    for row in rows {
+        if let Some(entity) = Entity::parse(&row.text("entity")?) {
+            changed.push((entity, row.int("record_id")?));
+        }
+    }
+    for (entity, id) in changed {
+        search::refresh(conn, policy, entity, id, Blocks::Now).await?;
+        timeline::refresh(conn, entity, id).await?;
+    }
+    Ok(())
 }

@@ -23,7 +23,7 @@ const SNIPPET_CHARS: usize = 160;
 /// Whether a change to the index rewrites its blocks at once, or leaves them to be rebuilt in
 /// bulk when many records are indexed together ([`blocks::rebuild`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Blocks {
+pub(crate) enum Blocks {
     Now,
     Later,
 }
@@ -193,7 +193,7 @@ async fn document(
 }
 
 /// Brings one record's document up to date with the record.
-async fn refresh(
+pub(crate) async fn refresh(
     conn: &mut AnyConnection,
     policy: &Policy,
     entity: Entity,
@@ -204,41 +204,6 @@ async fn refresh(
         Some(document) => write(conn, &document, mode).await,
         None => remove(conn, entity, id, mode).await,
     }
-}
-
-/// The newest audit entry; what a transaction changes is audited after it.
-pub(crate) async fn audit_mark(conn: &mut AnyConnection) -> Result<i64> {
-    let mark: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(mark.unwrap_or(0))
-}
-
-/// Refreshes the documents of every record the audit log shows changed since `mark`: the
-/// record itself and the ones created with it on the way, in the same transaction, so a saved
-/// change is found at once by every process sharing the database.
-pub(crate) async fn refresh_since(
-    conn: &mut AnyConnection,
-    policy: &Policy,
-    mark: i64,
-) -> Result<()> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT entity, record_id FROM audit_log \
-         WHERE id > $1 AND record_id IS NOT NULL ORDER BY entity, record_id",
-    )
-    .bind(mark)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut changed = Vec::new();
-    for row in rows {
-        if let Some(entity) = Entity::parse(&row.text("entity")?) {
-            changed.push((entity, row.int("record_id")?));
-        }
-    }
-    for (entity, id) in changed {
-        refresh(conn, policy, entity, id, Blocks::Now).await?;
-    }
-    Ok(())
 }
 
 /// The counts by kind of record of a search, and its page of documents with their scores.
@@ -473,8 +438,8 @@ impl Store {
         Ok(n)
     }
 
-    /// Rebuilds the whole search index from the records, in one transaction; returns how many
-    /// documents it holds.
+    /// Rebuilds the whole search index and the organizations' timelines from the records, in one
+    /// transaction; returns how many documents the index holds.
     pub async fn reindex(&self) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM search_postings")
@@ -503,6 +468,7 @@ impl Store {
             }
         }
         blocks::rebuild(&mut tx).await?;
+        crate::timeline::rebuild(&mut tx).await?;
         tx.commit().await?;
         Ok(count)
     }

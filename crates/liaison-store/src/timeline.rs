@@ -1,44 +1,212 @@
-//! An organization's relationship timeline, computed from the records each time it is asked for.
+//! An organization's relationship timeline: every way it is involved in a record, kept as one
+//! row each in `organization_timeline` in the transaction of each change, and read from there
+//! newest first.
 
+use chrono::NaiveDate;
 use liaison_core::{Error as DomainError, TimelineEntry, TimelineKind, display_name};
-use sqlx::any::AnyRow;
+use liaison_search::Entity;
+use serde::Deserialize;
+use sqlx::AnyConnection;
 
-use crate::sql::RowExt;
-use crate::{Result, Store};
+use crate::sql::{self, RowExt};
+use crate::{Backend, Result, Store};
 
-/// Every way an organization can be involved in a record, one `SELECT` each, as
-/// (kind, id, date, title_zh, title_en, involvement, detail) rows for organization `$1`.
-const INVOLVEMENTS: &str = "
-    SELECT 'activity' AS kind, a.id, a.start_date AS day, a.title_zh, a.title_en,
-           'inviting_organization' AS involvement, a.kind AS detail
-      FROM activities a WHERE a.inviting_organization_id = $1
-    UNION ALL
-    SELECT 'activity', a.id, a.start_date, a.title_zh, a.title_en, 'partner', a.kind
-      FROM activities a JOIN activity_partners ap ON ap.activity_id = a.id
-     WHERE ap.organization_id = $1
-    UNION ALL
-    SELECT DISTINCT 'activity', a.id, a.start_date, a.title_zh, a.title_en, 'participant', a.kind
-      FROM activities a JOIN participations pa ON pa.activity_id = a.id
-      JOIN people p ON p.id = pa.person_id
-     WHERE p.organization_id = $1
-       AND a.inviting_organization_id IS DISTINCT FROM $1
-       AND NOT EXISTS (SELECT 1 FROM activity_partners x
-                        WHERE x.activity_id = a.id AND x.organization_id = $1)
-    UNION ALL
-    SELECT 'agreement', g.id, COALESCE(g.signed_on, g.valid_from), g.title_zh, g.title_en,
-           'agreement_partner', g.kind
-      FROM agreements g JOIN agreement_partners ap ON ap.agreement_id = g.id
-     WHERE ap.organization_id = $1
-    UNION ALL
-    SELECT 'gift', g.id, g.exchanged_on, g.item, g.item, 'gift_giver', g.direction
-      FROM gifts g WHERE g.giver_organization_id = $1
-    UNION ALL
-    SELECT 'gift', g.id, g.exchanged_on, g.item, g.item, 'gift_receiver', g.direction
-      FROM gifts g WHERE g.receiver_organization_id = $1";
+/// The PostgreSQL advisory lock a transaction holds while it rewrites timeline rows, so that two
+/// transactions working out the same record's rows never both insert them.
+const TIMELINE_LOCK: i64 = 0x4c69_6169_736f_6e02;
 
-/// Newest first; records without a date last.
-const NEWEST_FIRST: &str =
-    "ORDER BY CASE WHEN day IS NULL THEN 1 ELSE 0 END, day DESC, kind, id DESC";
+/// The kinds of record an organization can be involved in.
+#[derive(Clone, Copy)]
+enum Source {
+    Activities,
+    Agreements,
+    Gifts,
+}
+
+impl Source {
+    const ALL: [Source; 3] = [Source::Activities, Source::Agreements, Source::Gifts];
+
+    /// The `kind` of its rows.
+    fn kind(self) -> &'static str {
+        match self {
+            Source::Activities => "activity",
+            Source::Agreements => "agreement",
+            Source::Gifts => "gift",
+        }
+    }
+
+    /// Its records' involvements as (organization_id, kind, record_id, involvement, day) rows,
+    /// for the records whose id meets `which`: a condition such as `= $1`.
+    fn involvements(self, which: &str) -> String {
+        match self {
+            Source::Activities => format!(
+                "SELECT a.inviting_organization_id, 'activity', a.id, 'inviting_organization', \
+                        a.start_date
+                   FROM activities a
+                  WHERE a.id {which} AND a.inviting_organization_id IS NOT NULL
+                 UNION ALL
+                 SELECT ap.organization_id, 'activity', a.id, 'partner', a.start_date
+                   FROM activities a JOIN activity_partners ap ON ap.activity_id = a.id
+                  WHERE a.id {which}
+                 UNION ALL
+                 SELECT DISTINCT p.organization_id, 'activity', a.id, 'participant', a.start_date
+                   FROM activities a JOIN participations pa ON pa.activity_id = a.id
+                   JOIN people p ON p.id = pa.person_id
+                  WHERE a.id {which} AND p.organization_id IS NOT NULL
+                    AND a.inviting_organization_id IS DISTINCT FROM p.organization_id
+                    AND NOT EXISTS (SELECT 1 FROM activity_partners x
+                                     WHERE x.activity_id = a.id
+                                       AND x.organization_id = p.organization_id)"
+            ),
+            Source::Agreements => format!(
+                "SELECT ap.organization_id, 'agreement', g.id, 'agreement_partner', \
+                        COALESCE(g.signed_on, g.valid_from)
+                   FROM agreements g JOIN agreement_partners ap ON ap.agreement_id = g.id
+                  WHERE g.id {which}"
+            ),
+            Source::Gifts => format!(
+                "SELECT g.giver_organization_id, 'gift', g.id, 'gift_giver', g.exchanged_on
+                   FROM gifts g WHERE g.id {which} AND g.giver_organization_id IS NOT NULL
+                 UNION ALL
+                 SELECT g.receiver_organization_id, 'gift', g.id, 'gift_receiver', g.exchanged_on
+                   FROM gifts g WHERE g.id {which} AND g.receiver_organization_id IS NOT NULL"
+            ),
+        }
+    }
+}
+
+/// Works the timeline rows of the records whose id meets `which` out afresh.
+async fn rewrite(
+    conn: &mut AnyConnection,
+    source: Source,
+    which: &str,
+    id: Option<i64>,
+) -> Result<()> {
+    sql::advisory_lock(conn, TIMELINE_LOCK).await?;
+    let delete = format!(
+        "DELETE FROM organization_timeline WHERE kind = '{}' AND record_id {which}",
+        source.kind()
+    );
+    let insert = format!(
+        "INSERT INTO organization_timeline (organization_id, kind, record_id, involvement, day) {}",
+        source.involvements(which)
+    );
+    for statement in [delete, insert] {
+        let mut query = sqlx::query(&statement);
+        if let Some(id) = id {
+            query = query.bind(id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Brings the timeline rows a changed record contributes up to date: those of an activity,
+/// agreement or gift, and for a person those of every activity they took part in (they may have
+/// moved to another organization). Organizations contribute none of their own; a deleted one's
+/// rows go with it.
+pub(crate) async fn refresh(conn: &mut AnyConnection, entity: Entity, id: i64) -> Result<()> {
+    let (source, which) = match entity {
+        Entity::Activity => (Source::Activities, "= $1"),
+        Entity::Person => (
+            Source::Activities,
+            "IN (SELECT activity_id FROM participations WHERE person_id = $1)",
+        ),
+        Entity::Agreement => (Source::Agreements, "= $1"),
+        Entity::Gift => (Source::Gifts, "= $1"),
+        Entity::Organization => return Ok(()),
+    };
+    rewrite(conn, source, which, Some(id)).await
+}
+
+/// Works every organization's timeline out afresh from the records.
+pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
+    for source in Source::ALL {
+        rewrite(conn, source, "IS NOT NULL", None).await?;
+    }
+    Ok(())
+}
+
+/// Newest first, records without a date last: the order of `organization_timeline_newest`.
+const NEWEST_FIRST: &str = "t.day DESC NULLS LAST, t.kind, t.record_id DESC";
+
+/// The timeline of organization `$1` in one row: how many entries it has in all (`entries`)
+/// and its `limit` newest (all without one) with their records' titles and details, as one
+/// JSON array (`rows`; see `Backend::json_rows_sql`).
+fn entries_sql(backend: Backend, limit: Option<i64>) -> String {
+    let limit = limit
+        .map(|n| format!("LIMIT {}", n.max(1)))
+        .unwrap_or_default();
+    let rows = backend.json_rows_sql(
+        &[
+            ("kind", "t.kind"),
+            ("id", "t.record_id"),
+            ("day", "t.day"),
+            ("involvement", "t.involvement"),
+            (
+                "title_zh",
+                "CASE t.kind WHEN 'activity' THEN a.title_zh \
+                 WHEN 'agreement' THEN g.title_zh ELSE f.item END",
+            ),
+            (
+                "title_en",
+                "CASE t.kind WHEN 'activity' THEN a.title_en \
+                 WHEN 'agreement' THEN g.title_en ELSE f.item END",
+            ),
+            (
+                "detail",
+                "CASE t.kind WHEN 'activity' THEN a.kind \
+                 WHEN 'agreement' THEN g.kind ELSE f.direction END",
+            ),
+        ],
+        &format!(
+            "FROM (SELECT * FROM organization_timeline t WHERE t.organization_id = $1 \
+                   ORDER BY {NEWEST_FIRST} {limit}) t \
+             LEFT JOIN activities a ON t.kind = 'activity' AND a.id = t.record_id \
+             LEFT JOIN agreements g ON t.kind = 'agreement' AND g.id = t.record_id \
+             LEFT JOIN gifts f ON t.kind = 'gift' AND f.id = t.record_id"
+        ),
+        NEWEST_FIRST,
+    );
+    format!(
+        "SELECT (SELECT COUNT(*) FROM organization_timeline WHERE organization_id = $1) \
+         AS entries, {rows} AS rows"
+    )
+}
+
+/// One entry of a timeline read as JSON.
+#[derive(Deserialize)]
+struct EntryJson {
+    kind: String,
+    id: i64,
+    day: Option<NaiveDate>,
+    involvement: String,
+    title_zh: Option<String>,
+    title_en: Option<String>,
+    detail: String,
+}
+
+impl EntryJson {
+    fn entry(self) -> TimelineEntry {
+        let kind = match self.kind.as_str() {
+            "activity" => TimelineKind::Activity,
+            "agreement" => TimelineKind::Agreement,
+            _ => TimelineKind::Gift,
+        };
+        TimelineEntry {
+            date: self.day,
+            kind,
+            id: self.id,
+            title: if self.title_zh == self.title_en {
+                self.title_zh.unwrap_or_default()
+            } else {
+                display_name(&self.title_zh, &self.title_en)
+            },
+            involvement: self.involvement,
+            detail: self.detail,
+        }
+    }
+}
 
 impl Store {
     /// Everything that involved an organization, newest first; records without a date last.
@@ -50,9 +218,7 @@ impl Store {
         if exists.is_none() {
             return Err(DomainError::not_found("organization", id).into());
         }
-        let sql = format!("SELECT * FROM ({INVOLVEMENTS}) t {NEWEST_FIRST}");
-        let rows = sqlx::query(&sql).bind(id).fetch_all(&self.read).await?;
-        rows.iter().map(entry).collect()
+        Ok(self.timeline_entries(id, None).await?.0)
     }
 
     /// The newest `limit` entries of the timeline of an organization just read, and how many it
@@ -62,40 +228,22 @@ impl Store {
         id: i64,
         limit: i64,
     ) -> Result<(Vec<TimelineEntry>, i64)> {
-        let sql = format!(
-            "SELECT COUNT(*) OVER () AS entries, t.* FROM ({INVOLVEMENTS}) t {NEWEST_FIRST} LIMIT $2"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(id)
-            .bind(limit.max(1))
-            .fetch_all(&self.read)
-            .await?;
-        let total = match rows.first() {
-            Some(row) => row.int("entries")?,
-            None => 0,
-        };
-        Ok((rows.iter().map(entry).collect::<Result<_>>()?, total))
+        self.timeline_entries(id, Some(limit)).await
     }
-}
 
-fn entry(r: &AnyRow) -> Result<TimelineEntry> {
-    let kind = match r.text("kind")?.as_str() {
-        "activity" => TimelineKind::Activity,
-        "agreement" => TimelineKind::Agreement,
-        _ => TimelineKind::Gift,
-    };
-    let zh = r.opt_text("title_zh")?;
-    let en = r.opt_text("title_en")?;
-    Ok(TimelineEntry {
-        date: r.opt_date("day")?,
-        kind,
-        id: r.int("id")?,
-        title: if zh == en {
-            zh.unwrap_or_default()
-        } else {
-            display_name(&zh, &en)
-        },
-        involvement: r.text("involvement")?,
-        detail: r.text("detail")?,
-    })
+    async fn timeline_entries(
+        &self,
+        id: i64,
+        limit: Option<i64>,
+    ) -> Result<(Vec<TimelineEntry>, i64)> {
+        let row = sqlx::query(&entries_sql(self.backend, limit))
+            .bind(id)
+            .fetch_one(&self.read)
+            .await?;
+        let entries = row.json::<Vec<EntryJson>>("rows")?;
+        Ok((
+            entries.into_iter().map(EntryJson::entry).collect(),
+            row.int("entries")?,
+        ))
+    }
 }

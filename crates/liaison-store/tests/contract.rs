@@ -49,6 +49,7 @@ contract!(
     list_totals_kept_in_advance_follow_every_create_change_and_delete,
     chinese_titles_are_found_by_a_part_of_them,
     the_timeline_shows_every_activity_agreement_and_gift_newest_first,
+    the_timeline_follows_every_change_to_the_records_it_is_made_of,
     an_unknown_role_is_refused_until_the_office_adds_it,
     received_gifts_worth_200_yuan_or_more_are_marked_for_declaration,
     importing_the_demo_twice_creates_nothing_new,
@@ -682,6 +683,174 @@ async fn the_timeline_shows_every_activity_agreement_and_gift_newest_first(store
     assert_eq!(
         store.organization_timeline_recent(999, 2).await.unwrap(),
         (Vec::new(), 0)
+    );
+}
+
+/// An organization's timeline as "date kind involvement" lines, newest first.
+async fn timeline_lines(store: &Store, organization: i64) -> Vec<String> {
+    let lines = store
+        .organization_timeline(organization)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let date = e.date.map(|d| d.to_string()).unwrap_or_default();
+            format!("{date} {:?} {}", e.kind, e.involvement)
+        })
+        .collect();
+    let (recent, total) = store
+        .organization_timeline_recent(organization, 50)
+        .await
+        .unwrap();
+    assert_eq!(recent.len() as i64, total);
+    lines
+}
+
+async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: Store) {
+    let lftu_id = lftu(&store).await;
+    let vgcl_id = store
+        .create_organization(
+            &admin(),
+            org(
+                json!({"key": "org-vgcl", "kind": "trade_union", "country": "VN",
+                "name_en": "Vietnam General Confederation of Labour"}),
+            ),
+        )
+        .await
+        .unwrap()
+        .meta
+        .id;
+    let call = store
+        .create_activity(
+            &admin(),
+            activity(
+                json!({"kind": "online_meeting", "title_en": "Follow-up call",
+            "start_date": "2022-03-01", "participants": [{"person": {"key": "p-phonesane",
+                "name_en": "Phonesane Vilaymeng", "organization": "org-lftu", "nationality": "LA"},
+                "role": "attendee"}]}),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        timeline_lines(&store, lftu_id).await,
+        ["2022-03-01 Activity participant"]
+    );
+    assert!(timeline_lines(&store, vgcl_id).await.is_empty());
+
+    // The participant moves to another organization, and the activity with them.
+    let phonesane = store
+        .get_person(call.participants[0].person.id)
+        .await
+        .unwrap();
+    let moved: liaison_core::PersonInput = serde_json::from_value(json!({"key": "p-phonesane",
+        "name_en": "Phonesane Vilaymeng", "organization": "org-vgcl", "nationality": "LA",
+        "version": phonesane.meta.version}))
+    .unwrap();
+    store
+        .update_person(&admin(), phonesane.meta.id, moved)
+        .await
+        .unwrap();
+    assert!(timeline_lines(&store, lftu_id).await.is_empty());
+    assert_eq!(
+        timeline_lines(&store, vgcl_id).await,
+        ["2022-03-01 Activity participant"]
+    );
+
+    // A new date, and the LFTU now a partner.
+    let call = store
+        .update_activity(
+            &admin(),
+            call.meta.id,
+            activity(json!({"kind": "online_meeting",
+            "title_en": "Follow-up call", "start_date": "2022-04-01", "partners": ["org-lftu"],
+            "participants": [{"person": "p-phonesane", "role": "attendee"}],
+            "version": call.meta.version})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        timeline_lines(&store, lftu_id).await,
+        ["2022-04-01 Activity partner"]
+    );
+
+    // Two gifts between the two, one of unknown date, then taken back out of the register.
+    let gift = |on: Option<&str>| -> GiftInput {
+        serde_json::from_value(json!({"direction": "received", "item": "Lacquer box",
+            "giver": {"organization": "org-vgcl"}, "receiver": {"organization": "org-lftu"},
+            "exchanged_on": on}))
+        .unwrap()
+    };
+    let dated = store
+        .create_gift(&admin(), gift(Some("2023-01-10")))
+        .await
+        .unwrap();
+    let undated = store.create_gift(&admin(), gift(None)).await.unwrap();
+    assert_eq!(
+        timeline_lines(&store, vgcl_id).await,
+        [
+            "2023-01-10 Gift gift_giver",
+            "2022-04-01 Activity participant",
+            " Gift gift_giver"
+        ]
+    );
+    for gift in [dated, undated] {
+        store.delete_gift(&admin(), gift.meta.id).await.unwrap();
+    }
+    assert_eq!(
+        timeline_lines(&store, vgcl_id).await,
+        ["2022-04-01 Activity participant"]
+    );
+
+    // An agreement signed with one, then found to be with the other.
+    let agreement = |partner: &str, version: Option<i64>| -> AgreementInput {
+        serde_json::from_value(
+            json!({"kind": "mou", "title_en": "Memorandum on cadre training",
+            "partners": [partner], "status": "in_force", "signed_on": "2024-05-01",
+            "version": version}),
+        )
+        .unwrap()
+    };
+    let signed = store
+        .create_agreement(&admin(), agreement("org-lftu", None))
+        .await
+        .unwrap();
+    assert_eq!(
+        timeline_lines(&store, lftu_id).await,
+        [
+            "2024-05-01 Agreement agreement_partner",
+            "2022-04-01 Activity partner"
+        ]
+    );
+    store
+        .update_agreement(
+            &admin(),
+            signed.meta.id,
+            agreement("org-vgcl", Some(signed.meta.version)),
+        )
+        .await
+        .unwrap();
+    let lftu_now = timeline_lines(&store, lftu_id).await;
+    let vgcl_now = timeline_lines(&store, vgcl_id).await;
+    assert_eq!(lftu_now, ["2022-04-01 Activity partner"]);
+    assert_eq!(
+        vgcl_now,
+        [
+            "2024-05-01 Agreement agreement_partner",
+            "2022-04-01 Activity participant"
+        ]
+    );
+
+    // Worked out afresh from the records, the timelines are the ones kept along the way.
+    store.reindex().await.unwrap();
+    assert_eq!(timeline_lines(&store, lftu_id).await, lftu_now);
+    assert_eq!(timeline_lines(&store, vgcl_id).await, vgcl_now);
+
+    store.delete_activity(&admin(), call.meta.id).await.unwrap();
+    assert!(timeline_lines(&store, lftu_id).await.is_empty());
+    assert_eq!(
+        timeline_lines(&store, vgcl_id).await,
+        ["2024-05-01 Agreement agreement_partner"]
     );
 }
 

@@ -61,7 +61,7 @@ enum Command {
     },
     /// Writes a consistent copy of a live SQLite database to a new file.
     Backup { path: PathBuf },
-    /// Rebuilds the search index from the records.
+    /// Rebuilds the search index and the organizations' timelines from the records.
     Reindex,
     /// Loads a synthetic dataset for the benchmark into an empty database: one organization for
     /// every 50 activities, one person for every 2, five participations each.
@@ -204,7 +204,9 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Reindex => {
             let documents = store.reindex().await?;
-            println!("The search index was rebuilt: {documents} records.");
+            println!(
+                "The search index and the organizations' timelines were rebuilt: {documents} records."
+            );
             Ok(())
         }
         Command::User(command) => users(&store, &actor, command).await,
