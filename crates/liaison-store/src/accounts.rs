@@ -6,7 +6,6 @@ use liaison_core::{
     Action, Actor, Error as DomainError, Page, PageRequest, RecordKind, User, UserInput, Validate,
 };
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::sql::{self, ListQuery, RowExt, enum_text};
 use crate::{Result, Store, audit};
@@ -15,7 +14,7 @@ const COLUMNS: &str = "s.id, s.version, s.username, s.display_name, s.role, s.ac
     u.id AS unit_id, u.key AS unit_key, u.name_zh AS unit_name_zh, u.name_en AS unit_name_en";
 const FROM: &str = "users s LEFT JOIN units u ON u.id = s.unit_id";
 
-fn from_row(row: &AnyRow) -> Result<User> {
+fn from_row(row: &impl RowExt) -> Result<User> {
     Ok(User {
         id: row.int("id")?,
         version: row.int("version")?,

@@ -8,7 +8,6 @@ use liaison_core::{
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
@@ -88,7 +87,7 @@ fn summary_columns() -> String {
 const FROM: &str = "activities a LEFT JOIN units hu ON hu.id = a.host_unit_id \
     LEFT JOIN organizations io ON io.id = a.inviting_organization_id";
 
-fn summary_from_row(row: &AnyRow) -> Result<ActivitySummary> {
+fn summary_from_row(row: &impl RowExt) -> Result<ActivitySummary> {
     Ok(ActivitySummary {
         id: row.int("id")?,
         key: row.opt_text("key")?,

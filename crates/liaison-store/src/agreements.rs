@@ -6,7 +6,6 @@ use liaison_core::{
     PageRequest, Policy, RecordKind, Signatory, Validate,
 };
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
@@ -23,7 +22,7 @@ fn columns() -> String {
 
 const FROM: &str = "agreements g LEFT JOIN units u ON u.id = g.unit_id";
 
-fn from_row(row: &AnyRow) -> Result<Agreement> {
+fn from_row(row: &impl RowExt) -> Result<Agreement> {
     Ok(Agreement {
         meta: row.meta()?,
         kind: row.enumerated("kind")?,

@@ -274,6 +274,30 @@ impl Backend {
         }
     }
 
+    /// SQL for rows as one JSON array of arrays, as text, like [`Backend::json_rows_sql`] but
+    /// without names: `values` are the expressions of each row, read `from` in `order`.
+    pub(crate) fn json_arrays_sql<E: AsRef<str>>(
+        &self,
+        values: &[E],
+        from: &str,
+        order: &str,
+    ) -> String {
+        let values = values
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(", ");
+        match self {
+            Backend::Sqlite => {
+                format!("(SELECT json_group_array(json_array({values}) ORDER BY {order}) {from})")
+            }
+            Backend::Postgres => format!(
+                "(SELECT CAST(COALESCE(json_agg(json_build_array({values}) ORDER BY {order}), \
+                 '[]') AS TEXT) {from})"
+            ),
+        }
+    }
+
     /// SQL for the calendar days activity `a` touches, its first and last day both counted:
     /// SQLite has no date type and counts through `julianday`, PostgreSQL subtracts dates.
     pub(crate) fn activity_days_sql(&self) -> &'static str {

@@ -6,7 +6,6 @@ use liaison_core::{
     Party, PartyInput, Policy, RecordKind, Validate, gifts::declaration_required,
 };
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
@@ -33,7 +32,7 @@ const FROM: &str = "gifts g LEFT JOIN activities act ON act.id = g.activity_id \
     LEFT JOIN people rp ON rp.id = g.receiver_person_id \
     LEFT JOIN organizations ro ON ro.id = g.receiver_organization_id";
 
-fn from_row(policy: &Policy, row: &AnyRow) -> Result<Gift> {
+fn from_row(policy: &Policy, row: &impl RowExt) -> Result<Gift> {
     let direction = row.enumerated("direction")?;
     let value = row.opt_int("estimated_value_fen")?.map(Money::from_fen);
     Ok(Gift {

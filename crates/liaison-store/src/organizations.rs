@@ -6,7 +6,6 @@ use liaison_core::{
     OrganizationFilter, OrganizationInput, Page, PageRequest, Policy, RecordKind, Validate,
 };
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
@@ -34,7 +33,7 @@ fn data(input: &OrganizationInput) -> Columns {
         .text("website", input.website.as_deref())
 }
 
-fn from_row(row: &AnyRow) -> Result<Organization> {
+fn from_row(row: &impl RowExt) -> Result<Organization> {
     let country = row.text("country")?;
     Ok(Organization {
         meta: row.meta()?,

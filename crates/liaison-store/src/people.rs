@@ -6,7 +6,6 @@ use liaison_core::{
     Policy, RecordKind, Validate,
 };
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
@@ -25,7 +24,7 @@ fn columns() -> String {
 const FROM: &str = "people p LEFT JOIN units u ON u.id = p.unit_id \
     LEFT JOIN organizations o ON o.id = p.organization_id";
 
-fn from_row(row: &AnyRow) -> Result<Person> {
+fn from_row(row: &impl RowExt) -> Result<Person> {
     let nationality = row
         .opt_text("nationality")?
         .map(|c| liaison_core::CountryCode::parse(&c).map_err(Error::Corrupt))

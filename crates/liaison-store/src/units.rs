@@ -8,7 +8,6 @@ use liaison_core::{
     UnitInput, Validate,
 };
 use sqlx::AnyConnection;
-use sqlx::any::AnyRow;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
@@ -34,7 +33,7 @@ fn data(input: &UnitInput) -> Columns {
 const FROM: &str = "units u LEFT JOIN people l ON l.id = u.foreign_affairs_leader_id \
     LEFT JOIN people c ON c.id = u.liaison_officer_id";
 
-fn from_row(row: &AnyRow) -> Result<Unit> {
+fn from_row(row: &impl RowExt) -> Result<Unit> {
     Ok(Unit {
         meta: row.meta()?,
         kind: row.enumerated("kind")?,
