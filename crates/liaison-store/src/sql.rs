@@ -512,14 +512,13 @@ pub(crate) struct ListRow {
 }
 
 impl ListRow {
-    /// The value of `column`; `null` when the row holds nothing there.
+    /// The value of `column`.
     fn value(&self, column: &str) -> Result<&serde_json::Value> {
-        let place = self
-            .names
+        self.names
             .iter()
             .position(|name| name == column)
-            .ok_or_else(|| Error::Corrupt(format!("{column}: no such column in the list")))?;
-        Ok(self.values.get(place).unwrap_or(&serde_json::Value::Null))
+            .and_then(|place| self.values.get(place))
+            .ok_or_else(|| Error::Corrupt(format!("{column}: not in the list's row")))
     }
 }
 
