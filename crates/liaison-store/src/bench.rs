@@ -512,14 +512,12 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA cache_size = -2000")
-                .execute(&self.write)
-                .await?;
-        }
         sqlx::query("ANALYZE").execute(&self.write).await?;
         if self.backend == Backend::Sqlite {
             forget_value_samples(&self.write).await?;
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&self.write)
+                .await?;
         }
         Ok(LoadReport {
             organizations: data.organizations.len(),
