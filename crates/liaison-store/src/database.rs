@@ -263,15 +263,7 @@ impl Backend {
             .map(|(name, expression)| format!("'{name}', {}", expression.as_ref()))
             .collect::<Vec<_>>()
             .join(", ");
-        match self {
-            Backend::Sqlite => {
-                format!("(SELECT json_group_array(json_object({pairs}) ORDER BY {order}) {from})")
-            }
-            Backend::Postgres => format!(
-                "(SELECT CAST(COALESCE(json_agg(json_build_object({pairs}) ORDER BY {order}), \
-                 '[]') AS TEXT) {from})"
-            ),
-        }
+        self.json_array_sql(["json_object", "json_build_object"], &pairs, from, order)
     }
 
     /// SQL for rows as one JSON array of arrays, as text, like [`Backend::json_rows_sql`] but
@@ -287,12 +279,19 @@ impl Backend {
             .map(AsRef::as_ref)
             .collect::<Vec<_>>()
             .join(", ");
+        self.json_array_sql(["json_array", "json_build_array"], &values, from, order)
+    }
+
+    /// One JSON array, as text, of a value made from `arguments` for each row read `from` in
+    /// `order`, by the function `row` names for SQLite and for PostgreSQL; `[]` for no rows.
+    fn json_array_sql(&self, row: [&str; 2], arguments: &str, from: &str, order: &str) -> String {
+        let [sqlite, postgres] = row;
         match self {
             Backend::Sqlite => {
-                format!("(SELECT json_group_array(json_array({values}) ORDER BY {order}) {from})")
+                format!("(SELECT json_group_array({sqlite}({arguments}) ORDER BY {order}) {from})")
             }
             Backend::Postgres => format!(
-                "(SELECT CAST(COALESCE(json_agg(json_build_array({values}) ORDER BY {order}), \
+                "(SELECT CAST(COALESCE(json_agg({postgres}({arguments}) ORDER BY {order}), \
                  '[]') AS TEXT) {from})"
             ),
         }
