@@ -34,7 +34,7 @@ mod units;
 
 pub use accounts::RecentFailures;
 pub use bench::LoadReport;
-pub use database::{Backend, DatabaseUrl};
+pub use database::{Backend, DEFAULT_WRITE_WAIT, DatabaseUrl};
 pub use error::Error;
 
 use liaison_core::Policy;
@@ -79,7 +79,10 @@ impl Store {
     /// Begins a transaction on the write connection; when it ends, whatever the store keeps
     /// (see [`kept`]) is read afresh.
     pub(crate) async fn begin_write(&self) -> Result<kept::WriteTransaction> {
-        let tx = self.write.begin().await?;
+        let tx = self
+            .write
+            .begin_with(database::begin_write_sql(self.backend))
+            .await?;
         Ok(kept::WriteTransaction::new(
             tx,
             std::sync::Arc::clone(&self.kept.writes),

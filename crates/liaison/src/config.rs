@@ -1,6 +1,7 @@
 //! Settings: defaults, then `liaison.toml`, then `LIAISON_*` variables, then command-line flags.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use liaison_core::{Money, Policy};
@@ -20,6 +21,7 @@ struct FileSettings {
     log: Option<String>,
     session_idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
+    write_wait_ms: Option<u64>,
     policy: Option<PolicySettings>,
 }
 
@@ -42,6 +44,8 @@ pub struct Config {
     pub log: String,
     pub web: liaison_web::WebSettings,
     pub policy: Policy,
+    /// How long a write waits for another writer before it is refused as busy.
+    pub write_wait: Duration,
 }
 
 impl Config {
@@ -65,6 +69,7 @@ impl Config {
             policy: policy(settings.policy.unwrap_or_default(), |name| {
                 std::env::var(name).ok()
             })?,
+            write_wait: write_wait(settings.write_wait_ms, |name| std::env::var(name).ok())?,
         })
     }
 }
@@ -92,6 +97,25 @@ fn web_settings(
         session_idle_minutes: idle,
         secure_cookies: secure,
     })
+}
+
+/// How long a write waits for its turn: `LIAISON_WRITE_WAIT_MS`, else the settings file, else
+/// the store's default.
+fn write_wait(from_file: Option<u64>, env: impl Fn(&str) -> Option<String>) -> Result<Duration> {
+    let ms = match env("LIAISON_WRITE_WAIT_MS") {
+        Some(v) => v
+            .trim()
+            .parse()
+            .with_context(|| format!("LIAISON_WRITE_WAIT_MS='{v}' is not a whole number"))?,
+        None => match from_file {
+            Some(ms) => ms,
+            None => return Ok(liaison_store::DEFAULT_WRITE_WAIT),
+        },
+    };
+    if !(1..=600_000).contains(&ms) {
+        bail!("the write wait must be from 1 to 600000 milliseconds (ten minutes), not {ms}");
+    }
+    Ok(Duration::from_millis(ms))
 }
 
 /// The policy parameters: each from `LIAISON_*` (looked up by `env`), else the settings file,
@@ -193,6 +217,30 @@ mod tests {
         let set = policy(from_file("[policy]\nlong_term_days = 180\n"), env).unwrap();
         assert_eq!(set.long_term_days, 60);
         assert_eq!(set.key_project_tags, ["key project", "重点项目"]);
+    }
+
+    #[test]
+    fn the_write_wait_comes_from_the_environment_then_the_file_and_is_bounded() {
+        let none = |_: &str| None;
+        assert_eq!(
+            write_wait(None, none).unwrap(),
+            liaison_store::DEFAULT_WRITE_WAIT
+        );
+        assert_eq!(
+            write_wait(Some(2500), none).unwrap(),
+            Duration::from_millis(2500)
+        );
+        let env = |_: &str| Some("40".to_owned());
+        assert_eq!(
+            write_wait(Some(2500), env).unwrap(),
+            Duration::from_millis(40)
+        );
+        let zero = write_wait(Some(0), none).unwrap_err().to_string();
+        assert!(zero.contains("from 1 to 600000"), "{zero}");
+        let word = write_wait(None, |_: &str| Some("soon".to_owned()))
+            .unwrap_err()
+            .to_string();
+        assert!(word.contains("LIAISON_WRITE_WAIT_MS='soon'"), "{word}");
     }
 
     #[test]
