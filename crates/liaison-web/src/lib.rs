@@ -5,6 +5,7 @@ pub mod auth;
 mod error;
 mod extract;
 pub mod i18n;
+mod operations;
 pub mod pages;
 
 pub use error::ApiError;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::router(state.clone()))
         .merge(pages::router(state.clone()))
+        .route("/healthz", axum::routing::get(operations::health))
         .fallback(fallback)
         // No page of Liaison is meant to be shown inside another site's frame, nor read as
         // anything but what it says it is.
