@@ -2,9 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use liaison_core::{Money, Policy};
 use liaison_store::DatabaseUrl;
+use liaison_web::MetricsAccess;
 use serde::Deserialize;
 
 /// The settings file read from the working directory when no other is named.
@@ -21,6 +22,14 @@ struct FileSettings {
     session_idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
     policy: Option<PolicySettings>,
+    metrics: Option<MetricsSettings>,
+}
+
+/// The `[metrics]` table of `liaison.toml`: who may read `/metrics`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricsSettings {
+    allow: Option<Vec<String>>,
 }
 
 /// The `[policy]` table of `liaison.toml`: the parameters a university sets for itself.
@@ -46,8 +55,12 @@ pub struct Config {
 
 impl Config {
     /// Merges the settings file under the values already taken from the environment and the
-    /// command line (`database`), which win.
-    pub fn load(file: Option<&Path>, database: Option<String>) -> Result<Config> {
+    /// command line (`database`, `metrics_allow`), which win.
+    pub fn load(
+        file: Option<&Path>,
+        database: Option<String>,
+        metrics_allow: Option<Vec<String>>,
+    ) -> Result<Config> {
         let settings = match file {
             Some(path) => read(path)?,
             None if Path::new(DEFAULT_FILE).exists() => read(&PathBuf::from(DEFAULT_FILE))?,
@@ -61,7 +74,11 @@ impl Config {
             bind: settings.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
-            web: web_settings(settings.session_idle_minutes, settings.secure_cookies)?,
+            web: web_settings(
+                settings.session_idle_minutes,
+                settings.secure_cookies,
+                metrics_access(metrics_allow, settings.metrics.unwrap_or_default())?,
+            )?,
             policy: policy(settings.policy.unwrap_or_default(), |name| {
                 std::env::var(name).ok()
             })?,
@@ -73,6 +90,7 @@ impl Config {
 fn web_settings(
     idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
+    metrics: MetricsAccess,
 ) -> Result<liaison_web::WebSettings> {
     let defaults = liaison_web::WebSettings::default();
     let idle = match std::env::var("LIAISON_SESSION_IDLE_MINUTES") {
@@ -91,7 +109,23 @@ fn web_settings(
     Ok(liaison_web::WebSettings {
         session_idle_minutes: idle,
         secure_cookies: secure,
+        metrics,
     })
+}
+
+/// Who may read `/metrics`: the addresses given by `--metrics-allow` or `LIAISON_METRICS_ALLOW`
+/// (which clap has read already), else those of the settings file, else nobody. A malformed
+/// entry stops Liaison, wherever it was written.
+fn metrics_access(given: Option<Vec<String>>, file: MetricsSettings) -> Result<MetricsAccess> {
+    let from_file = match file.allow {
+        Some(allow) => MetricsAccess::parse(&allow).map_err(|e| anyhow!("[metrics] allow: {e}"))?,
+        None => MetricsAccess::default(),
+    };
+    match given {
+        Some(allow) => MetricsAccess::parse(&allow)
+            .map_err(|e| anyhow!("--metrics-allow or LIAISON_METRICS_ALLOW: {e}")),
+        None => Ok(from_file),
+    }
 }
 
 /// The policy parameters: each from `LIAISON_*` (looked up by `env`), else the settings file,
