@@ -212,6 +212,7 @@ impl Store {
             policy: Policy::default(),
             review_cache: Default::default(),
             kept: Default::default(),
+            metrics: Default::default(),
         })
     }
 

@@ -16,8 +16,10 @@ mod dossier;
 mod error;
 mod exchange;
 mod gifts;
+mod health;
 mod imports;
 mod kept;
+mod metrics;
 mod news;
 mod organizations;
 mod people;
@@ -36,6 +38,7 @@ pub use accounts::RecentFailures;
 pub use bench::LoadReport;
 pub use database::{Backend, DEFAULT_WRITE_WAIT, DatabaseUrl};
 pub use error::Error;
+pub use metrics::{MetricsSnapshot, PoolSnapshot};
 
 use liaison_core::Policy;
 use sqlx::AnyPool;
@@ -57,6 +60,8 @@ pub struct Store {
     review_cache: std::sync::Arc<review::ReviewCache>,
     /// Answers read moments ago: sessions, tokens, units, roles, the search index's size.
     kept: std::sync::Arc<kept::KeptAnswers>,
+    /// How write transactions began, for `/metrics`.
+    metrics: std::sync::Arc<metrics::StoreMetrics>,
 }
 
 impl Store {
@@ -79,10 +84,10 @@ impl Store {
     /// Begins a transaction on the write connection; when it ends, whatever the store keeps
     /// (see [`kept`]) is read afresh.
     pub(crate) async fn begin_write(&self) -> Result<kept::WriteTransaction> {
-        let tx = self
+        let begin = self
             .write
-            .begin_with(database::begin_write_sql(self.backend))
-            .await?;
+            .begin_with(database::begin_write_sql(self.backend));
+        let tx = self.metrics.count_write_begin(begin).await?;
         Ok(kept::WriteTransaction::new(
             tx,
             std::sync::Arc::clone(&self.kept.writes),

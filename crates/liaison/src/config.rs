@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use liaison_core::{Money, Policy};
 use liaison_store::DatabaseUrl;
+use liaison_web::MetricsAccess;
 use serde::Deserialize;
 
 /// The settings file read from the working directory when no other is named.
@@ -23,6 +24,14 @@ struct FileSettings {
     secure_cookies: Option<bool>,
     write_wait_ms: Option<u64>,
     policy: Option<PolicySettings>,
+    metrics: Option<MetricsSettings>,
+}
+
+/// The `[metrics]` table of `liaison.toml`: who may read `/metrics`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricsSettings {
+    allow: Option<Vec<String>>,
 }
 
 /// The `[policy]` table of `liaison.toml`: the parameters a university sets for itself.
@@ -50,8 +59,12 @@ pub struct Config {
 
 impl Config {
     /// Merges the settings file under the values already taken from the environment and the
-    /// command line (`database`), which win.
-    pub fn load(file: Option<&Path>, database: Option<String>) -> Result<Config> {
+    /// command line (`database`, `metrics_allow`), which win.
+    pub fn load(
+        file: Option<&Path>,
+        database: Option<String>,
+        metrics_allow: Option<Vec<String>>,
+    ) -> Result<Config> {
         let settings = match file {
             Some(path) => read(path)?,
             None if Path::new(DEFAULT_FILE).exists() => read(&PathBuf::from(DEFAULT_FILE))?,
@@ -65,7 +78,11 @@ impl Config {
             bind: settings.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
-            web: web_settings(settings.session_idle_minutes, settings.secure_cookies)?,
+            web: web_settings(
+                settings.session_idle_minutes,
+                settings.secure_cookies,
+                metrics_access(metrics_allow, settings.metrics.unwrap_or_default())?,
+            )?,
             policy: policy(settings.policy.unwrap_or_default(), |name| {
                 std::env::var(name).ok()
             })?,
@@ -78,6 +95,7 @@ impl Config {
 fn web_settings(
     idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
+    metrics: MetricsAccess,
 ) -> Result<liaison_web::WebSettings> {
     let defaults = liaison_web::WebSettings::default();
     let idle = match std::env::var("LIAISON_SESSION_IDLE_MINUTES") {
@@ -96,6 +114,7 @@ fn web_settings(
     Ok(liaison_web::WebSettings {
         session_idle_minutes: idle,
         secure_cookies: secure,
+        metrics,
     })
 }
 
@@ -116,6 +135,21 @@ fn write_wait(from_file: Option<u64>, env: impl Fn(&str) -> Option<String>) -> R
         bail!("the write wait must be from 1 to 600000 milliseconds (ten minutes), not {ms}");
     }
     Ok(Duration::from_millis(ms))
+}
+
+/// Who may read `/metrics`: the addresses given by `--metrics-allow` or `LIAISON_METRICS_ALLOW`
+/// (which clap has read already), else those of the settings file, else nobody. A malformed
+/// entry stops Liaison, wherever it was written.
+fn metrics_access(given: Option<Vec<String>>, file: MetricsSettings) -> Result<MetricsAccess> {
+    let from_file = match file.allow {
+        Some(allow) => MetricsAccess::parse(&allow).map_err(|e| anyhow!("[metrics] allow: {e}"))?,
+        None => MetricsAccess::default(),
+    };
+    match given {
+        Some(allow) => MetricsAccess::parse(&allow)
+            .map_err(|e| anyhow!("--metrics-allow or LIAISON_METRICS_ALLOW: {e}")),
+        None => Ok(from_file),
+    }
 }
 
 /// The policy parameters: each from `LIAISON_*` (looked up by `env`), else the settings file,

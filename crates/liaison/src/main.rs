@@ -43,6 +43,10 @@ enum Command {
         /// Loads the demo records when the database is empty.
         #[arg(long, env = "LIAISON_DEMO")]
         demo: bool,
+        /// The addresses and networks that may read /metrics, separated by commas
+        /// (127.0.0.1,10.0.0.0/8); nobody when absent.
+        #[arg(long, env = "LIAISON_METRICS_ALLOW", value_delimiter = ',')]
+        metrics_allow: Option<Vec<String>>,
     },
     /// Applies the database migrations the database has not seen yet.
     Migrate,
@@ -160,7 +164,11 @@ fn explain(err: &anyhow::Error) -> String {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let config = Config::load(cli.config.as_deref(), cli.database)?;
+    let metrics_allow = match &cli.command {
+        Command::Serve { metrics_allow, .. } => metrics_allow.clone(),
+        _ => None,
+    };
+    let config = Config::load(cli.config.as_deref(), cli.database, metrics_allow)?;
     init_logging(&config.log);
     let store = Store::open_with(&config.database, config.write_wait)
         .await
@@ -172,7 +180,7 @@ async fn run(cli: Cli) -> Result<()> {
         .context("cannot bring the database up to date")?;
     let actor = Actor::command_line("command line");
     match cli.command {
-        Command::Serve { bind, demo } => {
+        Command::Serve { bind, demo, .. } => {
             if demo || config.demo {
                 load_demo_if_empty(&store, &actor).await?;
             }
@@ -357,6 +365,9 @@ async fn serve(store: Store, bind: String, settings: liaison_web::WebSettings) -
         .with_context(|| format!("cannot listen on {bind}"))?;
     let address = listener.local_addr()?;
     println!("Liaison is listening on http://{address}");
+    if settings.metrics.is_on() {
+        tracing::info!(allowed = %settings.metrics, "/metrics is served to these addresses");
+    }
     let app = liaison_web::app(liaison_web::AppState {
         store: store.clone(),
         settings,
