@@ -336,6 +336,16 @@ impl Backend {
         }
     }
 
+    /// The condition that keeps, of the audit entries after a transaction's first, those it wrote
+    /// itself. On PostgreSQL other transactions commit entries meanwhile, and each entry names
+    /// its transaction; SQLite has one writer at a time, so every later entry is the writer's.
+    pub(crate) fn own_audit_entries_sql(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " AND tx = txid_current()",
+        }
+    }
+
     /// SQL for the calendar days activity `a` touches, its first and last day both counted:
     /// SQLite has no date type and counts through `julianday`, PostgreSQL subtracts dates.
     pub(crate) fn activity_days_sql(&self) -> &'static str {

@@ -19,6 +19,7 @@ mod gifts;
 mod health;
 mod imports;
 mod kept;
+mod locks;
 mod metrics;
 mod news;
 mod organizations;

@@ -1,9 +1,9 @@
 //! The search index: written in the transaction of every change, read by search.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use liaison_core::{Activity, Agreement, Gift, Organization, PageRequest, Person, Policy};
-use liaison_search::blocks::{Match, intersect};
+use liaison_search::blocks::{Entry, Match, intersect};
 use liaison_search::{
     Document, Entity, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
 };
@@ -11,12 +11,15 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::blocks;
+use crate::locks::{self, Lock};
 use crate::records::StoredRecord;
 use crate::sql::{Filter, Param, RowExt};
 use crate::{Result, Store};
 
 /// Postings are written this many to a statement: well under SQLite's limit of parameters.
 const POSTINGS_PER_INSERT: usize = 300;
+/// Records whose documents are written, and their words counted, together by `reindex`.
+const REINDEXED_TOGETHER: usize = 500;
 /// Characters of a result's text shown around its first match.
 const SNIPPET_CHARS: usize = 160;
 
@@ -28,9 +31,11 @@ pub(crate) enum Blocks {
     Later,
 }
 
-/// Writes a document and its postings, replacing what the index held for that record.
-async fn write(conn: &mut AnyConnection, document: &Document, mode: Blocks) -> Result<()> {
-    remove(conn, document.entity, document.record_id, mode).await?;
+/// Writes a new document and its postings; returns its number and its words with their scores.
+async fn insert(
+    conn: &mut AnyConnection,
+    document: &Document,
+) -> Result<(i64, Vec<(String, f64)>)> {
     let countries = if document.countries.is_empty() {
         String::new()
     } else {
@@ -75,39 +80,24 @@ async fn write(conn: &mut AnyConnection, document: &Document, mode: Blocks) -> R
                 .bind(*score);
         }
         query.execute(&mut *conn).await?;
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, 1)", 2 * i + 1, 2 * i + 2))
-            .collect();
-        let sql = format!(
-            "INSERT INTO search_terms (term, entity, documents) VALUES {} \
-             ON CONFLICT (term, entity) DO UPDATE SET documents = search_terms.documents + 1",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for (term, _) in chunk {
-            query = query.bind(term.as_str()).bind(document.entity.as_str());
-        }
-        query.execute(&mut *conn).await?;
     }
-    if mode == Blocks::Now {
-        let facets = document.facets();
-        let keys: Vec<(&str, f32)> = postings
-            .iter()
-            .map(|(term, score)| (term.as_str(), *score as f32))
-            .chain(facets.iter().map(|f| (f.as_str(), 0.0)))
-            .collect();
-        blocks::add(conn, id, document.entity, &keys).await?;
-    }
-    Ok(())
+    Ok((id, postings))
 }
 
-async fn remove(
+/// A record's document as the index holds it: its number, its words and its filters.
+struct Stored {
+    id: i64,
+    terms: Vec<String>,
+    facets: Vec<String>,
+}
+
+/// What the index holds for a record, if anything.
+async fn stored(
     conn: &mut AnyConnection,
     entity: Entity,
     record_id: i64,
-    mode: Blocks,
-) -> Result<()> {
-    let old = sqlx::query(
+) -> Result<Option<Stored>> {
+    let row = sqlx::query(
         "SELECT id, kind, year, countries FROM search_documents \
          WHERE entity = $1 AND record_id = $2",
     )
@@ -115,31 +105,115 @@ async fn remove(
     .bind(record_id)
     .fetch_optional(&mut *conn)
     .await?;
-    if let (Some(old), Blocks::Now) = (old, mode) {
-        let id = old.int("id")?;
-        let mut keys: Vec<String> =
-            sqlx::query_scalar("SELECT term FROM search_postings WHERE document_id = $1")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?;
-        keys.extend(blocks::stored_facets(&old)?);
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        blocks::remove(conn, id, &keys).await?;
-    }
-    sqlx::query(
-        "UPDATE search_terms SET documents = documents - 1 WHERE entity = $1 AND term IN \
-         (SELECT p.term FROM search_postings p JOIN search_documents d ON d.id = p.document_id \
-          WHERE d.entity = $1 AND d.record_id = $2)",
-    )
-    .bind(entity.as_str())
-    .bind(record_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM search_documents WHERE entity = $1 AND record_id = $2")
-        .bind(entity.as_str())
-        .bind(record_id)
-        .execute(&mut *conn)
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let id = row.int("id")?;
+    let terms = sqlx::query_scalar("SELECT term FROM search_postings WHERE document_id = $1")
+        .bind(id)
+        .fetch_all(&mut *conn)
         .await?;
+    Ok(Some(Stored {
+        id,
+        terms,
+        facets: blocks::stored_facets(&row)?,
+    }))
+}
+
+/// Brings the documents of `records` up to date with the records, in the lock order of
+/// [`crate::locks`]: each record's own document first, then the counts of the words they gain
+/// and lose, then the blocks of those words and filters (when `mode` is [`Blocks::Now`]).
+pub(crate) async fn refresh(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    records: &[(Entity, i64)],
+    mode: Blocks,
+) -> Result<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    locks::rebuild(conn, false).await?;
+    let names = records
+        .iter()
+        .map(|(entity, id)| locks::key(&format!("{}:{id}", entity.as_str())))
+        .collect();
+    locks::hold(conn, Lock::Document, names).await?;
+    let mut counts: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
+    let mut changes = blocks::Changes::default();
+    for &(entity, record_id) in records {
+        if let Some(old) = stored(conn, entity, record_id).await? {
+            for term in &old.terms {
+                *counts.entry((term.clone(), entity.as_str())).or_default() -= 1;
+            }
+            if mode == Blocks::Now {
+                for key in old.terms.iter().chain(&old.facets) {
+                    changes.remove(key, old.id);
+                }
+            }
+            // Its postings go with it (ON DELETE CASCADE).
+            sqlx::query("DELETE FROM search_documents WHERE id = $1")
+                .bind(old.id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        let Some(document) = document(conn, policy, entity, record_id).await? else {
+            continue;
+        };
+        let (id, postings) = insert(conn, &document).await?;
+        for (term, _) in &postings {
+            *counts.entry((term.clone(), entity.as_str())).or_default() += 1;
+        }
+        if mode == Blocks::Now {
+            for (term, score) in &postings {
+                changes.add(
+                    term,
+                    Entry {
+                        document: id,
+                        score: *score as f32,
+                        entity,
+                    },
+                );
+            }
+            for facet in document.facets() {
+                changes.add(&facet, blocks::filter_entry(id, entity));
+            }
+        }
+    }
+    count_terms(conn, &counts).await?;
+    if mode == Blocks::Now {
+        blocks::apply(conn, changes).await?;
+    }
+    Ok(())
+}
+
+/// Adds to each word's count of records of a kind, in order of (word, kind): the one order in
+/// which writers take these rows (step 4 of [`crate::locks`]). A word whose count does not
+/// change is not touched, so editing a record leaves the rows of the words it keeps alone.
+async fn count_terms(
+    conn: &mut AnyConnection,
+    counts: &BTreeMap<(String, &'static str), i64>,
+) -> Result<()> {
+    let changed: Vec<(&str, &str, i64)> = counts
+        .iter()
+        .filter(|(_, n)| **n != 0)
+        .map(|((term, entity), n)| (term.as_str(), *entity, *n))
+        .collect();
+    for chunk in changed.chunks(POSTINGS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO search_terms (term, entity, documents) VALUES {} \
+             ON CONFLICT (term, entity) \
+             DO UPDATE SET documents = search_terms.documents + excluded.documents",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (term, entity, n) in chunk {
+            query = query.bind(*term).bind(*entity).bind(*n);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -189,20 +263,6 @@ async fn document(
         Ok(document) => Ok(Some(document)),
         Err(crate::Error::Domain(liaison_core::Error::NotFound { .. })) => Ok(None),
         Err(other) => Err(other),
-    }
-}
-
-/// Brings one record's document up to date with the record.
-pub(crate) async fn refresh(
-    conn: &mut AnyConnection,
-    policy: &Policy,
-    entity: Entity,
-    id: i64,
-    mode: Blocks,
-) -> Result<()> {
-    match document(conn, policy, entity, id).await? {
-        Some(document) => write(conn, &document, mode).await,
-        None => remove(conn, entity, id, mode).await,
     }
 }
 
@@ -442,6 +502,8 @@ impl Store {
     /// transaction; returns how many documents the index holds.
     pub async fn reindex(&self) -> Result<i64> {
         let mut tx = self.begin_write().await?;
+        // Writers under way finish first; the next ones wait for the rebuild.
+        locks::rebuild(&mut tx, true).await?;
         sqlx::query("DELETE FROM search_postings")
             .execute(&mut *tx)
             .await?;
@@ -462,10 +524,11 @@ impl Store {
             let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} ORDER BY id"))
                 .fetch_all(&mut *tx)
                 .await?;
-            for id in ids {
-                refresh(&mut tx, &self.policy, entity, id, Blocks::Later).await?;
-                count += 1;
+            let records: Vec<(Entity, i64)> = ids.into_iter().map(|id| (entity, id)).collect();
+            for chunk in records.chunks(REINDEXED_TOGETHER) {
+                refresh(&mut tx, &self.policy, chunk, Blocks::Later).await?;
             }
+            count += records.len() as i64;
         }
         blocks::rebuild(&mut tx).await?;
         crate::timeline::rebuild(&mut tx).await?;
