@@ -21,6 +21,12 @@ const POSTINGS_PER_READ: i64 = 100_000;
 /// transactions never rewrite the same block from the same old copy. SQLite has one writer.
 const BLOCKS_LOCK: i64 = 0x4c69_6169_736f_6e01;
 
+/// Holds the blocks' advisory lock until the transaction ends; see [`crate::records::lock_derived`]
+/// for the order in which a transaction takes it.
+pub(crate) async fn lock(conn: &mut AnyConnection) -> Result<()> {
+    sql::advisory_lock(conn, BLOCKS_LOCK).await
+}
+
 /// `count` numbered placeholders from `$first`, comma-separated.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)

@@ -10,7 +10,7 @@ use sqlx::AnyConnection;
 use crate::resolve::Table;
 use crate::search::Blocks;
 use crate::sql::RowExt;
-use crate::{Result, Store, audit, search, sql, timeline};
+use crate::{Result, Store, audit, blocks, search, sql, timeline};
 
 /// A kind of record the store keeps.
 pub(crate) trait StoredRecord: Serialize + Sized + Send {
@@ -98,6 +98,16 @@ pub(crate) async fn audit_mark(conn: &mut AnyConnection) -> Result<i64> {
     Ok(mark.unwrap_or(0))
 }
 
+/// Takes the PostgreSQL advisory locks of the search index's blocks and of the timelines, in this
+/// order, before a transaction writes any derived row. Taken one by one as the rows are reached,
+/// two transactions deadlocked: each held the counts of words (`search_terms`) or one lock the
+/// other waited for. Taken first, a transaction that writes derived rows waits for the others'
+/// to end, and holds nothing while it waits but rows of the records themselves.
+pub(crate) async fn lock_derived(conn: &mut AnyConnection) -> Result<()> {
+    blocks::lock(conn).await?;
+    timeline::lock(conn).await
+}
+
 /// Brings what is derived from the records up to date with every record the audit log shows
 /// changed since `mark` (the record itself and the ones created with it on the way): their
 /// search documents and the organizations' timelines, in the same transaction, so a saved change
@@ -119,6 +129,9 @@ pub(crate) async fn refresh_since(
         if let Some(entity) = Entity::parse(&row.text("entity")?) {
             changed.push((entity, row.int("record_id")?));
         }
+    }
+    if !changed.is_empty() {
+        lock_derived(conn).await?;
     }
     for (entity, id) in changed {
         search::refresh(conn, policy, entity, id, Blocks::Now).await?;

@@ -442,6 +442,7 @@ impl Store {
     /// transaction; returns how many documents the index holds.
     pub async fn reindex(&self) -> Result<i64> {
         let mut tx = self.begin_write().await?;
+        crate::records::lock_derived(&mut tx).await?;
         sqlx::query("DELETE FROM search_postings")
             .execute(&mut *tx)
             .await?;

@@ -15,6 +15,12 @@ use crate::{Backend, Result, Store};
 /// transactions working out the same record's rows never both insert them.
 const TIMELINE_LOCK: i64 = 0x4c69_6169_736f_6e02;
 
+/// Holds the timelines' advisory lock until the transaction ends; see
+/// [`crate::records::lock_derived`] for the order in which a transaction takes it.
+pub(crate) async fn lock(conn: &mut AnyConnection) -> Result<()> {
+    sql::advisory_lock(conn, TIMELINE_LOCK).await
+}
+
 /// The kinds of record an organization can be involved in.
 #[derive(Clone, Copy)]
 enum Source {
