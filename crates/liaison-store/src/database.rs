@@ -125,6 +125,10 @@ const POSTGRES_CONNECTIONS: u32 = 16;
 const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
+/// How long a write waits for the write lock unless told otherwise: as long as SQLite's busy
+/// timeout above.
+pub const DEFAULT_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 static DRIVERS: Once = Once::new();
 
 impl Store {
@@ -172,6 +176,7 @@ impl Store {
             read,
             write,
             policy: Policy::default(),
+            write_wait: DEFAULT_WRITE_WAIT,
             review_cache: Default::default(),
             kept: Default::default(),
         })

@@ -34,7 +34,7 @@ mod units;
 
 pub use accounts::RecentFailures;
 pub use bench::LoadReport;
-pub use database::{Backend, DatabaseUrl};
+pub use database::{Backend, DEFAULT_WRITE_WAIT, DatabaseUrl};
 pub use error::Error;
 
 use liaison_core::Policy;
@@ -53,6 +53,9 @@ pub struct Store {
     /// instead of failing with "database is locked" when two transactions both want to write.
     write: AnyPool,
     policy: Policy,
+    /// How long a write waits for another process to release the database before it is
+    /// refused as busy.
+    write_wait: std::time::Duration,
     /// Annual reviews already counted, kept until the records change.
     review_cache: std::sync::Arc<review::ReviewCache>,
     /// Answers read moments ago: sessions, tokens, units, roles, the search index's size.
@@ -73,6 +76,18 @@ impl Store {
     /// The same store under the university's own policy parameters.
     pub fn with_policy(mut self, policy: Policy) -> Store {
         self.policy = policy;
+        self
+    }
+
+    /// How long a write waits for the database's write lock before it is refused as busy.
+    pub fn write_wait(&self) -> std::time::Duration {
+        self.write_wait
+    }
+
+    /// The same store with writes waiting at most `wait` for the database's write lock, held by
+    /// another process (another server, a backup, a reindex), before they are refused as busy.
+    pub fn with_write_wait(mut self, wait: std::time::Duration) -> Store {
+        self.write_wait = wait;
         self
     }
 

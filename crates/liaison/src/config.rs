@@ -1,6 +1,7 @@
 //! Settings: defaults, then `liaison.toml`, then `LIAISON_*` variables, then command-line flags.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use liaison_core::{Money, Policy};
@@ -20,6 +21,7 @@ struct FileSettings {
     log: Option<String>,
     session_idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
+    write_wait_ms: Option<u64>,
     policy: Option<PolicySettings>,
 }
 
@@ -42,6 +44,9 @@ pub struct Config {
     pub log: String,
     pub web: liaison_web::WebSettings,
     pub policy: Policy,
+    /// How long a write waits while another process writes to the same database before it is
+    /// refused as busy (a 503 with `Retry-After` for a client of the API).
+    pub write_wait: Duration,
 }
 
 impl Config {
@@ -65,6 +70,7 @@ impl Config {
             policy: policy(settings.policy.unwrap_or_default(), |name| {
                 std::env::var(name).ok()
             })?,
+            write_wait: write_wait(settings.write_wait_ms, |name| std::env::var(name).ok())?,
         })
     }
 }
@@ -92,6 +98,21 @@ fn web_settings(
         session_idle_minutes: idle,
         secure_cookies: secure,
     })
+}
+
+/// How long a write waits for the database's write lock: `LIAISON_WRITE_WAIT_MS` (looked up by
+/// `env`), else `write_wait_ms` of the settings file, else the store's default.
+fn write_wait(from_file: Option<u64>, env: impl Fn(&str) -> Option<String>) -> Result<Duration> {
+    let milliseconds = match env("LIAISON_WRITE_WAIT_MS") {
+        Some(v) => v.trim().parse().with_context(|| {
+            format!("LIAISON_WRITE_WAIT_MS='{v}' is not a whole number of milliseconds")
+        })?,
+        None => match from_file {
+            Some(ms) => ms,
+            None => return Ok(liaison_store::DEFAULT_WRITE_WAIT),
+        },
+    };
+    Ok(Duration::from_millis(milliseconds))
 }
 
 /// The policy parameters: each from `LIAISON_*` (looked up by `env`), else the settings file,
@@ -193,6 +214,28 @@ mod tests {
         let set = policy(from_file("[policy]\nlong_term_days = 180\n"), env).unwrap();
         assert_eq!(set.long_term_days, 60);
         assert_eq!(set.key_project_tags, ["key project", "重点项目"]);
+    }
+
+    #[test]
+    fn the_write_wait_comes_from_the_file_then_the_environment() {
+        let none = |_: &str| None;
+        assert_eq!(
+            write_wait(None, none).unwrap(),
+            liaison_store::DEFAULT_WRITE_WAIT
+        );
+        let file = toml::from_str::<FileSettings>("write_wait_ms = 2500\n").unwrap();
+        assert_eq!(
+            write_wait(file.write_wait_ms, none).unwrap(),
+            Duration::from_millis(2500)
+        );
+        let env = |_: &str| Some(" 20 ".to_owned());
+        assert_eq!(
+            write_wait(Some(2500), env).unwrap(),
+            Duration::from_millis(20)
+        );
+        let env = |_: &str| Some("2s".to_owned());
+        let err = write_wait(None, env).unwrap_err();
+        assert!(err.to_string().contains("milliseconds"), "{err}");
     }
 
     #[test]

@@ -154,7 +154,8 @@ async fn run(cli: Cli) -> Result<()> {
     let store = Store::open(&config.database)
         .await
         .with_context(|| format!("cannot open the database {}", config.database))?
-        .with_policy(config.policy);
+        .with_policy(config.policy)
+        .with_write_wait(config.write_wait);
     store
         .migrate()
         .await
