@@ -300,9 +300,16 @@ async fn ensure_first_admin(store: &Store, actor: &Actor) -> Result<()> {
         unit: None,
         active: true,
     };
-    store
+    let created = store
         .create_user(actor, input, &hashed(password.clone()).await?)
-        .await?;
+        .await;
+    if let Err(err) = created {
+        // Another process starting on the same database at the same moment made it first.
+        if store.count_users().await? > 0 {
+            return Ok(());
+        }
+        return Err(err.into());
+    }
     println!("No accounts yet: created the account 'admin' with the one-time password {password}");
     println!("Create the office's own accounts with `liaison user add`.");
     Ok(())

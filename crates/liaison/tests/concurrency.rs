@@ -21,7 +21,7 @@ use tokio::task::{JoinHandle, JoinSet};
 /// A fresh database with an admin's API token, and a working folder for the command line.
 struct Setup {
     /// Keeps the database (and a SQLite file's folder) for the length of the test.
-    _db: TestDatabase,
+    _db: Option<TestDatabase>,
     /// The database's URL, as `LIAISON_DATABASE` takes it.
     database: String,
     token: String,
@@ -53,9 +53,20 @@ impl Setup {
         db.store.close().await;
         Setup {
             database: db.url.to_string(),
-            _db: db,
+            _db: Some(db),
             token,
             folder: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A SQLite file not made yet, in the working folder: no tables, no accounts.
+    fn new_sqlite_file() -> Setup {
+        let folder = tempfile::tempdir().unwrap();
+        Setup {
+            _db: None,
+            database: format!("sqlite://{}", folder.path().join("liaison.db").display()),
+            token: String::new(),
+            folder,
         }
     }
 
@@ -98,20 +109,24 @@ impl Setup {
         tokio::task::spawn_blocking(move || {
             let mut child = command.spawn().expect("the liaison binary starts");
             let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-            let listening = lines
-                .by_ref()
-                .map_while(Result::ok)
-                .find(|l| l.starts_with("Liaison is listening on"));
-            let Some(line) = listening else {
-                let status = child.wait();
-                panic!("liaison serve ended before it listened: {status:?}");
+            let mut printed = Vec::new();
+            let listening = loop {
+                match lines.next() {
+                    Some(Ok(line)) if line.starts_with("Liaison is listening on") => break line,
+                    Some(Ok(line)) => printed.push(line),
+                    _ => {
+                        let status = child.wait();
+                        panic!("liaison serve ended before it listened: {status:?}");
+                    }
+                }
             };
             // Keep reading what the server prints, so it never writes into a closed pipe.
             std::thread::spawn(move || lines.for_each(drop));
-            let address = line.trim().rsplit(' ').next().unwrap().to_owned();
+            let address = listening.trim().rsplit(' ').next().unwrap().to_owned();
             Server {
                 child,
                 address,
+                printed,
                 client: client_with(&token),
             }
         })
@@ -144,6 +159,8 @@ impl Ran {
 struct Server {
     child: Child,
     address: String,
+    /// What it printed before it listened.
+    printed: Vec<String>,
     client: reqwest::Client,
 }
 
@@ -159,6 +176,14 @@ impl Server {
     fn api(&self) -> Api {
         Api {
             client: self.client.clone(),
+            address: self.address.clone(),
+        }
+    }
+
+    /// A handle sending another token.
+    fn api_with(&self, token: &str) -> Api {
+        Api {
+            client: client_with(token),
             address: self.address.clone(),
         }
     }
@@ -575,6 +600,39 @@ fn participants(activity: &Value) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_servers_started_at_once_on_a_new_sqlite_file_both_serve() {
+    let setup = Setup::new_sqlite_file();
+    let (first, second) = tokio::join!(setup.serve(&[]), setup.serve(&[]));
+    let servers = [first, second];
+    let said_admin: Vec<bool> = servers
+        .iter()
+        .map(|s| {
+            s.printed
+                .iter()
+                .any(|l| l.contains("created the account 'admin'"))
+        })
+        .collect();
+    assert_eq!(
+        said_admin.iter().filter(|&&said| said).count(),
+        1,
+        "one of them made the first account: {said_admin:?}"
+    );
+    let token = setup
+        .run(&["token", "create", "--user", "admin"], &[])
+        .await;
+    assert!(token.succeeded(), "{}", token.stderr());
+    for (number, server) in servers.iter().enumerate() {
+        let unit = json!({"kind": "school", "name_en": format!("School {number}")});
+        let answer = server
+            .api_with(token.stdout().trim())
+            .send(reqwest::Method::POST, "/api/v1/units", Some(&unit))
+            .await
+            .unwrap();
+        assert_eq!(answer.status, 201, "server {number}: {}", answer.body);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
