@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Once;
+use std::time::Duration;
 
 use liaison_core::Policy;
 use sqlx::any::AnyPoolOptions;
@@ -120,21 +121,40 @@ fn sqlite_readers() -> u32 {
 /// Connections to a PostgreSQL server from one Liaison process.
 const POSTGRES_CONNECTIONS: u32 = 16;
 
-/// WAL lets readers go on while one writer writes; the busy timeout makes a second process wait
-/// for the lock instead of failing at once; foreign keys are off in SQLite unless asked for.
-const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// How long a write waits for its turn before the store answers [`Error::Busy`]: for the one
+/// write connection of a SQLite process, then for another process's write lock (SQLite) or a row
+/// another transaction holds (PostgreSQL).
+pub const DEFAULT_WRITE_WAIT: Duration = Duration::from_secs(10);
 
-/// How long a write waits for the write lock unless told otherwise: as long as SQLite's busy
-/// timeout above.
-pub const DEFAULT_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// WAL lets readers go on while one writer writes; foreign keys are off in SQLite unless asked
+/// for. The busy timeout, set beside these, makes a second process wait for the lock.
+const SQLITE_SETTINGS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+/// What a write transaction says to begin. SQLite's default, `BEGIN` (deferred), takes the
+/// write lock only at the first write; when another process wrote in between, SQLite cannot
+/// upgrade the transaction's older snapshot and fails at once with "database is locked", without
+/// waiting. `BEGIN IMMEDIATE` takes the lock first, where the busy timeout waits for it.
+pub(crate) fn begin_write_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    }
+}
 
 static DRIVERS: Once = Once::new();
 
 impl Store {
-    /// Connects to the database. The SQLite file is created when missing; nothing else is.
+    /// Connects to the database, writes waiting at most [`DEFAULT_WRITE_WAIT`] for their turn.
     pub async fn open(url: &DatabaseUrl) -> Result<Store> {
+        Store::open_with(url, DEFAULT_WRITE_WAIT).await
+    }
+
+    /// Connects to the database. The SQLite file is created when missing; nothing else is. A
+    /// write that has not had its turn after `write_wait` is refused as [`Error::Busy`].
+    pub async fn open_with(url: &DatabaseUrl, write_wait: Duration) -> Result<Store> {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let wait_ms = write_wait.as_millis().max(1);
         let (read, write) = match url {
             DatabaseUrl::Sqlite { path } => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
@@ -147,12 +167,16 @@ impl Store {
                 }
                 let any_url = format!("sqlite://{}?mode=rwc", path.display());
                 let options = || {
-                    AnyPoolOptions::new().after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(SQLITE_SETTINGS).await?;
-                            Ok(())
+                    AnyPoolOptions::new()
+                        .acquire_timeout(write_wait)
+                        .after_connect(move |conn, _| {
+                            Box::pin(async move {
+                                conn.execute(SQLITE_SETTINGS).await?;
+                                conn.execute(format!("PRAGMA busy_timeout = {wait_ms};").as_str())
+                                    .await?;
+                                Ok(())
+                            })
                         })
-                    })
                 };
                 // The writer connects first so that it is the one that creates the file and
                 // switches it to WAL before any reader opens it.
@@ -164,8 +188,18 @@ impl Store {
                 (read, write)
             }
             DatabaseUrl::Postgres { url } => {
+                // A row another transaction holds is waited for as long as SQLite waits for
+                // another process's lock; past that the statement fails and the write is busy.
                 let pool = AnyPoolOptions::new()
                     .max_connections(POSTGRES_CONNECTIONS)
+                    .acquire_timeout(write_wait)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            conn.execute(format!("SET lock_timeout = {wait_ms}").as_str())
+                                .await?;
+                            Ok(())
+                        })
+                    })
                     .connect(url)
                     .await?;
                 (pool.clone(), pool)
@@ -176,7 +210,6 @@ impl Store {
             read,
             write,
             policy: Policy::default(),
-            write_wait: DEFAULT_WRITE_WAIT,
             review_cache: Default::default(),
             kept: Default::default(),
         })

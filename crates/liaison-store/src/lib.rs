@@ -53,9 +53,6 @@ pub struct Store {
     /// instead of failing with "database is locked" when two transactions both want to write.
     write: AnyPool,
     policy: Policy,
-    /// How long a write waits for another process to release the database before it is
-    /// refused as busy.
-    write_wait: std::time::Duration,
     /// Annual reviews already counted, kept until the records change.
     review_cache: std::sync::Arc<review::ReviewCache>,
     /// Answers read moments ago: sessions, tokens, units, roles, the search index's size.
@@ -79,22 +76,13 @@ impl Store {
         self
     }
 
-    /// How long a write waits for the database's write lock before it is refused as busy.
-    pub fn write_wait(&self) -> std::time::Duration {
-        self.write_wait
-    }
-
-    /// The same store with writes waiting at most `wait` for the database's write lock, held by
-    /// another process (another server, a backup, a reindex), before they are refused as busy.
-    pub fn with_write_wait(mut self, wait: std::time::Duration) -> Store {
-        self.write_wait = wait;
-        self
-    }
-
     /// Begins a transaction on the write connection; when it ends, whatever the store keeps
     /// (see [`kept`]) is read afresh.
     pub(crate) async fn begin_write(&self) -> Result<kept::WriteTransaction> {
-        let tx = self.write.begin().await?;
+        let tx = self
+            .write
+            .begin_with(database::begin_write_sql(self.backend))
+            .await?;
         Ok(kept::WriteTransaction::new(
             tx,
             std::sync::Arc::clone(&self.kept.writes),

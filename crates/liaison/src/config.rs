@@ -44,8 +44,7 @@ pub struct Config {
     pub log: String,
     pub web: liaison_web::WebSettings,
     pub policy: Policy,
-    /// How long a write waits while another process writes to the same database before it is
-    /// refused as busy (a 503 with `Retry-After` for a client of the API).
+    /// How long a write waits for another writer before it is refused as busy.
     pub write_wait: Duration,
 }
 
@@ -100,19 +99,23 @@ fn web_settings(
     })
 }
 
-/// How long a write waits for the database's write lock: `LIAISON_WRITE_WAIT_MS` (looked up by
-/// `env`), else `write_wait_ms` of the settings file, else the store's default.
+/// How long a write waits for its turn: `LIAISON_WRITE_WAIT_MS`, else the settings file, else
+/// the store's default.
 fn write_wait(from_file: Option<u64>, env: impl Fn(&str) -> Option<String>) -> Result<Duration> {
-    let milliseconds = match env("LIAISON_WRITE_WAIT_MS") {
-        Some(v) => v.trim().parse().with_context(|| {
-            format!("LIAISON_WRITE_WAIT_MS='{v}' is not a whole number of milliseconds")
-        })?,
+    let ms = match env("LIAISON_WRITE_WAIT_MS") {
+        Some(v) => v
+            .trim()
+            .parse()
+            .with_context(|| format!("LIAISON_WRITE_WAIT_MS='{v}' is not a whole number"))?,
         None => match from_file {
             Some(ms) => ms,
             None => return Ok(liaison_store::DEFAULT_WRITE_WAIT),
         },
     };
-    Ok(Duration::from_millis(milliseconds))
+    if !(1..=600_000).contains(&ms) {
+        bail!("the write wait must be from 1 to 600000 milliseconds (ten minutes), not {ms}");
+    }
+    Ok(Duration::from_millis(ms))
 }
 
 /// The policy parameters: each from `LIAISON_*` (looked up by `env`), else the settings file,
@@ -217,25 +220,27 @@ mod tests {
     }
 
     #[test]
-    fn the_write_wait_comes_from_the_file_then_the_environment() {
+    fn the_write_wait_comes_from_the_environment_then_the_file_and_is_bounded() {
         let none = |_: &str| None;
         assert_eq!(
             write_wait(None, none).unwrap(),
             liaison_store::DEFAULT_WRITE_WAIT
         );
-        let file = toml::from_str::<FileSettings>("write_wait_ms = 2500\n").unwrap();
         assert_eq!(
-            write_wait(file.write_wait_ms, none).unwrap(),
+            write_wait(Some(2500), none).unwrap(),
             Duration::from_millis(2500)
         );
-        let env = |_: &str| Some(" 20 ".to_owned());
+        let env = |_: &str| Some("40".to_owned());
         assert_eq!(
             write_wait(Some(2500), env).unwrap(),
-            Duration::from_millis(20)
+            Duration::from_millis(40)
         );
-        let env = |_: &str| Some("2s".to_owned());
-        let err = write_wait(None, env).unwrap_err();
-        assert!(err.to_string().contains("milliseconds"), "{err}");
+        let zero = write_wait(Some(0), none).unwrap_err().to_string();
+        assert!(zero.contains("from 1 to 600000"), "{zero}");
+        let word = write_wait(None, |_: &str| Some("soon".to_owned()))
+            .unwrap_err()
+            .to_string();
+        assert!(word.contains("LIAISON_WRITE_WAIT_MS='soon'"), "{word}");
     }
 
     #[test]

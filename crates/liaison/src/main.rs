@@ -135,6 +135,17 @@ fn explain(err: &anyhow::Error) -> String {
         Some(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => Some(errors),
         _ => None,
     });
+    let busy = err
+        .chain()
+        .any(|cause| matches!(cause.downcast_ref(), Some(liaison_store::Error::Busy)));
+    if busy {
+        return format!(
+            "{err:#}\n  Another process is writing to the same database and held its write lock \
+             for longer than this command waits (LIAISON_WRITE_WAIT_MS): a `liaison serve` \
+             saving a large import, a `liaison reindex`, or another command. Run this one again \
+             when it has finished."
+        );
+    }
     match invalid {
         Some(errors) => {
             let lines: Vec<String> = errors
@@ -151,11 +162,10 @@ fn explain(err: &anyhow::Error) -> String {
 async fn run(cli: Cli) -> Result<()> {
     let config = Config::load(cli.config.as_deref(), cli.database)?;
     init_logging(&config.log);
-    let store = Store::open(&config.database)
+    let store = Store::open_with(&config.database, config.write_wait)
         .await
         .with_context(|| format!("cannot open the database {}", config.database))?
-        .with_policy(config.policy)
-        .with_write_wait(config.write_wait);
+        .with_policy(config.policy);
     store
         .migrate()
         .await
@@ -304,11 +314,12 @@ async fn ensure_first_admin(store: &Store, actor: &Actor) -> Result<()> {
         .create_user(actor, input, &hashed(password.clone()).await?)
         .await;
     if let Err(err) = created {
-        // Another process starting on the same database at the same moment made it first.
-        if store.count_users().await? > 0 {
-            return Ok(());
-        }
-        return Err(err.into());
+        // Several processes started at once on an empty database: one of them made the first
+        // account, and it alone prints its password.
+        return match store.count_users().await? {
+            0 => Err(err.into()),
+            _ => Ok(()),
+        };
     }
     println!("No accounts yet: created the account 'admin' with the one-time password {password}");
     println!("Create the office's own accounts with `liaison user add`.");
