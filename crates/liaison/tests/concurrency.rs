@@ -674,7 +674,13 @@ async fn a_write_kept_waiting_by_another_process_answers_503_with_retry_after() 
         )
         .await;
     assert!(!refused.succeeded());
-    assert!(refused.stderr().contains("busy"), "{}", refused.stderr());
+    let said = refused.stderr();
+    assert!(said.contains("the database is busy"), "{said}");
+    assert!(
+        said.contains("Another process is writing to the same database"),
+        "{said}"
+    );
+    assert!(!said.contains("database is locked"), "{said}");
 
     holder.execute("ROLLBACK").await.unwrap();
     let saved = api
