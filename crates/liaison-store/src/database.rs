@@ -221,9 +221,14 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.write)
-                    .await?
+                // Two processes starting at once on a database with migrations to apply both
+                // applied them, and the second stopped with "table … already exists". The
+                // migrations run in one transaction that holds the write lock from its start, so
+                // the second process waits and then finds them applied. (On PostgreSQL the
+                // migrator takes an advisory lock of its own.)
+                let mut tx = self.write.begin_with(begin_write_sql(self.backend)).await?;
+                sqlx::migrate!("./migrations/sqlite").run(&mut tx).await?;
+                tx.commit().await?;
             }
             Backend::Postgres => {
                 sqlx::migrate!("./migrations/postgres")
