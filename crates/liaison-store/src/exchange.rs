@@ -9,6 +9,7 @@ use liaison_core::{
     PersonInput, RecordKind, Ref, SignatoryInput, UnitFilter, UnitInput, Validate,
 };
 
+use crate::locks::{self, Lock};
 use crate::resolve::{Table, id_by_key};
 use crate::{
     Error, Result, Store, activities, agreements, audit, gifts, organizations, people, records,
@@ -55,6 +56,7 @@ impl Store {
         };
         let mut report = ImportReport::default();
         let mut tx = self.begin_write().await?;
+        locks::hold(&mut tx, Lock::Import, vec![0]).await?;
         let mark = records::audit_mark(&mut tx).await?;
         let mut count = |created: usize, unchanged: usize| {
             report.created += created as i64;

@@ -3,6 +3,9 @@
 //!
 //! Every write transaction takes what it needs in this order, and each kind in order of key:
 //!
+//! 0. [`Lock::Import`], if it writes many records at once (an import): two such transactions
+//!    would otherwise each hold rows the other waits for, such as slots of `activity_counts` or
+//!    keys both insert;
 //! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`), and the slot of
 //!    `activity_counts` an activity falls in (a trigger);
 //! 2. [`Lock::Rebuild`], shared: rebuilding the derived data (`liaison reindex`) takes it
@@ -30,6 +33,7 @@ pub(crate) enum Lock {
     Document = 0x4c69_6102,
     Block = 0x4c69_6103,
     Timeline = 0x4c69_6104,
+    Import = 0x4c69_6105,
 }
 
 /// Keys taken to one statement.

@@ -21,8 +21,16 @@ CREATE TABLE activity_counts (
 INSERT INTO activity_counts (kind, slot, n)
 SELECT kind, id % 16, COUNT(*) FROM activities GROUP BY kind, id % 16;
 
+-- A change of kind takes its two rows in order of kind, as every transaction does, so that two
+-- changes in opposite directions never each hold the row the other waits for.
 CREATE FUNCTION activity_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.kind < OLD.kind THEN
+        INSERT INTO activity_counts (kind, slot, n) VALUES (NEW.kind, NEW.id % 16, 1)
+            ON CONFLICT (kind, slot) DO UPDATE SET n = activity_counts.n + 1;
+        UPDATE activity_counts SET n = n - 1 WHERE kind = OLD.kind AND slot = OLD.id % 16;
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
         UPDATE activity_counts SET n = n - 1 WHERE kind = OLD.kind AND slot = OLD.id % 16;
     END IF;
