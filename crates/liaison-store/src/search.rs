@@ -31,18 +31,14 @@ pub(crate) enum Blocks {
     Later,
 }
 
-/// Writes a new document and its postings; returns its number and its words with their scores.
-async fn insert(
-    conn: &mut AnyConnection,
-    document: &Document,
-) -> Result<(i64, Vec<(String, f64)>)> {
+/// Writes a new document; returns its number.
+async fn insert(conn: &mut AnyConnection, document: &Document) -> Result<i64> {
     let countries = if document.countries.is_empty() {
         String::new()
     } else {
         format!(" {} ", document.countries.join(" "))
     };
-    let postings = document.scored_postings();
-    let id: i64 = sqlx::query_scalar(
+    let id = sqlx::query_scalar(
         "INSERT INTO search_documents (entity, record_id, title, body, kind, year, countries) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -55,33 +51,61 @@ async fn insert(
     .bind(countries)
     .fetch_one(&mut *conn)
     .await?;
-    for chunk in postings.chunks(POSTINGS_PER_INSERT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                format!(
-                    "(${}, ${}, ${}, ${})",
-                    4 * i + 1,
-                    4 * i + 2,
-                    4 * i + 3,
-                    4 * i + 4
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO search_postings (term, document_id, entity, score) VALUES {}",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for (term, score) in chunk {
-            query = query
-                .bind(term.as_str())
-                .bind(id)
-                .bind(document.entity.as_str())
-                .bind(*score);
+    Ok(id)
+}
+
+/// Postings waiting to be written, many documents' to a statement.
+#[derive(Default)]
+struct Postings(Vec<(String, i64, &'static str, f64)>);
+
+impl Postings {
+    async fn add(
+        &mut self,
+        conn: &mut AnyConnection,
+        document: i64,
+        entity: Entity,
+        postings: &[(String, f64)],
+    ) -> Result<()> {
+        for (term, score) in postings {
+            self.0
+                .push((term.clone(), document, entity.as_str(), *score));
         }
-        query.execute(&mut *conn).await?;
+        if self.0.len() >= POSTINGS_PER_INSERT * 8 {
+            self.flush(conn).await?;
+        }
+        Ok(())
     }
-    Ok((id, postings))
+
+    async fn flush(&mut self, conn: &mut AnyConnection) -> Result<()> {
+        for chunk in self.0.chunks(POSTINGS_PER_INSERT) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "(${}, ${}, ${}, ${})",
+                        4 * i + 1,
+                        4 * i + 2,
+                        4 * i + 3,
+                        4 * i + 4
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO search_postings (term, document_id, entity, score) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (term, document, entity, score) in chunk {
+                query = query
+                    .bind(term.as_str())
+                    .bind(*document)
+                    .bind(*entity)
+                    .bind(*score);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        self.0.clear();
+        Ok(())
+    }
 }
 
 /// A record's document as the index holds it: its number, its words and its filters.
@@ -91,33 +115,68 @@ struct Stored {
     facets: Vec<String>,
 }
 
-/// What the index holds for a record, if anything.
+/// Records whose stored documents are read to a statement.
+const STORED_PER_READ: usize = 300;
+
+/// What the index holds for each of `records` that it has a document of.
 async fn stored(
     conn: &mut AnyConnection,
-    entity: Entity,
-    record_id: i64,
-) -> Result<Option<Stored>> {
-    let row = sqlx::query(
-        "SELECT id, kind, year, countries FROM search_documents \
-         WHERE entity = $1 AND record_id = $2",
-    )
-    .bind(entity.as_str())
-    .bind(record_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let id = row.int("id")?;
-    let terms = sqlx::query_scalar("SELECT term FROM search_postings WHERE document_id = $1")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(Some(Stored {
-        id,
-        terms,
-        facets: blocks::stored_facets(&row)?,
-    }))
+    records: &[(Entity, i64)],
+) -> Result<HashMap<(Entity, i64), Stored>> {
+    let mut found = HashMap::new();
+    for entity in Entity::ALL {
+        let ids: Vec<i64> = records
+            .iter()
+            .filter(|(e, _)| *e == entity)
+            .map(|(_, id)| *id)
+            .collect();
+        for chunk in ids.chunks(STORED_PER_READ) {
+            let sql = format!(
+                "SELECT id, record_id, kind, year, countries FROM search_documents \
+                 WHERE entity = $1 AND record_id IN ({})",
+                (2..chunk.len() + 2)
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(entity.as_str());
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            let mut documents = HashMap::new();
+            for row in query.fetch_all(&mut *conn).await? {
+                let stored = Stored {
+                    id: row.int("id")?,
+                    terms: Vec::new(),
+                    facets: blocks::stored_facets(&row)?,
+                };
+                documents.insert(stored.id, (row.int("record_id")?, stored));
+            }
+            if documents.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "SELECT document_id, term FROM search_postings WHERE document_id IN ({})",
+                (1..=documents.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in documents.keys() {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                if let Some((_, stored)) = documents.get_mut(&row.int("document_id")?) {
+                    stored.terms.push(row.text("term")?);
+                }
+            }
+            for (_, (record_id, stored)) in documents {
+                found.insert((entity, record_id), stored);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Brings the documents of `records` up to date with the records, in the lock order of
@@ -140,31 +199,46 @@ pub(crate) async fn refresh(
     locks::hold(conn, Lock::Document, names).await?;
     let mut counts: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
     let mut changes = blocks::Changes::default();
-    for &(entity, record_id) in records {
-        if let Some(old) = stored(conn, entity, record_id).await? {
-            for term in &old.terms {
-                *counts.entry((term.clone(), entity.as_str())).or_default() -= 1;
-            }
-            if mode == Blocks::Now {
-                for key in old.terms.iter().chain(&old.facets) {
-                    changes.remove(key, old.id);
-                }
-            }
-            // Its postings go with it (ON DELETE CASCADE).
-            sqlx::query("DELETE FROM search_documents WHERE id = $1")
-                .bind(old.id)
-                .execute(&mut *conn)
-                .await?;
+    let mut old_documents = Vec::new();
+    for ((entity, _), old) in stored(conn, records).await? {
+        for term in &old.terms {
+            *counts.entry((term.clone(), entity.as_str())).or_default() -= 1;
         }
-        let Some(document) = document(conn, policy, entity, record_id).await? else {
+        if mode == Blocks::Now {
+            for key in old.terms.iter().chain(&old.facets) {
+                changes.remove(key, old.id);
+            }
+        }
+        old_documents.push(old.id);
+    }
+    // Their postings go with them (ON DELETE CASCADE).
+    for chunk in old_documents.chunks(STORED_PER_READ) {
+        let sql = format!(
+            "DELETE FROM search_documents WHERE id IN ({})",
+            (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    let mut known = Countries::default();
+    let mut postings = Postings::default();
+    for &(entity, record_id) in records {
+        let Some(document) = document(conn, policy, &mut known, entity, record_id).await? else {
             continue;
         };
-        let (id, postings) = insert(conn, &document).await?;
-        for (term, _) in &postings {
+        let id = insert(conn, &document).await?;
+        let scored = document.scored_postings();
+        for (term, _) in &scored {
             *counts.entry((term.clone(), entity.as_str())).or_default() += 1;
         }
         if mode == Blocks::Now {
-            for (term, score) in &postings {
+            for (term, score) in &scored {
                 changes.add(
                     term,
                     Entry {
@@ -178,7 +252,9 @@ pub(crate) async fn refresh(
                 changes.add(&facet, blocks::filter_entry(id, entity));
             }
         }
+        postings.add(conn, id, entity, &scored).await?;
     }
+    postings.flush(conn).await?;
     count_terms(conn, &counts).await?;
     if mode == Blocks::Now {
         blocks::apply(conn, changes).await?;
@@ -217,10 +293,35 @@ async fn count_terms(
     Ok(())
 }
 
+/// The countries of organizations read so far, as activities' documents need them: an import of
+/// many activities with the same partners reads each partner once.
+#[derive(Default)]
+struct Countries(HashMap<i64, Option<String>>);
+
+impl Countries {
+    async fn country(
+        &mut self,
+        conn: &mut AnyConnection,
+        organization: i64,
+    ) -> Result<Option<String>> {
+        if let Some(country) = self.0.get(&organization) {
+            return Ok(country.clone());
+        }
+        let country: Option<String> =
+            sqlx::query_scalar("SELECT country FROM organizations WHERE id = $1")
+                .bind(organization)
+                .fetch_optional(&mut *conn)
+                .await?;
+        self.0.insert(organization, country.clone());
+        Ok(country)
+    }
+}
+
 /// The document of a record as it is now, or `None` when it is gone.
 async fn document(
     conn: &mut AnyConnection,
     policy: &Policy,
+    known: &mut Countries,
     entity: Entity,
     id: i64,
 ) -> Result<Option<Document>> {
@@ -235,12 +336,7 @@ async fn document(
                     .collect();
                 let mut countries = Vec::new();
                 for org in ids {
-                    let country: Option<String> =
-                        sqlx::query_scalar("SELECT country FROM organizations WHERE id = $1")
-                            .bind(org)
-                            .fetch_optional(&mut *conn)
-                            .await?;
-                    countries.extend(country);
+                    countries.extend(known.country(conn, org).await?);
                 }
                 Ok(Document::from_activity(&activity).with_countries(countries))
             }
