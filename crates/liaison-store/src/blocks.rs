@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use liaison_search::Entity;
-use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, with_entry, without};
+use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, decode, encode};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -98,11 +98,20 @@ async fn rewrite(
     let mut changed = Vec::new();
     let mut emptied = Vec::new();
     for (key, list) in keys {
-        let old = stored.get(key).cloned().unwrap_or_default();
-        let new = list.iter().fold(old, |bytes, change| match change {
-            Change::Remove(document) => without(&bytes, *document),
-            Change::Add(entry) => with_entry(&bytes, *entry),
-        });
+        // Decoded once and encoded once, however many changes: an import puts thousands of
+        // documents into the newest block of a common word.
+        let old = stored.get(key).map(Vec::as_slice).unwrap_or_default();
+        let mut entries: BTreeMap<i64, Entry> = decode(block, old)
+            .into_iter()
+            .map(|entry| (entry.document, entry))
+            .collect();
+        for change in list {
+            match change {
+                Change::Remove(document) => entries.remove(document),
+                Change::Add(entry) => entries.insert(entry.document, *entry),
+            };
+        }
+        let new = encode(&entries.into_values().collect::<Vec<_>>());
         if !new.is_empty() {
             changed.push((key.as_str(), new));
         } else if stored.contains_key(key) {
