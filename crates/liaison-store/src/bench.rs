@@ -14,8 +14,6 @@ use crate::{Backend, Error, Result, Store};
 /// sqlx costs more per parameter the more a statement has (loading 10,000 activities took
 /// 10.8 s with 3,000 parameters a statement, 3.7 s with 150).
 const PARAMS_PER_STATEMENT: usize = 150;
-/// The SQLite page cache while the benchmark's data loads, in KiB (the default is 2,000).
-const LOAD_CACHE_KIB: i64 = 262_144;
 
 /// Inserts `count` rows made by `row`, as many to a statement as the parameter limit allows.
 async fn bulk_insert(
@@ -128,13 +126,9 @@ impl Store {
         let now = sql::now();
         let mut tx = self.begin_write().await?;
         let conn: &mut AnyConnection = &mut tx;
-        if self.backend == Backend::Sqlite {
-            // The load reads back what it wrote (the search postings, the timelines) in no
-            // order SQLite's default 2 MB of cache suits: a larger one while loading.
-            sqlx::query(&format!("PRAGMA cache_size = -{LOAD_CACHE_KIB}"))
-                .execute(&mut *conn)
-                .await?;
-        }
+        // The load reads back what it wrote (the search postings, the timelines) in no order
+        // SQLite's default 2 MB of cache suits: a larger one while loading.
+        self.widen_cache(conn).await?;
         bulk_insert(
             conn,
             "units",
@@ -515,10 +509,8 @@ impl Store {
         sqlx::query("ANALYZE").execute(&self.write).await?;
         if self.backend == Backend::Sqlite {
             forget_value_samples(&self.write).await?;
-            sqlx::query("PRAGMA cache_size = -2000")
-                .execute(&self.write)
-                .await?;
         }
+        self.narrow_cache().await?;
         Ok(LoadReport {
             organizations: data.organizations.len(),
             people: data.people.len(),

@@ -374,6 +374,39 @@ impl Backend {
     }
 }
 
+/// SQLite's page cache, in KiB, while one transaction writes many records (an import, the
+/// benchmark's load). With the default 2 MB the pages a large transaction writes spill to the WAL
+/// before it commits, and are read back from there.
+pub(crate) const LARGE_CACHE_KIB: i64 = 262_144;
+
+impl Store {
+    /// Gives the write connection a large page cache, and statement journals in memory, for one
+    /// large transaction; [`Store::narrow_cache`] gives the memory back. PostgreSQL needs neither.
+    pub(crate) async fn widen_cache(&self, conn: &mut AnyConnection) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            conn.execute(
+                format!("PRAGMA cache_size = -{LARGE_CACHE_KIB}; PRAGMA temp_store = MEMORY;")
+                    .as_str(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Puts the write connection's cache back to SQLite's default once a large transaction has
+    /// ended, and frees what it held.
+    pub(crate) async fn narrow_cache(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            self.write
+                .execute(
+                    "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT; PRAGMA shrink_memory;",
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 /// After rows were written with their ids given, moves PostgreSQL's id sequences past them, so
 /// that the next record gets a free number; SQLite always takes the next number after the
 /// largest.

@@ -11,6 +11,7 @@ use liaison_core::{
     PersonInput, RecordKind, Ref, SignatoryInput, UnitFilter, UnitInput, Validate,
 };
 
+use crate::kept::WriteTransaction;
 use crate::locks::{self, Lock};
 use crate::resolve::Table;
 use crate::{
@@ -52,13 +53,27 @@ impl Store {
         document: &ExchangeDocument,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Result<ImportReport> {
+        let mut tx = self.begin_write().await?;
+        self.widen_cache(&mut tx).await?;
+        let imported = self.import_in(tx, actor, document, progress).await;
+        self.narrow_cache().await?;
+        imported
+    }
+
+    /// Imports a document in the write transaction `tx`, and commits it.
+    async fn import_in(
+        &self,
+        mut tx: WriteTransaction,
+        actor: &Actor,
+        document: &ExchangeDocument,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<ImportReport> {
         let mut reached = 0;
         let mut step = || {
             reached += 1;
             progress(reached);
         };
         let mut report = ImportReport::default();
-        let mut tx = self.begin_write().await?;
         locks::hold(&mut tx, Lock::Import, vec![0]).await?;
         let mark = records::audit_mark(&mut tx).await?;
         let mut count = |created: usize, unchanged: usize| {

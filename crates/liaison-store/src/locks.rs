@@ -11,14 +11,14 @@
 //! 2. [`Lock::Rebuild`], shared: rebuilding the derived data (`liaison reindex`) takes it
 //!    exclusively, and so waits for the writers under way and holds back the next ones;
 //! 3. [`Lock::Document`] of each record whose search document it rewrites;
-//! 4. the rows of `search_terms` whose counts it changes, by (term, kind of record), through one
-//!    sorted `INSERT … ON CONFLICT` (see `search.rs`);
+//! 4. [`Lock::Timeline`] of each record whose rows of `organization_timeline` it rewrites;
 //! 5. [`Lock::Block`] of each (word or filter, block) of `search_blocks` it rewrites;
-//! 6. [`Lock::Timeline`] of each record whose rows of `organization_timeline` it rewrites.
+//! 6. the rows of `search_terms` whose counts it changes, by (term, kind of record), through one
+//!    sorted `INSERT … ON CONFLICT` (see `search.rs`).
 //!
 //! Steps 2 to 6 are taken together at the end of the transaction, after every record is written
-//! (`records::refresh_since`), so the rows many writers share (a common word's count, the newest
-//! block of a filter) are held only from there to the commit. There is no lock that every writer
+//! (`records::refresh_since`), and the rows many writers share (the newest block of a common word
+//! or filter, a common word's count) last of all, so they are held only from there to the commit. There is no lock that every writer
 //! takes exclusively. SQLite has a single writer at a time and takes none of these.
 
 use sqlx::AnyConnection;

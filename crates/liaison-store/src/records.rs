@@ -127,8 +127,9 @@ pub(crate) async fn refresh_since(
         }
     }
     let changed: Vec<(Entity, i64)> = changed.into_iter().collect();
-    search::refresh(conn, policy, &changed, Blocks::Now).await?;
-    timeline::refresh(conn, &changed).await
+    let shared = search::refresh(conn, policy, &changed, Blocks::Now).await?;
+    timeline::refresh(conn, &changed).await?;
+    shared.write(conn).await
 }
 
 /// Whether an update's audited changes touch what other records' documents show of it: a name,

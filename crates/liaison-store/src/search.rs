@@ -16,10 +16,13 @@ use crate::records::StoredRecord;
 use crate::sql::{Filter, Param, RowExt};
 use crate::{Result, Store};
 
-/// Postings are written this many to a statement: well under SQLite's limit of parameters.
-const POSTINGS_PER_INSERT: usize = 300;
+/// Postings are written this many to a statement. Binding through sqlx costs more per parameter
+/// the more a statement has (see the benchmark's loader), so a statement holds a few hundred.
+const POSTINGS_PER_INSERT: usize = 40;
 /// Records whose documents are written, and their words counted, together by `reindex`.
 const REINDEXED_TOGETHER: usize = 500;
+/// Postings kept before they are written: a million words' worth of an import, about 60 MB.
+const POSTINGS_BUFFERED: usize = 1_000_000;
 /// Characters of a result's text shown around its first match.
 const SNIPPET_CHARS: usize = 160;
 
@@ -70,13 +73,18 @@ impl Postings {
             self.0
                 .push((term.clone(), document, entity.as_str(), *score));
         }
-        if self.0.len() >= POSTINGS_PER_INSERT * 8 {
+        if self.0.len() >= POSTINGS_BUFFERED {
             self.flush(conn).await?;
         }
         Ok(())
     }
 
+    /// Writes the postings waiting, in order of word: the index every search reads them by
+    /// (`search_postings_best`) then takes them page by page rather than each at a place of its
+    /// own, which is what an import of hundreds of thousands of them spends its time on.
     async fn flush(&mut self, conn: &mut AnyConnection) -> Result<()> {
+        self.0
+            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         for chunk in self.0.chunks(POSTINGS_PER_INSERT) {
             let rows: Vec<String> = (0..chunk.len())
                 .map(|i| {
@@ -179,17 +187,19 @@ async fn stored(
     Ok(found)
 }
 
-/// Brings the documents of `records` up to date with the records, in the lock order of
-/// [`crate::locks`]: each record's own document first, then the counts of the words they gain
-/// and lose, then the blocks of those words and filters (when `mode` is [`Blocks::Now`]).
+/// Brings the documents of `records` up to date with the records, taking each one's lock first
+/// ([`crate::locks`], step 3); hands back the changes to the blocks of their words and filters
+/// (when `mode` is [`Blocks::Now`]) and to the words' counts, for the caller to write last.
 pub(crate) async fn refresh(
     conn: &mut AnyConnection,
     policy: &Policy,
     records: &[(Entity, i64)],
     mode: Blocks,
-) -> Result<()> {
+) -> Result<SharedChanges> {
+    let mut counts: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
+    let mut changes = blocks::Changes::default();
     if records.is_empty() {
-        return Ok(());
+        return Ok(SharedChanges { counts, changes });
     }
     locks::rebuild(conn, false).await?;
     let names = records
@@ -197,8 +207,6 @@ pub(crate) async fn refresh(
         .map(|(entity, id)| locks::key(&format!("{}:{id}", entity.as_str())))
         .collect();
     locks::hold(conn, Lock::Document, names).await?;
-    let mut counts: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
-    let mut changes = blocks::Changes::default();
     let mut old_documents = Vec::new();
     for ((entity, _), old) in stored(conn, records).await? {
         for term in &old.terms {
@@ -255,15 +263,28 @@ pub(crate) async fn refresh(
         postings.add(conn, id, entity, &scored).await?;
     }
     postings.flush(conn).await?;
-    count_terms(conn, &counts).await?;
-    if mode == Blocks::Now {
-        blocks::apply(conn, changes).await?;
+    Ok(SharedChanges { counts, changes })
+}
+
+/// What a refresh changes in the rows many writers share: the blocks of its words and filters,
+/// and the words' counts. They are written last, just before the commit ([`crate::locks`], steps
+/// 5 and 6), because a transaction holds them from there until it ends and every writer saving
+/// a common word waits for them.
+#[must_use = "the changes to the shared rows must be written"]
+pub(crate) struct SharedChanges {
+    counts: BTreeMap<(String, &'static str), i64>,
+    changes: blocks::Changes,
+}
+
+impl SharedChanges {
+    pub(crate) async fn write(self, conn: &mut AnyConnection) -> Result<()> {
+        blocks::apply(conn, self.changes).await?;
+        count_terms(conn, &self.counts).await
     }
-    Ok(())
 }
 
 /// Adds to each word's count of records of a kind, in order of (word, kind): the one order in
-/// which writers take these rows (step 4 of [`crate::locks`]). A word whose count does not
+/// which writers take these rows (step 6 of [`crate::locks`]). A word whose count does not
 /// change is not touched, so editing a record leaves the rows of the words it keeps alone.
 async fn count_terms(
     conn: &mut AnyConnection,
@@ -622,7 +643,10 @@ impl Store {
                 .await?;
             let records: Vec<(Entity, i64)> = ids.into_iter().map(|id| (entity, id)).collect();
             for chunk in records.chunks(REINDEXED_TOGETHER) {
-                refresh(&mut tx, &self.policy, chunk, Blocks::Later).await?;
+                refresh(&mut tx, &self.policy, chunk, Blocks::Later)
+                    .await?
+                    .write(&mut tx)
+                    .await?;
             }
             count += records.len() as i64;
         }

@@ -102,7 +102,7 @@ const RECORDS_PER_STATEMENT: usize = 300;
 /// agreement or gift, and for a person those of every activity they took part in (they may have
 /// moved to another organization). Organizations contribute none of their own; a deleted one's
 /// rows go with it. Each record's rows are locked first, in the one order writers take them
-/// (step 6 of [`crate::locks`]), so two transactions never both insert the same record's rows.
+/// (step 4 of [`crate::locks`]), so two transactions never both insert the same record's rows.
 pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(Entity, i64)]) -> Result<()> {
     let mut by_source: [(Source, BTreeSet<i64>); 3] = Source::ALL.map(|s| (s, BTreeSet::new()));
     for &(entity, id) in records {
