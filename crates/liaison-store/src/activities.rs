@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
 use crate::sql::{
-    self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text, json_text,
+    self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text, json_text,
 };
 use crate::{Backend, Error, Result, Store, gifts};
 
@@ -361,17 +361,22 @@ impl Store {
         // The whole list, or one kind of activity, is counted in advance (see the migration
         // `activity_counts`); any other filter counts the rows it keeps.
         let kept_count = f.len() == usize::from(filter.kind.is_some());
-        let (count_from, count) = if kept_count {
-            ("activity_counts a", "CAST(COALESCE(SUM(a.n), 0) AS BIGINT)")
+        let total = if kept_count {
+            Total::Counted {
+                from: "activity_counts a",
+                count: "CAST(COALESCE(SUM(a.n), 0) AS BIGINT)",
+            }
         } else {
-            ("activities a", "COUNT(*)")
+            Total::Counted {
+                from: "activities a",
+                count: "COUNT(*)",
+            }
         };
         let columns = summary_columns();
         let list = ListQuery {
             columns: &columns,
             from: FROM,
-            count_from,
-            count,
+            total,
             filter: f,
             order,
         };
