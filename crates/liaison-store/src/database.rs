@@ -282,6 +282,12 @@ impl Backend {
         self.json_array_sql(["json_array", "json_build_array"], &values, from, order)
     }
 
+    /// SQL for one value of each row as one JSON array, as text, like
+    /// [`Backend::json_arrays_sql`] with a single value and no array around it.
+    pub(crate) fn json_values_sql(&self, value: &str, from: &str, order: &str) -> String {
+        self.json_array_sql(["", ""], value, from, order)
+    }
+
     /// One JSON array, as text, of a value made from `arguments` for each row read `from` in
     /// `order`, by the function `row` names for SQLite and for PostgreSQL; `[]` for no rows.
     fn json_array_sql(&self, row: [&str; 2], arguments: &str, from: &str, order: &str) -> String {

@@ -396,6 +396,10 @@ pub(crate) enum Total<'a> {
     /// the rows of `from`, the list's own table without the joins that only bring names to show.
     /// The filters may name only its columns.
     Counted { from: &'a str, count: &'a str },
+    /// A scalar subquery of its own, which may use the filter's parameters.
+    Expression(String),
+    /// Known before the page is read.
+    Known(i64),
 }
 
 /// The parts of a list query: what to select, from where, and the sort keys it offers.
@@ -426,6 +430,8 @@ impl Store {
             Total::Counted { from, count } => {
                 format!("(SELECT {count} AS n FROM {from} {where_sql})")
             }
+            Total::Expression(expression) => expression,
+            Total::Known(total) => total.to_string(),
         };
         let direction = if page.descending { "DESC" } else { "ASC" };
         // Each sort key is selected with the page's rows, so the array is gathered in their order.
