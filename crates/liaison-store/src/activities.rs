@@ -507,18 +507,17 @@ impl Store {
 
     /// The words of each of the kept filters `names`, as (word, bits) in order of word.
     async fn activity_filter_bits(&self, names: &[String]) -> Result<Vec<Vec<(i64, i64)>>> {
-        // Two arrays of plain values a filter: building an array for each word cost SQLite
-        // three times as much.
-        let mut columns = Vec::new();
-        for i in 0..names.len() {
-            let from = format!("FROM activity_filter_bits b WHERE b.filter = ${}", i + 1);
-            for value in ["word", "bits"] {
-                let values = self
+        // The pairs as numbers between spaces: a JSON array of them cost SQLite three times as
+        // much to build (1.9 against 0.7 ms for two filters of 1,563 words each).
+        let columns: Vec<String> = (0..names.len())
+            .map(|i| {
+                let from = format!("FROM activity_filter_bits b WHERE b.filter = ${}", i + 1);
+                let words = self
                     .backend
-                    .json_values_sql(&format!("b.{value}"), &from, "b.word");
-                columns.push(format!("{values} AS {value}_{i}"));
-            }
-        }
+                    .spaced_text_sql("b.word || ' ' || b.bits", &from);
+                format!("{words} AS words_{i}")
+            })
+            .collect();
         let sql = format!("SELECT {}", columns.join(", "));
         let mut query = sqlx::query(&sql);
         for name in names {
@@ -527,9 +526,19 @@ impl Store {
         let row = query.fetch_one(&self.read).await?;
         (0..names.len())
             .map(|i| {
-                let words: Vec<i64> = row.json(&format!("word_{i}"))?;
-                let bits: Vec<i64> = row.json(&format!("bits_{i}"))?;
-                Ok(words.into_iter().zip(bits).collect())
+                let column = format!("words_{i}");
+                let text = row.opt_text(&column)?.unwrap_or_default();
+                let numbers = text
+                    .split_ascii_whitespace()
+                    .map(|n| {
+                        n.parse::<i64>()
+                            .map_err(|_| Error::Corrupt(format!("{column}: '{n}' is not a number")))
+                    })
+                    .collect::<Result<Vec<i64>>>()?;
+                let mut words: Vec<(i64, i64)> =
+                    numbers.chunks_exact(2).map(|w| (w[0], w[1])).collect();
+                words.sort_unstable();
+                Ok(words)
             })
             .collect()
     }
