@@ -114,6 +114,41 @@ PAGES=(
     "api_list=/api/v1/activities"
     "api_search_en=/api/v1/search?q=union"
 )
+# Every filter the lists offer, alone and a few together: the activities of a kind, a year, a
+# country, a region class, a host unit, an organization, a tag, from or to a day, words in the
+# titles; the other lists by each of theirs. The organization is a partner of about 50 activities.
+PAGES+=(
+    "list_year=/activities?year=2015"
+    "list_country=/activities?country=LA"
+    "list_region=/activities?region=foreign"
+    "list_region_hk=/activities?region=hong_kong"
+    "list_unit=/activities?unit=3"
+    "list_organization=/activities?organization=$ORGANIZATION"
+    "list_tag=/activities?tag=key+project"
+    "list_from=/activities?from=2020-01-01"
+    "list_to=/activities?to=2010-12-31"
+    "list_words=/activities?q=union"
+    "list_kind_country=/activities?kind=inbound_visit&country=LA"
+    "list_country_year=/activities?country=VN&year=2020"
+    "list_region_tag=/activities?region=foreign&tag=joint+program"
+    "list_unit_kind=/activities?unit=5&kind=lecture"
+    "list_organization_year=/activities?organization=$ORGANIZATION&year=2012"
+    "list_country_from=/activities?country=LA&from=2024-01-01"
+    "list_words_kind=/activities?q=union&kind=training_course"
+    "organizations_country=/organizations?country=LA"
+    "organizations_region=/organizations?region=foreign"
+    "organizations_kind=/organizations?kind=trade_union"
+    "organizations_words=/organizations?q=union"
+    "people_category=/people?category=external"
+    "people_organization=/people?organization=$ORGANIZATION"
+    "people_unit=/people?unit=3"
+    "people_nationality=/people?nationality=LA"
+    "people_words=/people?q=wang"
+    "gifts_status=/gifts?status=recorded"
+    "gifts_direction_year=/gifts?direction=received&year=2020"
+    "agreements_status=/agreements?status=in_force"
+    "agreements_expiring=/agreements?expires_before=2026-12-31"
+)
 
 RESULTS=$WORK/results.tsv
 : > "$RESULTS"

@@ -7,7 +7,7 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
-use crate::sql::{self, ListQuery, RowExt, enum_text};
+use crate::sql::{self, ListQuery, RowExt, Total, enum_text};
 use crate::{Result, Store, audit};
 
 const COLUMNS: &str = "s.id, s.version, s.username, s.display_name, s.role, s.active, s.language, \
@@ -160,8 +160,10 @@ impl Store {
         let list = ListQuery {
             columns: COLUMNS,
             from: FROM,
-            count_from: "users s",
-            count: "COUNT(*)",
+            total: Total::Counted {
+                from: "users s",
+                count: "COUNT(*)",
+            },
             filter: Default::default(),
             order: &["s.username", "s.id"],
         };

@@ -7,7 +7,7 @@ use liaison_core::{Action, Actor, AuditEntry, AuditFilter, Page, PageRequest, Re
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use crate::sql::{self, Filter, ListQuery, Param, RowExt, date_text};
+use crate::sql::{self, Filter, ListQuery, Param, RowExt, Total, date_text};
 use crate::{Result, Store};
 
 /// Adds one entry to the audit log.
@@ -101,8 +101,10 @@ impl Store {
             columns: "l.id, l.at, l.user_id, l.username, l.address, l.action, l.entity, \
                       l.record_id, l.changes",
             from: "audit_log l",
-            count_from: "audit_log l",
-            count: "COUNT(*)",
+            total: Total::Counted {
+                from: "audit_log l",
+                count: "COUNT(*)",
+            },
             filter: f,
             order: &["l.at", "l.id"],
         };

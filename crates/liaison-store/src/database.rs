@@ -326,6 +326,18 @@ impl Backend {
         self.json_array_sql(["json_array", "json_build_array"], &values, from, order)
     }
 
+    /// SQL for a text value of each row, read `from` (a `FROM … WHERE …` clause) in no order,
+    /// joined by spaces; NULL when there are none. For long lists of numbers, which both
+    /// databases join as text several times faster than they build a JSON array of them.
+    pub(crate) fn spaced_text_sql(&self, value: &str, from: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("(SELECT group_concat({value}, ' ') {from})"),
+            Backend::Postgres => {
+                format!("(SELECT string_agg(CAST({value} AS TEXT), ' ') {from})")
+            }
+        }
+    }
+
     /// One JSON array, as text, of a value made from `arguments` for each row read `from` in
     /// `order`, by the function `row` names for SQLite and for PostgreSQL; `[]` for no rows.
     fn json_array_sql(&self, row: [&str; 2], arguments: &str, from: &str, order: &str) -> String {

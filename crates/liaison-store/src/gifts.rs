@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, date_text, enum_text};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text};
 use crate::{Result, Store};
 
 fn columns() -> String {
@@ -224,8 +224,10 @@ impl Store {
         let list = ListQuery {
             columns: &columns,
             from: FROM,
-            count_from: "gifts g",
-            count: "COUNT(*)",
+            total: Total::Counted {
+                from: "gifts g",
+                count: "COUNT(*)",
+            },
             filter: f,
             order,
         };

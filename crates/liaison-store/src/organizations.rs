@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
 use crate::{Backend, Error, Result, Store};
 
 const COLUMNS: &str = "o.id, o.key, o.version, o.created_at, o.updated_at, o.kind, o.country, \
@@ -199,8 +199,10 @@ impl Store {
         let list = ListQuery {
             columns: COLUMNS,
             from: "organizations o",
-            count_from: "organizations o",
-            count: "COUNT(*)",
+            total: Total::Counted {
+                from: "organizations o",
+                count: "COUNT(*)",
+            },
             filter: f,
             order,
         };

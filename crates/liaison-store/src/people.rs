@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
 use crate::{Error, Result, Store};
 
 fn columns() -> String {
@@ -133,8 +133,10 @@ impl Store {
         let list = ListQuery {
             columns: &columns,
             from: FROM,
-            count_from: "people p",
-            count: "COUNT(*)",
+            total: Total::Counted {
+                from: "people p",
+                count: "COUNT(*)",
+            },
             filter: f,
             order,
         };

@@ -377,16 +377,24 @@ impl Filter {
     }
 }
 
+/// How a list's total is found.
+pub(crate) enum Total<'a> {
+    /// Counted by the database: `count` (`COUNT(*)`, or the sum of counts kept in advance) over
+    /// the rows of `from`, the list's own table without the joins that only bring names to show.
+    /// The filters may name only its columns.
+    Counted { from: &'a str, count: &'a str },
+    /// A scalar subquery of its own, which may use the filter's parameters.
+    Expression(String),
+    /// Known before the page is read.
+    Known(i64),
+}
+
 /// The parts of a list query: what to select, from where, and the sort keys it offers.
 pub(crate) struct ListQuery<'a> {
     pub columns: &'a str,
     pub from: &'a str,
-    /// The table counted for the total: the list's own, without the joins that only bring names
-    /// to show. The filters may name only its columns.
-    pub count_from: &'a str,
-    /// How the rows of `count_from` make the total: `COUNT(*)`, or the sum of counts kept in
-    /// advance.
-    pub count: &'a str,
+    /// How the total is found.
+    pub total: Total<'a>,
     pub filter: Filter,
     /// The `ORDER BY` expressions for the chosen sort key, without direction; the last one is
     /// the id, so pages never repeat or skip rows with equal keys.
@@ -405,10 +413,13 @@ impl Store {
         map: impl Fn(&ListRow) -> Result<T>,
     ) -> Result<Page<T>> {
         let where_sql = list.filter.sql();
-        let count_sql = format!(
-            "SELECT {} AS n FROM {} {where_sql}",
-            list.count, list.count_from
-        );
+        let count_sql = match list.total {
+            Total::Counted { from, count } => {
+                format!("(SELECT {count} AS n FROM {from} {where_sql})")
+            }
+            Total::Expression(expression) => expression,
+            Total::Known(total) => total.to_string(),
+        };
         let direction = if page.descending { "DESC" } else { "ASC" };
         // Each sort key is selected with the page's rows, so the array is gathered in their order.
         let mut sort_columns = Vec::new();
@@ -441,7 +452,7 @@ impl Store {
         );
         // The filter's numbered parameters serve both the count and the page. The count's own
         // table alias hides the list's inside its subquery.
-        let sql = format!("SELECT ({count_sql}) AS list_total, {rows} AS list_rows");
+        let sql = format!("SELECT {count_sql} AS list_total, {rows} AS list_rows");
         let row = list
             .filter
             .bind(sqlx::query(&sql))

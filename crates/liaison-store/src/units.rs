@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, enum_text};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
 use crate::{Result, Store};
 
 fn columns() -> String {
@@ -104,8 +104,10 @@ impl Store {
         let list = ListQuery {
             columns: &columns,
             from: FROM,
-            count_from: "units u",
-            count: "COUNT(*)",
+            total: Total::Counted {
+                from: "units u",
+                count: "COUNT(*)",
+            },
             filter: f,
             order,
         };

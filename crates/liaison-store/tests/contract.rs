@@ -47,6 +47,7 @@ contract!(
     lists_are_filtered_sorted_and_paged_with_totals,
     activities_are_found_by_kind_year_country_tag_and_organization,
     list_totals_kept_in_advance_follow_every_create_change_and_delete,
+    every_activity_filter_alone_and_in_pairs_follows_every_create_change_and_delete,
     chinese_titles_are_found_by_a_part_of_them,
     the_timeline_shows_every_activity_agreement_and_gift_newest_first,
     the_timeline_follows_every_change_to_the_records_it_is_made_of,
@@ -1651,6 +1652,309 @@ async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store
     store.delete_activity(&admin(), ids[2].0).await.unwrap();
     assert_eq!(total(None).await, 2);
     assert_eq!(total(Some(Conference)).await, 1);
+}
+
+/// The activity list's filters, each with a name for messages.
+fn activity_filters() -> Vec<(&'static str, ActivityFilter)> {
+    use liaison_core::{ActivityKind, RegionClass};
+    let day = |text: &str| Some(text.parse().unwrap());
+    vec![
+        (
+            "kind",
+            ActivityFilter {
+                kind: Some(ActivityKind::Conference),
+                ..Default::default()
+            },
+        ),
+        (
+            "year",
+            ActivityFilter {
+                year: Some(2023),
+                ..Default::default()
+            },
+        ),
+        (
+            "country",
+            ActivityFilter {
+                country: Some(" la ".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "region",
+            ActivityFilter {
+                region: Some(RegionClass::HongKong),
+                ..Default::default()
+            },
+        ),
+        (
+            "tag",
+            ActivityFilter {
+                tag: Some("Belt and Road".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "from",
+            ActivityFilter {
+                from: day("2023-06-13"),
+                ..Default::default()
+            },
+        ),
+        (
+            "to",
+            ActivityFilter {
+                to: day("2023-06-30"),
+                ..Default::default()
+            },
+        ),
+        (
+            "words",
+            ActivityFilter {
+                q: Some("VISIT".into()),
+                ..Default::default()
+            },
+        ),
+    ]
+}
+
+/// Two filters as one.
+fn both(a: &ActivityFilter, b: &ActivityFilter) -> ActivityFilter {
+    ActivityFilter {
+        q: a.q.clone().or(b.q.clone()),
+        kind: a.kind.or(b.kind),
+        year: a.year.or(b.year),
+        country: a.country.clone().or(b.country.clone()),
+        region: a.region.or(b.region),
+        unit: a.unit.or(b.unit),
+        organization: a.organization.or(b.organization),
+        tag: a.tag.clone().or(b.tag.clone()),
+        from: a.from.or(b.from),
+        to: a.to.or(b.to),
+    }
+}
+
+/// Whether activity `a` answers `filter`, worked out from the records as read back, apart from
+/// any query.
+async fn answers(store: &Store, a: &liaison_core::Activity, filter: &ActivityFilter) -> bool {
+    let mut organizations: Vec<i64> = a.partners.iter().map(|p| p.id).collect();
+    organizations.extend(a.inviting_organization.as_ref().map(|o| o.id));
+    let mut places = Vec::new();
+    for id in &organizations {
+        let o = store.get_organization(*id).await.unwrap();
+        places.push((o.country.to_string(), o.region));
+    }
+    let words = filter.q.as_ref().map(|q| q.trim().to_lowercase());
+    filter.kind.is_none_or(|k| a.kind == k)
+        && filter
+            .year
+            .is_none_or(|y| chrono::Datelike::year(&a.start_date) == y)
+        && filter.country.as_ref().is_none_or(|c| {
+            places
+                .iter()
+                .any(|(country, _)| *country == c.trim().to_uppercase())
+        })
+        && filter
+            .region
+            .is_none_or(|r| places.iter().any(|(_, region)| *region == r))
+        && filter
+            .unit
+            .is_none_or(|u| a.host_unit.as_ref().is_some_and(|h| h.id == u))
+        && filter
+            .organization
+            .is_none_or(|o| organizations.contains(&o))
+        && filter.tag.as_ref().is_none_or(|t| a.tags.contains(t))
+        && filter.from.is_none_or(|d| a.end_date >= d)
+        && filter.to.is_none_or(|d| a.start_date <= d)
+        && words.is_none_or(|w| {
+            [&a.title_zh, &a.title_en]
+                .iter()
+                .any(|t| t.as_ref().is_some_and(|t| t.to_lowercase().contains(&w)))
+        })
+}
+
+/// Checks every filter, alone and with each other, against the records `ids` as they are now:
+/// the rows listed, in start-date order across pages of two, and the total.
+async fn check_every_filter(store: &Store, ids: &[i64], filters: &[(String, ActivityFilter)]) {
+    let mut records = Vec::new();
+    for id in ids {
+        records.push(store.get_activity(*id).await.unwrap());
+    }
+    records.sort_by_key(|a| (a.start_date, a.meta.id));
+    let mut cases: Vec<(String, ActivityFilter)> = filters.to_vec();
+    for (i, (a_name, a)) in filters.iter().enumerate() {
+        for (b_name, b) in &filters[i + 1..] {
+            cases.push((format!("{a_name} and {b_name}"), both(a, b)));
+        }
+    }
+    let sorts = liaison_core::ACTIVITY_SORTS;
+    for (name, filter) in &cases {
+        let mut expected = Vec::new();
+        for a in &records {
+            if answers(store, a, filter).await {
+                expected.push(a.meta.id);
+            }
+        }
+        let mut listed = Vec::new();
+        for n in 1..=4 {
+            let page = store
+                .list_activities(filter, &page(None, sorts, 2, n))
+                .await
+                .unwrap();
+            assert_eq!(page.total, expected.len() as i64, "the total of {name}");
+            listed.extend(page.items.iter().map(|a| a.id));
+        }
+        assert_eq!(
+            listed, expected,
+            "the activities of {name}, in start-date order"
+        );
+    }
+}
+
+async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_and_delete(
+    store: Store,
+) {
+    let new_org = |name: &str, country: &str| {
+        let store = store.clone();
+        let input = org(json!({"kind": "university", "country": country, "name_en": name}));
+        async move {
+            store
+                .create_organization(&admin(), input)
+                .await
+                .unwrap()
+                .meta
+                .id
+        }
+    };
+    let (la1, la2, hk, gb) = (
+        new_org("Lao One", "LA").await,
+        new_org("Lao Two", "LA").await,
+        new_org("Hong Kong One", "HK").await,
+        new_org("British One", "GB").await,
+    );
+    let mut units = Vec::new();
+    for name in ["School of Law", "School of Trade Unions"] {
+        let input = serde_json::from_value(json!({"name_en": name})).unwrap();
+        units.push(store.create_unit(&admin(), input).await.unwrap().meta.id);
+    }
+    let (u1, u2) = (units[0], units[1]);
+    let mut filters: Vec<(String, ActivityFilter)> = activity_filters()
+        .into_iter()
+        .map(|(name, filter)| (name.to_owned(), filter))
+        .collect();
+    filters.push((
+        "unit".into(),
+        ActivityFilter {
+            unit: Some(u1),
+            ..Default::default()
+        },
+    ));
+    filters.push((
+        "organization".into(),
+        ActivityFilter {
+            organization: Some(la2),
+            ..Default::default()
+        },
+    ));
+    let ref_of = |id: i64| json!(id);
+    let visit = |version: Option<i64>, extra: serde_json::Value| {
+        let mut input = json!({"kind": "inbound_visit", "title_en": "LFTU delegation visits the university",
+            "title_zh": "老挝工会联合会代表团访问我校", "start_date": "2023-11-17",
+            "inviting_organization": ref_of(la1), "partners": [ref_of(la2), ref_of(hk)],
+            "tags": ["Belt and Road", "key project"], "host_unit": ref_of(u1), "version": version});
+        for (k, v) in extra.as_object().unwrap() {
+            input[k] = v.clone();
+        }
+        activity(input)
+    };
+    let mut ids = Vec::new();
+    for input in [
+        visit(None, json!({})),
+        activity(
+            json!({"kind": "conference", "title_en": "Conference on trade unions",
+            "start_date": "2023-06-10", "end_date": "2023-06-12", "start_part": "full_day",
+            "partners": [ref_of(gb)], "tags": ["Belt and Road"], "host_unit": ref_of(u2)}),
+        ),
+        activity(
+            json!({"kind": "lecture", "title_en": "A lecture over the new year",
+            "start_date": "2022-12-30", "end_date": "2023-01-02",
+            "partners": [ref_of(la1), ref_of(la2)], "host_unit": ref_of(u1)}),
+        ),
+        activity(
+            json!({"kind": "outbound_trip", "title_en": "A visit to no one in particular",
+            "start_date": "2024-03-01"}),
+        ),
+        activity(
+            json!({"kind": "conference", "title_zh": "香港会议", "start_date": "2023-06-30",
+            "inviting_organization": ref_of(hk), "partners": [ref_of(hk)], "host_unit": ref_of(u1)}),
+        ),
+    ] {
+        ids.push(
+            store
+                .create_activity(&admin(), input)
+                .await
+                .unwrap()
+                .meta
+                .id,
+        );
+    }
+    check_every_filter(&store, &ids, &filters).await;
+
+    // A partner moves to Laos, and the Hong Kong organization turns out to be in Macao.
+    for (id, country) in [(gb, "LA"), (hk, "MO")] {
+        let changed = store.get_organization(id).await.unwrap();
+        let input = org(json!({"kind": "university", "country": country,
+            "name_en": changed.name_en, "version": changed.meta.version}));
+        store
+            .update_organization(&admin(), id, input)
+            .await
+            .unwrap();
+    }
+    check_every_filter(&store, &ids, &filters).await;
+
+    // The visit loses a tag and a partner, moves to another year and another host unit.
+    let version = store.get_activity(ids[0]).await.unwrap().meta.version;
+    let input = visit(
+        Some(version),
+        json!({"tags": ["key project"], "partners": [ref_of(gb)], "host_unit": ref_of(u2),
+               "start_date": "2022-05-05"}),
+    );
+    store
+        .update_activity(&admin(), ids[0], input)
+        .await
+        .unwrap();
+    check_every_filter(&store, &ids, &filters).await;
+
+    // The conference becomes a lecture invited by a Lao organization, its partner gone, and
+    // ends two days later.
+    let version = store.get_activity(ids[1]).await.unwrap().meta.version;
+    let input = activity(
+        json!({"kind": "lecture", "title_en": "Conference on trade unions",
+        "start_date": "2023-06-10", "end_date": "2023-06-14", "start_part": "full_day",
+        "inviting_organization": ref_of(la2), "tags": ["Belt and Road"], "version": version}),
+    );
+    store
+        .update_activity(&admin(), ids[1], input)
+        .await
+        .unwrap();
+    check_every_filter(&store, &ids, &filters).await;
+
+    for id in [ids.remove(2), ids.remove(3)] {
+        store.delete_activity(&admin(), id).await.unwrap();
+    }
+    check_every_filter(&store, &ids, &filters).await;
+    let none = store
+        .list_activities(
+            &ActivityFilter {
+                organization: Some(la1),
+                tag: Some("no such tag".into()),
+                ..Default::default()
+            },
+            &page(None, liaison_core::ACTIVITY_SORTS, 2, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!((none.total, none.items.len()), (0, 0));
 }
 
 async fn searches_for_several_words_and_filters_follow_every_create_change_and_delete(
