@@ -244,13 +244,18 @@ import_csv() {
 # The import pages, signed in.
 pages() { curl -s -b "$JAR" "$@"; }
 
-# GET an import's page until it stops refreshing itself; its last answer in FILE.
+# GET an import's page until it stops refreshing itself; its last answer in FILE. Any other
+# answer than the page is noted (the page reads the session, which may wait for the writer).
 wait_import() {
-    local id=$1 file=$2
+    local id=$1 file=$2 code
     while :; do
-        pages -o "$file" "$BASE/import/$id"
-        grep -q 'http-equiv="refresh"' "$file" || return 0
-        sleep 0.05
+        code=$(pages -o "$file" -w '%{http_code} %{redirect_url}' "$BASE/import/$id") || code="curl error $?"
+        if [[ $code != "200 " ]]; then
+            echo "- $(date -u +%T) GET /import/$id answered $code" >> "$WORK/import-answers.txt"
+        elif ! grep -q 'http-equiv="refresh"' "$file"; then
+            return 0
+        fi
+        sleep 0.1
     done
 }
 
@@ -302,7 +307,12 @@ measure_import() {
         echo "- $backend, import: $outcome" >> "$NOTES"
     else
         # The page's first paragraph says how many were created, in the user's language.
-        outcome="saved $(sed -n '/<h1>/,/<\/p>/p' "$page" | sed 's/<[^>]*>//g' | grep -o '[0-9][0-9,]*' | tail -1)"
+        outcome="saved $(sed -n '/<h1>/,/<\/p>/p' "$page" | sed 's/<[^>]*>//g' | { grep -o '[0-9][0-9,]*' || true; } | tail -1)"
+    fi
+    if [[ -s $WORK/import-answers.txt ]]; then
+        echo "- $backend, while importing the import's page answered otherwise $(wc -l < "$WORK/import-answers.txt") times; the first:" \
+            "$(head -1 "$WORK/import-answers.txt" | cut -c3-)" >> "$NOTES"
+        rm "$WORK/import-answers.txt"
     fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$IMPORT_ROWS" "$upload_s" "$check_s" "$save_s" \
         "$(field max "$writer")" "$(field created "$writer")" "$(field errors "$writer")" "$outcome" >> "$IMPORTS"
