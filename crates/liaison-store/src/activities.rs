@@ -184,13 +184,9 @@ pub(crate) async fn insert(
     Ok(id)
 }
 
-/// Replaces the partners, participants, agenda and tags of an activity with those submitted.
-async fn write_children(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    id: i64,
-    input: &ActivityInput,
-) -> Result<()> {
+/// Takes away the partners, participants, agenda and tags of an activity, before those of a
+/// change are written.
+async fn clear_children(conn: &mut AnyConnection, id: i64) -> Result<()> {
     for table in [
         "activity_partners",
         "participations",
@@ -202,6 +198,16 @@ async fn write_children(
             .execute(&mut *conn)
             .await?;
     }
+    Ok(())
+}
+
+/// Writes the partners, participants, agenda and tags of an activity that has none.
+async fn write_children(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    input: &ActivityInput,
+) -> Result<()> {
     resolve::partners(
         conn,
         actor,
@@ -273,13 +279,19 @@ async fn write_children(
         .execute(&mut *conn)
         .await?;
     }
-    for (i, tag) in input.tags.iter().enumerate() {
-        sqlx::query("INSERT INTO activity_tags (activity_id, position, tag) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(i as i64)
-            .bind(tag.as_str())
-            .execute(&mut *conn)
-            .await?;
+    // Many tags to a statement, well under SQLite's limit of parameters.
+    let tags: Vec<(usize, &String)> = input.tags.iter().enumerate().collect();
+    for chunk in tags.chunks(300) {
+        let rows = (0..chunk.len())
+            .map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO activity_tags (activity_id, position, tag) VALUES {rows}");
+        let mut query = sqlx::query(&sql).bind(id);
+        for (position, tag) in chunk {
+            query = query.bind(*position as i64).bind(tag.as_str());
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -414,6 +426,7 @@ impl Store {
             let links = resolve_links(conn, actor, &input).await?;
             let columns = data(&input, &links);
             sql::update_record(conn, Table::Activity, id, version, &input.key, columns).await?;
+            clear_children(conn, id).await?;
             write_children(conn, actor, id, &input).await
         })
         .await

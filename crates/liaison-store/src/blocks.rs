@@ -9,7 +9,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::Result;
-use crate::sql::{self, RowExt};
+use crate::locks::{self, Lock};
+use crate::sql::RowExt;
 
 /// Keys read or written to a statement: well under SQLite's limit of parameters.
 const KEYS_PER_STATEMENT: usize = 300;
@@ -17,10 +18,6 @@ const KEYS_PER_STATEMENT: usize = 300;
 const BLOCKS_PER_INSERT: usize = 50;
 /// Postings read to a statement when the blocks are rebuilt.
 const POSTINGS_PER_READ: i64 = 100_000;
-/// The PostgreSQL advisory lock a transaction holds while it rewrites blocks, so that two
-/// transactions never rewrite the same block from the same old copy. SQLite has one writer.
-const BLOCKS_LOCK: i64 = 0x4c69_6169_736f_6e01;
-
 /// `count` numbered placeholders from `$first`, comma-separated.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
@@ -29,97 +26,114 @@ fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
-/// Puts `document` under each of `keys` (words with their scores, filters with none).
-pub(crate) async fn add(
-    conn: &mut AnyConnection,
-    document: i64,
-    entity: Entity,
-    keys: &[(&str, f32)],
-) -> Result<()> {
-    let names: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
-    rewrite(conn, block_of(document), &names, |i, old| {
-        with_entry(
-            old,
-            Entry {
-                document,
-                score: keys[i].1,
-                entity,
-            },
-        )
-    })
-    .await
+/// What a transaction changes in the blocks: for each (word or filter, block), the documents it
+/// takes out and the entries it puts in.
+#[derive(Debug, Default)]
+pub(crate) struct Changes(BTreeMap<(String, i64), Vec<Change>>);
+
+#[derive(Debug)]
+enum Change {
+    Remove(i64),
+    Add(Entry),
 }
 
-/// Takes `document` out of each of `keys`.
-pub(crate) async fn remove(conn: &mut AnyConnection, document: i64, keys: &[&str]) -> Result<()> {
-    rewrite(conn, block_of(document), keys, |_, old| {
-        without(old, document)
-    })
-    .await
+impl Changes {
+    /// Takes `document` out of the blocks of `key`.
+    pub(crate) fn remove(&mut self, key: &str, document: i64) {
+        self.at(key, document).push(Change::Remove(document));
+    }
+
+    /// Puts `entry` under `key`.
+    pub(crate) fn add(&mut self, key: &str, entry: Entry) {
+        self.at(key, entry.document).push(Change::Add(entry));
+    }
+
+    fn at(&mut self, key: &str, document: i64) -> &mut Vec<Change> {
+        self.0
+            .entry((key.to_owned(), block_of(document)))
+            .or_default()
+    }
 }
 
-/// Replaces block `block` of each key by `change(index of the key, its old bytes)`; a block left
-/// empty is deleted.
+/// Writes `changes` into the stored blocks: the lock of each block first, in the one order
+/// writers take them (step 5 of [`crate::locks`]), so no two transactions rewrite a block from the
+/// same old copy; then each block read, changed and written back, a block left empty deleted.
+pub(crate) async fn apply(conn: &mut AnyConnection, changes: Changes) -> Result<()> {
+    let names = changes
+        .0
+        .keys()
+        .map(|(key, block)| locks::key(&format!("{key}\u{1f}{block}")))
+        .collect();
+    locks::hold(conn, Lock::Block, names).await?;
+    let mut by_block: BTreeMap<i64, Vec<(String, Vec<Change>)>> = BTreeMap::new();
+    for ((key, block), list) in changes.0 {
+        by_block.entry(block).or_default().push((key, list));
+    }
+    for (block, keys) in by_block {
+        for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+            rewrite(conn, block, chunk).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies the changes of `keys` to their block `block`.
 async fn rewrite(
     conn: &mut AnyConnection,
     block: i64,
-    keys: &[&str],
-    change: impl Fn(usize, &[u8]) -> Vec<u8>,
+    keys: &[(String, Vec<Change>)],
 ) -> Result<()> {
-    if keys.is_empty() {
-        return Ok(());
+    let sql = format!(
+        "SELECT term, entries FROM search_blocks WHERE block = $1 AND term IN ({})",
+        placeholders(2, keys.len())
+    );
+    let mut query = sqlx::query(&sql).bind(block);
+    for (key, _) in keys {
+        query = query.bind(key.as_str());
     }
-    sql::advisory_lock(conn, BLOCKS_LOCK).await?;
-    for (chunk_index, chunk) in keys.chunks(KEYS_PER_STATEMENT).enumerate() {
+    let mut stored: HashMap<String, Vec<u8>> = HashMap::new();
+    for row in query.fetch_all(&mut *conn).await? {
+        stored.insert(row.text("term")?, row.try_get("entries")?);
+    }
+    let mut changed = Vec::new();
+    let mut emptied = Vec::new();
+    for (key, list) in keys {
+        let old = stored.get(key).cloned().unwrap_or_default();
+        let new = list.iter().fold(old, |bytes, change| match change {
+            Change::Remove(document) => without(&bytes, *document),
+            Change::Add(entry) => with_entry(&bytes, *entry),
+        });
+        if !new.is_empty() {
+            changed.push((key.as_str(), new));
+        } else if stored.contains_key(key) {
+            emptied.push(key.as_str());
+        }
+    }
+    if !changed.is_empty() {
+        let rows = (0..changed.len())
+            .map(|i| format!("(${}, $1, ${})", 2 * i + 2, 2 * i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "SELECT term, entries FROM search_blocks WHERE block = $1 AND term IN ({})",
-            placeholders(2, chunk.len())
+            "INSERT INTO search_blocks (term, block, entries) VALUES {rows} \
+             ON CONFLICT (term, block) DO UPDATE SET entries = excluded.entries"
         );
         let mut query = sqlx::query(&sql).bind(block);
-        for key in chunk {
+        for (key, bytes) in &changed {
+            query = query.bind(*key).bind(bytes.as_slice());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    if !emptied.is_empty() {
+        let sql = format!(
+            "DELETE FROM search_blocks WHERE block = $1 AND term IN ({})",
+            placeholders(2, emptied.len())
+        );
+        let mut query = sqlx::query(&sql).bind(block);
+        for key in &emptied {
             query = query.bind(*key);
         }
-        let mut stored: HashMap<String, Vec<u8>> = HashMap::new();
-        for row in query.fetch_all(&mut *conn).await? {
-            stored.insert(row.text("term")?, row.try_get("entries")?);
-        }
-        let mut changed = Vec::new();
-        let mut emptied = Vec::new();
-        for (i, key) in chunk.iter().enumerate() {
-            let old = stored.get(*key).map(Vec::as_slice).unwrap_or_default();
-            let new = change(chunk_index * KEYS_PER_STATEMENT + i, old);
-            if !new.is_empty() {
-                changed.push((*key, new));
-            } else if stored.contains_key(*key) {
-                emptied.push(*key);
-            }
-        }
-        if !changed.is_empty() {
-            let rows = (0..changed.len())
-                .map(|i| format!("(${}, $1, ${})", 2 * i + 2, 2 * i + 3))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "INSERT INTO search_blocks (term, block, entries) VALUES {rows} \
-                 ON CONFLICT (term, block) DO UPDATE SET entries = excluded.entries"
-            );
-            let mut query = sqlx::query(&sql).bind(block);
-            for (key, bytes) in &changed {
-                query = query.bind(*key).bind(bytes.as_slice());
-            }
-            query.execute(&mut *conn).await?;
-        }
-        if !emptied.is_empty() {
-            let sql = format!(
-                "DELETE FROM search_blocks WHERE block = $1 AND term IN ({})",
-                placeholders(2, emptied.len())
-            );
-            let mut query = sqlx::query(&sql).bind(block);
-            for key in &emptied {
-                query = query.bind(*key);
-            }
-            query.execute(&mut *conn).await?;
-        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -147,8 +161,9 @@ pub(crate) async fn store(conn: &mut AnyConnection, blocks: &[EncodedBlock]) -> 
 /// Builds every block again: the filters from the documents, the words from the postings read
 /// in the order they are stored, a word's blocks finished when the next word begins.
 pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
-    // Two processes starting at once on a database without blocks build them one after the other.
-    sql::advisory_lock(conn, BLOCKS_LOCK).await?;
+    // Two processes starting at once on a database without blocks build them one after the
+    // other, and no writer changes a block meanwhile.
+    locks::rebuild(conn, true).await?;
     sqlx::query("DELETE FROM search_blocks")
         .execute(&mut *conn)
         .await?;

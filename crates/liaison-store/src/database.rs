@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Once;
+use std::time::Duration;
 
 use liaison_core::Policy;
 use sqlx::any::AnyPoolOptions;
@@ -120,17 +121,40 @@ fn sqlite_readers() -> u32 {
 /// Connections to a PostgreSQL server from one Liaison process.
 const POSTGRES_CONNECTIONS: u32 = 16;
 
-/// WAL lets readers go on while one writer writes; the busy timeout makes a second process wait
-/// for the lock instead of failing at once; foreign keys are off in SQLite unless asked for.
-const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+/// How long a write waits for its turn before the store answers [`Error::Busy`]: for the one
+/// write connection of a SQLite process, then for another process's write lock (SQLite) or a row
+/// another transaction holds (PostgreSQL).
+pub const DEFAULT_WRITE_WAIT: Duration = Duration::from_secs(10);
+
+/// WAL lets readers go on while one writer writes; foreign keys are off in SQLite unless asked
+/// for. The busy timeout, set beside these, makes a second process wait for the lock.
+const SQLITE_SETTINGS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+/// What a write transaction says to begin. SQLite's default, `BEGIN` (deferred), takes the
+/// write lock only at the first write; when another process wrote in between, SQLite cannot
+/// upgrade the transaction's older snapshot and fails at once with "database is locked", without
+/// waiting. `BEGIN IMMEDIATE` takes the lock first, where the busy timeout waits for it.
+pub(crate) fn begin_write_sql(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    }
+}
 
 static DRIVERS: Once = Once::new();
 
 impl Store {
-    /// Connects to the database. The SQLite file is created when missing; nothing else is.
+    /// Connects to the database, writes waiting at most [`DEFAULT_WRITE_WAIT`] for their turn.
     pub async fn open(url: &DatabaseUrl) -> Result<Store> {
+        Store::open_with(url, DEFAULT_WRITE_WAIT).await
+    }
+
+    /// Connects to the database. The SQLite file is created when missing; nothing else is. A
+    /// write that has not had its turn after `write_wait` is refused as [`Error::Busy`].
+    pub async fn open_with(url: &DatabaseUrl, write_wait: Duration) -> Result<Store> {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let wait_ms = write_wait.as_millis().max(1);
         let (read, write) = match url {
             DatabaseUrl::Sqlite { path } => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
@@ -143,12 +167,16 @@ impl Store {
                 }
                 let any_url = format!("sqlite://{}?mode=rwc", path.display());
                 let options = || {
-                    AnyPoolOptions::new().after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(SQLITE_SETTINGS).await?;
-                            Ok(())
+                    AnyPoolOptions::new()
+                        .acquire_timeout(write_wait)
+                        .after_connect(move |conn, _| {
+                            Box::pin(async move {
+                                conn.execute(SQLITE_SETTINGS).await?;
+                                conn.execute(format!("PRAGMA busy_timeout = {wait_ms};").as_str())
+                                    .await?;
+                                Ok(())
+                            })
                         })
-                    })
                 };
                 // The writer connects first so that it is the one that creates the file and
                 // switches it to WAL before any reader opens it.
@@ -160,8 +188,18 @@ impl Store {
                 (read, write)
             }
             DatabaseUrl::Postgres { url } => {
+                // A row another transaction holds is waited for as long as SQLite waits for
+                // another process's lock; past that the statement fails and the write is busy.
                 let pool = AnyPoolOptions::new()
                     .max_connections(POSTGRES_CONNECTIONS)
+                    .acquire_timeout(write_wait)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            conn.execute(format!("SET lock_timeout = {wait_ms}").as_str())
+                                .await?;
+                            Ok(())
+                        })
+                    })
                     .connect(url)
                     .await?;
                 (pool.clone(), pool)
@@ -174,6 +212,7 @@ impl Store {
             policy: Policy::default(),
             review_cache: Default::default(),
             kept: Default::default(),
+            metrics: Default::default(),
         })
     }
 
@@ -182,9 +221,14 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.write)
-                    .await?
+                // Two processes starting at once on a database with migrations to apply both
+                // applied them, and the second stopped with "table … already exists". The
+                // migrations run in one transaction that holds the write lock from its start, so
+                // the second process waits and then finds them applied. (On PostgreSQL the
+                // migrator takes an advisory lock of its own.)
+                let mut tx = self.write.begin_with(begin_write_sql(self.backend)).await?;
+                sqlx::migrate!("./migrations/sqlite").run(&mut tx).await?;
+                tx.commit().await?;
             }
             Backend::Postgres => {
                 sqlx::migrate!("./migrations/postgres")
@@ -294,6 +338,16 @@ impl Backend {
                 "(SELECT CAST(COALESCE(json_agg({postgres}({arguments}) ORDER BY {order}), \
                  '[]') AS TEXT) {from})"
             ),
+        }
+    }
+
+    /// The condition that keeps, of the audit entries after a transaction's first, those it wrote
+    /// itself. On PostgreSQL other transactions commit entries meanwhile, and each entry names
+    /// its transaction; SQLite has one writer at a time, so every later entry is the writer's.
+    pub(crate) fn own_audit_entries_sql(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " AND tx = txid_current()",
         }
     }
 

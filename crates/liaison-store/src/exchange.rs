@@ -1,5 +1,7 @@
 //! Import and export of whole sets of records, as the exchange document of the core crate.
 
+use std::collections::HashSet;
+
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
     Action, ActivityFilter, ActivityInput, Actor, AffiliationInput, AgendaItemInput,
@@ -9,11 +11,13 @@ use liaison_core::{
     PersonInput, RecordKind, Ref, SignatoryInput, UnitFilter, UnitInput, Validate,
 };
 
-use crate::resolve::{Table, id_by_key};
+use crate::locks::{self, Lock};
+use crate::resolve::Table;
 use crate::{
     Error, Result, Store, activities, agreements, audit, gifts, organizations, people, records,
     roles, units,
 };
+use sqlx::AnyConnection;
 
 /// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
 fn under<T>(prefix: &str, result: Result<T>) -> Result<T> {
@@ -55,6 +59,7 @@ impl Store {
         };
         let mut report = ImportReport::default();
         let mut tx = self.begin_write().await?;
+        locks::hold(&mut tx, Lock::Import, vec![0]).await?;
         let mark = records::audit_mark(&mut tx).await?;
         let mut count = |created: usize, unchanged: usize| {
             report.created += created as i64;
@@ -74,14 +79,17 @@ impl Store {
         }
 
         let mut new_organizations = Vec::new();
+        let mut known = existing_keys(
+            &mut tx,
+            Table::Organization,
+            document.organizations.iter().map(|r| &r.key),
+        )
+        .await?;
         for (i, org) in document.organizations.iter().enumerate() {
             step();
             let path = format!("organizations[{i}]");
             let org = checked(&path, org)?;
-            if id_by_key(&mut tx, Table::Organization, &org.key)
-                .await?
-                .is_some()
-            {
+            if !is_new(&mut known, &org.key) {
                 count(0, 1);
                 continue;
             }
@@ -100,10 +108,12 @@ impl Store {
         }
 
         let mut new_units = Vec::new();
+        let mut known =
+            existing_keys(&mut tx, Table::Unit, document.units.iter().map(|r| &r.key)).await?;
         for (i, unit) in document.units.iter().enumerate() {
             let path = format!("units[{i}]");
             let unit = checked(&path, unit)?;
-            if id_by_key(&mut tx, Table::Unit, &unit.key).await?.is_some() {
+            if !is_new(&mut known, &unit.key) {
                 count(0, 1);
                 continue;
             }
@@ -112,14 +122,17 @@ impl Store {
             count(1, 0);
         }
 
+        let mut known = existing_keys(
+            &mut tx,
+            Table::Person,
+            document.people.iter().map(|r| &r.key),
+        )
+        .await?;
         for (i, person) in document.people.iter().enumerate() {
             step();
             let path = format!("people[{i}]");
             let person = checked(&path, person)?;
-            if id_by_key(&mut tx, Table::Person, &person.key)
-                .await?
-                .is_some()
-            {
+            if !is_new(&mut known, &person.key) {
                 count(0, 1);
                 continue;
             }
@@ -130,14 +143,17 @@ impl Store {
             under(path, units::set_contacts(&mut tx, "", *id, unit).await)?;
         }
 
+        let mut known = existing_keys(
+            &mut tx,
+            Table::Activity,
+            document.activities.iter().map(|r| &r.key),
+        )
+        .await?;
         for (i, activity) in document.activities.iter().enumerate() {
             step();
             let path = format!("activities[{i}]");
             let activity = checked(&path, activity)?;
-            if id_by_key(&mut tx, Table::Activity, &activity.key)
-                .await?
-                .is_some()
-            {
+            if !is_new(&mut known, &activity.key) {
                 count(0, 1);
                 continue;
             }
@@ -146,10 +162,12 @@ impl Store {
             count(1 + activity.gifts.len(), 0);
         }
 
+        let mut known =
+            existing_keys(&mut tx, Table::Gift, document.gifts.iter().map(|r| &r.key)).await?;
         for (i, gift) in document.gifts.iter().enumerate() {
             let path = format!("gifts[{i}]");
             let gift = checked(&path, gift)?;
-            if id_by_key(&mut tx, Table::Gift, &gift.key).await?.is_some() {
+            if !is_new(&mut known, &gift.key) {
                 count(0, 1);
                 continue;
             }
@@ -157,13 +175,16 @@ impl Store {
             count(1, 0);
         }
 
+        let mut known = existing_keys(
+            &mut tx,
+            Table::Agreement,
+            document.agreements.iter().map(|r| &r.key),
+        )
+        .await?;
         for (i, agreement) in document.agreements.iter().enumerate() {
             let path = format!("agreements[{i}]");
             let agreement = checked(&path, agreement)?;
-            if id_by_key(&mut tx, Table::Agreement, &agreement.key)
-                .await?
-                .is_some()
-            {
+            if !is_new(&mut known, &agreement.key) {
                 count(0, 1);
                 continue;
             }
@@ -404,6 +425,45 @@ where
 }
 
 /// The key a record is exported under: its own, or one made from its number.
+/// Records whose keys are looked up to a statement.
+const KEYS_PER_READ: usize = 300;
+
+/// Which of `keys` records of `table` already have, read before the records are imported, many
+/// to a statement rather than one row at a time.
+async fn existing_keys<'a>(
+    conn: &mut AnyConnection,
+    table: Table,
+    keys: impl Iterator<Item = &'a Option<String>>,
+) -> Result<HashSet<String>> {
+    let keys: Vec<&str> = keys.flatten().map(String::as_str).collect();
+    let mut found = HashSet::new();
+    for chunk in keys.chunks(KEYS_PER_READ) {
+        let sql = format!(
+            "SELECT key FROM {} WHERE key IN ({})",
+            table.name(),
+            (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut query = sqlx::query_scalar(&sql);
+        for key in chunk {
+            query = query.bind(*key);
+        }
+        found.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(found)
+}
+
+/// Whether a record with `key` is new, counting it as known from now on; a record without a key
+/// always is.
+fn is_new(known: &mut HashSet<String>, key: &Option<String>) -> bool {
+    match key {
+        Some(key) => known.insert(key.clone()),
+        None => true,
+    }
+}
+
 fn key_of(kind: &str, id: i64, key: &Option<String>) -> String {
     key.clone().unwrap_or_else(|| format!("{kind}-{id}"))
 }

@@ -16,8 +16,11 @@ mod dossier;
 mod error;
 mod exchange;
 mod gifts;
+mod health;
 mod imports;
 mod kept;
+mod locks;
+mod metrics;
 mod news;
 mod organizations;
 mod people;
@@ -34,8 +37,9 @@ mod units;
 
 pub use accounts::RecentFailures;
 pub use bench::LoadReport;
-pub use database::{Backend, DatabaseUrl};
+pub use database::{Backend, DEFAULT_WRITE_WAIT, DatabaseUrl};
 pub use error::Error;
+pub use metrics::{MetricsSnapshot, PoolSnapshot};
 
 use liaison_core::Policy;
 use sqlx::AnyPool;
@@ -57,6 +61,8 @@ pub struct Store {
     review_cache: std::sync::Arc<review::ReviewCache>,
     /// Answers read moments ago: sessions, tokens, units, roles, the search index's size.
     kept: std::sync::Arc<kept::KeptAnswers>,
+    /// How write transactions began, for `/metrics`.
+    metrics: std::sync::Arc<metrics::StoreMetrics>,
 }
 
 impl Store {
@@ -79,7 +85,10 @@ impl Store {
     /// Begins a transaction on the write connection; when it ends, whatever the store keeps
     /// (see [`kept`]) is read afresh.
     pub(crate) async fn begin_write(&self) -> Result<kept::WriteTransaction> {
-        let tx = self.write.begin().await?;
+        let begin = self
+            .write
+            .begin_with(database::begin_write_sql(self.backend));
+        let tx = self.metrics.count_write_begin(begin).await?;
         Ok(kept::WriteTransaction::new(
             tx,
             std::sync::Arc::clone(&self.kept.writes),

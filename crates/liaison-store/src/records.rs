@@ -1,6 +1,8 @@
 //! The one way a record is created, changed or deleted: in a transaction, with the permission
 //! checks of the core crate and an audit entry written alongside.
 
+use std::collections::BTreeSet;
+
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::{Action, Actor, Policy};
 use liaison_search::Entity;
@@ -10,7 +12,7 @@ use sqlx::AnyConnection;
 use crate::resolve::Table;
 use crate::search::Blocks;
 use crate::sql::RowExt;
-use crate::{Result, Store, audit, search, sql, timeline};
+use crate::{Backend, Result, Store, audit, search, sql, timeline};
 
 /// A kind of record the store keeps.
 pub(crate) trait StoredRecord: Serialize + Sized + Send {
@@ -98,31 +100,104 @@ pub(crate) async fn audit_mark(conn: &mut AnyConnection) -> Result<i64> {
     Ok(mark.unwrap_or(0))
 }
 
-/// Brings what is derived from the records up to date with every record the audit log shows
-/// changed since `mark` (the record itself and the ones created with it on the way): their
-/// search documents and the organizations' timelines, in the same transaction, so a saved change
-/// is seen at once by every process sharing the database.
+/// Brings what is derived from the records up to date with every record the audit log shows this
+/// transaction changed since `mark` (the record itself and the ones created with it on the way),
+/// and with every record whose documents show what a changed record is called: their search
+/// documents and the organizations' timelines, in the same transaction, so a saved change is
+/// seen at once by every process sharing the database. It runs last, before the commit, and
+/// takes its locks in the order of [`crate::locks`].
 pub(crate) async fn refresh_since(
     conn: &mut AnyConnection,
     policy: &Policy,
     mark: i64,
 ) -> Result<()> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT entity, record_id FROM audit_log \
-         WHERE id > $1 AND record_id IS NOT NULL ORDER BY entity, record_id",
-    )
-    .bind(mark)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut changed = Vec::new();
+    let sql = format!(
+        "SELECT entity, record_id, action, changes FROM audit_log \
+         WHERE id > $1 AND record_id IS NOT NULL{} ORDER BY id",
+        Backend::of(conn).own_audit_entries_sql()
+    );
+    let rows = sqlx::query(&sql).bind(mark).fetch_all(&mut *conn).await?;
+    let mut changed = BTreeSet::new();
     for row in rows {
-        if let Some(entity) = Entity::parse(&row.text("entity")?) {
-            changed.push((entity, row.int("record_id")?));
+        let entity = row.text("entity")?;
+        let id = row.int("record_id")?;
+        changed.extend(Entity::parse(&entity).map(|e| (e, id)));
+        if row.text("action")? == "update" && renamed(&row.text("changes")?) {
+            changed.extend(naming(conn, &entity, id).await?);
         }
     }
-    for (entity, id) in changed {
-        search::refresh(conn, policy, entity, id, Blocks::Now).await?;
-        timeline::refresh(conn, entity, id).await?;
+    let changed: Vec<(Entity, i64)> = changed.into_iter().collect();
+    search::refresh(conn, policy, &changed, Blocks::Now).await?;
+    timeline::refresh(conn, &changed).await
+}
+
+/// Whether an update's audited changes touch what other records' documents show of it: a name,
+/// a title, or an organization's country (which files its activities under that country).
+fn renamed(changes: &str) -> bool {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(changes) else {
+        return true;
+    };
+    fields.keys().any(|field| {
+        field.starts_with("name")
+            || field.starts_with("title")
+            || field == "abbreviation"
+            || field == "country"
+    })
+}
+
+/// The records whose search documents name the record `id` of `entity` (an audit log entity).
+async fn naming(conn: &mut AnyConnection, entity: &str, id: i64) -> Result<Vec<(Entity, i64)>> {
+    let sources: &[(Entity, &str)] = match entity {
+        "organization" => &[
+            (
+                Entity::Activity,
+                "SELECT id FROM activities WHERE inviting_organization_id = $1 \
+                 UNION SELECT activity_id FROM activity_partners WHERE organization_id = $1",
+            ),
+            (
+                Entity::Organization,
+                "SELECT organization_id FROM organization_affiliations \
+                 WHERE related_organization_id = $1",
+            ),
+            (
+                Entity::Person,
+                "SELECT id FROM people WHERE organization_id = $1",
+            ),
+            (
+                Entity::Agreement,
+                "SELECT agreement_id FROM agreement_partners WHERE organization_id = $1",
+            ),
+            (
+                Entity::Gift,
+                "SELECT id FROM gifts WHERE giver_organization_id = $1 \
+                 OR receiver_organization_id = $1",
+            ),
+        ],
+        "person" => &[
+            (
+                Entity::Activity,
+                "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
+            ),
+            (
+                Entity::Agreement,
+                "SELECT DISTINCT agreement_id FROM agreement_signatories WHERE person_id = $1",
+            ),
+            (
+                Entity::Gift,
+                "SELECT id FROM gifts WHERE giver_person_id = $1 OR receiver_person_id = $1",
+            ),
+        ],
+        "unit" => &[(Entity::Person, "SELECT id FROM people WHERE unit_id = $1")],
+        "activity" => &[(Entity::Gift, "SELECT id FROM gifts WHERE activity_id = $1")],
+        _ => &[],
+    };
+    let mut naming = Vec::new();
+    for (kind, sql) in sources {
+        let ids: Vec<i64> = sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+        naming.extend(ids.into_iter().map(|id| (*kind, id)));
     }
-    Ok(())
+    Ok(naming)
 }

@@ -1,9 +1,9 @@
 //! The search index: written in the transaction of every change, read by search.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use liaison_core::{Activity, Agreement, Gift, Organization, PageRequest, Person, Policy};
-use liaison_search::blocks::{Match, intersect};
+use liaison_search::blocks::{Entry, Match, intersect};
 use liaison_search::{
     Document, Entity, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
 };
@@ -11,12 +11,15 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::blocks;
+use crate::locks::{self, Lock};
 use crate::records::StoredRecord;
 use crate::sql::{Filter, Param, RowExt};
 use crate::{Result, Store};
 
 /// Postings are written this many to a statement: well under SQLite's limit of parameters.
 const POSTINGS_PER_INSERT: usize = 300;
+/// Records whose documents are written, and their words counted, together by `reindex`.
+const REINDEXED_TOGETHER: usize = 500;
 /// Characters of a result's text shown around its first match.
 const SNIPPET_CHARS: usize = 160;
 
@@ -28,16 +31,14 @@ pub(crate) enum Blocks {
     Later,
 }
 
-/// Writes a document and its postings, replacing what the index held for that record.
-async fn write(conn: &mut AnyConnection, document: &Document, mode: Blocks) -> Result<()> {
-    remove(conn, document.entity, document.record_id, mode).await?;
+/// Writes a new document; returns its number.
+async fn insert(conn: &mut AnyConnection, document: &Document) -> Result<i64> {
     let countries = if document.countries.is_empty() {
         String::new()
     } else {
         format!(" {} ", document.countries.join(" "))
     };
-    let postings = document.scored_postings();
-    let id: i64 = sqlx::query_scalar(
+    let id = sqlx::query_scalar(
         "INSERT INTO search_documents (entity, record_id, title, body, kind, year, countries) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -50,103 +51,277 @@ async fn write(conn: &mut AnyConnection, document: &Document, mode: Blocks) -> R
     .bind(countries)
     .fetch_one(&mut *conn)
     .await?;
-    for chunk in postings.chunks(POSTINGS_PER_INSERT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                format!(
-                    "(${}, ${}, ${}, ${})",
-                    4 * i + 1,
-                    4 * i + 2,
-                    4 * i + 3,
-                    4 * i + 4
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO search_postings (term, document_id, entity, score) VALUES {}",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for (term, score) in chunk {
-            query = query
-                .bind(term.as_str())
-                .bind(id)
-                .bind(document.entity.as_str())
-                .bind(*score);
+    Ok(id)
+}
+
+/// Postings waiting to be written, many documents' to a statement.
+#[derive(Default)]
+struct Postings(Vec<(String, i64, &'static str, f64)>);
+
+impl Postings {
+    async fn add(
+        &mut self,
+        conn: &mut AnyConnection,
+        document: i64,
+        entity: Entity,
+        postings: &[(String, f64)],
+    ) -> Result<()> {
+        for (term, score) in postings {
+            self.0
+                .push((term.clone(), document, entity.as_str(), *score));
         }
-        query.execute(&mut *conn).await?;
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${}, 1)", 2 * i + 1, 2 * i + 2))
+        if self.0.len() >= POSTINGS_PER_INSERT * 8 {
+            self.flush(conn).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self, conn: &mut AnyConnection) -> Result<()> {
+        for chunk in self.0.chunks(POSTINGS_PER_INSERT) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "(${}, ${}, ${}, ${})",
+                        4 * i + 1,
+                        4 * i + 2,
+                        4 * i + 3,
+                        4 * i + 4
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO search_postings (term, document_id, entity, score) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (term, document, entity, score) in chunk {
+                query = query
+                    .bind(term.as_str())
+                    .bind(*document)
+                    .bind(*entity)
+                    .bind(*score);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        self.0.clear();
+        Ok(())
+    }
+}
+
+/// A record's document as the index holds it: its number, its words and its filters.
+struct Stored {
+    id: i64,
+    terms: Vec<String>,
+    facets: Vec<String>,
+}
+
+/// Records whose stored documents are read to a statement.
+const STORED_PER_READ: usize = 300;
+
+/// What the index holds for each of `records` that it has a document of.
+async fn stored(
+    conn: &mut AnyConnection,
+    records: &[(Entity, i64)],
+) -> Result<HashMap<(Entity, i64), Stored>> {
+    let mut found = HashMap::new();
+    for entity in Entity::ALL {
+        let ids: Vec<i64> = records
+            .iter()
+            .filter(|(e, _)| *e == entity)
+            .map(|(_, id)| *id)
             .collect();
+        for chunk in ids.chunks(STORED_PER_READ) {
+            let sql = format!(
+                "SELECT id, record_id, kind, year, countries FROM search_documents \
+                 WHERE entity = $1 AND record_id IN ({})",
+                (2..chunk.len() + 2)
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(entity.as_str());
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            let mut documents = HashMap::new();
+            for row in query.fetch_all(&mut *conn).await? {
+                let stored = Stored {
+                    id: row.int("id")?,
+                    terms: Vec::new(),
+                    facets: blocks::stored_facets(&row)?,
+                };
+                documents.insert(stored.id, (row.int("record_id")?, stored));
+            }
+            if documents.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "SELECT document_id, term FROM search_postings WHERE document_id IN ({})",
+                (1..=documents.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in documents.keys() {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                if let Some((_, stored)) = documents.get_mut(&row.int("document_id")?) {
+                    stored.terms.push(row.text("term")?);
+                }
+            }
+            for (_, (record_id, stored)) in documents {
+                found.insert((entity, record_id), stored);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Brings the documents of `records` up to date with the records, in the lock order of
+/// [`crate::locks`]: each record's own document first, then the counts of the words they gain
+/// and lose, then the blocks of those words and filters (when `mode` is [`Blocks::Now`]).
+pub(crate) async fn refresh(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    records: &[(Entity, i64)],
+    mode: Blocks,
+) -> Result<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    locks::rebuild(conn, false).await?;
+    let names = records
+        .iter()
+        .map(|(entity, id)| locks::key(&format!("{}:{id}", entity.as_str())))
+        .collect();
+    locks::hold(conn, Lock::Document, names).await?;
+    let mut counts: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
+    let mut changes = blocks::Changes::default();
+    let mut old_documents = Vec::new();
+    for ((entity, _), old) in stored(conn, records).await? {
+        for term in &old.terms {
+            *counts.entry((term.clone(), entity.as_str())).or_default() -= 1;
+        }
+        if mode == Blocks::Now {
+            for key in old.terms.iter().chain(&old.facets) {
+                changes.remove(key, old.id);
+            }
+        }
+        old_documents.push(old.id);
+    }
+    // Their postings go with them (ON DELETE CASCADE).
+    for chunk in old_documents.chunks(STORED_PER_READ) {
         let sql = format!(
-            "INSERT INTO search_terms (term, entity, documents) VALUES {} \
-             ON CONFLICT (term, entity) DO UPDATE SET documents = search_terms.documents + 1",
-            rows.join(", ")
+            "DELETE FROM search_documents WHERE id IN ({})",
+            (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let mut query = sqlx::query(&sql);
-        for (term, _) in chunk {
-            query = query.bind(term.as_str()).bind(document.entity.as_str());
+        for id in chunk {
+            query = query.bind(*id);
         }
         query.execute(&mut *conn).await?;
     }
+    let mut known = Countries::default();
+    let mut postings = Postings::default();
+    for &(entity, record_id) in records {
+        let Some(document) = document(conn, policy, &mut known, entity, record_id).await? else {
+            continue;
+        };
+        let id = insert(conn, &document).await?;
+        let scored = document.scored_postings();
+        for (term, _) in &scored {
+            *counts.entry((term.clone(), entity.as_str())).or_default() += 1;
+        }
+        if mode == Blocks::Now {
+            for (term, score) in &scored {
+                changes.add(
+                    term,
+                    Entry {
+                        document: id,
+                        score: *score as f32,
+                        entity,
+                    },
+                );
+            }
+            for facet in document.facets() {
+                changes.add(&facet, blocks::filter_entry(id, entity));
+            }
+        }
+        postings.add(conn, id, entity, &scored).await?;
+    }
+    postings.flush(conn).await?;
+    count_terms(conn, &counts).await?;
     if mode == Blocks::Now {
-        let facets = document.facets();
-        let keys: Vec<(&str, f32)> = postings
-            .iter()
-            .map(|(term, score)| (term.as_str(), *score as f32))
-            .chain(facets.iter().map(|f| (f.as_str(), 0.0)))
-            .collect();
-        blocks::add(conn, id, document.entity, &keys).await?;
+        blocks::apply(conn, changes).await?;
     }
     Ok(())
 }
 
-async fn remove(
+/// Adds to each word's count of records of a kind, in order of (word, kind): the one order in
+/// which writers take these rows (step 4 of [`crate::locks`]). A word whose count does not
+/// change is not touched, so editing a record leaves the rows of the words it keeps alone.
+async fn count_terms(
     conn: &mut AnyConnection,
-    entity: Entity,
-    record_id: i64,
-    mode: Blocks,
+    counts: &BTreeMap<(String, &'static str), i64>,
 ) -> Result<()> {
-    let old = sqlx::query(
-        "SELECT id, kind, year, countries FROM search_documents \
-         WHERE entity = $1 AND record_id = $2",
-    )
-    .bind(entity.as_str())
-    .bind(record_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let (Some(old), Blocks::Now) = (old, mode) {
-        let id = old.int("id")?;
-        let mut keys: Vec<String> =
-            sqlx::query_scalar("SELECT term FROM search_postings WHERE document_id = $1")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?;
-        keys.extend(blocks::stored_facets(&old)?);
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        blocks::remove(conn, id, &keys).await?;
+    let changed: Vec<(&str, &str, i64)> = counts
+        .iter()
+        .filter(|(_, n)| **n != 0)
+        .map(|((term, entity), n)| (term.as_str(), *entity, *n))
+        .collect();
+    for chunk in changed.chunks(POSTINGS_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect();
+        let sql = format!(
+            "INSERT INTO search_terms (term, entity, documents) VALUES {} \
+             ON CONFLICT (term, entity) \
+             DO UPDATE SET documents = search_terms.documents + excluded.documents",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (term, entity, n) in chunk {
+            query = query.bind(*term).bind(*entity).bind(*n);
+        }
+        query.execute(&mut *conn).await?;
     }
-    sqlx::query(
-        "UPDATE search_terms SET documents = documents - 1 WHERE entity = $1 AND term IN \
-         (SELECT p.term FROM search_postings p JOIN search_documents d ON d.id = p.document_id \
-          WHERE d.entity = $1 AND d.record_id = $2)",
-    )
-    .bind(entity.as_str())
-    .bind(record_id)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM search_documents WHERE entity = $1 AND record_id = $2")
-        .bind(entity.as_str())
-        .bind(record_id)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
+}
+
+/// The countries of organizations read so far, as activities' documents need them: an import of
+/// many activities with the same partners reads each partner once.
+#[derive(Default)]
+struct Countries(HashMap<i64, Option<String>>);
+
+impl Countries {
+    async fn country(
+        &mut self,
+        conn: &mut AnyConnection,
+        organization: i64,
+    ) -> Result<Option<String>> {
+        if let Some(country) = self.0.get(&organization) {
+            return Ok(country.clone());
+        }
+        let country: Option<String> =
+            sqlx::query_scalar("SELECT country FROM organizations WHERE id = $1")
+                .bind(organization)
+                .fetch_optional(&mut *conn)
+                .await?;
+        self.0.insert(organization, country.clone());
+        Ok(country)
+    }
 }
 
 /// The document of a record as it is now, or `None` when it is gone.
 async fn document(
     conn: &mut AnyConnection,
     policy: &Policy,
+    known: &mut Countries,
     entity: Entity,
     id: i64,
 ) -> Result<Option<Document>> {
@@ -161,12 +336,7 @@ async fn document(
                     .collect();
                 let mut countries = Vec::new();
                 for org in ids {
-                    let country: Option<String> =
-                        sqlx::query_scalar("SELECT country FROM organizations WHERE id = $1")
-                            .bind(org)
-                            .fetch_optional(&mut *conn)
-                            .await?;
-                    countries.extend(country);
+                    countries.extend(known.country(conn, org).await?);
                 }
                 Ok(Document::from_activity(&activity).with_countries(countries))
             }
@@ -189,20 +359,6 @@ async fn document(
         Ok(document) => Ok(Some(document)),
         Err(crate::Error::Domain(liaison_core::Error::NotFound { .. })) => Ok(None),
         Err(other) => Err(other),
-    }
-}
-
-/// Brings one record's document up to date with the record.
-pub(crate) async fn refresh(
-    conn: &mut AnyConnection,
-    policy: &Policy,
-    entity: Entity,
-    id: i64,
-    mode: Blocks,
-) -> Result<()> {
-    match document(conn, policy, entity, id).await? {
-        Some(document) => write(conn, &document, mode).await,
-        None => remove(conn, entity, id, mode).await,
     }
 }
 
@@ -442,6 +598,8 @@ impl Store {
     /// transaction; returns how many documents the index holds.
     pub async fn reindex(&self) -> Result<i64> {
         let mut tx = self.begin_write().await?;
+        // Writers under way finish first; the next ones wait for the rebuild.
+        locks::rebuild(&mut tx, true).await?;
         sqlx::query("DELETE FROM search_postings")
             .execute(&mut *tx)
             .await?;
@@ -462,10 +620,11 @@ impl Store {
             let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} ORDER BY id"))
                 .fetch_all(&mut *tx)
                 .await?;
-            for id in ids {
-                refresh(&mut tx, &self.policy, entity, id, Blocks::Later).await?;
-                count += 1;
+            let records: Vec<(Entity, i64)> = ids.into_iter().map(|id| (entity, id)).collect();
+            for chunk in records.chunks(REINDEXED_TOGETHER) {
+                refresh(&mut tx, &self.policy, chunk, Blocks::Later).await?;
             }
+            count += records.len() as i64;
         }
         blocks::rebuild(&mut tx).await?;
         crate::timeline::rebuild(&mut tx).await?;

@@ -14,7 +14,7 @@ use liaison_core::audit::changes;
 use liaison_core::{Action, Actor};
 
 use crate::resolve::Table;
-use crate::{Backend, Error, Result, Store, audit};
+use crate::{Error, Result, Store, audit};
 
 /// The current time as stored: RFC 3339 in UTC with microseconds, so it sorts as text.
 pub(crate) fn now() -> String {
@@ -281,19 +281,6 @@ pub(crate) async fn delete_record<T: Serialize>(
         .await
         .map_err(|e| Error::from_delete(e, table.kind().as_str()))?;
     audit::deleted(conn, actor, table.kind(), id, before).await
-}
-
-/// Holds PostgreSQL's transaction-level advisory lock `key` until the transaction ends, so that
-/// two transactions never rewrite the same derived rows from the same old copy; SQLite has one
-/// writer and needs none.
-pub(crate) async fn advisory_lock(conn: &mut AnyConnection, key: i64) -> Result<()> {
-    if Backend::of(conn) == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(key)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Updates a record row if it is still at `version`, counting the change; refuses otherwise.

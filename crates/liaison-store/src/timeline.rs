@@ -2,18 +2,17 @@
 //! row each in `organization_timeline` in the transaction of each change, and read from there
 //! newest first.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 use liaison_core::{Error as DomainError, TimelineEntry, TimelineKind, display_name};
 use liaison_search::Entity;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
-use crate::sql::{self, RowExt};
+use crate::locks::{self, Lock};
+use crate::sql::RowExt;
 use crate::{Backend, Result, Store};
-
-/// The PostgreSQL advisory lock a transaction holds while it rewrites timeline rows, so that two
-/// transactions working out the same record's rows never both insert them.
-const TIMELINE_LOCK: i64 = 0x4c69_6169_736f_6e02;
 
 /// The kinds of record an organization can be involved in.
 #[derive(Clone, Copy)]
@@ -75,14 +74,9 @@ impl Source {
     }
 }
 
-/// Works the timeline rows of the records whose id meets `which` out afresh.
-async fn rewrite(
-    conn: &mut AnyConnection,
-    source: Source,
-    which: &str,
-    id: Option<i64>,
-) -> Result<()> {
-    sql::advisory_lock(conn, TIMELINE_LOCK).await?;
+/// Works the timeline rows of the records whose id meets `which` out afresh; `ids` are bound to
+/// its placeholders from `$1`.
+async fn rewrite(conn: &mut AnyConnection, source: Source, which: &str, ids: &[i64]) -> Result<()> {
     let delete = format!(
         "DELETE FROM organization_timeline WHERE kind = '{}' AND record_id {which}",
         source.kind()
@@ -93,36 +87,71 @@ async fn rewrite(
     );
     for statement in [delete, insert] {
         let mut query = sqlx::query(&statement);
-        if let Some(id) = id {
-            query = query.bind(id);
+        for id in ids {
+            query = query.bind(*id);
         }
         query.execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-/// Brings the timeline rows a changed record contributes up to date: those of an activity,
+/// Records whose timeline rows are rewritten to a statement.
+const RECORDS_PER_STATEMENT: usize = 300;
+
+/// Brings the timeline rows the changed `records` contribute up to date: those of an activity,
 /// agreement or gift, and for a person those of every activity they took part in (they may have
 /// moved to another organization). Organizations contribute none of their own; a deleted one's
-/// rows go with it.
-pub(crate) async fn refresh(conn: &mut AnyConnection, entity: Entity, id: i64) -> Result<()> {
-    let (source, which) = match entity {
-        Entity::Activity => (Source::Activities, "= $1"),
-        Entity::Person => (
-            Source::Activities,
-            "IN (SELECT activity_id FROM participations WHERE person_id = $1)",
-        ),
-        Entity::Agreement => (Source::Agreements, "= $1"),
-        Entity::Gift => (Source::Gifts, "= $1"),
-        Entity::Organization => return Ok(()),
-    };
-    rewrite(conn, source, which, Some(id)).await
+/// rows go with it. Each record's rows are locked first, in the one order writers take them
+/// (step 6 of [`crate::locks`]), so two transactions never both insert the same record's rows.
+pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(Entity, i64)]) -> Result<()> {
+    let mut by_source: [(Source, BTreeSet<i64>); 3] = Source::ALL.map(|s| (s, BTreeSet::new()));
+    for &(entity, id) in records {
+        match entity {
+            Entity::Activity => by_source[0].1.insert(id),
+            Entity::Agreement => by_source[1].1.insert(id),
+            Entity::Gift => by_source[2].1.insert(id),
+            Entity::Person => {
+                let activities: Vec<i64> = sqlx::query_scalar(
+                    "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
+                )
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+                by_source[0].1.extend(activities);
+                continue;
+            }
+            Entity::Organization => continue,
+        };
+    }
+    let names = by_source
+        .iter()
+        .flat_map(|(source, ids)| {
+            ids.iter()
+                .map(move |id| locks::key(&format!("{}:{id}", source.kind())))
+        })
+        .collect();
+    locks::hold(conn, Lock::Timeline, names).await?;
+    for (source, ids) in by_source {
+        let ids: Vec<i64> = ids.into_iter().collect();
+        for chunk in ids.chunks(RECORDS_PER_STATEMENT) {
+            let which = format!(
+                "IN ({})",
+                (1..=chunk.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            rewrite(conn, source, &which, chunk).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Works every organization's timeline out afresh from the records.
 pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
+    locks::rebuild(conn, true).await?;
     for source in Source::ALL {
-        rewrite(conn, source, "IS NOT NULL", None).await?;
+        rewrite(conn, source, "IS NOT NULL", &[]).await?;
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ macro_rules! contract {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let db = liaison_store::testing::TestDatabase::new(liaison_store::Backend::Sqlite).await;
                     super::$name(db.store.clone()).await;
@@ -25,7 +25,7 @@ macro_rules! contract {
         }
         mod postgres {
             $(
-                #[tokio::test]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let db = liaison_store::testing::TestDatabase::new(liaison_store::Backend::Postgres).await;
                     super::$name(db.store.clone()).await;
@@ -69,6 +69,8 @@ contract!(
     reindex_rebuilds_the_same_index_from_the_records,
     searches_for_several_words_and_filters_follow_every_create_change_and_delete,
     answers_kept_in_memory_give_way_to_the_next_change_at_once,
+    renaming_a_record_refreshes_every_document_that_shows_its_name,
+    eight_writers_at_once_save_everything_and_search_finds_it,
 );
 
 fn admin() -> Actor {
@@ -1852,4 +1854,270 @@ async fn answers_kept_in_memory_give_way_to_the_next_change_at_once(store: Store
         store.session("kept-session", idle).await.unwrap().is_none(),
         "a signed-out session is gone at once"
     );
+}
+
+/// The number of records of each kind a search finds, as (kind, count), kinds in order.
+async fn found_by_kind(store: &Store, q: &str) -> Vec<(&'static str, i64)> {
+    let results = store.search(&search(q)).await.unwrap();
+    let mut counts: Vec<(&'static str, i64)> = results
+        .counts
+        .iter()
+        .filter(|c| c.count > 0)
+        .map(|c| (c.entity.as_str(), c.count))
+        .collect();
+    counts.sort();
+    counts
+}
+
+async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: Store) {
+    let unit = store
+        .create_unit(
+            &admin(),
+            serde_json::from_value(
+                json!({"key": "unit-marine", "name_en": "School of Marine Science"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let partner = store
+        .create_organization(
+            &admin(),
+            org(json!({"key": "org-kath", "kind": "university",
+            "country": "NP", "name_en": "Kathmandu Polytechnic", "name_zh": "加德满都理工学院"})),
+        )
+        .await
+        .unwrap();
+    let guest = store
+        .create_person(
+            &admin(),
+            serde_json::from_value(json!({"key": "ramesh", "name_en": "Ramesh Adhikari",
+                "organization": "org-kath", "position": "Dean"}))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    store
+        .create_person(
+            &admin(),
+            serde_json::from_value(
+                json!({"key": "host", "name_en": "Wang Li", "category": "internal",
+                "unit": "unit-marine"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let visit = store
+        .create_activity(&admin(), activity(json!({"key": "visit", "kind": "inbound_visit",
+            "title_en": "Delegation on tidal research", "start_date": "2024-05-06",
+            "partners": ["org-kath"],
+            "participants": [{"person": "ramesh", "role": "leader"}, {"person": "host", "role": "host"}]})))
+        .await
+        .unwrap();
+    let agreement: AgreementInput = serde_json::from_value(json!({"kind": "mou",
+        "title_en": "Memorandum on coastal studies", "partners": ["org-kath"],
+        "signatories": [{"name": "R. Adhikari", "person": "ramesh", "organization": "org-kath"}]}))
+    .unwrap();
+    store.create_agreement(&admin(), agreement).await.unwrap();
+    let gift: GiftInput =
+        serde_json::from_value(json!({"direction": "received", "item": "Prayer wheel",
+        "activity": "visit", "giver": {"person": "ramesh", "organization": "org-kath"},
+        "receiver": {"description": "the office"}, "exchanged_on": "2024-05-06"}))
+        .unwrap();
+    store.create_gift(&admin(), gift).await.unwrap();
+    let everything = vec![
+        ("activity", 1),
+        ("agreement", 1),
+        ("gift", 1),
+        ("organization", 1),
+        ("person", 1),
+    ];
+    assert_eq!(found_by_kind(&store, "Kathmandu").await, everything);
+    assert_eq!(found_by_kind(&store, "加德满都").await, everything);
+
+    // The organization renamed, and moved to another country.
+    store
+        .update_organization(
+            &admin(),
+            partner.meta.id,
+            org(json!({"key": "org-kath",
+            "kind": "university", "country": "IN", "name_en": "Lalitpur Polytechnic",
+            "version": partner.meta.version})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found_by_kind(&store, "Kathmandu").await, []);
+    assert_eq!(found_by_kind(&store, "加德满都").await, []);
+    assert_eq!(found_by_kind(&store, "Lalitpur").await, everything);
+    let in_india = |country: &str| liaison_search::SearchRequest {
+        country: Some(country.into()),
+        entity: Some(liaison_search::Entity::Activity),
+        ..search("tidal")
+    };
+    assert_eq!(store.search(&in_india("IN")).await.unwrap().total, 1);
+    assert_eq!(store.search(&in_india("NP")).await.unwrap().total, 0);
+
+    // The guest renamed: the activity, the agreement and the gift name them.
+    let mut change: PersonInput = serde_json::from_value(json!({"key": "ramesh",
+        "name_en": "Suresh Adhikari", "organization": "org-kath", "position": "Dean"}))
+    .unwrap();
+    change.version = Some(guest.meta.version);
+    store
+        .update_person(&admin(), guest.meta.id, change)
+        .await
+        .unwrap();
+    assert_eq!(found_by_kind(&store, "Ramesh").await, []);
+    assert_eq!(
+        found_by_kind(&store, "Suresh").await,
+        [
+            ("activity", 1),
+            ("agreement", 1),
+            ("gift", 1),
+            ("person", 1)
+        ]
+    );
+
+    // The unit renamed: its people are found by the new name.
+    let mut change: UnitInput =
+        serde_json::from_value(json!({"key": "unit-marine", "name_en": "School of Ocean Studies"}))
+            .unwrap();
+    change.version = Some(unit.meta.version);
+    store
+        .update_unit(&admin(), unit.meta.id, change)
+        .await
+        .unwrap();
+    assert_eq!(found_by_kind(&store, "marine").await, []);
+    assert_eq!(found_by_kind(&store, "ocean").await, [("person", 1)]);
+
+    // The activity renamed: its gift names it.
+    let visit = store.get_activity(visit.meta.id).await.unwrap();
+    let change = activity(json!({"key": "visit", "kind": "inbound_visit",
+        "title_en": "Delegation on monsoon research", "start_date": "2024-05-06",
+        "partners": ["org-kath"], "version": visit.meta.version,
+        "participants": [{"person": "ramesh", "role": "leader"}, {"person": "host", "role": "host"}]}));
+    store
+        .update_activity(&admin(), visit.meta.id, change)
+        .await
+        .unwrap();
+    assert_eq!(found_by_kind(&store, "tidal").await, []);
+    assert_eq!(
+        found_by_kind(&store, "monsoon").await,
+        [("activity", 1), ("gift", 1)]
+    );
+
+    // What the changes left is what a rebuild from the records makes.
+    // Records of equal score may come in another order once renumbered, so sets are compared.
+    let found_set = |results: &liaison_search::SearchResults| {
+        let mut items = found(results);
+        items.sort();
+        items
+    };
+    let mut kept = Vec::new();
+    for q in ["Lalitpur", "Suresh", "ocean", "monsoon"] {
+        kept.push((q, found_set(&store.search(&search(q)).await.unwrap())));
+    }
+    store.reindex().await.unwrap();
+    for (q, items) in kept {
+        let rebuilt = found_set(&store.search(&search(q)).await.unwrap());
+        assert_eq!(items, rebuilt, "{q}");
+    }
+}
+
+/// Eight writers at once, each creating an organization, a person in it and an activity with
+/// both, then changing all three: nothing fails, and every record is found by its last name.
+async fn eight_writers_at_once_save_everything_and_search_finds_it(store: Store) {
+    let writer = |n: usize| {
+        let store = store.clone();
+        async move {
+            let name = format!("Harbourtown{n}");
+            let created = store
+                .create_organization(
+                    &admin(),
+                    org(json!({"key": format!("org-{n}"),
+                    "kind": "trade_union", "country": "VN", "name_en": format!("{name} Union")})),
+                )
+                .await?;
+            let person = store
+                .create_person(
+                    &admin(),
+                    serde_json::from_value(json!({"key": format!("p-{n}"),
+                        "name_en": format!("Guest{n} Tran"), "organization": format!("org-{n}")}))
+                    .unwrap(),
+                )
+                .await?;
+            let visit = store
+                .create_activity(
+                    &admin(),
+                    activity(json!({"key": format!("a-{n}"),
+                    "kind": "inbound_visit", "title_en": format!("Visit of the {name} delegation"),
+                    "title_zh": "工会代表团来访", "start_date": "2024-06-01",
+                    "partners": [format!("org-{n}")], "tags": ["union", "Belt and Road"],
+                    "participants": [{"person": format!("p-{n}"), "role": "leader"}]})),
+                )
+                .await?;
+            store
+                .update_organization(&admin(), created.meta.id, org(json!({"key": format!("org-{n}"),
+                    "kind": "trade_union", "country": "LA", "name_en": format!("Riverside{n} Union"),
+                    "version": created.meta.version})))
+                .await?;
+            let mut change: PersonInput = serde_json::from_value(json!({"key": format!("p-{n}"),
+                "name_en": format!("Host{n} Tran"), "organization": format!("org-{n}")}))
+            .unwrap();
+            change.version = Some(person.meta.version);
+            store
+                .update_person(&admin(), person.meta.id, change)
+                .await?;
+            let visit = store.get_activity(visit.meta.id).await?;
+            store
+                .update_activity(
+                    &admin(),
+                    visit.meta.id,
+                    activity(json!({"key": format!("a-{n}"),
+                    "kind": "training_course", "title_en": format!("Course{n} for union cadres"),
+                    "start_date": "2024-06-01", "partners": [format!("org-{n}")],
+                    "version": visit.meta.version,
+                    "participants": [{"person": format!("p-{n}"), "role": "leader"}]})),
+                )
+                .await?;
+            Ok::<(), Error>(())
+        }
+    };
+    let writers: Vec<_> = (0..8).map(|n| tokio::spawn(writer(n))).collect();
+    for (n, writer) in writers.into_iter().enumerate() {
+        writer
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("writer {n}: {e}"));
+    }
+    for n in 0..8 {
+        assert_eq!(found_by_kind(&store, &format!("Harbourtown{n}")).await, []);
+        assert_eq!(
+            found_by_kind(&store, &format!("Riverside{n}")).await,
+            [("activity", 1), ("organization", 1), ("person", 1)],
+            "writer {n}"
+        );
+        assert_eq!(
+            found_by_kind(&store, &format!("Host{n}")).await,
+            [("activity", 1), ("person", 1)]
+        );
+        assert_eq!(
+            found_by_kind(&store, &format!("Course{n}")).await,
+            [("activity", 1)]
+        );
+    }
+    let courses = ActivityFilter {
+        kind: Some(serde_json::from_value(json!("training_course")).unwrap()),
+        ..Default::default()
+    };
+    let listed = store
+        .list_activities(&courses, &page(None, liaison_core::ACTIVITY_SORTS, 50, 1))
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 8);
+    let laos = liaison_search::SearchRequest {
+        country: Some("LA".into()),
+        ..search("union")
+    };
+    assert_eq!(store.search(&laos).await.unwrap().total, 8 + 8);
 }

@@ -1,7 +1,7 @@
 //! The web layer's one error type: each domain refusal becomes a status and a JSON body.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use liaison_core::{Error as DomainError, FieldError};
 use serde::Serialize;
@@ -47,6 +47,9 @@ impl From<DomainError> for ApiError {
         ApiError::Store(err.into())
     }
 }
+
+/// How long a client is asked to wait before sending a write the database was too busy for.
+pub(crate) const RETRY_AFTER_SECONDS: u32 = 2;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -103,6 +106,15 @@ impl IntoResponse for ApiError {
                     },
                 ),
             },
+            ApiError::Store(liaison_store::Error::Busy) => {
+                let message = liaison_store::Error::Busy.to_string();
+                let mut response =
+                    (StatusCode::SERVICE_UNAVAILABLE, Json(body("busy", message))).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+                return response;
+            }
             ApiError::Store(err) => {
                 // The cause is logged once here and never shown: it may name tables or servers.
                 tracing::error!(error = %err, "request failed");

@@ -5,9 +5,11 @@ pub mod auth;
 mod error;
 mod extract;
 pub mod i18n;
+mod operations;
 pub mod pages;
 
 pub use error::ApiError;
+pub use operations::MetricsAccess;
 
 use std::net::SocketAddr;
 
@@ -32,6 +34,8 @@ pub struct WebSettings {
     pub session_idle_minutes: i64,
     /// Marks cookies `Secure`, for a server reached over HTTPS.
     pub secure_cookies: bool,
+    /// Who may read `/metrics`; nobody unless set.
+    pub metrics: MetricsAccess,
 }
 
 impl Default for WebSettings {
@@ -39,16 +43,18 @@ impl Default for WebSettings {
         WebSettings {
             session_idle_minutes: 120,
             secure_cookies: false,
+            metrics: MetricsAccess::default(),
         }
     }
 }
 
 /// The whole application: every route Liaison serves.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(api::router(state.clone()))
         .merge(pages::router(state.clone()))
-        .fallback(fallback)
+        .fallback(fallback);
+    operations::add_routes(routes, &state.store, &state.settings.metrics)
         // No page of Liaison is meant to be shown inside another site's frame, nor read as
         // anything but what it says it is.
         .layer(SetResponseHeaderLayer::if_not_present(

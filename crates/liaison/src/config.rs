@@ -1,10 +1,12 @@
 //! Settings: defaults, then `liaison.toml`, then `LIAISON_*` variables, then command-line flags.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use liaison_core::{Money, Policy};
 use liaison_store::DatabaseUrl;
+use liaison_web::MetricsAccess;
 use serde::Deserialize;
 
 /// The settings file read from the working directory when no other is named.
@@ -20,7 +22,16 @@ struct FileSettings {
     log: Option<String>,
     session_idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
+    write_wait_ms: Option<u64>,
     policy: Option<PolicySettings>,
+    metrics: Option<MetricsSettings>,
+}
+
+/// The `[metrics]` table of `liaison.toml`: who may read `/metrics`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricsSettings {
+    allow: Option<Vec<String>>,
 }
 
 /// The `[policy]` table of `liaison.toml`: the parameters a university sets for itself.
@@ -42,12 +53,18 @@ pub struct Config {
     pub log: String,
     pub web: liaison_web::WebSettings,
     pub policy: Policy,
+    /// How long a write waits for another writer before it is refused as busy.
+    pub write_wait: Duration,
 }
 
 impl Config {
     /// Merges the settings file under the values already taken from the environment and the
-    /// command line (`database`), which win.
-    pub fn load(file: Option<&Path>, database: Option<String>) -> Result<Config> {
+    /// command line (`database`, `metrics_allow`), which win.
+    pub fn load(
+        file: Option<&Path>,
+        database: Option<String>,
+        metrics_allow: Option<Vec<String>>,
+    ) -> Result<Config> {
         let settings = match file {
             Some(path) => read(path)?,
             None if Path::new(DEFAULT_FILE).exists() => read(&PathBuf::from(DEFAULT_FILE))?,
@@ -61,10 +78,15 @@ impl Config {
             bind: settings.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
-            web: web_settings(settings.session_idle_minutes, settings.secure_cookies)?,
+            web: web_settings(
+                settings.session_idle_minutes,
+                settings.secure_cookies,
+                metrics_access(metrics_allow, settings.metrics.unwrap_or_default())?,
+            )?,
             policy: policy(settings.policy.unwrap_or_default(), |name| {
                 std::env::var(name).ok()
             })?,
+            write_wait: write_wait(settings.write_wait_ms, |name| std::env::var(name).ok())?,
         })
     }
 }
@@ -73,6 +95,7 @@ impl Config {
 fn web_settings(
     idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
+    metrics: MetricsAccess,
 ) -> Result<liaison_web::WebSettings> {
     let defaults = liaison_web::WebSettings::default();
     let idle = match std::env::var("LIAISON_SESSION_IDLE_MINUTES") {
@@ -91,7 +114,42 @@ fn web_settings(
     Ok(liaison_web::WebSettings {
         session_idle_minutes: idle,
         secure_cookies: secure,
+        metrics,
     })
+}
+
+/// How long a write waits for its turn: `LIAISON_WRITE_WAIT_MS`, else the settings file, else
+/// the store's default.
+fn write_wait(from_file: Option<u64>, env: impl Fn(&str) -> Option<String>) -> Result<Duration> {
+    let ms = match env("LIAISON_WRITE_WAIT_MS") {
+        Some(v) => v
+            .trim()
+            .parse()
+            .with_context(|| format!("LIAISON_WRITE_WAIT_MS='{v}' is not a whole number"))?,
+        None => match from_file {
+            Some(ms) => ms,
+            None => return Ok(liaison_store::DEFAULT_WRITE_WAIT),
+        },
+    };
+    if !(1..=600_000).contains(&ms) {
+        bail!("the write wait must be from 1 to 600000 milliseconds (ten minutes), not {ms}");
+    }
+    Ok(Duration::from_millis(ms))
+}
+
+/// Who may read `/metrics`: the addresses given by `--metrics-allow` or `LIAISON_METRICS_ALLOW`
+/// (which clap has read already), else those of the settings file, else nobody. A malformed
+/// entry stops Liaison, wherever it was written.
+fn metrics_access(given: Option<Vec<String>>, file: MetricsSettings) -> Result<MetricsAccess> {
+    let from_file = match file.allow {
+        Some(allow) => MetricsAccess::parse(&allow).map_err(|e| anyhow!("[metrics] allow: {e}"))?,
+        None => MetricsAccess::default(),
+    };
+    match given {
+        Some(allow) => MetricsAccess::parse(&allow)
+            .map_err(|e| anyhow!("--metrics-allow or LIAISON_METRICS_ALLOW: {e}")),
+        None => Ok(from_file),
+    }
 }
 
 /// The policy parameters: each from `LIAISON_*` (looked up by `env`), else the settings file,
@@ -193,6 +251,30 @@ mod tests {
         let set = policy(from_file("[policy]\nlong_term_days = 180\n"), env).unwrap();
         assert_eq!(set.long_term_days, 60);
         assert_eq!(set.key_project_tags, ["key project", "重点项目"]);
+    }
+
+    #[test]
+    fn the_write_wait_comes_from_the_environment_then_the_file_and_is_bounded() {
+        let none = |_: &str| None;
+        assert_eq!(
+            write_wait(None, none).unwrap(),
+            liaison_store::DEFAULT_WRITE_WAIT
+        );
+        assert_eq!(
+            write_wait(Some(2500), none).unwrap(),
+            Duration::from_millis(2500)
+        );
+        let env = |_: &str| Some("40".to_owned());
+        assert_eq!(
+            write_wait(Some(2500), env).unwrap(),
+            Duration::from_millis(40)
+        );
+        let zero = write_wait(Some(0), none).unwrap_err().to_string();
+        assert!(zero.contains("from 1 to 600000"), "{zero}");
+        let word = write_wait(None, |_: &str| Some("soon".to_owned()))
+            .unwrap_err()
+            .to_string();
+        assert!(word.contains("LIAISON_WRITE_WAIT_MS='soon'"), "{word}");
     }
 
     #[test]

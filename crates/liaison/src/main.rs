@@ -43,6 +43,10 @@ enum Command {
         /// Loads the demo records when the database is empty.
         #[arg(long, env = "LIAISON_DEMO")]
         demo: bool,
+        /// The addresses and networks that may read /metrics, separated by commas
+        /// (127.0.0.1,10.0.0.0/8); nobody when absent.
+        #[arg(long, env = "LIAISON_METRICS_ALLOW", value_delimiter = ',')]
+        metrics_allow: Option<Vec<String>>,
     },
     /// Applies the database migrations the database has not seen yet.
     Migrate,
@@ -135,6 +139,17 @@ fn explain(err: &anyhow::Error) -> String {
         Some(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => Some(errors),
         _ => None,
     });
+    let busy = err
+        .chain()
+        .any(|cause| matches!(cause.downcast_ref(), Some(liaison_store::Error::Busy)));
+    if busy {
+        return format!(
+            "{err:#}\n  Another process is writing to the same database and held its write lock \
+             for longer than this command waits (LIAISON_WRITE_WAIT_MS): a `liaison serve` \
+             saving a large import, a `liaison reindex`, or another command. Run this one again \
+             when it has finished."
+        );
+    }
     match invalid {
         Some(errors) => {
             let lines: Vec<String> = errors
@@ -149,9 +164,13 @@ fn explain(err: &anyhow::Error) -> String {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let config = Config::load(cli.config.as_deref(), cli.database)?;
+    let metrics_allow = match &cli.command {
+        Command::Serve { metrics_allow, .. } => metrics_allow.clone(),
+        _ => None,
+    };
+    let config = Config::load(cli.config.as_deref(), cli.database, metrics_allow)?;
     init_logging(&config.log);
-    let store = Store::open(&config.database)
+    let store = Store::open_with(&config.database, config.write_wait)
         .await
         .with_context(|| format!("cannot open the database {}", config.database))?
         .with_policy(config.policy);
@@ -161,7 +180,7 @@ async fn run(cli: Cli) -> Result<()> {
         .context("cannot bring the database up to date")?;
     let actor = Actor::command_line("command line");
     match cli.command {
-        Command::Serve { bind, demo } => {
+        Command::Serve { bind, demo, .. } => {
             if demo || config.demo {
                 load_demo_if_empty(&store, &actor).await?;
             }
@@ -299,9 +318,17 @@ async fn ensure_first_admin(store: &Store, actor: &Actor) -> Result<()> {
         unit: None,
         active: true,
     };
-    store
+    let created = store
         .create_user(actor, input, &hashed(password.clone()).await?)
-        .await?;
+        .await;
+    if let Err(err) = created {
+        // Several processes started at once on an empty database: one of them made the first
+        // account, and it alone prints its password.
+        return match store.count_users().await? {
+            0 => Err(err.into()),
+            _ => Ok(()),
+        };
+    }
     println!("No accounts yet: created the account 'admin' with the one-time password {password}");
     println!("Create the office's own accounts with `liaison user add`.");
     Ok(())
@@ -338,6 +365,9 @@ async fn serve(store: Store, bind: String, settings: liaison_web::WebSettings) -
         .with_context(|| format!("cannot listen on {bind}"))?;
     let address = listener.local_addr()?;
     println!("Liaison is listening on http://{address}");
+    if settings.metrics.is_on() {
+        tracing::info!(allowed = %settings.metrics, "/metrics is served to these addresses");
+    }
     let app = liaison_web::app(liaison_web::AppState {
         store: store.clone(),
         settings,

@@ -93,6 +93,8 @@ error-csrf-title = The form had expired
 error-csrf = For your safety the form was not accepted. Go back, reload the page and try again.
 error-internal-title = Something went wrong
 error-internal = The server could not finish this request. The error was logged; please try again later.
+error-busy-title = The database is busy
+error-busy = Other changes are being saved, and yours could not wait for its turn. Nothing was saved: go back and send the form again in a moment.
 error-home = Go to the home page
 admin-only = only administrators manage accounts and read the audit log
 

@@ -93,6 +93,8 @@ error-csrf-title = 表单已过期
 error-csrf = 为安全起见，表单未被接受。请返回、刷新页面后重试。
 error-internal-title = 出现错误
 error-internal = 服务器未能完成此请求。错误已记录，请稍后再试。
+error-busy-title = 数据库正忙
+error-busy = 其他修改正在保存，您的修改未能等到保存的机会，因此没有保存任何内容。请返回，稍后再次提交。
 error-home = 返回首页
 admin-only = 只有管理员可以管理账户和查看审计日志
 

@@ -287,6 +287,21 @@ impl PageError {
                     t.get("error-internal"),
                 )
             }
+            PageError::Store(liaison_store::Error::Busy) => {
+                let view = MessageView {
+                    title: t.get("error-busy-title"),
+                    tone: "error",
+                    paragraphs: vec![t.get("error-busy")],
+                    ..MessageView::default()
+                };
+                let mut response = render(&MessageTemplate { ui, view: &view });
+                *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    crate::error::RETRY_AFTER_SECONDS.into(),
+                );
+                return response;
+            }
             PageError::Store(err) => {
                 tracing::error!(error = %err, "a page failed");
                 (

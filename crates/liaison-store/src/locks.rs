@@ -1,0 +1,106 @@
+//! The one order in which a write transaction takes its locks on PostgreSQL, so that concurrent
+//! writers wait for each other only where they touch the same rows, and never in a circle.
+//!
+//! Every write transaction takes what it needs in this order, and each kind in order of key:
+//!
+//! 0. [`Lock::Import`], if it writes many records at once (an import): two such transactions
+//!    would otherwise each hold rows the other waits for, such as slots of `activity_counts` or
+//!    keys both insert;
+//! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`), and the slot of
+//!    `activity_counts` an activity falls in (a trigger);
+//! 2. [`Lock::Rebuild`], shared: rebuilding the derived data (`liaison reindex`) takes it
+//!    exclusively, and so waits for the writers under way and holds back the next ones;
+//! 3. [`Lock::Document`] of each record whose search document it rewrites;
+//! 4. the rows of `search_terms` whose counts it changes, by (term, kind of record), through one
+//!    sorted `INSERT … ON CONFLICT` (see `search.rs`);
+//! 5. [`Lock::Block`] of each (word or filter, block) of `search_blocks` it rewrites;
+//! 6. [`Lock::Timeline`] of each record whose rows of `organization_timeline` it rewrites.
+//!
+//! Steps 2 to 6 are taken together at the end of the transaction, after every record is written
+//! (`records::refresh_since`), so the rows many writers share (a common word's count, the newest
+//! block of a filter) are held only from there to the commit. There is no lock that every writer
+//! takes exclusively. SQLite has a single writer at a time and takes none of these.
+
+use sqlx::AnyConnection;
+
+use crate::{Backend, Result};
+
+/// Advisory locks are two numbers: the kind of lock, and a key within it. The kinds are numbered
+/// from Liaison's own prefix so that they are not mistaken for another program's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lock {
+    Rebuild = 0x4c69_6101,
+    Document = 0x4c69_6102,
+    Block = 0x4c69_6103,
+    Timeline = 0x4c69_6104,
+    Import = 0x4c69_6105,
+}
+
+/// Keys taken to one statement.
+const KEYS_PER_STATEMENT: usize = 500;
+
+/// The key of a lock on `name`: 32 bits of FNV-1a. Two names sharing a key only make their
+/// writers wait for each other; the order stays the same for all.
+pub(crate) fn key(name: &str) -> i32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in name.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash as i32
+}
+
+/// Holds the locks of `lock` on `keys` until the transaction ends, taken in order of key.
+pub(crate) async fn hold(conn: &mut AnyConnection, lock: Lock, mut keys: Vec<i32>) -> Result<()> {
+    if Backend::of(conn) != Backend::Postgres {
+        return Ok(());
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+        // A scan of VALUES yields its rows in the order written, so the locks are taken in it.
+        let rows = (0..chunk.len())
+            .map(|i| format!("(${})", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT pg_advisory_xact_lock($1, k) FROM (VALUES {rows}) AS keys (k)");
+        let mut query = sqlx::query(&sql).bind(lock as i32);
+        for key in chunk {
+            query = query.bind(*key);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Holds [`Lock::Rebuild`] until the transaction ends: shared by writers, or `exclusive` for a
+/// rebuild of all that is derived.
+pub(crate) async fn rebuild(conn: &mut AnyConnection, exclusive: bool) -> Result<()> {
+    if Backend::of(conn) != Backend::Postgres {
+        return Ok(());
+    }
+    let function = if exclusive {
+        "pg_advisory_xact_lock"
+    } else {
+        "pg_advisory_xact_lock_shared"
+    };
+    sqlx::query(&format!("SELECT {function}($1, 0)"))
+        .bind(Lock::Rebuild as i32)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_always_has_the_same_key_and_others_mostly_differ() {
+        assert_eq!(key("activity:12"), key("activity:12"));
+        let keys: std::collections::HashSet<i32> = (0..10_000)
+            .map(|i| key(&format!("union\u{1f}{i}")))
+            .collect();
+        assert!(keys.len() > 9_990, "{} distinct keys", keys.len());
+    }
+}
