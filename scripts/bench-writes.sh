@@ -309,6 +309,9 @@ measure_import() {
         # The page's first paragraph says how many were created, in the user's language.
         outcome="saved $(sed -n '/<h1>/,/<\/p>/p' "$page" | sed 's/<[^>]*>//g' | { grep -o '[0-9][0-9,]*' || true; } | tail -1)"
     fi
+    if [[ $(field errors "$writer") != 0 ]]; then
+        echo "- $backend, the writer beside the import: $(field statuses "$writer"); the first: \`$(field first "$writer" | cut -c1-160)\`" >> "$NOTES"
+    fi
     if [[ -s $WORK/import-answers.txt ]]; then
         echo "- $backend, while importing the import's page answered otherwise $(wc -l < "$WORK/import-answers.txt") times; the first:" \
             "$(head -1 "$WORK/import-answers.txt" | cut -c3-)" >> "$NOTES"
