@@ -11,6 +11,7 @@
 #                                         and how much slower the lists are at the larger size
 #   scripts/bench.sh --smoke              1,000 activities, 1 s a page, the debug build: proves
 #                                         the benchmark still runs (part of scripts/test.sh)
+#   scripts/bench.sh --writes [--smoke]   writes under concurrency instead: scripts/bench-writes.sh
 #
 # Each run ends with the targets of docs/BENCHMARKS.md, each said met or missed.
 #
@@ -24,6 +25,7 @@ case "${1:-}" in
     --smoke) MODE=smoke ;;
     --peers) MODE=peers ;;
     --scale) MODE=scale ;;
+    --writes) shift; exec scripts/bench-writes.sh "$@" ;;
     "") ;;
     *) echo "usage: scripts/bench.sh [--smoke|--peers|--scale]" >&2; exit 2 ;;
 esac
