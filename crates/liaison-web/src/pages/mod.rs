@@ -185,6 +185,19 @@ async fn require_page_user(
                 .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
+        // A database too busy to say who this is: the visitor is told so, not sent to sign in
+        // again as if their session had ended.
+        Err(crate::ApiError::Store(liaison_store::Error::Busy)) => {
+            let ui = Ui {
+                t: Tr::new(language(&parts, None)),
+                csrf: String::new(),
+                user: None,
+                path: parts.uri.path().to_owned(),
+                section: "",
+                auth: None,
+            };
+            PageError::Store(liaison_store::Error::Busy).page(&ui)
+        }
         _ => {
             let here = parts
                 .uri
