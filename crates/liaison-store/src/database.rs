@@ -3,13 +3,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use liaison_core::Policy;
 use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{AnyConnection, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
 
 use crate::{Error, Result, Store};
 
@@ -131,6 +131,13 @@ pub const DEFAULT_WRITE_WAIT: Duration = Duration::from_secs(10);
 const SQLITE_SETTINGS: &str =
     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
+/// The write connection copies no pages from the WAL into the database file itself: SQLite's
+/// automatic checkpoint, every 1,000 pages, ran on the committing connection and made every few
+/// writes wait for it and its fsync. A background task does it instead, every
+/// [`CHECKPOINT_EVERY`].
+const WRITER_SETTINGS: &str = "PRAGMA wal_autocheckpoint = 0;";
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
 /// What a write transaction says to begin. SQLite's default, `BEGIN` (deferred), takes the
 /// write lock only at the first write; when another process wrote in between, SQLite cannot
 /// upgrade the transaction's older snapshot and fails at once with "database is locked", without
@@ -166,12 +173,15 @@ impl Store {
                     )));
                 }
                 let any_url = format!("sqlite://{}?mode=rwc", path.display());
-                let options = || {
+                let options = |more: &'static str| {
                     AnyPoolOptions::new()
                         .acquire_timeout(write_wait)
                         .after_connect(move |conn, _| {
                             Box::pin(async move {
                                 conn.execute(SQLITE_SETTINGS).await?;
+                                if !more.is_empty() {
+                                    conn.execute(more).await?;
+                                }
                                 conn.execute(format!("PRAGMA busy_timeout = {wait_ms};").as_str())
                                     .await?;
                                 Ok(())
@@ -180,8 +190,11 @@ impl Store {
                 };
                 // The writer connects first so that it is the one that creates the file and
                 // switches it to WAL before any reader opens it.
-                let write = options().max_connections(1).connect(&any_url).await?;
-                let read = options()
+                let write = options(WRITER_SETTINGS)
+                    .max_connections(1)
+                    .connect(&any_url)
+                    .await?;
+                let read = options("")
                     .max_connections(sqlite_readers())
                     .connect(&any_url)
                     .await?;
@@ -205,8 +218,13 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
+        let checkpoints = match url.backend() {
+            Backend::Sqlite => Some(checkpoint_in_background(read.clone())),
+            Backend::Postgres => None,
+        };
         Ok(Store {
             backend: url.backend(),
+            checkpoints,
             read,
             write,
             policy: Policy::default(),
@@ -384,6 +402,26 @@ impl Backend {
             Backend::Postgres => "json_array_length(CAST(a.outcomes AS json))",
         }
     }
+}
+
+/// Copies what the WAL holds into the database file every [`CHECKPOINT_EVERY`] (a passive
+/// checkpoint, which waits for no reader or writer), for as long as a store holds the token it
+/// returns.
+fn checkpoint_in_background(pool: AnyPool) -> Arc<()> {
+    let token = Arc::new(());
+    let alive = Arc::downgrade(&token);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(CHECKPOINT_EVERY).await;
+            if alive.strong_count() == 0 || pool.is_closed() {
+                break;
+            }
+            if let Err(err) = pool.execute("PRAGMA wal_checkpoint(PASSIVE);").await {
+                tracing::warn!(error = %err, "a checkpoint of the WAL failed");
+            }
+        }
+    });
+    token
 }
 
 /// SQLite's page cache, in KiB, while one transaction writes many records (an import, the

@@ -61,6 +61,12 @@ pub struct Store {
     review_cache: std::sync::Arc<review::ReviewCache>,
     /// Answers read moments ago: sessions, tokens, units, roles, the search index's size.
     kept: std::sync::Arc<kept::KeptAnswers>,
+    /// While a SQLite store is in use, a background task checkpoints its WAL.
+    #[expect(
+        dead_code,
+        reason = "never read: held so that the checkpoints stop with the last clone of the store"
+    )]
+    checkpoints: Option<std::sync::Arc<()>>,
     /// How write transactions began, for `/metrics`.
     metrics: std::sync::Arc<metrics::StoreMetrics>,
 }
