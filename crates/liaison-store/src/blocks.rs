@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::Result;
 use crate::locks::{self, Lock};
-use crate::sql::RowExt;
+use crate::sql::{RowExt, placeholders};
 
 /// Keys read or written to a statement: well under SQLite's limit of parameters.
 const KEYS_PER_STATEMENT: usize = 300;
@@ -18,14 +18,6 @@ const KEYS_PER_STATEMENT: usize = 300;
 const BLOCKS_PER_INSERT: usize = 50;
 /// Postings read to a statement when the blocks are rebuilt.
 const POSTINGS_PER_READ: i64 = 100_000;
-/// `count` numbered placeholders from `$first`, comma-separated.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// What a transaction changes in the blocks: for each (word or filter, block), the documents it
 /// takes out and the entries it puts in.
 #[derive(Debug, Default)]

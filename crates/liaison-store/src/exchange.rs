@@ -14,6 +14,7 @@ use liaison_core::{
 use crate::kept::WriteTransaction;
 use crate::locks::{self, Lock};
 use crate::resolve::Table;
+use crate::sql::placeholders;
 use crate::{
     Error, Result, Store, activities, agreements, audit, gifts, organizations, people, records,
     roles, units,
@@ -456,10 +457,7 @@ async fn existing_keys<'a>(
         let sql = format!(
             "SELECT key FROM {} WHERE key IN ({})",
             table.name(),
-            (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            placeholders(1, chunk.len())
         );
         let mut query = sqlx::query_scalar(&sql);
         for key in chunk {

@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use crate::blocks;
 use crate::locks::{self, Lock};
 use crate::records::StoredRecord;
-use crate::sql::{Filter, Param, RowExt};
+use crate::sql::{Filter, Param, RowExt, placeholders};
 use crate::{Result, Store};
 
 /// Postings are written this many to a statement. Binding through sqlx costs more per parameter
@@ -142,10 +142,7 @@ async fn stored(
             let sql = format!(
                 "SELECT id, record_id, kind, year, countries FROM search_documents \
                  WHERE entity = $1 AND record_id IN ({})",
-                (2..chunk.len() + 2)
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                placeholders(2, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(entity.as_str());
             for id in chunk {
@@ -165,10 +162,7 @@ async fn stored(
             }
             let sql = format!(
                 "SELECT document_id, term FROM search_postings WHERE document_id IN ({})",
-                (1..=documents.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                placeholders(1, documents.len())
             );
             let mut query = sqlx::query(&sql);
             for id in documents.keys() {
@@ -223,10 +217,7 @@ pub(crate) async fn refresh(
     for chunk in old_documents.chunks(STORED_PER_READ) {
         let sql = format!(
             "DELETE FROM search_documents WHERE id IN ({})",
-            (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            placeholders(1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for id in chunk {

@@ -283,6 +283,15 @@ pub(crate) async fn delete_record<T: Serialize>(
     audit::deleted(conn, actor, table.kind(), id, before).await
 }
 
+/// `count` numbered placeholders from `$first`, comma-separated: the list of an `IN (…)` or a
+/// row of `VALUES`.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Updates a record row if it is still at `version`, counting the change; refuses otherwise.
 pub(crate) async fn update_record(
     conn: &mut AnyConnection,

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use crate::locks::{self, Lock};
-use crate::sql::RowExt;
+use crate::sql::{RowExt, placeholders};
 use crate::{Backend, Result, Store};
 
 /// The kinds of record an organization can be involved in.
@@ -134,13 +134,7 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(Entity, i64)])
     for (source, ids) in by_source {
         let ids: Vec<i64> = ids.into_iter().collect();
         for chunk in ids.chunks(RECORDS_PER_STATEMENT) {
-            let which = format!(
-                "IN ({})",
-                (1..=chunk.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let which = format!("IN ({})", placeholders(1, chunk.len()));
             rewrite(conn, source, &which, chunk).await?;
         }
     }
