@@ -277,6 +277,19 @@ impl Validate for ActivityInput {
                 validate::nested(errors, &format!("partners[{i}]"), org.as_mut());
             }
         }
+        // The same record named twice (`#11;#11` in a spreadsheet) is reported where it is
+        // checked, not only when the activity is saved.
+        for (i, partner) in self.partners.iter().enumerate() {
+            if let Ref::Link(link) = partner
+                && self.partners[..i].contains(&Ref::Link(link.clone()))
+            {
+                errors.add(
+                    format!("partners[{i}]"),
+                    "duplicate",
+                    "this partner is listed twice",
+                );
+            }
+        }
         for (i, p) in self.participants.iter_mut().enumerate() {
             let path = format!("participants[{i}]");
             p.role = p.role.trim().to_owned();
@@ -485,6 +498,17 @@ pub const ACTIVITY_SORTS: &[&str] = &["start", "title", "kind", "created", "upda
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partner_named_twice_is_reported_at_its_second_place() {
+        let mut twice = conference();
+        twice.partners = serde_json::from_value(serde_json::json!([11, "org-lftu", 11])).unwrap();
+        let Err(crate::Error::Invalid(errors)) = twice.validated() else {
+            panic!("a partner named twice was accepted");
+        };
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["partners[2]"]);
+    }
 
     fn conference() -> ActivityInput {
         serde_json::from_value(serde_json::json!({
