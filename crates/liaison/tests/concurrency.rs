@@ -127,7 +127,7 @@ impl Setup {
                 child,
                 address,
                 printed,
-                client: client_with(&token),
+                client: common::bearer_client(&token),
             }
         })
         .await
@@ -183,7 +183,7 @@ impl Server {
     /// A handle sending another token.
     fn api_with(&self, token: &str) -> Api {
         Api {
-            client: client_with(token),
+            client: common::bearer_client(token),
             address: self.address.clone(),
         }
     }
@@ -193,18 +193,6 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
     }
-}
-
-fn client_with(token: &str) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        format!("Bearer {token}").parse().unwrap(),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap()
 }
 
 /// A server's address with a client signed in as an admin.
