@@ -429,14 +429,8 @@ if [[ -s $NOTES ]]; then
 fi
 
 # The targets of docs/BENCHMARKS.md, "Writes".
-echo
-if [[ $MODE == smoke || $ACTIVITIES != 100000 ]]; then
-    echo "### Targets (set for the release build at 100,000 activities; shown here for the record)"
-else
-    echo "### Targets"
-fi
-echo
-verdict() { if awk "BEGIN { exit !($1) }"; then echo "met"; else echo "**MISSED**"; fi; }
+source scripts/lib/targets.sh
+targets_heading
 rate() { awk -F'\t' -v b="$1" -v c="$2" '$1 == b && $2 == c { print $3 }' "$CREATES"; }
 p99() { awk -F'\t' -v b="$1" -v c="$2" '$1 == b && $2 == c { print $5 }' "$CREATES"; }
 most=$(tr ' ' '\n' <<< "$CLIENTS" | grep . | sort -n | tail -1)

@@ -182,14 +182,8 @@ echo "- peak RSS of the server: $(( PEAK_KB / 1024 )) MiB"
 LOAD_S=$(sed -n 's/.* in \([0-9.]*\) s\.$/\1/p' <<< "$LOAD")
 
 # The targets of docs/BENCHMARKS.md, each said met or missed.
-echo
-if [[ $MODE == smoke || $ACTIVITIES != 100000 ]]; then
-    echo "### Targets (set for the release build at 100,000 activities; shown here for the record)"
-else
-    echo "### Targets"
-fi
-echo
-verdict() { if awk "BEGIN { exit !($1) }"; then echo "met"; else echo "**MISSED**"; fi; }
+source scripts/lib/targets.sh
+targets_heading
 slow=$(awk -F'\t' '$4 > 15 { printf "%s%s (%s ms)", sep, $1, $4; sep = ", " }' "$RESULTS")
 echo "- p99 ≤ 15 ms on every page: $([[ -z $slow ]] && echo met || echo "**MISSED** by $slow")"
 REVIEW_P50=$(awk -F'\t' '$1 == "review" { print $3 }' "$RESULTS")
