@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::kind::{Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 use crate::{FieldErrors, Named};
 
@@ -70,36 +71,27 @@ impl Actor {
     }
 }
 
-/// The kinds of record permissions speak of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    Unit,
-    Person,
-    Organization,
-    Activity,
-    Gift,
-    Agreement,
-    Role,
-    User,
-    AuditLog,
-}
+/// Accounts as a kind of record: only admins see and change them.
+const KIND: Kind = Kind {
+    name: "user",
+    table: "users",
+    categories: None,
+    pages: false,
+    rights: Rights {
+        admin_only: true,
+        officers: false,
+        liaison_creates: Scope::None,
+        liaison_changes: Scope::None,
+    },
+    search: None,
+    timeline: false,
+    import: None,
+    sorts: &["username"],
+    newest_first: false,
+};
 
-impl RecordKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            RecordKind::Unit => "unit",
-            RecordKind::Person => "person",
-            RecordKind::Organization => "organization",
-            RecordKind::Activity => "activity",
-            RecordKind::Gift => "gift",
-            RecordKind::Agreement => "agreement",
-            RecordKind::Role => "role",
-            RecordKind::User => "user",
-            RecordKind::AuditLog => "audit_log",
-        }
-    }
-}
+/// Accounts, as the permission rules name them.
+pub const USER: RecordKind = RecordKind::of(&KIND);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -116,21 +108,19 @@ pub enum Action {
 /// A liaison officer may add the guests and partner organizations of their unit's activities as
 /// new records, but changing those shared records afterwards is the office's work.
 pub fn may(actor: &Actor, action: Action, kind: RecordKind, unit: Option<i64>) -> bool {
-    use RecordKind::*;
-    let admin_only = matches!(kind, User | AuditLog);
+    let rights = kind.rights;
     let own_unit = actor.unit_id.is_some() && unit == actor.unit_id;
+    let within = |scope: Scope| match scope {
+        Scope::None => false,
+        Scope::OwnUnit => own_unit,
+        Scope::Any => true,
+    };
     match (actor.role, action) {
         (UserRole::Admin, _) => true,
-        (_, Action::Read) => !admin_only,
-        (UserRole::Officer, _) => !admin_only,
-        (UserRole::Liaison, Action::Create) => match kind {
-            Organization | Person => true,
-            Activity | Gift | Agreement => own_unit,
-            Unit | Role | User | AuditLog => false,
-        },
-        (UserRole::Liaison, Action::Change) => {
-            matches!(kind, Unit | Person | Activity | Gift | Agreement) && own_unit
-        }
+        (_, Action::Read) => !rights.admin_only,
+        (UserRole::Officer, _) => rights.officers,
+        (UserRole::Liaison, Action::Create) => within(rights.liaison_creates),
+        (UserRole::Liaison, Action::Change) => within(rights.liaison_changes),
         (UserRole::Leader | UserRole::Viewer, _) => false,
     }
 }
@@ -273,6 +263,7 @@ impl User {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{ACTIVITY, AUDIT_LOG, GIFT, ORGANIZATION, PERSON, UNIT};
 
     fn actor(role: UserRole, unit: Option<i64>) -> Actor {
         Actor {
@@ -288,20 +279,16 @@ mod tests {
     fn everyone_reads_records_but_only_admins_read_users_and_the_audit_log() {
         for role in UserRole::ALL {
             let a = actor(role, Some(1));
-            assert!(may(&a, Action::Read, RecordKind::Activity, None));
+            assert!(may(&a, Action::Read, ACTIVITY, None));
             let admin = role == UserRole::Admin;
-            assert_eq!(may(&a, Action::Read, RecordKind::AuditLog, None), admin);
-            assert_eq!(may(&a, Action::Create, RecordKind::User, None), admin);
+            assert_eq!(may(&a, Action::Read, AUDIT_LOG, None), admin);
+            assert_eq!(may(&a, Action::Create, USER, None), admin);
         }
     }
 
     #[test]
     fn officers_change_every_record_and_leaders_and_viewers_none() {
-        for kind in [
-            RecordKind::Organization,
-            RecordKind::Activity,
-            RecordKind::Gift,
-        ] {
+        for kind in [ORGANIZATION, ACTIVITY, GIFT] {
             for action in [Action::Create, Action::Change] {
                 assert!(may(&actor(UserRole::Officer, None), action, kind, Some(3)));
                 assert!(!may(&actor(UserRole::Leader, None), action, kind, Some(3)));
@@ -314,35 +301,25 @@ mod tests {
     fn a_liaison_officer_changes_only_records_of_their_own_unit() {
         let liaison = actor(UserRole::Liaison, Some(7));
         for action in [Action::Create, Action::Change] {
-            assert!(may(&liaison, action, RecordKind::Activity, Some(7)));
-            assert!(!may(&liaison, action, RecordKind::Activity, Some(8)));
-            assert!(!may(&liaison, action, RecordKind::Activity, None));
+            assert!(may(&liaison, action, ACTIVITY, Some(7)));
+            assert!(!may(&liaison, action, ACTIVITY, Some(8)));
+            assert!(!may(&liaison, action, ACTIVITY, None));
         }
-        let err = authorize(&liaison, Action::Change, RecordKind::Activity, Some(8)).unwrap_err();
+        let err = authorize(&liaison, Action::Change, ACTIVITY, Some(8)).unwrap_err();
         assert!(err.to_string().contains("own unit"), "{err}");
         let lost = actor(UserRole::Liaison, None);
-        assert!(!may(&lost, Action::Change, RecordKind::Activity, None));
+        assert!(!may(&lost, Action::Change, ACTIVITY, None));
     }
 
     #[test]
     fn a_liaison_officer_adds_new_guests_and_partners_but_does_not_change_shared_ones() {
         let liaison = actor(UserRole::Liaison, Some(7));
-        assert!(may(
-            &liaison,
-            Action::Create,
-            RecordKind::Organization,
-            None
-        ));
-        assert!(may(&liaison, Action::Create, RecordKind::Person, None));
-        assert!(!may(
-            &liaison,
-            Action::Change,
-            RecordKind::Organization,
-            None
-        ));
-        assert!(!may(&liaison, Action::Change, RecordKind::Person, None));
-        assert!(may(&liaison, Action::Change, RecordKind::Person, Some(7)));
-        assert!(!may(&liaison, Action::Create, RecordKind::Unit, Some(7)));
+        assert!(may(&liaison, Action::Create, ORGANIZATION, None));
+        assert!(may(&liaison, Action::Create, PERSON, None));
+        assert!(!may(&liaison, Action::Change, ORGANIZATION, None));
+        assert!(!may(&liaison, Action::Change, PERSON, None));
+        assert!(may(&liaison, Action::Change, PERSON, Some(7)));
+        assert!(!may(&liaison, Action::Create, UNIT, Some(7)));
     }
 
     #[test]

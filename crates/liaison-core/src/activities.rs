@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::kind::{Import, Kind, RecordKind, Rights};
 use crate::validate::{self, Validate};
 use crate::{
     DayPart, FieldErrors, Gift, GiftInput, HalfDaySpan, Link, Meta, Named, OrganizationInput,
@@ -494,6 +495,44 @@ pub struct ActivityFilter {
 }
 
 pub const ACTIVITY_SORTS: &[&str] = &["start", "title", "kind", "created", "updated"];
+
+/// Activities, as a kind of record.
+const KIND: Kind = Kind {
+    name: "activity",
+    table: "activities",
+    categories: Some("activity-kind"),
+    pages: true,
+    rights: Rights::UNIT_RECORDS,
+    search: Some(0),
+    timeline: true,
+    import: Some(Import {
+        columns: &[
+            "title_zh",
+            "title_en",
+            "kind",
+            "start_date",
+            "start_part",
+            "end_date",
+            "end_part",
+            "venue",
+            "host_unit",
+            "inviting_organization",
+            "partners",
+            "delegation_size",
+            "tags",
+            "summary_zh",
+            "summary_en",
+            "signed_by",
+            "key",
+        ],
+        required: &["kind", "start_date"],
+    }),
+    sorts: ACTIVITY_SORTS,
+    newest_first: true,
+};
+
+/// Activities, as every layer names the kind.
+pub const ACTIVITY: RecordKind = RecordKind::of(&KIND);
 
 #[cfg(test)]
 mod tests {

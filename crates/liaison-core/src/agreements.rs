@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::kind::{Kind, RecordKind, Rights};
 use crate::validate::{self, Validate};
 use crate::{FieldErrors, Link, Meta, Named, OrganizationInput, PersonInput, Ref};
 
@@ -186,3 +187,20 @@ pub struct AgreementFilter {
 }
 
 pub const AGREEMENT_SORTS: &[&str] = &["signed", "valid_to", "title", "created", "updated"];
+
+/// Agreements, as a kind of record.
+const KIND: Kind = Kind {
+    name: "agreement",
+    table: "agreements",
+    categories: Some("agreement-kind"),
+    pages: true,
+    rights: Rights::UNIT_RECORDS,
+    search: Some(3),
+    timeline: true,
+    import: None,
+    sorts: AGREEMENT_SORTS,
+    newest_first: true,
+};
+
+/// Agreements, as every layer names the kind.
+pub const AGREEMENT: RecordKind = RecordKind::of(&KIND);

@@ -1,5 +1,6 @@
 //! The audit log: who changed what and when, with the fields before and after.
 
+use crate::kind::{Kind, RecordKind, Rights, Scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -36,6 +37,28 @@ pub struct AuditFilter {
 }
 
 pub const AUDIT_SORTS: &[&str] = &["at"];
+
+/// The audit log as a kind of record: only admins read it, and nobody changes it.
+const KIND: Kind = Kind {
+    name: "audit_log",
+    table: "audit_log",
+    categories: None,
+    pages: false,
+    rights: Rights {
+        admin_only: true,
+        officers: false,
+        liaison_creates: Scope::None,
+        liaison_changes: Scope::None,
+    },
+    search: None,
+    timeline: false,
+    import: None,
+    sorts: AUDIT_SORTS,
+    newest_first: true,
+};
+
+/// The audit log, as the permission rules name it.
+pub const AUDIT_LOG: RecordKind = RecordKind::of(&KIND);
 
 /// The fields that differ between two versions of a record, as `{"field": {"before", "after"}}`.
 /// Bookkeeping fields (version, timestamps) are left out; they change every time.

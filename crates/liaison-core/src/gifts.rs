@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::kind::{Kind, RecordKind, Rights};
 use crate::validate::{self, Validate};
 use crate::{FieldErrors, Link, Meta, Money, Named, OrganizationInput, PersonInput, Policy, Ref};
 
@@ -223,6 +224,23 @@ pub struct GiftFilter {
 }
 
 pub const GIFT_SORTS: &[&str] = &["exchanged", "value", "item", "created", "updated"];
+
+/// Gifts, as a kind of record.
+const KIND: Kind = Kind {
+    name: "gift",
+    table: "gifts",
+    categories: Some("gift-direction"),
+    pages: true,
+    rights: Rights::UNIT_RECORDS,
+    search: Some(4),
+    timeline: true,
+    import: None,
+    sorts: GIFT_SORTS,
+    newest_first: true,
+};
+
+/// Gifts, as every layer names the kind.
+pub const GIFT: RecordKind = RecordKind::of(&KIND);
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{ImportReport, RecordKind};
+use crate::kind::Import;
+use crate::{ACTIVITY, ImportReport, ORGANIZATION, PERSON, RecordKind};
 
 /// The records a spreadsheet may create.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -37,76 +38,27 @@ impl ImportKind {
 
     pub fn record_kind(&self) -> RecordKind {
         match self {
-            ImportKind::Organizations => RecordKind::Organization,
-            ImportKind::People => RecordKind::Person,
-            ImportKind::Activities => RecordKind::Activity,
+            ImportKind::Organizations => ORGANIZATION,
+            ImportKind::People => PERSON,
+            ImportKind::Activities => ACTIVITY,
         }
     }
 
-    /// The columns a spreadsheet of this kind may have, in the template's order: the fields of
-    /// the record's input that fit in one cell.
+    /// The columns a spreadsheet of this kind may have, in the template's order, as its kind
+    /// declares them.
     pub fn fields(&self) -> &'static [&'static str] {
-        match self {
-            ImportKind::Organizations => &[
-                "name_zh",
-                "name_en",
-                "name_original",
-                "abbreviation",
-                "kind",
-                "country",
-                "founded_year",
-                "membership",
-                "website",
-                "identifiers",
-                "profile_zh",
-                "profile_en",
-                "key",
-            ],
-            ImportKind::People => &[
-                "name_zh",
-                "name_en",
-                "name_original",
-                "category",
-                "unit",
-                "organization",
-                "position",
-                "title",
-                "nationality",
-                "email",
-                "phone",
-                "notes",
-                "key",
-            ],
-            ImportKind::Activities => &[
-                "title_zh",
-                "title_en",
-                "kind",
-                "start_date",
-                "start_part",
-                "end_date",
-                "end_part",
-                "venue",
-                "host_unit",
-                "inviting_organization",
-                "partners",
-                "delegation_size",
-                "tags",
-                "summary_zh",
-                "summary_en",
-                "signed_by",
-                "key",
-            ],
-        }
+        self.import().columns
     }
 
-    /// The columns a row cannot do without. A name (or title) is needed in Chinese or English,
-    /// either one, which the record's own validation says.
+    /// The columns a row cannot do without.
     pub fn required(&self) -> &'static [&'static str] {
-        match self {
-            ImportKind::Organizations => &["kind", "country"],
-            ImportKind::People => &[],
-            ImportKind::Activities => &["kind", "start_date"],
-        }
+        self.import().required
+    }
+
+    fn import(&self) -> Import {
+        self.record_kind()
+            .import
+            .expect("every kind a spreadsheet imports declares its columns")
     }
 }
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod exchange;
 pub mod gifts;
 pub mod imports;
+pub mod kind;
 pub mod meta;
 pub mod news;
 pub mod organizations;
@@ -27,24 +28,39 @@ pub mod units;
 pub mod validate;
 pub mod values;
 
-pub use accounts::{Action, Actor, RecordKind, User, UserInput, UserRole};
+pub use accounts::{Action, Actor, USER, User, UserInput, UserRole};
 pub use activities::*;
 pub use agreements::*;
-pub use audit::{AuditEntry, AuditFilter};
+pub use audit::{AUDIT_LOG, AuditEntry, AuditFilter};
 pub use calendars::CalendarFeed;
 pub use dossier::*;
 pub use error::{Error, FieldError, FieldErrors};
 pub use exchange::*;
 pub use gifts::*;
 pub use imports::*;
+pub use kind::{Kind, RecordKind};
 pub use meta::*;
 pub use news::{NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput};
 pub use organizations::*;
 pub use people::*;
 pub use policy::Policy;
 pub use review::{AnnualReview, ReviewRatio, ReviewRow};
-pub use roles::Role;
+pub use roles::{ROLE, Role};
 pub use timeline::*;
 pub use units::*;
 pub use validate::Validate;
 pub use values::*;
+
+/// Every kind of record, each declared in its own module, in the order the import page and
+/// the permission tables show them. A new kind is added here, once.
+pub const KINDS: &[RecordKind] = &[
+    UNIT,
+    ORGANIZATION,
+    PERSON,
+    ACTIVITY,
+    GIFT,
+    AGREEMENT,
+    ROLE,
+    USER,
+    AUDIT_LOG,
+];

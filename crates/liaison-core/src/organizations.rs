@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::kind::{Import, Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 use crate::{CountryCode, FieldErrors, Meta, Named, Ref, RegionClass};
 
@@ -217,6 +218,45 @@ pub struct OrganizationFilter {
 }
 
 pub const ORGANIZATION_SORTS: &[&str] = &["name", "country", "founded", "created", "updated"];
+
+/// Organizations, as a kind of record.
+const KIND: Kind = Kind {
+    name: "organization",
+    table: "organizations",
+    categories: Some("org-kind"),
+    pages: true,
+    rights: Rights {
+        admin_only: false,
+        officers: true,
+        liaison_creates: Scope::Any,
+        liaison_changes: Scope::None,
+    },
+    search: Some(1),
+    timeline: false,
+    import: Some(Import {
+        columns: &[
+            "name_zh",
+            "name_en",
+            "name_original",
+            "abbreviation",
+            "kind",
+            "country",
+            "founded_year",
+            "membership",
+            "website",
+            "identifiers",
+            "profile_zh",
+            "profile_en",
+            "key",
+        ],
+        required: &["kind", "country"],
+    }),
+    sorts: ORGANIZATION_SORTS,
+    newest_first: false,
+};
+
+/// Organizations, as every layer names the kind.
+pub const ORGANIZATION: RecordKind = RecordKind::of(&KIND);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::kind::{Import, Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 use crate::{CountryCode, FieldErrors, Link, Meta, Named, OrganizationInput, Ref};
 
@@ -137,6 +138,45 @@ pub struct PersonFilter {
 }
 
 pub const PERSON_SORTS: &[&str] = &["name", "created", "updated"];
+
+/// People, as a kind of record.
+const KIND: Kind = Kind {
+    name: "person",
+    table: "people",
+    categories: Some("person-category"),
+    pages: true,
+    rights: Rights {
+        admin_only: false,
+        officers: true,
+        liaison_creates: Scope::Any,
+        liaison_changes: Scope::OwnUnit,
+    },
+    search: Some(2),
+    timeline: false,
+    import: Some(Import {
+        columns: &[
+            "name_zh",
+            "name_en",
+            "name_original",
+            "category",
+            "unit",
+            "organization",
+            "position",
+            "title",
+            "nationality",
+            "email",
+            "phone",
+            "notes",
+            "key",
+        ],
+        required: &[],
+    }),
+    sorts: PERSON_SORTS,
+    newest_first: false,
+};
+
+/// People, as every layer names the kind.
+pub const PERSON: RecordKind = RecordKind::of(&KIND);
 
 /// The name to show for a person, an organization or a unit: Chinese first, as the office writes.
 pub fn display_name(zh: &Option<String>, en: &Option<String>) -> String {

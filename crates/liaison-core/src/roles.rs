@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::FieldErrors;
+use crate::kind::{Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 
 /// A role a person can have in an activity.
@@ -30,6 +31,28 @@ pub const BUILT_IN_ROLES: &[(&str, &str, &str)] = &[
     ("attendee", "出席人员", "Attendee"),
     ("accompanying", "陪同人员", "Accompanying"),
 ];
+
+/// The vocabulary of roles as a kind of record: the office keeps it, everyone reads it.
+const KIND: Kind = Kind {
+    name: "role",
+    table: "roles",
+    categories: None,
+    pages: false,
+    rights: Rights {
+        admin_only: false,
+        officers: true,
+        liaison_creates: Scope::None,
+        liaison_changes: Scope::None,
+    },
+    search: None,
+    timeline: false,
+    import: None,
+    sorts: &["code"],
+    newest_first: false,
+};
+
+/// The roles, as the permission rules name them.
+pub const ROLE: RecordKind = RecordKind::of(&KIND);
 
 /// Checks the form of a role code.
 pub fn check_code(code: &str) -> Result<(), String> {

@@ -4,20 +4,15 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TimelineKind {
-    Activity,
-    Agreement,
-    Gift,
-}
+use crate::RecordKind;
 
 /// One event in the history of the university's relations with an organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TimelineEntry {
     /// The day it happened; entries without a known day come last.
     pub date: Option<NaiveDate>,
-    pub kind: TimelineKind,
+    /// An activity, an agreement or a gift.
+    pub kind: RecordKind,
     /// The number of the activity, agreement or gift.
     pub id: i64,
     pub title: String,

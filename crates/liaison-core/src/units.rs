@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::kind::{Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 use crate::{FieldErrors, Link, Meta, Named};
 
@@ -70,3 +71,25 @@ pub struct UnitFilter {
 }
 
 pub const UNIT_SORTS: &[&str] = &["name", "created", "updated"];
+
+/// The university's schools and offices, as a kind of record.
+const KIND: Kind = Kind {
+    name: "unit",
+    table: "units",
+    categories: Some("unit-kind"),
+    pages: true,
+    rights: Rights {
+        admin_only: false,
+        officers: true,
+        liaison_creates: Scope::None,
+        liaison_changes: Scope::OwnUnit,
+    },
+    search: None,
+    timeline: false,
+    import: None,
+    sorts: UNIT_SORTS,
+    newest_first: false,
+};
+
+/// The university's schools and offices, as every layer names the kind.
+pub const UNIT: RecordKind = RecordKind::of(&KIND);

@@ -5,6 +5,7 @@
 //! Nothing here looks at the database: references to units and organizations are handed back
 //! as [`Reference`]s for the caller to look up, and filled in with [`ImportRecord::link`].
 
+use liaison_core::{ORGANIZATION, UNIT};
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
@@ -354,8 +355,8 @@ fn organization(c: &mut Cells) -> Option<OrganizationInput> {
 
 fn person(c: &mut Cells) -> PersonInput {
     let category = c.choice::<PersonCategory>("category");
-    c.reference("unit", RecordKind::Unit);
-    c.reference("organization", RecordKind::Organization);
+    c.reference("unit", UNIT);
+    c.reference("organization", ORGANIZATION);
     // Someone of a unit is the university's own; anyone else is a guest.
     let category = category.unwrap_or(if c.text("unit").is_some() {
         PersonCategory::Internal
@@ -386,12 +387,12 @@ fn activity(c: &mut Cells) -> Option<ActivityInput> {
     let start_part = c.choice::<DayPart>("start_part").unwrap_or_default();
     let end_date = c.date("end_date");
     let end_part = c.choice::<DayPart>("end_part");
-    c.reference("host_unit", RecordKind::Unit);
-    c.reference("inviting_organization", RecordKind::Organization);
+    c.reference("host_unit", UNIT);
+    c.reference("inviting_organization", ORGANIZATION);
     for partner in c.list("partners") {
         c.references.push(Reference {
             field: "partners",
-            target: RecordKind::Organization,
+            target: ORGANIZATION,
             text: partner,
         });
     }

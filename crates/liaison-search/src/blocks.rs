@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::Entity;
+use liaison_core::RecordKind;
 
 /// Documents per block. A block of the commonest word is then at most 14 KiB: rewritten whole
 /// when a record changes, read whole by a search.
@@ -20,7 +20,7 @@ const ENTRY_BYTES: usize = 7;
 pub struct Entry {
     pub document: i64,
     pub score: f32,
-    pub entity: Entity,
+    pub entity: RecordKind,
 }
 
 /// The block a document's entries go in.
@@ -28,8 +28,8 @@ pub fn block_of(document: i64) -> i64 {
     document.div_euclid(BLOCK_DOCUMENTS)
 }
 
-fn entity_code(entity: Entity) -> u8 {
-    Entity::ALL.iter().position(|e| *e == entity).unwrap_or(0) as u8
+fn entity_code(entity: RecordKind) -> u8 {
+    entity.search.unwrap_or(0)
 }
 
 /// The entries of a block as stored; they must all be of `block`, in order of document.
@@ -55,7 +55,7 @@ pub fn decode(block: i64, bytes: &[u8]) -> Vec<Entry> {
             Some(Entry {
                 document: block * BLOCK_DOCUMENTS + i64::from(place),
                 score,
-                entity: *Entity::ALL.get(usize::from(e[6]))?,
+                entity: RecordKind::by_search_code(e[6])?,
             })
         })
         .collect()
@@ -130,7 +130,7 @@ impl BlockBuilder {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Match {
     pub document: i64,
-    pub entity: Entity,
+    pub entity: RecordKind,
     /// The sum of each word's score weighted by how rare the word is.
     pub score: f64,
 }
@@ -181,7 +181,7 @@ pub fn intersect<B: AsRef<[u8]>>(lists: &[BTreeMap<i64, B>], weights: &[f64]) ->
                 }
                 score += f64::from(score_at(other, *at)) * *weight;
             }
-            let Some(&entity) = Entity::ALL.get(usize::from(bytes[i * ENTRY_BYTES + 6])) else {
+            let Some(entity) = RecordKind::by_search_code(bytes[i * ENTRY_BYTES + 6]) else {
                 continue;
             };
             found.push(Match {
@@ -202,7 +202,7 @@ mod tests {
         Entry {
             document,
             score,
-            entity: Entity::Activity,
+            entity: liaison_core::ACTIVITY,
         }
     }
 
@@ -211,7 +211,7 @@ mod tests {
         let entries = [
             entry(2048, 1.5),
             Entry {
-                entity: Entity::Gift,
+                entity: liaison_core::GIFT,
                 ..entry(2050, 0.25)
             },
             entry(4095, 3.0),
@@ -274,7 +274,7 @@ mod tests {
             found,
             [Match {
                 document: 5,
-                entity: Entity::Activity,
+                entity: liaison_core::ACTIVITY,
                 score: 32.0
             }]
         );

@@ -3,48 +3,13 @@
 use std::collections::BTreeMap;
 
 use chrono::Datelike;
-use liaison_core::{Activity, Agreement, Gift, Organization, Person, display_name};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use liaison_core::{
+    ACTIVITY, AGREEMENT, Activity, Agreement, GIFT, Gift, ORGANIZATION, Organization, PERSON,
+    Person, RecordKind, display_name,
+};
+use serde::Serialize;
 
 use crate::analyzer::analyzer;
-
-/// The kinds of record search finds.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Entity {
-    Activity,
-    Organization,
-    Person,
-    Agreement,
-    Gift,
-}
-
-impl Entity {
-    pub const ALL: [Entity; 5] = [
-        Entity::Activity,
-        Entity::Organization,
-        Entity::Person,
-        Entity::Agreement,
-        Entity::Gift,
-    ];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Entity::Activity => "activity",
-            Entity::Organization => "organization",
-            Entity::Person => "person",
-            Entity::Agreement => "agreement",
-            Entity::Gift => "gift",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Entity> {
-        Self::ALL.into_iter().find(|e| e.as_str() == s)
-    }
-}
 
 /// A title or name counts this many times an ordinary word, so a record named by the query
 /// comes before one that only mentions it.
@@ -88,7 +53,7 @@ pub fn facets(kind: Option<&str>, year: Option<i32>, countries: &[String]) -> Ve
 /// One record as search sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    pub entity: Entity,
+    pub entity: RecordKind,
     pub record_id: i64,
     /// The name shown in results.
     pub title: String,
@@ -110,7 +75,7 @@ fn code<T: Serialize>(value: &T) -> Option<String> {
 }
 
 impl Document {
-    fn new(entity: Entity, record_id: i64, title: String) -> Document {
+    fn new(entity: RecordKind, record_id: i64, title: String) -> Document {
         Document {
             entity,
             record_id,
@@ -183,7 +148,7 @@ impl Document {
     /// A document from its parts, for data that is not a stored record yet (the benchmark's
     /// generated dataset): each text with its weight.
     pub fn from_parts(
-        entity: Entity,
+        entity: RecordKind,
         record_id: i64,
         texts: Vec<(String, i64)>,
         kind: Option<String>,
@@ -214,11 +179,7 @@ impl Document {
     }
 
     pub fn from_activity(a: &Activity) -> Document {
-        let mut d = Document::new(
-            Entity::Activity,
-            a.meta.id,
-            display_name(&a.title_zh, &a.title_en),
-        );
+        let mut d = Document::new(ACTIVITY, a.meta.id, display_name(&a.title_zh, &a.title_en));
         d.add_all(TITLE_WEIGHT, [&a.title_zh, &a.title_en]);
         d.add_all(
             TEXT_WEIGHT,
@@ -263,7 +224,7 @@ impl Document {
 
     pub fn from_organization(o: &Organization) -> Document {
         let mut d = Document::new(
-            Entity::Organization,
+            ORGANIZATION,
             o.meta.id,
             display_name(&o.name_zh, &o.name_en),
         );
@@ -287,11 +248,7 @@ impl Document {
     /// People are found by their names, positions and where they work; notes about them are
     /// personal and stay out of the index.
     pub fn from_person(p: &Person) -> Document {
-        let mut d = Document::new(
-            Entity::Person,
-            p.meta.id,
-            display_name(&p.name_zh, &p.name_en),
-        );
+        let mut d = Document::new(PERSON, p.meta.id, display_name(&p.name_zh, &p.name_en));
         d.add_all(TITLE_WEIGHT, [&p.name_zh, &p.name_en, &p.name_original]);
         d.add_all(TEXT_WEIGHT, [&p.position, &p.title]);
         for named in p.unit.iter().chain(&p.organization) {
@@ -303,11 +260,7 @@ impl Document {
     }
 
     pub fn from_agreement(a: &Agreement) -> Document {
-        let mut d = Document::new(
-            Entity::Agreement,
-            a.meta.id,
-            display_name(&a.title_zh, &a.title_en),
-        );
+        let mut d = Document::new(AGREEMENT, a.meta.id, display_name(&a.title_zh, &a.title_en));
         d.add_all(TITLE_WEIGHT, [&a.title_zh, &a.title_en]);
         d.add_all(TEXT_WEIGHT, [&a.notes]);
         for p in &a.partners {
@@ -325,7 +278,7 @@ impl Document {
     }
 
     pub fn from_gift(g: &Gift) -> Document {
-        let mut d = Document::new(Entity::Gift, g.meta.id, g.item.clone());
+        let mut d = Document::new(GIFT, g.meta.id, g.item.clone());
         d.add(TITLE_WEIGHT, &g.item);
         d.add_all(
             TEXT_WEIGHT,

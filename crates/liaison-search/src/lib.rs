@@ -11,7 +11,8 @@ pub mod blocks;
 mod documents;
 
 pub use analyzer::{Analyzer, Highlighter, MAX_QUERY_TERMS, Segment, analyzer};
-pub use documents::{Document, Entity, facets};
+pub use documents::{Document, facets};
+pub use liaison_core::RecordKind;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,7 +26,7 @@ pub struct SearchRequest {
     /// Only this kind of record.
     #[serde(rename = "type")]
     #[param(rename = "type")]
-    pub entity: Option<Entity>,
+    pub entity: Option<RecordKind>,
     /// Only records of this kind: an activity kind, organization kind, agreement kind, gift
     /// direction or person category.
     pub kind: Option<String>,
@@ -48,7 +49,7 @@ impl SearchRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EntityCount {
     #[serde(rename = "type")]
-    pub entity: Entity,
+    pub entity: RecordKind,
     pub count: i64,
 }
 
@@ -56,7 +57,7 @@ pub struct EntityCount {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct SearchHit {
     #[serde(rename = "type")]
-    pub entity: Entity,
+    pub entity: RecordKind,
     pub id: i64,
     pub title: String,
     pub kind: Option<String>,

@@ -1,9 +1,10 @@
 //! Users, sessions, API tokens and login attempts.
 
 use chrono::{Duration, Utc};
+use liaison_core::USER;
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::{
-    Action, Actor, Error as DomainError, Page, PageRequest, RecordKind, User, UserInput, Validate,
+    Action, Actor, Error as DomainError, Page, PageRequest, User, UserInput, Validate,
 };
 use sqlx::AnyConnection;
 
@@ -41,7 +42,7 @@ async fn unit_exists(conn: &mut AnyConnection, unit: Option<i64>) -> Result<()> 
     if let Some(id) = unit {
         crate::resolve::link(
             conn,
-            crate::resolve::Table::Unit,
+            liaison_core::UNIT,
             "unit",
             &liaison_core::Link::Id(id),
         )
@@ -73,7 +74,7 @@ impl Store {
         input: UserInput,
         password_hash: &str,
     ) -> Result<User> {
-        authorize(actor, Action::Create, RecordKind::User, None)?;
+        authorize(actor, Action::Create, USER, None)?;
         let input = input.validated()?;
         let mut tx = self.begin_write().await?;
         unit_exists(&mut tx, input.unit).await?;
@@ -114,7 +115,7 @@ impl Store {
 
     /// Changes an account's name, role, unit or whether it may sign in.
     pub async fn update_user(&self, actor: &Actor, id: i64, input: UserInput) -> Result<User> {
-        authorize(actor, Action::Change, RecordKind::User, None)?;
+        authorize(actor, Action::Change, USER, None)?;
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         let mut tx = self.begin_write().await?;
@@ -150,13 +151,13 @@ impl Store {
                 .await?;
         }
         let after = fetch(&mut tx, id).await?;
-        audit::updated(&mut tx, actor, RecordKind::User, id, &before, &after).await?;
+        audit::updated(&mut tx, actor, USER, id, &before, &after).await?;
         tx.commit().await?;
         Ok(after)
     }
 
     pub async fn list_users(&self, actor: &Actor, page: &PageRequest) -> Result<Page<User>> {
-        authorize(actor, Action::Read, RecordKind::User, None)?;
+        authorize(actor, Action::Read, USER, None)?;
         let list = ListQuery {
             columns: COLUMNS,
             from: FROM,
@@ -189,7 +190,7 @@ impl Store {
 
     /// Sets a new password hash and signs the account out everywhere.
     pub async fn set_password(&self, actor: &Actor, username: &str, hash: &str) -> Result<User> {
-        authorize_role(actor, Action::Change, RecordKind::User)?;
+        authorize_role(actor, Action::Change, USER)?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username)
@@ -424,7 +425,7 @@ impl Store {
         name: &str,
         token_hash: &str,
     ) -> Result<i64> {
-        authorize(actor, Action::Change, RecordKind::User, None)?;
+        authorize(actor, Action::Change, USER, None)?;
         let mut tx = self.begin_write().await?;
         let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
             .bind(username.trim().to_lowercase())

@@ -1,6 +1,7 @@
 //! Activities with their partners, participants, agenda, tags and gifts, saved as one.
 
 use liaison_core::accounts::authorize_role;
+use liaison_core::{ACTIVITY, UNIT};
 use liaison_core::{
     Action, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
     Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, RecordKind,
@@ -10,7 +11,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
-use crate::resolve::{self, Table, sub};
+use crate::resolve::{self, sub};
 use crate::sql::{
     self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text, json_text,
 };
@@ -122,7 +123,7 @@ async fn resolve_links(
     input: &ActivityInput,
 ) -> Result<Links> {
     Ok(Links {
-        host_unit: resolve::optional_link(conn, Table::Unit, "host_unit", &input.host_unit).await?,
+        host_unit: resolve::optional_link(conn, UNIT, "host_unit", &input.host_unit).await?,
         inviting_organization: resolve::optional_organization(
             conn,
             actor,
@@ -170,18 +171,11 @@ pub(crate) async fn insert(
     actor: &Actor,
     input: &ActivityInput,
 ) -> Result<i64> {
-    resolve::key_is_free(conn, Table::Activity, "", &input.key, None).await?;
+    resolve::key_is_free(conn, ACTIVITY, "", &input.key, None).await?;
     let links = resolve_links(conn, actor, input).await?;
     let columns = data(input, &links);
-    let id = sql::insert_record(
-        conn,
-        actor,
-        Table::Activity,
-        links.host_unit,
-        &input.key,
-        columns,
-    )
-    .await?;
+    let id =
+        sql::insert_record(conn, actor, ACTIVITY, links.host_unit, &input.key, columns).await?;
     write_children(conn, actor, id, input).await?;
     for (i, gift) in input.gifts.iter().enumerate() {
         gifts::insert(conn, actor, &format!("gifts[{i}]"), gift, Some(id)).await?;
@@ -562,7 +556,7 @@ impl Store {
     /// Creates an activity with its participants, agenda and gifts in one transaction: all of it
     /// is saved, or none of it.
     pub async fn create_activity(&self, actor: &Actor, input: ActivityInput) -> Result<Activity> {
-        authorize_role(actor, Action::Create, RecordKind::Activity)?;
+        authorize_role(actor, Action::Create, ACTIVITY)?;
         let input = input.validated()?;
         self.create_with(actor, async |conn| insert(conn, actor, &input).await)
             .await
@@ -574,7 +568,7 @@ impl Store {
         id: i64,
         input: ActivityInput,
     ) -> Result<Activity> {
-        authorize_role(actor, Action::Change, RecordKind::Activity)?;
+        authorize_role(actor, Action::Change, ACTIVITY)?;
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         if !input.gifts.is_empty() {
@@ -587,10 +581,10 @@ impl Store {
             return Err(DomainError::Invalid(errors).into());
         }
         self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, Table::Activity, "", &input.key, Some(id)).await?;
+            resolve::key_is_free(conn, ACTIVITY, "", &input.key, Some(id)).await?;
             let links = resolve_links(conn, actor, &input).await?;
             let columns = data(&input, &links);
-            sql::update_record(conn, Table::Activity, id, version, &input.key, columns).await?;
+            sql::update_record(conn, ACTIVITY, id, version, &input.key, columns).await?;
             clear_children(conn, id).await?;
             write_children(conn, actor, id, &input).await
         })
@@ -605,7 +599,7 @@ impl Store {
 }
 
 impl StoredRecord for Activity {
-    const TABLE: Table = Table::Activity;
+    const KIND: RecordKind = ACTIVITY;
 
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Activity> {
         // The activity and its lists in one statement: each statement is a round trip to the

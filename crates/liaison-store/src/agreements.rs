@@ -1,6 +1,7 @@
 //! Agreements with their partners and signatories.
 
 use liaison_core::accounts::authorize_role;
+use liaison_core::{AGREEMENT, UNIT};
 use liaison_core::{
     Action, Actor, Agreement, AgreementFilter, AgreementInput, Error as DomainError, Page,
     PageRequest, Policy, RecordKind, Signatory, Validate,
@@ -8,7 +9,7 @@ use liaison_core::{
 use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
-use crate::resolve::{self, Table, sub};
+use crate::resolve::{self, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text};
 use crate::{Error, Result, Store};
 
@@ -109,10 +110,10 @@ pub(crate) async fn insert(
     path: &str,
     input: &AgreementInput,
 ) -> Result<i64> {
-    resolve::key_is_free(conn, Table::Agreement, path, &input.key, None).await?;
-    let unit = resolve::optional_link(conn, Table::Unit, &sub(path, "unit"), &input.unit).await?;
+    resolve::key_is_free(conn, AGREEMENT, path, &input.key, None).await?;
+    let unit = resolve::optional_link(conn, UNIT, &sub(path, "unit"), &input.unit).await?;
     let columns = data(input, unit);
-    let id = sql::insert_record(conn, actor, Table::Agreement, unit, &input.key, columns).await?;
+    let id = sql::insert_record(conn, actor, AGREEMENT, unit, &input.key, columns).await?;
     write_children(conn, actor, path, id, input).await?;
     Ok(id)
 }
@@ -220,7 +221,7 @@ impl Store {
         actor: &Actor,
         input: AgreementInput,
     ) -> Result<Agreement> {
-        authorize_role(actor, Action::Create, RecordKind::Agreement)?;
+        authorize_role(actor, Action::Create, AGREEMENT)?;
         let input = input.validated()?;
         self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
             .await
@@ -232,14 +233,14 @@ impl Store {
         id: i64,
         input: AgreementInput,
     ) -> Result<Agreement> {
-        authorize_role(actor, Action::Change, RecordKind::Agreement)?;
+        authorize_role(actor, Action::Change, AGREEMENT)?;
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, Table::Agreement, "", &input.key, Some(id)).await?;
-            let unit = resolve::optional_link(conn, Table::Unit, "unit", &input.unit).await?;
+            resolve::key_is_free(conn, AGREEMENT, "", &input.key, Some(id)).await?;
+            let unit = resolve::optional_link(conn, UNIT, "unit", &input.unit).await?;
             let columns = data(&input, unit);
-            sql::update_record(conn, Table::Agreement, id, version, &input.key, columns).await?;
+            sql::update_record(conn, AGREEMENT, id, version, &input.key, columns).await?;
             write_children(conn, actor, "", id, &input).await
         })
         .await
@@ -251,7 +252,7 @@ impl Store {
 }
 
 impl StoredRecord for Agreement {
-    const TABLE: Table = Table::Agreement;
+    const KIND: RecordKind = AGREEMENT;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Agreement> {
         let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))

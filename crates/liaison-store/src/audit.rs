@@ -1,6 +1,7 @@
 //! Writing and reading the audit log. Rows are written in the transaction of the change they
 //! describe, so a change and its audit entry are saved together or not at all.
 
+use liaison_core::AUDIT_LOG;
 use liaison_core::accounts::authorize;
 use liaison_core::audit::changes;
 use liaison_core::{Action, Actor, AuditEntry, AuditFilter, Page, PageRequest, RecordKind};
@@ -73,7 +74,7 @@ impl Store {
         filter: &AuditFilter,
         page: &PageRequest,
     ) -> Result<Page<AuditEntry>> {
-        authorize(actor, Action::Read, RecordKind::AuditLog, None)?;
+        authorize(actor, Action::Read, AUDIT_LOG, None)?;
         let mut f = Filter::default();
         for (column, value) in [
             ("username", &filter.username),

@@ -2,8 +2,9 @@
 //! instead of one validated record at a time.
 
 use liaison_core::bench_data::Dataset;
+use liaison_core::{ACTIVITY, ORGANIZATION, PERSON};
+use liaison_search::Document;
 use liaison_search::blocks::{BlockBuilder, Entry};
-use liaison_search::{Document, Entity};
 use sqlx::AnyConnection;
 
 use crate::database::reset_id_sequences;
@@ -325,7 +326,7 @@ impl Store {
         );
         for (i, o) in data.organizations.iter().enumerate() {
             documents.push(Document::from_parts(
-                Entity::Organization,
+                ORGANIZATION,
                 i as i64 + 1,
                 vec![(o.name_zh.clone(), 5), (o.name_en.clone(), 5)],
                 Some(o.kind.to_owned()),
@@ -340,7 +341,7 @@ impl Store {
                 &data.organizations[p.affiliation].name_en
             };
             documents.push(Document::from_parts(
-                Entity::Person,
+                PERSON,
                 i as i64 + 1,
                 vec![
                     (p.name_zh.clone(), 5),
@@ -356,7 +357,7 @@ impl Store {
         for (i, a) in data.activities.iter().enumerate() {
             let org = &data.organizations[a.organization];
             documents.push(Document::from_parts(
-                Entity::Activity,
+                ACTIVITY,
                 i as i64 + 1,
                 vec![
                     (a.title_zh.clone(), 5),

@@ -1,9 +1,9 @@
 //! Storing the search index's blocks (`liaison_search::blocks`): rewritten in the transaction of
 //! each change, rebuilt from the postings in bulk, read by searches for several words or filters.
 
+use liaison_core::RecordKind;
 use std::collections::{BTreeMap, HashMap};
 
-use liaison_search::Entity;
 use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, decode, encode};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -174,7 +174,7 @@ pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
             .fetch_all(&mut *conn)
             .await?;
     for row in documents {
-        let Some(entity) = Entity::parse(&row.text("entity")?) else {
+        let Some(entity) = RecordKind::parse(&row.text("entity")?) else {
             continue;
         };
         let document = row.int("id")?;
@@ -207,7 +207,7 @@ pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
                 finished.extend(std::mem::take(&mut word).finish());
             }
             let document = row.int("document_id")?;
-            if let Some(entity) = Entity::parse(&row.text("entity")?) {
+            if let Some(entity) = RecordKind::parse(&row.text("entity")?) {
                 let score: f64 = row.try_get("score")?;
                 let score = score as f32;
                 word.add(
@@ -241,7 +241,7 @@ pub(crate) fn stored_facets(row: &AnyRow) -> Result<Vec<String>> {
 }
 
 /// A document's entry under one of its filters: it is there or not, with no score.
-pub(crate) fn filter_entry(document: i64, entity: Entity) -> Entry {
+pub(crate) fn filter_entry(document: i64, entity: RecordKind) -> Entry {
     Entry {
         document,
         score: 0.0,

@@ -1,10 +1,11 @@
 //! Reading an activity together with the records its documents name: the dossier a news
 //! release is written from, and the briefing book a leader reads before a reception.
 
+use liaison_core::{ACTIVITY, GIFT};
 use std::collections::BTreeMap;
 
 use liaison_core::{
-    ActivityDossier, AgreementFilter, BriefingBook, PageRequest, PartnerBrief, TimelineKind,
+    ActivityDossier, AgreementFilter, BriefingBook, PageRequest, PartnerBrief, RecordKind,
 };
 
 use crate::{Result, Store};
@@ -68,10 +69,9 @@ impl Store {
         let dossier = self.activity_dossier(id).await?;
         let activity = &dossier.activity;
         let own_gifts: Vec<i64> = activity.gifts.iter().map(|g| g.meta.id).collect();
-        let is_own = |kind: TimelineKind, entry_id: i64| match kind {
-            TimelineKind::Activity => entry_id == activity.meta.id,
-            TimelineKind::Gift => own_gifts.contains(&entry_id),
-            TimelineKind::Agreement => false,
+        let is_own = |kind: RecordKind, entry_id: i64| {
+            (kind == ACTIVITY && entry_id == activity.meta.id)
+                || (kind == GIFT && own_gifts.contains(&entry_id))
         };
         let mut partners = Vec::new();
         for partner in &activity.partners {
@@ -103,7 +103,7 @@ impl Store {
                 .filter(|a| a.in_force_on(activity.start_date))
                 .collect();
             let mut earlier_gifts = Vec::new();
-            for entry in history.iter().filter(|e| e.kind == TimelineKind::Gift) {
+            for entry in history.iter().filter(|e| e.kind == GIFT) {
                 if earlier_gifts.len() == EARLIER_GIFTS_SHOWN {
                     break;
                 }

@@ -1,5 +1,6 @@
 //! Import and export of whole sets of records, as the exchange document of the core crate.
 
+use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, ROLE, UNIT};
 use std::collections::HashSet;
 
 use liaison_core::accounts::authorize_role;
@@ -13,7 +14,6 @@ use liaison_core::{
 
 use crate::kept::WriteTransaction;
 use crate::locks::{self, Lock};
-use crate::resolve::Table;
 use crate::sql::placeholders;
 use crate::{
     Error, Result, Store, activities, agreements, audit, gifts, organizations, people, records,
@@ -84,7 +84,7 @@ impl Store {
 
         for (i, role) in document.roles.iter().enumerate() {
             let role = checked(&format!("roles[{i}]"), role)?;
-            authorize_role(actor, Action::Create, RecordKind::Role)?;
+            authorize_role(actor, Action::Create, ROLE)?;
             let created = roles::insert(&mut tx, &role).await?;
             if created {
                 let fields = serde_json::to_value(&role).unwrap_or_default();
@@ -97,7 +97,7 @@ impl Store {
         let mut new_organizations = Vec::new();
         let mut known = existing_keys(
             &mut tx,
-            Table::Organization,
+            ORGANIZATION,
             document.organizations.iter().map(|r| &r.key),
         )
         .await?;
@@ -124,8 +124,7 @@ impl Store {
         }
 
         let mut new_units = Vec::new();
-        let mut known =
-            existing_keys(&mut tx, Table::Unit, document.units.iter().map(|r| &r.key)).await?;
+        let mut known = existing_keys(&mut tx, UNIT, document.units.iter().map(|r| &r.key)).await?;
         for (i, unit) in document.units.iter().enumerate() {
             let path = format!("units[{i}]");
             let unit = checked(&path, unit)?;
@@ -138,12 +137,8 @@ impl Store {
             count(1, 0);
         }
 
-        let mut known = existing_keys(
-            &mut tx,
-            Table::Person,
-            document.people.iter().map(|r| &r.key),
-        )
-        .await?;
+        let mut known =
+            existing_keys(&mut tx, PERSON, document.people.iter().map(|r| &r.key)).await?;
         for (i, person) in document.people.iter().enumerate() {
             step();
             let path = format!("people[{i}]");
@@ -161,7 +156,7 @@ impl Store {
 
         let mut known = existing_keys(
             &mut tx,
-            Table::Activity,
+            ACTIVITY,
             document.activities.iter().map(|r| &r.key),
         )
         .await?;
@@ -178,8 +173,7 @@ impl Store {
             count(1 + activity.gifts.len(), 0);
         }
 
-        let mut known =
-            existing_keys(&mut tx, Table::Gift, document.gifts.iter().map(|r| &r.key)).await?;
+        let mut known = existing_keys(&mut tx, GIFT, document.gifts.iter().map(|r| &r.key)).await?;
         for (i, gift) in document.gifts.iter().enumerate() {
             let path = format!("gifts[{i}]");
             let gift = checked(&path, gift)?;
@@ -193,7 +187,7 @@ impl Store {
 
         let mut known = existing_keys(
             &mut tx,
-            Table::Agreement,
+            AGREEMENT,
             document.agreements.iter().map(|r| &r.key),
         )
         .await?;
@@ -448,7 +442,7 @@ const KEYS_PER_READ: usize = 300;
 /// to a statement rather than one row at a time.
 async fn existing_keys<'a>(
     conn: &mut AnyConnection,
-    table: Table,
+    table: RecordKind,
     keys: impl Iterator<Item = &'a Option<String>>,
 ) -> Result<HashSet<String>> {
     let keys: Vec<&str> = keys.flatten().map(String::as_str).collect();
@@ -456,7 +450,7 @@ async fn existing_keys<'a>(
     for chunk in keys.chunks(KEYS_PER_READ) {
         let sql = format!(
             "SELECT key FROM {} WHERE key IN ({})",
-            table.name(),
+            table.table,
             placeholders(1, chunk.len())
         );
         let mut query = sqlx::query_scalar(&sql);

@@ -1,6 +1,7 @@
 //! The gift register.
 
 use liaison_core::accounts::authorize_role;
+use liaison_core::{ACTIVITY, GIFT};
 use liaison_core::{
     Action, Actor, Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest,
     Party, PartyInput, Policy, RecordKind, Validate, gifts::declaration_required,
@@ -8,7 +9,7 @@ use liaison_core::{
 use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
-use crate::resolve::{self, Table, sub};
+use crate::resolve::{self, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text};
 use crate::{Result, Store};
 
@@ -100,13 +101,7 @@ async fn links(
     let activity = match activity {
         Some(id) => Some(id),
         None => {
-            resolve::optional_link(
-                conn,
-                Table::Activity,
-                &sub(path, "activity"),
-                &input.activity,
-            )
-            .await?
+            resolve::optional_link(conn, ACTIVITY, &sub(path, "activity"), &input.activity).await?
         }
     };
     Ok(Links {
@@ -154,11 +149,11 @@ pub(crate) async fn insert(
     input: &GiftInput,
     activity: Option<i64>,
 ) -> Result<i64> {
-    resolve::key_is_free(conn, Table::Gift, path, &input.key, None).await?;
+    resolve::key_is_free(conn, GIFT, path, &input.key, None).await?;
     let links = links(conn, actor, path, input, activity).await?;
     let unit = host_unit(conn, links.activity).await?;
     let columns = data(input, &links);
-    sql::insert_record(conn, actor, Table::Gift, unit, &input.key, columns).await
+    sql::insert_record(conn, actor, GIFT, unit, &input.key, columns).await
 }
 
 /// The host unit of a gift's activity: the unit whose liaison officer may record the gift.
@@ -240,7 +235,7 @@ impl Store {
     }
 
     pub async fn create_gift(&self, actor: &Actor, input: GiftInput) -> Result<Gift> {
-        authorize_role(actor, Action::Create, RecordKind::Gift)?;
+        authorize_role(actor, Action::Create, GIFT)?;
         let input = input.validated()?;
         self.create_with(actor, async |conn| {
             insert(conn, actor, "", &input, None).await
@@ -249,14 +244,14 @@ impl Store {
     }
 
     pub async fn update_gift(&self, actor: &Actor, id: i64, input: GiftInput) -> Result<Gift> {
-        authorize_role(actor, Action::Change, RecordKind::Gift)?;
+        authorize_role(actor, Action::Change, GIFT)?;
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, Table::Gift, "", &input.key, Some(id)).await?;
+            resolve::key_is_free(conn, GIFT, "", &input.key, Some(id)).await?;
             let links = links(conn, actor, "", &input, None).await?;
             let columns = data(&input, &links);
-            sql::update_record(conn, Table::Gift, id, version, &input.key, columns).await
+            sql::update_record(conn, GIFT, id, version, &input.key, columns).await
         })
         .await
     }
@@ -267,7 +262,7 @@ impl Store {
 }
 
 impl StoredRecord for Gift {
-    const TABLE: Table = Table::Gift;
+    const KIND: RecordKind = GIFT;
 
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Gift> {
         let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))

@@ -8,6 +8,7 @@ use liaison_core::{
     Action, Actor, Error as DomainError, ImportBatch, ImportKind, ImportReport, ImportRow,
     ImportStatus, RecordKind, RowProblem,
 };
+use liaison_core::{ORGANIZATION, UNIT};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -235,16 +236,16 @@ impl Store {
     /// either name (English ignoring case), or an organization by its abbreviation. Several
     /// when the name is not unique.
     pub async fn find_named(&self, target: RecordKind, text: &str) -> Result<Vec<i64>> {
-        let (table, also) = match target {
-            RecordKind::Unit => ("units", ""),
-            RecordKind::Organization => ("organizations", " OR LOWER(abbreviation) = LOWER($1)"),
-            other => {
-                return Err(Error::Unsupported(format!(
-                    "{} records are not named in spreadsheets",
-                    other.as_str()
-                )));
-            }
+        let also = if target == UNIT {
+            ""
+        } else if target == ORGANIZATION {
+            " OR LOWER(abbreviation) = LOWER($1)"
+        } else {
+            return Err(Error::Unsupported(format!(
+                "{target} records are not named in spreadsheets"
+            )));
         };
+        let table = target.table;
         let text = text.trim();
         let rows = match text.strip_prefix('#').map(str::parse::<i64>) {
             Some(Ok(id)) => {

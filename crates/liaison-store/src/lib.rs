@@ -125,6 +125,6 @@ impl Store {
     /// The number of a unit named by number or key.
     pub async fn unit_id(&self, unit: &liaison_core::Link) -> Result<i64> {
         let mut conn = self.read.acquire().await?;
-        resolve::link(&mut conn, resolve::Table::Unit, "unit", unit).await
+        resolve::link(&mut conn, liaison_core::UNIT, "unit", unit).await
     }
 }

@@ -1,11 +1,10 @@
 //! News releases: saved with their activity, changed by whoever may change the activity, and
 //! read by the public once published.
 
+use liaison_core::ACTIVITY;
 use liaison_core::accounts::authorize;
 use liaison_core::audit::changes;
-use liaison_core::{
-    Action, Actor, NewsLanguage, NewsRelease, NewsReleaseInput, Page, RecordKind, Validate,
-};
+use liaison_core::{Action, Actor, NewsLanguage, NewsRelease, NewsReleaseInput, Page, Validate};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
@@ -93,7 +92,7 @@ impl Store {
             .await?
             .ok_or_else(|| liaison_core::Error::not_found("activity", activity_id))?
             .opt_int("host_unit_id")?;
-        authorize(actor, Action::Change, RecordKind::Activity, unit)?;
+        authorize(actor, Action::Change, ACTIVITY, unit)?;
         let before = find(&mut tx, activity_id, language).await?;
         let now = sql::now();
         let published = i64::from(input.published);

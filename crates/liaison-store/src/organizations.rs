@@ -1,5 +1,6 @@
 //! Organizations and their identifiers and affiliations.
 
+use liaison_core::ORGANIZATION;
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
     Action, Actor, Affiliation, Error as DomainError, ORGANIZATION_SORTS, Organization,
@@ -8,7 +9,7 @@ use liaison_core::{
 use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
-use crate::resolve::{self, Table, sub};
+use crate::resolve::{self, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
 use crate::{Backend, Error, Result, Store};
 
@@ -75,16 +76,8 @@ pub(crate) async fn insert_row(
     path: &str,
     input: &OrganizationInput,
 ) -> Result<i64> {
-    resolve::key_is_free(conn, Table::Organization, path, &input.key, None).await?;
-    sql::insert_record(
-        conn,
-        actor,
-        Table::Organization,
-        None,
-        &input.key,
-        data(input),
-    )
-    .await
+    resolve::key_is_free(conn, ORGANIZATION, path, &input.key, None).await?;
+    sql::insert_record(conn, actor, ORGANIZATION, None, &input.key, data(input)).await
 }
 
 /// Replaces an organization's identifiers and affiliations with those submitted.
@@ -218,7 +211,7 @@ impl Store {
         actor: &Actor,
         input: OrganizationInput,
     ) -> Result<Organization> {
-        authorize_role(actor, Action::Create, RecordKind::Organization)?;
+        authorize_role(actor, Action::Create, ORGANIZATION)?;
         let input = input.validated()?;
         self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
             .await
@@ -230,13 +223,13 @@ impl Store {
         id: i64,
         input: OrganizationInput,
     ) -> Result<Organization> {
-        authorize_role(actor, Action::Change, RecordKind::Organization)?;
+        authorize_role(actor, Action::Change, ORGANIZATION)?;
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, Table::Organization, "", &input.key, Some(id)).await?;
+            resolve::key_is_free(conn, ORGANIZATION, "", &input.key, Some(id)).await?;
             let columns = data(&input);
-            sql::update_record(conn, Table::Organization, id, version, &input.key, columns).await?;
+            sql::update_record(conn, ORGANIZATION, id, version, &input.key, columns).await?;
             write_children(conn, actor, "", id, &input).await
         })
         .await
@@ -248,7 +241,7 @@ impl Store {
 }
 
 impl StoredRecord for Organization {
-    const TABLE: Table = Table::Organization;
+    const KIND: RecordKind = ORGANIZATION;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Organization> {
         // The organization and its lists in one statement (see `Backend::json_rows_sql`).

@@ -5,10 +5,11 @@ use liaison_core::{
     Action, Actor, Error as DomainError, Page, PageRequest, Person, PersonFilter, PersonInput,
     Policy, RecordKind, Validate,
 };
+use liaison_core::{PERSON, UNIT};
 use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
-use crate::resolve::{self, Table, sub};
+use crate::resolve::{self, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
 use crate::{Error, Result, Store};
 
@@ -73,7 +74,7 @@ async fn links(
     path: &str,
     input: &PersonInput,
 ) -> Result<(Option<i64>, Option<i64>)> {
-    let unit = resolve::optional_link(conn, Table::Unit, &sub(path, "unit"), &input.unit).await?;
+    let unit = resolve::optional_link(conn, UNIT, &sub(path, "unit"), &input.unit).await?;
     let organization = resolve::optional_organization(
         conn,
         actor,
@@ -91,10 +92,10 @@ pub(crate) async fn insert(
     path: &str,
     input: &PersonInput,
 ) -> Result<i64> {
-    resolve::key_is_free(conn, Table::Person, path, &input.key, None).await?;
+    resolve::key_is_free(conn, PERSON, path, &input.key, None).await?;
     let (unit, organization) = links(conn, actor, path, input).await?;
     let columns = data(input, unit, organization);
-    sql::insert_record(conn, actor, Table::Person, unit, &input.key, columns).await
+    sql::insert_record(conn, actor, PERSON, unit, &input.key, columns).await
 }
 
 impl Store {
@@ -148,7 +149,7 @@ impl Store {
     }
 
     pub async fn create_person(&self, actor: &Actor, input: PersonInput) -> Result<Person> {
-        authorize_role(actor, Action::Create, RecordKind::Person)?;
+        authorize_role(actor, Action::Create, PERSON)?;
         let input = input.validated()?;
         self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
             .await
@@ -160,14 +161,14 @@ impl Store {
         id: i64,
         input: PersonInput,
     ) -> Result<Person> {
-        authorize_role(actor, Action::Change, RecordKind::Person)?;
+        authorize_role(actor, Action::Change, PERSON)?;
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, Table::Person, "", &input.key, Some(id)).await?;
+            resolve::key_is_free(conn, PERSON, "", &input.key, Some(id)).await?;
             let (unit, organization) = links(conn, actor, "", &input).await?;
             let columns = data(&input, unit, organization);
-            sql::update_record(conn, Table::Person, id, version, &input.key, columns).await
+            sql::update_record(conn, PERSON, id, version, &input.key, columns).await
         })
         .await
     }
@@ -178,7 +179,7 @@ impl Store {
 }
 
 impl StoredRecord for Person {
-    const TABLE: Table = Table::Person;
+    const KIND: RecordKind = PERSON;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Person> {
         let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE p.id = $1", columns()))

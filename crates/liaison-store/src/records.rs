@@ -1,22 +1,21 @@
 //! The one way a record is created, changed or deleted: in a transaction, with the permission
 //! checks of the core crate and an audit entry written alongside.
 
+use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, RecordKind};
 use std::collections::BTreeSet;
 
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::{Action, Actor, Policy};
-use liaison_search::Entity;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use crate::resolve::Table;
 use crate::search::Blocks;
 use crate::sql::RowExt;
 use crate::{Backend, Result, Store, audit, search, sql, timeline};
 
 /// A kind of record the store keeps.
 pub(crate) trait StoredRecord: Serialize + Sized + Send {
-    const TABLE: Table;
+    const KIND: RecordKind;
 
     /// Reads the whole record through `conn`, which may be inside a transaction.
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Self>;
@@ -40,7 +39,7 @@ impl Store {
         actor: &Actor,
         write: impl AsyncFnOnce(&mut AnyConnection) -> Result<i64>,
     ) -> Result<T> {
-        authorize_role(actor, Action::Create, T::TABLE.kind())?;
+        authorize_role(actor, Action::Create, T::KIND)?;
         let mut tx = self.begin_write().await?;
         let mark = audit_mark(&mut tx).await?;
         let id = write(&mut tx).await?;
@@ -58,7 +57,7 @@ impl Store {
         id: i64,
         write: impl AsyncFnOnce(&mut AnyConnection) -> Result<()>,
     ) -> Result<T> {
-        let kind = T::TABLE.kind();
+        let kind = T::KIND;
         authorize_role(actor, Action::Change, kind)?;
         let result = async {
             let mut tx = self.begin_write().await?;
@@ -79,13 +78,13 @@ impl Store {
 
     /// Deletes a record the actor may change, refusing while other records refer to it.
     pub(crate) async fn delete_with<T: StoredRecord>(&self, actor: &Actor, id: i64) -> Result<()> {
-        let kind = T::TABLE.kind();
+        let kind = T::KIND;
         authorize_role(actor, Action::Change, kind)?;
         let mut tx = self.begin_write().await?;
         let mark = audit_mark(&mut tx).await?;
         let before = T::fetch(&mut tx, &self.policy, id).await?;
         authorize(actor, Action::Change, kind, before.unit())?;
-        sql::delete_record(&mut tx, actor, T::TABLE, id, &before).await?;
+        sql::delete_record(&mut tx, actor, T::KIND, id, &before).await?;
         refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(())
@@ -121,12 +120,12 @@ pub(crate) async fn refresh_since(
     for row in rows {
         let entity = row.text("entity")?;
         let id = row.int("record_id")?;
-        changed.extend(Entity::parse(&entity).map(|e| (e, id)));
+        changed.extend(RecordKind::parse(&entity).map(|e| (e, id)));
         if row.text("action")? == "update" && renamed(&row.text("changes")?) {
             changed.extend(naming(conn, &entity, id).await?);
         }
     }
-    let changed: Vec<(Entity, i64)> = changed.into_iter().collect();
+    let changed: Vec<(RecordKind, i64)> = changed.into_iter().collect();
     let shared = search::refresh(conn, policy, &changed, Blocks::Now).await?;
     timeline::refresh(conn, &changed).await?;
     shared.write(conn).await
@@ -147,49 +146,46 @@ fn renamed(changes: &str) -> bool {
 }
 
 /// The records whose search documents name the record `id` of `entity` (an audit log entity).
-async fn naming(conn: &mut AnyConnection, entity: &str, id: i64) -> Result<Vec<(Entity, i64)>> {
-    let sources: &[(Entity, &str)] = match entity {
+async fn naming(conn: &mut AnyConnection, entity: &str, id: i64) -> Result<Vec<(RecordKind, i64)>> {
+    let sources: &[(RecordKind, &str)] = match entity {
         "organization" => &[
             (
-                Entity::Activity,
+                ACTIVITY,
                 "SELECT id FROM activities WHERE inviting_organization_id = $1 \
                  UNION SELECT activity_id FROM activity_partners WHERE organization_id = $1",
             ),
             (
-                Entity::Organization,
+                ORGANIZATION,
                 "SELECT organization_id FROM organization_affiliations \
                  WHERE related_organization_id = $1",
             ),
+            (PERSON, "SELECT id FROM people WHERE organization_id = $1"),
             (
-                Entity::Person,
-                "SELECT id FROM people WHERE organization_id = $1",
-            ),
-            (
-                Entity::Agreement,
+                AGREEMENT,
                 "SELECT agreement_id FROM agreement_partners WHERE organization_id = $1",
             ),
             (
-                Entity::Gift,
+                GIFT,
                 "SELECT id FROM gifts WHERE giver_organization_id = $1 \
                  OR receiver_organization_id = $1",
             ),
         ],
         "person" => &[
             (
-                Entity::Activity,
+                ACTIVITY,
                 "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
             ),
             (
-                Entity::Agreement,
+                AGREEMENT,
                 "SELECT DISTINCT agreement_id FROM agreement_signatories WHERE person_id = $1",
             ),
             (
-                Entity::Gift,
+                GIFT,
                 "SELECT id FROM gifts WHERE giver_person_id = $1 OR receiver_person_id = $1",
             ),
         ],
-        "unit" => &[(Entity::Person, "SELECT id FROM people WHERE unit_id = $1")],
-        "activity" => &[(Entity::Gift, "SELECT id FROM gifts WHERE activity_id = $1")],
+        "unit" => &[(PERSON, "SELECT id FROM people WHERE unit_id = $1")],
+        "activity" => &[(GIFT, "SELECT id FROM gifts WHERE activity_id = $1")],
         _ => &[],
     };
     let mut naming = Vec::new();

@@ -1,5 +1,6 @@
 //! Turning the references of a submitted record into row numbers, creating new records on the way.
 
+use liaison_core::{ORGANIZATION, PERSON};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -8,61 +9,22 @@ use sqlx::{AnyConnection, Row};
 
 use crate::{Result, organizations, people};
 
-/// The tables a link can point into, with the words used in messages.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Table {
-    Unit,
-    Person,
-    Organization,
-    Activity,
-    Gift,
-    Agreement,
-}
-
-impl Table {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Table::Unit => "units",
-            Table::Person => "people",
-            Table::Organization => "organizations",
-            Table::Activity => "activities",
-            Table::Gift => "gifts",
-            Table::Agreement => "agreements",
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        self.kind().as_str()
-    }
-
-    pub(crate) fn kind(self) -> RecordKind {
-        match self {
-            Table::Unit => RecordKind::Unit,
-            Table::Person => RecordKind::Person,
-            Table::Organization => RecordKind::Organization,
-            Table::Activity => RecordKind::Activity,
-            Table::Gift => RecordKind::Gift,
-            Table::Agreement => RecordKind::Agreement,
-        }
-    }
-}
-
 /// The row a link points to, or a field error at `path` saying it does not exist.
 pub(crate) async fn link(
     conn: &mut AnyConnection,
-    table: Table,
+    table: RecordKind,
     path: &str,
     link: &Link,
 ) -> Result<i64> {
     let found = match link {
         Link::Id(id) => {
-            sqlx::query(&format!("SELECT id FROM {} WHERE id = $1", table.name()))
+            sqlx::query(&format!("SELECT id FROM {} WHERE id = $1", table.table))
                 .bind(*id)
                 .fetch_optional(&mut *conn)
                 .await?
         }
         Link::Key(key) => {
-            sqlx::query(&format!("SELECT id FROM {} WHERE key = $1", table.name()))
+            sqlx::query(&format!("SELECT id FROM {} WHERE key = $1", table.table))
                 .bind(key.as_str())
                 .fetch_optional(&mut *conn)
                 .await?
@@ -73,7 +35,7 @@ pub(crate) async fn link(
         None => Err(liaison_core::Error::invalid(
             path,
             "not_found",
-            format!("there is no {} {link}", table.noun()),
+            format!("there is no {} {link}", table.name),
         )
         .into()),
     }
@@ -81,7 +43,7 @@ pub(crate) async fn link(
 
 pub(crate) async fn optional_link(
     conn: &mut AnyConnection,
-    table: Table,
+    table: RecordKind,
     path: &str,
     value: &Option<Link>,
 ) -> Result<Option<i64>> {
@@ -94,11 +56,11 @@ pub(crate) async fn optional_link(
 /// The id of a record with this key, if there is one.
 pub(crate) async fn id_by_key(
     conn: &mut AnyConnection,
-    table: Table,
+    table: RecordKind,
     key: &Option<String>,
 ) -> Result<Option<i64>> {
     let Some(key) = key else { return Ok(None) };
-    let row = sqlx::query(&format!("SELECT id FROM {} WHERE key = $1", table.name()))
+    let row = sqlx::query(&format!("SELECT id FROM {} WHERE key = $1", table.table))
         .bind(key.as_str())
         .fetch_optional(&mut *conn)
         .await?;
@@ -115,9 +77,9 @@ pub(crate) fn organization<'a>(
 ) -> Pin<Box<dyn Future<Output = Result<i64>> + Send + 'a>> {
     Box::pin(async move {
         match reference {
-            Ref::Link(l) => link(conn, Table::Organization, path, l).await,
+            Ref::Link(l) => link(conn, ORGANIZATION, path, l).await,
             Ref::New(input) => {
-                if let Some(id) = id_by_key(conn, Table::Organization, &input.key).await? {
+                if let Some(id) = id_by_key(conn, ORGANIZATION, &input.key).await? {
                     return Ok(id);
                 }
                 organizations::insert(conn, actor, path, input).await
@@ -135,9 +97,9 @@ pub(crate) async fn person(
     reference: &Ref<PersonInput>,
 ) -> Result<i64> {
     match reference {
-        Ref::Link(l) => link(conn, Table::Person, path, l).await,
+        Ref::Link(l) => link(conn, PERSON, path, l).await,
         Ref::New(input) => {
-            if let Some(id) = id_by_key(conn, Table::Person, &input.key).await? {
+            if let Some(id) = id_by_key(conn, PERSON, &input.key).await? {
                 return Ok(id);
             }
             people::insert(conn, actor, path, input).await
@@ -172,7 +134,7 @@ pub(crate) async fn optional_organization(
 /// Refuses a key another record of the same table already has.
 pub(crate) async fn key_is_free(
     conn: &mut AnyConnection,
-    table: Table,
+    table: RecordKind,
     path: &str,
     key: &Option<String>,
     except_id: Option<i64>,
@@ -191,7 +153,7 @@ pub(crate) async fn key_is_free(
             format!(
                 "the key '{}' already belongs to {} {existing}",
                 key.as_deref().unwrap_or_default(),
-                table.noun()
+                table.name
             ),
         )
         .into());

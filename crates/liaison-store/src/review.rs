@@ -6,12 +6,13 @@
 //! every participation of the two years (about 50,000 at 100,000 activities), so each year's review
 //! is kept, made once, until the records change.
 
+use liaison_core::ACTIVITY;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use liaison_core::accounts::authorize;
 use liaison_core::review::{self, DurationTally, NamedTally, ReviewTallies, Tally};
-use liaison_core::{Action, Actor, AnnualReview, RecordKind};
+use liaison_core::{Action, Actor, AnnualReview};
 use sqlx::any::AnyRow;
 
 use crate::sql::{Param, RowExt, bind_params};
@@ -103,7 +104,7 @@ impl Store {
     /// The annual review of `year` beside the year before, under the store's policy; the same
     /// review is shared by every request until the records change.
     pub async fn annual_review(&self, actor: &Actor, year: i32) -> Result<Arc<AnnualReview>> {
-        authorize(actor, Action::Read, RecordKind::Activity, None)?;
+        authorize(actor, Action::Read, ACTIVITY, None)?;
         review::check_year(year)?;
         // The version is read before counting: a change committed while counting moves it
         // again, so the counts are never kept past it.

@@ -1,8 +1,9 @@
 //! The participant-role vocabulary.
 
+use liaison_core::ROLE;
 use liaison_core::accounts::authorize_role;
 use liaison_core::roles::BUILT_IN_ROLES;
-use liaison_core::{Action, Actor, RecordKind, Role, Validate};
+use liaison_core::{Action, Actor, Role, Validate};
 use sqlx::AnyConnection;
 
 use crate::sql::RowExt;
@@ -68,7 +69,7 @@ impl Store {
 
     /// Adds a role to the vocabulary; a code already in use is refused.
     pub async fn create_role(&self, actor: &Actor, role: Role) -> Result<Role> {
-        authorize_role(actor, Action::Create, RecordKind::Role)?;
+        authorize_role(actor, Action::Create, ROLE)?;
         let role = role.validated()?;
         let mut tx = self.begin_write().await?;
         if !insert(&mut tx, &role).await? {

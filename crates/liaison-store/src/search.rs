@@ -1,11 +1,12 @@
 //! The search index: written in the transaction of every change, read by search.
 
+use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, RecordKind};
 use std::collections::{BTreeMap, HashMap};
 
 use liaison_core::{Activity, Agreement, Gift, Organization, PageRequest, Person, Policy};
 use liaison_search::blocks::{Entry, Match, intersect};
 use liaison_search::{
-    Document, Entity, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
+    Document, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -66,7 +67,7 @@ impl Postings {
         &mut self,
         conn: &mut AnyConnection,
         document: i64,
-        entity: Entity,
+        entity: RecordKind,
         postings: &[(String, f64)],
     ) -> Result<()> {
         for (term, score) in postings {
@@ -129,10 +130,10 @@ const STORED_PER_READ: usize = 300;
 /// What the index holds for each of `records` that it has a document of.
 async fn stored(
     conn: &mut AnyConnection,
-    records: &[(Entity, i64)],
-) -> Result<HashMap<(Entity, i64), Stored>> {
+    records: &[(RecordKind, i64)],
+) -> Result<HashMap<(RecordKind, i64), Stored>> {
     let mut found = HashMap::new();
-    for entity in Entity::ALL {
+    for entity in RecordKind::searchable() {
         let ids: Vec<i64> = records
             .iter()
             .filter(|(e, _)| *e == entity)
@@ -187,7 +188,7 @@ async fn stored(
 pub(crate) async fn refresh(
     conn: &mut AnyConnection,
     policy: &Policy,
-    records: &[(Entity, i64)],
+    records: &[(RecordKind, i64)],
     mode: Blocks,
 ) -> Result<SharedChanges> {
     let mut counts: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
@@ -334,11 +335,11 @@ async fn document(
     conn: &mut AnyConnection,
     policy: &Policy,
     known: &mut Countries,
-    entity: Entity,
+    entity: RecordKind,
     id: i64,
 ) -> Result<Option<Document>> {
-    let found = match entity {
-        Entity::Activity => match Activity::fetch(conn, policy, id).await {
+    let found = if entity == ACTIVITY {
+        match Activity::fetch(conn, policy, id).await {
             Ok(activity) => {
                 let ids: Vec<i64> = activity
                     .inviting_organization
@@ -353,19 +354,25 @@ async fn document(
                 Ok(Document::from_activity(&activity).with_countries(countries))
             }
             Err(e) => Err(e),
-        },
-        Entity::Organization => Organization::fetch(conn, policy, id)
+        }
+    } else if entity == ORGANIZATION {
+        Organization::fetch(conn, policy, id)
             .await
-            .map(|o| Document::from_organization(&o)),
-        Entity::Person => Person::fetch(conn, policy, id)
+            .map(|o| Document::from_organization(&o))
+    } else if entity == PERSON {
+        Person::fetch(conn, policy, id)
             .await
-            .map(|p| Document::from_person(&p)),
-        Entity::Agreement => Agreement::fetch(conn, policy, id)
+            .map(|p| Document::from_person(&p))
+    } else if entity == AGREEMENT {
+        Agreement::fetch(conn, policy, id)
             .await
-            .map(|a| Document::from_agreement(&a)),
-        Entity::Gift => Gift::fetch(conn, policy, id)
+            .map(|a| Document::from_agreement(&a))
+    } else if entity == GIFT {
+        Gift::fetch(conn, policy, id)
             .await
-            .map(|g| Document::from_gift(&g)),
+            .map(|g| Document::from_gift(&g))
+    } else {
+        return Ok(None);
     };
     match found {
         Ok(document) => Ok(Some(document)),
@@ -433,7 +440,7 @@ async fn intersected(
     let lists = blocks::read(conn, &keys).await?;
     let mut matches = intersect(&lists, &weights);
     let mut counts: Vec<EntityCount> = Vec::new();
-    for entity in Entity::ALL {
+    for entity in RecordKind::searchable() {
         let count = matches.iter().filter(|m| m.entity == entity).count() as i64;
         if count > 0 {
             counts.push(EntityCount { entity, count });
@@ -485,6 +492,14 @@ impl Store {
     /// first (words in titles and names count most, rare words more than common ones).
     pub async fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let page = PageRequest::parse(request.page, request.per_page, None, &["score"], true)?;
+        if let Some(kind) = request.entity.filter(|k| k.search.is_none()) {
+            return Err(liaison_core::Error::invalid(
+                "type",
+                "not_searchable",
+                format!("search does not find {kind} records"),
+            )
+            .into());
+        }
         let terms = analyzer().query_terms(request.q.as_deref().unwrap_or_default());
         let empty = |terms: Vec<String>| SearchResults {
             terms,
@@ -516,7 +531,7 @@ impl Store {
             .fetch_all(&mut *conn)
             .await?
         {
-            if let Some(entity) = Entity::parse(&row.text("entity")?) {
+            if let Some(entity) = RecordKind::parse(&row.text("entity")?) {
                 by_term
                     .entry(row.text("term")?)
                     .or_default()
@@ -560,7 +575,7 @@ impl Store {
         let mut items = Vec::new();
         let mut highlighter = analyzer().highlighter(&terms);
         for (row, score) in found {
-            let Some(entity) = Entity::parse(&row.text("entity")?) else {
+            let Some(entity) = RecordKind::parse(&row.text("entity")?) else {
                 continue;
             };
             let body = row.text("body")?;
@@ -622,17 +637,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let mut count = 0;
-        for (entity, table) in [
-            (Entity::Activity, "activities"),
-            (Entity::Organization, "organizations"),
-            (Entity::Person, "people"),
-            (Entity::Agreement, "agreements"),
-            (Entity::Gift, "gifts"),
-        ] {
+        for entity in RecordKind::searchable() {
+            let table = entity.table;
             let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} ORDER BY id"))
                 .fetch_all(&mut *tx)
                 .await?;
-            let records: Vec<(Entity, i64)> = ids.into_iter().map(|id| (entity, id)).collect();
+            let records: Vec<(RecordKind, i64)> = ids.into_iter().map(|id| (entity, id)).collect();
             for chunk in records.chunks(REINDEXED_TOGETHER) {
                 refresh(&mut tx, &self.policy, chunk, Blocks::Later)
                     .await?

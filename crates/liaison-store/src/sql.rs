@@ -1,5 +1,6 @@
 //! Helpers shared by the queries: reading rows, building filters, stored text forms of values.
 
+use liaison_core::RecordKind;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,7 +14,6 @@ use liaison_core::accounts::authorize;
 use liaison_core::audit::changes;
 use liaison_core::{Action, Actor};
 
-use crate::resolve::Table;
 use crate::{Error, Result, Store, audit};
 
 /// The current time as stored: RFC 3339 in UTC with microseconds, so it sorts as text.
@@ -219,18 +219,18 @@ impl Columns {
 pub(crate) async fn insert_record(
     conn: &mut AnyConnection,
     actor: &Actor,
-    table: Table,
+    table: RecordKind,
     unit: Option<i64>,
     key: &Option<String>,
     columns: Columns,
 ) -> Result<i64> {
-    authorize(actor, Action::Create, table.kind(), unit)?;
+    authorize(actor, Action::Create, table, unit)?;
     let placeholders: Vec<String> = (0..columns.names.len())
         .map(|i| format!("${}", i + 3))
         .collect();
     let sql = format!(
         "INSERT INTO {} (key, created_at, updated_at, {}) VALUES ($1, $2, $2, {}) RETURNING id",
-        table.name(),
+        table.table,
         columns.names.join(", "),
         placeholders.join(", ")
     );
@@ -254,15 +254,7 @@ pub(crate) async fn insert_record(
         fields.insert((*name).to_owned(), value.unwrap_or_default());
     }
     let created = changes(None, Some(&fields.into()));
-    audit::record(
-        conn,
-        actor,
-        "create",
-        table.kind().as_str(),
-        Some(id),
-        &created,
-    )
-    .await?;
+    audit::record(conn, actor, "create", table.as_str(), Some(id), &created).await?;
     Ok(id)
 }
 
@@ -271,16 +263,16 @@ pub(crate) async fn insert_record(
 pub(crate) async fn delete_record<T: Serialize>(
     conn: &mut AnyConnection,
     actor: &Actor,
-    table: Table,
+    table: RecordKind,
     id: i64,
     before: &T,
 ) -> Result<()> {
-    sqlx::query(&format!("DELETE FROM {} WHERE id = $1", table.name()))
+    sqlx::query(&format!("DELETE FROM {} WHERE id = $1", table.table))
         .bind(id)
         .execute(&mut *conn)
         .await
-        .map_err(|e| Error::from_delete(e, table.kind().as_str()))?;
-    audit::deleted(conn, actor, table.kind(), id, before).await
+        .map_err(|e| Error::from_delete(e, table.as_str()))?;
+    audit::deleted(conn, actor, table, id, before).await
 }
 
 /// `count` numbered placeholders from `$first`, comma-separated: the list of an `IN (…)` or a
@@ -295,7 +287,7 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
 /// Updates a record row if it is still at `version`, counting the change; refuses otherwise.
 pub(crate) async fn update_record(
     conn: &mut AnyConnection,
-    table: Table,
+    table: RecordKind,
     id: i64,
     version: i64,
     key: &Option<String>,
@@ -310,7 +302,7 @@ pub(crate) async fn update_record(
     let sql = format!(
         "UPDATE {} SET key = $3, version = version + 1, updated_at = $4, {} \
          WHERE id = $1 AND version = $2",
-        table.name(),
+        table.table,
         assignments.join(", ")
     );
     let now = now();
@@ -563,14 +555,14 @@ impl RowExt for ListRow {
 /// was saved by someone else since the user opened it.
 pub(crate) async fn refuse_stale(
     conn: &mut AnyConnection,
-    table: Table,
+    table: RecordKind,
     id: i64,
     expected: i64,
 ) -> Error {
-    let entity = table.kind().as_str();
+    let entity = table.as_str();
     let found = sqlx::query(&format!(
         "SELECT version FROM {} WHERE id = $1",
-        table.name()
+        table.table
     ))
     .bind(id)
     .fetch_optional(&mut *conn)

@@ -2,11 +2,11 @@
 //! row each in `organization_timeline` in the transaction of each change, and read from there
 //! newest first.
 
+use liaison_core::{ACTIVITY, AGREEMENT, GIFT, PERSON};
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use liaison_core::{Error as DomainError, TimelineEntry, TimelineKind, display_name};
-use liaison_search::Entity;
+use liaison_core::{Error as DomainError, RecordKind, TimelineEntry, display_name};
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
@@ -25,12 +25,12 @@ enum Source {
 impl Source {
     const ALL: [Source; 3] = [Source::Activities, Source::Agreements, Source::Gifts];
 
-    /// The `kind` of its rows.
-    fn kind(self) -> &'static str {
+    /// The kind of record, which is the `kind` of its rows.
+    fn kind(self) -> RecordKind {
         match self {
-            Source::Activities => "activity",
-            Source::Agreements => "agreement",
-            Source::Gifts => "gift",
+            Source::Activities => ACTIVITY,
+            Source::Agreements => AGREEMENT,
+            Source::Gifts => GIFT,
         }
     }
 
@@ -103,25 +103,20 @@ const RECORDS_PER_STATEMENT: usize = 300;
 /// moved to another organization). Organizations contribute none of their own; a deleted one's
 /// rows go with it. Each record's rows are locked first, in the one order writers take them
 /// (step 4 of [`crate::locks`]), so two transactions never both insert the same record's rows.
-pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(Entity, i64)]) -> Result<()> {
+pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(RecordKind, i64)]) -> Result<()> {
     let mut by_source: [(Source, BTreeSet<i64>); 3] = Source::ALL.map(|s| (s, BTreeSet::new()));
     for &(entity, id) in records {
-        match entity {
-            Entity::Activity => by_source[0].1.insert(id),
-            Entity::Agreement => by_source[1].1.insert(id),
-            Entity::Gift => by_source[2].1.insert(id),
-            Entity::Person => {
-                let activities: Vec<i64> = sqlx::query_scalar(
-                    "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
-                )
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?;
-                by_source[0].1.extend(activities);
-                continue;
-            }
-            Entity::Organization => continue,
-        };
+        if let Some((_, ids)) = by_source.iter_mut().find(|(s, _)| s.kind() == entity) {
+            ids.insert(id);
+        } else if entity == PERSON {
+            let activities: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
+            )
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+            by_source[0].1.extend(activities);
+        }
     }
     let names = by_source
         .iter()
@@ -200,7 +195,7 @@ fn entries_sql(backend: Backend, limit: Option<i64>) -> String {
 /// One entry of a timeline read as JSON.
 #[derive(Deserialize)]
 struct EntryJson {
-    kind: String,
+    kind: RecordKind,
     id: i64,
     day: Option<NaiveDate>,
     involvement: String,
@@ -211,14 +206,9 @@ struct EntryJson {
 
 impl EntryJson {
     fn entry(self) -> TimelineEntry {
-        let kind = match self.kind.as_str() {
-            "activity" => TimelineKind::Activity,
-            "agreement" => TimelineKind::Agreement,
-            _ => TimelineKind::Gift,
-        };
         TimelineEntry {
             date: self.day,
-            kind,
+            kind: self.kind,
             id: self.id,
             title: if self.title_zh == self.title_en {
                 self.title_zh.unwrap_or_default()

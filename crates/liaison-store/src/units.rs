@@ -1,5 +1,6 @@
 //! Units of the university and their foreign-affairs contacts.
 
+use liaison_core::{PERSON, UNIT};
 use std::sync::Arc;
 
 use liaison_core::accounts::authorize_role;
@@ -10,7 +11,7 @@ use liaison_core::{
 use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
-use crate::resolve::{self, Table, sub};
+use crate::resolve::{self, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
 use crate::{Result, Store};
 
@@ -51,8 +52,8 @@ pub(crate) async fn insert(
     path: &str,
     input: &UnitInput,
 ) -> Result<i64> {
-    resolve::key_is_free(conn, Table::Unit, path, &input.key, None).await?;
-    sql::insert_record(conn, actor, Table::Unit, None, &input.key, data(input)).await
+    resolve::key_is_free(conn, UNIT, path, &input.key, None).await?;
+    sql::insert_record(conn, actor, UNIT, None, &input.key, data(input)).await
 }
 
 /// Links a unit to its foreign-affairs leader and liaison officer.
@@ -64,14 +65,14 @@ pub(crate) async fn set_contacts(
 ) -> Result<()> {
     let leader = resolve::optional_link(
         conn,
-        Table::Person,
+        PERSON,
         &sub(path, "foreign_affairs_leader"),
         &input.foreign_affairs_leader,
     )
     .await?;
     let officer = resolve::optional_link(
         conn,
-        Table::Person,
+        PERSON,
         &sub(path, "liaison_officer"),
         &input.liaison_officer,
     )
@@ -136,7 +137,7 @@ impl Store {
     }
 
     pub async fn create_unit(&self, actor: &Actor, input: UnitInput) -> Result<Unit> {
-        authorize_role(actor, Action::Create, RecordKind::Unit)?;
+        authorize_role(actor, Action::Create, UNIT)?;
         let input = input.validated()?;
         self.create_with(actor, async |conn| {
             let id = insert(conn, actor, "", &input).await?;
@@ -147,12 +148,12 @@ impl Store {
     }
 
     pub async fn update_unit(&self, actor: &Actor, id: i64, input: UnitInput) -> Result<Unit> {
-        authorize_role(actor, Action::Change, RecordKind::Unit)?;
+        authorize_role(actor, Action::Change, UNIT)?;
         let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, Table::Unit, "", &input.key, Some(id)).await?;
-            sql::update_record(conn, Table::Unit, id, version, &input.key, data(&input)).await?;
+            resolve::key_is_free(conn, UNIT, "", &input.key, Some(id)).await?;
+            sql::update_record(conn, UNIT, id, version, &input.key, data(&input)).await?;
             set_contacts(conn, "", id, &input).await
         })
         .await
@@ -164,7 +165,7 @@ impl Store {
 }
 
 impl StoredRecord for Unit {
-    const TABLE: Table = Table::Unit;
+    const KIND: RecordKind = UNIT;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Unit> {
         let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE u.id = $1", columns()))

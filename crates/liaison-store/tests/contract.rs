@@ -2,10 +2,10 @@
 //! must behave the same.
 
 use liaison_core::demo::seed_document;
+use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION};
 use liaison_core::{
     ActivityFilter, ActivityInput, Actor, AgreementInput, Error as DomainError, GiftFilter,
-    GiftInput, OrganizationFilter, OrganizationInput, PageRequest, PersonInput, TimelineKind,
-    UnitInput,
+    GiftInput, OrganizationFilter, OrganizationInput, PageRequest, PersonInput, UnitInput,
 };
 use liaison_store::testing::TestDatabase;
 use liaison_store::{Backend, Error, Store};
@@ -659,10 +659,10 @@ async fn the_timeline_shows_every_activity_agreement_and_gift_newest_first(store
     assert_eq!(
         entries,
         [
-            (TimelineKind::Agreement, "agreement_partner"),
-            (TimelineKind::Activity, "partner"),
-            (TimelineKind::Gift, "gift_receiver"),
-            (TimelineKind::Activity, "participant"),
+            (AGREEMENT, "agreement_partner"),
+            (ACTIVITY, "partner"),
+            (GIFT, "gift_receiver"),
+            (ACTIVITY, "participant"),
         ]
     );
     // The organization's page shows the newest entries and says how many there are in all.
@@ -698,7 +698,7 @@ async fn timeline_lines(store: &Store, organization: i64) -> Vec<String> {
         .iter()
         .map(|e| {
             let date = e.date.map(|d| d.to_string()).unwrap_or_default();
-            format!("{date} {:?} {}", e.kind, e.involvement)
+            format!("{date} {} {}", e.kind, e.involvement)
         })
         .collect();
     let (recent, total) = store
@@ -737,7 +737,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         .unwrap();
     assert_eq!(
         timeline_lines(&store, lftu_id).await,
-        ["2022-03-01 Activity participant"]
+        ["2022-03-01 activity participant"]
     );
     assert!(timeline_lines(&store, vgcl_id).await.is_empty());
 
@@ -757,7 +757,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
     assert!(timeline_lines(&store, lftu_id).await.is_empty());
     assert_eq!(
         timeline_lines(&store, vgcl_id).await,
-        ["2022-03-01 Activity participant"]
+        ["2022-03-01 activity participant"]
     );
 
     // A new date, and the LFTU now a partner.
@@ -774,7 +774,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         .unwrap();
     assert_eq!(
         timeline_lines(&store, lftu_id).await,
-        ["2022-04-01 Activity partner"]
+        ["2022-04-01 activity partner"]
     );
 
     // Two gifts between the two, one of unknown date, then taken back out of the register.
@@ -792,9 +792,9 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
     assert_eq!(
         timeline_lines(&store, vgcl_id).await,
         [
-            "2023-01-10 Gift gift_giver",
-            "2022-04-01 Activity participant",
-            " Gift gift_giver"
+            "2023-01-10 gift gift_giver",
+            "2022-04-01 activity participant",
+            " gift gift_giver"
         ]
     );
     for gift in [dated, undated] {
@@ -802,7 +802,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
     }
     assert_eq!(
         timeline_lines(&store, vgcl_id).await,
-        ["2022-04-01 Activity participant"]
+        ["2022-04-01 activity participant"]
     );
 
     // An agreement signed with one, then found to be with the other.
@@ -821,8 +821,8 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
     assert_eq!(
         timeline_lines(&store, lftu_id).await,
         [
-            "2024-05-01 Agreement agreement_partner",
-            "2022-04-01 Activity partner"
+            "2024-05-01 agreement agreement_partner",
+            "2022-04-01 activity partner"
         ]
     );
     store
@@ -835,12 +835,12 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         .unwrap();
     let lftu_now = timeline_lines(&store, lftu_id).await;
     let vgcl_now = timeline_lines(&store, vgcl_id).await;
-    assert_eq!(lftu_now, ["2022-04-01 Activity partner"]);
+    assert_eq!(lftu_now, ["2022-04-01 activity partner"]);
     assert_eq!(
         vgcl_now,
         [
-            "2024-05-01 Agreement agreement_partner",
-            "2022-04-01 Activity participant"
+            "2024-05-01 agreement agreement_partner",
+            "2022-04-01 activity participant"
         ]
     );
 
@@ -853,7 +853,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
     assert!(timeline_lines(&store, lftu_id).await.is_empty());
     assert_eq!(
         timeline_lines(&store, vgcl_id).await,
-        ["2024-05-01 Agreement agreement_partner"]
+        ["2024-05-01 agreement agreement_partner"]
     );
 }
 
@@ -1344,7 +1344,7 @@ fn search(q: &str) -> liaison_search::SearchRequest {
     }
 }
 
-fn found(results: &liaison_search::SearchResults) -> Vec<(liaison_search::Entity, String)> {
+fn found(results: &liaison_search::SearchResults) -> Vec<(liaison_search::RecordKind, String)> {
     results
         .items
         .iter()
@@ -1368,7 +1368,7 @@ async fn search_finds_chinese_words_inside_longer_text(store: Store) {
     ] {
         let results = store.search(&search(q)).await.unwrap();
         let visit = results.items.iter().find(|h| {
-            h.entity == liaison_search::Entity::Activity
+            h.entity == liaison_core::ACTIVITY
                 && h.title.contains("老挝工会联合会副主席率团访问我校")
         });
         assert!(
@@ -1404,7 +1404,7 @@ async fn search_finds_english_words_whatever_their_case_and_ending(store: Store)
         results
             .items
             .iter()
-            .any(|h| h.entity == liaison_search::Entity::Activity)
+            .any(|h| h.entity == liaison_core::ACTIVITY)
     );
     let results = store.search(&search("hotlines")).await.unwrap();
     assert_eq!(found(&results).len(), 1, "the 12351 hotline, by its stem");
@@ -1447,7 +1447,7 @@ async fn search_finds_a_saved_change_at_once_and_forgets_a_deleted_record(store:
         .unwrap();
     let people = store
         .search(&liaison_search::SearchRequest {
-            entity: Some(liaison_search::Entity::Person),
+            entity: Some(liaison_core::PERSON),
             ..search("Binh")
         })
         .await
@@ -1472,15 +1472,12 @@ async fn search_counts_each_kind_of_record_and_filters_by_kind_year_and_country(
         entity: Some(entity),
         ..search("trade union")
     };
-    let activities = store
-        .search(&only(liaison_search::Entity::Activity))
-        .await
-        .unwrap();
+    let activities = store.search(&only(liaison_core::ACTIVITY)).await.unwrap();
     assert!(
         activities
             .items
             .iter()
-            .all(|h| h.entity == liaison_search::Entity::Activity)
+            .all(|h| h.entity == liaison_core::ACTIVITY)
     );
     assert_eq!(
         activities.counts, all.counts,
@@ -1960,7 +1957,7 @@ async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_an
 async fn searches_for_several_words_and_filters_follow_every_create_change_and_delete(
     store: Store,
 ) {
-    use liaison_search::{Entity, SearchRequest};
+    use liaison_search::SearchRequest;
     // Several words, or filters, are answered from the blocks of record numbers kept with the
     // index: every total below must agree with the titles listed and with the records as they
     // are after each change.
@@ -2033,7 +2030,7 @@ async fn searches_for_several_words_and_filters_follow_every_create_change_and_d
     // Shown for organizations only, the counts still tell of the activity.
     let organizations = store
         .search(&SearchRequest {
-            entity: Some(Entity::Organization),
+            entity: Some(ORGANIZATION),
             ..search("trade union")
         })
         .await
@@ -2046,7 +2043,7 @@ async fn searches_for_several_words_and_filters_follow_every_create_change_and_d
             .iter()
             .map(|c| (c.entity, c.count))
             .collect::<Vec<_>>(),
-        [(Entity::Activity, 1), (Entity::Organization, 1)]
+        [(ACTIVITY, 1), (ORGANIZATION, 1)]
     );
 
     // The lecture becomes a conference a year later, with no partner.
@@ -2256,7 +2253,7 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
     assert_eq!(found_by_kind(&store, "Lalitpur").await, everything);
     let in_india = |country: &str| liaison_search::SearchRequest {
         country: Some(country.into()),
-        entity: Some(liaison_search::Entity::Activity),
+        entity: Some(liaison_core::ACTIVITY),
         ..search("tidal")
     };
     assert_eq!(store.search(&in_india("IN")).await.unwrap().total, 1);

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use liaison_core::secrets::hash_password;
-use liaison_core::{AuditFilter, FieldErrors, PageRequest, UserInput, UserRole};
+use liaison_core::{AuditFilter, FieldErrors, PageRequest, RecordKind, UserInput, UserRole};
 
 use super::forms::{Reader, Values, attach_errors};
 use super::kinds::{choices, unit_choices};
@@ -380,21 +380,14 @@ async fn audit(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -
                     .items
                     .iter()
                     .map(|e| {
-                        let record = match (e.entity.as_str(), e.record_id) {
-                            (
-                                "unit" | "person" | "organization" | "activity" | "gift"
-                                | "agreement",
-                                Some(id),
-                            ) => {
-                                let path = match e.entity.as_str() {
-                                    "person" => "people".to_owned(),
-                                    "activity" => "activities".to_owned(),
-                                    other => format!("{other}s"),
-                                };
-                                Cell::link(format!("{} #{id}", e.entity), format!("/{path}/{id}"))
-                            }
-                            (entity, Some(id)) => Cell::text(format!("{entity} #{id}")),
-                            (entity, None) => Cell::text(entity),
+                        let paged = RecordKind::parse(&e.entity).filter(|k| k.pages);
+                        let record = match (paged, e.record_id) {
+                            (Some(kind), Some(id)) => Cell::link(
+                                format!("{} #{id}", e.entity),
+                                format!("/{}/{id}", kind.table),
+                            ),
+                            (None, Some(id)) => Cell::text(format!("{} #{id}", e.entity)),
+                            (_, None) => Cell::text(&e.entity),
                         };
                         let changes = e
                             .changes

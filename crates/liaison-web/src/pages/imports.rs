@@ -3,6 +3,7 @@
 //! transaction; checking and saving run in the background while the page shows how far they
 //! have come. Also the template workbook to fill in.
 
+use liaison_core::UNIT;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, OnceLock};
 
@@ -646,7 +647,7 @@ async fn prepare(
             let what = reference.target.as_str();
             match ids.as_slice() {
                 [id] => {
-                    if reference.target == RecordKind::Unit {
+                    if reference.target == UNIT {
                         unit = Some(*id);
                     }
                     record.link(reference.field, Link::Id(*id));

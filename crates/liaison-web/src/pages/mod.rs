@@ -64,7 +64,7 @@ impl Ui {
             liaison_core::accounts::may(
                 &a.actor(),
                 liaison_core::Action::Create,
-                liaison_core::RecordKind::Organization,
+                liaison_core::ORGANIZATION,
                 None,
             )
         })

@@ -6,10 +6,9 @@ use axum::Form;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use liaison_core::ACTIVITY;
 use liaison_core::accounts::may;
-use liaison_core::{
-    Action, FieldErrors, NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput, RecordKind,
-};
+use liaison_core::{Action, FieldErrors, NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput};
 
 use super::forms::Values;
 use super::records::record_id;
@@ -97,7 +96,7 @@ async fn edit_view(
     let may_change = may(
         &actor,
         Action::Change,
-        RecordKind::Activity,
+        ACTIVITY,
         activity.host_unit.as_ref().map(|u| u.id),
     );
     let (title, body, note) = match (&saved, regenerate) {

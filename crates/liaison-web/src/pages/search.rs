@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use liaison_search::{Entity, SearchRequest, Segment};
+use liaison_search::{RecordKind, SearchRequest, Segment};
 
 use super::forms::{Reader, Values};
 use super::{Field, OrPage, Ui, render, respond};
@@ -42,27 +42,6 @@ struct SearchTemplate<'a> {
     view: &'a SearchView,
 }
 
-fn path_of(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Activity => "activities",
-        Entity::Organization => "organizations",
-        Entity::Person => "people",
-        Entity::Agreement => "agreements",
-        Entity::Gift => "gifts",
-    }
-}
-
-/// The catalog prefix of a record kind's `kind` values.
-fn kind_prefix(entity: Entity) -> &'static str {
-    match entity {
-        Entity::Activity => "activity-kind",
-        Entity::Organization => "org-kind",
-        Entity::Person => "person-category",
-        Entity::Agreement => "agreement-kind",
-        Entity::Gift => "gift-direction",
-    }
-}
-
 pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -> Response {
     respond(
         async {
@@ -71,7 +50,7 @@ pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery
             let mut reader = Reader::default();
             let request = SearchRequest {
                 q: query.text("q"),
-                entity: query.text("type").and_then(|e| Entity::parse(&e)),
+                entity: query.text("type").and_then(|e| RecordKind::parse(&e)),
                 kind: None,
                 year: reader.parse(&query, "year", "a year"),
                 country: query.text("country"),
@@ -145,12 +124,13 @@ pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery
                     meta.extend(
                         hit.kind
                             .as_deref()
-                            .map(|k| t.value(kind_prefix(hit.entity), k)),
+                            .zip(hit.entity.categories)
+                            .map(|(k, prefix)| t.value(prefix, k)),
                     );
                     meta.extend(hit.year.map(|y| y.to_string()));
                     Hit {
                         title: hit.title,
-                        href: format!("/{}/{}", path_of(hit.entity), hit.id),
+                        href: format!("/{}/{}", hit.entity.table, hit.id),
                         meta: meta.join(" · "),
                         snippet: hit.snippet,
                     }

@@ -1,6 +1,7 @@
 //! Pages of activities: the record page with agenda, participants by role, partners and gifts,
 //! and the form that adds participants, agenda items and gifts on the same page.
 
+use liaison_core::ACTIVITY;
 use liaison_core::{
     Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor, AgendaItemInput,
     AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput, Page,
@@ -76,7 +77,7 @@ fn party_of(text: Option<String>) -> PartyInput {
 
 impl RecordPages for Activities {
     const PATH: &'static str = "activities";
-    const KIND: RecordKind = RecordKind::Activity;
+    const KIND: RecordKind = ACTIVITY;
     const TITLE: &'static str = "nav-activities";
     const NEW: &'static str = "new-activity";
     const SORTS: &'static [&'static str] = liaison_core::ACTIVITY_SORTS;

@@ -1,5 +1,6 @@
 //! Pages of agreements.
 
+use liaison_core::AGREEMENT;
 use liaison_core::{
     Actor, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus, FieldErrors,
     Page, PageRequest, RecordKind, Ref, SignatoryInput,
@@ -36,7 +37,7 @@ const STATUSES: [AgreementStatus; 8] = [
 
 impl RecordPages for Agreements {
     const PATH: &'static str = "agreements";
-    const KIND: RecordKind = RecordKind::Agreement;
+    const KIND: RecordKind = AGREEMENT;
     const TITLE: &'static str = "nav-agreements";
     const NEW: &'static str = "new-agreement";
     const SORTS: &'static [&'static str] = liaison_core::AGREEMENT_SORTS;

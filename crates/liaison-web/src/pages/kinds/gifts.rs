@@ -1,5 +1,6 @@
 //! Pages of the gift register.
 
+use liaison_core::GIFT;
 use liaison_core::{
     Actor, FieldErrors, Gift, GiftCategory, GiftDirection, GiftFilter, GiftInput, GiftStatus,
     Money, Page, PageRequest, Party, PartyInput, RecordKind, Ref,
@@ -56,7 +57,7 @@ pub fn read_party(r: &mut Reader, v: &Values, side: &str) -> PartyInput {
 
 impl RecordPages for Gifts {
     const PATH: &'static str = "gifts";
-    const KIND: RecordKind = RecordKind::Gift;
+    const KIND: RecordKind = GIFT;
     const TITLE: &'static str = "nav-gifts";
     const NEW: &'static str = "new-gift";
     const SORTS: &'static [&'static str] = liaison_core::GIFT_SORTS;

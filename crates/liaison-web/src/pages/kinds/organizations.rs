@@ -1,9 +1,9 @@
 //! Pages of organizations, with their relationship timeline.
 
 use liaison_core::{
-    Actor, AffiliationInput, AffiliationRelation, FieldErrors, Identifier, Organization,
-    OrganizationFilter, OrganizationInput, OrganizationKind, Page, PageRequest, RecordKind, Ref,
-    RegionClass, TimelineEntry, TimelineKind,
+    Actor, AffiliationInput, AffiliationRelation, FieldErrors, Identifier, ORGANIZATION,
+    Organization, OrganizationFilter, OrganizationInput, OrganizationKind, Page, PageRequest,
+    RecordKind, Ref, RegionClass, TimelineEntry,
 };
 use liaison_store::Store;
 
@@ -49,7 +49,7 @@ const RELATIONS: [AffiliationRelation; 3] = [
 
 impl RecordPages for Organizations {
     const PATH: &'static str = "organizations";
-    const KIND: RecordKind = RecordKind::Organization;
+    const KIND: RecordKind = ORGANIZATION;
     const TITLE: &'static str = "nav-organizations";
     const NEW: &'static str = "new-organization";
     const SORTS: &'static [&'static str] = liaison_core::ORGANIZATION_SORTS;
@@ -444,11 +444,11 @@ fn timeline_section(ui: &Ui, entries: &[TimelineEntry]) -> Section {
 /// organization was involved.
 pub fn timeline_item(ui: &Ui, entry: &TimelineEntry) -> Item {
     let t = &ui.t;
-    let (path, detail) = match entry.kind {
-        TimelineKind::Activity => ("activities", t.value("activity-kind", &entry.detail)),
-        TimelineKind::Agreement => ("agreements", t.value("agreement-kind", &entry.detail)),
-        TimelineKind::Gift => ("gifts", t.value("gift-direction", &entry.detail)),
-    };
+    let path = entry.kind.table;
+    let detail = entry.kind.categories.map_or_else(
+        || entry.detail.clone(),
+        |prefix| t.value(prefix, &entry.detail),
+    );
     Item {
         title: entry.title.clone(),
         href: Some(format!("/{path}/{}", entry.id)),

@@ -1,5 +1,6 @@
 //! Pages of people.
 
+use liaison_core::PERSON;
 use liaison_core::{
     Actor, FieldErrors, Page, PageRequest, Person, PersonCategory, PersonFilter, PersonInput,
     RecordKind, Ref,
@@ -20,7 +21,7 @@ const CATEGORIES: [PersonCategory; 2] = [PersonCategory::Internal, PersonCategor
 
 impl RecordPages for People {
     const PATH: &'static str = "people";
-    const KIND: RecordKind = RecordKind::Person;
+    const KIND: RecordKind = PERSON;
     const TITLE: &'static str = "nav-people";
     const NEW: &'static str = "new-person";
     const SORTS: &'static [&'static str] = liaison_core::PERSON_SORTS;

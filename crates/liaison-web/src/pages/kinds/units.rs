@@ -1,5 +1,6 @@
 //! Pages of units.
 
+use liaison_core::UNIT;
 use liaison_core::{
     Actor, FieldErrors, Page, PageRequest, RecordKind, Unit, UnitFilter, UnitInput, UnitKind,
 };
@@ -22,7 +23,7 @@ const KINDS: [UnitKind; 5] = [
 
 impl RecordPages for Units {
     const PATH: &'static str = "units";
-    const KIND: RecordKind = RecordKind::Unit;
+    const KIND: RecordKind = UNIT;
     const TITLE: &'static str = "nav-units";
     const NEW: &'static str = "new-unit";
     const SORTS: &'static [&'static str] = liaison_core::UNIT_SORTS;

@@ -1,0 +1,268 @@
+//! A kind of record, declared once.
+//!
+//! Each record's module declares its [`Kind`]: its name in the audit log, the permission rules
+//! and search results; its table, which is also the path of its list in the API and the pages;
+//! who may create and change it; whether it feeds search and the organizations' timelines; the
+//! columns a spreadsheet of it may carry; and its list's sort keys. Every layer reads these
+//! facts from the declaration, through [`RecordKind`], instead of listing the kinds again.
+//! [`crate::KINDS`] holds every declaration, in the order lists and search show them.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{RefOr, schema};
+use utoipa::{PartialSchema, ToSchema};
+
+/// The facts of one kind of record.
+#[derive(Debug)]
+pub struct Kind {
+    /// Its name in the audit log, the permission rules and search results: `agreement`.
+    pub name: &'static str,
+    /// Its table, which is also the path of its list in the API and the pages: `agreements`.
+    pub table: &'static str,
+    /// The catalog prefix of the values that classify its records, such as `activity-kind` for
+    /// an activity's kind (`activity-kind-inbound_visit`); `None` when nothing classifies them.
+    pub categories: Option<&'static str>,
+    /// Whether it has list and record pages of its own, at `/{table}` and `/{table}/{id}`.
+    pub pages: bool,
+    /// Who may see, create and change records of this kind.
+    pub rights: Rights,
+    /// How it feeds search: its code in the search index's blocks, which is stored and so is
+    /// never given to another kind; `None` when search does not find it.
+    pub search: Option<u8>,
+    /// Whether its records appear on the timelines of the organizations they involve.
+    pub timeline: bool,
+    /// How a spreadsheet brings these records in; `None` when it cannot.
+    pub import: Option<Import>,
+    /// The sort keys of its list; the first is the default.
+    pub sorts: &'static [&'static str],
+    /// Whether its list shows the newest first unless asked otherwise.
+    pub newest_first: bool,
+}
+
+/// The columns a spreadsheet of a kind of record may have.
+#[derive(Debug, Clone, Copy)]
+pub struct Import {
+    /// Every column, in the template's order: the fields of the record's input that fit in one
+    /// cell.
+    pub columns: &'static [&'static str],
+    /// The columns a row cannot do without. A name (or title) is needed in Chinese or English,
+    /// either one, which the record's own validation says.
+    pub required: &'static [&'static str],
+}
+
+/// Who may do what with a kind of record. Admins may do everything; everyone signed in reads
+/// every kind that is not `admin_only`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rights {
+    /// Only admins see or change it (accounts, the audit log).
+    pub admin_only: bool,
+    /// Whether the office's officers create and change it.
+    pub officers: bool,
+    /// What a unit's liaison officer may create.
+    pub liaison_creates: Scope,
+    /// What a unit's liaison officer may change or delete.
+    pub liaison_changes: Scope,
+}
+
+/// Which records of a kind a unit's liaison officer may act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    None,
+    /// Those recorded under their own unit.
+    OwnUnit,
+    /// Any: shared records such as the organizations and guests of their unit's activities.
+    Any,
+}
+
+impl Rights {
+    /// The rights of the office's records: officers and admins create and change them, and a
+    /// liaison officer those of their own unit.
+    pub const UNIT_RECORDS: Rights = Rights {
+        admin_only: false,
+        officers: true,
+        liaison_creates: Scope::OwnUnit,
+        liaison_changes: Scope::OwnUnit,
+    };
+
+    /// Records only admins keep, which everyone reads.
+    pub const ADMINS_KEEP: Rights = Rights {
+        admin_only: false,
+        officers: false,
+        liaison_creates: Scope::None,
+        liaison_changes: Scope::None,
+    };
+}
+
+/// A kind of record, as every layer passes it: a reference to its declaration, compared,
+/// hashed, ordered and written by its name.
+#[derive(Clone, Copy)]
+pub struct RecordKind(&'static Kind);
+
+impl RecordKind {
+    /// The kind a module declares; see [`Kind`].
+    pub const fn of(kind: &'static Kind) -> RecordKind {
+        RecordKind(kind)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0.name
+    }
+
+    /// The kind named `name` (as the audit log and search write it).
+    pub fn parse(name: &str) -> Option<RecordKind> {
+        crate::KINDS.iter().copied().find(|k| k.name == name)
+    }
+
+    /// The kind whose table, which is also its path, is `table`.
+    pub fn by_table(table: &str) -> Option<RecordKind> {
+        crate::KINDS.iter().copied().find(|k| k.table == table)
+    }
+
+    /// The kinds search finds, in the order of their codes, which is the order results are
+    /// counted in.
+    pub fn searchable() -> Vec<RecordKind> {
+        let mut kinds: Vec<RecordKind> = crate::KINDS
+            .iter()
+            .copied()
+            .filter(|k| k.search.is_some())
+            .collect();
+        kinds.sort_by_key(|k| k.search);
+        kinds
+    }
+
+    /// The kind stored under a search code. Search decodes one for every record of a block,
+    /// so the answer is read from a table made once.
+    pub fn by_search_code(code: u8) -> Option<RecordKind> {
+        static BY_CODE: LazyLock<[Option<RecordKind>; 256]> = LazyLock::new(|| {
+            let mut table = [None; 256];
+            for kind in crate::KINDS {
+                if let Some(code) = kind.search {
+                    table[usize::from(code)] = Some(*kind);
+                }
+            }
+            table
+        });
+        BY_CODE[usize::from(code)]
+    }
+
+    /// The kinds a spreadsheet may bring in, in the order the import page offers them.
+    pub fn importable() -> impl Iterator<Item = RecordKind> {
+        crate::KINDS.iter().copied().filter(|k| k.import.is_some())
+    }
+}
+
+impl Deref for RecordKind {
+    type Target = Kind;
+
+    fn deref(&self) -> &Kind {
+        self.0
+    }
+}
+
+impl PartialEq for RecordKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for RecordKind {}
+
+impl Hash for RecordKind {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state);
+    }
+}
+
+impl PartialOrd for RecordKind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Kinds sort in the order of [`crate::KINDS`].
+impl Ord for RecordKind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let position = |k: &RecordKind| crate::KINDS.iter().position(|x| x == k);
+        position(self).cmp(&position(other))
+    }
+}
+
+impl fmt::Debug for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl Serialize for RecordKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.name)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        RecordKind::parse(&name).ok_or_else(|| {
+            let names: Vec<&str> = crate::KINDS.iter().map(|k| k.name).collect();
+            serde::de::Error::custom(format!(
+                "unknown kind of record `{name}`, expected one of {}",
+                names.join(", ")
+            ))
+        })
+    }
+}
+
+/// In the OpenAPI document a kind is its name, one of those declared.
+impl PartialSchema for RecordKind {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(schema::SchemaType::Type(Type::String))
+            .enum_values(Some(crate::KINDS.iter().map(|k| k.name)))
+            .into()
+    }
+}
+
+impl ToSchema for RecordKind {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KINDS;
+
+    #[test]
+    fn every_kind_has_its_own_name_table_and_search_code() {
+        for (i, a) in KINDS.iter().enumerate() {
+            for b in &KINDS[i + 1..] {
+                assert_ne!(a.name, b.name);
+                assert_ne!(a.table, b.table, "{a} and {b}");
+                if a.search.is_some() {
+                    assert_ne!(a.search, b.search, "{a} and {b} share a search code");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_kind_reads_back_from_its_name() {
+        for kind in KINDS {
+            let json = serde_json::to_string(kind).unwrap();
+            assert_eq!(serde_json::from_str::<RecordKind>(&json).unwrap(), *kind);
+        }
+        let refused = serde_json::from_str::<RecordKind>("\"passport_of_mars\"").unwrap_err();
+        assert!(
+            refused.to_string().contains("unknown kind of record"),
+            "{refused}"
+        );
+    }
+}
