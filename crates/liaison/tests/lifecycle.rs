@@ -293,7 +293,13 @@ async fn the_agreement_page_offers_the_transitions_the_user_may_make_and_shows_t
         .await;
     assert_eq!(status, 422);
     assert!(html.contains("The status was not changed"));
-    assert!(html.contains("under_review"), "{html}");
+    assert!(
+        html.contains(
+            "This agreement is Under review; from there it may only: Send back to draft, Sign, \
+             Terminate."
+        ),
+        "{html}"
+    );
     let (status, _, _) = office
         .post(
             &format!("{page}/transitions"),
@@ -339,8 +345,9 @@ async fn renewing_from_the_page_opens_the_form_of_a_new_draft_linked_both_ways(a
         !office.get(&page).await.1.contains("/renew\""),
         "a draft is not renewed"
     );
-    let (status, _, _) = office.post(&format!("{page}/renew"), &[]).await;
+    let (status, html, _) = office.post(&format!("{page}/renew"), &[]).await;
     assert_eq!(status, 422);
+    assert!(html.contains("this one is Draft"), "{html}");
     for (name, version) in [("submit", "1"), ("sign", "2"), ("enter_into_force", "3")] {
         let (status, _, _) = office
             .post(

@@ -8,8 +8,8 @@ use axum::routing::post;
 use liaison_core::accounts::may;
 use liaison_core::{
     Action, Actor, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus,
-    FieldErrors, Page, PageRequest, RENEWABLE, RecordEvent, RecordKind, Ref, SignatoryInput,
-    Stateful, TransitionRequest,
+    FieldError, FieldErrors, Page, PageRequest, RENEWABLE, RecordEvent, RecordKind, Ref,
+    SignatoryInput, Stateful, TransitionRequest,
 };
 use liaison_store::Store;
 
@@ -18,6 +18,7 @@ use super::{
     search, select, text, unit_choices,
 };
 use crate::AppState;
+use crate::i18n::Lang;
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::{RecordPages, message_page, record_id};
 use crate::pages::{
@@ -524,7 +525,7 @@ async fn transition(
             let back = format!("/agreements/{id}");
             match state.store.transition_agreement(&actor, id, &request).await {
                 Ok(_) => Ok(Redirect::to(&back).into_response()),
-                Err(err) => refused(&ui, err, back),
+                Err(err) => refused(&ui, &state.store, id, err, back).await,
             }
         }
         .await,
@@ -549,7 +550,7 @@ async fn renew(
                 Ok(new) => {
                     Ok(Redirect::to(&format!("/agreements/{}/edit", new.meta.id)).into_response())
                 }
-                Err(err) => refused(&ui, err, format!("/agreements/{id}")),
+                Err(err) => refused(&ui, &state.store, id, err, format!("/agreements/{id}")).await,
             }
         }
         .await,
@@ -557,28 +558,68 @@ async fn renew(
 }
 
 /// The page saying why a change of state was not made: the agreement was not in a state it
-/// may be made from (422), or someone changed it first (409); anything else is an error page.
-fn refused(
+/// may be made from, or lacks what the change needs (422), or someone changed it first (409);
+/// anything else is an error page.
+async fn refused(
     ui: &Ui,
+    store: &Store,
+    id: i64,
     err: liaison_store::Error,
     back: String,
 ) -> Result<Response, crate::pages::Failed> {
     use liaison_core::Error as DomainError;
     match err {
-        liaison_store::Error::Domain(DomainError::Invalid(errors)) => Ok(message_page(
-            ui,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ui.t.get("transition-refused-title"),
-            errors.0.into_iter().map(|e| e.message).collect(),
-            Some(back),
-        )),
+        liaison_store::Error::Domain(DomainError::Invalid(errors)) => {
+            let current = store.get_agreement(id).await.ok();
+            Ok(message_page(
+                ui,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ui.t.get("transition-refused-title"),
+                errors
+                    .0
+                    .iter()
+                    .map(|e| explain(ui, current.as_ref(), e))
+                    .collect(),
+                Some(back),
+            ))
+        }
         liaison_store::Error::Domain(DomainError::Conflict { message, .. }) => Ok(message_page(
             ui,
             StatusCode::CONFLICT,
             ui.t.get("conflict-title"),
-            vec![message],
+            vec![ui.t.get("transition-stale"), message],
             Some(back),
         )),
         other => Err(Box::new((ui.clone(), other.into()))),
+    }
+}
+
+/// A refusal in the reader's language, naming the agreement's state and what may be done
+/// from it; the store's own words for anything else.
+fn explain(ui: &Ui, current: Option<&Agreement>, error: &FieldError) -> String {
+    let t = &ui.t;
+    let state = |a: &Agreement| t.value("agreement-status", a.state());
+    match (error.code.as_str(), current) {
+        ("not_allowed_from_state", Some(a)) => {
+            let allowed: Vec<String> = Agreement::lifecycle()
+                .from_state(a.state())
+                .map(|transition| t.value("agreement-transition", transition.name))
+                .collect();
+            let allowed = if allowed.is_empty() {
+                t.get("transition-none")
+            } else {
+                allowed.join(match t.lang {
+                    Lang::Zh => "、",
+                    Lang::En => ", ",
+                })
+            };
+            t.args(
+                "transition-not-allowed",
+                &[("state", state(a)), ("allowed", allowed)],
+            )
+        }
+        ("not_renewable", Some(a)) => t.args("renew-not-allowed", &[("state", state(a))]),
+        ("required", _) if error.field == "signed_on" => t.get("transition-needs-signed-on"),
+        _ => error.message.clone(),
     }
 }
