@@ -458,4 +458,19 @@ async fn the_agreement_list_shows_each_agreements_partners_after_transitions(app
     assert!(!html.contains("Lao Youth Union"));
     let (_, html) = office.get("/agreements").await;
     assert!(html.contains("Vietnam National University; Lao Youth Union"));
+    // The spreadsheet of the list carries the same status and partners.
+    let (status, _, bytes) = office.download("/agreements/export.csv?sort=created").await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(bytes).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[0].contains("Under review") && rows[0].contains("Vietnam National University"),
+        "{csv}"
+    );
+    assert!(
+        rows[1].contains("In force")
+            && rows[1].contains("Vietnam National University; Lao Youth Union"),
+        "{csv}"
+    );
 }
