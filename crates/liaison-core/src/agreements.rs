@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{Kind, RecordKind, Rights};
+use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::validate::{self, Validate};
-use crate::{FieldErrors, Link, Meta, Named, OrganizationInput, PersonInput, Ref};
+use crate::{Error, FieldErrors, Link, Meta, Named, OrganizationInput, PersonInput, Ref};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -18,6 +19,9 @@ pub enum AgreementKind {
     Other,
 }
 
+/// Where an agreement stands in its lifecycle ([`AGREEMENT_LIFECYCLE`]). Whether one is about
+/// to expire is read from its validity, not kept as a state; a renewal is a new agreement that
+/// names the one it renews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgreementStatus {
@@ -26,10 +30,125 @@ pub enum AgreementStatus {
     UnderReview,
     Signed,
     InForce,
-    Expiring,
     Expired,
-    Renewed,
     Terminated,
+}
+
+impl AgreementStatus {
+    pub const ALL: [AgreementStatus; 6] = [
+        AgreementStatus::Draft,
+        AgreementStatus::UnderReview,
+        AgreementStatus::Signed,
+        AgreementStatus::InForce,
+        AgreementStatus::Expired,
+        AgreementStatus::Terminated,
+    ];
+
+    /// The state's name in the lifecycle, as stored.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AgreementStatus::Draft => "draft",
+            AgreementStatus::UnderReview => "under_review",
+            AgreementStatus::Signed => "signed",
+            AgreementStatus::InForce => "in_force",
+            AgreementStatus::Expired => "expired",
+            AgreementStatus::Terminated => "terminated",
+        }
+    }
+
+    pub fn parse(state: &str) -> Option<AgreementStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == state)
+    }
+
+    /// Whether the agreement has been signed, so its signing date is known.
+    pub fn is_signed(&self) -> bool {
+        matches!(
+            self,
+            AgreementStatus::Signed | AgreementStatus::InForce | AgreementStatus::Expired
+        )
+    }
+}
+
+/// The agreement's lifecycle: drafted, reviewed, signed, in force, expired; terminated from any
+/// state that is not final. The unit that proposes an agreement drafts it and submits it; the
+/// office reviews, signs on the university's behalf, and keeps the record of its force.
+pub static AGREEMENT_LIFECYCLE: Lifecycle = Lifecycle {
+    states: &[
+        "draft",
+        "under_review",
+        "signed",
+        "in_force",
+        "expired",
+        "terminated",
+    ],
+    initial: "draft",
+    transitions: &[
+        Transition {
+            name: "submit",
+            from: &["draft"],
+            to: "under_review",
+            who: Who::MayChange,
+        },
+        Transition {
+            name: "send_back",
+            from: &["under_review"],
+            to: "draft",
+            who: Who::Office,
+        },
+        Transition {
+            name: "sign",
+            from: &["under_review"],
+            to: "signed",
+            who: Who::Office,
+        },
+        Transition {
+            name: "enter_into_force",
+            from: &["signed"],
+            to: "in_force",
+            who: Who::Office,
+        },
+        Transition {
+            name: "expire",
+            from: &["signed", "in_force"],
+            to: "expired",
+            who: Who::Office,
+        },
+        Transition {
+            name: "terminate",
+            from: &["draft", "under_review", "signed", "in_force"],
+            to: "terminated",
+            who: Who::Office,
+        },
+    ],
+};
+
+/// The states an agreement may be renewed from: once signed, whether or not it still runs.
+pub const RENEWABLE: [AgreementStatus; 3] = [
+    AgreementStatus::Signed,
+    AgreementStatus::InForce,
+    AgreementStatus::Expired,
+];
+
+impl Stateful for Agreement {
+    fn lifecycle() -> &'static Lifecycle {
+        &AGREEMENT_LIFECYCLE
+    }
+
+    fn state(&self) -> &'static str {
+        self.status.as_str()
+    }
+
+    fn ready_for(&self, transition: &Transition) -> Result<(), Error> {
+        let signing = AgreementStatus::parse(transition.to).is_some_and(|s| s.is_signed());
+        if signing && self.signed_on.is_none() {
+            return Err(Error::invalid(
+                "signed_on",
+                "required",
+                "record the signing date (edit the agreement) before it is signed",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Someone who signed, or will sign, an agreement.
@@ -76,8 +195,15 @@ pub struct AgreementInput {
     pub valid_from: Option<NaiveDate>,
     #[serde(default)]
     pub valid_to: Option<NaiveDate>,
+    /// The state to record a new agreement in, `draft` unless given: the office records
+    /// agreements signed years ago. A change of state afterwards is made by a transition
+    /// (`POST /api/v1/agreements/{id}/transitions`); an update that names another state than
+    /// the agreement's own is refused.
     #[serde(default)]
-    pub status: AgreementStatus,
+    pub status: Option<AgreementStatus>,
+    /// The agreement this one renews.
+    #[serde(default)]
+    pub renews: Option<Link>,
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -117,14 +243,7 @@ impl Validate for AgreementInput {
                 "cannot be before the start of validity",
             );
         }
-        let signed_status = matches!(
-            self.status,
-            AgreementStatus::Signed
-                | AgreementStatus::InForce
-                | AgreementStatus::Expiring
-                | AgreementStatus::Expired
-                | AgreementStatus::Renewed
-        );
+        let signed_status = self.status.is_some_and(|s| s.is_signed());
         if signed_status && self.signed_on.is_none() {
             errors.add(
                 "signed_on",
@@ -170,6 +289,10 @@ pub struct Agreement {
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
     pub status: AgreementStatus,
+    /// The agreement this one renews.
+    pub renews: Option<Named>,
+    /// The agreements that renew this one.
+    pub renewed_by: Vec<Named>,
     pub notes: Option<String>,
 }
 
@@ -204,3 +327,59 @@ const KIND: Kind = Kind {
 
 /// Agreements, as every layer names the kind.
 pub const AGREEMENT: RecordKind = RecordKind::of(&KIND);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::Stateful;
+
+    #[test]
+    fn every_agreement_status_is_a_state_of_its_lifecycle_and_back() {
+        let lifecycle = Agreement::lifecycle();
+        assert_eq!(lifecycle.states.len(), AgreementStatus::ALL.len());
+        for status in AgreementStatus::ALL {
+            assert!(lifecycle.has_state(status.as_str()));
+            assert_eq!(AgreementStatus::parse(status.as_str()), Some(status));
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::Value::String(status.as_str().to_owned())
+            );
+        }
+        for t in lifecycle.transitions {
+            assert!(lifecycle.has_state(t.to), "{}", t.name);
+            assert!(t.from.iter().all(|s| lifecycle.has_state(s)), "{}", t.name);
+        }
+        assert!(lifecycle.has_state(lifecycle.initial));
+    }
+
+    #[test]
+    fn an_agreement_is_terminated_from_any_state_but_the_final_ones() {
+        let lifecycle = Agreement::lifecycle();
+        let finals: Vec<&str> = lifecycle
+            .states
+            .iter()
+            .copied()
+            .filter(|s| lifecycle.is_final(s))
+            .collect();
+        assert_eq!(finals, ["expired", "terminated"]);
+        let terminate = lifecycle.transition("terminate").unwrap();
+        for state in lifecycle.states {
+            assert_eq!(
+                terminate.from.contains(state),
+                !finals.contains(state),
+                "{state}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_way_through_is_drafted_reviewed_signed_in_force_expired() {
+        let lifecycle = Agreement::lifecycle();
+        let mut state = lifecycle.initial;
+        for name in ["submit", "sign", "enter_into_force", "expire"] {
+            let t = lifecycle.transition(name).unwrap();
+            assert!(t.from.contains(&state), "{name} from {state}");
+            state = t.to;
+        }
+        assert_eq!(state, "expired");
+    }
+}

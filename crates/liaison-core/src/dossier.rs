@@ -92,10 +92,7 @@ impl Agreement {
     pub fn in_force_on(&self, day: NaiveDate) -> bool {
         let binding = matches!(
             self.status,
-            AgreementStatus::Signed
-                | AgreementStatus::InForce
-                | AgreementStatus::Expiring
-                | AgreementStatus::Renewed
+            AgreementStatus::Signed | AgreementStatus::InForce
         );
         binding
             && self.valid_from.is_none_or(|from| from <= day)
@@ -127,6 +124,8 @@ mod tests {
             valid_from: from.map(|d| d.parse().unwrap()),
             valid_to: to.map(|d| d.parse().unwrap()),
             status,
+            renews: None,
+            renewed_by: vec![],
             notes: None,
         }
     }
@@ -138,7 +137,7 @@ mod tests {
         use AgreementStatus::*;
         assert!(in_force(InForce, Some("2021-01-01"), Some("2025-12-31")));
         assert!(in_force(Signed, None, None));
-        assert!(in_force(Renewed, Some("2023-11-17"), Some("2023-11-17")));
+        assert!(in_force(InForce, Some("2023-11-17"), Some("2023-11-17")));
         assert!(!in_force(InForce, Some("2023-11-18"), None));
         assert!(!in_force(InForce, None, Some("2023-11-16")));
         assert!(!in_force(Draft, None, None));

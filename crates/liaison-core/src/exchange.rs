@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
-    ActivityInput, AgreementInput, GiftInput, OrganizationInput, PersonInput, Role, UnitInput,
+    ActivityInput, AgreementInput, GiftInput, OrganizationInput, PersonInput, RecordEventInput,
+    Role, UnitInput,
 };
 
 /// The format version written by `liaison export`.
@@ -31,6 +32,10 @@ pub struct ExchangeDocument {
     pub gifts: Vec<GiftInput>,
     #[serde(default)]
     pub agreements: Vec<AgreementInput>,
+    /// The history of the records' states, oldest first. A record imported with its history
+    /// keeps it as it was; one imported without starts its history with the import.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<RecordEventInput>,
 }
 
 fn format() -> i64 {
@@ -48,6 +53,7 @@ impl Default for ExchangeDocument {
             activities: Vec::new(),
             gifts: Vec::new(),
             agreements: Vec::new(),
+            history: Vec::new(),
         }
     }
 }

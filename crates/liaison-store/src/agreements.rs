@@ -3,25 +3,34 @@
 use liaison_core::accounts::authorize_role;
 use liaison_core::{AGREEMENT, UNIT};
 use liaison_core::{
-    Action, Actor, Agreement, AgreementFilter, AgreementInput, Error as DomainError, Page,
-    PageRequest, Policy, RecordKind, Signatory, Validate,
+    Action, Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus,
+    Error as DomainError, Link, Page, PageRequest, Policy, RENEWABLE, RecordEvent, RecordKind, Ref,
+    Signatory, SignatoryInput, TransitionRequest, Validate,
 };
+use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use crate::records::StoredRecord;
 use crate::resolve::{self, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text};
-use crate::{Error, Result, Store};
+use crate::sql::{
+    self, Columns, Filter, ListQuery, NamedJson, Param, RowExt, Total, date_text, enum_text,
+    placeholders,
+};
+use crate::transitions::{self, StatefulRecord};
+use crate::{Backend, Result, Store};
 
 fn columns() -> String {
     format!(
         "g.id, g.key, g.version, g.created_at, g.updated_at, g.kind, g.title_zh, g.title_en, \
-         g.signed_on, g.valid_from, g.valid_to, g.status, g.notes, {}",
+         g.signed_on, g.valid_from, g.valid_to, g.status, g.notes, {}, \
+         r.id AS renews_id, r.key AS renews_key, r.title_zh AS renews_name_zh, \
+         r.title_en AS renews_name_en",
         sql::named_columns("u", "unit")
     )
 }
 
-const FROM: &str = "agreements g LEFT JOIN units u ON u.id = g.unit_id";
+const FROM: &str = "agreements g LEFT JOIN units u ON u.id = g.unit_id \
+                    LEFT JOIN agreements r ON r.id = g.renews_id";
 
 fn from_row(row: &impl RowExt) -> Result<Agreement> {
     Ok(Agreement {
@@ -36,12 +45,15 @@ fn from_row(row: &impl RowExt) -> Result<Agreement> {
         valid_from: row.opt_date("valid_from")?,
         valid_to: row.opt_date("valid_to")?,
         status: row.enumerated("status")?,
+        renews: row.named("renews")?,
+        renewed_by: Vec::new(),
         notes: row.opt_text("notes")?,
     })
 }
 
-/// The agreement's own columns, with its unit already resolved.
-fn data(input: &AgreementInput, unit: Option<i64>) -> Columns {
+/// The agreement's own columns but its state, with its unit and the agreement it renews
+/// already resolved.
+fn data(input: &AgreementInput, unit: Option<i64>, renews: Option<i64>) -> Columns {
     Columns::default()
         .text("kind", Some(&enum_text(&input.kind)))
         .text("title_zh", input.title_zh.as_deref())
@@ -50,7 +62,7 @@ fn data(input: &AgreementInput, unit: Option<i64>) -> Columns {
         .text("signed_on", input.signed_on.map(date_text).as_deref())
         .text("valid_from", input.valid_from.map(date_text).as_deref())
         .text("valid_to", input.valid_to.map(date_text).as_deref())
-        .text("status", Some(&enum_text(&input.status)))
+        .int("renews_id", renews)
         .text("notes", input.notes.as_deref())
 }
 
@@ -104,6 +116,9 @@ async fn write_children(
     Ok(())
 }
 
+/// Inserts an agreement in the state its input names (a draft unless it names one) and returns
+/// its number. The first event of its history is the caller's to write: an import may bring
+/// the agreement's history with it.
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -112,50 +127,141 @@ pub(crate) async fn insert(
 ) -> Result<i64> {
     resolve::key_is_free(conn, AGREEMENT, path, &input.key, None).await?;
     let unit = resolve::optional_link(conn, UNIT, &sub(path, "unit"), &input.unit).await?;
-    let columns = data(input, unit);
+    let renews =
+        resolve::optional_link(conn, AGREEMENT, &sub(path, "renews"), &input.renews).await?;
+    let status = input.status.unwrap_or_default();
+    let columns = data(input, unit, renews).text("status", Some(status.as_str()));
     let id = sql::insert_record(conn, actor, AGREEMENT, unit, &input.key, columns).await?;
     write_children(conn, actor, path, id, input).await?;
     Ok(id)
 }
 
-/// Reads an agreement's partners and signatories.
-async fn load_children(conn: &mut AnyConnection, agreement: &mut Agreement) -> Result<()> {
-    let id = agreement.meta.id;
-    agreement.partners = sqlx::query(&format!(
-        "SELECT {} FROM agreement_partners ap JOIN organizations o ON o.id = ap.organization_id \
-             WHERE ap.agreement_id = $1 ORDER BY ap.position",
-        sql::named_columns("o", "org")
-    ))
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        r.named("org")?
-            .ok_or_else(|| Error::Corrupt("partner".into()))
-    })
-    .collect::<Result<_>>()?;
-    agreement.signatories = sqlx::query(&format!(
-        "SELECT s.name, s.capacity, {}, {} FROM agreement_signatories s \
-             LEFT JOIN people p ON p.id = s.person_id \
-             LEFT JOIN organizations o ON o.id = s.organization_id \
-             WHERE s.agreement_id = $1 ORDER BY s.position",
-        sql::named_columns("p", "person"),
-        sql::named_columns("o", "org")
-    ))
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Signatory {
-            person: r.named("person")?,
-            name: r.opt_text("name")?,
-            organization: r.named("org")?,
-            capacity: r.opt_text("capacity")?,
-        })
-    })
-    .collect::<Result<_>>()?;
+/// A signatory as the database lists it ([`Backend::json_rows_sql`]), with the person and the
+/// organization it names, when it names them, in fields of their own.
+#[derive(Deserialize)]
+struct SignatoryJson {
+    name: Option<String>,
+    capacity: Option<String>,
+    person_id: Option<i64>,
+    person_key: Option<String>,
+    person_name_zh: Option<String>,
+    person_name_en: Option<String>,
+    org_id: Option<i64>,
+    org_key: Option<String>,
+    org_name_zh: Option<String>,
+    org_name_en: Option<String>,
+}
+
+impl SignatoryJson {
+    fn signatory(self) -> Signatory {
+        let named = |id: Option<i64>, key, name_zh, name_en| {
+            id.map(|id| {
+                NamedJson {
+                    id,
+                    key,
+                    name_zh,
+                    name_en,
+                }
+                .named()
+            })
+        };
+        Signatory {
+            person: named(
+                self.person_id,
+                self.person_key,
+                self.person_name_zh,
+                self.person_name_en,
+            ),
+            name: self.name,
+            organization: named(
+                self.org_id,
+                self.org_key,
+                self.org_name_zh,
+                self.org_name_en,
+            ),
+            capacity: self.capacity,
+        }
+    }
+}
+
+/// The fields of a record named in a list whose names are titles, read from alias `alias`.
+fn titled_fields(alias: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("id", format!("{alias}.id")),
+        ("key", format!("{alias}.key")),
+        ("name_zh", format!("{alias}.title_zh")),
+        ("name_en", format!("{alias}.title_en")),
+    ]
+}
+
+/// Reads the partners, signatories and renewals of the agreements in one statement, whatever
+/// their number: a page of the list costs the same two statements as one agreement.
+async fn load_children(conn: &mut AnyConnection, agreements: &mut [Agreement]) -> Result<()> {
+    if agreements.is_empty() {
+        return Ok(());
+    }
+    let backend = Backend::of(conn);
+    let partners = backend.json_rows_sql(
+        &sql::named_fields("o"),
+        "FROM agreement_partners ap JOIN organizations o ON o.id = ap.organization_id \
+         WHERE ap.agreement_id = g.id",
+        "ap.position",
+    );
+    let signatories = backend.json_rows_sql(
+        &[
+            ("name", "s.name"),
+            ("capacity", "s.capacity"),
+            ("person_id", "p.id"),
+            ("person_key", "p.key"),
+            ("person_name_zh", "p.name_zh"),
+            ("person_name_en", "p.name_en"),
+            ("org_id", "o.id"),
+            ("org_key", "o.key"),
+            ("org_name_zh", "o.name_zh"),
+            ("org_name_en", "o.name_en"),
+        ],
+        "FROM agreement_signatories s \
+         LEFT JOIN people p ON p.id = s.person_id \
+         LEFT JOIN organizations o ON o.id = s.organization_id \
+         WHERE s.agreement_id = g.id",
+        "s.position",
+    );
+    let renewed_by = backend.json_rows_sql(
+        &titled_fields("n"),
+        "FROM agreements n WHERE n.renews_id = g.id",
+        "n.id",
+    );
+    let sql = format!(
+        "SELECT g.id, {partners} AS partners, {signatories} AS signatories, \
+         {renewed_by} AS renewed_by FROM agreements g WHERE g.id IN ({})",
+        placeholders(1, agreements.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for agreement in agreements.iter() {
+        query = query.bind(agreement.meta.id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    for row in rows {
+        let id = row.int("id")?;
+        let Some(agreement) = agreements.iter_mut().find(|a| a.meta.id == id) else {
+            continue;
+        };
+        agreement.partners = row
+            .json::<Vec<NamedJson>>("partners")?
+            .into_iter()
+            .map(NamedJson::named)
+            .collect();
+        agreement.signatories = row
+            .json::<Vec<SignatoryJson>>("signatories")?
+            .into_iter()
+            .map(SignatoryJson::signatory)
+            .collect();
+        agreement.renewed_by = row
+            .json::<Vec<NamedJson>>("renewed_by")?
+            .into_iter()
+            .map(NamedJson::named)
+            .collect();
+    }
     Ok(())
 }
 
@@ -206,9 +312,7 @@ impl Store {
         };
         let mut page = self.list_page(list, page, from_row).await?;
         let mut conn = self.read.acquire().await?;
-        for agreement in &mut page.items {
-            load_children(&mut conn, agreement).await?;
-        }
+        load_children(&mut conn, &mut page.items).await?;
         Ok(page)
     }
 
@@ -216,6 +320,8 @@ impl Store {
         self.get(id).await
     }
 
+    /// Creates an agreement, in the state its input names or as a draft, and starts its
+    /// history with that state.
     pub async fn create_agreement(
         &self,
         actor: &Actor,
@@ -223,10 +329,18 @@ impl Store {
     ) -> Result<Agreement> {
         authorize_role(actor, Action::Create, AGREEMENT)?;
         let input = input.validated()?;
-        self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
-            .await
+        let status = input.status.unwrap_or_default();
+        self.create_with(actor, async |conn| {
+            let id = insert(conn, actor, "", &input).await?;
+            transitions::record_created(conn, actor, AGREEMENT, id, status.as_str()).await?;
+            Ok(id)
+        })
+        .await
     }
 
+    /// Changes an agreement but its state: an input that names another state than the
+    /// agreement's own is refused, since a state changes only by a transition
+    /// ([`Store::transition_agreement`]); one that names none keeps it.
     pub async fn update_agreement(
         &self,
         actor: &Actor,
@@ -234,16 +348,112 @@ impl Store {
         input: AgreementInput,
     ) -> Result<Agreement> {
         authorize_role(actor, Action::Change, AGREEMENT)?;
-        let input = input.validated()?;
         let version = sql::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
+            let current: Option<String> =
+                sqlx::query_scalar("SELECT status FROM agreements WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            let current = current
+                .and_then(|s| AgreementStatus::parse(&s))
+                .ok_or_else(|| DomainError::not_found("agreement", id))?;
+            if let Some(asked) = input.status
+                && asked != current
+            {
+                return Err(DomainError::invalid(
+                    "status",
+                    "use_transition",
+                    format!(
+                        "the agreement is {}; its status changes only by a transition \
+                         (POST /api/v1/agreements/{id}/transitions, or the buttons on its page), \
+                         not by an edit",
+                        current.as_str()
+                    ),
+                )
+                .into());
+            }
+            let input = AgreementInput {
+                status: Some(current),
+                ..input
+            }
+            .validated()?;
             resolve::key_is_free(conn, AGREEMENT, "", &input.key, Some(id)).await?;
             let unit = resolve::optional_link(conn, UNIT, "unit", &input.unit).await?;
-            let columns = data(&input, unit);
+            let renews = resolve::optional_link(conn, AGREEMENT, "renews", &input.renews).await?;
+            if renews == Some(id) {
+                return Err(DomainError::invalid(
+                    "renews",
+                    "itself",
+                    "an agreement cannot renew itself",
+                )
+                .into());
+            }
+            let columns = data(&input, unit, renews);
             sql::update_record(conn, AGREEMENT, id, version, &input.key, columns).await?;
             write_children(conn, actor, "", id, &input).await
         })
         .await
+    }
+
+    /// Makes a transition of the agreement's lifecycle (see [`Store::transition`]).
+    pub async fn transition_agreement(
+        &self,
+        actor: &Actor,
+        id: i64,
+        request: &TransitionRequest,
+    ) -> Result<Agreement> {
+        self.transition::<Agreement>(actor, id, request).await
+    }
+
+    /// The history of an agreement's states, oldest first.
+    pub async fn agreement_history(&self, id: i64) -> Result<Vec<RecordEvent>> {
+        self.history::<Agreement>(id).await
+    }
+
+    /// Renews a signed, in force or expired agreement: a new draft with the same kind, titles,
+    /// partners, signatories and unit, which names the one it renews. The old one is left as it
+    /// is and runs until its own validity ends.
+    pub async fn renew_agreement(&self, actor: &Actor, id: i64) -> Result<Agreement> {
+        let old = self.get_agreement(id).await?;
+        if !RENEWABLE.contains(&old.status) {
+            return Err(DomainError::invalid(
+                "status",
+                "not_renewable",
+                format!(
+                    "only a signed, in force or expired agreement is renewed; this one is {}",
+                    old.status.as_str()
+                ),
+            )
+            .into());
+        }
+        let link = |named: &liaison_core::Named| Link::Id(named.id);
+        let input = AgreementInput {
+            key: None,
+            version: None,
+            kind: old.kind,
+            title_zh: old.title_zh,
+            title_en: old.title_en,
+            partners: old.partners.iter().map(|p| Ref::Link(link(p))).collect(),
+            signatories: old
+                .signatories
+                .iter()
+                .map(|s| SignatoryInput {
+                    person: s.person.as_ref().map(|p| Ref::Link(link(p))),
+                    name: s.name.clone(),
+                    organization: s.organization.as_ref().map(|o| Ref::Link(link(o))),
+                    capacity: s.capacity.clone(),
+                })
+                .collect(),
+            unit: old.unit.as_ref().map(link),
+            signed_on: None,
+            valid_from: None,
+            valid_to: None,
+            status: None,
+            renews: Some(Link::Id(id)),
+            notes: None,
+        };
+        self.create_agreement(actor, input).await
     }
 
     pub async fn delete_agreement(&self, actor: &Actor, id: i64) -> Result<()> {
@@ -260,12 +470,19 @@ impl StoredRecord for Agreement {
             .fetch_optional(&mut *conn)
             .await?
             .ok_or_else(|| DomainError::not_found("agreement", id))?;
-        let mut agreement = from_row(&row)?;
+        let mut agreement = [from_row(&row)?];
         load_children(conn, &mut agreement).await?;
+        let [agreement] = agreement;
         Ok(agreement)
     }
 
     fn unit(&self) -> Option<i64> {
         self.unit.as_ref().map(|u| u.id)
+    }
+}
+
+impl StatefulRecord for Agreement {
+    fn version(&self) -> i64 {
+        self.meta.version
     }
 }

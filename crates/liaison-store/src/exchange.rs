@@ -1,23 +1,26 @@
 //! Import and export of whole sets of records, as the exchange document of the core crate.
 
 use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, ROLE, UNIT};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use liaison_core::Agreement;
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
     Action, ActivityFilter, ActivityInput, Actor, AffiliationInput, AgendaItemInput,
     AgreementFilter, AgreementInput, Error as DomainError, ExchangeDocument, FieldErrors,
     GiftFilter, GiftInput, ImportReport, Link, MAX_PER_PAGE, Named, OrganizationFilter,
     OrganizationInput, Page, PageRequest, ParticipantInput, Party, PartyInput, PersonFilter,
-    PersonInput, RecordKind, Ref, SignatoryInput, UnitFilter, UnitInput, Validate,
+    PersonInput, RecordEventInput, RecordKind, Ref, SignatoryInput, Stateful, UnitFilter,
+    UnitInput, Validate,
 };
 
 use crate::kept::WriteTransaction;
 use crate::locks::{self, Lock};
 use crate::sql::placeholders;
+use crate::transitions::NewEvent;
 use crate::{
     Error, Result, Store, activities, agreements, audit, gifts, organizations, people, records,
-    roles, units,
+    roles, transitions, units,
 };
 use sqlx::AnyConnection;
 
@@ -191,6 +194,15 @@ impl Store {
             document.agreements.iter().map(|r| &r.key),
         )
         .await?;
+        // An agreement the document brings with its history keeps that history; any other
+        // starts its history with the state it is imported in.
+        let with_history: HashSet<&str> = document
+            .history
+            .iter()
+            .filter(|e| e.entity == AGREEMENT.as_str())
+            .map(|e| e.record.as_str())
+            .collect();
+        let mut created_agreements = HashMap::new();
         for (i, agreement) in document.agreements.iter().enumerate() {
             let path = format!("agreements[{i}]");
             let agreement = checked(&path, agreement)?;
@@ -198,12 +210,23 @@ impl Store {
                 count(0, 1);
                 continue;
             }
-            under(
+            let id = under(
                 &path,
                 agreements::insert(&mut tx, actor, "", &agreement).await,
             )?;
+            match &agreement.key {
+                Some(key) if with_history.contains(key.as_str()) => {
+                    created_agreements.insert(key.clone(), id);
+                }
+                _ => {
+                    let state = agreement.status.unwrap_or_default();
+                    transitions::record_created(&mut tx, actor, AGREEMENT, id, state.as_str())
+                        .await?;
+                }
+            }
             count(1, 0);
         }
+        import_history(&mut tx, document, &created_agreements).await?;
 
         records::refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
@@ -373,6 +396,7 @@ impl Store {
             });
         }
 
+        let mut keys = HashMap::new();
         for agreement in
             all(|p| async move { self.list_agreements(&AgreementFilter::default(), &p).await })
                 .await?
@@ -402,12 +426,95 @@ impl Store {
                 signed_on: agreement.signed_on,
                 valid_from: agreement.valid_from,
                 valid_to: agreement.valid_to,
-                status: agreement.status,
+                status: Some(agreement.status),
+                renews: agreement.renews.map(|n| link("agreement", &n)),
                 notes: agreement.notes,
+            });
+            keys.insert(agreement.meta.id, agreement.meta.key);
+        }
+        let mut conn = self.read.acquire().await?;
+        for (id, event) in transitions::all_events(&mut conn, AGREEMENT).await? {
+            // The history of a deleted agreement stays in the database, not in the document.
+            let Some(key) = keys.get(&id) else {
+                continue;
+            };
+            document.history.push(RecordEventInput {
+                entity: AGREEMENT.as_str().to_owned(),
+                record: key_of("agreement", id, key),
+                at: event.at,
+                username: event.username,
+                transition: event.transition,
+                from: event.from,
+                to: event.to,
+                note: event.note,
             });
         }
         Ok(document)
     }
+}
+
+/// Appends the history a document brings for the agreements created from it (`created`, by
+/// key), as it was: the time, the name of whoever made each change, the note. The history of an
+/// agreement that was already present is left as it is.
+async fn import_history(
+    conn: &mut AnyConnection,
+    document: &ExchangeDocument,
+    created: &HashMap<String, i64>,
+) -> Result<()> {
+    let in_document: HashSet<&str> = document
+        .agreements
+        .iter()
+        .filter_map(|a| a.key.as_deref())
+        .collect();
+    let lifecycle = Agreement::lifecycle();
+    for (i, event) in document.history.iter().enumerate() {
+        let path = format!("history[{i}]");
+        let mut errors = FieldErrors::new();
+        if event.entity != AGREEMENT.as_str() {
+            errors.add(
+                format!("{path}.entity"),
+                "unknown",
+                "only agreements have a history",
+            );
+        }
+        if !in_document.contains(event.record.as_str()) {
+            errors.add(
+                format!("{path}.record"),
+                "not_found",
+                "no agreement of the document has this key",
+            );
+        }
+        for (field, state) in [("from", event.from.as_deref()), ("to", Some(&event.to))] {
+            if let Some(state) = state
+                && !lifecycle.has_state(state)
+            {
+                errors.add(
+                    format!("{path}.{field}"),
+                    "unknown",
+                    format!("'{state}' is not a state of an agreement"),
+                );
+            }
+        }
+        errors.into_result()?;
+        let Some(&id) = created.get(&event.record) else {
+            continue;
+        };
+        NewEvent {
+            kind: AGREEMENT,
+            record_id: id,
+            at: event.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            // Accounts are not carried between databases; the name is.
+            user_id: None,
+            username: &event.username,
+            transition: &event.transition,
+            from: event.from.as_deref(),
+            to: &event.to,
+            note: event.note.as_deref(),
+        }
+        .append(conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Every row of a list, page by page, oldest first.

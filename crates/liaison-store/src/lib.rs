@@ -33,6 +33,7 @@ mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod timeline;
+mod transitions;
 mod units;
 
 pub use accounts::RecentFailures;

@@ -2422,3 +2422,682 @@ async fn eight_writers_at_once_save_everything_and_search_finds_it(store: Store)
     };
     assert_eq!(store.search(&laos).await.unwrap().total, 8 + 8);
 }
+
+/// The agreement's lifecycle: the one `transition` operation, its history and its renewals.
+mod lifecycle {
+    use super::*;
+    use liaison_core::{Agreement, AgreementFilter, TransitionRequest, UserRole};
+
+    contract!(
+        each_state_allows_exactly_its_transitions_and_names_them_when_refusing,
+        each_transition_is_made_only_by_whom_its_rule_allows,
+        a_stale_transition_is_refused_with_the_current_agreement_and_changes_nothing,
+        the_history_of_states_cannot_be_changed_even_in_the_database,
+        an_edit_keeps_the_status_and_refuses_to_change_it,
+        a_renewal_is_a_new_draft_linked_to_the_old_agreement_both_ways,
+        an_export_carries_the_states_their_history_and_the_renewals,
+        the_agreement_list_reads_the_partners_and_signatories_of_a_whole_page,
+    );
+
+    const STATES: [&str; 6] = [
+        "draft",
+        "under_review",
+        "signed",
+        "in_force",
+        "expired",
+        "terminated",
+    ];
+
+    /// The transitions each state allows, and where each leads.
+    fn allowed(state: &str) -> Vec<(&'static str, &'static str)> {
+        match state {
+            "draft" => vec![("submit", "under_review"), ("terminate", "terminated")],
+            "under_review" => vec![
+                ("send_back", "draft"),
+                ("sign", "signed"),
+                ("terminate", "terminated"),
+            ],
+            "signed" => vec![
+                ("enter_into_force", "in_force"),
+                ("expire", "expired"),
+                ("terminate", "terminated"),
+            ],
+            "in_force" => vec![("expire", "expired"), ("terminate", "terminated")],
+            _ => vec![],
+        }
+    }
+
+    const TRANSITIONS: [&str; 6] = [
+        "submit",
+        "send_back",
+        "sign",
+        "enter_into_force",
+        "expire",
+        "terminate",
+    ];
+
+    async fn partner(store: &Store) {
+        store
+            .create_organization(
+                &admin(),
+                org(
+                    json!({"key": "org-tsu", "kind": "university", "country": "TH",
+                "name_en": "Thammasat University"}),
+                ),
+            )
+            .await
+            .unwrap();
+    }
+
+    fn input(value: serde_json::Value) -> AgreementInput {
+        let mut base = json!({"kind": "mou", "title_en": "Memorandum on student exchange",
+            "partners": ["org-tsu"], "signed_on": "2019-03-01"});
+        for (k, v) in value.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    fn request(transition: &str, version: i64, note: Option<&str>) -> TransitionRequest {
+        TransitionRequest {
+            transition: transition.to_owned(),
+            version,
+            note: note.map(str::to_owned),
+        }
+    }
+
+    fn invalid(err: Error) -> (String, String, String) {
+        match err {
+            Error::Domain(DomainError::Invalid(errors)) => {
+                let e = errors.0.into_iter().next().unwrap();
+                (e.field, e.code, e.message)
+            }
+            other => panic!("expected a refusal of the input, got {other:?}"),
+        }
+    }
+
+    async fn each_state_allows_exactly_its_transitions_and_names_them_when_refusing(store: Store) {
+        partner(&store).await;
+        for state in STATES {
+            for name in TRANSITIONS {
+                let created = store
+                    .create_agreement(&admin(), input(json!({"status": state})))
+                    .await
+                    .unwrap();
+                assert_eq!(created.status.as_str(), state);
+                let id = created.meta.id;
+                let result = store
+                    .transition_agreement(
+                        &admin(),
+                        id,
+                        &request(name, created.meta.version, Some("as agreed")),
+                    )
+                    .await;
+                let history = store.agreement_history(id).await.unwrap();
+                match allowed(state).into_iter().find(|(t, _)| *t == name) {
+                    Some((_, to)) => {
+                        let moved = result.unwrap_or_else(|e| panic!("{name} from {state}: {e}"));
+                        assert_eq!(moved.status.as_str(), to, "{name} from {state}");
+                        assert_eq!(moved.meta.version, created.meta.version + 1);
+                        let events: Vec<_> = history
+                            .iter()
+                            .map(|e| {
+                                (
+                                    e.transition.as_str(),
+                                    e.from.as_deref(),
+                                    e.to.as_str(),
+                                    e.note.as_deref(),
+                                    e.username.as_str(),
+                                )
+                            })
+                            .collect();
+                        assert_eq!(
+                            events,
+                            [
+                                ("created", None, state, None, "(contract test)"),
+                                (name, Some(state), to, Some("as agreed"), "(contract test)")
+                            ]
+                        );
+                    }
+                    None => {
+                        let (field, code, message) = invalid(result.unwrap_err());
+                        assert_eq!(
+                            (field.as_str(), code.as_str()),
+                            ("transition", "not_allowed_from_state")
+                        );
+                        assert!(message.contains(&format!("that is {state}")), "{message}");
+                        for (other, _) in allowed(state) {
+                            assert!(message.contains(other), "{message} names {other}");
+                        }
+                        assert_eq!(history.len(), 1, "a refused transition leaves no event");
+                        let unchanged = store.get_agreement(id).await.unwrap();
+                        assert_eq!(unchanged, created);
+                    }
+                }
+            }
+        }
+        let draft = store
+            .create_agreement(&admin(), input(json!({})))
+            .await
+            .unwrap();
+        let (field, code, _) = invalid(
+            store
+                .transition_agreement(&admin(), draft.meta.id, &request("approve", 1, None))
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!((field.as_str(), code.as_str()), ("transition", "unknown"));
+        // Signing needs the signing date on record.
+        let undated = store
+            .create_agreement(
+                &admin(),
+                input(json!({"status": "under_review", "signed_on": null})),
+            )
+            .await
+            .unwrap();
+        let (field, _, _) = invalid(
+            store
+                .transition_agreement(&admin(), undated.meta.id, &request("sign", 1, None))
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(field, "signed_on");
+    }
+
+    async fn each_transition_is_made_only_by_whom_its_rule_allows(store: Store) {
+        partner(&store).await;
+        let mut units = Vec::new();
+        for key in ["law", "safety"] {
+            let unit = store
+                .create_unit(
+                    &admin(),
+                    serde_json::from_value(json!({"key": key, "name_en": key})).unwrap(),
+                )
+                .await
+                .unwrap();
+            units.push(unit.meta.id);
+        }
+        let own = user_actor(UserRole::Liaison, Some(units[0]));
+        let other = user_actor(UserRole::Liaison, Some(units[1]));
+        let officer = user_actor(UserRole::Officer, None);
+        let leader = user_actor(UserRole::Leader, None);
+        let viewer = user_actor(UserRole::Viewer, None);
+        let draft = store
+            .create_agreement(&own, input(json!({"unit": "law"})))
+            .await
+            .unwrap();
+        let id = draft.meta.id;
+        for who in [&other, &leader, &viewer] {
+            assert!(
+                forbidden(
+                    store
+                        .transition_agreement(who, id, &request("submit", 1, None))
+                        .await
+                ),
+                "{} submits",
+                who.username
+            );
+        }
+        // The unit's own liaison officer submits it; the office alone signs, sends back and ends it.
+        let submitted = store
+            .transition_agreement(&own, id, &request("submit", 1, None))
+            .await
+            .unwrap();
+        for name in ["sign", "send_back", "terminate"] {
+            assert!(
+                forbidden(
+                    store
+                        .transition_agreement(&own, id, &request(name, 2, None))
+                        .await
+                ),
+                "the liaison officer may not {name}"
+            );
+        }
+        let signed = store
+            .transition_agreement(&officer, id, &request("sign", submitted.meta.version, None))
+            .await
+            .unwrap();
+        assert_eq!(signed.status.as_str(), "signed");
+        let history = store.agreement_history(id).await.unwrap();
+        let by: Vec<(&str, &str)> = history
+            .iter()
+            .map(|e| (e.transition.as_str(), e.username.as_str()))
+            .collect();
+        assert_eq!(
+            by,
+            [
+                ("created", "a-liaison"),
+                ("submit", "a-liaison"),
+                ("sign", "a-officer")
+            ]
+        );
+        // Every change of state is audited as a change of the agreement.
+        let page = PageRequest::parse(None, None, None, &["at"], true).unwrap();
+        let audited = store
+            .list_audit(
+                &admin(),
+                &liaison_core::AuditFilter {
+                    entity: Some("agreement".into()),
+                    record_id: Some(id),
+                    ..Default::default()
+                },
+                &page,
+            )
+            .await
+            .unwrap();
+        let actions: Vec<(&str, Option<&serde_json::Value>)> = audited
+            .items
+            .iter()
+            .map(|e| (e.action.as_str(), e.changes.get("status")))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (
+                    "update",
+                    Some(&json!({"before": "under_review", "after": "signed"}))
+                ),
+                (
+                    "update",
+                    Some(&json!({"before": "draft", "after": "under_review"}))
+                ),
+                ("create", Some(&json!({"after": "draft"}))),
+            ]
+        );
+    }
+
+    async fn a_stale_transition_is_refused_with_the_current_agreement_and_changes_nothing(
+        store: Store,
+    ) {
+        partner(&store).await;
+        let draft = store
+            .create_agreement(&admin(), input(json!({})))
+            .await
+            .unwrap();
+        let id = draft.meta.id;
+        let mut renamed = input(json!({"title_en": "Memorandum on staff exchange"}));
+        renamed.version = Some(1);
+        let now = store.update_agreement(&admin(), id, renamed).await.unwrap();
+        let err = store
+            .transition_agreement(&admin(), id, &request("submit", 1, None))
+            .await
+            .unwrap_err();
+        let Error::Domain(DomainError::Conflict {
+            message,
+            current: Some(current),
+        }) = err
+        else {
+            panic!("expected a conflict with the current agreement, got {err:?}");
+        };
+        assert!(message.contains("version 1"), "{message}");
+        assert_eq!(current, serde_json::to_value(&now).unwrap());
+        assert_eq!(store.get_agreement(id).await.unwrap(), now);
+        assert_eq!(store.agreement_history(id).await.unwrap().len(), 1);
+        assert!(matches!(
+            store
+                .transition_agreement(&admin(), id + 100, &request("submit", 1, None))
+                .await,
+            Err(Error::Domain(DomainError::NotFound { .. }))
+        ));
+        assert!(matches!(
+            store.agreement_history(id + 100).await,
+            Err(Error::Domain(DomainError::NotFound { .. }))
+        ));
+    }
+
+    async fn the_history_of_states_cannot_be_changed_even_in_the_database(store: Store) {
+        partner(&store).await;
+        let draft = store
+            .create_agreement(&admin(), input(json!({})))
+            .await
+            .unwrap();
+        store
+            .transition_agreement(&admin(), draft.meta.id, &request("submit", 1, None))
+            .await
+            .unwrap();
+        for statement in [
+            "UPDATE record_events SET to_state = 'signed'",
+            "DELETE FROM record_events",
+        ] {
+            let err = store
+                .execute_unchecked_for_tests(statement)
+                .await
+                .unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("the history of records cannot be changed"),
+                "{err}"
+            );
+        }
+        // An agreement with a history may still be deleted; its history stays in the database,
+        // as its audit entries do, and an export carries no history without its record.
+        store
+            .delete_agreement(&admin(), draft.meta.id)
+            .await
+            .unwrap();
+        let exported = store.export().await.unwrap();
+        assert!(exported.history.is_empty(), "no record, no history to move");
+    }
+
+    async fn an_edit_keeps_the_status_and_refuses_to_change_it(store: Store) {
+        partner(&store).await;
+        let signed = store
+            .create_agreement(&admin(), input(json!({"status": "in_force"})))
+            .await
+            .unwrap();
+        let id = signed.meta.id;
+        let mut edit = input(json!({"status": "expired", "version": 1}));
+        let (field, code, message) = invalid(
+            store
+                .update_agreement(&admin(), id, edit.clone())
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (field.as_str(), code.as_str()),
+            ("status", "use_transition")
+        );
+        assert!(message.contains("transitions"), "{message}");
+        assert_eq!(store.get_agreement(id).await.unwrap(), signed);
+        // Naming its own state, or none, keeps it.
+        edit.status = Some(signed.status);
+        edit.notes = Some("Renewal talks begin in May.".into());
+        let kept = store
+            .update_agreement(&admin(), id, edit.clone())
+            .await
+            .unwrap();
+        assert_eq!(kept.status.as_str(), "in_force");
+        edit.status = None;
+        edit.version = Some(kept.meta.version);
+        edit.notes = None;
+        let kept = store
+            .update_agreement(&admin(), id, edit.clone())
+            .await
+            .unwrap();
+        assert_eq!(kept.status.as_str(), "in_force");
+        // A signed agreement keeps its signing date.
+        edit.version = Some(kept.meta.version);
+        edit.signed_on = None;
+        let (field, _, _) = invalid(
+            store
+                .update_agreement(&admin(), id, edit)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(field, "signed_on");
+        assert_eq!(store.agreement_history(id).await.unwrap().len(), 1);
+    }
+
+    async fn a_renewal_is_a_new_draft_linked_to_the_old_agreement_both_ways(store: Store) {
+        partner(&store).await;
+        store
+            .create_unit(
+                &admin(),
+                serde_json::from_value(json!({"key": "law", "name_en": "School of Law"})).unwrap(),
+            )
+            .await
+            .unwrap();
+        let old = store
+            .create_agreement(
+                &admin(),
+                input(
+                    json!({"key": "mou-2019", "status": "expired", "unit": "law",
+                    "title_zh": "学生交流谅解备忘录", "valid_from": "2019-03-01",
+                    "valid_to": "2024-02-29", "notes": "Five years.",
+                    "signatories": [{"name": "Prof. Somkit", "capacity": "Rector",
+                                     "organization": "org-tsu"},
+                                    {"person": {"name_en": "Li Wei"}, "capacity": "President"}]}),
+                ),
+            )
+            .await
+            .unwrap();
+        let new = store.renew_agreement(&admin(), old.meta.id).await.unwrap();
+        assert_ne!(new.meta.id, old.meta.id);
+        assert_eq!(new.status.as_str(), "draft");
+        assert_eq!(
+            (&new.kind, &new.title_zh, &new.title_en, &new.unit),
+            (&old.kind, &old.title_zh, &old.title_en, &old.unit)
+        );
+        assert_eq!(new.partners, old.partners);
+        assert_eq!(new.signatories, old.signatories);
+        assert_eq!(
+            (new.signed_on, new.valid_to, &new.notes),
+            (None, None, &None)
+        );
+        assert_eq!(new.renews.as_ref().map(|r| r.id), Some(old.meta.id));
+        let old_now = store.get_agreement(old.meta.id).await.unwrap();
+        assert_eq!(
+            old_now.renewed_by.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [new.meta.id]
+        );
+        assert_eq!(
+            old_now.status.as_str(),
+            "expired",
+            "the old one is left as it was"
+        );
+        let listed = store
+            .list_agreements(
+                &AgreementFilter::default(),
+                &page(None, liaison_core::AGREEMENT_SORTS, 50, 1),
+            )
+            .await
+            .unwrap();
+        let of = |id: i64| {
+            listed
+                .items
+                .iter()
+                .find(|a| a.meta.id == id)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(of(old.meta.id), old_now);
+        assert_eq!(of(new.meta.id), new);
+        // A draft is not renewed; an agreement does not renew itself; a renewed one is not
+        // deleted while its renewal names it.
+        let (field, code, _) = invalid(
+            store
+                .renew_agreement(&admin(), new.meta.id)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!((field.as_str(), code.as_str()), ("status", "not_renewable"));
+        let mut itself = input(json!({"renews": new.meta.id, "version": new.meta.version}));
+        itself.partners = serde_json::from_value(json!(["org-tsu"])).unwrap();
+        let (field, _, _) = invalid(
+            store
+                .update_agreement(&admin(), new.meta.id, itself)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(field, "renews");
+        assert!(matches!(
+            store.delete_agreement(&admin(), old.meta.id).await,
+            Err(Error::Domain(DomainError::Conflict { .. }))
+        ));
+        // Renewing is creating: a liaison officer of another unit may not.
+        let other = user_actor(UserRole::Liaison, Some(old.unit.as_ref().unwrap().id + 1));
+        assert!(forbidden(store.renew_agreement(&other, old.meta.id).await));
+    }
+
+    async fn an_export_carries_the_states_their_history_and_the_renewals(store: Store) {
+        partner(&store).await;
+        let old = store
+            .create_agreement(&admin(), input(json!({"key": "mou-2019"})))
+            .await
+            .unwrap();
+        let mut version = old.meta.version;
+        for (name, note) in [
+            ("submit", None),
+            ("sign", Some("Signed at the rector's visit.")),
+            ("enter_into_force", None),
+        ] {
+            version = store
+                .transition_agreement(&admin(), old.meta.id, &request(name, version, note))
+                .await
+                .unwrap()
+                .meta
+                .version;
+        }
+        store.renew_agreement(&admin(), old.meta.id).await.unwrap();
+        let exported = store.export().await.unwrap();
+        let renewal = exported
+            .agreements
+            .iter()
+            .find(|a| a.renews.is_some())
+            .unwrap();
+        assert_eq!(
+            renewal.renews,
+            Some(liaison_core::Link::Key("mou-2019".into()))
+        );
+        assert_eq!(exported.history.len(), 5);
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let target = TestDatabase::new(backend).await;
+            target.store.import(&admin(), &exported).await.unwrap();
+            assert_eq!(
+                target.store.export().await.unwrap(),
+                exported,
+                "into {backend:?}"
+            );
+            let listed = target
+                .store
+                .list_agreements(
+                    &AgreementFilter::default(),
+                    &page(Some("created"), liaison_core::AGREEMENT_SORTS, 50, 1),
+                )
+                .await
+                .unwrap();
+            let moved: Vec<&Agreement> = listed.items.iter().collect();
+            assert_eq!(moved[0].status.as_str(), "in_force");
+            assert_eq!(moved[0].renewed_by.len(), 1);
+            let history = target
+                .store
+                .agreement_history(moved[0].meta.id)
+                .await
+                .unwrap();
+            let original = store.agreement_history(old.meta.id).await.unwrap();
+            assert_eq!(history.len(), original.len());
+            for (moved, original) in history.iter().zip(&original) {
+                assert_eq!(
+                    (
+                        &moved.at,
+                        &moved.username,
+                        &moved.transition,
+                        &moved.from,
+                        &moved.to,
+                        &moved.note
+                    ),
+                    (
+                        &original.at,
+                        &original.username,
+                        &original.transition,
+                        &original.from,
+                        &original.to,
+                        &original.note
+                    )
+                );
+            }
+            // Imported again, nothing is added to the history.
+            target.store.import(&admin(), &exported).await.unwrap();
+            assert_eq!(target.store.export().await.unwrap().history.len(), 5);
+        }
+        // A history naming a record the document does not hold is refused, saying where.
+        let mut stray = exported.clone();
+        stray.history[0].record = "mou-1999".into();
+        let target = TestDatabase::new(store.backend()).await;
+        assert_eq!(
+            field_errors(target.store.import(&admin(), &stray).await.unwrap_err()),
+            ["history[0].record"]
+        );
+    }
+
+    async fn the_agreement_list_reads_the_partners_and_signatories_of_a_whole_page(store: Store) {
+        partner(&store).await;
+        store
+            .create_organization(
+                &admin(),
+                org(
+                    json!({"key": "org-cu", "kind": "university", "country": "TH",
+                "name_en": "Chulalongkorn University", "name_zh": "朱拉隆功大学"}),
+                ),
+            )
+            .await
+            .unwrap();
+        let shapes = [
+            json!({"partners": ["org-tsu"]}),
+            json!({"partners": ["org-cu", "org-tsu"],
+                   "signatories": [{"name": "Prof. Somkit", "capacity": "Rector",
+                                    "organization": "org-tsu"}]}),
+            json!({"partners": ["org-cu"],
+                   "signatories": [{"person": {"key": "p-li", "name_en": "Li Wei"},
+                                    "capacity": "President"},
+                                   {"name": "Dr. Anan"}]}),
+            json!({"partners": ["org-tsu", "org-cu"], "signatories": [], "status": "in_force"}),
+        ];
+        let mut ids = Vec::new();
+        for shape in shapes {
+            ids.push(
+                store
+                    .create_agreement(&admin(), input(shape))
+                    .await
+                    .unwrap()
+                    .meta
+                    .id,
+            );
+        }
+        let listed = store
+            .list_agreements(
+                &AgreementFilter::default(),
+                &page(Some("created"), liaison_core::AGREEMENT_SORTS, 3, 1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(listed.total, 4);
+        assert_eq!(listed.items.len(), 3);
+        for (listed, id) in listed.items.iter().zip(&ids) {
+            assert_eq!(listed, &store.get_agreement(*id).await.unwrap());
+        }
+        let names = |a: &Agreement| -> Vec<String> {
+            a.signatories
+                .iter()
+                .map(|s| {
+                    s.person
+                        .as_ref()
+                        .map(|p| p.name.clone())
+                        .or(s.name.clone())
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        assert_eq!(names(&listed.items[2]), ["Li Wei", "Dr. Anan"]);
+        assert_eq!(
+            listed.items[1]
+                .partners
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "朱拉隆功大学 (Chulalongkorn University)",
+                "Thammasat University"
+            ]
+        );
+        assert_eq!(
+            listed.items[1].signatories[0]
+                .organization
+                .as_ref()
+                .map(|o| o.name.as_str()),
+            Some("Thammasat University")
+        );
+        let in_force = store
+            .list_agreements(
+                &AgreementFilter {
+                    status: Some(liaison_core::AgreementStatus::InForce),
+                    ..Default::default()
+                },
+                &page(None, liaison_core::AGREEMENT_SORTS, 50, 1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(in_force.total, 1);
+        assert_eq!(in_force.items[0].partners.len(), 2);
+    }
+}

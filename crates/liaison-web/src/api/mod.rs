@@ -24,6 +24,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 
 pub mod review;
+pub mod transitions;
 
 /// Paging and sorting of every list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -268,6 +269,8 @@ pub async fn list_audit(
         agreements::create,
         agreements::update,
         agreements::delete,
+        transitions::transition_agreement,
+        transitions::agreement_history,
         list_roles,
         create_role,
         review::annual_review,
@@ -305,6 +308,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(activities::routes())
         .merge(gifts::routes())
         .merge(agreements::routes())
+        .merge(transitions::routes())
         .route(
             "/api/v1/organizations/{id}/timeline",
             get(organization_timeline),

@@ -155,8 +155,30 @@ pub struct Item {
 pub struct Section {
     pub title: String,
     pub rows: Vec<Row>,
+    /// The changes of state the user may make now, drawn below the rows.
+    pub transitions: Option<TransitionsView>,
     pub items: Vec<Item>,
     pub empty: String,
+}
+
+/// The changes of state a user may make now on a record's page: one form with the record's
+/// version, an optional note and a button for each transition.
+#[derive(Debug, Clone, Default)]
+pub struct TransitionsView {
+    pub action: String,
+    pub version: i64,
+    pub note_label: String,
+    pub buttons: Vec<TransitionButton>,
+    /// A form of its own that makes a new record from this one, such as a renewal.
+    pub renew: Option<Link>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TransitionButton {
+    /// The transition's name, sent as `transition`.
+    pub name: String,
+    pub label: String,
+    pub danger: bool,
 }
 
 impl Section {

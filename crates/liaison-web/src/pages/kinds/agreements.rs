@@ -1,9 +1,16 @@
 //! Pages of agreements.
 
+use axum::Router;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
 use liaison_core::AGREEMENT;
+use liaison_core::accounts::may;
 use liaison_core::{
-    Actor, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus, FieldErrors,
-    Page, PageRequest, RecordKind, Ref, SignatoryInput,
+    Action, Actor, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus,
+    FieldError, FieldErrors, Page, PageRequest, RENEWABLE, RecordEvent, RecordKind, Ref,
+    SignatoryInput, Stateful, TransitionRequest,
 };
 use liaison_store::Store;
 
@@ -11,9 +18,14 @@ use super::{
     GroupText, SheetCell, choices, code, date_cell, group, input, key_field, named_cell, row_input,
     search, select, text, unit_choices,
 };
+use crate::AppState;
+use crate::i18n::Lang;
 use crate::pages::forms::{Reader, Values, finish};
-use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, Field, FormView, Item, Section, Ui};
+use crate::pages::records::{RecordPages, message_page, record_id};
+use crate::pages::{
+    Cell, DetailView, Field, FormView, Item, Link, OrPage, Section, TransitionButton,
+    TransitionsView, Ui, respond,
+};
 
 pub struct Agreements;
 
@@ -24,16 +36,7 @@ const KINDS: [AgreementKind; 5] = [
     AgreementKind::JointProgram,
     AgreementKind::Other,
 ];
-const STATUSES: [AgreementStatus; 8] = [
-    AgreementStatus::Draft,
-    AgreementStatus::UnderReview,
-    AgreementStatus::Signed,
-    AgreementStatus::InForce,
-    AgreementStatus::Expiring,
-    AgreementStatus::Expired,
-    AgreementStatus::Renewed,
-    AgreementStatus::Terminated,
-];
+const STATUSES: [AgreementStatus; 6] = AgreementStatus::ALL;
 
 impl RecordPages for Agreements {
     const PATH: &'static str = "agreements";
@@ -151,7 +154,7 @@ impl RecordPages for Agreements {
         super::name_of(&a.title_zh, &a.title_en, ui)
     }
 
-    async fn detail(ui: &Ui, _: &Store, a: &Agreement) -> liaison_store::Result<DetailView> {
+    async fn detail(ui: &Ui, store: &Store, a: &Agreement) -> liaison_store::Result<DetailView> {
         let t = &ui.t;
         let mut s = Section::new(t.get("section-overview"), "");
         s.row(
@@ -180,7 +183,23 @@ impl RecordPages for Agreements {
                 format!("/units/{}", u.id),
             );
         }
+        if let Some(old) = &a.renews {
+            s.link_row(
+                t.get("field-renews"),
+                old.name.clone(),
+                format!("/agreements/{}", old.id),
+            );
+        }
+        for new in &a.renewed_by {
+            s.link_row(
+                t.get("field-renewed_by"),
+                new.name.clone(),
+                format!("/agreements/{}", new.id),
+            );
+        }
         s.row(t.get("field-notes"), a.notes.clone().unwrap_or_default());
+        let history = store.agreement_history(a.meta.id).await?;
+        let lifecycle = lifecycle_section(ui, a, &history);
         let mut partners = Section::new(t.get("field-partners"), t.get("empty-partners"));
         for p in &a.partners {
             partners.items.push(Item {
@@ -217,7 +236,7 @@ impl RecordPages for Agreements {
             title: Self::name(ui, a),
             subtitle: None,
             actions: Vec::new(),
-            sections: vec![s, partners, signatories],
+            sections: vec![s, lifecycle, partners, signatories],
         })
     }
 
@@ -268,7 +287,13 @@ impl RecordPages for Agreements {
             "valid_to",
             a.valid_to.map(|d| d.to_string()).unwrap_or_default(),
         );
-        v.set("status", code(&a.status));
+        v.set(
+            "renews",
+            a.renews
+                .as_ref()
+                .map(|r| format!("#{} {}", r.id, r.name))
+                .unwrap_or_default(),
+        );
         v.set("notes", a.notes.clone().unwrap_or_default());
         v.set("key", a.meta.key.clone().unwrap_or_default());
         v
@@ -320,22 +345,31 @@ impl RecordPages for Agreements {
                 input(ui, v, "date", "signed_on"),
                 input(ui, v, "date", "valid_from"),
                 input(ui, v, "date", "valid_to"),
+            ]
+            .into_iter()
+            // The state is chosen when an agreement is recorded (one signed years ago is
+            // recorded as such); afterwards it changes only by the buttons of its page.
+            .chain(creating.then(|| {
                 select(
                     ui,
                     v,
                     "status",
                     choices(ui, "agreement-status", &STATUSES, None),
-                ),
+                )
+            }))
+            .chain([
+                text(ui, v, "renews").hint(ui.t.get("hint-renews")),
                 input(ui, v, "textarea", "notes"),
                 key_field(ui, v),
-            ],
+            ])
+            .collect(),
             groups: vec![signatories],
             cancel: "/agreements".to_owned(),
             ..FormView::default()
         })
     }
 
-    fn read(v: &Values, _: bool) -> Result<AgreementInput, FieldErrors> {
+    fn read(v: &Values, creating: bool) -> Result<AgreementInput, FieldErrors> {
         let mut r = Reader::default();
         let kind = r.choice(v, "kind");
         let partners = r.links(v, "partners").into_iter().map(Ref::Link).collect();
@@ -367,7 +401,12 @@ impl RecordPages for Agreements {
             signed_on: r.date(v, "signed_on"),
             valid_from: r.date(v, "valid_from"),
             valid_to: r.date(v, "valid_to"),
-            status: r.choice(v, "status").unwrap_or_default(),
+            status: if creating {
+                r.choice(v, "status")
+            } else {
+                None
+            },
+            renews: r.link(v, "renews"),
             notes: v.text("notes"),
         });
         finish(input, r)
@@ -390,5 +429,197 @@ impl RecordPages for Agreements {
     }
     async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
         store.delete_agreement(actor, id).await
+    }
+}
+
+/// The agreement's state, the buttons of the transitions the user may make now, and the
+/// history of its states.
+fn lifecycle_section(ui: &Ui, a: &Agreement, history: &[RecordEvent]) -> Section {
+    let t = &ui.t;
+    let mut section = Section::new(t.get("section-lifecycle"), t.get("empty-history"));
+    section.row(
+        t.get("field-status"),
+        t.value("agreement-status", &code(&a.status)),
+    );
+    if let Ok(actor) = ui.actor() {
+        let unit = a.unit.as_ref().map(|u| u.id);
+        let buttons = Agreement::lifecycle()
+            .available(&actor, AGREEMENT, unit, a.state())
+            .into_iter()
+            .map(|transition| TransitionButton {
+                name: transition.name.to_owned(),
+                label: t.value("agreement-transition", transition.name),
+                danger: transition.name == "terminate",
+            })
+            .collect();
+        let renew = (RENEWABLE.contains(&a.status) && may(&actor, Action::Create, AGREEMENT, unit))
+            .then(|| Link {
+                label: t.get("agreement-renew"),
+                href: format!("/agreements/{}/renew", a.meta.id),
+            });
+        section.transitions = Some(TransitionsView {
+            action: format!("/agreements/{}/transitions", a.meta.id),
+            version: a.meta.version,
+            note_label: t.get("field-transition-note"),
+            buttons,
+            renew,
+        });
+    }
+    let state = |s: &str| t.value("agreement-status", s);
+    for event in history.iter().rev() {
+        let change = match &event.from {
+            Some(from) => t.args(
+                "history-entry",
+                &[("from", state(from)), ("to", state(&event.to))],
+            ),
+            None => state(&event.to),
+        };
+        section.items.push(Item {
+            title: format!(
+                "{}: {change}",
+                t.value("agreement-transition", &event.transition)
+            ),
+            href: None,
+            meta: t.args(
+                "history-meta",
+                &[
+                    ("who", event.username.clone()),
+                    ("when", event.at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                ],
+            ),
+            lines: event.note.iter().cloned().collect(),
+        });
+    }
+    section
+}
+
+/// The pages of an agreement beyond those every kind has: its changes of state and its renewal.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/agreements/{id}/transitions", post(transition))
+        .route("/agreements/{id}/renew", post(renew))
+}
+
+/// Makes the transition a button of the agreement's page asks for, then shows the page again.
+async fn transition(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ui = ui.in_section("agreements");
+    respond(
+        async {
+            let id = record_id(&ui, &id)?;
+            let values = Values::from_pairs(pairs);
+            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
+            let actor = ui.actor().or_page(&ui)?;
+            let request = TransitionRequest {
+                transition: values.get("transition").to_owned(),
+                version: values
+                    .text("version")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_default(),
+                note: values.text("note"),
+            };
+            let back = format!("/agreements/{id}");
+            match state.store.transition_agreement(&actor, id, &request).await {
+                Ok(_) => Ok(Redirect::to(&back).into_response()),
+                Err(err) => refused(&ui, &state.store, id, err, back).await,
+            }
+        }
+        .await,
+    )
+}
+
+/// Renews the agreement as a new draft and opens its form.
+async fn renew(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let ui = ui.in_section("agreements");
+    respond(
+        async {
+            let id = record_id(&ui, &id)?;
+            let values = Values::from_pairs(pairs);
+            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
+            let actor = ui.actor().or_page(&ui)?;
+            match state.store.renew_agreement(&actor, id).await {
+                Ok(new) => {
+                    Ok(Redirect::to(&format!("/agreements/{}/edit", new.meta.id)).into_response())
+                }
+                Err(err) => refused(&ui, &state.store, id, err, format!("/agreements/{id}")).await,
+            }
+        }
+        .await,
+    )
+}
+
+/// The page saying why a change of state was not made: the agreement was not in a state it
+/// may be made from, or lacks what the change needs (422), or someone changed it first (409);
+/// anything else is an error page.
+async fn refused(
+    ui: &Ui,
+    store: &Store,
+    id: i64,
+    err: liaison_store::Error,
+    back: String,
+) -> Result<Response, crate::pages::Failed> {
+    use liaison_core::Error as DomainError;
+    match err {
+        liaison_store::Error::Domain(DomainError::Invalid(errors)) => {
+            let current = store.get_agreement(id).await.ok();
+            Ok(message_page(
+                ui,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ui.t.get("transition-refused-title"),
+                errors
+                    .0
+                    .iter()
+                    .map(|e| explain(ui, current.as_ref(), e))
+                    .collect(),
+                Some(back),
+            ))
+        }
+        liaison_store::Error::Domain(DomainError::Conflict { message, .. }) => Ok(message_page(
+            ui,
+            StatusCode::CONFLICT,
+            ui.t.get("conflict-title"),
+            vec![ui.t.get("transition-stale"), message],
+            Some(back),
+        )),
+        other => Err(Box::new((ui.clone(), other.into()))),
+    }
+}
+
+/// A refusal in the reader's language, naming the agreement's state and what may be done
+/// from it; the store's own words for anything else.
+fn explain(ui: &Ui, current: Option<&Agreement>, error: &FieldError) -> String {
+    let t = &ui.t;
+    let state = |a: &Agreement| t.value("agreement-status", a.state());
+    match (error.code.as_str(), current) {
+        ("not_allowed_from_state", Some(a)) => {
+            let allowed: Vec<String> = Agreement::lifecycle()
+                .from_state(a.state())
+                .map(|transition| t.value("agreement-transition", transition.name))
+                .collect();
+            let allowed = if allowed.is_empty() {
+                t.get("transition-none")
+            } else {
+                allowed.join(match t.lang {
+                    Lang::Zh => "、",
+                    Lang::En => ", ",
+                })
+            };
+            t.args(
+                "transition-not-allowed",
+                &[("state", state(a)), ("allowed", allowed)],
+            )
+        }
+        ("not_renewable", Some(a)) => t.args("renew-not-allowed", &[("state", state(a))]),
+        ("required", _) if error.field == "signed_on" => t.get("transition-needs-signed-on"),
+        _ => error.message.clone(),
     }
 }

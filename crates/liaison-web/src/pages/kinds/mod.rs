@@ -8,7 +8,7 @@ mod people;
 mod units;
 
 pub use activities::Activities;
-pub use agreements::Agreements;
+pub use agreements::{Agreements, routes as agreement_routes};
 pub use gifts::Gifts;
 pub use organizations::{Organizations, timeline as organization_timeline, timeline_item};
 pub use people::People;
