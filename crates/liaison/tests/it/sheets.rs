@@ -1,10 +1,8 @@
 //! Spreadsheets end to end: every list exported as xlsx and csv and read back, the import
 //! template, and importing organizations, people and activities through the pages.
 
-mod common;
-
+use crate::common::{PageClient, TestApp, read_workbook};
 use calamine::Data;
-use common::{PageClient, TestApp, read_workbook};
 use liaison_core::{Actor, ExchangeDocument, UserRole};
 use serde_json::json;
 
@@ -263,7 +261,7 @@ async fn upload_with_token(
         .send()
         .await
         .unwrap();
-    common::answer(response).await
+    crate::common::answer(response).await
 }
 
 /// The import's page once checking or saving has finished, having seen it refresh itself.

@@ -1,8 +1,6 @@
 //! The JSON API end to end: a real server on a free port, a fresh database per test.
 
-mod common;
-
-use common::{TestApp, fields};
+use crate::common::{TestApp, fields};
 use serde_json::json;
 
 on_both_databases!(

@@ -1,9 +1,7 @@
 //! The pages end to end: signing in, every form's success, problems, conflicts and permissions,
 //! both languages.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use liaison_core::UserRole;
 
 on_both_databases!(
@@ -74,7 +72,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_slowed_down(app: 
             .await
             .unwrap();
         let form = [
-            ("csrf", common::csrf_of(&login)),
+            ("csrf", crate::common::csrf_of(&login)),
             ("username", "wu".into()),
             ("password", "wrong password".into()),
             ("next", "/".into()),
@@ -103,7 +101,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_slowed_down(app: 
         .await
         .unwrap();
     let form = [
-        ("csrf", common::csrf_of(&login)),
+        ("csrf", crate::common::csrf_of(&login)),
         ("username", "wu".into()),
         ("password", "correct horse battery".into()),
         ("next", "/".into()),

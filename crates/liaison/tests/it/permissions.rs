@@ -1,8 +1,6 @@
 //! Every API route walked with every role: allowed, or refused with 403; never a 500.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use liaison_core::UserRole;
 use serde_json::{Value, json};
 

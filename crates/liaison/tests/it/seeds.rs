@@ -1,8 +1,6 @@
 //! The two news releases, read back through the API fact by fact.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::Value;
 
 on_both_databases!(

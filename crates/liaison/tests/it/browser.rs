@@ -5,12 +5,10 @@
 //! boxes); `scripts/test.sh` installs them. With `LIAISON_SCREENSHOTS=FOLDER` the main pages are
 //! also saved there as PNG files.
 
-mod common;
-
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::TestApp;
+use crate::common::TestApp;
 use fantoccini::{Client, ClientBuilder, Locator};
 use liaison_core::UserRole;
 use liaison_store::Backend;
@@ -170,7 +168,7 @@ async fn screenshot(client: &Client, name: &str) {
 
 #[tokio::test]
 async fn an_officer_signs_in_and_records_a_visit_with_two_participants_and_an_agenda_item() {
-    let app = common::spawn_app(Backend::Sqlite).await;
+    let app = crate::common::spawn_app(Backend::Sqlite).await;
     app.load_demo().await;
     let (_driver, client) = browser().await;
     sign_in(&app, &client, "officer", UserRole::Officer).await;
@@ -243,7 +241,7 @@ async fn an_officer_signs_in_and_records_a_visit_with_two_participants_and_an_ag
 
 #[tokio::test]
 async fn a_form_with_a_mistake_shows_the_message_beside_the_field() {
-    let app = common::spawn_app(Backend::Sqlite).await;
+    let app = crate::common::spawn_app(Backend::Sqlite).await;
     let (_driver, client) = browser().await;
     sign_in(&app, &client, "officer", UserRole::Officer).await;
     client.goto(&app.url("/organizations/new")).await.unwrap();
@@ -275,7 +273,7 @@ async fn a_form_with_a_mistake_shows_the_message_beside_the_field() {
 
 #[tokio::test]
 async fn the_interface_switches_to_chinese_and_back() {
-    let app = common::spawn_app(Backend::Sqlite).await;
+    let app = crate::common::spawn_app(Backend::Sqlite).await;
     app.load_demo().await;
     let (_driver, client) = browser().await;
     sign_in(&app, &client, "reader", UserRole::Viewer).await;
@@ -308,7 +306,7 @@ async fn the_interface_switches_to_chinese_and_back() {
 
 #[tokio::test]
 async fn a_reader_is_refused_a_page_their_role_does_not_allow() {
-    let app = common::spawn_app(Backend::Sqlite).await;
+    let app = crate::common::spawn_app(Backend::Sqlite).await;
     let (_driver, client) = browser().await;
     sign_in(&app, &client, "reader", UserRole::Viewer).await;
     client.goto(&app.url("/activities/new")).await.unwrap();
@@ -321,7 +319,7 @@ async fn a_reader_is_refused_a_page_their_role_does_not_allow() {
 /// The main pages as pictures, for the README; the pages are also checked to render.
 #[tokio::test]
 async fn the_main_pages_render_for_the_screenshots() {
-    let app = common::spawn_app(Backend::Sqlite).await;
+    let app = crate::common::spawn_app(Backend::Sqlite).await;
     app.load_demo().await;
     let (_driver, client) = browser().await;
     sign_in(&app, &client, "chief", UserRole::Admin).await;

@@ -2,9 +2,7 @@
 //! their publication on the public news pages, briefing books and calendar feeds, each file
 //! read back the way the programs people use would read it.
 
-mod common;
-
-use common::{TestApp, read_docx};
+use crate::common::{TestApp, read_docx};
 use liaison_core::{NewsLanguage, UserRole};
 use serde_json::{Value, json};
 
