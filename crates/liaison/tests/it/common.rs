@@ -134,6 +134,20 @@ impl TestApp {
         let actor = Actor::command_line("test setup");
         self.db.store.import(&actor, &demo).await.unwrap();
     }
+
+    /// The number of the record with `key` in the list `/api/v1/{list}`. Tests find demo records
+    /// by their key, never by the order they happened to be saved in.
+    pub async fn id_of(&self, list: &str, key: &str) -> i64 {
+        let (status, body) = self.get(&format!("/api/v1/{list}?per_page=200")).await;
+        assert_eq!(status, 200, "{list}: {body}");
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|record| record["key"] == key)
+            .and_then(|record| record["id"].as_i64())
+            .unwrap_or_else(|| panic!("no record with the key {key} in {list}"))
+    }
 }
 
 async fn read(response: reqwest::Response) -> (u16, Value) {
