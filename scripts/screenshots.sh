@@ -3,4 +3,4 @@
 # in headless Chromium over the demo records.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LIAISON_SCREENSHOTS="$PWD/docs/screenshots" cargo test -p liaison --test browser
+LIAISON_SCREENSHOTS="$PWD/docs/screenshots" cargo test -p liaison --test it browser::

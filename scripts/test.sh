@@ -32,7 +32,7 @@ die() {
 # The private PostgreSQL cluster: ensure_postgres, start_postgres, stop_postgres.
 source scripts/lib/postgres.sh
 
-# Headless Chromium, its driver and CJK fonts for the browser tests (crates/liaison/tests/browser.rs).
+# Headless Chromium, its driver and CJK fonts for the browser tests (crates/liaison/tests/it/browser.rs).
 ensure_browser() {
     local missing=()
     [[ -x /usr/bin/chromium ]] || missing+=(chromium)

@@ -1529,20 +1529,37 @@ async fn search_answers_odd_input_with_nothing_rather_than_an_error(store: Store
         .import(&admin(), &seed_document().unwrap())
         .await
         .unwrap();
-    for q in [
-        "",
-        "   ",
-        "\"\"",
-        "' OR 1=1 --",
-        "%",
-        "_",
-        "AND OR NOT",
-        "*:*",
-        "工会\u{0}",
-        "!!!",
-    ] {
-        assert!(store.search(&search(q)).await.is_ok(), "{q:?}");
+    // Punctuation, wildcards and operators are not words: nothing is searched for, nothing found.
+    for q in ["", "   ", "\"\"", "%", "_", "*:*", "!!!"] {
+        let answer = store.search(&search(q)).await.unwrap();
+        assert!(answer.terms.is_empty(), "{q:?}: {:?}", answer.terms);
+        assert_eq!((answer.total, answer.items.len()), (0, 0), "{q:?}");
     }
+    // What looks like SQL or a query language is words like any other: `OR` and `AND` are
+    // common words and dropped, `1` and `not` are searched for as they are.
+    let injection = store.search(&search("' OR 1=1 --")).await.unwrap();
+    assert_eq!(injection.terms, ["1"]);
+    assert_eq!(
+        found(&injection),
+        [(
+            liaison_search::Entity::Activity,
+            "2019—2020年度国际交流工作会议 (2019-2020 International Exchange Conference)"
+                .to_owned()
+        )]
+    );
+    let operators = store.search(&search("AND OR NOT")).await.unwrap();
+    assert_eq!(operators.terms, ["not"]);
+    assert_eq!(
+        found(&operators),
+        [(
+            liaison_search::Entity::Gift,
+            "Commemorative gift".to_owned()
+        )]
+    );
+    // A NUL character is not part of a word: the search is the one without it.
+    let with_nul = store.search(&search("工会\u{0}")).await.unwrap();
+    assert_eq!(with_nul.terms, ["工会"]);
+    assert_eq!(with_nul, store.search(&search("工会")).await.unwrap());
     let long = "工会 ".repeat(5000);
     assert!(store.search(&search(&long)).await.unwrap().total >= 1);
     assert_eq!(store.search(&search("zzzzqqq")).await.unwrap().total, 0);

@@ -1,7 +1,5 @@
 //! A real Liaison server on a free port with a fresh database, for each test.
 
-#![allow(dead_code)] // Each test file uses its own part of these helpers.
-
 use liaison_core::secrets::{new_token, token_hash};
 use liaison_core::{Actor, UserInput, UserRole};
 use liaison_store::Backend;
@@ -136,6 +134,20 @@ impl TestApp {
         let actor = Actor::command_line("test setup");
         self.db.store.import(&actor, &demo).await.unwrap();
     }
+
+    /// The number of the record with `key` in the list `/api/v1/{list}`. Tests find demo records
+    /// by their key, never by the order they happened to be saved in.
+    pub async fn id_of(&self, list: &str, key: &str) -> i64 {
+        let (status, body) = self.get(&format!("/api/v1/{list}?per_page=200")).await;
+        assert_eq!(status, 200, "{list}: {body}");
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|record| record["key"] == key)
+            .and_then(|record| record["id"].as_i64())
+            .unwrap_or_else(|| panic!("no record with the key {key} in {list}"))
+    }
 }
 
 async fn read(response: reqwest::Response) -> (u16, Value) {
@@ -160,14 +172,13 @@ pub fn fields(body: &Value) -> Vec<String> {
 }
 
 /// Runs each listed test once against SQLite and once against PostgreSQL.
-#[macro_export]
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    super::$name(super::common::spawn_app(liaison_store::Backend::Sqlite).await).await;
+                    super::$name(crate::common::spawn_app(liaison_store::Backend::Sqlite).await).await;
                 }
             )*
         }
@@ -175,7 +186,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    super::$name(super::common::spawn_app(liaison_store::Backend::Postgres).await).await;
+                    super::$name(crate::common::spawn_app(liaison_store::Backend::Postgres).await).await;
                 }
             )*
         }
@@ -318,14 +329,6 @@ impl PageClient {
             .send()
             .await
             .unwrap();
-        file_of(response).await
-    }
-}
-
-impl TestApp {
-    /// Downloads a file with the admin's client: its status, content type and bytes.
-    pub async fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
-        let response = self.client.get(self.url(path)).send().await.unwrap();
         file_of(response).await
     }
 }

@@ -1,13 +1,11 @@
 //! Running several processes: `/healthz` for load balancers, `/metrics` for Prometheus, and the
 //! setting that says who may read the metrics.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use common::TestApp;
+use crate::common::TestApp;
 use liaison_core::UserRole;
 use liaison_store::Backend;
 use liaison_store::testing::TestDatabase;
@@ -58,7 +56,7 @@ async fn scrape(app: &TestApp) -> String {
 }
 
 async fn the_health_check_answers_while_the_database_does(backend: Backend) {
-    let app = common::spawn_app(backend).await;
+    let app = crate::common::spawn_app(backend).await;
     let anonymous = reqwest::Client::new();
     let (status, body) = fetch(&anonymous, &app.url("/healthz")).await;
     assert_eq!((status, body.as_str()), (200, "ok\n"));
@@ -70,7 +68,7 @@ async fn the_health_check_answers_while_the_database_does(backend: Backend) {
 }
 
 async fn metrics_are_not_served_unless_allowed(backend: Backend) {
-    let app = common::spawn_app(backend).await;
+    let app = crate::common::spawn_app(backend).await;
     let (status, body) = fetch(&app.client, &app.url("/metrics")).await;
     assert_eq!(status, 404);
     assert!(!body.contains("liaison_http_requests"), "{body}");

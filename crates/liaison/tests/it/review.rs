@@ -1,10 +1,8 @@
 //! The annual review end to end: a small year of work recorded through the API, and every figure
 //! of the review, its page, its workbook and its report checked against numbers counted by hand.
 
-mod common;
-
+use crate::common::TestApp;
 use calamine::Data;
-use common::TestApp;
 use liaison_core::UserRole;
 use serde_json::{Value, json};
 
@@ -385,7 +383,7 @@ async fn a_year_that_cannot_be_reviewed_is_refused_with_a_reason(app: TestApp) {
     for query in ["year=abc", "year=99999", "year=999", "year=99999999999"] {
         let (status, body) = app.get(&format!("/api/v1/review?{query}")).await;
         assert_eq!(status, 422, "{query}: {body}");
-        assert_eq!(common::fields(&body), ["year"], "{query}");
+        assert_eq!(crate::common::fields(&body), ["year"], "{query}");
     }
     let (status, review) = app.get("/api/v1/review").await;
     assert_eq!(status, 200, "last year by default");
@@ -509,7 +507,7 @@ async fn the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures(a
         disposition,
         "attachment; filename=\"liaison-annual-review-2024.xlsx\""
     );
-    let sheets = common::read_workbook(&bytes);
+    let sheets = crate::common::read_workbook(&bytes);
     let names: Vec<&str> = sheets.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names,
@@ -585,7 +583,7 @@ async fn the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures(a
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     );
     assert!(disposition.ends_with("liaison-annual-review-2024.docx\""));
-    let (xml, text) = common::read_docx(&bytes);
+    let (xml, text) = crate::common::read_docx(&bytes);
     assert_eq!(xml.matches("<w:tbl>").count(), 13, "one table per sheet");
     for line in [
         "2024年度国际交流与合作工作回顾",

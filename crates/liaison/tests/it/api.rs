@@ -1,9 +1,7 @@
 //! The JSON API end to end: a real server on a free port, a fresh database per test.
 
-mod common;
-
-use common::{TestApp, fields};
-use serde_json::json;
+use crate::common::{TestApp, fields};
+use serde_json::{Value, json};
 
 on_both_databases!(
     every_kind_of_record_can_be_created_read_changed_listed_and_deleted,
@@ -437,19 +435,45 @@ async fn search_finds_records_in_chinese_and_english_and_answers_odd_input_clear
         .await;
     assert_eq!(body["total"], 1);
     assert_eq!(body["items"][0]["type"], "activity");
-    for odd in [
-        "%22%22",
-        "%27%20OR%201%3D1%20--",
-        "%25",
-        "AND%20OR%20NOT",
-        "",
-        "%E2%80%A6%E2%80%A6",
+    // Odd input is answered like any search: its words (none, for punctuation and operators
+    // alone) and what they find.
+    for (odd, terms, titles) in [
+        ("%22%22", json!([]), json!([])),
+        (
+            "%27%20OR%201%3D1%20--",
+            json!(["1"]),
+            json!(["2019—2020年度国际交流工作会议 (2019-2020 International Exchange Conference)"]),
+        ),
+        ("%25", json!([]), json!([])),
+        (
+            "AND%20OR%20NOT",
+            json!(["not"]),
+            json!(["Commemorative gift"]),
+        ),
+        ("", json!([]), json!([])),
+        ("%E2%80%A6%E2%80%A6", json!([]), json!([])),
     ] {
         let (status, body) = app.get(&format!("/api/v1/search?q={odd}")).await;
         assert_eq!(status, 200, "{odd}: {body}");
+        let found: Vec<&Value> = body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| &hit["title"])
+            .collect();
+        assert_eq!(
+            (&body["terms"], json!(found)),
+            (&terms, titles),
+            "{odd}: {body}"
+        );
     }
+    // A very long query is the same search as its words once.
     let long = "%E5%B7%A5%E4%BC%9A+".repeat(3000);
-    assert_eq!(app.get(&format!("/api/v1/search?q={long}")).await.0, 200);
+    let (status, long) = app.get(&format!("/api/v1/search?q={long}")).await;
+    let (_, once) = app.get("/api/v1/search?q=%E5%B7%A5%E4%BC%9A").await;
+    assert_eq!(status, 200);
+    assert_eq!(long["terms"], json!(["工会"]));
+    assert_eq!(long["total"], once["total"]);
     // Not UTF-8 (a lone surrogate, encoded) reads as a replacement character: no words, no error.
     let (status, body) = app.get("/api/v1/search?q=%ED%A0%80").await;
     assert_eq!((status, body["terms"].clone()), (200, json!([])), "{body}");

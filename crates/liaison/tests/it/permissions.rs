@@ -1,8 +1,6 @@
 //! Every API route walked with every role: allowed, or refused with 403; never a 500.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use liaison_core::UserRole;
 use serde_json::{Value, json};
 
@@ -73,6 +71,10 @@ async fn every_route_answers_every_role_as_the_rules_say(app: TestApp) {
         )
         .await;
     let own_unit = unit["id"].as_i64().unwrap();
+    let lftu_timeline = format!(
+        "/api/v1/organizations/{}/timeline",
+        app.id_of("organizations", "org-lftu").await
+    );
     let mut n = 0;
     for role in UserRole::ALL {
         let client = app
@@ -134,11 +136,7 @@ async fn every_route_answers_every_role_as_the_rules_say(app: TestApp) {
                 expect(&label("delete"), may_change(role, collection), delete).await;
             }
         }
-        let lftu = client
-            .get(url("/api/v1/organizations/1/timeline"))
-            .send()
-            .await
-            .unwrap();
+        let lftu = client.get(url(&lftu_timeline)).send().await.unwrap();
         expect(&format!("{} timeline", role.as_str()), true, lftu).await;
         let roles = client.get(url("/api/v1/roles")).send().await.unwrap();
         expect(&format!("{} roles", role.as_str()), true, roles).await;

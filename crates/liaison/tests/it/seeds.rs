@@ -1,8 +1,6 @@
 //! The two news releases, read back through the API fact by fact.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::Value;
 
 on_both_databases!(
@@ -11,16 +9,7 @@ on_both_databases!(
 );
 
 async fn activity_by_key(app: &TestApp, key: &str) -> Value {
-    let (status, list) = app.get("/api/v1/activities?per_page=200").await;
-    assert_eq!(status, 200);
-    let id = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["key"] == key)
-        .unwrap_or_else(|| panic!("{key} is not listed"))["id"]
-        .as_i64()
-        .unwrap();
+    let id = app.id_of("activities", key).await;
     app.get(&format!("/api/v1/activities/{id}")).await.1
 }
 

@@ -1,8 +1,6 @@
 //! Writes under concurrency, through real `liaison` processes: several processes sharing one
 //! SQLite file, a database another process keeps busy, and a server killed while it writes.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -127,7 +125,7 @@ impl Setup {
                 child,
                 address,
                 printed,
-                client: common::bearer_client(&token),
+                client: crate::common::bearer_client(&token),
             }
         })
         .await
@@ -183,7 +181,7 @@ impl Server {
     /// A handle sending another token.
     fn api_with(&self, token: &str) -> Api {
         Api {
-            client: common::bearer_client(token),
+            client: crate::common::bearer_client(token),
             address: self.address.clone(),
         }
     }

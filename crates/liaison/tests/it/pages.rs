@@ -1,9 +1,7 @@
 //! The pages end to end: signing in, every form's success, problems, conflicts and permissions,
 //! both languages.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use liaison_core::UserRole;
 
 on_both_databases!(
@@ -74,7 +72,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_slowed_down(app: 
             .await
             .unwrap();
         let form = [
-            ("csrf", common::csrf_of(&login)),
+            ("csrf", crate::common::csrf_of(&login)),
             ("username", "wu".into()),
             ("password", "wrong password".into()),
             ("next", "/".into()),
@@ -103,7 +101,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_slowed_down(app: 
         .await
         .unwrap();
     let form = [
-        ("csrf", common::csrf_of(&login)),
+        ("csrf", crate::common::csrf_of(&login)),
         ("username", "wu".into()),
         ("password", "correct horse battery".into()),
         ("next", "/".into()),
@@ -139,6 +137,8 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_slowed_down(app: 
 
 async fn an_activity_is_created_with_participants_agenda_and_gifts_from_one_form(app: TestApp) {
     app.load_demo().await;
+    // A record is linked by its number (`#6`) or by its key (`@org-lftu`); both are typed here.
+    let lftu = format!("#{}", app.id_of("organizations", "org-lftu").await);
     let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
     let (status, html) = page.get("/activities/new").await;
     assert_eq!(status, 200);
@@ -173,24 +173,24 @@ async fn an_activity_is_created_with_participants_agenda_and_gifts_from_one_form
                 ("end_date", ""),
                 ("end_part", ""),
                 ("host_unit", ""),
-                ("inviting_organization", "#3"),
-                ("partners", "#6\n"),
+                ("inviting_organization", "@org-acftu"),
+                ("partners", &format!("{lftu}\n")),
                 ("delegation_size", "12"),
                 ("tags", "Belt and Road"),
                 ("participants-0-person", "Nguyen Van A"),
                 ("participants-0-role", "leader"),
-                ("participants-1-person", "#4"),
+                ("participants-1-person", "@person-wu-wanxiong"),
                 ("participants-1-role", "host"),
                 ("participants-2-person", ""),
                 ("participants-2-role", ""),
                 ("agenda-0-kind", "lecture"),
-                ("agenda-0-speaker", "#10"),
+                ("agenda-0-speaker", "@person-zhang-caiming"),
                 ("agenda-0-title_en", "Smart trade unions"),
                 ("agenda-0-points", "the 12351 hotline\nunion websites"),
                 ("gifts-0-direction", "received"),
                 ("gifts-0-item", "Lacquer painting"),
                 ("gifts-0-value", "500"),
-                ("gifts-0-giver", "#6"),
+                ("gifts-0-giver", &lftu),
                 ("gifts-0-receiver", "the university"),
             ],
         )
@@ -429,11 +429,14 @@ async fn a_second_editor_sees_both_versions_instead_of_overwriting(app: TestApp)
 
 async fn deleting_asks_first_and_refuses_while_others_refer_to_it(app: TestApp) {
     app.load_demo().await;
+    let lftu = app.id_of("organizations", "org-lftu").await;
     let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
-    let (status, html) = page.get("/organizations/6/delete").await;
+    let (status, html) = page.get(&format!("/organizations/{lftu}/delete")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Delete “") && html.contains("cannot be undone"));
-    let (status, html, _) = page.post("/organizations/6/delete", &[]).await;
+    let (status, html, _) = page
+        .post(&format!("/organizations/{lftu}/delete"), &[])
+        .await;
     assert_eq!(status, 409);
     assert!(html.contains("Other records still refer to this one."));
     let (_, _, location) = page
@@ -446,12 +449,20 @@ async fn deleting_asks_first_and_refuses_while_others_refer_to_it(app: TestApp) 
 
 async fn roles_see_only_what_they_may_and_get_a_refusal_page_otherwise(app: TestApp) {
     app.load_demo().await;
+    let visit = format!(
+        "/activities/{}",
+        app.id_of("activities", "activity-2023-lftu-visit").await
+    );
+    let lftu = format!(
+        "/organizations/{}",
+        app.id_of("organizations", "org-lftu").await
+    );
     let viewer = app.sign_in("viewer", UserRole::Viewer, None, "en").await;
     for path in [
         "/",
         "/activities",
-        "/activities/2",
-        "/organizations/6",
+        &visit,
+        &lftu,
         "/people",
         "/units",
         "/gifts",
@@ -465,13 +476,13 @@ async fn roles_see_only_what_they_may_and_get_a_refusal_page_otherwise(app: Test
         );
     }
     for path in [
-        "/activities/new",
-        "/activities/2/edit",
-        "/organizations/6/delete",
-        "/admin/users",
-        "/admin/audit",
+        "/activities/new".to_owned(),
+        format!("{visit}/edit"),
+        format!("{lftu}/delete"),
+        "/admin/users".to_owned(),
+        "/admin/audit".to_owned(),
     ] {
-        let (status, html) = viewer.get(path).await;
+        let (status, html) = viewer.get(&path).await;
         assert_eq!(status, 403, "{path}");
         assert!(html.contains("Not allowed"), "{path}");
     }
@@ -486,12 +497,14 @@ async fn roles_see_only_what_they_may_and_get_a_refusal_page_otherwise(app: Test
         )
         .await;
     assert_eq!(status, 403);
-    let (status, _, _) = viewer.post("/organizations/6/delete", &[]).await;
+    let (status, _, _) = viewer.post(&format!("{lftu}/delete"), &[]).await;
     assert_eq!(status, 403);
 
     // A liaison officer changes their own unit's activities and no others.
+    let own = app.id_of("units", "unit-labor-relations-hr").await;
+    let other = app.id_of("units", "unit-law").await;
     let liaison = app
-        .sign_in("liaison", UserRole::Liaison, Some(5), "en")
+        .sign_in("liaison", UserRole::Liaison, Some(own), "en")
         .await;
     let (status, _, own) = liaison
         .post(
@@ -500,7 +513,7 @@ async fn roles_see_only_what_they_may_and_get_a_refusal_page_otherwise(app: Test
                 ("kind", "lecture"),
                 ("title_en", "Our lecture"),
                 ("start_date", "2024-03-01"),
-                ("host_unit", "5"),
+                ("host_unit", &own.to_string()),
             ],
         )
         .await;
@@ -513,17 +526,17 @@ async fn roles_see_only_what_they_may_and_get_a_refusal_page_otherwise(app: Test
                 ("kind", "lecture"),
                 ("title_en", "Theirs"),
                 ("start_date", "2024-03-01"),
-                ("host_unit", "4"),
+                ("host_unit", &other.to_string()),
             ],
         )
         .await;
     assert_eq!(status, 403);
     assert_eq!(
-        liaison.get("/activities/2/edit").await.0,
+        liaison.get(&format!("{visit}/edit")).await.0,
         403,
         "the visit is hosted by another unit"
     );
-    assert_eq!(liaison.get("/organizations/6/edit").await.0, 403);
+    assert_eq!(liaison.get(&format!("{lftu}/edit")).await.0, 403);
 }
 
 async fn the_language_follows_the_browser_then_the_user_s_choice(app: TestApp) {
@@ -631,6 +644,10 @@ async fn the_admin_manages_accounts_and_reads_the_audit_log(app: TestApp) {
         html.contains("id=\"e-unit\"") || html.contains("id=\"e-password\""),
         "{html}"
     );
+    let unit = app
+        .id_of("units", "unit-labor-relations-hr")
+        .await
+        .to_string();
     let (status, _, _) = admin
         .post(
             "/admin/users",
@@ -638,7 +655,7 @@ async fn the_admin_manages_accounts_and_reads_the_audit_log(app: TestApp) {
                 ("username", "ji.wenwen"),
                 ("display_name", "Ji Wenwen"),
                 ("user_role", "liaison"),
-                ("unit", "5"),
+                ("unit", &unit),
                 ("password", "a long enough password"),
             ],
         )
@@ -658,6 +675,14 @@ async fn the_admin_manages_accounts_and_reads_the_audit_log(app: TestApp) {
 
 async fn every_page_answers_every_role_as_the_rules_say(app: TestApp) {
     app.load_demo().await;
+    // The exchange office hosts the visit and both its gifts; it is the liaison's unit.
+    let own_unit = app
+        .id_of("units", "unit-international-exchange-office")
+        .await;
+    let lftu = app.id_of("organizations", "org-lftu").await;
+    let visit = app.id_of("activities", "activity-2023-lftu-visit").await;
+    let person = app.id_of("people", "person-qiao-jian").await;
+    let gift = app.id_of("gifts", "gift-2023-lftu-visit-given").await;
     let office = app.sign_in("office", UserRole::Officer, None, "en").await;
     let (_, _, agreement) = office
         .post(
@@ -665,13 +690,11 @@ async fn every_page_answers_every_role_as_the_rules_say(app: TestApp) {
             &[
                 ("kind", "mou"),
                 ("title_en", "MoU"),
-                ("partners", "#6"),
-                ("unit", "1"),
+                ("partners", &format!("#{lftu}")),
+                ("unit", &own_unit.to_string()),
             ],
         )
         .await;
-    // Unit 1, the exchange office, hosts the visit (#2) and both gifts; it is the liaison's unit.
-    let own_unit = 1;
     for role in UserRole::ALL {
         let page = app
             .sign_in(
@@ -687,14 +710,19 @@ async fn every_page_answers_every_role_as_the_rules_say(app: TestApp) {
             ("/".into(), true),
             ("/admin/users".into(), role == UserRole::Admin),
             ("/admin/audit".into(), role == UserRole::Admin),
-            ("/organizations/6/timeline".into(), true),
+            (format!("/organizations/{lftu}/timeline"), true),
         ];
         for (list, record, liaison_may_change, liaison_may_create) in [
-            ("activities", "/activities/2".to_owned(), true, true),
-            ("organizations", "/organizations/6".to_owned(), false, true),
-            ("people", "/people/5".to_owned(), true, true),
+            ("activities", format!("/activities/{visit}"), true, true),
+            (
+                "organizations",
+                format!("/organizations/{lftu}"),
+                false,
+                true,
+            ),
+            ("people", format!("/people/{person}"), true, true),
             ("units", format!("/units/{own_unit}"), true, false),
-            ("gifts", "/gifts/1".to_owned(), true, true),
+            ("gifts", format!("/gifts/{gift}"), true, true),
             ("agreements", agreement.clone(), true, true),
         ] {
             routes.push((format!("/{list}"), true));
@@ -728,16 +756,24 @@ async fn every_page_answers_every_role_as_the_rules_say(app: TestApp) {
 
 async fn the_search_box_finds_every_kind_of_record_and_marks_the_words(app: TestApp) {
     app.load_demo().await;
+    let visit = format!(
+        "href=\"/activities/{}\"",
+        app.id_of("activities", "activity-2023-lftu-visit").await
+    );
+    let lftu = format!(
+        "href=\"/organizations/{}\"",
+        app.id_of("organizations", "org-lftu").await
+    );
     let page = app.sign_in("reader", UserRole::Viewer, None, "zh-CN").await;
     let (status, html) = page.get("/search?q=%E8%80%81%E6%8C%9D").await;
     assert_eq!(status, 200);
     assert!(html.contains("<mark>老挝</mark>"), "{html}");
-    assert!(html.contains("href=\"/activities/2\"") && html.contains("href=\"/organizations/6\""));
+    assert!(html.contains(&visit) && html.contains(&lftu));
     assert!(html.contains("aria-current=\"page\">全部"));
     let (_, html) = page
         .get("/search?q=%E8%80%81%E6%8C%9D&type=organization")
         .await;
-    assert!(html.contains("href=\"/organizations/6\"") && !html.contains("href=\"/activities/2\""));
+    assert!(html.contains(&lftu) && !html.contains(&visit));
     let (status, html) = page.get("/search?q=%21%21%21").await;
     assert_eq!(status, 200);
     assert!(html.contains("没有可搜索的词语"));

@@ -2,9 +2,7 @@
 //! their publication on the public news pages, briefing books and calendar feeds, each file
 //! read back the way the programs people use would read it.
 
-mod common;
-
-use common::{TestApp, read_docx};
+use crate::common::{TestApp, read_docx};
 use liaison_core::{NewsLanguage, UserRole};
 use serde_json::{Value, json};
 
@@ -16,21 +14,8 @@ on_both_databases!(
     a_calendar_feed_is_made_read_by_a_calendar_program_and_revoked,
 );
 
-async fn activity_id(app: &TestApp, key: &str) -> i64 {
-    let (status, list) = app.get("/api/v1/activities?per_page=200").await;
-    assert_eq!(status, 200);
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["key"] == key)
-        .unwrap_or_else(|| panic!("{key} is not listed"))["id"]
-        .as_i64()
-        .unwrap()
-}
-
 async fn drafts(app: &TestApp, key: &str) -> (String, String) {
-    let id = activity_id(app, key).await;
+    let id = app.id_of("activities", key).await;
     let dossier = app.db.store.activity_dossier(id).await.unwrap();
     let draft = |language| {
         let d = liaison_core::news::draft(&dossier, language);
@@ -100,7 +85,8 @@ async fn the_seed_news_drafts_state_every_fact_of_the_seeds(app: TestApp) {
     let (_, activity) = app
         .get(&format!(
             "/api/v1/activities/{}",
-            activity_id(&app, "activity-2020-exchange-conference").await
+            app.id_of("activities", "activity-2020-exchange-conference")
+                .await
         ))
         .await;
     let mut facts: Vec<String> = vec![
@@ -175,7 +161,7 @@ fn field_value(html: &str, name: &str) -> String {
 
 async fn a_release_is_edited_saved_and_published_for_the_public(app: TestApp) {
     app.load_demo().await;
-    let id = activity_id(&app, "activity-2023-lftu-visit").await;
+    let id = app.id_of("activities", "activity-2023-lftu-visit").await;
     let officer = app.sign_in("officer", UserRole::Officer, None, "en").await;
     let public = reqwest::Client::new();
 
@@ -335,7 +321,7 @@ async fn a_release_is_edited_saved_and_published_for_the_public(app: TestApp) {
 
 async fn a_stale_release_edit_is_refused_and_a_reader_cannot_edit(app: TestApp) {
     app.load_demo().await;
-    let id = activity_id(&app, "activity-2023-lftu-visit").await;
+    let id = app.id_of("activities", "activity-2023-lftu-visit").await;
     let first = app.sign_in("first", UserRole::Officer, None, "en").await;
     let second = app.sign_in("second", UserRole::Officer, None, "en").await;
     let path = format!("/activities/{id}/news/en");
@@ -399,7 +385,7 @@ async fn the_briefing_book_holds_the_partner_history_agreements_gifts_people_and
     app: TestApp,
 ) {
     app.load_demo().await;
-    let visit = activity_id(&app, "activity-2023-lftu-visit").await;
+    let visit = app.id_of("activities", "activity-2023-lftu-visit").await;
     // An earlier visit with a gift, an agreement in force and an expired one with the LFTU.
     let (status, earlier) = app
         .post(
@@ -487,7 +473,9 @@ async fn the_briefing_book_holds_the_partner_history_agreements_gifts_people_and
     assert!(!in_force.contains("Old exchange agreement"));
 
     // An activity without a partner says so instead of failing.
-    let conference = activity_id(&app, "activity-2020-exchange-conference").await;
+    let conference = app
+        .id_of("activities", "activity-2020-exchange-conference")
+        .await;
     let (_, created) = app
         .post(
             "/api/v1/activities",

@@ -1,0 +1,18 @@
+//! Liaison end to end, built as one test binary: each module is one part of the product, and
+//! `common` starts a real server over a fresh database for each test. Run one part with
+//! `cargo test -p liaison --test it pages::`.
+
+#[macro_use]
+mod common;
+
+mod api;
+mod browser;
+mod cli;
+mod concurrency;
+mod documents;
+mod operations;
+mod pages;
+mod permissions;
+mod review;
+mod seeds;
+mod sheets;
