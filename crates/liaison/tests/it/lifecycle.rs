@@ -1,9 +1,7 @@
 //! The agreement's lifecycle through the API and the pages: transitions, who may make them,
 //! stale versions, the history and renewals.
 
-mod common;
-
-use common::{TestApp, fields};
+use crate::common::{TestApp, fields};
 use liaison_core::UserRole;
 use serde_json::{Value, json};
 
