@@ -7,17 +7,33 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
-use crate::records::StoredRecord;
+use crate::resolve::StoredRecord;
 use crate::resolve::{self, Table, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text};
-use crate::{Error, Result, Store};
+use crate::sql::{
+    self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, date_text, enum_text,
+};
+use crate::{Error, Result, Store, organizations, people, records};
 
-fn columns() -> String {
-    format!(
-        "g.id, g.key, g.version, g.created_at, g.updated_at, g.kind, g.title_zh, g.title_en, \
-         g.signed_on, g.valid_from, g.valid_to, g.status, g.notes, {}",
-        sql::named_columns("u", "unit")
+fn columns() -> Selection {
+    Selection::of(
+        "g",
+        &[
+            "id",
+            "key",
+            "version",
+            "created_at",
+            "updated_at",
+            "kind",
+            "title_zh",
+            "title_en",
+            "signed_on",
+            "valid_from",
+            "valid_to",
+            "status",
+            "notes",
+        ],
     )
+    .named("u", "unit")
 }
 
 const FROM: &str = "agreements g LEFT JOIN units u ON u.id = g.unit_id";
@@ -67,7 +83,7 @@ async fn write_children(
             .execute(&mut *conn)
             .await?;
     }
-    resolve::partners(
+    organizations::partners(
         conn,
         actor,
         ("agreement_partners", "agreement_id"),
@@ -79,8 +95,8 @@ async fn write_children(
     for (i, s) in input.signatories.iter().enumerate() {
         let field = sub(path, &format!("signatories[{i}]"));
         let person =
-            resolve::optional_person(conn, actor, &sub(&field, "person"), &s.person).await?;
-        let org = resolve::optional_organization(
+            people::optional_person(conn, actor, &sub(&field, "person"), &s.person).await?;
+        let org = organizations::optional_organization(
             conn,
             actor,
             &sub(&field, "organization"),
@@ -112,7 +128,8 @@ pub(crate) async fn insert(
     resolve::key_is_free(conn, Table::Agreement, path, &input.key, None).await?;
     let unit = resolve::optional_link(conn, Table::Unit, &sub(path, "unit"), &input.unit).await?;
     let columns = data(input, unit);
-    let id = sql::insert_record(conn, actor, Table::Agreement, unit, &input.key, columns).await?;
+    let id =
+        records::insert_record(conn, actor, Table::Agreement, unit, &input.key, columns).await?;
     write_children(conn, actor, path, id, input).await?;
     Ok(id)
 }
@@ -192,9 +209,9 @@ impl Store {
             "updated" => &["g.updated_at", "g.id"],
             _ => &["g.signed_on NULLS LAST", "g.id"],
         };
-        let columns = columns();
         let list = ListQuery {
-            columns: &columns,
+            columns: columns(),
+            page_columns: Selection::default(),
             from: FROM,
             total: Total::Counted {
                 from: "agreements g",
@@ -234,12 +251,13 @@ impl Store {
     ) -> Result<Agreement> {
         authorize_role(actor, Action::Change, RecordKind::Agreement)?;
         let input = input.validated()?;
-        let version = sql::required_version(input.version)?;
+        let version = records::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
             resolve::key_is_free(conn, Table::Agreement, "", &input.key, Some(id)).await?;
             let unit = resolve::optional_link(conn, Table::Unit, "unit", &input.unit).await?;
             let columns = data(&input, unit);
-            sql::update_record(conn, Table::Agreement, id, version, &input.key, columns).await?;
+            records::update_record(conn, Table::Agreement, id, version, &input.key, columns)
+                .await?;
             write_children(conn, actor, "", id, &input).await
         })
         .await
@@ -254,11 +272,14 @@ impl StoredRecord for Agreement {
     const TABLE: Table = Table::Agreement;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Agreement> {
-        let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| DomainError::not_found("agreement", id))?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM {FROM} WHERE g.id = $1",
+            columns().sql()
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("agreement", id))?;
         let mut agreement = from_row(&row)?;
         load_children(conn, &mut agreement).await?;
         Ok(agreement)

@@ -258,23 +258,6 @@ impl Store {
         self.ensure_search_blocks().await
     }
 
-    /// Builds the search index's blocks from its postings when it has documents and no blocks:
-    /// once, on a database indexed before blocks were kept (SQL alone cannot pack them).
-    async fn ensure_search_blocks(&self) -> Result<()> {
-        let missing: i64 = sqlx::query_scalar(
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM search_documents) \
-             AND NOT EXISTS (SELECT 1 FROM search_blocks) THEN 1 ELSE 0 END",
-        )
-        .fetch_one(&self.read)
-        .await?;
-        if missing == 1 {
-            let mut tx = self.begin_write().await?;
-            crate::blocks::rebuild(&mut tx).await?;
-            tx.commit().await?;
-        }
-        Ok(())
-    }
-
     /// Writes a consistent copy of a live SQLite database to `destination`, which must not exist.
     pub async fn backup(&self, destination: &Path) -> Result<()> {
         if self.backend != Backend::Sqlite {
