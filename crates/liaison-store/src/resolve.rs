@@ -1,4 +1,5 @@
-//! Turning the references of a submitted record into row numbers, creating new records on the way.
+//! The kinds of record the store keeps (their tables, and how one is read whole), and the
+//! look-ups that turn the links and keys of a submitted record into row numbers.
 
 use liaison_core::{Link, Policy, RecordKind};
 use serde::Serialize;
