@@ -8,11 +8,24 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
-use crate::sql::{self, ListQuery, RowExt, Total, enum_text};
-use crate::{Result, Store, audit};
+use crate::sql::{self, ListQuery, RowExt, Selection, Total, enum_text};
+use crate::{Result, Store, audit, records};
 
-const COLUMNS: &str = "s.id, s.version, s.username, s.display_name, s.role, s.active, s.language, \
-    u.id AS unit_id, u.key AS unit_key, u.name_zh AS unit_name_zh, u.name_en AS unit_name_en";
+fn columns() -> Selection {
+    Selection::of(
+        "s",
+        &[
+            "id",
+            "version",
+            "username",
+            "display_name",
+            "role",
+            "active",
+            "language",
+        ],
+    )
+    .named("u", "unit")
+}
 const FROM: &str = "users s LEFT JOIN units u ON u.id = s.unit_id";
 
 fn from_row(row: &impl RowExt) -> Result<User> {
@@ -29,11 +42,14 @@ fn from_row(row: &impl RowExt) -> Result<User> {
 }
 
 async fn fetch(conn: &mut AnyConnection, id: i64) -> Result<User> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE s.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| DomainError::not_found("user", id))?;
+    let row = sqlx::query(&format!(
+        "SELECT {columns} FROM {FROM} WHERE s.id = $1",
+        columns = columns().sql()
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| DomainError::not_found("user", id))?;
     from_row(&row)
 }
 
@@ -117,7 +133,7 @@ impl Store {
     pub async fn update_user(&self, actor: &Actor, id: i64, input: UserInput) -> Result<User> {
         authorize(actor, Action::Change, USER, None)?;
         let input = input.validated()?;
-        let version = sql::required_version(input.version)?;
+        let version = records::required_version(input.version)?;
         let mut tx = self.begin_write().await?;
         unit_exists(&mut tx, input.unit).await?;
         let before = fetch(&mut tx, id).await?;
@@ -159,7 +175,8 @@ impl Store {
     pub async fn list_users(&self, actor: &Actor, page: &PageRequest) -> Result<Page<User>> {
         authorize(actor, Action::Read, USER, None)?;
         let list = ListQuery {
-            columns: COLUMNS,
+            columns: columns(),
+            page_columns: Selection::default(),
             from: FROM,
             total: Total::Counted {
                 from: "users s",
@@ -179,7 +196,8 @@ impl Store {
     /// An active account and its password hash, for signing in.
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS}, s.password_hash FROM {FROM} WHERE s.username = $1 AND s.active = 1"
+            "SELECT {columns}, s.password_hash FROM {FROM} WHERE s.username = $1 AND s.active = 1",
+            columns = columns().sql()
         ))
         .bind(username.trim().to_lowercase())
         .fetch_optional(&self.read)
@@ -275,9 +293,10 @@ impl Store {
             return Ok(Some((user, csrf)));
         }
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS}, x.csrf_token, x.last_seen_at FROM sessions x \
+            "SELECT {columns}, x.csrf_token, x.last_seen_at FROM sessions x \
              JOIN users s ON s.id = x.user_id LEFT JOIN units u ON u.id = s.unit_id \
-             WHERE x.token_hash = $1 AND s.active = 1"
+             WHERE x.token_hash = $1 AND s.active = 1",
+            columns = columns().sql()
         ))
         .bind(token_hash)
         .fetch_optional(&self.read)
@@ -455,9 +474,10 @@ impl Store {
             return Ok(Some(user));
         }
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM api_tokens t JOIN users s ON s.id = t.user_id \
+            "SELECT {columns} FROM api_tokens t JOIN users s ON s.id = t.user_id \
              LEFT JOIN units u ON u.id = s.unit_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1"
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
+            columns = columns().sql()
         ))
         .bind(token_hash)
         .fetch_optional(&self.read)

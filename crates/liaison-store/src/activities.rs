@@ -10,12 +10,13 @@ use liaison_core::{
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
-use crate::records::StoredRecord;
+use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
 use crate::sql::{
-    self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text, json_text,
+    self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, date_text, enum_text,
+    json_text,
 };
-use crate::{Backend, Error, Result, Store, gifts};
+use crate::{Backend, Error, Result, Store, gifts, organizations, people, records};
 
 #[derive(Deserialize)]
 struct ParticipantJson {
@@ -76,13 +77,25 @@ struct TagJson {
     tag: String,
 }
 
-fn summary_columns() -> String {
-    format!(
-        "a.id, a.key, a.version, a.kind, a.title_zh, a.title_en, a.start_date, a.start_part, \
-         a.end_date, a.end_part, a.venue, {}, {}",
-        sql::named_columns("hu", "host"),
-        sql::named_columns("io", "inviting")
+fn summary_columns() -> Selection {
+    Selection::of(
+        "a",
+        &[
+            "id",
+            "key",
+            "version",
+            "kind",
+            "title_zh",
+            "title_en",
+            "start_date",
+            "start_part",
+            "end_date",
+            "end_part",
+            "venue",
+        ],
     )
+    .named("hu", "host")
+    .named("io", "inviting")
 }
 
 const FROM: &str = "activities a LEFT JOIN units hu ON hu.id = a.host_unit_id \
@@ -124,7 +137,7 @@ async fn resolve_links(
 ) -> Result<Links> {
     Ok(Links {
         host_unit: resolve::optional_link(conn, UNIT, "host_unit", &input.host_unit).await?,
-        inviting_organization: resolve::optional_organization(
+        inviting_organization: organizations::optional_organization(
             conn,
             actor,
             "inviting_organization",
@@ -175,7 +188,7 @@ pub(crate) async fn insert(
     let links = resolve_links(conn, actor, input).await?;
     let columns = data(input, &links);
     let id =
-        sql::insert_record(conn, actor, ACTIVITY, links.host_unit, &input.key, columns).await?;
+        records::insert_record(conn, actor, ACTIVITY, links.host_unit, &input.key, columns).await?;
     write_children(conn, actor, id, input).await?;
     for (i, gift) in input.gifts.iter().enumerate() {
         gifts::insert(conn, actor, &format!("gifts[{i}]"), gift, Some(id)).await?;
@@ -207,7 +220,7 @@ async fn write_children(
     id: i64,
     input: &ActivityInput,
 ) -> Result<()> {
-    resolve::partners(
+    organizations::partners(
         conn,
         actor,
         ("activity_partners", "activity_id"),
@@ -220,7 +233,7 @@ async fn write_children(
     for (i, participant) in input.participants.iter().enumerate() {
         let path = format!("participants[{i}]");
         let person =
-            resolve::person(conn, actor, &sub(&path, "person"), &participant.person).await?;
+            people::person(conn, actor, &sub(&path, "person"), &participant.person).await?;
         let known_role: Option<String> =
             sqlx::query_scalar("SELECT code FROM roles WHERE code = $1")
                 .bind(participant.role.as_str())
@@ -261,7 +274,7 @@ async fn write_children(
     }
     for (i, item) in input.agenda.iter().enumerate() {
         let path = format!("agenda[{i}].speaker");
-        let speaker = resolve::optional_person(conn, actor, &path, &item.speaker).await?;
+        let speaker = people::optional_person(conn, actor, &path, &item.speaker).await?;
         sqlx::query(
             "INSERT INTO agenda_items (activity_id, position, kind, on_date, starts_at, speaker_id, \
              title_zh, title_en, points) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -457,9 +470,9 @@ impl Store {
             "updated" => &["a.updated_at", "a.id"],
             _ => &["f.start_date", "f.activity_id"],
         };
-        let columns = summary_columns();
         let list = ListQuery {
-            columns: &columns,
+            columns: summary_columns(),
+            page_columns: Selection::default(),
             from: FROM_FILTER,
             total,
             filter: f,
@@ -500,9 +513,9 @@ impl Store {
             "updated" => &["a.updated_at", "a.id"],
             _ => &["a.start_date", "a.id"],
         };
-        let columns = summary_columns();
         let list = ListQuery {
-            columns: &columns,
+            columns: summary_columns(),
+            page_columns: Selection::default(),
             from: FROM,
             total,
             filter: f,
@@ -570,7 +583,7 @@ impl Store {
     ) -> Result<Activity> {
         authorize_role(actor, Action::Change, ACTIVITY)?;
         let input = input.validated()?;
-        let version = sql::required_version(input.version)?;
+        let version = records::required_version(input.version)?;
         if !input.gifts.is_empty() {
             let mut errors = FieldErrors::new();
             errors.add(
@@ -584,7 +597,7 @@ impl Store {
             resolve::key_is_free(conn, ACTIVITY, "", &input.key, Some(id)).await?;
             let links = resolve_links(conn, actor, &input).await?;
             let columns = data(&input, &links);
-            sql::update_record(conn, ACTIVITY, id, version, &input.key, columns).await?;
+            records::update_record(conn, ACTIVITY, id, version, &input.key, columns).await?;
             clear_children(conn, id).await?;
             write_children(conn, actor, id, &input).await
         })
@@ -648,7 +661,7 @@ impl StoredRecord for Activity {
              a.delegation_size, a.attending_groups, a.outcomes, a.attachments, a.signed_by, \
              {partners} AS partners, {participants} AS participants, {agenda} AS agenda, \
              {tags} AS tags FROM {FROM} WHERE a.id = $1",
-            summary_columns()
+            summary_columns().sql()
         ))
         .bind(id)
         .fetch_optional(&mut *conn)

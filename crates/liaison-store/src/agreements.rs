@@ -10,23 +10,39 @@ use liaison_core::{
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
-use crate::records::StoredRecord;
-use crate::resolve::{self, sub};
+use crate::records;
+use crate::resolve::{self, StoredRecord, sub};
 use crate::sql::{
-    self, Columns, Filter, ListQuery, NamedJson, Param, RowExt, Total, date_text, enum_text,
-    placeholders,
+    self, Columns, Filter, ListQuery, NamedJson, Param, RowExt, Selection, Total, date_text,
+    enum_text, placeholders,
 };
 use crate::transitions::{self, StatefulRecord};
-use crate::{Backend, Result, Store};
+use crate::{Backend, Result, Store, organizations, people};
 
-fn columns() -> String {
-    format!(
-        "g.id, g.key, g.version, g.created_at, g.updated_at, g.kind, g.title_zh, g.title_en, \
-         g.signed_on, g.valid_from, g.valid_to, g.status, g.notes, {}, \
-         r.id AS renews_id, r.key AS renews_key, r.title_zh AS renews_name_zh, \
-         r.title_en AS renews_name_en",
-        sql::named_columns("u", "unit")
+fn columns() -> Selection {
+    Selection::of(
+        "g",
+        &[
+            "id",
+            "key",
+            "version",
+            "created_at",
+            "updated_at",
+            "kind",
+            "title_zh",
+            "title_en",
+            "signed_on",
+            "valid_from",
+            "valid_to",
+            "status",
+            "notes",
+        ],
     )
+    .named("u", "unit")
+    .with("r.id", "renews_id")
+    .with("r.key", "renews_key")
+    .with("r.title_zh", "renews_name_zh")
+    .with("r.title_en", "renews_name_en")
 }
 
 const FROM: &str = "agreements g LEFT JOIN units u ON u.id = g.unit_id \
@@ -80,7 +96,7 @@ async fn write_children(
             .execute(&mut *conn)
             .await?;
     }
-    resolve::partners(
+    organizations::partners(
         conn,
         actor,
         ("agreement_partners", "agreement_id"),
@@ -92,8 +108,8 @@ async fn write_children(
     for (i, s) in input.signatories.iter().enumerate() {
         let field = sub(path, &format!("signatories[{i}]"));
         let person =
-            resolve::optional_person(conn, actor, &sub(&field, "person"), &s.person).await?;
-        let org = resolve::optional_organization(
+            people::optional_person(conn, actor, &sub(&field, "person"), &s.person).await?;
+        let org = organizations::optional_organization(
             conn,
             actor,
             &sub(&field, "organization"),
@@ -131,7 +147,7 @@ pub(crate) async fn insert(
         resolve::optional_link(conn, AGREEMENT, &sub(path, "renews"), &input.renews).await?;
     let status = input.status.unwrap_or_default();
     let columns = data(input, unit, renews).text("status", Some(status.as_str()));
-    let id = sql::insert_record(conn, actor, AGREEMENT, unit, &input.key, columns).await?;
+    let id = records::insert_record(conn, actor, AGREEMENT, unit, &input.key, columns).await?;
     write_children(conn, actor, path, id, input).await?;
     Ok(id)
 }
@@ -299,9 +315,9 @@ impl Store {
             "updated" => &["g.updated_at", "g.id"],
             _ => &["g.signed_on NULLS LAST", "g.id"],
         };
-        let columns = columns();
         let list = ListQuery {
-            columns: &columns,
+            columns: columns(),
+            page_columns: Selection::default(),
             from: FROM,
             total: Total::Counted {
                 from: "agreements g",
@@ -348,7 +364,7 @@ impl Store {
         input: AgreementInput,
     ) -> Result<Agreement> {
         authorize_role(actor, Action::Change, AGREEMENT)?;
-        let version = sql::required_version(input.version)?;
+        let version = records::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
             let current: Option<String> =
                 sqlx::query_scalar("SELECT status FROM agreements WHERE id = $1")
@@ -384,13 +400,13 @@ impl Store {
             if renews == Some(id) {
                 return Err(DomainError::invalid(
                     "renews",
-                    "itself",
+                    "self",
                     "an agreement cannot renew itself",
                 )
                 .into());
             }
             let columns = data(&input, unit, renews);
-            sql::update_record(conn, AGREEMENT, id, version, &input.key, columns).await?;
+            records::update_record(conn, AGREEMENT, id, version, &input.key, columns).await?;
             write_children(conn, actor, "", id, &input).await
         })
         .await
@@ -465,11 +481,14 @@ impl StoredRecord for Agreement {
     const KIND: RecordKind = AGREEMENT;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Agreement> {
-        let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| DomainError::not_found("agreement", id))?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM {FROM} WHERE g.id = $1",
+            columns().sql()
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("agreement", id))?;
         let mut agreement = [from_row(&row)?];
         load_children(conn, &mut agreement).await?;
         let [agreement] = agreement;

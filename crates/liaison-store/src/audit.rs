@@ -8,7 +8,7 @@ use liaison_core::{Action, Actor, AuditEntry, AuditFilter, Page, PageRequest, Re
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use crate::sql::{self, Filter, ListQuery, Param, RowExt, Total, date_text};
+use crate::sql::{self, Filter, ListQuery, Param, RowExt, Selection, Total, date_text};
 use crate::{Result, Store};
 
 /// Adds one entry to the audit log.
@@ -99,8 +99,21 @@ impl Store {
             f.and(format!("l.at < {p}"));
         }
         let list = ListQuery {
-            columns: "l.id, l.at, l.user_id, l.username, l.address, l.action, l.entity, \
-                      l.record_id, l.changes",
+            columns: Selection::of(
+                "l",
+                &[
+                    "id",
+                    "at",
+                    "user_id",
+                    "username",
+                    "address",
+                    "action",
+                    "entity",
+                    "record_id",
+                    "changes",
+                ],
+            ),
+            page_columns: Selection::default(),
             from: "audit_log l",
             total: Total::Counted {
                 from: "audit_log l",

@@ -8,9 +8,9 @@ use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, decode
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::Result;
 use crate::locks::{self, Lock};
 use crate::sql::{RowExt, placeholders};
+use crate::{Result, Store};
 
 /// Keys read or written to a statement: well under SQLite's limit of parameters.
 const KEYS_PER_STATEMENT: usize = 300;
@@ -270,4 +270,23 @@ pub(crate) async fn read(
         }
     }
     Ok(lists)
+}
+
+impl Store {
+    /// Builds the search index's blocks from its postings when it has documents and no blocks:
+    /// once, on a database indexed before blocks were kept (SQL alone cannot pack them).
+    pub(crate) async fn ensure_search_blocks(&self) -> Result<()> {
+        let missing: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM search_documents) \
+             AND NOT EXISTS (SELECT 1 FROM search_blocks) THEN 1 ELSE 0 END",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        if missing == 1 {
+            let mut tx = self.begin_write().await?;
+            rebuild(&mut tx).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
 }

@@ -138,6 +138,14 @@ const SQLITE_SETTINGS: &str =
 const WRITER_SETTINGS: &str = "PRAGMA wal_autocheckpoint = 0;";
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
+/// The file beside a SQLite database where imports being saved write how far they have come:
+/// `liaison.db-saving` for `liaison.db`. It holds nothing else, and nothing that needs a backup.
+pub(crate) fn saving_progress_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-saving");
+    PathBuf::from(name)
+}
+
 /// What a write transaction says to begin. SQLite's default, `BEGIN` (deferred), takes the
 /// write lock only at the first write; when another process wrote in between, SQLite cannot
 /// upgrade the transaction's older snapshot and fails at once with "database is locked", without
@@ -162,7 +170,7 @@ impl Store {
     pub async fn open_with(url: &DatabaseUrl, write_wait: Duration) -> Result<Store> {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let wait_ms = write_wait.as_millis().max(1);
-        let (read, write) = match url {
+        let (read, write, saving) = match url {
             DatabaseUrl::Sqlite { path } => {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
                     && !parent.is_dir()
@@ -198,7 +206,23 @@ impl Store {
                     .max_connections(sqlite_readers())
                     .connect(&any_url)
                     .await?;
-                (read, write)
+                // Saving an import holds the database's only writer until it commits, so how far
+                // it has come is written beside the database, in a file with a lock of its own
+                // that every process sharing the database opens too (see `imports.rs`).
+                let saving = options("")
+                    .max_connections(2)
+                    .connect(&format!(
+                        "sqlite://{}?mode=rwc",
+                        saving_progress_path(path).display()
+                    ))
+                    .await?;
+                saving
+                    .execute(
+                        "CREATE TABLE IF NOT EXISTS import_saving \
+                         (batch_id INTEGER PRIMARY KEY, saved INTEGER NOT NULL)",
+                    )
+                    .await?;
+                (read, write, Some(saving))
             }
             DatabaseUrl::Postgres { url } => {
                 // A row another transaction holds is waited for as long as SQLite waits for
@@ -215,7 +239,7 @@ impl Store {
                     })
                     .connect(url)
                     .await?;
-                (pool.clone(), pool)
+                (pool.clone(), pool, None)
             }
         };
         let checkpoints = match url.backend() {
@@ -227,6 +251,7 @@ impl Store {
             checkpoints,
             read,
             write,
+            saving,
             policy: Policy::default(),
             review_cache: Default::default(),
             kept: Default::default(),
@@ -256,23 +281,6 @@ impl Store {
         }
         self.ensure_built_in_roles().await?;
         self.ensure_search_blocks().await
-    }
-
-    /// Builds the search index's blocks from its postings when it has documents and no blocks:
-    /// once, on a database indexed before blocks were kept (SQL alone cannot pack them).
-    async fn ensure_search_blocks(&self) -> Result<()> {
-        let missing: i64 = sqlx::query_scalar(
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM search_documents) \
-             AND NOT EXISTS (SELECT 1 FROM search_blocks) THEN 1 ELSE 0 END",
-        )
-        .fetch_one(&self.read)
-        .await?;
-        if missing == 1 {
-            let mut tx = self.begin_write().await?;
-            crate::blocks::rebuild(&mut tx).await?;
-            tx.commit().await?;
-        }
-        Ok(())
     }
 
     /// Writes a consistent copy of a live SQLite database to `destination`, which must not exist.

@@ -247,7 +247,7 @@ impl Store {
         })
         .await?
         {
-            let org = self.get_organization(org.meta.id).await?;
+            // The list's rows are whole organizations, their identifiers and affiliations with them.
             document.organizations.push(OrganizationInput {
                 key: Some(key_of("organization", org.meta.id, &org.meta.key)),
                 version: None,

@@ -8,23 +8,47 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
-use crate::records::StoredRecord;
+use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, date_text, enum_text};
-use crate::{Result, Store};
+use crate::sql::{
+    Columns, Filter, ListQuery, Param, RowExt, Selection, Total, date_text, enum_text,
+};
+use crate::{Result, Store, organizations, people, records};
 
-fn columns() -> String {
-    format!(
-        "g.id, g.key, g.version, g.created_at, g.updated_at, g.direction, g.exchanged_on, \
-         g.giver_description, g.receiver_description, g.item, g.category, g.quantity, \
-         g.estimated_value_fen, g.status, g.declared_on, g.handed_in_on, g.storage, g.disposal, \
-         g.notes, act.id AS act_id, act.key AS act_key, act.title_zh AS act_name_zh, \
-         act.title_en AS act_name_en, act.host_unit_id AS act_host_unit_id, {}, {}, {}, {}",
-        sql::named_columns("gp", "gp"),
-        sql::named_columns("go", "go"),
-        sql::named_columns("rp", "rp"),
-        sql::named_columns("ro", "ro")
+fn columns() -> Selection {
+    Selection::of(
+        "g",
+        &[
+            "id",
+            "key",
+            "version",
+            "created_at",
+            "updated_at",
+            "direction",
+            "exchanged_on",
+            "giver_description",
+            "receiver_description",
+            "item",
+            "category",
+            "quantity",
+            "estimated_value_fen",
+            "status",
+            "declared_on",
+            "handed_in_on",
+            "storage",
+            "disposal",
+            "notes",
+        ],
     )
+    .with("act.id", "act_id")
+    .with("act.key", "act_key")
+    .with("act.title_zh", "act_name_zh")
+    .with("act.title_en", "act_name_en")
+    .with("act.host_unit_id", "act_host_unit_id")
+    .named("gp", "gp")
+    .named("go", "go")
+    .named("rp", "rp")
+    .named("ro", "ro")
 }
 
 const FROM: &str = "gifts g LEFT JOIN activities act ON act.id = g.activity_id \
@@ -73,8 +97,8 @@ async fn party(
     path: &str,
     input: &PartyInput,
 ) -> Result<(Option<i64>, Option<i64>)> {
-    let person = resolve::optional_person(conn, actor, &sub(path, "person"), &input.person).await?;
-    let org = resolve::optional_organization(
+    let person = people::optional_person(conn, actor, &sub(path, "person"), &input.person).await?;
+    let org = organizations::optional_organization(
         conn,
         actor,
         &sub(path, "organization"),
@@ -153,7 +177,7 @@ pub(crate) async fn insert(
     let links = links(conn, actor, path, input, activity).await?;
     let unit = host_unit(conn, links.activity).await?;
     let columns = data(input, &links);
-    sql::insert_record(conn, actor, GIFT, unit, &input.key, columns).await
+    records::insert_record(conn, actor, GIFT, unit, &input.key, columns).await
 }
 
 /// The host unit of a gift's activity: the unit whose liaison officer may record the gift.
@@ -177,7 +201,7 @@ pub(crate) async fn of_activity(
 ) -> Result<Vec<Gift>> {
     let rows = sqlx::query(&format!(
         "SELECT {} FROM {FROM} WHERE g.activity_id = $1 ORDER BY g.id",
-        columns()
+        columns().sql()
     ))
     .bind(activity)
     .fetch_all(&mut *conn)
@@ -215,9 +239,9 @@ impl Store {
             "updated" => &["g.updated_at", "g.id"],
             _ => &["g.exchanged_on NULLS LAST", "g.id"],
         };
-        let columns = columns();
         let list = ListQuery {
-            columns: &columns,
+            columns: columns(),
+            page_columns: Selection::default(),
             from: FROM,
             total: Total::Counted {
                 from: "gifts g",
@@ -246,12 +270,12 @@ impl Store {
     pub async fn update_gift(&self, actor: &Actor, id: i64, input: GiftInput) -> Result<Gift> {
         authorize_role(actor, Action::Change, GIFT)?;
         let input = input.validated()?;
-        let version = sql::required_version(input.version)?;
+        let version = records::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
             resolve::key_is_free(conn, GIFT, "", &input.key, Some(id)).await?;
             let links = links(conn, actor, "", &input, None).await?;
             let columns = data(&input, &links);
-            sql::update_record(conn, GIFT, id, version, &input.key, columns).await
+            records::update_record(conn, GIFT, id, version, &input.key, columns).await
         })
         .await
     }
@@ -265,11 +289,14 @@ impl StoredRecord for Gift {
     const KIND: RecordKind = GIFT;
 
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Gift> {
-        let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE g.id = $1", columns()))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| DomainError::not_found("gift", id))?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM {FROM} WHERE g.id = $1",
+            columns().sql()
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("gift", id))?;
         from_row(policy, &row)
     }
 

@@ -1,12 +1,20 @@
 //! Spreadsheets on their way in: the uploaded rows and their state, kept per user, and the
 //! look-ups a preview needs (a unit or organization named in a row, a key already in use).
 //!
-//! The records themselves are saved by [`Store::import_with_progress`], in one transaction.
+//! The records themselves are saved by [`Store::save_import`], in one transaction.
+//!
+//! Every state of an import is kept in the database, so every process shows it: its status
+//! (uploaded, checking, checked, saving, saved, failed) and how far checking has come in
+//! `import_batches`. How far saving has come is written while the saving transaction runs, by
+//! the same task through a connection of its own, to a place that does not wait for that
+//! transaction: on PostgreSQL the batch's row (the transaction writes no such row); on SQLite,
+//! where the transaction holds the database's only writer until it commits, the file beside the
+//! database (`database::saving_progress_path`), which has a lock of its own.
 
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Action, Actor, Error as DomainError, ImportBatch, ImportKind, ImportReport, ImportRow,
-    ImportStatus, RecordKind, RowProblem,
+    Action, Actor, Error as DomainError, ExchangeDocument, ImportBatch, ImportKind, ImportReport,
+    ImportRow, ImportStatus, RecordKind, RowProblem,
 };
 use liaison_core::{ORGANIZATION, UNIT};
 use sqlx::Row;
@@ -105,7 +113,18 @@ impl Store {
         .fetch_optional(&self.read)
         .await?
         .ok_or_else(|| DomainError::not_found("import", id))?;
-        from_row(&row)
+        let mut batch = from_row(&row)?;
+        if batch.status == ImportStatus::Committing
+            && let Some(saving) = &self.saving
+        {
+            let saved: Option<i64> =
+                sqlx::query_scalar("SELECT saved FROM import_saving WHERE batch_id = $1")
+                    .bind(id)
+                    .fetch_optional(saving)
+                    .await?;
+            batch.progress = saved.unwrap_or(0);
+        }
+        Ok(batch)
     }
 
     /// The rows of an import of the acting user.
@@ -203,6 +222,68 @@ impl Store {
                 "only a checked file without problems can be saved, and only once",
             ));
         }
+        // A count left by an earlier database of the same name is not this saving's.
+        self.write_saved(id, 0).await
+    }
+
+    /// Saves the records of the import `id`, which [`Store::start_import_commit`] marked as being
+    /// saved, as one document in one transaction ([`Store::import_with_progress`]): all of them,
+    /// or none. Meanwhile the number reached is written where every process reads it (see the
+    /// module's introduction), the latest one each time the previous write is done; the last
+    /// is written before this returns, and kept until [`Store::finish_import_commit`].
+    pub async fn save_import(
+        &self,
+        actor: &Actor,
+        id: i64,
+        document: &ExchangeDocument,
+    ) -> Result<ImportReport> {
+        let (tell, mut reached) = tokio::sync::watch::channel(0_usize);
+        let saving = async move {
+            let saved = self
+                .import_with_progress(actor, document, &|n| {
+                    tell.send_replace(n);
+                })
+                .await;
+            // The count's writer stops once the transaction has ended.
+            drop(tell);
+            saved
+        };
+        let counting = async {
+            while reached.changed().await.is_ok() {
+                let n = *reached.borrow_and_update();
+                if let Err(err) = self.write_saved(id, n as i64).await {
+                    tracing::warn!(error = %err, import = id, "how far saving has come was not written");
+                }
+            }
+        };
+        let (saved, ()) = tokio::join!(saving, counting);
+        saved
+    }
+
+    /// Writes how many records saving the import `id` has reached, outside its transaction.
+    async fn write_saved(&self, id: i64, saved: i64) -> Result<()> {
+        match &self.saving {
+            Some(place) => {
+                sqlx::query(
+                    "INSERT INTO import_saving (batch_id, saved) VALUES ($1, $2) \
+                     ON CONFLICT (batch_id) DO UPDATE SET saved = excluded.saved",
+                )
+                .bind(id)
+                .bind(saved)
+                .execute(place)
+                .await?;
+            }
+            None => {
+                sqlx::query(
+                    "UPDATE import_batches SET progress = $2 \
+                     WHERE id = $1 AND status = 'committing'",
+                )
+                .bind(id)
+                .bind(saved)
+                .execute(&self.write)
+                .await?;
+            }
+        }
         Ok(())
     }
 
@@ -229,6 +310,12 @@ impl Store {
         .bind(now())
         .execute(&self.write)
         .await?;
+        if let Some(place) = &self.saving {
+            sqlx::query("DELETE FROM import_saving WHERE batch_id = $1")
+                .bind(id)
+                .execute(place)
+                .await?;
+        }
         Ok(())
     }
 
@@ -276,5 +363,105 @@ impl Store {
             .fetch_optional(&self.read)
             .await?;
         Ok(found.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use liaison_core::{Actor, ExchangeDocument, ImportKind, ImportRow, ImportStatus, UserInput};
+
+    use crate::testing::TestDatabase;
+    use crate::{Backend, Store};
+
+    /// Every state of an import, and how far saving came, as a second process sharing the
+    /// database reads them.
+    async fn another_process_sees_each_state_of_an_import_and_how_far_saving_came(
+        backend: Backend,
+    ) {
+        let db = TestDatabase::new(backend).await;
+        let here = &db.store;
+        let elsewhere = Store::open(&db.url).await.unwrap();
+        let input: UserInput = serde_json::from_value(serde_json::json!({
+            "username": "officer", "display_name": "Officer", "role": "admin"
+        }))
+        .unwrap();
+        let user = here
+            .create_user(
+                &Actor::command_line("imports test"),
+                input,
+                "not a real hash",
+            )
+            .await
+            .unwrap();
+        let actor = user.actor(None);
+        let names: Vec<String> = (0..30).map(|i| format!("Guest {i}")).collect();
+        let rows: Vec<ImportRow> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| ImportRow {
+                line: i as i64 + 2,
+                cells: vec![name.clone()],
+            })
+            .collect();
+        let mapping = [Some("name_en".to_owned())];
+        let id = here
+            .create_import(
+                &actor,
+                ImportKind::People,
+                "guests.csv",
+                &["Name (English)".to_owned()],
+                &rows,
+                &mapping,
+            )
+            .await
+            .unwrap();
+        let seen = async || elsewhere.get_import(&actor, id).await.unwrap();
+        assert_eq!(seen().await.status, ImportStatus::Uploaded);
+        here.start_import_check(&actor, id, &mapping).await.unwrap();
+        here.set_import_progress(&actor, id, 12).await.unwrap();
+        let checking = seen().await;
+        assert_eq!(
+            (checking.status, checking.progress),
+            (ImportStatus::Checking, 12)
+        );
+        here.finish_import_check(&actor, id, &[]).await.unwrap();
+        assert_eq!(seen().await.status, ImportStatus::Checked);
+        here.start_import_commit(&actor, id).await.unwrap();
+        let saving = seen().await;
+        assert_eq!(
+            (saving.status, saving.progress),
+            (ImportStatus::Committing, 0)
+        );
+
+        let document: ExchangeDocument = serde_json::from_value(serde_json::json!({
+            "people": names.iter().map(|n| serde_json::json!({"name_en": n})).collect::<Vec<_>>()
+        }))
+        .unwrap();
+        let report = here.save_import(&actor, id, &document).await.unwrap();
+        assert_eq!(report.created, 30);
+        // The last count saving wrote, read by the other process before the result is recorded.
+        let saved = seen().await;
+        assert_eq!(
+            (saved.status, saved.progress),
+            (ImportStatus::Committing, 30)
+        );
+        here.finish_import_commit(&actor, id, Ok(report))
+            .await
+            .unwrap();
+        let done = seen().await;
+        assert_eq!(done.status, ImportStatus::Committed);
+        assert_eq!(done.report.map(|r| r.created), Some(30));
+        elsewhere.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_another_process_sees_each_state_of_an_import_and_how_far_saving_came() {
+        another_process_sees_each_state_of_an_import_and_how_far_saving_came(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_another_process_sees_each_state_of_an_import_and_how_far_saving_came() {
+        another_process_sees_each_state_of_an_import_and_how_far_saving_came(Backend::Postgres)
+            .await;
     }
 }

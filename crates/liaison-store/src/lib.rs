@@ -57,6 +57,9 @@ pub struct Store {
     /// Connections for writing. On SQLite this is a single connection, so writers queue here
     /// instead of failing with "database is locked" when two transactions both want to write.
     write: AnyPool,
+    /// On SQLite, the file beside the database where an import being saved writes how far it
+    /// has come ([`imports`]); on PostgreSQL, `None`: the count goes into the database itself.
+    saving: Option<AnyPool>,
     policy: Policy,
     /// Annual reviews already counted, kept until the records change.
     review_cache: std::sync::Arc<review::ReviewCache>,

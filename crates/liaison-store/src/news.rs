@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::sql::{self, RowExt};
-use crate::{Error, Result, Store, audit};
+use crate::{Error, Result, Store, audit, records};
 
 const COLUMNS: &str = "n.id, n.activity_id, n.language, n.title, n.body, n.published, \
      n.published_at, n.version, n.created_at, n.updated_at, a.start_date";
@@ -124,7 +124,7 @@ impl Store {
                 .map_err(Error::from_write)?;
             }
             Some(current) => {
-                let expected = sql::required_version(input.version)?;
+                let expected = records::required_version(input.version)?;
                 let done = sqlx::query(
                     "UPDATE news_releases SET title = $3, body = $4, published = $5, \
                      published_at = COALESCE(published_at, $6), version = version + 1, \

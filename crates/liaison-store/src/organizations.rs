@@ -6,16 +6,69 @@ use liaison_core::{
     Action, Actor, Affiliation, Error as DomainError, ORGANIZATION_SORTS, Organization,
     OrganizationFilter, OrganizationInput, Page, PageRequest, Policy, RecordKind, Validate,
 };
+use std::future::Future;
+use std::pin::Pin;
+
+use liaison_core::Ref;
 use sqlx::AnyConnection;
 
-use crate::records::StoredRecord;
+use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
-use crate::{Backend, Error, Result, Store};
+use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};
+use crate::{Backend, Error, Result, Store, records};
 
-const COLUMNS: &str = "o.id, o.key, o.version, o.created_at, o.updated_at, o.kind, o.country, \
-    o.region, o.name_zh, o.name_en, o.name_original, o.abbreviation, o.founded_year, \
-    o.membership, o.profile_zh, o.profile_en, o.website";
+/// An organization's own columns.
+fn columns() -> Selection {
+    Selection::of(
+        "o",
+        &[
+            "id",
+            "key",
+            "version",
+            "created_at",
+            "updated_at",
+            "kind",
+            "country",
+            "region",
+            "name_zh",
+            "name_en",
+            "name_original",
+            "abbreviation",
+            "founded_year",
+            "membership",
+            "profile_zh",
+            "profile_en",
+            "website",
+        ],
+    )
+}
+
+/// The identifiers and affiliations of the organization numbered `id` (an SQL expression),
+/// each list one JSON array built by the database (see `Backend::json_rows_sql`): one
+/// organization, like a page of the list, is read in one statement, however long its lists.
+fn lists(backend: Backend, id: &str) -> Selection {
+    let identifiers = backend.json_rows_sql(
+        &[("scheme", "i.scheme"), ("value", "i.value")],
+        &format!("FROM organization_identifiers i WHERE i.organization_id = {id}"),
+        "i.position",
+    );
+    let mut affiliation_fields = sql::named_fields("rel");
+    for field in ["relation", "note"] {
+        affiliation_fields.push((field, format!("a.{field}")));
+    }
+    let affiliations = backend.json_rows_sql(
+        &affiliation_fields,
+        &format!(
+            "FROM organization_affiliations a \
+             JOIN organizations rel ON rel.id = a.related_organization_id \
+             WHERE a.organization_id = {id}"
+        ),
+        "a.position",
+    );
+    Selection::default()
+        .with(identifiers, "identifiers")
+        .with(affiliations, "affiliations")
+}
 
 /// An organization's own columns; the region class is stored so lists can filter on it.
 fn data(input: &OrganizationInput) -> Columns {
@@ -45,10 +98,20 @@ fn from_row(row: &impl RowExt) -> Result<Organization> {
         name_en: row.opt_text("name_en")?,
         name_original: row.opt_text("name_original")?,
         abbreviation: row.opt_text("abbreviation")?,
-        identifiers: Vec::new(),
+        identifiers: row.json("identifiers")?,
         founded_year: row.opt_int("founded_year")?.map(|y| y as i32),
         membership: row.opt_int("membership")?,
-        affiliations: Vec::new(),
+        affiliations: row
+            .json::<Vec<AffiliationJson>>("affiliations")?
+            .into_iter()
+            .map(|a| {
+                Ok(Affiliation {
+                    organization: a.organization.named(),
+                    relation: sql::parse_enum(&a.relation)?,
+                    note: a.note,
+                })
+            })
+            .collect::<Result<_>>()?,
         profile_zh: row.opt_text("profile_zh")?,
         profile_en: row.opt_text("profile_en")?,
         website: row.opt_text("website")?,
@@ -77,7 +140,7 @@ pub(crate) async fn insert_row(
     input: &OrganizationInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, ORGANIZATION, path, &input.key, None).await?;
-    sql::insert_record(conn, actor, ORGANIZATION, None, &input.key, data(input)).await
+    records::insert_record(conn, actor, ORGANIZATION, None, &input.key, data(input)).await
 }
 
 /// Replaces an organization's identifiers and affiliations with those submitted.
@@ -128,7 +191,7 @@ pub(crate) async fn write_children(
         .await?;
     for (i, affiliation) in input.affiliations.iter().enumerate() {
         let field = sub(path, &format!("affiliations[{i}].organization"));
-        let related = resolve::organization(conn, actor, &field, &affiliation.organization).await?;
+        let related = organization(conn, actor, &field, &affiliation.organization).await?;
         if related == id {
             return Err(DomainError::invalid(
                 field,
@@ -190,7 +253,9 @@ impl Store {
         };
         debug_assert!(ORGANIZATION_SORTS.contains(&page.sort.as_str()));
         let list = ListQuery {
-            columns: COLUMNS,
+            columns: columns(),
+            // Built for the page's rows only, from their numbers.
+            page_columns: lists(self.backend, "r.id"),
             from: "organizations o",
             total: Total::Counted {
                 from: "organizations o",
@@ -225,11 +290,11 @@ impl Store {
     ) -> Result<Organization> {
         authorize_role(actor, Action::Change, ORGANIZATION)?;
         let input = input.validated()?;
-        let version = sql::required_version(input.version)?;
+        let version = records::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
             resolve::key_is_free(conn, ORGANIZATION, "", &input.key, Some(id)).await?;
             let columns = data(&input);
-            sql::update_record(conn, ORGANIZATION, id, version, &input.key, columns).await?;
+            records::update_record(conn, ORGANIZATION, id, version, &input.key, columns).await?;
             write_children(conn, actor, "", id, &input).await
         })
         .await
@@ -244,46 +309,16 @@ impl StoredRecord for Organization {
     const KIND: RecordKind = ORGANIZATION;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Organization> {
-        // The organization and its lists in one statement (see `Backend::json_rows_sql`).
-        let backend = Backend::of(conn);
-        let identifiers = backend.json_rows_sql(
-            &[("scheme", "i.scheme"), ("value", "i.value")],
-            "FROM organization_identifiers i WHERE i.organization_id = o.id",
-            "i.position",
-        );
-        let mut affiliation_fields = sql::named_fields("r");
-        for field in ["relation", "note"] {
-            affiliation_fields.push((field, format!("a.{field}")));
-        }
-        let affiliations = backend.json_rows_sql(
-            &affiliation_fields,
-            "FROM organization_affiliations a \
-             JOIN organizations r ON r.id = a.related_organization_id \
-             WHERE a.organization_id = o.id",
-            "a.position",
-        );
         let row = sqlx::query(&format!(
-            "SELECT {COLUMNS}, {identifiers} AS identifiers, {affiliations} AS affiliations \
-             FROM organizations o WHERE o.id = $1"
+            "SELECT {}, {} FROM organizations o WHERE o.id = $1",
+            columns().sql(),
+            lists(Backend::of(conn), "o.id").sql()
         ))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| DomainError::not_found("organization", id))?;
-        let mut org = from_row(&row)?;
-        org.identifiers = row.json("identifiers")?;
-        org.affiliations = row
-            .json::<Vec<AffiliationJson>>("affiliations")?
-            .into_iter()
-            .map(|a| {
-                Ok(Affiliation {
-                    organization: a.organization.named(),
-                    relation: sql::parse_enum(&a.relation)?,
-                    note: a.note,
-                })
-            })
-            .collect::<Result<_>>()?;
-        Ok(org)
+        from_row(&row)
     }
 
     /// Organizations are shared by every unit.
@@ -299,4 +334,72 @@ struct AffiliationJson {
     organization: sql::NamedJson,
     relation: String,
     note: Option<String>,
+}
+
+/// An organization reference: the linked one, or the new one, created here unless a record with
+/// its key exists already.
+pub(crate) fn organization<'a>(
+    conn: &'a mut AnyConnection,
+    actor: &'a Actor,
+    path: &'a str,
+    reference: &'a Ref<OrganizationInput>,
+) -> Pin<Box<dyn Future<Output = Result<i64>> + Send + 'a>> {
+    Box::pin(async move {
+        match reference {
+            Ref::Link(l) => resolve::link(conn, ORGANIZATION, path, l).await,
+            Ref::New(input) => {
+                if let Some(id) = resolve::id_by_key(conn, ORGANIZATION, &input.key).await? {
+                    return Ok(id);
+                }
+                insert(conn, actor, path, input).await
+            }
+        }
+    })
+}
+
+pub(crate) async fn optional_organization(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    path: &str,
+    reference: &Option<Ref<OrganizationInput>>,
+) -> Result<Option<i64>> {
+    match reference {
+        Some(r) => Ok(Some(organization(conn, actor, path, r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Writes the partner organizations of an activity or agreement into `table`, in order,
+/// creating new ones on the way; the same partner twice is refused.
+pub(crate) async fn partners(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    (table, owner_column): (&str, &str),
+    owner: i64,
+    path: &str,
+    partners: &[Ref<OrganizationInput>],
+) -> Result<()> {
+    let mut seen = Vec::new();
+    for (i, partner) in partners.iter().enumerate() {
+        let field = sub(path, &format!("partners[{i}]"));
+        let org = organization(conn, actor, &field, partner).await?;
+        if seen.contains(&org) {
+            return Err(liaison_core::Error::invalid(
+                field,
+                "duplicate",
+                "this partner is listed twice",
+            )
+            .into());
+        }
+        seen.push(org);
+        sqlx::query(&format!(
+            "INSERT INTO {table} ({owner_column}, position, organization_id) VALUES ($1, $2, $3)"
+        ))
+        .bind(owner)
+        .bind(i as i64)
+        .bind(org)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }

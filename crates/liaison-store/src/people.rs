@@ -1,5 +1,6 @@
 //! People, internal and external.
 
+use liaison_core::Ref;
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
     Action, Actor, Error as DomainError, Page, PageRequest, Person, PersonFilter, PersonInput,
@@ -8,18 +9,34 @@ use liaison_core::{
 use liaison_core::{PERSON, UNIT};
 use sqlx::AnyConnection;
 
-use crate::records::StoredRecord;
+use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
-use crate::{Error, Result, Store};
+use crate::sql::{Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};
+use crate::{Error, Result, Store, organizations, records};
 
-fn columns() -> String {
-    format!(
-        "p.id, p.key, p.version, p.created_at, p.updated_at, p.category, p.name_zh, p.name_en, \
-         p.name_original, p.position, p.title, p.nationality, p.email, p.phone, p.notes, {}, {}",
-        sql::named_columns("u", "unit"),
-        sql::named_columns("o", "org")
+fn columns() -> Selection {
+    Selection::of(
+        "p",
+        &[
+            "id",
+            "key",
+            "version",
+            "created_at",
+            "updated_at",
+            "category",
+            "name_zh",
+            "name_en",
+            "name_original",
+            "position",
+            "title",
+            "nationality",
+            "email",
+            "phone",
+            "notes",
+        ],
     )
+    .named("u", "unit")
+    .named("o", "org")
 }
 
 const FROM: &str = "people p LEFT JOIN units u ON u.id = p.unit_id \
@@ -75,7 +92,7 @@ async fn links(
     input: &PersonInput,
 ) -> Result<(Option<i64>, Option<i64>)> {
     let unit = resolve::optional_link(conn, UNIT, &sub(path, "unit"), &input.unit).await?;
-    let organization = resolve::optional_organization(
+    let organization = organizations::optional_organization(
         conn,
         actor,
         &sub(path, "organization"),
@@ -95,7 +112,7 @@ pub(crate) async fn insert(
     resolve::key_is_free(conn, PERSON, path, &input.key, None).await?;
     let (unit, organization) = links(conn, actor, path, input).await?;
     let columns = data(input, unit, organization);
-    sql::insert_record(conn, actor, PERSON, unit, &input.key, columns).await
+    records::insert_record(conn, actor, PERSON, unit, &input.key, columns).await
 }
 
 impl Store {
@@ -130,9 +147,9 @@ impl Store {
             "updated" => &["p.updated_at", "p.id"],
             _ => &["COALESCE(p.name_en, p.name_zh)", "p.id"],
         };
-        let columns = columns();
         let list = ListQuery {
-            columns: &columns,
+            columns: columns(),
+            page_columns: Selection::default(),
             from: FROM,
             total: Total::Counted {
                 from: "people p",
@@ -163,12 +180,12 @@ impl Store {
     ) -> Result<Person> {
         authorize_role(actor, Action::Change, PERSON)?;
         let input = input.validated()?;
-        let version = sql::required_version(input.version)?;
+        let version = records::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
             resolve::key_is_free(conn, PERSON, "", &input.key, Some(id)).await?;
             let (unit, organization) = links(conn, actor, "", &input).await?;
             let columns = data(&input, unit, organization);
-            sql::update_record(conn, PERSON, id, version, &input.key, columns).await
+            records::update_record(conn, PERSON, id, version, &input.key, columns).await
         })
         .await
     }
@@ -182,15 +199,49 @@ impl StoredRecord for Person {
     const KIND: RecordKind = PERSON;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Person> {
-        let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE p.id = $1", columns()))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| DomainError::not_found("person", id))?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM {FROM} WHERE p.id = $1",
+            columns().sql()
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("person", id))?;
         from_row(&row)
     }
 
     fn unit(&self) -> Option<i64> {
         self.unit.as_ref().map(|u| u.id)
+    }
+}
+
+/// A person reference: the linked one, or the new one, created here unless a record with its
+/// key exists already.
+pub(crate) async fn person(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    path: &str,
+    reference: &Ref<PersonInput>,
+) -> Result<i64> {
+    match reference {
+        Ref::Link(l) => resolve::link(conn, PERSON, path, l).await,
+        Ref::New(input) => {
+            if let Some(id) = resolve::id_by_key(conn, PERSON, &input.key).await? {
+                return Ok(id);
+            }
+            insert(conn, actor, path, input).await
+        }
+    }
+}
+
+pub(crate) async fn optional_person(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    path: &str,
+    reference: &Option<Ref<PersonInput>>,
+) -> Result<Option<i64>> {
+    match reference {
+        Some(r) => Ok(Some(person(conn, actor, path, r).await?)),
+        None => Ok(None),
     }
 }

@@ -5,24 +5,15 @@ use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, RecordKind};
 use std::collections::BTreeSet;
 
 use liaison_core::accounts::{authorize, authorize_role};
+use liaison_core::audit::changes;
 use liaison_core::{Action, Actor, Policy};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::resolve::StoredRecord;
 use crate::search::Blocks;
-use crate::sql::RowExt;
-use crate::{Backend, Result, Store, audit, search, sql, timeline};
-
-/// A kind of record the store keeps.
-pub(crate) trait StoredRecord: Serialize + Sized + Send {
-    const KIND: RecordKind;
-
-    /// Reads the whole record through `conn`, which may be inside a transaction.
-    async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Self>;
-
-    /// The unit the record belongs to, for the permission rules.
-    fn unit(&self) -> Option<i64>;
-}
+use crate::sql::{Columns, Param, RowExt};
+use crate::{Backend, Error, Result, Store, audit, search, sql, timeline};
 
 impl Store {
     /// Reads one record.
@@ -31,7 +22,7 @@ impl Store {
         T::fetch(&mut conn, &self.policy, id).await
     }
 
-    /// Creates a record: `write` inserts it (through [`sql::insert_record`], which checks the
+    /// Creates a record: `write` inserts it (through [`insert_record`], which checks the
     /// permission and writes the audit entry) and returns its id; the record is read back in
     /// the same transaction.
     pub(crate) async fn create_with<T: StoredRecord>(
@@ -73,7 +64,7 @@ impl Store {
             Ok(after)
         }
         .await;
-        sql::with_current(result, self.get::<T>(id)).await
+        with_current(result, self.get::<T>(id)).await
     }
 
     /// Deletes a record the actor may change, refusing while other records refer to it.
@@ -84,7 +75,7 @@ impl Store {
         let mark = audit_mark(&mut tx).await?;
         let before = T::fetch(&mut tx, &self.policy, id).await?;
         authorize(actor, Action::Change, kind, before.unit())?;
-        sql::delete_record(&mut tx, actor, T::KIND, id, &before).await?;
+        delete_record(&mut tx, actor, T::KIND, id, &before).await?;
         refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(())
@@ -197,4 +188,169 @@ async fn naming(conn: &mut AnyConnection, entity: &str, id: i64) -> Result<Vec<(
         naming.extend(ids.into_iter().map(|id| (*kind, id)));
     }
     Ok(naming)
+}
+
+/// Inserts a record row with its key and timestamps, if `actor` may create such a record for
+/// `unit`, and writes the audit entry; returns the new id.
+pub(crate) async fn insert_record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    table: RecordKind,
+    unit: Option<i64>,
+    key: &Option<String>,
+    columns: Columns,
+) -> Result<i64> {
+    authorize(actor, Action::Create, table, unit)?;
+    let placeholders: Vec<String> = (0..columns.names.len())
+        .map(|i| format!("${}", i + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {} (key, created_at, updated_at, {}) VALUES ($1, $2, $2, {}) RETURNING id",
+        table.table,
+        columns.names.join(", "),
+        placeholders.join(", ")
+    );
+    let now = sql::now();
+    let query = sqlx::query(&sql).bind(key.as_deref()).bind(now.as_str());
+    let row = sql::bind_params(query, &columns.values)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(Error::from_write)?;
+    let id = row.int("id")?;
+    let mut fields = serde_json::Map::new();
+    if let Some(key) = key {
+        fields.insert("key".into(), key.clone().into());
+    }
+    for (name, value) in columns.names.iter().zip(&columns.values) {
+        let value = match value {
+            Param::Int(v) => serde_json::to_value(v),
+            Param::Text(v) => serde_json::to_value(v),
+            Param::Real(v) => serde_json::to_value(v),
+        };
+        fields.insert((*name).to_owned(), value.unwrap_or_default());
+    }
+    let created = changes(None, Some(&fields.into()));
+    audit::record(conn, actor, "create", table.as_str(), Some(id), &created).await?;
+    Ok(id)
+}
+
+/// Deletes a record row, refusing while other records refer to it, and writes the audit entry
+/// with what the record held.
+pub(crate) async fn delete_record<T: Serialize>(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    table: RecordKind,
+    id: i64,
+    before: &T,
+) -> Result<()> {
+    sqlx::query(&format!("DELETE FROM {} WHERE id = $1", table.table))
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| Error::from_delete(e, table.as_str()))?;
+    audit::deleted(conn, actor, table, id, before).await
+}
+
+/// Updates a record row if it is still at `version`, counting the change; refuses otherwise.
+pub(crate) async fn update_record(
+    conn: &mut AnyConnection,
+    table: RecordKind,
+    id: i64,
+    version: i64,
+    key: &Option<String>,
+    columns: Columns,
+) -> Result<()> {
+    let assignments: Vec<String> = columns
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| format!("{name} = ${}", i + 5))
+        .collect();
+    let sql = format!(
+        "UPDATE {} SET key = $3, version = version + 1, updated_at = $4, {} \
+         WHERE id = $1 AND version = $2",
+        table.table,
+        assignments.join(", ")
+    );
+    let now = sql::now();
+    let query = sqlx::query(&sql)
+        .bind(id)
+        .bind(version)
+        .bind(key.as_deref())
+        .bind(now.as_str());
+    let done = sql::bind_params(query, &columns.values)
+        .execute(&mut *conn)
+        .await
+        .map_err(Error::from_write)?;
+    if done.rows_affected() == 0 {
+        return Err(refuse_stale(conn, table, id, version).await);
+    }
+    Ok(())
+}
+
+/// Refuses an update that found no row at the expected version: the record is either gone or
+/// was saved by someone else since the user opened it.
+pub(crate) async fn refuse_stale(
+    conn: &mut AnyConnection,
+    table: RecordKind,
+    id: i64,
+    expected: i64,
+) -> Error {
+    let entity = table.as_str();
+    let found = sqlx::query(&format!(
+        "SELECT version FROM {} WHERE id = $1",
+        table.table
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await;
+    match found {
+        Ok(None) => liaison_core::Error::not_found(entity, id).into(),
+        Ok(Some(row)) => match row.int("version") {
+            Ok(now) => liaison_core::Error::Conflict {
+                message: format!(
+                    "this {entity} was changed by someone else: you edited version {expected}, \
+                     it is now at version {now}. Nothing was saved."
+                ),
+                current: None,
+            }
+            .into(),
+            Err(e) => e,
+        },
+        Err(e) => e.into(),
+    }
+}
+
+/// The version an update starts from, required so no change is made blindly.
+pub(crate) fn required_version(version: Option<i64>) -> Result<i64> {
+    version.ok_or_else(|| {
+        liaison_core::Error::invalid(
+            "version",
+            "required",
+            "give the version you started editing from, so a newer change is not overwritten",
+        )
+        .into()
+    })
+}
+
+/// Fills in the current record of a conflict met while updating, so the user can compare it
+/// with their own version.
+pub(crate) async fn with_current<T, F>(result: Result<T>, current: F) -> Result<T>
+where
+    T: Serialize,
+    F: Future<Output = Result<T>>,
+{
+    match result {
+        Err(Error::Domain(liaison_core::Error::Conflict {
+            message,
+            current: None,
+        })) => Err(Error::Domain(liaison_core::Error::Conflict {
+            message,
+            current: current
+                .await
+                .ok()
+                .and_then(|c| serde_json::to_value(c).ok()),
+        })),
+        other => other,
+    }
 }

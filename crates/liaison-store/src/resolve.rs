@@ -1,13 +1,23 @@
-//! Turning the references of a submitted record into row numbers, creating new records on the way.
+//! The kinds of record the store keeps (their tables, and how one is read whole), and the
+//! look-ups that turn the links and keys of a submitted record into row numbers.
 
-use liaison_core::{ORGANIZATION, PERSON};
-use std::future::Future;
-use std::pin::Pin;
-
-use liaison_core::{Actor, Link, OrganizationInput, PersonInput, RecordKind, Ref};
+use liaison_core::{Link, Policy, RecordKind};
+use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use crate::{Result, organizations, people};
+use crate::Result;
+
+/// A kind of record the store keeps. The write path ([`crate::records`]) and the search index
+/// read records through it; it sits here, below both, so neither depends on the other to read.
+pub(crate) trait StoredRecord: Serialize + Sized + Send {
+    const KIND: RecordKind;
+
+    /// Reads the whole record through `conn`, which may be inside a transaction.
+    async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Self>;
+
+    /// The unit the record belongs to, for the permission rules.
+    fn unit(&self) -> Option<i64>;
+}
 
 /// The row a link points to, or a field error at `path` saying it does not exist.
 pub(crate) async fn link(
@@ -67,70 +77,6 @@ pub(crate) async fn id_by_key(
     Ok(row.map(|r| r.try_get("id")).transpose()?)
 }
 
-/// An organization reference: the linked one, or the new one, created here unless a record with
-/// its key exists already.
-pub(crate) fn organization<'a>(
-    conn: &'a mut AnyConnection,
-    actor: &'a Actor,
-    path: &'a str,
-    reference: &'a Ref<OrganizationInput>,
-) -> Pin<Box<dyn Future<Output = Result<i64>> + Send + 'a>> {
-    Box::pin(async move {
-        match reference {
-            Ref::Link(l) => link(conn, ORGANIZATION, path, l).await,
-            Ref::New(input) => {
-                if let Some(id) = id_by_key(conn, ORGANIZATION, &input.key).await? {
-                    return Ok(id);
-                }
-                organizations::insert(conn, actor, path, input).await
-            }
-        }
-    })
-}
-
-/// A person reference: the linked one, or the new one, created here unless a record with its
-/// key exists already.
-pub(crate) async fn person(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    path: &str,
-    reference: &Ref<PersonInput>,
-) -> Result<i64> {
-    match reference {
-        Ref::Link(l) => link(conn, PERSON, path, l).await,
-        Ref::New(input) => {
-            if let Some(id) = id_by_key(conn, PERSON, &input.key).await? {
-                return Ok(id);
-            }
-            people::insert(conn, actor, path, input).await
-        }
-    }
-}
-
-pub(crate) async fn optional_person(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    path: &str,
-    reference: &Option<Ref<PersonInput>>,
-) -> Result<Option<i64>> {
-    match reference {
-        Some(r) => Ok(Some(person(conn, actor, path, r).await?)),
-        None => Ok(None),
-    }
-}
-
-pub(crate) async fn optional_organization(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    path: &str,
-    reference: &Option<Ref<OrganizationInput>>,
-) -> Result<Option<i64>> {
-    match reference {
-        Some(r) => Ok(Some(organization(conn, actor, path, r).await?)),
-        None => Ok(None),
-    }
-}
-
 /// Refuses a key another record of the same table already has.
 pub(crate) async fn key_is_free(
     conn: &mut AnyConnection,
@@ -168,39 +114,4 @@ pub(crate) fn sub(path: &str, field: &str) -> String {
     } else {
         format!("{path}.{field}")
     }
-}
-
-/// Writes the partner organizations of an activity or agreement into `table`, in order,
-/// creating new ones on the way; the same partner twice is refused.
-pub(crate) async fn partners(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    (table, owner_column): (&str, &str),
-    owner: i64,
-    path: &str,
-    partners: &[Ref<OrganizationInput>],
-) -> Result<()> {
-    let mut seen = Vec::new();
-    for (i, partner) in partners.iter().enumerate() {
-        let field = sub(path, &format!("partners[{i}]"));
-        let org = organization(conn, actor, &field, partner).await?;
-        if seen.contains(&org) {
-            return Err(liaison_core::Error::invalid(
-                field,
-                "duplicate",
-                "this partner is listed twice",
-            )
-            .into());
-        }
-        seen.push(org);
-        sqlx::query(&format!(
-            "INSERT INTO {table} ({owner_column}, position, organization_id) VALUES ($1, $2, $3)"
-        ))
-        .bind(owner)
-        .bind(i as i64)
-        .bind(org)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }

@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 
 use crate::blocks;
 use crate::locks::{self, Lock};
-use crate::records::StoredRecord;
+use crate::resolve::StoredRecord;
 use crate::sql::{Filter, Param, RowExt, placeholders};
 use crate::{Result, Store};
 

@@ -1,6 +1,5 @@
 //! Helpers shared by the queries: reading rows, building filters, stored text forms of values.
 
-use liaison_core::RecordKind;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -8,13 +7,9 @@ use liaison_core::{Meta, Named, Page, PageRequest, display_name};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::{Any, Row};
 
-use liaison_core::accounts::authorize;
-use liaison_core::audit::changes;
-use liaison_core::{Action, Actor};
-
-use crate::{Error, Result, Store, audit};
+use crate::{Error, Result, Store};
 
 /// The current time as stored: RFC 3339 in UTC with microseconds, so it sorts as text.
 pub(crate) fn now() -> String {
@@ -124,20 +119,72 @@ impl RowExt for AnyRow {
     }
 }
 
-/// The columns that select a joined record for [`RowExt::named`].
-pub(crate) fn named_columns(alias: &str, prefix: &str) -> String {
-    format!(
-        "{alias}.id AS {prefix}_id, {alias}.key AS {prefix}_key, \
-         {alias}.name_zh AS {prefix}_name_zh, {alias}.name_en AS {prefix}_name_en"
-    )
-}
-
 /// The fields of a record named in a list, read from table alias `alias`.
 pub(crate) fn named_fields(alias: &str) -> Vec<(&'static str, String)> {
     ["id", "key", "name_zh", "name_en"]
         .into_iter()
         .map(|field| (field, format!("{alias}.{field}")))
         .collect()
+}
+
+/// The columns a query selects, each an SQL expression and the name its value is read by.
+/// A list reads its rows by these names, so they are kept as data: nothing takes SQL text apart
+/// to find them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Selection {
+    columns: Vec<(String, String)>,
+}
+
+impl Selection {
+    /// The columns `names` of the table aliased `alias`, each read by its own name.
+    pub(crate) fn of(alias: &str, names: &[&str]) -> Selection {
+        Selection::default().columns(alias, names)
+    }
+
+    /// Adds the columns `names` of the table aliased `alias`, each read by its own name.
+    pub(crate) fn columns(mut self, alias: &str, names: &[&str]) -> Selection {
+        for name in names {
+            self.columns
+                .push((format!("{alias}.{name}"), (*name).to_owned()));
+        }
+        self
+    }
+
+    /// Adds `expression`, read as `name`.
+    pub(crate) fn with(mut self, expression: impl Into<String>, name: impl Into<String>) -> Self {
+        self.columns.push((expression.into(), name.into()));
+        self
+    }
+
+    /// Adds a joined record aliased `alias` for [`RowExt::named`] under `prefix`.
+    pub(crate) fn named(self, alias: &str, prefix: &str) -> Selection {
+        ["id", "key", "name_zh", "name_en"]
+            .into_iter()
+            .fold(self, |selection, field| {
+                selection.with(format!("{alias}.{field}"), format!("{prefix}_{field}"))
+            })
+    }
+
+    /// The names the values are read by, in order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|(_, name)| name.as_str())
+    }
+
+    /// The expressions, in order.
+    pub(crate) fn expressions(&self) -> impl Iterator<Item = &str> {
+        self.columns
+            .iter()
+            .map(|(expression, _)| expression.as_str())
+    }
+
+    /// The select list: `expression AS name, …`.
+    pub(crate) fn sql(&self) -> String {
+        self.columns
+            .iter()
+            .map(|(expression, name)| format!("{expression} AS {name}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A record named in one of a record's lists read as JSON ([`crate::Backend::json_rows_sql`]).
@@ -196,8 +243,8 @@ pub(crate) fn bind_params<'q>(
 /// The data columns of one record and their values, listed once for both insert and update.
 #[derive(Debug, Default)]
 pub(crate) struct Columns {
-    names: Vec<&'static str>,
-    values: Vec<Param>,
+    pub(crate) names: Vec<&'static str>,
+    pub(crate) values: Vec<Param>,
 }
 
 impl Columns {
@@ -214,67 +261,6 @@ impl Columns {
     }
 }
 
-/// Inserts a record row with its key and timestamps, if `actor` may create such a record for
-/// `unit`, and writes the audit entry; returns the new id.
-pub(crate) async fn insert_record(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    table: RecordKind,
-    unit: Option<i64>,
-    key: &Option<String>,
-    columns: Columns,
-) -> Result<i64> {
-    authorize(actor, Action::Create, table, unit)?;
-    let placeholders: Vec<String> = (0..columns.names.len())
-        .map(|i| format!("${}", i + 3))
-        .collect();
-    let sql = format!(
-        "INSERT INTO {} (key, created_at, updated_at, {}) VALUES ($1, $2, $2, {}) RETURNING id",
-        table.table,
-        columns.names.join(", "),
-        placeholders.join(", ")
-    );
-    let now = now();
-    let query = sqlx::query(&sql).bind(key.as_deref()).bind(now.as_str());
-    let row = bind_params(query, &columns.values)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(Error::from_write)?;
-    let id = row.int("id")?;
-    let mut fields = serde_json::Map::new();
-    if let Some(key) = key {
-        fields.insert("key".into(), key.clone().into());
-    }
-    for (name, value) in columns.names.iter().zip(&columns.values) {
-        let value = match value {
-            Param::Int(v) => serde_json::to_value(v),
-            Param::Text(v) => serde_json::to_value(v),
-            Param::Real(v) => serde_json::to_value(v),
-        };
-        fields.insert((*name).to_owned(), value.unwrap_or_default());
-    }
-    let created = changes(None, Some(&fields.into()));
-    audit::record(conn, actor, "create", table.as_str(), Some(id), &created).await?;
-    Ok(id)
-}
-
-/// Deletes a record row, refusing while other records refer to it, and writes the audit entry
-/// with what the record held.
-pub(crate) async fn delete_record<T: Serialize>(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    table: RecordKind,
-    id: i64,
-    before: &T,
-) -> Result<()> {
-    sqlx::query(&format!("DELETE FROM {} WHERE id = $1", table.table))
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| Error::from_delete(e, table.as_str()))?;
-    audit::deleted(conn, actor, table, id, before).await
-}
-
 /// `count` numbered placeholders from `$first`, comma-separated: the list of an `IN (…)` or a
 /// row of `VALUES`.
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
@@ -282,43 +268,6 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Updates a record row if it is still at `version`, counting the change; refuses otherwise.
-pub(crate) async fn update_record(
-    conn: &mut AnyConnection,
-    table: RecordKind,
-    id: i64,
-    version: i64,
-    key: &Option<String>,
-    columns: Columns,
-) -> Result<()> {
-    let assignments: Vec<String> = columns
-        .names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| format!("{name} = ${}", i + 5))
-        .collect();
-    let sql = format!(
-        "UPDATE {} SET key = $3, version = version + 1, updated_at = $4, {} \
-         WHERE id = $1 AND version = $2",
-        table.table,
-        assignments.join(", ")
-    );
-    let now = now();
-    let query = sqlx::query(&sql)
-        .bind(id)
-        .bind(version)
-        .bind(key.as_deref())
-        .bind(now.as_str());
-    let done = bind_params(query, &columns.values)
-        .execute(&mut *conn)
-        .await
-        .map_err(Error::from_write)?;
-    if done.rows_affected() == 0 {
-        return Err(refuse_stale(conn, table, id, version).await);
-    }
-    Ok(())
 }
 
 /// The `WHERE` clause of a list, built from the filters a user chose, with its parameters.
@@ -392,7 +341,11 @@ pub(crate) enum Total<'a> {
 
 /// The parts of a list query: what to select, from where, and the sort keys it offers.
 pub(crate) struct ListQuery<'a> {
-    pub columns: &'a str,
+    pub columns: Selection,
+    /// Columns worked out for the page's rows alone, once the page is cut, from its columns
+    /// under the alias `r`: a record's lists, which would otherwise be built for every row the
+    /// filters keep before the sort chooses the page.
+    pub page_columns: Selection,
     pub from: &'a str,
     /// How the total is found.
     pub total: Total<'a>,
@@ -436,13 +389,17 @@ impl Store {
             page_order.push(format!("{expression} {direction}{nulls}"));
             array_order.push(format!("r.list_sort_{i} {direction}{nulls}"));
         }
-        let names = column_names(list.columns);
-        let values: Vec<String> = names.iter().map(|name| format!("r.{name}")).collect();
+        let values: Vec<String> = list
+            .columns
+            .names()
+            .map(|name| format!("r.{name}"))
+            .chain(list.page_columns.expressions().map(str::to_owned))
+            .collect();
         let rows = self.backend.json_arrays_sql(
             &values,
             &format!(
                 "FROM (SELECT {}, {} FROM {} {where_sql} ORDER BY {} LIMIT {} OFFSET {}) r",
-                list.columns,
+                list.columns.sql(),
                 sort_columns.join(", "),
                 list.from,
                 page_order.join(", "),
@@ -459,7 +416,12 @@ impl Store {
             .bind(sqlx::query(&sql))
             .fetch_one(&self.read)
             .await?;
-        let names: Arc<[String]> = names.into_iter().map(str::to_owned).collect();
+        let names: Arc<[String]> = list
+            .columns
+            .names()
+            .chain(list.page_columns.names())
+            .map(str::to_owned)
+            .collect();
         let items = row
             .json::<Vec<Vec<serde_json::Value>>>("list_rows")?
             .into_iter()
@@ -477,31 +439,6 @@ impl Store {
             per_page: page.per_page,
         })
     }
-}
-
-/// The names of a list's columns, written as `alias.column` or `expression AS name` and
-/// separated by commas outside parentheses.
-fn column_names(columns: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut depth = 0;
-    let mut start = 0;
-    for (i, c) in columns.char_indices().chain([(columns.len(), ',')]) {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                let column = columns[start..i].trim();
-                let name = match column.rsplit_once(" AS ") {
-                    Some((_, name)) => name,
-                    None => column.rsplit_once('.').map_or(column, |(_, name)| name),
-                };
-                names.push(name.trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    names
 }
 
 /// One row of a list page read as JSON: its values in the order of the list's columns.
@@ -551,85 +488,76 @@ impl RowExt for ListRow {
     }
 }
 
-/// Refuses an update that found no row at the expected version: the record is either gone or
-/// was saved by someone else since the user opened it.
-pub(crate) async fn refuse_stale(
-    conn: &mut AnyConnection,
-    table: RecordKind,
-    id: i64,
-    expected: i64,
-) -> Error {
-    let entity = table.as_str();
-    let found = sqlx::query(&format!(
-        "SELECT version FROM {} WHERE id = $1",
-        table.table
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await;
-    match found {
-        Ok(None) => liaison_core::Error::not_found(entity, id).into(),
-        Ok(Some(row)) => match row.int("version") {
-            Ok(now) => liaison_core::Error::Conflict {
-                message: format!(
-                    "this {entity} was changed by someone else: you edited version {expected}, \
-                     it is now at version {now}. Nothing was saved."
-                ),
-                current: None,
-            }
-            .into(),
-            Err(e) => e,
-        },
-        Err(e) => e.into(),
-    }
-}
-
-/// The version an update starts from, required so no change is made blindly.
-pub(crate) fn required_version(version: Option<i64>) -> Result<i64> {
-    version.ok_or_else(|| {
-        liaison_core::Error::invalid(
-            "version",
-            "required",
-            "give the version you started editing from, so a newer change is not overwritten",
-        )
-        .into()
-    })
-}
-
-/// Fills in the current record of a conflict met while updating, so the user can compare it
-/// with their own version.
-pub(crate) async fn with_current<T, F>(result: Result<T>, current: F) -> Result<T>
-where
-    T: Serialize,
-    F: Future<Output = Result<T>>,
-{
-    match result {
-        Err(Error::Domain(liaison_core::Error::Conflict {
-            message,
-            current: None,
-        })) => Err(Error::Domain(liaison_core::Error::Conflict {
-            message,
-            current: current
-                .await
-                .ok()
-                .and_then(|c| serde_json::to_value(c).ok()),
-        })),
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::column_names;
+    use liaison_core::{Actor, PageRequest};
 
-    #[test]
-    fn a_lists_columns_are_named_by_their_alias_or_their_own_name() {
-        assert_eq!(
-            column_names(
-                "a.id, a.key, COALESCE(a.title_en, a.title_zh) AS title, \
-                 hu.name_zh AS host_name_zh,\n count"
-            ),
-            ["id", "key", "title", "host_name_zh", "count"]
-        );
+    use super::{Filter, ListQuery, RowExt, Selection, Total};
+    use crate::Backend;
+    use crate::testing::TestDatabase;
+
+    /// A list whose columns hold commas inside a string and inside function calls reads each
+    /// value under its own name, on both databases.
+    async fn commas_inside_a_column_do_not_split_it(backend: Backend) {
+        let db = TestDatabase::new(backend).await;
+        let store = &db.store;
+        for (name, country) in [("Mekong, Lancang Institute", "LA"), ("Plain", "TH")] {
+            let input = serde_json::from_value(serde_json::json!({
+                "kind": "university", "country": country, "name_en": name
+            }))
+            .unwrap();
+            store
+                .create_organization(&Actor::command_line("sql test"), input)
+                .await
+                .unwrap();
+        }
+        let list = ListQuery {
+            columns: Selection::of("o", &["id"])
+                .with("COALESCE(o.name_zh, 'none, given')", "fallback")
+                .with("REPLACE(o.name_en, ',', ' /')", "slashed")
+                .with("o.country || ', ' || o.region", "place"),
+            page_columns: Selection::default()
+                .with("r.fallback || ', ' || 'after'", "after")
+                .with("r.id + 1", "next"),
+            from: "organizations o",
+            total: Total::Counted {
+                from: "organizations o",
+                count: "COUNT(*)",
+            },
+            filter: Filter::default(),
+            order: &["o.id"],
+        };
+        let page = PageRequest::parse(Some(1), Some(10), None, &["id"], false).unwrap();
+        let rows = store
+            .list_page(list, &page, |row| {
+                Ok((
+                    row.int("id")?,
+                    row.text("fallback")?,
+                    row.text("slashed")?,
+                    row.text("place")?,
+                    row.text("after")?,
+                    row.int("next")?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!(rows.total, 2);
+        let (id, fallback, slashed, place, after, next) = &rows.items[0];
+        assert_eq!(fallback, "none, given");
+        assert_eq!(slashed, "Mekong / Lancang Institute");
+        assert_eq!(place, "LA, foreign");
+        assert_eq!(after, "none, given, after");
+        assert_eq!(*next, id + 1);
+        assert_eq!(rows.items[1].2, "Plain");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_commas_inside_a_column_do_not_split_it() {
+        commas_inside_a_column_do_not_split_it(Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_commas_inside_a_column_do_not_split_it() {
+        commas_inside_a_column_do_not_split_it(Backend::Postgres).await;
     }
 }

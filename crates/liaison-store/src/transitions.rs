@@ -7,7 +7,8 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
-use crate::records::{StoredRecord, audit_mark, refresh_since};
+use crate::records::{self, audit_mark, refresh_since};
+use crate::resolve::StoredRecord;
 use crate::sql::{self, RowExt};
 use crate::{Result, Store, audit};
 
@@ -160,7 +161,7 @@ impl Store {
             let mark = audit_mark(&mut tx).await?;
             let before = T::fetch(&mut tx, &self.policy, id).await?;
             if before.version() != request.version {
-                return Err(sql::refuse_stale(&mut tx, T::KIND, id, request.version).await);
+                return Err(records::refuse_stale(&mut tx, T::KIND, id, request.version).await);
             }
             let from = before.state();
             let transition =
@@ -179,7 +180,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
-                return Err(sql::refuse_stale(&mut tx, T::KIND, id, request.version).await);
+                return Err(records::refuse_stale(&mut tx, T::KIND, id, request.version).await);
             }
             NewEvent::now(
                 actor,
@@ -199,7 +200,7 @@ impl Store {
             Ok(after)
         }
         .await;
-        sql::with_current(result, self.get::<T>(id)).await
+        records::with_current(result, self.get::<T>(id)).await
     }
 
     /// The history of record `id` of `T`, oldest first; not found when the record is not.

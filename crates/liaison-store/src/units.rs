@@ -10,17 +10,27 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
-use crate::records::StoredRecord;
+use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
-use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Total, enum_text};
-use crate::{Result, Store};
+use crate::sql::{Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};
+use crate::{Result, Store, records};
 
-fn columns() -> String {
-    format!(
-        "u.id, u.key, u.version, u.created_at, u.updated_at, u.kind, u.name_zh, u.name_en, {}, {}",
-        sql::named_columns("l", "leader"),
-        sql::named_columns("c", "officer")
+fn columns() -> Selection {
+    Selection::of(
+        "u",
+        &[
+            "id",
+            "key",
+            "version",
+            "created_at",
+            "updated_at",
+            "kind",
+            "name_zh",
+            "name_en",
+        ],
     )
+    .named("l", "leader")
+    .named("c", "officer")
 }
 
 /// The unit's own columns; its contacts are set apart, by [`set_contacts`].
@@ -53,7 +63,7 @@ pub(crate) async fn insert(
     input: &UnitInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, UNIT, path, &input.key, None).await?;
-    sql::insert_record(conn, actor, UNIT, None, &input.key, data(input)).await
+    records::insert_record(conn, actor, UNIT, None, &input.key, data(input)).await
 }
 
 /// Links a unit to its foreign-affairs leader and liaison officer.
@@ -101,9 +111,9 @@ impl Store {
             "updated" => &["u.updated_at", "u.id"],
             _ => &["COALESCE(u.name_en, u.name_zh)", "u.id"],
         };
-        let columns = columns();
         let list = ListQuery {
-            columns: &columns,
+            columns: columns(),
+            page_columns: Selection::default(),
             from: FROM,
             total: Total::Counted {
                 from: "units u",
@@ -123,7 +133,7 @@ impl Store {
         }
         let rows = sqlx::query(&format!(
             "SELECT {} FROM {FROM} ORDER BY COALESCE(u.name_en, u.name_zh), u.id",
-            columns()
+            columns().sql()
         ))
         .fetch_all(&self.read)
         .await?;
@@ -150,10 +160,10 @@ impl Store {
     pub async fn update_unit(&self, actor: &Actor, id: i64, input: UnitInput) -> Result<Unit> {
         authorize_role(actor, Action::Change, UNIT)?;
         let input = input.validated()?;
-        let version = sql::required_version(input.version)?;
+        let version = records::required_version(input.version)?;
         self.update_with(actor, id, async |conn| {
             resolve::key_is_free(conn, UNIT, "", &input.key, Some(id)).await?;
-            sql::update_record(conn, UNIT, id, version, &input.key, data(&input)).await?;
+            records::update_record(conn, UNIT, id, version, &input.key, data(&input)).await?;
             set_contacts(conn, "", id, &input).await
         })
         .await
@@ -168,11 +178,14 @@ impl StoredRecord for Unit {
     const KIND: RecordKind = UNIT;
 
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Unit> {
-        let row = sqlx::query(&format!("SELECT {} FROM {FROM} WHERE u.id = $1", columns()))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| DomainError::not_found("unit", id))?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM {FROM} WHERE u.id = $1",
+            columns().sql()
+        ))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| DomainError::not_found("unit", id))?;
         from_row(&row)
     }
 

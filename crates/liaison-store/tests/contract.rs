@@ -1542,7 +1542,7 @@ async fn search_answers_odd_input_with_nothing_rather_than_an_error(store: Store
     assert_eq!(
         found(&injection),
         [(
-            liaison_search::Entity::Activity,
+            liaison_core::ACTIVITY,
             "2019—2020年度国际交流工作会议 (2019-2020 International Exchange Conference)"
                 .to_owned()
         )]
@@ -1551,10 +1551,7 @@ async fn search_answers_odd_input_with_nothing_rather_than_an_error(store: Store
     assert_eq!(operators.terms, ["not"]);
     assert_eq!(
         found(&operators),
-        [(
-            liaison_search::Entity::Gift,
-            "Commemorative gift".to_owned()
-        )]
+        [(liaison_core::GIFT, "Commemorative gift".to_owned())]
     );
     // A NUL character is not part of a word: the search is the one without it.
     let with_nul = store.search(&search("工会\u{0}")).await.unwrap();

@@ -30,7 +30,6 @@ use liaison_core::{
     GiftCategory, GiftDirection, GiftStatus, ImportKind, NewsLanguage, OrganizationKind,
     PersonCategory, RegionClass, UnitKind, UserRole,
 };
-use liaison_search::Entity;
 use serde::de::DeserializeOwned;
 
 /// Prefixes whose values are the serialized names of an enum: every variant needs a message.
@@ -50,7 +49,13 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
         ("region", variants::<RegionClass>()),
         ("relation", variants::<AffiliationRelation>()),
         ("role", variants::<UserRole>()),
-        ("search-type", variants::<Entity>()),
+        (
+            "search-type",
+            liaison_core::RecordKind::searchable()
+                .iter()
+                .map(|k| k.name.to_owned())
+                .collect(),
+        ),
         ("unit-kind", variants::<UnitKind>()),
     ])
 }
@@ -106,6 +111,17 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
                 problem_codes(),
                 "every literal code given to FieldErrors::add or Error::invalid in the sources of \
                  every crate",
+            ),
+        ),
+        (
+            "agreement-transition",
+            (
+                <liaison_core::Agreement as liaison_core::Stateful>::lifecycle()
+                    .transitions
+                    .iter()
+                    .map(|t| t.name.to_owned())
+                    .collect(),
+                "the transitions of the agreement's lifecycle",
             ),
         ),
         (
@@ -256,14 +272,7 @@ const COMPUTED: &[Computed] = &[
         why: "the two export links",
     },
     Computed {
-        file: "src/pages/export.rs",
-        argument: "K::TITLE",
-        keys: &[],
-        prefixes: &[],
-        why: "each kind's title, a literal of KEY_NAMESPACES in its module",
-    },
-    Computed {
-        file: "src/pages/export.rs",
+        file: "src/pages/records.rs",
         argument: "c",
         keys: &[],
         prefixes: &[],
@@ -427,7 +436,7 @@ const COMPUTED: &[Computed] = &[
     },
     Computed {
         file: "src/pages/search.rs",
-        argument: "kind_prefix(hit.entity)",
+        argument: "prefix",
         keys: &[],
         prefixes: &[
             "activity-kind",
@@ -436,7 +445,14 @@ const COMPUTED: &[Computed] = &[
             "agreement-kind",
             "gift-direction",
         ],
-        why: "the detail of a hit of each kind, by `kind_prefix`",
+        why: "the detail of a hit: the categories each searchable kind declares",
+    },
+    Computed {
+        file: "src/pages/kinds/organizations.rs",
+        argument: "prefix",
+        keys: &[],
+        prefixes: &["activity-kind", "agreement-kind", "gift-direction"],
+        why: "the detail of a timeline entry: the categories its kind declares",
     },
 ];
 

@@ -376,6 +376,10 @@ problem-external-person = An external person has no unit
 problem-before-declared = Before the declaration
 problem-unknown = Unknown
 problem-self = Cannot refer to itself
+problem-not-allowed-from-state = Not allowed in this state
+problem-not-renewable = Cannot be renewed in this state
+problem-not-searchable = Not found by search
+problem-use-transition = Changes only by a transition
 
 search-title = Search
 search-button = Search

@@ -376,6 +376,10 @@ problem-external-person = 校外人员不属于校内单位
 problem-before-declared = 早于申报日期
 problem-unknown = 未知
 problem-self = 不能指向自身
+problem-not-allowed-from-state = 当前状态下不可进行
+problem-not-renewable = 当前状态下不可续签
+problem-not-searchable = 不在搜索范围内
+problem-use-transition = 只能通过状态流转更改
 
 search-title = 搜索
 search-button = 搜索

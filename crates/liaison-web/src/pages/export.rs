@@ -1,16 +1,12 @@
-//! Every list as a spreadsheet: the rows the list's filters choose, all of them, in its sort
-//! order, as an xlsx workbook or a csv file.
+//! Every list as a spreadsheet: the formats a list downloads as, its links, and the file of the
+//! rows the list's filters choose, all of them, in its sort order. The handlers that read the
+//! rows are the lists' own ([`super::records`]); this module knows no kind of record.
 
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::Response;
-use liaison_core::PageRequest;
 use liaison_reports::Table;
 
 use super::forms::Values;
-use super::records::{RecordPages, message_page, read_filter, read_page};
-use super::{Link, OrPage, Ui, respond};
-use crate::AppState;
+use super::{Failed, Link, Ui};
 
 /// The most rows one export holds. A workbook of this size is about 10 MB and opens in Excel
 /// and WPS in seconds; more is a sign the filters were forgotten, and would hold the server's
@@ -19,11 +15,11 @@ pub const MAX_EXPORT_ROWS: i64 = 100_000;
 
 /// Rows read from the database at a time while exporting, so that memory holds one batch of
 /// records beside the table being written.
-const BATCH: i64 = 2_000;
+pub const BATCH: i64 = 2_000;
 
 /// The two formats a list downloads as.
 #[derive(Debug, Clone, Copy)]
-enum Format {
+pub enum Format {
     Xlsx,
     Csv,
 }
@@ -56,90 +52,15 @@ pub fn links(ui: &Ui, query: &Values, base: &str) -> Vec<Link> {
         .collect()
 }
 
-pub async fn xlsx<K: RecordPages>(
-    State(state): State<AppState>,
-    ui: Ui,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    export::<K>(&state, ui, raw, Format::Xlsx).await
-}
-
-pub async fn csv<K: RecordPages>(
-    State(state): State<AppState>,
-    ui: Ui,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    export::<K>(&state, ui, raw, Format::Csv).await
-}
-
-async fn export<K: RecordPages>(
-    state: &AppState,
-    ui: Ui,
-    raw: Option<String>,
-    format: Format,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let query = Values::from_query(raw.as_deref());
-            let back = query.link(&format!("/{}", K::PATH), &[]);
-            // A filter that does not read would export every row instead of the ones meant.
-            let (Some(filter), Ok(asked)) = (read_filter::<K>(&query), read_page::<K>(&query))
-            else {
-                return Ok(message_page(
-                    &ui,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ui.t.get("export-refused-title"),
-                    vec![ui.t.get("filter-invalid")],
-                    Some(back),
-                ));
-            };
-            let mut table = Table {
-                title: ui.t.get(K::TITLE),
-                columns: K::sheet_columns().iter().map(|c| ui.t.get(c)).collect(),
-                rows: Vec::new(),
-            };
-            let mut page = PageRequest {
-                page: 1,
-                per_page: BATCH,
-                ..asked
-            };
-            loop {
-                let batch = K::list(&state.store, &filter, &page).await.or_page(&ui)?;
-                if batch.total > MAX_EXPORT_ROWS {
-                    return Ok(message_page(
-                        &ui,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        ui.t.get("export-refused-title"),
-                        vec![ui.t.args(
-                            "export-too-many",
-                            &[
-                                ("total", ui.t.number(batch.total)),
-                                ("limit", ui.t.number(MAX_EXPORT_ROWS)),
-                            ],
-                        )],
-                        Some(back),
-                    ));
-                }
-                let done = (batch.items.len() as i64) < BATCH;
-                table
-                    .rows
-                    .extend(batch.items.iter().map(|row| K::sheet_cells(&ui, row)));
-                if done {
-                    break;
-                }
-                page.page += 1;
-            }
-            // A large workbook takes seconds of CPU: it is written away from the request threads.
-            let bytes = super::render_file(&ui, move || match format {
-                Format::Xlsx => liaison_reports::workbook(&[table]),
-                Format::Csv => table.to_csv(),
-            })
-            .await?;
-            let today = chrono::Local::now().date_naive().format("%Y-%m-%d");
-            let file_name = format!("{}-{today}.{}", K::PATH, format.extension());
-            Ok(super::download(bytes, format.content_type(), &file_name))
-        }
-        .await,
-    )
+/// The file of an exported table, named after the list's path and today's date. A large
+/// workbook takes seconds of CPU: it is written away from the request threads.
+pub async fn file(ui: &Ui, path: &str, table: Table, format: Format) -> Result<Response, Failed> {
+    let bytes = super::render_file(ui, move || match format {
+        Format::Xlsx => liaison_reports::workbook(&[table]),
+        Format::Csv => table.to_csv(),
+    })
+    .await?;
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d");
+    let file_name = format!("{path}-{today}.{}", format.extension());
+    Ok(super::download(bytes, format.content_type(), &file_name))
 }

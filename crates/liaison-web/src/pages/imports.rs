@@ -5,7 +5,6 @@
 
 use liaison_core::UNIT;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, OnceLock};
 
 use askama::Template;
 use axum::Router;
@@ -38,27 +37,6 @@ const PROGRESS_EVERY: usize = 100;
 
 /// Rows without problems shown in a preview; rows with problems are always all shown.
 const PREVIEW_CLEAN_ROWS: usize = 200;
-
-/// How far saving has come, per import, in this process. Saving is one transaction, which on
-/// SQLite holds the only writer; its progress cannot be written to the database until it ends,
-/// so other processes show "saving" without the count.
-fn saving() -> &'static Mutex<HashMap<i64, usize>> {
-    static SAVING: OnceLock<Mutex<HashMap<i64, usize>>> = OnceLock::new();
-    SAVING.get_or_init(Default::default)
-}
-
-fn saved_so_far(id: i64) -> Option<usize> {
-    saving().lock().ok().and_then(|m| m.get(&id).copied())
-}
-
-fn set_saved(id: i64, count: Option<usize>) {
-    if let Ok(mut map) = saving().lock() {
-        match count {
-            Some(n) => map.insert(id, n),
-            None => map.remove(&id),
-        };
-    }
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct Choice {
@@ -735,7 +713,6 @@ async fn commit(
             match state.store.start_import_commit(&actor, id).await {
                 Ok(()) => {
                     let rows = state.store.import_rows(&actor, id).await.or_page(&ui)?;
-                    set_saved(id, Some(0));
                     tokio::spawn(commit_in_background(
                         state.store.clone(),
                         actor,
@@ -762,7 +739,6 @@ async fn commit_in_background(
 ) {
     let id = batch.id;
     let outcome = save_all(&store, &actor, &batch, &rows).await;
-    set_saved(id, None);
     if let Err(err) = store.finish_import_commit(&actor, id, outcome).await {
         tracing::error!(error = %err, import = id, "an import's result could not be recorded");
     }
@@ -803,9 +779,7 @@ async fn save_all(
         }
     }
     let id = batch.id;
-    let result = store
-        .import_with_progress(actor, &document, &|n| set_saved(id, Some(n)))
-        .await;
+    let result = store.save_import(actor, id, &document).await;
     result.map_err(|err| match err {
         liaison_store::Error::Domain(liaison_core::Error::Invalid(errors)) => {
             let first = errors.0.first();
@@ -861,14 +835,16 @@ async fn show(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> 
                     ..ImportView::default()
                 },
                 ImportStatus::Committing => {
-                    let done = saved_so_far(id);
+                    // The count every process reads in the database; none before the first
+                    // record is reached.
+                    let done = (batch.progress > 0).then_some(batch.progress);
                     ImportView {
                         title: ui.t.get("import-saving-title"),
                         paragraphs: vec![match done {
                             Some(done) => ui.t.args(
                                 "import-saving",
                                 &[
-                                    ("done", ui.t.number(done as i64)),
+                                    ("done", ui.t.number(done)),
                                     ("total", ui.t.number(batch.row_count)),
                                 ],
                             ),
@@ -878,7 +854,7 @@ async fn show(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> 
                             ),
                         }],
                         refresh: true,
-                        progress: done.map(|d| (d as i64, batch.row_count)),
+                        progress: done.map(|d| (d, batch.row_count)),
                         ..ImportView::default()
                     }
                 }

@@ -13,6 +13,7 @@ use liaison_store::Store;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::export::{self, Format};
 use super::forms::{Values, attach_errors};
 use super::kinds;
 use super::{
@@ -191,7 +192,7 @@ async fn list_page<K: RecordPages>(
                 } else {
                     "list-empty-filtered"
                 }),
-                exports: super::export::links(&ui, &query, &base),
+                exports: export::links(&ui, &query, &base),
                 prev: (page.page > 1)
                     .then(|| query.link(&base, &[("page", (page.page - 1).to_string())])),
                 next: (page.page < pages)
@@ -642,17 +643,95 @@ async fn changeable<K: RecordPages>(
     Ok(record)
 }
 
+async fn export_xlsx<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    export_list::<K>(&state, ui, raw, Format::Xlsx).await
+}
+
+async fn export_csv<K: RecordPages>(
+    State(state): State<AppState>,
+    ui: Ui,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    export_list::<K>(&state, ui, raw, Format::Csv).await
+}
+
+/// A list's rows as a file ([`export`]): all the rows its filters choose, read in batches.
+async fn export_list<K: RecordPages>(
+    state: &AppState,
+    ui: Ui,
+    raw: Option<String>,
+    format: Format,
+) -> Response {
+    let ui = ui.in_section(K::PATH);
+    respond(
+        async {
+            let query = Values::from_query(raw.as_deref());
+            let back = query.link(&format!("/{}", K::PATH), &[]);
+            // A filter that does not read would export every row instead of the ones meant.
+            let (Some(filter), Ok(asked)) = (read_filter::<K>(&query), read_page::<K>(&query))
+            else {
+                return Ok(message_page(
+                    &ui,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ui.t.get("export-refused-title"),
+                    vec![ui.t.get("filter-invalid")],
+                    Some(back),
+                ));
+            };
+            let mut table = liaison_reports::Table {
+                title: ui.t.get(K::TITLE),
+                columns: K::sheet_columns().iter().map(|c| ui.t.get(c)).collect(),
+                rows: Vec::new(),
+            };
+            let mut page = PageRequest {
+                page: 1,
+                per_page: export::BATCH,
+                ..asked
+            };
+            loop {
+                let batch = K::list(&state.store, &filter, &page).await.or_page(&ui)?;
+                if batch.total > export::MAX_EXPORT_ROWS {
+                    return Ok(message_page(
+                        &ui,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        ui.t.get("export-refused-title"),
+                        vec![ui.t.args(
+                            "export-too-many",
+                            &[
+                                ("total", ui.t.number(batch.total)),
+                                ("limit", ui.t.number(export::MAX_EXPORT_ROWS)),
+                            ],
+                        )],
+                        Some(back),
+                    ));
+                }
+                let done = (batch.items.len() as i64) < export::BATCH;
+                table
+                    .rows
+                    .extend(batch.items.iter().map(|row| K::sheet_cells(&ui, row)));
+                if done {
+                    break;
+                }
+                page.page += 1;
+            }
+            export::file(&ui, K::PATH, table, format).await
+        }
+        .await,
+    )
+}
+
 /// The pages of one kind of record.
 fn record_routes<K: RecordPages>() -> Router<AppState> {
     let list = format!("/{}", K::PATH);
     Router::new()
         .route(&list, get(list_page::<K>).post(create::<K>))
         .route(&format!("{list}/new"), get(new_form::<K>))
-        .route(
-            &format!("{list}/export.xlsx"),
-            get(super::export::xlsx::<K>),
-        )
-        .route(&format!("{list}/export.csv"), get(super::export::csv::<K>))
+        .route(&format!("{list}/export.xlsx"), get(export_xlsx::<K>))
+        .route(&format!("{list}/export.csv"), get(export_csv::<K>))
         .route(&format!("{list}/{{id}}"), get(show::<K>))
         .route(
             &format!("{list}/{{id}}/edit"),

@@ -15,6 +15,7 @@ on_both_databases!(
     the_role_vocabulary_can_be_extended,
     the_openapi_document_describes_every_endpoint,
     search_finds_records_in_chinese_and_english_and_answers_odd_input_clearly,
+    the_organization_list_shows_each_organization_s_identifiers_and_affiliations,
 );
 
 async fn every_kind_of_record_can_be_created_read_changed_listed_and_deleted(app: TestApp) {
@@ -488,4 +489,65 @@ async fn search_finds_records_in_chinese_and_english_and_answers_odd_input_clear
     assert_eq!(status, 400);
     let (status, body) = app.get("/api/v1/search?q=x&type=planet").await;
     assert_eq!((status, fields(&body)), (422, vec!["type".to_owned()]));
+}
+
+async fn the_organization_list_shows_each_organization_s_identifiers_and_affiliations(
+    app: TestApp,
+) {
+    let (status, federation) = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"kind": "federation", "country": "TH", "key": "mekong-federation",
+                    "name_en": "Mekong Universities' Federation"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"kind": "university", "country": "LA", "name_en": "National University of Laos",
+                    "identifiers": [{"scheme": "ror", "value": "01xq2p031"},
+                                    {"scheme": "isni", "value": "0000 0004 0643 1234"}],
+                    "affiliations": [
+                        {"organization": "mekong-federation", "relation": "member_of",
+                         "note": "since 2019, founding member"},
+                        {"organization": {"kind": "federation", "country": "VN",
+                                          "name_en": "ASEAN University Network, Hanoi office"},
+                         "relation": "affiliated_with"}]}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, page) = app.get("/api/v1/organizations?sort=name&per_page=50").await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    // Every row of the list is the organization as its own address shows it.
+    for item in items {
+        let (status, one) = app
+            .get(&format!("/api/v1/organizations/{}", item["id"]))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(item, &one);
+    }
+    let laos = items
+        .iter()
+        .find(|o| o["country"] == "LA")
+        .expect("the Lao university is listed");
+    assert_eq!(
+        laos["identifiers"],
+        json!([{"scheme": "ror", "value": "01xq2p031"},
+               {"scheme": "isni", "value": "0000 0004 0643 1234"}])
+    );
+    let affiliations = laos["affiliations"].as_array().unwrap();
+    assert_eq!(affiliations.len(), 2);
+    assert_eq!(affiliations[0]["organization"]["id"], federation["id"]);
+    assert_eq!(affiliations[0]["relation"], "member_of");
+    assert_eq!(affiliations[0]["note"], "since 2019, founding member");
+    assert_eq!(
+        affiliations[1]["organization"]["name"],
+        "ASEAN University Network, Hanoi office"
+    );
+    assert_eq!(affiliations[1]["relation"], "affiliated_with");
+    let (_, federation_row) = app.get("/api/v1/organizations?country=TH").await;
+    assert_eq!(federation_row["items"][0]["identifiers"], json!([]));
+    assert_eq!(federation_row["items"][0]["affiliations"], json!([]));
 }
