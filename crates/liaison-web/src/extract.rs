@@ -2,12 +2,14 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::header;
+use axum::http::request::Parts;
 use liaison_core::Error as DomainError;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
+use crate::pages::PageError;
 
 /// A JSON body. Text that is not JSON is a 400; JSON of the wrong shape is a 422 naming the
 /// field, such as `participants[0].role`.
@@ -97,5 +99,45 @@ pub struct ApiPath<T>(pub T);
 impl From<PathRejection> for ApiError {
     fn from(_: PathRejection) -> Self {
         ApiError::NoRoute
+    }
+}
+
+/// The record number `{id}` in a page's path: a positive whole number, or the page saying that
+/// nothing is found there, in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordId(pub i64);
+
+impl RecordId {
+    /// A record number as written in a path.
+    pub fn parse(text: &str) -> Option<RecordId> {
+        text.parse::<i64>().ok().filter(|id| *id > 0).map(RecordId)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RecordId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        params
+            .iter()
+            .find(|(name, _)| *name == "id")
+            .and_then(|(_, value)| RecordId::parse(value))
+            .ok_or(PageError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordId;
+
+    #[test]
+    fn a_record_number_is_a_positive_whole_number() {
+        assert_eq!(RecordId::parse("42"), Some(RecordId(42)));
+        for not_a_record in ["0", "-3", "4.5", "abc", "", "99999999999999999999", " 7"] {
+            assert_eq!(RecordId::parse(not_a_record), None, "{not_a_record:?}");
+        }
     }
 }

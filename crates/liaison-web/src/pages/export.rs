@@ -3,13 +3,12 @@
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use liaison_core::PageRequest;
 use liaison_reports::Table;
 
 use super::forms::Values;
 use super::records::{RecordPages, message_page, read_filter, read_page};
-use super::{Link, OrPage, Ui, respond};
+use super::{Link, PageResult, Ui};
 use crate::AppState;
 
 /// The most rows one export holds. A workbook of this size is about 10 MB and opens in Excel
@@ -60,7 +59,7 @@ pub async fn xlsx<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> PageResult {
     export::<K>(&state, ui, raw, Format::Xlsx).await
 }
 
@@ -68,7 +67,7 @@ pub async fn csv<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> PageResult {
     export::<K>(&state, ui, raw, Format::Csv).await
 }
 
@@ -77,69 +76,62 @@ async fn export<K: RecordPages>(
     ui: Ui,
     raw: Option<String>,
     format: Format,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let query = Values::from_query(raw.as_deref());
-            let back = query.link(&format!("/{}", K::PATH), &[]);
-            // A filter that does not read would export every row instead of the ones meant.
-            let (Some(filter), Ok(asked)) = (read_filter::<K>(&query), read_page::<K>(&query))
-            else {
-                return Ok(message_page(
-                    &ui,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ui.t.get("export-refused-title"),
-                    vec![ui.t.get("filter-invalid")],
-                    Some(back),
-                ));
-            };
-            let mut table = Table {
-                title: ui.t.get(K::TITLE),
-                columns: K::sheet_columns().iter().map(|c| ui.t.get(c)).collect(),
-                rows: Vec::new(),
-            };
-            let mut page = PageRequest {
-                page: 1,
-                per_page: BATCH,
-                ..asked
-            };
-            loop {
-                let batch = K::list(&state.store, &filter, &page).await.or_page(&ui)?;
-                if batch.total > MAX_EXPORT_ROWS {
-                    return Ok(message_page(
-                        &ui,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        ui.t.get("export-refused-title"),
-                        vec![ui.t.args(
-                            "export-too-many",
-                            &[
-                                ("total", ui.t.number(batch.total)),
-                                ("limit", ui.t.number(MAX_EXPORT_ROWS)),
-                            ],
-                        )],
-                        Some(back),
-                    ));
-                }
-                let done = (batch.items.len() as i64) < BATCH;
-                table
-                    .rows
-                    .extend(batch.items.iter().map(|row| K::sheet_cells(&ui, row)));
-                if done {
-                    break;
-                }
-                page.page += 1;
-            }
-            // A large workbook takes seconds of CPU: it is written away from the request threads.
-            let bytes = super::render_file(&ui, move || match format {
-                Format::Xlsx => liaison_reports::workbook(&[table]),
-                Format::Csv => table.to_csv(),
-            })
-            .await?;
-            let today = chrono::Local::now().date_naive().format("%Y-%m-%d");
-            let file_name = format!("{}-{today}.{}", K::PATH, format.extension());
-            Ok(super::download(bytes, format.content_type(), &file_name))
+) -> PageResult {
+    let query = Values::from_query(raw.as_deref());
+    let back = query.link(&format!("/{}", K::PATH), &[]);
+    // A filter that does not read would export every row instead of the ones meant.
+    let (Some(filter), Ok(asked)) = (read_filter::<K>(&query), read_page::<K>(&query)) else {
+        return Ok(message_page(
+            &ui,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ui.t.get("export-refused-title"),
+            vec![ui.t.get("filter-invalid")],
+            Some(back),
+        ));
+    };
+    let mut table = Table {
+        title: ui.t.get(K::TITLE),
+        columns: K::sheet_columns().iter().map(|c| ui.t.get(c)).collect(),
+        rows: Vec::new(),
+    };
+    let mut page = PageRequest {
+        page: 1,
+        per_page: BATCH,
+        ..asked
+    };
+    loop {
+        let batch = K::list(&state.store, &filter, &page).await?;
+        if batch.total > MAX_EXPORT_ROWS {
+            return Ok(message_page(
+                &ui,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ui.t.get("export-refused-title"),
+                vec![ui.t.args(
+                    "export-too-many",
+                    &[
+                        ("total", ui.t.number(batch.total)),
+                        ("limit", ui.t.number(MAX_EXPORT_ROWS)),
+                    ],
+                )],
+                Some(back),
+            ));
         }
-        .await,
-    )
+        let done = (batch.items.len() as i64) < BATCH;
+        table
+            .rows
+            .extend(batch.items.iter().map(|row| K::sheet_cells(&ui, row)));
+        if done {
+            break;
+        }
+        page.page += 1;
+    }
+    // A large workbook takes seconds of CPU: it is written away from the request threads.
+    let bytes = super::render_file(move || match format {
+        Format::Xlsx => liaison_reports::workbook(&[table]),
+        Format::Csv => table.to_csv(),
+    })
+    .await?;
+    let today = chrono::Local::now().date_naive().format("%Y-%m-%d");
+    let file_name = format!("{}-{today}.{}", K::PATH, format.extension());
+    Ok(super::download(bytes, format.content_type(), &file_name))
 }
