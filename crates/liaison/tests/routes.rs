@@ -13,6 +13,7 @@ on_both_databases!(
     every_form_is_refused_without_the_session_token_and_changes_nothing,
     a_session_cookie_changes_nothing_through_the_api_without_the_token_header,
     every_api_route_is_in_the_openapi_document_and_every_documented_path_is_served,
+    a_path_naming_no_record_is_the_not_found_page_in_the_users_language,
 );
 
 /// The routes of the pages that change something: everything but plain reads, outside the API.
@@ -267,4 +268,28 @@ async fn every_api_route_is_in_the_openapi_document_and_every_documented_path_is
     );
     let unrouted: Vec<_> = documented.difference(&routed).collect();
     assert!(unrouted.is_empty(), "documented, not routed: {unrouted:?}");
+}
+
+async fn a_path_naming_no_record_is_the_not_found_page_in_the_users_language(app: TestApp) {
+    let page = app.sign_in("reader", UserRole::Admin, None, "zh").await;
+    let reads: Vec<String> = liaison_web::routes()
+        .into_iter()
+        .filter(|(method, path)| method.is_safe() && path.contains("{id}"))
+        .filter(|(_, path)| !path.starts_with("/api/"))
+        .map(|(_, path)| path)
+        .collect();
+    assert!(reads.len() >= 15, "the walk found the pages: {reads:?}");
+    for path in &reads {
+        // Not a number, not a record number, and a number no record has.
+        for id in ["abc", "0", "-4", "99999"] {
+            let address = path.replace("{id}", id).replace("{language}", "zh");
+            let (status, html) = page.get(&address).await;
+            assert_eq!(status, 404, "{address}");
+            assert!(html.contains("未找到"), "{address}: {html}");
+            assert!(
+                html.contains("reader display"),
+                "{address} is drawn for the signed-in user: {html}"
+            );
+        }
+    }
 }
