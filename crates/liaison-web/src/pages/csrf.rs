@@ -114,7 +114,9 @@ async fn form_token(parts: &Parts, body: Body) -> Result<(Option<String>, Values
 }
 
 /// The `csrf` field of an upload, and the body to read again: the parts read while looking are
-/// kept and put back in front of the rest, which is left unread for the handler.
+/// kept and put back in front of the rest, which is left unread for the handler. The parts read
+/// so far are parsed again as each arrives, which costs little within [`FIELDS_BEFORE_FILE`], and
+/// keeps the reading here to what has been looked at.
 async fn multipart_token(headers: &HeaderMap, body: Body) -> (Option<String>, Body) {
     let boundary = headers
         .get(CONTENT_TYPE)
@@ -125,25 +127,90 @@ async fn multipart_token(headers: &HeaderMap, body: Body) -> (Option<String>, Bo
     };
     let mut rest = body.into_data_stream();
     let mut seen: Vec<Bytes> = Vec::new();
-    let token = {
-        let teed = (&mut rest).map(|chunk| {
-            if let Ok(bytes) = &chunk {
-                seen.push(bytes.clone());
-            }
-            chunk
-        });
-        let limits = multer::Constraints::new()
-            .size_limit(multer::SizeLimit::new().whole_stream(FIELDS_BEFORE_FILE));
-        let mut multipart = multer::Multipart::with_constraints(teed, boundary, limits);
-        let mut token = None;
-        while let Ok(Some(field)) = multipart.next_field().await {
-            if field.name() == Some("csrf") {
-                token = field.text().await.ok();
-                break;
-            }
-        }
-        token
-    };
+    let mut prefix: Vec<u8> = Vec::new();
+    let mut token = None;
+    while token.is_none() && prefix.len() as u64 <= FIELDS_BEFORE_FILE {
+        let Some(Ok(chunk)) = rest.next().await else {
+            break;
+        };
+        prefix.extend_from_slice(&chunk);
+        seen.push(chunk);
+        token = token_among(&prefix, &boundary).await;
+    }
     let read = futures_util::stream::iter(seen.into_iter().map(Ok::<_, axum::Error>));
     (token, Body::from_stream(read.chain(rest)))
+}
+
+/// The value of the `csrf` field if it is whole within the first part of an upload.
+async fn token_among(prefix: &[u8], boundary: &str) -> Option<String> {
+    let data = Bytes::copy_from_slice(prefix);
+    let stream = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(data)]);
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::HeaderMap;
+    use axum::http::header::CONTENT_TYPE;
+
+    use super::multipart_token;
+
+    fn upload(fields: &[(&str, &[u8])]) -> (HeaderMap, Vec<u8>) {
+        let boundary = "b0undary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}")
+                .parse()
+                .unwrap(),
+        );
+        (headers, body)
+    }
+
+    /// The body in pieces, as a network delivers it.
+    fn chunked(bytes: &[u8]) -> Body {
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+            bytes.chunks(1000).map(|c| Ok(c.to_vec())).collect();
+        Body::from_stream(futures_util::stream::iter(chunks))
+    }
+
+    #[tokio::test]
+    async fn the_token_of_an_upload_is_read_and_the_whole_body_handed_on() {
+        let file = vec![b'x'; 300_000];
+        let (headers, sent) =
+            upload(&[("csrf", b"the-token"), ("kind", b"people"), ("file", &file)]);
+        let (token, body) = multipart_token(&headers, chunked(&sent)).await;
+        assert_eq!(token.as_deref(), Some("the-token"));
+        let handed_on = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        assert_eq!(handed_on.as_ref(), sent.as_slice());
+    }
+
+    #[tokio::test]
+    async fn a_token_sent_after_a_large_file_is_not_looked_for() {
+        let file = vec![b'x'; 300_000];
+        let (headers, sent) = upload(&[("file", &file), ("csrf", b"the-token")]);
+        let (token, _) = multipart_token(&headers, chunked(&sent)).await;
+        assert_eq!(token, None);
+        let small = vec![b'x'; 1_000];
+        let (headers, sent) = upload(&[("file", &small), ("csrf", b"the-token")]);
+        let (token, _) = multipart_token(&headers, chunked(&sent)).await;
+        assert_eq!(token.as_deref(), Some("the-token"));
+    }
 }
