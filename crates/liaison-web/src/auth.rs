@@ -108,7 +108,29 @@ pub async fn identify(state: &AppState, parts: &Parts) -> Result<Option<Authenti
         }))
 }
 
+/// The header a script sends a session's CSRF token in; forms send it as the field `csrf`.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Whether a request submitted the token its session expects, compared in constant time; no
+/// expected token (a bearer token, no session) matches nothing.
+pub fn token_matches(expected: Option<&str>, submitted: Option<&str>) -> bool {
+    match (expected, submitted) {
+        (Some(expected), Some(submitted)) if !expected.is_empty() => {
+            liaison_core::secrets::same_secret(expected, submitted)
+        }
+        _ => false,
+    }
+}
+
+/// The token in the [`CSRF_HEADER`] of a request, if any.
+pub fn header_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok())
+}
+
 /// The layer in front of the API: a request without a valid token or session is answered 401.
+/// A browser sends the session cookie with any request, even one another site makes it send,
+/// so a change made with the cookie alone must also carry the session's token in
+/// [`CSRF_HEADER`]; a bearer token is never sent by a browser on its own and needs none.
 pub async fn require_user(
     State(state): State<AppState>,
     request: Request,
@@ -120,6 +142,12 @@ pub async fn require_user(
             "sign in, or send an API token as Authorization: Bearer TOKEN".to_owned(),
         )
     })?;
+    if auth.session_hash.is_some()
+        && !parts.method.is_safe()
+        && !token_matches(auth.csrf_token.as_deref(), header_token(&parts.headers))
+    {
+        return Err(ApiError::Csrf);
+    }
     parts.extensions.insert(auth);
     Ok(next.run(Request::from_parts(parts, body)).await)
 }

@@ -18,6 +18,8 @@ pub enum ApiError {
     Unauthorized(String),
     /// Too many failed sign-ins; the number of minutes to wait.
     TooManyAttempts(i64),
+    /// A change signed in by a session cookie without the session's token in its header.
+    Csrf,
     Store(liaison_store::Error),
 }
 
@@ -71,6 +73,15 @@ impl IntoResponse for ApiError {
                 body(
                     "too_many_attempts",
                     format!("too many failed sign-ins; try again in {minutes} minutes"),
+                ),
+            ),
+            ApiError::Csrf => (
+                StatusCode::FORBIDDEN,
+                body(
+                    "forbidden",
+                    "a change signed in with the session cookie must send the session's token in \
+                     the X-CSRF-Token header"
+                        .to_owned(),
                 ),
             ),
             ApiError::NoRoute => (

@@ -1,4 +1,5 @@
-//! Liaison's HTTP interface: the JSON API under `/api/v1` and its OpenAPI description.
+//! Liaison's HTTP interface: the JSON API under `/api/v1` and its OpenAPI description, and the
+//! pages people use in the browser.
 
 pub mod api;
 pub mod auth;
@@ -7,15 +8,16 @@ mod extract;
 pub mod i18n;
 mod operations;
 pub mod pages;
+mod routes;
 
 pub use error::ApiError;
 pub use operations::MetricsAccess;
 
 use std::net::SocketAddr;
 
-use axum::Router;
 use axum::extract::connect_info::IntoMakeServiceWithConnectInfo;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
+use axum::{Router, middleware};
 use liaison_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -55,6 +57,10 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router(state.clone()))
         .fallback(fallback);
     operations::add_routes(routes, &state.store, &state.settings.metrics)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::show_errors,
+        ))
         // No page of Liaison is meant to be shown inside another site's frame, nor read as
         // anything but what it says it is.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -69,13 +75,20 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The method and path of every route of the API and the pages, as [`router`] mounts them.
+pub fn routes() -> Vec<(Method, String)> {
+    let mut served = api::routes();
+    served.extend(pages::routes());
+    served
+}
+
 /// An address Liaison does not serve: a JSON answer under `/api/`, a page elsewhere.
-async fn fallback(ui: pages::Ui, uri: axum::http::Uri) -> axum::response::Response {
+async fn fallback(uri: axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
         error::not_found().await.into_response()
     } else {
-        pages::not_found(ui).await
+        pages::not_found().await.into_response()
     }
 }
 

@@ -4,9 +4,9 @@
 //! accounts and permissions of a later change) is added once, as a layer on that router.
 
 use axum::extract::State;
+use axum::http::Method;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
 use axum::{Json, Router, middleware};
 use liaison_core::{
     Activity, ActivityFilter, ActivityInput, ActivitySummary, Agreement, AgreementFilter,
@@ -21,6 +21,7 @@ use utoipa::{IntoParams, OpenApi};
 use crate::auth::{self, Auth};
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
 pub mod review;
@@ -118,10 +119,13 @@ macro_rules! resource {
                 Ok(StatusCode::NO_CONTENT)
             }
 
-            pub(super) fn routes() -> Router<AppState> {
-                Router::new()
-                    .route($path, axum::routing::get(list).post(create))
-                    .route($item_path, axum::routing::get(get).put(update).delete(delete))
+            pub(super) fn routes() -> Routes {
+                Routes::new()
+                    .get($path, list)
+                    .post($path, create)
+                    .get($item_path, get)
+                    .put($item_path, update)
+                    .delete($item_path, delete)
             }
         }
     };
@@ -273,6 +277,8 @@ pub async fn list_audit(
         transitions::agreement_history,
         list_roles,
         create_role,
+        search,
+        list_audit,
         review::annual_review,
     ),
     components(schemas(ErrorBody)),
@@ -299,9 +305,9 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-/// Every route of the API. All but the OpenAPI document need a signed-in user or a token.
-pub fn router(state: AppState) -> Router<AppState> {
-    let records = Router::new()
+/// The routes that need a signed-in user or a token: all but the OpenAPI document.
+fn signed_in_routes() -> Routes {
+    Routes::new()
         .merge(units::routes())
         .merge(people::routes())
         .merge(organizations::routes())
@@ -309,16 +315,29 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(gifts::routes())
         .merge(agreements::routes())
         .merge(transitions::routes())
-        .route(
-            "/api/v1/organizations/{id}/timeline",
-            get(organization_timeline),
-        )
-        .route("/api/v1/roles", get(list_roles).post(create_role))
-        .route("/api/v1/audit", get(list_audit))
-        .route("/api/v1/search", get(search))
-        .route("/api/v1/review", get(review::annual_review))
+        .get("/api/v1/organizations/{id}/timeline", organization_timeline)
+        .get("/api/v1/roles", list_roles)
+        .post("/api/v1/roles", create_role)
+        .get("/api/v1/audit", list_audit)
+        .get("/api/v1/search", search)
+        .get("/api/v1/review", review::annual_review)
+}
+
+fn open_routes() -> Routes {
+    Routes::new().get("/api/openapi.json", openapi)
+}
+
+/// The method and path of every route of the API.
+pub fn routes() -> Vec<(Method, String)> {
+    let mut served = signed_in_routes().served().to_vec();
+    served.extend_from_slice(open_routes().served());
+    served
+}
+
+/// Every route of the API.
+pub fn router(state: AppState) -> Router<AppState> {
+    let signed_in = signed_in_routes()
+        .into_router()
         .route_layer(middleware::from_fn_with_state(state, auth::require_user));
-    Router::new()
-        .merge(records)
-        .route("/api/openapi.json", get(openapi))
+    signed_in.merge(open_routes().into_router())
 }

@@ -1,13 +1,13 @@
 //! Changes of an agreement's state through its lifecycle, and the history of those changes.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use liaison_core::{Agreement, RecordEvent, TransitionRequest};
 
 use crate::auth::Auth;
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, ApiPath};
+use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
 /// Makes a transition of the agreement's lifecycle: `submit`, `send_back`, `sign`,
@@ -47,11 +47,8 @@ pub async fn agreement_history(
     Ok(Json(state.store.agreement_history(id).await?))
 }
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/v1/agreements/{id}/transitions",
-            post(transition_agreement),
-        )
-        .route("/api/v1/agreements/{id}/history", get(agreement_history))
+pub(super) fn routes() -> Routes {
+    Routes::new()
+        .post("/api/v1/agreements/{id}/transitions", transition_agreement)
+        .get("/api/v1/agreements/{id}/history", agreement_history)
 }

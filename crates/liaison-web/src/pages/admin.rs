@@ -1,101 +1,86 @@
 //! The admin's pages: accounts and the audit log.
 
-use axum::Router;
-use axum::extract::{Form, Path, RawQuery, State};
+use axum::extract::{Form, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect};
 use liaison_core::secrets::hash_password;
 use liaison_core::{AuditFilter, FieldErrors, PageRequest, RecordKind, UserInput, UserRole};
 
 use super::forms::{Reader, Values, attach_errors};
 use super::kinds::{choices, unit_choices};
 use super::{
-    Cell, Column, Failed, Field, FormTemplate, FormView, Link, ListTemplate, ListView, OrPage,
-    PageError, Ui, render, respond,
+    Cell, Column, Field, FormTemplate, FormView, Link, ListTemplate, ListView, PageError,
+    PageResult, RecordId, Ui, render,
 };
 use crate::AppState;
+use crate::routes::Routes;
 
-fn admin_only(ui: &Ui) -> Result<(), Failed> {
+fn admin_only(ui: &Ui) -> Result<(), PageError> {
     if ui.is_admin() {
         Ok(())
     } else {
-        Err(Box::new((
-            ui.clone(),
-            PageError::Forbidden(ui.t.get("admin-only")),
-        )))
+        Err(PageError::Forbidden(ui.t.get("admin-only")))
     }
 }
 
-async fn users(State(state): State<AppState>, ui: Ui) -> Response {
-    let ui = ui.in_section("users");
-    respond(
-        async {
-            admin_only(&ui)?;
-            let page = PageRequest::parse(
-                None,
-                Some(liaison_core::MAX_PER_PAGE),
-                None,
-                &["username"],
-                false,
-            )
-            .or_page(&ui)?;
-            let users = state
-                .store
-                .list_users(&ui.actor().or_page(&ui)?, &page)
-                .await
-                .or_page(&ui)?;
-            let view = ListView {
-                title: ui.t.get("nav-users"),
-                base: "/admin/users".to_owned(),
-                new_link: Some(Link {
-                    label: ui.t.get("new-user"),
-                    href: "/admin/users/new".to_owned(),
-                }),
-                columns: [
-                    "field-username",
-                    "field-display_name",
-                    "field-user_role",
-                    "field-unit",
-                    "field-active",
+async fn users(State(state): State<AppState>, ui: Ui) -> PageResult {
+    admin_only(&ui)?;
+    let page = PageRequest::parse(
+        None,
+        Some(liaison_core::MAX_PER_PAGE),
+        None,
+        &["username"],
+        false,
+    )?;
+    let users = state.store.list_users(&ui.actor()?, &page).await?;
+    let view = ListView {
+        title: ui.t.get("nav-users"),
+        base: "/admin/users".to_owned(),
+        new_link: Some(Link {
+            label: ui.t.get("new-user"),
+            href: "/admin/users/new".to_owned(),
+        }),
+        columns: [
+            "field-username",
+            "field-display_name",
+            "field-user_role",
+            "field-unit",
+            "field-active",
+        ]
+        .into_iter()
+        .map(|key| Column {
+            label: ui.t.get(key),
+            ..Column::default()
+        })
+        .collect(),
+        rows: users
+            .items
+            .iter()
+            .map(|u| {
+                vec![
+                    Cell::link(u.username.clone(), format!("/admin/users/{}/edit", u.id)),
+                    Cell::text(u.display_name.clone()),
+                    Cell::text(ui.t.value("role", u.role.as_str())),
+                    Cell::text(u.unit.as_ref().map(|n| n.name.clone()).unwrap_or_default()),
+                    Cell::text(ui.t.get(if u.active { "yes" } else { "no" })),
                 ]
-                .into_iter()
-                .map(|key| Column {
-                    label: ui.t.get(key),
-                    ..Column::default()
-                })
-                .collect(),
-                rows: users
-                    .items
-                    .iter()
-                    .map(|u| {
-                        vec![
-                            Cell::link(u.username.clone(), format!("/admin/users/{}/edit", u.id)),
-                            Cell::text(u.display_name.clone()),
-                            Cell::text(ui.t.value("role", u.role.as_str())),
-                            Cell::text(u.unit.as_ref().map(|n| n.name.clone()).unwrap_or_default()),
-                            Cell::text(ui.t.get(if u.active { "yes" } else { "no" })),
-                        ]
-                    })
-                    .collect(),
-                total_text: ui.t.args(
-                    "list-total",
-                    &[
-                        ("total", ui.t.number(users.total)),
-                        ("first", "1".into()),
-                        ("last", ui.t.number(users.items.len() as i64)),
-                    ],
-                ),
-                empty_text: ui.t.get("list-empty"),
-                ..ListView::default()
-            };
-            Ok(render(&ListTemplate {
-                ui: &ui,
-                view: &view,
-            }))
-        }
-        .await,
-    )
+            })
+            .collect(),
+        total_text: ui.t.args(
+            "list-total",
+            &[
+                ("total", ui.t.number(users.total)),
+                ("first", "1".into()),
+                ("last", ui.t.number(users.items.len() as i64)),
+            ],
+        ),
+        empty_text: ui.t.get("list-empty"),
+        ..ListView::default()
+    };
+    Ok(render(&ListTemplate {
+        ui: &ui,
+        view: &view,
+    }))
 }
 
 async fn user_form(
@@ -104,7 +89,7 @@ async fn user_form(
     values: &Values,
     creating: bool,
     errors: &FieldErrors,
-) -> Result<Response, Failed> {
+) -> PageResult {
     let t = &ui.t;
     let field = |kind, name: &str| {
         Field::new(
@@ -129,7 +114,7 @@ async fn user_form(
         "unit",
         t.get("field-unit"),
         values.get("unit"),
-        unit_choices(ui, &state.store).await.or_page(ui)?,
+        unit_choices(ui, &state.store).await?,
     ));
     if !creating {
         fields.push(field("checkbox", "active"));
@@ -160,38 +145,26 @@ async fn user_form(
     Ok(response)
 }
 
-async fn new_user(State(state): State<AppState>, ui: Ui) -> Response {
-    let ui = ui.in_section("users");
-    respond(
-        async {
-            admin_only(&ui)?;
-            let mut values = Values::default();
-            values.set("user_role", "officer");
-            user_form(&ui, &state, &values, true, &FieldErrors::new()).await
-        }
-        .await,
-    )
+async fn new_user(State(state): State<AppState>, ui: Ui) -> PageResult {
+    admin_only(&ui)?;
+    let mut values = Values::default();
+    values.set("user_role", "officer");
+    user_form(&ui, &state, &values, true, &FieldErrors::new()).await
 }
 
-async fn edit_user(State(state): State<AppState>, ui: Ui, Path(id): Path<i64>) -> Response {
-    let ui = ui.in_section("users");
-    respond(
-        async {
-            admin_only(&ui)?;
-            let user = state.store.get_user(id).await.or_page(&ui)?;
-            let mut values = Values::default();
-            values.set("display_name", user.display_name);
-            values.set("user_role", user.role.as_str());
-            values.set(
-                "unit",
-                user.unit.map(|u| u.id.to_string()).unwrap_or_default(),
-            );
-            values.set("active", if user.active { "on" } else { "" });
-            values.set("version", user.version.to_string());
-            user_form(&ui, &state, &values, false, &FieldErrors::new()).await
-        }
-        .await,
-    )
+async fn edit_user(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    admin_only(&ui)?;
+    let user = state.store.get_user(id).await?;
+    let mut values = Values::default();
+    values.set("display_name", user.display_name);
+    values.set("user_role", user.role.as_str());
+    values.set(
+        "unit",
+        user.unit.map(|u| u.id.to_string()).unwrap_or_default(),
+    );
+    values.set("active", if user.active { "on" } else { "" });
+    values.set("version", user.version.to_string());
+    user_form(&ui, &state, &values, false, &FieldErrors::new()).await
 }
 
 fn read_user(values: &Values, username: String) -> Result<UserInput, FieldErrors> {
@@ -219,17 +192,11 @@ async fn hashed(password: String) -> Result<String, liaison_store::Error> {
         .map_err(liaison_store::Error::Unsupported)
 }
 
-async fn save_user(
-    state: &AppState,
-    ui: &Ui,
-    id: Option<i64>,
-    values: Values,
-) -> Result<Response, Failed> {
+async fn save_user(state: &AppState, ui: &Ui, id: Option<i64>, values: Values) -> PageResult {
     admin_only(ui)?;
-    ui.check_csrf(Some(values.get("csrf"))).or_page(ui)?;
-    let actor = ui.actor().or_page(ui)?;
+    let actor = ui.actor()?;
     let username = match id {
-        Some(id) => state.store.get_user(id).await.or_page(ui)?.username,
+        Some(id) => state.store.get_user(id).await?.username,
         None => values.get("username").to_owned(),
     };
     let input = match read_user(&values, username.clone()) {
@@ -250,9 +217,7 @@ async fn save_user(
     }
     let result = match id {
         None => {
-            let hash = hashed(password.clone().unwrap_or_default())
-                .await
-                .or_page(ui)?;
+            let hash = hashed(password.clone().unwrap_or_default()).await?;
             state
                 .store
                 .create_user(&actor, input, &hash)
@@ -262,7 +227,7 @@ async fn save_user(
         Some(id) => match state.store.update_user(&actor, id, input).await {
             Ok(user) => match password {
                 Some(p) => {
-                    let hash = hashed(p).await.or_page(ui)?;
+                    let hash = hashed(p).await?;
                     state
                         .store
                         .set_password(&actor, &user.username, &hash)
@@ -284,7 +249,7 @@ async fn save_user(
             errors.add("display_name", "conflict", message);
             user_form(ui, state, &values, id.is_none(), &errors).await
         }
-        Err(other) => Err(Box::new((ui.clone(), other.into()))),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -292,169 +257,158 @@ async fn create_user(
     State(state): State<AppState>,
     ui: Ui,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("users");
-    respond(save_user(&state, &ui, None, Values::from_pairs(pairs)).await)
+) -> PageResult {
+    save_user(&state, &ui, None, Values::from_pairs(pairs)).await
 }
 
 async fn update_user(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<i64>,
+    RecordId(id): RecordId,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("users");
-    respond(save_user(&state, &ui, Some(id), Values::from_pairs(pairs)).await)
+) -> PageResult {
+    save_user(&state, &ui, Some(id), Values::from_pairs(pairs)).await
 }
 
-async fn audit(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -> Response {
-    let ui = ui.in_section("audit");
-    respond(
-        async {
-            admin_only(&ui)?;
-            let query = Values::from_query(raw.as_deref());
-            let mut r = Reader::default();
-            let filter = AuditFilter {
-                username: query.text("username"),
-                action: query.text("action"),
-                entity: query.text("entity"),
-                record_id: r.parse(&query, "record_id", "a number"),
-                from: r.date(&query, "from"),
-                to: r.date(&query, "to"),
-            };
-            let page_number: i64 = query
-                .text("page")
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(1)
-                .max(1);
-            let page = PageRequest::parse(
-                Some(page_number),
-                Some(50),
-                None,
-                liaison_core::audit::AUDIT_SORTS,
-                true,
-            )
-            .or_page(&ui)?;
-            let log = state
-                .store
-                .list_audit(&ui.actor().or_page(&ui)?, &filter, &page)
-                .await
-                .or_page(&ui)?;
-            let t = &ui.t;
-            let filter_field = |kind, name: &str| {
-                Field::new(
-                    kind,
-                    name,
-                    t.get(&format!("field-audit-{name}")),
-                    query.get(name),
-                )
-            };
-            let link_with_page = |n: i64| query.link("/admin/audit", &[("page", n.to_string())]);
-            let pages = (log.total + 49) / 50;
-            let view = ListView {
-                title: t.get("nav-audit"),
-                base: "/admin/audit".to_owned(),
-                filters: vec![
-                    filter_field("text", "username"),
-                    filter_field("text", "action"),
-                    filter_field("text", "entity"),
-                    filter_field("number", "record_id"),
-                    filter_field("date", "from"),
-                    filter_field("date", "to"),
-                ],
-                columns: [
-                    "field-audit-at",
-                    "field-audit-username",
-                    "field-audit-address",
-                    "field-audit-action",
-                    "field-audit-entity",
-                    "field-audit-changes",
-                ]
-                .into_iter()
-                .map(|key| Column {
-                    label: t.get(key),
-                    ..Column::default()
-                })
-                .collect(),
-                rows: log
-                    .items
-                    .iter()
-                    .map(|e| {
-                        let paged = RecordKind::parse(&e.entity).filter(|k| k.pages);
-                        let record = match (paged, e.record_id) {
-                            (Some(kind), Some(id)) => Cell::link(
-                                format!("{} #{id}", e.entity),
-                                format!("/{}/{id}", kind.table),
-                            ),
-                            (None, Some(id)) => Cell::text(format!("{} #{id}", e.entity)),
-                            (_, None) => Cell::text(&e.entity),
-                        };
-                        let changes = e
-                            .changes
-                            .as_object()
-                            .map(|fields| {
-                                fields
-                                    .iter()
-                                    .map(|(name, change)| {
-                                        let side = |k: &str| {
-                                            change
-                                                .get(k)
-                                                .map(|v| v.to_string())
-                                                .unwrap_or_else(|| "—".into())
-                                        };
-                                        format!("{name}: {} → {}", side("before"), side("after"))
-                                    })
-                                    .collect::<Vec<_>>()
-                                    .join("\n")
+async fn audit(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -> PageResult {
+    admin_only(&ui)?;
+    let query = Values::from_query(raw.as_deref());
+    let mut r = Reader::default();
+    let filter = AuditFilter {
+        username: query.text("username"),
+        action: query.text("action"),
+        entity: query.text("entity"),
+        record_id: r.parse(&query, "record_id", "a number"),
+        from: r.date(&query, "from"),
+        to: r.date(&query, "to"),
+    };
+    let page_number: i64 = query
+        .text("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let page = PageRequest::parse(
+        Some(page_number),
+        Some(50),
+        None,
+        liaison_core::audit::AUDIT_SORTS,
+        true,
+    )?;
+    let log = state.store.list_audit(&ui.actor()?, &filter, &page).await?;
+    let t = &ui.t;
+    let filter_field = |kind, name: &str| {
+        Field::new(
+            kind,
+            name,
+            t.get(&format!("field-audit-{name}")),
+            query.get(name),
+        )
+    };
+    let link_with_page = |n: i64| query.link("/admin/audit", &[("page", n.to_string())]);
+    let pages = (log.total + 49) / 50;
+    let view = ListView {
+        title: t.get("nav-audit"),
+        base: "/admin/audit".to_owned(),
+        filters: vec![
+            filter_field("text", "username"),
+            filter_field("text", "action"),
+            filter_field("text", "entity"),
+            filter_field("number", "record_id"),
+            filter_field("date", "from"),
+            filter_field("date", "to"),
+        ],
+        columns: [
+            "field-audit-at",
+            "field-audit-username",
+            "field-audit-address",
+            "field-audit-action",
+            "field-audit-entity",
+            "field-audit-changes",
+        ]
+        .into_iter()
+        .map(|key| Column {
+            label: t.get(key),
+            ..Column::default()
+        })
+        .collect(),
+        rows: log
+            .items
+            .iter()
+            .map(|e| {
+                let paged = RecordKind::parse(&e.entity).filter(|k| k.pages);
+                let record = match (paged, e.record_id) {
+                    (Some(kind), Some(id)) => Cell::link(
+                        format!("{} #{id}", e.entity),
+                        format!("/{}/{id}", kind.table),
+                    ),
+                    (None, Some(id)) => Cell::text(format!("{} #{id}", e.entity)),
+                    (_, None) => Cell::text(&e.entity),
+                };
+                let changes = e
+                    .changes
+                    .as_object()
+                    .map(|fields| {
+                        fields
+                            .iter()
+                            .map(|(name, change)| {
+                                let side = |k: &str| {
+                                    change
+                                        .get(k)
+                                        .map(|v| v.to_string())
+                                        .unwrap_or_else(|| "—".into())
+                                };
+                                format!("{name}: {} → {}", side("before"), side("after"))
                             })
-                            .unwrap_or_default();
-                        vec![
-                            Cell::text(e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
-                            Cell::text(e.username.clone()),
-                            Cell::text(e.address.clone().unwrap_or_default()),
-                            Cell::text(t.value("audit-action", &e.action)),
-                            record,
-                            Cell {
-                                text: changes,
-                                href: None,
-                                pre: true,
-                            },
-                        ]
+                            .collect::<Vec<_>>()
+                            .join("\n")
                     })
-                    .collect(),
-                total_text: if r.errors.is_empty() {
-                    t.args(
-                        "list-total",
-                        &[
-                            ("total", t.number(log.total)),
-                            (
-                                "first",
-                                t.number(if log.total == 0 { 0 } else { page.offset() + 1 }),
-                            ),
-                            ("last", t.number(page.offset() + log.items.len() as i64)),
-                        ],
-                    )
-                } else {
-                    t.get("filter-invalid")
-                },
-                empty_text: t.get("list-empty-filtered"),
-                prev: (page.page > 1).then(|| link_with_page(page.page - 1)),
-                next: (page.page < pages).then(|| link_with_page(page.page + 1)),
-                ..ListView::default()
-            };
-            Ok(render(&ListTemplate {
-                ui: &ui,
-                view: &view,
-            }))
-        }
-        .await,
-    )
+                    .unwrap_or_default();
+                vec![
+                    Cell::text(e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+                    Cell::text(e.username.clone()),
+                    Cell::text(e.address.clone().unwrap_or_default()),
+                    Cell::text(t.value("audit-action", &e.action)),
+                    record,
+                    Cell {
+                        text: changes,
+                        href: None,
+                        pre: true,
+                    },
+                ]
+            })
+            .collect(),
+        total_text: if r.errors.is_empty() {
+            t.args(
+                "list-total",
+                &[
+                    ("total", t.number(log.total)),
+                    (
+                        "first",
+                        t.number(if log.total == 0 { 0 } else { page.offset() + 1 }),
+                    ),
+                    ("last", t.number(page.offset() + log.items.len() as i64)),
+                ],
+            )
+        } else {
+            t.get("filter-invalid")
+        },
+        empty_text: t.get("list-empty-filtered"),
+        prev: (page.page > 1).then(|| link_with_page(page.page - 1)),
+        next: (page.page < pages).then(|| link_with_page(page.page + 1)),
+        ..ListView::default()
+    };
+    Ok(render(&ListTemplate {
+        ui: &ui,
+        view: &view,
+    }))
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/admin/users", get(users).post(create_user))
-        .route("/admin/users/new", get(new_user))
-        .route("/admin/users/{id}/edit", get(edit_user).post(update_user))
-        .route("/admin/audit", get(audit))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/admin/users", users)
+        .post("/admin/users", create_user)
+        .get("/admin/users/new", new_user)
+        .get("/admin/users/{id}/edit", edit_user)
+        .post("/admin/users/{id}/edit", update_user)
+        .get("/admin/audit", audit)
 }

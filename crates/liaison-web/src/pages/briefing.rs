@@ -3,15 +3,13 @@
 //! hosts, and the itinerary. One view, drawn as a printable page and written as a .docx.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::State;
 use chrono::Utc;
 use liaison_core::{Activity, BriefingBook, Organization, PartnerBrief, Role};
 use liaison_reports::{Block, Document, Table};
 
 use super::kinds::{code, role_name, timeline_item};
-use super::records::record_id;
-use super::{DOCX, Failed, Item, OrPage, Section, Ui, render, respond};
+use super::{DOCX, Item, PageError, PageResult, RecordId, Section, Ui, render};
 use crate::AppState;
 
 /// Roles of the visiting side; everyone else at the activity is a host.
@@ -246,10 +244,9 @@ fn itinerary(ui: &Ui, a: &Activity) -> Section {
     s
 }
 
-async fn briefing_view(state: &AppState, ui: &Ui, id: &str) -> Result<BriefingView, Failed> {
-    let id = record_id(ui, id)?;
-    let book = state.store.briefing_book(id).await.or_page(ui)?;
-    let roles = state.store.list_roles().await.or_page(ui)?;
+async fn briefing_view(state: &AppState, ui: &Ui, id: i64) -> Result<BriefingView, PageError> {
+    let book = state.store.briefing_book(id).await?;
+    let roles = state.store.list_roles().await?;
     let a = &book.dossier.activity;
     let t = &ui.t;
     let mut sections = vec![overview(ui, a)];
@@ -283,36 +280,24 @@ async fn briefing_view(state: &AppState, ui: &Ui, id: &str) -> Result<BriefingVi
 }
 
 /// The briefing book as a page that prints on A4.
-pub async fn show(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
-    let ui = ui.in_section("activities");
-    respond(
-        async {
-            let view = briefing_view(&state, &ui, &id).await?;
-            Ok(render(&BriefingTemplate {
-                ui: &ui,
-                view: &view,
-            }))
-        }
-        .await,
-    )
+pub async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let view = briefing_view(&state, &ui, id).await?;
+    Ok(render(&BriefingTemplate {
+        ui: &ui,
+        view: &view,
+    }))
 }
 
 /// The same briefing book as a Word document.
-pub async fn docx(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
-    let ui = ui.in_section("activities");
-    respond(
-        async {
-            let view = briefing_view(&state, &ui, &id).await?;
-            let document = document(&ui, &view);
-            let bytes = super::render_file(&ui, move || document.to_docx()).await?;
-            Ok(super::download(
-                bytes,
-                DOCX,
-                &format!("briefing-{}.docx", view.activity_id),
-            ))
-        }
-        .await,
-    )
+pub async fn docx(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let view = briefing_view(&state, &ui, id).await?;
+    let document = document(&ui, &view);
+    let bytes = super::render_file(move || document.to_docx()).await?;
+    Ok(super::download(
+        bytes,
+        DOCX,
+        &format!("briefing-{}.docx", view.activity_id),
+    ))
 }
 
 fn document(ui: &Ui, view: &BriefingView) -> Document {

@@ -14,8 +14,7 @@ use liaison_reports::CalendarEvent;
 
 use super::forms::Values;
 use super::kinds::{code, role_name, unit_choices};
-use super::records::record_id;
-use super::{OrPage, PageError, PageResult, Ui, render, respond};
+use super::{PageError, PageResult, RecordId, Ui, render};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
 
@@ -69,9 +68,9 @@ async fn page(
     name: String,
     error: Option<String>,
 ) -> PageResult {
-    let actor = ui.actor().or_page(ui)?;
-    let feeds = state.store.calendar_feeds(&actor).await.or_page(ui)?;
-    let units = unit_choices(ui, &state.store).await.or_page(ui)?;
+    let actor = ui.actor()?;
+    let feeds = state.store.calendar_feeds(&actor).await?;
+    let units = unit_choices(ui, &state.store).await?;
     let t = &ui.t;
     let rows: Vec<FeedRow> = feeds
         .into_iter()
@@ -105,9 +104,8 @@ async fn page(
 }
 
 /// The user's feeds and the form to make one.
-pub async fn list(State(state): State<AppState>, ui: Ui) -> Response {
-    let ui = ui.in_section("calendars");
-    respond(page(&state, &ui, None, String::new(), None).await)
+pub async fn list(State(state): State<AppState>, ui: Ui) -> PageResult {
+    page(&state, &ui, None, String::new(), None).await
 }
 
 /// Makes a feed and shows its secret address once.
@@ -116,70 +114,41 @@ pub async fn create(
     ui: Ui,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("calendars");
+) -> PageResult {
     let form = Values::from_pairs(pairs);
-    respond(
-        async {
-            ui.check_csrf(form.text("csrf").as_deref()).or_page(&ui)?;
-            let actor = ui.actor().or_page(&ui)?;
-            let name = form.get("name").trim().to_owned();
-            let unit = match form.text("unit") {
-                None => None,
-                Some(unit) => Some(
-                    unit.parse::<i64>()
-                        .map_err(|_| PageError::NotFound)
-                        .or_page(&ui)?,
-                ),
-            };
-            let token = new_token();
-            match state
-                .store
-                .create_calendar_feed(&actor, &name, unit, &token_hash(&token))
-                .await
-            {
-                Ok(_) => {
-                    let address = format!("{}/feeds/{token}.ics", base_url(&state, &headers));
-                    page(&state, &ui, Some(address), String::new(), None).await
-                }
-                Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
-                    let message = errors
-                        .0
-                        .first()
-                        .map(|e| ui.t.value("calendar-problem", &e.field))
-                        .unwrap_or_default();
-                    page(&state, &ui, None, name, Some(message)).await
-                }
-                Err(other) => Err(Box::new((ui.clone(), other.into()))),
-            }
+    let actor = ui.actor()?;
+    let name = form.get("name").trim().to_owned();
+    let unit = match form.text("unit") {
+        None => None,
+        Some(unit) => Some(unit.parse::<i64>().map_err(|_| PageError::NotFound)?),
+    };
+    let token = new_token();
+    match state
+        .store
+        .create_calendar_feed(&actor, &name, unit, &token_hash(&token))
+        .await
+    {
+        Ok(_) => {
+            let address = format!("{}/feeds/{token}.ics", base_url(&state, &headers));
+            page(&state, &ui, Some(address), String::new(), None).await
         }
-        .await,
-    )
+        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
+            let message = errors
+                .0
+                .first()
+                .map(|e| ui.t.value("calendar-problem", &e.field))
+                .unwrap_or_default();
+            page(&state, &ui, None, name, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Revokes a feed: its address answers nothing from now on.
-pub async fn revoke(
-    State(state): State<AppState>,
-    ui: Ui,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("calendars");
-    let form = Values::from_pairs(pairs);
-    respond(
-        async {
-            ui.check_csrf(form.text("csrf").as_deref()).or_page(&ui)?;
-            let id = record_id(&ui, &id)?;
-            let actor = ui.actor().or_page(&ui)?;
-            state
-                .store
-                .revoke_calendar_feed(&actor, id)
-                .await
-                .or_page(&ui)?;
-            Ok(Redirect::to("/calendars").into_response())
-        }
-        .await,
-    )
+pub async fn revoke(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let actor = ui.actor()?;
+    state.store.revoke_calendar_feed(&actor, id).await?;
+    Ok(Redirect::to("/calendars").into_response())
 }
 
 fn event(t: &Tr, roles: &[Role], base: &str, a: &Activity) -> CalendarEvent {

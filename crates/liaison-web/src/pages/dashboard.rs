@@ -2,11 +2,10 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
 use chrono::{Datelike, Duration, Utc};
 use liaison_core::{ActivityFilter, ActivitySummary, PageRequest};
 
-use super::{Count, DashboardView, Item, OrPage, Ui, render, respond};
+use super::{Count, DashboardView, Item, PageResult, Ui, render};
 use crate::AppState;
 
 #[derive(Template)]
@@ -27,115 +26,109 @@ fn item(ui: &Ui, a: &ActivitySummary) -> Item {
     }
 }
 
-pub async fn show(State(state): State<AppState>, ui: Ui) -> Response {
-    respond(
-        async {
-            let store = &state.store;
-            let today = Utc::now().date_naive();
-            let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-            let week = |from, to| ActivityFilter {
-                from: Some(from),
-                to: Some(to),
-                ..ActivityFilter::default()
-            };
-            let soonest = PageRequest::parse(
-                None,
-                Some(50),
-                Some("start"),
-                liaison_core::ACTIVITY_SORTS,
-                false,
-            )?;
-            let this_week = store
-                .list_activities(&week(monday, monday + Duration::days(6)), &soonest)
-                .await?;
-            let next_week = store
-                .list_activities(
-                    &week(monday + Duration::days(7), monday + Duration::days(13)),
-                    &soonest,
-                )
-                .await?;
-            let latest = PageRequest::parse(
-                None,
-                Some(8),
-                Some("-updated"),
-                liaison_core::ACTIVITY_SORTS,
-                true,
-            )?;
-            let recent = store
-                .list_activities(&ActivityFilter::default(), &latest)
-                .await?;
-            let one = PageRequest::parse(None, Some(1), None, &["created"], false)?;
-            let this_year = ActivityFilter {
-                year: Some(today.year()),
-                ..ActivityFilter::default()
-            };
-            let counts = vec![
-                (
-                    "dashboard-activities-this-year",
-                    store.list_activities(&this_year, &one).await?.total,
-                    format!("/activities?year={}", today.year()),
-                ),
-                (
-                    "nav-activities",
-                    store
-                        .list_activities(&Default::default(), &one)
-                        .await?
-                        .total,
-                    "/activities".to_owned(),
-                ),
-                (
-                    "nav-organizations",
-                    store
-                        .list_organizations(&Default::default(), &one)
-                        .await?
-                        .total,
-                    "/organizations".to_owned(),
-                ),
-                (
-                    "nav-people",
-                    store.list_people(&Default::default(), &one).await?.total,
-                    "/people".to_owned(),
-                ),
-                (
-                    "nav-agreements",
-                    store
-                        .list_agreements(&Default::default(), &one)
-                        .await?
-                        .total,
-                    "/agreements".to_owned(),
-                ),
-                (
-                    "nav-gifts",
-                    store.list_gifts(&Default::default(), &one).await?.total,
-                    "/gifts".to_owned(),
-                ),
-            ];
-            let view = DashboardView {
-                counts: counts
-                    .into_iter()
-                    .map(|(key, n, href)| Count {
-                        label: ui.t.get(key),
-                        value: ui.t.number(n),
-                        href,
-                    })
-                    .collect(),
-                this_week: this_week.items.iter().map(|a| item(&ui, a)).collect(),
-                next_week: next_week.items.iter().map(|a| item(&ui, a)).collect(),
-                recent: recent
-                    .items
-                    .iter()
-                    .map(|a| Item {
-                        meta: ui.t.date(a.start_date),
-                        ..item(&ui, a)
-                    })
-                    .collect(),
-            };
-            Ok::<_, liaison_store::Error>(render(&DashboardTemplate {
-                ui: &ui,
-                view: &view,
-            }))
-        }
-        .await
-        .or_page(&ui),
-    )
+pub async fn show(State(state): State<AppState>, ui: Ui) -> PageResult {
+    let store = &state.store;
+    let today = Utc::now().date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let week = |from, to| ActivityFilter {
+        from: Some(from),
+        to: Some(to),
+        ..ActivityFilter::default()
+    };
+    let soonest = PageRequest::parse(
+        None,
+        Some(50),
+        Some("start"),
+        liaison_core::ACTIVITY_SORTS,
+        false,
+    )?;
+    let this_week = store
+        .list_activities(&week(monday, monday + Duration::days(6)), &soonest)
+        .await?;
+    let next_week = store
+        .list_activities(
+            &week(monday + Duration::days(7), monday + Duration::days(13)),
+            &soonest,
+        )
+        .await?;
+    let latest = PageRequest::parse(
+        None,
+        Some(8),
+        Some("-updated"),
+        liaison_core::ACTIVITY_SORTS,
+        true,
+    )?;
+    let recent = store
+        .list_activities(&ActivityFilter::default(), &latest)
+        .await?;
+    let one = PageRequest::parse(None, Some(1), None, &["created"], false)?;
+    let this_year = ActivityFilter {
+        year: Some(today.year()),
+        ..ActivityFilter::default()
+    };
+    let counts = vec![
+        (
+            "dashboard-activities-this-year",
+            store.list_activities(&this_year, &one).await?.total,
+            format!("/activities?year={}", today.year()),
+        ),
+        (
+            "nav-activities",
+            store
+                .list_activities(&Default::default(), &one)
+                .await?
+                .total,
+            "/activities".to_owned(),
+        ),
+        (
+            "nav-organizations",
+            store
+                .list_organizations(&Default::default(), &one)
+                .await?
+                .total,
+            "/organizations".to_owned(),
+        ),
+        (
+            "nav-people",
+            store.list_people(&Default::default(), &one).await?.total,
+            "/people".to_owned(),
+        ),
+        (
+            "nav-agreements",
+            store
+                .list_agreements(&Default::default(), &one)
+                .await?
+                .total,
+            "/agreements".to_owned(),
+        ),
+        (
+            "nav-gifts",
+            store.list_gifts(&Default::default(), &one).await?.total,
+            "/gifts".to_owned(),
+        ),
+    ];
+    let view = DashboardView {
+        counts: counts
+            .into_iter()
+            .map(|(key, n, href)| Count {
+                label: ui.t.get(key),
+                value: ui.t.number(n),
+                href,
+            })
+            .collect(),
+        this_week: this_week.items.iter().map(|a| item(&ui, a)).collect(),
+        next_week: next_week.items.iter().map(|a| item(&ui, a)).collect(),
+        recent: recent
+            .items
+            .iter()
+            .map(|a| Item {
+                meta: ui.t.date(a.start_date),
+                ..item(&ui, a)
+            })
+            .collect(),
+    };
+    Ok(render(&DashboardTemplate {
+        ui: &ui,
+        view: &view,
+    }))
 }

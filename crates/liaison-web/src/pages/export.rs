@@ -2,11 +2,10 @@
 //! rows the list's filters choose, all of them, in its sort order. The handlers that read the
 //! rows are the lists' own ([`super::records`]); this module knows no kind of record.
 
-use axum::response::Response;
 use liaison_reports::Table;
 
 use super::forms::Values;
-use super::{Failed, Link, Ui};
+use super::{Link, PageResult, Ui};
 
 /// The most rows one export holds. A workbook of this size is about 10 MB and opens in Excel
 /// and WPS in seconds; more is a sign the filters were forgotten, and would hold the server's
@@ -54,8 +53,8 @@ pub fn links(ui: &Ui, query: &Values, base: &str) -> Vec<Link> {
 
 /// The file of an exported table, named after the list's path and today's date. A large
 /// workbook takes seconds of CPU: it is written away from the request threads.
-pub async fn file(ui: &Ui, path: &str, table: Table, format: Format) -> Result<Response, Failed> {
-    let bytes = super::render_file(ui, move || match format {
+pub async fn file(path: &str, table: Table, format: Format) -> PageResult {
+    let bytes = super::render_file(move || match format {
         Format::Xlsx => liaison_reports::workbook(&[table]),
         Format::Csv => table.to_csv(),
     })

@@ -7,12 +7,11 @@ use liaison_core::UNIT;
 use std::collections::{HashMap, HashSet};
 
 use askama::Template;
-use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Form, Multipart, State};
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use liaison_core::accounts::{authorize_role, may};
 use liaison_core::{
     Action, Actor, ExchangeDocument, ImportBatch, ImportKind, ImportRow, ImportStatus, Link,
@@ -23,10 +22,10 @@ use liaison_reports::{Cell as SheetCell, Table};
 use liaison_store::Store;
 
 use super::forms::Values;
-use super::records::record_id;
-use super::{Failed, Link as PageLink, OrPage, PageError, Ui, render, respond};
+use super::{Link as PageLink, PageError, PageResult, RecordId, Ui, render};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
+use crate::routes::Routes;
 
 /// The largest file accepted: about 20,000 rows of a wide sheet, and well below what the
 /// server can hold for a moment while reading it.
@@ -207,16 +206,10 @@ fn problem_text(ui: &Ui, batch: &ImportBatch, problem: &RowProblem) -> String {
 }
 
 /// The upload form, with who may import what.
-async fn upload_form(ui: Ui) -> Response {
-    let ui = ui.in_section("import");
-    respond(
-        async {
-            let actor = ui.actor().or_page(&ui)?;
-            let view = upload_view(&ui, &actor).or_page(&ui)?;
-            Ok(page(&ui, &view, StatusCode::OK))
-        }
-        .await,
-    )
+async fn upload_form(ui: Ui) -> PageResult {
+    let actor = ui.actor()?;
+    let view = upload_view(&ui, &actor)?;
+    Ok(page(&ui, &view, StatusCode::OK))
 }
 
 fn upload_view(ui: &Ui, actor: &Actor) -> Result<ImportView, PageError> {
@@ -251,9 +244,9 @@ fn upload_view(ui: &Ui, actor: &Actor) -> Result<ImportView, PageError> {
 }
 
 /// The upload form again with a problem, answered with `status`.
-fn upload_refused(ui: &Ui, status: StatusCode, problem: String) -> Result<Response, Failed> {
-    let actor = ui.actor().or_page(ui)?;
-    let mut view = upload_view(ui, &actor).or_page(ui)?;
+fn upload_refused(ui: &Ui, status: StatusCode, problem: String) -> PageResult {
+    let actor = ui.actor()?;
+    let mut view = upload_view(ui, &actor)?;
     view.errors.push(problem);
     Ok(page(ui, &view, status))
 }
@@ -264,90 +257,76 @@ async fn upload(
     State(state): State<AppState>,
     ui: Ui,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    let ui = ui.in_section("import");
-    respond(
-        async {
-            let actor = ui.actor().or_page(&ui)?;
-            let Ok(mut multipart) = multipart else {
-                return upload_refused(&ui, StatusCode::BAD_REQUEST, ui.t.get("import-no-file"));
-            };
-            let (mut csrf, mut kind, mut file) = (None, None, None);
-            loop {
-                let field = match multipart.next_field().await {
-                    Ok(Some(field)) => field,
-                    Ok(None) => break,
+) -> PageResult {
+    let actor = ui.actor()?;
+    let Ok(mut multipart) = multipart else {
+        return upload_refused(&ui, StatusCode::BAD_REQUEST, ui.t.get("import-no-file"));
+    };
+    let (mut kind, mut file) = (None, None);
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => return too_large_or_unreadable(&ui, err.status()),
+        };
+        match field.name().unwrap_or_default() {
+            "kind" => kind = field.text().await.ok(),
+            "file" => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
                     Err(err) => return too_large_or_unreadable(&ui, err.status()),
-                };
-                match field.name().unwrap_or_default() {
-                    "csrf" => csrf = field.text().await.ok(),
-                    "kind" => kind = field.text().await.ok(),
-                    "file" => {
-                        let name = field.file_name().unwrap_or_default().to_owned();
-                        match field.bytes().await {
-                            Ok(bytes) => file = Some((name, bytes)),
-                            Err(err) => return too_large_or_unreadable(&ui, err.status()),
-                        }
-                    }
-                    _ => {}
                 }
             }
-            ui.check_csrf(csrf.as_deref()).or_page(&ui)?;
-            let Some(kind) = kind.as_deref().and_then(ImportKind::parse) else {
-                return upload_refused(
-                    &ui,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ui.t.get("import-choose-kind"),
-                );
-            };
-            authorize_role(&actor, Action::Create, kind.record_kind()).or_page(&ui)?;
-            let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-                return upload_refused(
-                    &ui,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ui.t.get("import-no-file"),
-                );
-            };
-            let sheet_names = vec![
-                kind_title(&Tr::new(Lang::Zh), kind),
-                kind_title(&Tr::new(Lang::En), kind),
-            ];
-            let read =
-                tokio::task::spawn_blocking(move || import::read(&bytes, &sheet_names)).await;
-            let grid = match read {
-                Ok(Ok(grid)) => grid,
-                Ok(Err(err)) => {
-                    return upload_refused(
-                        &ui,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        read_error(&ui, &err),
-                    );
-                }
-                Err(err) => {
-                    return Err(Box::new((ui.clone(), PageError::Internal(err.to_string()))));
-                }
-            };
-            if grid.rows.is_empty() {
-                return upload_refused(
-                    &ui,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ui.t.get("import-no-rows"),
-                );
-            }
-            let mapping = import::suggest_mapping(&grid.header, &field_names(kind));
-            let id = state
-                .store
-                .create_import(&actor, kind, &file_name, &grid.header, &grid.rows, &mapping)
-                .await
-                .or_page(&ui)?;
-            Ok(Redirect::to(&format!("/import/{id}/mapping")).into_response())
+            _ => {}
         }
-        .await,
-    )
+    }
+    let Some(kind) = kind.as_deref().and_then(ImportKind::parse) else {
+        return upload_refused(
+            &ui,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ui.t.get("import-choose-kind"),
+        );
+    };
+    authorize_role(&actor, Action::Create, kind.record_kind())?;
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return upload_refused(
+            &ui,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ui.t.get("import-no-file"),
+        );
+    };
+    let sheet_names = vec![
+        kind_title(&Tr::new(Lang::Zh), kind),
+        kind_title(&Tr::new(Lang::En), kind),
+    ];
+    let read = tokio::task::spawn_blocking(move || import::read(&bytes, &sheet_names)).await;
+    let grid = match read {
+        Ok(Ok(grid)) => grid,
+        Ok(Err(err)) => {
+            return upload_refused(&ui, StatusCode::UNPROCESSABLE_ENTITY, read_error(&ui, &err));
+        }
+        Err(err) => {
+            return Err(PageError::Internal(err.to_string()));
+        }
+    };
+    if grid.rows.is_empty() {
+        return upload_refused(
+            &ui,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ui.t.get("import-no-rows"),
+        );
+    }
+    let mapping = import::suggest_mapping(&grid.header, &field_names(kind));
+    let id = state
+        .store
+        .create_import(&actor, kind, &file_name, &grid.header, &grid.rows, &mapping)
+        .await?;
+    Ok(Redirect::to(&format!("/import/{id}/mapping")).into_response())
 }
 
 /// A file over the size limit, or a form that is not one.
-fn too_large_or_unreadable(ui: &Ui, status: StatusCode) -> Result<Response, Failed> {
+fn too_large_or_unreadable(ui: &Ui, status: StatusCode) -> PageResult {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         upload_refused(
             ui,
@@ -379,32 +358,23 @@ fn read_error(ui: &Ui, err: &ReadError) -> String {
 }
 
 /// The user's own import of that number, or the page saying why not.
-async fn own_import(state: &AppState, ui: &Ui, id: i64) -> Result<(Actor, ImportBatch), Failed> {
-    let actor = ui.actor().or_page(ui)?;
-    let batch = state.store.get_import(&actor, id).await.or_page(ui)?;
+async fn own_import(state: &AppState, ui: &Ui, id: i64) -> Result<(Actor, ImportBatch), PageError> {
+    let actor = ui.actor()?;
+    let batch = state.store.get_import(&actor, id).await?;
     Ok((actor, batch))
 }
 
 /// The mapping page: each column of the file with the field it fills.
-async fn mapping_form(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
-    let ui = ui.in_section("import");
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let (actor, batch) = own_import(&state, &ui, id).await?;
-            if !matches!(
-                batch.status,
-                ImportStatus::Uploaded | ImportStatus::Checked | ImportStatus::Failed
-            ) {
-                return Ok(Redirect::to(&format!("/import/{id}")).into_response());
-            }
-            let view = mapping_view(&ui, &state.store, &actor, &batch, Vec::new())
-                .await
-                .or_page(&ui)?;
-            Ok(page(&ui, &view, StatusCode::OK))
-        }
-        .await,
-    )
+async fn mapping_form(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let (actor, batch) = own_import(&state, &ui, id).await?;
+    if !matches!(
+        batch.status,
+        ImportStatus::Uploaded | ImportStatus::Checked | ImportStatus::Failed
+    ) {
+        return Ok(Redirect::to(&format!("/import/{id}")).into_response());
+    }
+    let view = mapping_view(&ui, &state.store, &actor, &batch, Vec::new()).await?;
+    Ok(page(&ui, &view, StatusCode::OK))
 }
 
 async fn mapping_view(
@@ -485,46 +455,36 @@ async fn mapping_view(
 async fn save_mapping(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("import");
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let values = Values::from_pairs(pairs);
-            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
-            let (actor, mut batch) = own_import(&state, &ui, id).await?;
-            let fields = batch.kind.fields();
-            let mapping: Vec<Option<String>> = (0..batch.header.len())
-                .map(|i| {
-                    values
-                        .text(&format!("column-{i}"))
-                        .filter(|f| fields.contains(&f.as_str()))
-                })
-                .collect();
-            let problems = mapping_problems(&ui, batch.kind, &mapping);
-            if !problems.is_empty() {
-                batch.mapping = mapping;
-                let view = mapping_view(&ui, &state.store, &actor, &batch, problems)
-                    .await
-                    .or_page(&ui)?;
-                return Ok(page(&ui, &view, StatusCode::UNPROCESSABLE_ENTITY));
-            }
-            match state.store.start_import_check(&actor, id, &mapping).await {
-                Ok(()) => {}
-                Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { .. })) => {
-                    return Ok(Redirect::to(&format!("/import/{id}")).into_response());
-                }
-                Err(other) => return Err(Box::new((ui.clone(), other.into()))),
-            }
-            batch.mapping = mapping;
-            let rows = state.store.import_rows(&actor, id).await.or_page(&ui)?;
-            tokio::spawn(check_in_background(state.store.clone(), actor, batch, rows));
-            Ok(Redirect::to(&format!("/import/{id}")).into_response())
+) -> PageResult {
+    let values = Values::from_pairs(pairs);
+    let (actor, mut batch) = own_import(&state, &ui, id).await?;
+    let fields = batch.kind.fields();
+    let mapping: Vec<Option<String>> = (0..batch.header.len())
+        .map(|i| {
+            values
+                .text(&format!("column-{i}"))
+                .filter(|f| fields.contains(&f.as_str()))
+        })
+        .collect();
+    let problems = mapping_problems(&ui, batch.kind, &mapping);
+    if !problems.is_empty() {
+        batch.mapping = mapping;
+        let view = mapping_view(&ui, &state.store, &actor, &batch, problems).await?;
+        return Ok(page(&ui, &view, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    match state.store.start_import_check(&actor, id, &mapping).await {
+        Ok(()) => {}
+        Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { .. })) => {
+            return Ok(Redirect::to(&format!("/import/{id}")).into_response());
         }
-        .await,
-    )
+        Err(other) => return Err(other.into()),
+    }
+    batch.mapping = mapping;
+    let rows = state.store.import_rows(&actor, id).await?;
+    tokio::spawn(check_in_background(state.store.clone(), actor, batch, rows));
+    Ok(Redirect::to(&format!("/import/{id}")).into_response())
 }
 
 /// What is wrong with a mapping as a whole: a needed field without a column, a field chosen
@@ -697,36 +657,22 @@ async fn prepare(
 }
 
 /// Saving asked for: only a checked import without problems, and only once.
-async fn commit(
-    State(state): State<AppState>,
-    ui: Ui,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("import");
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let values = Values::from_pairs(pairs);
-            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
-            let (actor, batch) = own_import(&state, &ui, id).await?;
-            match state.store.start_import_commit(&actor, id).await {
-                Ok(()) => {
-                    let rows = state.store.import_rows(&actor, id).await.or_page(&ui)?;
-                    tokio::spawn(commit_in_background(
-                        state.store.clone(),
-                        actor,
-                        batch,
-                        rows,
-                    ));
-                }
-                Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { .. })) => {}
-                Err(other) => return Err(Box::new((ui.clone(), other.into()))),
-            }
-            Ok(Redirect::to(&format!("/import/{id}")).into_response())
+async fn commit(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let (actor, batch) = own_import(&state, &ui, id).await?;
+    match state.store.start_import_commit(&actor, id).await {
+        Ok(()) => {
+            let rows = state.store.import_rows(&actor, id).await?;
+            tokio::spawn(commit_in_background(
+                state.store.clone(),
+                actor,
+                batch,
+                rows,
+            ));
         }
-        .await,
-    )
+        Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { .. })) => {}
+        Err(other) => return Err(other.into()),
+    }
+    Ok(Redirect::to(&format!("/import/{id}")).into_response())
 }
 
 /// Checks the rows once more (the records they name may have changed since the preview) and
@@ -811,102 +757,95 @@ async fn save_all(
 
 /// An import's page: progress while checking or saving, the preview once checked, the result
 /// once saved.
-async fn show(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
-    let ui = ui.in_section("import");
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let (actor, batch) = own_import(&state, &ui, id).await?;
-            let view = match batch.status {
-                ImportStatus::Uploaded => {
-                    return Ok(Redirect::to(&format!("/import/{id}/mapping")).into_response());
-                }
-                ImportStatus::Checking => ImportView {
-                    title: ui.t.get("import-checking-title"),
-                    paragraphs: vec![ui.t.args(
-                        "import-checking",
+async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let (actor, batch) = own_import(&state, &ui, id).await?;
+    let view = match batch.status {
+        ImportStatus::Uploaded => {
+            return Ok(Redirect::to(&format!("/import/{id}/mapping")).into_response());
+        }
+        ImportStatus::Checking => ImportView {
+            title: ui.t.get("import-checking-title"),
+            paragraphs: vec![ui.t.args(
+                "import-checking",
+                &[
+                    ("done", ui.t.number(batch.progress)),
+                    ("total", ui.t.number(batch.row_count)),
+                ],
+            )],
+            refresh: true,
+            progress: Some((batch.progress, batch.row_count)),
+            ..ImportView::default()
+        },
+        ImportStatus::Committing => {
+            // The count every process reads in the database; none before the first record is
+            // reached.
+            let done = (batch.progress > 0).then_some(batch.progress);
+            ImportView {
+                title: ui.t.get("import-saving-title"),
+                paragraphs: vec![match done {
+                    Some(done) => ui.t.args(
+                        "import-saving",
                         &[
-                            ("done", ui.t.number(batch.progress)),
+                            ("done", ui.t.number(done)),
                             ("total", ui.t.number(batch.row_count)),
                         ],
-                    )],
-                    refresh: true,
-                    progress: Some((batch.progress, batch.row_count)),
-                    ..ImportView::default()
-                },
-                ImportStatus::Committing => {
-                    // The count every process reads in the database; none before the first
-                    // record is reached.
-                    let done = (batch.progress > 0).then_some(batch.progress);
-                    ImportView {
-                        title: ui.t.get("import-saving-title"),
-                        paragraphs: vec![match done {
-                            Some(done) => ui.t.args(
-                                "import-saving",
-                                &[
-                                    ("done", ui.t.number(done)),
-                                    ("total", ui.t.number(batch.row_count)),
-                                ],
-                            ),
-                            None => ui.t.args(
-                                "import-saving-elsewhere",
-                                &[("total", ui.t.number(batch.row_count))],
-                            ),
-                        }],
-                        refresh: true,
-                        progress: done.map(|d| (d, batch.row_count)),
-                        ..ImportView::default()
-                    }
-                }
-                ImportStatus::Checked => {
-                    let rows = state.store.import_rows(&actor, id).await.or_page(&ui)?;
-                    preview_view(&ui, &batch, &rows)
-                }
-                ImportStatus::Committed => {
-                    let report = batch.report.clone().unwrap_or_default();
-                    ImportView {
-                        title: ui.t.get("import-saved-title"),
-                        paragraphs: vec![ui.t.args(
-                            "import-saved",
-                            &[
-                                ("created", ui.t.number(report.created)),
-                                ("kind", kind_title(&ui.t, batch.kind)),
-                            ],
-                        )],
-                        links: vec![
-                            PageLink {
-                                label: kind_title(&ui.t, batch.kind),
-                                href: format!("/{}", batch.kind.as_str()),
-                            },
-                            PageLink {
-                                label: ui.t.get("import-another"),
-                                href: "/import".to_owned(),
-                            },
-                        ],
-                        ..ImportView::default()
-                    }
-                }
-                ImportStatus::Failed => ImportView {
-                    title: ui.t.get("import-failed-title"),
-                    paragraphs: vec![ui.t.get("import-failed")],
-                    errors: batch.failure.clone().into_iter().collect(),
-                    links: vec![
-                        PageLink {
-                            label: ui.t.get("import-change-mapping"),
-                            href: format!("/import/{id}/mapping"),
-                        },
-                        PageLink {
-                            label: ui.t.get("import-another"),
-                            href: "/import".to_owned(),
-                        },
-                    ],
-                    ..ImportView::default()
-                },
-            };
-            Ok(page(&ui, &view, StatusCode::OK))
+                    ),
+                    None => ui.t.args(
+                        "import-saving-elsewhere",
+                        &[("total", ui.t.number(batch.row_count))],
+                    ),
+                }],
+                refresh: true,
+                progress: done.map(|d| (d, batch.row_count)),
+                ..ImportView::default()
+            }
         }
-        .await,
-    )
+        ImportStatus::Checked => {
+            let rows = state.store.import_rows(&actor, id).await?;
+            preview_view(&ui, &batch, &rows)
+        }
+        ImportStatus::Committed => {
+            let report = batch.report.clone().unwrap_or_default();
+            ImportView {
+                title: ui.t.get("import-saved-title"),
+                paragraphs: vec![ui.t.args(
+                    "import-saved",
+                    &[
+                        ("created", ui.t.number(report.created)),
+                        ("kind", kind_title(&ui.t, batch.kind)),
+                    ],
+                )],
+                links: vec![
+                    PageLink {
+                        label: kind_title(&ui.t, batch.kind),
+                        href: format!("/{}", batch.kind.as_str()),
+                    },
+                    PageLink {
+                        label: ui.t.get("import-another"),
+                        href: "/import".to_owned(),
+                    },
+                ],
+                ..ImportView::default()
+            }
+        }
+        ImportStatus::Failed => ImportView {
+            title: ui.t.get("import-failed-title"),
+            paragraphs: vec![ui.t.get("import-failed")],
+            errors: batch.failure.clone().into_iter().collect(),
+            links: vec![
+                PageLink {
+                    label: ui.t.get("import-change-mapping"),
+                    href: format!("/import/{id}/mapping"),
+                },
+                PageLink {
+                    label: ui.t.get("import-another"),
+                    href: "/import".to_owned(),
+                },
+            ],
+            ..ImportView::default()
+        },
+    };
+    Ok(page(&ui, &view, StatusCode::OK))
 }
 
 /// Every row with problems, each with all of its problems, and the first rows without; saving
@@ -1013,28 +952,19 @@ fn preview_view(ui: &Ui, batch: &ImportBatch, rows: &[ImportRow]) -> ImportView 
 
 /// The template workbook: a sheet per kind the user may import with its columns titled as the
 /// mapping recognises them and an example row, and a sheet explaining every column.
-async fn template(ui: Ui) -> Response {
-    let ui = ui.in_section("import");
-    respond(
-        async {
-            let actor = ui.actor().or_page(&ui)?;
-            let kinds = allowed_kinds(&actor);
-            if kinds.is_empty() {
-                return Err(Box::new((
-                    ui.clone(),
-                    PageError::Forbidden(ui.t.get("import-not-allowed")),
-                )));
-            }
-            let tables = template_tables(&ui.t, &kinds);
-            let bytes = super::render_file(&ui, move || liaison_reports::workbook(&tables)).await?;
-            Ok(super::download(
-                bytes,
-                super::XLSX,
-                "liaison-import-template.xlsx",
-            ))
-        }
-        .await,
-    )
+async fn template(ui: Ui) -> PageResult {
+    let actor = ui.actor()?;
+    let kinds = allowed_kinds(&actor);
+    if kinds.is_empty() {
+        return Err(PageError::Forbidden(ui.t.get("import-not-allowed")));
+    }
+    let tables = template_tables(&ui.t, &kinds);
+    let bytes = super::render_file(move || liaison_reports::workbook(&tables)).await?;
+    Ok(super::download(
+        bytes,
+        super::XLSX,
+        "liaison-import-template.xlsx",
+    ))
 }
 
 /// An example value of each field, taken from the office's own records.
@@ -1138,16 +1068,16 @@ fn value_kind(field: &str) -> &'static str {
 
 /// Every import route; uploads may be up to [`MAX_UPLOAD_BYTES`], with room for the form's
 /// other fields.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/import", upload_form)
+        .post(
             "/import",
-            get(upload_form)
-                .post(upload)
-                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+            upload.layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
         )
-        .route("/import/template.xlsx", get(template))
-        .route("/import/{id}", get(show))
-        .route("/import/{id}/mapping", get(mapping_form).post(save_mapping))
-        .route("/import/{id}/commit", post(commit))
+        .get("/import/template.xlsx", template)
+        .get("/import/{id}", show)
+        .get("/import/{id}/mapping", mapping_form)
+        .post("/import/{id}/mapping", save_mapping)
+        .post("/import/{id}/commit", commit)
 }

@@ -4,12 +4,14 @@
 mod admin;
 mod briefing;
 mod calendars;
+mod csrf;
 mod dashboard;
 mod export;
 mod forms;
 mod imports;
 mod kinds;
 mod news;
+mod record_id;
 mod records;
 mod review;
 mod search;
@@ -17,20 +19,24 @@ mod session;
 mod views;
 mod world_map;
 
+use std::net::SocketAddr;
+
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
 use liaison_core::{User, UserRole};
 
 use crate::AppState;
 use crate::auth::{self, Authenticated};
 use crate::i18n::{Lang, Tr};
+use crate::routes::Routes;
+
+pub use record_id::RecordId;
 
 pub use views::*;
 
@@ -45,8 +51,9 @@ pub struct Ui {
     pub csrf: String,
     /// The path and query of the page, to come back to after switching language.
     pub path: String,
-    /// The part of the navigation the page belongs to.
-    pub section: &'static str,
+    /// The part of the navigation the page belongs to: the first part of its address, or the
+    /// second of an admin's page (`/admin/users` is in `users`).
+    pub section: String,
     pub auth: Option<Authenticated>,
 }
 
@@ -84,12 +91,6 @@ impl Ui {
         }
     }
 
-    /// The same page, in another part of the navigation.
-    pub fn in_section(mut self, section: &'static str) -> Ui {
-        self.section = section;
-        self
-    }
-
     /// The acting user, for the store.
     pub fn actor(&self) -> Result<liaison_core::Actor, PageError> {
         self.auth
@@ -97,18 +98,15 @@ impl Ui {
             .map(Authenticated::actor)
             .ok_or(PageError::SignIn)
     }
+}
 
-    /// Refuses a form whose CSRF token is not this session's.
-    pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), PageError> {
-        let expected = self.auth.as_ref().and_then(|a| a.csrf_token.as_deref());
-        match (expected, submitted) {
-            (Some(expected), Some(given))
-                if liaison_core::secrets::same_secret(expected, given) =>
-            {
-                Ok(())
-            }
-            _ => Err(PageError::Csrf),
-        }
+/// The part of the navigation a path belongs to.
+fn section_of(path: &str) -> String {
+    let mut parts = path.trim_start_matches('/').split('/');
+    match parts.next() {
+        Some("admin") => parts.next().unwrap_or_default().to_owned(),
+        Some(first) => first.to_owned(),
+        None => String::new(),
     }
 }
 
@@ -161,8 +159,8 @@ impl FromRequestParts<AppState> for Ui {
                 .and_then(|a| a.csrf_token.clone())
                 .unwrap_or_default(),
             user,
+            section: section_of(parts.uri.path()),
             path,
-            section: "",
             auth,
         })
     }
@@ -188,15 +186,7 @@ async fn require_page_user(
         // A database too busy to say who this is: the visitor is told so, not sent to sign in
         // again as if their session had ended.
         Err(crate::ApiError::Store(liaison_store::Error::Busy)) => {
-            let ui = Ui {
-                t: Tr::new(language(&parts, None)),
-                csrf: String::new(),
-                user: None,
-                path: parts.uri.path().to_owned(),
-                section: "",
-                auth: None,
-            };
-            PageError::Store(liaison_store::Error::Busy).page(&ui)
+            PageError::Store(liaison_store::Error::Busy).into_response()
         }
         _ => {
             let here = parts
@@ -239,17 +229,26 @@ pub fn render(template: &impl Template) -> Response {
     }
 }
 
-/// Why a page could not be shown, turned into a page of its own in the user's language.
+/// Why a page could not be shown. A handler returns it with `?`; it becomes a response that
+/// names the error page, and [`show_errors`] draws that page in the user's language.
 #[derive(Debug)]
 pub enum PageError {
     SignIn,
     Csrf,
+    /// The sign-in form was sent without the token of its cookie: shown again, as it was filled.
+    SignInExpired {
+        next: String,
+        username: String,
+    },
     NotFound,
     Forbidden(String),
     Store(liaison_store::Error),
     /// Something failed that the user cannot act on, such as writing a file; logged, not shown.
     Internal(String),
 }
+
+/// What a handler returns: a page, or why it could not be shown.
+pub type PageResult = Result<Response, PageError>;
 
 impl From<liaison_core::Error> for PageError {
     fn from(err: liaison_core::Error) -> Self {
@@ -271,36 +270,76 @@ impl From<liaison_store::Error> for PageError {
     }
 }
 
-impl PageError {
+/// The error page a response stands for, until [`show_errors`] draws it.
+#[derive(Debug, Clone)]
+enum ErrorPage {
+    Csrf,
+    SignInExpired { next: String, username: String },
+    NotFound,
+    Forbidden(String),
+    Busy,
+    Internal,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, page) = match self {
+            PageError::SignIn => return Redirect::to("/login").into_response(),
+            PageError::Csrf => (StatusCode::FORBIDDEN, ErrorPage::Csrf),
+            PageError::SignInExpired { next, username } => (
+                StatusCode::FORBIDDEN,
+                ErrorPage::SignInExpired { next, username },
+            ),
+            PageError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
+            PageError::Forbidden(why) => (StatusCode::FORBIDDEN, ErrorPage::Forbidden(why)),
+            PageError::Store(liaison_store::Error::Busy) => {
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Busy)
+            }
+            // The cause is logged once here and never shown: it may name tables or servers.
+            PageError::Store(err) => {
+                tracing::error!(error = %err, "a page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
+            }
+            PageError::Internal(err) => {
+                tracing::error!(error = %err, "a page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(page);
+        response
+    }
+}
+
+impl ErrorPage {
     /// The error page, in the language of `ui`.
-    pub fn page(self, ui: &Ui) -> Response {
+    fn page(self, state: &AppState, ui: &Ui) -> Response {
         let t = &ui.t;
         let (status, title, text) = match self {
-            PageError::SignIn => return Redirect::to("/login").into_response(),
-            PageError::Csrf => (
+            ErrorPage::Csrf => (
                 StatusCode::FORBIDDEN,
                 t.get("error-csrf-title"),
                 t.get("error-csrf"),
             ),
-            PageError::NotFound => (
+            ErrorPage::SignInExpired { next, username } => {
+                return session::expired_login_page(state, ui, &next, &username);
+            }
+            ErrorPage::NotFound => (
                 StatusCode::NOT_FOUND,
                 t.get("error-not-found-title"),
                 t.get("error-not-found"),
             ),
-            PageError::Forbidden(why) => (
+            ErrorPage::Forbidden(why) => (
                 StatusCode::FORBIDDEN,
                 t.get("error-forbidden-title"),
                 t.args("error-forbidden", &[("reason", why)]),
             ),
-            PageError::Internal(err) => {
-                tracing::error!(error = %err, "a page failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    t.get("error-internal-title"),
-                    t.get("error-internal"),
-                )
-            }
-            PageError::Store(liaison_store::Error::Busy) => {
+            ErrorPage::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                t.get("error-internal-title"),
+                t.get("error-internal"),
+            ),
+            ErrorPage::Busy => {
                 let view = MessageView {
                     title: t.get("error-busy-title"),
                     tone: "error",
@@ -314,14 +353,6 @@ impl PageError {
                     crate::error::RETRY_AFTER_SECONDS.into(),
                 );
                 return response;
-            }
-            PageError::Store(err) => {
-                tracing::error!(error = %err, "a page failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    t.get("error-internal-title"),
-                    t.get("error-internal"),
-                )
             }
         };
         let view = MessageView {
@@ -338,6 +369,44 @@ impl PageError {
         *response.status_mut() = status;
         response
     }
+}
+
+/// The layer that draws error pages: a response that names one (a handler's [`PageError`], a
+/// refused token, a record number that names nothing) is answered with that page, in the
+/// language and with the navigation of the user who asked, keeping the headers set on the way
+/// out.
+pub async fn show_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let uri = request.uri().clone();
+    let headers = request.headers().clone();
+    let address = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .cloned();
+    let response = next.run(request).await;
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
+        return response;
+    };
+    let mut asked = Request::new(());
+    *asked.uri_mut() = uri;
+    *asked.headers_mut() = headers;
+    if let Some(address) = address {
+        asked.extensions_mut().insert(address);
+    }
+    let (mut parts, ()) = asked.into_parts();
+    let ui = match Ui::from_request_parts(&mut parts, &state).await {
+        Ok(ui) => ui,
+        Err(refused) => return refused,
+    };
+    let (mut head, _) = response.into_parts();
+    let (shown, body) = page.page(&state, &ui).into_parts();
+    head.status = shown.status;
+    head.extensions.remove::<ErrorPage>();
+    for (name, value) in shown.headers {
+        if let Some(name) = name {
+            head.headers.insert(name, value);
+        }
+    }
+    Response::from_parts(head, body)
 }
 
 #[derive(Template)]
@@ -361,31 +430,6 @@ pub struct MessageTemplate<'a> {
     pub view: &'a MessageView,
 }
 
-/// A page that could not be shown, with the request's interface to show the error page in.
-pub type Failed = Box<(Ui, PageError)>;
-
-/// What a page handler returns: a page, or the error page in the user's language.
-pub type PageResult = Result<Response, Failed>;
-
-/// Turns a store error into the error page of `ui`.
-pub trait OrPage<T> {
-    fn or_page(self, ui: &Ui) -> Result<T, Failed>;
-}
-
-impl<T, E: Into<PageError>> OrPage<T> for Result<T, E> {
-    fn or_page(self, ui: &Ui) -> Result<T, Failed> {
-        self.map_err(|e| Box::new((ui.clone(), e.into())))
-    }
-}
-
-/// Any handler's result as a response.
-pub fn respond(result: PageResult) -> Response {
-    result.unwrap_or_else(|failed| {
-        let (ui, err) = *failed;
-        err.page(&ui)
-    })
-}
-
 /// The media type of Word documents.
 pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -406,7 +450,7 @@ pub fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> 
 
 /// Writes a file off the request threads: building a workbook or a document is CPU work. A
 /// failure is the internal-error page, its cause logged once.
-pub async fn render_file<F>(ui: &Ui, write: F) -> Result<Vec<u8>, Failed>
+pub async fn render_file<F>(write: F) -> Result<Vec<u8>, PageError>
 where
     F: FnOnce() -> Result<Vec<u8>, liaison_reports::Error> + Send + 'static,
 {
@@ -415,7 +459,6 @@ where
         Ok(Err(err)) => Err(PageError::Internal(err.to_string())),
         Err(err) => Err(PageError::Internal(err.to_string())),
     }
-    .or_page(ui)
 }
 
 async fn stylesheet() -> Response {
@@ -436,44 +479,66 @@ async fn stylesheet() -> Response {
 }
 
 /// A page Liaison does not have, in the visitor's language.
-pub async fn not_found(ui: Ui) -> Response {
-    PageError::NotFound.page(&ui)
+pub async fn not_found() -> PageError {
+    PageError::NotFound
 }
 
-/// Every page route.
-pub fn router(state: AppState) -> Router<AppState> {
-    let signed_in = Router::new()
-        .route("/", get(dashboard::show))
-        .route("/search", get(search::show))
-        .route(
-            "/organizations/{id}/timeline",
-            get(kinds::organization_timeline),
-        )
-        .route("/activities/{id}/briefing", get(briefing::show))
-        .route("/activities/{id}/briefing.docx", get(briefing::docx))
-        .route(
-            "/activities/{id}/news/{language}",
-            get(news::edit).post(news::save),
-        )
-        .route("/calendars", get(calendars::list).post(calendars::create))
-        .route(
-            "/calendars/{id}/revoke",
-            axum::routing::post(calendars::revoke),
-        )
+/// The pages for signed-in users.
+fn signed_in_routes() -> Routes {
+    Routes::new()
+        .get("/", dashboard::show)
+        .get("/search", search::show)
+        .get("/organizations/{id}/timeline", kinds::organization_timeline)
+        .get("/activities/{id}/briefing", briefing::show)
+        .get("/activities/{id}/briefing.docx", briefing::docx)
+        .get("/activities/{id}/news/{language}", news::edit)
+        .post("/activities/{id}/news/{language}", news::save)
+        .get("/calendars", calendars::list)
+        .post("/calendars", calendars::create)
+        .post("/calendars/{id}/revoke", calendars::revoke)
         .merge(records::routes())
         .merge(kinds::agreement_routes())
         .merge(admin::routes())
         .merge(imports::routes())
         .merge(review::routes())
-        .route("/logout", axum::routing::post(session::logout))
-        .route("/language", axum::routing::post(session::language))
+        .post("/logout", session::logout)
+        .post("/language", session::language)
+}
+
+/// The pages open to everyone: signing in, published news, and calendar feeds opened by their
+/// secret address.
+fn public_routes() -> Routes {
+    Routes::new()
+        .get("/login", session::login_form)
+        .post("/login", session::login)
+        .get("/news", news::public_list)
+        .get("/news/{id}", news::public_show)
+        .get("/feeds/{file}", calendars::feed)
+        .get("/static/style.css", stylesheet)
+}
+
+/// The method and path of every page route.
+pub fn routes() -> Vec<(Method, String)> {
+    let mut served = signed_in_routes().served().to_vec();
+    served.extend_from_slice(public_routes().served());
+    served
+}
+
+/// Every page route. Every request that changes something passes [`csrf::require_token`]
+/// first, after the signed-in pages have found their user.
+pub fn router(state: AppState) -> Router<AppState> {
+    let signed_in = signed_in_routes()
+        .into_router()
+        .route_layer(middleware::from_fn_with_state(
+            csrf::Expected::Session,
+            csrf::require_token,
+        ))
         .route_layer(middleware::from_fn_with_state(state, require_page_user));
-    Router::new()
-        .merge(signed_in)
-        .route("/login", get(session::login_form).post(session::login))
-        // Open to everyone: published news, and calendar feeds opened by their secret address.
-        .route("/news", get(news::public_list))
-        .route("/news/{id}", get(news::public_show))
-        .route("/feeds/{file}", get(calendars::feed))
-        .route("/static/style.css", get(stylesheet))
+    let public = public_routes()
+        .into_router()
+        .route_layer(middleware::from_fn_with_state(
+            csrf::Expected::SignInForm,
+            csrf::require_token,
+        ));
+    signed_in.merge(public)
 }

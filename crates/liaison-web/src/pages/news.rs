@@ -5,16 +5,16 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use liaison_core::ACTIVITY;
 use liaison_core::accounts::may;
 use liaison_core::{Action, FieldErrors, NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput};
 
 use super::forms::Values;
-use super::records::record_id;
-use super::{Failed, OrPage, PageError, PageResult, Ui, render, respond};
+use super::{PageError, PageResult, RecordId, Ui, render};
 use crate::AppState;
 use crate::i18n::Lang;
+use serde::Deserialize;
 
 /// How many releases a page of the public list shows.
 const RELEASES_PER_PAGE: i64 = 10;
@@ -73,13 +73,16 @@ fn other(language: NewsLanguage) -> NewsLanguage {
     }
 }
 
-/// The activity and language of an address such as `/activities/7/news/en`.
-fn parse_address(ui: &Ui, id: &str, language: &str) -> Result<(i64, NewsLanguage), Failed> {
-    let id = record_id(ui, id)?;
-    let language = language_of(language)
-        .ok_or(PageError::NotFound)
-        .or_page(ui)?;
-    Ok((id, language))
+/// The language of an address such as `/activities/7/news/en`.
+#[derive(Debug, Deserialize)]
+pub struct Address {
+    language: String,
+}
+
+impl Address {
+    fn language(&self) -> Result<NewsLanguage, PageError> {
+        language_of(&self.language).ok_or(PageError::NotFound)
+    }
 }
 
 async fn edit_view(
@@ -88,10 +91,10 @@ async fn edit_view(
     id: i64,
     language: NewsLanguage,
     regenerate: bool,
-) -> Result<EditView, Failed> {
-    let dossier = state.store.activity_dossier(id).await.or_page(ui)?;
-    let saved = state.store.news_release(id, language).await.or_page(ui)?;
-    let actor = ui.actor().or_page(ui)?;
+) -> Result<EditView, PageError> {
+    let dossier = state.store.activity_dossier(id).await?;
+    let saved = state.store.news_release(id, language).await?;
+    let actor = ui.actor()?;
     let activity = &dossier.activity;
     let may_change = may(
         &actor,
@@ -150,53 +153,47 @@ async fn edit_view(
 pub async fn edit(
     State(state): State<AppState>,
     ui: Ui,
-    Path((id, language)): Path<(String, String)>,
+    RecordId(id): RecordId,
+    Path(address): Path<Address>,
     RawQuery(query): RawQuery,
-) -> Response {
-    let ui = ui.in_section("activities");
-    respond(
-        async {
-            let (id, language) = parse_address(&ui, &id, &language)?;
-            let query = Values::from_query(query.as_deref());
-            let mut view = edit_view(
-                &state,
-                &ui,
-                id,
-                language,
-                !query.get("regenerate").is_empty(),
-            )
-            .await?;
-            view.saved = !query.get("saved").is_empty();
-            Ok(render(&EditTemplate {
-                ui: &ui,
-                view: &view,
-            }))
-        }
-        .await,
+) -> PageResult {
+    let language = address.language()?;
+    let query = Values::from_query(query.as_deref());
+    let mut view = edit_view(
+        &state,
+        &ui,
+        id,
+        language,
+        !query.get("regenerate").is_empty(),
     )
+    .await?;
+    view.saved = !query.get("saved").is_empty();
+    Ok(render(&EditTemplate {
+        ui: &ui,
+        view: &view,
+    }))
 }
 
 /// Saves the release; a problem shows the form again with the typed text kept.
 pub async fn save(
     State(state): State<AppState>,
     ui: Ui,
-    Path((id, language)): Path<(String, String)>,
+    RecordId(id): RecordId,
+    Path(address): Path<Address>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("activities");
-    respond(save_release(&state, &ui, &id, &language, Values::from_pairs(pairs)).await)
+) -> PageResult {
+    let language = address.language()?;
+    save_release(&state, &ui, id, language, Values::from_pairs(pairs)).await
 }
 
 async fn save_release(
     state: &AppState,
     ui: &Ui,
-    id: &str,
-    language: &str,
+    id: i64,
+    language: NewsLanguage,
     form: Values,
 ) -> PageResult {
-    let (id, language) = parse_address(ui, id, language)?;
-    ui.check_csrf(form.text("csrf").as_deref()).or_page(ui)?;
-    let actor = ui.actor().or_page(ui)?;
+    let actor = ui.actor()?;
     let input = NewsReleaseInput {
         version: form.text("version").and_then(|v| v.parse().ok()),
         title: form.get("title").to_owned(),
@@ -233,7 +230,7 @@ async fn save_release(
             }
             StatusCode::CONFLICT
         }
-        other => return Err(Box::new((ui.clone(), other.into()))),
+        other => return Err(other.into()),
     };
     let mut response = render(&EditTemplate { ui, view: &view });
     *response.status_mut() = status;
@@ -295,43 +292,36 @@ pub async fn public_list(
     State(state): State<AppState>,
     ui: Ui,
     RawQuery(query): RawQuery,
-) -> Response {
-    let ui = ui.in_section("news");
-    respond(
-        async {
-            let query = Values::from_query(query.as_deref());
-            let page = query.get("page").parse().unwrap_or(1).max(1);
-            let found = state
-                .store
-                .published_news(reader_language(&ui), page, RELEASES_PER_PAGE)
-                .await
-                .or_page(&ui)?;
-            let releases: Vec<ListedRelease> = found
-                .items
-                .iter()
-                .map(|r| ListedRelease {
-                    href: format!("/news/{}", r.id),
-                    title: r.title.clone(),
-                    date: ui.t.date(r.activity_date),
-                    lead: lead(r),
-                    lang: html_lang(r.language),
-                })
-                .collect();
-            let pages = (found.total + RELEASES_PER_PAGE - 1) / RELEASES_PER_PAGE;
-            let page_label = ui.t.args(
-                "news-page-of",
-                &[("page", page.to_string()), ("pages", pages.to_string())],
-            );
-            Ok(render(&ListTemplate {
-                ui: &ui,
-                releases: &releases,
-                page,
-                pages,
-                page_label,
-            }))
-        }
-        .await,
-    )
+) -> PageResult {
+    let query = Values::from_query(query.as_deref());
+    let page = query.get("page").parse().unwrap_or(1).max(1);
+    let found = state
+        .store
+        .published_news(reader_language(&ui), page, RELEASES_PER_PAGE)
+        .await?;
+    let releases: Vec<ListedRelease> = found
+        .items
+        .iter()
+        .map(|r| ListedRelease {
+            href: format!("/news/{}", r.id),
+            title: r.title.clone(),
+            date: ui.t.date(r.activity_date),
+            lead: lead(r),
+            lang: html_lang(r.language),
+        })
+        .collect();
+    let pages = (found.total + RELEASES_PER_PAGE - 1) / RELEASES_PER_PAGE;
+    let page_label = ui.t.args(
+        "news-page-of",
+        &[("page", page.to_string()), ("pages", pages.to_string())],
+    );
+    Ok(render(&ListTemplate {
+        ui: &ui,
+        releases: &releases,
+        page,
+        pages,
+        page_label,
+    }))
 }
 
 #[derive(Template)]
@@ -349,22 +339,15 @@ struct ShowTemplate<'a> {
 pub async fn public_show(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<String>,
-) -> Response {
-    let ui = ui.in_section("news");
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let (release, other) = state.store.published_news_release(id).await.or_page(&ui)?;
-            let other = other.map(|o| (format!("/news/{}", o.id), language_label(&ui, o.language)));
-            Ok(render(&ShowTemplate {
-                ui: &ui,
-                date: ui.t.date(release.activity_date),
-                lang: html_lang(release.language),
-                release: &release,
-                other,
-            }))
-        }
-        .await,
-    )
+    RecordId(id): RecordId,
+) -> PageResult {
+    let (release, other) = state.store.published_news_release(id).await?;
+    let other = other.map(|o| (format!("/news/{}", o.id), language_label(&ui, o.language)));
+    Ok(render(&ShowTemplate {
+        ui: &ui,
+        date: ui.t.date(release.activity_date),
+        lang: html_lang(release.language),
+        release: &release,
+        other,
+    }))
 }

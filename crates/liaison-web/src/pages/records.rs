@@ -2,11 +2,9 @@
 //! [`RecordPages`] each kind implements in `kinds/`.
 
 use askama::Template;
-use axum::Router;
-use axum::extract::{Form, Path, RawQuery, State};
+use axum::extract::{Form, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use liaison_core::accounts::{authorize_role, may};
 use liaison_core::{Action, FieldErrors, Page, PageRequest, RecordKind};
 use liaison_store::Store;
@@ -17,11 +15,12 @@ use super::export::{self, Format};
 use super::forms::{Values, attach_errors};
 use super::kinds;
 use super::{
-    Action as PageAction, Cell, Column, DetailView, Failed, FormTemplate, FormView, HiddenForm,
-    Link, ListTemplate, ListView, MessageTemplate, MessageView, OrPage, PageError, Ui, render,
-    respond,
+    Action as PageAction, Cell, Column, DetailView, FormTemplate, FormView, HiddenForm, Link,
+    ListTemplate, ListView, MessageTemplate, MessageView, PageError, PageResult, RecordId, Ui,
+    render,
 };
 use crate::AppState;
+use crate::routes::Routes;
 
 #[derive(Template)]
 #[template(path = "detail.html")]
@@ -113,98 +112,91 @@ async fn list_page<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let query = Values::from_query(raw.as_deref());
-            let base = format!("/{}", K::PATH);
-            let mut problem = None;
-            let filter = read_filter::<K>(&query).unwrap_or_else(|| {
-                problem = Some(ui.t.get("filter-invalid"));
-                K::Filter::default()
-            });
-            let page = match read_page::<K>(&query) {
-                Ok(page) => page,
-                Err(_) => {
-                    problem = Some(ui.t.get("filter-invalid"));
-                    PageRequest::parse(None, None, None, K::SORTS, K::NEWEST_FIRST).or_page(&ui)?
-                }
-            };
-            let rows = K::list(&state.store, &filter, &page).await.or_page(&ui)?;
-            let columns = K::columns()
-                .into_iter()
-                .map(|(label, sort)| {
-                    let sorted = sort.filter(|s| *s == page.sort).map(|_| {
-                        if page.descending {
-                            "descending"
-                        } else {
-                            "ascending"
-                        }
-                    });
-                    let href = sort.map(|s| {
-                        let next = if sorted == Some("ascending") {
-                            format!("-{s}")
-                        } else {
-                            s.to_owned()
-                        };
-                        query.link(&base, &[("sort", next), ("page", String::new())])
-                    });
-                    Column {
-                        label: ui.t.get(label),
-                        href,
-                        sorted,
-                    }
-                })
-                .collect();
-            let pages = (rows.total + page.per_page - 1) / page.per_page;
-            let first = if rows.total == 0 {
-                0
-            } else {
-                page.offset() + 1
-            };
-            let last = page.offset() + rows.items.len() as i64;
-            let total_text = problem.unwrap_or_else(|| {
-                ui.t.args(
-                    "list-total",
-                    &[
-                        ("total", ui.t.number(rows.total)),
-                        ("first", ui.t.number(first)),
-                        ("last", ui.t.number(last)),
-                    ],
-                )
-            });
-            let view = ListView {
-                title: ui.t.get(K::TITLE),
-                base: base.clone(),
-                new_link: authorize_role(&ui.actor().or_page(&ui)?, Action::Create, K::KIND)
-                    .ok()
-                    .map(|_| Link {
-                        label: ui.t.get(K::NEW),
-                        href: format!("/{}/new", K::PATH),
-                    }),
-                filters: K::filters(&ui, &state.store, &query).await.or_page(&ui)?,
-                columns,
-                rows: rows.items.iter().map(|r| K::cells(&ui, r)).collect(),
-                total_text,
-                empty_text: ui.t.get(if query.0.is_empty() {
-                    "list-empty"
-                } else {
-                    "list-empty-filtered"
-                }),
-                exports: export::links(&ui, &query, &base),
-                prev: (page.page > 1)
-                    .then(|| query.link(&base, &[("page", (page.page - 1).to_string())])),
-                next: (page.page < pages)
-                    .then(|| query.link(&base, &[("page", (page.page + 1).to_string())])),
-            };
-            Ok(render(&ListTemplate {
-                ui: &ui,
-                view: &view,
-            }))
+) -> PageResult {
+    let query = Values::from_query(raw.as_deref());
+    let base = format!("/{}", K::PATH);
+    let mut problem = None;
+    let filter = read_filter::<K>(&query).unwrap_or_else(|| {
+        problem = Some(ui.t.get("filter-invalid"));
+        K::Filter::default()
+    });
+    let page = match read_page::<K>(&query) {
+        Ok(page) => page,
+        Err(_) => {
+            problem = Some(ui.t.get("filter-invalid"));
+            PageRequest::parse(None, None, None, K::SORTS, K::NEWEST_FIRST)?
         }
-        .await,
-    )
+    };
+    let rows = K::list(&state.store, &filter, &page).await?;
+    let columns = K::columns()
+        .into_iter()
+        .map(|(label, sort)| {
+            let sorted = sort.filter(|s| *s == page.sort).map(|_| {
+                if page.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }
+            });
+            let href = sort.map(|s| {
+                let next = if sorted == Some("ascending") {
+                    format!("-{s}")
+                } else {
+                    s.to_owned()
+                };
+                query.link(&base, &[("sort", next), ("page", String::new())])
+            });
+            Column {
+                label: ui.t.get(label),
+                href,
+                sorted,
+            }
+        })
+        .collect();
+    let pages = (rows.total + page.per_page - 1) / page.per_page;
+    let first = if rows.total == 0 {
+        0
+    } else {
+        page.offset() + 1
+    };
+    let last = page.offset() + rows.items.len() as i64;
+    let total_text = problem.unwrap_or_else(|| {
+        ui.t.args(
+            "list-total",
+            &[
+                ("total", ui.t.number(rows.total)),
+                ("first", ui.t.number(first)),
+                ("last", ui.t.number(last)),
+            ],
+        )
+    });
+    let view = ListView {
+        title: ui.t.get(K::TITLE),
+        base: base.clone(),
+        new_link: authorize_role(&ui.actor()?, Action::Create, K::KIND)
+            .ok()
+            .map(|_| Link {
+                label: ui.t.get(K::NEW),
+                href: format!("/{}/new", K::PATH),
+            }),
+        filters: K::filters(&ui, &state.store, &query).await?,
+        columns,
+        rows: rows.items.iter().map(|r| K::cells(&ui, r)).collect(),
+        total_text,
+        empty_text: ui.t.get(if query.0.is_empty() {
+            "list-empty"
+        } else {
+            "list-empty-filtered"
+        }),
+        exports: super::export::links(&ui, &query, &base),
+        prev: (page.page > 1).then(|| query.link(&base, &[("page", (page.page - 1).to_string())])),
+        next: (page.page < pages)
+            .then(|| query.link(&base, &[("page", (page.page + 1).to_string())])),
+    };
+    Ok(render(&ListTemplate {
+        ui: &ui,
+        view: &view,
+    }))
 }
 
 /// The filter a list's query asks for, without its paging and sorting; `None` when a value
@@ -235,31 +227,24 @@ pub(super) fn read_page<K: RecordPages>(
 async fn show<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<String>,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let record = K::get(&state.store, id).await.or_page(&ui)?;
-            let mut view = K::detail(&ui, &state.store, &record).await.or_page(&ui)?;
-            let actor = ui.actor().or_page(&ui)?;
-            if may(&actor, Action::Change, K::KIND, K::unit(&record)) {
-                view.actions.push(PageAction {
-                    label: ui.t.get("action-edit"),
-                    href: format!("/{}/{id}/edit", K::PATH),
-                    danger: false,
-                });
-                view.actions.push(PageAction {
-                    label: ui.t.get("action-delete"),
-                    href: format!("/{}/{id}/delete", K::PATH),
-                    danger: true,
-                });
-            }
-            Ok(detail_page(&ui, &view))
-        }
-        .await,
-    )
+    RecordId(id): RecordId,
+) -> PageResult {
+    let record = K::get(&state.store, id).await?;
+    let mut view = K::detail(&ui, &state.store, &record).await?;
+    let actor = ui.actor()?;
+    if may(&actor, Action::Change, K::KIND, K::unit(&record)) {
+        view.actions.push(PageAction {
+            label: ui.t.get("action-edit"),
+            href: format!("/{}/{id}/edit", K::PATH),
+            danger: false,
+        });
+        view.actions.push(PageAction {
+            label: ui.t.get("action-delete"),
+            href: format!("/{}/{id}/delete", K::PATH),
+            danger: true,
+        });
+    }
+    Ok(detail_page(&ui, &view))
 }
 
 /// A record's page, or a page of one record's lists drawn the same way.
@@ -280,38 +265,21 @@ fn form_page(ui: &Ui, mut view: FormView, errors: &FieldErrors, status: StatusCo
     response
 }
 
-async fn new_form<K: RecordPages>(State(state): State<AppState>, ui: Ui) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            authorize_role(&ui.actor().or_page(&ui)?, Action::Create, K::KIND).or_page(&ui)?;
-            let view = K::form(&ui, &state.store, &Values::default(), true, "")
-                .await
-                .or_page(&ui)?;
-            Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
-        }
-        .await,
-    )
+async fn new_form<K: RecordPages>(State(state): State<AppState>, ui: Ui) -> PageResult {
+    authorize_role(&ui.actor()?, Action::Create, K::KIND)?;
+    let view = K::form(&ui, &state.store, &Values::default(), true, "").await?;
+    Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
 }
 
 async fn edit_form<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<String>,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let record = changeable::<K>(&state, &ui, id).await?;
-            let mut view = K::form(&ui, &state.store, &K::values(&record), false, "")
-                .await
-                .or_page(&ui)?;
-            view.version = Some(K::version(&record));
-            Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
-        }
-        .await,
-    )
+    RecordId(id): RecordId,
+) -> PageResult {
+    let record = changeable::<K>(&state, &ui, id).await?;
+    let mut view = K::form(&ui, &state.store, &K::values(&record), false, "").await?;
+    view.version = Some(K::version(&record));
+    Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
 }
 
 /// Saves a submitted form: creates when `id` is `None`. A form with a problem comes back with
@@ -321,9 +289,8 @@ async fn save<K: RecordPages>(
     ui: &Ui,
     id: Option<i64>,
     values: Values,
-) -> Result<Response, Failed> {
-    ui.check_csrf(Some(values.get("csrf"))).or_page(ui)?;
-    let actor = ui.actor().or_page(ui)?;
+) -> PageResult {
+    let actor = ui.actor()?;
     let creating = id.is_none();
     let adding = values.get("add").to_owned();
     if !adding.is_empty() {
@@ -376,7 +343,7 @@ async fn save<K: RecordPages>(
             current: Some(_),
         })) => {
             let id = id.unwrap_or_default();
-            let current = K::get(&state.store, id).await.or_page(ui)?;
+            let current = K::get(&state.store, id).await?;
             Ok(conflict_page::<K>(ui, &state.store, &values, &current, message).await)
         }
         Err(liaison_store::Error::Domain(liaison_core::Error::Conflict {
@@ -389,7 +356,7 @@ async fn save<K: RecordPages>(
             vec![message],
             id.map(|id| format!("/{}/{id}", K::PATH)),
         )),
-        Err(other) => Err(Box::new((ui.clone(), other.into()))),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -402,10 +369,8 @@ async fn redraw<K: RecordPages>(
     errors: &FieldErrors,
     status: StatusCode,
     adding: &str,
-) -> Result<Response, Failed> {
-    let mut view = K::form(ui, &state.store, values, creating, adding)
-        .await
-        .or_page(ui)?;
+) -> PageResult {
+    let mut view = K::form(ui, &state.store, values, creating, adding).await?;
     view.version = values.text("version").and_then(|v| v.parse().ok());
     Ok(form_page(ui, view, errors, status))
 }
@@ -532,98 +497,66 @@ async fn create<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(save::<K>(&state, &ui, None, Values::from_pairs(pairs)).await)
+) -> PageResult {
+    save::<K>(&state, &ui, None, Values::from_pairs(pairs)).await
 }
 
 async fn update<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            save::<K>(&state, &ui, Some(id), Values::from_pairs(pairs)).await
-        }
-        .await,
-    )
+) -> PageResult {
+    save::<K>(&state, &ui, Some(id), Values::from_pairs(pairs)).await
 }
 
 async fn confirm_delete<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<String>,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let record = changeable::<K>(&state, &ui, id).await?;
-            let name = K::name(&ui, &record);
-            let view = MessageView {
-                title: ui.t.args("delete-title", &[("name", name)]),
-                tone: "warning",
-                paragraphs: vec![ui.t.get("delete-explained")],
-                form: Some(HiddenForm {
-                    action: format!("/{}/{id}/delete", K::PATH),
-                    hidden: Vec::new(),
-                    submit: ui.t.get("action-delete"),
-                    tone: "danger",
-                }),
-                links: vec![Link {
-                    label: ui.t.get("form-cancel"),
-                    href: format!("/{}/{id}", K::PATH),
-                }],
-                ..MessageView::default()
-            };
-            Ok(render(&MessageTemplate {
-                ui: &ui,
-                view: &view,
-            }))
-        }
-        .await,
-    )
+    RecordId(id): RecordId,
+) -> PageResult {
+    let record = changeable::<K>(&state, &ui, id).await?;
+    let name = K::name(&ui, &record);
+    let view = MessageView {
+        title: ui.t.args("delete-title", &[("name", name)]),
+        tone: "warning",
+        paragraphs: vec![ui.t.get("delete-explained")],
+        form: Some(HiddenForm {
+            action: format!("/{}/{id}/delete", K::PATH),
+            hidden: Vec::new(),
+            submit: ui.t.get("action-delete"),
+            tone: "danger",
+        }),
+        links: vec![Link {
+            label: ui.t.get("form-cancel"),
+            href: format!("/{}/{id}", K::PATH),
+        }],
+        ..MessageView::default()
+    };
+    Ok(render(&MessageTemplate {
+        ui: &ui,
+        view: &view,
+    }))
 }
 
 async fn delete<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let values = Values::from_pairs(pairs);
-            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
-            match K::delete(&state.store, &ui.actor().or_page(&ui)?, id).await {
-                Ok(()) => Ok(Redirect::to(&format!("/{}", K::PATH)).into_response()),
-                Err(liaison_store::Error::Domain(liaison_core::Error::Conflict {
-                    message,
-                    ..
-                })) => Ok(message_page(
-                    &ui,
-                    StatusCode::CONFLICT,
-                    ui.t.get("delete-refused-title"),
-                    vec![ui.t.get("delete-refused"), message],
-                    Some(format!("/{}/{id}", K::PATH)),
-                )),
-                Err(other) => Err(Box::new((ui.clone(), other.into()))),
-            }
+    RecordId(id): RecordId,
+) -> PageResult {
+    match K::delete(&state.store, &ui.actor()?, id).await {
+        Ok(()) => Ok(Redirect::to(&format!("/{}", K::PATH)).into_response()),
+        Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { message, .. })) => {
+            Ok(message_page(
+                &ui,
+                StatusCode::CONFLICT,
+                ui.t.get("delete-refused-title"),
+                vec![ui.t.get("delete-refused"), message],
+                Some(format!("/{}/{id}", K::PATH)),
+            ))
         }
-        .await,
-    )
-}
-
-/// The record number in a path; anything else names no record.
-pub(crate) fn record_id(ui: &Ui, id: &str) -> Result<i64, Failed> {
-    id.parse()
-        .map_err(|_| Box::new((ui.clone(), PageError::NotFound)))
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// A record the user may change, or the page saying why not.
@@ -631,15 +564,9 @@ async fn changeable<K: RecordPages>(
     state: &AppState,
     ui: &Ui,
     id: i64,
-) -> Result<K::Record, Failed> {
-    let record = K::get(&state.store, id).await.or_page(ui)?;
-    liaison_core::accounts::authorize(
-        &ui.actor().or_page(ui)?,
-        Action::Change,
-        K::KIND,
-        K::unit(&record),
-    )
-    .or_page(ui)?;
+) -> Result<K::Record, PageError> {
+    let record = K::get(&state.store, id).await?;
+    liaison_core::accounts::authorize(&ui.actor()?, Action::Change, K::KIND, K::unit(&record))?;
     Ok(record)
 }
 
@@ -647,7 +574,7 @@ async fn export_xlsx<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> PageResult {
     export_list::<K>(&state, ui, raw, Format::Xlsx).await
 }
 
@@ -655,7 +582,7 @@ async fn export_csv<K: RecordPages>(
     State(state): State<AppState>,
     ui: Ui,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> PageResult {
     export_list::<K>(&state, ui, raw, Format::Csv).await
 }
 
@@ -665,86 +592,77 @@ async fn export_list<K: RecordPages>(
     ui: Ui,
     raw: Option<String>,
     format: Format,
-) -> Response {
-    let ui = ui.in_section(K::PATH);
-    respond(
-        async {
-            let query = Values::from_query(raw.as_deref());
-            let back = query.link(&format!("/{}", K::PATH), &[]);
-            // A filter that does not read would export every row instead of the ones meant.
-            let (Some(filter), Ok(asked)) = (read_filter::<K>(&query), read_page::<K>(&query))
-            else {
-                return Ok(message_page(
-                    &ui,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ui.t.get("export-refused-title"),
-                    vec![ui.t.get("filter-invalid")],
-                    Some(back),
-                ));
-            };
-            let mut table = liaison_reports::Table {
-                title: ui.t.get(K::TITLE),
-                columns: K::sheet_columns().iter().map(|c| ui.t.get(c)).collect(),
-                rows: Vec::new(),
-            };
-            let mut page = PageRequest {
-                page: 1,
-                per_page: export::BATCH,
-                ..asked
-            };
-            loop {
-                let batch = K::list(&state.store, &filter, &page).await.or_page(&ui)?;
-                if batch.total > export::MAX_EXPORT_ROWS {
-                    return Ok(message_page(
-                        &ui,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        ui.t.get("export-refused-title"),
-                        vec![ui.t.args(
-                            "export-too-many",
-                            &[
-                                ("total", ui.t.number(batch.total)),
-                                ("limit", ui.t.number(export::MAX_EXPORT_ROWS)),
-                            ],
-                        )],
-                        Some(back),
-                    ));
-                }
-                let done = (batch.items.len() as i64) < export::BATCH;
-                table
-                    .rows
-                    .extend(batch.items.iter().map(|row| K::sheet_cells(&ui, row)));
-                if done {
-                    break;
-                }
-                page.page += 1;
-            }
-            export::file(&ui, K::PATH, table, format).await
+) -> PageResult {
+    let query = Values::from_query(raw.as_deref());
+    let back = query.link(&format!("/{}", K::PATH), &[]);
+    // A filter that does not read would export every row instead of the ones meant.
+    let (Some(filter), Ok(asked)) = (read_filter::<K>(&query), read_page::<K>(&query)) else {
+        return Ok(message_page(
+            &ui,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ui.t.get("export-refused-title"),
+            vec![ui.t.get("filter-invalid")],
+            Some(back),
+        ));
+    };
+    let mut table = liaison_reports::Table {
+        title: ui.t.get(K::TITLE),
+        columns: K::sheet_columns().iter().map(|c| ui.t.get(c)).collect(),
+        rows: Vec::new(),
+    };
+    let mut page = PageRequest {
+        page: 1,
+        per_page: export::BATCH,
+        ..asked
+    };
+    loop {
+        let batch = K::list(&state.store, &filter, &page).await?;
+        if batch.total > export::MAX_EXPORT_ROWS {
+            return Ok(message_page(
+                &ui,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ui.t.get("export-refused-title"),
+                vec![ui.t.args(
+                    "export-too-many",
+                    &[
+                        ("total", ui.t.number(batch.total)),
+                        ("limit", ui.t.number(export::MAX_EXPORT_ROWS)),
+                    ],
+                )],
+                Some(back),
+            ));
         }
-        .await,
-    )
+        let done = (batch.items.len() as i64) < export::BATCH;
+        table
+            .rows
+            .extend(batch.items.iter().map(|row| K::sheet_cells(&ui, row)));
+        if done {
+            break;
+        }
+        page.page += 1;
+    }
+    export::file(K::PATH, table, format).await
 }
 
 /// The pages of one kind of record.
-fn record_routes<K: RecordPages>() -> Router<AppState> {
+fn record_routes<K: RecordPages>() -> Routes {
     let list = format!("/{}", K::PATH);
-    Router::new()
-        .route(&list, get(list_page::<K>).post(create::<K>))
-        .route(&format!("{list}/new"), get(new_form::<K>))
-        .route(&format!("{list}/export.xlsx"), get(export_xlsx::<K>))
-        .route(&format!("{list}/export.csv"), get(export_csv::<K>))
-        .route(&format!("{list}/{{id}}"), get(show::<K>))
-        .route(
-            &format!("{list}/{{id}}/edit"),
-            get(edit_form::<K>).post(update::<K>),
-        )
-        .route(
-            &format!("{list}/{{id}}/delete"),
-            get(confirm_delete::<K>).post(delete::<K>),
-        )
+    let item = format!("{list}/{{id}}");
+    Routes::new()
+        .get(&list, list_page::<K>)
+        .post(&list, create::<K>)
+        .get(&format!("{list}/new"), new_form::<K>)
+        .get(&format!("{list}/export.xlsx"), export_xlsx::<K>)
+        .get(&format!("{list}/export.csv"), export_csv::<K>)
+        .get(&item, show::<K>)
+        .get(&format!("{item}/edit"), edit_form::<K>)
+        .post(&format!("{item}/edit"), update::<K>)
+        .get(&format!("{item}/delete"), confirm_delete::<K>)
+        .post(&format!("{item}/delete"), delete::<K>)
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .merge(record_routes::<kinds::Activities>())
         .merge(record_routes::<kinds::Organizations>())
         .merge(record_routes::<kinds::People>())

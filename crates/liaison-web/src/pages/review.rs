@@ -2,25 +2,24 @@
 //! same tables downloaded as an Excel workbook and a Word report.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
 use chrono::Utc;
 use liaison_core::review::{self, AnnualReview, ReviewRatio, ReviewRow};
 use liaison_reports::{Block, Cell, Document, Table};
 
 use super::forms::Values;
 use super::world_map::world;
-use super::{Link, MessageTemplate, MessageView, OrPage, Ui, render, respond};
+use super::{Link, MessageTemplate, MessageView, PageError, PageResult, Ui, render};
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
+use crate::routes::Routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/review", get(show))
-        .route("/review/{file}", get(download))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/review", show)
+        .get("/review/{file}", download)
 }
 
 /// How a figure is measured, and so written.
@@ -692,26 +691,19 @@ fn bad_year(ui: &Ui, text: &str) -> Response {
     response
 }
 
-pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(query): RawQuery) -> Response {
-    let ui = ui.in_section("review");
+pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(query): RawQuery) -> PageResult {
     let values = Values::from_query(query.as_deref());
     let asked = values.get("year").to_owned();
     let Ok(year) = chosen_year(&asked) else {
-        return bad_year(&ui, &asked);
+        return Ok(bad_year(&ui, &asked));
     };
-    respond(
-        async {
-            let actor = ui.actor()?;
-            let review = state.store.annual_review(&actor, year).await?;
-            let view = view(&review, &ui.t);
-            Ok::<_, super::PageError>(render(&ReviewTemplate {
-                ui: &ui,
-                view: &view,
-            }))
-        }
-        .await
-        .or_page(&ui),
-    )
+    let actor = ui.actor()?;
+    let review = state.store.annual_review(&actor, year).await?;
+    let view = view(&review, &ui.t);
+    Ok(render(&ReviewTemplate {
+        ui: &ui,
+        view: &view,
+    }))
 }
 
 /// The file formats the review downloads as.
@@ -731,47 +723,39 @@ impl Format {
 }
 
 /// `/review/2024.xlsx` and `/review/2024.docx`.
-pub async fn download(State(state): State<AppState>, ui: Ui, Path(file): Path<String>) -> Response {
-    let ui = ui.in_section("review");
+pub async fn download(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(file): Path<String>,
+) -> PageResult {
     let (stem, format) = if let Some(stem) = file.strip_suffix(".xlsx") {
         (stem, Format::Xlsx)
     } else if let Some(stem) = file.strip_suffix(".docx") {
         (stem, Format::Docx)
     } else {
-        return super::PageError::NotFound.page(&ui);
+        return Err(PageError::NotFound);
     };
     // A file always names its year; only the page falls back to last year.
     let year = match chosen_year(stem) {
         Ok(year) if !stem.trim().is_empty() => year,
-        _ => return bad_year(&ui, stem),
+        _ => return Ok(bad_year(&ui, stem)),
     };
-    let review = match ui.actor().or_page(&ui) {
-        Ok(actor) => state.store.annual_review(&actor, year).await.or_page(&ui),
-        Err(failed) => Err(failed),
-    };
-    let review = match review {
-        Ok(review) => review,
-        Err(failed) => return respond(Err(failed)),
-    };
+    let review = state.store.annual_review(&ui.actor()?, year).await?;
     let t = ui.t;
-    let written = super::render_file(&ui, move || match format {
+    let bytes = super::render_file(move || match format {
         Format::Xlsx => liaison_reports::workbook(&report_tables(&review, &t)),
         Format::Docx => report(&review, &t).to_docx(),
     })
-    .await;
-    let bytes = match written {
-        Ok(bytes) => bytes,
-        Err(failed) => return respond(Err(failed)),
-    };
+    .await?;
     let extension = match format {
         Format::Xlsx => "xlsx",
         Format::Docx => "docx",
     };
-    super::download(
+    Ok(super::download(
         bytes,
         format.content_type(),
         &format!("liaison-annual-review-{year}.{extension}"),
-    )
+    ))
 }
 
 #[cfg(test)]

@@ -9,13 +9,13 @@ use chrono::{Duration, Utc};
 use liaison_core::secrets::{dummy_hash, new_token, token_hash, verify_password};
 use serde::Deserialize;
 
-use super::{LANG_COOKIE, OrPage, PageError, Ui, render, respond};
+use super::{LANG_COOKIE, PageError, PageResult, Ui, render};
 use crate::AppState;
-use crate::auth::{ClientAddress, SESSION_COOKIE, cookie};
+use crate::auth::{ClientAddress, SESSION_COOKIE};
 use crate::i18n::Lang;
 
 /// The cookie holding the sign-in form's CSRF token, before there is a session to hold it.
-const LOGIN_CSRF_COOKIE: &str = "liaison_login_csrf";
+pub(super) const LOGIN_CSRF_COOKIE: &str = "liaison_login_csrf";
 /// Failed sign-ins for one username, and from one address, within the window, before further
 /// tries are refused until the window has passed.
 const MAX_FAILURES_PER_USERNAME: i64 = 5;
@@ -101,6 +101,24 @@ fn login_page(
     response
 }
 
+/// The sign-in form again, as it was filled, when it came without the token of its cookie: it
+/// was opened too long ago, or on another site.
+pub(super) fn expired_login_page(
+    state: &AppState,
+    ui: &Ui,
+    next: &str,
+    username: &str,
+) -> Response {
+    login_page(
+        state,
+        ui,
+        &local_path(Some(next)),
+        username,
+        Some(ui.t.get("login-expired")),
+        StatusCode::FORBIDDEN,
+    )
+}
+
 pub async fn login_form(
     State(state): State<AppState>,
     ui: Ui,
@@ -121,10 +139,9 @@ pub async fn login_form(
     response
 }
 
+/// The sign-in form; its token was checked by the layer in front of it.
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -136,22 +153,10 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     ui: Ui,
-    headers: HeaderMap,
     ClientAddress(address): ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = local_path(Some(&form.next));
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !liaison_core::secrets::same_secret(expected, &form.csrf) {
-        return login_page(
-            &state,
-            &ui,
-            &next,
-            &form.username,
-            Some(ui.t.get("login-expired")),
-            StatusCode::FORBIDDEN,
-        );
-    }
     let address = address.unwrap_or_else(|| "unknown".to_owned());
     let result = sign_in(&state, &ui, &form, &address).await;
     match result {
@@ -181,7 +186,7 @@ pub async fn login(
             )),
             StatusCode::TOO_MANY_REQUESTS,
         ),
-        Err(SignInRefused::Failed(err)) => err.page(&ui),
+        Err(SignInRefused::Failed(err)) => err.into_response(),
     }
 }
 
@@ -261,65 +266,44 @@ async fn sign_in(
     )))
 }
 
+/// The language switch; its token was checked by the layer in front of it.
 #[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
+pub struct LanguageForm {
     #[serde(default)]
     lang: String,
     #[serde(default)]
     back: String,
 }
 
-pub async fn logout(State(state): State<AppState>, ui: Ui, Form(form): Form<CsrfForm>) -> Response {
-    respond(
-        async {
-            ui.check_csrf(Some(&form.csrf)).or_page(&ui)?;
-            if let Some(auth) = &ui.auth
-                && let Some(hash) = auth.session_hash.as_deref()
-            {
-                state
-                    .store
-                    .sign_out(&auth.actor(), hash)
-                    .await
-                    .or_page(&ui)?;
-            }
-            let mut headers = HeaderMap::new();
-            if let Ok(value) = cookie_header(&state, SESSION_COOKIE, "", "/", Some(0)).parse() {
-                headers.append(SET_COOKIE, value);
-            }
-            Ok((headers, Redirect::to("/login")).into_response())
-        }
-        .await,
-    )
+pub async fn logout(State(state): State<AppState>, ui: Ui) -> PageResult {
+    if let Some(auth) = &ui.auth
+        && let Some(hash) = auth.session_hash.as_deref()
+    {
+        state.store.sign_out(&auth.actor(), hash).await?;
+    }
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = cookie_header(&state, SESSION_COOKIE, "", "/", Some(0)).parse() {
+        headers.append(SET_COOKIE, value);
+    }
+    Ok((headers, Redirect::to("/login")).into_response())
 }
 
 pub async fn language(
     State(state): State<AppState>,
     ui: Ui,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    respond(
-        async {
-            ui.check_csrf(Some(&form.csrf)).or_page(&ui)?;
-            let lang = Lang::parse(&form.lang).unwrap_or(ui.t.lang);
-            if let Some(user) = &ui.user {
-                state
-                    .store
-                    .set_user_language(user.id, lang.code())
-                    .await
-                    .or_page(&ui)?;
-            }
-            let mut headers = HeaderMap::new();
-            if let Ok(value) =
-                cookie_header(&state, LANG_COOKIE, lang.code(), "/", Some(31_536_000)).parse()
-            {
-                headers.append(SET_COOKIE, value);
-            }
-            Ok((headers, Redirect::to(&local_path(Some(&form.back)))).into_response())
-        }
-        .await,
-    )
+    Form(form): Form<LanguageForm>,
+) -> PageResult {
+    let lang = Lang::parse(&form.lang).unwrap_or(ui.t.lang);
+    if let Some(user) = &ui.user {
+        state.store.set_user_language(user.id, lang.code()).await?;
+    }
+    let mut headers = HeaderMap::new();
+    if let Ok(value) =
+        cookie_header(&state, LANG_COOKIE, lang.code(), "/", Some(31_536_000)).parse()
+    {
+        headers.append(SET_COOKIE, value);
+    }
+    Ok((headers, Redirect::to(&local_path(Some(&form.back)))).into_response())
 }
 
 #[cfg(test)]

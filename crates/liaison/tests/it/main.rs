@@ -15,5 +15,6 @@ mod operations;
 mod pages;
 mod permissions;
 mod review;
+mod routes;
 mod seeds;
 mod sheets;

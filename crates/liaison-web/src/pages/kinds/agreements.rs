@@ -1,10 +1,8 @@
 //! Pages of agreements.
 
-use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::post;
+use axum::response::{IntoResponse, Redirect};
 use liaison_core::AGREEMENT;
 use liaison_core::accounts::may;
 use liaison_core::{
@@ -21,11 +19,12 @@ use super::{
 use crate::AppState;
 use crate::i18n::Lang;
 use crate::pages::forms::{Reader, Values, finish};
-use crate::pages::records::{RecordPages, message_page, record_id};
+use crate::pages::records::{RecordPages, message_page};
 use crate::pages::{
-    Cell, DetailView, Field, FormView, Item, Link, OrPage, Section, TransitionButton,
-    TransitionsView, Ui, respond,
+    Cell, DetailView, Field, FormView, Item, Link, PageResult, RecordId, Section, TransitionButton,
+    TransitionsView, Ui,
 };
+use crate::routes::Routes;
 
 pub struct Agreements;
 
@@ -494,67 +493,43 @@ fn lifecycle_section(ui: &Ui, a: &Agreement, history: &[RecordEvent]) -> Section
 }
 
 /// The pages of an agreement beyond those every kind has: its changes of state and its renewal.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/agreements/{id}/transitions", post(transition))
-        .route("/agreements/{id}/renew", post(renew))
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/agreements/{id}/transitions", transition)
+        .post("/agreements/{id}/renew", renew)
 }
 
 /// Makes the transition a button of the agreement's page asks for, then shows the page again.
 async fn transition(
     State(state): State<AppState>,
     ui: Ui,
-    Path(id): Path<String>,
+    RecordId(id): RecordId,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("agreements");
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let values = Values::from_pairs(pairs);
-            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
-            let actor = ui.actor().or_page(&ui)?;
-            let request = TransitionRequest {
-                transition: values.get("transition").to_owned(),
-                version: values
-                    .text("version")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or_default(),
-                note: values.text("note"),
-            };
-            let back = format!("/agreements/{id}");
-            match state.store.transition_agreement(&actor, id, &request).await {
-                Ok(_) => Ok(Redirect::to(&back).into_response()),
-                Err(err) => refused(&ui, &state.store, id, err, back).await,
-            }
-        }
-        .await,
-    )
+) -> PageResult {
+    let values = Values::from_pairs(pairs);
+    let actor = ui.actor()?;
+    let request = TransitionRequest {
+        transition: values.get("transition").to_owned(),
+        version: values
+            .text("version")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default(),
+        note: values.text("note"),
+    };
+    let back = format!("/agreements/{id}");
+    match state.store.transition_agreement(&actor, id, &request).await {
+        Ok(_) => Ok(Redirect::to(&back).into_response()),
+        Err(err) => refused(&ui, &state.store, id, err, back).await,
+    }
 }
 
 /// Renews the agreement as a new draft and opens its form.
-async fn renew(
-    State(state): State<AppState>,
-    ui: Ui,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let ui = ui.in_section("agreements");
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let values = Values::from_pairs(pairs);
-            ui.check_csrf(Some(values.get("csrf"))).or_page(&ui)?;
-            let actor = ui.actor().or_page(&ui)?;
-            match state.store.renew_agreement(&actor, id).await {
-                Ok(new) => {
-                    Ok(Redirect::to(&format!("/agreements/{}/edit", new.meta.id)).into_response())
-                }
-                Err(err) => refused(&ui, &state.store, id, err, format!("/agreements/{id}")).await,
-            }
-        }
-        .await,
-    )
+async fn renew(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let actor = ui.actor()?;
+    match state.store.renew_agreement(&actor, id).await {
+        Ok(new) => Ok(Redirect::to(&format!("/agreements/{}/edit", new.meta.id)).into_response()),
+        Err(err) => refused(&ui, &state.store, id, err, format!("/agreements/{id}")).await,
+    }
 }
 
 /// The page saying why a change of state was not made: the agreement was not in a state it
@@ -566,7 +541,7 @@ async fn refused(
     id: i64,
     err: liaison_store::Error,
     back: String,
-) -> Result<Response, crate::pages::Failed> {
+) -> PageResult {
     use liaison_core::Error as DomainError;
     match err {
         liaison_store::Error::Domain(DomainError::Invalid(errors)) => {
@@ -590,7 +565,7 @@ async fn refused(
             vec![ui.t.get("transition-stale"), message],
             Some(back),
         )),
-        other => Err(Box::new((ui.clone(), other.into()))),
+        other => Err(other.into()),
     }
 }
 

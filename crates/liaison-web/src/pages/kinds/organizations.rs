@@ -13,12 +13,13 @@ use super::{
 };
 use crate::pages::forms::{Reader, Values};
 use crate::pages::records::RecordPages;
-use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::extract::State;
 
 use crate::AppState;
-use crate::pages::records::{detail_page, record_id};
-use crate::pages::{Action, Cell, DetailView, Field, FormView, Item, OrPage, Section, Ui, respond};
+use crate::pages::records::detail_page;
+use crate::pages::{
+    Action, Cell, DetailView, Field, FormView, Item, PageResult, RecordId, Section, Ui,
+};
 
 pub struct Organizations;
 
@@ -463,35 +464,28 @@ pub fn timeline_item(ui: &Ui, entry: &TimelineEntry) -> Item {
 }
 
 /// An organization's whole relationship timeline, newest first.
-pub async fn timeline(State(state): State<AppState>, ui: Ui, Path(id): Path<String>) -> Response {
-    let ui = ui.in_section("organizations");
-    respond(
-        async {
-            let id = record_id(&ui, &id)?;
-            let organization = state.store.get_organization(id).await.or_page(&ui)?;
-            let entries = state.store.organization_timeline(id).await.or_page(&ui)?;
-            let t = &ui.t;
-            let view = DetailView {
-                title: t.args(
-                    "timeline-title",
-                    &[(
-                        "name",
-                        name_of(&organization.name_zh, &organization.name_en, &ui),
-                    )],
-                ),
-                subtitle: Some(t.args(
-                    "timeline-entries",
-                    &[("count", t.number(entries.len() as i64))],
-                )),
-                actions: vec![Action {
-                    label: t.get("timeline-back"),
-                    href: format!("/organizations/{id}"),
-                    danger: false,
-                }],
-                sections: vec![timeline_section(&ui, &entries)],
-            };
-            Ok(detail_page(&ui, &view))
-        }
-        .await,
-    )
+pub async fn timeline(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let organization = state.store.get_organization(id).await?;
+    let entries = state.store.organization_timeline(id).await?;
+    let t = &ui.t;
+    let view = DetailView {
+        title: t.args(
+            "timeline-title",
+            &[(
+                "name",
+                name_of(&organization.name_zh, &organization.name_en, &ui),
+            )],
+        ),
+        subtitle: Some(t.args(
+            "timeline-entries",
+            &[("count", t.number(entries.len() as i64))],
+        )),
+        actions: vec![Action {
+            label: t.get("timeline-back"),
+            href: format!("/organizations/{id}"),
+            danger: false,
+        }],
+        sections: vec![timeline_section(&ui, &entries)],
+    };
+    Ok(detail_page(&ui, &view))
 }

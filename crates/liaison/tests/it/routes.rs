@@ -1,0 +1,293 @@
+//! Every route of the router, walked: each form refuses a request without its session's token,
+//! and the API serves exactly what its OpenAPI document describes.
+
+use std::collections::BTreeSet;
+
+use crate::common::{PageClient, TestApp};
+use liaison_core::{Actor, ImportKind, ImportRow, NewsLanguage, PageRequest, UserRole};
+use serde_json::{Value, json};
+
+on_both_databases!(
+    every_form_is_refused_without_the_session_token_and_changes_nothing,
+    a_session_cookie_changes_nothing_through_the_api_without_the_token_header,
+    every_api_route_is_in_the_openapi_document_and_every_documented_path_is_served,
+    a_path_naming_no_record_is_the_not_found_page_in_the_users_language,
+);
+
+/// The routes of the pages that change something: everything but plain reads, outside the API.
+fn page_writes() -> Vec<(String, String)> {
+    liaison_web::routes()
+        .into_iter()
+        .filter(|(method, path)| !method.is_safe() && !path.starts_with("/api/"))
+        .map(|(method, path)| (method.as_str().to_owned(), path))
+        .collect()
+}
+
+/// What the walk could change: the audit log, the admin's account, feeds, import and news
+/// release, and whether the session still works.
+async fn everything(app: &TestApp, page: &PageClient, admin: &Actor, ids: &Ids) -> String {
+    let store = &app.db.store;
+    let audit = store
+        .list_audit(
+            admin,
+            &Default::default(),
+            &PageRequest::parse(None, None, None, liaison_core::audit::AUDIT_SORTS, true).unwrap(),
+        )
+        .await
+        .unwrap();
+    let user = store.get_user(admin.user_id.unwrap()).await.unwrap();
+    let feeds = store.calendar_feeds(admin).await.unwrap();
+    let import = store.get_import(admin, ids.import).await.unwrap();
+    let news = store
+        .news_release(ids.activity, NewsLanguage::Zh)
+        .await
+        .unwrap();
+    let signed_in = page.get("/units").await.0;
+    format!(
+        "audit entries {}\n{user:?}\n{feeds:?}\n{:?} {:?}\n{news:?}\nsigned in {signed_in}",
+        audit.total, import.status, import.mapping
+    )
+}
+
+/// Records the walk fills the `{id}` of each path with.
+struct Ids {
+    activity: i64,
+    calendar: i64,
+    import: i64,
+    user: i64,
+}
+
+/// An existing record of the collection an API path lists, such as `/api/v1/gifts`.
+async fn first_of(app: &TestApp, collection: &str) -> i64 {
+    let (status, body) = app.get(&format!("/api/v1/{collection}?per_page=1")).await;
+    assert_eq!(status, 200, "{collection}");
+    body["items"][0]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no {collection} to fill a path with: {body}"))
+}
+
+/// The path with its parameters filled by records that exist, so that a form the token check
+/// let through would find something to change.
+async fn filled(app: &TestApp, ids: &Ids, path: &str) -> String {
+    if !path.contains('{') {
+        return path.to_owned();
+    }
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let id = match segments[0] {
+        "calendars" => ids.calendar,
+        "import" => ids.import,
+        "admin" => ids.user,
+        "activities" => ids.activity,
+        collection => first_of(app, collection).await,
+    };
+    let mut filled = path.replace("{id}", &id.to_string());
+    filled = filled.replace("{language}", "zh");
+    assert!(
+        !filled.contains('{'),
+        "a path parameter this walk does not know how to fill: {path}"
+    );
+    filled
+}
+
+async fn every_form_is_refused_without_the_session_token_and_changes_nothing(app: TestApp) {
+    app.load_demo().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/agreements",
+            &json!({"kind": "mou", "title_en": "Walked MoU", "partners": ["org-lftu"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let page = app.sign_in("walker", UserRole::Admin, None, "en").await;
+    let setup = Actor::command_line("test setup");
+    let user = app
+        .db
+        .store
+        .list_users(
+            &setup,
+            &PageRequest::parse(None, Some(200), None, &["username"], false).unwrap(),
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|u| u.username == "walker")
+        .unwrap();
+    let admin = user.actor(None);
+    let feed = app
+        .db
+        .store
+        .create_calendar_feed(&admin, "mine", None, &"f".repeat(64))
+        .await
+        .unwrap();
+    let import = app
+        .db
+        .store
+        .create_import(
+            &admin,
+            ImportKind::People,
+            "people.csv",
+            &["Name (English)".to_owned()],
+            &[ImportRow {
+                line: 2,
+                cells: vec!["Somebody".to_owned()],
+            }],
+            &[Some("name_en".to_owned())],
+        )
+        .await
+        .unwrap();
+    let ids = Ids {
+        activity: first_of(&app, "activities").await,
+        calendar: feed.id,
+        import,
+        user: user.id,
+    };
+    let writes = page_writes();
+    assert!(writes.len() >= 20, "the walk found the forms: {writes:?}");
+    let before = everything(&app, &page, &admin, &ids).await;
+    for (method, path) in &writes {
+        let address = format!("{}{}", app.address, filled(&app, &ids, path).await);
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        // The fields of a form that would otherwise be saved: a language, a unit, a mapping.
+        let fields = [
+            ("lang", "zh"),
+            ("kind", "school"),
+            ("name_en", "Walked"),
+            ("column-0", "name_en"),
+        ];
+        for token in [None, Some("forged")] {
+            let mut form: Vec<(&str, &str)> = fields.to_vec();
+            if let Some(token) = token {
+                form.push(("csrf", token));
+            }
+            let response = page
+                .client
+                .request(method.clone(), &address)
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            let (status, html, _) = crate::common::answer(response).await;
+            assert_eq!(status, 403, "{method} {path} with token {token:?}");
+            let expected = if path == "/login" {
+                "The sign-in form had expired"
+            } else {
+                "The form had expired"
+            };
+            assert!(html.contains(expected), "{method} {path}: {html}");
+        }
+    }
+    assert_eq!(
+        everything(&app, &page, &admin, &ids).await,
+        before,
+        "a refused form changed something"
+    );
+    // The same forms with the token are let through: the walk is able to change things.
+    let (status, _, _) = page
+        .post("/language", &[("lang", "zh"), ("back", "/")])
+        .await;
+    assert_eq!(status, 303);
+    assert_ne!(everything(&app, &page, &admin, &ids).await, before);
+}
+
+async fn a_session_cookie_changes_nothing_through_the_api_without_the_token_header(app: TestApp) {
+    let page = app.sign_in("cookie", UserRole::Admin, None, "en").await;
+    let unit = json!({"name_en": "By cookie"});
+    let url = app.url("/api/v1/units");
+    // Reading with the cookie alone is fine: a page of another site cannot read the answer.
+    let read = page.client.get(&url).send().await.unwrap();
+    assert_eq!(read.status(), 200);
+    let refused = page.client.post(&url).json(&unit).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "forbidden");
+    let forged = page
+        .client
+        .post(&url)
+        .header("x-csrf-token", "forged")
+        .json(&unit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let (_, units) = app.get("/api/v1/units").await;
+    assert_eq!(units["total"], 0, "nothing was saved: {units}");
+    let allowed = page
+        .client
+        .post(&url)
+        .header("x-csrf-token", &page.csrf)
+        .json(&unit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), 201);
+    // A bearer token is never sent by a browser on its own, and needs no header.
+    let (status, _) = app
+        .post("/api/v1/units", &json!({"name_en": "By token"}))
+        .await;
+    assert_eq!(status, 201);
+}
+
+async fn every_api_route_is_in_the_openapi_document_and_every_documented_path_is_served(
+    app: TestApp,
+) {
+    let (status, doc) = app.get("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    let routed: BTreeSet<(String, String)> = liaison_web::routes()
+        .into_iter()
+        .filter(|(_, path)| path.starts_with("/api/v1/"))
+        .map(|(method, path)| (method.as_str().to_ascii_lowercase(), path))
+        .collect();
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, operations)| {
+            operations
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| {
+                    ["get", "put", "post", "delete", "patch", "head", "options"]
+                        .contains(&k.as_str())
+                })
+                .map(|method| (method.clone(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        routed.len() >= 30,
+        "the API's routes were found: {routed:?}"
+    );
+    let undocumented: Vec<_> = routed.difference(&documented).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routed, not documented: {undocumented:?}"
+    );
+    let unrouted: Vec<_> = documented.difference(&routed).collect();
+    assert!(unrouted.is_empty(), "documented, not routed: {unrouted:?}");
+}
+
+async fn a_path_naming_no_record_is_the_not_found_page_in_the_users_language(app: TestApp) {
+    let page = app.sign_in("reader", UserRole::Admin, None, "zh").await;
+    let reads: Vec<String> = liaison_web::routes()
+        .into_iter()
+        .filter(|(method, path)| method.is_safe() && path.contains("{id}"))
+        .filter(|(_, path)| !path.starts_with("/api/"))
+        .map(|(_, path)| path)
+        .collect();
+    assert!(reads.len() >= 15, "the walk found the pages: {reads:?}");
+    for path in &reads {
+        // Not a number, not a record number, and a number no record has.
+        for id in ["abc", "0", "-4", "99999"] {
+            let address = path.replace("{id}", id).replace("{language}", "zh");
+            let (status, html) = page.get(&address).await;
+            assert_eq!(status, 404, "{address}");
+            assert!(html.contains("未找到"), "{address}: {html}");
+            assert!(
+                html.contains("reader display"),
+                "{address} is drawn for the signed-in user: {html}"
+            );
+        }
+    }
+}
