@@ -83,6 +83,8 @@ pub enum RecordKind {
     Role,
     User,
     AuditLog,
+    /// A day of the working-day calendar: everyone reads it, only admins change it.
+    CalendarDay,
 }
 
 impl RecordKind {
@@ -97,6 +99,7 @@ impl RecordKind {
             RecordKind::Role => "role",
             RecordKind::User => "user",
             RecordKind::AuditLog => "audit_log",
+            RecordKind::CalendarDay => "calendar_day",
         }
     }
 }
@@ -118,15 +121,17 @@ pub enum Action {
 pub fn may(actor: &Actor, action: Action, kind: RecordKind, unit: Option<i64>) -> bool {
     use RecordKind::*;
     let admin_only = matches!(kind, User | AuditLog);
+    let changed_by_admins = matches!(kind, CalendarDay);
     let own_unit = actor.unit_id.is_some() && unit == actor.unit_id;
     match (actor.role, action) {
         (UserRole::Admin, _) => true,
         (_, Action::Read) => !admin_only,
+        (_, Action::Create | Action::Change) if changed_by_admins => false,
         (UserRole::Officer, _) => !admin_only,
         (UserRole::Liaison, Action::Create) => match kind {
             Organization | Person => true,
             Activity | Gift | Agreement => own_unit,
-            Unit | Role | User | AuditLog => false,
+            Unit | Role | User | AuditLog | CalendarDay => false,
         },
         (UserRole::Liaison, Action::Change) => {
             matches!(kind, Unit | Person | Activity | Gift | Agreement) && own_unit
@@ -343,6 +348,18 @@ mod tests {
         assert!(!may(&liaison, Action::Change, RecordKind::Person, None));
         assert!(may(&liaison, Action::Change, RecordKind::Person, Some(7)));
         assert!(!may(&liaison, Action::Create, RecordKind::Unit, Some(7)));
+    }
+
+    #[test]
+    fn everyone_reads_the_working_day_calendar_and_only_admins_change_it() {
+        for role in UserRole::ALL {
+            let a = actor(role, Some(1));
+            assert!(may(&a, Action::Read, RecordKind::CalendarDay, None));
+            let admin = role == UserRole::Admin;
+            for action in [Action::Create, Action::Change] {
+                assert_eq!(may(&a, action, RecordKind::CalendarDay, Some(1)), admin);
+            }
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod timeline;
 pub mod units;
 pub mod validate;
 pub mod values;
+pub mod workdays;
 
 pub use accounts::{Action, Actor, RecordKind, User, UserInput, UserRole};
 pub use activities::*;
@@ -48,3 +49,8 @@ pub use timeline::*;
 pub use units::*;
 pub use validate::Validate;
 pub use values::*;
+pub use workdays::{
+    CALENDAR_DAY_SORTS, CalendarDay, CalendarDayFilter, CalendarDayInput, CalendarYear,
+    CalendarYearInput, DayKind, DaySource, WorkCalendar, WorkingDaysAfter, WorkingDaysAfterQuery,
+    WorkingDaysBetween, WorkingDaysBetweenQuery,
+};

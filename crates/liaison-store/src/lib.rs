@@ -34,6 +34,7 @@ mod sql;
 pub mod testing;
 mod timeline;
 mod units;
+mod workdays;
 
 pub use accounts::RecentFailures;
 pub use bench::LoadReport;

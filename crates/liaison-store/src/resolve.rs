@@ -17,6 +17,7 @@ pub(crate) enum Table {
     Activity,
     Gift,
     Agreement,
+    CalendarDay,
 }
 
 impl Table {
@@ -28,6 +29,7 @@ impl Table {
             Table::Activity => "activities",
             Table::Gift => "gifts",
             Table::Agreement => "agreements",
+            Table::CalendarDay => "calendar_days",
         }
     }
 
@@ -43,6 +45,7 @@ impl Table {
             Table::Activity => RecordKind::Activity,
             Table::Gift => RecordKind::Gift,
             Table::Agreement => RecordKind::Agreement,
+            Table::CalendarDay => RecordKind::CalendarDay,
         }
     }
 }
