@@ -184,7 +184,7 @@ impl CalendarYearInput {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid(
                     "lines",
-                    "ambiguous",
+                    "both_given",
                     "give the days either as lines or as a list, not both",
                 ));
             }

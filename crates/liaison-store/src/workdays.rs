@@ -262,16 +262,28 @@ impl Store {
     ) -> Result<CalendarYear> {
         authorize_role(actor, Action::Create, RecordKind::CalendarDay)?;
         let year = input.year;
-        let (source, days) = input.into_days()?;
-        let mut tx = self.begin_write().await?;
-        if !insert_year(&mut tx, year, source, Some(&actor.username)).await? {
-            return Err(DomainError::Conflict {
+        let held = |year: i32| -> crate::Error {
+            DomainError::Conflict {
                 message: format!(
                     "the calendar already holds {year}; change its days one by one instead"
                 ),
                 current: None,
             }
-            .into());
+            .into()
+        };
+        // A year held already is said first: its days would be refused anyway.
+        if self
+            .list_calendar_years()
+            .await?
+            .iter()
+            .any(|y| y.year == year)
+        {
+            return Err(held(year));
+        }
+        let (source, days) = input.into_days()?;
+        let mut tx = self.begin_write().await?;
+        if !insert_year(&mut tx, year, source, Some(&actor.username)).await? {
+            return Err(held(year));
         }
         for (i, day) in days.iter().enumerate() {
             let path = format!("days[{i}]");

@@ -126,6 +126,8 @@ macro_rules! resource {
     };
 }
 
+pub mod workdays;
+
 resource!(units, "/api/v1/units", "/api/v1/units/{id}", "units",
     record: Unit, row: Unit, input: UnitInput, filter: UnitFilter,
     sorts: liaison_core::UNIT_SORTS, newest_first: false,
@@ -271,6 +273,15 @@ pub async fn list_audit(
         list_roles,
         create_role,
         review::annual_review,
+        workdays::calendar_days::list,
+        workdays::calendar_days::get,
+        workdays::calendar_days::create,
+        workdays::calendar_days::update,
+        workdays::calendar_days::delete,
+        workdays::list_years,
+        workdays::add_year,
+        workdays::after,
+        workdays::between,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerToken),
@@ -305,6 +316,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(activities::routes())
         .merge(gifts::routes())
         .merge(agreements::routes())
+        .merge(workdays::routes())
         .route(
             "/api/v1/organizations/{id}/timeline",
             get(organization_timeline),

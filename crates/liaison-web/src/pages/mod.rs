@@ -461,6 +461,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             axum::routing::post(calendars::revoke),
         )
         .merge(records::routes())
+        .merge(kinds::workdays::routes())
         .merge(admin::routes())
         .merge(imports::routes())
         .merge(review::routes())

@@ -672,4 +672,5 @@ pub fn routes() -> Router<AppState> {
         .merge(record_routes::<kinds::Units>())
         .merge(record_routes::<kinds::Gifts>())
         .merge(record_routes::<kinds::Agreements>())
+        .merge(record_routes::<kinds::CalendarDays>())
 }
