@@ -75,6 +75,7 @@ impl Actor {
 const KIND: Kind = Kind {
     name: "user",
     table: "users",
+    path: "users",
     categories: None,
     pages: false,
     rights: Rights {
@@ -263,7 +264,7 @@ impl User {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ACTIVITY, AUDIT_LOG, GIFT, ORGANIZATION, PERSON, UNIT};
+    use crate::{ACTIVITY, AUDIT_LOG, CALENDAR_DAY, GIFT, ORGANIZATION, PERSON, UNIT};
 
     fn actor(role: UserRole, unit: Option<i64>) -> Actor {
         Actor {
@@ -320,6 +321,18 @@ mod tests {
         assert!(!may(&liaison, Action::Change, PERSON, None));
         assert!(may(&liaison, Action::Change, PERSON, Some(7)));
         assert!(!may(&liaison, Action::Create, UNIT, Some(7)));
+    }
+
+    #[test]
+    fn everyone_reads_the_working_day_calendar_and_only_admins_change_it() {
+        for role in UserRole::ALL {
+            let a = actor(role, Some(1));
+            assert!(may(&a, Action::Read, CALENDAR_DAY, None));
+            let admin = role == UserRole::Admin;
+            for action in [Action::Create, Action::Change] {
+                assert_eq!(may(&a, action, CALENDAR_DAY, Some(1)), admin);
+            }
+        }
     }
 
     #[test]

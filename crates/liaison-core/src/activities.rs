@@ -500,6 +500,7 @@ pub const ACTIVITY_SORTS: &[&str] = &["start", "title", "kind", "created", "upda
 const KIND: Kind = Kind {
     name: "activity",
     table: "activities",
+    path: "activities",
     categories: Some("activity-kind"),
     pages: true,
     rights: Rights::UNIT_RECORDS,

@@ -315,6 +315,7 @@ pub const AGREEMENT_SORTS: &[&str] = &["signed", "valid_to", "title", "created",
 const KIND: Kind = Kind {
     name: "agreement",
     table: "agreements",
+    path: "agreements",
     categories: Some("agreement-kind"),
     pages: true,
     rights: Rights::UNIT_RECORDS,

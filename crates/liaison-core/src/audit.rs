@@ -42,6 +42,7 @@ pub const AUDIT_SORTS: &[&str] = &["at"];
 const KIND: Kind = Kind {
     name: "audit_log",
     table: "audit_log",
+    path: "audit",
     categories: None,
     pages: false,
     rights: Rights {

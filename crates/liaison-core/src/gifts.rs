@@ -229,6 +229,7 @@ pub const GIFT_SORTS: &[&str] = &["exchanged", "value", "item", "created", "upda
 const KIND: Kind = Kind {
     name: "gift",
     table: "gifts",
+    path: "gifts",
     categories: Some("gift-direction"),
     pages: true,
     rights: Rights::UNIT_RECORDS,

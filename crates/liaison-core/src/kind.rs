@@ -1,7 +1,7 @@
 //! A kind of record, declared once.
 //!
 //! Each record's module declares its [`Kind`]: its name in the audit log, the permission rules
-//! and search results; its table, which is also the path of its list in the API and the pages;
+//! and search results; its table and the path of its list in the API and the pages;
 //! who may create and change it; whether it feeds search and the organizations' timelines; the
 //! columns a spreadsheet of it may carry; and its list's sort keys. Every layer reads these
 //! facts from the declaration, through [`RecordKind`], instead of listing the kinds again.
@@ -22,8 +22,10 @@ use utoipa::{PartialSchema, ToSchema};
 pub struct Kind {
     /// Its name in the audit log, the permission rules and search results: `agreement`.
     pub name: &'static str,
-    /// Its table, which is also the path of its list in the API and the pages: `agreements`.
+    /// Its table: `agreements`, `calendar_days`.
     pub table: &'static str,
+    /// The path of its list in the API and the pages: `agreements`, `calendar-days`.
+    pub path: &'static str,
     /// The catalog prefix of the values that classify its records, such as `activity-kind` for
     /// an activity's kind (`activity-kind-inbound_visit`); `None` when nothing classifies them.
     pub categories: Option<&'static str>,
@@ -118,7 +120,7 @@ impl RecordKind {
         crate::KINDS.iter().copied().find(|k| k.name == name)
     }
 
-    /// The kind whose table, which is also its path, is `table`.
+    /// The kind whose table is `table`.
     pub fn by_table(table: &str) -> Option<RecordKind> {
         crate::KINDS.iter().copied().find(|k| k.table == table)
     }
@@ -246,6 +248,7 @@ mod tests {
             for b in &KINDS[i + 1..] {
                 assert_ne!(a.name, b.name);
                 assert_ne!(a.table, b.table, "{a} and {b}");
+                assert_ne!(a.path, b.path, "{a} and {b}");
                 if a.search.is_some() {
                     assert_ne!(a.search, b.search, "{a} and {b} share a search code");
                 }

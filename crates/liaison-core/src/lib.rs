@@ -28,6 +28,7 @@ pub mod timeline;
 pub mod units;
 pub mod validate;
 pub mod values;
+pub mod workdays;
 
 pub use accounts::{Action, Actor, USER, User, UserInput, UserRole};
 pub use activities::*;
@@ -53,6 +54,12 @@ pub use units::*;
 pub use validate::Validate;
 pub use values::*;
 
+pub use workdays::{
+    CALENDAR_DAY, CALENDAR_DAY_SORTS, CalendarDay, CalendarDayFilter, CalendarDayInput,
+    CalendarYear, CalendarYearInput, DayKind, DaySource, WorkCalendar, WorkingDaysAfter,
+    WorkingDaysAfterQuery, WorkingDaysBetween, WorkingDaysBetweenQuery,
+};
+
 /// Every kind of record, each declared in its own module, in the order the import page and
 /// the permission tables show them. A new kind is added here, once.
 pub const KINDS: &[RecordKind] = &[
@@ -65,4 +72,5 @@ pub const KINDS: &[RecordKind] = &[
     ROLE,
     USER,
     AUDIT_LOG,
+    CALENDAR_DAY,
 ];

@@ -223,6 +223,7 @@ pub const ORGANIZATION_SORTS: &[&str] = &["name", "country", "founded", "created
 const KIND: Kind = Kind {
     name: "organization",
     table: "organizations",
+    path: "organizations",
     categories: Some("org-kind"),
     pages: true,
     rights: Rights {

@@ -143,6 +143,7 @@ pub const PERSON_SORTS: &[&str] = &["name", "created", "updated"];
 const KIND: Kind = Kind {
     name: "person",
     table: "people",
+    path: "people",
     categories: Some("person-category"),
     pages: true,
     rights: Rights {

@@ -36,6 +36,7 @@ pub const BUILT_IN_ROLES: &[(&str, &str, &str)] = &[
 const KIND: Kind = Kind {
     name: "role",
     table: "roles",
+    path: "roles",
     categories: None,
     pages: false,
     rights: Rights {

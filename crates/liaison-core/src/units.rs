@@ -76,6 +76,7 @@ pub const UNIT_SORTS: &[&str] = &["name", "created", "updated"];
 const KIND: Kind = Kind {
     name: "unit",
     table: "units",
+    path: "units",
     categories: Some("unit-kind"),
     pages: true,
     rights: Rights {

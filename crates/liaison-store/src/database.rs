@@ -260,7 +260,8 @@ impl Store {
     }
 
     /// Applies the migrations embedded in the binary that the database has not seen yet, then
-    /// makes sure the built-in roles exist and the search index has its blocks.
+    /// makes sure the built-in roles and the shipped working-day calendar exist and the search
+    /// index has its blocks.
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => {
@@ -280,6 +281,7 @@ impl Store {
             }
         }
         self.ensure_built_in_roles().await?;
+        self.ensure_shipped_calendar().await?;
         self.ensure_search_blocks().await
     }
 

@@ -35,6 +35,7 @@ pub mod testing;
 mod timeline;
 mod transitions;
 mod units;
+mod workdays;
 
 pub use accounts::RecentFailures;
 pub use bench::LoadReport;

@@ -3115,3 +3115,349 @@ mod lifecycle {
         assert_eq!(in_force.items[0].partners.len(), 2);
     }
 }
+
+/// The working-day calendar: the shipped years, admins' changes, whole years, and the counting.
+mod working_days {
+    use super::*;
+    use liaison_core::{
+        CalendarDayFilter, CalendarDayInput, CalendarYearInput, DaySource, UserRole,
+    };
+
+    contract!(
+        the_shipped_calendar_is_loaded_once_and_an_admin_s_changes_survive_a_restart,
+        working_days_are_counted_through_the_calendar_as_an_admin_changed_it,
+        everyone_reads_the_calendar_and_only_admins_change_it,
+        a_year_is_added_whole_or_not_at_all,
+        a_day_belongs_to_a_held_year_and_is_listed_once,
+    );
+
+    fn day(text: &str) -> chrono::NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn day_input(value: serde_json::Value) -> CalendarDayInput {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn year_filter(year: i32) -> CalendarDayFilter {
+        CalendarDayFilter {
+            year: Some(year),
+            ..Default::default()
+        }
+    }
+
+    async fn the_day(store: &Store, date: &str) -> liaison_core::CalendarDay {
+        let listed = store
+            .list_calendar_days(
+                &year_filter(day(date).format("%Y").to_string().parse().unwrap()),
+                &page(None, liaison_core::CALENDAR_DAY_SORTS, 200, 1),
+            )
+            .await
+            .unwrap();
+        listed
+            .items
+            .into_iter()
+            .find(|d| d.date == day(date))
+            .unwrap_or_else(|| panic!("{date} is not listed"))
+    }
+
+    async fn days_of(store: &Store, year: i32) -> i64 {
+        store
+            .list_calendar_days(
+                &year_filter(year),
+                &page(None, liaison_core::CALENDAR_DAY_SORTS, 10, 1),
+            )
+            .await
+            .unwrap()
+            .total
+    }
+
+    async fn the_shipped_calendar_is_loaded_once_and_an_admin_s_changes_survive_a_restart(
+        store: Store,
+    ) {
+        let years = store.list_calendar_years().await.unwrap();
+        let held: Vec<i32> = years.iter().map(|y| y.year).collect();
+        for year in 2019..=2026 {
+            assert!(held.contains(&year), "{year} is shipped");
+        }
+        assert!(!held.contains(&2027), "2027 is not in the dataset yet");
+        assert!(years.iter().all(|y| y.source == DaySource::Dataset));
+        assert_eq!(days_of(&store, 2026).await, 39);
+        let listed = store
+            .list_calendar_days(
+                &year_filter(2026),
+                &page(None, liaison_core::CALENDAR_DAY_SORTS, 3, 1),
+            )
+            .await
+            .unwrap();
+        let dates: Vec<_> = listed.items.iter().map(|d| d.date.to_string()).collect();
+        assert_eq!(dates, ["2026-01-01", "2026-01-02", "2026-01-03"], "by date");
+        assert_eq!(listed.items[0].name_en.as_deref(), Some("New Year's Day"));
+
+        // An admin works the Saturday after National Day off, and deletes another day.
+        let saturday = the_day(&store, "2026-10-10").await;
+        let changed = store
+            .update_calendar_day(
+                &admin(),
+                saturday.meta.id,
+                day_input(
+                    json!({"date": "2026-10-10", "kind": "off", "name_zh": "国庆节",
+                                 "version": saturday.meta.version}),
+                ),
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed.source, DaySource::Edited);
+        let sunday = the_day(&store, "2026-09-20").await;
+        store
+            .delete_calendar_day(&admin(), sunday.meta.id)
+            .await
+            .unwrap();
+
+        // Starting again loads nothing over them.
+        store.migrate().await.unwrap();
+        store.migrate().await.unwrap();
+        assert_eq!(days_of(&store, 2026).await, 38);
+        assert_eq!(
+            the_day(&store, "2026-10-10").await.kind,
+            liaison_core::DayKind::Off
+        );
+        let loaded = |years: Vec<liaison_core::CalendarYear>| -> Vec<_> {
+            years.into_iter().map(|y| (y.year, y.added_at)).collect()
+        };
+        assert_eq!(
+            loaded(store.list_calendar_years().await.unwrap()),
+            loaded(years),
+            "no year loaded again"
+        );
+    }
+
+    async fn working_days_are_counted_through_the_calendar_as_an_admin_changed_it(store: Store) {
+        let after = store
+            .working_days_after(day("2026-09-28"), 5)
+            .await
+            .unwrap();
+        assert_eq!(after.date, day("2026-10-10"));
+        assert_eq!(
+            store
+                .working_days_between(day("2026-09-28"), day("2026-10-10"))
+                .await
+                .unwrap()
+                .working_days,
+            5
+        );
+        let friday = store
+            .create_calendar_day(
+                &admin(),
+                day_input(json!({"date": "2026-10-09", "kind": "off", "name_zh": "国庆节"})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(friday.name_en.as_deref(), Some("National Day"));
+        let after = store
+            .working_days_after(day("2026-09-28"), 5)
+            .await
+            .unwrap();
+        assert_eq!(after.date, day("2026-10-12"));
+
+        let err = store
+            .working_days_after(day("2026-12-28"), 5)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("problem")
+                && format!("{err:?}").contains(
+                    "the working-day calendar has no entries for 2027; an admin can add the year"
+                ),
+            "{err:?}"
+        );
+        assert_eq!(
+            field_errors(
+                store
+                    .working_days_after(day("2026-03-02"), -1)
+                    .await
+                    .unwrap_err()
+            ),
+            ["days"]
+        );
+    }
+
+    async fn everyone_reads_the_calendar_and_only_admins_change_it(store: Store) {
+        let national_day = the_day(&store, "2026-10-01").await;
+        for role in [
+            UserRole::Officer,
+            UserRole::Liaison,
+            UserRole::Leader,
+            UserRole::Viewer,
+        ] {
+            let actor = user_actor(role, Some(1));
+            assert!(forbidden(
+                store
+                    .create_calendar_day(
+                        &actor,
+                        day_input(
+                            json!({"date": "2026-06-01", "kind": "off", "name_zh": "端午节"})
+                        ),
+                    )
+                    .await
+            ));
+            assert!(forbidden(
+                store
+                    .update_calendar_day(
+                        &actor,
+                        national_day.meta.id,
+                        day_input(json!({"date": "2026-10-01", "kind": "working",
+                                         "name_zh": "国庆节", "version": 1})),
+                    )
+                    .await
+            ));
+            assert!(forbidden(
+                store
+                    .delete_calendar_day(&actor, national_day.meta.id)
+                    .await
+            ));
+            assert!(forbidden(
+                store
+                    .add_calendar_year(
+                        &actor,
+                        CalendarYearInput {
+                            year: 2028,
+                            lines: Some("2028-01-01 off 元旦".into()),
+                            days: None
+                        }
+                    )
+                    .await
+            ));
+        }
+        assert_eq!(
+            store.get_calendar_day(national_day.meta.id).await.unwrap(),
+            national_day
+        );
+        assert!(
+            !store
+                .list_calendar_years()
+                .await
+                .unwrap()
+                .iter()
+                .any(|y| y.year == 2028)
+        );
+    }
+
+    async fn a_year_is_added_whole_or_not_at_all(store: Store) {
+        let admin = user_actor(UserRole::Admin, None);
+        let broken = CalendarYearInput {
+            year: 2028,
+            lines: Some("2028-01-01 off 元旦\n2028-01-32 off 元旦\n2028-01-30 rest 春节".into()),
+            days: None,
+        };
+        let err = store.add_calendar_year(&admin, broken).await.unwrap_err();
+        assert_eq!(field_errors(err), ["lines", "lines"]);
+        assert!(
+            store
+                .working_days_after(day("2028-01-03"), 1)
+                .await
+                .is_err()
+        );
+
+        let notice = CalendarYearInput {
+            year: 2028,
+            lines: Some(
+                "# 2028 (as the State Council might announce it)\n\
+                 2028-01-01 off 元旦\n2028-01-29 work 春节\n2028-01-31 off 春节\n\
+                 2028-02-01 off 春节\n"
+                    .into(),
+            ),
+            days: None,
+        };
+        let added = store
+            .add_calendar_year(&admin, notice.clone())
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                added.year,
+                added.source,
+                added.days,
+                added.added_by.as_deref()
+            ),
+            (2028, DaySource::Edited, 4, Some("a-admin"))
+        );
+        // Saturday 29 January is worked; 31 January and 1 February are off.
+        assert_eq!(
+            store
+                .working_days_after(day("2028-01-28"), 2)
+                .await
+                .unwrap()
+                .date,
+            day("2028-02-02")
+        );
+        let log = store
+            .list_audit(
+                &admin,
+                &liaison_core::AuditFilter {
+                    entity: Some("calendar_day".into()),
+                    ..Default::default()
+                },
+                &PageRequest::parse(None, None, None, &["at"], true).unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(log.total, 4, "each day added is audited");
+        assert!(log.items.iter().all(|e| e.username == "a-admin"));
+
+        let again = store.add_calendar_year(&admin, notice).await.unwrap_err();
+        assert!(again.to_string().contains("already holds 2028"), "{again}");
+        let shipped_again = CalendarYearInput {
+            year: 2026,
+            ..Default::default()
+        };
+        assert!(
+            store
+                .add_calendar_year(&admin, shipped_again)
+                .await
+                .is_err()
+        );
+        let not_shipped = CalendarYearInput {
+            year: 2029,
+            ..Default::default()
+        };
+        let err = store
+            .add_calendar_year(&admin, not_shipped)
+            .await
+            .unwrap_err();
+        assert_eq!(field_errors(err), ["lines"]);
+    }
+
+    async fn a_day_belongs_to_a_held_year_and_is_listed_once(store: Store) {
+        let err = store
+            .create_calendar_day(
+                &admin(),
+                day_input(json!({"date": "2029-01-01", "kind": "off", "name_zh": "元旦"})),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{err:?}").contains("no entries for 2029"),
+            "{err:?}"
+        );
+        let err = store
+            .create_calendar_day(
+                &admin(),
+                day_input(json!({"date": "2026-10-01", "kind": "off", "name_zh": "国庆节"})),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            format!("{err:?}").contains("already in the calendar"),
+            "{err:?}"
+        );
+        let err = store
+            .create_calendar_day(
+                &admin(),
+                day_input(json!({"date": "2026-06-01", "kind": "off"})),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(field_errors(err), ["name_zh"]);
+    }
+}

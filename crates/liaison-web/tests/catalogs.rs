@@ -26,9 +26,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use liaison_core::{
-    ActivityKind, AffiliationRelation, AgendaKind, AgreementKind, AgreementStatus, DayPart,
-    GiftCategory, GiftDirection, GiftStatus, ImportKind, NewsLanguage, OrganizationKind,
-    PersonCategory, RegionClass, UnitKind, UserRole,
+    ActivityKind, AffiliationRelation, AgendaKind, AgreementKind, AgreementStatus, DayKind,
+    DayPart, DaySource, GiftCategory, GiftDirection, GiftStatus, ImportKind, NewsLanguage,
+    OrganizationKind, PersonCategory, RegionClass, UnitKind, UserRole,
 };
 use serde::de::DeserializeOwned;
 
@@ -57,6 +57,8 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
                 .collect(),
         ),
         ("unit-kind", variants::<UnitKind>()),
+        ("workdays-kind", variants::<DayKind>()),
+        ("workdays-source", variants::<DaySource>()),
     ])
 }
 
@@ -111,6 +113,30 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
                 problem_codes(),
                 "every literal code given to FieldErrors::add or Error::invalid in the sources of \
                  every crate",
+            ),
+        ),
+        (
+            "workdays-field",
+            (
+                strings(&[
+                    "date", "weekday", "kind", "holiday", "name_zh", "name_en", "source", "year",
+                    "lines", "days", "after",
+                ]),
+                "the fields of the working-day calendar's pages (liaison-web kinds/workdays.rs)",
+            ),
+        ),
+        (
+            "workdays-weekday",
+            (
+                strings(&["0", "1", "2", "3", "4", "5", "6"]),
+                "the days of the week, Monday 0 to Sunday 6",
+            ),
+        ),
+        (
+            "workdays-weekday-short",
+            (
+                strings(&["0", "1", "2", "3", "4", "5", "6"]),
+                "the short days of the week heading a month's columns",
             ),
         ),
         (
@@ -229,6 +255,20 @@ const KEY_NAMESPACES: &[&str] = &["field-", "nav-", "new-", "edit-"];
 /// Keys and prefixes computed at run time: the file, the argument as written, the keys it can
 /// give, the value prefixes it can take, and how that is known.
 const COMPUTED: &[Computed] = &[
+    Computed {
+        file: "src/pages/kinds/workdays.rs",
+        argument: r#"&format!( "workdays-weekday-{}", date.weekday().num_days_from_monday() )"#,
+        keys: &[],
+        prefixes: &["workdays-weekday"],
+        why: "the day of the week, Monday 0 to Sunday 6",
+    },
+    Computed {
+        file: "src/pages/kinds/workdays.rs",
+        argument: r#"&format!("workdays-weekday-short-{i}")"#,
+        keys: &[],
+        prefixes: &["workdays-weekday-short"],
+        why: "the short day of the week heading each column of a month, for i in 0..7",
+    },
     Computed {
         file: "src/i18n.rs",
         argument: r#"&format!("{prefix}-{}", value.replace('_', "-"))"#,

@@ -131,6 +131,8 @@ macro_rules! resource {
     };
 }
 
+pub mod workdays;
+
 resource!(units, "/api/v1/units", "/api/v1/units/{id}", "units",
     record: Unit, row: Unit, input: UnitInput, filter: UnitFilter,
     sorts: liaison_core::UNIT_SORTS, newest_first: false,
@@ -280,6 +282,15 @@ pub async fn list_audit(
         search,
         list_audit,
         review::annual_review,
+        workdays::calendar_days::list,
+        workdays::calendar_days::get,
+        workdays::calendar_days::create,
+        workdays::calendar_days::update,
+        workdays::calendar_days::delete,
+        workdays::list_years,
+        workdays::add_year,
+        workdays::after,
+        workdays::between,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerToken),
@@ -315,6 +326,7 @@ fn signed_in_routes() -> Routes {
         .merge(gifts::routes())
         .merge(agreements::routes())
         .merge(transitions::routes())
+        .merge(workdays::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)
         .post("/api/v1/roles", create_role)

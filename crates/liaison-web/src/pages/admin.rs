@@ -339,7 +339,7 @@ async fn audit(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -
                 let record = match (paged, e.record_id) {
                     (Some(kind), Some(id)) => Cell::link(
                         format!("{} #{id}", e.entity),
-                        format!("/{}/{id}", kind.table),
+                        format!("/{}/{id}", kind.path),
                     ),
                     (None, Some(id)) => Cell::text(format!("{} #{id}", e.entity)),
                     (_, None) => Cell::text(&e.entity),

@@ -498,6 +498,7 @@ fn signed_in_routes() -> Routes {
         .post("/calendars/{id}/revoke", calendars::revoke)
         .merge(records::routes())
         .merge(kinds::agreement_routes())
+        .merge(kinds::workdays::routes())
         .merge(admin::routes())
         .merge(imports::routes())
         .merge(review::routes())

@@ -669,4 +669,5 @@ pub fn routes() -> Routes {
         .merge(record_routes::<kinds::Units>())
         .merge(record_routes::<kinds::Gifts>())
         .merge(record_routes::<kinds::Agreements>())
+        .merge(record_routes::<kinds::CalendarDays>())
 }

@@ -127,7 +127,7 @@ pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery
             meta.extend(hit.year.map(|y| y.to_string()));
             Hit {
                 title: hit.title,
-                href: format!("/{}/{}", hit.entity.table, hit.id),
+                href: format!("/{}/{}", hit.entity.path, hit.id),
                 meta: meta.join(" · "),
                 snippet: hit.snippet,
             }

@@ -18,3 +18,4 @@ mod review;
 mod routes;
 mod seeds;
 mod sheets;
+mod workdays;

@@ -6,6 +6,7 @@ mod gifts;
 mod organizations;
 mod people;
 mod units;
+pub mod workdays;
 
 pub use activities::Activities;
 pub use agreements::{Agreements, routes as agreement_routes};
@@ -13,6 +14,7 @@ pub use gifts::Gifts;
 pub use organizations::{Organizations, timeline as organization_timeline, timeline_item};
 pub use people::People;
 pub use units::Units;
+pub use workdays::CalendarDays;
 
 use liaison_core::{Role, display_name};
 pub use liaison_reports::Cell as SheetCell;

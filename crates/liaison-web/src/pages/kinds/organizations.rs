@@ -445,7 +445,7 @@ fn timeline_section(ui: &Ui, entries: &[TimelineEntry]) -> Section {
 /// organization was involved.
 pub fn timeline_item(ui: &Ui, entry: &TimelineEntry) -> Item {
     let t = &ui.t;
-    let path = entry.kind.table;
+    let path = entry.kind.path;
     let detail = entry.kind.categories.map_or_else(
         || entry.detail.clone(),
         |prefix| t.value(prefix, &entry.detail),
