@@ -10,23 +10,30 @@ use crate::{Backend, DatabaseUrl, Store};
 /// The variable naming a PostgreSQL server (a user allowed to create databases) for the tests.
 pub const POSTGRES_URL_VAR: &str = "LIAISON_TEST_POSTGRES_URL";
 
-/// A migrated, empty database that lives as long as this value.
+/// A migrated, empty database that lives as long as this value: the SQLite file's folder is
+/// removed, and the PostgreSQL database dropped, when it goes, so a long suite does not fill the
+/// disk with databases nobody reads again.
 pub struct TestDatabase {
     pub store: Store,
     pub url: DatabaseUrl,
     /// Keeps the SQLite file's folder until the test ends.
     _folder: Option<tempfile::TempDir>,
+    /// The PostgreSQL database to drop at the end.
+    postgres: Option<String>,
 }
 
 impl TestDatabase {
     pub async fn new(backend: Backend) -> TestDatabase {
-        let (url, folder) = match backend {
+        let (url, folder, postgres) = match backend {
             Backend::Sqlite => {
                 let folder = tempfile::tempdir().expect("a temporary folder");
                 let path = folder.path().join("liaison.db");
-                (DatabaseUrl::Sqlite { path }, Some(folder))
+                (DatabaseUrl::Sqlite { path }, Some(folder), None)
             }
-            Backend::Postgres => (fresh_postgres_database().await, None),
+            Backend::Postgres => {
+                let (url, name) = fresh_postgres_database().await;
+                (url, None, Some(name))
+            }
         };
         let store = Store::open(&url).await.expect("the test database opens");
         store.migrate().await.expect("the migrations apply");
@@ -34,7 +41,35 @@ impl TestDatabase {
             store,
             url,
             _folder: folder,
+            postgres,
         }
+    }
+}
+
+/// Drops the test's PostgreSQL database, closing whatever connections are still open to it
+/// (a server the test started may still hold some). It runs on a thread of its own, since a
+/// value is dropped inside the test's runtime, where nothing may be awaited.
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres.take() else {
+            return;
+        };
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to drop the test database");
+            runtime.block_on(async {
+                let mut admin = PgConnection::connect(&postgres_server_url()).await.ok()?;
+                admin
+                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        });
+        // A database left behind only costs disk; it never fails the test that is ending.
+        let _ = dropped.join();
     }
 }
 
@@ -51,8 +86,8 @@ pub fn postgres_server_url() -> String {
     })
 }
 
-/// Creates a database with a name no other test uses and returns its URL.
-async fn fresh_postgres_database() -> DatabaseUrl {
+/// Creates a database with a name no other test uses and returns its URL and name.
+async fn fresh_postgres_database() -> (DatabaseUrl, String) {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let server = postgres_server_url();
     let nanos = std::time::SystemTime::now()
@@ -75,7 +110,8 @@ async fn fresh_postgres_database() -> DatabaseUrl {
     let (base, _) = server
         .rsplit_once('/')
         .expect("the server URL ends with a database name");
-    DatabaseUrl::parse(&format!("{base}/{name}")).expect("a valid URL")
+    let url = DatabaseUrl::parse(&format!("{base}/{name}")).expect("a valid URL");
+    (url, name)
 }
 
 impl Store {
