@@ -115,6 +115,11 @@ impl RecordKind {
         self.0.name
     }
 
+    /// Its declaration, in a constant expression, where `Deref` cannot be used.
+    pub const fn declaration(&self) -> &'static Kind {
+        self.0
+    }
+
     /// The kind named `name` (as the audit log and search write it).
     pub fn parse(name: &str) -> Option<RecordKind> {
         crate::KINDS.iter().copied().find(|k| k.name == name)

@@ -1,11 +1,10 @@
 //! Activities with their partners, participants, agenda, tags and gifts, saved as one.
 
-use liaison_core::accounts::authorize_role;
+use crate::records::Records;
 use liaison_core::{ACTIVITY, UNIT};
 use liaison_core::{
-    Action, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
+    Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
     Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, RecordKind,
-    Validate,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -387,100 +386,6 @@ fn shared_bits(a: &[(i64, i64)], b: &[(i64, i64)]) -> Vec<(i64, i64)> {
 }
 
 impl Store {
-    pub async fn list_activities(
-        &self,
-        filter: &ActivityFilter,
-        page: &PageRequest,
-    ) -> Result<Page<ActivitySummary>> {
-        let kept = kept_filters(filter);
-        let by_kind_alone = kept.len() == 1 && filter.kind.is_some();
-        let words_or_dates = filter.from.is_some() || filter.to.is_some() || has_words(filter);
-        if kept.is_empty() || (by_kind_alone && !words_or_dates) {
-            return self.list_activities_counted(filter, page).await;
-        }
-        // The page walks the rows of one kept filter in start-date order and looks the others up;
-        // the year is a range of the walked rows' own start dates.
-        let others: Vec<&String> = kept.iter().filter(|k| !k.starts_with("year:")).collect();
-        let (walked, known) = if others.len() < 2 {
-            (others.first().copied().unwrap_or(&kept[0]).clone(), None)
-        } else {
-            // The total of several filters is the number of activities whose bits they all
-            // share; the rows walked are those of the filter with the fewest activities.
-            let bits = self.activity_filter_bits(&kept).await?;
-            let shared = bits
-                .iter()
-                .skip(1)
-                .fold(bits[0].clone(), |all, words| shared_bits(&all, words));
-            let total = i64::from(bits_set(&shared));
-            if total == 0 {
-                return Ok(Page {
-                    items: Vec::new(),
-                    total,
-                    page: page.page,
-                    per_page: page.per_page,
-                });
-            }
-            let rarest = (0..kept.len())
-                .filter(|&i| !kept[i].starts_with("year:"))
-                .min_by_key(|&i| bits_set(&bits[i]))
-                .unwrap_or(0);
-            (kept[rarest].clone(), Some(total))
-        };
-        let mut f = Filter::default();
-        let p = f.param(Param::text(walked.clone()));
-        f.and(format!("f.filter = {p}"));
-        let mut ranged = false;
-        if let Some(year) = filter.year {
-            let from = f.param(Param::text(format!("{year:04}-01-01")));
-            let to = f.param(Param::text(format!("{:04}-01-01", year + 1)));
-            f.and(format!("f.start_date >= {from} AND f.start_date < {to}"));
-            ranged = walked != format!("year:{year:04}");
-        }
-        for name in &others {
-            if **name == walked {
-                continue;
-            }
-            let p = f.param(Param::text((*name).clone()));
-            f.and(format!(
-                "EXISTS (SELECT 1 FROM activity_filters g WHERE g.filter = {p} \
-                 AND g.start_date = f.start_date AND g.activity_id = f.activity_id)"
-            ));
-        }
-        words_and_dates(&mut f, filter, "f");
-        let total = match known {
-            Some(total) if !words_or_dates => Total::Known(total),
-            // One filter alone has its count kept.
-            None if !words_or_dates && !ranged => Total::Expression(
-                "COALESCE((SELECT c.n FROM activity_filter_counts c WHERE c.filter = $1), 0)"
-                    .to_owned(),
-            ),
-            _ if has_words(filter) => Total::Counted {
-                from: "activity_filters f JOIN activities a ON a.id = f.activity_id",
-                count: "COUNT(*)",
-            },
-            _ => Total::Counted {
-                from: "activity_filters f",
-                count: "COUNT(*)",
-            },
-        };
-        let order: &[&str] = match page.sort.as_str() {
-            "title" => &["COALESCE(a.title_en, a.title_zh)", "a.id"],
-            "kind" => &["a.kind", "f.start_date", "f.activity_id"],
-            "created" => &["a.created_at", "a.id"],
-            "updated" => &["a.updated_at", "a.id"],
-            _ => &["f.start_date", "f.activity_id"],
-        };
-        let list = ListQuery {
-            columns: summary_columns(),
-            page_columns: Selection::default(),
-            from: FROM_FILTER,
-            total,
-            filter: f,
-            order,
-        };
-        self.list_page(list, page, summary_from_row).await
-    }
-
     /// The activity list without kept filters, or by kind alone: the whole list's total, and
     /// each kind's, are kept in `activity_counts` (see the migration `activity_counts`); words
     /// and dates count the rows they keep.
@@ -561,29 +466,28 @@ impl Store {
             })
             .collect()
     }
+}
 
-    pub async fn get_activity(&self, id: i64) -> Result<Activity> {
-        self.get(id).await
+impl Records for Activity {
+    type Input = ActivityInput;
+    type Filter = ActivityFilter;
+    type Row = ActivitySummary;
+
+    fn version(input: &ActivityInput) -> Option<i64> {
+        input.version
     }
 
-    /// Creates an activity with its participants, agenda and gifts in one transaction: all of it
-    /// is saved, or none of it.
-    pub async fn create_activity(&self, actor: &Actor, input: ActivityInput) -> Result<Activity> {
-        authorize_role(actor, Action::Create, ACTIVITY)?;
-        let input = input.validated()?;
-        self.create_with(actor, async |conn| insert(conn, actor, &input).await)
-            .await
+    async fn insert(conn: &mut AnyConnection, actor: &Actor, input: &ActivityInput) -> Result<i64> {
+        insert(conn, actor, input).await
     }
 
-    pub async fn update_activity(
-        &self,
+    async fn rewrite(
+        conn: &mut AnyConnection,
         actor: &Actor,
         id: i64,
-        input: ActivityInput,
-    ) -> Result<Activity> {
-        authorize_role(actor, Action::Change, ACTIVITY)?;
-        let input = input.validated()?;
-        let version = records::required_version(input.version)?;
+        version: i64,
+        input: &ActivityInput,
+    ) -> Result<()> {
         if !input.gifts.is_empty() {
             let mut errors = FieldErrors::new();
             errors.add(
@@ -593,21 +497,106 @@ impl Store {
             );
             return Err(DomainError::Invalid(errors).into());
         }
-        self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, ACTIVITY, "", &input.key, Some(id)).await?;
-            let links = resolve_links(conn, actor, &input).await?;
-            let columns = data(&input, &links);
-            records::update_record(conn, ACTIVITY, id, version, &input.key, columns).await?;
-            clear_children(conn, id).await?;
-            write_children(conn, actor, id, &input).await
-        })
-        .await
+        resolve::key_is_free(conn, ACTIVITY, "", &input.key, Some(id)).await?;
+        let links = resolve_links(conn, actor, input).await?;
+        let columns = data(input, &links);
+        records::update_record(conn, ACTIVITY, id, version, &input.key, columns).await?;
+        clear_children(conn, id).await?;
+        write_children(conn, actor, id, input).await
     }
 
-    /// Deletes an activity with its participants and agenda; refused while gifts are recorded
-    /// against it, since the gift register must keep them.
-    pub async fn delete_activity(&self, actor: &Actor, id: i64) -> Result<()> {
-        self.delete_with::<Activity>(actor, id).await
+    async fn list(
+        store: &Store,
+        filter: &ActivityFilter,
+        page: &PageRequest,
+    ) -> Result<Page<ActivitySummary>> {
+        let kept = kept_filters(filter);
+        let by_kind_alone = kept.len() == 1 && filter.kind.is_some();
+        let words_or_dates = filter.from.is_some() || filter.to.is_some() || has_words(filter);
+        if kept.is_empty() || (by_kind_alone && !words_or_dates) {
+            return store.list_activities_counted(filter, page).await;
+        }
+        // The page walks the rows of one kept filter in start-date order and looks the others up;
+        // the year is a range of the walked rows' own start dates.
+        let others: Vec<&String> = kept.iter().filter(|k| !k.starts_with("year:")).collect();
+        let (walked, known) = if others.len() < 2 {
+            (others.first().copied().unwrap_or(&kept[0]).clone(), None)
+        } else {
+            // The total of several filters is the number of activities whose bits they all
+            // share; the rows walked are those of the filter with the fewest activities.
+            let bits = store.activity_filter_bits(&kept).await?;
+            let shared = bits
+                .iter()
+                .skip(1)
+                .fold(bits[0].clone(), |all, words| shared_bits(&all, words));
+            let total = i64::from(bits_set(&shared));
+            if total == 0 {
+                return Ok(Page {
+                    items: Vec::new(),
+                    total,
+                    page: page.page,
+                    per_page: page.per_page,
+                });
+            }
+            let rarest = (0..kept.len())
+                .filter(|&i| !kept[i].starts_with("year:"))
+                .min_by_key(|&i| bits_set(&bits[i]))
+                .unwrap_or(0);
+            (kept[rarest].clone(), Some(total))
+        };
+        let mut f = Filter::default();
+        let p = f.param(Param::text(walked.clone()));
+        f.and(format!("f.filter = {p}"));
+        let mut ranged = false;
+        if let Some(year) = filter.year {
+            let from = f.param(Param::text(format!("{year:04}-01-01")));
+            let to = f.param(Param::text(format!("{:04}-01-01", year + 1)));
+            f.and(format!("f.start_date >= {from} AND f.start_date < {to}"));
+            ranged = walked != format!("year:{year:04}");
+        }
+        for name in &others {
+            if **name == walked {
+                continue;
+            }
+            let p = f.param(Param::text((*name).clone()));
+            f.and(format!(
+                "EXISTS (SELECT 1 FROM activity_filters g WHERE g.filter = {p} \
+                 AND g.start_date = f.start_date AND g.activity_id = f.activity_id)"
+            ));
+        }
+        words_and_dates(&mut f, filter, "f");
+        let total = match known {
+            Some(total) if !words_or_dates => Total::Known(total),
+            // One filter alone has its count kept.
+            None if !words_or_dates && !ranged => Total::Expression(
+                "COALESCE((SELECT c.n FROM activity_filter_counts c WHERE c.filter = $1), 0)"
+                    .to_owned(),
+            ),
+            _ if has_words(filter) => Total::Counted {
+                from: "activity_filters f JOIN activities a ON a.id = f.activity_id",
+                count: "COUNT(*)",
+            },
+            _ => Total::Counted {
+                from: "activity_filters f",
+                count: "COUNT(*)",
+            },
+        };
+        let order: &[&str] = match page.sort.as_str() {
+            "title" => &["COALESCE(a.title_en, a.title_zh)", "a.id"],
+            "kind" => &["a.kind", "f.start_date", "f.activity_id"],
+            "created" => &["a.created_at", "a.id"],
+            "updated" => &["a.updated_at", "a.id"],
+            _ => &["f.start_date", "f.activity_id"],
+        };
+        let list = ListQuery {
+            columns: summary_columns(),
+            page_columns: Selection::default(),
+            from: FROM_FILTER,
+            total,
+            filter: f,
+            order,
+        };
+        store.list_page(list, page, summary_from_row).await
     }
 }
 

@@ -1,11 +1,11 @@
 //! Agreements with their partners and signatories.
 
-use liaison_core::accounts::authorize_role;
+use crate::records::Records;
 use liaison_core::{AGREEMENT, UNIT};
 use liaison_core::{
-    Action, Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus,
-    Error as DomainError, Link, Page, PageRequest, Policy, RENEWABLE, RecordEvent, RecordKind, Ref,
-    Signatory, SignatoryInput, TransitionRequest, Validate,
+    Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus, Error as DomainError, Link,
+    Page, PageRequest, Policy, RENEWABLE, RecordEvent, RecordKind, Ref, Signatory, SignatoryInput,
+    TransitionRequest, Validate,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -282,8 +282,149 @@ async fn load_children(conn: &mut AnyConnection, agreements: &mut [Agreement]) -
 }
 
 impl Store {
-    pub async fn list_agreements(
+    /// Makes a transition of the agreement's lifecycle (see [`Store::transition`]).
+    pub async fn transition_agreement(
         &self,
+        actor: &Actor,
+        id: i64,
+        request: &TransitionRequest,
+    ) -> Result<Agreement> {
+        self.transition::<Agreement>(actor, id, request).await
+    }
+
+    /// The history of an agreement's states, oldest first.
+    pub async fn agreement_history(&self, id: i64) -> Result<Vec<RecordEvent>> {
+        self.history::<Agreement>(id).await
+    }
+
+    /// Renews a signed, in force or expired agreement: a new draft with the same kind, titles,
+    /// partners, signatories and unit, which names the one it renews. The old one is left as it
+    /// is and runs until its own validity ends.
+    pub async fn renew_agreement(&self, actor: &Actor, id: i64) -> Result<Agreement> {
+        let old = self.get::<Agreement>(id).await?;
+        if !RENEWABLE.contains(&old.status) {
+            return Err(DomainError::invalid(
+                "status",
+                "not_renewable",
+                format!(
+                    "only a signed, in force or expired agreement is renewed; this one is {}",
+                    old.status.as_str()
+                ),
+            )
+            .into());
+        }
+        let link = |named: &liaison_core::Named| Link::Id(named.id);
+        let input = AgreementInput {
+            key: None,
+            version: None,
+            kind: old.kind,
+            title_zh: old.title_zh,
+            title_en: old.title_en,
+            partners: old.partners.iter().map(|p| Ref::Link(link(p))).collect(),
+            signatories: old
+                .signatories
+                .iter()
+                .map(|s| SignatoryInput {
+                    person: s.person.as_ref().map(|p| Ref::Link(link(p))),
+                    name: s.name.clone(),
+                    organization: s.organization.as_ref().map(|o| Ref::Link(link(o))),
+                    capacity: s.capacity.clone(),
+                })
+                .collect(),
+            unit: old.unit.as_ref().map(link),
+            signed_on: None,
+            valid_from: None,
+            valid_to: None,
+            status: None,
+            renews: Some(Link::Id(id)),
+            notes: None,
+        };
+        self.create::<Agreement>(actor, input).await
+    }
+}
+
+impl Records for Agreement {
+    type Input = AgreementInput;
+    type Filter = AgreementFilter;
+    type Row = Agreement;
+
+    fn version(input: &AgreementInput) -> Option<i64> {
+        input.version
+    }
+
+    /// An agreement's form is checked when it is written: a change is checked with the state
+    /// the agreement is in, and refused first if it names another.
+    fn checked(input: AgreementInput) -> Result<AgreementInput> {
+        Ok(input)
+    }
+
+    /// Creates an agreement, in the state its input names or as a draft, and starts its
+    /// history with that state.
+    async fn insert(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: &AgreementInput,
+    ) -> Result<i64> {
+        let input = input.clone().validated()?;
+        let status = input.status.unwrap_or_default();
+        let id = insert(conn, actor, "", &input).await?;
+        transitions::record_created(conn, actor, AGREEMENT, id, status.as_str()).await?;
+        Ok(id)
+    }
+
+    /// Changes an agreement but its state: an input that names another state than the
+    /// agreement's own is refused, since a state changes only by a transition
+    /// ([`Store::transition_agreement`]); one that names none keeps it.
+    async fn rewrite(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &AgreementInput,
+    ) -> Result<()> {
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT status FROM agreements WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let current = current
+            .and_then(|s| AgreementStatus::parse(&s))
+            .ok_or_else(|| DomainError::not_found("agreement", id))?;
+        if let Some(asked) = input.status
+            && asked != current
+        {
+            return Err(DomainError::invalid(
+                "status",
+                "use_transition",
+                format!(
+                    "the agreement is {}; its status changes only by a transition \
+                     (POST /api/v1/agreements/{id}/transitions, or the buttons on its page), \
+                     not by an edit",
+                    current.as_str()
+                ),
+            )
+            .into());
+        }
+        let input = AgreementInput {
+            status: Some(current),
+            ..input.clone()
+        }
+        .validated()?;
+        resolve::key_is_free(conn, AGREEMENT, "", &input.key, Some(id)).await?;
+        let unit = resolve::optional_link(conn, UNIT, "unit", &input.unit).await?;
+        let renews = resolve::optional_link(conn, AGREEMENT, "renews", &input.renews).await?;
+        if renews == Some(id) {
+            return Err(
+                DomainError::invalid("renews", "self", "an agreement cannot renew itself").into(),
+            );
+        }
+        let columns = data(&input, unit, renews);
+        records::update_record(conn, AGREEMENT, id, version, &input.key, columns).await?;
+        write_children(conn, actor, "", id, &input).await
+    }
+
+    async fn list(
+        store: &Store,
         filter: &AgreementFilter,
         page: &PageRequest,
     ) -> Result<Page<Agreement>> {
@@ -326,154 +467,10 @@ impl Store {
             filter: f,
             order,
         };
-        let mut page = self.list_page(list, page, from_row).await?;
-        let mut conn = self.read.acquire().await?;
+        let mut page = store.list_page(list, page, from_row).await?;
+        let mut conn = store.read.acquire().await?;
         load_children(&mut conn, &mut page.items).await?;
         Ok(page)
-    }
-
-    pub async fn get_agreement(&self, id: i64) -> Result<Agreement> {
-        self.get(id).await
-    }
-
-    /// Creates an agreement, in the state its input names or as a draft, and starts its
-    /// history with that state.
-    pub async fn create_agreement(
-        &self,
-        actor: &Actor,
-        input: AgreementInput,
-    ) -> Result<Agreement> {
-        authorize_role(actor, Action::Create, AGREEMENT)?;
-        let input = input.validated()?;
-        let status = input.status.unwrap_or_default();
-        self.create_with(actor, async |conn| {
-            let id = insert(conn, actor, "", &input).await?;
-            transitions::record_created(conn, actor, AGREEMENT, id, status.as_str()).await?;
-            Ok(id)
-        })
-        .await
-    }
-
-    /// Changes an agreement but its state: an input that names another state than the
-    /// agreement's own is refused, since a state changes only by a transition
-    /// ([`Store::transition_agreement`]); one that names none keeps it.
-    pub async fn update_agreement(
-        &self,
-        actor: &Actor,
-        id: i64,
-        input: AgreementInput,
-    ) -> Result<Agreement> {
-        authorize_role(actor, Action::Change, AGREEMENT)?;
-        let version = records::required_version(input.version)?;
-        self.update_with(actor, id, async |conn| {
-            let current: Option<String> =
-                sqlx::query_scalar("SELECT status FROM agreements WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            let current = current
-                .and_then(|s| AgreementStatus::parse(&s))
-                .ok_or_else(|| DomainError::not_found("agreement", id))?;
-            if let Some(asked) = input.status
-                && asked != current
-            {
-                return Err(DomainError::invalid(
-                    "status",
-                    "use_transition",
-                    format!(
-                        "the agreement is {}; its status changes only by a transition \
-                         (POST /api/v1/agreements/{id}/transitions, or the buttons on its page), \
-                         not by an edit",
-                        current.as_str()
-                    ),
-                )
-                .into());
-            }
-            let input = AgreementInput {
-                status: Some(current),
-                ..input
-            }
-            .validated()?;
-            resolve::key_is_free(conn, AGREEMENT, "", &input.key, Some(id)).await?;
-            let unit = resolve::optional_link(conn, UNIT, "unit", &input.unit).await?;
-            let renews = resolve::optional_link(conn, AGREEMENT, "renews", &input.renews).await?;
-            if renews == Some(id) {
-                return Err(DomainError::invalid(
-                    "renews",
-                    "self",
-                    "an agreement cannot renew itself",
-                )
-                .into());
-            }
-            let columns = data(&input, unit, renews);
-            records::update_record(conn, AGREEMENT, id, version, &input.key, columns).await?;
-            write_children(conn, actor, "", id, &input).await
-        })
-        .await
-    }
-
-    /// Makes a transition of the agreement's lifecycle (see [`Store::transition`]).
-    pub async fn transition_agreement(
-        &self,
-        actor: &Actor,
-        id: i64,
-        request: &TransitionRequest,
-    ) -> Result<Agreement> {
-        self.transition::<Agreement>(actor, id, request).await
-    }
-
-    /// The history of an agreement's states, oldest first.
-    pub async fn agreement_history(&self, id: i64) -> Result<Vec<RecordEvent>> {
-        self.history::<Agreement>(id).await
-    }
-
-    /// Renews a signed, in force or expired agreement: a new draft with the same kind, titles,
-    /// partners, signatories and unit, which names the one it renews. The old one is left as it
-    /// is and runs until its own validity ends.
-    pub async fn renew_agreement(&self, actor: &Actor, id: i64) -> Result<Agreement> {
-        let old = self.get_agreement(id).await?;
-        if !RENEWABLE.contains(&old.status) {
-            return Err(DomainError::invalid(
-                "status",
-                "not_renewable",
-                format!(
-                    "only a signed, in force or expired agreement is renewed; this one is {}",
-                    old.status.as_str()
-                ),
-            )
-            .into());
-        }
-        let link = |named: &liaison_core::Named| Link::Id(named.id);
-        let input = AgreementInput {
-            key: None,
-            version: None,
-            kind: old.kind,
-            title_zh: old.title_zh,
-            title_en: old.title_en,
-            partners: old.partners.iter().map(|p| Ref::Link(link(p))).collect(),
-            signatories: old
-                .signatories
-                .iter()
-                .map(|s| SignatoryInput {
-                    person: s.person.as_ref().map(|p| Ref::Link(link(p))),
-                    name: s.name.clone(),
-                    organization: s.organization.as_ref().map(|o| Ref::Link(link(o))),
-                    capacity: s.capacity.clone(),
-                })
-                .collect(),
-            unit: old.unit.as_ref().map(link),
-            signed_on: None,
-            valid_from: None,
-            valid_to: None,
-            status: None,
-            renews: Some(Link::Id(id)),
-            notes: None,
-        };
-        self.create_agreement(actor, input).await
-    }
-
-    pub async fn delete_agreement(&self, actor: &Actor, id: i64) -> Result<()> {
-        self.delete_with::<Agreement>(actor, id).await
     }
 }
 

@@ -187,7 +187,7 @@ impl Store {
         .await?;
         let mut activities = Vec::with_capacity(rows.len());
         for row in rows {
-            activities.push(self.get_activity(row.int("id")?).await?);
+            activities.push(self.get::<Activity>(row.int("id")?).await?);
         }
         Ok(activities)
     }

@@ -1,6 +1,12 @@
 //! Reading an activity together with the records its documents name: the dossier a news
 //! release is written from, and the briefing book a leader reads before a reception.
 
+use liaison_core::Activity;
+use liaison_core::Agreement;
+use liaison_core::Gift;
+use liaison_core::Organization;
+use liaison_core::Person;
+use liaison_core::Unit;
 use liaison_core::{ACTIVITY, GIFT};
 use std::collections::BTreeMap;
 
@@ -19,16 +25,16 @@ const EARLIER_GIFTS_SHOWN: usize = 30;
 impl Store {
     /// The activity with every person, organization and unit it names.
     pub async fn activity_dossier(&self, id: i64) -> Result<ActivityDossier> {
-        let activity = self.get_activity(id).await?;
+        let activity = self.get::<Activity>(id).await?;
         let mut people = BTreeMap::new();
         let mut units = BTreeMap::new();
         let mut named_orgs = ActivityDossier::organizations_named(&activity);
         for id in ActivityDossier::people_named(&activity) {
-            let person = self.get_person(id).await?;
+            let person = self.get::<Person>(id).await?;
             if let Some(unit) = &person.unit
                 && let std::collections::btree_map::Entry::Vacant(entry) = units.entry(unit.id)
             {
-                entry.insert(self.get_unit(unit.id).await?);
+                entry.insert(self.get::<Unit>(unit.id).await?);
             }
             named_orgs.extend(person.organization.as_ref().map(|o| o.id));
             people.insert(id, person);
@@ -37,20 +43,20 @@ impl Store {
         named_orgs.dedup();
         let mut organizations = BTreeMap::new();
         for org in named_orgs {
-            let organization = self.get_organization(org).await?;
+            let organization = self.get::<Organization>(org).await?;
             // Affiliations are named in the partner's profile ("a member of …").
             for affiliation in &organization.affiliations {
                 let related = affiliation.organization.id;
                 if let std::collections::btree_map::Entry::Vacant(entry) =
                     organizations.entry(related)
                 {
-                    entry.insert(self.get_organization(related).await?);
+                    entry.insert(self.get::<Organization>(related).await?);
                 }
             }
             organizations.insert(org, organization);
         }
         let host_unit = match &activity.host_unit {
-            Some(unit) => Some(self.get_unit(unit.id).await?),
+            Some(unit) => Some(self.get::<Unit>(unit.id).await?),
             None => None,
         };
         Ok(ActivityDossier {
@@ -96,7 +102,7 @@ impl Store {
                 descending: true,
             };
             let agreements_in_force = self
-                .list_agreements(&filter, &page)
+                .list::<Agreement>(&filter, &page)
                 .await?
                 .items
                 .into_iter()
@@ -107,7 +113,7 @@ impl Store {
                 if earlier_gifts.len() == EARLIER_GIFTS_SHOWN {
                     break;
                 }
-                earlier_gifts.push(self.get_gift(entry.id).await?);
+                earlier_gifts.push(self.get::<Gift>(entry.id).await?);
             }
             partners.push(PartnerBrief {
                 organization,

@@ -1,5 +1,10 @@
 //! Import and export of whole sets of records, as the exchange document of the core crate.
 
+use liaison_core::Activity;
+use liaison_core::Gift;
+use liaison_core::Organization;
+use liaison_core::Person;
+use liaison_core::Unit;
 use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, ROLE, UNIT};
 use std::collections::{HashMap, HashSet};
 
@@ -242,7 +247,7 @@ impl Store {
         };
 
         for org in all(|p| async move {
-            self.list_organizations(&OrganizationFilter::default(), &p)
+            self.list::<Organization>(&OrganizationFilter::default(), &p)
                 .await
         })
         .await?
@@ -276,7 +281,7 @@ impl Store {
         }
 
         for unit in
-            all(|p| async move { self.list_units(&UnitFilter::default(), &p).await }).await?
+            all(|p| async move { self.list::<Unit>(&UnitFilter::default(), &p).await }).await?
         {
             document.units.push(UnitInput {
                 key: Some(key_of("unit", unit.meta.id, &unit.meta.key)),
@@ -290,7 +295,7 @@ impl Store {
         }
 
         for person in
-            all(|p| async move { self.list_people(&PersonFilter::default(), &p).await }).await?
+            all(|p| async move { self.list::<Person>(&PersonFilter::default(), &p).await }).await?
         {
             document.people.push(PersonInput {
                 key: Some(key_of("person", person.meta.id, &person.meta.key)),
@@ -313,10 +318,10 @@ impl Store {
         }
 
         for summary in
-            all(|p| async move { self.list_activities(&ActivityFilter::default(), &p).await })
+            all(|p| async move { self.list::<Activity>(&ActivityFilter::default(), &p).await })
                 .await?
         {
-            let a = self.get_activity(summary.id).await?;
+            let a = self.get::<Activity>(summary.id).await?;
             document.activities.push(ActivityInput {
                 key: Some(key_of("activity", a.meta.id, &a.meta.key)),
                 version: None,
@@ -373,7 +378,7 @@ impl Store {
         }
 
         for gift in
-            all(|p| async move { self.list_gifts(&GiftFilter::default(), &p).await }).await?
+            all(|p| async move { self.list::<Gift>(&GiftFilter::default(), &p).await }).await?
         {
             document.gifts.push(GiftInput {
                 key: Some(key_of("gift", gift.meta.id, &gift.meta.key)),
@@ -397,9 +402,11 @@ impl Store {
         }
 
         let mut keys = HashMap::new();
-        for agreement in
-            all(|p| async move { self.list_agreements(&AgreementFilter::default(), &p).await })
-                .await?
+        for agreement in all(|p| async move {
+            self.list::<Agreement>(&AgreementFilter::default(), &p)
+                .await
+        })
+        .await?
         {
             document.agreements.push(AgreementInput {
                 key: Some(key_of("agreement", agreement.meta.id, &agreement.meta.key)),

@@ -1,10 +1,10 @@
 //! The gift register.
 
-use liaison_core::accounts::authorize_role;
+use crate::records::Records;
 use liaison_core::{ACTIVITY, GIFT};
 use liaison_core::{
-    Action, Actor, Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest,
-    Party, PartyInput, Policy, RecordKind, Validate, gifts::declaration_required,
+    Actor, Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest, Party,
+    PartyInput, Policy, RecordKind, gifts::declaration_required,
 };
 use sqlx::AnyConnection;
 
@@ -209,8 +209,35 @@ pub(crate) async fn of_activity(
     rows.iter().map(|r| from_row(policy, r)).collect()
 }
 
-impl Store {
-    pub async fn list_gifts(&self, filter: &GiftFilter, page: &PageRequest) -> Result<Page<Gift>> {
+impl Store {}
+
+impl Records for Gift {
+    type Input = GiftInput;
+    type Filter = GiftFilter;
+    type Row = Gift;
+
+    fn version(input: &GiftInput) -> Option<i64> {
+        input.version
+    }
+
+    async fn insert(conn: &mut AnyConnection, actor: &Actor, input: &GiftInput) -> Result<i64> {
+        insert(conn, actor, "", input, None).await
+    }
+
+    async fn rewrite(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &GiftInput,
+    ) -> Result<()> {
+        resolve::key_is_free(conn, GIFT, "", &input.key, Some(id)).await?;
+        let links = links(conn, actor, "", input, None).await?;
+        let columns = data(input, &links);
+        records::update_record(conn, GIFT, id, version, &input.key, columns).await
+    }
+
+    async fn list(store: &Store, filter: &GiftFilter, page: &PageRequest) -> Result<Page<Gift>> {
         let mut f = Filter::default();
         f.contains(&["g.item", "g.notes"], &filter.q);
         if let Some(direction) = &filter.direction {
@@ -250,38 +277,9 @@ impl Store {
             filter: f,
             order,
         };
-        self.list_page(list, page, |row| from_row(&self.policy, row))
+        store
+            .list_page(list, page, |row| from_row(&store.policy, row))
             .await
-    }
-
-    pub async fn get_gift(&self, id: i64) -> Result<Gift> {
-        self.get(id).await
-    }
-
-    pub async fn create_gift(&self, actor: &Actor, input: GiftInput) -> Result<Gift> {
-        authorize_role(actor, Action::Create, GIFT)?;
-        let input = input.validated()?;
-        self.create_with(actor, async |conn| {
-            insert(conn, actor, "", &input, None).await
-        })
-        .await
-    }
-
-    pub async fn update_gift(&self, actor: &Actor, id: i64, input: GiftInput) -> Result<Gift> {
-        authorize_role(actor, Action::Change, GIFT)?;
-        let input = input.validated()?;
-        let version = records::required_version(input.version)?;
-        self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, GIFT, "", &input.key, Some(id)).await?;
-            let links = links(conn, actor, "", &input, None).await?;
-            let columns = data(&input, &links);
-            records::update_record(conn, GIFT, id, version, &input.key, columns).await
-        })
-        .await
-    }
-
-    pub async fn delete_gift(&self, actor: &Actor, id: i64) -> Result<()> {
-        self.delete_with::<Gift>(actor, id).await
     }
 }
 

@@ -42,6 +42,7 @@ pub use bench::LoadReport;
 pub use database::{Backend, DEFAULT_WRITE_WAIT, DatabaseUrl};
 pub use error::Error;
 pub use metrics::{MetricsSnapshot, PoolSnapshot};
+pub use records::Records;
 
 use liaison_core::Policy;
 use sqlx::AnyPool;

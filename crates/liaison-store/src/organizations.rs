@@ -1,10 +1,10 @@
 //! Organizations and their identifiers and affiliations.
 
+use crate::records::Records;
 use liaison_core::ORGANIZATION;
-use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Action, Actor, Affiliation, Error as DomainError, ORGANIZATION_SORTS, Organization,
-    OrganizationFilter, OrganizationInput, Page, PageRequest, Policy, RecordKind, Validate,
+    Actor, Affiliation, Error as DomainError, ORGANIZATION_SORTS, Organization, OrganizationFilter,
+    OrganizationInput, Page, PageRequest, Policy, RecordKind,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -216,9 +216,40 @@ pub(crate) async fn write_children(
     Ok(())
 }
 
-impl Store {
-    pub async fn list_organizations(
-        &self,
+impl Store {}
+
+impl Records for Organization {
+    type Input = OrganizationInput;
+    type Filter = OrganizationFilter;
+    type Row = Organization;
+
+    fn version(input: &OrganizationInput) -> Option<i64> {
+        input.version
+    }
+
+    async fn insert(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: &OrganizationInput,
+    ) -> Result<i64> {
+        insert(conn, actor, "", input).await
+    }
+
+    async fn rewrite(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &OrganizationInput,
+    ) -> Result<()> {
+        resolve::key_is_free(conn, ORGANIZATION, "", &input.key, Some(id)).await?;
+        let columns = data(input);
+        records::update_record(conn, ORGANIZATION, id, version, &input.key, columns).await?;
+        write_children(conn, actor, "", id, input).await
+    }
+
+    async fn list(
+        store: &Store,
         filter: &OrganizationFilter,
         page: &PageRequest,
     ) -> Result<Page<Organization>> {
@@ -255,7 +286,7 @@ impl Store {
         let list = ListQuery {
             columns: columns(),
             // Built for the page's rows only, from their numbers.
-            page_columns: lists(self.backend, "r.id"),
+            page_columns: lists(store.backend, "r.id"),
             from: "organizations o",
             total: Total::Counted {
                 from: "organizations o",
@@ -264,44 +295,7 @@ impl Store {
             filter: f,
             order,
         };
-        self.list_page(list, page, from_row).await
-    }
-
-    pub async fn get_organization(&self, id: i64) -> Result<Organization> {
-        self.get(id).await
-    }
-
-    pub async fn create_organization(
-        &self,
-        actor: &Actor,
-        input: OrganizationInput,
-    ) -> Result<Organization> {
-        authorize_role(actor, Action::Create, ORGANIZATION)?;
-        let input = input.validated()?;
-        self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
-            .await
-    }
-
-    pub async fn update_organization(
-        &self,
-        actor: &Actor,
-        id: i64,
-        input: OrganizationInput,
-    ) -> Result<Organization> {
-        authorize_role(actor, Action::Change, ORGANIZATION)?;
-        let input = input.validated()?;
-        let version = records::required_version(input.version)?;
-        self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, ORGANIZATION, "", &input.key, Some(id)).await?;
-            let columns = data(&input);
-            records::update_record(conn, ORGANIZATION, id, version, &input.key, columns).await?;
-            write_children(conn, actor, "", id, &input).await
-        })
-        .await
-    }
-
-    pub async fn delete_organization(&self, actor: &Actor, id: i64) -> Result<()> {
-        self.delete_with::<Organization>(actor, id).await
+        store.list_page(list, page, from_row).await
     }
 }
 

@@ -1,10 +1,10 @@
 //! People, internal and external.
 
+use crate::records::Records;
 use liaison_core::Ref;
-use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Action, Actor, Error as DomainError, Page, PageRequest, Person, PersonFilter, PersonInput,
-    Policy, RecordKind, Validate,
+    Actor, Error as DomainError, Page, PageRequest, Person, PersonFilter, PersonInput, Policy,
+    RecordKind,
 };
 use liaison_core::{PERSON, UNIT};
 use sqlx::AnyConnection;
@@ -115,9 +115,36 @@ pub(crate) async fn insert(
     records::insert_record(conn, actor, PERSON, unit, &input.key, columns).await
 }
 
-impl Store {
-    pub async fn list_people(
-        &self,
+impl Store {}
+
+impl Records for Person {
+    type Input = PersonInput;
+    type Filter = PersonFilter;
+    type Row = Person;
+
+    fn version(input: &PersonInput) -> Option<i64> {
+        input.version
+    }
+
+    async fn insert(conn: &mut AnyConnection, actor: &Actor, input: &PersonInput) -> Result<i64> {
+        insert(conn, actor, "", input).await
+    }
+
+    async fn rewrite(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &PersonInput,
+    ) -> Result<()> {
+        resolve::key_is_free(conn, PERSON, "", &input.key, Some(id)).await?;
+        let (unit, organization) = links(conn, actor, "", input).await?;
+        let columns = data(input, unit, organization);
+        records::update_record(conn, PERSON, id, version, &input.key, columns).await
+    }
+
+    async fn list(
+        store: &Store,
         filter: &PersonFilter,
         page: &PageRequest,
     ) -> Result<Page<Person>> {
@@ -158,40 +185,7 @@ impl Store {
             filter: f,
             order,
         };
-        self.list_page(list, page, from_row).await
-    }
-
-    pub async fn get_person(&self, id: i64) -> Result<Person> {
-        self.get(id).await
-    }
-
-    pub async fn create_person(&self, actor: &Actor, input: PersonInput) -> Result<Person> {
-        authorize_role(actor, Action::Create, PERSON)?;
-        let input = input.validated()?;
-        self.create_with(actor, async |conn| insert(conn, actor, "", &input).await)
-            .await
-    }
-
-    pub async fn update_person(
-        &self,
-        actor: &Actor,
-        id: i64,
-        input: PersonInput,
-    ) -> Result<Person> {
-        authorize_role(actor, Action::Change, PERSON)?;
-        let input = input.validated()?;
-        let version = records::required_version(input.version)?;
-        self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, PERSON, "", &input.key, Some(id)).await?;
-            let (unit, organization) = links(conn, actor, "", &input).await?;
-            let columns = data(&input, unit, organization);
-            records::update_record(conn, PERSON, id, version, &input.key, columns).await
-        })
-        .await
-    }
-
-    pub async fn delete_person(&self, actor: &Actor, id: i64) -> Result<()> {
-        self.delete_with::<Person>(actor, id).await
+        store.list_page(list, page, from_row).await
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::audit::changes;
-use liaison_core::{Action, Actor, Policy};
+use liaison_core::{Action, Actor, Page, PageRequest, Policy, Validate};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -15,11 +15,91 @@ use crate::search::Blocks;
 use crate::sql::{Columns, Param, RowExt};
 use crate::{Backend, Error, Result, Store, audit, search, sql, timeline};
 
+/// The operations every kind of record offers, written once: `Store::create`, `update`,
+/// `delete`, `get` and `list` are generic over this trait, so the API, the pages and the command
+/// line call the same five for every kind. A kind says only what is its own: how a submitted
+/// form is written as a new record and over an existing one, and how a page of its list is read.
+pub trait Records: StoredRecord + Sync {
+    /// The form submitted to create or change a record.
+    type Input: Validate + Send + Sync;
+    /// What its list may be narrowed by.
+    type Filter: Send + Sync;
+    /// One row of its list.
+    type Row: Send;
+
+    /// The version a change of the record was started from, as the form names it.
+    fn version(input: &Self::Input) -> Option<i64>;
+
+    /// A submitted form, cleaned and checked before anything is written; a kind whose rules
+    /// need the stored record checks in [`Records::rewrite`] instead.
+    fn checked(input: Self::Input) -> Result<Self::Input> {
+        Ok(input.validated()?)
+    }
+
+    /// Writes a new record in the caller's transaction and returns its number.
+    fn insert(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<i64>> + Send;
+
+    /// Writes a form over the record `id`, read at `version`, in the caller's transaction.
+    fn rewrite(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// A page of its list.
+    fn list(
+        store: &Store,
+        filter: &Self::Filter,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Self::Row>>> + Send;
+}
+
 impl Store {
     /// Reads one record.
-    pub(crate) async fn get<T: StoredRecord>(&self, id: i64) -> Result<T> {
+    pub async fn get<T: StoredRecord>(&self, id: i64) -> Result<T> {
         let mut conn = self.read.acquire().await?;
         T::fetch(&mut conn, &self.policy, id).await
+    }
+
+    /// A page of a kind's list.
+    pub async fn list<K: Records>(
+        &self,
+        filter: &K::Filter,
+        page: &PageRequest,
+    ) -> Result<Page<K::Row>> {
+        K::list(self, filter, page).await
+    }
+
+    /// Creates a record from a submitted form, refusing at once a role that may never create
+    /// records of its kind; the record is read back as saved.
+    pub async fn create<K: Records>(&self, actor: &Actor, input: K::Input) -> Result<K> {
+        authorize_role(actor, Action::Create, K::KIND)?;
+        let input = K::checked(input)?;
+        self.create_with(actor, async |conn| K::insert(conn, actor, &input).await)
+            .await
+    }
+
+    /// Changes a record to a submitted form, which names the version it was started from; a
+    /// conflict carries the current record.
+    pub async fn update<K: Records>(&self, actor: &Actor, id: i64, input: K::Input) -> Result<K> {
+        authorize_role(actor, Action::Change, K::KIND)?;
+        let input = K::checked(input)?;
+        let version = required_version(K::version(&input))?;
+        self.update_with(actor, id, async |conn| {
+            K::rewrite(conn, actor, id, version, &input).await
+        })
+        .await
+    }
+
+    /// Deletes a record, refused while other records refer to it.
+    pub async fn delete<K: Records>(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_with::<K>(actor, id).await
     }
 
     /// Creates a record: `write` inserts it (through [`insert_record`], which checks the

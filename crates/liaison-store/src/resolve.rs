@@ -9,11 +9,15 @@ use crate::Result;
 
 /// A kind of record the store keeps. The write path ([`crate::records`]) and the search index
 /// read records through it; it sits here, below both, so neither depends on the other to read.
-pub(crate) trait StoredRecord: Serialize + Sized + Send {
+pub trait StoredRecord: Serialize + Sized + Send {
     const KIND: RecordKind;
 
     /// Reads the whole record through `conn`, which may be inside a transaction.
-    async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Self>;
+    fn fetch(
+        conn: &mut AnyConnection,
+        policy: &Policy,
+        id: i64,
+    ) -> impl Future<Output = Result<Self>> + Send;
 
     /// The unit the record belongs to, for the permission rules.
     fn unit(&self) -> Option<i64>;

@@ -490,7 +490,7 @@ impl RowExt for ListRow {
 
 #[cfg(test)]
 mod tests {
-    use liaison_core::{Actor, PageRequest};
+    use liaison_core::{Actor, Organization, PageRequest};
 
     use super::{Filter, ListQuery, RowExt, Selection, Total};
     use crate::Backend;
@@ -507,7 +507,7 @@ mod tests {
             }))
             .unwrap();
             store
-                .create_organization(&Actor::command_line("sql test"), input)
+                .create::<Organization>(&Actor::command_line("sql test"), input)
                 .await
                 .unwrap();
         }

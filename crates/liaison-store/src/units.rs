@@ -1,12 +1,11 @@
 //! Units of the university and their foreign-affairs contacts.
 
+use crate::records::Records;
 use liaison_core::{PERSON, UNIT};
 use std::sync::Arc;
 
-use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Action, Actor, Error as DomainError, Page, PageRequest, Policy, RecordKind, Unit, UnitFilter,
-    UnitInput, Validate,
+    Actor, Error as DomainError, Page, PageRequest, Policy, RecordKind, Unit, UnitFilter, UnitInput,
 };
 use sqlx::AnyConnection;
 
@@ -99,7 +98,52 @@ pub(crate) async fn set_contacts(
 }
 
 impl Store {
-    pub async fn list_units(&self, filter: &UnitFilter, page: &PageRequest) -> Result<Page<Unit>> {
+    /// Every unit by name, as the forms and filters offer them.
+    pub async fn units_by_name(&self) -> Result<Arc<[Unit]>> {
+        let writes = self.kept.writes.count();
+        if let Some(units) = self.kept.units.get(&(), &self.kept.writes) {
+            return Ok(units);
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {} FROM {FROM} ORDER BY COALESCE(u.name_en, u.name_zh), u.id",
+            columns().sql()
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        let units: Arc<[Unit]> = rows.iter().map(from_row).collect::<Result<_>>()?;
+        self.kept.units.put((), Arc::clone(&units), writes);
+        Ok(units)
+    }
+}
+
+impl Records for Unit {
+    type Input = UnitInput;
+    type Filter = UnitFilter;
+    type Row = Unit;
+
+    fn version(input: &UnitInput) -> Option<i64> {
+        input.version
+    }
+
+    async fn insert(conn: &mut AnyConnection, actor: &Actor, input: &UnitInput) -> Result<i64> {
+        let id = insert(conn, actor, "", input).await?;
+        set_contacts(conn, "", id, input).await?;
+        Ok(id)
+    }
+
+    async fn rewrite(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        id: i64,
+        version: i64,
+        input: &UnitInput,
+    ) -> Result<()> {
+        resolve::key_is_free(conn, UNIT, "", &input.key, Some(id)).await?;
+        records::update_record(conn, UNIT, id, version, &input.key, data(input)).await?;
+        set_contacts(conn, "", id, input).await
+    }
+
+    async fn list(store: &Store, filter: &UnitFilter, page: &PageRequest) -> Result<Page<Unit>> {
         let mut f = Filter::default();
         f.contains(&["u.name_zh", "u.name_en"], &filter.q);
         if let Some(kind) = &filter.kind {
@@ -122,55 +166,7 @@ impl Store {
             filter: f,
             order,
         };
-        self.list_page(list, page, from_row).await
-    }
-
-    /// Every unit by name, as the forms and filters offer them.
-    pub async fn units_by_name(&self) -> Result<Arc<[Unit]>> {
-        let writes = self.kept.writes.count();
-        if let Some(units) = self.kept.units.get(&(), &self.kept.writes) {
-            return Ok(units);
-        }
-        let rows = sqlx::query(&format!(
-            "SELECT {} FROM {FROM} ORDER BY COALESCE(u.name_en, u.name_zh), u.id",
-            columns().sql()
-        ))
-        .fetch_all(&self.read)
-        .await?;
-        let units: Arc<[Unit]> = rows.iter().map(from_row).collect::<Result<_>>()?;
-        self.kept.units.put((), Arc::clone(&units), writes);
-        Ok(units)
-    }
-
-    pub async fn get_unit(&self, id: i64) -> Result<Unit> {
-        self.get(id).await
-    }
-
-    pub async fn create_unit(&self, actor: &Actor, input: UnitInput) -> Result<Unit> {
-        authorize_role(actor, Action::Create, UNIT)?;
-        let input = input.validated()?;
-        self.create_with(actor, async |conn| {
-            let id = insert(conn, actor, "", &input).await?;
-            set_contacts(conn, "", id, &input).await?;
-            Ok(id)
-        })
-        .await
-    }
-
-    pub async fn update_unit(&self, actor: &Actor, id: i64, input: UnitInput) -> Result<Unit> {
-        authorize_role(actor, Action::Change, UNIT)?;
-        let input = input.validated()?;
-        let version = records::required_version(input.version)?;
-        self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, UNIT, "", &input.key, Some(id)).await?;
-            records::update_record(conn, UNIT, id, version, &input.key, data(&input)).await?;
-            set_contacts(conn, "", id, &input).await
-        })
-        .await
-    }
-
-    pub async fn delete_unit(&self, actor: &Actor, id: i64) -> Result<()> {
-        self.delete_with::<Unit>(actor, id).await
+        store.list_page(list, page, from_row).await
     }
 }
 

@@ -1,13 +1,14 @@
 //! The working-day calendar: its days and years, the shipped calendar loaded once per year, and
 //! the working days counted through it.
 
+use crate::records::Records;
 use chrono::{Datelike, NaiveDate};
 use liaison_core::accounts::authorize_role;
 use liaison_core::workdays::{self, shipped_years, year_not_held};
 use liaison_core::{
     Action, Actor, CALENDAR_DAY, CalendarDay, CalendarDayFilter, CalendarDayInput, CalendarYear,
     CalendarYearInput, DayKind, DaySource, Error as DomainError, Page, PageRequest, Policy,
-    RecordKind, Validate, WorkCalendar, WorkingDaysAfter, WorkingDaysBetween,
+    RecordKind, WorkCalendar, WorkingDaysAfter, WorkingDaysBetween,
 };
 use sqlx::AnyConnection;
 
@@ -171,83 +172,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn list_calendar_days(
-        &self,
-        filter: &CalendarDayFilter,
-        page: &PageRequest,
-    ) -> Result<Page<CalendarDay>> {
-        let mut f = Filter::default();
-        f.contains(&["d.name_zh", "d.name_en"], &filter.q);
-        if let Some(year) = filter.year {
-            let p = f.param(Param::int(i64::from(year)));
-            f.and(format!("d.year = {p}"));
-        }
-        if let Some(kind) = &filter.kind {
-            let p = f.param(Param::text(enum_text(kind)));
-            f.and(format!("d.kind = {p}"));
-        }
-        let order: &[&str] = match page.sort.as_str() {
-            "created" => &["d.created_at", "d.id"],
-            "updated" => &["d.updated_at", "d.id"],
-            _ => &["d.date", "d.id"],
-        };
-        let list = ListQuery {
-            columns: columns(),
-            page_columns: Selection::default(),
-            from: "calendar_days d",
-            total: Total::Counted {
-                from: "calendar_days d",
-                count: "COUNT(*)",
-            },
-            filter: f,
-            order,
-        };
-        self.list_page(list, page, from_row).await
-    }
-
-    pub async fn get_calendar_day(&self, id: i64) -> Result<CalendarDay> {
-        self.get(id).await
-    }
-
-    /// Adds a day to a year the calendar holds.
-    pub async fn create_calendar_day(
-        &self,
-        actor: &Actor,
-        input: CalendarDayInput,
-    ) -> Result<CalendarDay> {
-        authorize_role(actor, Action::Create, CALENDAR_DAY)?;
-        let input = input.validated()?;
-        self.create_with(actor, async |conn| {
-            resolve::key_is_free(conn, CALENDAR_DAY, "", &input.key, None).await?;
-            check_day(conn, "", &input, None).await?;
-            let columns = data(&input, DaySource::Edited);
-            records::insert_record(conn, actor, CALENDAR_DAY, None, &input.key, columns).await
-        })
-        .await
-    }
-
-    pub async fn update_calendar_day(
-        &self,
-        actor: &Actor,
-        id: i64,
-        input: CalendarDayInput,
-    ) -> Result<CalendarDay> {
-        authorize_role(actor, Action::Change, CALENDAR_DAY)?;
-        let input = input.validated()?;
-        let version = records::required_version(input.version)?;
-        self.update_with(actor, id, async |conn| {
-            resolve::key_is_free(conn, CALENDAR_DAY, "", &input.key, Some(id)).await?;
-            check_day(conn, "", &input, Some(id)).await?;
-            let columns = data(&input, DaySource::Edited);
-            records::update_record(conn, CALENDAR_DAY, id, version, &input.key, columns).await
-        })
-        .await
-    }
-
-    pub async fn delete_calendar_day(&self, actor: &Actor, id: i64) -> Result<()> {
-        self.delete_with::<CalendarDay>(actor, id).await
-    }
-
     /// The years the calendar holds, newest first, with how many days each lists.
     pub async fn list_calendar_years(&self) -> Result<Vec<CalendarYear>> {
         let rows = sqlx::query(
@@ -358,6 +282,74 @@ impl Store {
             to,
             working_days: calendar.between(from, to)?,
         })
+    }
+}
+
+impl Records for CalendarDay {
+    type Input = CalendarDayInput;
+    type Filter = CalendarDayFilter;
+    type Row = CalendarDay;
+
+    fn version(input: &CalendarDayInput) -> Option<i64> {
+        input.version
+    }
+
+    async fn insert(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        input: &CalendarDayInput,
+    ) -> Result<i64> {
+        resolve::key_is_free(conn, CALENDAR_DAY, "", &input.key, None).await?;
+        check_day(conn, "", input, None).await?;
+        let columns = data(input, DaySource::Edited);
+        records::insert_record(conn, actor, CALENDAR_DAY, None, &input.key, columns).await
+    }
+
+    async fn rewrite(
+        conn: &mut AnyConnection,
+        _: &Actor,
+        id: i64,
+        version: i64,
+        input: &CalendarDayInput,
+    ) -> Result<()> {
+        resolve::key_is_free(conn, CALENDAR_DAY, "", &input.key, Some(id)).await?;
+        check_day(conn, "", input, Some(id)).await?;
+        let columns = data(input, DaySource::Edited);
+        records::update_record(conn, CALENDAR_DAY, id, version, &input.key, columns).await
+    }
+
+    async fn list(
+        store: &Store,
+        filter: &CalendarDayFilter,
+        page: &PageRequest,
+    ) -> Result<Page<CalendarDay>> {
+        let mut f = Filter::default();
+        f.contains(&["d.name_zh", "d.name_en"], &filter.q);
+        if let Some(year) = filter.year {
+            let p = f.param(Param::int(i64::from(year)));
+            f.and(format!("d.year = {p}"));
+        }
+        if let Some(kind) = &filter.kind {
+            let p = f.param(Param::text(enum_text(kind)));
+            f.and(format!("d.kind = {p}"));
+        }
+        let order: &[&str] = match page.sort.as_str() {
+            "created" => &["d.created_at", "d.id"],
+            "updated" => &["d.updated_at", "d.id"],
+            _ => &["d.date", "d.id"],
+        };
+        let list = ListQuery {
+            columns: columns(),
+            page_columns: Selection::default(),
+            from: "calendar_days d",
+            total: Total::Counted {
+                from: "calendar_days d",
+                count: "COUNT(*)",
+            },
+            filter: f,
+            order,
+        };
+        store.list_page(list, page, from_row).await
     }
 }
 

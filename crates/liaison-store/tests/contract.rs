@@ -1,6 +1,13 @@
 //! The storage contract: every test here runs against SQLite and against PostgreSQL, and both
 //! must behave the same.
 
+use liaison_core::Activity;
+use liaison_core::Agreement;
+use liaison_core::CalendarDay;
+use liaison_core::Gift;
+use liaison_core::Organization;
+use liaison_core::Person;
+use liaison_core::Unit;
 use liaison_core::demo::seed_document;
 use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION};
 use liaison_core::{
@@ -115,7 +122,7 @@ fn field_errors(err: Error) -> Vec<String> {
 
 async fn lftu(store: &Store) -> i64 {
     store
-        .create_organization(
+        .create::<Organization>(
             &admin(),
             org(json!({
                 "key": "org-lftu", "kind": "trade_union", "country": "LA",
@@ -135,7 +142,7 @@ async fn lftu(store: &Store) -> i64 {
 
 async fn an_organization_is_saved_with_its_identifiers_and_affiliations(store: Store) {
     let id = lftu(&store).await;
-    let saved = store.get_organization(id).await.unwrap();
+    let saved = store.get::<Organization>(id).await.unwrap();
     assert_eq!(saved.meta.version, 1);
     assert_eq!(saved.country.as_str(), "LA");
     assert_eq!(saved.region, liaison_core::RegionClass::Foreign);
@@ -159,12 +166,12 @@ async fn a_stale_update_is_refused_and_changes_nothing(store: Store) {
         json!({"kind": "trade_union", "country": "LA", "name_en": "LFTU (first)", "version": 1}),
     );
     store
-        .update_organization(&admin(), id, first.clone())
+        .update::<Organization>(&admin(), id, first.clone())
         .await
         .unwrap();
     first.name_en = Some("LFTU (second, from a stale form)".into());
     let err = store
-        .update_organization(&admin(), id, first)
+        .update::<Organization>(&admin(), id, first)
         .await
         .unwrap_err();
     let Error::Domain(DomainError::Conflict { message, current }) = err else {
@@ -172,7 +179,7 @@ async fn a_stale_update_is_refused_and_changes_nothing(store: Store) {
     };
     assert!(message.contains("version 1"), "{message}");
     assert_eq!(current.unwrap()["name_en"], "LFTU (first)");
-    let now = store.get_organization(id).await.unwrap();
+    let now = store.get::<Organization>(id).await.unwrap();
     assert_eq!(now.name_en.as_deref(), Some("LFTU (first)"));
     assert_eq!(now.meta.version, 2);
 
@@ -181,7 +188,7 @@ async fn a_stale_update_is_refused_and_changes_nothing(store: Store) {
     assert_eq!(
         field_errors(
             store
-                .update_organization(&admin(), id, no_version)
+                .update::<Organization>(&admin(), id, no_version)
                 .await
                 .unwrap_err()
         ),
@@ -191,7 +198,7 @@ async fn a_stale_update_is_refused_and_changes_nothing(store: Store) {
 
 async fn an_update_with_the_current_version_is_saved_and_counted(store: Store) {
     let unit = store
-        .create_unit(
+        .create::<Unit>(
             &admin(),
             serde_json::from_value(json!({"name_en": "School of Law"})).unwrap(),
         )
@@ -201,7 +208,7 @@ async fn an_update_with_the_current_version_is_saved_and_counted(store: Store) {
         serde_json::from_value(json!({"name_en": "School of Law", "name_zh": "法学院"})).unwrap();
     change.version = Some(unit.meta.version);
     let saved = store
-        .update_unit(&admin(), unit.meta.id, change)
+        .update::<Unit>(&admin(), unit.meta.id, change)
         .await
         .unwrap();
     assert_eq!(saved.meta.version, 2);
@@ -233,7 +240,10 @@ fn lftu_visit() -> ActivityInput {
 
 async fn an_activity_is_saved_with_its_participants_agenda_and_gifts_as_one(store: Store) {
     lftu(&store).await;
-    let saved = store.create_activity(&admin(), lftu_visit()).await.unwrap();
+    let saved = store
+        .create::<Activity>(&admin(), lftu_visit())
+        .await
+        .unwrap();
     assert_eq!(saved.end_date, saved.start_date);
     assert_eq!(saved.delegation_size, Some(30));
     assert_eq!(
@@ -271,7 +281,7 @@ async fn an_activity_is_saved_with_its_participants_agenda_and_gifts_as_one(stor
         Some("org-lftu")
     );
     let person = store
-        .list_people(
+        .list::<Person>(
             &Default::default(),
             &page(None, liaison_core::PERSON_SORTS, 50, 1),
         )
@@ -290,10 +300,10 @@ async fn a_failing_part_of_an_activity_leaves_nothing_half_saved(store: Store) {
     visit.participants.push(
         serde_json::from_value(json!({"person": "no-such-person", "role": "attendee"})).unwrap(),
     );
-    let err = store.create_activity(&admin(), visit).await.unwrap_err();
+    let err = store.create::<Activity>(&admin(), visit).await.unwrap_err();
     assert_eq!(field_errors(err), ["participants[2].person"]);
     let activities = store
-        .list_activities(
+        .list::<Activity>(
             &Default::default(),
             &page(None, liaison_core::ACTIVITY_SORTS, 50, 1),
         )
@@ -301,7 +311,7 @@ async fn a_failing_part_of_an_activity_leaves_nothing_half_saved(store: Store) {
         .unwrap();
     assert_eq!(activities.total, 0);
     let people = store
-        .list_people(
+        .list::<Person>(
             &Default::default(),
             &page(None, liaison_core::PERSON_SORTS, 50, 1),
         )
@@ -312,7 +322,7 @@ async fn a_failing_part_of_an_activity_leaves_nothing_half_saved(store: Store) {
         "people created on the way were rolled back"
     );
     let orgs = store
-        .list_organizations(
+        .list::<Organization>(
             &Default::default(),
             &page(None, liaison_core::ORGANIZATION_SORTS, 50, 1),
         )
@@ -323,7 +333,7 @@ async fn a_failing_part_of_an_activity_leaves_nothing_half_saved(store: Store) {
         "only the LFTU and the WFTU, not the ACFTU created on the way"
     );
     let gifts = store
-        .list_gifts(
+        .list::<Gift>(
             &Default::default(),
             &page(None, liaison_core::GIFT_SORTS, 50, 1),
         )
@@ -334,7 +344,10 @@ async fn a_failing_part_of_an_activity_leaves_nothing_half_saved(store: Store) {
 
 async fn an_updated_activity_replaces_its_participants_agenda_and_tags(store: Store) {
     lftu(&store).await;
-    let saved = store.create_activity(&admin(), lftu_visit()).await.unwrap();
+    let saved = store
+        .create::<Activity>(&admin(), lftu_visit())
+        .await
+        .unwrap();
     let mut change = lftu_visit();
     change.version = Some(saved.meta.version);
     change.gifts.clear();
@@ -344,7 +357,7 @@ async fn an_updated_activity_replaces_its_participants_agenda_and_tags(store: St
     change.end_date = Some("2023-11-18".parse().unwrap());
     change.end_part = Some(liaison_core::DayPart::Afternoon);
     let updated = store
-        .update_activity(&admin(), saved.meta.id, change.clone())
+        .update::<Activity>(&admin(), saved.meta.id, change.clone())
         .await
         .unwrap();
     assert_eq!(updated.meta.version, 2);
@@ -363,7 +376,7 @@ async fn an_updated_activity_replaces_its_participants_agenda_and_tags(store: St
     assert_eq!(
         field_errors(
             store
-                .update_activity(&admin(), saved.meta.id, change)
+                .update::<Activity>(&admin(), saved.meta.id, change)
                 .await
                 .unwrap_err()
         ),
@@ -374,14 +387,14 @@ async fn an_updated_activity_replaces_its_participants_agenda_and_tags(store: St
 async fn a_key_already_in_use_is_refused(store: Store) {
     lftu(&store).await;
     let err = store
-        .create_organization(&admin(), org(
+        .create::<Organization>(&admin(), org(
             json!({"key": "org-lftu", "kind": "trade_union", "country": "LA", "name_en": "Copy"}),
         ))
         .await
         .unwrap_err();
     assert_eq!(field_errors(err), ["key"]);
     let err = store
-        .create_organization(
+        .create::<Organization>(
             &admin(),
             org(
                 json!({"kind": "trade_union", "country": "LA", "name_en": "Copy",
@@ -395,19 +408,22 @@ async fn a_key_already_in_use_is_refused(store: Store) {
 
 async fn a_record_still_referred_to_cannot_be_deleted(store: Store) {
     let lftu_id = lftu(&store).await;
-    let visit = store.create_activity(&admin(), lftu_visit()).await.unwrap();
+    let visit = store
+        .create::<Activity>(&admin(), lftu_visit())
+        .await
+        .unwrap();
     let err = store
-        .delete_organization(&admin(), lftu_id)
+        .delete::<Organization>(&admin(), lftu_id)
         .await
         .unwrap_err();
     assert!(
         matches!(err, Error::Domain(DomainError::Conflict { .. })),
         "{err:?}"
     );
-    assert!(store.get_organization(lftu_id).await.is_ok());
+    assert!(store.get::<Organization>(lftu_id).await.is_ok());
     // The activity has a gift on record, and the gift register keeps it.
     let err = store
-        .delete_activity(&admin(), visit.meta.id)
+        .delete::<Activity>(&admin(), visit.meta.id)
         .await
         .unwrap_err();
     assert!(
@@ -415,15 +431,15 @@ async fn a_record_still_referred_to_cannot_be_deleted(store: Store) {
         "{err:?}"
     );
     store
-        .delete_gift(&admin(), visit.gifts[0].meta.id)
+        .delete::<Gift>(&admin(), visit.gifts[0].meta.id)
         .await
         .unwrap();
     store
-        .delete_activity(&admin(), visit.meta.id)
+        .delete::<Activity>(&admin(), visit.meta.id)
         .await
         .unwrap();
     assert!(matches!(
-        store.get_activity(visit.meta.id).await.unwrap_err(),
+        store.get::<Activity>(visit.meta.id).await.unwrap_err(),
         Error::Domain(DomainError::NotFound { .. })
     ));
 }
@@ -437,13 +453,13 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
         ("Echo", "LA"),
     ] {
         store
-            .create_organization(&admin(), org(json!({"kind": "university", "country": country, "name_en": format!("{name} University")})))
+            .create::<Organization>(&admin(), org(json!({"kind": "university", "country": country, "name_en": format!("{name} University")})))
             .await
             .unwrap();
     }
     let sorts = liaison_core::ORGANIZATION_SORTS;
     let first = store
-        .list_organizations(&Default::default(), &page(Some("name"), sorts, 2, 1))
+        .list::<Organization>(&Default::default(), &page(Some("name"), sorts, 2, 1))
         .await
         .unwrap();
     assert_eq!(first.total, 5);
@@ -454,13 +470,13 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
         .collect();
     assert_eq!(names, ["Alpha University", "Bravo University"]);
     let last = store
-        .list_organizations(&Default::default(), &page(Some("-name"), sorts, 2, 3))
+        .list::<Organization>(&Default::default(), &page(Some("-name"), sorts, 2, 3))
         .await
         .unwrap();
     assert_eq!(last.items.len(), 1);
     assert_eq!(last.items[0].name_en.as_deref(), Some("Alpha University"));
     let past_the_end = store
-        .list_organizations(&Default::default(), &page(Some("name"), sorts, 2, 9))
+        .list::<Organization>(&Default::default(), &page(Some("name"), sorts, 2, 9))
         .await
         .unwrap();
     assert_eq!(
@@ -475,7 +491,7 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
     };
     assert_eq!(
         store
-            .list_organizations(&laos, &page(None, sorts, 50, 1))
+            .list::<Organization>(&laos, &page(None, sorts, 50, 1))
             .await
             .unwrap()
             .total,
@@ -487,7 +503,7 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
     };
     assert_eq!(
         store
-            .list_organizations(&hong_kong, &page(None, sorts, 50, 1))
+            .list::<Organization>(&hong_kong, &page(None, sorts, 50, 1))
             .await
             .unwrap()
             .total,
@@ -499,7 +515,7 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
     };
     assert_eq!(
         store
-            .list_organizations(&words, &page(None, sorts, 50, 1))
+            .list::<Organization>(&words, &page(None, sorts, 50, 1))
             .await
             .unwrap()
             .total,
@@ -511,7 +527,7 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
     };
     assert_eq!(
         store
-            .list_organizations(&wildcard, &page(None, sorts, 50, 1))
+            .list::<Organization>(&wildcard, &page(None, sorts, 50, 1))
             .await
             .unwrap()
             .total,
@@ -521,9 +537,12 @@ async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {
 
 async fn activities_are_found_by_kind_year_country_tag_and_organization(store: Store) {
     let lftu_id = lftu(&store).await;
-    store.create_activity(&admin(), lftu_visit()).await.unwrap();
     store
-        .create_activity(
+        .create::<Activity>(&admin(), lftu_visit())
+        .await
+        .unwrap();
+    store
+        .create::<Activity>(
             &admin(),
             activity(
                 json!({"kind": "conference", "title_en": "International Exchange Conference",
@@ -537,7 +556,7 @@ async fn activities_are_found_by_kind_year_country_tag_and_organization(store: S
         let store = store.clone();
         async move {
             store
-                .list_activities(&filter, &page(None, sorts, 50, 1))
+                .list::<Activity>(&filter, &page(None, sorts, 50, 1))
                 .await
                 .unwrap()
                 .total
@@ -602,7 +621,7 @@ async fn activities_are_found_by_kind_year_country_tag_and_organization(store: S
         1
     );
     let newest = store
-        .list_activities(
+        .list::<Activity>(
             &Default::default(),
             &PageRequest::parse(None, None, None, sorts, true).unwrap(),
         )
@@ -613,14 +632,17 @@ async fn activities_are_found_by_kind_year_country_tag_and_organization(store: S
 
 async fn chinese_titles_are_found_by_a_part_of_them(store: Store) {
     lftu(&store).await;
-    store.create_activity(&admin(), lftu_visit()).await.unwrap();
+    store
+        .create::<Activity>(&admin(), lftu_visit())
+        .await
+        .unwrap();
     for words in ["老挝", "工会", "访问我校"] {
         let filter = ActivityFilter {
             q: Some(words.into()),
             ..Default::default()
         };
         let found = store
-            .list_activities(&filter, &page(None, liaison_core::ACTIVITY_SORTS, 50, 1))
+            .list::<Activity>(&filter, &page(None, liaison_core::ACTIVITY_SORTS, 50, 1))
             .await
             .unwrap();
         assert_eq!(found.total, 1, "{words}");
@@ -629,13 +651,19 @@ async fn chinese_titles_are_found_by_a_part_of_them(store: Store) {
 
 async fn the_timeline_shows_every_activity_agreement_and_gift_newest_first(store: Store) {
     let lftu_id = lftu(&store).await;
-    store.create_activity(&admin(), lftu_visit()).await.unwrap();
+    store
+        .create::<Activity>(&admin(), lftu_visit())
+        .await
+        .unwrap();
     let agreement: AgreementInput = serde_json::from_value(json!({
         "kind": "mou", "title_en": "Memorandum on cadre training", "partners": ["org-lftu"],
         "status": "in_force", "signed_on": "2024-05-01", "valid_from": "2024-05-01", "valid_to": "2029-04-30",
         "signatories": [{"name": "Phonesane Vilaymeng", "organization": "org-lftu", "capacity": "Vice President"}]
     })).unwrap();
-    let agreement = store.create_agreement(&admin(), agreement).await.unwrap();
+    let agreement = store
+        .create::<Agreement>(&admin(), agreement)
+        .await
+        .unwrap();
     assert_eq!(
         agreement.signatories[0]
             .organization
@@ -647,7 +675,7 @@ async fn the_timeline_shows_every_activity_agreement_and_gift_newest_first(store
     );
     // A meeting the LFTU took part in only through one of its people.
     store
-        .create_activity(&admin(), activity(json!({"kind": "online_meeting", "title_en": "Follow-up call",
+        .create::<Activity>(&admin(), activity(json!({"kind": "online_meeting", "title_en": "Follow-up call",
             "start_date": "2022-03-01", "participants": [{"person": "p-phonesane", "role": "attendee"}]})))
         .await
         .unwrap();
@@ -672,7 +700,7 @@ async fn the_timeline_shows_every_activity_agreement_and_gift_newest_first(store
         .unwrap();
     assert_eq!((recent.as_slice(), total), (&timeline[..2], 4));
     let quiet = store
-        .create_organization(
+        .create::<Organization>(
             &admin(),
             org(json!({"kind": "ngo", "country": "FR", "name_en": "Quiet Foundation"})),
         )
@@ -712,7 +740,7 @@ async fn timeline_lines(store: &Store, organization: i64) -> Vec<String> {
 async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: Store) {
     let lftu_id = lftu(&store).await;
     let vgcl_id = store
-        .create_organization(
+        .create::<Organization>(
             &admin(),
             org(
                 json!({"key": "org-vgcl", "kind": "trade_union", "country": "VN",
@@ -724,7 +752,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         .meta
         .id;
     let call = store
-        .create_activity(
+        .create::<Activity>(
             &admin(),
             activity(
                 json!({"kind": "online_meeting", "title_en": "Follow-up call",
@@ -743,7 +771,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
 
     // The participant moves to another organization, and the activity with them.
     let phonesane = store
-        .get_person(call.participants[0].person.id)
+        .get::<Person>(call.participants[0].person.id)
         .await
         .unwrap();
     let moved: liaison_core::PersonInput = serde_json::from_value(json!({"key": "p-phonesane",
@@ -751,7 +779,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         "version": phonesane.meta.version}))
     .unwrap();
     store
-        .update_person(&admin(), phonesane.meta.id, moved)
+        .update::<Person>(&admin(), phonesane.meta.id, moved)
         .await
         .unwrap();
     assert!(timeline_lines(&store, lftu_id).await.is_empty());
@@ -762,7 +790,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
 
     // A new date, and the LFTU now a partner.
     let call = store
-        .update_activity(
+        .update::<Activity>(
             &admin(),
             call.meta.id,
             activity(json!({"kind": "online_meeting",
@@ -785,10 +813,10 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         .unwrap()
     };
     let dated = store
-        .create_gift(&admin(), gift(Some("2023-01-10")))
+        .create::<Gift>(&admin(), gift(Some("2023-01-10")))
         .await
         .unwrap();
-    let undated = store.create_gift(&admin(), gift(None)).await.unwrap();
+    let undated = store.create::<Gift>(&admin(), gift(None)).await.unwrap();
     assert_eq!(
         timeline_lines(&store, vgcl_id).await,
         [
@@ -798,7 +826,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         ]
     );
     for gift in [dated, undated] {
-        store.delete_gift(&admin(), gift.meta.id).await.unwrap();
+        store.delete::<Gift>(&admin(), gift.meta.id).await.unwrap();
     }
     assert_eq!(
         timeline_lines(&store, vgcl_id).await,
@@ -815,7 +843,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         .unwrap()
     };
     let signed = store
-        .create_agreement(&admin(), agreement("org-lftu", None))
+        .create::<Agreement>(&admin(), agreement("org-lftu", None))
         .await
         .unwrap();
     assert_eq!(
@@ -826,7 +854,7 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
         ]
     );
     store
-        .update_agreement(
+        .update::<Agreement>(
             &admin(),
             signed.meta.id,
             agreement("org-vgcl", Some(signed.meta.version)),
@@ -849,7 +877,10 @@ async fn the_timeline_follows_every_change_to_the_records_it_is_made_of(store: S
     assert_eq!(timeline_lines(&store, lftu_id).await, lftu_now);
     assert_eq!(timeline_lines(&store, vgcl_id).await, vgcl_now);
 
-    store.delete_activity(&admin(), call.meta.id).await.unwrap();
+    store
+        .delete::<Activity>(&admin(), call.meta.id)
+        .await
+        .unwrap();
     assert!(timeline_lines(&store, lftu_id).await.is_empty());
     assert_eq!(
         timeline_lines(&store, vgcl_id).await,
@@ -865,7 +896,7 @@ async fn an_unknown_role_is_refused_until_the_office_adds_it(store: Store) {
     assert_eq!(
         field_errors(
             store
-                .create_activity(&admin(), input.clone())
+                .create::<Activity>(&admin(), input.clone())
                 .await
                 .unwrap_err()
         ),
@@ -873,7 +904,7 @@ async fn an_unknown_role_is_refused_until_the_office_adds_it(store: Store) {
     );
     moderator_role(&store).await;
     input.key = Some("lecture-1".into());
-    let saved = store.create_activity(&admin(), input).await.unwrap();
+    let saved = store.create::<Activity>(&admin(), input).await.unwrap();
     assert_eq!(saved.participants[0].role, "moderator");
     let roles = store.list_roles().await.unwrap();
     assert_eq!(roles[0].code, "leader", "built-in roles come first");
@@ -889,14 +920,14 @@ async fn received_gifts_worth_200_yuan_or_more_are_marked_for_declaration(store:
     };
     assert!(
         store
-            .create_gift(&admin(), gift(20_000))
+            .create::<Gift>(&admin(), gift(20_000))
             .await
             .unwrap()
             .declaration_required
     );
     assert!(
         !store
-            .create_gift(&admin(), gift(19_999))
+            .create::<Gift>(&admin(), gift(19_999))
             .await
             .unwrap()
             .declaration_required
@@ -906,7 +937,7 @@ async fn received_gifts_worth_200_yuan_or_more_are_marked_for_declaration(store:
         ..Default::default()
     };
     let by_value = store
-        .list_gifts(
+        .list::<Gift>(
             &filter,
             &page(Some("-value"), liaison_core::GIFT_SORTS, 50, 1),
         )
@@ -934,7 +965,7 @@ async fn an_export_imports_into_an_empty_database_unchanged(store: Store) {
         .unwrap();
     // A record without a key still moves, under a key made from its number.
     store
-        .create_person(
+        .create::<Person>(
             &admin(),
             serde_json::from_value::<PersonInput>(
                 json!({"name_en": "Unkeyed Guest", "organization": "org-lftu"}),
@@ -967,20 +998,20 @@ async fn a_bad_record_in_an_import_saves_nothing_and_says_where(store: Store) {
 async fn missing_records_are_reported_as_not_found(store: Store) {
     let not_found =
         |r: Result<(), Error>| matches!(r, Err(Error::Domain(DomainError::NotFound { .. })));
-    assert!(not_found(store.get_activity(999).await.map(|_| ())));
-    assert!(not_found(store.get_person(999).await.map(|_| ())));
-    assert!(not_found(store.get_unit(999).await.map(|_| ())));
-    assert!(not_found(store.get_gift(999).await.map(|_| ())));
-    assert!(not_found(store.get_agreement(999).await.map(|_| ())));
+    assert!(not_found(store.get::<Activity>(999).await.map(|_| ())));
+    assert!(not_found(store.get::<Person>(999).await.map(|_| ())));
+    assert!(not_found(store.get::<Unit>(999).await.map(|_| ())));
+    assert!(not_found(store.get::<Gift>(999).await.map(|_| ())));
+    assert!(not_found(store.get::<Agreement>(999).await.map(|_| ())));
     assert!(not_found(
         store.organization_timeline(999).await.map(|_| ())
     ));
-    assert!(not_found(store.delete_person(&admin(), 999).await));
+    assert!(not_found(store.delete::<Person>(&admin(), 999).await));
     let change =
         org(json!({"kind": "university", "country": "GB", "name_en": "Gone", "version": 1}));
     assert!(not_found(
         store
-            .update_organization(&admin(), 999, change)
+            .update::<Organization>(&admin(), 999, change)
             .await
             .map(|_| ())
     ));
@@ -1037,14 +1068,14 @@ fn forbidden<T: std::fmt::Debug>(result: Result<T, Error>) -> bool {
 
 async fn a_liaison_officer_changes_only_the_records_of_their_own_unit(store: Store) {
     let law = store
-        .create_unit(
+        .create::<Unit>(
             &admin(),
             serde_json::from_value(json!({"key": "law", "name_en": "School of Law"})).unwrap(),
         )
         .await
         .unwrap();
     store
-        .create_unit(
+        .create::<Unit>(
             &admin(),
             serde_json::from_value(
                 json!({"key": "safety", "name_en": "School of Safety Engineering"}),
@@ -1061,7 +1092,7 @@ async fn a_liaison_officer_changes_only_the_records_of_their_own_unit(store: Sto
         )
     };
     let own = store
-        .create_activity(&liaison, lecture("law"))
+        .create::<Activity>(&liaison, lecture("law"))
         .await
         .unwrap();
     assert_eq!(
@@ -1069,28 +1100,35 @@ async fn a_liaison_officer_changes_only_the_records_of_their_own_unit(store: Sto
         "new guests and partners may be added"
     );
     assert!(forbidden(
-        store.create_activity(&liaison, lecture("safety")).await
+        store.create::<Activity>(&liaison, lecture("safety")).await
     ));
     let other = store
-        .create_activity(&admin(), lecture("safety"))
+        .create::<Activity>(&admin(), lecture("safety"))
         .await
         .unwrap();
     let mut change = lecture("safety");
     change.version = Some(other.meta.version);
     assert!(forbidden(
-        store.update_activity(&liaison, other.meta.id, change).await
+        store
+            .update::<Activity>(&liaison, other.meta.id, change)
+            .await
     ));
     assert!(forbidden(
-        store.delete_activity(&liaison, other.meta.id).await
+        store.delete::<Activity>(&liaison, other.meta.id).await
     ));
     let mut moved = lecture("safety");
     moved.version = Some(own.meta.version);
     assert!(
-        forbidden(store.update_activity(&liaison, own.meta.id, moved).await),
+        forbidden(store.update::<Activity>(&liaison, own.meta.id, moved).await),
         "cannot move it out of reach"
     );
     assert_eq!(
-        store.get_activity(own.meta.id).await.unwrap().meta.version,
+        store
+            .get::<Activity>(own.meta.id)
+            .await
+            .unwrap()
+            .meta
+            .version,
         1,
         "nothing was saved"
     );
@@ -1099,12 +1137,12 @@ async fn a_liaison_officer_changes_only_the_records_of_their_own_unit(store: Sto
         org(json!({"kind": "university", "country": "DE", "name_en": "Renamed", "version": 1}));
     assert!(forbidden(
         store
-            .update_organization(&liaison, partner, org_change)
+            .update::<Organization>(&liaison, partner, org_change)
             .await
     ));
     assert!(forbidden(
         store
-            .create_unit(
+            .create::<Unit>(
                 &liaison,
                 serde_json::from_value(json!({"name_en": "New school"})).unwrap()
             )
@@ -1120,16 +1158,16 @@ async fn leaders_and_viewers_read_but_change_nothing(store: Store) {
     ] {
         let actor = user_actor(role, None);
         assert!(
-            forbidden(store.create_activity(&actor, lftu_visit()).await),
+            forbidden(store.create::<Activity>(&actor, lftu_visit()).await),
             "{role:?}"
         );
         // Refused before the submission is even read: no field errors for someone who may not write.
         assert!(forbidden(
             store
-                .create_organization(&actor, org(json!({"kind": "ngo", "country": "ZA"})))
+                .create::<Organization>(&actor, org(json!({"kind": "ngo", "country": "ZA"})))
                 .await
         ));
-        assert!(forbidden(store.delete_organization(&actor, 1).await));
+        assert!(forbidden(store.delete::<Organization>(&actor, 1).await));
         assert!(forbidden(
             store
                 .list_audit(
@@ -1139,10 +1177,15 @@ async fn leaders_and_viewers_read_but_change_nothing(store: Store) {
                 )
                 .await
         ));
-        assert!(store.get_organization(1).await.is_ok());
+        assert!(store.get::<Organization>(1).await.is_ok());
     }
     let officer = user_actor(liaison_core::UserRole::Officer, None);
-    assert!(store.create_activity(&officer, lftu_visit()).await.is_ok());
+    assert!(
+        store
+            .create::<Activity>(&officer, lftu_visit())
+            .await
+            .is_ok()
+    );
     assert!(forbidden(
         store
             .list_audit(
@@ -1157,7 +1200,7 @@ async fn leaders_and_viewers_read_but_change_nothing(store: Store) {
 async fn every_change_is_audited_with_the_fields_before_and_after(store: Store) {
     let officer = user_actor(liaison_core::UserRole::Officer, None);
     let created = store
-        .create_organization(
+        .create::<Organization>(
             &officer,
             org(json!({"kind": "university", "country": "GB", "name_en": "Before"})),
         )
@@ -1166,18 +1209,18 @@ async fn every_change_is_audited_with_the_fields_before_and_after(store: Store) 
     let change =
         org(json!({"kind": "university", "country": "GB", "name_en": "After", "version": 1}));
     store
-        .update_organization(&officer, created.meta.id, change)
+        .update::<Organization>(&officer, created.meta.id, change)
         .await
         .unwrap();
     store
-        .delete_organization(&officer, created.meta.id)
+        .delete::<Organization>(&officer, created.meta.id)
         .await
         .unwrap();
     let stale =
         org(json!({"kind": "university", "country": "GB", "name_en": "Never", "version": 1}));
     assert!(
         store
-            .update_organization(&officer, created.meta.id, stale)
+            .update::<Organization>(&officer, created.meta.id, stale)
             .await
             .is_err()
     );
@@ -1214,7 +1257,7 @@ async fn every_change_is_audited_with_the_fields_before_and_after(store: Store) 
 
 async fn the_audit_log_cannot_be_changed_even_in_the_database(store: Store) {
     store
-        .create_unit(
+        .create::<Unit>(
             &admin(),
             serde_json::from_value(json!({"name_en": "Audited"})).unwrap(),
         )
@@ -1423,14 +1466,14 @@ async fn search_finds_english_words_whatever_their_case_and_ending(store: Store)
 
 async fn search_finds_a_saved_change_at_once_and_forgets_a_deleted_record(store: Store) {
     let created = store
-        .create_organization(&admin(), org(json!({"kind": "trade_union", "country": "VN", "name_zh": "越南劳动总联合会", "name_en": "Vietnam General Confederation of Labour"})))
+        .create::<Organization>(&admin(), org(json!({"kind": "trade_union", "country": "VN", "name_zh": "越南劳动总联合会", "name_en": "Vietnam General Confederation of Labour"})))
         .await
         .unwrap();
     assert_eq!(store.search(&search("越南")).await.unwrap().total, 1);
     let change =
         org(json!({"kind": "trade_union", "country": "VN", "name_en": "VGCL", "version": 1}));
     store
-        .update_organization(&admin(), created.meta.id, change)
+        .update::<Organization>(&admin(), created.meta.id, change)
         .await
         .unwrap();
     assert_eq!(
@@ -1441,7 +1484,7 @@ async fn search_finds_a_saved_change_at_once_and_forgets_a_deleted_record(store:
     assert_eq!(store.search(&search("vgcl")).await.unwrap().total, 1);
     // A guest created on the way with an activity is found too.
     store
-        .create_activity(&admin(), activity(json!({"kind": "lecture", "title_en": "Labour law lecture", "start_date": "2024-04-02",
+        .create::<Activity>(&admin(), activity(json!({"kind": "lecture", "title_en": "Labour law lecture", "start_date": "2024-04-02",
             "participants": [{"person": {"name_en": "Nguyen Thi Binh"}, "role": "lecturer"}]})))
         .await
         .unwrap();
@@ -1454,7 +1497,7 @@ async fn search_finds_a_saved_change_at_once_and_forgets_a_deleted_record(store:
         .unwrap();
     assert_eq!(people.total, 1);
     store
-        .delete_organization(&admin(), created.meta.id)
+        .delete::<Organization>(&admin(), created.meta.id)
         .await
         .unwrap();
     assert_eq!(store.search(&search("vgcl")).await.unwrap().total, 0);
@@ -1590,13 +1633,13 @@ async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store
                 ..Default::default()
             };
             let kept = store
-                .list_activities(&filter, &page(None, sorts, 1, 1))
+                .list::<Activity>(&filter, &page(None, sorts, 1, 1))
                 .await
                 .unwrap()
                 .total;
             // The same filter with a condition that keeps every row is counted row by row.
             let counted = store
-                .list_activities(
+                .list::<Activity>(
                     &ActivityFilter {
                         from: Some("1900-01-01".parse().unwrap()),
                         ..filter
@@ -1618,7 +1661,7 @@ async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store
         ("conference", "Three"),
     ] {
         let created = store
-            .create_activity(
+            .create::<Activity>(
                 &admin(),
                 activity(json!({"kind": kind, "title_en": title, "start_date": "2024-03-01"})),
             )
@@ -1633,7 +1676,7 @@ async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store
     // A lecture becomes a conference: both kinds' totals move.
     let (id, version) = ids[0];
     store
-        .update_activity(
+        .update::<Activity>(
             &admin(),
             id,
             activity(
@@ -1648,7 +1691,7 @@ async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store
 
     // A change refused halfway leaves the totals as they were.
     let refused = store
-        .update_activity(
+        .update::<Activity>(
             &admin(),
             ids[1].0,
             activity(
@@ -1660,7 +1703,7 @@ async fn list_totals_kept_in_advance_follow_every_create_change_and_delete(store
     assert!(refused.is_err());
     assert_eq!(total(Some(Lecture)).await, 1);
 
-    store.delete_activity(&admin(), ids[2].0).await.unwrap();
+    store.delete::<Activity>(&admin(), ids[2].0).await.unwrap();
     assert_eq!(total(None).await, 2);
     assert_eq!(total(Some(Conference)).await, 1);
 }
@@ -1752,7 +1795,7 @@ async fn answers(store: &Store, a: &liaison_core::Activity, filter: &ActivityFil
     organizations.extend(a.inviting_organization.as_ref().map(|o| o.id));
     let mut places = Vec::new();
     for id in &organizations {
-        let o = store.get_organization(*id).await.unwrap();
+        let o = store.get::<Organization>(*id).await.unwrap();
         places.push((o.country.to_string(), o.region));
     }
     let words = filter.q.as_ref().map(|q| q.trim().to_lowercase());
@@ -1789,7 +1832,7 @@ async fn answers(store: &Store, a: &liaison_core::Activity, filter: &ActivityFil
 async fn check_every_filter(store: &Store, ids: &[i64], filters: &[(String, ActivityFilter)]) {
     let mut records = Vec::new();
     for id in ids {
-        records.push(store.get_activity(*id).await.unwrap());
+        records.push(store.get::<Activity>(*id).await.unwrap());
     }
     records.sort_by_key(|a| (a.start_date, a.meta.id));
     let mut cases: Vec<(String, ActivityFilter)> = filters.to_vec();
@@ -1809,7 +1852,7 @@ async fn check_every_filter(store: &Store, ids: &[i64], filters: &[(String, Acti
         let mut listed = Vec::new();
         for n in 1..=4 {
             let page = store
-                .list_activities(filter, &page(None, sorts, 2, n))
+                .list::<Activity>(filter, &page(None, sorts, 2, n))
                 .await
                 .unwrap();
             assert_eq!(page.total, expected.len() as i64, "the total of {name}");
@@ -1830,7 +1873,7 @@ async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_an
         let input = org(json!({"kind": "university", "country": country, "name_en": name}));
         async move {
             store
-                .create_organization(&admin(), input)
+                .create::<Organization>(&admin(), input)
                 .await
                 .unwrap()
                 .meta
@@ -1846,7 +1889,7 @@ async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_an
     let mut units = Vec::new();
     for name in ["School of Law", "School of Trade Unions"] {
         let input = serde_json::from_value(json!({"name_en": name})).unwrap();
-        units.push(store.create_unit(&admin(), input).await.unwrap().meta.id);
+        units.push(store.create::<Unit>(&admin(), input).await.unwrap().meta.id);
     }
     let (u1, u2) = (units[0], units[1]);
     let mut filters: Vec<(String, ActivityFilter)> = activity_filters()
@@ -1902,7 +1945,7 @@ async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_an
     ] {
         ids.push(
             store
-                .create_activity(&admin(), input)
+                .create::<Activity>(&admin(), input)
                 .await
                 .unwrap()
                 .meta
@@ -1913,49 +1956,49 @@ async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_an
 
     // A partner moves to Laos, and the Hong Kong organization turns out to be in Macao.
     for (id, country) in [(gb, "LA"), (hk, "MO")] {
-        let changed = store.get_organization(id).await.unwrap();
+        let changed = store.get::<Organization>(id).await.unwrap();
         let input = org(json!({"kind": "university", "country": country,
             "name_en": changed.name_en, "version": changed.meta.version}));
         store
-            .update_organization(&admin(), id, input)
+            .update::<Organization>(&admin(), id, input)
             .await
             .unwrap();
     }
     check_every_filter(&store, &ids, &filters).await;
 
     // The visit loses a tag and a partner, moves to another year and another host unit.
-    let version = store.get_activity(ids[0]).await.unwrap().meta.version;
+    let version = store.get::<Activity>(ids[0]).await.unwrap().meta.version;
     let input = visit(
         Some(version),
         json!({"tags": ["key project"], "partners": [ref_of(gb)], "host_unit": ref_of(u2),
                "start_date": "2022-05-05"}),
     );
     store
-        .update_activity(&admin(), ids[0], input)
+        .update::<Activity>(&admin(), ids[0], input)
         .await
         .unwrap();
     check_every_filter(&store, &ids, &filters).await;
 
     // The conference becomes a lecture invited by a Lao organization, its partner gone, and
     // ends two days later.
-    let version = store.get_activity(ids[1]).await.unwrap().meta.version;
+    let version = store.get::<Activity>(ids[1]).await.unwrap().meta.version;
     let input = activity(
         json!({"kind": "lecture", "title_en": "Conference on trade unions",
         "start_date": "2023-06-10", "end_date": "2023-06-14", "start_part": "full_day",
         "inviting_organization": ref_of(la2), "tags": ["Belt and Road"], "version": version}),
     );
     store
-        .update_activity(&admin(), ids[1], input)
+        .update::<Activity>(&admin(), ids[1], input)
         .await
         .unwrap();
     check_every_filter(&store, &ids, &filters).await;
 
     for id in [ids.remove(2), ids.remove(3)] {
-        store.delete_activity(&admin(), id).await.unwrap();
+        store.delete::<Activity>(&admin(), id).await.unwrap();
     }
     check_every_filter(&store, &ids, &filters).await;
     let none = store
-        .list_activities(
+        .list::<Activity>(
             &ActivityFilter {
                 organization: Some(la1),
                 tag: Some("no such tag".into()),
@@ -1999,7 +2042,7 @@ async fn searches_for_several_words_and_filters_follow_every_create_change_and_d
             ..search(q)
         };
     let laos = store
-        .create_organization(
+        .create::<Organization>(
             &admin(),
             org(
                 json!({"key": "org-lftu", "kind": "trade_union", "country": "LA",
@@ -2009,7 +2052,7 @@ async fn searches_for_several_words_and_filters_follow_every_create_change_and_d
         .await
         .unwrap();
     let lecture = store
-        .create_activity(
+        .create::<Activity>(
             &admin(),
             activity(json!({"kind": "lecture", "title_en": "Trade union law",
             "start_date": "2024-03-01", "partners": ["org-lftu"]})),
@@ -2017,7 +2060,7 @@ async fn searches_for_several_words_and_filters_follow_every_create_change_and_d
         .await
         .unwrap();
     store
-        .create_activity(
+        .create::<Activity>(
             &admin(),
             activity(json!({"kind": "conference", "title_en": "Union forum",
             "start_date": "2025-05-20"})),
@@ -2062,7 +2105,7 @@ async fn searches_for_several_words_and_filters_follow_every_create_change_and_d
 
     // The lecture becomes a conference a year later, with no partner.
     store
-        .update_activity(&admin(), lecture.meta.id, activity(json!({"kind": "conference",
+        .update::<Activity>(&admin(), lecture.meta.id, activity(json!({"kind": "conference",
             "title_en": "Trade union law", "start_date": "2025-03-01", "version": lecture.meta.version})))
         .await
         .unwrap();
@@ -2101,11 +2144,11 @@ async fn searches_for_several_words_and_filters_follow_every_create_change_and_d
     assert!(store.search(&one_a_page(3)).await.unwrap().items.is_empty());
 
     store
-        .delete_activity(&admin(), lecture.meta.id)
+        .delete::<Activity>(&admin(), lecture.meta.id)
         .await
         .unwrap();
     store
-        .delete_organization(&admin(), laos.meta.id)
+        .delete::<Organization>(&admin(), laos.meta.id)
         .await
         .unwrap();
     assert!(
@@ -2154,7 +2197,7 @@ async fn answers_kept_in_memory_give_way_to_the_next_change_at_once(store: Store
     assert!(store.session("kept-session", idle).await.unwrap().is_some());
 
     store
-        .create_unit(
+        .create::<Unit>(
             &admin(),
             serde_json::from_value(json!({"name_en": "School of Law"})).unwrap(),
         )
@@ -2186,7 +2229,7 @@ async fn found_by_kind(store: &Store, q: &str) -> Vec<(&'static str, i64)> {
 
 async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: Store) {
     let unit = store
-        .create_unit(
+        .create::<Unit>(
             &admin(),
             serde_json::from_value(
                 json!({"key": "unit-marine", "name_en": "School of Marine Science"}),
@@ -2196,7 +2239,7 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
         .await
         .unwrap();
     let partner = store
-        .create_organization(
+        .create::<Organization>(
             &admin(),
             org(json!({"key": "org-kath", "kind": "university",
             "country": "NP", "name_en": "Kathmandu Polytechnic", "name_zh": "加德满都理工学院"})),
@@ -2204,7 +2247,7 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
         .await
         .unwrap();
     let guest = store
-        .create_person(
+        .create::<Person>(
             &admin(),
             serde_json::from_value(json!({"key": "ramesh", "name_en": "Ramesh Adhikari",
                 "organization": "org-kath", "position": "Dean"}))
@@ -2213,7 +2256,7 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
         .await
         .unwrap();
     store
-        .create_person(
+        .create::<Person>(
             &admin(),
             serde_json::from_value(
                 json!({"key": "host", "name_en": "Wang Li", "category": "internal",
@@ -2224,7 +2267,7 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
         .await
         .unwrap();
     let visit = store
-        .create_activity(&admin(), activity(json!({"key": "visit", "kind": "inbound_visit",
+        .create::<Activity>(&admin(), activity(json!({"key": "visit", "kind": "inbound_visit",
             "title_en": "Delegation on tidal research", "start_date": "2024-05-06",
             "partners": ["org-kath"],
             "participants": [{"person": "ramesh", "role": "leader"}, {"person": "host", "role": "host"}]})))
@@ -2234,13 +2277,16 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
         "title_en": "Memorandum on coastal studies", "partners": ["org-kath"],
         "signatories": [{"name": "R. Adhikari", "person": "ramesh", "organization": "org-kath"}]}))
     .unwrap();
-    store.create_agreement(&admin(), agreement).await.unwrap();
+    store
+        .create::<Agreement>(&admin(), agreement)
+        .await
+        .unwrap();
     let gift: GiftInput =
         serde_json::from_value(json!({"direction": "received", "item": "Prayer wheel",
         "activity": "visit", "giver": {"person": "ramesh", "organization": "org-kath"},
         "receiver": {"description": "the office"}, "exchanged_on": "2024-05-06"}))
         .unwrap();
-    store.create_gift(&admin(), gift).await.unwrap();
+    store.create::<Gift>(&admin(), gift).await.unwrap();
     let everything = vec![
         ("activity", 1),
         ("agreement", 1),
@@ -2253,7 +2299,7 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
 
     // The organization renamed, and moved to another country.
     store
-        .update_organization(
+        .update::<Organization>(
             &admin(),
             partner.meta.id,
             org(json!({"key": "org-kath",
@@ -2279,7 +2325,7 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
     .unwrap();
     change.version = Some(guest.meta.version);
     store
-        .update_person(&admin(), guest.meta.id, change)
+        .update::<Person>(&admin(), guest.meta.id, change)
         .await
         .unwrap();
     assert_eq!(found_by_kind(&store, "Ramesh").await, []);
@@ -2299,20 +2345,20 @@ async fn renaming_a_record_refreshes_every_document_that_shows_its_name(store: S
             .unwrap();
     change.version = Some(unit.meta.version);
     store
-        .update_unit(&admin(), unit.meta.id, change)
+        .update::<Unit>(&admin(), unit.meta.id, change)
         .await
         .unwrap();
     assert_eq!(found_by_kind(&store, "marine").await, []);
     assert_eq!(found_by_kind(&store, "ocean").await, [("person", 1)]);
 
     // The activity renamed: its gift names it.
-    let visit = store.get_activity(visit.meta.id).await.unwrap();
+    let visit = store.get::<Activity>(visit.meta.id).await.unwrap();
     let change = activity(json!({"key": "visit", "kind": "inbound_visit",
         "title_en": "Delegation on monsoon research", "start_date": "2024-05-06",
         "partners": ["org-kath"], "version": visit.meta.version,
         "participants": [{"person": "ramesh", "role": "leader"}, {"person": "host", "role": "host"}]}));
     store
-        .update_activity(&admin(), visit.meta.id, change)
+        .update::<Activity>(&admin(), visit.meta.id, change)
         .await
         .unwrap();
     assert_eq!(found_by_kind(&store, "tidal").await, []);
@@ -2347,14 +2393,14 @@ async fn eight_writers_at_once_save_everything_and_search_finds_it(store: Store)
         async move {
             let name = format!("Harbourtown{n}");
             let created = store
-                .create_organization(
+                .create::<Organization>(
                     &admin(),
                     org(json!({"key": format!("org-{n}"),
                     "kind": "trade_union", "country": "VN", "name_en": format!("{name} Union")})),
                 )
                 .await?;
             let person = store
-                .create_person(
+                .create::<Person>(
                     &admin(),
                     serde_json::from_value(json!({"key": format!("p-{n}"),
                         "name_en": format!("Guest{n} Tran"), "organization": format!("org-{n}")}))
@@ -2362,7 +2408,7 @@ async fn eight_writers_at_once_save_everything_and_search_finds_it(store: Store)
                 )
                 .await?;
             let visit = store
-                .create_activity(
+                .create::<Activity>(
                     &admin(),
                     activity(json!({"key": format!("a-{n}"),
                     "kind": "inbound_visit", "title_en": format!("Visit of the {name} delegation"),
@@ -2372,7 +2418,7 @@ async fn eight_writers_at_once_save_everything_and_search_finds_it(store: Store)
                 )
                 .await?;
             store
-                .update_organization(&admin(), created.meta.id, org(json!({"key": format!("org-{n}"),
+                .update::<Organization>(&admin(), created.meta.id, org(json!({"key": format!("org-{n}"),
                     "kind": "trade_union", "country": "LA", "name_en": format!("Riverside{n} Union"),
                     "version": created.meta.version})))
                 .await?;
@@ -2381,11 +2427,11 @@ async fn eight_writers_at_once_save_everything_and_search_finds_it(store: Store)
             .unwrap();
             change.version = Some(person.meta.version);
             store
-                .update_person(&admin(), person.meta.id, change)
+                .update::<Person>(&admin(), person.meta.id, change)
                 .await?;
-            let visit = store.get_activity(visit.meta.id).await?;
+            let visit = store.get::<Activity>(visit.meta.id).await?;
             store
-                .update_activity(
+                .update::<Activity>(
                     &admin(),
                     visit.meta.id,
                     activity(json!({"key": format!("a-{n}"),
@@ -2426,7 +2472,7 @@ async fn eight_writers_at_once_save_everything_and_search_finds_it(store: Store)
         ..Default::default()
     };
     let listed = store
-        .list_activities(&courses, &page(None, liaison_core::ACTIVITY_SORTS, 50, 1))
+        .list::<Activity>(&courses, &page(None, liaison_core::ACTIVITY_SORTS, 50, 1))
         .await
         .unwrap();
     assert_eq!(listed.total, 8);
@@ -2492,7 +2538,7 @@ mod lifecycle {
 
     async fn partner(store: &Store) {
         store
-            .create_organization(
+            .create::<Organization>(
                 &admin(),
                 org(
                     json!({"key": "org-tsu", "kind": "university", "country": "TH",
@@ -2535,7 +2581,7 @@ mod lifecycle {
         for state in STATES {
             for name in TRANSITIONS {
                 let created = store
-                    .create_agreement(&admin(), input(json!({"status": state})))
+                    .create::<Agreement>(&admin(), input(json!({"status": state})))
                     .await
                     .unwrap();
                 assert_eq!(created.status.as_str(), state);
@@ -2584,14 +2630,14 @@ mod lifecycle {
                             assert!(message.contains(other), "{message} names {other}");
                         }
                         assert_eq!(history.len(), 1, "a refused transition leaves no event");
-                        let unchanged = store.get_agreement(id).await.unwrap();
+                        let unchanged = store.get::<Agreement>(id).await.unwrap();
                         assert_eq!(unchanged, created);
                     }
                 }
             }
         }
         let draft = store
-            .create_agreement(&admin(), input(json!({})))
+            .create::<Agreement>(&admin(), input(json!({})))
             .await
             .unwrap();
         let (field, code, _) = invalid(
@@ -2603,7 +2649,7 @@ mod lifecycle {
         assert_eq!((field.as_str(), code.as_str()), ("transition", "unknown"));
         // Signing needs the signing date on record.
         let undated = store
-            .create_agreement(
+            .create::<Agreement>(
                 &admin(),
                 input(json!({"status": "under_review", "signed_on": null})),
             )
@@ -2623,7 +2669,7 @@ mod lifecycle {
         let mut units = Vec::new();
         for key in ["law", "safety"] {
             let unit = store
-                .create_unit(
+                .create::<Unit>(
                     &admin(),
                     serde_json::from_value(json!({"key": key, "name_en": key})).unwrap(),
                 )
@@ -2637,7 +2683,7 @@ mod lifecycle {
         let leader = user_actor(UserRole::Leader, None);
         let viewer = user_actor(UserRole::Viewer, None);
         let draft = store
-            .create_agreement(&own, input(json!({"unit": "law"})))
+            .create::<Agreement>(&own, input(json!({"unit": "law"})))
             .await
             .unwrap();
         let id = draft.meta.id;
@@ -2725,13 +2771,16 @@ mod lifecycle {
     ) {
         partner(&store).await;
         let draft = store
-            .create_agreement(&admin(), input(json!({})))
+            .create::<Agreement>(&admin(), input(json!({})))
             .await
             .unwrap();
         let id = draft.meta.id;
         let mut renamed = input(json!({"title_en": "Memorandum on staff exchange"}));
         renamed.version = Some(1);
-        let now = store.update_agreement(&admin(), id, renamed).await.unwrap();
+        let now = store
+            .update::<Agreement>(&admin(), id, renamed)
+            .await
+            .unwrap();
         let err = store
             .transition_agreement(&admin(), id, &request("submit", 1, None))
             .await
@@ -2745,7 +2794,7 @@ mod lifecycle {
         };
         assert!(message.contains("version 1"), "{message}");
         assert_eq!(current, serde_json::to_value(&now).unwrap());
-        assert_eq!(store.get_agreement(id).await.unwrap(), now);
+        assert_eq!(store.get::<Agreement>(id).await.unwrap(), now);
         assert_eq!(store.agreement_history(id).await.unwrap().len(), 1);
         assert!(matches!(
             store
@@ -2762,7 +2811,7 @@ mod lifecycle {
     async fn the_history_of_states_cannot_be_changed_even_in_the_database(store: Store) {
         partner(&store).await;
         let draft = store
-            .create_agreement(&admin(), input(json!({})))
+            .create::<Agreement>(&admin(), input(json!({})))
             .await
             .unwrap();
         store
@@ -2786,7 +2835,7 @@ mod lifecycle {
         // An agreement with a history may still be deleted; its history stays in the database,
         // as its audit entries do, and an export carries no history without its record.
         store
-            .delete_agreement(&admin(), draft.meta.id)
+            .delete::<Agreement>(&admin(), draft.meta.id)
             .await
             .unwrap();
         let exported = store.export().await.unwrap();
@@ -2796,14 +2845,14 @@ mod lifecycle {
     async fn an_edit_keeps_the_status_and_refuses_to_change_it(store: Store) {
         partner(&store).await;
         let signed = store
-            .create_agreement(&admin(), input(json!({"status": "in_force"})))
+            .create::<Agreement>(&admin(), input(json!({"status": "in_force"})))
             .await
             .unwrap();
         let id = signed.meta.id;
         let mut edit = input(json!({"status": "expired", "version": 1}));
         let (field, code, message) = invalid(
             store
-                .update_agreement(&admin(), id, edit.clone())
+                .update::<Agreement>(&admin(), id, edit.clone())
                 .await
                 .unwrap_err(),
         );
@@ -2812,12 +2861,12 @@ mod lifecycle {
             ("status", "use_transition")
         );
         assert!(message.contains("transitions"), "{message}");
-        assert_eq!(store.get_agreement(id).await.unwrap(), signed);
+        assert_eq!(store.get::<Agreement>(id).await.unwrap(), signed);
         // Naming its own state, or none, keeps it.
         edit.status = Some(signed.status);
         edit.notes = Some("Renewal talks begin in May.".into());
         let kept = store
-            .update_agreement(&admin(), id, edit.clone())
+            .update::<Agreement>(&admin(), id, edit.clone())
             .await
             .unwrap();
         assert_eq!(kept.status.as_str(), "in_force");
@@ -2825,7 +2874,7 @@ mod lifecycle {
         edit.version = Some(kept.meta.version);
         edit.notes = None;
         let kept = store
-            .update_agreement(&admin(), id, edit.clone())
+            .update::<Agreement>(&admin(), id, edit.clone())
             .await
             .unwrap();
         assert_eq!(kept.status.as_str(), "in_force");
@@ -2834,7 +2883,7 @@ mod lifecycle {
         edit.signed_on = None;
         let (field, _, _) = invalid(
             store
-                .update_agreement(&admin(), id, edit)
+                .update::<Agreement>(&admin(), id, edit)
                 .await
                 .unwrap_err(),
         );
@@ -2845,14 +2894,14 @@ mod lifecycle {
     async fn a_renewal_is_a_new_draft_linked_to_the_old_agreement_both_ways(store: Store) {
         partner(&store).await;
         store
-            .create_unit(
+            .create::<Unit>(
                 &admin(),
                 serde_json::from_value(json!({"key": "law", "name_en": "School of Law"})).unwrap(),
             )
             .await
             .unwrap();
         let old = store
-            .create_agreement(
+            .create::<Agreement>(
                 &admin(),
                 input(
                     json!({"key": "mou-2019", "status": "expired", "unit": "law",
@@ -2879,7 +2928,7 @@ mod lifecycle {
             (None, None, &None)
         );
         assert_eq!(new.renews.as_ref().map(|r| r.id), Some(old.meta.id));
-        let old_now = store.get_agreement(old.meta.id).await.unwrap();
+        let old_now = store.get::<Agreement>(old.meta.id).await.unwrap();
         assert_eq!(
             old_now.renewed_by.iter().map(|r| r.id).collect::<Vec<_>>(),
             [new.meta.id]
@@ -2890,7 +2939,7 @@ mod lifecycle {
             "the old one is left as it was"
         );
         let listed = store
-            .list_agreements(
+            .list::<Agreement>(
                 &AgreementFilter::default(),
                 &page(None, liaison_core::AGREEMENT_SORTS, 50, 1),
             )
@@ -2919,13 +2968,13 @@ mod lifecycle {
         itself.partners = serde_json::from_value(json!(["org-tsu"])).unwrap();
         let (field, _, _) = invalid(
             store
-                .update_agreement(&admin(), new.meta.id, itself)
+                .update::<Agreement>(&admin(), new.meta.id, itself)
                 .await
                 .unwrap_err(),
         );
         assert_eq!(field, "renews");
         assert!(matches!(
-            store.delete_agreement(&admin(), old.meta.id).await,
+            store.delete::<Agreement>(&admin(), old.meta.id).await,
             Err(Error::Domain(DomainError::Conflict { .. }))
         ));
         // Renewing is creating: a liaison officer of another unit may not.
@@ -2936,7 +2985,7 @@ mod lifecycle {
     async fn an_export_carries_the_states_their_history_and_the_renewals(store: Store) {
         partner(&store).await;
         let old = store
-            .create_agreement(&admin(), input(json!({"key": "mou-2019"})))
+            .create::<Agreement>(&admin(), input(json!({"key": "mou-2019"})))
             .await
             .unwrap();
         let mut version = old.meta.version;
@@ -2974,7 +3023,7 @@ mod lifecycle {
             );
             let listed = target
                 .store
-                .list_agreements(
+                .list::<Agreement>(
                     &AgreementFilter::default(),
                     &page(Some("created"), liaison_core::AGREEMENT_SORTS, 50, 1),
                 )
@@ -3027,7 +3076,7 @@ mod lifecycle {
     async fn the_agreement_list_reads_the_partners_and_signatories_of_a_whole_page(store: Store) {
         partner(&store).await;
         store
-            .create_organization(
+            .create::<Organization>(
                 &admin(),
                 org(
                     json!({"key": "org-cu", "kind": "university", "country": "TH",
@@ -3051,7 +3100,7 @@ mod lifecycle {
         for shape in shapes {
             ids.push(
                 store
-                    .create_agreement(&admin(), input(shape))
+                    .create::<Agreement>(&admin(), input(shape))
                     .await
                     .unwrap()
                     .meta
@@ -3059,7 +3108,7 @@ mod lifecycle {
             );
         }
         let listed = store
-            .list_agreements(
+            .list::<Agreement>(
                 &AgreementFilter::default(),
                 &page(Some("created"), liaison_core::AGREEMENT_SORTS, 3, 1),
             )
@@ -3068,7 +3117,7 @@ mod lifecycle {
         assert_eq!(listed.total, 4);
         assert_eq!(listed.items.len(), 3);
         for (listed, id) in listed.items.iter().zip(&ids) {
-            assert_eq!(listed, &store.get_agreement(*id).await.unwrap());
+            assert_eq!(listed, &store.get::<Agreement>(*id).await.unwrap());
         }
         let names = |a: &Agreement| -> Vec<String> {
             a.signatories
@@ -3102,7 +3151,7 @@ mod lifecycle {
             Some("Thammasat University")
         );
         let in_force = store
-            .list_agreements(
+            .list::<Agreement>(
                 &AgreementFilter {
                     status: Some(liaison_core::AgreementStatus::InForce),
                     ..Default::default()
@@ -3148,7 +3197,7 @@ mod working_days {
 
     async fn the_day(store: &Store, date: &str) -> liaison_core::CalendarDay {
         let listed = store
-            .list_calendar_days(
+            .list::<CalendarDay>(
                 &year_filter(day(date).format("%Y").to_string().parse().unwrap()),
                 &page(None, liaison_core::CALENDAR_DAY_SORTS, 200, 1),
             )
@@ -3163,7 +3212,7 @@ mod working_days {
 
     async fn days_of(store: &Store, year: i32) -> i64 {
         store
-            .list_calendar_days(
+            .list::<CalendarDay>(
                 &year_filter(year),
                 &page(None, liaison_core::CALENDAR_DAY_SORTS, 10, 1),
             )
@@ -3184,7 +3233,7 @@ mod working_days {
         assert!(years.iter().all(|y| y.source == DaySource::Dataset));
         assert_eq!(days_of(&store, 2026).await, 39);
         let listed = store
-            .list_calendar_days(
+            .list::<CalendarDay>(
                 &year_filter(2026),
                 &page(None, liaison_core::CALENDAR_DAY_SORTS, 3, 1),
             )
@@ -3197,7 +3246,7 @@ mod working_days {
         // An admin works the Saturday after National Day off, and deletes another day.
         let saturday = the_day(&store, "2026-10-10").await;
         let changed = store
-            .update_calendar_day(
+            .update::<CalendarDay>(
                 &admin(),
                 saturday.meta.id,
                 day_input(
@@ -3210,7 +3259,7 @@ mod working_days {
         assert_eq!(changed.source, DaySource::Edited);
         let sunday = the_day(&store, "2026-09-20").await;
         store
-            .delete_calendar_day(&admin(), sunday.meta.id)
+            .delete::<CalendarDay>(&admin(), sunday.meta.id)
             .await
             .unwrap();
 
@@ -3247,7 +3296,7 @@ mod working_days {
             5
         );
         let friday = store
-            .create_calendar_day(
+            .create::<CalendarDay>(
                 &admin(),
                 day_input(json!({"date": "2026-10-09", "kind": "off", "name_zh": "国庆节"})),
             )
@@ -3293,7 +3342,7 @@ mod working_days {
             let actor = user_actor(role, Some(1));
             assert!(forbidden(
                 store
-                    .create_calendar_day(
+                    .create::<CalendarDay>(
                         &actor,
                         day_input(
                             json!({"date": "2026-06-01", "kind": "off", "name_zh": "端午节"})
@@ -3303,7 +3352,7 @@ mod working_days {
             ));
             assert!(forbidden(
                 store
-                    .update_calendar_day(
+                    .update::<CalendarDay>(
                         &actor,
                         national_day.meta.id,
                         day_input(json!({"date": "2026-10-01", "kind": "working",
@@ -3313,7 +3362,7 @@ mod working_days {
             ));
             assert!(forbidden(
                 store
-                    .delete_calendar_day(&actor, national_day.meta.id)
+                    .delete::<CalendarDay>(&actor, national_day.meta.id)
                     .await
             ));
             assert!(forbidden(
@@ -3330,7 +3379,10 @@ mod working_days {
             ));
         }
         assert_eq!(
-            store.get_calendar_day(national_day.meta.id).await.unwrap(),
+            store
+                .get::<CalendarDay>(national_day.meta.id)
+                .await
+                .unwrap(),
             national_day
         );
         assert!(
@@ -3430,7 +3482,7 @@ mod working_days {
 
     async fn a_day_belongs_to_a_held_year_and_is_listed_once(store: Store) {
         let err = store
-            .create_calendar_day(
+            .create::<CalendarDay>(
                 &admin(),
                 day_input(json!({"date": "2029-01-01", "kind": "off", "name_zh": "元旦"})),
             )
@@ -3441,7 +3493,7 @@ mod working_days {
             "{err:?}"
         );
         let err = store
-            .create_calendar_day(
+            .create::<CalendarDay>(
                 &admin(),
                 day_input(json!({"date": "2026-10-01", "kind": "off", "name_zh": "国庆节"})),
             )
@@ -3452,7 +3504,7 @@ mod working_days {
             "{err:?}"
         );
         let err = store
-            .create_calendar_day(
+            .create::<CalendarDay>(
                 &admin(),
                 day_input(json!({"date": "2026-06-01", "kind": "off"})),
             )

@@ -44,8 +44,7 @@ macro_rules! resource {
     (
         $module:ident, $path:tt, $item_path:tt, $tag:tt,
         record: $record:ident, row: $row:ident, input: $input:ident, filter: $filter:ident,
-        sorts: $sorts:expr, newest_first: $newest_first:expr,
-        store: $list:ident, $get:ident, $create:ident, $update:ident, $delete:ident
+        kind: $kind:expr
     ) => {
         pub mod $module {
             use super::*;
@@ -62,10 +61,10 @@ macro_rules! resource {
                     paging.page,
                     paging.per_page,
                     paging.sort.as_deref(),
-                    $sorts,
-                    $newest_first,
+                    $kind.sorts,
+                    $kind.newest_first,
                 )?;
-                Ok(Json(state.store.$list(&filter, &page).await?))
+                Ok(Json(state.store.list::<$record>(&filter, &page).await?))
             }
 
             #[utoipa::path(get, path = $item_path, tag = $tag, params(("id" = i64, Path)),
@@ -75,7 +74,7 @@ macro_rules! resource {
                 _: Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<Json<$record>, ApiError> {
-                Ok(Json(state.store.$get(id).await?))
+                Ok(Json(state.store.get::<$record>(id).await?))
             }
 
             #[utoipa::path(post, path = $path, tag = $tag, request_body = $input,
@@ -86,7 +85,7 @@ macro_rules! resource {
                 Auth(auth): Auth,
                 ApiJson(input): ApiJson<$input>,
             ) -> Result<impl IntoResponse, ApiError> {
-                let saved = state.store.$create(&auth.actor(), input).await?;
+                let saved = state.store.create::<$record>(&auth.actor(), input).await?;
                 let location = format!("{}/{}", $path, saved.meta.id);
                 Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(saved)))
             }
@@ -103,7 +102,7 @@ macro_rules! resource {
                 ApiPath(id): ApiPath<i64>,
                 ApiJson(input): ApiJson<$input>,
             ) -> Result<Json<$record>, ApiError> {
-                Ok(Json(state.store.$update(&auth.actor(), id, input).await?))
+                Ok(Json(state.store.update::<$record>(&auth.actor(), id, input).await?))
             }
 
             /// Deletes a record; refused with 409 while other records refer to it.
@@ -115,7 +114,7 @@ macro_rules! resource {
                 Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<StatusCode, ApiError> {
-                state.store.$delete(&auth.actor(), id).await?;
+                state.store.delete::<$record>(&auth.actor(), id).await?;
                 Ok(StatusCode::NO_CONTENT)
             }
 
@@ -135,34 +134,27 @@ pub mod workdays;
 
 resource!(units, "/api/v1/units", "/api/v1/units/{id}", "units",
     record: Unit, row: Unit, input: UnitInput, filter: UnitFilter,
-    sorts: liaison_core::UNIT_SORTS, newest_first: false,
-    store: list_units, get_unit, create_unit, update_unit, delete_unit);
+    kind: liaison_core::UNIT);
 
 resource!(people, "/api/v1/people", "/api/v1/people/{id}", "people",
     record: Person, row: Person, input: PersonInput, filter: PersonFilter,
-    sorts: liaison_core::PERSON_SORTS, newest_first: false,
-    store: list_people, get_person, create_person, update_person, delete_person);
+    kind: liaison_core::PERSON);
 
 resource!(organizations, "/api/v1/organizations", "/api/v1/organizations/{id}", "organizations",
     record: Organization, row: Organization, input: OrganizationInput, filter: OrganizationFilter,
-    sorts: liaison_core::ORGANIZATION_SORTS, newest_first: false,
-    store: list_organizations, get_organization, create_organization, update_organization,
-        delete_organization);
+    kind: liaison_core::ORGANIZATION);
 
 resource!(activities, "/api/v1/activities", "/api/v1/activities/{id}", "activities",
     record: Activity, row: ActivitySummary, input: ActivityInput, filter: ActivityFilter,
-    sorts: liaison_core::ACTIVITY_SORTS, newest_first: true,
-    store: list_activities, get_activity, create_activity, update_activity, delete_activity);
+    kind: liaison_core::ACTIVITY);
 
 resource!(gifts, "/api/v1/gifts", "/api/v1/gifts/{id}", "gifts",
     record: Gift, row: Gift, input: GiftInput, filter: GiftFilter,
-    sorts: liaison_core::GIFT_SORTS, newest_first: true,
-    store: list_gifts, get_gift, create_gift, update_gift, delete_gift);
+    kind: liaison_core::GIFT);
 
 resource!(agreements, "/api/v1/agreements", "/api/v1/agreements/{id}", "agreements",
     record: Agreement, row: Agreement, input: AgreementInput, filter: AgreementFilter,
-    sorts: liaison_core::AGREEMENT_SORTS, newest_first: true,
-    store: list_agreements, get_agreement, create_agreement, update_agreement, delete_agreement);
+    kind: liaison_core::AGREEMENT);
 
 /// Everything that involved an organization, newest first: activities, agreements and gifts.
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/timeline", tag = "organizations",

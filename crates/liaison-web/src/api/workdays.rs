@@ -20,9 +20,7 @@ use crate::{ApiError, AppState};
 
 resource!(calendar_days, "/api/v1/calendar-days", "/api/v1/calendar-days/{id}", "working days",
     record: CalendarDay, row: CalendarDay, input: CalendarDayInput, filter: CalendarDayFilter,
-    sorts: liaison_core::CALENDAR_DAY_SORTS, newest_first: false,
-    store: list_calendar_days, get_calendar_day, create_calendar_day, update_calendar_day,
-        delete_calendar_day);
+    kind: liaison_core::CALENDAR_DAY);
 
 /// The years the calendar holds, newest first, with how many days each lists. Counting
 /// working days through a year not listed here is refused.

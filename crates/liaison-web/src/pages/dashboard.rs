@@ -3,6 +3,11 @@
 use askama::Template;
 use axum::extract::State;
 use chrono::{Datelike, Duration, Utc};
+use liaison_core::Activity;
+use liaison_core::Agreement;
+use liaison_core::Gift;
+use liaison_core::Organization;
+use liaison_core::Person;
 use liaison_core::{ActivityFilter, ActivitySummary, PageRequest};
 
 use super::{Count, DashboardView, Item, PageResult, Ui, render};
@@ -43,10 +48,10 @@ pub async fn show(State(state): State<AppState>, ui: Ui) -> PageResult {
         false,
     )?;
     let this_week = store
-        .list_activities(&week(monday, monday + Duration::days(6)), &soonest)
+        .list::<Activity>(&week(monday, monday + Duration::days(6)), &soonest)
         .await?;
     let next_week = store
-        .list_activities(
+        .list::<Activity>(
             &week(monday + Duration::days(7), monday + Duration::days(13)),
             &soonest,
         )
@@ -59,7 +64,7 @@ pub async fn show(State(state): State<AppState>, ui: Ui) -> PageResult {
         true,
     )?;
     let recent = store
-        .list_activities(&ActivityFilter::default(), &latest)
+        .list::<Activity>(&ActivityFilter::default(), &latest)
         .await?;
     let one = PageRequest::parse(None, Some(1), None, &["created"], false)?;
     let this_year = ActivityFilter {
@@ -69,13 +74,13 @@ pub async fn show(State(state): State<AppState>, ui: Ui) -> PageResult {
     let counts = vec![
         (
             "dashboard-activities-this-year",
-            store.list_activities(&this_year, &one).await?.total,
+            store.list::<Activity>(&this_year, &one).await?.total,
             format!("/activities?year={}", today.year()),
         ),
         (
             "nav-activities",
             store
-                .list_activities(&Default::default(), &one)
+                .list::<Activity>(&Default::default(), &one)
                 .await?
                 .total,
             "/activities".to_owned(),
@@ -83,27 +88,27 @@ pub async fn show(State(state): State<AppState>, ui: Ui) -> PageResult {
         (
             "nav-organizations",
             store
-                .list_organizations(&Default::default(), &one)
+                .list::<Organization>(&Default::default(), &one)
                 .await?
                 .total,
             "/organizations".to_owned(),
         ),
         (
             "nav-people",
-            store.list_people(&Default::default(), &one).await?.total,
+            store.list::<Person>(&Default::default(), &one).await?.total,
             "/people".to_owned(),
         ),
         (
             "nav-agreements",
             store
-                .list_agreements(&Default::default(), &one)
+                .list::<Agreement>(&Default::default(), &one)
                 .await?
                 .total,
             "/agreements".to_owned(),
         ),
         (
             "nav-gifts",
-            store.list_gifts(&Default::default(), &one).await?.total,
+            store.list::<Gift>(&Default::default(), &one).await?.total,
             "/gifts".to_owned(),
         ),
     ];

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_core::accounts::{authorize_role, may};
 use liaison_core::{Action, FieldErrors, Page, PageRequest, RecordKind};
-use liaison_store::Store;
+use liaison_store::{Records, Store};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -31,16 +31,21 @@ struct DetailTemplate<'a> {
 
 /// What the generic pages need to know about one kind of record.
 pub trait RecordPages: Send + Sync + 'static {
-    /// The path of the list, such as `activities`.
-    const PATH: &'static str;
+    /// The kind of record, whose declaration gives the path, the sorts and the rights.
     const KIND: RecordKind;
+    /// The path of the list, such as `activities`, as the kind declares it.
+    const PATH: &'static str = Self::KIND.declaration().path;
     /// The message keys of the list's title and of one record ("New activity").
     const TITLE: &'static str;
     const NEW: &'static str;
-    const SORTS: &'static [&'static str];
-    const NEWEST_FIRST: bool;
+    const SORTS: &'static [&'static str] = Self::KIND.declaration().sorts;
+    const NEWEST_FIRST: bool = Self::KIND.declaration().newest_first;
 
-    type Record: Serialize + Send + Sync;
+    /// The record, whose store operations ([`Records`]) the pages call.
+    type Record: Records<Input = Self::Input, Filter = Self::Filter, Row = Self::Row>
+        + Serialize
+        + Send
+        + Sync;
     type Row: Send + Sync;
     type Input: Send + Sync;
     type Filter: DeserializeOwned + Default + Send + Sync;
@@ -49,7 +54,9 @@ pub trait RecordPages: Send + Sync + 'static {
         store: &Store,
         filter: &Self::Filter,
         page: &PageRequest,
-    ) -> impl Future<Output = liaison_store::Result<Page<Self::Row>>> + Send;
+    ) -> impl Future<Output = liaison_store::Result<Page<Self::Row>>> + Send {
+        store.list::<Self::Record>(filter, page)
+    }
     /// The filter inputs, showing the values asked for.
     fn filters(
         ui: &Ui,
@@ -67,7 +74,9 @@ pub trait RecordPages: Send + Sync + 'static {
     fn get(
         store: &Store,
         id: i64,
-    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send;
+    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send {
+        store.get::<Self::Record>(id)
+    }
     fn id(record: &Self::Record) -> i64;
     fn version(record: &Self::Record) -> i64;
     /// The unit the record belongs to, for the permission rules.
@@ -94,18 +103,24 @@ pub trait RecordPages: Send + Sync + 'static {
         store: &Store,
         actor: &liaison_core::Actor,
         input: Self::Input,
-    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send;
+    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send {
+        store.create::<Self::Record>(actor, input)
+    }
     fn update(
         store: &Store,
         actor: &liaison_core::Actor,
         id: i64,
         input: Self::Input,
-    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send;
+    ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send {
+        store.update::<Self::Record>(actor, id, input)
+    }
     fn delete(
         store: &Store,
         actor: &liaison_core::Actor,
         id: i64,
-    ) -> impl Future<Output = liaison_store::Result<()>> + Send;
+    ) -> impl Future<Output = liaison_store::Result<()>> + Send {
+        store.delete::<Self::Record>(actor, id)
+    }
 }
 
 async fn list_page<K: RecordPages>(

@@ -1,6 +1,7 @@
 //! Every API route walked with every role: allowed, or refused with 403; never a 500.
 
 use crate::common::TestApp;
+use liaison_core::Unit;
 use liaison_core::UserRole;
 use serde_json::{Value, json};
 
@@ -243,7 +244,7 @@ async fn nothing_is_served_without_signing_in(app: TestApp) {
     assert_eq!(
         app.db
             .store
-            .list_units(
+            .list::<Unit>(
                 &Default::default(),
                 &liaison_core::PageRequest::parse(
                     None,

@@ -4,8 +4,8 @@
 use liaison_core::ACTIVITY;
 use liaison_core::{
     Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor, AgendaItemInput,
-    AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput, Page,
-    PageRequest, ParticipantInput, PartyInput, RecordKind, Ref,
+    AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput, ParticipantInput,
+    PartyInput, RecordKind, Ref,
 };
 use liaison_store::Store;
 
@@ -76,24 +76,13 @@ fn party_of(text: Option<String>) -> PartyInput {
 }
 
 impl RecordPages for Activities {
-    const PATH: &'static str = "activities";
     const KIND: RecordKind = ACTIVITY;
     const TITLE: &'static str = "nav-activities";
     const NEW: &'static str = "new-activity";
-    const SORTS: &'static [&'static str] = liaison_core::ACTIVITY_SORTS;
-    const NEWEST_FIRST: bool = true;
     type Record = Activity;
     type Row = ActivitySummary;
     type Input = ActivityInput;
     type Filter = ActivityFilter;
-
-    async fn list(
-        store: &Store,
-        filter: &ActivityFilter,
-        page: &PageRequest,
-    ) -> liaison_store::Result<Page<ActivitySummary>> {
-        store.list_activities(filter, page).await
-    }
 
     async fn filters(ui: &Ui, store: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         let mut units = unit_choices(ui, store).await?;
@@ -191,9 +180,6 @@ impl RecordPages for Activities {
         ]
     }
 
-    async fn get(store: &Store, id: i64) -> liaison_store::Result<Activity> {
-        store.get_activity(id).await
-    }
     fn id(a: &Activity) -> i64 {
         a.meta.id
     }
@@ -794,13 +780,6 @@ impl RecordPages for Activities {
         finish(input, r)
     }
 
-    async fn create(
-        store: &Store,
-        actor: &Actor,
-        input: ActivityInput,
-    ) -> liaison_store::Result<Activity> {
-        store.create_activity(actor, input).await
-    }
     async fn update(
         store: &Store,
         actor: &Actor,
@@ -808,10 +787,7 @@ impl RecordPages for Activities {
         mut input: ActivityInput,
     ) -> liaison_store::Result<Activity> {
         // The form does not show attachments (their files are kept elsewhere); keep them.
-        input.attachments = store.get_activity(id).await?.attachments;
-        store.update_activity(actor, id, input).await
-    }
-    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
-        store.delete_activity(actor, id).await
+        input.attachments = store.get::<Activity>(id).await?.attachments;
+        store.update::<Activity>(actor, id, input).await
     }
 }

@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Redirect};
 use liaison_core::AGREEMENT;
 use liaison_core::accounts::may;
 use liaison_core::{
-    Action, Actor, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus,
-    FieldError, FieldErrors, Page, PageRequest, RENEWABLE, RecordEvent, RecordKind, Ref,
-    SignatoryInput, Stateful, TransitionRequest,
+    Action, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus, FieldError,
+    FieldErrors, RENEWABLE, RecordEvent, RecordKind, Ref, SignatoryInput, Stateful,
+    TransitionRequest,
 };
 use liaison_store::Store;
 
@@ -38,24 +38,13 @@ const KINDS: [AgreementKind; 5] = [
 const STATUSES: [AgreementStatus; 6] = AgreementStatus::ALL;
 
 impl RecordPages for Agreements {
-    const PATH: &'static str = "agreements";
     const KIND: RecordKind = AGREEMENT;
     const TITLE: &'static str = "nav-agreements";
     const NEW: &'static str = "new-agreement";
-    const SORTS: &'static [&'static str] = liaison_core::AGREEMENT_SORTS;
-    const NEWEST_FIRST: bool = true;
     type Record = Agreement;
     type Row = Agreement;
     type Input = AgreementInput;
     type Filter = AgreementFilter;
-
-    async fn list(
-        store: &Store,
-        filter: &AgreementFilter,
-        page: &PageRequest,
-    ) -> liaison_store::Result<Page<Agreement>> {
-        store.list_agreements(filter, page).await
-    }
 
     async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
@@ -137,9 +126,6 @@ impl RecordPages for Agreements {
         ]
     }
 
-    async fn get(store: &Store, id: i64) -> liaison_store::Result<Agreement> {
-        store.get_agreement(id).await
-    }
     fn id(a: &Agreement) -> i64 {
         a.meta.id
     }
@@ -410,25 +396,6 @@ impl RecordPages for Agreements {
         });
         finish(input, r)
     }
-
-    async fn create(
-        store: &Store,
-        actor: &Actor,
-        input: AgreementInput,
-    ) -> liaison_store::Result<Agreement> {
-        store.create_agreement(actor, input).await
-    }
-    async fn update(
-        store: &Store,
-        actor: &Actor,
-        id: i64,
-        input: AgreementInput,
-    ) -> liaison_store::Result<Agreement> {
-        store.update_agreement(actor, id, input).await
-    }
-    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
-        store.delete_agreement(actor, id).await
-    }
 }
 
 /// The agreement's state, the buttons of the transitions the user may make now, and the
@@ -545,7 +512,7 @@ async fn refused(
     use liaison_core::Error as DomainError;
     match err {
         liaison_store::Error::Domain(DomainError::Invalid(errors)) => {
-            let current = store.get_agreement(id).await.ok();
+            let current = store.get::<Agreement>(id).await.ok();
             Ok(message_page(
                 ui,
                 StatusCode::UNPROCESSABLE_ENTITY,

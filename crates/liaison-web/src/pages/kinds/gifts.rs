@@ -2,8 +2,8 @@
 
 use liaison_core::GIFT;
 use liaison_core::{
-    Actor, FieldErrors, Gift, GiftCategory, GiftDirection, GiftFilter, GiftInput, GiftStatus,
-    Money, Page, PageRequest, Party, PartyInput, RecordKind, Ref,
+    FieldErrors, Gift, GiftCategory, GiftDirection, GiftFilter, GiftInput, GiftStatus, Money,
+    Party, PartyInput, RecordKind, Ref,
 };
 use liaison_store::Store;
 
@@ -56,24 +56,13 @@ pub fn read_party(r: &mut Reader, v: &Values, side: &str) -> PartyInput {
 }
 
 impl RecordPages for Gifts {
-    const PATH: &'static str = "gifts";
     const KIND: RecordKind = GIFT;
     const TITLE: &'static str = "nav-gifts";
     const NEW: &'static str = "new-gift";
-    const SORTS: &'static [&'static str] = liaison_core::GIFT_SORTS;
-    const NEWEST_FIRST: bool = true;
     type Record = Gift;
     type Row = Gift;
     type Input = GiftInput;
     type Filter = GiftFilter;
-
-    async fn list(
-        store: &Store,
-        filter: &GiftFilter,
-        page: &PageRequest,
-    ) -> liaison_store::Result<Page<Gift>> {
-        store.list_gifts(filter, page).await
-    }
 
     async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
@@ -171,9 +160,6 @@ impl RecordPages for Gifts {
         ]
     }
 
-    async fn get(store: &Store, id: i64) -> liaison_store::Result<Gift> {
-        store.get_gift(id).await
-    }
     fn id(g: &Gift) -> i64 {
         g.meta.id
     }
@@ -363,20 +349,5 @@ impl RecordPages for Gifts {
                 .add("direction", "required", "choose received or given");
         }
         finish(input, r)
-    }
-
-    async fn create(store: &Store, actor: &Actor, input: GiftInput) -> liaison_store::Result<Gift> {
-        store.create_gift(actor, input).await
-    }
-    async fn update(
-        store: &Store,
-        actor: &Actor,
-        id: i64,
-        input: GiftInput,
-    ) -> liaison_store::Result<Gift> {
-        store.update_gift(actor, id, input).await
-    }
-    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
-        store.delete_gift(actor, id).await
     }
 }

@@ -1,9 +1,9 @@
 //! Pages of organizations, with their relationship timeline.
 
 use liaison_core::{
-    Actor, AffiliationInput, AffiliationRelation, FieldErrors, Identifier, ORGANIZATION,
-    Organization, OrganizationFilter, OrganizationInput, OrganizationKind, Page, PageRequest,
-    RecordKind, Ref, RegionClass, TimelineEntry,
+    AffiliationInput, AffiliationRelation, FieldErrors, Identifier, ORGANIZATION, Organization,
+    OrganizationFilter, OrganizationInput, OrganizationKind, RecordKind, Ref, RegionClass,
+    TimelineEntry,
 };
 use liaison_store::Store;
 
@@ -49,24 +49,13 @@ const RELATIONS: [AffiliationRelation; 3] = [
 ];
 
 impl RecordPages for Organizations {
-    const PATH: &'static str = "organizations";
     const KIND: RecordKind = ORGANIZATION;
     const TITLE: &'static str = "nav-organizations";
     const NEW: &'static str = "new-organization";
-    const SORTS: &'static [&'static str] = liaison_core::ORGANIZATION_SORTS;
-    const NEWEST_FIRST: bool = false;
     type Record = Organization;
     type Row = Organization;
     type Input = OrganizationInput;
     type Filter = OrganizationFilter;
-
-    async fn list(
-        store: &Store,
-        filter: &OrganizationFilter,
-        page: &PageRequest,
-    ) -> liaison_store::Result<Page<Organization>> {
-        store.list_organizations(filter, page).await
-    }
 
     async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
@@ -141,9 +130,6 @@ impl RecordPages for Organizations {
         ]
     }
 
-    async fn get(store: &Store, id: i64) -> liaison_store::Result<Organization> {
-        store.get_organization(id).await
-    }
     fn id(o: &Organization) -> i64 {
         o.meta.id
     }
@@ -408,25 +394,6 @@ impl RecordPages for Organizations {
             }
         }
     }
-
-    async fn create(
-        store: &Store,
-        actor: &Actor,
-        input: OrganizationInput,
-    ) -> liaison_store::Result<Organization> {
-        store.create_organization(actor, input).await
-    }
-    async fn update(
-        store: &Store,
-        actor: &Actor,
-        id: i64,
-        input: OrganizationInput,
-    ) -> liaison_store::Result<Organization> {
-        store.update_organization(actor, id, input).await
-    }
-    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
-        store.delete_organization(actor, id).await
-    }
 }
 
 /// The newest entries of the relationship timeline on an organization's page; the whole
@@ -465,7 +432,7 @@ pub fn timeline_item(ui: &Ui, entry: &TimelineEntry) -> Item {
 
 /// An organization's whole relationship timeline, newest first.
 pub async fn timeline(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
-    let organization = state.store.get_organization(id).await?;
+    let organization = state.store.get::<Organization>(id).await?;
     let entries = state.store.organization_timeline(id).await?;
     let t = &ui.t;
     let view = DetailView {

@@ -2,8 +2,7 @@
 
 use liaison_core::PERSON;
 use liaison_core::{
-    Actor, FieldErrors, Page, PageRequest, Person, PersonCategory, PersonFilter, PersonInput,
-    RecordKind, Ref,
+    FieldErrors, Person, PersonCategory, PersonFilter, PersonInput, RecordKind, Ref,
 };
 use liaison_store::Store;
 
@@ -20,24 +19,13 @@ pub struct People;
 const CATEGORIES: [PersonCategory; 2] = [PersonCategory::Internal, PersonCategory::External];
 
 impl RecordPages for People {
-    const PATH: &'static str = "people";
     const KIND: RecordKind = PERSON;
     const TITLE: &'static str = "nav-people";
     const NEW: &'static str = "new-person";
-    const SORTS: &'static [&'static str] = liaison_core::PERSON_SORTS;
-    const NEWEST_FIRST: bool = false;
     type Record = Person;
     type Row = Person;
     type Input = PersonInput;
     type Filter = PersonFilter;
-
-    async fn list(
-        store: &Store,
-        filter: &PersonFilter,
-        page: &PageRequest,
-    ) -> liaison_store::Result<Page<Person>> {
-        store.list_people(filter, page).await
-    }
 
     async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
@@ -112,9 +100,6 @@ impl RecordPages for People {
         ]
     }
 
-    async fn get(store: &Store, id: i64) -> liaison_store::Result<Person> {
-        store.get_person(id).await
-    }
     fn id(p: &Person) -> i64 {
         p.meta.id
     }
@@ -281,24 +266,5 @@ impl RecordPages for People {
             notes: v.text("notes"),
         };
         finish(Some(input), r)
-    }
-
-    async fn create(
-        store: &Store,
-        actor: &Actor,
-        input: PersonInput,
-    ) -> liaison_store::Result<Person> {
-        store.create_person(actor, input).await
-    }
-    async fn update(
-        store: &Store,
-        actor: &Actor,
-        id: i64,
-        input: PersonInput,
-    ) -> liaison_store::Result<Person> {
-        store.update_person(actor, id, input).await
-    }
-    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
-        store.delete_person(actor, id).await
     }
 }

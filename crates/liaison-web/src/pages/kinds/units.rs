@@ -1,9 +1,7 @@
 //! Pages of units.
 
 use liaison_core::UNIT;
-use liaison_core::{
-    Actor, FieldErrors, Page, PageRequest, RecordKind, Unit, UnitFilter, UnitInput, UnitKind,
-};
+use liaison_core::{FieldErrors, RecordKind, Unit, UnitFilter, UnitInput, UnitKind};
 use liaison_store::Store;
 
 use super::{SheetCell, choices, code, key_field, linked, named_cell, search, select, text};
@@ -22,24 +20,13 @@ const KINDS: [UnitKind; 5] = [
 ];
 
 impl RecordPages for Units {
-    const PATH: &'static str = "units";
     const KIND: RecordKind = UNIT;
     const TITLE: &'static str = "nav-units";
     const NEW: &'static str = "new-unit";
-    const SORTS: &'static [&'static str] = liaison_core::UNIT_SORTS;
-    const NEWEST_FIRST: bool = false;
     type Record = Unit;
     type Row = Unit;
     type Input = UnitInput;
     type Filter = UnitFilter;
-
-    async fn list(
-        store: &Store,
-        filter: &UnitFilter,
-        page: &PageRequest,
-    ) -> liaison_store::Result<Page<Unit>> {
-        store.list_units(filter, page).await
-    }
 
     async fn filters(
         ui: &Ui,
@@ -112,9 +99,6 @@ impl RecordPages for Units {
         ]
     }
 
-    async fn get(store: &Store, id: i64) -> liaison_store::Result<Unit> {
-        store.get_unit(id).await
-    }
     fn id(u: &Unit) -> i64 {
         u.meta.id
     }
@@ -225,20 +209,5 @@ impl RecordPages for Units {
             liaison_officer: r.link(v, "liaison_officer"),
         };
         finish(Some(input), r)
-    }
-
-    async fn create(store: &Store, actor: &Actor, input: UnitInput) -> liaison_store::Result<Unit> {
-        store.create_unit(actor, input).await
-    }
-    async fn update(
-        store: &Store,
-        actor: &Actor,
-        id: i64,
-        input: UnitInput,
-    ) -> liaison_store::Result<Unit> {
-        store.update_unit(actor, id, input).await
-    }
-    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
-        store.delete_unit(actor, id).await
     }
 }

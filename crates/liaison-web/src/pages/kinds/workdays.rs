@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate, Utc, Weekday};
 use liaison_core::accounts::{authorize_role, may};
 use liaison_core::{
-    Action, Actor, CALENDAR_DAY, CalendarDay, CalendarDayFilter, CalendarDayInput,
-    CalendarYearInput, DayKind, FieldErrors, Page, PageRequest, RecordKind,
+    Action, CALENDAR_DAY, CalendarDay, CalendarDayFilter, CalendarDayInput, CalendarYearInput,
+    DayKind, FieldErrors, PageRequest, RecordKind,
 };
 use liaison_store::Store;
 
@@ -26,7 +26,7 @@ use crate::routes::Routes;
 
 pub struct CalendarDays;
 
-const PATH: &str = "calendar-days";
+const PATH: &str = CALENDAR_DAY.declaration().path;
 
 /// The label of a message key of this module's catalog.
 fn label(ui: &Ui, name: &str) -> String {
@@ -67,24 +67,13 @@ async fn year_choices(ui: &Ui, store: &Store) -> liaison_store::Result<Vec<(Stri
 }
 
 impl RecordPages for CalendarDays {
-    const PATH: &'static str = PATH;
     const KIND: RecordKind = CALENDAR_DAY;
     const TITLE: &'static str = "workdays-days-title";
     const NEW: &'static str = "workdays-new-day";
-    const SORTS: &'static [&'static str] = liaison_core::CALENDAR_DAY_SORTS;
-    const NEWEST_FIRST: bool = false;
     type Record = CalendarDay;
     type Row = CalendarDay;
     type Input = CalendarDayInput;
     type Filter = CalendarDayFilter;
-
-    async fn list(
-        store: &Store,
-        filter: &CalendarDayFilter,
-        page: &PageRequest,
-    ) -> liaison_store::Result<Page<CalendarDay>> {
-        store.list_calendar_days(filter, page).await
-    }
 
     async fn filters(ui: &Ui, store: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
@@ -148,9 +137,6 @@ impl RecordPages for CalendarDays {
         ]
     }
 
-    async fn get(store: &Store, id: i64) -> liaison_store::Result<CalendarDay> {
-        store.get_calendar_day(id).await
-    }
     fn id(d: &CalendarDay) -> i64 {
         d.meta.id
     }
@@ -253,25 +239,6 @@ impl RecordPages for CalendarDays {
             name_en: v.text("name_en"),
         });
         finish(input, r)
-    }
-
-    async fn create(
-        store: &Store,
-        actor: &Actor,
-        input: CalendarDayInput,
-    ) -> liaison_store::Result<CalendarDay> {
-        store.create_calendar_day(actor, input).await
-    }
-    async fn update(
-        store: &Store,
-        actor: &Actor,
-        id: i64,
-        input: CalendarDayInput,
-    ) -> liaison_store::Result<CalendarDay> {
-        store.update_calendar_day(actor, id, input).await
-    }
-    async fn delete(store: &Store, actor: &Actor, id: i64) -> liaison_store::Result<()> {
-        store.delete_calendar_day(actor, id).await
     }
 }
 
@@ -397,7 +364,7 @@ async fn year_page(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuer
         liaison_core::CALENDAR_DAY_SORTS,
         false,
     )?;
-    let listed = state.store.list_calendar_days(&filter, &page).await?;
+    let listed = state.store.list::<CalendarDay>(&filter, &page).await?;
     let (months, working_days) = if held {
         months(ui, year, &listed.items)
     } else {
