@@ -1,11 +1,15 @@
 //! Activities: visits received, trips abroad, conferences, lectures, courses, signings, meetings.
 
+use crate::ORGANIZATION;
+use crate::PERSON;
+use crate::UNIT;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{Import, Kind, RecordKind, Rights};
 use crate::validate::{self, Validate};
+use crate::values::export_key;
 use crate::{
     DayPart, FieldErrors, Gift, GiftInput, HalfDaySpan, Link, Meta, Named, OrganizationInput,
     PersonInput, Ref,
@@ -534,6 +538,64 @@ const KIND: Kind = Kind {
 
 /// Activities, as every layer names the kind.
 pub const ACTIVITY: RecordKind = RecordKind::of(&KIND);
+
+/// An activity as a form that recreates it, linking to other records by key. Its gifts are
+/// records of their own and go with them.
+impl From<Activity> for ActivityInput {
+    fn from(a: Activity) -> ActivityInput {
+        ActivityInput {
+            key: Some(export_key(ACTIVITY, a.meta.id, &a.meta.key)),
+            version: None,
+            kind: a.kind,
+            title_zh: a.title_zh,
+            title_en: a.title_en,
+            summary_zh: a.summary_zh,
+            summary_en: a.summary_en,
+            start_date: a.start_date,
+            start_part: a.start_part,
+            end_date: Some(a.end_date),
+            end_part: Some(a.end_part),
+            venue: a.venue,
+            host_unit: a.host_unit.map(|n| n.link(UNIT)),
+            inviting_organization: a.inviting_organization.map(|n| n.reference(ORGANIZATION)),
+            partners: a
+                .partners
+                .iter()
+                .map(|n| n.reference(ORGANIZATION))
+                .collect(),
+            participants: a
+                .participants
+                .into_iter()
+                .map(|p| ParticipantInput {
+                    person: p.person.reference(PERSON),
+                    role: p.role,
+                    position: p.position,
+                    note: p.note,
+                })
+                .collect(),
+            delegation_size: a.delegation_size,
+            attending_groups: a.attending_groups,
+            agenda: a
+                .agenda
+                .into_iter()
+                .map(|item| AgendaItemInput {
+                    kind: item.kind,
+                    on: item.on,
+                    starts_at: item.starts_at,
+                    speaker: item.speaker.map(|n| n.reference(PERSON)),
+                    title_zh: item.title_zh,
+                    title_en: item.title_en,
+                    points: item.points,
+                })
+                .collect(),
+            outcomes: a.outcomes,
+            tags: a.tags,
+            attachments: a.attachments,
+            signed_by: a.signed_by,
+            gifts: Vec::new(),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

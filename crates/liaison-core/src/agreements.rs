@@ -1,5 +1,8 @@
 //! Agreements with partners: memoranda, framework and specific agreements, joint programs.
 
+use crate::ORGANIZATION;
+use crate::PERSON;
+use crate::UNIT;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -7,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::kind::{Kind, RecordKind, Rights};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::validate::{self, Validate};
+use crate::values::export_key;
 use crate::{Error, FieldErrors, Link, Meta, Named, OrganizationInput, PersonInput, Ref};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -328,6 +332,46 @@ const KIND: Kind = Kind {
 
 /// Agreements, as every layer names the kind.
 pub const AGREEMENT: RecordKind = RecordKind::of(&KIND);
+
+/// An agreement as a form that recreates it in its state, linking to other records by key.
+impl From<Agreement> for AgreementInput {
+    fn from(agreement: Agreement) -> AgreementInput {
+        AgreementInput {
+            key: Some(export_key(
+                AGREEMENT,
+                agreement.meta.id,
+                &agreement.meta.key,
+            )),
+            version: None,
+            kind: agreement.kind,
+            title_zh: agreement.title_zh,
+            title_en: agreement.title_en,
+            partners: agreement
+                .partners
+                .iter()
+                .map(|n| n.reference(ORGANIZATION))
+                .collect(),
+            signatories: agreement
+                .signatories
+                .into_iter()
+                .map(|s| SignatoryInput {
+                    person: s.person.map(|n| n.reference(PERSON)),
+                    name: s.name,
+                    organization: s.organization.map(|n| n.reference(ORGANIZATION)),
+                    capacity: s.capacity,
+                })
+                .collect(),
+            unit: agreement.unit.map(|n| n.link(UNIT)),
+            signed_on: agreement.signed_on,
+            valid_from: agreement.valid_from,
+            valid_to: agreement.valid_to,
+            status: Some(agreement.status),
+            renews: agreement.renews.map(|n| n.link(AGREEMENT)),
+            notes: agreement.notes,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,15 @@
 //! Gifts received and given in official activities, and the declaration rules that govern them.
 
+use crate::ACTIVITY;
+use crate::ORGANIZATION;
+use crate::PERSON;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{Kind, RecordKind, Rights};
 use crate::validate::{self, Validate};
+use crate::values::export_key;
 use crate::{FieldErrors, Link, Meta, Money, Named, OrganizationInput, PersonInput, Policy, Ref};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -242,6 +246,42 @@ const KIND: Kind = Kind {
 
 /// Gifts, as every layer names the kind.
 pub const GIFT: RecordKind = RecordKind::of(&KIND);
+
+/// A party to a gift as a form names it, linking to records by key.
+impl From<Party> for PartyInput {
+    fn from(party: Party) -> PartyInput {
+        PartyInput {
+            person: party.person.map(|n| n.reference(PERSON)),
+            organization: party.organization.map(|n| n.reference(ORGANIZATION)),
+            description: party.description,
+        }
+    }
+}
+
+/// A gift as a form that recreates it, linking to other records by key.
+impl From<Gift> for GiftInput {
+    fn from(gift: Gift) -> GiftInput {
+        GiftInput {
+            key: Some(export_key(GIFT, gift.meta.id, &gift.meta.key)),
+            version: None,
+            direction: gift.direction,
+            activity: gift.activity.map(|n| n.link(ACTIVITY)),
+            exchanged_on: gift.exchanged_on,
+            giver: gift.giver.into(),
+            receiver: gift.receiver.into(),
+            item: gift.item,
+            category: gift.category,
+            quantity: gift.quantity,
+            estimated_value_fen: gift.estimated_value_fen,
+            status: gift.status,
+            declared_on: gift.declared_on,
+            handed_in_on: gift.handed_in_on,
+            storage: gift.storage,
+            disposal: gift.disposal,
+            notes: gift.notes,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{Import, Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
+use crate::values::export_key;
 use crate::{CountryCode, FieldErrors, Meta, Named, Ref, RegionClass};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -258,6 +259,38 @@ const KIND: Kind = Kind {
 
 /// Organizations, as every layer names the kind.
 pub const ORGANIZATION: RecordKind = RecordKind::of(&KIND);
+
+/// An organization as a form that recreates it: what `liaison export` writes, linking to other
+/// records by key.
+impl From<Organization> for OrganizationInput {
+    fn from(org: Organization) -> OrganizationInput {
+        OrganizationInput {
+            key: Some(export_key(ORGANIZATION, org.meta.id, &org.meta.key)),
+            version: None,
+            kind: org.kind,
+            country: org.country,
+            name_zh: org.name_zh,
+            name_en: org.name_en,
+            name_original: org.name_original,
+            abbreviation: org.abbreviation,
+            identifiers: org.identifiers,
+            founded_year: org.founded_year,
+            membership: org.membership,
+            affiliations: org
+                .affiliations
+                .into_iter()
+                .map(|a| AffiliationInput {
+                    organization: a.organization.reference(ORGANIZATION),
+                    relation: a.relation,
+                    note: a.note,
+                })
+                .collect(),
+            profile_zh: org.profile_zh,
+            profile_en: org.profile_en,
+            website: org.website,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

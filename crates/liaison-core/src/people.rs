@@ -1,10 +1,13 @@
 //! People: the university's own staff and the guests, partners and officials they meet.
 
+use crate::ORGANIZATION;
+use crate::UNIT;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{Import, Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
+use crate::values::export_key;
 use crate::{CountryCode, FieldErrors, Link, Meta, Named, OrganizationInput, Ref};
 
 /// Internal people belong to a unit of the university; external people to an outside organization.
@@ -186,5 +189,27 @@ pub fn display_name(zh: &Option<String>, en: &Option<String>) -> String {
         (Some(zh), _) => zh.clone(),
         (None, Some(en)) => en.clone(),
         (None, None) => String::new(),
+    }
+}
+
+/// A person as a form that recreates them, linking to other records by key.
+impl From<Person> for PersonInput {
+    fn from(person: Person) -> PersonInput {
+        PersonInput {
+            key: Some(export_key(PERSON, person.meta.id, &person.meta.key)),
+            version: None,
+            category: person.category,
+            name_zh: person.name_zh,
+            name_en: person.name_en,
+            name_original: person.name_original,
+            unit: person.unit.map(|n| n.link(UNIT)),
+            organization: person.organization.map(|n| n.reference(ORGANIZATION)),
+            position: person.position,
+            title: person.title,
+            nationality: person.nationality,
+            email: person.email,
+            phone: person.phone,
+            notes: person.notes,
+        }
     }
 }

@@ -1,10 +1,12 @@
 //! Units: the schools and departments of the university, each with its foreign-affairs contacts.
 
+use crate::PERSON;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
+use crate::values::export_key;
 use crate::{FieldErrors, Link, Meta, Named};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
@@ -94,3 +96,18 @@ const KIND: Kind = Kind {
 
 /// The university's schools and offices, as every layer names the kind.
 pub const UNIT: RecordKind = RecordKind::of(&KIND);
+
+/// A unit as a form that recreates it, linking to other records by key.
+impl From<Unit> for UnitInput {
+    fn from(unit: Unit) -> UnitInput {
+        UnitInput {
+            key: Some(export_key(UNIT, unit.meta.id, &unit.meta.key)),
+            version: None,
+            kind: unit.kind,
+            name_zh: unit.name_zh,
+            name_en: unit.name_en,
+            foreign_affairs_leader: unit.foreign_affairs_leader.map(|n| n.link(PERSON)),
+            liaison_officer: unit.liaison_officer.map(|n| n.link(PERSON)),
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Small domain values that validate themselves: countries, money, half days, keys, references.
 
+use crate::RecordKind;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -310,9 +311,50 @@ pub struct Named {
     pub name: String,
 }
 
+impl Named {
+    /// A link to the named record of `kind` by its key ([`export_key`]), which stays true in
+    /// another database, where its number would not.
+    pub fn link(&self, kind: RecordKind) -> Link {
+        Link::Key(export_key(kind, self.id, &self.key))
+    }
+
+    /// The same, as a reference to an existing record.
+    pub fn reference<T>(&self, kind: RecordKind) -> Ref<T> {
+        Ref::Link(self.link(kind))
+    }
+}
+
+/// The key a record is known by outside this database: its own, or `{kind}-{number}` for a
+/// record entered without one, so an export names every record and the links between them.
+pub fn export_key(kind: RecordKind, id: i64, key: &Option<String>) -> String {
+    key.clone().unwrap_or_else(|| format!("{kind}-{id}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_linked_record_is_named_by_its_key_or_by_its_kind_and_number() {
+        let keyed = Named {
+            id: 7,
+            key: Some("org-lftu".into()),
+            name: "LFTU".into(),
+        };
+        let unkeyed = Named {
+            key: None,
+            ..keyed.clone()
+        };
+        assert_eq!(
+            keyed.link(crate::ORGANIZATION),
+            Link::Key("org-lftu".into())
+        );
+        assert_eq!(
+            unkeyed.link(crate::ORGANIZATION),
+            Link::Key("organization-7".into())
+        );
+        assert_eq!(export_key(crate::CALENDAR_DAY, 3, &None), "calendar_day-3");
+    }
 
     #[test]
     fn numbers_are_written_with_thousands_separators() {

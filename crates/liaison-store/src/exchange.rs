@@ -5,18 +5,16 @@ use liaison_core::Gift;
 use liaison_core::Organization;
 use liaison_core::Person;
 use liaison_core::Unit;
+use liaison_core::export_key;
 use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, ROLE, UNIT};
 use std::collections::{HashMap, HashSet};
 
 use liaison_core::Agreement;
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Action, ActivityFilter, ActivityInput, Actor, AffiliationInput, AgendaItemInput,
-    AgreementFilter, AgreementInput, Error as DomainError, ExchangeDocument, FieldErrors,
-    GiftFilter, GiftInput, ImportReport, Link, MAX_PER_PAGE, Named, OrganizationFilter,
-    OrganizationInput, Page, PageRequest, ParticipantInput, Party, PartyInput, PersonFilter,
-    PersonInput, RecordEventInput, RecordKind, Ref, SignatoryInput, Stateful, UnitFilter,
-    UnitInput, Validate,
+    Action, ActivityFilter, Actor, AgreementFilter, Error as DomainError, ExchangeDocument,
+    FieldErrors, GiftFilter, ImportReport, MAX_PER_PAGE, OrganizationFilter, Page, PageRequest,
+    PersonFilter, RecordEventInput, RecordKind, Stateful, UnitFilter, Validate,
 };
 
 use crate::kept::WriteTransaction;
@@ -253,68 +251,19 @@ impl Store {
         .await?
         {
             // The list's rows are whole organizations, their identifiers and affiliations with them.
-            document.organizations.push(OrganizationInput {
-                key: Some(key_of("organization", org.meta.id, &org.meta.key)),
-                version: None,
-                kind: org.kind,
-                country: org.country,
-                name_zh: org.name_zh,
-                name_en: org.name_en,
-                name_original: org.name_original,
-                abbreviation: org.abbreviation,
-                identifiers: org.identifiers,
-                founded_year: org.founded_year,
-                membership: org.membership,
-                affiliations: org
-                    .affiliations
-                    .into_iter()
-                    .map(|a| AffiliationInput {
-                        organization: Ref::Link(link("organization", &a.organization)),
-                        relation: a.relation,
-                        note: a.note,
-                    })
-                    .collect(),
-                profile_zh: org.profile_zh,
-                profile_en: org.profile_en,
-                website: org.website,
-            });
+            document.organizations.push(org.into());
         }
 
         for unit in
             all(|p| async move { self.list::<Unit>(&UnitFilter::default(), &p).await }).await?
         {
-            document.units.push(UnitInput {
-                key: Some(key_of("unit", unit.meta.id, &unit.meta.key)),
-                version: None,
-                kind: unit.kind,
-                name_zh: unit.name_zh,
-                name_en: unit.name_en,
-                foreign_affairs_leader: unit.foreign_affairs_leader.map(|n| link("person", &n)),
-                liaison_officer: unit.liaison_officer.map(|n| link("person", &n)),
-            });
+            document.units.push(unit.into());
         }
 
         for person in
             all(|p| async move { self.list::<Person>(&PersonFilter::default(), &p).await }).await?
         {
-            document.people.push(PersonInput {
-                key: Some(key_of("person", person.meta.id, &person.meta.key)),
-                version: None,
-                category: person.category,
-                name_zh: person.name_zh,
-                name_en: person.name_en,
-                name_original: person.name_original,
-                unit: person.unit.map(|n| link("unit", &n)),
-                organization: person
-                    .organization
-                    .map(|n| Ref::Link(link("organization", &n))),
-                position: person.position,
-                title: person.title,
-                nationality: person.nationality,
-                email: person.email,
-                phone: person.phone,
-                notes: person.notes,
-            });
+            document.people.push(person.into());
         }
 
         for summary in
@@ -322,83 +271,13 @@ impl Store {
                 .await?
         {
             let a = self.get::<Activity>(summary.id).await?;
-            document.activities.push(ActivityInput {
-                key: Some(key_of("activity", a.meta.id, &a.meta.key)),
-                version: None,
-                kind: a.kind,
-                title_zh: a.title_zh,
-                title_en: a.title_en,
-                summary_zh: a.summary_zh,
-                summary_en: a.summary_en,
-                start_date: a.start_date,
-                start_part: a.start_part,
-                end_date: Some(a.end_date),
-                end_part: Some(a.end_part),
-                venue: a.venue,
-                host_unit: a.host_unit.map(|n| link("unit", &n)),
-                inviting_organization: a
-                    .inviting_organization
-                    .map(|n| Ref::Link(link("organization", &n))),
-                partners: a
-                    .partners
-                    .iter()
-                    .map(|n| Ref::Link(link("organization", n)))
-                    .collect(),
-                participants: a
-                    .participants
-                    .into_iter()
-                    .map(|p| ParticipantInput {
-                        person: Ref::Link(link("person", &p.person)),
-                        role: p.role,
-                        position: p.position,
-                        note: p.note,
-                    })
-                    .collect(),
-                delegation_size: a.delegation_size,
-                attending_groups: a.attending_groups,
-                agenda: a
-                    .agenda
-                    .into_iter()
-                    .map(|item| AgendaItemInput {
-                        kind: item.kind,
-                        on: item.on,
-                        starts_at: item.starts_at,
-                        speaker: item.speaker.map(|n| Ref::Link(link("person", &n))),
-                        title_zh: item.title_zh,
-                        title_en: item.title_en,
-                        points: item.points,
-                    })
-                    .collect(),
-                outcomes: a.outcomes,
-                tags: a.tags,
-                attachments: a.attachments,
-                signed_by: a.signed_by,
-                gifts: Vec::new(),
-            });
+            document.activities.push(a.into());
         }
 
         for gift in
             all(|p| async move { self.list::<Gift>(&GiftFilter::default(), &p).await }).await?
         {
-            document.gifts.push(GiftInput {
-                key: Some(key_of("gift", gift.meta.id, &gift.meta.key)),
-                version: None,
-                direction: gift.direction,
-                activity: gift.activity.map(|n| link("activity", &n)),
-                exchanged_on: gift.exchanged_on,
-                giver: party_input(gift.giver),
-                receiver: party_input(gift.receiver),
-                item: gift.item,
-                category: gift.category,
-                quantity: gift.quantity,
-                estimated_value_fen: gift.estimated_value_fen,
-                status: gift.status,
-                declared_on: gift.declared_on,
-                handed_in_on: gift.handed_in_on,
-                storage: gift.storage,
-                disposal: gift.disposal,
-                notes: gift.notes,
-            });
+            document.gifts.push(gift.into());
         }
 
         let mut keys = HashMap::new();
@@ -408,36 +287,8 @@ impl Store {
         })
         .await?
         {
-            document.agreements.push(AgreementInput {
-                key: Some(key_of("agreement", agreement.meta.id, &agreement.meta.key)),
-                version: None,
-                kind: agreement.kind,
-                title_zh: agreement.title_zh,
-                title_en: agreement.title_en,
-                partners: agreement
-                    .partners
-                    .iter()
-                    .map(|n| Ref::Link(link("organization", n)))
-                    .collect(),
-                signatories: agreement
-                    .signatories
-                    .into_iter()
-                    .map(|s| SignatoryInput {
-                        person: s.person.map(|n| Ref::Link(link("person", &n))),
-                        name: s.name,
-                        organization: s.organization.map(|n| Ref::Link(link("organization", &n))),
-                        capacity: s.capacity,
-                    })
-                    .collect(),
-                unit: agreement.unit.map(|n| link("unit", &n)),
-                signed_on: agreement.signed_on,
-                valid_from: agreement.valid_from,
-                valid_to: agreement.valid_to,
-                status: Some(agreement.status),
-                renews: agreement.renews.map(|n| link("agreement", &n)),
-                notes: agreement.notes,
-            });
-            keys.insert(agreement.meta.id, agreement.meta.key);
+            keys.insert(agreement.meta.id, agreement.meta.key.clone());
+            document.agreements.push(agreement.into());
         }
         let mut conn = self.read.acquire().await?;
         for (id, event) in transitions::all_events(&mut conn, AGREEMENT).await? {
@@ -447,7 +298,7 @@ impl Store {
             };
             document.history.push(RecordEventInput {
                 entity: AGREEMENT.as_str().to_owned(),
-                record: key_of("agreement", id, key),
+                record: export_key(AGREEMENT, id, key),
                 at: event.at,
                 username: event.username,
                 transition: event.transition,
@@ -582,23 +433,5 @@ fn is_new(known: &mut HashSet<String>, key: &Option<String>) -> bool {
     match key {
         Some(key) => known.insert(key.clone()),
         None => true,
-    }
-}
-
-fn key_of(kind: &str, id: i64, key: &Option<String>) -> String {
-    key.clone().unwrap_or_else(|| format!("{kind}-{id}"))
-}
-
-fn link(kind: &str, named: &Named) -> Link {
-    Link::Key(key_of(kind, named.id, &named.key))
-}
-
-fn party_input(party: Party) -> PartyInput {
-    PartyInput {
-        person: party.person.map(|n| Ref::Link(link("person", &n))),
-        organization: party
-            .organization
-            .map(|n| Ref::Link(link("organization", &n))),
-        description: party.description,
     }
 }
