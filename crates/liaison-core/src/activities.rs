@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Import, Kind, RecordKind, Rights};
+use crate::kind::{Example, Import, Kind, RecordKind, Rights, codes};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
@@ -500,6 +500,14 @@ pub struct ActivityFilter {
 
 pub const ACTIVITY_SORTS: &[&str] = &["start", "title", "kind", "created", "updated"];
 
+fn activity_kinds() -> Vec<String> {
+    codes(&ActivityKind::ALL)
+}
+
+fn day_parts() -> Vec<String> {
+    codes(&[DayPart::FullDay, DayPart::Morning, DayPart::Afternoon])
+}
+
 /// Activities, as a kind of record.
 const KIND: Kind = Kind {
     name: "activity",
@@ -531,6 +539,26 @@ const KIND: Kind = Kind {
             "key",
         ],
         required: &["kind", "start_date"],
+        names: ("title_zh", "title_en"),
+        choices: &[
+            ("kind", "activity-kind", activity_kinds),
+            ("start_part", "day-part", day_parts),
+            ("end_part", "day-part", day_parts),
+        ],
+        examples: &[
+            ("title_zh", Example::Text("老挝工会联合会代表团来访")),
+            (
+                "title_en",
+                Example::Text("LFTU delegation visits the university"),
+            ),
+            ("kind", Example::Text("inbound_visit")),
+            ("start_date", Example::Date(2023, 11, 17)),
+            ("start_part", Example::Text("morning")),
+            ("inviting_organization", Example::Text("中华全国总工会")),
+            ("partners", Example::Text("老挝工会联合会")),
+            ("delegation_size", Example::Int(30)),
+            ("tags", Example::Text("一带一路")),
+        ],
     }),
     sorts: ACTIVITY_SORTS,
     newest_first: true,

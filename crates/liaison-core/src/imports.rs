@@ -1,66 +1,11 @@
-//! Spreadsheet imports: which records a spreadsheet may bring in, the columns each accepts, and
-//! the state of one uploaded file on its way from upload through preview to saving.
+//! Spreadsheet imports: the state of one uploaded file on its way from upload through preview
+//! to saving. Which records a spreadsheet may bring in, and its columns, each kind declares
+//! (`Kind::import`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::kind::Import;
-use crate::{ACTIVITY, ImportReport, ORGANIZATION, PERSON, RecordKind};
-
-/// The records a spreadsheet may create.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportKind {
-    Organizations,
-    People,
-    Activities,
-}
-
-impl ImportKind {
-    pub const ALL: [ImportKind; 3] = [
-        ImportKind::Organizations,
-        ImportKind::People,
-        ImportKind::Activities,
-    ];
-
-    /// The name in addresses and in the database, which is also the record list's path.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ImportKind::Organizations => "organizations",
-            ImportKind::People => "people",
-            ImportKind::Activities => "activities",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ImportKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text.trim())
-    }
-
-    pub fn record_kind(&self) -> RecordKind {
-        match self {
-            ImportKind::Organizations => ORGANIZATION,
-            ImportKind::People => PERSON,
-            ImportKind::Activities => ACTIVITY,
-        }
-    }
-
-    /// The columns a spreadsheet of this kind may have, in the template's order, as its kind
-    /// declares them.
-    pub fn fields(&self) -> &'static [&'static str] {
-        self.import().columns
-    }
-
-    /// The columns a row cannot do without.
-    pub fn required(&self) -> &'static [&'static str] {
-        self.import().required
-    }
-
-    fn import(&self) -> Import {
-        self.record_kind()
-            .import
-            .expect("every kind a spreadsheet imports declares its columns")
-    }
-}
+use crate::{ImportReport, RecordKind};
 
 /// Where an uploaded file is on its way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +82,8 @@ pub struct ImportBatch {
     pub id: i64,
     /// The user who uploaded it; nobody else sees it.
     pub user_id: i64,
-    pub kind: ImportKind,
+    /// A kind that declares how a spreadsheet brings it in.
+    pub kind: RecordKind,
     pub file_name: String,
     pub header: Vec<String>,
     /// For each column, the field it fills, or `None` when it is left out.

@@ -52,9 +52,39 @@ pub struct Import {
     /// Every column, in the template's order: the fields of the record's input that fit in one
     /// cell.
     pub columns: &'static [&'static str],
-    /// The columns a row cannot do without. A name (or title) is needed in Chinese or English,
-    /// either one, which the record's own validation says.
+    /// The columns a row cannot do without, besides its name.
     pub required: &'static [&'static str],
+    /// The columns that name a record in Chinese and in English: a row needs one of them, which
+    /// the record's own validation says.
+    pub names: (&'static str, &'static str),
+    /// The columns whose cells hold one of a set of codes: the column, the catalog prefix of the
+    /// codes' names (so a cell may give the name in either language), and the codes.
+    pub choices: &'static [Choice],
+    /// An example cell of each column for the template, from the office's own records.
+    pub examples: &'static [(&'static str, Example)],
+}
+
+/// A column whose cells hold one of a set of codes: the column, the catalog prefix of the codes'
+/// names, and a function listing the codes.
+pub type Choice = (&'static str, &'static str, fn() -> Vec<String>);
+
+/// An example cell of a spreadsheet's column.
+#[derive(Debug, Clone, Copy)]
+pub enum Example {
+    Text(&'static str),
+    Int(i64),
+    /// A day: year, month, day.
+    Date(i32, u32, u32),
+}
+
+/// The serde names of an enum's values, as a spreadsheet or a form writes them.
+pub fn codes<T: Serialize>(all: &[T]) -> Vec<String> {
+    all.iter()
+        .filter_map(|value| match serde_json::to_value(value) {
+            Ok(serde_json::Value::String(code)) => Some(code),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Who may do what with a kind of record. Admins may do everything; everyone signed in reads
@@ -160,6 +190,22 @@ impl RecordKind {
     /// The kinds a spreadsheet may bring in, in the order the import page offers them.
     pub fn importable() -> impl Iterator<Item = RecordKind> {
         crate::KINDS.iter().copied().filter(|k| k.import.is_some())
+    }
+
+    /// The kind a spreadsheet brings in whose path is `path`, as the import's address names it.
+    pub fn importing(path: &str) -> Option<RecordKind> {
+        Self::importable().find(|k| k.path == path.trim())
+    }
+
+    /// How a spreadsheet brings this kind in; a kind that cannot be imported has no columns.
+    pub fn spreadsheet(&self) -> Import {
+        self.0.import.unwrap_or(Import {
+            columns: &[],
+            required: &[],
+            names: ("name_zh", "name_en"),
+            choices: &[],
+            examples: &[],
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Import, Kind, RecordKind, Rights, Scope};
+use crate::kind::{Example, Import, Kind, RecordKind, Rights, Scope, codes};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{CountryCode, FieldErrors, Meta, Named, Ref, RegionClass};
@@ -21,6 +21,25 @@ pub enum OrganizationKind {
     Ngo,
     PoliticalParty,
     Other,
+}
+
+impl OrganizationKind {
+    pub const ALL: [OrganizationKind; 10] = [
+        OrganizationKind::University,
+        OrganizationKind::TradeUnion,
+        OrganizationKind::Federation,
+        OrganizationKind::InternationalOrganization,
+        OrganizationKind::GovernmentBody,
+        OrganizationKind::Embassy,
+        OrganizationKind::Company,
+        OrganizationKind::Ngo,
+        OrganizationKind::PoliticalParty,
+        OrganizationKind::Other,
+    ];
+}
+
+fn organization_kinds() -> Vec<String> {
+    codes(&OrganizationKind::ALL)
 }
 
 /// An identifier of an organization in some register, such as `{ "scheme": "ror", ... }`.
@@ -252,6 +271,18 @@ const KIND: Kind = Kind {
             "key",
         ],
         required: &["kind", "country"],
+        names: ("name_zh", "name_en"),
+        choices: &[("kind", "org-kind", organization_kinds)],
+        examples: &[
+            ("name_zh", Example::Text("老挝工会联合会")),
+            ("name_en", Example::Text("Lao Federation of Trade Unions")),
+            ("abbreviation", Example::Text("LFTU")),
+            ("kind", Example::Text("trade_union")),
+            ("country", Example::Text("LA")),
+            ("founded_year", Example::Int(1956)),
+            ("membership", Example::Int(220_000)),
+            ("identifiers", Example::Text("local: LFTU")),
+        ],
     }),
     sorts: ORGANIZATION_SORTS,
     newest_first: false,

@@ -5,7 +5,7 @@ use crate::UNIT;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Import, Kind, RecordKind, Rights, Scope};
+use crate::kind::{Example, Import, Kind, RecordKind, Rights, Scope, codes};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{CountryCode, FieldErrors, Link, Meta, Named, OrganizationInput, Ref};
@@ -17,6 +17,14 @@ pub enum PersonCategory {
     Internal,
     #[default]
     External,
+}
+
+impl PersonCategory {
+    pub const ALL: [PersonCategory; 2] = [PersonCategory::Internal, PersonCategory::External];
+}
+
+fn person_categories() -> Vec<String> {
+    codes(&PersonCategory::ALL)
 }
 
 /// A person as submitted to create or change them.
@@ -174,6 +182,17 @@ const KIND: Kind = Kind {
             "key",
         ],
         required: &[],
+        names: ("name_zh", "name_en"),
+        choices: &[("category", "person-category", person_categories)],
+        examples: &[
+            ("name_zh", Example::Text("张才明")),
+            ("name_en", Example::Text("Zhang Caiming")),
+            ("category", Example::Text("internal")),
+            ("unit", Example::Text("劳动关系与人力资源学院")),
+            ("position", Example::Text("副院长")),
+            ("title", Example::Text("教授")),
+            ("nationality", Example::Text("CN")),
+        ],
     }),
     sorts: PERSON_SORTS,
     newest_first: false,

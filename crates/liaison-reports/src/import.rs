@@ -5,15 +5,17 @@
 //! Nothing here looks at the database: references to units and organizations are handed back
 //! as [`Reference`]s for the caller to look up, and filled in with [`ImportRecord::link`].
 
+use liaison_core::ACTIVITY;
+use liaison_core::PERSON;
 use liaison_core::{ORGANIZATION, UNIT};
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use liaison_core::{
-    ActivityInput, ActivityKind, CountryCode, DayPart, FieldErrors, Identifier, ImportKind,
-    ImportRow, Link, OrganizationInput, OrganizationKind, PersonCategory, PersonInput, RecordKind,
-    Ref, RowProblem, Validate,
+    ActivityInput, ActivityKind, CountryCode, DayPart, FieldErrors, Identifier, ImportRow, Link,
+    OrganizationInput, OrganizationKind, PersonCategory, PersonInput, RecordKind, Ref, RowProblem,
+    Validate,
 };
 use serde::de::DeserializeOwned;
 
@@ -298,7 +300,7 @@ pub struct ParsedRow {
 /// it. Every problem is collected; the record's own rules are checked by the caller, once the
 /// references are filled in.
 pub fn parse_row(
-    kind: ImportKind,
+    kind: RecordKind,
     row: &ImportRow,
     mapping: &[Option<String>],
     labels: &ValueLabels,
@@ -310,15 +312,24 @@ pub fn parse_row(
         problems: Vec::new(),
         references: Vec::new(),
     };
-    for field in kind.required() {
+    for field in kind.spreadsheet().required {
         if cells.text(field).is_none() {
             cells.problem(field, "required", "is required".to_owned());
         }
     }
-    let record = match kind {
-        ImportKind::Organizations => organization(&mut cells).map(ImportRecord::Organization),
-        ImportKind::People => Some(ImportRecord::Person(person(&mut cells))),
-        ImportKind::Activities => activity(&mut cells).map(ImportRecord::Activity),
+    let record = if kind == ORGANIZATION {
+        organization(&mut cells).map(ImportRecord::Organization)
+    } else if kind == PERSON {
+        Some(ImportRecord::Person(person(&mut cells)))
+    } else if kind == ACTIVITY {
+        activity(&mut cells).map(ImportRecord::Activity)
+    } else {
+        cells.problem(
+            "kind",
+            "unknown",
+            format!("{kind} records are not read from spreadsheets"),
+        );
+        None
     };
     ParsedRow {
         line: row.line,
@@ -674,7 +685,7 @@ mod tests {
         ];
         let values = ValueLabels(vec![("kind".into(), "工会".into(), "trade_union".into())]);
         let parsed = parse_row(
-            ImportKind::Organizations,
+            ORGANIZATION,
             &row(2, &["老挝工会联合会", "工会", "la", "1,956"]),
             &mapping,
             &values,
@@ -687,7 +698,7 @@ mod tests {
         assert_eq!(org.country.as_str(), "LA");
         assert_eq!(org.founded_year, Some(1956));
         let parsed = parse_row(
-            ImportKind::Organizations,
+            ORGANIZATION,
             &row(3, &["x", "Trade union", "", "soon"]),
             &mapping,
             &values,
@@ -716,7 +727,7 @@ mod tests {
             Some("tags".to_owned()),
         ];
         let parsed = parse_row(
-            ImportKind::Activities,
+            ACTIVITY,
             &row(
                 2,
                 &[
@@ -760,7 +771,7 @@ mod tests {
     fn the_record_s_own_rules_are_problems_of_the_row_under_their_column() {
         let mapping = [Some("name_en".to_owned()), Some("email".to_owned())];
         let parsed = parse_row(
-            ImportKind::People,
+            PERSON,
             &row(7, &["", "not an address"]),
             &mapping,
             &ValueLabels::default(),

@@ -13,8 +13,8 @@
 
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Action, Actor, Error as DomainError, ExchangeDocument, ImportBatch, ImportKind, ImportReport,
-    ImportRow, ImportStatus, RecordKind, RowProblem,
+    Action, Actor, Error as DomainError, ExchangeDocument, ImportBatch, ImportReport, ImportRow,
+    ImportStatus, RecordKind, RowProblem,
 };
 use liaison_core::{ORGANIZATION, UNIT};
 use sqlx::Row;
@@ -32,7 +32,7 @@ fn from_row(row: &AnyRow) -> Result<ImportBatch> {
     Ok(ImportBatch {
         id: row.int("id")?,
         user_id: row.int("user_id")?,
-        kind: ImportKind::parse(&kind)
+        kind: RecordKind::importing(&kind)
             .ok_or_else(|| Error::Corrupt(format!("unknown import kind '{kind}'")))?,
         file_name: row.text("file_name")?,
         header: row.json("header")?,
@@ -75,13 +75,13 @@ impl Store {
     pub async fn create_import(
         &self,
         actor: &Actor,
-        kind: ImportKind,
+        kind: RecordKind,
         file_name: &str,
         header: &[String],
         rows: &[ImportRow],
         mapping: &[Option<String>],
     ) -> Result<i64> {
-        authorize_role(actor, Action::Create, kind.record_kind())?;
+        authorize_role(actor, Action::Create, kind)?;
         let user = owner(actor)?;
         let now = now();
         let row = sqlx::query(
@@ -90,7 +90,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         )
         .bind(user)
-        .bind(kind.as_str())
+        .bind(kind.path)
         .bind(file_name)
         .bind(json_text(&header))
         .bind(json_text(&rows))
@@ -357,8 +357,8 @@ impl Store {
     }
 
     /// Whether a record of this kind has the key already.
-    pub async fn key_in_use(&self, kind: ImportKind, key: &str) -> Result<bool> {
-        let found = sqlx::query(&format!("SELECT id FROM {} WHERE key = $1", kind.as_str()))
+    pub async fn key_in_use(&self, kind: RecordKind, key: &str) -> Result<bool> {
+        let found = sqlx::query(&format!("SELECT id FROM {} WHERE key = $1", kind.table))
             .bind(key)
             .fetch_optional(&self.read)
             .await?;
@@ -368,7 +368,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use liaison_core::{Actor, ExchangeDocument, ImportKind, ImportRow, ImportStatus, UserInput};
+    use liaison_core::{Actor, ExchangeDocument, ImportRow, ImportStatus, PERSON, UserInput};
 
     use crate::testing::TestDatabase;
     use crate::{Backend, Store};
@@ -407,7 +407,7 @@ mod tests {
         let id = here
             .create_import(
                 &actor,
-                ImportKind::People,
+                PERSON,
                 "guests.csv",
                 &["Name (English)".to_owned()],
                 &rows,

@@ -27,8 +27,8 @@ use std::path::{Path, PathBuf};
 
 use liaison_core::{
     ActivityKind, AffiliationRelation, AgendaKind, AgreementKind, AgreementStatus, DayKind,
-    DayPart, DaySource, GiftCategory, GiftDirection, GiftStatus, ImportKind, NewsLanguage,
-    OrganizationKind, PersonCategory, RegionClass, UnitKind, UserRole,
+    DayPart, DaySource, GiftCategory, GiftDirection, GiftStatus, NewsLanguage, OrganizationKind,
+    PersonCategory, RecordKind, RegionClass, UnitKind, UserRole,
 };
 use serde::de::DeserializeOwned;
 
@@ -66,9 +66,14 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
 /// each of its fields, `field-{field}`.
 fn import_keys() -> Vec<String> {
     let mut keys = Vec::new();
-    for kind in ImportKind::ALL {
-        keys.push(format!("nav-{}", kind.as_str()));
-        keys.extend(kind.fields().iter().map(|f| format!("field-{f}")));
+    for kind in RecordKind::importable() {
+        keys.push(format!("nav-{}", kind.path));
+        keys.extend(
+            kind.spreadsheet()
+                .columns
+                .iter()
+                .map(|f| format!("field-{f}")),
+        );
     }
     keys
 }
@@ -320,10 +325,10 @@ const COMPUTED: &[Computed] = &[
     },
     Computed {
         file: "src/pages/imports.rs",
-        argument: r#"&format!("nav-{}", kind.as_str())"#,
+        argument: r#"&format!("nav-{}", kind.path)"#,
         keys: &[],
         prefixes: &[],
-        why: "the title of each kind of import, checked by `import_keys` for every ImportKind",
+        why: "the title of each kind of import, checked by `import_keys` for every RecordKind",
     },
     Computed {
         file: "src/pages/imports.rs",

@@ -13,9 +13,10 @@ use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_core::accounts::{authorize_role, may};
+use liaison_core::kind::Example;
 use liaison_core::{
-    Action, Actor, ExchangeDocument, ImportBatch, ImportKind, ImportRow, ImportStatus, Link,
-    RecordKind, RowProblem,
+    Action, Actor, ExchangeDocument, ImportBatch, ImportRow, ImportStatus, Link, RecordKind,
+    RowProblem,
 };
 use liaison_reports::import::{self, ImportRecord, ReadError, ValueLabels};
 use liaison_reports::{Cell as SheetCell, Table};
@@ -97,15 +98,14 @@ fn page(ui: &Ui, view: &ImportView, status: StatusCode) -> Response {
 
 /// The kinds the actor's role may import at all. Whether a liaison officer's activity is of
 /// their own unit is checked row by row in the preview, and again by the store when saving.
-fn allowed_kinds(actor: &Actor) -> Vec<ImportKind> {
-    ImportKind::ALL
-        .into_iter()
-        .filter(|k| authorize_role(actor, Action::Create, k.record_kind()).is_ok())
+fn allowed_kinds(actor: &Actor) -> Vec<RecordKind> {
+    RecordKind::importable()
+        .filter(|k| authorize_role(actor, Action::Create, *k).is_ok())
         .collect()
 }
 
-fn kind_title(t: &Tr, kind: ImportKind) -> String {
-    t.get(&format!("nav-{}", kind.as_str()))
+fn kind_title(t: &Tr, kind: RecordKind) -> String {
+    t.get(&format!("nav-{}", kind.path))
 }
 
 /// A field's column title, as the template writes it and the mapping recognises it.
@@ -114,57 +114,26 @@ fn field_label(t: &Tr, field: &str) -> String {
 }
 
 /// Each field of the kind with its titles in both languages.
-fn field_names(kind: ImportKind) -> Vec<(&'static str, Vec<String>)> {
+fn field_names(kind: RecordKind) -> Vec<(&'static str, Vec<String>)> {
     let (zh, en) = (Tr::new(Lang::Zh), Tr::new(Lang::En));
-    kind.fields()
+    kind.spreadsheet()
+        .columns
         .iter()
         .map(|f| (*f, vec![field_label(&zh, f), field_label(&en, f)]))
         .collect()
 }
 
-/// The catalog prefix of each choice field's values.
-fn value_prefixes(kind: ImportKind) -> Vec<(&'static str, &'static str, Vec<String>)> {
-    let codes = |all: &[&str]| all.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
-    let parts = codes(&["full_day", "morning", "afternoon"]);
-    match kind {
-        ImportKind::Organizations => vec![(
-            "kind",
-            "org-kind",
-            codes(&[
-                "university",
-                "trade_union",
-                "federation",
-                "international_organization",
-                "government_body",
-                "embassy",
-                "company",
-                "ngo",
-                "political_party",
-                "other",
-            ]),
-        )],
-        ImportKind::People => vec![(
-            "category",
-            "person-category",
-            codes(&["internal", "external"]),
-        )],
-        ImportKind::Activities => vec![
-            (
-                "kind",
-                "activity-kind",
-                liaison_core::ActivityKind::ALL
-                    .iter()
-                    .map(|k| k.as_str().to_owned())
-                    .collect(),
-            ),
-            ("start_part", "day-part", parts.clone()),
-            ("end_part", "day-part", parts),
-        ],
-    }
+/// The catalog prefix of each choice field's values, as the kind declares them.
+fn value_prefixes(kind: RecordKind) -> Vec<(&'static str, &'static str, Vec<String>)> {
+    kind.spreadsheet()
+        .choices
+        .iter()
+        .map(|(field, prefix, codes)| (*field, *prefix, codes()))
+        .collect()
 }
 
 /// The labels of every choice value in both languages, so a cell may say 工会 or Trade union.
-fn value_labels(kind: ImportKind) -> ValueLabels {
+fn value_labels(kind: RecordKind) -> ValueLabels {
     let mut labels = Vec::new();
     for t in [Tr::new(Lang::Zh), Tr::new(Lang::En)] {
         for (field, prefix, codes) in value_prefixes(kind) {
@@ -281,14 +250,14 @@ async fn upload(
             _ => {}
         }
     }
-    let Some(kind) = kind.as_deref().and_then(ImportKind::parse) else {
+    let Some(kind) = kind.as_deref().and_then(RecordKind::importing) else {
         return upload_refused(
             &ui,
             StatusCode::UNPROCESSABLE_ENTITY,
             ui.t.get("import-choose-kind"),
         );
     };
-    authorize_role(&actor, Action::Create, kind.record_kind())?;
+    authorize_role(&actor, Action::Create, kind)?;
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return upload_refused(
             &ui,
@@ -387,7 +356,8 @@ async fn mapping_view(
     let rows = store.import_rows(actor, batch.id).await?;
     let required: Vec<String> = batch
         .kind
-        .required()
+        .spreadsheet()
+        .required
         .iter()
         .map(|f| field_label(&ui.t, f))
         .collect();
@@ -413,7 +383,7 @@ async fn mapping_view(
                 label: ui.t.get("import-ignore"),
                 selected: chosen.is_empty(),
             }];
-            choices.extend(batch.kind.fields().iter().map(|f| Choice {
+            choices.extend(batch.kind.spreadsheet().columns.iter().map(|f| Choice {
                 value: (*f).to_owned(),
                 label: field_label(&ui.t, f),
                 selected: chosen == *f,
@@ -460,7 +430,7 @@ async fn save_mapping(
 ) -> PageResult {
     let values = Values::from_pairs(pairs);
     let (actor, mut batch) = own_import(&state, &ui, id).await?;
-    let fields = batch.kind.fields();
+    let fields = batch.kind.spreadsheet().columns;
     let mapping: Vec<Option<String>> = (0..batch.header.len())
         .map(|i| {
             values
@@ -489,10 +459,10 @@ async fn save_mapping(
 
 /// What is wrong with a mapping as a whole: a needed field without a column, a field chosen
 /// for two columns.
-fn mapping_problems(ui: &Ui, kind: ImportKind, mapping: &[Option<String>]) -> Vec<String> {
+fn mapping_problems(ui: &Ui, kind: RecordKind, mapping: &[Option<String>]) -> Vec<String> {
     let chosen = |f: &str| mapping.iter().filter(|m| m.as_deref() == Some(f)).count();
     let mut problems = Vec::new();
-    for field in kind.required() {
+    for field in kind.spreadsheet().required {
         if chosen(field) == 0 {
             problems.push(ui.t.args(
                 "import-field-missing",
@@ -500,10 +470,7 @@ fn mapping_problems(ui: &Ui, kind: ImportKind, mapping: &[Option<String>]) -> Ve
             ));
         }
     }
-    let (zh, en) = match kind {
-        ImportKind::Activities => ("title_zh", "title_en"),
-        _ => ("name_zh", "name_en"),
-    };
+    let (zh, en) = kind.spreadsheet().names;
     if chosen(zh) + chosen(en) == 0 {
         problems.push(ui.t.args(
             "import-name-missing",
@@ -513,7 +480,7 @@ fn mapping_problems(ui: &Ui, kind: ImportKind, mapping: &[Option<String>]) -> Ve
             ],
         ));
     }
-    for field in kind.fields() {
+    for field in kind.spreadsheet().columns {
         if chosen(field) > 1 {
             problems.push(ui.t.args(
                 "import-field-twice",
@@ -629,16 +596,11 @@ async fn prepare(
                 });
             }
         }
-        if !may(actor, Action::Create, batch.kind.record_kind(), unit) {
-            let why = liaison_core::accounts::authorize(
-                actor,
-                Action::Create,
-                batch.kind.record_kind(),
-                unit,
-            )
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        if !may(actor, Action::Create, batch.kind, unit) {
+            let why = liaison_core::accounts::authorize(actor, Action::Create, batch.kind, unit)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             row_problems.push(RowProblem {
                 line: row.line,
                 field: None,
@@ -818,7 +780,7 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
                 links: vec![
                     PageLink {
                         label: kind_title(&ui.t, batch.kind),
-                        href: format!("/{}", batch.kind.as_str()),
+                        href: format!("/{}", batch.kind.path),
                     },
                     PageLink {
                         label: ui.t.get("import-another"),
@@ -967,42 +929,23 @@ async fn template(ui: Ui) -> PageResult {
     ))
 }
 
-/// An example value of each field, taken from the office's own records.
-fn example(kind: ImportKind, field: &str) -> SheetCell {
-    let text = match (kind, field) {
-        (ImportKind::Organizations, "name_zh") => "老挝工会联合会",
-        (ImportKind::Organizations, "name_en") => "Lao Federation of Trade Unions",
-        (ImportKind::Organizations, "abbreviation") => "LFTU",
-        (ImportKind::Organizations, "kind") => "trade_union",
-        (ImportKind::Organizations, "country") => "LA",
-        (ImportKind::Organizations, "founded_year") => return SheetCell::Int(1956),
-        (ImportKind::Organizations, "membership") => return SheetCell::Int(220_000),
-        (ImportKind::Organizations, "identifiers") => "local: LFTU",
-        (ImportKind::People, "name_zh") => "张才明",
-        (ImportKind::People, "name_en") => "Zhang Caiming",
-        (ImportKind::People, "category") => "internal",
-        (ImportKind::People, "unit") => "劳动关系与人力资源学院",
-        (ImportKind::People, "position") => "副院长",
-        (ImportKind::People, "title") => "教授",
-        (ImportKind::People, "nationality") => "CN",
-        (ImportKind::Activities, "title_zh") => "老挝工会联合会代表团来访",
-        (ImportKind::Activities, "title_en") => "LFTU delegation visits the university",
-        (ImportKind::Activities, "kind") => "inbound_visit",
-        (ImportKind::Activities, "start_date") => {
-            return chrono::NaiveDate::from_ymd_opt(2023, 11, 17)
-                .map_or(SheetCell::Empty, SheetCell::Date);
-        }
-        (ImportKind::Activities, "start_part") => "morning",
-        (ImportKind::Activities, "inviting_organization") => "中华全国总工会",
-        (ImportKind::Activities, "partners") => "老挝工会联合会",
-        (ImportKind::Activities, "delegation_size") => return SheetCell::Int(30),
-        (ImportKind::Activities, "tags") => "一带一路",
-        _ => return SheetCell::Empty,
-    };
-    SheetCell::Text(text.to_owned())
+/// An example value of each field, as the kind declares it from the office's own records.
+fn example(kind: RecordKind, field: &str) -> SheetCell {
+    let example = kind
+        .spreadsheet()
+        .examples
+        .iter()
+        .find(|(f, _)| *f == field);
+    match example.map(|(_, e)| *e) {
+        Some(Example::Text(text)) => SheetCell::Text(text.to_owned()),
+        Some(Example::Int(n)) => SheetCell::Int(n),
+        Some(Example::Date(year, month, day)) => chrono::NaiveDate::from_ymd_opt(year, month, day)
+            .map_or(SheetCell::Empty, SheetCell::Date),
+        None => SheetCell::Empty,
+    }
 }
 
-pub fn template_tables(t: &Tr, kinds: &[ImportKind]) -> Vec<Table> {
+pub fn template_tables(t: &Tr, kinds: &[RecordKind]) -> Vec<Table> {
     let mut tables = Vec::new();
     let mut explained = Table {
         title: t.get("import-template-columns"),
@@ -1015,7 +958,7 @@ pub fn template_tables(t: &Tr, kinds: &[ImportKind]) -> Vec<Table> {
         rows: Vec::new(),
     };
     for kind in kinds {
-        let fields = kind.fields();
+        let fields = kind.spreadsheet().columns;
         tables.push(Table {
             title: kind_title(t, *kind),
             columns: fields.iter().map(|f| field_label(t, f)).collect(),
@@ -1023,7 +966,7 @@ pub fn template_tables(t: &Tr, kinds: &[ImportKind]) -> Vec<Table> {
         });
         let choices = value_prefixes(*kind);
         for field in fields {
-            let required = if kind.required().contains(field) {
+            let required = if kind.spreadsheet().required.contains(field) {
                 t.get("export-yes")
             } else if matches!(*field, "name_zh" | "name_en" | "title_zh" | "title_en") {
                 t.get("import-template-one-name")

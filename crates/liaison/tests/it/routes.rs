@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::common::{PageClient, TestApp};
-use liaison_core::{Actor, ImportKind, ImportRow, NewsLanguage, PageRequest, UserRole};
+use liaison_core::{Actor, ImportRow, NewsLanguage, PERSON, PageRequest, UserRole};
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -125,7 +125,7 @@ async fn every_form_is_refused_without_the_session_token_and_changes_nothing(app
         .store
         .create_import(
             &admin,
-            ImportKind::People,
+            PERSON,
             "people.csv",
             &["Name (English)".to_owned()],
             &[ImportRow {

@@ -694,7 +694,7 @@ async fn a_long_file_s_page_shows_how_far_checking_and_saving_have_come(app: Tes
     let id = store
         .create_import(
             &actor,
-            liaison_core::ImportKind::People,
+            liaison_core::PERSON,
             "guests.csv",
             &["Name (English)".to_owned()],
             &rows,
