@@ -87,6 +87,7 @@ const KIND: Kind = Kind {
     search: None,
     timeline: false,
     import: None,
+    lifecycle: None,
     sorts: &["username"],
     newest_first: false,
 };

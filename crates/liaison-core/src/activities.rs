@@ -560,6 +560,7 @@ const KIND: Kind = Kind {
             ("tags", Example::Text("一带一路")),
         ],
     }),
+    lifecycle: None,
     sorts: ACTIVITY_SORTS,
     newest_first: true,
 };

@@ -326,6 +326,7 @@ const KIND: Kind = Kind {
     search: Some(3),
     timeline: true,
     import: None,
+    lifecycle: Some(&AGREEMENT_LIFECYCLE),
     sorts: AGREEMENT_SORTS,
     newest_first: true,
 };
@@ -376,6 +377,17 @@ impl From<Agreement> for AgreementInput {
 mod tests {
     use super::*;
     use crate::lifecycle::Stateful;
+
+    #[test]
+    fn the_agreement_kind_declares_the_lifecycle_its_records_follow() {
+        assert_eq!(AGREEMENT.lifecycle, Some(Agreement::lifecycle()));
+        assert!(
+            crate::KINDS
+                .iter()
+                .filter(|k| **k != AGREEMENT)
+                .all(|k| k.lifecycle.is_none())
+        );
+    }
 
     #[test]
     fn every_agreement_status_is_a_state_of_its_lifecycle_and_back() {

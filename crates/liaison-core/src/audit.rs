@@ -54,6 +54,7 @@ const KIND: Kind = Kind {
     search: None,
     timeline: false,
     import: None,
+    lifecycle: None,
     sorts: AUDIT_SORTS,
     newest_first: true,
 };

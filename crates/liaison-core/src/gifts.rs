@@ -240,6 +240,7 @@ const KIND: Kind = Kind {
     search: Some(4),
     timeline: true,
     import: None,
+    lifecycle: None,
     sorts: GIFT_SORTS,
     newest_first: true,
 };

@@ -17,6 +17,8 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{RefOr, schema};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::lifecycle::Lifecycle;
+
 /// The facts of one kind of record.
 #[derive(Debug)]
 pub struct Kind {
@@ -40,6 +42,9 @@ pub struct Kind {
     pub timeline: bool,
     /// How a spreadsheet brings these records in; `None` when it cannot.
     pub import: Option<Import>,
+    /// The states its records go through and the transitions between them, with who may make
+    /// each ([`Lifecycle`]); `None` when its records have no state of their own.
+    pub lifecycle: Option<&'static Lifecycle>,
     /// The sort keys of its list; the first is the default.
     pub sorts: &'static [&'static str],
     /// Whether its list shows the newest first unless asked otherwise.

@@ -284,6 +284,7 @@ const KIND: Kind = Kind {
             ("identifiers", Example::Text("local: LFTU")),
         ],
     }),
+    lifecycle: None,
     sorts: ORGANIZATION_SORTS,
     newest_first: false,
 };

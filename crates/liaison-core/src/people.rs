@@ -194,6 +194,7 @@ const KIND: Kind = Kind {
             ("nationality", Example::Text("CN")),
         ],
     }),
+    lifecycle: None,
     sorts: PERSON_SORTS,
     newest_first: false,
 };

@@ -48,6 +48,7 @@ const KIND: Kind = Kind {
     search: None,
     timeline: false,
     import: None,
+    lifecycle: None,
     sorts: &["code"],
     newest_first: false,
 };

@@ -90,6 +90,7 @@ const KIND: Kind = Kind {
     search: None,
     timeline: false,
     import: None,
+    lifecycle: None,
     sorts: UNIT_SORTS,
     newest_first: false,
 };

@@ -153,6 +153,7 @@ const KIND: Kind = Kind {
     search: None,
     timeline: false,
     import: None,
+    lifecycle: None,
     sorts: CALENDAR_DAY_SORTS,
     newest_first: false,
 };
