@@ -14,32 +14,19 @@ use crate::locks::{self, Lock};
 use crate::sql::{RowExt, placeholders};
 use crate::{Backend, Result, Store};
 
-/// The kinds of record an organization can be involved in.
-#[derive(Clone, Copy)]
-enum Source {
-    Activities,
-    Agreements,
-    Gifts,
+/// The kinds of record whose records involve organizations on their timelines: those
+/// declared so (`Kind::timeline`).
+fn sources() -> impl Iterator<Item = RecordKind> {
+    liaison_core::KINDS.iter().copied().filter(|k| k.timeline)
 }
 
-impl Source {
-    const ALL: [Source; 3] = [Source::Activities, Source::Agreements, Source::Gifts];
-
-    /// The kind of record, which is the `kind` of its rows.
-    fn kind(self) -> RecordKind {
-        match self {
-            Source::Activities => ACTIVITY,
-            Source::Agreements => AGREEMENT,
-            Source::Gifts => GIFT,
-        }
-    }
-
-    /// Its records' involvements as (organization_id, kind, record_id, involvement, day) rows,
-    /// for the records whose id meets `which`: a condition such as `= $1`.
-    fn involvements(self, which: &str) -> String {
-        match self {
-            Source::Activities => format!(
-                "SELECT a.inviting_organization_id, 'activity', a.id, 'inviting_organization', \
+/// The involvements of the records of `kind` whose id meets `which` (a condition such as
+/// `= $1`), as (organization_id, kind, record_id, involvement, day) rows: how an activity, an
+/// agreement or a gift names organizations.
+fn involvements(kind: RecordKind, which: &str) -> Result<String> {
+    let sql = if kind == ACTIVITY {
+        format!(
+            "SELECT a.inviting_organization_id, 'activity', a.id, 'inviting_organization', \
                         a.start_date
                    FROM activities a
                   WHERE a.id {which} AND a.inviting_organization_id IS NOT NULL
@@ -56,34 +43,44 @@ impl Source {
                     AND NOT EXISTS (SELECT 1 FROM activity_partners x
                                      WHERE x.activity_id = a.id
                                        AND x.organization_id = p.organization_id)"
-            ),
-            Source::Agreements => format!(
-                "SELECT ap.organization_id, 'agreement', g.id, 'agreement_partner', \
+        )
+    } else if kind == AGREEMENT {
+        format!(
+            "SELECT ap.organization_id, 'agreement', g.id, 'agreement_partner', \
                         COALESCE(g.signed_on, g.valid_from)
                    FROM agreements g JOIN agreement_partners ap ON ap.agreement_id = g.id
                   WHERE g.id {which}"
-            ),
-            Source::Gifts => format!(
-                "SELECT g.giver_organization_id, 'gift', g.id, 'gift_giver', g.exchanged_on
+        )
+    } else if kind == GIFT {
+        format!(
+            "SELECT g.giver_organization_id, 'gift', g.id, 'gift_giver', g.exchanged_on
                    FROM gifts g WHERE g.id {which} AND g.giver_organization_id IS NOT NULL
                  UNION ALL
                  SELECT g.receiver_organization_id, 'gift', g.id, 'gift_receiver', g.exchanged_on
                    FROM gifts g WHERE g.id {which} AND g.receiver_organization_id IS NOT NULL"
-            ),
-        }
-    }
+        )
+    } else {
+        return Err(crate::Error::Unsupported(format!(
+            "{kind} records are declared on the timelines, but nothing says how they involve \
+             organizations"
+        )));
+    };
+    Ok(sql)
 }
 
 /// Works the timeline rows of the records whose id meets `which` out afresh; `ids` are bound to
 /// its placeholders from `$1`.
-async fn rewrite(conn: &mut AnyConnection, source: Source, which: &str, ids: &[i64]) -> Result<()> {
-    let delete = format!(
-        "DELETE FROM organization_timeline WHERE kind = '{}' AND record_id {which}",
-        source.kind()
-    );
+async fn rewrite(
+    conn: &mut AnyConnection,
+    kind: RecordKind,
+    which: &str,
+    ids: &[i64],
+) -> Result<()> {
+    let delete =
+        format!("DELETE FROM organization_timeline WHERE kind = '{kind}' AND record_id {which}");
     let insert = format!(
         "INSERT INTO organization_timeline (organization_id, kind, record_id, involvement, day) {}",
-        source.involvements(which)
+        involvements(kind, which)?
     );
     for statement in [delete, insert] {
         let mut query = sqlx::query(&statement);
@@ -104,25 +101,31 @@ const RECORDS_PER_STATEMENT: usize = 300;
 /// rows go with it. Each record's rows are locked first, in the one order writers take them
 /// (step 4 of [`crate::locks`]), so two transactions never both insert the same record's rows.
 pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(RecordKind, i64)]) -> Result<()> {
-    let mut by_source: [(Source, BTreeSet<i64>); 3] = Source::ALL.map(|s| (s, BTreeSet::new()));
+    let mut by_source: Vec<(RecordKind, BTreeSet<i64>)> =
+        sources().map(|kind| (kind, BTreeSet::new())).collect();
+    let mut add = |kind: RecordKind, ids: &[i64]| {
+        if let Some((_, kept)) = by_source.iter_mut().find(|(k, _)| *k == kind) {
+            kept.extend(ids);
+        }
+    };
     for &(entity, id) in records {
-        if let Some((_, ids)) = by_source.iter_mut().find(|(s, _)| s.kind() == entity) {
-            ids.insert(id);
-        } else if entity == PERSON {
+        if entity == PERSON {
             let activities: Vec<i64> = sqlx::query_scalar(
                 "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
             )
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
-            by_source[0].1.extend(activities);
+            add(ACTIVITY, &activities);
+        } else {
+            add(entity, &[id]);
         }
     }
     let names = by_source
         .iter()
-        .flat_map(|(source, ids)| {
+        .flat_map(|(kind, ids)| {
             ids.iter()
-                .map(move |id| locks::key(&format!("{}:{id}", source.kind())))
+                .map(move |id| locks::key(&format!("{kind}:{id}")))
         })
         .collect();
     locks::hold(conn, Lock::Timeline, names).await?;
@@ -139,8 +142,8 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(RecordKind, i6
 /// Works every organization's timeline out afresh from the records.
 pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     locks::rebuild(conn, true).await?;
-    for source in Source::ALL {
-        rewrite(conn, source, "IS NOT NULL", &[]).await?;
+    for kind in sources() {
+        rewrite(conn, kind, "IS NOT NULL", &[]).await?;
     }
     Ok(())
 }
