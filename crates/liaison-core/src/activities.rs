@@ -1,8 +1,5 @@
 //! Activities: visits received, trips abroad, conferences, lectures, courses, signings, meetings.
 
-use crate::ORGANIZATION;
-use crate::PERSON;
-use crate::UNIT;
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,8 +8,8 @@ use crate::kind::{Example, Import, Kind, RecordKind, Rights, codes};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
-    DayPart, FieldErrors, Gift, GiftInput, HalfDaySpan, Link, Meta, Named, OrganizationInput,
-    PersonInput, Ref,
+    DayPart, FieldErrors, Gift, GiftInput, HalfDaySpan, Link, Meta, Named, ORGANIZATION,
+    OrganizationInput, PERSON, PersonInput, Ref, UNIT,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

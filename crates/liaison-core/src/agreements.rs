@@ -1,8 +1,5 @@
 //! Agreements with partners: memoranda, framework and specific agreements, joint programs.
 
-use crate::ORGANIZATION;
-use crate::PERSON;
-use crate::UNIT;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +8,10 @@ use crate::kind::{Kind, RecordKind, Rights};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
-use crate::{Error, FieldErrors, Link, Meta, Named, OrganizationInput, PersonInput, Ref};
+use crate::{
+    Error, FieldErrors, Link, Meta, Named, ORGANIZATION, OrganizationInput, PERSON, PersonInput,
+    Ref, UNIT,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -1,8 +1,5 @@
 //! Gifts received and given in official activities, and the declaration rules that govern them.
 
-use crate::ACTIVITY;
-use crate::ORGANIZATION;
-use crate::PERSON;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,7 +7,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::kind::{Kind, RecordKind, Rights};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
-use crate::{FieldErrors, Link, Meta, Money, Named, OrganizationInput, PersonInput, Policy, Ref};
+use crate::{
+    ACTIVITY, FieldErrors, Link, Meta, Money, Named, ORGANIZATION, OrganizationInput, PERSON,
+    PersonInput, Policy, Ref,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

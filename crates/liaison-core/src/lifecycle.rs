@@ -6,13 +6,12 @@
 //! append-only history (Frappe's workflows and OCA's tier validation keep the chain of approvers
 //! configurable and the lifecycle itself fixed; so does Liaison).
 
-use crate::RecordKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::{Action, Actor, UserRole, may};
-use crate::{Error, FieldErrors};
+use crate::{Error, FieldErrors, RecordKind};
 
 /// The name of the first event of every record with a lifecycle: it was recorded in a state.
 pub const CREATED: &str = "created";

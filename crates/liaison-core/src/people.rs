@@ -1,14 +1,14 @@
 //! People: the university's own staff and the guests, partners and officials they meet.
 
-use crate::ORGANIZATION;
-use crate::UNIT;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{Example, Import, Kind, RecordKind, Rights, Scope, codes};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
-use crate::{CountryCode, FieldErrors, Link, Meta, Named, OrganizationInput, Ref};
+use crate::{
+    CountryCode, FieldErrors, Link, Meta, Named, ORGANIZATION, OrganizationInput, Ref, UNIT,
+};
 
 /// Internal people belong to a unit of the university; external people to an outside organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]

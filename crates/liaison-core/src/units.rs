@@ -1,13 +1,12 @@
 //! Units: the schools and departments of the university, each with its foreign-affairs contacts.
 
-use crate::PERSON;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{Kind, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
-use crate::{FieldErrors, Link, Meta, Named};
+use crate::{FieldErrors, Link, Meta, Named, PERSON};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -1,11 +1,12 @@
 //! Small domain values that validate themselves: countries, money, half days, keys, references.
 
-use crate::RecordKind;
 use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, de::DeserializeOwned};
 use utoipa::ToSchema;
+
+use crate::RecordKind;
 
 /// Every ISO 3166-1 alpha-2 code in use, in alphabetical order.
 const ISO_3166_ALPHA_2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ \

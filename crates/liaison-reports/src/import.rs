@@ -5,17 +5,14 @@
 //! Nothing here looks at the database: references to units and organizations are handed back
 //! as [`Reference`]s for the caller to look up, and filled in with [`ImportRecord::link`].
 
-use liaison_core::ACTIVITY;
-use liaison_core::PERSON;
-use liaison_core::{ORGANIZATION, UNIT};
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use liaison_core::{
-    ActivityInput, ActivityKind, CountryCode, DayPart, FieldErrors, Identifier, ImportRow, Link,
-    OrganizationInput, OrganizationKind, PersonCategory, PersonInput, RecordKind, Ref, RowProblem,
-    Validate,
+    ACTIVITY, ActivityInput, ActivityKind, CountryCode, DayPart, FieldErrors, Identifier,
+    ImportRow, Link, ORGANIZATION, OrganizationInput, OrganizationKind, PERSON, PersonCategory,
+    PersonInput, RecordKind, Ref, RowProblem, UNIT, Validate,
 };
 use serde::de::DeserializeOwned;
 

@@ -1,10 +1,9 @@
 //! Users, sessions, API tokens and login attempts.
 
 use chrono::{Duration, Utc};
-use liaison_core::USER;
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::{
-    Action, Actor, Error as DomainError, Page, PageRequest, User, UserInput, Validate,
+    Action, Actor, Error as DomainError, Page, PageRequest, USER, User, UserInput, Validate,
 };
 use sqlx::AnyConnection;
 

@@ -1,10 +1,9 @@
 //! Activities with their partners, participants, agenda, tags and gifts, saved as one.
 
 use crate::records::Records;
-use liaison_core::{ACTIVITY, UNIT};
 use liaison_core::{
-    Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
-    Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, RecordKind,
+    ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
+    Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, RecordKind, UNIT,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;

@@ -1,23 +1,21 @@
 //! Agreements with their partners and signatories.
 
 use crate::records::Records;
-use liaison_core::{AGREEMENT, UNIT};
 use liaison_core::{
-    Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus, Error as DomainError, Link,
-    Page, PageRequest, Policy, RENEWABLE, RecordEvent, RecordKind, Ref, Signatory, SignatoryInput,
-    TransitionRequest, Validate,
+    AGREEMENT, Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus,
+    Error as DomainError, Link, Page, PageRequest, Policy, RENEWABLE, RecordEvent, RecordKind, Ref,
+    Signatory, SignatoryInput, TransitionRequest, UNIT, Validate,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
 
-use crate::records;
 use crate::resolve::{self, StoredRecord, sub};
 use crate::sql::{
     self, Columns, Filter, ListQuery, NamedJson, Param, RowExt, Selection, Total, date_text,
     enum_text, placeholders,
 };
 use crate::transitions::{self, StatefulRecord};
-use crate::{Backend, Result, Store, organizations, people};
+use crate::{Backend, Result, Store, organizations, people, records};
 
 fn columns() -> Selection {
     Selection::of(

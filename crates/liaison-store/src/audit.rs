@@ -1,10 +1,11 @@
 //! Writing and reading the audit log. Rows are written in the transaction of the change they
 //! describe, so a change and its audit entry are saved together or not at all.
 
-use liaison_core::AUDIT_LOG;
 use liaison_core::accounts::authorize;
 use liaison_core::audit::changes;
-use liaison_core::{Action, Actor, AuditEntry, AuditFilter, Page, PageRequest, RecordKind};
+use liaison_core::{
+    AUDIT_LOG, Action, Actor, AuditEntry, AuditFilter, Page, PageRequest, RecordKind,
+};
 use serde::Serialize;
 use sqlx::AnyConnection;
 

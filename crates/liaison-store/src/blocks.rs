@@ -1,9 +1,9 @@
 //! Storing the search index's blocks (`liaison_search::blocks`): rewritten in the transaction of
 //! each change, rebuilt from the postings in bulk, read by searches for several words or filters.
 
-use liaison_core::RecordKind;
 use std::collections::{BTreeMap, HashMap};
 
+use liaison_core::RecordKind;
 use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, decode, encode};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};

@@ -1,17 +1,11 @@
 //! Reading an activity together with the records its documents name: the dossier a news
 //! release is written from, and the briefing book a leader reads before a reception.
 
-use liaison_core::Activity;
-use liaison_core::Agreement;
-use liaison_core::Gift;
-use liaison_core::Organization;
-use liaison_core::Person;
-use liaison_core::Unit;
-use liaison_core::{ACTIVITY, GIFT};
 use std::collections::BTreeMap;
 
 use liaison_core::{
-    ActivityDossier, AgreementFilter, BriefingBook, PageRequest, PartnerBrief, RecordKind,
+    ACTIVITY, Activity, ActivityDossier, Agreement, AgreementFilter, BriefingBook, GIFT, Gift,
+    Organization, PageRequest, PartnerBrief, Person, RecordKind, Unit,
 };
 
 use crate::{Result, Store};

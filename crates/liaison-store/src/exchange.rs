@@ -1,21 +1,16 @@
 //! Import and export of whole sets of records, as the exchange document of the core crate.
 
-use liaison_core::Activity;
-use liaison_core::Gift;
-use liaison_core::Organization;
-use liaison_core::Person;
-use liaison_core::Unit;
-use liaison_core::export_key;
-use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, ROLE, UNIT};
 use std::collections::{HashMap, HashSet};
 
-use liaison_core::Agreement;
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
-    Action, ActivityFilter, Actor, AgreementFilter, Error as DomainError, ExchangeDocument,
-    FieldErrors, GiftFilter, ImportReport, MAX_PER_PAGE, OrganizationFilter, Page, PageRequest,
-    PersonFilter, RecordEventInput, RecordKind, Stateful, UnitFilter, Validate,
+    ACTIVITY, AGREEMENT, Action, Activity, ActivityFilter, Actor, Agreement, AgreementFilter,
+    Error as DomainError, ExchangeDocument, FieldErrors, GIFT, Gift, GiftFilter, ImportReport,
+    MAX_PER_PAGE, ORGANIZATION, Organization, OrganizationFilter, PERSON, Page, PageRequest,
+    Person, PersonFilter, ROLE, RecordEventInput, RecordKind, Stateful, UNIT, Unit, UnitFilter,
+    Validate, export_key,
 };
+use sqlx::AnyConnection;
 
 use crate::kept::WriteTransaction;
 use crate::locks::{self, Lock};
@@ -25,7 +20,6 @@ use crate::{
     Error, Result, Store, activities, agreements, audit, gifts, organizations, people, records,
     roles, transitions, units,
 };
-use sqlx::AnyConnection;
 
 /// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
 fn under<T>(prefix: &str, result: Result<T>) -> Result<T> {

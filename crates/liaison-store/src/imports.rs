@@ -14,9 +14,8 @@
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
     Action, Actor, Error as DomainError, ExchangeDocument, ImportBatch, ImportReport, ImportRow,
-    ImportStatus, RecordKind, RowProblem,
+    ImportStatus, ORGANIZATION, RecordKind, RowProblem, UNIT,
 };
-use liaison_core::{ORGANIZATION, UNIT};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 

@@ -1,10 +1,11 @@
 //! News releases: saved with their activity, changed by whoever may change the activity, and
 //! read by the public once published.
 
-use liaison_core::ACTIVITY;
 use liaison_core::accounts::authorize;
 use liaison_core::audit::changes;
-use liaison_core::{Action, Actor, NewsLanguage, NewsRelease, NewsReleaseInput, Page, Validate};
+use liaison_core::{
+    ACTIVITY, Action, Actor, NewsLanguage, NewsRelease, NewsReleaseInput, Page, Validate,
+};
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 

@@ -1,17 +1,15 @@
 //! Organizations and their identifiers and affiliations.
 
-use crate::records::Records;
-use liaison_core::ORGANIZATION;
-use liaison_core::{
-    Actor, Affiliation, Error as DomainError, ORGANIZATION_SORTS, Organization, OrganizationFilter,
-    OrganizationInput, Page, PageRequest, Policy, RecordKind,
-};
 use std::future::Future;
 use std::pin::Pin;
 
-use liaison_core::Ref;
+use liaison_core::{
+    Actor, Affiliation, Error as DomainError, ORGANIZATION, ORGANIZATION_SORTS, Organization,
+    OrganizationFilter, OrganizationInput, Page, PageRequest, Policy, RecordKind, Ref,
+};
 use sqlx::AnyConnection;
 
+use crate::records::Records;
 use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};

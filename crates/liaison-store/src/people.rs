@@ -1,12 +1,10 @@
 //! People, internal and external.
 
 use crate::records::Records;
-use liaison_core::Ref;
 use liaison_core::{
-    Actor, Error as DomainError, Page, PageRequest, Person, PersonFilter, PersonInput, Policy,
-    RecordKind,
+    Actor, Error as DomainError, PERSON, Page, PageRequest, Person, PersonFilter, PersonInput,
+    Policy, RecordKind, Ref, UNIT,
 };
-use liaison_core::{PERSON, UNIT};
 use sqlx::AnyConnection;
 
 use crate::resolve::StoredRecord;

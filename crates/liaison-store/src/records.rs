@@ -1,12 +1,14 @@
 //! The one way a record is created, changed or deleted: in a transaction, with the permission
 //! checks of the core crate and an audit entry written alongside.
 
-use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, RecordKind};
 use std::collections::BTreeSet;
 
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::audit::changes;
-use liaison_core::{Action, Actor, Page, PageRequest, Policy, Validate};
+use liaison_core::{
+    ACTIVITY, AGREEMENT, Action, Actor, GIFT, ORGANIZATION, PERSON, Page, PageRequest, Policy,
+    RecordKind, UNIT, Validate,
+};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
@@ -189,11 +191,16 @@ pub(crate) async fn refresh_since(
     let rows = sqlx::query(&sql).bind(mark).fetch_all(&mut *conn).await?;
     let mut changed = BTreeSet::new();
     for row in rows {
-        let entity = row.text("entity")?;
+        // Only the kinds search finds or the timelines show have anything derived.
+        let Some(kind) = RecordKind::parse(&row.text("entity")?) else {
+            continue;
+        };
         let id = row.int("record_id")?;
-        changed.extend(RecordKind::parse(&entity).map(|e| (e, id)));
+        if kind.search.is_some() || kind.timeline {
+            changed.insert((kind, id));
+        }
         if row.text("action")? == "update" && renamed(&row.text("changes")?) {
-            changed.extend(naming(conn, &entity, id).await?);
+            changed.extend(naming(conn, kind, id).await?);
         }
     }
     let changed: Vec<(RecordKind, i64)> = changed.into_iter().collect();
@@ -215,11 +222,15 @@ fn renamed(changes: &str) -> bool {
             || field == "country"
     })
 }
-
+/// The records whose search documents name the record `id` of `kind`.
 /// The records whose search documents name the record `id` of `entity` (an audit log entity).
-async fn naming(conn: &mut AnyConnection, entity: &str, id: i64) -> Result<Vec<(RecordKind, i64)>> {
-    let sources: &[(RecordKind, &str)] = match entity {
-        "organization" => &[
+async fn naming(
+    conn: &mut AnyConnection,
+    kind: RecordKind,
+    id: i64,
+) -> Result<Vec<(RecordKind, i64)>> {
+    let sources: &[(RecordKind, &str)] = if kind == ORGANIZATION {
+        &[
             (
                 ACTIVITY,
                 "SELECT id FROM activities WHERE inviting_organization_id = $1 \
@@ -240,8 +251,9 @@ async fn naming(conn: &mut AnyConnection, entity: &str, id: i64) -> Result<Vec<(
                 "SELECT id FROM gifts WHERE giver_organization_id = $1 \
                  OR receiver_organization_id = $1",
             ),
-        ],
-        "person" => &[
+        ]
+    } else if kind == PERSON {
+        &[
             (
                 ACTIVITY,
                 "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
@@ -254,10 +266,13 @@ async fn naming(conn: &mut AnyConnection, entity: &str, id: i64) -> Result<Vec<(
                 GIFT,
                 "SELECT id FROM gifts WHERE giver_person_id = $1 OR receiver_person_id = $1",
             ),
-        ],
-        "unit" => &[(PERSON, "SELECT id FROM people WHERE unit_id = $1")],
-        "activity" => &[(GIFT, "SELECT id FROM gifts WHERE activity_id = $1")],
-        _ => &[],
+        ]
+    } else if kind == UNIT {
+        &[(PERSON, "SELECT id FROM people WHERE unit_id = $1")]
+    } else if kind == ACTIVITY {
+        &[(GIFT, "SELECT id FROM gifts WHERE activity_id = $1")]
+    } else {
+        &[]
     };
     let mut naming = Vec::new();
     for (kind, sql) in sources {

@@ -6,13 +6,12 @@
 //! every participation of the two years (about 50,000 at 100,000 activities), so each year's review
 //! is kept, made once, until the records change.
 
-use liaison_core::ACTIVITY;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use liaison_core::accounts::authorize;
 use liaison_core::review::{self, DurationTally, NamedTally, ReviewTallies, Tally};
-use liaison_core::{Action, Actor, AnnualReview};
+use liaison_core::{ACTIVITY, Action, Actor, AnnualReview};
 use sqlx::any::AnyRow;
 
 use crate::sql::{Param, RowExt, bind_params};

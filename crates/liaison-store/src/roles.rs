@@ -1,9 +1,8 @@
 //! The participant-role vocabulary.
 
-use liaison_core::ROLE;
 use liaison_core::accounts::authorize_role;
 use liaison_core::roles::BUILT_IN_ROLES;
-use liaison_core::{Action, Actor, Role, Validate};
+use liaison_core::{Action, Actor, ROLE, Role, Validate};
 use sqlx::AnyConnection;
 
 use crate::sql::RowExt;

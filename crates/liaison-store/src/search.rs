@@ -1,9 +1,11 @@
 //! The search index: written in the transaction of every change, read by search.
 
-use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION, PERSON, RecordKind};
 use std::collections::{BTreeMap, HashMap};
 
-use liaison_core::{Activity, Agreement, Gift, Organization, PageRequest, Person, Policy};
+use liaison_core::{
+    ACTIVITY, AGREEMENT, Activity, Agreement, GIFT, Gift, ORGANIZATION, Organization, PERSON,
+    PageRequest, Person, Policy, RecordKind,
+};
 use liaison_search::blocks::{Entry, Match, intersect};
 use liaison_search::{
     Document, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
@@ -11,11 +13,10 @@ use liaison_search::{
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::blocks;
 use crate::locks::{self, Lock};
 use crate::resolve::StoredRecord;
 use crate::sql::{Filter, Param, RowExt, placeholders};
-use crate::{Result, Store};
+use crate::{Result, Store, blocks};
 
 /// Postings are written this many to a statement. Binding through sqlx costs more per parameter
 /// the more a statement has (see the benchmark's loader), so a statement holds a few hundred.

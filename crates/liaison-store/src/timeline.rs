@@ -2,11 +2,13 @@
 //! row each in `organization_timeline` in the transaction of each change, and read from there
 //! newest first.
 
-use liaison_core::{ACTIVITY, AGREEMENT, GIFT, PERSON};
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use liaison_core::{Error as DomainError, RecordKind, TimelineEntry, display_name};
+use liaison_core::{
+    ACTIVITY, AGREEMENT, Error as DomainError, GIFT, PERSON, RecordKind, TimelineEntry,
+    display_name,
+};
 use serde::Deserialize;
 use sqlx::AnyConnection;
 

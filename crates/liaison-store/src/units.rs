@@ -1,14 +1,14 @@
 //! Units of the university and their foreign-affairs contacts.
 
-use crate::records::Records;
-use liaison_core::{PERSON, UNIT};
 use std::sync::Arc;
 
 use liaison_core::{
-    Actor, Error as DomainError, Page, PageRequest, Policy, RecordKind, Unit, UnitFilter, UnitInput,
+    Actor, Error as DomainError, PERSON, Page, PageRequest, Policy, RecordKind, UNIT, Unit,
+    UnitFilter, UnitInput,
 };
 use sqlx::AnyConnection;
 
+use crate::records::Records;
 use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
 use crate::sql::{Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};

@@ -12,12 +12,11 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
-use crate::records;
 use crate::resolve::{self, StoredRecord};
 use crate::sql::{
     self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, date_text, enum_text,
 };
-use crate::{Result, Store};
+use crate::{Result, Store, records};
 
 fn columns() -> Selection {
     Selection::of(

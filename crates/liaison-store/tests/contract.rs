@@ -1,18 +1,12 @@
 //! The storage contract: every test here runs against SQLite and against PostgreSQL, and both
 //! must behave the same.
 
-use liaison_core::Activity;
-use liaison_core::Agreement;
-use liaison_core::CalendarDay;
-use liaison_core::Gift;
-use liaison_core::Organization;
-use liaison_core::Person;
-use liaison_core::Unit;
 use liaison_core::demo::seed_document;
-use liaison_core::{ACTIVITY, AGREEMENT, GIFT, ORGANIZATION};
 use liaison_core::{
-    ActivityFilter, ActivityInput, Actor, AgreementInput, Error as DomainError, GiftFilter,
-    GiftInput, OrganizationFilter, OrganizationInput, PageRequest, PersonInput, UnitInput,
+    ACTIVITY, AGREEMENT, Activity, ActivityFilter, ActivityInput, Actor, Agreement, AgreementInput,
+    CalendarDay, Error as DomainError, GIFT, Gift, GiftFilter, GiftInput, ORGANIZATION,
+    Organization, OrganizationFilter, OrganizationInput, PageRequest, Person, PersonInput, Unit,
+    UnitInput,
 };
 use liaison_store::testing::TestDatabase;
 use liaison_store::{Backend, Error, Store};

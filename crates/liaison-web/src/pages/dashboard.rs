@@ -3,12 +3,9 @@
 use askama::Template;
 use axum::extract::State;
 use chrono::{Datelike, Duration, Utc};
-use liaison_core::Activity;
-use liaison_core::Agreement;
-use liaison_core::Gift;
-use liaison_core::Organization;
-use liaison_core::Person;
-use liaison_core::{ActivityFilter, ActivitySummary, PageRequest};
+use liaison_core::{
+    Activity, ActivityFilter, ActivitySummary, Agreement, Gift, Organization, PageRequest, Person,
+};
 
 use super::{Count, DashboardView, Item, PageResult, Ui, render};
 use crate::AppState;

@@ -3,7 +3,6 @@
 //! transaction; checking and saving run in the background while the page shows how far they
 //! have come. Also the template workbook to fill in.
 
-use liaison_core::UNIT;
 use std::collections::{HashMap, HashSet};
 
 use askama::Template;
@@ -16,7 +15,7 @@ use liaison_core::accounts::{authorize_role, may};
 use liaison_core::kind::Example;
 use liaison_core::{
     Action, Actor, ExchangeDocument, ImportBatch, ImportRow, ImportStatus, Link, RecordKind,
-    RowProblem,
+    RowProblem, UNIT,
 };
 use liaison_reports::import::{self, ImportRecord, ReadError, ValueLabels};
 use liaison_reports::{Cell as SheetCell, Table};

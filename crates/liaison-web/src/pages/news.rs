@@ -6,9 +6,10 @@ use axum::Form;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use liaison_core::ACTIVITY;
 use liaison_core::accounts::may;
-use liaison_core::{Action, FieldErrors, NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput};
+use liaison_core::{
+    ACTIVITY, Action, FieldErrors, NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput,
+};
 
 use super::forms::Values;
 use super::{PageError, PageResult, RecordId, Ui, render};

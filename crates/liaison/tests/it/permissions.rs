@@ -1,8 +1,7 @@
 //! Every API route walked with every role: allowed, or refused with 403; never a 500.
 
 use crate::common::TestApp;
-use liaison_core::Unit;
-use liaison_core::UserRole;
+use liaison_core::{Unit, UserRole};
 use serde_json::{Value, json};
 
 on_both_databases!(

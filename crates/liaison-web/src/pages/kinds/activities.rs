@@ -1,11 +1,10 @@
 //! Pages of activities: the record page with agenda, participants by role, partners and gifts,
 //! and the form that adds participants, agenda items and gifts on the same page.
 
-use liaison_core::ACTIVITY;
 use liaison_core::{
-    Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor, AgendaItemInput,
-    AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput, ParticipantInput,
-    PartyInput, RecordKind, Ref,
+    ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor,
+    AgendaItemInput, AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput,
+    ParticipantInput, PartyInput, RecordKind, Ref,
 };
 use liaison_store::Store;
 

@@ -3,11 +3,10 @@
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use liaison_core::AGREEMENT;
 use liaison_core::accounts::may;
 use liaison_core::{
-    Action, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus, FieldError,
-    FieldErrors, RENEWABLE, RecordEvent, RecordKind, Ref, SignatoryInput, Stateful,
+    AGREEMENT, Action, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus,
+    FieldError, FieldErrors, RENEWABLE, RecordEvent, RecordKind, Ref, SignatoryInput, Stateful,
     TransitionRequest,
 };
 use liaison_store::Store;

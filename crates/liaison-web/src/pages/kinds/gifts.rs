@@ -1,8 +1,7 @@
 //! Pages of the gift register.
 
-use liaison_core::GIFT;
 use liaison_core::{
-    FieldErrors, Gift, GiftCategory, GiftDirection, GiftFilter, GiftInput, GiftStatus, Money,
+    FieldErrors, GIFT, Gift, GiftCategory, GiftDirection, GiftFilter, GiftInput, GiftStatus, Money,
     Party, PartyInput, RecordKind, Ref,
 };
 use liaison_store::Store;

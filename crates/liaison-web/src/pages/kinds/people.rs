@@ -1,8 +1,7 @@
 //! Pages of people.
 
-use liaison_core::PERSON;
 use liaison_core::{
-    FieldErrors, Person, PersonCategory, PersonFilter, PersonInput, RecordKind, Ref,
+    FieldErrors, PERSON, Person, PersonCategory, PersonFilter, PersonInput, RecordKind, Ref,
 };
 use liaison_store::Store;
 

@@ -1,7 +1,6 @@
 //! Pages of units.
 
-use liaison_core::UNIT;
-use liaison_core::{FieldErrors, RecordKind, Unit, UnitFilter, UnitInput, UnitKind};
+use liaison_core::{FieldErrors, RecordKind, UNIT, Unit, UnitFilter, UnitInput, UnitKind};
 use liaison_store::Store;
 
 use super::{SheetCell, choices, code, key_field, linked, named_cell, search, select, text};
