@@ -2,8 +2,8 @@
 //!
 //! Each record's module declares its [`Kind`]: its name in the audit log, the permission rules
 //! and search results; its table and the path of its list in the API and the pages;
-//! who may create and change it; whether it feeds search and the organizations' timelines; the
-//! columns a spreadsheet of it may carry; and its list's sort keys. Every layer reads these
+//! who may create and change it; whether it feeds search and the organizations' timelines; how
+//! a spreadsheet brings it in; its lifecycle; and its list's sort keys. Every layer reads these
 //! facts from the declaration, through [`RecordKind`], instead of listing the kinds again.
 //! [`crate::KINDS`] holds every declaration, in the order lists and search show them.
 
@@ -31,7 +31,7 @@ pub struct Kind {
     /// The catalog prefix of the values that classify its records, such as `activity-kind` for
     /// an activity's kind (`activity-kind-inbound_visit`); `None` when nothing classifies them.
     pub categories: Option<&'static str>,
-    /// Whether it has list and record pages of its own, at `/{table}` and `/{table}/{id}`.
+    /// Whether it has list and record pages of its own, at `/{path}` and `/{path}/{id}`.
     pub pages: bool,
     /// Who may see, create and change records of this kind.
     pub rights: Rights,
