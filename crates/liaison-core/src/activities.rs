@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Example, Import, Kind, RecordKind, Rights, codes};
+use crate::kind::{Example, Import, Kind, Record, RecordKind, Rights, codes};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
@@ -564,6 +564,18 @@ const KIND: Kind = Kind {
 
 /// Activities, as every layer names the kind.
 pub const ACTIVITY: RecordKind = RecordKind::of(&KIND);
+
+impl Record for Activity {
+    const KIND: RecordKind = ACTIVITY;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn unit(&self) -> Option<i64> {
+        self.host_unit.as_ref().map(|u| u.id)
+    }
+}
 
 /// An activity as a form that recreates it, linking to other records by key. Its gifts are
 /// records of their own and go with them.

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, RecordKind, Rights};
+use crate::kind::{Kind, Record, RecordKind, Rights};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
@@ -333,6 +333,18 @@ const KIND: Kind = Kind {
 
 /// Agreements, as every layer names the kind.
 pub const AGREEMENT: RecordKind = RecordKind::of(&KIND);
+
+impl Record for Agreement {
+    const KIND: RecordKind = AGREEMENT;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn unit(&self) -> Option<i64> {
+        self.unit.as_ref().map(|u| u.id)
+    }
+}
 
 /// An agreement as a form that recreates it in its state, linking to other records by key.
 impl From<Agreement> for AgreementInput {

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, RecordKind, Rights};
+use crate::kind::{Kind, Record, RecordKind, Rights};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
@@ -247,6 +247,18 @@ const KIND: Kind = Kind {
 
 /// Gifts, as every layer names the kind.
 pub const GIFT: RecordKind = RecordKind::of(&KIND);
+
+impl Record for Gift {
+    const KIND: RecordKind = GIFT;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn unit(&self) -> Option<i64> {
+        self.unit_id
+    }
+}
 
 /// A party to a gift as a form names it, linking to records by key.
 impl From<Party> for PartyInput {

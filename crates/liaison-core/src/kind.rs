@@ -17,6 +17,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::{RefOr, schema};
 use utoipa::{PartialSchema, ToSchema};
 
+use crate::Meta;
 use crate::lifecycle::Lifecycle;
 
 /// The facts of one kind of record.
@@ -133,6 +134,21 @@ impl Rights {
         liaison_creates: Scope::None,
         liaison_changes: Scope::None,
     };
+}
+
+/// A stored record of a declared kind: what the permission rules and the pages read of any of
+/// them.
+pub trait Record {
+    /// Its kind.
+    const KIND: RecordKind;
+
+    /// Its number, key, version and times.
+    fn meta(&self) -> &Meta;
+
+    /// The unit it is recorded under, for the permission rules: an activity's host unit, a
+    /// person's or an agreement's unit, a gift's activity's host unit, a unit itself; `None`
+    /// for the records no unit owns.
+    fn unit(&self) -> Option<i64>;
 }
 
 /// A kind of record, as every layer passes it: a reference to its declaration, compared,

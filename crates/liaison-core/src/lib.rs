@@ -40,7 +40,7 @@ pub use error::{Error, FieldError, FieldErrors};
 pub use exchange::*;
 pub use gifts::*;
 pub use imports::*;
-pub use kind::{Kind, RecordKind};
+pub use kind::{Kind, Record, RecordKind};
 pub use lifecycle::{Lifecycle, RecordEvent, RecordEventInput, Stateful, TransitionRequest};
 pub use meta::*;
 pub use news::{NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Example, Import, Kind, RecordKind, Rights, Scope, codes};
+use crate::kind::{Example, Import, Kind, Record, RecordKind, Rights, Scope, codes};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{CountryCode, FieldErrors, Meta, Named, Ref, RegionClass};
@@ -291,6 +291,18 @@ const KIND: Kind = Kind {
 
 /// Organizations, as every layer names the kind.
 pub const ORGANIZATION: RecordKind = RecordKind::of(&KIND);
+
+impl Record for Organization {
+    const KIND: RecordKind = ORGANIZATION;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn unit(&self) -> Option<i64> {
+        None
+    }
+}
 
 /// An organization as a form that recreates it: what `liaison export` writes, linking to other
 /// records by key.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Example, Import, Kind, RecordKind, Rights, Scope, codes};
+use crate::kind::{Example, Import, Kind, Record, RecordKind, Rights, Scope, codes};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
@@ -201,6 +201,18 @@ const KIND: Kind = Kind {
 
 /// People, as every layer names the kind.
 pub const PERSON: RecordKind = RecordKind::of(&KIND);
+
+impl Record for Person {
+    const KIND: RecordKind = PERSON;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn unit(&self) -> Option<i64> {
+        self.unit.as_ref().map(|u| u.id)
+    }
+}
 
 /// The name to show for a person, an organization or a unit: Chinese first, as the office writes.
 pub fn display_name(zh: &Option<String>, en: &Option<String>) -> String {

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, RecordKind, Rights, Scope};
+use crate::kind::{Kind, Record, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{FieldErrors, Link, Meta, Named, PERSON};
@@ -96,6 +96,18 @@ const KIND: Kind = Kind {
 
 /// The university's schools and offices, as every layer names the kind.
 pub const UNIT: RecordKind = RecordKind::of(&KIND);
+
+impl Record for Unit {
+    const KIND: RecordKind = UNIT;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn unit(&self) -> Option<i64> {
+        Some(self.meta.id)
+    }
+}
 
 /// A unit as a form that recreates it, linking to other records by key.
 impl From<Unit> for UnitInput {

@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, RecordKind, Rights};
+use crate::kind::{Kind, Record, RecordKind, Rights};
 use crate::validate::{self, Validate};
 use crate::{Error, FieldErrors, Meta};
 
@@ -160,6 +160,18 @@ const KIND: Kind = Kind {
 
 /// The days of the working-day calendar, as every layer names the kind.
 pub const CALENDAR_DAY: RecordKind = RecordKind::of(&KIND);
+
+impl Record for CalendarDay {
+    const KIND: RecordKind = CALENDAR_DAY;
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn unit(&self) -> Option<i64> {
+        None
+    }
+}
 
 /// A year the calendar holds: every day off and adjusted working day of it is listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -3,7 +3,7 @@
 use crate::records::Records;
 use liaison_core::{
     ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
-    Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, RecordKind, UNIT,
+    Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, UNIT,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -600,8 +600,6 @@ impl Records for Activity {
 }
 
 impl StoredRecord for Activity {
-    const KIND: RecordKind = ACTIVITY;
-
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Activity> {
         // The activity and its lists in one statement: each statement is a round trip to the
         // connection's thread, which cost more than the reading on the activity page.
@@ -713,9 +711,5 @@ impl StoredRecord for Activity {
             signed_by: row.opt_text("signed_by")?,
             gifts: gifts::of_activity(conn, policy, id).await?,
         })
-    }
-
-    fn unit(&self) -> Option<i64> {
-        self.host_unit.as_ref().map(|u| u.id)
     }
 }

@@ -3,8 +3,8 @@
 use crate::records::Records;
 use liaison_core::{
     AGREEMENT, Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus,
-    Error as DomainError, Link, Page, PageRequest, Policy, RENEWABLE, RecordEvent, RecordKind, Ref,
-    Signatory, SignatoryInput, TransitionRequest, UNIT, Validate,
+    Error as DomainError, Link, Page, PageRequest, Policy, RENEWABLE, RecordEvent, Ref, Signatory,
+    SignatoryInput, TransitionRequest, UNIT, Validate,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -473,8 +473,6 @@ impl Records for Agreement {
 }
 
 impl StoredRecord for Agreement {
-    const KIND: RecordKind = AGREEMENT;
-
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Agreement> {
         let row = sqlx::query(&format!(
             "SELECT {} FROM {FROM} WHERE g.id = $1",
@@ -488,10 +486,6 @@ impl StoredRecord for Agreement {
         load_children(conn, &mut agreement).await?;
         let [agreement] = agreement;
         Ok(agreement)
-    }
-
-    fn unit(&self) -> Option<i64> {
-        self.unit.as_ref().map(|u| u.id)
     }
 }
 

@@ -4,7 +4,7 @@ use crate::records::Records;
 use liaison_core::{ACTIVITY, GIFT};
 use liaison_core::{
     Actor, Error as DomainError, Gift, GiftFilter, GiftInput, Money, Page, PageRequest, Party,
-    PartyInput, Policy, RecordKind, gifts::declaration_required,
+    PartyInput, Policy, gifts::declaration_required,
 };
 use sqlx::AnyConnection;
 
@@ -284,8 +284,6 @@ impl Records for Gift {
 }
 
 impl StoredRecord for Gift {
-    const KIND: RecordKind = GIFT;
-
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Gift> {
         let row = sqlx::query(&format!(
             "SELECT {} FROM {FROM} WHERE g.id = $1",
@@ -296,9 +294,5 @@ impl StoredRecord for Gift {
         .await?
         .ok_or_else(|| DomainError::not_found("gift", id))?;
         from_row(policy, &row)
-    }
-
-    fn unit(&self) -> Option<i64> {
-        self.unit_id
     }
 }

@@ -5,7 +5,7 @@ use std::pin::Pin;
 
 use liaison_core::{
     Actor, Affiliation, Error as DomainError, ORGANIZATION, ORGANIZATION_SORTS, Organization,
-    OrganizationFilter, OrganizationInput, Page, PageRequest, Policy, RecordKind, Ref,
+    OrganizationFilter, OrganizationInput, Page, PageRequest, Policy, Ref,
 };
 use sqlx::AnyConnection;
 
@@ -298,8 +298,6 @@ impl Records for Organization {
 }
 
 impl StoredRecord for Organization {
-    const KIND: RecordKind = ORGANIZATION;
-
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Organization> {
         let row = sqlx::query(&format!(
             "SELECT {}, {} FROM organizations o WHERE o.id = $1",
@@ -311,11 +309,6 @@ impl StoredRecord for Organization {
         .await?
         .ok_or_else(|| DomainError::not_found("organization", id))?;
         from_row(&row)
-    }
-
-    /// Organizations are shared by every unit.
-    fn unit(&self) -> Option<i64> {
-        None
     }
 }
 

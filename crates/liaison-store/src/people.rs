@@ -3,7 +3,7 @@
 use crate::records::Records;
 use liaison_core::{
     Actor, Error as DomainError, PERSON, Page, PageRequest, Person, PersonFilter, PersonInput,
-    Policy, RecordKind, Ref, UNIT,
+    Policy, Ref, UNIT,
 };
 use sqlx::AnyConnection;
 
@@ -188,8 +188,6 @@ impl Records for Person {
 }
 
 impl StoredRecord for Person {
-    const KIND: RecordKind = PERSON;
-
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Person> {
         let row = sqlx::query(&format!(
             "SELECT {} FROM {FROM} WHERE p.id = $1",
@@ -200,10 +198,6 @@ impl StoredRecord for Person {
         .await?
         .ok_or_else(|| DomainError::not_found("person", id))?;
         from_row(&row)
-    }
-
-    fn unit(&self) -> Option<i64> {
-        self.unit.as_ref().map(|u| u.id)
     }
 }
 

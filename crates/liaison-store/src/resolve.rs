@@ -1,7 +1,7 @@
 //! The kinds of record the store keeps (their tables, and how one is read whole), and the
 //! look-ups that turn the links and keys of a submitted record into row numbers.
 
-use liaison_core::{Link, Policy, RecordKind};
+use liaison_core::{Link, Policy, Record, RecordKind};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
@@ -9,18 +9,13 @@ use crate::Result;
 
 /// A kind of record the store keeps. The write path ([`crate::records`]) and the search index
 /// read records through it; it sits here, below both, so neither depends on the other to read.
-pub trait StoredRecord: Serialize + Sized + Send {
-    const KIND: RecordKind;
-
+pub trait StoredRecord: Record + Serialize + Sized + Send {
     /// Reads the whole record through `conn`, which may be inside a transaction.
     fn fetch(
         conn: &mut AnyConnection,
         policy: &Policy,
         id: i64,
     ) -> impl Future<Output = Result<Self>> + Send;
-
-    /// The unit the record belongs to, for the permission rules.
-    fn unit(&self) -> Option<i64>;
 }
 
 /// The row a link points to, or a field error at `path` saying it does not exist.

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use liaison_core::{
-    Actor, Error as DomainError, PERSON, Page, PageRequest, Policy, RecordKind, UNIT, Unit,
-    UnitFilter, UnitInput,
+    Actor, Error as DomainError, PERSON, Page, PageRequest, Policy, UNIT, Unit, UnitFilter,
+    UnitInput,
 };
 use sqlx::AnyConnection;
 
@@ -171,8 +171,6 @@ impl Records for Unit {
 }
 
 impl StoredRecord for Unit {
-    const KIND: RecordKind = UNIT;
-
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Unit> {
         let row = sqlx::query(&format!(
             "SELECT {} FROM {FROM} WHERE u.id = $1",
@@ -183,10 +181,5 @@ impl StoredRecord for Unit {
         .await?
         .ok_or_else(|| DomainError::not_found("unit", id))?;
         from_row(&row)
-    }
-
-    /// A unit belongs to itself: a liaison officer may change their own unit's record.
-    fn unit(&self) -> Option<i64> {
-        Some(self.meta.id)
     }
 }

@@ -8,7 +8,7 @@ use liaison_core::workdays::{self, shipped_years, year_not_held};
 use liaison_core::{
     Action, Actor, CALENDAR_DAY, CalendarDay, CalendarDayFilter, CalendarDayInput, CalendarYear,
     CalendarYearInput, DayKind, DaySource, Error as DomainError, Page, PageRequest, Policy,
-    RecordKind, WorkCalendar, WorkingDaysAfter, WorkingDaysBetween,
+    WorkCalendar, WorkingDaysAfter, WorkingDaysBetween,
 };
 use sqlx::AnyConnection;
 
@@ -353,8 +353,6 @@ impl Records for CalendarDay {
 }
 
 impl StoredRecord for CalendarDay {
-    const KIND: RecordKind = CALENDAR_DAY;
-
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<CalendarDay> {
         let row = sqlx::query(&format!(
             "SELECT {} FROM calendar_days d WHERE d.id = $1",
@@ -365,10 +363,5 @@ impl StoredRecord for CalendarDay {
         .await?
         .ok_or_else(|| DomainError::not_found("calendar day", id))?;
         from_row(&row)
-    }
-
-    /// The calendar belongs to no unit: only admins change it.
-    fn unit(&self) -> Option<i64> {
-        None
     }
 }

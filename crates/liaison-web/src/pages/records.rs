@@ -77,10 +77,16 @@ pub trait RecordPages: Send + Sync + 'static {
     ) -> impl Future<Output = liaison_store::Result<Self::Record>> + Send {
         store.get::<Self::Record>(id)
     }
-    fn id(record: &Self::Record) -> i64;
-    fn version(record: &Self::Record) -> i64;
+    fn id(record: &Self::Record) -> i64 {
+        liaison_core::Record::meta(record).id
+    }
+    fn version(record: &Self::Record) -> i64 {
+        liaison_core::Record::meta(record).version
+    }
     /// The unit the record belongs to, for the permission rules.
-    fn unit(record: &Self::Record) -> Option<i64>;
+    fn unit(record: &Self::Record) -> Option<i64> {
+        liaison_core::Record::unit(record)
+    }
     fn name(ui: &Ui, record: &Self::Record) -> String;
     fn detail(
         ui: &Ui,

@@ -179,15 +179,6 @@ impl RecordPages for Activities {
         ]
     }
 
-    fn id(a: &Activity) -> i64 {
-        a.meta.id
-    }
-    fn version(a: &Activity) -> i64 {
-        a.meta.version
-    }
-    fn unit(a: &Activity) -> Option<i64> {
-        a.host_unit.as_ref().map(|u| u.id)
-    }
     fn name(ui: &Ui, a: &Activity) -> String {
         super::name_of(&a.title_zh, &a.title_en, ui)
     }

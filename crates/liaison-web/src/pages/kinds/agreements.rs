@@ -125,15 +125,6 @@ impl RecordPages for Agreements {
         ]
     }
 
-    fn id(a: &Agreement) -> i64 {
-        a.meta.id
-    }
-    fn version(a: &Agreement) -> i64 {
-        a.meta.version
-    }
-    fn unit(a: &Agreement) -> Option<i64> {
-        a.unit.as_ref().map(|u| u.id)
-    }
     fn name(ui: &Ui, a: &Agreement) -> String {
         super::name_of(&a.title_zh, &a.title_en, ui)
     }

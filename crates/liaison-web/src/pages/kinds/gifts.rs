@@ -159,15 +159,6 @@ impl RecordPages for Gifts {
         ]
     }
 
-    fn id(g: &Gift) -> i64 {
-        g.meta.id
-    }
-    fn version(g: &Gift) -> i64 {
-        g.meta.version
-    }
-    fn unit(g: &Gift) -> Option<i64> {
-        g.unit_id
-    }
     fn name(_: &Ui, g: &Gift) -> String {
         g.item.clone()
     }

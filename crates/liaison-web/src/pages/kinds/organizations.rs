@@ -130,15 +130,6 @@ impl RecordPages for Organizations {
         ]
     }
 
-    fn id(o: &Organization) -> i64 {
-        o.meta.id
-    }
-    fn version(o: &Organization) -> i64 {
-        o.meta.version
-    }
-    fn unit(_: &Organization) -> Option<i64> {
-        None
-    }
     fn name(ui: &Ui, o: &Organization) -> String {
         super::name_of(&o.name_zh, &o.name_en, ui)
     }

@@ -99,15 +99,6 @@ impl RecordPages for People {
         ]
     }
 
-    fn id(p: &Person) -> i64 {
-        p.meta.id
-    }
-    fn version(p: &Person) -> i64 {
-        p.meta.version
-    }
-    fn unit(p: &Person) -> Option<i64> {
-        p.unit.as_ref().map(|u| u.id)
-    }
     fn name(_: &Ui, p: &Person) -> String {
         liaison_core::display_name(&p.name_zh, &p.name_en)
     }

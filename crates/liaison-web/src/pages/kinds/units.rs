@@ -98,15 +98,6 @@ impl RecordPages for Units {
         ]
     }
 
-    fn id(u: &Unit) -> i64 {
-        u.meta.id
-    }
-    fn version(u: &Unit) -> i64 {
-        u.meta.version
-    }
-    fn unit(u: &Unit) -> Option<i64> {
-        Some(u.meta.id)
-    }
     fn name(ui: &Ui, u: &Unit) -> String {
         ui.t.pick(&u.name_zh, &u.name_en)
     }

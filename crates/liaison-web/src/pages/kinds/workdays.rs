@@ -137,15 +137,6 @@ impl RecordPages for CalendarDays {
         ]
     }
 
-    fn id(d: &CalendarDay) -> i64 {
-        d.meta.id
-    }
-    fn version(d: &CalendarDay) -> i64 {
-        d.meta.version
-    }
-    fn unit(_: &CalendarDay) -> Option<i64> {
-        None
-    }
     fn name(ui: &Ui, d: &CalendarDay) -> String {
         format!("{} {}", ui.t.date(d.date), holiday(ui, d))
     }
