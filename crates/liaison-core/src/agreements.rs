@@ -33,7 +33,13 @@ pub enum AgreementStatus {
     Draft,
     UnderReview,
     Signed,
+    /// Documents exported before agreements had a lifecycle may say `expiring`, which is read
+    /// as in force (whether one is about to expire now follows from its validity).
+    #[serde(alias = "expiring")]
     InForce,
+    /// Documents exported before agreements had a lifecycle may say `renewed`, which is read as
+    /// expired (the renewal is a record of its own).
+    #[serde(alias = "renewed")]
     Expired,
     Terminated,
 }
@@ -398,6 +404,17 @@ mod tests {
                 .iter()
                 .filter(|k| **k != AGREEMENT)
                 .all(|k| k.lifecycle.is_none())
+        );
+    }
+
+    #[test]
+    fn a_status_of_an_older_export_reads_as_the_state_it_became() {
+        let read = |text: &str| serde_json::from_str::<AgreementStatus>(text).unwrap();
+        assert_eq!(read("\"expiring\""), AgreementStatus::InForce);
+        assert_eq!(read("\"renewed\""), AgreementStatus::Expired);
+        assert_eq!(
+            serde_json::to_string(&AgreementStatus::InForce).unwrap(),
+            "\"in_force\""
         );
     }
 

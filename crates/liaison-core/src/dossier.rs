@@ -90,10 +90,12 @@ impl Agreement {
     /// Whether the agreement binds the parties on `day`: signed or in force (not a draft,
     /// expired or terminated one) and within its validity, where the validity is known.
     pub fn in_force_on(&self, day: NaiveDate) -> bool {
-        let binding = matches!(
-            self.status,
-            AgreementStatus::Signed | AgreementStatus::InForce
-        );
+        // An agreement that has expired since was in force on a day within its validity.
+        let binding = match self.status {
+            AgreementStatus::Signed | AgreementStatus::InForce => true,
+            AgreementStatus::Expired => self.valid_to.is_some(),
+            _ => false,
+        };
         binding
             && self.valid_from.is_none_or(|from| from <= day)
             && self.valid_to.is_none_or(|to| day <= to)
@@ -142,6 +144,9 @@ mod tests {
         assert!(!in_force(InForce, None, Some("2023-11-16")));
         assert!(!in_force(Draft, None, None));
         assert!(!in_force(Expired, None, None));
+        // Expired since, but in force on the day within its validity.
+        assert!(in_force(Expired, Some("2021-01-01"), Some("2024-12-31")));
+        assert!(!in_force(Expired, Some("2021-01-01"), Some("2023-11-16")));
         assert!(!in_force(
             Terminated,
             Some("2021-01-01"),

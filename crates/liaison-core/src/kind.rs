@@ -258,11 +258,18 @@ impl PartialOrd for RecordKind {
     }
 }
 
-/// Kinds sort in the order of [`crate::KINDS`].
+/// Kinds sort as search counts them, by their search codes, then the kinds search does not
+/// find in the order of [`crate::KINDS`]: the order results, refreshes and locks have always
+/// taken.
 impl Ord for RecordKind {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        let position = |k: &RecordKind| crate::KINDS.iter().position(|x| x == k);
-        position(self).cmp(&position(other))
+        let key = |k: &RecordKind| {
+            (
+                k.search.unwrap_or(u8::MAX),
+                crate::KINDS.iter().position(|x| x == k),
+            )
+        };
+        key(self).cmp(&key(other))
     }
 }
 
@@ -326,6 +333,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn kinds_sort_by_their_search_codes_then_as_declared() {
+        let mut kinds = KINDS.to_vec();
+        kinds.sort();
+        let names: Vec<&str> = kinds.iter().map(|k| k.name).collect();
+        assert_eq!(
+            names[..5],
+            ["activity", "organization", "person", "agreement", "gift"]
+        );
+        assert_eq!(kinds.len(), KINDS.len());
     }
 
     #[test]

@@ -28,8 +28,12 @@ pub fn block_of(document: i64) -> i64 {
     document.div_euclid(BLOCK_DOCUMENTS)
 }
 
+/// The code a kind is stored under. Only the kinds search finds have documents, and so
+/// entries; any other is a mistake of the caller, which would read back as another kind.
 fn entity_code(entity: RecordKind) -> u8 {
-    entity.search.unwrap_or(0)
+    entity
+        .search
+        .unwrap_or_else(|| panic!("{entity} records are not indexed, so they have no entries"))
 }
 
 /// The entries of a block as stored; they must all be of `block`, in order of document.

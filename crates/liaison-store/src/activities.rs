@@ -476,6 +476,22 @@ impl Records for Activity {
         input.version
     }
 
+    /// A change of an activity brings no gifts: those of an existing activity are records of
+    /// their own, changed one by one.
+    fn checked_change(input: ActivityInput) -> Result<ActivityInput> {
+        let input = liaison_core::Validate::validated(input)?;
+        if !input.gifts.is_empty() {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "gifts",
+                "existing_activity",
+                "the gifts of an existing activity are changed one by one as gift records",
+            );
+            return Err(DomainError::Invalid(errors).into());
+        }
+        Ok(input)
+    }
+
     async fn insert(conn: &mut AnyConnection, actor: &Actor, input: &ActivityInput) -> Result<i64> {
         insert(conn, actor, input).await
     }
@@ -487,15 +503,6 @@ impl Records for Activity {
         version: i64,
         input: &ActivityInput,
     ) -> Result<()> {
-        if !input.gifts.is_empty() {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "gifts",
-                "existing_activity",
-                "the gifts of an existing activity are changed one by one as gift records",
-            );
-            return Err(DomainError::Invalid(errors).into());
-        }
         resolve::key_is_free(conn, ACTIVITY, "", &input.key, Some(id)).await?;
         let links = resolve_links(conn, actor, input).await?;
         let columns = data(input, &links);

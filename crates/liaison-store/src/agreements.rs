@@ -1,6 +1,7 @@
 //! Agreements with their partners and signatories.
 
 use crate::records::Records;
+use liaison_core::lifecycle::Who;
 use liaison_core::{
     AGREEMENT, Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus,
     Error as DomainError, Link, Page, PageRequest, Policy, RENEWABLE, RecordEvent, Ref, Signatory,
@@ -365,6 +366,16 @@ impl Records for Agreement {
     ) -> Result<i64> {
         let input = input.clone().validated()?;
         let status = input.status.unwrap_or_default();
+        // Recording an agreement in a later state stands for the transitions that lead there,
+        // which only the office makes: a unit's draft goes through review like any other.
+        if status != AgreementStatus::default() && !Who::Office.allows(actor, AGREEMENT, None) {
+            return Err(DomainError::Forbidden(format!(
+                "only the international office records an agreement as {}; a unit's new \
+                 agreement starts as a draft and goes through review",
+                status.as_str()
+            ))
+            .into());
+        }
         let id = insert(conn, actor, "", &input).await?;
         transitions::record_created(conn, actor, AGREEMENT, id, status.as_str()).await?;
         Ok(id)
@@ -380,14 +391,19 @@ impl Records for Agreement {
         version: i64,
         input: &AgreementInput,
     ) -> Result<()> {
-        let current: Option<String> =
-            sqlx::query_scalar("SELECT status FROM agreements WHERE id = $1")
+        let stored: Option<(String, i64)> =
+            sqlx::query_as("SELECT status, version FROM agreements WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?;
-        let current = current
-            .and_then(|s| AgreementStatus::parse(&s))
-            .ok_or_else(|| DomainError::not_found("agreement", id))?;
+        let (current, stored_version) =
+            stored.ok_or_else(|| DomainError::not_found("agreement", id))?;
+        // A change made from an old copy is a conflict first, whatever it asks.
+        if stored_version != version {
+            return Err(records::refuse_stale(conn, AGREEMENT, id, version).await);
+        }
+        let current = AgreementStatus::parse(&current)
+            .ok_or_else(|| crate::Error::Corrupt(format!("agreement status '{current}'")))?;
         if let Some(asked) = input.status
             && asked != current
         {

@@ -38,6 +38,12 @@ pub trait Records: StoredRecord + Sync {
         Ok(input.validated()?)
     }
 
+    /// A submitted change, checked before anything is read or written; the same checks as a
+    /// new record unless a kind refuses more of a change.
+    fn checked_change(input: Self::Input) -> Result<Self::Input> {
+        Self::checked(input)
+    }
+
     /// Writes a new record in the caller's transaction and returns its number.
     fn insert(
         conn: &mut AnyConnection,
@@ -91,7 +97,7 @@ impl Store {
     /// conflict carries the current record.
     pub async fn update<K: Records>(&self, actor: &Actor, id: i64, input: K::Input) -> Result<K> {
         authorize_role(actor, Action::Change, K::KIND)?;
-        let input = K::checked(input)?;
+        let input = K::checked_change(input)?;
         let version = required_version(K::version(&input))?;
         self.update_with(actor, id, async |conn| {
             K::rewrite(conn, actor, id, version, &input).await
@@ -223,7 +229,6 @@ fn renamed(changes: &str) -> bool {
     })
 }
 /// The records whose search documents name the record `id` of `kind`.
-/// The records whose search documents name the record `id` of `entity` (an audit log entity).
 async fn naming(
     conn: &mut AnyConnection,
     kind: RecordKind,
@@ -343,8 +348,27 @@ pub(crate) async fn delete_record<T: Serialize>(
         .execute(&mut *conn)
         .await
         .map_err(|e| Error::from_delete(e, table.as_str()))?;
+    if table.lifecycle.is_some() {
+        // The history stays, closed by this event: a record that later takes the same number
+        // (SQLite reuses the highest one) starts a history of its own.
+        sqlx::query(
+            "INSERT INTO record_events (entity, record_id, at, user_id, username, transition, \
+             from_state, to_state, note) VALUES ($1, $2, $3, $4, $5, $6, NULL, $6, NULL)",
+        )
+        .bind(table.as_str())
+        .bind(id)
+        .bind(sql::now())
+        .bind(actor.user_id)
+        .bind(&actor.username)
+        .bind(DELETED)
+        .execute(&mut *conn)
+        .await?;
+    }
     audit::deleted(conn, actor, table, id, before).await
 }
+
+/// The event that closes the history of a deleted record; never a transition's name.
+pub(crate) const DELETED: &str = "deleted";
 
 /// Updates a record row if it is still at `version`, counting the change; refuses otherwise.
 pub(crate) async fn update_record(

@@ -562,7 +562,7 @@ impl Store {
         let filters = request.facets();
         let (counts, found) = if rarest_first.len() == 1 && filters.is_empty() {
             let mut counts = by_term.remove(&rarest_first[0]).unwrap_or_default();
-            counts.sort_by_key(|c| c.entity);
+            counts.sort_by_key(|c| c.entity.search);
             let found = one_word(&mut conn, request, &rarest_first[0], idf[0], &page).await?;
             (counts, found)
         } else {

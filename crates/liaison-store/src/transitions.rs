@@ -115,9 +115,13 @@ pub(crate) async fn all_events(
     kind: RecordKind,
 ) -> Result<Vec<(i64, RecordEvent)>> {
     sqlx::query(&format!(
-        "SELECT {EVENT_COLUMNS} FROM record_events WHERE entity = $1 ORDER BY id"
+        "SELECT {EVENT_COLUMNS} FROM record_events e WHERE entity = $1 AND transition <> $2 \
+         AND NOT EXISTS (SELECT 1 FROM record_events d WHERE d.entity = e.entity \
+                         AND d.record_id = e.record_id AND d.transition = $2 AND d.id > e.id) \
+         ORDER BY id"
     ))
     .bind(kind.as_str())
+    .bind(records::DELETED)
     .fetch_all(&mut *conn)
     .await?
     .iter()
@@ -209,10 +213,13 @@ impl Store {
         T::fetch(&mut conn, &self.policy, id).await?;
         sqlx::query(&format!(
             "SELECT {EVENT_COLUMNS} FROM record_events WHERE entity = $1 AND record_id = $2 \
+             AND id > COALESCE((SELECT MAX(d.id) FROM record_events d WHERE d.entity = $1 \
+                                AND d.record_id = $2 AND d.transition = $3), 0) \
              ORDER BY id"
         ))
         .bind(T::KIND.as_str())
         .bind(id)
+        .bind(records::DELETED)
         .fetch_all(&mut *conn)
         .await?
         .iter()

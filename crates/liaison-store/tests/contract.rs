@@ -2491,7 +2491,111 @@ mod lifecycle {
         a_renewal_is_a_new_draft_linked_to_the_old_agreement_both_ways,
         an_export_carries_the_states_their_history_and_the_renewals,
         the_agreement_list_reads_the_partners_and_signatories_of_a_whole_page,
+        only_the_office_records_a_new_agreement_in_a_later_state_than_draft,
+        a_deleted_agreement_s_history_does_not_pass_to_one_that_takes_its_number,
+        a_stale_edit_is_a_conflict_before_its_status_is_looked_at,
     );
+
+    async fn only_the_office_records_a_new_agreement_in_a_later_state_than_draft(store: Store) {
+        partner(&store).await;
+        let unit = store
+            .create::<Unit>(
+                &admin(),
+                serde_json::from_value(json!({"key": "law", "name_en": "Law"})).unwrap(),
+            )
+            .await
+            .unwrap();
+        let liaison = user_actor(UserRole::Liaison, Some(unit.meta.id));
+        for status in ["signed", "in_force", "terminated"] {
+            let refused = store
+                .create::<Agreement>(&liaison, input(json!({"unit": "law", "status": status})))
+                .await;
+            assert!(
+                forbidden(refused),
+                "a liaison officer records one as {status}"
+            );
+        }
+        assert_eq!(
+            store
+                .list::<Agreement>(&AgreementFilter::default(), &page(None, &["signed"], 50, 1))
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        let draft = store
+            .create::<Agreement>(&liaison, input(json!({"unit": "law"})))
+            .await
+            .unwrap();
+        assert_eq!(draft.status.as_str(), "draft");
+        let officer = user_actor(UserRole::Officer, None);
+        let old = store
+            .create::<Agreement>(&officer, input(json!({"status": "in_force"})))
+            .await
+            .unwrap();
+        assert_eq!(old.status.as_str(), "in_force");
+    }
+
+    async fn a_deleted_agreement_s_history_does_not_pass_to_one_that_takes_its_number(
+        store: Store,
+    ) {
+        partner(&store).await;
+        let first = store
+            .create::<Agreement>(&admin(), input(json!({})))
+            .await
+            .unwrap();
+        store
+            .transition_agreement(&admin(), first.meta.id, &request("submit", 1, None))
+            .await
+            .unwrap();
+        store
+            .delete::<Agreement>(&admin(), first.meta.id)
+            .await
+            .unwrap();
+        let next = store
+            .create::<Agreement>(&admin(), input(json!({"status": "in_force"})))
+            .await
+            .unwrap();
+        let history = store.agreement_history(next.meta.id).await.unwrap();
+        let steps: Vec<(&str, &str)> = history
+            .iter()
+            .map(|e| (e.transition.as_str(), e.to.as_str()))
+            .collect();
+        assert_eq!(steps, [("created", "in_force")]);
+        let exported = store.export().await.unwrap();
+        assert_eq!(exported.history.len(), 1);
+    }
+
+    async fn a_stale_edit_is_a_conflict_before_its_status_is_looked_at(store: Store) {
+        partner(&store).await;
+        let draft = store
+            .create::<Agreement>(&admin(), input(json!({})))
+            .await
+            .unwrap();
+        store
+            .update::<Agreement>(
+                &admin(),
+                draft.meta.id,
+                input(json!({"version": 1, "notes": "First reading."})),
+            )
+            .await
+            .unwrap();
+        let stale = store
+            .update::<Agreement>(
+                &admin(),
+                draft.meta.id,
+                input(json!({"version": 1, "status": "signed", "signed_on": "2026-01-05"})),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                stale,
+                liaison_store::Error::Domain(liaison_core::Error::Conflict { .. })
+            ),
+            "{stale:?}"
+        );
+    }
 
     const STATES: [&str; 6] = [
         "draft",

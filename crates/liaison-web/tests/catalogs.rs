@@ -38,7 +38,14 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
         ("activity-kind", variants::<ActivityKind>()),
         ("agenda-kind", variants::<AgendaKind>()),
         ("agreement-kind", variants::<AgreementKind>()),
-        ("agreement-status", variants::<AgreementStatus>()),
+        // Its values, not serde's names, which also read the statuses of older exports.
+        (
+            "agreement-status",
+            AgreementStatus::ALL
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+        ),
         ("day-part", variants::<DayPart>()),
         ("gift-category", variants::<GiftCategory>()),
         ("gift-direction", variants::<GiftDirection>()),

@@ -47,7 +47,10 @@ pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery
     let mut reader = Reader::default();
     let request = SearchRequest {
         q: query.text("q"),
-        entity: query.text("type").and_then(|e| RecordKind::parse(&e)),
+        entity: query
+            .text("type")
+            .and_then(|e| RecordKind::parse(&e))
+            .filter(|k| k.search.is_some()),
         kind: None,
         year: reader.parse(&query, "year", "a year"),
         country: query.text("country"),
