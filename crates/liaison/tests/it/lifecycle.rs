@@ -216,6 +216,13 @@ async fn the_agreement_page_offers_the_transitions_the_user_may_make_and_shows_t
         .await;
     let viewer = app.sign_in("viewer", UserRole::Viewer, None, "en").await;
 
+    // The office chooses the state of an agreement it records; a unit's new one is a draft.
+    let (_, form) = office.get("/agreements/new").await;
+    assert!(form.contains("name=\"status\""), "{form}");
+    let (status, form) = liaison.get("/agreements/new").await;
+    assert_eq!(status, 200);
+    assert!(!form.contains("name=\"status\""), "{form}");
+
     let (status, html) = office.get(&page).await;
     assert_eq!(status, 200);
     assert!(html.contains("Status and history"), "{html}");

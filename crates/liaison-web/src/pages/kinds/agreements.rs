@@ -4,6 +4,7 @@ use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use liaison_core::accounts::may;
+use liaison_core::lifecycle::Who;
 use liaison_core::{
     AGREEMENT, Action, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus,
     FieldError, FieldErrors, RENEWABLE, RecordEvent, RecordKind, Ref, SignatoryInput, Stateful,
@@ -281,6 +282,9 @@ impl RecordPages for Agreements {
         creating: bool,
         adding: &str,
     ) -> liaison_store::Result<FormView> {
+        let office = ui
+            .actor()
+            .is_ok_and(|actor| Who::Office.allows(&actor, AGREEMENT, None));
         let signatories = group(
             ui,
             v,
@@ -322,9 +326,10 @@ impl RecordPages for Agreements {
                 input(ui, v, "date", "valid_to"),
             ]
             .into_iter()
-            // The state is chosen when an agreement is recorded (one signed years ago is
-            // recorded as such); afterwards it changes only by the buttons of its page.
-            .chain(creating.then(|| {
+            // The office chooses the state when it records an agreement (one signed years ago
+            // is recorded as such); a unit's new agreement is a draft. Afterwards the state
+            // changes only by the buttons of its page.
+            .chain((creating && office).then(|| {
                 select(
                     ui,
                     v,
