@@ -466,6 +466,13 @@ const COMPUTED: &[Computed] = &[
         why: "each kind's new-record action, a literal of KEY_NAMESPACES in its module",
     },
     Computed {
+        file: "src/pages/records.rs",
+        argument: "if creating { K::NEW } else { K::EDIT }",
+        keys: &[],
+        prefixes: &[],
+        why: "each kind's form titles, literals of KEY_NAMESPACES in its module",
+    },
+    Computed {
         file: "src/pages/review.rs",
         argument: r#"&format!("review-table-{id}")"#,
         keys: &[],

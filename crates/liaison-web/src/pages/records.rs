@@ -38,6 +38,8 @@ pub trait RecordPages: Send + Sync + 'static {
     /// The message keys of the list's title and of one record ("New activity").
     const TITLE: &'static str;
     const NEW: &'static str;
+    /// The message key of the form that changes a record ("Edit activity").
+    const EDIT: &'static str;
     const SORTS: &'static [&'static str] = Self::KIND.declaration().sorts;
     const NEWEST_FIRST: bool = Self::KIND.declaration().newest_first;
 
@@ -286,9 +288,29 @@ fn form_page(ui: &Ui, mut view: FormView, errors: &FieldErrors, status: StatusCo
     response
 }
 
+/// A kind's form with what every form has: its title, where it is sent (the list for a new
+/// record, the page itself for a change) and where "cancel" leads.
+async fn form_of<K: RecordPages>(
+    ui: &Ui,
+    store: &Store,
+    values: &Values,
+    creating: bool,
+    adding: &str,
+) -> liaison_store::Result<FormView> {
+    let mut view = K::form(ui, store, values, creating, adding).await?;
+    view.title = ui.t.get(if creating { K::NEW } else { K::EDIT });
+    view.action = if creating {
+        format!("/{}", K::PATH)
+    } else {
+        ui.path.clone()
+    };
+    view.cancel = format!("/{}", K::PATH);
+    Ok(view)
+}
+
 async fn new_form<K: RecordPages>(State(state): State<AppState>, ui: Ui) -> PageResult {
     authorize_role(&ui.actor()?, Action::Create, K::KIND)?;
-    let view = K::form(&ui, &state.store, &Values::default(), true, "").await?;
+    let view = form_of::<K>(&ui, &state.store, &Values::default(), true, "").await?;
     Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
 }
 
@@ -298,7 +320,7 @@ async fn edit_form<K: RecordPages>(
     RecordId(id): RecordId,
 ) -> PageResult {
     let record = changeable::<K>(&state, &ui, id).await?;
-    let mut view = K::form(&ui, &state.store, &K::values(&record), false, "").await?;
+    let mut view = form_of::<K>(&ui, &state.store, &K::values(&record), false, "").await?;
     view.version = Some(K::version(&record));
     Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
 }
@@ -391,7 +413,7 @@ async fn redraw<K: RecordPages>(
     status: StatusCode,
     adding: &str,
 ) -> PageResult {
-    let mut view = K::form(ui, &state.store, values, creating, adding).await?;
+    let mut view = form_of::<K>(ui, &state.store, values, creating, adding).await?;
     view.version = values.text("version").and_then(|v| v.parse().ok());
     Ok(form_page(ui, view, errors, status))
 }
@@ -406,7 +428,7 @@ async fn conflict_page<K: RecordPages>(
     message: String,
 ) -> Response {
     let theirs = K::values(current);
-    let labels = match K::form(ui, store, &theirs, false, "").await {
+    let labels = match form_of::<K>(ui, store, &theirs, false, "").await {
         Ok(view) => {
             let mut labels: Vec<(String, String)> = view
                 .fields

@@ -78,6 +78,7 @@ impl RecordPages for Activities {
     const KIND: RecordKind = ACTIVITY;
     const TITLE: &'static str = "nav-activities";
     const NEW: &'static str = "new-activity";
+    const EDIT: &'static str = "edit-activity";
     type Record = Activity;
     type Row = ActivitySummary;
     type Input = ActivityInput;
@@ -595,16 +596,6 @@ impl RecordPages for Activities {
             ));
         }
         Ok(FormView {
-            title: t.get(if creating {
-                "new-activity"
-            } else {
-                "edit-activity"
-            }),
-            action: if creating {
-                "/activities".to_owned()
-            } else {
-                ui.path.clone()
-            },
             fields: vec![
                 select(
                     ui,
@@ -636,7 +627,6 @@ impl RecordPages for Activities {
                 key_field(ui, v),
             ],
             groups,
-            cancel: "/activities".to_owned(),
             ..FormView::default()
         })
     }

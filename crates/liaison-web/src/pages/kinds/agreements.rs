@@ -41,6 +41,7 @@ impl RecordPages for Agreements {
     const KIND: RecordKind = AGREEMENT;
     const TITLE: &'static str = "nav-agreements";
     const NEW: &'static str = "new-agreement";
+    const EDIT: &'static str = "edit-agreement";
     type Record = Agreement;
     type Row = Agreement;
     type Input = AgreementInput;
@@ -303,16 +304,6 @@ impl RecordPages for Agreements {
             },
         );
         Ok(FormView {
-            title: ui.t.get(if creating {
-                "new-agreement"
-            } else {
-                "edit-agreement"
-            }),
-            action: if creating {
-                "/agreements".to_owned()
-            } else {
-                ui.path.clone()
-            },
             fields: vec![
                 select(ui, v, "kind", choices(ui, "agreement-kind", &KINDS, None)),
                 text(ui, v, "title_zh"),
@@ -344,7 +335,6 @@ impl RecordPages for Agreements {
             ])
             .collect(),
             groups: vec![signatories],
-            cancel: "/agreements".to_owned(),
             ..FormView::default()
         })
     }

@@ -58,6 +58,7 @@ impl RecordPages for Gifts {
     const KIND: RecordKind = GIFT;
     const TITLE: &'static str = "nav-gifts";
     const NEW: &'static str = "new-gift";
+    const EDIT: &'static str = "edit-gift";
     type Record = Gift;
     type Row = Gift;
     type Input = GiftInput;
@@ -264,17 +265,11 @@ impl RecordPages for Gifts {
         ui: &Ui,
         _: &Store,
         v: &Values,
-        creating: bool,
+        _: bool,
         _: &str,
     ) -> liaison_store::Result<FormView> {
         let link = ui.t.get("hint-link");
         Ok(FormView {
-            title: ui.t.get(if creating { "new-gift" } else { "edit-gift" }),
-            action: if creating {
-                "/gifts".to_owned()
-            } else {
-                ui.path.clone()
-            },
             fields: vec![
                 select(
                     ui,
@@ -307,7 +302,6 @@ impl RecordPages for Gifts {
                 input(ui, v, "textarea", "notes"),
                 key_field(ui, v),
             ],
-            cancel: "/gifts".to_owned(),
             ..FormView::default()
         })
     }

@@ -52,6 +52,7 @@ impl RecordPages for Organizations {
     const KIND: RecordKind = ORGANIZATION;
     const TITLE: &'static str = "nav-organizations";
     const NEW: &'static str = "new-organization";
+    const EDIT: &'static str = "edit-organization";
     type Record = Organization;
     type Row = Organization;
     type Input = OrganizationInput;
@@ -252,7 +253,7 @@ impl RecordPages for Organizations {
         ui: &Ui,
         _: &Store,
         v: &Values,
-        creating: bool,
+        _: bool,
         adding: &str,
     ) -> liaison_store::Result<FormView> {
         let affiliations = group(
@@ -281,16 +282,6 @@ impl RecordPages for Organizations {
             },
         );
         Ok(FormView {
-            title: ui.t.get(if creating {
-                "new-organization"
-            } else {
-                "edit-organization"
-            }),
-            action: if creating {
-                "/organizations".to_owned()
-            } else {
-                ui.path.clone()
-            },
             fields: vec![
                 select(ui, v, "kind", choices(ui, "org-kind", &KINDS, None)),
                 text(ui, v, "country")
@@ -309,7 +300,6 @@ impl RecordPages for Organizations {
                 key_field(ui, v),
             ],
             groups: vec![affiliations],
-            cancel: "/organizations".to_owned(),
             ..FormView::default()
         })
     }

@@ -21,6 +21,7 @@ impl RecordPages for People {
     const KIND: RecordKind = PERSON;
     const TITLE: &'static str = "nav-people";
     const NEW: &'static str = "new-person";
+    const EDIT: &'static str = "edit-person";
     type Record = Person;
     type Row = Person;
     type Input = PersonInput;
@@ -187,20 +188,10 @@ impl RecordPages for People {
         ui: &Ui,
         store: &Store,
         v: &Values,
-        creating: bool,
+        _: bool,
         _: &str,
     ) -> liaison_store::Result<FormView> {
         Ok(FormView {
-            title: ui.t.get(if creating {
-                "new-person"
-            } else {
-                "edit-person"
-            }),
-            action: if creating {
-                "/people".to_owned()
-            } else {
-                ui.path.clone()
-            },
             fields: vec![
                 select(
                     ui,
@@ -221,7 +212,6 @@ impl RecordPages for People {
                 input(ui, v, "textarea", "notes"),
                 key_field(ui, v),
             ],
-            cancel: "/people".to_owned(),
             ..FormView::default()
         })
     }

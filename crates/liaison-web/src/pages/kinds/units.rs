@@ -22,6 +22,7 @@ impl RecordPages for Units {
     const KIND: RecordKind = UNIT;
     const TITLE: &'static str = "nav-units";
     const NEW: &'static str = "new-unit";
+    const EDIT: &'static str = "edit-unit";
     type Record = Unit;
     type Row = Unit;
     type Input = UnitInput;
@@ -164,16 +165,10 @@ impl RecordPages for Units {
         ui: &Ui,
         _: &Store,
         v: &Values,
-        creating: bool,
+        _: bool,
         _: &str,
     ) -> liaison_store::Result<FormView> {
         Ok(FormView {
-            title: ui.t.get(if creating { "new-unit" } else { "edit-unit" }),
-            action: if creating {
-                "/units".to_owned()
-            } else {
-                ui.path.clone()
-            },
             fields: vec![
                 select(ui, v, "kind", choices(ui, "unit-kind", &KINDS, None)),
                 text(ui, v, "name_zh"),
@@ -182,7 +177,6 @@ impl RecordPages for Units {
                 text(ui, v, "liaison_officer").hint(ui.t.get("hint-person-link")),
                 key_field(ui, v),
             ],
-            cancel: "/units".to_owned(),
             ..FormView::default()
         })
     }

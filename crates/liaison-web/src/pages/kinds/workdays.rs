@@ -70,6 +70,7 @@ impl RecordPages for CalendarDays {
     const KIND: RecordKind = CALENDAR_DAY;
     const TITLE: &'static str = "workdays-days-title";
     const NEW: &'static str = "workdays-new-day";
+    const EDIT: &'static str = "workdays-edit-day";
     type Record = CalendarDay;
     type Row = CalendarDay;
     type Input = CalendarDayInput;
@@ -181,20 +182,10 @@ impl RecordPages for CalendarDays {
         ui: &Ui,
         _: &Store,
         v: &Values,
-        creating: bool,
+        _: bool,
         _: &str,
     ) -> liaison_store::Result<FormView> {
         Ok(FormView {
-            title: ui.t.get(if creating {
-                "workdays-new-day"
-            } else {
-                "workdays-edit-day"
-            }),
-            action: if creating {
-                format!("/{PATH}")
-            } else {
-                ui.path.clone()
-            },
             fields: vec![
                 day_input(ui, v, "date", "date").required(),
                 Field::select(
@@ -209,7 +200,6 @@ impl RecordPages for CalendarDays {
                 day_input(ui, v, "text", "name_en").hint(ui.t.get("workdays-hint-name_en")),
                 key_field(ui, v),
             ],
-            cancel: format!("/{PATH}"),
             ..FormView::default()
         })
     }
