@@ -182,15 +182,18 @@ impl RecordKind {
     }
 
     /// The kinds search finds, in the order of their codes, which is the order results are
-    /// counted in.
-    pub fn searchable() -> Vec<RecordKind> {
-        let mut kinds: Vec<RecordKind> = crate::KINDS
-            .iter()
-            .copied()
-            .filter(|k| k.search.is_some())
-            .collect();
-        kinds.sort_by_key(|k| k.search);
-        kinds
+    /// counted in. Every search counts through them, so they are listed once.
+    pub fn searchable() -> &'static [RecordKind] {
+        static SEARCHABLE: LazyLock<Vec<RecordKind>> = LazyLock::new(|| {
+            let mut kinds: Vec<RecordKind> = crate::KINDS
+                .iter()
+                .copied()
+                .filter(|k| k.search.is_some())
+                .collect();
+            kinds.sort_by_key(|k| k.search);
+            kinds
+        });
+        &SEARCHABLE
     }
 
     /// The kind stored under a search code. Search decodes one for every record of a block,

@@ -134,7 +134,7 @@ async fn stored(
     records: &[(RecordKind, i64)],
 ) -> Result<HashMap<(RecordKind, i64), Stored>> {
     let mut found = HashMap::new();
-    for entity in RecordKind::searchable() {
+    for &entity in RecordKind::searchable() {
         let ids: Vec<i64> = records
             .iter()
             .filter(|(e, _)| *e == entity)
@@ -441,7 +441,7 @@ async fn intersected(
     let lists = blocks::read(conn, &keys).await?;
     let mut matches = intersect(&lists, &weights);
     let mut counts: Vec<EntityCount> = Vec::new();
-    for entity in RecordKind::searchable() {
+    for &entity in RecordKind::searchable() {
         let count = matches.iter().filter(|m| m.entity == entity).count() as i64;
         if count > 0 {
             counts.push(EntityCount { entity, count });
@@ -638,7 +638,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let mut count = 0;
-        for entity in RecordKind::searchable() {
+        for &entity in RecordKind::searchable() {
             let table = entity.table;
             let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} ORDER BY id"))
                 .fetch_all(&mut *tx)
