@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod agreements;
+pub mod approvals;
 pub mod audit;
 pub mod bench_data;
 pub mod calendars;
@@ -25,6 +26,7 @@ pub mod review;
 pub mod roles;
 pub mod secrets;
 pub mod timeline;
+pub mod trips;
 pub mod units;
 pub mod validate;
 pub mod values;
