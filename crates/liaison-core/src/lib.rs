@@ -75,4 +75,5 @@ pub const KINDS: &[RecordKind] = &[
     USER,
     AUDIT_LOG,
     CALENDAR_DAY,
+    trips::TRIP,
 ];

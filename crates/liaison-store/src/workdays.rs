@@ -241,7 +241,7 @@ impl Store {
     }
 
     /// The calendar from the year of `from` up to the last year it holds.
-    async fn work_calendar_from(&self, from: NaiveDate) -> Result<WorkCalendar> {
+    pub(crate) async fn work_calendar_from(&self, from: NaiveDate) -> Result<WorkCalendar> {
         let years: Vec<i64> =
             sqlx::query_scalar("SELECT year FROM calendar_years WHERE year >= $1")
                 .bind(i64::from(from.year()))

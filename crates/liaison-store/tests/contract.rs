@@ -3611,3 +3611,6 @@ mod working_days {
         assert_eq!(field_errors(err), ["name_zh"]);
     }
 }
+
+#[path = "contract/trips.rs"]
+mod trips;

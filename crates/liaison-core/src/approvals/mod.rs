@@ -18,8 +18,8 @@ use crate::{Error, FieldErrors};
 
 pub use condition::{Comparison, Condition, Fact, Facts, Field, FieldType, Operator};
 pub use plan::{
-    Applicant, Decision, Delegation, Directory, Outcome, Plan, PlannedStep, Progress, Verdict,
-    decide, due,
+    Applicant, Decision, Delegation, Directory, Outcome, Plan, PlannedStep, Progress, TripDecision,
+    Verdict, decide, due,
 };
 
 /// The kinds of application a chain is kept for.

@@ -400,6 +400,19 @@ pub fn due(
     calendar.after(started, step.due_working_days)
 }
 
+/// One approver's decision, as an application's history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TripDecision {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub step: i64,
+    pub step_name: String,
+    pub approver_id: i64,
+    pub deputy_id: Option<i64>,
+    pub username: String,
+    pub verdict: Verdict,
+    pub comment: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

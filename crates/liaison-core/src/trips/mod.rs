@@ -1,6 +1,7 @@
 //! Official trips abroad (因公临时出国(境)): the application, its destinations and members, and
 //! the national rules it is checked against before it goes for approval.
 
+pub mod application;
 pub mod rules;
 
 use chrono::NaiveDate;
@@ -10,7 +11,11 @@ use utoipa::ToSchema;
 use crate::validate;
 use crate::{CountryCode, FieldErrors, Money, RegionClass};
 
-pub use rules::{Finding, Rule, TripPolicy, check};
+pub use application::{
+    ScheduleDay, TRIP, TRIP_LIFECYCLE, TRIP_SORTS, Trip, TripFilter, TripInput, TripMember,
+    TripState, authorize_applicant, may_apply,
+};
+pub use rules::{Finding, Rule, TripPolicy, check, earliest_departure};
 
 /// Why the trip is made. The central rules limit administrative trips (days, countries, people)
 /// and exempt academic ones.
