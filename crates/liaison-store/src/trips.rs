@@ -8,12 +8,15 @@ use chrono::NaiveDate;
 use liaison_core::accounts::UserRole;
 use liaison_core::approvals::{
     Applicant, ApplicationKind, Chain, ChainInput, Decision, Delegation, Directory, Facts, Plan,
-    Progress, TripDecision, decide,
+    Progress, TripDecision, Verdict, decide,
 };
+use liaison_core::lifecycle::Who;
+use liaison_core::trips::application::{APPROVE, REFUSE, SEND_BACK};
 use liaison_core::trips::{
-    Member, TRIP, TRIP_LIFECYCLE, Trip, TripFilter, TripInput, TripMember, TripPolicy, TripState,
-    authorize_applicant, check, may_apply,
+    BriefingInput, Member, TRIP, TRIP_LIFECYCLE, Trip, TripActionInput, TripFilter, TripInput,
+    TripMember, TripPolicy, TripState, authorize_applicant, check, differences, may_apply,
 };
+use liaison_core::workdays::WorkCalendar;
 use liaison_core::{
     Actor, Error as DomainError, FieldErrors, Money, Named, Page, PageRequest, Policy, Validate,
 };
@@ -66,19 +69,43 @@ fn columns() -> Selection {
             "progress",
             "step_due",
             "submitted_at",
+            "approved_form",
+            "notice_posted",
+            "notice_ends",
+            "actual_return",
+            "report_due",
+            "report",
         ],
     )
     .with("a.display_name", "applicant_name")
     .named("n", "unit")
     .named("o", "inviter")
+    .with("v.id", "activity_id")
+    .with("v.key", "activity_key")
+    .with("v.title_zh", "activity_name_zh")
+    .with("v.title_en", "activity_name_en")
 }
 
 const FROM: &str = "trips t JOIN users a ON a.id = t.applicant_id \
      LEFT JOIN units n ON n.id = t.unit_id \
-     LEFT JOIN organizations o ON o.id = t.inviting_organization_id";
+     LEFT JOIN organizations o ON o.id = t.inviting_organization_id \
+     LEFT JOIN activities v ON v.id = t.activity_id";
 
-/// A trip read from its row; its members are named from the people table afterwards.
-fn from_row(row: &impl RowExt) -> Result<(Trip, Vec<Member>)> {
+/// A trip read from its row, with its members and its approved form as stored; [`complete`]
+/// names the members and reads the rest.
+type Read = (Trip, Vec<Member>, Option<TripInput>);
+
+fn json_column<T: serde::de::DeserializeOwned>(
+    row: &impl RowExt,
+    column: &str,
+) -> Result<Option<T>> {
+    row.opt_text(column)?
+        .map(|text| serde_json::from_str::<T>(&text))
+        .transpose()
+        .map_err(|e| crate::Error::Corrupt(format!("{column}: {e}")))
+}
+
+fn from_row(row: &impl RowExt) -> Result<Read> {
     let details: Details = row.json("details")?;
     let plan = row
         .opt_text("approval_plan")?
@@ -124,8 +151,35 @@ fn from_row(row: &impl RowExt) -> Result<(Trip, Vec<Member>)> {
             .opt_text("submitted_at")?
             .map(|_| row.timestamp("submitted_at"))
             .transpose()?,
+        changes_since_approval: Vec::new(),
+        notice_posted: row.opt_date("notice_posted")?,
+        notice_ends: row.opt_date("notice_ends")?,
+        briefed: Vec::new(),
+        actual_return: row.opt_date("actual_return")?,
+        report_due: row.opt_date("report_due")?,
+        report: json_column(row, "report")?,
+        activity: row.named("activity")?,
     };
-    Ok((trip, details.members))
+    let approved = json_column(row, "approved_form")?;
+    Ok((trip, details.members, approved))
+}
+
+/// Names a trip's members, lists who has been briefed, and shows what changed since approval.
+async fn complete(conn: &mut AnyConnection, read: Read) -> Result<Trip> {
+    let (mut trip, members, approved) = read;
+    trip.members = named_members(conn, members).await?;
+    trip.briefed = sqlx::query_scalar(
+        "SELECT DISTINCT person_id FROM briefing_attendance WHERE trip_id = $1 ORDER BY person_id",
+    )
+    .bind(trip.meta.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    if let Some(approved) = approved
+        && matches!(trip.status, TripState::Changing | TripState::InApproval)
+    {
+        trip.changes_since_approval = differences(&approved, &trip.to_input());
+    }
+    Ok(trip)
 }
 
 /// Names the members of a trip from the people they are.
@@ -182,9 +236,7 @@ impl StoredRecord for Trip {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| DomainError::not_found("trip", id))?;
-        let (mut trip, members) = from_row(&row)?;
-        trip.members = named_members(conn, members).await?;
-        Ok(trip)
+        complete(conn, from_row(&row)?).await
     }
 }
 
@@ -935,6 +987,13 @@ impl Store {
                 due,
             )
             .await?;
+            if outcome.progress == Progress::Approved {
+                // A change, once approved, is the approved trip.
+                sqlx::query("UPDATE trips SET approved_form = NULL WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let comment = liaison_core::validate::clean(&decision.comment);
             sqlx::query(
                 "INSERT INTO trip_decisions (trip_id, at, step, step_name, approver_id, deputy_id, \
@@ -1052,9 +1111,8 @@ impl Store {
         let page = self.list_page(list, page, from_row).await?;
         let mut conn = self.read.acquire().await?;
         let mut items = Vec::with_capacity(page.items.len());
-        for (mut trip, members) in page.items {
-            trip.members = named_members(&mut conn, members).await?;
-            items.push(trip);
+        for read in page.items {
+            items.push(complete(&mut conn, read).await?);
         }
         Ok(Page {
             items,
@@ -1076,5 +1134,436 @@ impl Store {
             }
         }
         Ok(counts)
+    }
+}
+
+/// Extra columns a change of state writes, besides the state.
+type Writes = Vec<(&'static str, sql::Param)>;
+
+impl Store {
+    /// Makes the change of state `name` of an application read at `input.version`, on
+    /// `today`: submission and approvers' decisions go through the plan, every other change
+    /// through the lifecycle and the rule it needs (the notice period, the briefing, the return
+    /// and the report).
+    pub async fn trip_action(
+        &self,
+        actor: &Actor,
+        id: i64,
+        name: &str,
+        input: TripActionInput,
+        policy: &TripPolicy,
+        today: NaiveDate,
+    ) -> Result<Trip> {
+        let verdict = match name {
+            "submit" => {
+                return self
+                    .submit_trip(actor, id, input.version, policy, today)
+                    .await;
+            }
+            APPROVE => Some(Verdict::Approve),
+            REFUSE => Some(Verdict::Refuse),
+            SEND_BACK => Some(Verdict::SendBack),
+            _ => None,
+        };
+        if let Some(verdict) = verdict {
+            let decision = Decision {
+                verdict,
+                comment: input.comment,
+            };
+            return self
+                .decide_trip(actor, id, input.version, decision, today)
+                .await;
+        }
+        let calendar = self.work_calendar_from(today).await?;
+        let result = async {
+            let mut tx = self.begin_write().await?;
+            let mark = crate::records::audit_mark(&mut tx).await?;
+            let before = Trip::fetch(&mut tx, &self.policy, id).await?;
+            let unit = before.unit.as_ref().map(|u| u.id);
+            let transition =
+                TRIP_LIFECYCLE.check(actor, TRIP, unit, before.status.as_str(), name)?;
+            if transition.who == Who::Applicant {
+                authorize_applicant(actor, &before)?;
+            }
+            if before.meta.version != input.version {
+                return Err(crate::records::refuse_stale(&mut tx, TRIP, id, input.version).await);
+            }
+            let writes = self
+                .ready(
+                    &mut tx, actor, &before, name, &input, policy, today, &calendar,
+                )
+                .await?;
+            let mut assignments = vec!["status = $3".to_owned(), "updated_at = $4".to_owned()];
+            for (i, (column, _)) in writes.iter().enumerate() {
+                assignments.push(format!("{column} = ${}", i + 5));
+            }
+            let sql = format!(
+                "UPDATE trips SET {}, version = version + 1 WHERE id = $1 AND version = $2",
+                assignments.join(", ")
+            );
+            let values: Vec<sql::Param> = writes.into_iter().map(|(_, v)| v).collect();
+            let now = sql::now();
+            let query = sqlx::query(&sql)
+                .bind(id)
+                .bind(input.version)
+                .bind(transition.to)
+                .bind(now.as_str());
+            let done = sql::bind_params(query, &values).execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(crate::records::refuse_stale(&mut tx, TRIP, id, input.version).await);
+            }
+            if name == "withdraw" {
+                sqlx::query("DELETE FROM trip_waiting WHERE trip_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let comment = liaison_core::validate::clean(&input.comment);
+            NewEvent::now(
+                actor,
+                TRIP,
+                id,
+                transition.name,
+                Some(before.status.as_str()),
+                transition.to,
+                comment.as_deref(),
+            )
+            .append(&mut tx)
+            .await?;
+            let after = Trip::fetch(&mut tx, &self.policy, id).await?;
+            audit::updated(&mut tx, actor, TRIP, id, &before, &after).await?;
+            crate::records::refresh_since(&mut tx, &self.policy, mark).await?;
+            tx.commit().await?;
+            Ok(after)
+        }
+        .await;
+        crate::records::with_current(result, self.get::<Trip>(id)).await
+    }
+
+    /// Checks what a change of state needs, and says what it writes besides the state.
+    #[allow(clippy::too_many_arguments)]
+    async fn ready(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        trip: &Trip,
+        name: &str,
+        input: &TripActionInput,
+        policy: &TripPolicy,
+        today: NaiveDate,
+        calendar: &WorkCalendar,
+    ) -> Result<Writes> {
+        use sql::Param;
+        let refuse = |field: &str, code: &str, message: String| -> crate::Error {
+            DomainError::invalid(field, code, message).into()
+        };
+        let unbriefed = || {
+            trip.members
+                .iter()
+                .filter(|m| !trip.briefed.contains(&m.person.id))
+                .map(|m| m.person.name.clone())
+                .collect::<Vec<_>>()
+        };
+        Ok(match name {
+            "change" => {
+                // The approved form is kept once, from the first change: approvers of a later
+                // change compare with what was approved, not with an earlier change.
+                let approved: Option<String> =
+                    sqlx::query_scalar("SELECT approved_form FROM trips WHERE id = $1")
+                        .bind(trip.meta.id)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                let approved = approved.unwrap_or_else(|| json_text(&trip.to_input()));
+                vec![
+                    ("approved_form", Param::text(approved)),
+                    // The notice and briefing are done again for the changed trip.
+                    ("notice_posted", Param::Text(None)),
+                    ("notice_ends", Param::Text(None)),
+                ]
+            }
+            "post_notice" => {
+                let Some(departure) = trip.departure else {
+                    return Err(refuse(
+                        "departure",
+                        "required",
+                        "the trip has no dates".to_owned(),
+                    ));
+                };
+                let ends = calendar.after(today, policy.notice_working_days)?;
+                if departure <= ends {
+                    return Err(refuse(
+                        "notice",
+                        "notice_time",
+                        format!(
+                            "a notice posted on {today} stays up {} working days, until {ends}; \
+                             the trip leaves on {departure}, before it ends",
+                            policy.notice_working_days
+                        ),
+                    ));
+                }
+                vec![
+                    ("notice_posted", Param::text(date_text(today))),
+                    ("notice_ends", Param::text(date_text(ends))),
+                ]
+            }
+            "brief" => {
+                let missing = unbriefed();
+                if !missing.is_empty() {
+                    return Err(refuse(
+                        "briefing",
+                        "not_briefed",
+                        format!("not yet briefed: {}", missing.join(", ")),
+                    ));
+                }
+                Vec::new()
+            }
+            "depart" => {
+                if let Some(ends) = trip.notice_ends
+                    && today <= ends
+                {
+                    return Err(refuse(
+                        "notice",
+                        "notice_time",
+                        format!("the public notice runs until {ends}; the trip may leave after it"),
+                    ));
+                }
+                let missing = unbriefed();
+                if !missing.is_empty() {
+                    return Err(refuse(
+                        "briefing",
+                        "not_briefed",
+                        format!("not yet briefed: {}", missing.join(", ")),
+                    ));
+                }
+                Vec::new()
+            }
+            "return" => {
+                let Some(date) = input.date else {
+                    return Err(refuse(
+                        "date",
+                        "required",
+                        "give the day of return".to_owned(),
+                    ));
+                };
+                if trip.departure.is_some_and(|d| date < d) || date > today {
+                    return Err(refuse(
+                        "date",
+                        "out_of_range",
+                        "the day of return falls between departure and today".to_owned(),
+                    ));
+                }
+                let due = policy.report_due.after(date, calendar)?;
+                vec![
+                    ("actual_return", Param::text(date_text(date))),
+                    ("report_due", Param::text(date_text(due))),
+                ]
+            }
+            "report" => {
+                let Some(report) = input.report.clone() else {
+                    return Err(refuse("report", "required", "write the report".to_owned()));
+                };
+                let report = report.validated()?;
+                vec![("report", Param::text(json_text(&report)))]
+            }
+            "close" => {
+                let activity = self.record_trip_activity(conn, actor, trip).await?;
+                vec![("activity_id", Param::int(activity))]
+            }
+            _ => Vec::new(),
+        })
+    }
+
+    /// Creates the closed trip's activity record (an outbound trip, with its members, inviter
+    /// and outcomes), or brings up to date the one it created before, so that the timeline, the
+    /// annual review, news drafts and search see the trip without retyping.
+    async fn record_trip_activity(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        trip: &Trip,
+    ) -> Result<i64> {
+        let (Some(start), Some(end)) = (trip.departure, trip.actual_return.or(trip.return_date))
+        else {
+            return Err(DomainError::invalid("dates", "required", "the trip has no dates").into());
+        };
+        let participants: Vec<serde_json::Value> = trip
+            .members
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "person": m.person.id,
+                    "role": if m.leader { "leader" } else { "delegation_member" },
+                    "position": m.position,
+                })
+            })
+            .collect();
+        let outcomes: Vec<serde_json::Value> = trip
+            .report
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "description": r.outcomes,
+                    "follow_up": r.follow_up,
+                })
+            })
+            .collect();
+        let mut input: liaison_core::ActivityInput = serde_json::from_value(serde_json::json!({
+            "kind": "outbound_trip",
+            "title_zh": trip.title_zh,
+            "title_en": trip.title_en,
+            "summary_zh": trip.purpose,
+            "start_date": start,
+            "end_date": end,
+            "host_unit": trip.unit.as_ref().map(|u| u.id),
+            "inviting_organization": trip.inviting_organization.as_ref().map(|o| o.id),
+            "partners": trip.inviting_organization.as_ref().map(|o| vec![o.id]).unwrap_or_default(),
+            "participants": participants,
+            "outcomes": outcomes,
+        }))
+        .map_err(|e| DomainError::invalid("activity", "invalid", e.to_string()))?;
+        match &trip.activity {
+            None => {
+                Ok(<liaison_core::Activity as crate::Records>::insert(conn, actor, &input).await?)
+            }
+            Some(existing) => {
+                let current = <liaison_core::Activity as StoredRecord>::fetch(
+                    conn,
+                    &self.policy,
+                    existing.id,
+                )
+                .await?;
+                input.version = Some(current.meta.version);
+                input.key = current.meta.key.clone();
+                <liaison_core::Activity as crate::Records>::rewrite(
+                    conn,
+                    actor,
+                    existing.id,
+                    current.meta.version,
+                    &input,
+                )
+                .await?;
+                Ok(existing.id)
+            }
+        }
+    }
+
+    /// Records a pre-departure briefing and who attended it, for which trips; the office's work.
+    pub async fn record_briefing(&self, actor: &Actor, input: BriefingInput) -> Result<i64> {
+        if !matches!(actor.role, UserRole::Admin | UserRole::Officer) {
+            return Err(DomainError::Forbidden(
+                "the office records pre-departure briefings".to_owned(),
+            )
+            .into());
+        }
+        let input = input.validated()?;
+        let mut tx = self.begin_write().await?;
+        let mut errors = FieldErrors::new();
+        for (i, a) in input.attended.iter().enumerate() {
+            let member: Option<i64> = sqlx::query_scalar(
+                "SELECT person_id FROM trip_members WHERE trip_id = $1 AND person_id = $2",
+            )
+            .bind(a.trip_id)
+            .bind(a.person_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if member.is_none() {
+                errors.add(
+                    format!("attended[{i}]"),
+                    "not_a_member",
+                    format!(
+                        "person {} is not a member of trip {}",
+                        a.person_id, a.trip_id
+                    ),
+                );
+            }
+        }
+        errors.into_result()?;
+        let row = sqlx::query(
+            "INSERT INTO briefings (held_on, place, topics, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(date_text(input.held_on))
+        .bind(&input.place)
+        .bind(&input.topics)
+        .bind(sql::now())
+        .bind(&actor.username)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id = row.int("id")?;
+        for a in &input.attended {
+            sqlx::query(
+                "INSERT INTO briefing_attendance (briefing_id, trip_id, person_id) \
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(a.trip_id)
+            .bind(a.person_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::Error::from_write)?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "briefing",
+            Some(id),
+            &serde_json::to_value(&input).unwrap_or_default(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The trip policy in force: the newest an admin saved, or `default` (from liaison.toml)
+    /// while none is.
+    pub async fn trip_policy(&self, default: &TripPolicy) -> Result<(i64, TripPolicy)> {
+        let row = sqlx::query(
+            "SELECT version, settings FROM policy_versions WHERE name = 'trips' \
+             ORDER BY version DESC LIMIT 1",
+        )
+        .fetch_optional(&self.read)
+        .await?;
+        match row {
+            None => Ok((0, default.clone())),
+            Some(row) => Ok((row.int("version")?, row.json("settings")?)),
+        }
+    }
+
+    /// Saves a new version of the trip policy; an admin's work, audited with the values.
+    pub async fn save_trip_policy(&self, actor: &Actor, policy: TripPolicy) -> Result<i64> {
+        if actor.role != UserRole::Admin {
+            return Err(
+                DomainError::Forbidden("only an admin sets the trip policy".to_owned()).into(),
+            );
+        }
+        policy.check()?;
+        let mut tx = self.begin_write().await?;
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM policy_versions WHERE name = 'trips'")
+                .fetch_one(&mut *tx)
+                .await?;
+        let version = last.unwrap_or(0) + 1;
+        sqlx::query(
+            "INSERT INTO policy_versions (name, version, settings, saved_at, saved_by) \
+             VALUES ('trips', $1, $2, $3, $4)",
+        )
+        .bind(version)
+        .bind(json_text(&policy))
+        .bind(sql::now())
+        .bind(&actor.username)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            "update",
+            "trip_policy",
+            Some(version),
+            &serde_json::to_value(&policy).unwrap_or_default(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
     }
 }

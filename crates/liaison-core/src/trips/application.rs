@@ -407,6 +407,210 @@ pub struct Trip {
     /// When the current step is due.
     pub step_due: Option<NaiveDate>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// What changed since the application was approved, while a change goes through approval
+    /// again: shown to the approvers.
+    pub changes_since_approval: Vec<Difference>,
+    /// The public notice: the day it went up and the last working day it stays up.
+    pub notice_posted: Option<NaiveDate>,
+    pub notice_ends: Option<NaiveDate>,
+    /// The members who have attended a pre-departure briefing for this trip.
+    pub briefed: Vec<i64>,
+    pub actual_return: Option<NaiveDate>,
+    pub report_due: Option<NaiveDate>,
+    pub report: Option<TripReport>,
+    /// The activity record the closed trip created or updated.
+    pub activity: Option<Named>,
+}
+
+/// The report after return (出访报告).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TripReport {
+    /// The tasks done, against those approved.
+    pub tasks_done: String,
+    pub outcomes: String,
+    /// What was spent, line by line, against the budget.
+    #[serde(default)]
+    pub spending: Vec<BudgetLine>,
+    #[serde(default)]
+    pub follow_up: Option<String>,
+}
+
+impl TripReport {
+    pub fn spent(&self) -> Option<Money> {
+        self.spending
+            .iter()
+            .try_fold(0i64, |sum, line| sum.checked_add(line.amount.fen()))
+            .map(Money::from_fen)
+    }
+}
+
+impl Validate for TripReport {
+    fn check(&mut self, errors: &mut FieldErrors) {
+        self.tasks_done = self.tasks_done.trim().to_owned();
+        self.outcomes = self.outcomes.trim().to_owned();
+        self.follow_up = validate::clean(&self.follow_up);
+        for (field, value) in [
+            ("tasks_done", &self.tasks_done),
+            ("outcomes", &self.outcomes),
+        ] {
+            if value.is_empty() {
+                errors.add(
+                    format!("report.{field}"),
+                    "required",
+                    "a report says what was done and what came of it",
+                );
+            }
+            validate::text(errors, &format!("report.{field}"), &Some(value.clone()));
+        }
+        validate::text(errors, "report.follow_up", &self.follow_up);
+        if self.spending.len() > MAX_BUDGET_LINES {
+            errors.add(
+                "report.spending",
+                "too_many",
+                format!("list at most {MAX_BUDGET_LINES} lines"),
+            );
+            return;
+        }
+        for (i, line) in self.spending.iter_mut().enumerate() {
+            line.item = line.item.trim().to_owned();
+            if line.item.is_empty() {
+                errors.add(
+                    format!("report.spending[{i}].item"),
+                    "required",
+                    "name the item",
+                );
+            }
+            if line.amount.fen() < 0 {
+                errors.add(
+                    format!("report.spending[{i}].amount"),
+                    "negative",
+                    "must not be negative",
+                );
+            }
+        }
+        if self.spent().is_none() {
+            errors.add("report.spending", "out_of_range", "the total is too large");
+        }
+    }
+}
+
+/// One field that differs between the approved application and its change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Difference {
+    pub field: String,
+    pub approved: String,
+    pub now: String,
+}
+
+/// How a field of the form is shown when compared.
+type Shown = fn(&TripInput) -> String;
+
+/// What changed in the fields approvers judge (dates, destinations, members, type, funding,
+/// budget) between the approved form and the changed one.
+pub fn differences(approved: &TripInput, now: &TripInput) -> Vec<Difference> {
+    let destinations = |t: &TripInput| {
+        t.destinations
+            .iter()
+            .map(|d| format!("{} {} {}–{}", d.country, d.city, d.arrive, d.leave))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let members = |t: &TripInput| {
+        t.members
+            .iter()
+            .map(|m| {
+                let leader = if m.leader { " (head)" } else { "" };
+                format!("person {}{leader}", m.person_id)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let budget = |t: &TripInput| {
+        t.budget_total()
+            .map(|m| m.fen().to_string())
+            .unwrap_or_default()
+    };
+    let fields: [(&str, Shown); 5] = [
+        ("trip_type", |t| t.trip_type.as_str().to_owned()),
+        ("destinations", destinations),
+        ("members", members),
+        ("funding", |t| t.funding.as_str().to_owned()),
+        ("budget_total_fen", budget),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(field, show)| {
+            let (approved, now) = (show(approved), show(now));
+            (approved != now).then(|| Difference {
+                field: field.to_owned(),
+                approved,
+                now,
+            })
+        })
+        .collect()
+}
+
+/// What a change of state may carry besides the version: a comment (required to refuse or send
+/// back), the day of return, or the report.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TripActionInput {
+    /// The version the actor saw, so that a newer change is not decided on blindly.
+    pub version: i64,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// The actual day of return, for `return`.
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// The report, for `report`.
+    #[serde(default)]
+    pub report: Option<TripReport>,
+}
+
+/// A pre-departure briefing session (行前教育) and who attended it, for which trips.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BriefingInput {
+    pub held_on: NaiveDate,
+    pub place: String,
+    /// The topics covered: safety, discipline, confidentiality, foreign-affairs rules…
+    pub topics: String,
+    /// (trip, person) pairs of the members who attended.
+    pub attended: Vec<Attendance>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Attendance {
+    pub trip_id: i64,
+    pub person_id: i64,
+}
+
+/// The most attendances one briefing may record.
+pub const MAX_ATTENDANCE: usize = 1_000;
+
+impl Validate for BriefingInput {
+    fn check(&mut self, errors: &mut FieldErrors) {
+        self.place = self.place.trim().to_owned();
+        self.topics = self.topics.trim().to_owned();
+        if self.place.is_empty() {
+            errors.add("place", "required", "say where the briefing was held");
+        }
+        validate::line(errors, "place", &Some(self.place.clone()));
+        if self.topics.is_empty() {
+            errors.add("topics", "required", "say what the briefing covered");
+        }
+        validate::text(errors, "topics", &Some(self.topics.clone()));
+        if self.attended.is_empty() {
+            errors.add("attended", "required", "record who attended");
+        }
+        if self.attended.len() > MAX_ATTENDANCE {
+            errors.add(
+                "attended",
+                "too_many",
+                format!("at most {MAX_ATTENDANCE} attendances at once"),
+            );
+        }
+    }
 }
 
 impl Trip {

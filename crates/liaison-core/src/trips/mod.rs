@@ -12,10 +12,11 @@ use crate::validate;
 use crate::{CountryCode, FieldErrors, Money, RegionClass};
 
 pub use application::{
-    ScheduleDay, TRIP, TRIP_LIFECYCLE, TRIP_SORTS, Trip, TripFilter, TripInput, TripMember,
-    TripState, authorize_applicant, may_apply,
+    Attendance, BriefingInput, Difference, ScheduleDay, TRIP, TRIP_LIFECYCLE, TRIP_SORTS, Trip,
+    TripActionInput, TripFilter, TripInput, TripMember, TripReport, TripState, authorize_applicant,
+    differences, may_apply,
 };
-pub use rules::{Finding, Rule, TripPolicy, check, earliest_departure};
+pub use rules::{Deadline, Finding, Rule, TripPolicy, check, earliest_departure};
 
 /// Why the trip is made. The central rules limit administrative trips (days, countries, people)
 /// and exempt academic ones.

@@ -38,6 +38,43 @@ pub struct TripPolicy {
     pub lead_days_taiwan: i64,
     /// Working days the public notice (公示) stays up before departure.
     pub notice_working_days: i64,
+    /// When the report is due after the actual return: a month by default; some universities
+    /// count 15 working days.
+    pub report_due: Deadline,
+}
+
+/// A period counted from a day: calendar months, calendar days or working days (on the
+/// working-day calendar, holidays and adjusted working days included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Deadline {
+    Months(u32),
+    Days(i64),
+    WorkingDays(i64),
+}
+
+impl Deadline {
+    /// The day the period ends when it starts on `from`.
+    pub fn after(&self, from: NaiveDate, calendar: &WorkCalendar) -> Result<NaiveDate, Error> {
+        let out_of_range = || Error::invalid("date", "out_of_range", "the date is out of range");
+        match *self {
+            Deadline::Months(n) => from
+                .checked_add_months(chrono::Months::new(n))
+                .ok_or_else(out_of_range),
+            Deadline::Days(n) => u64::try_from(n)
+                .ok()
+                .and_then(|n| from.checked_add_days(chrono::Days::new(n)))
+                .ok_or_else(out_of_range),
+            Deadline::WorkingDays(n) => calendar.after(from, n),
+        }
+    }
+
+    fn in_range(&self) -> bool {
+        match *self {
+            Deadline::Months(n) => (0..=24).contains(&n),
+            Deadline::Days(n) | Deadline::WorkingDays(n) => (0..=730).contains(&n),
+        }
+    }
 }
 
 impl Default for TripPolicy {
@@ -52,6 +89,7 @@ impl Default for TripPolicy {
             lead_days_hong_kong_macao: 20,
             lead_days_taiwan: 60,
             notice_working_days: 5,
+            report_due: Deadline::Months(1),
         }
     }
 }
@@ -83,6 +121,13 @@ impl TripPolicy {
             if !(0..=3650).contains(&value) {
                 errors.add(field, "out_of_range", "must be between 0 and 3650");
             }
+        }
+        if !self.report_due.in_range() {
+            errors.add(
+                "report_due",
+                "out_of_range",
+                "at most 24 months or 730 days",
+            );
         }
         let days = &self.administrative_days_by_countries;
         if days.is_empty() || days.len() > 50 {
@@ -540,6 +585,25 @@ mod tests {
         assert_eq!(
             findings[0].message,
             "an administrative trip to 2 countries or regions may last at most 8 days, the days of leaving and coming back included; this one lasts 10"
+        );
+    }
+
+    #[test]
+    fn a_report_is_due_a_month_or_fifteen_working_days_after_return() {
+        let cal = calendar();
+        // Back on Friday 30 January 2026: the Spring Festival falls in the next fifteen working days.
+        let back = day("2026-01-30");
+        assert_eq!(
+            Deadline::Months(1).after(back, &cal).unwrap(),
+            day("2026-02-28")
+        );
+        assert_eq!(
+            Deadline::Days(7).after(back, &cal).unwrap(),
+            day("2026-02-06")
+        );
+        assert_eq!(
+            Deadline::WorkingDays(15).after(back, &cal).unwrap(),
+            day("2026-02-27")
         );
     }
 

@@ -66,12 +66,53 @@ CREATE TABLE trips (
     approval_plan            TEXT,
     progress                 TEXT,
     step_due                 TEXT,
-    submitted_at             TEXT
+    submitted_at             TEXT,
+    -- The form as it was approved, to show the approvers of a later change what changed.
+    approved_form            TEXT,
+    -- The public notice (公示): the day it went up and the last working day it stays up.
+    notice_posted            TEXT,
+    notice_ends              TEXT,
+    actual_return            TEXT,
+    report_due               TEXT,
+    -- The report after return (tasks done, outcomes, spending, follow-up), as JSON.
+    report                   TEXT,
+    -- The activity record a closed trip created or updated.
+    activity_id              INTEGER REFERENCES activities (id)
 );
 CREATE INDEX trips_status ON trips (status, step_due);
 CREATE INDEX trips_applicant ON trips (applicant_id, id);
 CREATE INDEX trips_unit ON trips (unit_id, id);
 CREATE INDEX trips_departure ON trips (departure, id);
+
+-- Pre-departure briefings (行前教育): sessions the office runs, and who attended for which trip.
+CREATE TABLE briefings (
+    id         INTEGER PRIMARY KEY,
+    held_on    TEXT NOT NULL,
+    place      TEXT NOT NULL,
+    topics     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE briefing_attendance (
+    briefing_id INTEGER NOT NULL REFERENCES briefings (id) ON DELETE CASCADE,
+    trip_id     INTEGER NOT NULL REFERENCES trips (id) ON DELETE CASCADE,
+    person_id   INTEGER NOT NULL REFERENCES people (id),
+    PRIMARY KEY (briefing_id, trip_id, person_id)
+);
+CREATE INDEX briefing_attendance_trip ON briefing_attendance (trip_id, person_id);
+
+-- The office's policy parameters as admins set them, each save a new version; the newest
+-- applies, and liaison.toml gives the values before any is saved.
+CREATE TABLE policy_versions (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    settings TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    saved_by TEXT NOT NULL,
+    UNIQUE (name, version)
+);
 
 -- The members of each trip, so that a person's trips are found without reading every one.
 CREATE TABLE trip_members (

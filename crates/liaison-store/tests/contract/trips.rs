@@ -5,7 +5,10 @@ use chrono::NaiveDate;
 use liaison_core::approvals::{
     ApplicationKind, ChainInput, Decision, Delegation, Progress, Verdict,
 };
-use liaison_core::trips::{Trip, TripFilter, TripInput, TripPolicy, TripState};
+use liaison_core::trips::{
+    Attendance, BriefingInput, Deadline, Trip, TripActionInput, TripFilter, TripInput, TripPolicy,
+    TripReport, TripState,
+};
 use liaison_core::{Unit, UserInput, UserRole};
 
 contract!(
@@ -15,6 +18,9 @@ contract!(
     a_chain_edited_while_applications_are_under_way_changes_nothing_for_them,
     a_deputy_decides_for_an_approver_within_the_delegation,
     a_refusal_sends_the_application_back_with_its_comment_and_nobody_waits,
+    an_approved_trip_is_noticed_briefed_departs_returns_reports_and_closes_into_an_activity,
+    a_change_after_approval_goes_through_approval_again_with_the_difference_shown,
+    the_trip_policy_is_saved_as_versions_and_checked,
 );
 
 /// The day applications are submitted in these tests: well ahead of the trips below.
@@ -472,4 +478,303 @@ async fn a_refusal_sends_the_application_back_with_its_comment_and_nobody_waits(
         .unwrap();
     assert_eq!(trip.status, TripState::InApproval);
     assert_eq!(waiting_for(&store, &s.leader).await, [trip.meta.id]);
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// Makes a change of state on `date`, from the version the trip is at.
+async fn act(
+    store: &Store,
+    who: &Actor,
+    trip: &Trip,
+    name: &str,
+    date: &str,
+) -> Result<Trip, Error> {
+    act_with(store, who, trip, name, date, TripActionInput::default()).await
+}
+
+async fn act_with(
+    store: &Store,
+    who: &Actor,
+    trip: &Trip,
+    name: &str,
+    date: &str,
+    input: TripActionInput,
+) -> Result<Trip, Error> {
+    let input = TripActionInput {
+        version: trip.meta.version,
+        ..input
+    };
+    store
+        .trip_action(
+            who,
+            trip.meta.id,
+            name,
+            input,
+            &TripPolicy::default(),
+            day(date),
+        )
+        .await
+}
+
+/// A trip approved by the default chain's three steps.
+async fn approved(store: &Store, s: &School) -> Trip {
+    let mut trip = submitted(store, s).await;
+    for approver in [&s.leader, &s.officer_a, &s.vice_president] {
+        trip = store
+            .decide_trip(
+                approver,
+                trip.meta.id,
+                trip.meta.version,
+                approve(),
+                today(),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(trip.status, TripState::Approved);
+    trip
+}
+
+fn invalid_code<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
+    match result {
+        Err(Error::Domain(DomainError::Invalid(errors))) => errors.0[0].code.clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn an_approved_trip_is_noticed_briefed_departs_returns_reports_and_closes_into_an_activity(
+    store: Store,
+) {
+    let s = school(&store).await;
+    let trip = approved(&store, &s).await;
+    let officer = &s.officer_a;
+    assert!(forbidden(
+        act(&store, &s.teacher, &trip, "post_notice", "2026-03-02").await
+    ));
+    let trip = act(&store, officer, &trip, "post_notice", "2026-03-02")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::InNotice);
+    // Five working days after Monday 2 March: the notice runs until Monday 9 March.
+    assert_eq!(trip.notice_ends, Some(day("2026-03-09")));
+    assert_eq!(
+        invalid_code(act(&store, officer, &trip, "brief", "2026-03-10").await),
+        "not_briefed"
+    );
+    store
+        .record_briefing(
+            officer,
+            BriefingInput {
+                held_on: day("2026-04-20"),
+                place: "Room 301, International Office".to_owned(),
+                topics: "Safety abroad, foreign-affairs discipline, confidentiality".to_owned(),
+                attended: vec![Attendance {
+                    trip_id: trip.meta.id,
+                    person_id: s.teacher_person,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    let trip: Trip = store.get(trip.meta.id).await.unwrap();
+    assert_eq!(trip.briefed, [s.teacher_person]);
+    assert_eq!(
+        invalid_code(act(&store, officer, &trip, "brief", "2026-04-20").await),
+        "not_briefed"
+    );
+    store
+        .record_briefing(
+            officer,
+            BriefingInput {
+                held_on: day("2026-04-27"),
+                place: "Room 301".to_owned(),
+                topics: "Safety abroad".to_owned(),
+                attended: vec![Attendance {
+                    trip_id: trip.meta.id,
+                    person_id: s.colleague_person,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    let trip: Trip = store.get(trip.meta.id).await.unwrap();
+    let trip = act(&store, officer, &trip, "brief", "2026-04-27")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Briefed);
+    let trip = act(&store, officer, &trip, "depart", "2026-05-10")
+        .await
+        .unwrap();
+    let early = act_with(
+        &store,
+        &s.teacher,
+        &trip,
+        "return",
+        "2026-05-17",
+        TripActionInput {
+            date: Some(day("2026-05-09")),
+            ..TripActionInput::default()
+        },
+    )
+    .await;
+    assert_eq!(invalid_code(early), "out_of_range");
+    let trip = act_with(
+        &store,
+        &s.teacher,
+        &trip,
+        "return",
+        "2026-05-17",
+        TripActionInput {
+            date: Some(day("2026-05-16")),
+            ..TripActionInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(trip.report_due, Some(day("2026-06-16")));
+    assert_eq!(
+        invalid_code(act(&store, &s.teacher, &trip, "report", "2026-05-20").await),
+        "required"
+    );
+    let report = TripReport {
+        tasks_done: "Joint sampling in the Mekong delta; two seminars given.".to_owned(),
+        outcomes: "A joint research agreement drafted with the Lao National University.".to_owned(),
+        spending: serde_json::from_value(json!([{"item": "Air fares", "amount": 1150000}]))
+            .unwrap(),
+        follow_up: Some("Sign the agreement in the autumn.".to_owned()),
+    };
+    let trip = act_with(
+        &store,
+        &s.teacher,
+        &trip,
+        "report",
+        "2026-05-20",
+        TripActionInput {
+            report: Some(report),
+            ..TripActionInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(forbidden(
+        act(&store, &s.teacher, &trip, "close", "2026-05-21").await
+    ));
+    let trip = act(&store, officer, &trip, "close", "2026-05-21")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Closed);
+    let activity: Activity = store.get(trip.activity.as_ref().unwrap().id).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(activity.kind).unwrap(),
+        json!("outbound_trip")
+    );
+    assert_eq!(activity.start_date, day("2026-05-10"));
+    assert_eq!(activity.participants.len(), 2);
+    assert_eq!(activity.outcomes.len(), 1);
+    let found = store
+        .list::<Activity>(
+            &serde_json::from_value(json!({"kind": "outbound_trip"})).unwrap(),
+            &page(None, &["start"], 50, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found.total, 1,
+        "the closed trip is listed among outbound trips"
+    );
+}
+
+async fn a_change_after_approval_goes_through_approval_again_with_the_difference_shown(
+    store: Store,
+) {
+    let s = school(&store).await;
+    let trip = approved(&store, &s).await;
+    let trip = act(&store, officer_of(&s), &trip, "post_notice", "2026-03-02")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .update_trip(&s.teacher, trip.meta.id, trip.to_input())
+            .await
+            .is_err()
+    );
+    let trip = act(&store, &s.teacher, &trip, "change", "2026-03-03")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Changing);
+    assert_eq!(trip.notice_ends, None);
+    let mut input = trip.to_input();
+    input.destinations[1].leave = day("2026-05-17");
+    let trip = store
+        .update_trip(&s.teacher, trip.meta.id, input)
+        .await
+        .unwrap();
+    assert_eq!(trip.changes_since_approval.len(), 1);
+    assert_eq!(trip.changes_since_approval[0].field, "destinations");
+    assert!(trip.changes_since_approval[0].now.contains("2026-05-17"));
+    let trip = store
+        .submit_trip(
+            &s.teacher,
+            trip.meta.id,
+            trip.meta.version,
+            &TripPolicy::default(),
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::InApproval);
+    assert_eq!(trip.changes_since_approval.len(), 1);
+    assert_eq!(waiting_for(&store, &s.leader).await, [trip.meta.id]);
+    // Withdrawn, it waits for nobody.
+    let trip = act(&store, &s.teacher, &trip, "withdraw", "2026-03-04")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Withdrawn);
+    assert!(waiting_for(&store, &s.leader).await.is_empty());
+    assert_eq!(
+        invalid_code(act(&store, &s.teacher, &trip, "submit", "2026-03-04").await),
+        "not_allowed_from_state"
+    );
+}
+
+fn officer_of(s: &School) -> &Actor {
+    &s.officer_a
+}
+
+async fn the_trip_policy_is_saved_as_versions_and_checked(store: Store) {
+    let s = school(&store).await;
+    let defaults = TripPolicy::default();
+    assert_eq!(
+        store.trip_policy(&defaults).await.unwrap(),
+        (0, defaults.clone())
+    );
+    let fifteen_working_days = TripPolicy {
+        report_due: Deadline::WorkingDays(15),
+        ..defaults.clone()
+    };
+    assert!(forbidden(
+        store
+            .save_trip_policy(&s.officer_a, fifteen_working_days.clone())
+            .await
+    ));
+    assert_eq!(
+        store
+            .save_trip_policy(&admin(), fifteen_working_days.clone())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.trip_policy(&defaults).await.unwrap(),
+        (1, fifteen_working_days)
+    );
+    let shrinking = TripPolicy {
+        administrative_days_by_countries: vec![5, 4],
+        ..defaults.clone()
+    };
+    assert!(store.save_trip_policy(&admin(), shrinking).await.is_err());
+    assert_eq!(store.trip_policy(&defaults).await.unwrap().0, 1);
 }
