@@ -13,8 +13,9 @@ use liaison_core::approvals::{
 use liaison_core::lifecycle::Who;
 use liaison_core::trips::application::{APPROVE, REFUSE, SEND_BACK};
 use liaison_core::trips::{
-    BriefingInput, Member, TRIP, TRIP_LIFECYCLE, Trip, TripActionInput, TripFilter, TripInput,
-    TripMember, TripPolicy, TripState, authorize_applicant, check, differences, may_apply,
+    BriefingInput, Member, TRIP, TRIP_LIFECYCLE, Trip, TripActionInput, TripFilter, TripInbox,
+    TripInput, TripMember, TripPolicy, TripState, authorize_applicant, check, differences,
+    may_apply,
 };
 use liaison_core::workdays::WorkCalendar;
 use liaison_core::{
@@ -1565,5 +1566,66 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(version)
+    }
+}
+
+impl Store {
+    /// The rules of `policy` an application breaks if it were submitted on `today`.
+    pub async fn trip_findings(
+        &self,
+        trip: &Trip,
+        policy: &TripPolicy,
+        today: NaiveDate,
+    ) -> Result<Vec<liaison_core::trips::Finding>> {
+        let calendar = self.work_calendar_from(today).await?;
+        Ok(check(&trip.to_input().shape(), policy, today, &calendar)?)
+    }
+
+    /// The changes of state of an application, oldest first.
+    pub async fn trip_history(&self, id: i64) -> Result<Vec<liaison_core::RecordEvent>> {
+        self.history::<Trip>(id).await
+    }
+
+    /// What an account's inboxes hold: the applications waiting for their decision (as approver
+    /// or deputy), those they filed, their unit's, and the office's board by state with what is
+    /// overdue on `today`.
+    pub async fn trip_inbox(&self, actor: &Actor, today: NaiveDate) -> Result<TripInbox> {
+        let user = actor.user_id.unwrap_or(0);
+        let day = date_text(today);
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT w.trip_id) FROM trip_waiting w WHERE w.user_id = $1 \
+             OR w.user_id IN (SELECT g.user_id FROM delegations g WHERE g.deputy_id = $1 \
+             AND g.from_date <= $2 AND g.to_date >= $2)",
+        )
+        .bind(user)
+        .bind(day.as_str())
+        .fetch_one(&self.read)
+        .await?;
+        let mine: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trips WHERE applicant_id = $1")
+            .bind(user)
+            .fetch_one(&self.read)
+            .await?;
+        let unit: i64 = match actor.unit_id {
+            Some(unit) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM trips WHERE unit_id = $1")
+                    .bind(unit)
+                    .fetch_one(&self.read)
+                    .await?
+            }
+            None => 0,
+        };
+        let overdue: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM trips WHERE status = 'in_approval' AND step_due < $1",
+        )
+        .bind(day.as_str())
+        .fetch_one(&self.read)
+        .await?;
+        Ok(TripInbox {
+            waiting,
+            mine,
+            unit,
+            overdue,
+            by_state: self.trip_counts().await?,
+        })
     }
 }

@@ -42,6 +42,8 @@ struct PolicySettings {
     gift_hand_in_days: Option<i64>,
     long_term_days: Option<i64>,
     key_project_tags: Option<Vec<String>>,
+    /// `[policy.trips]`: the trip rules' numbers until an admin saves them in the browser.
+    trips: Option<liaison_core::trips::TripPolicy>,
 }
 
 /// The settings in force. The database URL's password never appears in `Debug` output.
@@ -198,11 +200,16 @@ fn policy(file: PolicySettings, env: impl Fn(&str) -> Option<String>) -> Result<
     if key_project_tags.is_empty() {
         bail!("name at least one tag that marks a key project");
     }
+    let trips = file.trips.unwrap_or_default();
+    trips
+        .check()
+        .map_err(|e| anyhow::anyhow!("[policy.trips] is not valid: {e:?}"))?;
     Ok(Policy {
         gift_declaration_threshold: Money::from_yuan(threshold),
         gift_hand_in_days: hand_in_days,
         long_term_days,
         key_project_tags,
+        trips,
     })
 }
 

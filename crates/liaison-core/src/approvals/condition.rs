@@ -149,9 +149,11 @@ pub struct Comparison {
 #[serde(untagged)]
 pub enum Condition {
     All {
+        #[schema(no_recursion)]
         all: Vec<Condition>,
     },
     Any {
+        #[schema(no_recursion)]
         any: Vec<Condition>,
     },
     Not {

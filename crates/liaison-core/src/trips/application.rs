@@ -684,6 +684,20 @@ impl Stateful for Trip {
     }
 }
 
+/// The counts of an account's inboxes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TripInbox {
+    /// Waiting for their decision, as approver or deputy.
+    pub waiting: i64,
+    /// Filed by them.
+    pub mine: i64,
+    /// Of their unit.
+    pub unit: i64,
+    /// In approval past the current step's due day.
+    pub overdue: i64,
+    pub by_state: BTreeMap<TripState, i64>,
+}
+
 /// Filters of the trip list.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -13,8 +13,8 @@ use crate::{CountryCode, FieldErrors, Money, RegionClass};
 
 pub use application::{
     Attendance, BriefingInput, Difference, ScheduleDay, TRIP, TRIP_LIFECYCLE, TRIP_SORTS, Trip,
-    TripActionInput, TripFilter, TripInput, TripMember, TripReport, TripState, authorize_applicant,
-    differences, may_apply,
+    TripActionInput, TripFilter, TripInbox, TripInput, TripMember, TripReport, TripState,
+    authorize_applicant, differences, may_apply,
 };
 pub use rules::{Deadline, Finding, Rule, TripPolicy, check, earliest_departure};
 

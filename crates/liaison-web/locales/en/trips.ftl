@@ -14,6 +14,17 @@ problem-outside-trip = Outside the trip's dates
 problem-same-person = The same person
 problem-too-few-approvers = Too few approvers
 problem-too-many = Too many
+problem-not-a-member = Not a member of that trip
+problem-not-briefed = Not every member is briefed
+problem-notice-time = The notice period is not over
+problem-negative = Must not be negative
+problem-administrative-days = Too many days
+problem-administrative-countries = Too many countries
+problem-administrative-members = Too many members
+problem-hong-kong-days = Too many days in Hong Kong
+problem-macao-days = Too many days in Macao
+problem-hong-kong-macao-days = Too many days in Hong Kong and Macao
+problem-lead-time = Too close to departure
 
 trip-type-teaching = Teaching
 trip-type-research = Research

@@ -14,6 +14,17 @@ problem-outside-trip = 不在出访日期内
 problem-same-person = 不能是同一人
 problem-too-few-approvers = 审批人不足
 problem-too-many = 数量过多
+problem-not-a-member = 不是该团组成员
+problem-not-briefed = 尚有团员未参加行前教育
+problem-notice-time = 公示期未满
+problem-negative = 不能为负数
+problem-administrative-days = 在外天数超限
+problem-administrative-countries = 出访国家数超限
+problem-administrative-members = 团组人数超限
+problem-hong-kong-days = 赴港天数超限
+problem-macao-days = 赴澳天数超限
+problem-hong-kong-macao-days = 赴港澳天数超限
+problem-lead-time = 距出发时间过近
 
 trip-type-teaching = 讲学
 trip-type-research = 合作研究

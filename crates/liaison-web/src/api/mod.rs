@@ -130,6 +130,7 @@ macro_rules! resource {
     };
 }
 
+pub mod trips;
 pub mod workdays;
 
 resource!(units, "/api/v1/units", "/api/v1/units/{id}", "units",
@@ -285,10 +286,12 @@ pub async fn list_audit(
         workdays::between,
     ),
     components(schemas(ErrorBody)),
-    modifiers(&BearerToken),
+    modifiers(&BearerToken, &TripsDoc),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
+
+use trips::TripsDoc;
 
 /// Declares the bearer token every API call sends.
 struct BearerToken;
@@ -319,6 +322,7 @@ fn signed_in_routes() -> Routes {
         .merge(agreements::routes())
         .merge(transitions::routes())
         .merge(workdays::routes())
+        .merge(trips::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)
         .post("/api/v1/roles", create_role)
