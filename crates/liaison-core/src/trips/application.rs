@@ -528,7 +528,7 @@ pub fn differences(approved: &TripInput, now: &TripInput) -> Vec<Difference> {
     };
     let budget = |t: &TripInput| {
         t.budget_total()
-            .map(|m| m.fen().to_string())
+            .map(|m| format!("{}.{:02}", m.fen() / 100, m.fen() % 100))
             .unwrap_or_default()
     };
     let fields: [(&str, Shown); 5] = [
@@ -536,7 +536,7 @@ pub fn differences(approved: &TripInput, now: &TripInput) -> Vec<Difference> {
         ("destinations", destinations),
         ("members", members),
         ("funding", |t| t.funding.as_str().to_owned()),
-        ("budget_total_fen", budget),
+        ("budget_total", budget),
     ];
     fields
         .into_iter()

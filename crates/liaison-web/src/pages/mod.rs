@@ -16,6 +16,7 @@ mod records;
 mod review;
 mod search;
 mod session;
+mod trips;
 mod views;
 mod world_map;
 
@@ -502,6 +503,7 @@ fn signed_in_routes() -> Routes {
         .merge(admin::routes())
         .merge(imports::routes())
         .merge(review::routes())
+        .merge(trips::routes())
         .post("/logout", session::logout)
         .post("/language", session::language)
 }

@@ -11,6 +11,7 @@ on_both_databases!(
     a_trip_is_filed_planned_approved_in_steps_and_noticed_through_the_api,
     a_submission_breaking_a_rule_answers_422_naming_the_rule_and_its_numbers,
     the_trip_routes_are_in_the_openapi_document,
+    a_trip_is_filed_submitted_and_approved_through_the_pages,
 );
 
 /// The office's date, as the server counts it.
@@ -320,4 +321,114 @@ async fn the_trip_routes_are_in_the_openapi_document(app: TestApp) {
             paths.keys()
         );
     }
+}
+
+/// The number a page redirected to, as in `/trips/12`.
+fn number_in(location: &str) -> i64 {
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+async fn a_trip_is_filed_submitted_and_approved_through_the_pages(app: TestApp) {
+    let a = school(&app).await;
+    let teacher = app
+        .sign_in("wang.fang", UserRole::Liaison, Some(a.unit), "en")
+        .await;
+    let dean = app
+        .sign_in("dean.pages", UserRole::Leader, None, "zh-CN")
+        .await;
+    let dean_id = user_id(&app, "dean.pages").await;
+    let (_, unit) = app.get(&format!("/api/v1/units/{}", a.unit)).await;
+    let dean_person = unit["foreign_affairs_leader"]["id"].as_i64().unwrap();
+    let (status, _) = app
+        .put(
+            &format!("/api/v1/accounts/{dean_id}/person"),
+            &json!({"person": dean_person}),
+        )
+        .await;
+    assert_eq!(status, 204);
+
+    let (status, form) = teacher.get("/trips/new").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("destinations-0-country"), "{form}");
+    let (status, refused, _) = teacher.post("/trips", &[("title_en", "No type")]).await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("choose the trip type"), "{refused}");
+
+    let leave = (today() + Duration::days(40)).to_string();
+    let back = (today() + Duration::days(46)).to_string();
+    let teacher_person = format!("#{}", a.teacher_person);
+    let colleague = format!("#{}", a.colleague_person);
+    let unit_id = a.unit.to_string();
+    let (status, page, location) = teacher
+        .post(
+            "/trips",
+            &[
+                ("title_en", "Joint marine research in Laos"),
+                ("trip_type", "research"),
+                ("funding", "research_grant"),
+                ("unit", &unit_id),
+                ("destinations-0-country", "LA"),
+                ("destinations-0-city", "Vientiane"),
+                ("destinations-0-arrive", &leave),
+                ("destinations-0-leave", &back),
+                ("members-0-person", &teacher_person),
+                ("members-0-head", "yes"),
+                ("members-0-position", "Professor"),
+                ("members-1-person", &colleague),
+                ("budget-0-item", "Air fares"),
+                ("budget-0-amount", "12000"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let id = number_in(&location);
+    let (status, shown) = teacher.get(&location).await;
+    assert_eq!(status, 200);
+    for expected in [
+        "Unit review",
+        "Office review",
+        "Leader approval",
+        "Li Na",
+        "¥12,000",
+        "value=\"submit\"",
+    ] {
+        assert!(
+            shown.contains(expected),
+            "{expected} missing from the trip page"
+        );
+    }
+    let (status, _, _) = teacher
+        .post(
+            &format!("/trips/{id}/act"),
+            &[("transition", "submit"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(status, 303);
+
+    let (status, inbox) = dean.get("/trips").await;
+    assert_eq!(status, 200);
+    assert!(inbox.contains("待我审批 (1)"), "{inbox}");
+    assert!(inbox.contains("Joint marine research in Laos"), "{inbox}");
+    let (status, refused, _) = dean
+        .post(
+            &format!("/trips/{id}/act"),
+            &[("transition", "refuse"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(status, 422, "a refusal without a comment");
+    assert!(refused.contains("say why"), "{refused}");
+    let (status, _, _) = dean
+        .post(
+            &format!("/trips/{id}/act"),
+            &[("transition", "approve"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, shown) = teacher.get(&format!("/trips/{id}")).await;
+    assert!(
+        shown.contains("dean.pages"),
+        "the decision is in the history"
+    );
+    let (_, inbox) = dean.get("/trips?view=waiting").await;
+    assert!(inbox.contains("没有待您审批的申请"), "{inbox}");
 }
