@@ -18,4 +18,5 @@ mod review;
 mod routes;
 mod seeds;
 mod sheets;
+mod signin;
 mod workdays;
