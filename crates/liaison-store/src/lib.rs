@@ -38,7 +38,7 @@ mod trips;
 mod units;
 mod workdays;
 
-pub use accounts::RecentFailures;
+pub use accounts::{LoginAttempt, SESSION_LAST_USE_MARGIN};
 pub use bench::LoadReport;
 pub use database::{Backend, DEFAULT_WRITE_WAIT, DatabaseUrl};
 pub use error::Error;

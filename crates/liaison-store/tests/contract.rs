@@ -1308,9 +1308,17 @@ async fn sessions_tokens_and_sign_in_attempts_are_kept_in_the_database(store: St
         .unwrap()
         .unwrap();
     assert_eq!((session_user.id, csrf.as_str()), (user.id, "csrf-token"));
+    let idle_past_the_margin = chrono::Utc::now()
+        + chrono::Duration::minutes(30)
+        + liaison_store::SESSION_LAST_USE_MARGIN
+        + chrono::Duration::seconds(1);
     assert!(
         store
-            .session("session-hash", chrono::Duration::zero())
+            .session_at(
+                "session-hash",
+                chrono::Duration::minutes(30),
+                idle_past_the_margin
+            )
             .await
             .unwrap()
             .is_none(),
@@ -1340,27 +1348,32 @@ async fn sessions_tokens_and_sign_in_attempts_are_kept_in_the_database(store: St
     );
     assert!(store.api_token_user("other").await.unwrap().is_none());
 
-    for _ in 0..3 {
-        store
-            .begin_login_attempt("qiao.jian", "192.0.2.7")
-            .await
-            .unwrap();
-    }
-    store
-        .begin_login_attempt("someone", "192.0.2.7")
-        .await
-        .unwrap();
-    let succeeded = store
-        .begin_login_attempt("qiao.jian", "192.0.2.7")
-        .await
-        .unwrap();
-    store.mark_login_succeeded(succeeded).await.unwrap();
     let since = chrono::Utc::now() - chrono::Duration::minutes(15);
-    let failures = store
-        .recent_login_failures("Qiao.Jian", "192.0.2.7", since)
-        .await
-        .unwrap();
-    assert_eq!((failures.for_username, failures.from_address), (3, 4));
+    let attempt = |username: &'static str| {
+        let store = store.clone();
+        async move {
+            match store
+                .begin_login_attempt(username, "192.0.2.7", since, 5)
+                .await
+                .unwrap()
+            {
+                liaison_store::LoginAttempt::Admitted {
+                    id,
+                    for_account,
+                    from_address,
+                } => (id, for_account, from_address),
+                liaison_store::LoginAttempt::Refused => panic!("{username} refused"),
+            }
+        }
+    };
+    for _ in 0..3 {
+        attempt("qiao.jian").await;
+    }
+    attempt("someone").await;
+    let (succeeded, ..) = attempt("Qiao.Jian").await;
+    store.mark_login_succeeded(succeeded).await.unwrap();
+    let (_, for_account, from_address) = attempt("qiao.jian").await;
+    assert_eq!((for_account, from_address), (3, 4));
 
     let deactivate: liaison_core::UserInput = serde_json::from_value(json!({"username": "qiao.jian", "display_name": "乔健", "role": "officer", "active": false, "version": 1})).unwrap();
     store

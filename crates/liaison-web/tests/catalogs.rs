@@ -139,6 +139,27 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
             ),
         ),
         (
+            "token-problem",
+            (
+                strings(&["name", "days"]),
+                "the fields an API token is checked on when it is made",
+            ),
+        ),
+        (
+            "token-state",
+            (
+                strings(&["active", "expired", "revoked"]),
+                "the states of an API token the account page shows (pages/account.rs)",
+            ),
+        ),
+        (
+            "password-problem",
+            (
+                strings(&["too_short", "is_username"]),
+                "the codes of liaison_core::accounts::check_password",
+            ),
+        ),
+        (
             "involvement",
             (
                 strings(&[

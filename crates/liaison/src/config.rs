@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow, bail};
 use liaison_core::{Money, Policy};
 use liaison_store::DatabaseUrl;
-use liaison_web::MetricsAccess;
+use liaison_web::{MetricsAccess, TrustedProxies};
 use serde::Deserialize;
 
 /// The settings file read from the working directory when no other is named.
@@ -25,6 +25,15 @@ struct FileSettings {
     write_wait_ms: Option<u64>,
     policy: Option<PolicySettings>,
     metrics: Option<MetricsSettings>,
+    proxy: Option<ProxySettings>,
+}
+
+/// The `[proxy]` table of `liaison.toml`: the reverse proxies whose header names the client.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProxySettings {
+    trusted: Option<Vec<String>>,
+    header: Option<String>,
 }
 
 /// The `[metrics]` table of `liaison.toml`: who may read `/metrics`.
@@ -80,11 +89,16 @@ impl Config {
             bind: settings.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
-            web: web_settings(
-                settings.session_idle_minutes,
-                settings.secure_cookies,
-                metrics_access(metrics_allow, settings.metrics.unwrap_or_default())?,
-            )?,
+            web: liaison_web::WebSettings {
+                proxies: trusted_proxies(settings.proxy.unwrap_or_default(), |name| {
+                    std::env::var(name).ok()
+                })?,
+                ..web_settings(
+                    settings.session_idle_minutes,
+                    settings.secure_cookies,
+                    metrics_access(metrics_allow, settings.metrics.unwrap_or_default())?,
+                )?
+            },
             policy: policy(settings.policy.unwrap_or_default(), |name| {
                 std::env::var(name).ok()
             })?,
@@ -117,7 +131,24 @@ fn web_settings(
         session_idle_minutes: idle,
         secure_cookies: secure,
         metrics,
+        ..Default::default()
     })
+}
+
+/// The reverse proxies whose header names the client: `LIAISON_TRUSTED_PROXIES` (addresses and
+/// networks separated by commas) and `LIAISON_CLIENT_ADDRESS_HEADER`, else the `[proxy]` table,
+/// else none, so that no client can choose the address its sign-ins are counted against.
+fn trusted_proxies(
+    file: ProxySettings,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<TrustedProxies> {
+    let trusted: Vec<String> = match env("LIAISON_TRUSTED_PROXIES") {
+        Some(v) => v.split(',').map(str::to_owned).collect(),
+        None => file.trusted.unwrap_or_default(),
+    };
+    let header = env("LIAISON_CLIENT_ADDRESS_HEADER").or(file.header);
+    TrustedProxies::parse(&trusted, header.as_deref())
+        .map_err(|e| anyhow!("[proxy] or LIAISON_TRUSTED_PROXIES: {e}"))
 }
 
 /// How long a write waits for its turn: `LIAISON_WRITE_WAIT_MS`, else the settings file, else
@@ -282,6 +313,42 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(word.contains("LIAISON_WRITE_WAIT_MS='soon'"), "{word}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_then_the_environment() {
+        let none = |_: &str| None;
+        let file = |text: &str| {
+            toml::from_str::<FileSettings>(text)
+                .unwrap()
+                .proxy
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            trusted_proxies(file(""), none).unwrap(),
+            TrustedProxies::default()
+        );
+        let from_file = trusted_proxies(
+            file("[proxy]\ntrusted = [\"10.0.0.0/8\"]\nheader = \"X-Real-IP\"\n"),
+            none,
+        )
+        .unwrap();
+        assert_eq!(
+            from_file,
+            TrustedProxies::parse(&["10.0.0.0/8"], Some("x-real-ip")).unwrap()
+        );
+        let env = |name: &str| match name {
+            "LIAISON_TRUSTED_PROXIES" => Some("127.0.0.1, ::1".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            trusted_proxies(file("[proxy]\ntrusted = [\"10.0.0.0/8\"]\n"), env).unwrap(),
+            TrustedProxies::parse(&["127.0.0.1", "::1"], None).unwrap()
+        );
+        let err = trusted_proxies(file("[proxy]\ntrusted = [\"proxy.lan\"]\n"), none)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("'proxy.lan'"), "{err}");
     }
 
     #[test]

@@ -18,5 +18,6 @@ mod review;
 mod routes;
 mod seeds;
 mod sheets;
+mod signin;
 mod trips;
 mod workdays;

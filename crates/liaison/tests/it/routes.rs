@@ -37,6 +37,10 @@ async fn everything(app: &TestApp, page: &PageClient, admin: &Actor, ids: &Ids) 
         .unwrap();
     let user = store.get_user(admin.user_id.unwrap()).await.unwrap();
     let feeds = store.calendar_feeds(admin).await.unwrap();
+    let tokens = store
+        .api_tokens(admin, Some(&admin.username))
+        .await
+        .unwrap();
     let import = store.get_import(admin, ids.import).await.unwrap();
     let news = store
         .news_release(ids.activity, NewsLanguage::Zh)
@@ -44,7 +48,7 @@ async fn everything(app: &TestApp, page: &PageClient, admin: &Actor, ids: &Ids) 
         .unwrap();
     let signed_in = page.get("/units").await.0;
     format!(
-        "audit entries {}\n{user:?}\n{feeds:?}\n{:?} {:?}\n{news:?}\nsigned in {signed_in}",
+        "audit entries {}\n{user:?}\n{feeds:?}\n{tokens:?}\n{:?} {:?}\n{news:?}\nsigned in {signed_in}",
         audit.total, import.status, import.mapping
     )
 }
@@ -54,6 +58,7 @@ struct Ids {
     activity: i64,
     calendar: i64,
     import: i64,
+    token: i64,
     user: i64,
 }
 
@@ -75,6 +80,7 @@ async fn filled(app: &TestApp, ids: &Ids, path: &str) -> String {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let id = match segments[0] {
         "calendars" => ids.calendar,
+        "account" => ids.token,
         "import" => ids.import,
         "admin" => ids.user,
         "activities" => ids.activity,
@@ -136,10 +142,17 @@ async fn every_form_is_refused_without_the_session_token_and_changes_nothing(app
         )
         .await
         .unwrap();
+    let token = app
+        .db
+        .store
+        .create_api_token(&admin, "walker", "script", &"t".repeat(64))
+        .await
+        .unwrap();
     let ids = Ids {
         activity: first_of(&app, "activities").await,
         calendar: feed.id,
         import,
+        token: token.id,
         user: user.id,
     };
     let writes = page_writes();
