@@ -17,6 +17,7 @@ pub mod gifts;
 pub mod imports;
 pub mod kind;
 pub mod lifecycle;
+pub mod limits;
 pub mod meta;
 pub mod news;
 pub mod organizations;

@@ -247,7 +247,7 @@ pub fn check_key(key: &str) -> Result<(), String> {
 }
 
 /// A link to an existing record, by its number or by its key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Link {
     Id(i64),

@@ -46,6 +46,14 @@ impl Store {
             .user_id
             .ok_or_else(|| DomainError::Forbidden("a calendar feed belongs to a user".into()))?;
         let name = name.trim();
+        if liaison_core::limits::has_nul(name) {
+            return Err(DomainError::invalid(
+                "name",
+                "nul_character",
+                "must not contain the character U+0000",
+            )
+            .into());
+        }
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             return Err(DomainError::invalid(
                 "name",

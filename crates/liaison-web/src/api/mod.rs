@@ -8,6 +8,7 @@ use axum::http::Method;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::{Json, Router, middleware};
+use liaison_core::accounts::{Action, authorize_role};
 use liaison_core::{
     Activity, ActivityFilter, ActivityInput, ActivitySummary, Agreement, AgreementFilter,
     AgreementInput, AuditEntry, AuditFilter, Gift, GiftFilter, GiftInput, Organization,
@@ -20,7 +21,7 @@ use utoipa::{IntoParams, OpenApi};
 
 use crate::auth::{self, Auth};
 use crate::error::ErrorBody;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiBody, ApiJson, ApiPath, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
@@ -83,8 +84,11 @@ macro_rules! resource {
             pub async fn create(
                 State(state): State<AppState>,
                 Auth(auth): Auth,
-                ApiJson(input): ApiJson<$input>,
+                body: ApiBody,
             ) -> Result<impl IntoResponse, ApiError> {
+                // A role that may not create such records is refused whatever it sent.
+                authorize_role(&auth.actor(), Action::Create, $kind)?;
+                let input: $input = body.json()?;
                 let saved = state.store.create::<$record>(&auth.actor(), input).await?;
                 let location = format!("{}/{}", $path, saved.meta.id);
                 Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(saved)))
@@ -100,8 +104,10 @@ macro_rules! resource {
                 State(state): State<AppState>,
                 Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
-                ApiJson(input): ApiJson<$input>,
+                body: ApiBody,
             ) -> Result<Json<$record>, ApiError> {
+                authorize_role(&auth.actor(), Action::Change, $kind)?;
+                let input: $input = body.json()?;
                 Ok(Json(state.store.update::<$record>(&auth.actor(), id, input).await?))
             }
 

@@ -176,6 +176,19 @@ pub async fn login(
 ) -> Response {
     let next = local_path(Some(&form.next));
     let address = address.unwrap_or_else(|| "unknown".to_owned());
+    // U+0000 is in no name or password a person types, and PostgreSQL cannot look it up.
+    if liaison_core::limits::has_nul(&form.username)
+        || liaison_core::limits::has_nul(&form.password)
+    {
+        return login_page(
+            &state,
+            &ui,
+            &next,
+            &form.username.replace('\0', ""),
+            Some(ui.t.get("login-nul-character")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     let result = sign_in(&state, &ui, &form, &address).await;
     match result {
         Ok(Some((session_cookie, must_change_password))) => {
