@@ -24,6 +24,8 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
+mod openapi;
+use openapi::SharedAnswers;
 pub mod review;
 pub mod transitions;
 
@@ -284,8 +286,14 @@ pub async fn list_audit(
         workdays::after,
         workdays::between,
     ),
-    components(schemas(ErrorBody)),
-    modifiers(&BearerToken),
+    // A reference to an existing record or a new one, named by utoipa after its generic
+    // argument, is listed here because utoipa does not collect it from the fields using it.
+    components(schemas(
+        ErrorBody,
+        liaison_core::Ref<liaison_core::PersonInput>,
+        liaison_core::Ref<liaison_core::OrganizationInput>
+    )),
+    modifiers(&BearerToken, &SharedAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
