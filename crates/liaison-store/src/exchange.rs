@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Datelike;
 use liaison_core::accounts::authorize_role;
+use liaison_core::workdays::{FIRST_YEAR, LAST_YEAR};
 use liaison_core::{
     ACTIVITY, AGREEMENT, Action, Activity, ActivityFilter, Actor, Agreement, AgreementFilter,
     CalendarDayInput, Error as DomainError, ExchangeDocument, FieldErrors, GIFT, Gift, GiftFilter,
@@ -266,6 +267,14 @@ impl Store {
 
         for (i, year) in document.calendar.iter().enumerate() {
             let path = format!("calendar[{i}]");
+            if !(FIRST_YEAR..=LAST_YEAR).contains(&year.year) {
+                return Err(DomainError::invalid(
+                    format!("{path}.year"),
+                    "out_of_range",
+                    format!("must be between {FIRST_YEAR} and {LAST_YEAR}"),
+                )
+                .into());
+            }
             let mut days = Vec::with_capacity(year.days.len());
             for (j, day) in year.days.iter().enumerate() {
                 let day_path = format!("{path}.days[{j}]");

@@ -3853,6 +3853,46 @@ mod moving {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_document_s_accounts_calendar_news_and_feeds_are_checked_before_anything_is_saved() {
+        let db = TestDatabase::new(Backend::Sqlite).await;
+        let refused = |document: serde_json::Value| async {
+            let document: ExchangeDocument = serde_json::from_value(document).unwrap();
+            let err = db.store.import(&admin(), &document).await.unwrap_err();
+            field_errors(err)
+        };
+        let org = json!({"key": "org-tsu", "kind": "university", "country": "TH",
+                         "name_en": "Thammasat University"});
+        let year = json!({"year": 1800, "source": "edited", "added_at": "2026-01-01T00:00:00Z",
+                          "days": []});
+        assert_eq!(
+            refused(json!({"organizations": [org], "calendar": [year]})).await,
+            ["calendar[0].year"]
+        );
+        let account = json!({"username": "xu.li", "display_name": "Xu Li", "role": "liaison",
+                             "active": true, "unit": "unit-none"});
+        assert_eq!(
+            refused(json!({"organizations": [org], "users": [account]})).await,
+            ["users[0].unit"]
+        );
+        let release = json!({"activity": "no-such-activity", "language": "en", "title": "T",
+                             "body": "B", "published": false});
+        assert_eq!(
+            refused(json!({"organizations": [org], "news": [release]})).await,
+            ["news[0].activity"]
+        );
+        let feed = json!({"user": "nobody", "name": "Feed", "token_hash": "0".repeat(64),
+                          "created_at": "2026-01-01T00:00:00Z"});
+        assert_eq!(
+            refused(json!({"organizations": [org], "calendar_feeds": [feed]})).await,
+            ["calendar_feeds[0].user"]
+        );
+        assert!(
+            db.store.export().await.unwrap().organizations.is_empty(),
+            "nothing was saved"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_document_of_the_first_format_still_imports() {
         let db = TestDatabase::new(Backend::Sqlite).await;
         let first: ExchangeDocument = serde_json::from_value(json!({
