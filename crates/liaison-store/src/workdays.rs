@@ -188,9 +188,8 @@ pub(crate) async fn import_year(
             }
             // The year as shipped says nothing the document's does not: it takes the
             // document's account of where the year came from, and its days if they differ.
-            let same = same_days(conn, year).await?;
-            describe_year(conn, year).await?;
-            if same {
+            if same_days(conn, year).await? {
+                describe_year(conn, year).await?;
                 return Ok(0);
             }
             sqlx::query("DELETE FROM calendar_days WHERE year = $1")
