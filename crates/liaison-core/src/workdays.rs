@@ -528,7 +528,20 @@ pub struct WorkingDaysAfterQuery {
     #[serde(deserialize_with = "crate::limits::date")]
     pub date: NaiveDate,
     /// Working days to count, 0 or more.
+    #[param(schema_with = working_days_count)]
     pub days: i64,
+}
+
+/// The `days` a question may count, as the OpenAPI document says: 0 to [`MAX_WORKING_DAYS`].
+fn working_days_count() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::Integer)
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Int64,
+        )))
+        .minimum(Some(0))
+        .maximum(Some(MAX_WORKING_DAYS))
+        .build()
 }
 
 /// The answer: the day `days` working days after `from`.

@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use liaison_core::accounts::{ApiToken, authorize, authorize_role, token_days};
+use liaison_core::secrets::NO_PASSWORD;
 use liaison_core::{
-    Action, Actor, Error as DomainError, Page, PageRequest, USER, User, UserInput, UserRole,
-    Validate,
+    Action, Actor, Error as DomainError, ExchangeAccount, Page, PageRequest, USER, User, UserInput,
+    UserRole, Validate,
 };
 use sqlx::AnyConnection;
 
@@ -108,6 +109,77 @@ async fn end_credentials(conn: &mut AnyConnection, user_id: i64, keep: Option<&s
         .await?;
     }
     Ok(())
+}
+
+/// Adds an account an exchange document brings, checked, in the import's transaction, without
+/// a password (see [`ExchangeAccount`]); `false` when its username is taken already, which
+/// leaves that account as it is.
+pub(crate) async fn import_account(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: &UserInput,
+    language: Option<&str>,
+) -> Result<bool> {
+    authorize_role(actor, Action::Create, USER)?;
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(input.username.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if taken.is_some() {
+        return Ok(false);
+    }
+    let now = sql::now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (created_at, updated_at, username, display_name, role, unit_id, \
+         active, language, password_hash) VALUES ($1, $1, $2, $3, $4, $5, $6, $7, $8) \
+         RETURNING id",
+    )
+    .bind(now.as_str())
+    .bind(input.username.as_str())
+    .bind(input.display_name.as_str())
+    .bind(enum_text(&input.role))
+    .bind(input.unit)
+    .bind(i64::from(input.active))
+    .bind(language)
+    .bind(NO_PASSWORD)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::Error::from_write)?;
+    let user = fetch(conn, id).await?;
+    let fields = serde_json::to_value(&user).unwrap_or_default();
+    let changes = liaison_core::audit::changes(None, Some(&fields));
+    audit::record(conn, actor, "create", "user", Some(id), &changes).await?;
+    Ok(true)
+}
+
+/// Every account as an export carries it, oldest first, its unit named by key.
+pub(crate) async fn exported_accounts(conn: &mut AnyConnection) -> Result<Vec<ExchangeAccount>> {
+    let rows = sqlx::query(
+        "SELECT s.username, s.display_name, s.role, s.active, s.language, u.id AS unit_id, \
+         u.key AS unit_key FROM users s LEFT JOIN units u ON u.id = s.unit_id ORDER BY s.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let unit = match row.opt_int("unit_id")? {
+                Some(id) => Some(liaison_core::export_key(
+                    liaison_core::UNIT,
+                    id,
+                    &row.opt_text("unit_key")?,
+                )),
+                None => None,
+            };
+            Ok(ExchangeAccount {
+                username: row.text("username")?,
+                display_name: row.text("display_name")?,
+                role: row.enumerated("role")?,
+                unit,
+                active: row.int("active")? != 0,
+                language: row.opt_text("language")?,
+            })
+        })
+        .collect()
 }
 
 /// Whether a sign-in attempt may go on to the password check, with the failures that slow it

@@ -454,12 +454,13 @@ async fn import(store: &Store, actor: &Actor, files: &[PathBuf]) -> Result<()> {
             .with_context(|| format!("cannot read {}", file.display()))?;
         let document: ExchangeDocument = serde_json::from_str(&text)
             .with_context(|| format!("{} is not a Liaison document", file.display()))?;
-        if document.liaison_format != liaison_core::EXCHANGE_FORMAT {
+        if !liaison_core::EXCHANGE_FORMATS.contains(&document.liaison_format) {
             bail!(
-                "{} is in format {}, and this Liaison reads format {}",
+                "{} is in format {}, and this Liaison reads formats {} to {}",
                 file.display(),
                 document.liaison_format,
-                liaison_core::EXCHANGE_FORMAT
+                liaison_core::EXCHANGE_FORMATS.start(),
+                liaison_core::EXCHANGE_FORMATS.end()
             );
         }
         documents.push((file, document));

@@ -25,6 +25,8 @@ use crate::extract::{ApiBody, ApiJson, ApiPath, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
+mod openapi;
+use openapi::SharedAnswers;
 pub mod review;
 pub mod transitions;
 
@@ -291,8 +293,14 @@ pub async fn list_audit(
         workdays::after,
         workdays::between,
     ),
-    components(schemas(ErrorBody)),
-    modifiers(&BearerToken, &TripsDoc),
+    // A reference to an existing record or a new one, named by utoipa after its generic
+    // argument, is listed here because utoipa does not collect it from the fields using it.
+    components(schemas(
+        ErrorBody,
+        liaison_core::Ref<liaison_core::PersonInput>,
+        liaison_core::Ref<liaison_core::OrganizationInput>
+    )),
+    modifiers(&BearerToken, &TripsDoc, &SharedAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;

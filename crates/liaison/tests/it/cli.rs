@@ -154,6 +154,29 @@ fn a_bad_import_file_saves_nothing_and_says_which_field() {
 }
 
 #[test]
+fn a_document_of_the_first_format_imports_and_one_of_a_later_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("first.json"),
+        r#"{"liaison_format": 1, "roles": [], "units": [], "people": [], "activities": [],
+            "gifts": [], "agreements": [],
+            "organizations": [{"key": "org-tsu", "kind": "university", "country": "TH",
+                               "name_en": "Thammasat University"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("later.json"), r#"{"liaison_format": 99}"#).unwrap();
+    let imported = stdout(&liaison(dir.path(), &["import", "first.json"]));
+    assert!(imported.contains("first.json: 1 created"), "{imported}");
+    let output = liaison(dir.path(), &["import", "later.json"]);
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("later.json is in format 99"), "{err}");
+    let exported: serde_json::Value =
+        serde_json::from_str(&stdout(&liaison(dir.path(), &["export"]))).unwrap();
+    assert_eq!(exported["liaison_format"], 2);
+}
+
+#[test]
 fn a_backup_of_the_live_database_holds_every_record() {
     let dir = tempfile::tempdir().unwrap();
     stdout(&liaison(dir.path(), &["demo"]));
