@@ -12,8 +12,9 @@ use crate::{
 
 /// The format version written by `liaison export`. Format 1 carried the records of the office
 /// without the accounts, the working-day calendar, the news releases and the calendar feeds;
-/// format 2 added them, and a document of format 1 still imports.
-pub const EXCHANGE_FORMAT: i64 = 2;
+/// format 2 added them; format 3 added trips abroad and their approvals. Documents of the
+/// earlier formats still import.
+pub const EXCHANGE_FORMAT: i64 = 3;
 
 /// The formats `liaison import` reads.
 pub const EXCHANGE_FORMATS: std::ops::RangeInclusive<i64> = 1..=EXCHANGE_FORMAT;
@@ -56,6 +57,9 @@ pub struct ExchangeDocument {
     /// The calendar feeds users subscribed to, by the hash of their secret.
     #[serde(default)]
     pub calendar_feeds: Vec<ExchangeCalendarFeed>,
+    /// Trip applications, their approval chains, the trip policy, deputies and briefings.
+    #[serde(default, skip_serializing_if = "crate::trips::ExchangeTrips::is_empty")]
+    pub trips: crate::trips::ExchangeTrips,
 }
 
 impl ExchangeDocument {
@@ -79,6 +83,7 @@ impl ExchangeDocument {
                 CALENDAR_DAY,
                 self.calendar.iter().map(|y| y.days.len()).sum(),
             ),
+            (crate::trips::TRIP, self.trips.applications.len()),
         ]
     }
 }
@@ -184,6 +189,7 @@ impl Default for ExchangeDocument {
             calendar: Vec::new(),
             news: Vec::new(),
             calendar_feeds: Vec::new(),
+            trips: Default::default(),
         }
     }
 }

@@ -20,11 +20,11 @@ use crate::sql::placeholders;
 use crate::transitions::NewEvent;
 use crate::{
     Error, Result, Store, accounts, activities, agreements, audit, calendars, gifts, news,
-    organizations, people, records, resolve, roles, transitions, units, workdays,
+    organizations, people, records, resolve, roles, transitions, trip_exchange, units, workdays,
 };
 
 /// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
-fn under<T>(prefix: &str, result: Result<T>) -> Result<T> {
+pub(crate) fn under<T>(prefix: &str, result: Result<T>) -> Result<T> {
     match result {
         Err(Error::Domain(DomainError::Invalid(inner))) => {
             let mut errors = FieldErrors::new();
@@ -354,6 +354,9 @@ impl Store {
             count(usize::from(created), usize::from(!created));
         }
 
+        let (created, left) = trip_exchange::import(&mut tx, actor, &document.trips).await?;
+        count(created, left);
+
         records::refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(report)
@@ -434,6 +437,7 @@ impl Store {
         document.calendar = workdays::exported_years(&mut conn).await?;
         document.news = news::exported_releases(&mut conn).await?;
         document.calendar_feeds = calendars::exported_feeds(&mut conn).await?;
+        document.trips = trip_exchange::exported(&mut conn, &self.policy).await?;
         Ok(document)
     }
 }

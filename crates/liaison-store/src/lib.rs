@@ -34,6 +34,7 @@ mod sql;
 pub mod testing;
 mod timeline;
 mod transitions;
+mod trip_exchange;
 mod trips;
 mod units;
 mod workdays;

@@ -3774,7 +3774,129 @@ mod moving {
             )
             .await
             .unwrap();
+
+        // A trip abroad half-way through a chain that names accounts, with a deputy, a leader
+        // in charge, a briefing and a policy of the office's own.
+        trip_under_way(store, &unit, &officer).await;
         secret.to_owned()
+    }
+
+    async fn trip_under_way(store: &Store, unit: &Unit, officer: &liaison_core::User) {
+        use liaison_core::approvals::{ChainInput, Decision, Delegation, Verdict};
+        use liaison_core::trips::{Attendance, BriefingInput, TripInput, TripPolicy};
+        let mut people = Vec::new();
+        for name in ["Lin Hai", "Su Yun"] {
+            let person = store
+                .create::<Person>(
+                    &admin(),
+                    serde_json::from_value(json!({"name_en": name, "category": "internal",
+                        "unit": unit.meta.id}))
+                    .unwrap(),
+                )
+                .await
+                .unwrap();
+            people.push(person.meta.id);
+        }
+        let mut leaders = Vec::new();
+        for username in ["vp.wang", "vp.li"] {
+            let input: UserInput = serde_json::from_value(json!({
+                "username": username, "display_name": username, "role": "leader"}))
+            .unwrap();
+            let user = store
+                .create_user(&admin(), input, "$argon2id$stored-hash")
+                .await
+                .unwrap();
+            leaders.push(user);
+        }
+        store
+            .link_account_person(&admin(), leaders[0].id, Some(people[1]))
+            .await
+            .unwrap();
+        store
+            .set_leaders_in_charge(&admin(), unit.meta.id, &[leaders[1].id])
+            .await
+            .unwrap();
+        let chain: ChainInput = serde_json::from_value(json!({"kind": "trip", "steps": [
+            {"name": "Vice president", "approver": {"rule": "user", "user_id": leaders[0].id},
+             "quorum": {"mode": "any"}, "due_working_days": 3, "on_refusal": "end"},
+            {"name": "Leader in charge", "approver": {"rule": "leader_in_charge"},
+             "quorum": {"mode": "any"}, "due_working_days": 3, "on_refusal": "back_to_applicant"}
+        ]}))
+        .unwrap();
+        store.save_approval_chain(&admin(), chain).await.unwrap();
+        store
+            .save_trip_policy(
+                &admin(),
+                TripPolicy {
+                    lead_days_foreign: 20,
+                    ..TripPolicy::default()
+                },
+            )
+            .await
+            .unwrap();
+        let applicant = officer.actor(None);
+        let input: TripInput = serde_json::from_value(json!({
+            "unit": unit.meta.id, "title_zh": "赴越南参加国际会议", "trip_type": "conference",
+            "destinations": [{"country": "VN", "city": "Hanoi", "arrive": "2026-05-10",
+                              "leave": "2026-05-14"}],
+            "members": [{"person_id": people[0], "leader": true, "position": "Professor"}],
+            "funding": "university",
+            "budget": [{"item": "Registration", "amount": 300000}]
+        }))
+        .unwrap();
+        let trip = store.create_trip(&applicant, input).await.unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let trip = store
+            .submit_trip(
+                &applicant,
+                trip.meta.id,
+                trip.meta.version,
+                &TripPolicy::default(),
+                today,
+            )
+            .await
+            .unwrap();
+        let wang = leaders[0].actor(None);
+        store
+            .decide_trip(
+                &wang,
+                trip.meta.id,
+                trip.meta.version,
+                Decision {
+                    verdict: Verdict::Approve,
+                    comment: Some("Agreed.".into()),
+                },
+                today,
+            )
+            .await
+            .unwrap();
+        store
+            .add_delegation(
+                &admin(),
+                Delegation {
+                    user_id: leaders[1].id,
+                    deputy_id: leaders[0].id,
+                    from: today,
+                    to: chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .record_briefing(
+                &admin(),
+                BriefingInput {
+                    held_on: today,
+                    place: "Room 301".into(),
+                    topics: "Safety abroad".into(),
+                    attended: vec![Attendance {
+                        trip_id: trip.meta.id,
+                        person_id: people[0],
+                    }],
+                },
+            )
+            .await
+            .unwrap();
     }
 
     fn carried(document: &ExchangeDocument) -> Vec<(String, usize)> {
@@ -3806,6 +3928,22 @@ mod moving {
         assert_eq!(exported.news.len(), 2);
         assert_eq!(exported.calendar_feeds.len(), 2);
         assert!(!exported.history.is_empty());
+        let trips = &exported.trips;
+        assert_eq!(
+            (
+                trips.chains.len(),
+                trips.policies.len(),
+                trips.delegations.len()
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(trips.applications[0].decisions.len(), 1);
+        assert!(
+            serde_json::to_string(&trips.chains[0].steps)
+                .unwrap()
+                .contains("vp.wang"),
+            "a chain names its accounts by username"
+        );
         let json = serde_json::to_string(&exported).unwrap();
         assert!(!json.contains("stored-hash"), "no password moves");
 
@@ -3852,6 +3990,13 @@ mod moving {
                     .unwrap()
                     .is_none()
             );
+            // The trip under way waits for the leader in charge, and for their deputy.
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+            for leader in ["vp.li", "vp.wang"] {
+                let (account, _) = store.user_for_login(leader).await.unwrap().unwrap();
+                let inbox = store.trip_inbox(&account.actor(None), today).await.unwrap();
+                assert_eq!(inbox.waiting, 1, "{leader} after the move");
+            }
             let (user, hash) = store.user_for_login("zhou.min").await.unwrap().unwrap();
             assert_eq!(
                 (user.role, user.language.as_deref()),

@@ -2,6 +2,7 @@
 //! the national rules it is checked against before it goes for approval.
 
 pub mod application;
+pub mod exchange;
 pub mod rules;
 
 use chrono::NaiveDate;
@@ -15,6 +16,10 @@ pub use application::{
     Attendance, BriefingInput, Difference, ScheduleDay, TRIP, TRIP_LIFECYCLE, TRIP_SORTS, Trip,
     TripActionInput, TripFilter, TripInbox, TripInput, TripMember, TripReport, TripState,
     authorize_applicant, differences, may_apply,
+};
+pub use exchange::{
+    ExchangeBriefing, ExchangeChain, ExchangeDecision, ExchangeDelegation, ExchangePolicy,
+    ExchangeTrip, ExchangeTripForm, ExchangeTripMember, ExchangeTrips,
 };
 pub use rules::{Deadline, Finding, Rule, TripPolicy, check, earliest_departure};
 
