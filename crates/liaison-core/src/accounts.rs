@@ -116,6 +116,7 @@ pub fn may(actor: &Actor, action: Action, kind: RecordKind, unit: Option<i64>) -
     let within = |scope: Scope| match scope {
         Scope::None => false,
         Scope::OwnUnit => own_unit,
+        Scope::OwnUnitOrNone => own_unit || unit.is_none(),
         Scope::Any => true,
     };
     match (actor.role, action) {

@@ -113,7 +113,10 @@ pub enum Scope {
     None,
     /// Those recorded under their own unit.
     OwnUnit,
-    /// Any: shared records such as the organizations and guests of their unit's activities.
+    /// Those of their own unit, and those no unit owns, such as the guests of their unit's
+    /// activities: never another unit's.
+    OwnUnitOrNone,
+    /// Any: shared records such as the organizations of their unit's activities.
     Any,
 }
 
@@ -149,6 +152,12 @@ pub trait Record {
     /// person's or an agreement's unit, a gift's activity's host unit, a unit itself; `None`
     /// for the records no unit owns.
     fn unit(&self) -> Option<i64>;
+
+    /// Its fields that hold personal data (see `personal.rs`), by name, to be masked; none
+    /// unless the kind declares some.
+    fn personal_mut(&mut self) -> Vec<(&'static str, &mut Option<String>)> {
+        Vec::new()
+    }
 }
 
 /// A kind of record, as every layer passes it: a reference to its declaration, compared,

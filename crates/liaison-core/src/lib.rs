@@ -22,6 +22,7 @@ pub mod meta;
 pub mod news;
 pub mod organizations;
 pub mod people;
+pub mod personal;
 pub mod policy;
 pub mod review;
 pub mod roles;

@@ -160,7 +160,9 @@ const KIND: Kind = Kind {
     rights: Rights {
         admin_only: false,
         officers: true,
-        liaison_creates: Scope::Any,
+        // A liaison officer adds their unit's staff and the guests of its activities; the
+        // staff of another unit are that unit's to record.
+        liaison_creates: Scope::OwnUnitOrNone,
         liaison_changes: Scope::OwnUnit,
     },
     search: Some(2),
@@ -211,6 +213,14 @@ impl Record for Person {
 
     fn unit(&self) -> Option<i64> {
         self.unit.as_ref().map(|u| u.id)
+    }
+
+    fn personal_mut(&mut self) -> Vec<(&'static str, &mut Option<String>)> {
+        vec![
+            ("phone", &mut self.phone),
+            ("email", &mut self.email),
+            ("notes", &mut self.notes),
+        ]
     }
 }
 

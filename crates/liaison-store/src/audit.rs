@@ -3,6 +3,7 @@
 
 use liaison_core::accounts::authorize;
 use liaison_core::audit::changes;
+use liaison_core::personal;
 use liaison_core::{
     AUDIT_LOG, Action, Actor, AuditEntry, AuditFilter, Page, PageRequest, RecordKind,
 };
@@ -21,6 +22,7 @@ pub(crate) async fn record(
     record_id: Option<i64>,
     changes: &serde_json::Value,
 ) -> Result<()> {
+    let changes = &without_personal_values(entity, changes);
     sqlx::query(
         "INSERT INTO audit_log (at, user_id, username, address, action, entity, record_id, changes) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -36,6 +38,21 @@ pub(crate) async fn record(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The changes of an audit entry with each personal field's values replaced by the fact that
+/// it changed: the audit log says who changed a phone number, never what it was or became.
+fn without_personal_values(entity: &str, changes: &serde_json::Value) -> serde_json::Value {
+    let (Some(kind), Some(fields)) = (RecordKind::parse(entity), changes.as_object()) else {
+        return changes.clone();
+    };
+    let mut fields = fields.clone();
+    for field in personal::fields_of(kind) {
+        if let Some(change) = fields.get_mut(field.field) {
+            *change = serde_json::json!({ "changed": true });
+        }
+    }
+    fields.into()
 }
 
 fn json<T: Serialize>(record: &T) -> serde_json::Value {

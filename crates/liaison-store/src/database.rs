@@ -127,9 +127,11 @@ const POSTGRES_CONNECTIONS: u32 = 16;
 pub const DEFAULT_WRITE_WAIT: Duration = Duration::from_secs(10);
 
 /// WAL lets readers go on while one writer writes; foreign keys are off in SQLite unless asked
-/// for. The busy timeout, set beside these, makes a second process wait for the lock.
-const SQLITE_SETTINGS: &str =
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+/// for. The busy timeout, set beside these, makes a second process wait for the lock. Secure
+/// delete overwrites what a change frees, so personal data written in clear by an older version
+/// and sealed since does not linger in the file's free pages.
+const SQLITE_SETTINGS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
 /// The write connection copies no pages from the WAL into the database file itself: SQLite's
 /// automatic checkpoint, every 1,000 pages, ran on the committing connection and made every few
@@ -282,7 +284,31 @@ impl Store {
         }
         self.ensure_built_in_roles().await?;
         self.ensure_shipped_calendar().await?;
-        self.ensure_search_blocks().await
+        self.ensure_search_blocks().await?;
+        self.check_personal_key().await
+    }
+
+    /// Clears from the database's files what changes have freed, so values written over (personal
+    /// data sealed where it was in clear) are gone from the disk too: on SQLite the whole file is
+    /// rewritten and the WAL emptied; on PostgreSQL the tables are rewritten, without the old
+    /// versions of their rows.
+    pub(crate) async fn purge_freed_space(&self, tables: &[&str]) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                self.write.execute("VACUUM").await?;
+                self.write
+                    .execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .await?;
+            }
+            Backend::Postgres => {
+                for table in tables {
+                    self.write
+                        .execute(format!("VACUUM FULL {table}").as_str())
+                        .await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Writes a consistent copy of a live SQLite database to `destination`, which must not exist.

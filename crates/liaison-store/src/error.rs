@@ -24,6 +24,9 @@ pub enum Error {
     Corrupt(String),
     #[error("{0}")]
     Unsupported(String),
+    /// The key to the personal data is missing or is not the one it was sealed with.
+    #[error("{0}")]
+    Key(String),
 }
 
 impl From<sqlx::Error> for Error {

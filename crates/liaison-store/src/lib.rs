@@ -24,6 +24,7 @@ mod metrics;
 mod news;
 mod organizations;
 mod people;
+mod personal;
 mod records;
 mod resolve;
 mod review;
@@ -44,6 +45,7 @@ pub use bench::LoadReport;
 pub use database::{Backend, DEFAULT_WRITE_WAIT, DatabaseUrl};
 pub use error::Error;
 pub use metrics::{MetricsSnapshot, PoolSnapshot};
+pub use personal::{Keyring, install as install_personal_key};
 pub use records::Records;
 
 use liaison_core::Policy;

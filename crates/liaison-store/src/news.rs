@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::sql::{self, RowExt};
-use crate::{Error, Result, Store, audit, records};
+use crate::{Error, Result, Store, audit};
 
 const COLUMNS: &str = "n.id, n.activity_id, n.language, n.title, n.body, n.published, \
      n.published_at, n.version, n.created_at, n.updated_at, a.start_date";
@@ -204,7 +204,19 @@ impl Store {
                 .map_err(Error::from_write)?;
             }
             Some(current) => {
-                let expected = records::required_version(input.version)?;
+                // A form opened before the release was first saved names no version: someone
+                // else saved it in between, and this is their text's conflict, not a mistake.
+                let Some(expected) = input.version else {
+                    return Err(liaison_core::Error::Conflict {
+                        message: format!(
+                            "this release was saved by someone else while you wrote yours (it is \
+                             now at version {}). Nothing was saved.",
+                            current.version
+                        ),
+                        current: serde_json::to_value(current).ok(),
+                    }
+                    .into());
+                };
                 let done = sqlx::query(
                     "UPDATE news_releases SET title = $3, body = $4, published = $5, \
                      published_at = COALESCE(published_at, $6), version = version + 1, \

@@ -1,6 +1,7 @@
 //! People, internal and external.
 
 use crate::records::Records;
+use liaison_core::personal;
 use liaison_core::{
     Actor, Error as DomainError, PERSON, Page, PageRequest, Person, PersonFilter, PersonInput,
     Policy, Ref, UNIT,
@@ -11,6 +12,8 @@ use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
 use crate::sql::{Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};
 use crate::{Error, Result, Store, organizations, records};
+
+use crate::personal::read as personal_read;
 
 fn columns() -> Selection {
     Selection::of(
@@ -56,9 +59,9 @@ fn from_row(row: &impl RowExt) -> Result<Person> {
         position: row.opt_text("position")?,
         title: row.opt_text("title")?,
         nationality,
-        email: row.opt_text("email")?,
-        phone: row.opt_text("phone")?,
-        notes: row.opt_text("notes")?,
+        email: personal_read(row, PERSON, "email")?,
+        phone: personal_read(row, PERSON, "phone")?,
+        notes: personal_read(row, PERSON, "notes")?,
     })
 }
 
@@ -113,7 +116,33 @@ pub(crate) async fn insert(
     records::insert_record(conn, actor, PERSON, unit, &input.key, columns).await
 }
 
-impl Store {}
+/// The submitted form with each personal field sent back as it was shown masked replaced by
+/// the stored value: a form or an API client that read the person masked and changed something
+/// else keeps the phone number, e-mail and notes on record instead of their masks.
+async fn keep_masked(
+    conn: &mut AnyConnection,
+    id: i64,
+    input: &PersonInput,
+) -> Result<PersonInput> {
+    let stored = sqlx::query("SELECT phone, email, notes FROM people WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(stored) = stored else {
+        return Ok(input.clone());
+    };
+    let mut input = input.clone();
+    for (name, value) in [
+        ("phone", &mut input.phone),
+        ("email", &mut input.email),
+        ("notes", &mut input.notes),
+    ] {
+        if let Some(field) = personal::field(PERSON, name) {
+            *value = personal::unmasked(field, value, &personal_read(&stored, PERSON, name)?);
+        }
+    }
+    Ok(input)
+}
 
 impl Records for Person {
     type Input = PersonInput;
@@ -137,6 +166,7 @@ impl Records for Person {
     ) -> Result<()> {
         resolve::key_is_free(conn, PERSON, "", &input.key, Some(id)).await?;
         let (unit, organization) = links(conn, actor, "", input).await?;
+        let input = &keep_masked(conn, id, input).await?;
         let columns = data(input, unit, organization);
         records::update_record(conn, PERSON, id, version, &input.key, columns).await
     }

@@ -5,9 +5,10 @@ use std::collections::BTreeSet;
 
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::audit::changes;
+use liaison_core::personal;
 use liaison_core::{
     ACTIVITY, AGREEMENT, Action, Actor, GIFT, ORGANIZATION, PERSON, Page, PageRequest, Policy,
-    RecordKind, UNIT, Validate,
+    Record, RecordKind, UNIT, Validate,
 };
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -301,6 +302,8 @@ pub(crate) async fn insert_record(
     columns: Columns,
 ) -> Result<i64> {
     authorize(actor, Action::Create, table, unit)?;
+    let clear = columns.clone();
+    let columns = sealed(table, columns)?;
     let placeholders: Vec<String> = (0..columns.names.len())
         .map(|i| format!("${}", i + 3))
         .collect();
@@ -321,7 +324,7 @@ pub(crate) async fn insert_record(
     if let Some(key) = key {
         fields.insert("key".into(), key.clone().into());
     }
-    for (name, value) in columns.names.iter().zip(&columns.values) {
+    for (name, value) in clear.names.iter().zip(&clear.values) {
         let value = match value {
             Param::Int(v) => serde_json::to_value(v),
             Param::Text(v) => serde_json::to_value(v),
@@ -367,6 +370,17 @@ pub(crate) async fn delete_record<T: Serialize>(
     audit::deleted(conn, actor, table, id, before).await
 }
 
+/// The columns of a record with the values of its personal fields sealed, the one place they
+/// are written, so none reaches the database in clear.
+fn sealed(kind: RecordKind, mut columns: Columns) -> Result<Columns> {
+    for (name, value) in columns.names.iter().zip(columns.values.iter_mut()) {
+        if let (Some(field), Param::Text(Some(text))) = (personal::field(kind, name), &mut *value) {
+            *text = crate::personal::seal(field, text)?;
+        }
+    }
+    Ok(columns)
+}
+
 /// The event that closes the history of a deleted record; never a transition's name.
 pub(crate) const DELETED: &str = "deleted";
 
@@ -379,6 +393,7 @@ pub(crate) async fn update_record(
     key: &Option<String>,
     columns: Columns,
 ) -> Result<()> {
+    let columns = sealed(table, columns)?;
     let assignments: Vec<String> = columns
         .names
         .iter()
@@ -456,7 +471,7 @@ pub(crate) fn required_version(version: Option<i64>) -> Result<i64> {
 /// with their own version.
 pub(crate) async fn with_current<T, F>(result: Result<T>, current: F) -> Result<T>
 where
-    T: Serialize,
+    T: Serialize + Record,
     F: Future<Output = Result<T>>,
 {
     match result {
@@ -465,10 +480,12 @@ where
             current: None,
         })) => Err(Error::Domain(liaison_core::Error::Conflict {
             message,
+            // The current record goes to whoever met the conflict, with its personal data
+            // masked like every record they are shown.
             current: current
                 .await
                 .ok()
-                .and_then(|c| serde_json::to_value(c).ok()),
+                .and_then(|c| serde_json::to_value(personal::masked(c)).ok()),
         })),
         other => other,
     }

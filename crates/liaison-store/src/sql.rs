@@ -241,7 +241,7 @@ pub(crate) fn bind_params<'q>(
 }
 
 /// The data columns of one record and their values, listed once for both insert and update.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Columns {
     pub(crate) names: Vec<&'static str>,
     pub(crate) values: Vec<Param>,

@@ -24,6 +24,47 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     pub async fn new(backend: Backend) -> TestDatabase {
+        let db = TestDatabase::unmigrated(backend).await;
+        db.store.migrate().await.expect("the migrations apply");
+        db
+    }
+
+    /// A database migrated up to and including `version` only, as an older Liaison left it;
+    /// [`Store::migrate`] then brings it up to date as a newer one would on its first start.
+    pub async fn migrated_until(backend: Backend, version: i64) -> TestDatabase {
+        let db = TestDatabase::unmigrated(backend).await;
+        let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(match backend {
+                Backend::Sqlite => "sqlite",
+                Backend::Postgres => "postgres",
+            });
+        let older = tempfile::tempdir().expect("a temporary folder");
+        for entry in std::fs::read_dir(&all).expect("the migrations folder") {
+            let path = entry.expect("a migration").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let number: i64 = name
+                .split('_')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(i64::MAX);
+            if number <= version {
+                std::fs::copy(&path, older.path().join(name)).expect("a migration copied");
+            }
+        }
+        sqlx::migrate::Migrator::new(older.path())
+            .await
+            .expect("the older migrations read")
+            .run(&db.store.write)
+            .await
+            .expect("the older migrations apply");
+        db
+    }
+
+    async fn unmigrated(backend: Backend) -> TestDatabase {
         let (url, folder, postgres) = match backend {
             Backend::Sqlite => {
                 let folder = tempfile::tempdir().expect("a temporary folder");
@@ -35,8 +76,8 @@ impl TestDatabase {
                 (url, None, Some(name))
             }
         };
+        install_test_key();
         let store = Store::open(&url).await.expect("the test database opens");
-        store.migrate().await.expect("the migrations apply");
         TestDatabase {
             store,
             url,
@@ -44,6 +85,13 @@ impl TestDatabase {
             postgres,
         }
     }
+}
+
+/// Gives this test process a key to seal personal data with, once: each process makes its
+/// own, as Liaison makes one on its first start.
+pub fn install_test_key() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| crate::install_personal_key(&crate::Keyring::generate()));
 }
 
 /// Drops the test's PostgreSQL database, closing whatever connections are still open to it

@@ -107,9 +107,17 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
         (
             "audit-action",
             (
-                strings(&["create", "update", "delete", "login", "login_failed"]),
+                strings(&[
+                    "create",
+                    "update",
+                    "delete",
+                    "login",
+                    "login_failed",
+                    "view_personal",
+                    "export_personal",
+                ]),
                 "the actions the store writes to the audit log (liaison-store records.rs, \
-                 news.rs and accounts.rs); a new action must be added here",
+                 news.rs, accounts.rs and personal.rs); a new action must be added here",
             ),
         ),
         (

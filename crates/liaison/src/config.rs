@@ -23,6 +23,7 @@ struct FileSettings {
     session_idle_minutes: Option<i64>,
     secure_cookies: Option<bool>,
     write_wait_ms: Option<u64>,
+    key_file: Option<PathBuf>,
     policy: Option<PolicySettings>,
     metrics: Option<MetricsSettings>,
     proxy: Option<ProxySettings>,
@@ -66,6 +67,55 @@ pub struct Config {
     pub policy: Policy,
     /// How long a write waits for another writer before it is refused as busy.
     pub write_wait: Duration,
+    /// Where the key to the personal data comes from.
+    pub key: KeySource,
+}
+
+/// The key that seals personal data, kept apart from the database it protects.
+pub enum KeySource {
+    /// A key file, created with a new key when it does not exist.
+    File(PathBuf),
+    /// The key itself, given by `LIAISON_KEY` (base64, 32 bytes).
+    Given(liaison_store::Keyring),
+}
+
+/// Never the key itself.
+impl std::fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::File(path) => f.debug_tuple("File").field(path).finish(),
+            KeySource::Given(ring) => f.debug_tuple("Given").field(ring).finish(),
+        }
+    }
+}
+
+/// The key file's name when no other is given.
+const KEY_FILE: &str = "liaison.key";
+
+/// The key: `LIAISON_KEY`, else the key file of `LIAISON_KEY_FILE`, else that of the settings
+/// file, else `liaison.key` in a SQLite database's folder or, for PostgreSQL, in the working
+/// directory.
+fn key_source(
+    database: &DatabaseUrl,
+    from_file: Option<PathBuf>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<KeySource> {
+    if let Some(key) = env("LIAISON_KEY") {
+        let ring = liaison_store::Keyring::parse(&key).map_err(|e| anyhow!("LIAISON_KEY: {e}"))?;
+        return Ok(KeySource::Given(ring));
+    }
+    if let Some(path) = env("LIAISON_KEY_FILE").map(PathBuf::from).or(from_file) {
+        return Ok(KeySource::File(path));
+    }
+    // One key file for the databases of a folder, so a backup copied beside the database, or
+    // an export moved from SQLite to PostgreSQL in the same folder, opens with the same key.
+    Ok(KeySource::File(match database {
+        DatabaseUrl::Sqlite { path } => path
+            .parent()
+            .unwrap_or_else(|| Path::new(""))
+            .join(KEY_FILE),
+        _ => PathBuf::from(KEY_FILE),
+    }))
 }
 
 impl Config {
@@ -84,8 +134,13 @@ impl Config {
         let url = database
             .or(settings.database)
             .unwrap_or_else(|| "sqlite://liaison.db".to_owned());
+        let database = DatabaseUrl::parse(&url)?;
+        let key = key_source(&database, settings.key_file, |name| {
+            std::env::var(name).ok()
+        })?;
         Ok(Config {
-            database: DatabaseUrl::parse(&url)?,
+            database,
+            key,
             bind: settings.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),

@@ -8,9 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use liaison_core::secrets::{hash_password, new_token, token_hash};
 use liaison_core::{Actor, ExchangeDocument, Link, UserInput, UserRole};
-use liaison_store::Store;
+use liaison_store::{Keyring, Store};
 
-use crate::config::Config;
+use crate::config::{Config, KeySource};
 
 /// jemalloc rather than the system's allocator: a page answered 10–25 % faster under load in
 /// `scripts/bench.sh`, for the same peak memory (docs/BENCHMARKS.md).
@@ -82,6 +82,17 @@ enum Command {
     /// Manages API tokens for scripts.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manages the key that seals personal data.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeyCommand {
+    /// Seals every phone number, e-mail address and personal note anew under a new key, in one
+    /// transaction, and keeps the new key in the key file (or prints it, when LIAISON_KEY gives
+    /// the key).
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,6 +184,67 @@ fn explain(err: &anyhow::Error) -> String {
     }
 }
 
+/// Makes the key to the personal data this process's, creating the key file on the first
+/// start; returns the file's path when it was created just now.
+fn install_key(source: &KeySource) -> Result<Option<PathBuf>> {
+    match source {
+        KeySource::Given(ring) => {
+            liaison_store::install_personal_key(ring);
+            Ok(None)
+        }
+        KeySource::File(path) => {
+            let (ring, created) = Keyring::load_or_create(path).map_err(anyhow::Error::msg)?;
+            liaison_store::install_personal_key(&ring);
+            if created {
+                eprintln!(
+                    "A new key to the personal data was written to {}. Back it up apart from the \
+                     database: without it, phone numbers, e-mail addresses and personal notes \
+                     cannot be read.",
+                    path.display()
+                );
+            }
+            Ok(created.then(|| path.clone()))
+        }
+    }
+}
+
+/// Seals the personal data anew under a new key. The key file holds the new key beside the old
+/// one while the values are sealed anew, so a crash at any point leaves a file that opens all of
+/// them; once the transaction has committed the old key is dropped.
+async fn rotate_key(store: &Store, source: &KeySource) -> Result<()> {
+    match source {
+        KeySource::File(path) => {
+            let (ring, _) = Keyring::load_or_create(path).map_err(anyhow::Error::msg)?;
+            let rotated = ring.rotated();
+            rotated.write(path).map_err(anyhow::Error::msg)?;
+            let sealed = store.rotate_personal_key(&rotated).await?;
+            rotated
+                .current_only()
+                .write(path)
+                .map_err(anyhow::Error::msg)?;
+            println!(
+                "{sealed} personal values are sealed under the new key {} in {}. Back up the key \
+                 file again; backups made before need the old key.",
+                rotated.current_id(),
+                path.display()
+            );
+        }
+        KeySource::Given(ring) => {
+            let rotated = ring.rotated();
+            let sealed = store.rotate_personal_key(&rotated).await?;
+            let current = rotated.current_only().to_text();
+            let key = current.lines().last().unwrap_or_default();
+            println!("{key}");
+            eprintln!(
+                "{sealed} personal values are sealed under the new key {}, printed above: set \
+                 LIAISON_KEY to it for every Liaison process of this database.",
+                rotated.current_id()
+            );
+        }
+    }
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<()> {
     let metrics_allow = match &cli.command {
         Command::Serve { metrics_allow, .. } => metrics_allow.clone(),
@@ -184,10 +256,20 @@ async fn run(cli: Cli) -> Result<()> {
         .await
         .with_context(|| format!("cannot open the database {}", config.database))?
         .with_policy(config.policy);
-    store
-        .migrate()
-        .await
-        .context("cannot bring the database up to date")?;
+    let created_key = install_key(&config.key)?;
+    if let Err(err) = store.migrate().await {
+        if let (Some(path), liaison_store::Error::Key(_)) = (&created_key, &err) {
+            // The key made just now cannot be the one this database was sealed with: the key
+            // file was lost or is elsewhere. Leaving the new one would hide that.
+            let _ = std::fs::remove_file(path);
+            bail!(
+                "{err}\nThe key file {} is missing: put the key file this database was used with \
+                 there, or name it with LIAISON_KEY_FILE.",
+                path.display()
+            );
+        }
+        return Err(anyhow::Error::new(err).context("cannot bring the database up to date"));
+    }
     let actor = Actor::command_line("command line");
     match cli.command {
         Command::Serve { bind, demo, .. } => {
@@ -239,6 +321,7 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::User(command) => users(&store, &actor, command).await,
+        Command::Key(KeyCommand::Rotate) => rotate_key(&store, &config.key).await,
         Command::Token(command) => tokens(&store, &actor, command).await,
     }
 }

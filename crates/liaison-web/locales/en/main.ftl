@@ -405,3 +405,14 @@ field-follow_up = Follow-up
 field-due_on = Due
 field-done = Done
 add-outcome = Add an outcome
+
+# Personal data: masked, shown on request, never kept in the audit log.
+audit-action-view-personal = saw personal data
+audit-action-export-personal = downloaded personal data
+audit-changed = changed (personal data: the value is not kept)
+action-show = Show
+hint-personal = Personal data, shown masked: leave the masked value as it is to keep the one on record.
+export-personal-included = Downloads include the phone numbers, e-mail addresses and notes of everyone listed; each download is written to the audit log.
+export-personal-own-unit = Downloads include the phone numbers, e-mail addresses and notes of your unit's people only, and show the others masked; each download is written to the audit log.
+export-personal-masked = Downloads show phone numbers and e-mail addresses masked and notes hidden: your role does not see personal data.
+problem-not-personal = Not a personal field

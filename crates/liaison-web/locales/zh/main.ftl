@@ -405,3 +405,14 @@ field-follow_up = 后续工作
 field-due_on = 截止日期
 field-done = 已完成
 add-outcome = 添加成果
+
+# Personal data: masked, shown on request, never kept in the audit log.
+audit-action-view-personal = 查看个人信息
+audit-action-export-personal = 导出个人信息
+audit-changed = 已修改（个人信息，不记录其内容）
+action-show = 显示
+hint-personal = 个人信息以遮蔽形式显示：保留遮蔽后的内容不变即保留原有记录。
+export-personal-included = 导出文件包含所列人员的电话、电子邮箱和备注；每次导出均记入审计日志。
+export-personal-own-unit = 导出文件仅包含本单位人员的电话、电子邮箱和备注，其他人员以遮蔽形式显示；每次导出均记入审计日志。
+export-personal-masked = 导出文件中的电话和电子邮箱以遮蔽形式显示，备注隐藏：您的角色无权查看个人信息。
+problem-not-personal = 不是个人信息字段

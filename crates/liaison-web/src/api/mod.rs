@@ -17,7 +17,7 @@ use liaison_core::{
 };
 use liaison_search::{SearchRequest, SearchResults};
 use serde::Deserialize;
-use utoipa::{IntoParams, OpenApi};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::{self, Auth};
 use crate::error::ErrorBody;
@@ -42,12 +42,32 @@ pub struct PageParams {
     pub sort: Option<String>,
 }
 
-/// The five operations of one kind of record: list, read, create, change, delete.
+/// The five operations of one kind of record: list, read, create, change, delete. Every record
+/// answered has its personal data masked (`liaison_core::personal`), and so has every row of a
+/// list whose rows are records (`rows: masked`); a user who may see a value asks for it.
 macro_rules! resource {
     (
         $module:ident, $path:tt, $item_path:tt, $tag:tt,
         record: $record:ident, row: $row:ident, input: $input:ident, filter: $filter:ident,
         kind: $kind:expr
+    ) => {
+        resource!($module, $path, $item_path, $tag,
+            record: $record, row: $row, input: $input, filter: $filter,
+            kind: $kind, rows: std::convert::identity);
+    };
+    (
+        $module:ident, $path:tt, $item_path:tt, $tag:tt,
+        record: $record:ident, row: $row:ident, input: $input:ident, filter: $filter:ident,
+        kind: $kind:expr, rows: masked
+    ) => {
+        resource!($module, $path, $item_path, $tag,
+            record: $record, row: $row, input: $input, filter: $filter,
+            kind: $kind, rows: liaison_core::personal::masked);
+    };
+    (
+        $module:ident, $path:tt, $item_path:tt, $tag:tt,
+        record: $record:ident, row: $row:ident, input: $input:ident, filter: $filter:ident,
+        kind: $kind:expr, rows: $mask_row:path
     ) => {
         pub mod $module {
             use super::*;
@@ -67,7 +87,9 @@ macro_rules! resource {
                     $kind.sorts,
                     $kind.newest_first,
                 )?;
-                Ok(Json(state.store.list::<$record>(&filter, &page).await?))
+                let mut page = state.store.list::<$record>(&filter, &page).await?;
+                page.items = page.items.into_iter().map($mask_row).collect();
+                Ok(Json(page))
             }
 
             #[utoipa::path(get, path = $item_path, tag = $tag, params(("id" = i64, Path)),
@@ -77,7 +99,7 @@ macro_rules! resource {
                 _: Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<Json<$record>, ApiError> {
-                Ok(Json(state.store.get::<$record>(id).await?))
+                Ok(Json(liaison_core::personal::masked(state.store.get::<$record>(id).await?)))
             }
 
             #[utoipa::path(post, path = $path, tag = $tag, request_body = $input,
@@ -91,7 +113,7 @@ macro_rules! resource {
                 // A role that may not create such records is refused whatever it sent.
                 authorize_role(&auth.actor(), Action::Create, $kind)?;
                 let input: $input = body.json()?;
-                let saved = state.store.create::<$record>(&auth.actor(), input).await?;
+                let saved = liaison_core::personal::masked(state.store.create::<$record>(&auth.actor(), input).await?);
                 let location = format!("{}/{}", $path, saved.meta.id);
                 Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(saved)))
             }
@@ -110,7 +132,7 @@ macro_rules! resource {
             ) -> Result<Json<$record>, ApiError> {
                 authorize_role(&auth.actor(), Action::Change, $kind)?;
                 let input: $input = body.json()?;
-                Ok(Json(state.store.update::<$record>(&auth.actor(), id, input).await?))
+                Ok(Json(liaison_core::personal::masked(state.store.update::<$record>(&auth.actor(), id, input).await?)))
             }
 
             /// Deletes a record; refused with 409 while other records refer to it.
@@ -147,7 +169,36 @@ resource!(units, "/api/v1/units", "/api/v1/units/{id}", "units",
 
 resource!(people, "/api/v1/people", "/api/v1/people/{id}", "people",
     record: Person, row: Person, input: PersonInput, filter: PersonFilter,
-    kind: liaison_core::PERSON);
+    kind: liaison_core::PERSON, rows: masked);
+
+/// Which personal fields to show; every one the record holds when none is named.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealRequest {
+    /// Field names, such as `phone`, `email` or `notes`.
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+/// A person with the personal data asked for shown, for admins, officers, and a liaison officer
+/// for their own unit's people; each call is written to the audit log (who, when, whose, which
+/// fields). Every other answer shows personal data masked.
+#[utoipa::path(post, path = "/api/v1/people/{id}/personal", tag = "people",
+    params(("id" = i64, Path)), request_body = RevealRequest,
+    responses((status = 200, body = Person), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reveal_person(
+    State(state): State<AppState>,
+    Auth(auth): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<RevealRequest>,
+) -> Result<Json<Person>, ApiError> {
+    let person = state
+        .store
+        .reveal_personal::<Person>(&auth.actor(), id, &request.fields)
+        .await?;
+    Ok(Json(person))
+}
 
 resource!(organizations, "/api/v1/organizations", "/api/v1/organizations/{id}", "organizations",
     record: Organization, row: Organization, input: OrganizationInput, filter: OrganizationFilter,
@@ -255,6 +306,7 @@ pub async fn list_audit(
         people::create,
         people::update,
         people::delete,
+        reveal_person,
         organizations::list,
         organizations::get,
         organizations::create,
@@ -330,6 +382,7 @@ fn signed_in_routes() -> Routes {
     Routes::new()
         .merge(units::routes())
         .merge(people::routes())
+        .post("/api/v1/people/{id}/personal", reveal_person)
         .merge(organizations::routes())
         .merge(activities::routes())
         .merge(gifts::routes())

@@ -351,6 +351,14 @@ async fn audit(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -
                         fields
                             .iter()
                             .map(|(name, change)| {
+                                // Personal data changed (its values are never kept), or the
+                                // fields a view showed, or the rows an export held.
+                                if change.get("changed").is_some() {
+                                    return format!("{name}: {}", t.get("audit-changed"));
+                                }
+                                if !change.is_object() {
+                                    return format!("{name}: {change}");
+                                }
                                 let side = |k: &str| {
                                     change
                                         .get(k)

@@ -222,7 +222,12 @@ async fn save_release(
             StatusCode::UNPROCESSABLE_ENTITY
         }
         liaison_store::Error::Domain(liaison_core::Error::Conflict { current, .. }) => {
-            let current: Option<NewsRelease> = current.and_then(|c| serde_json::from_value(c).ok());
+            let mut current: Option<NewsRelease> =
+                current.and_then(|c| serde_json::from_value(c).ok());
+            if current.is_none() {
+                // Two first saves at once: the other one's text is on record now.
+                current = state.store.news_release(id, language).await?;
+            }
             view.errors.push(ui.t.get("news-conflict"));
             if let Some(current) = current {
                 // Saving again replaces their text with the one kept in the form.

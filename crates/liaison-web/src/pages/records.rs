@@ -72,6 +72,20 @@ pub trait RecordPages: Send + Sync + 'static {
     /// numbers as numbers and dates as dates, so the office can sum and sort them.
     fn sheet_columns() -> Vec<&'static str>;
     fn sheet_cells(ui: &Ui, row: &Self::Row) -> Vec<liaison_reports::Cell>;
+    /// A batch of the rows a spreadsheet holds, read for `actor`: the list's own rows unless a
+    /// kind holds personal data the actor may see in a file.
+    fn sheet_list(
+        store: &Store,
+        _actor: &liaison_core::Actor,
+        filter: &Self::Filter,
+        page: &PageRequest,
+    ) -> impl Future<Output = liaison_store::Result<Page<Self::Row>>> + Send {
+        Self::list(store, filter, page)
+    }
+    /// What the list's downloads hold of personal data for this user, said beside them.
+    fn export_note(_ui: &Ui) -> Option<String> {
+        None
+    }
 
     fn get(
         store: &Store,
@@ -212,6 +226,7 @@ async fn list_page<K: RecordPages>(
             "list-empty-filtered"
         }),
         exports: super::export::links(&ui, &query, &base),
+        export_note: K::export_note(&ui),
         prev: (page.page > 1).then(|| query.link(&base, &[("page", (page.page - 1).to_string())])),
         next: (page.page < pages)
             .then(|| query.link(&base, &[("page", (page.page + 1).to_string())])),
@@ -660,13 +675,14 @@ async fn export_list<K: RecordPages>(
         columns: K::sheet_columns().iter().map(|c| ui.t.get(c)).collect(),
         rows: Vec::new(),
     };
+    let actor = ui.actor()?;
     let mut page = PageRequest {
         page: 1,
         per_page: export::BATCH,
         ..asked
     };
     loop {
-        let batch = K::list(&state.store, &filter, &page).await?;
+        let batch = K::sheet_list(&state.store, &actor, &filter, &page).await?;
         if batch.total > export::MAX_EXPORT_ROWS {
             return Ok(message_page(
                 &ui,
@@ -716,6 +732,7 @@ pub fn routes() -> Routes {
         .merge(record_routes::<kinds::Activities>())
         .merge(record_routes::<kinds::Organizations>())
         .merge(record_routes::<kinds::People>())
+        .merge(kinds::people_routes())
         .merge(record_routes::<kinds::Units>())
         .merge(record_routes::<kinds::Gifts>())
         .merge(record_routes::<kinds::Agreements>())

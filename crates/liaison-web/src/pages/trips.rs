@@ -169,6 +169,7 @@ async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) ->
             _ => t.get("trips-empty-all"),
         },
         exports: Vec::new(),
+        export_note: None,
         prev: (page.page > 1).then(|| link(page.page - 1)),
         next: (page.page < pages).then(|| link(page.page + 1)),
     };

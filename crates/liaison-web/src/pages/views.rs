@@ -132,6 +132,8 @@ pub struct ListView {
     pub empty_text: String,
     /// The same rows as spreadsheet downloads, filters and sort kept.
     pub exports: Vec<Link>,
+    /// What the downloads hold of personal data, for the kinds that have some.
+    pub export_note: Option<String>,
     pub prev: Option<String>,
     pub next: Option<String>,
 }
@@ -141,6 +143,8 @@ pub struct Row {
     pub label: String,
     pub value: String,
     pub href: Option<String>,
+    /// A button that shows the value in clear, for personal data shown masked.
+    pub show: Option<HiddenForm>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -198,6 +202,7 @@ impl Section {
                 label: label.into(),
                 value,
                 href: None,
+                show: None,
             });
         }
     }
@@ -214,6 +219,7 @@ impl Section {
                 label: label.into(),
                 value,
                 href: Some(href.into()),
+                show: None,
             });
         }
     }

@@ -15,6 +15,7 @@ mod lifecycle;
 mod operations;
 mod pages;
 mod permissions;
+mod personal;
 mod review;
 mod routes;
 mod seeds;

@@ -12,7 +12,7 @@ pub use activities::Activities;
 pub use agreements::{Agreements, routes as agreement_routes};
 pub use gifts::Gifts;
 pub use organizations::{Organizations, timeline as organization_timeline, timeline_item};
-pub use people::People;
+pub use people::{People, routes as people_routes};
 pub use units::Units;
 pub use workdays::CalendarDays;
 

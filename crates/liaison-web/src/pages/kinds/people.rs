@@ -1,7 +1,10 @@
 //! Pages of people.
 
+use axum::extract::{Form, State};
+use liaison_core::personal::{self, may_see};
 use liaison_core::{
-    FieldErrors, PERSON, Person, PersonCategory, PersonFilter, PersonInput, RecordKind, Ref,
+    Actor, FieldErrors, PERSON, Page, PageRequest, Person, PersonCategory, PersonFilter,
+    PersonInput, Record, RecordKind, Ref, UserRole,
 };
 use liaison_store::Store;
 
@@ -9,9 +12,13 @@ use super::{
     SheetCell, choices, code, input, key_field, linked, named_cell, search, select, text,
     unit_choices,
 };
+use crate::AppState;
 use crate::pages::forms::{Reader, Values, finish};
-use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, Field, FormView, Section, Ui};
+use crate::pages::record_id::RecordId;
+use crate::pages::records::{RecordPages, detail_page};
+use crate::pages::views::HiddenForm;
+use crate::pages::{Cell, DetailView, Field, FormView, PageResult, Section, Ui};
+use crate::routes::Routes;
 
 pub struct People;
 
@@ -38,6 +45,53 @@ impl RecordPages for People {
             ),
             text(ui, query, "nationality"),
         ])
+    }
+
+    /// Every person a page shows has their personal data masked; "Show" asks for a value.
+    async fn get(store: &Store, id: i64) -> liaison_store::Result<Person> {
+        store.get::<Person>(id).await.map(personal::masked)
+    }
+
+    async fn list(
+        store: &Store,
+        filter: &PersonFilter,
+        page: &PageRequest,
+    ) -> liaison_store::Result<Page<Person>> {
+        let mut rows = store.list::<Person>(filter, page).await?;
+        rows.items = rows.items.into_iter().map(personal::masked).collect();
+        Ok(rows)
+    }
+
+    /// A spreadsheet holds the personal data of the people the user may see, masked for the
+    /// others, and the audit log records each batch that held any.
+    async fn sheet_list(
+        store: &Store,
+        actor: &Actor,
+        filter: &PersonFilter,
+        page: &PageRequest,
+    ) -> liaison_store::Result<Page<Person>> {
+        let mut rows = store.list::<Person>(filter, page).await?;
+        let mut shown = 0;
+        for row in rows.items.iter_mut() {
+            if may_see(actor, row.unit()) {
+                shown += usize::from(row.personal_mut().iter().any(|(_, v)| v.is_some()));
+            } else {
+                personal::mask(row);
+            }
+        }
+        if shown > 0 {
+            store.record_personal_export(actor, PERSON, shown).await?;
+        }
+        Ok(rows)
+    }
+
+    fn export_note(ui: &Ui) -> Option<String> {
+        let actor = ui.actor().ok()?;
+        Some(match actor.role {
+            UserRole::Admin | UserRole::Officer => ui.t.get("export-personal-included"),
+            UserRole::Liaison => ui.t.get("export-personal-own-unit"),
+            UserRole::Leader | UserRole::Viewer => ui.t.get("export-personal-masked"),
+        })
     }
 
     fn columns() -> Vec<(&'static str, Option<&'static str>)> {
@@ -105,56 +159,7 @@ impl RecordPages for People {
     }
 
     async fn detail(ui: &Ui, _: &Store, p: &Person) -> liaison_store::Result<DetailView> {
-        let mut s = Section::new(ui.t.get("section-overview"), "");
-        s.row(
-            ui.t.get("field-category"),
-            ui.t.value("person-category", &code(&p.category)),
-        );
-        s.row(
-            ui.t.get("field-name_zh"),
-            p.name_zh.clone().unwrap_or_default(),
-        );
-        s.row(
-            ui.t.get("field-name_en"),
-            p.name_en.clone().unwrap_or_default(),
-        );
-        s.row(
-            ui.t.get("field-name_original"),
-            p.name_original.clone().unwrap_or_default(),
-        );
-        s.row(ui.t.get("field-title"), p.title.clone().unwrap_or_default());
-        s.row(
-            ui.t.get("field-position"),
-            p.position.clone().unwrap_or_default(),
-        );
-        if let Some(u) = &p.unit {
-            s.link_row(
-                ui.t.get("field-unit"),
-                u.name.clone(),
-                format!("/units/{}", u.id),
-            );
-        }
-        if let Some(o) = &p.organization {
-            s.link_row(
-                ui.t.get("field-organization"),
-                o.name.clone(),
-                format!("/organizations/{}", o.id),
-            );
-        }
-        s.row(
-            ui.t.get("field-nationality"),
-            p.nationality.map(|c| c.to_string()).unwrap_or_default(),
-        );
-        let mut contact = Section::new(ui.t.get("section-contact"), ui.t.get("empty-contact"));
-        contact.row(ui.t.get("field-email"), p.email.clone().unwrap_or_default());
-        contact.row(ui.t.get("field-phone"), p.phone.clone().unwrap_or_default());
-        contact.row(ui.t.get("field-notes"), p.notes.clone().unwrap_or_default());
-        Ok(DetailView {
-            title: Self::name(ui, p),
-            subtitle: p.position.clone(),
-            actions: Vec::new(),
-            sections: vec![s, contact],
-        })
+        Ok(person_detail(ui, p, &[]))
     }
 
     fn values(p: &Person) -> Values {
@@ -207,9 +212,9 @@ impl RecordPages for People {
                 text(ui, v, "position"),
                 text(ui, v, "title"),
                 text(ui, v, "nationality").hint(ui.t.get("hint-country")),
-                input(ui, v, "email", "email"),
-                text(ui, v, "phone"),
-                input(ui, v, "textarea", "notes"),
+                input(ui, v, "email", "email").hint(ui.t.get("hint-personal")),
+                text(ui, v, "phone").hint(ui.t.get("hint-personal")),
+                input(ui, v, "textarea", "notes").hint(ui.t.get("hint-personal")),
                 key_field(ui, v),
             ],
             ..FormView::default()
@@ -247,4 +252,102 @@ impl RecordPages for People {
         };
         finish(Some(input), r)
     }
+}
+
+/// A person's page, with the personal fields named in `shown` in clear and a "Show" button for
+/// each other one the user may see.
+fn person_detail(ui: &Ui, p: &Person, shown: &[&str]) -> DetailView {
+    let mut s = Section::new(ui.t.get("section-overview"), "");
+    s.row(
+        ui.t.get("field-category"),
+        ui.t.value("person-category", &code(&p.category)),
+    );
+    s.row(
+        ui.t.get("field-name_zh"),
+        p.name_zh.clone().unwrap_or_default(),
+    );
+    s.row(
+        ui.t.get("field-name_en"),
+        p.name_en.clone().unwrap_or_default(),
+    );
+    s.row(
+        ui.t.get("field-name_original"),
+        p.name_original.clone().unwrap_or_default(),
+    );
+    s.row(ui.t.get("field-title"), p.title.clone().unwrap_or_default());
+    s.row(
+        ui.t.get("field-position"),
+        p.position.clone().unwrap_or_default(),
+    );
+    if let Some(u) = &p.unit {
+        s.link_row(
+            ui.t.get("field-unit"),
+            u.name.clone(),
+            format!("/units/{}", u.id),
+        );
+    }
+    if let Some(o) = &p.organization {
+        s.link_row(
+            ui.t.get("field-organization"),
+            o.name.clone(),
+            format!("/organizations/{}", o.id),
+        );
+    }
+    s.row(
+        ui.t.get("field-nationality"),
+        p.nationality.map(|c| c.to_string()).unwrap_or_default(),
+    );
+    let mut contact = Section::new(ui.t.get("section-contact"), ui.t.get("empty-contact"));
+    let may = ui.actor().is_ok_and(|actor| may_see(&actor, p.unit()));
+    for (name, label, value) in [
+        ("email", ui.t.get("field-email"), &p.email),
+        ("phone", ui.t.get("field-phone"), &p.phone),
+        ("notes", ui.t.get("field-notes"), &p.notes),
+    ] {
+        let Some(value) = value else { continue };
+        contact.row(label, value.clone());
+        if may && !shown.contains(&name) {
+            // A value is shown only to whoever asks, one field at a time, so the audit log
+            // says which one they saw.
+            if let Some(row) = contact.rows.last_mut() {
+                row.show = Some(HiddenForm {
+                    action: format!("/people/{}/personal", p.meta.id),
+                    hidden: vec![("field".to_owned(), name.to_owned())],
+                    submit: ui.t.get("action-show"),
+                    tone: "",
+                });
+            }
+        }
+    }
+    DetailView {
+        title: People::name(ui, p),
+        subtitle: p.position.clone(),
+        actions: Vec::new(),
+        sections: vec![s, contact],
+    }
+}
+
+/// The routes of people beyond those every kind has.
+pub fn routes() -> Routes {
+    Routes::new().post("/people/{id}/personal", show_personal)
+}
+
+/// Shows one personal field of a person to a user who may see it ("Show" on their page), and
+/// writes the view to the audit log; the page is drawn again with that value in clear.
+async fn show_personal(
+    State(state): State<AppState>,
+    ui: Ui,
+    RecordId(id): RecordId,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let values = Values::from_pairs(pairs);
+    let field = values.get("field").to_owned();
+    let actor = ui.actor()?;
+    let person = state
+        .store
+        .reveal_personal::<Person>(&actor, id, std::slice::from_ref(&field))
+        .await?;
+    let mut view = person_detail(&ui, &person, &[field.as_str()]);
+    view.actions.clear();
+    Ok(detail_page(&ui, &view))
 }
