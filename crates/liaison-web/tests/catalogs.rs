@@ -648,7 +648,14 @@ fn catalog(lang: &str) -> BTreeSet<String> {
             if line.starts_with(|c: char| c.is_ascii_alphabetic())
                 && let Some((key, _)) = line.split_once('=')
             {
-                keys.insert(key.trim().to_owned());
+                // The catalogs of a language are one bundle: a message defined in two of its
+                // files stops the interface from starting.
+                assert!(
+                    keys.insert(key.trim().to_owned()),
+                    "{} is defined twice in the {lang} catalogs (again in {})",
+                    key.trim(),
+                    file.display()
+                );
             }
         }
     }

@@ -12,6 +12,7 @@ use crate::accounts::{Actor, UserRole};
 use crate::approvals::{Plan, Progress};
 use crate::kind::{Kind, Record, RecordKind, Rights};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
+use crate::limits;
 use crate::validate::{self, Validate};
 use crate::{Error, FieldErrors, Meta, Money, Named};
 
@@ -295,6 +296,10 @@ impl Validate for TripInput {
             m.position = validate::clean(&m.position);
         }
         self.shape().check_form(errors);
+        for (i, d) in self.destinations.iter().enumerate() {
+            limits::day(errors, &format!("destinations[{i}].arrive"), Some(d.arrive));
+            limits::day(errors, &format!("destinations[{i}].leave"), Some(d.leave));
+        }
         if self.schedule.len() > MAX_SCHEDULE_DAYS {
             errors.add(
                 "schedule",
@@ -306,6 +311,7 @@ impl Validate for TripInput {
             for (i, day) in self.schedule.iter_mut().enumerate() {
                 day.plan = day.plan.trim().to_owned();
                 let field = format!("schedule[{i}]");
+                limits::day(errors, &format!("{field}.date"), Some(day.date));
                 if day.plan.is_empty() {
                     errors.add(
                         format!("{field}.plan"),
@@ -342,13 +348,7 @@ impl Validate for TripInput {
                     &format!("budget[{i}].item"),
                     &Some(line.item.clone()),
                 );
-                if line.amount.fen() < 0 {
-                    errors.add(
-                        format!("budget[{i}].amount"),
-                        "negative",
-                        "must not be negative",
-                    );
-                }
+                limits::money(errors, &format!("budget[{i}].amount"), line.amount.fen());
             }
             if self.budget_total().is_none() {
                 errors.add("budget", "out_of_range", "the budget's total is too large");
@@ -481,13 +481,11 @@ impl Validate for TripReport {
                     "name the item",
                 );
             }
-            if line.amount.fen() < 0 {
-                errors.add(
-                    format!("report.spending[{i}].amount"),
-                    "negative",
-                    "must not be negative",
-                );
-            }
+            limits::money(
+                errors,
+                &format!("report.spending[{i}].amount"),
+                line.amount.fen(),
+            );
         }
         if self.spent().is_none() {
             errors.add("report.spending", "out_of_range", "the total is too large");
@@ -809,6 +807,7 @@ mod tests {
             codes,
             [
                 ("schedule[0].date", "outside_trip"),
+                ("budget[0].amount", "out_of_range"),
                 ("budget", "out_of_range")
             ]
         );

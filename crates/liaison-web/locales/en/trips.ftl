@@ -13,7 +13,6 @@ problem-out-of-order = Out of order
 problem-outside-trip = Outside the trip's dates
 problem-same-person = The same person
 problem-too-few-approvers = Too few approvers
-problem-too-many = Too many
 problem-not-a-member = Not a member of that trip
 problem-not-briefed = Not every member is briefed
 problem-notice-time = The notice period is not over

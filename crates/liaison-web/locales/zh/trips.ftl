@@ -13,7 +13,6 @@ problem-out-of-order = 顺序有误
 problem-outside-trip = 不在出访日期内
 problem-same-person = 不能是同一人
 problem-too-few-approvers = 审批人不足
-problem-too-many = 数量过多
 problem-not-a-member = 不是该团组成员
 problem-not-briefed = 尚有团员未参加行前教育
 problem-notice-time = 公示期未满
