@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use liaison_core::secrets::{hash_password, new_token, token_hash};
 use liaison_core::{Actor, ExchangeDocument, Link, UserInput, UserRole};
+use liaison_files::{ContentHash, FileStore, Location};
 use liaison_store::Store;
 
 use crate::config::Config;
@@ -63,8 +64,12 @@ enum Command {
         #[arg(long, short, env = "LIAISON_EXPORT_OUTPUT")]
         output: Option<PathBuf>,
     },
-    /// Writes a consistent copy of a live SQLite database to a new file.
+    /// Writes a consistent copy of a live SQLite database to a new file, and the files kept in
+    /// a folder to the folder beside it (`PATH.files`), where a restored database finds them.
     Backup { path: PathBuf },
+    /// Works on the files kept with records.
+    #[command(subcommand)]
+    Files(FilesCommand),
     /// Rebuilds the search index and the organizations' timelines from the records.
     Reindex,
     /// Loads a synthetic dataset for the benchmark into an empty database: one organization for
@@ -82,6 +87,13 @@ enum Command {
     /// Manages API tokens for scripts.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum FilesCommand {
+    /// Lists files no record refers to and files a record refers to that the store lacks;
+    /// exits with an error when any is lacking.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,7 +197,8 @@ async fn run(cli: Cli) -> Result<()> {
                 load_demo_if_empty(&store, &actor).await?;
             }
             ensure_first_admin(&store, &actor).await?;
-            serve(store, bind.unwrap_or(config.bind), config.web).await
+            let files = open_files(&config.files, config.file_limits).await?;
+            serve(store, bind.unwrap_or(config.bind), config.web, files).await
         }
         Command::Migrate => {
             println!("The database {} is up to date.", config.database);
@@ -204,7 +217,12 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Backup { path } => {
             store.backup(&path).await?;
             println!("Backup written to {}.", path.display());
-            Ok(())
+            let files = open_files(&config.files, config.file_limits).await?;
+            backup_files(&store, &files.store, &path).await
+        }
+        Command::Files(FilesCommand::Check) => {
+            let files = open_files(&config.files, config.file_limits).await?;
+            check_files(&store, &files.store).await
         }
         Command::BenchData { activities, seed } => {
             let started = std::time::Instant::now();
@@ -359,7 +377,104 @@ async fn load_demo_if_empty(store: &Store, actor: &Actor) -> Result<()> {
     Ok(())
 }
 
-async fn serve(store: Store, bind: String, settings: liaison_web::WebSettings) -> Result<()> {
+/// Opens the store of the files kept with records, as the settings say.
+async fn open_files(
+    location: &Location,
+    limits: liaison_core::FileLimits,
+) -> Result<liaison_web::Files> {
+    let store = FileStore::open(location)
+        .await
+        .with_context(|| format!("cannot open the files' store ({location:?})"))?;
+    Ok(liaison_web::Files { store, limits })
+}
+
+/// Copies every file a record refers to into the folder beside the backup, where the restored
+/// database looks by default; a file already there (from an earlier backup to the same place)
+/// is the same bytes by its name and is not copied again. Files in an object store are left
+/// where they are: the store keeps its own copies.
+async fn backup_files(store: &Store, files: &FileStore, backup: &Path) -> Result<()> {
+    if files.folder().is_none() {
+        println!("Files are kept in an object store, which keeps its own copies; none copied.");
+        return Ok(());
+    }
+    let beside = Location::beside(backup);
+    let copy = FileStore::open(&beside)
+        .await
+        .with_context(|| format!("cannot write the files beside the backup ({beside:?})"))?;
+    let mut copied = 0;
+    let mut hashes: Vec<String> = store
+        .all_files()
+        .await?
+        .into_iter()
+        .map(|f| f.content_hash)
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    for hash in hashes.iter().filter_map(|h| ContentHash::parse(h)) {
+        if copy.contains(&hash).await? {
+            continue;
+        }
+        let bytes = files
+            .get(&hash)
+            .await
+            .with_context(|| format!("the file {hash} a record refers to is missing"))?;
+        copy.put(&bytes).await?;
+        if let Some(thumbnail) = files.thumbnail(&hash).await? {
+            copy.put_thumbnail(&hash, thumbnail).await?;
+        }
+        copied += 1;
+    }
+    println!(
+        "{} files copied to {beside:?} ({} in all).",
+        copied,
+        hashes.len()
+    );
+    Ok(())
+}
+
+/// Lists files no record refers to, and files a record refers to that the store lacks.
+async fn check_files(store: &Store, files: &FileStore) -> Result<()> {
+    let kept: std::collections::BTreeSet<String> =
+        files.list().await?.iter().map(|h| h.to_string()).collect();
+    let rows = store.all_files().await?;
+    let referred: std::collections::BTreeSet<&str> =
+        rows.iter().map(|f| f.content_hash.as_str()).collect();
+    let unreferenced: Vec<&String> = kept
+        .iter()
+        .filter(|h| !referred.contains(h.as_str()))
+        .collect();
+    let missing: Vec<_> = rows
+        .iter()
+        .filter(|f| !kept.contains(&f.content_hash))
+        .collect();
+    for hash in &unreferenced {
+        println!("unreferenced {hash}");
+    }
+    for file in &missing {
+        println!(
+            "missing {} ({} {}, file {} \"{}\")",
+            file.content_hash, file.record_kind, file.record_id, file.id, file.name
+        );
+    }
+    println!(
+        "{} files kept, {} referred to; {} unreferenced, {} missing.",
+        kept.len(),
+        referred.len(),
+        unreferenced.len(),
+        missing.len()
+    );
+    if !missing.is_empty() {
+        bail!("{} files that records refer to are missing", missing.len());
+    }
+    Ok(())
+}
+
+async fn serve(
+    store: Store,
+    bind: String,
+    settings: liaison_web::WebSettings,
+    files: liaison_web::Files,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -371,6 +486,7 @@ async fn serve(store: Store, bind: String, settings: liaison_web::WebSettings) -
     let app = liaison_web::app(liaison_web::AppState {
         store: store.clone(),
         settings,
+        files,
     });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

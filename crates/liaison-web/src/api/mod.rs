@@ -24,6 +24,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
+pub mod files;
 pub mod review;
 pub mod transitions;
 
@@ -105,7 +106,8 @@ macro_rules! resource {
                 Ok(Json(state.store.update::<$record>(&auth.actor(), id, input).await?))
             }
 
-            /// Deletes a record; refused with 409 while other records refer to it.
+            /// Deletes a record with its files; refused with 409 while other records refer to
+            /// it.
             #[utoipa::path(delete, path = $item_path, tag = $tag, params(("id" = i64, Path)),
                 responses((status = 204), (status = 404, body = ErrorBody),
                           (status = 409, body = ErrorBody)))]
@@ -114,7 +116,9 @@ macro_rules! resource {
                 Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<StatusCode, ApiError> {
+                let held = state.store.file_hashes_of($kind, id).await?;
                 state.store.delete::<$record>(&auth.actor(), id).await?;
+                crate::files::forget_unheld(&state, &held).await;
                 Ok(StatusCode::NO_CONTENT)
             }
 
@@ -283,6 +287,21 @@ pub async fn list_audit(
         workdays::add_year,
         workdays::after,
         workdays::between,
+        files::activities::upload,
+        files::activities::list,
+        files::activities::download,
+        files::activities::caption,
+        files::activities::delete,
+        files::agreements::upload,
+        files::agreements::list,
+        files::agreements::download,
+        files::agreements::caption,
+        files::agreements::delete,
+        files::organizations::upload,
+        files::organizations::list,
+        files::organizations::download,
+        files::organizations::caption,
+        files::organizations::delete,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerToken),
@@ -319,6 +338,7 @@ fn signed_in_routes() -> Routes {
         .merge(agreements::routes())
         .merge(transitions::routes())
         .merge(workdays::routes())
+        .merge(files::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)
         .post("/api/v1/roles", create_role)

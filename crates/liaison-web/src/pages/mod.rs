@@ -7,6 +7,7 @@ mod calendars;
 mod csrf;
 mod dashboard;
 mod export;
+mod files;
 mod forms;
 mod imports;
 mod kinds;

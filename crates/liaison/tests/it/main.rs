@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod concurrency;
 mod documents;
+mod files;
 mod lifecycle;
 mod operations;
 mod pages;
