@@ -128,6 +128,62 @@ pub(crate) async fn forget_all(
     Ok(())
 }
 
+/// Inserts a file's row within the record's share of the limits (its files together may not
+/// pass `limits.per_record`) and audits it; the caller has checked the record and the actor.
+async fn insert_file(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    kind: RecordKind,
+    id: i64,
+    file: NewFile,
+    caption: String,
+    limits: &FileLimits,
+) -> Result<StoredFile> {
+    // PostgreSQL sums BIGINTs as NUMERIC; both databases read the cast the same way.
+    let held: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files \
+         WHERE record_kind = $1 AND record_id = $2",
+    )
+    .bind(kind.as_str())
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let held = u64::try_from(held).unwrap_or(0);
+    let size = u64::try_from(file.size).unwrap_or(u64::MAX);
+    if held.saturating_add(size) > limits.per_record {
+        return Err(DomainError::invalid(
+            "file",
+            "record_full",
+            format!(
+                "the files of this record may hold {} MB together; it holds {} MB",
+                limits.per_record / 1_000_000,
+                held / 1_000_000
+            ),
+        )
+        .into());
+    }
+    let row = sqlx::query(&format!(
+        "INSERT INTO files (record_kind, record_id, content_hash, name, media_type, size, \
+         caption, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         RETURNING {COLUMNS}"
+    ))
+    .bind(kind.as_str())
+    .bind(id)
+    .bind(&file.content_hash)
+    .bind(file.name.as_str())
+    .bind(&file.media_type)
+    .bind(file.size)
+    .bind(&caption)
+    .bind(&actor.username)
+    .bind(sql::now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let stored = from_row(&row)?;
+    let after = changes(None, Some(&described(&stored)));
+    audit::record(conn, actor, "create", FILE, Some(stored.id), &after).await?;
+    Ok(stored)
+}
+
 impl Store {
     /// Keeps a file with a record the actor may change, within the record's share of the
     /// limits: its files together may not pass `limits.per_record`.
@@ -145,50 +201,59 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let record = K::fetch(&mut tx, &self.policy, id).await?;
         authorize(actor, Action::Change, kind, record.unit())?;
-        // PostgreSQL sums BIGINTs as NUMERIC; both databases read the cast the same way.
-        let held: i64 = sqlx::query_scalar(
-            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files \
-             WHERE record_kind = $1 AND record_id = $2",
-        )
-        .bind(kind.as_str())
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let held = u64::try_from(held).unwrap_or(0);
-        let size = u64::try_from(file.size).unwrap_or(u64::MAX);
-        if held.saturating_add(size) > limits.per_record {
-            return Err(DomainError::invalid(
-                "file",
-                "record_full",
-                format!(
-                    "the files of this record may hold {} MB together; it holds {} MB",
-                    limits.per_record / 1_000_000,
-                    held / 1_000_000
-                ),
-            )
-            .into());
-        }
-        let row = sqlx::query(&format!(
-            "INSERT INTO files (record_kind, record_id, content_hash, name, media_type, size, \
-             caption, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             RETURNING {COLUMNS}"
-        ))
-        .bind(kind.as_str())
-        .bind(id)
-        .bind(&file.content_hash)
-        .bind(file.name.as_str())
-        .bind(&file.media_type)
-        .bind(file.size)
-        .bind(&caption)
-        .bind(&actor.username)
-        .bind(sql::now())
-        .fetch_one(&mut *tx)
-        .await?;
-        let stored = from_row(&row)?;
-        let after = changes(None, Some(&described(&stored)));
-        audit::record(&mut tx, actor, "create", FILE, Some(stored.id), &after).await?;
+        let stored = insert_file(&mut tx, actor, kind, id, file, caption, limits).await?;
         tx.commit().await?;
         Ok(stored)
+    }
+
+    /// Keeps a file with a record named by its kind, for `liaison import`: only a user who may
+    /// change such records of any unit may.
+    pub async fn add_file_to(
+        &self,
+        actor: &Actor,
+        kind: RecordKind,
+        id: i64,
+        file: NewFile,
+        limits: &FileLimits,
+    ) -> Result<StoredFile> {
+        refuse_kind(kind)?;
+        authorize(actor, Action::Change, kind, None)?;
+        let caption = checked_caption(&file.caption)?;
+        let mut tx = self.begin_write().await?;
+        let found: Option<i64> =
+            sqlx::query_scalar(&format!("SELECT id FROM {} WHERE id = $1", kind.table))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if found.is_none() {
+            return Err(DomainError::NotFound {
+                entity: kind.as_str(),
+                id: id.to_string(),
+            }
+            .into());
+        }
+        let stored = insert_file(&mut tx, actor, kind, id, file, caption, limits).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    /// The number of the record of a kind with a key.
+    pub async fn id_by_key(&self, kind: RecordKind, key: &str) -> Result<Option<i64>> {
+        let found = sqlx::query_scalar(&format!("SELECT id FROM {} WHERE key = $1", kind.table))
+            .bind(key)
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(found)
+    }
+
+    /// The key of a record, if it has one.
+    pub async fn key_by_id(&self, kind: RecordKind, id: i64) -> Result<Option<String>> {
+        let found: Option<Option<String>> =
+            sqlx::query_scalar(&format!("SELECT key FROM {} WHERE id = $1", kind.table))
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(found.flatten())
     }
 
     /// The files of a record, in the order they came; the record must exist.

@@ -212,8 +212,14 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Import { files } => import(&store, &actor, &files).await,
-        Command::Export { output } => export(&store, output.as_deref()).await,
+        Command::Import { files } => {
+            let kept = open_files(&config.files, config.file_limits).await?;
+            import(&store, &actor, &files, &kept).await
+        }
+        Command::Export { output } => {
+            let kept = open_files(&config.files, config.file_limits).await?;
+            export(&store, output.as_deref(), &kept.store).await
+        }
         Command::Backup { path } => {
             store.backup(&path).await?;
             println!("Backup written to {}.", path.display());
@@ -516,14 +522,23 @@ async fn shutdown_signal() {
     }
 }
 
-async fn import(store: &Store, actor: &Actor, files: &[PathBuf]) -> Result<()> {
+async fn import(
+    store: &Store,
+    actor: &Actor,
+    files: &[PathBuf],
+    kept: &liaison_web::Files,
+) -> Result<()> {
     // Every file is read and parsed before anything is saved, so a bad file saves nothing.
     let mut documents = Vec::new();
     for file in files {
         let text = tokio::fs::read_to_string(file)
             .await
             .with_context(|| format!("cannot read {}", file.display()))?;
-        let document: ExchangeDocument = serde_json::from_str(&text)
+        let mut value: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a Liaison document", file.display()))?;
+        let carried = take_carried_files(&mut value)
+            .with_context(|| format!("the files listed in {} are not readable", file.display()))?;
+        let document: ExchangeDocument = serde_json::from_value(value)
             .with_context(|| format!("{} is not a Liaison document", file.display()))?;
         if document.liaison_format != liaison_core::EXCHANGE_FORMAT {
             bail!(
@@ -533,9 +548,9 @@ async fn import(store: &Store, actor: &Actor, files: &[PathBuf]) -> Result<()> {
                 liaison_core::EXCHANGE_FORMAT
             );
         }
-        documents.push((file, document));
+        documents.push((file, document, carried));
     }
-    for (file, document) in documents {
+    for (file, document, carried) in documents {
         let report = store.import(actor, &document).await.with_context(|| {
             format!(
                 "{} was not imported; nothing from it was saved",
@@ -548,24 +563,176 @@ async fn import(store: &Store, actor: &Actor, files: &[PathBuf]) -> Result<()> {
             report.created,
             report.unchanged
         );
+        import_carried_files(store, actor, file, &carried, kept).await?;
     }
     Ok(())
 }
 
-async fn export(store: &Store, output: Option<&Path>) -> Result<()> {
+async fn export(store: &Store, output: Option<&Path>, kept: &FileStore) -> Result<()> {
     let document = store.export().await?;
-    let json = serde_json::to_string_pretty(&document)?;
+    let mut value = serde_json::to_value(&document)?;
+    let rows = store.all_files().await?;
+    let json_for = |value: &serde_json::Value| serde_json::to_string_pretty(value);
     match output {
         Some(path) => {
             if path.exists() {
                 bail!("{} exists already; choose a new file", path.display());
             }
+            if !rows.is_empty() {
+                let carried = carry_files(store, kept, &rows, path).await?;
+                value["files"] = serde_json::to_value(carried)?;
+            }
+            let json = json_for(&value)?;
             tokio::fs::write(path, json + "\n")
                 .await
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("Exported to {}.", path.display());
         }
-        None => println!("{json}"),
+        None => {
+            if !rows.is_empty() {
+                eprintln!(
+                    "{} files are kept with records; export with --output to write them beside \
+                     the document.",
+                    rows.len()
+                );
+            }
+            println!("{}", json_for(&value)?);
+        }
     }
+    Ok(())
+}
+
+/// A file carried by an exported document: the record that keeps it, by kind and key, and its
+/// bytes in the folder beside the document (`DOCUMENT.files`), under their hash.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CarriedFile {
+    record: String,
+    key: String,
+    name: String,
+    media_type: String,
+    #[serde(default)]
+    caption: String,
+    content_hash: String,
+}
+
+/// The folder beside an exported document that holds its files.
+fn carried_folder(document: &Path) -> Location {
+    Location::beside(document)
+}
+
+/// Copies the files of keyed records beside the document, and lists them for it. A file of a
+/// record without a key cannot be matched on import; it is named and left out.
+async fn carry_files(
+    store: &Store,
+    kept: &FileStore,
+    rows: &[liaison_core::StoredFile],
+    document: &Path,
+) -> Result<Vec<CarriedFile>> {
+    let folder = FileStore::open(&carried_folder(document)).await?;
+    let mut carried = Vec::new();
+    for row in rows {
+        let Some(kind) = liaison_core::files::KINDS_WITH_FILES
+            .iter()
+            .find(|k| k.as_str() == row.record_kind)
+        else {
+            continue;
+        };
+        let Some(key) = store.key_by_id(*kind, row.record_id).await? else {
+            eprintln!(
+                "{} of {} {} is not exported: the record has no key",
+                row.name, row.record_kind, row.record_id
+            );
+            continue;
+        };
+        let hash = ContentHash::parse(&row.content_hash)
+            .with_context(|| format!("a damaged hash: {}", row.content_hash))?;
+        if !folder.contains(&hash).await? {
+            let bytes = kept
+                .get(&hash)
+                .await
+                .with_context(|| format!("the file {} of {key} is missing", row.name))?;
+            folder.put(&bytes).await?;
+        }
+        carried.push(CarriedFile {
+            record: row.record_kind.clone(),
+            key,
+            name: row.name.clone(),
+            media_type: row.media_type.clone(),
+            caption: row.caption.clone(),
+            content_hash: row.content_hash.clone(),
+        });
+    }
+    Ok(carried)
+}
+
+/// Takes the `files` a document carries out of it, leaving the records for the store.
+fn take_carried_files(value: &mut serde_json::Value) -> Result<Vec<CarriedFile>> {
+    match value.as_object_mut().and_then(|o| o.remove("files")) {
+        Some(files) => Ok(serde_json::from_value(files)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Keeps the files a document carries with the records it names; a record that holds the same
+/// bytes under the same name already is left as it is, so importing twice adds nothing.
+async fn import_carried_files(
+    store: &Store,
+    actor: &Actor,
+    document: &Path,
+    carried: &[CarriedFile],
+    kept: &liaison_web::Files,
+) -> Result<()> {
+    if carried.is_empty() {
+        return Ok(());
+    }
+    let folder = FileStore::open(&carried_folder(document)).await?;
+    let mut added = 0;
+    for file in carried {
+        let kind = liaison_core::files::KINDS_WITH_FILES
+            .iter()
+            .find(|k| k.as_str() == file.record)
+            .with_context(|| format!("{} records do not keep files", file.record))?;
+        let id = store.id_by_key(*kind, &file.key).await?.with_context(|| {
+            format!("no {} {} for the file {}", file.record, file.key, file.name)
+        })?;
+        let held = store.record_files(*kind, id).await?;
+        if held
+            .iter()
+            .any(|h| h.content_hash == file.content_hash && h.name == file.name)
+        {
+            continue;
+        }
+        let hash = ContentHash::parse(&file.content_hash)
+            .with_context(|| format!("a damaged hash: {}", file.content_hash))?;
+        let bytes = folder
+            .get(&hash)
+            .await
+            .with_context(|| format!("the file {} is not beside the document", file.name))?;
+        if kept.store.put(&bytes).await? != hash {
+            bail!(
+                "the file {} beside the document is not the one listed",
+                file.name
+            );
+        }
+        // A document's files are checked as an upload is: its list is not taken on trust.
+        let inspected = liaison_files::inspect(&bytes)
+            .map_err(|why| anyhow::anyhow!("the file {} is not kept: {why}", file.name))?;
+        let new = liaison_core::NewFile {
+            content_hash: hash.to_string(),
+            name: liaison_core::FileName::clean(&file.name, inspected.extension),
+            media_type: inspected.media_type.to_owned(),
+            size: bytes.len() as i64,
+            caption: file.caption.clone(),
+        };
+        store
+            .add_file_to(actor, *kind, id, new, &kept.limits)
+            .await?;
+        added += 1;
+    }
+    println!(
+        "{}: {added} files kept with their records.",
+        document.display()
+    );
     Ok(())
 }
