@@ -145,7 +145,15 @@ pub(crate) async fn keep<K: Records>(
         .add_file::<K>(actor, id, new, &files.limits)
         .await
     {
-        Ok(stored) => Ok(stored),
+        Ok(stored) => {
+            // A deletion elsewhere may have found these bytes held by no row a moment before
+            // this one was saved, and removed them; now that the row is saved, they are put
+            // back if so.
+            if !files.store.contains(&hash).await? {
+                files.store.put(&bytes).await?;
+            }
+            Ok(stored)
+        }
         Err(err) => {
             forget_unheld(state, &[hash.to_string()]).await;
             Err(err.into())
