@@ -8,7 +8,8 @@
 # is used and nothing is started. Otherwise this script starts a private,
 # throwaway cluster on a free port of 127.0.0.1 and removes it on exit,
 # installing Debian's `postgresql` package first if the server binaries are
-# missing (only when running as root).
+# missing (only when running as root). With no arguments, the benchmark's smoke run and
+# schemathesis (scripts/schemathesis.sh, installed into target/ when missing) follow the tests.
 #
 # Tests of the file store also run against an S3-compatible server, named by
 # LIAISON_TEST_S3_URL (with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); unless
@@ -81,6 +82,8 @@ run_tests() {
     # With no arguments the whole suite runs, and the benchmark's smoke run with it.
     if ((status == 0 && $# == 0)); then
         scripts/bench.sh --smoke
+        # The API against its OpenAPI document (scripts/schemathesis.sh says how).
+        scripts/schemathesis.sh || status=$?
     fi
     # One closing line for the whole suite, after the benchmark's output.
     awk '/^test result:/ { passed += $4; failed += $6 } END { printf "tests: %d passed, %d failed\n", passed, failed }' "$out"
@@ -121,6 +124,8 @@ main() {
     fi
     ensure_browser
     ensure_wrk
+    # schemathesis, into a virtual environment under target/, before the long part of the run.
+    scripts/schemathesis.sh --install
     run_tests "$@"
 }
 

@@ -1,5 +1,6 @@
 //! Accounts and what each role may do: the one set of permission rules for pages and API alike.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -235,6 +236,62 @@ pub fn check_password(username: &str, password: &str) -> Result<(), crate::Error
     Ok(())
 }
 
+/// How long an API token lasts when its maker does not choose.
+pub const DEFAULT_TOKEN_DAYS: i64 = 90;
+/// The longest an API token may last: a token is renewed at least once a year.
+pub const MAX_TOKEN_DAYS: i64 = 366;
+
+/// The days an API token is to last, refused outside 1 to [`MAX_TOKEN_DAYS`].
+pub fn token_days(days: Option<i64>) -> Result<i64, crate::Error> {
+    let days = days.unwrap_or(DEFAULT_TOKEN_DAYS);
+    if (1..=MAX_TOKEN_DAYS).contains(&days) {
+        Ok(days)
+    } else {
+        Err(crate::Error::invalid(
+            "days",
+            "out_of_range",
+            format!("a token lasts from 1 to {MAX_TOKEN_DAYS} days"),
+        ))
+    }
+}
+
+/// An API token as its owner sees it; the token itself is shown once, when it is made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    /// What it is for, such as "nightly export".
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl ApiToken {
+    /// Whether the token still opens the API at `now`.
+    pub fn is_valid_at(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at > now
+    }
+
+    /// `active`, `expired` or `revoked`, at `now`.
+    pub fn state_at(&self, now: DateTime<Utc>) -> &'static str {
+        if self.revoked_at.is_some() {
+            "revoked"
+        } else if self.is_valid_at(now) {
+            "active"
+        } else {
+            "expired"
+        }
+    }
+
+    /// `active`, `expired` or `revoked`, now.
+    pub fn state(&self) -> &'static str {
+        self.state_at(Utc::now())
+    }
+}
+
 /// A stored account; the password hash never leaves the store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct User {
@@ -247,6 +304,10 @@ pub struct User {
     pub active: bool,
     /// The interface language the user chose: `zh` or `en`.
     pub language: Option<String>,
+    /// The password was printed on the command line and has been used once: the user must
+    /// choose a new one before doing anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl User {

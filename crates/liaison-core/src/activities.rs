@@ -98,6 +98,7 @@ pub struct AgendaItemInput {
     pub kind: AgendaKind,
     /// The day, when the activity runs over several.
     #[serde(default)]
+    #[serde(deserialize_with = "crate::limits::optional_date")]
     pub on: Option<NaiveDate>,
     /// Local time as `HH:MM`.
     #[serde(default)]
@@ -121,7 +122,7 @@ pub struct OutcomeInput {
     pub description: String,
     #[serde(default)]
     pub follow_up: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub due_on: Option<NaiveDate>,
     #[serde(default)]
     pub done: bool,
@@ -168,11 +169,12 @@ pub struct ActivityInput {
     pub summary_zh: Option<String>,
     #[serde(default)]
     pub summary_en: Option<String>,
+    #[serde(deserialize_with = "crate::limits::date")]
     pub start_date: NaiveDate,
     #[serde(default)]
     pub start_part: DayPart,
     /// The last day; the start date when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub end_date: Option<NaiveDate>,
     /// The part of the last day; the start part when absent.
     #[serde(default)]
@@ -253,6 +255,22 @@ impl Validate for ActivityInput {
         validate::text(errors, "summary_en", &self.summary_en);
         validate::line(errors, "venue", &self.venue);
         validate::line(errors, "signed_by", &self.signed_by);
+        for (field, list_len) in [
+            ("partners", self.partners.len()),
+            ("participants", self.participants.len()),
+            ("agenda", self.agenda.len()),
+            ("outcomes", self.outcomes.len()),
+            ("attachments", self.attachments.len()),
+            ("gifts", self.gifts.len()),
+        ] {
+            crate::limits::list(errors, field, list_len);
+        }
+        if !errors.is_empty() && errors.0.iter().any(|e| e.code == "too_many") {
+            // A list past its bound is not read further: its entries would only cost time.
+            return;
+        }
+        crate::limits::day(errors, "start_date", Some(self.start_date));
+        crate::limits::day(errors, "end_date", self.end_date);
         match self.span() {
             Ok(span) => {
                 self.end_date = Some(span.end_date);
@@ -281,17 +299,16 @@ impl Validate for ActivityInput {
         }
         // The same record named twice (`#11;#11` in a spreadsheet) is reported where it is
         // checked, not only when the activity is saved.
-        for (i, partner) in self.partners.iter().enumerate() {
-            if let Ref::Link(link) = partner
-                && self.partners[..i].contains(&Ref::Link(link.clone()))
-            {
-                errors.add(
-                    format!("partners[{i}]"),
-                    "duplicate",
-                    "this partner is listed twice",
-                );
-            }
-        }
+        crate::limits::duplicates(
+            errors,
+            "partners",
+            &self.partners,
+            |p| match p {
+                Ref::Link(link) => Some(link),
+                Ref::New(_) => None,
+            },
+            |_| "this partner is listed twice".to_owned(),
+        );
         for (i, p) in self.participants.iter_mut().enumerate() {
             let path = format!("participants[{i}]");
             p.role = p.role.trim().to_owned();
@@ -339,6 +356,8 @@ impl Validate for ActivityInput {
                     "an agenda item needs a title, a speaker or the points made",
                 );
             }
+            crate::limits::day(errors, &format!("{path}.on"), item.on);
+            crate::limits::list(errors, &format!("{path}.points"), item.points.len());
             item.points = item.points.iter().map(|p| p.trim().to_owned()).collect();
             for (j, point) in item.points.iter().enumerate() {
                 if point.is_empty() {
@@ -364,9 +383,15 @@ impl Validate for ActivityInput {
             }
             validate::text(
                 errors,
+                &format!("outcomes[{i}].description"),
+                &Some(outcome.description.clone()),
+            );
+            validate::text(
+                errors,
                 &format!("outcomes[{i}].follow_up"),
                 &outcome.follow_up,
             );
+            crate::limits::day(errors, &format!("outcomes[{i}].due_on"), outcome.due_on);
         }
         self.tags = validate::clean_lines(&self.tags);
         validate::lines(errors, "tags", &self.tags);
@@ -375,6 +400,17 @@ impl Validate for ActivityInput {
         for (i, a) in self.attachments.iter_mut().enumerate() {
             a.file_name = a.file_name.trim().to_owned();
             validate::clean_all(&mut [&mut a.media_type, &mut a.caption]);
+            validate::line(
+                errors,
+                &format!("attachments[{i}].file_name"),
+                &Some(a.file_name.clone()),
+            );
+            validate::line(
+                errors,
+                &format!("attachments[{i}].media_type"),
+                &a.media_type,
+            );
+            validate::line(errors, &format!("attachments[{i}].caption"), &a.caption);
             if a.file_name.is_empty() || a.file_name.contains(['/', '\\']) {
                 errors.add(
                     format!("attachments[{i}].file_name"),
@@ -480,6 +516,7 @@ pub struct ActivityFilter {
     pub q: Option<String>,
     pub kind: Option<ActivityKind>,
     /// Activities that start in this year.
+    #[serde(default, deserialize_with = "crate::limits::optional_year")]
     pub year: Option<i32>,
     /// Activities with a partner or inviting organization in this country.
     pub country: Option<String>,
@@ -490,8 +527,10 @@ pub struct ActivityFilter {
     pub organization: Option<i64>,
     pub tag: Option<String>,
     /// Activities still running on or after this day.
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub from: Option<NaiveDate>,
     /// Activities that have begun by this day.
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub to: Option<NaiveDate>,
 }
 

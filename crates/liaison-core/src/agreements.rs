@@ -199,11 +199,11 @@ pub struct AgreementInput {
     /// The unit that proposed the agreement and carries it out.
     #[serde(default)]
     pub unit: Option<Link>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub signed_on: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub valid_from: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub valid_to: Option<NaiveDate>,
     /// The state to record a new agreement in, `draft` unless given: the office records
     /// agreements signed years ago. A change of state afterwards is made by a transition
@@ -232,6 +232,16 @@ impl Validate for AgreementInput {
         validate::line(errors, "title_zh", &self.title_zh);
         validate::line(errors, "title_en", &self.title_en);
         validate::text(errors, "notes", &self.notes);
+        crate::limits::list(errors, "partners", self.partners.len());
+        crate::limits::list(errors, "signatories", self.signatories.len());
+        if self.partners.len() > crate::limits::MAX_LIST
+            || self.signatories.len() > crate::limits::MAX_LIST
+        {
+            return;
+        }
+        crate::limits::day(errors, "signed_on", self.signed_on);
+        crate::limits::day(errors, "valid_from", self.valid_from);
+        crate::limits::day(errors, "valid_to", self.valid_to);
         if self.partners.is_empty() {
             errors.add(
                 "partners",
@@ -316,6 +326,7 @@ pub struct AgreementFilter {
     pub status: Option<AgreementStatus>,
     pub organization: Option<i64>,
     /// Agreements whose validity ends on or before this date.
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub expires_before: Option<NaiveDate>,
 }
 
@@ -402,7 +413,7 @@ mod tests {
         assert!(
             crate::KINDS
                 .iter()
-                .filter(|k| **k != AGREEMENT)
+                .filter(|k| **k != AGREEMENT && **k != crate::trips::TRIP)
                 .all(|k| k.lifecycle.is_none())
         );
     }

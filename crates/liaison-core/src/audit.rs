@@ -31,8 +31,10 @@ pub struct AuditFilter {
     pub entity: Option<String>,
     pub record_id: Option<i64>,
     /// Entries on or after this day.
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub from: Option<NaiveDate>,
     /// Entries on or before this day.
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub to: Option<NaiveDate>,
 }
 

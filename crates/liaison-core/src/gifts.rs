@@ -88,7 +88,7 @@ pub struct GiftInput {
     /// The activity at which it changed hands; implied when the gift is sent with an activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Link>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub exchanged_on: Option<NaiveDate>,
     pub giver: PartyInput,
     pub receiver: PartyInput,
@@ -102,9 +102,9 @@ pub struct GiftInput {
     pub estimated_value_fen: Option<Money>,
     #[serde(default)]
     pub status: GiftStatus,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub declared_on: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub handed_in_on: Option<NaiveDate>,
     /// Where the gift is kept now.
     #[serde(default)]
@@ -132,12 +132,13 @@ impl Validate for GiftInput {
         validate::line(errors, "storage", &self.storage);
         validate::text(errors, "disposal", &self.disposal);
         validate::text(errors, "notes", &self.notes);
-        if self.quantity < 1 {
-            errors.add("quantity", "out_of_range", "must be 1 or more");
+        crate::limits::count(errors, "quantity", 1, Some(self.quantity));
+        if let Some(value) = self.estimated_value_fen {
+            crate::limits::money(errors, "estimated_value_fen", value.fen());
         }
-        if self.estimated_value_fen.is_some_and(|v| v.fen() < 0) {
-            errors.add("estimated_value_fen", "out_of_range", "cannot be negative");
-        }
+        crate::limits::day(errors, "exchanged_on", self.exchanged_on);
+        crate::limits::day(errors, "declared_on", self.declared_on);
+        crate::limits::day(errors, "handed_in_on", self.handed_in_on);
         // The 1993 State Council rules: cash and securities offered in official activities are refused.
         if self.direction == GiftDirection::Received
             && self.category == GiftCategory::CashOrSecurities
@@ -224,6 +225,7 @@ pub struct GiftFilter {
     pub direction: Option<GiftDirection>,
     pub status: Option<GiftStatus>,
     pub activity: Option<i64>,
+    #[serde(default, deserialize_with = "crate::limits::optional_year")]
     pub year: Option<i32>,
 }
 

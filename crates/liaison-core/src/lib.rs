@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod agreements;
+pub mod approvals;
 pub mod audit;
 pub mod bench_data;
 pub mod calendars;
@@ -17,6 +18,7 @@ pub mod gifts;
 pub mod imports;
 pub mod kind;
 pub mod lifecycle;
+pub mod limits;
 pub mod meta;
 pub mod news;
 pub mod organizations;
@@ -26,6 +28,7 @@ pub mod review;
 pub mod roles;
 pub mod secrets;
 pub mod timeline;
+pub mod trips;
 pub mod units;
 pub mod validate;
 pub mod values;
@@ -75,4 +78,5 @@ pub const KINDS: &[RecordKind] = &[
     USER,
     AUDIT_LOG,
     CALENDAR_DAY,
+    trips::TRIP,
 ];

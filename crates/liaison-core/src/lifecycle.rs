@@ -26,6 +26,13 @@ pub enum Who {
     Office,
     /// Admins only.
     Admin,
+    /// Whoever acts for an application: its applicant, the office, or a liaison officer of its
+    /// unit. The role rules let through every role that may apply; the store checks the
+    /// application itself ([`crate::trips::authorize_applicant`]).
+    Applicant,
+    /// The decision that ends an approval plan's step: its plan names the approvers, and the
+    /// store checks them ([`crate::approvals::decide`]); here only viewers are kept out.
+    Approver,
 }
 
 impl Who {
@@ -35,6 +42,7 @@ impl Who {
             Who::MayChange => may(actor, Action::Change, kind, unit),
             Who::Office => matches!(actor.role, UserRole::Officer | UserRole::Admin),
             Who::Admin => actor.role == UserRole::Admin,
+            Who::Applicant | Who::Approver => actor.role != UserRole::Viewer,
         }
     }
 
@@ -47,6 +55,11 @@ impl Who {
             ),
             Who::Office => "only the office (officers and admins) can do this".to_owned(),
             Who::Admin => "only an admin can do this".to_owned(),
+            Who::Applicant => {
+                "only the applicant, the unit's liaison officer or the office can do this"
+                    .to_owned()
+            }
+            Who::Approver => "only the approvers of the current step can do this".to_owned(),
         }
     }
 }

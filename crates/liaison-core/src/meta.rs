@@ -52,8 +52,12 @@ impl PageRequest {
     ) -> Result<Self, crate::Error> {
         let mut errors = crate::FieldErrors::new();
         let page = page.unwrap_or(1);
-        if page < 1 {
-            errors.add("page", "out_of_range", "must be 1 or more");
+        if !(1..=crate::limits::MAX_PAGE).contains(&page) {
+            errors.add(
+                "page",
+                "out_of_range",
+                format!("must be between 1 and {}", crate::limits::MAX_PAGE),
+            );
         }
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
         if !(1..=MAX_PER_PAGE).contains(&per_page) {

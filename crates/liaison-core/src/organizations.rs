@@ -148,8 +148,13 @@ impl Validate for OrganizationInput {
                 format!("must be between {EARLIEST_FOUNDING_YEAR} and {this_year}"),
             );
         }
-        if self.membership.is_some_and(|m| m < 0) {
-            errors.add("membership", "out_of_range", "cannot be negative");
+        crate::limits::count(errors, "membership", 0, self.membership);
+        crate::limits::list(errors, "identifiers", self.identifiers.len());
+        crate::limits::list(errors, "affiliations", self.affiliations.len());
+        if self.identifiers.len() > crate::limits::MAX_LIST
+            || self.affiliations.len() > crate::limits::MAX_LIST
+        {
+            return;
         }
         for (i, id) in self.identifiers.iter_mut().enumerate() {
             id.scheme = id.scheme.trim().to_ascii_lowercase();
@@ -166,23 +171,22 @@ impl Validate for OrganizationInput {
             }
             validate::line(
                 errors,
+                &format!("identifiers[{i}].scheme"),
+                &Some(id.scheme.clone()),
+            );
+            validate::line(
+                errors,
                 &format!("identifiers[{i}].value"),
                 &Some(id.value.clone()),
             );
         }
-        for i in 0..self.identifiers.len() {
-            let (earlier, rest) = self.identifiers.split_at(i);
-            if earlier
-                .iter()
-                .any(|e| e.scheme == rest[0].scheme && e.value == rest[0].value)
-            {
-                errors.add(
-                    format!("identifiers[{i}]"),
-                    "duplicate",
-                    "the same identifier is listed twice",
-                );
-            }
-        }
+        crate::limits::duplicates(
+            errors,
+            "identifiers",
+            &self.identifiers,
+            |id| Some((id.scheme.as_str(), id.value.as_str())),
+            |_| "the same identifier is listed twice".to_owned(),
+        );
         for (i, aff) in self.affiliations.iter_mut().enumerate() {
             aff.note = validate::clean(&aff.note);
             validate::line(errors, &format!("affiliations[{i}].note"), &aff.note);

@@ -21,6 +21,10 @@ pub struct Policy {
     /// Tags that mark an activity as one of the university's key projects (重点项目) in the
     /// annual review; compared without regard to case.
     pub key_project_tags: Vec<String>,
+    /// The numbers of the rules on official trips abroad; admins may save their own in the
+    /// browser, and these apply until they do.
+    #[serde(default)]
+    pub trips: crate::trips::TripPolicy,
 }
 
 impl Default for Policy {
@@ -30,6 +34,7 @@ impl Default for Policy {
             gift_hand_in_days: 30,
             long_term_days: 90,
             key_project_tags: vec!["key project".to_owned(), "重点项目".to_owned()],
+            trips: crate::trips::TripPolicy::default(),
         }
     }
 }

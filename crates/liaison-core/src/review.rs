@@ -13,10 +13,10 @@ use utoipa::ToSchema;
 
 use crate::{ActivityKind, CountryCode, FieldErrors, Policy, RegionClass};
 
-/// The review covers years written with four digits, because dates are stored and compared as
-/// ISO text: the day after 9998 would no longer sort after it.
-pub const FIRST_YEAR: i32 = 1000;
-pub const LAST_YEAR: i32 = 9998;
+/// The review covers the years a date may hold (`limits`), so that every year it offers can
+/// hold records.
+pub const FIRST_YEAR: i32 = crate::limits::FIRST_YEAR;
+pub const LAST_YEAR: i32 = crate::limits::LAST_YEAR;
 
 /// The partners table lists the most active partners only; the count of all partners is in the
 /// reach table.
@@ -199,7 +199,7 @@ impl ReviewRow {
             name_en: None,
             this_year,
             last_year,
-            change: this_year - last_year,
+            change: this_year.saturating_sub(last_year),
         }
     }
 }
@@ -288,10 +288,12 @@ struct Pairs {
 impl Pairs {
     fn add(&mut self, year: i32, this: i32, key: &str, count: i64) {
         let entry = self.counts.entry(key.to_owned()).or_default();
+        // Sums saturate rather than overflow: amounts of money are bounded where they are
+        // entered, but a review must answer whatever the database holds.
         if year == this {
-            entry.0 += count;
+            entry.0 = entry.0.saturating_add(count);
         } else {
-            entry.1 += count;
+            entry.1 = entry.1.saturating_add(count);
         }
     }
 

@@ -30,6 +30,10 @@ pub fn dummy_hash() -> &'static str {
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Jq1YdGWkKJvTjB3Vy6nK0D1rV7Cjv4I0U4fM6pLr8xM"
 }
 
+/// The stored hash of an account that has no password yet, such as one brought in by
+/// `liaison import`: it is no hash at all, so it matches no password until an admin sets one.
+pub const NO_PASSWORD: &str = "!";
+
 /// A new random token of 32 bytes, as 64 hexadecimal characters.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -58,6 +62,12 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_without_a_password_matches_none() {
+        assert!(!verify_password("", NO_PASSWORD));
+        assert!(!verify_password("!", NO_PASSWORD));
+    }
 
     #[test]
     fn a_password_matches_its_own_hash_only() {

@@ -2,10 +2,7 @@
 
 use crate::error::FieldErrors;
 
-/// The longest single-line text Liaison accepts, in characters.
-pub const MAX_LINE: usize = 500;
-/// The longest free text (summaries, profiles, points), in characters.
-pub const MAX_TEXT: usize = 100_000;
+pub use crate::limits::{MAX_LINE, MAX_TEXT};
 
 /// Trims a text field; an empty result becomes `None`.
 pub fn clean(value: &Option<String>) -> Option<String> {
@@ -16,9 +13,10 @@ pub fn clean(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Checks the length of a single-line text and that it has no line breaks.
+/// Checks the length of a single-line text and that it has no line breaks or U+0000.
 pub fn line(errors: &mut FieldErrors, field: &str, value: &Option<String>) {
     if let Some(v) = value {
+        crate::limits::nul(errors, field, v);
         let n = v.chars().count();
         if n > MAX_LINE {
             errors.add(
@@ -33,9 +31,10 @@ pub fn line(errors: &mut FieldErrors, field: &str, value: &Option<String>) {
     }
 }
 
-/// Checks the length of a free text.
+/// Checks the length of a free text and that it has no U+0000.
 pub fn text(errors: &mut FieldErrors, field: &str, value: &Option<String>) {
     if let Some(v) = value {
+        crate::limits::nul(errors, field, v);
         let n = v.chars().count();
         if n > MAX_TEXT {
             errors.add(
@@ -60,22 +59,28 @@ pub fn names(errors: &mut FieldErrors, zh_field: &str, zh: &Option<String>, en: 
     }
 }
 
-/// Checks a list of short texts such as tags: each one a non-empty line, no duplicates.
+/// Checks a list of short texts such as tags: at most [`crate::limits::MAX_LIST`] of them,
+/// each one a non-empty line, no duplicates (found in one pass, so a long list costs no more
+/// than its length).
 pub fn lines(errors: &mut FieldErrors, field: &str, values: &[String]) {
+    crate::limits::list(errors, field, values.len());
+    if values.len() > crate::limits::MAX_LIST {
+        return;
+    }
     for (i, v) in values.iter().enumerate() {
         let path = format!("{field}[{i}]");
         if v.trim().is_empty() {
             errors.add(&path, "required", "must not be empty");
         }
         line(errors, &path, &Some(v.clone()));
-        if values[..i].iter().any(|earlier| earlier.trim() == v.trim()) {
-            errors.add(
-                &path,
-                "duplicate",
-                format!("'{}' is listed twice", v.trim()),
-            );
-        }
     }
+    crate::limits::duplicates(
+        errors,
+        field,
+        values,
+        |v| Some(v.trim()),
+        |v| format!("'{}' is listed twice", v.trim()),
+    );
 }
 
 /// Trims every entry of a list of short texts.

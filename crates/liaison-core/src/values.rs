@@ -22,6 +22,11 @@ RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ \
 TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ \
 VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
+/// Every ISO 3166-1 alpha-2 code, in alphabetical order, for a form's choices.
+pub fn country_codes() -> impl Iterator<Item = &'static str> {
+    ISO_3166_ALPHA_2.split(' ')
+}
+
 /// A country or territory as an ISO 3166-1 alpha-2 code, always upper case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ToSchema)]
 #[schema(value_type = String, example = "LA")]
@@ -242,7 +247,7 @@ pub fn check_key(key: &str) -> Result<(), String> {
 }
 
 /// A link to an existing record, by its number or by its key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum Link {
     Id(i64),

@@ -85,6 +85,7 @@ pub struct CalendarDayInput {
     /// The version the change started from; required to update, ignored on create.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    #[serde(deserialize_with = "crate::limits::date")]
     pub date: NaiveDate,
     pub kind: DayKind,
     /// The holiday, as the State Council's notice names it: 国庆节.
@@ -133,6 +134,7 @@ pub struct CalendarDay {
 #[into_params(parameter_in = Query)]
 pub struct CalendarDayFilter {
     /// The days of one year.
+    #[serde(default, deserialize_with = "crate::limits::optional_year")]
     pub year: Option<i32>,
     pub kind: Option<DayKind>,
     /// Words in either name.
@@ -523,9 +525,23 @@ fn next_day(date: NaiveDate) -> Result<NaiveDate, Error> {
 #[into_params(parameter_in = Query)]
 pub struct WorkingDaysAfterQuery {
     /// The day counted from; not itself counted.
+    #[serde(deserialize_with = "crate::limits::date")]
     pub date: NaiveDate,
     /// Working days to count, 0 or more.
+    #[param(schema_with = working_days_count)]
     pub days: i64,
+}
+
+/// The `days` a question may count, as the OpenAPI document says: 0 to [`MAX_WORKING_DAYS`].
+fn working_days_count() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::Integer)
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Int64,
+        )))
+        .minimum(Some(0))
+        .maximum(Some(MAX_WORKING_DAYS))
+        .build()
 }
 
 /// The answer: the day `days` working days after `from`.
@@ -541,8 +557,10 @@ pub struct WorkingDaysAfter {
 #[into_params(parameter_in = Query)]
 pub struct WorkingDaysBetweenQuery {
     /// The first day, not itself counted.
+    #[serde(deserialize_with = "crate::limits::date")]
     pub from: NaiveDate,
     /// The last day, counted when it is a working day.
+    #[serde(deserialize_with = "crate::limits::date")]
     pub to: NaiveDate,
 }
 

@@ -42,24 +42,58 @@ fn end_time(part: DayPart) -> NaiveTime {
     .unwrap_or_default()
 }
 
+/// A text as iCalendar may carry it. The `icalendar` crate escapes backslashes, commas,
+/// semicolons and line feeds and folds lines at 75 octets, but passes a carriage return through
+/// raw, and a reader that splits lines on CR would take what follows for a property of its own:
+/// every line break (CRLF as browsers send it, a lone CR, LF) becomes one LF, which is written
+/// `\n`, and every other control character, which RFC 5545 does not allow in text, is left out.
+fn ics_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A text escaped as RFC 5545 (3.3.11) writes it, for the calendar's name, which the
+/// `icalendar` crate writes as given.
+fn escaped(text: &str) -> String {
+    ics_text(text)
+        .replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace(';', "\\;")
+        .replace('\n', "\\n")
+}
+
 /// The events as one calendar named `name`.
 pub fn ics(name: &str, events: &[CalendarEvent]) -> String {
     let mut calendar = Calendar::new();
-    calendar.name(name);
+    calendar.name(&escaped(name));
     for e in events {
         let mut event = Event::new();
         event
-            .uid(&e.uid)
-            .summary(&e.title)
-            .description(&e.description)
+            .uid(&ics_text(&e.uid))
+            .summary(&ics_text(&e.title))
+            .description(&ics_text(&e.description))
             .sequence(e.sequence)
             .last_modified(e.last_modified)
             .timestamp(e.last_modified);
         if !e.categories.is_empty() {
-            event.categories(e.categories.iter().map(String::as_str));
+            event.categories(e.categories.iter().map(|c| ics_text(c)));
         }
         if let Some(location) = &e.location {
-            event.location(location);
+            event.location(&ics_text(location));
         }
         if let Some(url) = &e.url {
             event.url(url);
@@ -102,6 +136,56 @@ mod tests {
             sequence: 3,
             last_modified: "2026-11-21T08:00:00Z".parse().unwrap(),
         }
+    }
+
+    #[test]
+    fn line_breaks_and_separators_in_texts_stay_inside_their_property() {
+        let mut e = event("activity-9@liaison", DayPart::Morning, DayPart::Morning, 0);
+        e.title =
+            "Visit\rDTSTART:19700101T000000\r\nSecond line\nThird, with; a \\ and\u{7}".into();
+        e.location = Some("Room 1\r\nBuilding 2".into());
+        e.categories = vec!["Belt and Road, key project".into(), "a;b".into()];
+        e.description = "长".repeat(200);
+        let text = ics("Liaison\rX-INJECTED:1", &[e]);
+        // Every line ends with CRLF, and no CR or LF stands anywhere else.
+        let body = text.strip_suffix("\r\n").unwrap();
+        for line in body.split("\r\n") {
+            assert!(!line.contains(['\r', '\n']), "a raw line break in {line:?}");
+            assert!(line.len() <= 75, "not folded: {line:?}");
+            assert!(!line.contains('\u{7}'));
+        }
+        assert!(!body.split("\r\n").any(|l| l.starts_with("X-INJECTED")));
+        let starts = body.split("\r\n").filter(|l| l.starts_with("DTSTART"));
+        assert_eq!(starts.count(), 1);
+        let unfolded = unfold(&text);
+        let calendar = read_calendar(&unfolded).unwrap();
+        let vevent = calendar
+            .components
+            .iter()
+            .find(|c| c.name == "VEVENT")
+            .unwrap();
+        let prop = |name: &str| {
+            vevent
+                .properties
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.val.to_string())
+                .unwrap_or_default()
+        };
+        // Read back, each text is what was typed, its line breaks as LF.
+        assert_eq!(
+            prop("SUMMARY"),
+            "Visit\nDTSTART:19700101T000000\nSecond line\nThird, with; a \\ and"
+        );
+        assert_eq!(prop("LOCATION"), "Room 1\nBuilding 2");
+        assert_eq!(prop("CATEGORIES"), "Belt and Road\\, key project,a\\;b");
+        assert_eq!(prop("DESCRIPTION"), "长".repeat(200));
+        let name = calendar
+            .properties
+            .iter()
+            .find(|p| p.name == "NAME")
+            .map(|p| p.val.to_string());
+        assert_eq!(name.as_deref(), Some("Liaison\\nX-INJECTED:1"));
     }
 
     #[test]

@@ -5,10 +5,13 @@
 //! Nothing here looks at the database: references to units and organizations are handed back
 //! as [`Reference`]s for the caller to look up, and filled in with [`ImportRecord::link`].
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
+use liaison_core::limits::{
+    MAX_IMPORT_CELLS, MAX_IMPORT_EXPANDED_BYTES, MAX_IMPORT_PARTS, MAX_IMPORT_TEXT_BYTES, MAX_TEXT,
+};
 use liaison_core::{
     ACTIVITY, ActivityInput, ActivityKind, CountryCode, DayPart, FieldErrors, Identifier,
     ImportRow, Link, ORGANIZATION, OrganizationInput, OrganizationKind, PERSON, PersonCategory,
@@ -35,6 +38,16 @@ pub enum ReadError {
     Empty,
     #[error("the file has {rows} rows; at most {MAX_IMPORT_ROWS} are imported at once")]
     TooManyRows { rows: usize },
+    /// A workbook whose parts expand past [`MAX_IMPORT_EXPANDED_BYTES`], or whose cells hold
+    /// more than [`MAX_IMPORT_TEXT_BYTES`] of text: a small file can unpack to gigabytes.
+    #[error("the workbook expands to more than its contents could need")]
+    TooLarge,
+    #[error("the sheet has more than {MAX_IMPORT_CELLS} cells")]
+    TooManyCells,
+    #[error("a cell of line {line} is longer than {MAX_TEXT} characters")]
+    CellTooLong { line: usize },
+    #[error("a cell of line {line} holds the character U+0000")]
+    NulCharacter { line: usize },
 }
 
 /// A sheet as text: the header row, and the rows below it that hold anything.
@@ -59,7 +72,42 @@ pub fn read(bytes: &[u8], sheet_names: &[String]) -> Result<Grid, ReadError> {
     grid(lines)
 }
 
+/// Refuses a workbook whose parts expand past [`MAX_IMPORT_EXPANDED_BYTES`] before anything
+/// is unpacked into memory: first by the sizes its directory declares, then by unpacking each
+/// part into nothing and counting, stopping as soon as the bound is passed, since a declared
+/// size can lie.
+fn check_expansion(bytes: &[u8]) -> Result<(), ReadError> {
+    let damaged = |e: zip::result::ZipError| ReadError::Damaged(e.to_string());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    if archive.len() > MAX_IMPORT_PARTS {
+        return Err(ReadError::TooLarge);
+    }
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        let part = archive.by_index_raw(i).map_err(damaged)?;
+        declared = declared.saturating_add(part.size());
+    }
+    if declared > MAX_IMPORT_EXPANDED_BYTES {
+        return Err(ReadError::TooLarge);
+    }
+    let mut left = MAX_IMPORT_EXPANDED_BYTES;
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).map_err(damaged)?;
+        let read = std::io::copy(&mut part.take(left + 1), &mut std::io::sink())
+            .map_err(|e| ReadError::Damaged(e.to_string()))?;
+        if read > left {
+            return Err(ReadError::TooLarge);
+        }
+        left -= read;
+    }
+    Ok(())
+}
+
+/// Reads the chosen sheet cell by cell, so that nothing larger than the rows kept is ever held:
+/// at most [`MAX_IMPORT_CELLS`] cells, none longer than [`MAX_TEXT`] characters, at most
+/// [`MAX_IMPORT_TEXT_BYTES`] of text altogether.
 fn read_xlsx(bytes: &[u8], sheet_names: &[String]) -> Result<Vec<Vec<String>>, ReadError> {
+    check_expansion(bytes)?;
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| ReadError::Damaged(e.to_string()))?;
     let names = book.sheet_names();
@@ -69,23 +117,65 @@ fn read_xlsx(bytes: &[u8], sheet_names: &[String]) -> Result<Vec<Vec<String>>, R
         .or(names.first())
         .cloned()
         .ok_or(ReadError::Empty)?;
-    let range = book
-        .worksheet_range(&chosen)
-        .map_err(|e| ReadError::Damaged(e.to_string()))?;
-    // A range starts at its first used cell; blank rows above it still count as lines.
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut lines: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
-    for row in range.rows() {
-        let mut cells = vec![String::new(); first_col as usize];
-        cells.extend(row.iter().take(MAX_IMPORT_COLUMNS).map(cell_text));
-        lines.push(cells);
-        if lines.len() > MAX_IMPORT_ROWS + 1 {
-            return Err(ReadError::TooManyRows {
-                rows: range.height(),
-            });
+    let damaged = |e: calamine::XlsxError| ReadError::Damaged(e.to_string());
+    let mut cells = book.worksheet_cells_reader(&chosen).map_err(damaged)?;
+    // Lines are numbered from the sheet's first row: blank rows above the header still count.
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    let (mut count, mut text_bytes) = (0usize, 0usize);
+    while let Some(cell) = cells.next_cell().map_err(damaged)? {
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        let value = cell.get_value();
+        if matches!(value, DataRef::Empty) || col >= MAX_IMPORT_COLUMNS {
+            continue;
         }
+        if row > MAX_IMPORT_ROWS {
+            return Err(ReadError::TooManyRows { rows: row + 1 });
+        }
+        count += 1;
+        if count > MAX_IMPORT_CELLS {
+            return Err(ReadError::TooManyCells);
+        }
+        let text = cell_ref_text(value, row + 1)?;
+        text_bytes += text.len();
+        if text_bytes > MAX_IMPORT_TEXT_BYTES {
+            return Err(ReadError::TooLarge);
+        }
+        if lines.len() <= row {
+            lines.resize(row + 1, Vec::new());
+        }
+        let line = &mut lines[row];
+        if line.len() <= col {
+            line.resize(col + 1, String::new());
+        }
+        line[col] = text;
     }
     Ok(lines)
+}
+
+/// A cell read in passing as the text a user typed, as [`cell_text`] writes it; refused when
+/// longer than any field takes, before it is copied, or when it holds U+0000.
+fn cell_ref_text(cell: &DataRef<'_>, line: usize) -> Result<String, ReadError> {
+    let too_long = |s: &str| s.len() > MAX_TEXT && s.chars().count() > MAX_TEXT;
+    let raw = match cell {
+        DataRef::SharedString(s) => Some(*s),
+        DataRef::String(s) => Some(s.as_str()),
+        _ => None,
+    };
+    if raw.is_some_and(too_long) {
+        return Err(ReadError::CellTooLong { line });
+    }
+    let text = match cell {
+        DataRef::SharedString(s) => (*s).to_owned(),
+        other => cell_text(&Data::from(other.clone())),
+    };
+    if too_long(&text) {
+        return Err(ReadError::CellTooLong { line });
+    }
+    if liaison_core::limits::has_nul(&text) {
+        return Err(ReadError::NulCharacter { line });
+    }
+    Ok(text)
 }
 
 /// A workbook cell as the text a user typed: whole numbers without ".0", days as YYYY-MM-DD.
@@ -124,6 +214,13 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, ReadError> {
     let mut lines = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| ReadError::NotASpreadsheet)?;
+        let line = lines.len() + 1;
+        if record
+            .iter()
+            .any(|cell| cell.len() > MAX_TEXT && cell.chars().count() > MAX_TEXT)
+        {
+            return Err(ReadError::CellTooLong { line });
+        }
         lines.push(
             record
                 .iter()
@@ -576,6 +673,75 @@ impl Cells<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workbook of one sheet whose cell A1 is `len` letters, written in pieces so that the
+    /// test holds no more than the compressed file: a few hundred kilobytes for a hundred
+    /// megabytes of text.
+    pub(crate) fn workbook_with_one_cell(len: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(len > u32::MAX as usize / 2);
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Organizations" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+            ),
+        ];
+        for (name, text) in parts {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        zip.write_all(
+            br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>name_en</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>"#,
+        )
+        .unwrap();
+        let piece = [b'a'; 64 * 1024];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(piece.len());
+            zip.write_all(&piece[..n]).unwrap();
+            left -= n;
+        }
+        zip.write_all(b"</t></is></c></row></sheetData></worksheet>")
+            .unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_past_its_bound_is_refused_before_it_is_read() {
+        let bomb = workbook_with_one_cell(MAX_IMPORT_EXPANDED_BYTES as usize + 1);
+        assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+        assert_eq!(read(&bomb, &[]), Err(ReadError::TooLarge));
+    }
+
+    #[test]
+    fn a_cell_longer_than_any_field_is_refused_with_its_line() {
+        let long = workbook_with_one_cell(MAX_TEXT + 1);
+        assert_eq!(read(&long, &[]), Err(ReadError::CellTooLong { line: 2 }));
+        let fits = read(&workbook_with_one_cell(MAX_TEXT), &[]).unwrap();
+        assert_eq!(fits.header, ["name_en"]);
+        assert_eq!(fits.rows[0].cells[0].len(), MAX_TEXT);
+        let csv = format!("name_en\n{}\n", "a".repeat(MAX_TEXT + 1));
+        assert_eq!(
+            read(csv.as_bytes(), &[]),
+            Err(ReadError::CellTooLong { line: 2 })
+        );
+    }
     use crate::{Cell, Table, workbook};
 
     fn labels() -> Vec<(&'static str, Vec<String>)> {

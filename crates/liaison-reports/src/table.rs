@@ -79,6 +79,18 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// A text as a csv field may hold it without a spreadsheet taking it for a formula: a text
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return (a name typed as
+/// `=HYPERLINK(…)`) gets a single quote in front, as OWASP recommends against csv injection.
+/// Every csv Liaison writes goes through here; a workbook needs nothing, as its cells are typed.
+pub fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Excel refuses sheet names longer than this.
 const SHEET_NAME_LIMIT: usize = 31;
 
@@ -96,12 +108,15 @@ impl Table {
     }
 
     /// The table as csv: a header row, then one line per row, UTF-8 with a byte-order mark so
-    /// that Excel opens Chinese text correctly.
+    /// that Excel opens Chinese text correctly. Texts pass through [`csv_text`].
     pub fn to_csv(&self) -> Result<Vec<u8>> {
         let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        writer.write_record(&self.columns)?;
+        writer.write_record(self.columns.iter().map(|c| csv_text(c).into_owned()))?;
         for row in &self.rows {
-            writer.write_record(row.iter().map(Cell::display))?;
+            writer.write_record(row.iter().map(|cell| match cell {
+                Cell::Text(text) => csv_text(text).into_owned(),
+                other => other.display(),
+            }))?;
         }
         writer
             .into_inner()
@@ -241,5 +256,44 @@ mod tests {
             .collect();
         assert_eq!(rows[0], vec!["来访", "12", "0.25", "2023-11-17"]);
         assert_eq!(rows[1], vec!["出访, \"abroad\"", "3", "", ""]);
+    }
+
+    #[test]
+    fn csv_texts_that_a_spreadsheet_would_run_as_formulas_are_quoted_and_numbers_kept() {
+        let mut table = Table::new("People", &["=name", "Count"]);
+        for text in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "=cmd|' /C calc'!A0",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            table.push(vec![text.into(), Cell::Int(-5)]);
+        }
+        table.push(vec!["Wu Wanxiong = host".into(), Cell::Number(-0.5)]);
+        let bytes = table.to_csv().unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&bytes[3..]);
+        let rows: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        assert_eq!(rows[0], ["'=name", "Count"]);
+        for row in &rows[1..8] {
+            assert!(row[0].starts_with('\''), "{row:?}");
+            assert_eq!(row[1], "-5");
+        }
+        assert_eq!(rows[1][0], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(rows[8], ["Wu Wanxiong = host", "-0.5"]);
+        let xlsx = workbook(&[table]).unwrap();
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(xlsx)).unwrap();
+        let range = book.worksheet_range("People").unwrap();
+        assert_eq!(
+            range.get((1, 0)),
+            Some(&Data::String("=HYPERLINK(\"http://x\",\"y\")".into()))
+        );
     }
 }

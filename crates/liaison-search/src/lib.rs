@@ -25,7 +25,7 @@ pub struct SearchRequest {
     pub q: Option<String>,
     /// Only this kind of record.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", schema_with = searchable_kinds)]
     pub entity: Option<RecordKind>,
     /// Only records of this kind: an activity kind, organization kind, agreement kind, gift
     /// direction or person category.
@@ -35,6 +35,14 @@ pub struct SearchRequest {
     pub country: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+}
+
+/// The kinds a search may be narrowed to, as the OpenAPI document lists them: those search finds.
+fn searchable_kinds() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(RecordKind::searchable().iter().map(|k| k.name)))
+        .build()
 }
 
 impl SearchRequest {

@@ -2,7 +2,11 @@
 //! activities they carry.
 
 use chrono::NaiveDate;
-use liaison_core::{Activity, Actor, CalendarFeed, Error as DomainError, User, UserRole};
+use liaison_core::{
+    Activity, Actor, CalendarFeed, Error as DomainError, ExchangeCalendarFeed, UNIT, User,
+    UserRole, export_key,
+};
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::sql::{self, RowExt};
@@ -33,6 +37,91 @@ fn from_row(row: &AnyRow) -> Result<CalendarFeed> {
 /// The longest name a feed may have.
 const MAX_NAME_CHARS: usize = 100;
 
+/// Adds a feed an exchange document brings, for the user `user_id` and the unit `unit_id`, in
+/// the import's transaction; `false` when a feed with its secret is there already, which is
+/// left as it is.
+pub(crate) async fn import_feed(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+    unit_id: Option<i64>,
+    feed: &ExchangeCalendarFeed,
+) -> Result<bool> {
+    let name = feed.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(DomainError::invalid(
+            "name",
+            "required",
+            format!("give the feed a name of at most {MAX_NAME_CHARS} characters"),
+        )
+        .into());
+    }
+    // The secret's hash as every feed keeps it: 64 hexadecimal digits.
+    if feed.token_hash.len() != 64 || !feed.token_hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(
+            DomainError::invalid("token_hash", "invalid", "not the SHA-256 of a secret").into(),
+        );
+    }
+    let found = sqlx::query("SELECT id FROM calendar_feeds WHERE token_hash = $1")
+        .bind(feed.token_hash.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if found.is_some() {
+        return Ok(false);
+    }
+    let time = |at: &chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let row = sqlx::query(
+        "INSERT INTO calendar_feeds (token_hash, user_id, unit_id, name, created_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(feed.token_hash.as_str())
+    .bind(user_id)
+    .bind(unit_id)
+    .bind(name)
+    .bind(time(&feed.created_at))
+    .bind(feed.revoked_at.as_ref().map(time))
+    .fetch_one(&mut *conn)
+    .await?;
+    let id = row.int("id")?;
+    let changes = serde_json::json!({
+        "name": {"after": name},
+        "unit_id": {"after": unit_id},
+        "user_id": {"after": user_id},
+    });
+    audit::record(conn, actor, "create", "calendar_feed", Some(id), &changes).await?;
+    Ok(true)
+}
+
+/// Every feed as an export carries it, oldest first, its owner named by username and its unit
+/// by key.
+pub(crate) async fn exported_feeds(conn: &mut AnyConnection) -> Result<Vec<ExchangeCalendarFeed>> {
+    let rows = sqlx::query(
+        "SELECT f.token_hash, f.name, f.created_at, f.revoked_at, s.username, u.id AS unit_id, \
+         u.key AS unit_key FROM calendar_feeds f JOIN users s ON s.id = f.user_id \
+         LEFT JOIN units u ON u.id = f.unit_id ORDER BY f.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ExchangeCalendarFeed {
+                user: row.text("username")?,
+                name: row.text("name")?,
+                unit: match row.opt_int("unit_id")? {
+                    Some(id) => Some(export_key(UNIT, id, &row.opt_text("unit_key")?)),
+                    None => None,
+                },
+                token_hash: row.text("token_hash")?,
+                created_at: row.timestamp("created_at")?,
+                revoked_at: match row.opt_text("revoked_at")? {
+                    Some(_) => Some(row.timestamp("revoked_at")?),
+                    None => None,
+                },
+            })
+        })
+        .collect()
+}
+
 impl Store {
     /// Makes a feed for the acting user; only the hash of its secret is kept.
     pub async fn create_calendar_feed(
@@ -46,6 +135,14 @@ impl Store {
             .user_id
             .ok_or_else(|| DomainError::Forbidden("a calendar feed belongs to a user".into()))?;
         let name = name.trim();
+        if liaison_core::limits::has_nul(name) {
+            return Err(DomainError::invalid(
+                "name",
+                "nul_character",
+                "must not contain the character U+0000",
+            )
+            .into());
+        }
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
             return Err(DomainError::invalid(
                 "name",

@@ -2,13 +2,15 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::Datelike;
 use liaison_core::accounts::authorize_role;
+use liaison_core::workdays::{FIRST_YEAR, LAST_YEAR};
 use liaison_core::{
     ACTIVITY, AGREEMENT, Action, Activity, ActivityFilter, Actor, Agreement, AgreementFilter,
-    Error as DomainError, ExchangeDocument, FieldErrors, GIFT, Gift, GiftFilter, ImportReport,
-    MAX_PER_PAGE, ORGANIZATION, Organization, OrganizationFilter, PERSON, Page, PageRequest,
-    Person, PersonFilter, ROLE, RecordEventInput, RecordKind, Stateful, UNIT, Unit, UnitFilter,
-    Validate, export_key,
+    CalendarDayInput, Error as DomainError, ExchangeDocument, FieldErrors, GIFT, Gift, GiftFilter,
+    ImportReport, Link, MAX_PER_PAGE, NewsReleaseInput, ORGANIZATION, Organization,
+    OrganizationFilter, PERSON, Page, PageRequest, Person, PersonFilter, ROLE, RecordEventInput,
+    RecordKind, Stateful, UNIT, Unit, UnitFilter, UserInput, Validate, export_key,
 };
 use sqlx::AnyConnection;
 
@@ -17,8 +19,8 @@ use crate::locks::{self, Lock};
 use crate::sql::placeholders;
 use crate::transitions::NewEvent;
 use crate::{
-    Error, Result, Store, activities, agreements, audit, gifts, organizations, people, records,
-    roles, transitions, units,
+    Error, Result, Store, accounts, activities, agreements, audit, calendars, gifts, news,
+    organizations, people, records, resolve, roles, transitions, units, workdays,
 };
 
 /// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
@@ -225,6 +227,133 @@ impl Store {
         }
         import_history(&mut tx, document, &created_agreements).await?;
 
+        for (i, account) in document.users.iter().enumerate() {
+            let path = format!("users[{i}]");
+            let unit = match &account.unit {
+                Some(key) => Some(
+                    resolve::link(
+                        &mut tx,
+                        UNIT,
+                        &format!("{path}.unit"),
+                        &Link::Key(key.clone()),
+                    )
+                    .await?,
+                ),
+                None => None,
+            };
+            let input = UserInput {
+                version: None,
+                username: account.username.clone(),
+                display_name: account.display_name.clone(),
+                role: account.role,
+                unit,
+                active: account.active,
+            };
+            let input = checked(&path, &input)?;
+            let language = account.language.as_deref();
+            if let Some(language) = language
+                && !["zh", "en"].contains(&language)
+            {
+                return Err(DomainError::invalid(
+                    format!("{path}.language"),
+                    "unknown",
+                    "the language is zh or en",
+                )
+                .into());
+            }
+            let created = accounts::import_account(&mut tx, actor, &input, language).await?;
+            count(usize::from(created), usize::from(!created));
+        }
+
+        for (i, year) in document.calendar.iter().enumerate() {
+            let path = format!("calendar[{i}]");
+            if !(FIRST_YEAR..=LAST_YEAR).contains(&year.year) {
+                return Err(DomainError::invalid(
+                    format!("{path}.year"),
+                    "out_of_range",
+                    format!("must be between {FIRST_YEAR} and {LAST_YEAR}"),
+                )
+                .into());
+            }
+            let mut days = Vec::with_capacity(year.days.len());
+            for (j, day) in year.days.iter().enumerate() {
+                let day_path = format!("{path}.days[{j}]");
+                let input = CalendarDayInput {
+                    key: day.key.clone(),
+                    version: None,
+                    date: day.date,
+                    kind: day.kind,
+                    name_zh: day.name_zh.clone(),
+                    name_en: day.name_en.clone(),
+                };
+                let input = checked(&day_path, &input)?;
+                if input.date.year() != year.year {
+                    return Err(DomainError::invalid(
+                        format!("{day_path}.date"),
+                        "out_of_range",
+                        format!("{} is not in {}", input.date, year.year),
+                    )
+                    .into());
+                }
+                days.push((input, day.source));
+            }
+            let written = workdays::import_year(&mut tx, actor, year, &days).await?;
+            count(written, year.days.len() - written);
+        }
+
+        for (i, release) in document.news.iter().enumerate() {
+            let path = format!("news[{i}]");
+            let activity = resolve::link(
+                &mut tx,
+                ACTIVITY,
+                &format!("{path}.activity"),
+                &Link::Key(release.activity.clone()),
+            )
+            .await?;
+            let input = NewsReleaseInput {
+                version: None,
+                title: release.title.clone(),
+                body: release.body.clone(),
+                published: release.published,
+            };
+            let input = checked(&path, &input)?;
+            let created = news::import_release(&mut tx, actor, activity, release, &input).await?;
+            count(usize::from(created), usize::from(!created));
+        }
+
+        for (i, feed) in document.calendar_feeds.iter().enumerate() {
+            let path = format!("calendar_feeds[{i}]");
+            let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+                .bind(feed.user.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(user) = user else {
+                return Err(DomainError::invalid(
+                    format!("{path}.user"),
+                    "not_found",
+                    format!("no account is named '{}'", feed.user),
+                )
+                .into());
+            };
+            let unit = match &feed.unit {
+                Some(key) => Some(
+                    resolve::link(
+                        &mut tx,
+                        UNIT,
+                        &format!("{path}.unit"),
+                        &Link::Key(key.clone()),
+                    )
+                    .await?,
+                ),
+                None => None,
+            };
+            let created = under(
+                &path,
+                calendars::import_feed(&mut tx, actor, user, unit, feed).await,
+            )?;
+            count(usize::from(created), usize::from(!created));
+        }
+
         records::refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
         Ok(report)
@@ -301,6 +430,10 @@ impl Store {
                 note: event.note,
             });
         }
+        document.users = accounts::exported_accounts(&mut conn).await?;
+        document.calendar = workdays::exported_years(&mut conn).await?;
+        document.news = news::exported_releases(&mut conn).await?;
+        document.calendar_feeds = calendars::exported_feeds(&mut conn).await?;
         Ok(document)
     }
 }

@@ -144,7 +144,8 @@ pub(crate) struct KeptAnswers {
     pub(crate) writes: Arc<Writes>,
     /// By token hash: the user, the CSRF token and when the session was last seen.
     pub(crate) sessions: Keeper<String, (liaison_core::User, String, DateTime<Utc>)>,
-    pub(crate) tokens: Keeper<String, liaison_core::User>,
+    /// By token hash: the user and when the token expires.
+    pub(crate) tokens: Keeper<String, (liaison_core::User, DateTime<Utc>)>,
     pub(crate) units: Keeper<(), Arc<[liaison_core::Unit]>>,
     pub(crate) roles: Keeper<(), Vec<liaison_core::Role>>,
     pub(crate) documents: Keeper<(), i64>,

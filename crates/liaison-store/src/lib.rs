@@ -35,10 +35,11 @@ mod sql;
 pub mod testing;
 mod timeline;
 mod transitions;
+mod trips;
 mod units;
 mod workdays;
 
-pub use accounts::RecentFailures;
+pub use accounts::{LoginAttempt, SESSION_LAST_USE_MARGIN};
 pub use bench::LoadReport;
 pub use database::{Backend, DEFAULT_WRITE_WAIT, DatabaseUrl};
 pub use error::Error;

@@ -3,6 +3,9 @@
 //!
 //! Every write transaction takes what it needs in this order, and each kind in order of key:
 //!
+//! A sign-in attempt takes [`Lock::SignIn`] on its username alone, in a transaction that writes
+//! nothing else, so it is outside this order.
+//!
 //! 0. [`Lock::Import`], if it writes many records at once (an import): two such transactions
 //!    would otherwise each hold rows the other waits for, such as slots of `activity_counts` or
 //!    keys both insert;
@@ -34,6 +37,7 @@ pub(crate) enum Lock {
     Block = 0x4c69_6103,
     Timeline = 0x4c69_6104,
     Import = 0x4c69_6105,
+    SignIn = 0x4c69_6106,
 }
 
 /// Keys taken to one statement.

@@ -2,9 +2,11 @@
 //! read by the public once published.
 
 use liaison_core::accounts::authorize;
+use liaison_core::accounts::authorize_role;
 use liaison_core::audit::changes;
 use liaison_core::{
-    ACTIVITY, Action, Actor, NewsLanguage, NewsRelease, NewsReleaseInput, Page, Validate,
+    ACTIVITY, Action, Actor, ExchangeNewsRelease, NewsLanguage, NewsRelease, NewsReleaseInput,
+    Page, Validate, export_key,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -62,6 +64,83 @@ fn audited(release: &NewsRelease) -> serde_json::Value {
         "body": release.body,
         "published": release.published,
     })
+}
+
+/// Adds a release an exchange document brings for the activity `activity_id`, in the import's
+/// transaction; `false` when the activity has a release in that language already, which is left
+/// as it is. `input` is the release's title, text and publication, checked.
+pub(crate) async fn import_release(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    activity_id: i64,
+    release: &ExchangeNewsRelease,
+    input: &NewsReleaseInput,
+) -> Result<bool> {
+    authorize_role(actor, Action::Change, ACTIVITY)?;
+    if find(conn, activity_id, release.language).await?.is_some() {
+        return Ok(false);
+    }
+    let now = sql::now();
+    // A published release keeps the time it was first published, which orders the public list.
+    let published_at = match (input.published, release.published_at) {
+        (false, _) => None,
+        (true, Some(at)) => Some(at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
+        (true, None) => Some(now.clone()),
+    };
+    sqlx::query(
+        "INSERT INTO news_releases (activity_id, language, title, body, published, \
+         published_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(activity_id)
+    .bind(release.language.as_str())
+    .bind(input.title.as_str())
+    .bind(input.body.as_str())
+    .bind(i64::from(input.published))
+    .bind(published_at)
+    .bind(now.as_str())
+    .execute(&mut *conn)
+    .await
+    .map_err(Error::from_write)?;
+    let after = find(conn, activity_id, release.language)
+        .await?
+        .ok_or_else(|| liaison_core::Error::not_found("news release", activity_id))?;
+    let diff = changes(None, Some(&audited(&after)));
+    audit::record(conn, actor, "create", "news_release", Some(after.id), &diff).await?;
+    Ok(true)
+}
+
+/// Every release as an export carries it, oldest first, its activity named by key.
+pub(crate) async fn exported_releases(
+    conn: &mut AnyConnection,
+) -> Result<Vec<ExchangeNewsRelease>> {
+    let rows = sqlx::query(
+        "SELECT n.language, n.title, n.body, n.published, n.published_at, a.id AS activity_id, \
+         a.key AS activity_key FROM news_releases n JOIN activities a ON a.id = n.activity_id \
+         ORDER BY n.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let language = row.text("language")?;
+            Ok(ExchangeNewsRelease {
+                activity: export_key(
+                    ACTIVITY,
+                    row.int("activity_id")?,
+                    &row.opt_text("activity_key")?,
+                ),
+                language: NewsLanguage::parse(&language)
+                    .ok_or_else(|| Error::Corrupt(format!("language: '{language}'")))?,
+                title: row.text("title")?,
+                body: row.text("body")?,
+                published: row.int("published")? != 0,
+                published_at: match row.opt_text("published_at")? {
+                    Some(_) => Some(row.timestamp("published_at")?),
+                    None => None,
+                },
+            })
+        })
+        .collect()
 }
 
 impl Store {

@@ -7,8 +7,9 @@ use liaison_core::accounts::authorize_role;
 use liaison_core::workdays::{self, shipped_years, year_not_held};
 use liaison_core::{
     Action, Actor, CALENDAR_DAY, CalendarDay, CalendarDayFilter, CalendarDayInput, CalendarYear,
-    CalendarYearInput, DayKind, DaySource, Error as DomainError, Page, PageRequest, Policy,
-    WorkCalendar, WorkingDaysAfter, WorkingDaysBetween,
+    CalendarYearInput, DayKind, DaySource, Error as DomainError, ExchangeCalendarDay,
+    ExchangeCalendarYear, Page, PageRequest, Policy, WorkCalendar, WorkingDaysAfter,
+    WorkingDaysBetween,
 };
 use sqlx::AnyConnection;
 
@@ -146,6 +147,162 @@ async fn insert_shipped_days(conn: &mut AnyConnection, days: &[CalendarDayInput]
     Ok(())
 }
 
+/// Brings in a year of the calendar from an exchange document, in the import's transaction, and
+/// says how many days it wrote. A year the database does not hold is added with its days as the
+/// document lists them. A year held exactly as shipped (nothing an admin changed, added or
+/// removed) takes the document's days in place of its own, so the days an admin changed in the
+/// database the document came from are not lost to the shipped calendar loaded at the first
+/// start. A year an admin has changed here is left as it is.
+///
+/// `days` are the document's days of the year, checked, each with its source.
+pub(crate) async fn import_year(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    year: &ExchangeCalendarYear,
+    days: &[(CalendarDayInput, DaySource)],
+) -> Result<usize> {
+    authorize_role(actor, Action::Create, CALENDAR_DAY)?;
+    let held: Option<String> =
+        sqlx::query_scalar("SELECT source FROM calendar_years WHERE year = $1")
+            .bind(i64::from(year.year))
+            .fetch_optional(&mut *conn)
+            .await?;
+    match held {
+        None => {
+            insert_year(conn, year.year, year.source, year.added_by.as_deref()).await?;
+        }
+        Some(source) => {
+            let shipped = workdays::shipped_year(year.year).unwrap_or_default();
+            let (dataset, all): (i64, i64) = sqlx::query_as(
+                "SELECT COALESCE(SUM(CASE WHEN source = 'dataset' THEN 1 ELSE 0 END), 0), \
+                 COUNT(*) FROM calendar_days WHERE year = $1",
+            )
+            .bind(i64::from(year.year))
+            .fetch_one(&mut *conn)
+            .await?;
+            let as_shipped = source == enum_text(&DaySource::Dataset)
+                && dataset == all
+                && usize::try_from(all).ok() == Some(shipped.len());
+            if !as_shipped {
+                return Ok(0);
+            }
+            // The year as shipped says nothing the document's does not: it takes the
+            // document's account of where the year came from, and its days if they differ.
+            if same_days(conn, year).await? {
+                describe_year(conn, year).await?;
+                return Ok(0);
+            }
+            sqlx::query("DELETE FROM calendar_days WHERE year = $1")
+                .bind(i64::from(year.year))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    describe_year(conn, year).await?;
+    let shipped: Vec<CalendarDayInput> = days
+        .iter()
+        .filter(|(_, source)| *source == DaySource::Dataset)
+        .map(|(day, _)| day.clone())
+        .collect();
+    insert_shipped_days(conn, &shipped).await?;
+    for (day, source) in days {
+        if *source == DaySource::Edited {
+            records::insert_record(
+                conn,
+                actor,
+                CALENDAR_DAY,
+                None,
+                &day.key,
+                data(day, *source),
+            )
+            .await?;
+        }
+    }
+    Ok(days.len())
+}
+
+/// Sets where a year came from, when and by whom, as a document says.
+async fn describe_year(conn: &mut AnyConnection, year: &ExchangeCalendarYear) -> Result<()> {
+    sqlx::query(
+        "UPDATE calendar_years SET source = $2, added_at = $3, added_by = $4 WHERE year = $1",
+    )
+    .bind(i64::from(year.year))
+    .bind(enum_text(&year.source))
+    .bind(year.added_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string())
+    .bind(year.added_by.as_deref())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether the calendar holds a year with exactly the document's days.
+async fn same_days(conn: &mut AnyConnection, year: &ExchangeCalendarYear) -> Result<bool> {
+    let rows = sqlx::query(
+        "SELECT key, date, kind, name_zh, name_en, source FROM calendar_days WHERE year = $1 \
+         ORDER BY date",
+    )
+    .bind(i64::from(year.year))
+    .fetch_all(&mut *conn)
+    .await?;
+    let held = rows
+        .iter()
+        .map(|row| {
+            Ok(ExchangeCalendarDay {
+                key: row.opt_text("key")?,
+                date: row.date("date")?,
+                kind: row.enumerated("kind")?,
+                name_zh: row.opt_text("name_zh")?,
+                name_en: row.opt_text("name_en")?,
+                source: row.enumerated("source")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut wanted = year.days.clone();
+    wanted.sort_by_key(|d| d.date);
+    Ok(held == wanted)
+}
+
+/// Every year of the calendar with its days, oldest first, as an export carries them.
+pub(crate) async fn exported_years(conn: &mut AnyConnection) -> Result<Vec<ExchangeCalendarYear>> {
+    let years =
+        sqlx::query("SELECT year, source, added_at, added_by FROM calendar_years ORDER BY year")
+            .fetch_all(&mut *conn)
+            .await?;
+    let days = sqlx::query(
+        "SELECT key, date, year, kind, name_zh, name_en, source FROM calendar_days \
+         ORDER BY date",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut exported = Vec::with_capacity(years.len());
+    for row in &years {
+        let number = row.int("year")?;
+        exported.push(ExchangeCalendarYear {
+            year: i32::try_from(number)
+                .map_err(|_| crate::Error::Corrupt("year: out of range".to_owned()))?,
+            source: row.enumerated("source")?,
+            added_at: row.timestamp("added_at")?,
+            added_by: row.opt_text("added_by")?,
+            days: Vec::new(),
+        });
+    }
+    for row in &days {
+        let number = row.int("year")?;
+        let Some(year) = exported.iter_mut().find(|y| i64::from(y.year) == number) else {
+            continue;
+        };
+        year.days.push(ExchangeCalendarDay {
+            key: row.opt_text("key")?,
+            date: row.date("date")?,
+            kind: row.enumerated("kind")?,
+            name_zh: row.opt_text("name_zh")?,
+            name_en: row.opt_text("name_en")?,
+            source: row.enumerated("source")?,
+        });
+    }
+    Ok(exported)
+}
+
 impl Store {
     /// Loads each year of the shipped calendar that the database does not hold yet. A year
     /// already held, from the dataset or added by an admin, is left as it is.
@@ -241,7 +398,7 @@ impl Store {
     }
 
     /// The calendar from the year of `from` up to the last year it holds.
-    async fn work_calendar_from(&self, from: NaiveDate) -> Result<WorkCalendar> {
+    pub(crate) async fn work_calendar_from(&self, from: NaiveDate) -> Result<WorkCalendar> {
         let years: Vec<i64> =
             sqlx::query_scalar("SELECT year FROM calendar_years WHERE year >= $1")
                 .bind(i64::from(from.year()))

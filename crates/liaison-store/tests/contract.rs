@@ -1308,9 +1308,17 @@ async fn sessions_tokens_and_sign_in_attempts_are_kept_in_the_database(store: St
         .unwrap()
         .unwrap();
     assert_eq!((session_user.id, csrf.as_str()), (user.id, "csrf-token"));
+    let idle_past_the_margin = chrono::Utc::now()
+        + chrono::Duration::minutes(30)
+        + liaison_store::SESSION_LAST_USE_MARGIN
+        + chrono::Duration::seconds(1);
     assert!(
         store
-            .session("session-hash", chrono::Duration::zero())
+            .session_at(
+                "session-hash",
+                chrono::Duration::minutes(30),
+                idle_past_the_margin
+            )
             .await
             .unwrap()
             .is_none(),
@@ -1340,27 +1348,32 @@ async fn sessions_tokens_and_sign_in_attempts_are_kept_in_the_database(store: St
     );
     assert!(store.api_token_user("other").await.unwrap().is_none());
 
-    for _ in 0..3 {
-        store
-            .begin_login_attempt("qiao.jian", "192.0.2.7")
-            .await
-            .unwrap();
-    }
-    store
-        .begin_login_attempt("someone", "192.0.2.7")
-        .await
-        .unwrap();
-    let succeeded = store
-        .begin_login_attempt("qiao.jian", "192.0.2.7")
-        .await
-        .unwrap();
-    store.mark_login_succeeded(succeeded).await.unwrap();
     let since = chrono::Utc::now() - chrono::Duration::minutes(15);
-    let failures = store
-        .recent_login_failures("Qiao.Jian", "192.0.2.7", since)
-        .await
-        .unwrap();
-    assert_eq!((failures.for_username, failures.from_address), (3, 4));
+    let attempt = |username: &'static str| {
+        let store = store.clone();
+        async move {
+            match store
+                .begin_login_attempt(username, "192.0.2.7", since, 5)
+                .await
+                .unwrap()
+            {
+                liaison_store::LoginAttempt::Admitted {
+                    id,
+                    for_account,
+                    from_address,
+                } => (id, for_account, from_address),
+                liaison_store::LoginAttempt::Refused => panic!("{username} refused"),
+            }
+        }
+    };
+    for _ in 0..3 {
+        attempt("qiao.jian").await;
+    }
+    attempt("someone").await;
+    let (succeeded, ..) = attempt("Qiao.Jian").await;
+    store.mark_login_succeeded(succeeded).await.unwrap();
+    let (_, for_account, from_address) = attempt("qiao.jian").await;
+    assert_eq!((for_account, from_address), (3, 4));
 
     let deactivate: liaison_core::UserInput = serde_json::from_value(json!({"username": "qiao.jian", "display_name": "乔健", "role": "officer", "active": false, "version": 1})).unwrap();
     store
@@ -3611,3 +3624,303 @@ mod working_days {
         assert_eq!(field_errors(err), ["name_zh"]);
     }
 }
+
+mod moving {
+    use super::*;
+    use liaison_core::secrets::{NO_PASSWORD, token_hash, verify_password};
+    use liaison_core::{
+        AUDIT_LOG, CalendarDayInput, CalendarYearInput, ExchangeDocument, KINDS, NewsLanguage,
+        NewsReleaseInput, TransitionRequest, UserInput, UserRole,
+    };
+
+    /// A database holding records of every kind, and the things that are no kind of record but
+    /// are kept all the same: news releases, calendar feeds, a history of states, the working-day
+    /// calendar as an admin changed it.
+    async fn office(store: &Store) -> String {
+        store
+            .import(&admin(), &seed_document().unwrap())
+            .await
+            .unwrap();
+        let unit = store
+            .list::<Unit>(&Default::default(), &page(None, &["name"], 1, 1))
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let officer: UserInput = serde_json::from_value(json!({
+            "username": "zhou.min", "display_name": "周敏", "role": "liaison",
+            "unit": unit.meta.id,
+        }))
+        .unwrap();
+        let officer = store
+            .create_user(&admin(), officer, "$argon2id$stored-hash")
+            .await
+            .unwrap();
+        store.set_user_language(officer.id, "en").await.unwrap();
+        let retired: UserInput = serde_json::from_value(json!({
+            "username": "retired", "display_name": "Former Officer", "role": "officer",
+            "active": false,
+        }))
+        .unwrap();
+        store
+            .create_user(&admin(), retired, "$argon2id$stored-hash")
+            .await
+            .unwrap();
+
+        // A feed of one unit's activities, and a revoked one.
+        let secret = "a-secret-only-the-calendar-program-knows";
+        let owner = officer.actor(None);
+        store
+            .create_calendar_feed(
+                &owner,
+                "Our visits",
+                Some(unit.meta.id),
+                &token_hash(secret),
+            )
+            .await
+            .unwrap();
+        let old = store
+            .create_calendar_feed(&owner, "Old phone", None, &token_hash("lost"))
+            .await
+            .unwrap();
+        store.revoke_calendar_feed(&owner, old.id).await.unwrap();
+
+        // A release in each language, one of them published.
+        let activity = store
+            .list::<Activity>(&ActivityFilter::default(), &page(None, &["start"], 1, 1))
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        for (language, published) in [(NewsLanguage::Zh, true), (NewsLanguage::En, false)] {
+            let release = NewsReleaseInput {
+                version: None,
+                title: format!("Release in {}", language.as_str()),
+                body: "First paragraph.\n\nSecond paragraph.".into(),
+                published,
+            };
+            store
+                .save_news_release(&admin(), activity.id, language, release)
+                .await
+                .unwrap();
+        }
+
+        // An agreement with a history of states.
+        store
+            .create::<Organization>(
+                &admin(),
+                org(
+                    json!({"key": "org-tsu", "kind": "university", "country": "TH",
+                           "name_en": "Thammasat University"}),
+                ),
+            )
+            .await
+            .unwrap();
+        let agreement: AgreementInput = serde_json::from_value(json!({
+            "kind": "mou", "title_en": "Memorandum on student exchange",
+            "partners": ["org-tsu"], "signed_on": "2019-03-01"}))
+        .unwrap();
+        let agreement = store
+            .create::<Agreement>(&admin(), agreement)
+            .await
+            .unwrap();
+        let submit = TransitionRequest {
+            transition: "submit".into(),
+            version: agreement.meta.version,
+            note: Some("For the rector.".into()),
+        };
+        store
+            .transition_agreement(&admin(), agreement.meta.id, &submit)
+            .await
+            .unwrap();
+
+        // The calendar as an admin changed it: a shipped day changed, one removed, a year added.
+        let days = store
+            .list::<CalendarDay>(
+                &liaison_core::CalendarDayFilter {
+                    year: Some(2026),
+                    ..Default::default()
+                },
+                &page(None, liaison_core::CALENDAR_DAY_SORTS, 200, 1),
+            )
+            .await
+            .unwrap()
+            .items;
+        let changed = &days[0];
+        let edit = CalendarDayInput {
+            key: None,
+            version: Some(changed.meta.version),
+            date: changed.date,
+            kind: changed.kind,
+            name_zh: changed.name_zh.clone(),
+            name_en: Some("Renamed by the office".into()),
+        };
+        store
+            .update::<CalendarDay>(&admin(), changed.meta.id, edit)
+            .await
+            .unwrap();
+        store
+            .delete::<CalendarDay>(&admin(), days[1].meta.id)
+            .await
+            .unwrap();
+        store
+            .add_calendar_year(
+                &admin(),
+                CalendarYearInput {
+                    year: 2030,
+                    lines: Some("2030-01-01 off 元旦".into()),
+                    days: None,
+                },
+            )
+            .await
+            .unwrap();
+        secret.to_owned()
+    }
+
+    fn carried(document: &ExchangeDocument) -> Vec<(String, usize)> {
+        let counts = document.kinds();
+        KINDS
+            .iter()
+            // The audit log stays with the database it was written in: it names records by
+            // their numbers there, which an import does not keep, and the import writes its own.
+            .filter(|kind| **kind != AUDIT_LOG)
+            .map(|kind| {
+                let n = counts
+                    .iter()
+                    .find(|(k, _)| k == kind)
+                    .map(|(_, n)| *n)
+                    .unwrap_or_else(|| panic!("`liaison export` does not carry the kind {kind}"));
+                (kind.to_string(), n)
+            })
+            .collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_kind_moves_from_sqlite_to_postgresql_and_back_unchanged() {
+        let source = TestDatabase::new(Backend::Sqlite).await;
+        let secret = office(&source.store).await;
+        let exported = source.store.export().await.unwrap();
+        for (kind, n) in carried(&exported) {
+            assert!(n > 0, "the office holds no {kind} to move");
+        }
+        assert_eq!(exported.news.len(), 2);
+        assert_eq!(exported.calendar_feeds.len(), 2);
+        assert!(!exported.history.is_empty());
+        let json = serde_json::to_string(&exported).unwrap();
+        assert!(!json.contains("stored-hash"), "no password moves");
+
+        let postgres = TestDatabase::new(Backend::Postgres).await;
+        postgres.store.import(&admin(), &exported).await.unwrap();
+        let through_postgres = postgres.store.export().await.unwrap();
+        assert_eq!(through_postgres, exported, "into PostgreSQL");
+
+        let back = TestDatabase::new(Backend::Sqlite).await;
+        back.store
+            .import(&admin(), &through_postgres)
+            .await
+            .unwrap();
+        assert_eq!(
+            back.store.export().await.unwrap(),
+            exported,
+            "back into SQLite"
+        );
+
+        // Importing the same document again creates nothing.
+        let again = back
+            .store
+            .import(&admin(), &through_postgres)
+            .await
+            .unwrap();
+        assert_eq!(again.created, 0, "{again:?}");
+        assert_eq!(back.store.export().await.unwrap(), exported);
+
+        // The feed still answers to its secret; the accounts wait for a password.
+        for store in [&postgres.store, &back.store] {
+            let (feed, owner) = store
+                .calendar_feed_for(&token_hash(&secret))
+                .await
+                .unwrap()
+                .expect("the feed answers to the secret it had");
+            assert_eq!(
+                (feed.name.as_str(), owner.username.as_str()),
+                ("Our visits", "zhou.min")
+            );
+            assert!(
+                store
+                    .calendar_feed_for(&token_hash("lost"))
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
+            let (user, hash) = store.user_for_login("zhou.min").await.unwrap().unwrap();
+            assert_eq!(
+                (user.role, user.language.as_deref()),
+                (UserRole::Liaison, Some("en"))
+            );
+            assert_eq!(hash, NO_PASSWORD);
+            assert!(!verify_password("", &hash));
+            assert!(store.user_for_login("retired").await.unwrap().is_none());
+            let published = store.published_news(NewsLanguage::Zh, 1, 10).await.unwrap();
+            assert_eq!(published.total, 1, "the published release is public again");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_document_s_accounts_calendar_news_and_feeds_are_checked_before_anything_is_saved() {
+        let db = TestDatabase::new(Backend::Sqlite).await;
+        let refused = |document: serde_json::Value| async {
+            let document: ExchangeDocument = serde_json::from_value(document).unwrap();
+            let err = db.store.import(&admin(), &document).await.unwrap_err();
+            field_errors(err)
+        };
+        let org = json!({"key": "org-tsu", "kind": "university", "country": "TH",
+                         "name_en": "Thammasat University"});
+        let year = json!({"year": 1800, "source": "edited", "added_at": "2026-01-01T00:00:00Z",
+                          "days": []});
+        assert_eq!(
+            refused(json!({"organizations": [org], "calendar": [year]})).await,
+            ["calendar[0].year"]
+        );
+        let account = json!({"username": "xu.li", "display_name": "Xu Li", "role": "liaison",
+                             "active": true, "unit": "unit-none"});
+        assert_eq!(
+            refused(json!({"organizations": [org], "users": [account]})).await,
+            ["users[0].unit"]
+        );
+        let release = json!({"activity": "no-such-activity", "language": "en", "title": "T",
+                             "body": "B", "published": false});
+        assert_eq!(
+            refused(json!({"organizations": [org], "news": [release]})).await,
+            ["news[0].activity"]
+        );
+        let feed = json!({"user": "nobody", "name": "Feed", "token_hash": "0".repeat(64),
+                          "created_at": "2026-01-01T00:00:00Z"});
+        assert_eq!(
+            refused(json!({"organizations": [org], "calendar_feeds": [feed]})).await,
+            ["calendar_feeds[0].user"]
+        );
+        assert!(
+            db.store.export().await.unwrap().organizations.is_empty(),
+            "nothing was saved"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_document_of_the_first_format_still_imports() {
+        let db = TestDatabase::new(Backend::Sqlite).await;
+        let first: ExchangeDocument = serde_json::from_value(json!({
+            "liaison_format": 1,
+            "organizations": [{"key": "org-tsu", "kind": "university", "country": "TH",
+                               "name_en": "Thammasat University"}],
+            "units": [], "people": [], "activities": [], "gifts": [], "agreements": [],
+            "roles": []
+        }))
+        .unwrap();
+        let report = db.store.import(&admin(), &first).await.unwrap();
+        assert_eq!(report.created, 1);
+        assert_eq!(db.store.export().await.unwrap().organizations.len(), 1);
+    }
+}
+
+#[path = "contract/trips.rs"]
+mod trips;

@@ -4,16 +4,16 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::HeaderMap;
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, COOKIE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Duration;
 use liaison_core::secrets::token_hash;
 use liaison_core::{Actor, User};
 
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, TrustedProxies};
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "liaison_session";
@@ -35,22 +35,29 @@ impl Authenticated {
     }
 }
 
-/// The address a request came from, for rate limits and the audit log.
-pub fn client_address(parts: &Parts) -> Option<String> {
+/// The address a request came from, for sign-in limits and the audit log: the connection's, or
+/// the one a trusted proxy names (see [`TrustedProxies`]).
+pub fn client_address(parts: &Parts, proxies: &TrustedProxies) -> Option<String> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(addr)| proxies.client(addr.ip(), &parts.headers).to_string())
 }
 
 /// The address of the client, as an extractor.
 pub struct ClientAddress(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddress(client_address(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(
+            parts,
+            &state.settings.proxies,
+        )))
     }
 }
 
@@ -68,7 +75,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Finds the user of a request from its bearer token or session cookie, if any.
 pub async fn identify(state: &AppState, parts: &Parts) -> Result<Option<Authenticated>, ApiError> {
-    let address = client_address(parts);
+    let address = client_address(parts, &state.settings.proxies);
     let bearer = parts
         .headers
         .get(AUTHORIZATION)
@@ -148,8 +155,23 @@ pub async fn require_user(
     {
         return Err(ApiError::Csrf);
     }
+    // A session opened by a one-time password may only choose a new password, on its page.
+    if auth.session_hash.is_some() && auth.user.must_change_password {
+        return Err(ApiError::Store(
+            liaison_core::Error::Forbidden(
+                "choose a new password at /account/password first".to_owned(),
+            )
+            .into(),
+        ));
+    }
     parts.extensions.insert(auth);
-    Ok(next.run(Request::from_parts(parts, body)).await)
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    // Answers of the API carry records and personal data: never kept in a shared cache or by
+    // the browser.
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 /// The user a layer found; handlers take it as an argument.

@@ -4,6 +4,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
+use axum::http::request::Parts;
 use liaison_core::Error as DomainError;
 use serde::de::DeserializeOwned;
 
@@ -21,6 +22,24 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        ApiBody::from_request(request, state)
+            .await?
+            .json()
+            .map(ApiJson)
+    }
+}
+
+/// A body read but not yet looked at, for a handler that must refuse a user who may not make
+/// the change before it says anything about what they sent.
+pub struct ApiBody {
+    is_json: bool,
+    bytes: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for ApiBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let is_json = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -35,26 +54,36 @@ where
             .is_some_and(|m| {
                 m == "application/json" || m.starts_with("application/") && m.ends_with("+json")
             });
-        if !is_json {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        Ok(ApiBody { is_json, bytes })
+    }
+}
+
+impl ApiBody {
+    /// The body read as JSON into `T`: first as any JSON (else 400), then held to the bounds of
+    /// every input (`liaison_core::limits`: no U+0000, no list or text past its bound), then
+    /// into its shape, each problem a 422 naming the field.
+    pub fn json<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        if !self.is_json {
             return Err(ApiError::BadRequest(
                 "send the body as JSON with the header Content-Type: application/json".to_owned(),
             ));
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
         // Read the text as JSON first, so that broken JSON is told apart from a wrong shape.
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
+        let value: serde_json::Value = serde_json::from_slice(&self.bytes)
             .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-        serde_path_to_error::deserialize(value)
-            .map(ApiJson)
-            .map_err(|e| {
-                let field = match e.path().to_string() {
-                    path if path == "." => String::new(),
-                    path => path,
-                };
-                DomainError::invalid(field, "invalid", e.inner().to_string()).into()
-            })
+        liaison_core::limits::check_json(&value)
+            .into_result()
+            .map_err(ApiError::from)?;
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let field = match e.path().to_string() {
+                path if path == "." => String::new(),
+                path => path,
+            };
+            DomainError::invalid(field, "invalid", e.inner().to_string()).into()
+        })
     }
 }
 
@@ -66,10 +95,32 @@ fn split_path(detail: &str) -> (String, String) {
     }
 }
 
-/// Query parameters; an unknown value is a 422 that says which parameter.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
+/// Query parameters; an unknown value is a 422 that says which parameter, and so is a value
+/// holding U+0000, which no one types into a filter and PostgreSQL cannot compare.
 pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(parts.uri.query().unwrap_or_default()).unwrap_or_default();
+        let mut errors = liaison_core::FieldErrors::new();
+        for (name, value) in &pairs {
+            let field = name.replace('\0', "");
+            liaison_core::limits::nul(&mut errors, &field, name);
+            liaison_core::limits::nul(&mut errors, &field, value);
+        }
+        errors.into_result()?;
+        let axum::extract::Query(query) =
+            axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(ApiQuery(query))
+    }
+}
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {

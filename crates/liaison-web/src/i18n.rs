@@ -74,7 +74,7 @@ impl Lang {
 type Bundle = FluentBundle<FluentResource>;
 
 /// The message catalogs, one pair (Chinese, English) per part of the interface.
-const CATALOGS: [(&str, &str); 6] = [
+const CATALOGS: [(&str, &str); 8] = [
     (
         include_str!("../locales/zh/main.ftl"),
         include_str!("../locales/en/main.ftl"),
@@ -98,6 +98,14 @@ const CATALOGS: [(&str, &str); 6] = [
     (
         include_str!("../locales/zh/files.ftl"),
         include_str!("../locales/en/files.ftl"),
+    ),
+    (
+        include_str!("../locales/zh/trips.ftl"),
+        include_str!("../locales/en/trips.ftl"),
+    ),
+    (
+        include_str!("../locales/zh/account.ftl"),
+        include_str!("../locales/en/account.ftl"),
     ),
 ];
 

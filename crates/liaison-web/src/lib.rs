@@ -9,11 +9,13 @@ mod files;
 pub mod i18n;
 mod operations;
 pub mod pages;
+mod proxies;
 mod routes;
 
 pub use error::ApiError;
 pub use files::Files;
 pub use operations::MetricsAccess;
+pub use proxies::TrustedProxies;
 
 use std::net::SocketAddr;
 
@@ -42,6 +44,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Who may read `/metrics`; nobody unless set.
     pub metrics: MetricsAccess,
+    /// The reverse proxies whose header names the client; none unless set.
+    pub proxies: TrustedProxies,
 }
 
 impl Default for WebSettings {
@@ -50,9 +54,17 @@ impl Default for WebSettings {
             session_idle_minutes: 120,
             secure_cookies: false,
             metrics: MetricsAccess::default(),
+            proxies: TrustedProxies::default(),
         }
     }
 }
+
+/// What a page may load: Liaison serves no JavaScript, so no script runs at all, whatever a
+/// record holds; styles come from its own stylesheet only (no inline `style`), images from
+/// itself, and forms are sent back to it. No other site may frame a page.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'none'; \
+     style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
 
 /// The whole application: every route Liaison serves.
 pub fn router(state: AppState) -> Router {
@@ -74,6 +86,16 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        // Addresses of Liaison's pages name records (`/people/12`) and searches; another site a
+        // user follows a link to learns nothing of them.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -25,6 +25,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use liaison_core::approvals::Verdict;
+use liaison_core::trips::{FundingSource, Rule, TRIP_LIFECYCLE, Track, TripState, TripType};
 use liaison_core::{
     ActivityKind, AffiliationRelation, AgendaKind, AgreementKind, AgreementStatus, DayKind,
     DayPart, DaySource, GiftCategory, GiftDirection, GiftStatus, NewsLanguage, OrganizationKind,
@@ -64,6 +66,18 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
                 .collect(),
         ),
         ("unit-kind", variants::<UnitKind>()),
+        (
+            "trip-state",
+            TripState::ALL
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+        ),
+        ("trip-type", variants::<TripType>()),
+        ("trip-track", variants::<Track>()),
+        ("trip-funding", variants::<FundingSource>()),
+        ("trip-verdict", variants::<Verdict>()),
+        ("trip-rule", variants::<Rule>()),
         ("workdays-kind", variants::<DayKind>()),
         ("workdays-source", variants::<DaySource>()),
     ])
@@ -99,10 +113,50 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
             ),
         ),
         (
+            "trip-action",
+            (
+                TRIP_LIFECYCLE
+                    .transitions
+                    .iter()
+                    .map(|t| t.name.to_owned())
+                    .chain(["created".to_owned(), "deleted".to_owned()])
+                    .collect(),
+                "the trip lifecycle's transitions, and the first and last events of a history",
+            ),
+        ),
+        (
+            "trips-view",
+            (
+                strings(&["waiting", "mine", "unit", "all"]),
+                "the inboxes of the trip list (liaison-web pages/trips.rs VIEWS)",
+            ),
+        ),
+        (
             "calendar-problem",
             (
                 strings(&["name", "unit"]),
                 "the fields a calendar feed is checked on when it is created",
+            ),
+        ),
+        (
+            "token-problem",
+            (
+                strings(&["name", "days"]),
+                "the fields an API token is checked on when it is made",
+            ),
+        ),
+        (
+            "token-state",
+            (
+                strings(&["active", "expired", "revoked"]),
+                "the states of an API token the account page shows (pages/account.rs)",
+            ),
+        ),
+        (
+            "password-problem",
+            (
+                strings(&["too_short", "is_username"]),
+                "the codes of liaison_core::accounts::check_password",
             ),
         ),
         (
@@ -248,6 +302,8 @@ const HELPERS: &[(&str, &str, usize, &str, &str)] = &[
     ("src/pages/", "row_input(", 5, "ui", "field-{}"),
     ("src/pages/", "row_select(", 4, "ui", "field-{}"),
     ("src/pages/kinds/activities.rs", "line(", 2, "", "field-{}"),
+    ("src/pages/trips.rs", "line(", 2, "", "field-{}"),
+    ("src/pages/trips.rs", "date(", 2, "", "field-{}"),
     ("src/pages/admin.rs", "field(", 1, "", "field-{}"),
     (
         "src/pages/admin.rs",
@@ -375,6 +431,33 @@ const COMPUTED: &[Computed] = &[
         keys: &["action-news-zh", "action-news-en"],
         prefixes: &[],
         why: "the news release action in each language",
+    },
+    Computed {
+        file: "src/pages/trips.rs",
+        argument: "name",
+        keys: &[],
+        prefixes: &[],
+        why: "the `line` and `date` helpers of the trip form, checked through HELPERS",
+    },
+    Computed {
+        file: "src/pages/trips.rs",
+        argument: r#"&format!("field-{}", d.field)"#,
+        keys: &[
+            "field-trip_type",
+            "field-destinations",
+            "field-members",
+            "field-funding",
+            "field-budget_total",
+        ],
+        prefixes: &[],
+        why: "the fields liaison_core::trips::differences compares",
+    },
+    Computed {
+        file: "src/pages/trips.rs",
+        argument: r#"&format!("trip-rule-{}", f.rule.as_str().replace('_', "-"))"#,
+        keys: &[],
+        prefixes: &["trip-rule"],
+        why: "a finding's rule",
     },
     Computed {
         file: "src/pages/kinds/activities.rs",

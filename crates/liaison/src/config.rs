@@ -7,7 +7,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use liaison_core::{FileLimits, Money, Policy};
 use liaison_files::Location;
 use liaison_store::DatabaseUrl;
-use liaison_web::MetricsAccess;
+use liaison_web::{MetricsAccess, TrustedProxies};
 use serde::Deserialize;
 
 /// The settings file read from the working directory when no other is named.
@@ -27,6 +27,7 @@ struct FileSettings {
     policy: Option<PolicySettings>,
     metrics: Option<MetricsSettings>,
     files: Option<FilesSettings>,
+    proxy: Option<ProxySettings>,
 }
 
 /// The `[files]` table of `liaison.toml`: where the files kept with records are, and how large
@@ -37,6 +38,14 @@ struct FilesSettings {
     location: Option<String>,
     max_file_mb: Option<u64>,
     max_record_mb: Option<u64>,
+}
+
+/// The `[proxy]` table of `liaison.toml`: the reverse proxies whose header names the client.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProxySettings {
+    trusted: Option<Vec<String>>,
+    header: Option<String>,
 }
 
 /// The `[metrics]` table of `liaison.toml`: who may read `/metrics`.
@@ -54,6 +63,8 @@ struct PolicySettings {
     gift_hand_in_days: Option<i64>,
     long_term_days: Option<i64>,
     key_project_tags: Option<Vec<String>>,
+    /// `[policy.trips]`: the trip rules' numbers until an admin saves them in the browser.
+    trips: Option<liaison_core::trips::TripPolicy>,
 }
 
 /// The settings in force. The database URL's password never appears in `Debug` output.
@@ -99,11 +110,16 @@ impl Config {
             bind: settings.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
-            web: web_settings(
-                settings.session_idle_minutes,
-                settings.secure_cookies,
-                metrics_access(metrics_allow, settings.metrics.unwrap_or_default())?,
-            )?,
+            web: liaison_web::WebSettings {
+                proxies: trusted_proxies(settings.proxy.unwrap_or_default(), |name| {
+                    std::env::var(name).ok()
+                })?,
+                ..web_settings(
+                    settings.session_idle_minutes,
+                    settings.secure_cookies,
+                    metrics_access(metrics_allow, settings.metrics.unwrap_or_default())?,
+                )?
+            },
             policy: policy(settings.policy.unwrap_or_default(), |name| {
                 std::env::var(name).ok()
             })?,
@@ -168,7 +184,24 @@ fn web_settings(
         session_idle_minutes: idle,
         secure_cookies: secure,
         metrics,
+        ..Default::default()
     })
+}
+
+/// The reverse proxies whose header names the client: `LIAISON_TRUSTED_PROXIES` (addresses and
+/// networks separated by commas) and `LIAISON_CLIENT_ADDRESS_HEADER`, else the `[proxy]` table,
+/// else none, so that no client can choose the address its sign-ins are counted against.
+fn trusted_proxies(
+    file: ProxySettings,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<TrustedProxies> {
+    let trusted: Vec<String> = match env("LIAISON_TRUSTED_PROXIES") {
+        Some(v) => v.split(',').map(str::to_owned).collect(),
+        None => file.trusted.unwrap_or_default(),
+    };
+    let header = env("LIAISON_CLIENT_ADDRESS_HEADER").or(file.header);
+    TrustedProxies::parse(&trusted, header.as_deref())
+        .map_err(|e| anyhow!("[proxy] or LIAISON_TRUSTED_PROXIES: {e}"))
 }
 
 /// How long a write waits for its turn: `LIAISON_WRITE_WAIT_MS`, else the settings file, else
@@ -251,11 +284,16 @@ fn policy(file: PolicySettings, env: impl Fn(&str) -> Option<String>) -> Result<
     if key_project_tags.is_empty() {
         bail!("name at least one tag that marks a key project");
     }
+    let trips = file.trips.unwrap_or_default();
+    trips
+        .check()
+        .map_err(|e| anyhow::anyhow!("[policy.trips] is not valid: {e:?}"))?;
     Ok(Policy {
         gift_declaration_threshold: Money::from_yuan(threshold),
         gift_hand_in_days: hand_in_days,
         long_term_days,
         key_project_tags,
+        trips,
     })
 }
 
@@ -328,6 +366,42 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(word.contains("LIAISON_WRITE_WAIT_MS='soon'"), "{word}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_then_the_environment() {
+        let none = |_: &str| None;
+        let file = |text: &str| {
+            toml::from_str::<FileSettings>(text)
+                .unwrap()
+                .proxy
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            trusted_proxies(file(""), none).unwrap(),
+            TrustedProxies::default()
+        );
+        let from_file = trusted_proxies(
+            file("[proxy]\ntrusted = [\"10.0.0.0/8\"]\nheader = \"X-Real-IP\"\n"),
+            none,
+        )
+        .unwrap();
+        assert_eq!(
+            from_file,
+            TrustedProxies::parse(&["10.0.0.0/8"], Some("x-real-ip")).unwrap()
+        );
+        let env = |name: &str| match name {
+            "LIAISON_TRUSTED_PROXIES" => Some("127.0.0.1, ::1".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            trusted_proxies(file("[proxy]\ntrusted = [\"10.0.0.0/8\"]\n"), env).unwrap(),
+            TrustedProxies::parse(&["127.0.0.1", "::1"], None).unwrap()
+        );
+        let err = trusted_proxies(file("[proxy]\ntrusted = [\"proxy.lan\"]\n"), none)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("'proxy.lan'"), "{err}");
     }
 
     #[test]

@@ -130,7 +130,17 @@ enum TokenCommand {
         /// What the token is for, such as "nightly export".
         #[arg(long, default_value = "script")]
         label: String,
+        /// How many days the token lasts, from 1 to 366.
+        #[arg(long, default_value_t = liaison_core::accounts::DEFAULT_TOKEN_DAYS)]
+        days: i64,
     },
+    /// Lists API tokens with their expiry and last use: one user's, or everyone's.
+    List {
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revokes an API token by its number (as `liaison token list` shows it).
+    Revoke { id: i64 },
 }
 
 #[tokio::main]
@@ -253,19 +263,52 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::User(command) => users(&store, &actor, command).await,
-        Command::Token(TokenCommand::Create { user, label }) => {
-            let token = new_token();
-            store
-                .create_api_token(&actor, &user, &label, &token_hash(&token))
-                .await?;
-            println!("{token}");
-            eprintln!("Send it as the header Authorization: Bearer TOKEN. It is not shown again.");
-            Ok(())
-        }
+        Command::Token(command) => tokens(&store, &actor, command).await,
     }
 }
 
-/// A password to hand over once; the user is expected to change it.
+async fn tokens(store: &Store, actor: &Actor, command: TokenCommand) -> Result<()> {
+    match command {
+        TokenCommand::Create { user, label, days } => {
+            let token = new_token();
+            let made = store
+                .create_api_token_lasting(actor, &user, &label, &token_hash(&token), Some(days))
+                .await?;
+            println!("{token}");
+            eprintln!(
+                "Send it as the header Authorization: Bearer TOKEN. It is not shown again. \
+                 It is number {} and expires on {}.",
+                made.id,
+                made.expires_at.format("%Y-%m-%d %H:%M UTC")
+            );
+        }
+        TokenCommand::List { user } => {
+            let time = "%Y-%m-%d %H:%M";
+            println!("number\tuser\tname\tcreated\texpires\tlast used\tstate");
+            for token in store.api_tokens(actor, user.as_deref()).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    token.id,
+                    token.username,
+                    token.name,
+                    token.created_at.format(time),
+                    token.expires_at.format(time),
+                    token
+                        .last_used_at
+                        .map_or_else(|| "never".to_owned(), |t| t.format(time).to_string()),
+                    token.state(),
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            store.revoke_api_token(actor, id).await?;
+            println!("Token {id} is revoked.");
+        }
+    }
+    Ok(())
+}
+
+/// A password to hand over once: it opens one session, in which the user must choose their own.
 fn new_password() -> String {
     new_token()[..20].to_owned()
 }
@@ -307,10 +350,10 @@ async fn users(store: &Store, actor: &Actor, command: UserCommand) -> Result<()>
             };
             let password = new_password();
             let user = store
-                .create_user(actor, input, &hashed(password.clone()).await?)
+                .create_user_with_one_time_password(actor, input, &hashed(password.clone()).await?)
                 .await?;
             println!(
-                "Created {} ({}) with the password: {password}",
+                "Created {} ({}) with the one-time password: {password}",
                 user.username,
                 role.as_str()
             );
@@ -319,9 +362,10 @@ async fn users(store: &Store, actor: &Actor, command: UserCommand) -> Result<()>
         UserCommand::ResetPassword { name } => {
             let password = new_password();
             let user = store
-                .set_password(actor, &name, &hashed(password.clone()).await?)
+                .set_one_time_password(actor, &name, &hashed(password.clone()).await?)
                 .await?;
-            println!("New password for {}: {password}", user.username);
+            println!("New one-time password for {}: {password}", user.username);
+            println!("Its sessions, API tokens and calendar feeds have ended.");
             Ok(())
         }
     }
@@ -343,7 +387,7 @@ async fn ensure_first_admin(store: &Store, actor: &Actor) -> Result<()> {
         active: true,
     };
     let created = store
-        .create_user(actor, input, &hashed(password.clone()).await?)
+        .create_user_with_one_time_password(actor, input, &hashed(password.clone()).await?)
         .await;
     if let Err(err) = created {
         // Several processes started at once on an empty database: one of them made the first
@@ -354,6 +398,7 @@ async fn ensure_first_admin(store: &Store, actor: &Actor) -> Result<()> {
         };
     }
     println!("No accounts yet: created the account 'admin' with the one-time password {password}");
+    println!("It signs in once, and then asks for a new password.");
     println!("Create the office's own accounts with `liaison user add`.");
     Ok(())
 }
@@ -540,12 +585,13 @@ async fn import(
             .with_context(|| format!("the files listed in {} are not readable", file.display()))?;
         let document: ExchangeDocument = serde_json::from_value(value)
             .with_context(|| format!("{} is not a Liaison document", file.display()))?;
-        if document.liaison_format != liaison_core::EXCHANGE_FORMAT {
+        if !liaison_core::EXCHANGE_FORMATS.contains(&document.liaison_format) {
             bail!(
-                "{} is in format {}, and this Liaison reads format {}",
+                "{} is in format {}, and this Liaison reads formats {} to {}",
                 file.display(),
                 document.liaison_format,
-                liaison_core::EXCHANGE_FORMAT
+                liaison_core::EXCHANGE_FORMATS.start(),
+                liaison_core::EXCHANGE_FORMATS.end()
             );
         }
         documents.push((file, document, carried));

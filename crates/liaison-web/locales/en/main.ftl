@@ -17,6 +17,7 @@ sign-out = Sign out
 username = Username
 password = Password
 login-failed = The username or password is wrong.
+login-nul-character = The username or password holds the character U+0000, which no name or password may hold.
 login-expired = The sign-in form had expired. Please try again.
 login-too-many = Too many failed sign-ins. Try again in { $minutes } minutes.
 yes = Yes
@@ -380,6 +381,8 @@ problem-not-allowed-from-state = Not allowed in this state
 problem-not-renewable = Cannot be renewed in this state
 problem-not-searchable = Not found by search
 problem-use-transition = Changes only by a transition
+problem-nul-character = Holds the character U+0000
+problem-too-many = Too many entries
 
 search-title = Search
 search-button = Search

@@ -17,6 +17,7 @@ sign-out = 退出
 username = 用户名
 password = 密码
 login-failed = 用户名或密码错误。
+login-nul-character = 用户名或密码含有字符 U+0000，用户名和密码不能含有该字符。
 login-expired = 登录表单已过期，请重试。
 login-too-many = 登录失败次数过多，请 { $minutes } 分钟后再试。
 yes = 是
@@ -380,6 +381,8 @@ problem-not-allowed-from-state = 当前状态下不可进行
 problem-not-renewable = 当前状态下不可续签
 problem-not-searchable = 不在搜索范围内
 problem-use-transition = 只能通过状态流转更改
+problem-nul-character = 含有字符 U+0000
+problem-too-many = 条目过多
 
 search-title = 搜索
 search-button = 搜索

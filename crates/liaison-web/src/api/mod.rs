@@ -8,6 +8,7 @@ use axum::http::Method;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::{Json, Router, middleware};
+use liaison_core::accounts::{Action, authorize_role};
 use liaison_core::{
     Activity, ActivityFilter, ActivityInput, ActivitySummary, Agreement, AgreementFilter,
     AgreementInput, AuditEntry, AuditFilter, Gift, GiftFilter, GiftInput, Organization,
@@ -20,11 +21,13 @@ use utoipa::{IntoParams, OpenApi};
 
 use crate::auth::{self, Auth};
 use crate::error::ErrorBody;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiBody, ApiJson, ApiPath, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
 pub mod files;
+mod openapi;
+use openapi::SharedAnswers;
 pub mod review;
 pub mod transitions;
 
@@ -84,8 +87,11 @@ macro_rules! resource {
             pub async fn create(
                 State(state): State<AppState>,
                 Auth(auth): Auth,
-                ApiJson(input): ApiJson<$input>,
+                body: ApiBody,
             ) -> Result<impl IntoResponse, ApiError> {
+                // A role that may not create such records is refused whatever it sent.
+                authorize_role(&auth.actor(), Action::Create, $kind)?;
+                let input: $input = body.json()?;
                 let saved = state.store.create::<$record>(&auth.actor(), input).await?;
                 let location = format!("{}/{}", $path, saved.meta.id);
                 Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(saved)))
@@ -101,8 +107,10 @@ macro_rules! resource {
                 State(state): State<AppState>,
                 Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
-                ApiJson(input): ApiJson<$input>,
+                body: ApiBody,
             ) -> Result<Json<$record>, ApiError> {
+                authorize_role(&auth.actor(), Action::Change, $kind)?;
+                let input: $input = body.json()?;
                 Ok(Json(state.store.update::<$record>(&auth.actor(), id, input).await?))
             }
 
@@ -134,6 +142,7 @@ macro_rules! resource {
     };
 }
 
+pub mod trips;
 pub mod workdays;
 
 resource!(units, "/api/v1/units", "/api/v1/units/{id}", "units",
@@ -303,11 +312,19 @@ pub async fn list_audit(
         files::organizations::caption,
         files::organizations::delete,
     ),
-    components(schemas(ErrorBody)),
-    modifiers(&BearerToken),
+    // A reference to an existing record or a new one, named by utoipa after its generic
+    // argument, is listed here because utoipa does not collect it from the fields using it.
+    components(schemas(
+        ErrorBody,
+        liaison_core::Ref<liaison_core::PersonInput>,
+        liaison_core::Ref<liaison_core::OrganizationInput>
+    )),
+    modifiers(&BearerToken, &TripsDoc, &SharedAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
+
+use trips::TripsDoc;
 
 /// Declares the bearer token every API call sends.
 struct BearerToken;
@@ -339,6 +356,7 @@ fn signed_in_routes() -> Routes {
         .merge(transitions::routes())
         .merge(workdays::routes())
         .merge(files::routes())
+        .merge(trips::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)
         .post("/api/v1/roles", create_role)

@@ -16,7 +16,7 @@ use crate::{ApiError, AppState};
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReviewParams {
-    /// The year to review, from 1000 to 9998; last year when absent.
+    /// The year to review, from 1900 to 2200; last year when absent.
     pub year: Option<i32>,
 }
 

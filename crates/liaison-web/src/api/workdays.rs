@@ -14,9 +14,10 @@ use liaison_core::{
 use super::PageParams;
 use crate::auth::Auth;
 use crate::error::ErrorBody;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiBody, ApiJson, ApiPath, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
+use liaison_core::accounts::{Action, authorize_role};
 
 resource!(calendar_days, "/api/v1/calendar-days", "/api/v1/calendar-days/{id}", "working days",
     record: CalendarDay, row: CalendarDay, input: CalendarDayInput, filter: CalendarDayFilter,

@@ -25,14 +25,19 @@ impl Values {
     }
 
     /// The values of a query string, without the empty ones, so that a filter left blank reads
-    /// as not chosen.
+    /// as not chosen, and without any holding U+0000, which no one types into a filter and
+    /// PostgreSQL cannot compare.
     pub fn from_query(raw: Option<&str>) -> Values {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(raw.unwrap_or_default()).unwrap_or_default();
         Values::from_pairs(
             pairs
                 .into_iter()
-                .filter(|(_, v)| !v.trim().is_empty())
+                .filter(|(k, v)| {
+                    !v.trim().is_empty()
+                        && !liaison_core::limits::has_nul(k)
+                        && !liaison_core::limits::has_nul(v)
+                })
                 .collect(),
         )
     }
@@ -166,8 +171,16 @@ impl Reader {
         }
     }
 
+    /// A date as `YYYY-MM-DD` in the years every input allows (`liaison_core::limits`).
     pub fn date(&mut self, values: &Values, field: &str) -> Option<NaiveDate> {
-        self.parse(values, field, "a date (YYYY-MM-DD)")
+        let text = values.text(field)?;
+        match liaison_core::limits::parse_date(&text) {
+            Ok(date) => Some(date),
+            Err(message) => {
+                self.problem(field, message);
+                None
+            }
+        }
     }
 
     /// A value the serde form of an enum reads, such as `inbound_visit`.
@@ -221,7 +234,7 @@ impl Reader {
             .replace([',', '¥', ' '], "")
             .parse::<f64>()
             .ok()
-            .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e12);
+            .filter(|v| v.is_finite() && *v >= 0.0 && *v < 1e15);
         match parsed {
             Some(yuan) => Some((yuan * 100.0).round() as i64),
             None => {

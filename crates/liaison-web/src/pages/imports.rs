@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use liaison_core::accounts::{authorize_role, may};
 use liaison_core::kind::Example;
+use liaison_core::limits;
 use liaison_core::{
     Action, Actor, ExchangeDocument, ImportBatch, ImportRow, ImportStatus, Link, RecordKind,
     RowProblem, UNIT,
@@ -321,6 +322,28 @@ fn read_error(ui: &Ui, err: &ReadError) -> String {
                 ("rows", ui.t.number(*rows as i64)),
                 ("limit", ui.t.number(import::MAX_IMPORT_ROWS as i64)),
             ],
+        ),
+        ReadError::TooLarge => ui.t.args(
+            "import-expands-too-large",
+            &[(
+                "megabytes",
+                (limits::MAX_IMPORT_EXPANDED_BYTES / 1024 / 1024).to_string(),
+            )],
+        ),
+        ReadError::TooManyCells => ui.t.args(
+            "import-too-many-cells",
+            &[("limit", ui.t.number(limits::MAX_IMPORT_CELLS as i64))],
+        ),
+        ReadError::CellTooLong { line } => ui.t.args(
+            "import-cell-too-long",
+            &[
+                ("line", ui.t.number(*line as i64)),
+                ("limit", ui.t.number(limits::MAX_TEXT as i64)),
+            ],
+        ),
+        ReadError::NulCharacter { line } => ui.t.args(
+            "import-nul-character",
+            &[("line", ui.t.number(*line as i64))],
         ),
     }
 }

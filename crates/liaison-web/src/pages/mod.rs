@@ -1,6 +1,7 @@
 //! The pages people use in the browser: server-rendered, auto-escaped askama templates, in
 //! Chinese or English, usable without JavaScript.
 
+mod account;
 mod admin;
 mod briefing;
 mod calendars;
@@ -17,6 +18,7 @@ mod records;
 mod review;
 mod search;
 mod session;
+mod trips;
 mod views;
 mod world_map;
 
@@ -40,6 +42,10 @@ use crate::routes::Routes;
 pub use record_id::RecordId;
 
 pub use views::*;
+
+/// The page where a signed-in user chooses a new password; the only page a session opened by a
+/// one-time password may open.
+pub const PASSWORD_PAGE: &str = "/account/password";
 
 /// The cookie that remembers the language of someone not signed in.
 pub const LANG_COOKIE: &str = "liaison_lang";
@@ -176,6 +182,17 @@ async fn require_page_user(
     let (mut parts, body) = request.into_parts();
     match auth::identify(&state, &parts).await {
         Ok(Some(found)) => {
+            // A one-time password's session goes to choose a new password, whatever it asks
+            // for, and may sign out or switch the language on the way.
+            if found.user.must_change_password
+                && !matches!(parts.uri.path(), PASSWORD_PAGE | "/logout" | "/language")
+            {
+                let mut response = Redirect::to(PASSWORD_PAGE).into_response();
+                response
+                    .headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                return response;
+            }
             parts.extensions.insert(found);
             let mut response = next.run(Request::from_parts(parts, body)).await;
             // Pages hold personal data: never keep them in a shared cache.
@@ -497,12 +514,14 @@ fn signed_in_routes() -> Routes {
         .get("/calendars", calendars::list)
         .post("/calendars", calendars::create)
         .post("/calendars/{id}/revoke", calendars::revoke)
+        .merge(account::routes())
         .merge(records::routes())
         .merge(kinds::agreement_routes())
         .merge(kinds::workdays::routes())
         .merge(admin::routes())
         .merge(imports::routes())
         .merge(review::routes())
+        .merge(trips::routes())
         .post("/logout", session::logout)
         .post("/language", session::language)
 }

@@ -346,6 +346,13 @@ async fn save<K: RecordPages>(
 ) -> PageResult {
     let actor = ui.actor()?;
     let creating = id.is_none();
+    // A role that may not make this change is refused before anything it sent is looked at.
+    let action = if creating {
+        Action::Create
+    } else {
+        Action::Change
+    };
+    authorize_role(&actor, action, K::KIND)?;
     let adding = values.get("add").to_owned();
     if !adding.is_empty() {
         return redraw::<K>(

@@ -7,20 +7,38 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use liaison_core::secrets::{dummy_hash, new_token, token_hash, verify_password};
+use liaison_store::LoginAttempt;
 use serde::Deserialize;
 
-use super::{LANG_COOKIE, PageError, PageResult, Ui, render};
+use super::{LANG_COOKIE, PASSWORD_PAGE, PageError, PageResult, Ui, render};
 use crate::AppState;
 use crate::auth::{ClientAddress, SESSION_COOKIE};
 use crate::i18n::Lang;
 
 /// The cookie holding the sign-in form's CSRF token, before there is a session to hold it.
 pub(super) const LOGIN_CSRF_COOKIE: &str = "liaison_login_csrf";
-/// Failed sign-ins for one username, and from one address, within the window, before further
-/// tries are refused until the window has passed.
-const MAX_FAILURES_PER_USERNAME: i64 = 5;
-const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// Failed sign-ins from one address for one account within the window, before that address's
+/// further tries for that account are refused until the window has passed. Only the pair is
+/// refused: the same account from another address, and other accounts from this one, still
+/// sign in.
+const MAX_FAILURES_PER_PAIR: i64 = 5;
 const FAILURE_WINDOW_MINUTES: i64 = 15;
+/// Failures for one account from every address, and from one address for every account, within
+/// the window, after which each further attempt waits a second more before its password is
+/// checked, up to [`MAX_DELAY_SECONDS`]: guessing slows down, and the right password still gets
+/// in.
+const SLOW_AFTER_ACCOUNT_FAILURES: i64 = 5;
+const SLOW_AFTER_ADDRESS_FAILURES: i64 = 20;
+const MAX_DELAY_SECONDS: i64 = 10;
+
+/// How long an attempt waits, after `for_account` failures for its account and `from_address`
+/// from its address within the window.
+fn slowdown(for_account: i64, from_address: i64) -> std::time::Duration {
+    let beyond = (for_account - SLOW_AFTER_ACCOUNT_FAILURES + 1)
+        .max(from_address - SLOW_AFTER_ADDRESS_FAILURES + 1)
+        .clamp(0, MAX_DELAY_SECONDS);
+    std::time::Duration::from_secs(beyond.unsigned_abs())
+}
 
 /// Password checks running at once; each takes a processor for a noticeable moment.
 static PASSWORD_CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
@@ -158,10 +176,28 @@ pub async fn login(
 ) -> Response {
     let next = local_path(Some(&form.next));
     let address = address.unwrap_or_else(|| "unknown".to_owned());
+    // U+0000 is in no name or password a person types, and PostgreSQL cannot look it up.
+    if liaison_core::limits::has_nul(&form.username)
+        || liaison_core::limits::has_nul(&form.password)
+    {
+        return login_page(
+            &state,
+            &ui,
+            &next,
+            &form.username.replace('\0', ""),
+            Some(ui.t.get("login-nul-character")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     let result = sign_in(&state, &ui, &form, &address).await;
     match result {
-        Ok(Some(session_cookie)) => {
-            let mut response = Redirect::to(&next).into_response();
+        Ok(Some((session_cookie, must_change_password))) => {
+            let next = if must_change_password {
+                PASSWORD_PAGE
+            } else {
+                &next
+            };
+            let mut response = Redirect::to(next).into_response();
             if let Ok(value) = session_cookie.parse() {
                 response.headers_mut().append(SET_COOKIE, value);
             }
@@ -201,29 +237,31 @@ impl From<liaison_store::Error> for SignInRefused {
     }
 }
 
-/// Checks the password; on success opens a session and returns its cookie.
+/// Checks the password; on success opens a session and returns its cookie, and whether the
+/// password must be changed before anything else.
 async fn sign_in(
     state: &AppState,
     ui: &Ui,
     form: &LoginForm,
     address: &str,
-) -> Result<Option<String>, SignInRefused> {
+) -> Result<Option<(String, bool)>, SignInRefused> {
     let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let failures = state
-        .store
-        .recent_login_failures(&form.username, address, since)
-        .await?;
-    if failures.for_username >= MAX_FAILURES_PER_USERNAME
-        || failures.from_address >= MAX_FAILURES_PER_ADDRESS
-    {
-        return Err(SignInRefused::TooMany);
-    }
-    // The attempt counts as failed from the start, so that guesses sent all at once are counted
-    // before any of them is checked; it is marked as a success only once the password matched.
+    // The attempt is counted and recorded in one step, as failed from the start, so that
+    // guesses sent all at once are counted before any of them is checked; it is marked as a
+    // success only once the password matched.
     let attempt = state
         .store
-        .begin_login_attempt(&form.username, address)
+        .begin_login_attempt(&form.username, address, since, MAX_FAILURES_PER_PAIR)
         .await?;
+    let LoginAttempt::Admitted {
+        id: attempt,
+        for_account,
+        from_address,
+    } = attempt
+    else {
+        return Err(SignInRefused::TooMany);
+    };
+    tokio::time::sleep(slowdown(for_account, from_address)).await;
     let found = state.store.user_for_login(&form.username).await?;
     let hash = found
         .as_ref()
@@ -237,8 +275,17 @@ async fn sign_in(
             .unwrap_or(false),
         Err(_) => false,
     };
+    // A one-time password opens one session only, even for two sign-ins at the same moment.
     let user = match found {
-        Some((user, _)) if matches => user,
+        Some((user, hash)) if matches => {
+            if user.must_change_password
+                && !state.store.spend_one_time_password(user.id, &hash).await?
+            {
+                state.store.login_failed(&form.username, address).await?;
+                return Ok(None);
+            }
+            user
+        }
         _ => {
             state.store.login_failed(&form.username, address).await?;
             return Ok(None);
@@ -257,12 +304,9 @@ async fn sign_in(
             .set_user_language(user.id, ui.t.lang.code())
             .await?;
     }
-    Ok(Some(cookie_header(
-        state,
-        SESSION_COOKIE,
-        &token,
-        "/",
-        None,
+    Ok(Some((
+        cookie_header(state, SESSION_COOKIE, &token, "/", None),
+        user.must_change_password,
     )))
 }
 
@@ -309,6 +353,18 @@ pub async fn language(
 #[cfg(test)]
 mod tests {
     use super::local_path;
+
+    #[test]
+    fn repeated_failures_slow_attempts_down_a_second_at_a_time_up_to_a_limit() {
+        use super::slowdown;
+        let secs = |account, address| slowdown(account, address).as_secs();
+        assert_eq!(secs(0, 0), 0);
+        assert_eq!(secs(4, 19), 0);
+        assert_eq!(secs(5, 0), 1);
+        assert_eq!(secs(7, 0), 3);
+        assert_eq!(secs(0, 22), 3);
+        assert_eq!(secs(500, 500), 10);
+    }
 
     #[test]
     fn only_paths_of_this_site_are_gone_back_to() {

@@ -154,6 +154,29 @@ fn a_bad_import_file_saves_nothing_and_says_which_field() {
 }
 
 #[test]
+fn a_document_of_the_first_format_imports_and_one_of_a_later_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("first.json"),
+        r#"{"liaison_format": 1, "roles": [], "units": [], "people": [], "activities": [],
+            "gifts": [], "agreements": [],
+            "organizations": [{"key": "org-tsu", "kind": "university", "country": "TH",
+                               "name_en": "Thammasat University"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("later.json"), r#"{"liaison_format": 99}"#).unwrap();
+    let imported = stdout(&liaison(dir.path(), &["import", "first.json"]));
+    assert!(imported.contains("first.json: 1 created"), "{imported}");
+    let output = liaison(dir.path(), &["import", "later.json"]);
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("later.json is in format 99"), "{err}");
+    let exported: serde_json::Value =
+        serde_json::from_str(&stdout(&liaison(dir.path(), &["export"]))).unwrap();
+    assert_eq!(exported["liaison_format"], 2);
+}
+
+#[test]
 fn a_backup_of_the_live_database_holds_every_record() {
     let dir = tempfile::tempdir().unwrap();
     stdout(&liaison(dir.path(), &["demo"]));
@@ -202,6 +225,7 @@ fn serve_with_demo_answers_on_the_address_it_prints() {
         first.contains("created the account 'admin' with the one-time password"),
         "{first}"
     );
+    let printed = first.trim().rsplit(' ').next().unwrap().to_owned();
     let line = lines
         .by_ref()
         .map(Result::unwrap)
@@ -215,7 +239,7 @@ fn serve_with_demo_answers_on_the_address_it_prints() {
         dir.path(),
         &["token", "create", "--user", "admin"],
     ));
-    let (anonymous, body) = std::thread::spawn(move || {
+    let (anonymous, body, signed_in) = std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
             let url = format!("{address}/api/v1/activities");
@@ -229,7 +253,35 @@ fn serve_with_demo_answers_on_the_address_it_prints() {
                 .json::<serde_json::Value>()
                 .await
                 .unwrap();
-            (anonymous, body)
+            let mut signed_in = Vec::new();
+            for _ in 0..2 {
+                let browser = reqwest::Client::builder()
+                    .cookie_store(true)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap();
+                let login = browser
+                    .get(format!("{address}/login"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                let response = browser
+                    .post(format!("{address}/login"))
+                    .form(&[
+                        ("csrf", crate::common::csrf_of(&login).as_str()),
+                        ("username", "admin"),
+                        ("password", printed.as_str()),
+                        ("next", "/"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                signed_in.push(response.status().as_u16());
+            }
+            (anonymous, body, signed_in)
         })
     })
     .join()
@@ -238,6 +290,11 @@ fn serve_with_demo_answers_on_the_address_it_prints() {
     child.wait().ok();
     assert_eq!(anonymous, 401);
     assert_eq!(body["total"], 2);
+    assert_eq!(
+        signed_in,
+        [303, 401],
+        "the printed password signs in once, never again"
+    );
 }
 
 #[test]
@@ -258,7 +315,7 @@ fn accounts_and_tokens_are_made_on_the_command_line() {
         ],
     ));
     assert!(
-        created.starts_with("Created ji.wenwen (liaison) with the password: "),
+        created.starts_with("Created ji.wenwen (liaison) with the one-time password: "),
         "{created}"
     );
     let output = liaison(
@@ -277,7 +334,10 @@ fn accounts_and_tokens_are_made_on_the_command_line() {
         dir.path(),
         &["user", "reset-password", "--name", "ji.wenwen"],
     ));
-    assert!(reset.starts_with("New password for ji.wenwen: "), "{reset}");
+    assert!(
+        reset.starts_with("New one-time password for ji.wenwen: "),
+        "{reset}"
+    );
     let token = stdout(&liaison(
         dir.path(),
         &["token", "create", "--user", "ji.wenwen"],
@@ -285,6 +345,67 @@ fn accounts_and_tokens_are_made_on_the_command_line() {
     assert_eq!(token.trim().len(), 64);
     let output = liaison(dir.path(), &["token", "create", "--user", "nobody"]);
     assert!(!output.status.success());
+
+    let weekly = liaison(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--user",
+            "ji.wenwen",
+            "--label",
+            "weekly",
+            "--days",
+            "7",
+        ],
+    );
+    let said = String::from_utf8_lossy(&weekly.stderr).into_owned();
+    assert!(said.contains("It is number 2 and expires on "), "{said}");
+    let output = liaison(
+        dir.path(),
+        &["token", "create", "--user", "ji.wenwen", "--days", "0"],
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("a token lasts from 1 to 366 days"));
+    let listed = stdout(&liaison(
+        dir.path(),
+        &["token", "list", "--user", "ji.wenwen"],
+    ));
+    let rows: Vec<Vec<&str>> = listed
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{listed}");
+    assert_eq!(
+        (rows[0][0], rows[0][2], rows[0][6]),
+        ("2", "weekly", "active")
+    );
+    assert_eq!(
+        (rows[1][0], rows[1][2], rows[1][5]),
+        ("1", "script", "never")
+    );
+    let revoked = stdout(&liaison(dir.path(), &["token", "revoke", "2"]));
+    assert_eq!(revoked.trim(), "Token 2 is revoked.");
+    let listed = stdout(&liaison(dir.path(), &["token", "list"]));
+    assert!(listed.contains("\tweekly\t"), "{listed}");
+    assert!(
+        listed.lines().nth(1).unwrap().ends_with("\trevoked"),
+        "{listed}"
+    );
+
+    // A password reset ends every token of the account.
+    stdout(&liaison(
+        dir.path(),
+        &["user", "reset-password", "--name", "ji.wenwen"],
+    ));
+    let listed = stdout(&liaison(
+        dir.path(),
+        &["token", "list", "--user", "ji.wenwen"],
+    ));
+    assert!(
+        listed.lines().skip(1).all(|l| l.ends_with("\trevoked")),
+        "{listed}"
+    );
 }
 
 /// Keeps `bytes` with the activity `key` of the SQLite database in `dir`, as an upload would, in

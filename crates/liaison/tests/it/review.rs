@@ -448,7 +448,7 @@ async fn the_review_page_draws_charts_and_the_map_in_both_languages(app: TestApp
         let (status, html) = page.get(path).await;
         assert_eq!(status, 400, "{path}");
         assert!(
-            html.contains("is not a year from 1000 to 9998."),
+            html.contains("is not a year from 1900 to 2200."),
             "{path}: {html}"
         );
     }

@@ -11,6 +11,7 @@ on_both_databases!(
     every_form_is_refused_without_the_session_token_and_changes_nothing,
     a_session_cookie_changes_nothing_through_the_api_without_the_token_header,
     every_api_route_is_in_the_openapi_document_and_every_documented_path_is_served,
+    the_openapi_document_is_valid_and_describes_refusals_and_bounds,
     a_path_naming_no_record_is_the_not_found_page_in_the_users_language,
 );
 
@@ -37,6 +38,10 @@ async fn everything(app: &TestApp, page: &PageClient, admin: &Actor, ids: &Ids) 
         .unwrap();
     let user = store.get_user(admin.user_id.unwrap()).await.unwrap();
     let feeds = store.calendar_feeds(admin).await.unwrap();
+    let tokens = store
+        .api_tokens(admin, Some(&admin.username))
+        .await
+        .unwrap();
     let import = store.get_import(admin, ids.import).await.unwrap();
     let news = store
         .news_release(ids.activity, NewsLanguage::Zh)
@@ -44,7 +49,7 @@ async fn everything(app: &TestApp, page: &PageClient, admin: &Actor, ids: &Ids) 
         .unwrap();
     let signed_in = page.get("/units").await.0;
     format!(
-        "audit entries {}\n{user:?}\n{feeds:?}\n{:?} {:?}\n{news:?}\nsigned in {signed_in}",
+        "audit entries {}\n{user:?}\n{feeds:?}\n{tokens:?}\n{:?} {:?}\n{news:?}\nsigned in {signed_in}",
         audit.total, import.status, import.mapping
     )
 }
@@ -54,6 +59,7 @@ struct Ids {
     activity: i64,
     calendar: i64,
     import: i64,
+    token: i64,
     user: i64,
 }
 
@@ -75,6 +81,7 @@ async fn filled(app: &TestApp, ids: &Ids, path: &str) -> String {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let id = match segments[0] {
         "calendars" => ids.calendar,
+        "account" => ids.token,
         "import" => ids.import,
         "admin" => ids.user,
         "activities" => ids.activity,
@@ -154,10 +161,17 @@ async fn every_form_is_refused_without_the_session_token_and_changes_nothing(app
         )
         .await
         .unwrap();
+    let token = app
+        .db
+        .store
+        .create_api_token(&admin, "walker", "script", &"t".repeat(64))
+        .await
+        .unwrap();
     let ids = Ids {
         activity: first_of(&app, "activities").await,
         calendar: feed.id,
         import,
+        token: token.id,
         user: user.id,
     };
     let writes = page_writes();
@@ -288,6 +302,117 @@ async fn every_api_route_is_in_the_openapi_document_and_every_documented_path_is
     );
     let unrouted: Vec<_> = documented.difference(&routed).collect();
     assert!(unrouted.is_empty(), "documented, not routed: {unrouted:?}");
+}
+
+/// Every `$ref` in `value`, with where it was found.
+fn references(value: &Value, at: String, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                if key == "$ref"
+                    && let Value::String(target) = inner
+                {
+                    found.push((at.clone(), target.clone()));
+                }
+                references(inner, format!("{at}/{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                references(inner, format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+async fn the_openapi_document_is_valid_and_describes_refusals_and_bounds(app: TestApp) {
+    let (status, doc) = app.get("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    // It reads as an OpenAPI 3.1 document, and every reference in it names a schema it defines.
+    let spec = oas3::from_json(doc.to_string()).expect("an OpenAPI 3.1 document");
+    assert!(spec.openapi.starts_with("3.1"), "{}", spec.openapi);
+    let mut found = Vec::new();
+    references(&doc, String::new(), &mut found);
+    assert!(
+        found.len() > 100,
+        "the walk found the references: {found:?}"
+    );
+    for (at, target) in &found {
+        let reference = oas3::spec::ObjectOrReference::<oas3::spec::Schema>::Ref {
+            ref_path: target.clone(),
+            summary: None,
+            description: None,
+        };
+        assert!(
+            reference.resolve(&spec).is_ok(),
+            "{at} refers to {target}, which the document does not define"
+        );
+    }
+    let mut operations = 0;
+    for (path, method, operation) in spec.operations() {
+        let answers = operation.responses(&spec);
+        let name = format!("{method} {path}");
+        assert!(
+            operation.parameters(&spec).is_ok() && operation.request_body(&spec).is_ok(),
+            "{name}"
+        );
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        operations += 1;
+        let mut expected = vec!["401", "403", "422"];
+        if method != "GET" {
+            expected.extend(["409", "503"]);
+        }
+        if operation.request_body.is_some() {
+            expected.push("400");
+        }
+        if path.contains('{') {
+            expected.push("404");
+        }
+        for status in expected {
+            assert!(
+                answers.contains_key(status),
+                "{name} does not describe {status}"
+            );
+        }
+        assert!(
+            answers.keys().any(|status| status.starts_with('2')),
+            "{name} describes no success"
+        );
+    }
+    assert!(operations >= 40, "{operations} operations");
+
+    // The bounds of paging and of years, as the handlers hold them.
+    let parameter = |path: &str, name: &str| -> Value {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{path} has no parameter {name}"))["schema"]
+            .clone()
+    };
+    for path in ["/api/v1/activities", "/api/v1/people", "/api/v1/audit"] {
+        let page = parameter(path, "page");
+        assert_eq!(
+            (&page["minimum"], &page["maximum"]),
+            (&json!(1), &json!(10_000))
+        );
+        let per_page = parameter(path, "per_page");
+        assert_eq!(
+            (&per_page["minimum"], &per_page["maximum"]),
+            (&json!(1), &json!(liaison_core::MAX_PER_PAGE))
+        );
+    }
+    for path in ["/api/v1/activities", "/api/v1/review", "/api/v1/gifts"] {
+        let year = parameter(path, "year");
+        assert_eq!(
+            (&year["minimum"], &year["maximum"]),
+            (&json!(1900), &json!(2200))
+        );
+    }
 }
 
 async fn a_path_naming_no_record_is_the_not_found_page_in_the_users_language(app: TestApp) {

@@ -213,7 +213,7 @@ async fn an_export_with_a_filter_that_does_not_read_is_refused_not_widened(app: 
 }
 
 /// Posts a file to the upload form as a browser does: status, page, redirect.
-async fn upload(
+pub(crate) async fn upload(
     page: &PageClient,
     app: &TestApp,
     kind: &str,

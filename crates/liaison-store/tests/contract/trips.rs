@@ -1,0 +1,780 @@
+//! Trip applications and their approval chains, on both databases.
+
+use super::*;
+use chrono::NaiveDate;
+use liaison_core::approvals::{
+    ApplicationKind, ChainInput, Decision, Delegation, Progress, Verdict,
+};
+use liaison_core::trips::{
+    Attendance, BriefingInput, Deadline, Trip, TripActionInput, TripFilter, TripInput, TripPolicy,
+    TripReport, TripState,
+};
+use liaison_core::{Unit, UserInput, UserRole};
+
+contract!(
+    a_trip_goes_through_its_chain_step_by_step_to_approved,
+    a_submission_that_breaks_a_rule_is_refused_with_each_finding_and_changes_nothing,
+    of_two_approvers_deciding_at_once_one_is_saved_and_the_other_told,
+    a_chain_edited_while_applications_are_under_way_changes_nothing_for_them,
+    a_deputy_decides_for_an_approver_within_the_delegation,
+    a_refusal_sends_the_application_back_with_its_comment_and_nobody_waits,
+    an_approved_trip_is_noticed_briefed_departs_returns_reports_and_closes_into_an_activity,
+    a_change_after_approval_goes_through_approval_again_with_the_difference_shown,
+    the_trip_policy_is_saved_as_versions_and_checked,
+);
+
+/// The day applications are submitted in these tests: well ahead of the trips below.
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+}
+
+/// The accounts and people of one school: its leader, a teacher who applies, two officers and
+/// the vice president in charge.
+struct School {
+    unit: i64,
+    teacher: Actor,
+    leader: Actor,
+    officer_a: Actor,
+    officer_b: Actor,
+    vice_president: Actor,
+    teacher_person: i64,
+    colleague_person: i64,
+}
+
+async fn account(store: &Store, username: &str, role: UserRole, unit: Option<i64>) -> Actor {
+    let user = store
+        .create_user(
+            &admin(),
+            UserInput {
+                version: None,
+                username: username.to_owned(),
+                display_name: username.to_owned(),
+                role,
+                unit,
+                active: true,
+            },
+            "not a real hash",
+        )
+        .await
+        .unwrap();
+    Actor {
+        user_id: Some(user.id),
+        username: username.to_owned(),
+        role,
+        unit_id: unit,
+        address: None,
+    }
+}
+
+async fn internal(store: &Store, key: &str, name: &str) -> i64 {
+    store
+        .create::<Person>(
+            &admin(),
+            serde_json::from_value(
+                json!({"key": key, "name_en": name, "category": "internal", "unit": "marine"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .meta
+        .id
+}
+
+async fn school(store: &Store) -> School {
+    let unit = store
+        .create::<Unit>(
+            &admin(),
+            serde_json::from_value(json!({"key": "marine", "name_en": "School of Marine Science"}))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let dean = internal(store, "dean", "Zhou Hai").await;
+    let teacher_person = internal(store, "teacher", "Li Na").await;
+    let colleague_person = internal(store, "colleague", "Chen Bo").await;
+    store
+        .update::<Unit>(
+            &admin(),
+            unit.meta.id,
+            serde_json::from_value(
+                json!({"key": "marine", "name_en": "School of Marine Science",
+                "foreign_affairs_leader": "dean", "version": unit.meta.version}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let unit = unit.meta.id;
+    // The teacher applies as the school's liaison officer here; every role but viewers may
+    // file their own applications.
+    let teacher = account(store, "li.na", UserRole::Liaison, Some(unit)).await;
+    let leader = account(store, "zhou.hai", UserRole::Leader, None).await;
+    store
+        .link_account_person(&admin(), leader.user_id.unwrap(), Some(dean))
+        .await
+        .unwrap();
+    let officer_a = account(store, "officer.a", UserRole::Officer, None).await;
+    let officer_b = account(store, "officer.b", UserRole::Officer, None).await;
+    let vice_president = account(store, "vp", UserRole::Leader, None).await;
+    store
+        .set_leaders_in_charge(&admin(), unit, &[vice_president.user_id.unwrap()])
+        .await
+        .unwrap();
+    School {
+        unit,
+        teacher,
+        leader,
+        officer_a,
+        officer_b,
+        vice_president,
+        teacher_person,
+        colleague_person,
+    }
+}
+
+/// A research trip to Laos and Vietnam for the teacher and a colleague.
+fn trip_input(school: &School) -> TripInput {
+    serde_json::from_value(json!({
+        "unit": school.unit,
+        "title_zh": "赴老挝、越南开展海洋科学合作研究",
+        "trip_type": "research",
+        "destinations": [
+            {"country": "LA", "city": "Vientiane", "arrive": "2026-05-10", "leave": "2026-05-13"},
+            {"country": "VN", "city": "Hanoi", "arrive": "2026-05-13", "leave": "2026-05-16"}
+        ],
+        "members": [
+            {"person_id": school.teacher_person, "leader": true, "position": "Professor"},
+            {"person_id": school.colleague_person, "position": "Lecturer"}
+        ],
+        "funding": "research_grant",
+        "budget": [{"item": "Air fares", "amount": 1200000}, {"item": "Lodging", "amount": 480000}]
+    }))
+    .unwrap()
+}
+
+/// The office's chain for these tests: the unit's leader, then both officers (会签), then the
+/// leader in charge.
+fn chain() -> ChainInput {
+    serde_json::from_value(json!({"kind": "trip", "steps": [
+        {"name": "Unit", "approver": {"rule": "unit_leader"}, "quorum": {"mode": "any"},
+         "due_working_days": 3, "on_refusal": "back_to_applicant"},
+        {"name": "Office", "approver": {"rule": "role", "role": "officer"},
+         "quorum": {"mode": "all"}, "due_working_days": 3, "on_refusal": "back_to_previous"},
+        {"name": "Leader in charge", "approver": {"rule": "leader_in_charge"},
+         "quorum": {"mode": "any"}, "due_working_days": 5, "on_refusal": "end"}
+    ]}))
+    .unwrap()
+}
+
+fn approve() -> Decision {
+    Decision {
+        verdict: Verdict::Approve,
+        comment: None,
+    }
+}
+
+async fn waiting_for(store: &Store, who: &Actor) -> Vec<i64> {
+    let filter = TripFilter {
+        waiting_for: who.user_id,
+        ..TripFilter::default()
+    };
+    store
+        .list_trips(&filter, &page(None, &["created"], 50, 1), today())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|t| t.meta.id)
+        .collect()
+}
+
+async fn submitted(store: &Store, school: &School) -> Trip {
+    let trip = store
+        .create_trip(&school.teacher, trip_input(school))
+        .await
+        .unwrap();
+    store
+        .submit_trip(
+            &school.teacher,
+            trip.meta.id,
+            trip.meta.version,
+            &TripPolicy::default(),
+            today(),
+        )
+        .await
+        .unwrap()
+}
+
+async fn a_trip_goes_through_its_chain_step_by_step_to_approved(store: Store) {
+    let s = school(&store).await;
+    store.save_approval_chain(&admin(), chain()).await.unwrap();
+    let trip = store.create_trip(&s.teacher, trip_input(&s)).await.unwrap();
+    assert_eq!(trip.status, TripState::Draft);
+    assert_eq!(trip.days_abroad, 7);
+    assert_eq!(trip.members[0].person.name, "Li Na");
+    let planned = store.planned_approvals(&trip).await.unwrap();
+    assert_eq!(planned.steps.len(), 3);
+
+    let trip = store
+        .submit_trip(
+            &s.teacher,
+            trip.meta.id,
+            trip.meta.version,
+            &TripPolicy::default(),
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::InApproval);
+    // Three working days after Monday 2 March 2026.
+    assert_eq!(trip.step_due, NaiveDate::from_ymd_opt(2026, 3, 5));
+    let id = trip.meta.id;
+    assert_eq!(waiting_for(&store, &s.leader).await, [id]);
+    assert!(waiting_for(&store, &s.officer_a).await.is_empty());
+
+    let trip = store
+        .decide_trip(&s.leader, id, trip.meta.version, approve(), today())
+        .await
+        .unwrap();
+    assert_eq!(waiting_for(&store, &s.officer_a).await, [id]);
+    assert_eq!(waiting_for(&store, &s.officer_b).await, [id]);
+    let trip = store
+        .decide_trip(&s.officer_b, id, trip.meta.version, approve(), today())
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::InApproval);
+    assert!(waiting_for(&store, &s.officer_b).await.is_empty());
+    assert_eq!(waiting_for(&store, &s.officer_a).await, [id]);
+    let trip = store
+        .decide_trip(&s.officer_a, id, trip.meta.version, approve(), today())
+        .await
+        .unwrap();
+    let refused = store
+        .decide_trip(&s.teacher, id, trip.meta.version, approve(), today())
+        .await;
+    assert!(forbidden(refused));
+    let trip = store
+        .decide_trip(&s.vice_president, id, trip.meta.version, approve(), today())
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Approved);
+    assert_eq!(trip.progress, Some(Progress::Approved));
+    assert!(waiting_for(&store, &s.vice_president).await.is_empty());
+
+    let decisions = store.trip_decisions(id).await.unwrap();
+    let who: Vec<(&str, &str)> = decisions
+        .iter()
+        .map(|d| (d.step_name.as_str(), d.username.as_str()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("Unit", "zhou.hai"),
+            ("Office", "officer.b"),
+            ("Office", "officer.a"),
+            ("Leader in charge", "vp")
+        ]
+    );
+    let counts = store.trip_counts().await.unwrap();
+    assert_eq!(counts.get(&TripState::Approved), Some(&1));
+}
+
+async fn a_submission_that_breaks_a_rule_is_refused_with_each_finding_and_changes_nothing(
+    store: Store,
+) {
+    let s = school(&store).await;
+    let mut input = trip_input(&s);
+    // Official talks in three countries over eleven days: one day too many.
+    input.trip_type = serde_json::from_value(json!("talks")).unwrap();
+    input.destinations = serde_json::from_value(json!([
+        {"country": "LA", "city": "Vientiane", "arrive": "2026-05-10", "leave": "2026-05-13"},
+        {"country": "VN", "city": "Hanoi", "arrive": "2026-05-14", "leave": "2026-05-17"},
+        {"country": "KH", "city": "Phnom Penh", "arrive": "2026-05-18", "leave": "2026-05-20"}
+    ]))
+    .unwrap();
+    let trip = store.create_trip(&s.teacher, input).await.unwrap();
+    let refused = store
+        .submit_trip(
+            &s.teacher,
+            trip.meta.id,
+            trip.meta.version,
+            &TripPolicy::default(),
+            today(),
+        )
+        .await;
+    let Err(Error::Domain(DomainError::Invalid(errors))) = refused else {
+        panic!("a trip past its day limit was submitted: {refused:?}")
+    };
+    assert_eq!(errors.0[0].code, "administrative_days");
+    assert!(
+        errors.0[0].message.contains("at most 10 days"),
+        "{}",
+        errors.0[0].message
+    );
+    assert!(
+        errors.0[0].message.contains("lasts 11"),
+        "{}",
+        errors.0[0].message
+    );
+    let unchanged: Trip = store.get(trip.meta.id).await.unwrap();
+    assert_eq!(unchanged, trip);
+    assert!(waiting_for(&store, &s.leader).await.is_empty());
+}
+
+async fn of_two_approvers_deciding_at_once_one_is_saved_and_the_other_told(store: Store) {
+    let s = school(&store).await;
+    store.save_approval_chain(&admin(), chain()).await.unwrap();
+    let trip = submitted(&store, &s).await;
+    let trip = store
+        .decide_trip(
+            &s.leader,
+            trip.meta.id,
+            trip.meta.version,
+            approve(),
+            today(),
+        )
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        store.decide_trip(
+            &s.officer_a,
+            trip.meta.id,
+            trip.meta.version,
+            approve(),
+            today()
+        ),
+        store.decide_trip(
+            &s.officer_b,
+            trip.meta.id,
+            trip.meta.version,
+            approve(),
+            today()
+        ),
+    );
+    let conflicts = [&a, &b]
+        .iter()
+        .filter(|r| matches!(r, Err(Error::Domain(DomainError::Conflict { .. }))))
+        .count();
+    assert_eq!((a.is_ok() as usize + b.is_ok() as usize, conflicts), (1, 1));
+    assert_eq!(store.trip_decisions(trip.meta.id).await.unwrap().len(), 2);
+}
+
+async fn a_chain_edited_while_applications_are_under_way_changes_nothing_for_them(store: Store) {
+    let s = school(&store).await;
+    let first = store.save_approval_chain(&admin(), chain()).await.unwrap();
+    let trip = submitted(&store, &s).await;
+    // The office drops the unit's step: new applications start with the officers.
+    let mut shorter = chain();
+    shorter.steps.remove(0);
+    shorter.steps[0].on_refusal = liaison_core::approvals::OnRefusal::BackToApplicant;
+    let second = store.save_approval_chain(&admin(), shorter).await.unwrap();
+    assert_eq!((first.version, second.version), (1, 2));
+    let later = submitted(&store, &s).await;
+    assert_eq!(trip.plan.as_ref().unwrap().chain_version, 1);
+    assert_eq!(later.plan.as_ref().unwrap().chain_version, 2);
+    assert_eq!(waiting_for(&store, &s.leader).await, [trip.meta.id]);
+    assert_eq!(waiting_for(&store, &s.officer_a).await, [later.meta.id]);
+    let refused = store
+        .save_approval_chain(
+            &s.officer_a,
+            ChainInput {
+                kind: ApplicationKind::Trip,
+                steps: chain().steps,
+            },
+        )
+        .await;
+    assert!(forbidden(refused));
+}
+
+async fn a_deputy_decides_for_an_approver_within_the_delegation(store: Store) {
+    let s = school(&store).await;
+    store.save_approval_chain(&admin(), chain()).await.unwrap();
+    let trip = submitted(&store, &s).await;
+    let deputy = account(&store, "deputy.dean", UserRole::Leader, None).await;
+    let refused = store
+        .decide_trip(&deputy, trip.meta.id, trip.meta.version, approve(), today())
+        .await;
+    assert!(forbidden(refused));
+    store
+        .add_delegation(
+            &s.leader,
+            Delegation {
+                user_id: s.leader.user_id.unwrap(),
+                deputy_id: deputy.user_id.unwrap(),
+                from: today(),
+                to: NaiveDate::from_ymd_opt(2026, 3, 6).unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(waiting_for(&store, &deputy).await, [trip.meta.id]);
+    let trip = store
+        .decide_trip(&deputy, trip.meta.id, trip.meta.version, approve(), today())
+        .await
+        .unwrap();
+    let decisions = store.trip_decisions(trip.meta.id).await.unwrap();
+    assert_eq!(decisions[0].approver_id, s.leader.user_id.unwrap());
+    assert_eq!(decisions[0].deputy_id, deputy.user_id);
+    assert_eq!(waiting_for(&store, &s.officer_a).await, [trip.meta.id]);
+}
+
+async fn a_refusal_sends_the_application_back_with_its_comment_and_nobody_waits(store: Store) {
+    let s = school(&store).await;
+    store.save_approval_chain(&admin(), chain()).await.unwrap();
+    let trip = submitted(&store, &s).await;
+    let without_comment = store
+        .decide_trip(
+            &s.leader,
+            trip.meta.id,
+            trip.meta.version,
+            Decision {
+                verdict: Verdict::Refuse,
+                comment: None,
+            },
+            today(),
+        )
+        .await;
+    assert!(matches!(
+        without_comment,
+        Err(Error::Domain(DomainError::Invalid(_)))
+    ));
+    let trip = store
+        .decide_trip(
+            &s.leader,
+            trip.meta.id,
+            trip.meta.version,
+            Decision {
+                verdict: Verdict::Refuse,
+                comment: Some("Attach the invitation letter.".to_owned()),
+            },
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Draft);
+    assert!(waiting_for(&store, &s.leader).await.is_empty());
+    let decisions = store.trip_decisions(trip.meta.id).await.unwrap();
+    assert_eq!(
+        decisions[0].comment.as_deref(),
+        Some("Attach the invitation letter.")
+    );
+    // Back with the applicant, it can be changed and submitted again.
+    let mut input = trip.to_input();
+    input.invitation = Some("Letter of the Lao National University, 12 February 2026".to_owned());
+    let trip = store
+        .update_trip(&s.teacher, trip.meta.id, input)
+        .await
+        .unwrap();
+    let trip = store
+        .submit_trip(
+            &s.teacher,
+            trip.meta.id,
+            trip.meta.version,
+            &TripPolicy::default(),
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::InApproval);
+    assert_eq!(waiting_for(&store, &s.leader).await, [trip.meta.id]);
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// Makes a change of state on `date`, from the version the trip is at.
+async fn act(
+    store: &Store,
+    who: &Actor,
+    trip: &Trip,
+    name: &str,
+    date: &str,
+) -> Result<Trip, Error> {
+    act_with(store, who, trip, name, date, TripActionInput::default()).await
+}
+
+async fn act_with(
+    store: &Store,
+    who: &Actor,
+    trip: &Trip,
+    name: &str,
+    date: &str,
+    input: TripActionInput,
+) -> Result<Trip, Error> {
+    let input = TripActionInput {
+        version: trip.meta.version,
+        ..input
+    };
+    store
+        .trip_action(
+            who,
+            trip.meta.id,
+            name,
+            input,
+            &TripPolicy::default(),
+            day(date),
+        )
+        .await
+}
+
+/// A trip approved by the default chain's three steps.
+async fn approved(store: &Store, s: &School) -> Trip {
+    let mut trip = submitted(store, s).await;
+    for approver in [&s.leader, &s.officer_a, &s.vice_president] {
+        trip = store
+            .decide_trip(
+                approver,
+                trip.meta.id,
+                trip.meta.version,
+                approve(),
+                today(),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(trip.status, TripState::Approved);
+    trip
+}
+
+fn invalid_code<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
+    match result {
+        Err(Error::Domain(DomainError::Invalid(errors))) => errors.0[0].code.clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn an_approved_trip_is_noticed_briefed_departs_returns_reports_and_closes_into_an_activity(
+    store: Store,
+) {
+    let s = school(&store).await;
+    let trip = approved(&store, &s).await;
+    let officer = &s.officer_a;
+    assert!(forbidden(
+        act(&store, &s.teacher, &trip, "post_notice", "2026-03-02").await
+    ));
+    let trip = act(&store, officer, &trip, "post_notice", "2026-03-02")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::InNotice);
+    // Five working days after Monday 2 March: the notice runs until Monday 9 March.
+    assert_eq!(trip.notice_ends, Some(day("2026-03-09")));
+    assert_eq!(
+        invalid_code(act(&store, officer, &trip, "brief", "2026-03-10").await),
+        "not_briefed"
+    );
+    store
+        .record_briefing(
+            officer,
+            BriefingInput {
+                held_on: day("2026-04-20"),
+                place: "Room 301, International Office".to_owned(),
+                topics: "Safety abroad, foreign-affairs discipline, confidentiality".to_owned(),
+                attended: vec![Attendance {
+                    trip_id: trip.meta.id,
+                    person_id: s.teacher_person,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    let trip: Trip = store.get(trip.meta.id).await.unwrap();
+    assert_eq!(trip.briefed, [s.teacher_person]);
+    assert_eq!(
+        invalid_code(act(&store, officer, &trip, "brief", "2026-04-20").await),
+        "not_briefed"
+    );
+    store
+        .record_briefing(
+            officer,
+            BriefingInput {
+                held_on: day("2026-04-27"),
+                place: "Room 301".to_owned(),
+                topics: "Safety abroad".to_owned(),
+                attended: vec![Attendance {
+                    trip_id: trip.meta.id,
+                    person_id: s.colleague_person,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    let trip: Trip = store.get(trip.meta.id).await.unwrap();
+    let trip = act(&store, officer, &trip, "brief", "2026-04-27")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Briefed);
+    let trip = act(&store, officer, &trip, "depart", "2026-05-10")
+        .await
+        .unwrap();
+    let early = act_with(
+        &store,
+        &s.teacher,
+        &trip,
+        "return",
+        "2026-05-17",
+        TripActionInput {
+            date: Some(day("2026-05-09")),
+            ..TripActionInput::default()
+        },
+    )
+    .await;
+    assert_eq!(invalid_code(early), "out_of_range");
+    let trip = act_with(
+        &store,
+        &s.teacher,
+        &trip,
+        "return",
+        "2026-05-17",
+        TripActionInput {
+            date: Some(day("2026-05-16")),
+            ..TripActionInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(trip.report_due, Some(day("2026-06-16")));
+    assert_eq!(
+        invalid_code(act(&store, &s.teacher, &trip, "report", "2026-05-20").await),
+        "required"
+    );
+    let report = TripReport {
+        tasks_done: "Joint sampling in the Mekong delta; two seminars given.".to_owned(),
+        outcomes: "A joint research agreement drafted with the Lao National University.".to_owned(),
+        spending: serde_json::from_value(json!([{"item": "Air fares", "amount": 1150000}]))
+            .unwrap(),
+        follow_up: Some("Sign the agreement in the autumn.".to_owned()),
+    };
+    let trip = act_with(
+        &store,
+        &s.teacher,
+        &trip,
+        "report",
+        "2026-05-20",
+        TripActionInput {
+            report: Some(report),
+            ..TripActionInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(forbidden(
+        act(&store, &s.teacher, &trip, "close", "2026-05-21").await
+    ));
+    let trip = act(&store, officer, &trip, "close", "2026-05-21")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Closed);
+    let activity: Activity = store.get(trip.activity.as_ref().unwrap().id).await.unwrap();
+    assert_eq!(
+        serde_json::to_value(activity.kind).unwrap(),
+        json!("outbound_trip")
+    );
+    assert_eq!(activity.start_date, day("2026-05-10"));
+    assert_eq!(activity.participants.len(), 2);
+    assert_eq!(activity.outcomes.len(), 1);
+    let found = store
+        .list::<Activity>(
+            &serde_json::from_value(json!({"kind": "outbound_trip"})).unwrap(),
+            &page(None, &["start"], 50, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        found.total, 1,
+        "the closed trip is listed among outbound trips"
+    );
+}
+
+async fn a_change_after_approval_goes_through_approval_again_with_the_difference_shown(
+    store: Store,
+) {
+    let s = school(&store).await;
+    let trip = approved(&store, &s).await;
+    let trip = act(&store, officer_of(&s), &trip, "post_notice", "2026-03-02")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .update_trip(&s.teacher, trip.meta.id, trip.to_input())
+            .await
+            .is_err()
+    );
+    let trip = act(&store, &s.teacher, &trip, "change", "2026-03-03")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Changing);
+    assert_eq!(trip.notice_ends, None);
+    let mut input = trip.to_input();
+    input.destinations[1].leave = day("2026-05-17");
+    let trip = store
+        .update_trip(&s.teacher, trip.meta.id, input)
+        .await
+        .unwrap();
+    assert_eq!(trip.changes_since_approval.len(), 1);
+    assert_eq!(trip.changes_since_approval[0].field, "destinations");
+    assert!(trip.changes_since_approval[0].now.contains("2026-05-17"));
+    let trip = store
+        .submit_trip(
+            &s.teacher,
+            trip.meta.id,
+            trip.meta.version,
+            &TripPolicy::default(),
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::InApproval);
+    assert_eq!(trip.changes_since_approval.len(), 1);
+    assert_eq!(waiting_for(&store, &s.leader).await, [trip.meta.id]);
+    // Withdrawn, it waits for nobody.
+    let trip = act(&store, &s.teacher, &trip, "withdraw", "2026-03-04")
+        .await
+        .unwrap();
+    assert_eq!(trip.status, TripState::Withdrawn);
+    assert!(waiting_for(&store, &s.leader).await.is_empty());
+    assert_eq!(
+        invalid_code(act(&store, &s.teacher, &trip, "submit", "2026-03-04").await),
+        "not_allowed_from_state"
+    );
+}
+
+fn officer_of(s: &School) -> &Actor {
+    &s.officer_a
+}
+
+async fn the_trip_policy_is_saved_as_versions_and_checked(store: Store) {
+    let s = school(&store).await;
+    let defaults = TripPolicy::default();
+    assert_eq!(
+        store.trip_policy(&defaults).await.unwrap(),
+        (0, defaults.clone())
+    );
+    let fifteen_working_days = TripPolicy {
+        report_due: Deadline::WorkingDays(15),
+        ..defaults.clone()
+    };
+    assert!(forbidden(
+        store
+            .save_trip_policy(&s.officer_a, fifteen_working_days.clone())
+            .await
+    ));
+    assert_eq!(
+        store
+            .save_trip_policy(&admin(), fifteen_working_days.clone())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store.trip_policy(&defaults).await.unwrap(),
+        (1, fifteen_working_days)
+    );
+    let shrinking = TripPolicy {
+        administrative_days_by_countries: vec![5, 4],
+        ..defaults.clone()
+    };
+    assert!(store.save_trip_policy(&admin(), shrinking).await.is_err());
+    assert_eq!(store.trip_policy(&defaults).await.unwrap().0, 1);
+}

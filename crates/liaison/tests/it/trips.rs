@@ -1,0 +1,434 @@
+//! Official trips abroad through the API: filing, the plan shown before submitting, each
+//! approver's decision, the rules checked, and the notice period guarding departure.
+
+use chrono::{Datelike, Duration};
+use liaison_core::UserRole;
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+
+on_both_databases!(
+    a_trip_is_filed_planned_approved_in_steps_and_noticed_through_the_api,
+    a_submission_breaking_a_rule_answers_422_naming_the_rule_and_its_numbers,
+    the_trip_routes_are_in_the_openapi_document,
+    a_trip_is_filed_submitted_and_approved_through_the_pages,
+);
+
+/// The office's date, as the server counts it.
+fn today() -> chrono::NaiveDate {
+    liaison_web::api::trips::office_today()
+}
+
+/// Makes sure the working-day calendar holds this year and the next, which the deadlines of
+/// trips a few weeks ahead are counted through; a year not shipped is entered with New Year's
+/// Day alone, the rest of it Monday to Friday.
+async fn calendar_years(app: &TestApp) {
+    let (_, years) = app.get("/api/v1/calendar-days/years").await;
+    for year in [today().year(), today().year() + 1] {
+        let held = years
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|y| y["year"] == json!(year));
+        if !held {
+            let (status, body) = app
+                .post(
+                    "/api/v1/calendar-days/years",
+                    &json!({"year": year, "lines": format!("{year}-01-01 off 元旦")}),
+                )
+                .await;
+            assert_eq!(status, 201, "{body}");
+        }
+    }
+}
+
+struct Accounts {
+    teacher: reqwest::Client,
+    leader: reqwest::Client,
+    officer: reqwest::Client,
+    vice_president: reqwest::Client,
+    teacher_person: i64,
+    colleague_person: i64,
+    unit: i64,
+}
+
+async fn user_id(app: &TestApp, username: &str) -> i64 {
+    app.db
+        .store
+        .user_for_login(username)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id
+}
+
+async fn school(app: &TestApp) -> Accounts {
+    calendar_years(app).await;
+    let (status, unit) = app
+        .post(
+            "/api/v1/units",
+            &json!({"key": "marine", "name_en": "School of Marine Science"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{unit}");
+    let unit_id = unit["id"].as_i64().unwrap();
+    let mut people = Vec::new();
+    for (key, name) in [
+        ("dean", "Zhou Hai"),
+        ("teacher", "Li Na"),
+        ("colleague", "Chen Bo"),
+    ] {
+        let (status, person) = app
+            .post(
+                "/api/v1/people",
+                &json!({"key": key, "name_en": name, "category": "internal", "unit": "marine"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{person}");
+        people.push(person["id"].as_i64().unwrap());
+    }
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/units/{unit_id}"),
+            &json!({"key": "marine", "name_en": "School of Marine Science",
+                    "foreign_affairs_leader": "dean", "version": unit["version"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let teacher = app
+        .client_for("li.na", UserRole::Liaison, Some(unit_id))
+        .await;
+    let leader = app.client_for("zhou.hai", UserRole::Leader, None).await;
+    let officer = app.client_for("officer", UserRole::Officer, None).await;
+    let vice_president = app.client_for("vp", UserRole::Leader, None).await;
+    let leader_id = user_id(app, "zhou.hai").await;
+    let vp_id = user_id(app, "vp").await;
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/accounts/{leader_id}/person"),
+            &json!({"person": people[0]}),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/units/{unit_id}/leaders-in-charge"),
+            &json!({"users": [vp_id]}),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    Accounts {
+        teacher,
+        leader,
+        officer,
+        vice_president,
+        teacher_person: people[1],
+        colleague_person: people[2],
+        unit: unit_id,
+    }
+}
+
+/// A trip leaving `ahead` days from today, for `days` days, of the given type.
+fn trip(a: &Accounts, trip_type: &str, ahead: i64, days: i64) -> Value {
+    let leave = today() + Duration::days(ahead);
+    let back = leave + Duration::days(days - 1);
+    json!({
+        "unit": a.unit,
+        "title_zh": "赴老挝开展海洋科学合作研究",
+        "trip_type": trip_type,
+        "destinations": [{"country": "LA", "city": "Vientiane", "arrive": leave, "leave": back}],
+        "members": [
+            {"person_id": a.teacher_person, "leader": true, "position": "Professor"},
+            {"person_id": a.colleague_person, "position": "Lecturer"}
+        ],
+        "funding": "research_grant",
+        "budget": [{"item": "Air fares", "amount": 1200000}]
+    })
+}
+
+async fn send(client: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+    let response = client.post(app.url(path)).json(body).send().await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
+    let response = client.get(app.url(path)).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn a_trip_is_filed_planned_approved_in_steps_and_noticed_through_the_api(app: TestApp) {
+    let a = school(&app).await;
+    let (status, filed) = send(
+        &a.teacher,
+        &app,
+        "/api/v1/trips",
+        &trip(&a, "research", 40, 7),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    assert_eq!(filed["status"], "draft");
+    assert_eq!(filed["track"], "foreign");
+    let id = filed["id"].as_i64().unwrap();
+
+    // The applicant sees the plan before submitting: the default chain's three steps.
+    let (status, review) = get(&a.teacher, &app, &format!("/api/v1/trips/{id}/review")).await;
+    assert_eq!(status, 200, "{review}");
+    let steps: Vec<&str> = review["plan"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(steps, ["Unit review", "Office review", "Leader approval"]);
+    assert_eq!(review["findings"], json!([]));
+
+    let (status, viewer_refused) = send(
+        &app.client_for("reader", UserRole::Viewer, None).await,
+        &app,
+        "/api/v1/trips",
+        &trip(&a, "research", 40, 7),
+    )
+    .await;
+    assert_eq!(status, 403, "{viewer_refused}");
+
+    let (status, submitted) = send(
+        &a.teacher,
+        &app,
+        &format!("/api/v1/trips/{id}/submit"),
+        &json!({"version": filed["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{submitted}");
+    assert_eq!(submitted["status"], "in_approval");
+
+    let (_, inbox) = get(&a.leader, &app, "/api/v1/trips/inbox").await;
+    assert_eq!(inbox["waiting"], 1);
+    let (_, inbox) = get(&a.officer, &app, "/api/v1/trips/inbox").await;
+    assert_eq!(inbox["waiting"], 0);
+
+    // Out of turn, the office is refused; the stale version after the unit's approval is a 409.
+    let (status, _) = send(
+        &a.officer,
+        &app,
+        &format!("/api/v1/trips/{id}/approve"),
+        &json!({"version": submitted["version"]}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, refused) = send(
+        &a.leader,
+        &app,
+        &format!("/api/v1/trips/{id}/refuse"),
+        &json!({"version": submitted["version"]}),
+    )
+    .await;
+    assert_eq!(status, 422, "a refusal without a comment: {refused}");
+    let mut trip = submitted;
+    for approver in [&a.leader, &a.officer, &a.vice_president] {
+        let (status, body) = send(
+            approver,
+            &app,
+            &format!("/api/v1/trips/{id}/approve"),
+            &json!({"version": trip["version"]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        trip = body;
+    }
+    assert_eq!(trip["status"], "approved");
+    let (status, _) = send(
+        &a.leader,
+        &app,
+        &format!("/api/v1/trips/{id}/approve"),
+        &json!({"version": 1}),
+    )
+    .await;
+    assert_eq!(status, 409, "a decision on a version long gone");
+
+    let (status, noticed) = send(
+        &a.officer,
+        &app,
+        &format!("/api/v1/trips/{id}/post_notice"),
+        &json!({"version": trip["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{noticed}");
+    assert_eq!(noticed["status"], "in_notice");
+    assert!(noticed["notice_ends"].as_str().unwrap() > today().to_string().as_str());
+
+    let (status, history) = get(&a.teacher, &app, &format!("/api/v1/trips/{id}/history")).await;
+    assert_eq!(status, 200);
+    let transitions: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["transition"].as_str().unwrap())
+        .collect();
+    assert_eq!(transitions, ["created", "submit", "approve", "post_notice"]);
+    assert_eq!(history["decisions"].as_array().unwrap().len(), 3);
+
+    let (status, unknown) = send(
+        &a.officer,
+        &app,
+        &format!("/api/v1/trips/{id}/teleport"),
+        &json!({"version": noticed["version"]}),
+    )
+    .await;
+    assert_eq!(status, 422, "{unknown}");
+}
+
+async fn a_submission_breaking_a_rule_answers_422_naming_the_rule_and_its_numbers(app: TestApp) {
+    let a = school(&app).await;
+    // Official talks in one country for six days: one day past the limit.
+    let (status, filed) = send(&a.teacher, &app, "/api/v1/trips", &trip(&a, "talks", 40, 6)).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let (_, review) = get(&a.teacher, &app, &format!("/api/v1/trips/{id}/review")).await;
+    assert_eq!(review["findings"][0]["rule"], "administrative_days");
+    assert_eq!(review["findings"][0]["limit"], 5);
+    assert_eq!(review["findings"][0]["actual"], 6);
+    let (status, refused) = send(
+        &a.teacher,
+        &app,
+        &format!("/api/v1/trips/{id}/submit"),
+        &json!({"version": filed["version"]}),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(refused.to_string().contains("at most 5 days"), "{refused}");
+    let (_, unchanged) = get(&a.teacher, &app, &format!("/api/v1/trips/{id}")).await;
+    assert_eq!(unchanged["status"], "draft");
+}
+
+async fn the_trip_routes_are_in_the_openapi_document(app: TestApp) {
+    let (status, doc) = app.get("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/trips",
+        "/api/v1/trips/{id}",
+        "/api/v1/trips/{id}/{action}",
+        "/api/v1/approval-chains/{kind}",
+        "/api/v1/trip-policy",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} is missing from {:?}",
+            paths.keys()
+        );
+    }
+}
+
+/// The number a page redirected to, as in `/trips/12`.
+fn number_in(location: &str) -> i64 {
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+async fn a_trip_is_filed_submitted_and_approved_through_the_pages(app: TestApp) {
+    let a = school(&app).await;
+    let teacher = app
+        .sign_in("wang.fang", UserRole::Liaison, Some(a.unit), "en")
+        .await;
+    let dean = app
+        .sign_in("dean.pages", UserRole::Leader, None, "zh-CN")
+        .await;
+    let dean_id = user_id(&app, "dean.pages").await;
+    let (_, unit) = app.get(&format!("/api/v1/units/{}", a.unit)).await;
+    let dean_person = unit["foreign_affairs_leader"]["id"].as_i64().unwrap();
+    let (status, _) = app
+        .put(
+            &format!("/api/v1/accounts/{dean_id}/person"),
+            &json!({"person": dean_person}),
+        )
+        .await;
+    assert_eq!(status, 204);
+
+    let (status, form) = teacher.get("/trips/new").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("destinations-0-country"), "{form}");
+    let (status, refused, _) = teacher.post("/trips", &[("title_en", "No type")]).await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("choose the trip type"), "{refused}");
+
+    let leave = (today() + Duration::days(40)).to_string();
+    let back = (today() + Duration::days(46)).to_string();
+    let teacher_person = format!("#{}", a.teacher_person);
+    let colleague = format!("#{}", a.colleague_person);
+    let unit_id = a.unit.to_string();
+    let (status, page, location) = teacher
+        .post(
+            "/trips",
+            &[
+                ("title_en", "Joint marine research in Laos"),
+                ("trip_type", "research"),
+                ("funding", "research_grant"),
+                ("unit", &unit_id),
+                ("destinations-0-country", "LA"),
+                ("destinations-0-city", "Vientiane"),
+                ("destinations-0-arrive", &leave),
+                ("destinations-0-leave", &back),
+                ("members-0-person", &teacher_person),
+                ("members-0-head", "yes"),
+                ("members-0-position", "Professor"),
+                ("members-1-person", &colleague),
+                ("budget-0-item", "Air fares"),
+                ("budget-0-amount", "12000"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let id = number_in(&location);
+    let (status, shown) = teacher.get(&location).await;
+    assert_eq!(status, 200);
+    for expected in [
+        "Unit review",
+        "Office review",
+        "Leader approval",
+        "Li Na",
+        "¥12,000",
+        "value=\"submit\"",
+    ] {
+        assert!(
+            shown.contains(expected),
+            "{expected} missing from the trip page"
+        );
+    }
+    let (status, _, _) = teacher
+        .post(
+            &format!("/trips/{id}/act"),
+            &[("transition", "submit"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(status, 303);
+
+    let (status, inbox) = dean.get("/trips").await;
+    assert_eq!(status, 200);
+    assert!(inbox.contains("待我审批 (1)"), "{inbox}");
+    assert!(inbox.contains("Joint marine research in Laos"), "{inbox}");
+    let (status, refused, _) = dean
+        .post(
+            &format!("/trips/{id}/act"),
+            &[("transition", "refuse"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(status, 422, "a refusal without a comment");
+    assert!(refused.contains("say why"), "{refused}");
+    let (status, _, _) = dean
+        .post(
+            &format!("/trips/{id}/act"),
+            &[("transition", "approve"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, shown) = teacher.get(&format!("/trips/{id}")).await;
+    assert!(
+        shown.contains("dean.pages"),
+        "the decision is in the history"
+    );
+    let (_, inbox) = dean.get("/trips?view=waiting").await;
+    assert!(inbox.contains("没有待您审批的申请"), "{inbox}");
+}
