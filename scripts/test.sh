@@ -10,6 +10,10 @@
 # installing Debian's `postgresql` package first if the server binaries are
 # missing (only when running as root). With no arguments, the benchmark's smoke run and
 # schemathesis (scripts/schemathesis.sh, installed into target/ when missing) follow the tests.
+#
+# Tests of the file store also run against an S3-compatible server, named by
+# LIAISON_TEST_S3_URL (with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); unless
+# set, a private moto server is started on loopback (scripts/lib/s3.sh).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -32,6 +36,8 @@ die() {
 
 # The private PostgreSQL cluster: ensure_postgres, start_postgres, stop_postgres.
 source scripts/lib/postgres.sh
+# The S3-compatible server the file store's tests run against: start_s3, stop_s3.
+source scripts/lib/s3.sh
 
 # Headless Chromium, its driver and CJK fonts for the browser tests (crates/liaison/tests/it/browser.rs).
 ensure_browser() {
@@ -89,6 +95,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_postgres || true
+    stop_s3 || true
     [[ -z $APT_LOG ]] || rm -f "$APT_LOG"
     [[ -z $PG_APT_LOG ]] || rm -f "$PG_APT_LOG"
     exit "$rc"
@@ -107,6 +114,13 @@ main() {
         start_postgres
         export LIAISON_TEST_POSTGRES_URL=$PG_URL
         log "using $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT (private cluster, setup $((SECONDS - t0))s)"
+    fi
+    if [[ -n ${LIAISON_TEST_S3_URL:-} ]]; then
+        log "using the S3-compatible store of LIAISON_TEST_S3_URL"
+    else
+        start_s3
+        export LIAISON_TEST_S3_URL=$S3_URL
+        log "using moto's S3 server at ${S3_URL#*endpoint=}"
     fi
     ensure_browser
     ensure_wrk

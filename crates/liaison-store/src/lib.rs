@@ -15,6 +15,7 @@ mod database;
 mod dossier;
 mod error;
 mod exchange;
+mod files;
 mod gifts;
 mod health;
 mod imports;

@@ -164,6 +164,8 @@ impl Store {
         let mark = audit_mark(&mut tx).await?;
         let before = T::fetch(&mut tx, &self.policy, id).await?;
         authorize(actor, Action::Change, kind, before.unit())?;
+        // A record's files go with it (the pages ask first, naming how many).
+        crate::files::forget_all(&mut tx, actor, kind, id).await?;
         delete_record(&mut tx, actor, T::KIND, id, &before).await?;
         refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;

@@ -21,6 +21,8 @@ pub enum ApiError {
     /// A change signed in by a session cookie without the session's token in its header.
     Csrf,
     Store(liaison_store::Error),
+    /// Something failed that the client cannot act on, such as the file store; logged, not shown.
+    Internal(String),
 }
 
 /// The body of every error response.
@@ -125,6 +127,16 @@ impl IntoResponse for ApiError {
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
                 return response;
+            }
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %cause, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    body(
+                        "internal",
+                        "something went wrong on the server; the error was logged".to_owned(),
+                    ),
+                )
             }
             ApiError::Store(err) => {
                 // The cause is logged once here and never shown: it may name tables or servers.

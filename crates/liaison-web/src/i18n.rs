@@ -74,7 +74,7 @@ impl Lang {
 type Bundle = FluentBundle<FluentResource>;
 
 /// The message catalogs, one pair (Chinese, English) per part of the interface.
-const CATALOGS: [(&str, &str); 7] = [
+const CATALOGS: [(&str, &str); 8] = [
     (
         include_str!("../locales/zh/main.ftl"),
         include_str!("../locales/en/main.ftl"),
@@ -94,6 +94,10 @@ const CATALOGS: [(&str, &str); 7] = [
     (
         include_str!("../locales/zh/workdays.ftl"),
         include_str!("../locales/en/workdays.ftl"),
+    ),
+    (
+        include_str!("../locales/zh/files.ftl"),
+        include_str!("../locales/en/files.ftl"),
     ),
     (
         include_str!("../locales/zh/trips.ftl"),

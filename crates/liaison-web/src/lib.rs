@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 mod error;
 mod extract;
+mod files;
 pub mod i18n;
 mod operations;
 pub mod pages;
@@ -12,6 +13,7 @@ mod proxies;
 mod routes;
 
 pub use error::ApiError;
+pub use files::Files;
 pub use operations::MetricsAccess;
 pub use proxies::TrustedProxies;
 
@@ -29,6 +31,8 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub store: Store,
     pub settings: WebSettings,
+    /// Where the files kept with records are, and how large they may be.
+    pub files: Files,
 }
 
 /// The web server's own settings.

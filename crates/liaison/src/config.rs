@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
-use liaison_core::{Money, Policy};
+use liaison_core::{FileLimits, Money, Policy};
+use liaison_files::Location;
 use liaison_store::DatabaseUrl;
 use liaison_web::{MetricsAccess, TrustedProxies};
 use serde::Deserialize;
@@ -26,7 +27,18 @@ struct FileSettings {
     key_file: Option<PathBuf>,
     policy: Option<PolicySettings>,
     metrics: Option<MetricsSettings>,
+    files: Option<FilesSettings>,
     proxy: Option<ProxySettings>,
+}
+
+/// The `[files]` table of `liaison.toml`: where the files kept with records are, and how large
+/// they may be.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilesSettings {
+    location: Option<String>,
+    max_file_mb: Option<u64>,
+    max_record_mb: Option<u64>,
 }
 
 /// The `[proxy]` table of `liaison.toml`: the reverse proxies whose header names the client.
@@ -69,6 +81,9 @@ pub struct Config {
     pub write_wait: Duration,
     /// Where the key to the personal data comes from.
     pub key: KeySource,
+    /// Where the files kept with records are.
+    pub files: Location,
+    pub file_limits: FileLimits,
 }
 
 /// The key that seals personal data, kept apart from the database it protects.
@@ -138,9 +153,14 @@ impl Config {
         let key = key_source(&database, settings.key_file, |name| {
             std::env::var(name).ok()
         })?;
+        let files_settings = settings.files.unwrap_or_default();
+        let (files, file_limits) =
+            files(&database, files_settings, |name| std::env::var(name).ok())?;
         Ok(Config {
             database,
             key,
+            files,
+            file_limits,
             bind: settings.bind.unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
@@ -160,6 +180,38 @@ impl Config {
             write_wait: write_wait(settings.write_wait_ms, |name| std::env::var(name).ok())?,
         })
     }
+}
+
+/// Where files are kept (`LIAISON_FILES`, else `location` in `[files]`, else a folder beside the
+/// SQLite database or `liaison-files` in the working directory) and their limits.
+fn files(
+    database: &DatabaseUrl,
+    settings: FilesSettings,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(Location, FileLimits)> {
+    let location = match env("LIAISON_FILES").or(settings.location) {
+        Some(text) => Location::parse(&text)?,
+        None => match database {
+            DatabaseUrl::Sqlite { path } => Location::beside(path),
+            DatabaseUrl::Postgres { .. } => Location::Folder(PathBuf::from("liaison-files")),
+        },
+    };
+    let defaults = FileLimits::default();
+    let megabytes = |value: Option<u64>, default: u64, name: &str| -> Result<u64> {
+        match value {
+            Some(0) => bail!("[files] {name} must be at least 1 (MB)"),
+            Some(mb) => Ok(mb * 1024 * 1024),
+            None => Ok(default),
+        }
+    };
+    let limits = FileLimits {
+        per_file: megabytes(settings.max_file_mb, defaults.per_file, "max_file_mb")?,
+        per_record: megabytes(settings.max_record_mb, defaults.per_record, "max_record_mb")?,
+    };
+    if limits.per_record < limits.per_file {
+        bail!("[files] max_record_mb must be at least max_file_mb");
+    }
+    Ok((location, limits))
 }
 
 /// The web settings, each from `LIAISON_*` or else the settings file or else the default.

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use liaison_core::secrets::{hash_password, new_token, token_hash};
 use liaison_core::{Actor, ExchangeDocument, Link, UserInput, UserRole};
+use liaison_files::{ContentHash, FileStore, Location};
 use liaison_store::{Keyring, Store};
 
 use crate::config::{Config, KeySource};
@@ -63,8 +64,12 @@ enum Command {
         #[arg(long, short, env = "LIAISON_EXPORT_OUTPUT")]
         output: Option<PathBuf>,
     },
-    /// Writes a consistent copy of a live SQLite database to a new file.
+    /// Writes a consistent copy of a live SQLite database to a new file, and the files kept in
+    /// a folder to the folder beside it (`PATH.files`), where a restored database finds them.
     Backup { path: PathBuf },
+    /// Works on the files kept with records.
+    #[command(subcommand)]
+    Files(FilesCommand),
     /// Rebuilds the search index and the organizations' timelines from the records.
     Reindex,
     /// Loads a synthetic dataset for the benchmark into an empty database: one organization for
@@ -93,6 +98,13 @@ enum KeyCommand {
     /// transaction, and keeps the new key in the key file (or prints it, when LIAISON_KEY gives
     /// the key).
     Rotate,
+}
+
+#[derive(Debug, Subcommand)]
+enum FilesCommand {
+    /// Lists files no record refers to and files a record refers to that the store lacks;
+    /// exits with an error when any is lacking.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -277,7 +289,8 @@ async fn run(cli: Cli) -> Result<()> {
                 load_demo_if_empty(&store, &actor).await?;
             }
             ensure_first_admin(&store, &actor).await?;
-            serve(store, bind.unwrap_or(config.bind), config.web).await
+            let files = open_files(&config.files, config.file_limits).await?;
+            serve(store, bind.unwrap_or(config.bind), config.web, files).await
         }
         Command::Migrate => {
             println!("The database {} is up to date.", config.database);
@@ -291,12 +304,23 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Import { files } => import(&store, &actor, &files).await,
-        Command::Export { output } => export(&store, output.as_deref()).await,
+        Command::Import { files } => {
+            let kept = open_files(&config.files, config.file_limits).await?;
+            import(&store, &actor, &files, &kept).await
+        }
+        Command::Export { output } => {
+            let kept = open_files(&config.files, config.file_limits).await?;
+            export(&store, output.as_deref(), &kept.store).await
+        }
         Command::Backup { path } => {
             store.backup(&path).await?;
             println!("Backup written to {}.", path.display());
-            Ok(())
+            let files = open_files(&config.files, config.file_limits).await?;
+            backup_files(&store, &files.store, &path).await
+        }
+        Command::Files(FilesCommand::Check) => {
+            let files = open_files(&config.files, config.file_limits).await?;
+            check_files(&store, &files.store).await
         }
         Command::BenchData { activities, seed } => {
             let started = std::time::Instant::now();
@@ -487,7 +511,104 @@ async fn load_demo_if_empty(store: &Store, actor: &Actor) -> Result<()> {
     Ok(())
 }
 
-async fn serve(store: Store, bind: String, settings: liaison_web::WebSettings) -> Result<()> {
+/// Opens the store of the files kept with records, as the settings say.
+async fn open_files(
+    location: &Location,
+    limits: liaison_core::FileLimits,
+) -> Result<liaison_web::Files> {
+    let store = FileStore::open(location)
+        .await
+        .with_context(|| format!("cannot open the files' store ({location:?})"))?;
+    Ok(liaison_web::Files { store, limits })
+}
+
+/// Copies every file a record refers to into the folder beside the backup, where the restored
+/// database looks by default; a file already there (from an earlier backup to the same place)
+/// is the same bytes by its name and is not copied again. Files in an object store are left
+/// where they are: the store keeps its own copies.
+async fn backup_files(store: &Store, files: &FileStore, backup: &Path) -> Result<()> {
+    if files.folder().is_none() {
+        println!("Files are kept in an object store, which keeps its own copies; none copied.");
+        return Ok(());
+    }
+    let beside = Location::beside(backup);
+    let copy = FileStore::open(&beside)
+        .await
+        .with_context(|| format!("cannot write the files beside the backup ({beside:?})"))?;
+    let mut copied = 0;
+    let mut hashes: Vec<String> = store
+        .all_files()
+        .await?
+        .into_iter()
+        .map(|f| f.content_hash)
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    for hash in hashes.iter().filter_map(|h| ContentHash::parse(h)) {
+        if copy.contains(&hash).await? {
+            continue;
+        }
+        let bytes = files
+            .get(&hash)
+            .await
+            .with_context(|| format!("the file {hash} a record refers to is missing"))?;
+        copy.put(&bytes).await?;
+        if let Some(thumbnail) = files.thumbnail(&hash).await? {
+            copy.put_thumbnail(&hash, thumbnail).await?;
+        }
+        copied += 1;
+    }
+    println!(
+        "{} files copied to {beside:?} ({} in all).",
+        copied,
+        hashes.len()
+    );
+    Ok(())
+}
+
+/// Lists files no record refers to, and files a record refers to that the store lacks.
+async fn check_files(store: &Store, files: &FileStore) -> Result<()> {
+    let kept: std::collections::BTreeSet<String> =
+        files.list().await?.iter().map(|h| h.to_string()).collect();
+    let rows = store.all_files().await?;
+    let referred: std::collections::BTreeSet<&str> =
+        rows.iter().map(|f| f.content_hash.as_str()).collect();
+    let unreferenced: Vec<&String> = kept
+        .iter()
+        .filter(|h| !referred.contains(h.as_str()))
+        .collect();
+    let missing: Vec<_> = rows
+        .iter()
+        .filter(|f| !kept.contains(&f.content_hash))
+        .collect();
+    for hash in &unreferenced {
+        println!("unreferenced {hash}");
+    }
+    for file in &missing {
+        println!(
+            "missing {} ({} {}, file {} \"{}\")",
+            file.content_hash, file.record_kind, file.record_id, file.id, file.name
+        );
+    }
+    println!(
+        "{} files kept, {} referred to; {} unreferenced, {} missing.",
+        kept.len(),
+        referred.len(),
+        unreferenced.len(),
+        missing.len()
+    );
+    if !missing.is_empty() {
+        bail!("{} files that records refer to are missing", missing.len());
+    }
+    Ok(())
+}
+
+async fn serve(
+    store: Store,
+    bind: String,
+    settings: liaison_web::WebSettings,
+    files: liaison_web::Files,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(&bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -499,6 +620,7 @@ async fn serve(store: Store, bind: String, settings: liaison_web::WebSettings) -
     let app = liaison_web::app(liaison_web::AppState {
         store: store.clone(),
         settings,
+        files,
     });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -528,14 +650,23 @@ async fn shutdown_signal() {
     }
 }
 
-async fn import(store: &Store, actor: &Actor, files: &[PathBuf]) -> Result<()> {
+async fn import(
+    store: &Store,
+    actor: &Actor,
+    files: &[PathBuf],
+    kept: &liaison_web::Files,
+) -> Result<()> {
     // Every file is read and parsed before anything is saved, so a bad file saves nothing.
     let mut documents = Vec::new();
     for file in files {
         let text = tokio::fs::read_to_string(file)
             .await
             .with_context(|| format!("cannot read {}", file.display()))?;
-        let document: ExchangeDocument = serde_json::from_str(&text)
+        let mut value: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a Liaison document", file.display()))?;
+        let carried = take_carried_files(&mut value)
+            .with_context(|| format!("the files listed in {} are not readable", file.display()))?;
+        let document: ExchangeDocument = serde_json::from_value(value)
             .with_context(|| format!("{} is not a Liaison document", file.display()))?;
         if !liaison_core::EXCHANGE_FORMATS.contains(&document.liaison_format) {
             bail!(
@@ -546,9 +677,9 @@ async fn import(store: &Store, actor: &Actor, files: &[PathBuf]) -> Result<()> {
                 liaison_core::EXCHANGE_FORMATS.end()
             );
         }
-        documents.push((file, document));
+        documents.push((file, document, carried));
     }
-    for (file, document) in documents {
+    for (file, document, carried) in documents {
         let report = store.import(actor, &document).await.with_context(|| {
             format!(
                 "{} was not imported; nothing from it was saved",
@@ -561,24 +692,176 @@ async fn import(store: &Store, actor: &Actor, files: &[PathBuf]) -> Result<()> {
             report.created,
             report.unchanged
         );
+        import_carried_files(store, actor, file, &carried, kept).await?;
     }
     Ok(())
 }
 
-async fn export(store: &Store, output: Option<&Path>) -> Result<()> {
+async fn export(store: &Store, output: Option<&Path>, kept: &FileStore) -> Result<()> {
     let document = store.export().await?;
-    let json = serde_json::to_string_pretty(&document)?;
+    let mut value = serde_json::to_value(&document)?;
+    let rows = store.all_files().await?;
+    let json_for = |value: &serde_json::Value| serde_json::to_string_pretty(value);
     match output {
         Some(path) => {
             if path.exists() {
                 bail!("{} exists already; choose a new file", path.display());
             }
+            if !rows.is_empty() {
+                let carried = carry_files(store, kept, &rows, path).await?;
+                value["files"] = serde_json::to_value(carried)?;
+            }
+            let json = json_for(&value)?;
             tokio::fs::write(path, json + "\n")
                 .await
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("Exported to {}.", path.display());
         }
-        None => println!("{json}"),
+        None => {
+            if !rows.is_empty() {
+                eprintln!(
+                    "{} files are kept with records; export with --output to write them beside \
+                     the document.",
+                    rows.len()
+                );
+            }
+            println!("{}", json_for(&value)?);
+        }
     }
+    Ok(())
+}
+
+/// A file carried by an exported document: the record that keeps it, by kind and key, and its
+/// bytes in the folder beside the document (`DOCUMENT.files`), under their hash.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CarriedFile {
+    record: String,
+    key: String,
+    name: String,
+    media_type: String,
+    #[serde(default)]
+    caption: String,
+    content_hash: String,
+}
+
+/// The folder beside an exported document that holds its files.
+fn carried_folder(document: &Path) -> Location {
+    Location::beside(document)
+}
+
+/// Copies the files of keyed records beside the document, and lists them for it. A file of a
+/// record without a key cannot be matched on import; it is named and left out.
+async fn carry_files(
+    store: &Store,
+    kept: &FileStore,
+    rows: &[liaison_core::StoredFile],
+    document: &Path,
+) -> Result<Vec<CarriedFile>> {
+    let folder = FileStore::open(&carried_folder(document)).await?;
+    let mut carried = Vec::new();
+    for row in rows {
+        let Some(kind) = liaison_core::files::KINDS_WITH_FILES
+            .iter()
+            .find(|k| k.as_str() == row.record_kind)
+        else {
+            continue;
+        };
+        let Some(key) = store.key_by_id(*kind, row.record_id).await? else {
+            eprintln!(
+                "{} of {} {} is not exported: the record has no key",
+                row.name, row.record_kind, row.record_id
+            );
+            continue;
+        };
+        let hash = ContentHash::parse(&row.content_hash)
+            .with_context(|| format!("a damaged hash: {}", row.content_hash))?;
+        if !folder.contains(&hash).await? {
+            let bytes = kept
+                .get(&hash)
+                .await
+                .with_context(|| format!("the file {} of {key} is missing", row.name))?;
+            folder.put(&bytes).await?;
+        }
+        carried.push(CarriedFile {
+            record: row.record_kind.clone(),
+            key,
+            name: row.name.clone(),
+            media_type: row.media_type.clone(),
+            caption: row.caption.clone(),
+            content_hash: row.content_hash.clone(),
+        });
+    }
+    Ok(carried)
+}
+
+/// Takes the `files` a document carries out of it, leaving the records for the store.
+fn take_carried_files(value: &mut serde_json::Value) -> Result<Vec<CarriedFile>> {
+    match value.as_object_mut().and_then(|o| o.remove("files")) {
+        Some(files) => Ok(serde_json::from_value(files)?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Keeps the files a document carries with the records it names; a record that holds the same
+/// bytes under the same name already is left as it is, so importing twice adds nothing.
+async fn import_carried_files(
+    store: &Store,
+    actor: &Actor,
+    document: &Path,
+    carried: &[CarriedFile],
+    kept: &liaison_web::Files,
+) -> Result<()> {
+    if carried.is_empty() {
+        return Ok(());
+    }
+    let folder = FileStore::open(&carried_folder(document)).await?;
+    let mut added = 0;
+    for file in carried {
+        let kind = liaison_core::files::KINDS_WITH_FILES
+            .iter()
+            .find(|k| k.as_str() == file.record)
+            .with_context(|| format!("{} records do not keep files", file.record))?;
+        let id = store.id_by_key(*kind, &file.key).await?.with_context(|| {
+            format!("no {} {} for the file {}", file.record, file.key, file.name)
+        })?;
+        let held = store.record_files(*kind, id).await?;
+        if held
+            .iter()
+            .any(|h| h.content_hash == file.content_hash && h.name == file.name)
+        {
+            continue;
+        }
+        let hash = ContentHash::parse(&file.content_hash)
+            .with_context(|| format!("a damaged hash: {}", file.content_hash))?;
+        let bytes = folder
+            .get(&hash)
+            .await
+            .with_context(|| format!("the file {} is not beside the document", file.name))?;
+        if kept.store.put(&bytes).await? != hash {
+            bail!(
+                "the file {} beside the document is not the one listed",
+                file.name
+            );
+        }
+        // A document's files are checked as an upload is: its list is not taken on trust.
+        let inspected = liaison_files::inspect(&bytes)
+            .map_err(|why| anyhow::anyhow!("the file {} is not kept: {why}", file.name))?;
+        let new = liaison_core::NewFile {
+            content_hash: hash.to_string(),
+            name: liaison_core::FileName::clean(&file.name, inspected.extension),
+            media_type: inspected.media_type.to_owned(),
+            size: bytes.len() as i64,
+            caption: file.caption.clone(),
+        };
+        store
+            .add_file_to(actor, *kind, id, new, &kept.limits)
+            .await?;
+        added += 1;
+    }
+    println!(
+        "{}: {added} files kept with their records.",
+        document.display()
+    );
     Ok(())
 }

@@ -25,6 +25,7 @@ use crate::extract::{ApiBody, ApiJson, ApiPath, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
+pub mod files;
 mod openapi;
 use openapi::SharedAnswers;
 pub mod review;
@@ -135,7 +136,8 @@ macro_rules! resource {
                 Ok(Json(liaison_core::personal::masked(state.store.update::<$record>(&auth.actor(), id, input).await?)))
             }
 
-            /// Deletes a record; refused with 409 while other records refer to it.
+            /// Deletes a record with its files; refused with 409 while other records refer to
+            /// it.
             #[utoipa::path(delete, path = $item_path, tag = $tag, params(("id" = i64, Path)),
                 responses((status = 204), (status = 404, body = ErrorBody),
                           (status = 409, body = ErrorBody)))]
@@ -144,7 +146,9 @@ macro_rules! resource {
                 Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<StatusCode, ApiError> {
+                let held = state.store.file_hashes_of($kind, id).await?;
                 state.store.delete::<$record>(&auth.actor(), id).await?;
+                crate::files::forget_unheld(&state, &held).await;
                 Ok(StatusCode::NO_CONTENT)
             }
 
@@ -344,6 +348,21 @@ pub async fn list_audit(
         workdays::add_year,
         workdays::after,
         workdays::between,
+        files::activities::upload,
+        files::activities::list,
+        files::activities::download,
+        files::activities::caption,
+        files::activities::delete,
+        files::agreements::upload,
+        files::agreements::list,
+        files::agreements::download,
+        files::agreements::caption,
+        files::agreements::delete,
+        files::organizations::upload,
+        files::organizations::list,
+        files::organizations::download,
+        files::organizations::caption,
+        files::organizations::delete,
     ),
     // A reference to an existing record or a new one, named by utoipa after its generic
     // argument, is listed here because utoipa does not collect it from the fields using it.
@@ -389,6 +408,7 @@ fn signed_in_routes() -> Routes {
         .merge(agreements::routes())
         .merge(transitions::routes())
         .merge(workdays::routes())
+        .merge(files::routes())
         .merge(trips::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)

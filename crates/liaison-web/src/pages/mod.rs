@@ -8,6 +8,7 @@ mod calendars;
 mod csrf;
 mod dashboard;
 mod export;
+mod files;
 mod forms;
 mod imports;
 mod kinds;

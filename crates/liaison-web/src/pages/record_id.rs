@@ -32,6 +32,26 @@ impl<S: Send + Sync> FromRequestParts<S> for RecordId {
     }
 }
 
+/// The file number `{file}` in the path of a record's file, read as [`RecordId`] reads `{id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for FileId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        params
+            .iter()
+            .find(|(name, _)| *name == "file")
+            .and_then(|(_, value)| RecordId::parse(value))
+            .map(|RecordId(id)| FileId(id))
+            .ok_or(PageError::NotFound)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::RecordId;

@@ -27,6 +27,8 @@ use crate::routes::Routes;
 struct DetailTemplate<'a> {
     ui: &'a Ui,
     view: &'a DetailView,
+    /// The files section, for a kind of record that keeps files.
+    files: Option<&'a super::files::FilesView>,
 }
 
 /// What the generic pages need to know about one kind of record.
@@ -282,12 +284,21 @@ async fn show<K: RecordPages>(
             danger: true,
         });
     }
-    Ok(detail_page(&ui, &view))
+    let files = super::files::section(&state, &ui, K::KIND, K::PATH, id, K::unit(&record)).await?;
+    Ok(render(&DetailTemplate {
+        ui: &ui,
+        view: &view,
+        files: files.as_ref(),
+    }))
 }
 
 /// A record's page, or a page of one record's lists drawn the same way.
 pub(crate) fn detail_page(ui: &Ui, view: &DetailView) -> Response {
-    render(&DetailTemplate { ui, view })
+    render(&DetailTemplate {
+        ui,
+        view,
+        files: None,
+    })
 }
 
 fn form_page(ui: &Ui, mut view: FormView, errors: &FieldErrors, status: StatusCode) -> Response {
@@ -582,10 +593,16 @@ async fn confirm_delete<K: RecordPages>(
 ) -> PageResult {
     let record = changeable::<K>(&state, &ui, id).await?;
     let name = K::name(&ui, &record);
+    let mut paragraphs = vec![ui.t.get("delete-explained")];
+    // A record's files go with it: the question names how many.
+    let files = state.store.file_count(K::KIND, id).await?;
+    if files > 0 {
+        paragraphs.push(ui.t.args("delete-files", &[("count", ui.t.number(files as i64))]));
+    }
     let view = MessageView {
         title: ui.t.args("delete-title", &[("name", name)]),
         tone: "warning",
-        paragraphs: vec![ui.t.get("delete-explained")],
+        paragraphs,
         form: Some(HiddenForm {
             action: format!("/{}/{id}/delete", K::PATH),
             hidden: Vec::new(),
@@ -609,8 +626,12 @@ async fn delete<K: RecordPages>(
     ui: Ui,
     RecordId(id): RecordId,
 ) -> PageResult {
+    let held = state.store.file_hashes_of(K::KIND, id).await?;
     match K::delete(&state.store, &ui.actor()?, id).await {
-        Ok(()) => Ok(Redirect::to(&format!("/{}", K::PATH)).into_response()),
+        Ok(()) => {
+            crate::files::forget_unheld(&state, &held).await;
+            Ok(Redirect::to(&format!("/{}", K::PATH)).into_response())
+        }
         Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { message, .. })) => {
             Ok(message_page(
                 &ui,
@@ -727,14 +748,24 @@ fn record_routes<K: RecordPages>() -> Routes {
         .post(&format!("{item}/delete"), delete::<K>)
 }
 
+/// The pages of one kind of record, and of its files when it keeps them.
+fn record_and_file_routes<K: RecordPages>() -> Routes {
+    let routes = record_routes::<K>();
+    if liaison_core::files::keeps_files(K::KIND) {
+        routes.merge(super::files::routes::<K::Record>(K::PATH))
+    } else {
+        routes
+    }
+}
+
 pub fn routes() -> Routes {
     Routes::new()
-        .merge(record_routes::<kinds::Activities>())
-        .merge(record_routes::<kinds::Organizations>())
+        .merge(record_and_file_routes::<kinds::Activities>())
+        .merge(record_and_file_routes::<kinds::Organizations>())
         .merge(record_routes::<kinds::People>())
         .merge(kinds::people_routes())
         .merge(record_routes::<kinds::Units>())
         .merge(record_routes::<kinds::Gifts>())
-        .merge(record_routes::<kinds::Agreements>())
+        .merge(record_and_file_routes::<kinds::Agreements>())
         .merge(record_routes::<kinds::CalendarDays>())
 }

@@ -95,6 +95,9 @@ async fn browser() -> (Driver, Client) {
         }),
     );
     let url = format!("http://127.0.0.1:{}", driver.port);
+    // Both of rustls's cryptography providers are built into the tests (the file store's S3
+    // client brings ring, the browser's client aws-lc-rs), so rustls cannot choose one itself.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let client = ClientBuilder::rustls()
         .unwrap()
         .capabilities(capabilities)

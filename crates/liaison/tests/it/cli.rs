@@ -407,3 +407,161 @@ fn accounts_and_tokens_are_made_on_the_command_line() {
         "{listed}"
     );
 }
+
+/// Keeps `bytes` with the activity `key` of the SQLite database in `dir`, as an upload would, in
+/// the folder the command uses by default (`liaison.db.files`).
+async fn keep_file(dir: &Path, key: &str, name: &str, bytes: &[u8]) -> String {
+    let url = liaison_store::DatabaseUrl::parse(&format!(
+        "sqlite://{}",
+        dir.join("liaison.db").display()
+    ))
+    .unwrap();
+    let store = liaison_store::Store::open(&url).await.unwrap();
+    let files =
+        liaison_files::FileStore::open(&liaison_files::Location::beside(&dir.join("liaison.db")))
+            .await
+            .unwrap();
+    let hash = files.put(bytes).await.unwrap();
+    let actor = liaison_core::Actor::command_line("test setup");
+    let activity = store
+        .list::<liaison_core::Activity>(
+            &Default::default(),
+            &liaison_core::PageRequest::parse(
+                None,
+                Some(200),
+                None,
+                liaison_core::ACTIVITY_SORTS,
+                false,
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|a| a.key.as_deref() == Some(key))
+        .unwrap();
+    store
+        .add_file::<liaison_core::Activity>(
+            &actor,
+            activity.id,
+            liaison_core::NewFile {
+                content_hash: hash.to_string(),
+                name: liaison_core::FileName::clean(name, "pdf"),
+                media_type: "application/pdf".to_owned(),
+                size: bytes.len() as i64,
+                caption: String::new(),
+            },
+            &liaison_core::FileLimits::default(),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+    hash.to_string()
+}
+
+#[tokio::test]
+async fn a_backup_holds_the_files_and_a_database_restored_from_it_finds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&liaison(dir.path(), &["demo"]));
+    let letter = b"%PDF-1.4 the invitation letter".to_vec();
+    let hash = keep_file(
+        dir.path(),
+        "activity-2023-lftu-visit",
+        "invitation.pdf",
+        &letter,
+    )
+    .await;
+    let said = stdout(&liaison(dir.path(), &["backup", "copy.db"]));
+    assert!(said.contains("1 files copied"), "{said}");
+    let copied = dir
+        .path()
+        .join("copy.db.files/files")
+        .join(&hash[..2])
+        .join(&hash);
+    assert_eq!(std::fs::read(copied).unwrap(), letter);
+    // The backup is a database of its own: used in place of the original, it finds every file.
+    std::fs::remove_dir_all(dir.path().join("liaison.db.files")).unwrap();
+    let checked = stdout(&liaison(
+        dir.path(),
+        &["--database", "sqlite://copy.db", "files", "check"],
+    ));
+    assert!(checked.contains("0 unreferenced, 0 missing"), "{checked}");
+}
+
+#[tokio::test]
+async fn files_check_lists_files_no_record_refers_to_and_files_the_store_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&liaison(dir.path(), &["demo"]));
+    let kept = keep_file(
+        dir.path(),
+        "activity-2023-lftu-visit",
+        "kept.pdf",
+        b"%PDF-1.4 kept",
+    )
+    .await;
+    let lost = keep_file(
+        dir.path(),
+        "activity-2023-lftu-visit",
+        "lost.pdf",
+        b"%PDF-1.4 lost",
+    )
+    .await;
+    let clean = stdout(&liaison(dir.path(), &["files", "check"]));
+    assert!(
+        clean.contains("2 files kept, 2 referred to; 0 unreferenced, 0 missing"),
+        "{clean}"
+    );
+    let folder = dir.path().join("liaison.db.files/files");
+    std::fs::remove_file(folder.join(&lost[..2]).join(&lost)).unwrap();
+    let stray = liaison_files::ContentHash::of(b"stray bytes").to_string();
+    std::fs::create_dir_all(folder.join(&stray[..2])).unwrap();
+    std::fs::write(folder.join(&stray[..2]).join(&stray), b"stray bytes").unwrap();
+    let output = liaison(dir.path(), &["files", "check"]);
+    assert!(!output.status.success(), "a missing file is an error");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains(&format!("unreferenced {stray}")), "{said}");
+    assert!(said.contains(&format!("missing {lost}")), "{said}");
+    assert!(said.contains("lost.pdf"), "{said}");
+    assert!(!said.contains(&format!("missing {kept}")), "{said}");
+}
+
+#[tokio::test]
+async fn an_export_carries_the_files_in_a_folder_beside_it_into_another_database() {
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&liaison(dir.path(), &["demo"]));
+    let letter = b"%PDF-1.4 the signed agreement".to_vec();
+    let hash = keep_file(
+        dir.path(),
+        "activity-2023-lftu-visit",
+        "signed.pdf",
+        &letter,
+    )
+    .await;
+    stdout(&liaison(dir.path(), &["export", "--output", "all.json"]));
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("all.json")).unwrap())
+            .unwrap();
+    assert_eq!(document["files"][0]["key"], "activity-2023-lftu-visit");
+    assert_eq!(document["files"][0]["content_hash"], hash);
+    let target = TestDatabase::new(Backend::Postgres).await;
+    let url = target.url.to_string();
+    target.store.close().await;
+    let elsewhere = dir.path().join("elsewhere");
+    let import = |dir: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_liaison"))
+            .args(["--database", &url, "import", "all.json"])
+            .current_dir(dir)
+            .env_remove("LIAISON_CONFIG")
+            .env("LIAISON_FILES", elsewhere.to_str().unwrap())
+            .env("LIAISON_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let said = stdout(&import(dir.path()));
+    assert!(said.contains("1 files kept with their records"), "{said}");
+    let again = stdout(&import(dir.path()));
+    assert!(again.contains("0 files kept with their records"), "{again}");
+    let copied = elsewhere.join("files").join(&hash[..2]).join(&hash);
+    assert_eq!(std::fs::read(copied).unwrap(), letter);
+}

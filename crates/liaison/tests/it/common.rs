@@ -11,11 +11,23 @@ pub struct TestApp {
     /// A client signed in as an admin, through an API token.
     pub client: reqwest::Client,
     pub db: TestDatabase,
+    /// The folder the files kept with records are written to, when not an object store.
+    pub files_dir: tempfile::TempDir,
 }
 
-/// Starts the application on 127.0.0.1:0 over a new, migrated database of the given kind.
+/// Starts the application on 127.0.0.1:0 over a new, migrated database of the given kind, its
+/// files kept in a fresh folder.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with_files(backend, None).await
+}
+
+/// As [`spawn_app`], with the files kept at `location` when given.
+pub async fn spawn_app_with_files(
+    backend: Backend,
+    location: Option<liaison_files::Location>,
+) -> TestApp {
     let db = TestDatabase::new(backend).await;
+    let (files_dir, files) = test_files(location).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
@@ -23,15 +35,35 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let app = liaison_web::app(liaison_web::AppState {
         store: db.store.clone(),
         settings: liaison_web::WebSettings::default(),
+        files,
     });
     tokio::spawn(async move { axum::serve(listener, app).await });
     let mut app = TestApp {
         address,
         client: reqwest::Client::new(),
         db,
+        files_dir,
     };
     app.client = app.client_for("test-admin", UserRole::Admin, None).await;
     app
+}
+
+/// The files of a test server: in a fresh folder unless a location is given, with small limits
+/// (2 MiB a file, 5 MiB a record) so tests can pass them.
+pub async fn test_files(
+    location: Option<liaison_files::Location>,
+) -> (tempfile::TempDir, liaison_web::Files) {
+    let files_dir = tempfile::tempdir().unwrap();
+    let location =
+        location.unwrap_or_else(|| liaison_files::Location::Folder(files_dir.path().join("files")));
+    let files = liaison_web::Files {
+        store: liaison_files::FileStore::open(&location).await.unwrap(),
+        limits: liaison_core::FileLimits {
+            per_file: 2 * 1024 * 1024,
+            per_record: 5 * 1024 * 1024,
+        },
+    };
+    (files_dir, files)
 }
 
 impl TestApp {

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod concurrency;
 mod documents;
+mod files;
 mod inputs;
 mod lifecycle;
 mod operations;

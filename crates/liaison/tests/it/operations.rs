@@ -22,15 +22,18 @@ async fn spawn_app_with_metrics(backend: Backend, allow: &[&str]) -> TestApp {
         metrics: liaison_web::MetricsAccess::parse(allow).unwrap(),
         ..Default::default()
     };
+    let (files_dir, files) = crate::common::test_files(None).await;
     let app = liaison_web::app(liaison_web::AppState {
         store: db.store.clone(),
         settings,
+        files,
     });
     tokio::spawn(async move { axum::serve(listener, app).await });
     TestApp {
         address,
         client: reqwest::Client::new(),
         db,
+        files_dir,
     }
 }
 

@@ -89,6 +89,24 @@ async fn filled(app: &TestApp, ids: &Ids, path: &str) -> String {
     };
     let mut filled = path.replace("{id}", &id.to_string());
     filled = filled.replace("{language}", "zh");
+    if filled.contains("{file}") {
+        // A file of the record, kept for the walk.
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(b"%PDF-1.4 walked".to_vec()).file_name("walked.pdf"),
+        );
+        let kept: serde_json::Value = app
+            .client
+            .post(app.url(&format!("/api/v1/{}/{id}/files", segments[0])))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        filled = filled.replace("{file}", &kept[0]["id"].to_string());
+    }
     assert!(
         !filled.contains('{'),
         "a path parameter this walk does not know how to fill: {path}"
@@ -158,9 +176,13 @@ async fn every_form_is_refused_without_the_session_token_and_changes_nothing(app
     };
     let writes = page_writes();
     assert!(writes.len() >= 20, "the walk found the forms: {writes:?}");
+    // Every path is filled first: a record's file is kept for the walk, a change of its own.
+    let mut addresses = Vec::new();
+    for (_, path) in &writes {
+        addresses.push(format!("{}{}", app.address, filled(&app, &ids, path).await));
+    }
     let before = everything(&app, &page, &admin, &ids).await;
-    for (method, path) in &writes {
-        let address = format!("{}{}", app.address, filled(&app, &ids, path).await);
+    for ((method, path), address) in writes.iter().zip(&addresses) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         // The fields of a form that would otherwise be saved: a language, a unit, a mapping.
         let fields = [
@@ -176,7 +198,7 @@ async fn every_form_is_refused_without_the_session_token_and_changes_nothing(app
             }
             let response = page
                 .client
-                .request(method.clone(), &address)
+                .request(method.clone(), address.as_str())
                 .form(&form)
                 .send()
                 .await

@@ -49,8 +49,17 @@ async fn serve(store: Store, settings: liaison_web::WebSettings) -> String {
         .await
         .expect("a free port");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let app = liaison_web::app(liaison_web::AppState { store, settings });
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (files_dir, files) = crate::common::test_files(None).await;
+    let app = liaison_web::app(liaison_web::AppState {
+        store,
+        settings,
+        files,
+    });
+    tokio::spawn(async move {
+        // The files' folder lives as long as the server.
+        let _files_dir = files_dir;
+        axum::serve(listener, app).await
+    });
     address
 }
 

@@ -1,0 +1,228 @@
+//! The file store's contract, run on a folder and on an S3-compatible server alike.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use liaison_files::{ContentHash, FileStore, Location, Refusal, inspect};
+
+/// A store of each kind, fresh for the test: a folder in a temporary directory, and a prefix of
+/// its own in the bucket named by `LIAISON_TEST_S3_URL`.
+async fn stores() -> Vec<(String, FileStore, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = FileStore::open(&Location::Folder(dir.path().join("files")))
+        .await
+        .unwrap();
+    let objects = FileStore::open(&s3_location()).await.unwrap();
+    vec![
+        ("folder".into(), folder, Some(dir)),
+        ("s3".into(), objects, None),
+    ]
+}
+
+fn s3_location() -> Location {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let url = std::env::var("LIAISON_TEST_S3_URL").unwrap_or_else(|_| {
+        panic!(
+            "LIAISON_TEST_S3_URL is not set: run scripts/test.sh, which starts an S3-compatible \
+             server, or set it to s3://BUCKET?endpoint=URL&region=NAME with AWS_ACCESS_KEY_ID \
+             and AWS_SECRET_ACCESS_KEY"
+        )
+    });
+    let (bucket, query) = url.split_once('?').unwrap_or((&url, ""));
+    let prefix = format!(
+        "test-{}-{}-{}",
+        std::process::id(),
+        nanos_now(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    Location::parse(&format!(
+        "{}/{prefix}?{query}",
+        bucket.trim_end_matches('/')
+    ))
+    .unwrap()
+}
+
+fn nanos_now() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn photo(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn a_file_comes_back_byte_for_byte_under_the_hash_of_its_bytes() {
+    let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    for (name, store, _dir) in stores().await {
+        let hash = store.put(&bytes).await.unwrap();
+        assert_eq!(hash, ContentHash::of(&bytes), "{name}");
+        assert_eq!(
+            store.get(&hash).await.unwrap().as_ref(),
+            &bytes[..],
+            "{name}"
+        );
+        assert!(store.contains(&hash).await.unwrap(), "{name}");
+        assert_eq!(store.list().await.unwrap(), vec![hash.clone()], "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_same_bytes_are_kept_once() {
+    for (name, store, _dir) in stores().await {
+        let first = store.put(b"%PDF-1.4 the same letter").await.unwrap();
+        let second = store.put(b"%PDF-1.4 the same letter").await.unwrap();
+        let other = store.put(b"%PDF-1.4 another letter").await.unwrap();
+        assert_eq!(first, second, "{name}");
+        let mut expected = vec![first, other];
+        expected.sort();
+        assert_eq!(store.list().await.unwrap(), expected, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_writer_dropped_mid_stream_leaves_no_half_file() {
+    for (name, store, dir) in stores().await {
+        let mut writer = store.writer().await.unwrap();
+        writer.write(&[1u8; 100_000]).await.unwrap();
+        writer.write(&[2u8; 100_000]).await.unwrap();
+        drop(writer);
+        assert_eq!(store.list().await.unwrap(), vec![], "{name}");
+        if let Some(dir) = dir {
+            let unfinished = std::fs::read_dir(dir.path().join("files/unfinished"))
+                .unwrap()
+                .count();
+            assert_eq!(unfinished, 0, "nothing is left half written");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_file_left_unfinished_by_a_stopped_process_is_removed_when_the_store_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = Location::Folder(dir.path().join("files"));
+    let store = FileStore::open(&location).await.unwrap();
+    let mut writer = store.writer().await.unwrap();
+    writer.write(b"half of a photo").await.unwrap();
+    // A stopped process never drops its writer: its unfinished file stays until the next start.
+    std::mem::forget(writer);
+    let unfinished = dir.path().join("files/unfinished");
+    assert_eq!(std::fs::read_dir(&unfinished).unwrap().count(), 1);
+    let reopened = FileStore::open(&location).await.unwrap();
+    assert_eq!(std::fs::read_dir(&unfinished).unwrap().count(), 0);
+    assert_eq!(reopened.list().await.unwrap(), vec![]);
+}
+
+#[tokio::test]
+async fn a_removed_file_and_its_thumbnail_are_gone() {
+    for (name, store, _dir) in stores().await {
+        let hash = store.put(b"%PDF-1.4 to be removed").await.unwrap();
+        store
+            .put_thumbnail(&hash, bytes::Bytes::from_static(b"small"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.thumbnail(&hash).await.unwrap().as_deref(),
+            Some(&b"small"[..]),
+            "{name}"
+        );
+        store.remove(&hash).await.unwrap();
+        assert!(!store.contains(&hash).await.unwrap(), "{name}");
+        assert!(store.thumbnail(&hash).await.unwrap().is_none(), "{name}");
+        assert!(store.get(&hash).await.is_err(), "{name}");
+        store.remove(&hash).await.unwrap();
+    }
+}
+
+#[test]
+fn a_file_named_like_an_image_with_executable_content_is_refused() {
+    // The start of a Linux executable and of a Windows one.
+    let elf = [&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0][..], &[0u8; 120]].concat();
+    let exe = [&b"MZ\x90\x00\x03\x00\x00\x00"[..], &[0u8; 120]].concat();
+    assert!(matches!(inspect(&elf), Err(Refusal::NotAllowed(_))));
+    assert!(matches!(inspect(&exe), Err(Refusal::NotAllowed(_))));
+    assert!(matches!(
+        inspect(b"<html><script>"),
+        Err(Refusal::NotAllowed(_))
+    ));
+    assert_eq!(inspect(b""), Err(Refusal::Empty));
+}
+
+#[test]
+fn a_photo_and_a_pdf_are_known_by_their_content() {
+    let jpeg = inspect(&photo(64, 48)).unwrap();
+    assert_eq!(jpeg.media_type, "image/jpeg");
+    let pdf = inspect(b"%PDF-1.7\n1 0 obj\n").unwrap();
+    assert_eq!(pdf.media_type, "application/pdf");
+}
+
+/// The CRC-32 of a PNG chunk's type and data.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG of a few hundred bytes that announces a picture of `side` × `side` pixels.
+fn png_claiming(side: u32) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::GrayImage::new(8, 8)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    let mut png = out.into_inner();
+    // The header chunk follows the 8-byte signature: length (4), "IHDR" (4), width, height.
+    png[16..20].copy_from_slice(&side.to_be_bytes());
+    png[20..24].copy_from_slice(&side.to_be_bytes());
+    let crc = crc32(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+#[test]
+fn a_decompression_bomb_is_refused_before_its_pixels_are_allocated() {
+    // 60,000 × 60,000 grey pixels would take 3.6 GB once decoded.
+    let bomb = png_claiming(60_000);
+    assert!(bomb.len() < 1_000);
+    assert!(matches!(inspect(&bomb), Err(Refusal::BadImage(_))));
+    // 19,000 × 19,000 is within the sides allowed, but its 361 MB of grey pixels are more than
+    // the memory a decoding may take.
+    assert!(matches!(
+        inspect(&png_claiming(19_000)),
+        Err(Refusal::BadImage(_))
+    ));
+}
+
+#[test]
+fn a_photo_re_encoded_loses_its_location() {
+    let plain = photo(32, 32);
+    // An EXIF segment (APP1) holding a GPS tag, put after the JPEG's start marker.
+    let exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a GPS 39.9N 116.4E";
+    let mut tagged = plain[..2].to_vec();
+    tagged.extend_from_slice(&[0xff, 0xe1]);
+    tagged.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    tagged.extend_from_slice(exif);
+    tagged.extend_from_slice(&plain[2..]);
+    let inspected = inspect(&tagged).unwrap();
+    let stripped = liaison_files::strip_location(&tagged, &inspected).unwrap();
+    let contains =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+    assert!(contains(&tagged, b"GPS 39.9N"));
+    assert!(!contains(&stripped, b"GPS 39.9N"));
+    assert!(!contains(&stripped, b"Exif\0\0"));
+    assert_eq!(inspect(&stripped).unwrap().media_type, "image/jpeg");
+}
