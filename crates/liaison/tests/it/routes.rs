@@ -123,6 +123,24 @@ async fn every_form_is_refused_without_the_session_token_and_changes_nothing(app
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    // A trip application for the trip pages' forms.
+    let (status, person) = app
+        .post(
+            "/api/v1/people",
+            &json!({"name_en": "Walked Teacher", "category": "internal"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{person}");
+    let (status, body) = app
+        .post(
+            "/api/v1/trips",
+            &json!({"trip_type": "research", "title_en": "Walked trip", "funding": "university",
+                    "destinations": [{"country": "LA", "city": "Vientiane",
+                                      "arrive": "2026-05-10", "leave": "2026-05-12"}],
+                    "members": [{"person_id": person["id"], "leader": true}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
     let page = app.sign_in("walker", UserRole::Admin, None, "en").await;
     let setup = Actor::command_line("test setup");
     let user = app
