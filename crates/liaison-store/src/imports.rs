@@ -92,7 +92,7 @@ impl Store {
         .bind(kind.path)
         .bind(file_name)
         .bind(json_text(&header))
-        .bind(json_text(&rows))
+        .bind(crate::personal::seal_import_rows(&json_text(&rows))?)
         .bind(rows.len() as i64)
         .bind(json_text(&mapping))
         .bind(ImportStatus::Uploaded.as_str())
@@ -134,7 +134,8 @@ impl Store {
             .fetch_optional(&self.read)
             .await?
             .ok_or_else(|| DomainError::not_found("import", id))?;
-        row.json("rows")
+        let rows = crate::personal::open_import_rows(&row.text("rows")?)?;
+        serde_json::from_str(&rows).map_err(|e| crate::Error::Corrupt(format!("rows: {e}")))
     }
 
     /// Sets how the columns map to fields and starts checking the rows again, unless the

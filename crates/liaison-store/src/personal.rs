@@ -219,6 +219,25 @@ fn associated(field: &PersonalField) -> String {
 
 /// Seals a value of a personal field under the key that seals.
 pub(crate) fn seal(field: &PersonalField, plain: &str) -> Result<String> {
+    seal_in(&associated(field), plain)
+}
+
+/// Seals the rows of an uploaded spreadsheet: they hold whatever its cells held, phone numbers
+/// and e-mail addresses included, until the import is saved or dropped.
+pub(crate) fn seal_import_rows(plain: &str) -> Result<String> {
+    seal_in(IMPORT_ROWS, plain)
+}
+
+/// Opens the rows of an uploaded spreadsheet.
+pub(crate) fn open_import_rows(stored: &str) -> Result<String> {
+    open_in(IMPORT_ROWS, stored)
+}
+
+/// What the rows of an uploaded spreadsheet are bound to when sealed.
+const IMPORT_ROWS: &str = "import.rows";
+
+/// Seals `plain`, bound to `context` (the field it belongs to), under the key that seals.
+fn seal_in(context: &str, plain: &str) -> Result<String> {
     let keys = KEYS.read().unwrap_or_else(|poisoned| poisoned.into_inner());
     let Some(installed) = keys.as_ref() else {
         return Err(Error::Key(
@@ -229,7 +248,7 @@ pub(crate) fn seal(field: &PersonalField, plain: &str) -> Result<String> {
     };
     let cipher = &installed.keys[&installed.current];
     let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
-    let aad = associated(field);
+    let aad = context;
     let sealed = cipher
         .encrypt(
             &nonce,
@@ -251,10 +270,15 @@ pub(crate) fn seal(field: &PersonalField, plain: &str) -> Result<String> {
 /// Opens a stored value of a personal field; a value left in clear by an older version is read
 /// as it is until it is sealed.
 pub(crate) fn open(field: &PersonalField, stored: &str) -> Result<String> {
+    open_in(&associated(field), stored)
+}
+
+/// Opens a value sealed bound to `context`; a value left in clear is read as it is.
+fn open_in(context: &str, stored: &str) -> Result<String> {
     if !is_sealed(stored) {
         return Ok(stored.to_owned());
     }
-    let damaged = || Error::Corrupt(format!("a sealed {} cannot be read", associated(field)));
+    let damaged = || Error::Corrupt(format!("a sealed {context} cannot be read"));
     let rest = &stored[PREFIX.len()..];
     let (id, body) = rest.split_once(':').ok_or_else(damaged)?;
     let keys = KEYS.read().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -266,7 +290,7 @@ pub(crate) fn open(field: &PersonalField, stored: &str) -> Result<String> {
         return Err(damaged());
     }
     let (nonce, sealed) = bytes.split_at(NONCE_LEN);
-    let aad = associated(field);
+    let aad = context;
     let plain = cipher
         .decrypt(
             Nonce::from_slice(nonce),
@@ -299,21 +323,35 @@ pub(crate) fn read(row: &impl RowExt, kind: RecordKind, name: &str) -> Result<Op
     row.opt_text(name)?.map(|v| open(field, &v)).transpose()
 }
 
-/// The tables and columns of every personal field.
-fn columns() -> impl Iterator<Item = (&'static PersonalField, &'static str)> {
-    PERSONAL_FIELDS.iter().map(|f| (f, f.kind.table))
+/// A column whose values are sealed: its table, its name, and what its values are bound to.
+struct Sealed {
+    table: &'static str,
+    column: &'static str,
+    context: String,
+}
+
+/// Every column whose values are sealed: those of the personal fields, and the rows of uploaded
+/// spreadsheets.
+fn columns() -> impl Iterator<Item = Sealed> {
+    PERSONAL_FIELDS
+        .iter()
+        .map(|f| Sealed {
+            table: f.kind.table,
+            column: f.field,
+            context: associated(f),
+        })
+        .chain(std::iter::once(Sealed {
+            table: "import_batches",
+            column: "rows",
+            context: IMPORT_ROWS.to_owned(),
+        }))
 }
 
 /// Seals anew, in the caller's transaction, every value of `field` in `table` that is not
 /// sealed under the key whose values start with `kept` (`sealed:` for any key); returns how
 /// many were sealed.
-async fn reseal(
-    conn: &mut AnyConnection,
-    field: &PersonalField,
-    table: &str,
-    kept: &str,
-) -> Result<u64> {
-    let name = field.field;
+async fn reseal(conn: &mut AnyConnection, sealed: &Sealed, kept: &str) -> Result<u64> {
+    let (table, name) = (sealed.table, sealed.column);
     let rows = sqlx::query(&format!(
         "SELECT id, {name} FROM {table} WHERE {name} IS NOT NULL AND {name} NOT LIKE $1"
     ))
@@ -323,9 +361,9 @@ async fn reseal(
     let mut count = 0;
     for row in rows {
         let stored = row.text(name)?;
-        let sealed = seal(field, &open(field, &stored)?)?;
+        let value = seal_in(&sealed.context, &open_in(&sealed.context, &stored)?)?;
         sqlx::query(&format!("UPDATE {table} SET {name} = $1 WHERE id = $2"))
-            .bind(sealed)
+            .bind(value)
             .bind(row.int("id")?)
             .execute(&mut *conn)
             .await?;
@@ -336,8 +374,12 @@ async fn reseal(
 
 /// The key id of one sealed value of any personal field, if any is sealed.
 async fn some_sealed_key(conn: &mut AnyConnection) -> Result<Option<String>> {
-    for (field, table) in columns() {
-        let name = field.field;
+    for Sealed {
+        table,
+        column: name,
+        ..
+    } in columns()
+    {
         let found: Option<String> = sqlx::query_scalar(&format!(
             "SELECT {name} FROM {table} WHERE {name} LIKE 'sealed:%' LIMIT 1"
         ))
@@ -365,8 +407,12 @@ impl Store {
         // A start writes nothing unless an older version left values in clear, so it never
         // waits for another process's writes.
         let mut in_clear = false;
-        for (field, table) in columns() {
-            let name = field.field;
+        for Sealed {
+            table,
+            column: name,
+            ..
+        } in columns()
+        {
             let found: Option<i64> = sqlx::query_scalar(&format!(
                 "SELECT 1 FROM {table} WHERE {name} IS NOT NULL AND {name} NOT LIKE 'sealed:%' \
                  LIMIT 1"
@@ -381,12 +427,12 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let mut sealed = 0;
-        for (field, table) in columns() {
-            sealed += reseal(&mut tx, field, table, "sealed:").await?;
+        for column in columns() {
+            sealed += reseal(&mut tx, &column, "sealed:").await?;
         }
         tx.commit().await?;
         if sealed > 0 {
-            let mut tables: Vec<&str> = columns().map(|(_, table)| table).collect();
+            let mut tables: Vec<&str> = columns().map(|c| c.table).collect();
             tables.push("audit_log");
             tables.dedup();
             self.purge_freed_space(&tables).await?;
@@ -405,8 +451,8 @@ impl Store {
         let current = format!("{PREFIX}{}:", ring.current_id());
         let mut tx = self.begin_write().await?;
         let mut sealed = 0;
-        for (field, table) in columns() {
-            sealed += reseal(&mut tx, field, table, &current).await?;
+        for column in columns() {
+            sealed += reseal(&mut tx, &column, &current).await?;
         }
         tx.commit().await?;
         Ok(sealed)

@@ -15,6 +15,7 @@ const NEW_PHONE: &str = "13987654321";
 const EMAIL: &str = "zhang.caiming@example.org";
 const NOTES: &str = "Prefers tea to coffee, allergic to peanuts";
 const GUEST_PHONE: &str = "+85620555123456";
+const UPLOADED_PHONE: &str = "13700001111";
 
 /// Runs each listed test on a fresh SQLite database and on a fresh PostgreSQL one.
 macro_rules! on_both {
@@ -163,6 +164,32 @@ async fn phone_numbers_e_mails_and_notes_are_nowhere_in_the_database_in_clear(db
         .create::<liaison_core::Activity>(&admin(), visit)
         .await
         .unwrap();
+    // A spreadsheet of people uploaded and not saved yet keeps its rows sealed too.
+    let uploader: liaison_core::UserInput = serde_json::from_value(
+        json!({"username": "uploader", "display_name": "Uploader", "role": "officer"}),
+    )
+    .unwrap();
+    let uploader = store
+        .create_user(&admin(), uploader, "not a real hash")
+        .await
+        .unwrap()
+        .actor(None);
+    let upload = store
+        .create_import(
+            &uploader,
+            PERSON,
+            "people.xlsx",
+            &["name_zh".to_owned(), "phone".to_owned()],
+            &[liaison_core::ImportRow {
+                line: 2,
+                cells: vec!["王芳".to_owned(), UPLOADED_PHONE.to_owned()],
+            }],
+            &[Some("name_zh".to_owned()), Some("phone".to_owned())],
+        )
+        .await
+        .unwrap();
+    let rows = store.import_rows(&uploader, upload).await.unwrap();
+    assert_eq!(rows[0].cells[1], UPLOADED_PHONE, "the rows still read");
     // What a user reads is the value itself.
     let read = store.get::<Person>(person.meta.id).await.unwrap();
     assert_eq!(read.phone.as_deref(), Some(NEW_PHONE));
@@ -177,6 +204,7 @@ async fn phone_numbers_e_mails_and_notes_are_nowhere_in_the_database_in_clear(db
         EMAIL,
         NOTES,
         GUEST_PHONE,
+        UPLOADED_PHONE,
         "zhang.caiming",
         "peanuts",
     ] {
