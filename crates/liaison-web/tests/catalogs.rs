@@ -25,7 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use liaison_core::approvals::Verdict;
+use liaison_core::approvals::{Field as ConditionField, OnRefusal, Operator, Verdict};
 use liaison_core::trips::{FundingSource, Rule, TRIP_LIFECYCLE, Track, TripState, TripType};
 use liaison_core::{
     ActivityKind, AffiliationRelation, AgendaKind, AgreementKind, AgreementStatus, DayKind,
@@ -78,6 +78,9 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
         ("trip-funding", variants::<FundingSource>()),
         ("trip-verdict", variants::<Verdict>()),
         ("trip-rule", variants::<Rule>()),
+        ("condition-field", variants::<ConditionField>()),
+        ("condition-operator", variants::<Operator>()),
+        ("on-refusal", variants::<OnRefusal>()),
         ("workdays-kind", variants::<DayKind>()),
         ("workdays-source", variants::<DaySource>()),
     ])
@@ -130,6 +133,35 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
                     .chain(["created".to_owned(), "deleted".to_owned()])
                     .collect(),
                 "the trip lifecycle's transitions, and the first and last events of a history",
+            ),
+        ),
+        (
+            "approver-rule",
+            (
+                strings(&[
+                    "role",
+                    "unit_leader",
+                    "unit_liaison",
+                    "leader_in_charge",
+                    "user",
+                    "named_on_application",
+                    "applicant_chooses",
+                ]),
+                "the approver rules of the chain form (liaison-web pages/approvals.rs RULES)",
+            ),
+        ),
+        (
+            "quorum",
+            (
+                strings(&["any", "all", "at_least"]),
+                "the quorums of the chain form (liaison-web pages/approvals.rs QUORUMS)",
+            ),
+        ),
+        (
+            "deadline-unit",
+            (
+                strings(&["months", "days", "working_days"]),
+                "the units of the trip policy's report deadline (pages/approvals.rs)",
             ),
         ),
         (

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod approvals;
 mod briefing;
 mod calendars;
 mod csrf;
@@ -522,6 +523,7 @@ fn signed_in_routes() -> Routes {
         .merge(imports::routes())
         .merge(review::routes())
         .merge(trips::routes())
+        .merge(approvals::routes())
         .post("/logout", session::logout)
         .post("/language", session::language)
 }

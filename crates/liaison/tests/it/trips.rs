@@ -12,6 +12,7 @@ on_both_databases!(
     a_submission_breaking_a_rule_answers_422_naming_the_rule_and_its_numbers,
     the_trip_routes_are_in_the_openapi_document,
     a_trip_is_filed_submitted_and_approved_through_the_pages,
+    admins_set_the_approval_chain_and_the_trip_policy_in_the_browser,
 );
 
 /// The office's date, as the server counts it.
@@ -431,4 +432,99 @@ async fn a_trip_is_filed_submitted_and_approved_through_the_pages(app: TestApp) 
     );
     let (_, inbox) = dean.get("/trips?view=waiting").await;
     assert!(inbox.contains("没有待您审批的申请"), "{inbox}");
+}
+
+async fn admins_set_the_approval_chain_and_the_trip_policy_in_the_browser(app: TestApp) {
+    let admin = app.sign_in("chief", UserRole::Admin, None, "en").await;
+    let (status, page) = admin.get("/admin/approval-chain").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Unit review"), "the default chain is shown");
+    // The office's own chain: the unit's leader, then both officers (会签) only for trips of
+    // more than ten days, then the leader in charge.
+    let (status, refused, _) = admin
+        .post(
+            "/admin/approval-chain",
+            &[
+                ("steps-0-name", "Unit"),
+                ("steps-0-rule", "unit_leader"),
+                ("steps-0-quorum", "any"),
+                ("steps-0-due_working_days", "3"),
+                ("steps-0-on_refusal", "back_to_previous"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422, "the first step has no step before it");
+    assert!(refused.contains("no step before it"), "{refused}");
+    let (status, _, location) = admin
+        .post(
+            "/admin/approval-chain",
+            &[
+                ("steps-0-name", "Unit"),
+                ("steps-0-rule", "unit_leader"),
+                ("steps-0-quorum", "any"),
+                ("steps-0-due_working_days", "3"),
+                ("steps-0-on_refusal", "back_to_applicant"),
+                ("steps-1-name", "Office"),
+                ("steps-1-rule", "role"),
+                ("steps-1-role", "officer"),
+                ("steps-1-quorum", "all"),
+                ("steps-1-when", "days_abroad"),
+                ("steps-1-operator", "greater_than"),
+                ("steps-1-value", "10"),
+                ("steps-1-due_working_days", "5"),
+                ("steps-1-on_refusal", "back_to_previous"),
+                ("steps-2-name", "Leader"),
+                ("steps-2-rule", "leader_in_charge"),
+                ("steps-2-quorum", "any"),
+                ("steps-2-due_working_days", "3"),
+                ("steps-2-on_refusal", "end"),
+            ],
+        )
+        .await;
+    assert_eq!((status, location.as_str()), (303, "/admin/approval-chain"));
+    let (_, chain) = app.get("/api/v1/approval-chains/trip").await;
+    assert_eq!(chain["version"], 1);
+    assert_eq!(chain["steps"][1]["quorum"], json!({"mode": "all"}));
+    assert_eq!(
+        chain["steps"][1]["condition"],
+        json!({"field": "days_abroad", "operator": "greater_than", "value": 10})
+    );
+
+    let (status, refused, _) = admin
+        .post(
+            "/admin/trip-policy",
+            &[
+                ("administrative_days_by_countries", "5, 4"),
+                ("report_due", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    let (status, _, _) = admin
+        .post(
+            "/admin/trip-policy",
+            &[
+                ("administrative_days_by_countries", "5, 8, 10"),
+                ("administrative_members", "6"),
+                ("hong_kong_days", "5"),
+                ("macao_days", "4"),
+                ("hong_kong_macao_days", "8"),
+                ("lead_days_foreign", "30"),
+                ("lead_days_hong_kong_macao", "20"),
+                ("lead_days_taiwan", "60"),
+                ("notice_working_days", "7"),
+                ("report_due", "15"),
+                ("report_due_unit", "working_days"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, policy) = app.get("/api/v1/trip-policy").await;
+    assert_eq!(policy["version"], 1);
+    assert_eq!(policy["policy"]["notice_working_days"], 7);
+    assert_eq!(policy["policy"]["report_due"], json!({"working_days": 15}));
+
+    let reader = app.sign_in("reader", UserRole::Officer, None, "en").await;
+    assert_eq!(reader.get("/admin/trip-policy").await.0, 403);
+    assert_eq!(reader.get("/admin/approval-chain").await.0, 403);
 }
