@@ -22,15 +22,19 @@ pub enum UserRole {
     Liaison,
     /// Reads.
     Viewer,
+    /// A member of staff (教职工): reads like a viewer, and files their own applications, such as
+    /// a trip abroad for themselves or their group.
+    Staff,
 }
 
 impl UserRole {
-    pub const ALL: [UserRole; 5] = [
+    pub const ALL: [UserRole; 6] = [
         UserRole::Admin,
         UserRole::Officer,
         UserRole::Leader,
         UserRole::Liaison,
         UserRole::Viewer,
+        UserRole::Staff,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -40,6 +44,7 @@ impl UserRole {
             UserRole::Leader => "leader",
             UserRole::Liaison => "liaison",
             UserRole::Viewer => "viewer",
+            UserRole::Staff => "staff",
         }
     }
 
@@ -125,7 +130,7 @@ pub fn may(actor: &Actor, action: Action, kind: RecordKind, unit: Option<i64>) -
         (UserRole::Officer, _) => rights.officers,
         (UserRole::Liaison, Action::Create) => within(rights.liaison_creates),
         (UserRole::Liaison, Action::Change) => within(rights.liaison_changes),
-        (UserRole::Leader | UserRole::Viewer, _) => false,
+        (UserRole::Leader | UserRole::Viewer | UserRole::Staff, _) => false,
     }
 }
 

@@ -72,7 +72,7 @@ pub fn may_see(actor: &Actor, unit: Option<i64>) -> bool {
     match actor.role {
         UserRole::Admin | UserRole::Officer => true,
         UserRole::Liaison => actor.unit_id.is_some() && unit == actor.unit_id,
-        UserRole::Leader | UserRole::Viewer => false,
+        UserRole::Leader | UserRole::Viewer | UserRole::Staff => false,
     }
 }
 

@@ -352,10 +352,11 @@ async fn write_members(conn: &mut AnyConnection, id: i64, members: &[Member]) ->
 /// The unit an application is filed under: the one its form names, else the applicant's own.
 fn unit_for(actor: &Actor, input: &TripInput) -> Result<Option<i64>> {
     let unit = input.unit.or(actor.unit_id);
-    // A liaison officer files for their own unit only; the office for any.
-    if actor.role == UserRole::Liaison && unit != actor.unit_id {
+    // A liaison officer and a member of staff file for their own unit only; the office for any.
+    if matches!(actor.role, UserRole::Liaison | UserRole::Staff) && unit != actor.unit_id {
         return Err(DomainError::Forbidden(
-            "a liaison officer files applications for their own unit".to_owned(),
+            "a liaison officer or a member of staff files applications for their own unit"
+                .to_owned(),
         )
         .into());
     }

@@ -114,7 +114,7 @@ enum UserCommand {
         /// The username, used to sign in.
         #[arg(long)]
         name: String,
-        /// admin, officer, leader, liaison or viewer.
+        /// admin, officer, leader, liaison, viewer or staff.
         #[arg(long)]
         role: String,
         /// The unit of a liaison officer, by number or key.
@@ -411,7 +411,9 @@ async fn users(store: &Store, actor: &Actor, command: UserCommand) -> Result<()>
             display_name,
         } => {
             let role = UserRole::parse(&role).with_context(|| {
-                format!("'{role}' is not a role; use admin, officer, leader, liaison or viewer")
+                format!(
+                    "'{role}' is not a role; use admin, officer, leader, liaison, viewer or staff"
+                )
             })?;
             let unit = match unit {
                 Some(unit) => {

@@ -650,7 +650,7 @@ impl Trip {
 }
 
 /// Whether `actor` may file a trip application: every signed-in role but viewers, each for
-/// their own trips.
+/// their own trips; staff accounts exist for this.
 pub fn may_apply(actor: &Actor) -> bool {
     actor.role != UserRole::Viewer
 }

@@ -350,6 +350,7 @@ role-officer = Office staff
 role-leader = University leader
 role-liaison = Liaison officer
 role-viewer = Reader
+role-staff = Staff member
 audit-action-create = created
 audit-action-update = changed
 audit-action-delete = deleted

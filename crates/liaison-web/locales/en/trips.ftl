@@ -221,3 +221,7 @@ field-report_due_unit = Counted in
 deadline-unit-months = months
 deadline-unit-days = days
 deadline-unit-working-days = working days
+trip-approval-form = Trip approval form
+trip-notice-docx = Notice (.docx)
+section-trip-approvals = Approvals
+empty-approvals = No decision yet.

@@ -350,6 +350,7 @@ role-officer = 外事处工作人员
 role-leader = 校领导
 role-liaison = 外事联络员
 role-viewer = 查阅人员
+role-staff = 教职工
 audit-action-create = 新建
 audit-action-update = 修改
 audit-action-delete = 删除

@@ -221,3 +221,7 @@ field-report_due_unit = 计算单位
 deadline-unit-months = 月
 deadline-unit-days = 天
 deadline-unit-working-days = 工作日
+trip-approval-form = 出国（境）任务审批表
+trip-notice-docx = 公示（Word）
+section-trip-approvals = 审批意见
+empty-approvals = 尚无审批意见。

@@ -27,6 +27,8 @@ use super::{
 use crate::AppState;
 use crate::api::trips::{office_today, trip_review};
 use crate::routes::Routes;
+use liaison_core::approvals::TripDecision;
+use liaison_reports::{Block, Document, Table};
 
 const TYPES: [TripType; 6] = TripType::ALL;
 const FUNDING: [FundingSource; 4] = FundingSource::ALL;
@@ -552,10 +554,22 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
             danger: false,
         });
     }
+    if trip.submitted_at.is_some() {
+        actions.push(PageAction {
+            label: t.get("trip-approval-form"),
+            href: format!("/trips/{id}/approval-form"),
+            danger: false,
+        });
+    }
     if trip.notice_posted.is_some() {
         actions.push(PageAction {
             label: t.get("trip-notice"),
             href: format!("/trips/{id}/notice"),
+            danger: false,
+        });
+        actions.push(PageAction {
+            label: t.get("trip-notice-docx"),
+            href: format!("/trips/{id}/notice.docx"),
             danger: false,
         });
     }
@@ -1141,6 +1155,190 @@ async fn notice(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -
     }))
 }
 
+/// The trip approval form (出国(境)任务审批表): the application and each approval with who gave it,
+/// when and with what comment, as the office prints, signs and files it.
+fn approval_form(ui: &Ui, trip: &Trip, decisions: &[TripDecision]) -> Vec<Section> {
+    let t = &ui.t;
+    let mut about = Section::new(t.get("section-trip"), String::new());
+    about.row(t.get("field-applicant"), trip.applicant.name.clone());
+    about.row(
+        t.get("field-unit"),
+        trip.unit
+            .as_ref()
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
+    );
+    about.row(
+        t.get("field-trip_type"),
+        t.value("trip-type", trip.trip_type.as_str()),
+    );
+    about.row(
+        t.get("field-track"),
+        t.value("trip-track", trip.track.as_str()),
+    );
+    about.row(t.get("field-destinations"), places(ui, trip));
+    about.row(
+        t.get("field-dates"),
+        match (trip.departure, trip.return_date) {
+            (Some(a), Some(b)) => format!("{} – {}", t.date(a), t.date(b)),
+            _ => String::new(),
+        },
+    );
+    about.row(t.get("field-days_abroad"), t.number(trip.days_abroad));
+    about.row(
+        t.get("field-inviting_organization"),
+        trip.inviting_organization
+            .as_ref()
+            .map(|o| o.name.clone())
+            .unwrap_or_default(),
+    );
+    about.row(
+        t.get("field-invitation"),
+        trip.invitation.clone().unwrap_or_default(),
+    );
+    about.row(
+        t.get("field-purpose"),
+        trip.purpose.clone().unwrap_or_default(),
+    );
+    about.row(t.get("field-tasks"), trip.tasks.clone().unwrap_or_default());
+    about.row(
+        t.get("field-funding"),
+        t.value("trip-funding", trip.funding.as_str()),
+    );
+    about.row(
+        t.get("field-budget_total"),
+        t.money(trip.budget_total.fen()),
+    );
+
+    let mut members = Section::new(t.get("field-members"), t.get("empty-members"));
+    for m in &trip.members {
+        let mut value = m.position.clone().unwrap_or_default();
+        if m.leader {
+            value = format!("{} · {value}", t.get("trip-head"));
+        }
+        members.row(m.person.name.clone(), value);
+    }
+    let mut schedule = Section::new(t.get("field-schedule"), t.get("empty-schedule"));
+    for d in &trip.schedule {
+        schedule.row(t.date(d.date), d.plan.clone());
+    }
+    let mut budget = Section::new(t.get("field-budget"), t.get("empty-budget"));
+    for line in &trip.budget {
+        budget.row(line.item.clone(), t.money(line.amount.fen()));
+    }
+    let mut approvals = Section::new(t.get("section-trip-approvals"), t.get("empty-approvals"));
+    for d in decisions {
+        let mut value = format!(
+            "{} · {} · {}",
+            d.username,
+            t.value("trip-verdict", &code(&d.verdict)),
+            t.date(d.at.date_naive())
+        );
+        if let Some(comment) = &d.comment {
+            value = format!("{value} · {comment}");
+        }
+        approvals.row(d.step_name.clone(), value);
+    }
+    vec![about, members, schedule, budget, approvals]
+}
+
+/// Sections as a Word document: a title, a note, and each section's rows as a table.
+fn document(title: String, note: String, sections: &[Section]) -> Document {
+    let mut doc = Document::new();
+    doc.push(Block::Title(title)).push(Block::Note(note));
+    for section in sections {
+        doc.push(Block::Heading(section.title.clone()));
+        if section.rows.is_empty() {
+            doc.push(Block::Note(section.empty.clone()));
+            continue;
+        }
+        let mut table = Table::new("", &["", ""]);
+        for row in &section.rows {
+            table.push(vec![row.label.clone().into(), row.value.clone().into()]);
+        }
+        doc.push(Block::Table(table));
+    }
+    doc
+}
+
+async fn approval_form_page(
+    State(state): State<AppState>,
+    ui: Ui,
+    RecordId(id): RecordId,
+) -> PageResult {
+    let trip = state.store.get::<Trip>(id).await?;
+    let decisions = state.store.trip_decisions(id).await?;
+    let view = DetailView {
+        title: format!("{} · {}", ui.t.get("trip-approval-form"), title(&ui, &trip)),
+        subtitle: Some(ui.t.value("trip-state", trip.status.as_str())),
+        actions: vec![PageAction {
+            label: ui.t.get("briefing-download"),
+            href: format!("/trips/{id}/approval-form.docx"),
+            danger: false,
+        }],
+        sections: approval_form(&ui, &trip, &decisions),
+    };
+    Ok(super::records::detail_page(&ui, &view))
+}
+
+async fn approval_form_docx(
+    State(state): State<AppState>,
+    ui: Ui,
+    RecordId(id): RecordId,
+) -> PageResult {
+    let trip = state.store.get::<Trip>(id).await?;
+    let decisions = state.store.trip_decisions(id).await?;
+    let document = document(
+        format!("{} · {}", ui.t.get("trip-approval-form"), title(&ui, &trip)),
+        ui.t.value("trip-state", trip.status.as_str()),
+        &approval_form(&ui, &trip, &decisions),
+    );
+    let bytes = super::render_file(move || document.to_docx()).await?;
+    Ok(super::download(
+        bytes,
+        super::DOCX,
+        &format!("trip-{id}-approval-form.docx"),
+    ))
+}
+
+/// The public notice as a Word document, for the notice board and the files.
+async fn notice_docx(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    let trip = state.store.get::<Trip>(id).await?;
+    if trip.notice_posted.is_none() {
+        return Err(super::PageError::NotFound);
+    }
+    let t = &ui.t;
+    let heading = title(&ui, &trip);
+    let mut sections = approval_form(&ui, &trip, &[]);
+    // A notice names the trip's members, destinations, tasks, schedule, inviter, funding and
+    // budget; the approvals stay in the office's files.
+    sections.pop();
+    let mut doc = document(
+        t.get("trip-notice-heading"),
+        t.args(
+            "trip-notice-period",
+            &[
+                ("posted", t.optional_date(trip.notice_posted)),
+                ("ends", t.optional_date(trip.notice_ends)),
+            ],
+        ),
+        &sections,
+    );
+    doc.blocks.insert(
+        2,
+        Block::Paragraph(t.args(
+            "trip-notice-intro",
+            &[("title", heading), ("places", places(&ui, &trip))],
+        )),
+    );
+    let bytes = super::render_file(move || doc.to_docx()).await?;
+    Ok(super::download(
+        bytes,
+        super::DOCX,
+        &format!("trip-{id}-notice.docx"),
+    ))
+}
+
 /// Every page of the trips.
 pub fn routes() -> Routes {
     Routes::new()
@@ -1152,4 +1350,7 @@ pub fn routes() -> Routes {
         .post("/trips/{id}", update)
         .post("/trips/{id}/act", act)
         .get("/trips/{id}/notice", notice)
+        .get("/trips/{id}/notice.docx", notice_docx)
+        .get("/trips/{id}/approval-form", approval_form_page)
+        .get("/trips/{id}/approval-form.docx", approval_form_docx)
 }

@@ -173,7 +173,7 @@ fn a_document_of_the_first_format_imports_and_one_of_a_later_format_is_refused()
     assert!(err.contains("later.json is in format 99"), "{err}");
     let exported: serde_json::Value =
         serde_json::from_str(&stdout(&liaison(dir.path(), &["export"]))).unwrap();
-    assert_eq!(exported["liaison_format"], 2);
+    assert_eq!(exported["liaison_format"], liaison_core::EXCHANGE_FORMAT);
 }
 
 #[test]

@@ -29,7 +29,7 @@ fn may_change(role: UserRole, collection: &str) -> bool {
     match role {
         UserRole::Admin | UserRole::Officer => true,
         UserRole::Liaison => collection != "organizations",
-        UserRole::Leader | UserRole::Viewer => false,
+        UserRole::Leader | UserRole::Viewer | UserRole::Staff => false,
     }
 }
 

@@ -13,6 +13,7 @@ on_both_databases!(
     the_trip_routes_are_in_the_openapi_document,
     a_trip_is_filed_submitted_and_approved_through_the_pages,
     admins_set_the_approval_chain_and_the_trip_policy_in_the_browser,
+    a_staff_member_files_their_own_trip_and_changes_nothing_else,
 );
 
 /// The office's date, as the server counts it.
@@ -432,6 +433,91 @@ async fn a_trip_is_filed_submitted_and_approved_through_the_pages(app: TestApp) 
     );
     let (_, inbox) = dean.get("/trips?view=waiting").await;
     assert!(inbox.contains("没有待您审批的申请"), "{inbox}");
+
+    // The approval form, as the office prints and files it, names each decision.
+    let (status, form) = teacher.get(&format!("/trips/{id}/approval-form")).await;
+    assert_eq!(status, 200);
+    for expected in [
+        "Trip approval form",
+        "Unit review",
+        "dean.pages",
+        "Li Na",
+        "Professor",
+    ] {
+        assert!(
+            form.contains(expected),
+            "{expected} missing from the approval form"
+        );
+    }
+    let (status, kind, bytes) = teacher
+        .download(&format!("/trips/{id}/approval-form.docx"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(kind.contains("wordprocessingml"), "{kind}");
+    let (text, _) = crate::common::read_docx(&bytes);
+    assert!(text.contains("dean.pages"), "{text}");
+    assert!(text.contains("Joint marine research in Laos"), "{text}");
+    assert_eq!(
+        teacher.get(&format!("/trips/{id}/notice.docx")).await.0,
+        404,
+        "no notice yet"
+    );
+
+    // The office and the leader in charge approve; the office posts the notice and prints it.
+    let officer = app
+        .sign_in("officer.pages", UserRole::Officer, None, "en")
+        .await;
+    let version = |trip: &Value| trip["version"].as_i64().unwrap().to_string();
+    // The office's approver was named when the application was submitted, as the plan keeps.
+    let (_, trip) = app.get(&format!("/api/v1/trips/{id}")).await;
+    let (status, body) = send(
+        &a.officer,
+        &app,
+        &format!("/api/v1/trips/{id}/approve"),
+        &json!({"version": trip["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, trip) = app.get(&format!("/api/v1/trips/{id}")).await;
+    let (status, body) = send(
+        &a.vice_president,
+        &app,
+        &format!("/api/v1/trips/{id}/approve"),
+        &json!({"version": trip["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _, _) = officer
+        .post(
+            &format!("/trips/{id}/act"),
+            &[("transition", "post_notice"), ("version", &version(&body))],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (status, notice) = teacher.get(&format!("/trips/{id}/notice")).await;
+    assert_eq!(status, 200);
+    assert!(
+        notice.contains("Li Na") && notice.contains("Vientiane"),
+        "{notice}"
+    );
+    let (status, _, bytes) = teacher.download(&format!("/trips/{id}/notice.docx")).await;
+    assert_eq!(status, 200);
+    let (text, _) = crate::common::read_docx(&bytes);
+    for expected in [
+        "Public notice of an official trip abroad",
+        "Li Na",
+        "Professor",
+        "Notice period",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the notice: {text}"
+        );
+    }
+    assert!(
+        !text.contains("dean.pages"),
+        "the approvals stay in the office's files"
+    );
 }
 
 async fn admins_set_the_approval_chain_and_the_trip_policy_in_the_browser(app: TestApp) {
@@ -527,4 +613,51 @@ async fn admins_set_the_approval_chain_and_the_trip_policy_in_the_browser(app: T
     let reader = app.sign_in("reader", UserRole::Officer, None, "en").await;
     assert_eq!(reader.get("/admin/trip-policy").await.0, 403);
     assert_eq!(reader.get("/admin/approval-chain").await.0, 403);
+}
+
+async fn a_staff_member_files_their_own_trip_and_changes_nothing_else(app: TestApp) {
+    let a = school(&app).await;
+    let staff = app
+        .client_for("teacher.zhao", UserRole::Staff, Some(a.unit))
+        .await;
+    let (status, filed) = send(
+        &staff,
+        &app,
+        "/api/v1/trips",
+        &trip(&a, "conference", 40, 4),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let (status, submitted) = send(
+        &staff,
+        &app,
+        &format!("/api/v1/trips/{id}/submit"),
+        &json!({"version": filed["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{submitted}");
+    // Another member of staff neither changes nor withdraws it.
+    let other = app
+        .client_for("teacher.qian", UserRole::Staff, Some(a.unit))
+        .await;
+    let (status, _) = send(
+        &other,
+        &app,
+        &format!("/api/v1/trips/{id}/withdraw"),
+        &json!({"version": submitted["version"]}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    // Staff read, but create no other record.
+    let (status, _) = get(&staff, &app, "/api/v1/activities").await;
+    assert_eq!(status, 200);
+    let (status, _) = send(
+        &staff,
+        &app,
+        "/api/v1/organizations",
+        &json!({"kind": "university", "country": "LA", "name_en": "Somewhere"}),
+    )
+    .await;
+    assert_eq!(status, 403);
 }

@@ -90,7 +90,9 @@ impl RecordPages for People {
         Some(match actor.role {
             UserRole::Admin | UserRole::Officer => ui.t.get("export-personal-included"),
             UserRole::Liaison => ui.t.get("export-personal-own-unit"),
-            UserRole::Leader | UserRole::Viewer => ui.t.get("export-personal-masked"),
+            UserRole::Leader | UserRole::Viewer | UserRole::Staff => {
+                ui.t.get("export-personal-masked")
+            }
         })
     }
 
