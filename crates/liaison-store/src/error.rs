@@ -94,3 +94,15 @@ impl Error {
         err.into()
     }
 }
+
+/// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
+pub(crate) fn under<T>(prefix: &str, result: crate::Result<T>) -> crate::Result<T> {
+    match result {
+        Err(Error::Domain(liaison_core::Error::Invalid(inner))) => {
+            let mut errors = liaison_core::FieldErrors::new();
+            errors.extend_under(prefix, inner);
+            Err(liaison_core::Error::Invalid(errors).into())
+        }
+        other => other,
+    }
+}

@@ -14,6 +14,7 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
+use crate::error::under;
 use crate::kept::WriteTransaction;
 use crate::locks::{self, Lock};
 use crate::sql::placeholders;
@@ -22,18 +23,6 @@ use crate::{
     Error, Result, Store, accounts, activities, agreements, audit, calendars, gifts, news,
     organizations, people, records, resolve, roles, transitions, trip_exchange, units, workdays,
 };
-
-/// Places the field errors of one record of a document under its place, as `people[3].name_zh`.
-pub(crate) fn under<T>(prefix: &str, result: Result<T>) -> Result<T> {
-    match result {
-        Err(Error::Domain(DomainError::Invalid(inner))) => {
-            let mut errors = FieldErrors::new();
-            errors.extend_under(prefix, inner);
-            Err(DomainError::Invalid(errors).into())
-        }
-        other => other,
-    }
-}
 
 /// Checks one record of a document, with errors placed under `prefix`.
 fn checked<T: Validate + Clone>(prefix: &str, record: &T) -> Result<T> {

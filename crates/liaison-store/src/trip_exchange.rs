@@ -468,7 +468,7 @@ pub(crate) async fn import(
     }
     for (i, policy) in trips.policies.iter().enumerate() {
         policy.settings.check().map_err(|e| {
-            crate::exchange::under::<()>(&format!("trips.policies[{i}].settings"), Err(e.into()))
+            crate::error::under::<()>(&format!("trips.policies[{i}].settings"), Err(e.into()))
                 .unwrap_err()
         })?;
         sqlx::query(
@@ -576,7 +576,7 @@ async fn insert_trip(
 ) -> Result<()> {
     use liaison_core::Validate;
     let form = form_in(conn, &format!("{path}.form"), &trip.form, accounts).await?;
-    let form = crate::exchange::under(
+    let form = crate::error::under(
         &format!("{path}.form"),
         form.validated().map_err(Into::into),
     )?;

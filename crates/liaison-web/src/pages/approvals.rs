@@ -4,7 +4,7 @@
 
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use liaison_core::FieldErrors;
 use liaison_core::accounts::UserRole;
 use liaison_core::approvals::{
@@ -13,9 +13,10 @@ use liaison_core::approvals::{
 };
 use liaison_core::trips::{Deadline, TripPolicy};
 
-use super::forms::{Reader, Values, attach_errors};
+use super::forms::{Reader, Values};
 use super::kinds::{GroupText, choices, code, group, row_input, row_select};
-use super::{Field, FormTemplate, FormView, PageError, PageResult, Ui, render};
+use super::records::form_page;
+use super::{Field, FormView, PageError, PageResult, Ui};
 use crate::AppState;
 use crate::routes::Routes;
 
@@ -279,19 +280,6 @@ fn chain_form(ui: &Ui, v: &Values, version: i64, adding: &str) -> FormView {
         errors: Vec::new(),
         cancel: "/trips".to_owned(),
     }
-}
-
-fn form_page(ui: &Ui, mut view: FormView, errors: &FieldErrors, status: StatusCode) -> Response {
-    let mut fields: Vec<&mut Field> = view.fields.iter_mut().collect();
-    for group in view.groups.iter_mut() {
-        for row in group.rows.iter_mut() {
-            fields.extend(row.iter_mut());
-        }
-    }
-    view.errors = attach_errors(ui, &mut fields, errors);
-    let mut response = render(&FormTemplate { ui, view: &view });
-    *response.status_mut() = status;
-    response
 }
 
 async fn chain_page(State(state): State<AppState>, ui: Ui) -> PageResult {

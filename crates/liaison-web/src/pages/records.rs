@@ -301,7 +301,13 @@ pub(crate) fn detail_page(ui: &Ui, view: &DetailView) -> Response {
     })
 }
 
-fn form_page(ui: &Ui, mut view: FormView, errors: &FieldErrors, status: StatusCode) -> Response {
+/// A form with each error beside its field and all of them listed at its top.
+pub(crate) fn form_page(
+    ui: &Ui,
+    mut view: FormView,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Response {
     let mut fields: Vec<&mut super::Field> = view.fields.iter_mut().collect();
     for group in view.groups.iter_mut() {
         for row in group.rows.iter_mut() {

@@ -16,13 +16,13 @@ use liaison_core::trips::{
 };
 use liaison_core::{FieldErrors, Money, PageRequest, UserRole};
 
-use super::forms::{Reader, Values, attach_errors};
+use super::forms::{Reader, Values};
 use super::kinds::{GroupText, choices, code, group, row_input, row_select, select, text};
+use super::records::form_page;
 use super::records::message_page;
 use super::{
-    Action as PageAction, Cell, Column, DetailView, Field, FormTemplate, FormView, Item, Link,
-    ListTemplate, ListView, PageResult, RecordId, Section, TransitionButton, TransitionsView, Ui,
-    render,
+    Action as PageAction, Cell, Column, DetailView, Field, FormView, Item, Link, ListTemplate,
+    ListView, PageResult, RecordId, Section, TransitionButton, TransitionsView, Ui, render,
 };
 use crate::AppState;
 use crate::api::trips::{office_today, trip_review};
@@ -1027,19 +1027,6 @@ async fn form_view(
         errors: Vec::new(),
         cancel: "/trips".to_owned(),
     })
-}
-
-fn form_page(ui: &Ui, mut view: FormView, errors: &FieldErrors, status: StatusCode) -> Response {
-    let mut fields: Vec<&mut Field> = view.fields.iter_mut().collect();
-    for group in view.groups.iter_mut() {
-        for row in group.rows.iter_mut() {
-            fields.extend(row.iter_mut());
-        }
-    }
-    view.errors = attach_errors(ui, &mut fields, errors);
-    let mut response = render(&FormTemplate { ui, view: &view });
-    *response.status_mut() = status;
-    response
 }
 
 async fn new_form(State(state): State<AppState>, ui: Ui) -> PageResult {
