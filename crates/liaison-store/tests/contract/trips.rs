@@ -21,6 +21,7 @@ contract!(
     an_approved_trip_is_noticed_briefed_departs_returns_reports_and_closes_into_an_activity,
     a_change_after_approval_goes_through_approval_again_with_the_difference_shown,
     the_trip_policy_is_saved_as_versions_and_checked,
+    every_change_of_state_is_made_only_by_whom_its_rule_allows,
 );
 
 /// The day applications are submitted in these tests: well ahead of the trips below.
@@ -777,4 +778,186 @@ async fn the_trip_policy_is_saved_as_versions_and_checked(store: Store) {
     };
     assert!(store.save_trip_policy(&admin(), shrinking).await.is_err());
     assert_eq!(store.trip_policy(&defaults).await.unwrap().0, 1);
+}
+
+/// A new trip of the school brought to `state` through the changes of state that lead there,
+/// with the dates each one needs.
+async fn in_state(store: &Store, s: &School, state: TripState) -> Trip {
+    let mut trip = match state {
+        TripState::Draft => {
+            return store.create_trip(&s.teacher, trip_input(s)).await.unwrap();
+        }
+        TripState::InApproval => return submitted(store, s).await,
+        _ => approved(store, s).await,
+    };
+    let steps: &[(TripState, &str, &str)] = &[
+        (TripState::InNotice, "post_notice", "2026-03-02"),
+        (TripState::Briefed, "brief", "2026-04-27"),
+        (TripState::Departed, "depart", "2026-05-10"),
+        (TripState::Returned, "return", "2026-05-17"),
+        (TripState::Reported, "report", "2026-05-20"),
+    ];
+    for (reached, name, date) in steps {
+        if trip.status == state {
+            break;
+        }
+        if *name == "brief" {
+            trip = in_state_briefed(store, s, trip).await;
+        }
+        trip = act_with(store, &s.officer_a, &trip, name, date, input_for(name))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(trip.status, *reached);
+    }
+    assert_eq!(trip.status, state);
+    trip
+}
+
+/// What a change of state carries besides the version: the day of return, the report.
+fn input_for(name: &str) -> TripActionInput {
+    match name {
+        "return" => TripActionInput {
+            date: Some(day("2026-05-16")),
+            ..TripActionInput::default()
+        },
+        "report" => TripActionInput {
+            report: Some(TripReport {
+                tasks_done: "Sampling done".to_owned(),
+                outcomes: "A joint paper".to_owned(),
+                spending: Vec::new(),
+                follow_up: None,
+            }),
+            ..TripActionInput::default()
+        },
+        _ => TripActionInput::default(),
+    }
+}
+
+async fn every_change_of_state_is_made_only_by_whom_its_rule_allows(store: Store) {
+    let s = school(&store).await;
+    let other_unit = store
+        .create::<Unit>(
+            &admin(),
+            serde_json::from_value(json!({"key": "law", "name_en": "Law School"})).unwrap(),
+        )
+        .await
+        .unwrap()
+        .meta
+        .id;
+    let actors = [
+        ("applicant", s.teacher.clone()),
+        ("officer", s.officer_b.clone()),
+        (
+            "admin",
+            account(&store, "root", UserRole::Admin, None).await,
+        ),
+        ("leader", s.vice_president.clone()),
+        (
+            "viewer",
+            account(&store, "reader", UserRole::Viewer, None).await,
+        ),
+        (
+            "colleague",
+            account(&store, "staff.other", UserRole::Staff, Some(s.unit)).await,
+        ),
+        (
+            "other unit",
+            account(&store, "liaison.law", UserRole::Liaison, Some(other_unit)).await,
+        ),
+    ];
+    let applicant_or_office: &[&str] = &["applicant", "officer", "admin"];
+    let office: &[&str] = &["officer", "admin"];
+    // (change, the state it is made from, the day it is made, who may make it)
+    let table: &[(&str, TripState, &str, &[&str])] = &[
+        (
+            "submit",
+            TripState::Draft,
+            "2026-03-02",
+            applicant_or_office,
+        ),
+        (
+            "withdraw",
+            TripState::InApproval,
+            "2026-03-02",
+            applicant_or_office,
+        ),
+        (
+            "change",
+            TripState::Approved,
+            "2026-03-02",
+            applicant_or_office,
+        ),
+        ("post_notice", TripState::Approved, "2026-03-02", office),
+        ("brief", TripState::InNotice, "2026-04-27", office),
+        ("depart", TripState::Briefed, "2026-05-10", office),
+        (
+            "return",
+            TripState::Departed,
+            "2026-05-17",
+            applicant_or_office,
+        ),
+        (
+            "report",
+            TripState::Returned,
+            "2026-05-20",
+            applicant_or_office,
+        ),
+        ("close", TripState::Reported, "2026-05-21", office),
+        // Only the current step's approvers decide: the unit's leader, none of these.
+        ("approve", TripState::InApproval, "2026-03-02", &[]),
+        ("refuse", TripState::InApproval, "2026-03-02", &[]),
+        ("send_back", TripState::InApproval, "2026-03-02", &[]),
+    ];
+    for (name, from, date, allowed) in table {
+        for (label, actor) in &actors {
+            let mut trip = in_state(&store, &s, *from).await;
+            if *name == "brief" {
+                // Everyone is briefed, so only who acts decides.
+                trip = in_state_briefed(&store, &s, trip).await;
+            }
+            let mut input = input_for(name);
+            input.comment = Some("Checked.".to_owned());
+            let result = act_with(&store, actor, &trip, name, date, input).await;
+            if allowed.contains(label) {
+                assert!(result.is_ok(), "{label} may {name}: {result:?}");
+            } else {
+                assert!(
+                    forbidden(result),
+                    "{label} may not {name} a trip that is {from:?}"
+                );
+            }
+        }
+    }
+    // The unit's leader, the step's approver, does decide.
+    let trip = in_state(&store, &s, TripState::InApproval).await;
+    assert!(
+        act(&store, &s.leader, &trip, "approve", "2026-03-02")
+            .await
+            .is_ok()
+    );
+}
+
+/// Records that every member of `trip` attended a briefing.
+async fn in_state_briefed(store: &Store, s: &School, trip: Trip) -> Trip {
+    let attended = trip
+        .members
+        .iter()
+        .map(|m| Attendance {
+            trip_id: trip.meta.id,
+            person_id: m.person.id,
+        })
+        .collect();
+    store
+        .record_briefing(
+            &s.officer_a,
+            BriefingInput {
+                held_on: day("2026-04-20"),
+                place: "Room 301".to_owned(),
+                topics: "Safety abroad".to_owned(),
+                attended,
+            },
+        )
+        .await
+        .unwrap();
+    store.get(trip.meta.id).await.unwrap()
 }
