@@ -30,6 +30,8 @@ pub struct SearchRequest {
     /// Only records of this kind: an activity kind, organization kind, agreement kind, gift
     /// direction or person category.
     pub kind: Option<String>,
+    /// Only records of this year, 1900 to 2200.
+    #[serde(default, deserialize_with = "liaison_core::limits::optional_year")]
     pub year: Option<i32>,
     /// Only records involving this country (ISO 3166-1 alpha-2).
     pub country: Option<String>,

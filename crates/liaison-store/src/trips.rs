@@ -363,6 +363,15 @@ fn unit_for(actor: &Actor, input: &TripInput) -> Result<Option<i64>> {
     Ok(unit)
 }
 
+/// Whether account `id` exists.
+async fn account_exists(conn: &mut AnyConnection, id: i64) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// The accounts a query over one unit finds.
 async fn ids_of(conn: &mut AnyConnection, sql: &str, unit: i64) -> Result<BTreeSet<i64>> {
     let ids: Vec<i64> = sqlx::query_scalar(sql).bind(unit).fetch_all(conn).await?;
@@ -591,8 +600,16 @@ impl Store {
                 "an approver cannot be their own deputy",
             );
         }
-        errors.into_result()?;
         let mut tx = self.begin_write().await?;
+        for (field, id) in [
+            ("user", delegation.user_id),
+            ("deputy", delegation.deputy_id),
+        ] {
+            if !account_exists(&mut tx, id).await? {
+                errors.add(field, "not_found", format!("there is no account {id}"));
+            }
+        }
+        errors.into_result()?;
         sqlx::query(
             "INSERT INTO delegations (user_id, deputy_id, from_date, to_date, created_at, \
              created_by) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -633,6 +650,24 @@ impl Store {
             .into());
         }
         let mut tx = self.begin_write().await?;
+        let mut errors = FieldErrors::new();
+        let unit_found: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
+            .bind(unit)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if unit_found.is_none() {
+            return Err(DomainError::not_found("unit", unit).into());
+        }
+        for (i, user) in users.iter().enumerate() {
+            if !account_exists(&mut tx, *user).await? {
+                errors.add(
+                    format!("users[{i}]"),
+                    "not_found",
+                    format!("there is no account {user}"),
+                );
+            }
+        }
+        errors.into_result()?;
         sqlx::query("DELETE FROM unit_leaders_in_charge WHERE unit_id = $1")
             .bind(unit)
             .execute(&mut *tx)
@@ -673,6 +708,20 @@ impl Store {
             .into());
         }
         let mut tx = self.begin_write().await?;
+        if let Some(person) = person {
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE id = $1")
+                .bind(person)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(DomainError::invalid(
+                    "person",
+                    "not_found",
+                    format!("there is no person {person}"),
+                )
+                .into());
+            }
+        }
         let done = sqlx::query("UPDATE users SET person_id = $2 WHERE id = $1")
             .bind(user)
             .bind(person)

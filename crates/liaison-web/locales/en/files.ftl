@@ -19,3 +19,4 @@ files-refused-required = Choose at least one file.
 problem-record-full = The record holds as many files as it may
 files-refused-record_full = The files of this record would be larger together than a record may hold.
 delete-files = Its { $count } files are deleted with it.
+problem-unreadable = The upload could not be read

@@ -19,3 +19,4 @@ files-refused-required = 请至少选择一个文件。
 problem-record-full = 本记录的文件已达上限
 files-refused-record_full = 本记录的文件总大小将超过上限。
 delete-files = 其 { $count } 个文件将一并删除。
+problem-unreadable = 上传内容无法读取

@@ -36,12 +36,17 @@ async fn upload<K: Records>(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let actor = auth.0.actor();
-    let mut multipart = multipart.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    // A body the multipart reader cannot take apart is refused as the upload's problem, with
+    // the reason, like a JSON body of the wrong shape.
+    let unreadable = |message: String| -> ApiError {
+        liaison_core::Error::invalid("file", "unreadable", message).into()
+    };
+    let mut multipart = multipart.map_err(|e| unreadable(e.body_text()))?;
     let (mut caption, mut strip, mut kept) = (String::new(), false, Vec::new());
     while let Some(field) = multipart
         .next_field()
         .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?
+        .map_err(|e| unreadable(e.body_text()))?
     {
         match field.name().unwrap_or_default() {
             "caption" => caption = field.text().await.unwrap_or_default(),

@@ -21,6 +21,7 @@ on_both_databases!(
     several_files_uploaded_from_a_record_s_page_are_shown_with_thumbnails,
     a_record_s_page_asks_before_deleting_its_files_and_names_how_many,
     a_viewer_sees_the_files_but_no_form_to_change_them,
+    an_upload_the_multipart_reader_cannot_take_apart_is_a_422,
 );
 
 /// A JPEG photo of `width` × `height` pixels whose bytes vary with `seed`.
@@ -689,4 +690,21 @@ async fn a_viewer_sees_the_files_but_no_form_to_change_them(app: TestApp) {
         .await;
     assert_eq!(status, 403);
     assert_eq!(kept_files(&app).await, 1);
+}
+
+async fn an_upload_the_multipart_reader_cannot_take_apart_is_a_422(app: TestApp) {
+    let unit = new_unit(&app, "unit-unreadable").await;
+    let activity = new_activity(&app, unit, "Unreadable upload").await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/v1/activities/{activity}/files")))
+        .header("Content-Type", "multipart/form-data; boundary=edge")
+        .body("--edge\r\n--edge--\r\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "file", "{body}");
+    assert_eq!(kept_files(&app).await, 0);
 }

@@ -14,6 +14,7 @@ on_both_databases!(
     a_trip_is_filed_submitted_and_approved_through_the_pages,
     admins_set_the_approval_chain_and_the_trip_policy_in_the_browser,
     a_staff_member_files_their_own_trip_and_changes_nothing_else,
+    setting_up_approvals_with_accounts_or_people_that_do_not_exist_is_a_422,
 );
 
 /// The office's date, as the server counts it.
@@ -660,4 +661,42 @@ async fn a_staff_member_files_their_own_trip_and_changes_nothing_else(app: TestA
     )
     .await;
     assert_eq!(status, 403);
+}
+
+async fn setting_up_approvals_with_accounts_or_people_that_do_not_exist_is_a_422(app: TestApp) {
+    let a = school(&app).await;
+    let missing = 9_000_000_000_i64;
+    let vp = user_id(&app, "vp").await;
+    let (status, body) = app
+        .post(
+            "/api/v1/delegations",
+            &json!({"user_id": vp, "deputy_id": missing, "from": "2026-03-01", "to": "2026-03-05"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["fields"][0]["field"], "deputy", "{body}");
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/accounts/{vp}/person"),
+            &json!({"person": missing}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/units/{}/leaders-in-charge", a.unit),
+            &json!({"users": [vp, missing]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["fields"][0]["field"], "users[1]", "{body}");
+    let (status, _) = app
+        .put(
+            &format!("/api/v1/units/{missing}/leaders-in-charge"),
+            &json!({"users": [vp]}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app.get("/api/v1/search?q=union&year=1899").await;
+    assert_eq!(status, 422, "a search year before 1900");
 }
