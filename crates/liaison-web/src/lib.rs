@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod clock;
 mod error;
 mod extract;
 mod files;
@@ -46,6 +47,8 @@ pub struct WebSettings {
     pub metrics: MetricsAccess,
     /// The reverse proxies whose header names the client; none unless set.
     pub proxies: TrustedProxies,
+    /// The office's date, which the deadlines of trips count from.
+    pub clock: clock::OfficeClock,
 }
 
 impl Default for WebSettings {
@@ -55,6 +58,7 @@ impl Default for WebSettings {
             secure_cookies: false,
             metrics: MetricsAccess::default(),
             proxies: TrustedProxies::default(),
+            clock: clock::OfficeClock::default(),
         }
     }
 }

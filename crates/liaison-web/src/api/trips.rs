@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::NaiveDate;
 use liaison_core::approvals::{ApplicationKind, Chain, ChainInput, Delegation, Plan, TripDecision};
 use liaison_core::trips::{
     BriefingInput, Finding, TRIP, Trip, TripActionInput, TripFilter, TripInbox, TripInput,
@@ -25,7 +25,7 @@ use crate::{ApiError, AppState};
 /// The office's date: China Standard Time, whatever the server's own zone. Deadlines in
 /// working days and the notice period count from it.
 pub fn office_today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
+    crate::clock::china_today()
 }
 
 /// The trip policy in force: the newest an admin saved, else liaison.toml's.
@@ -55,7 +55,7 @@ pub async fn list(
     Ok(Json(
         state
             .store
-            .list_trips(&filter, &page, office_today())
+            .list_trips(&filter, &page, state.settings.clock.today())
             .await?,
     ))
 }
@@ -71,7 +71,7 @@ pub async fn inbox(
     Ok(Json(
         state
             .store
-            .trip_inbox(&auth.actor(), office_today())
+            .trip_inbox(&auth.actor(), state.settings.clock.today())
             .await?,
     ))
 }
@@ -138,7 +138,14 @@ pub async fn act(
     Ok(Json(
         state
             .store
-            .trip_action(&auth.actor(), id, &action, input, &policy, office_today())
+            .trip_action(
+                &auth.actor(),
+                id,
+                &action,
+                input,
+                &policy,
+                state.settings.clock.today(),
+            )
             .await?,
     ))
 }
@@ -170,7 +177,7 @@ pub async fn review(
 pub async fn trip_review(state: &AppState, id: i64) -> Result<TripReview, ApiError> {
     let trip = state.store.get::<Trip>(id).await?;
     let (_, policy) = policy(state).await?;
-    let today = office_today();
+    let today = state.settings.clock.today();
     let findings = match state.store.trip_findings(&trip, &policy, today).await {
         Ok(findings) => findings,
         Err(liaison_store::Error::Domain(DomainError::Invalid(_))) => Vec::new(),

@@ -25,7 +25,7 @@ use super::{
     ListView, PageResult, RecordId, Section, TransitionButton, TransitionsView, Ui, render,
 };
 use crate::AppState;
-use crate::api::trips::{office_today, trip_review};
+use crate::api::trips::trip_review;
 use crate::routes::Routes;
 use liaison_core::approvals::TripDecision;
 use liaison_reports::{Block, Document, Table};
@@ -41,7 +41,7 @@ const VIEWS: [&str; 4] = ["waiting", "mine", "unit", "all"];
 async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) -> PageResult {
     let actor = ui.actor()?;
     let query = Values::from_query(raw.as_deref());
-    let today = office_today();
+    let today = state.settings.clock.today();
     let inbox = state.store.trip_inbox(&actor, today).await?;
     let view = match query.get("view") {
         v if VIEWS.contains(&v) => v.to_owned(),
@@ -283,7 +283,7 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
                             liaison_core::trips::TRIP_SORTS,
                             true,
                         )?,
-                        office_today(),
+                        state.settings.clock.today(),
                     )
                     .await?
                     .items
@@ -608,7 +608,7 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
         trip: &trip,
         returning: may_act("return"),
         reporting: may_act("report"),
-        today: office_today().to_string(),
+        today: state.settings.clock.today().to_string(),
     }))
 }
 
@@ -658,7 +658,14 @@ async fn act(
     let (_, policy) = state.store.trip_policy(&state.store.policy().trips).await?;
     match state
         .store
-        .trip_action(&actor, id, &name, input, &policy, office_today())
+        .trip_action(
+            &actor,
+            id,
+            &name,
+            input,
+            &policy,
+            state.settings.clock.today(),
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to(&back).into_response()),

@@ -405,3 +405,265 @@ async fn the_main_pages_render_for_the_screenshots() {
     screenshot(&client, "activity-narrow").await;
     client.close().await.unwrap();
 }
+
+/// Signs in an account that exists, with its password, after whoever was signed in.
+async fn sign_in_as(app: &TestApp, client: &Client, username: &str) {
+    client.delete_all_cookies().await.unwrap();
+    client.goto(&app.url("/login")).await.unwrap();
+    fill(client, "#username", username).await;
+    fill(client, "#password", "correct horse battery").await;
+    click(client, "form button[type=submit]").await;
+    client
+        .wait()
+        .forever()
+        .for_element(Locator::Css("nav a[href='/trips']"))
+        .await
+        .unwrap();
+}
+
+/// Presses the button of a change of state on the trip's page and waits for the page that
+/// follows to show `then` (a state under the title, or a line of the history).
+async fn press(client: &Client, transition: &str, then: &str) {
+    click(
+        client,
+        &format!("button[name=transition][value={transition}]"),
+    )
+    .await;
+    shows(client, then).await;
+}
+
+/// Waits until the page shows `text` as a state under its title or as a line of its history.
+async fn shows(client: &Client, text: &str) {
+    let xpath = format!(
+        "//p[@class='subtitle' and normalize-space()='{text}'] | //p[@class='item-title' and contains(normalize-space(), '{text}')]"
+    );
+    client
+        .wait()
+        .forever()
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_trip_goes_from_application_to_closed_in_the_browser() {
+    use chrono::NaiveDate;
+    use serde_json::json;
+    let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+    // The office's date is set by the test, so the notice period and the return fall on the
+    // days the story needs, whatever day the test runs.
+    let clock = liaison_web::clock::OfficeClock::fixed(day("2026-03-02"));
+    let app = crate::common::spawn_app_with(
+        Backend::Sqlite,
+        None,
+        liaison_web::WebSettings {
+            clock: clock.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let (status, unit) = app
+        .post(
+            "/api/v1/units",
+            &json!({"key": "marine", "name_en": "School of Marine Science"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let unit = unit["id"].as_i64().unwrap();
+    let mut people = Vec::new();
+    for (key, name) in [
+        ("dean", "Zhou Hai"),
+        ("teacher", "Li Na"),
+        ("colleague", "Chen Bo"),
+    ] {
+        let (_, person) = app
+            .post(
+                "/api/v1/people",
+                &json!({"key": key, "name_en": name, "category": "internal", "unit": "marine",
+                        "position": if key == "teacher" { "Professor" } else { "Lecturer" }}),
+            )
+            .await;
+        people.push(person["id"].as_i64().unwrap());
+    }
+    let (_, shown) = app.get(&format!("/api/v1/units/{unit}")).await;
+    app.put(
+        &format!("/api/v1/units/{unit}"),
+        &json!({"key": "marine", "name_en": "School of Marine Science",
+                "foreign_affairs_leader": "dean", "version": shown["version"]}),
+    )
+    .await;
+    let hash = liaison_core::secrets::hash_password("correct horse battery").unwrap();
+    for (username, role, unit) in [
+        ("li.na", UserRole::Liaison, Some(unit)),
+        ("zhou.hai", UserRole::Leader, None),
+        ("officer", UserRole::Officer, None),
+    ] {
+        let input = liaison_core::UserInput {
+            version: None,
+            username: username.to_owned(),
+            display_name: username.to_owned(),
+            role,
+            unit,
+            active: true,
+        };
+        let user = app
+            .db
+            .store
+            .create_user(&liaison_core::Actor::command_line("test"), input, &hash)
+            .await
+            .unwrap();
+        if username == "zhou.hai" {
+            app.put(
+                &format!("/api/v1/accounts/{}/person", user.id),
+                &json!({"person": people[0]}),
+            )
+            .await;
+        }
+    }
+    // Two steps: the unit's leader, then the office.
+    let (status, body) = app
+        .put(
+            "/api/v1/approval-chains/trip",
+            &json!({"kind": "trip", "steps": [
+                {"name": "Unit review", "approver": {"rule": "unit_leader"},
+                 "quorum": {"mode": "any"}, "due_working_days": 3, "on_refusal": "back_to_applicant"},
+                {"name": "Office review", "approver": {"rule": "role", "role": "officer"},
+                 "quorum": {"mode": "any"}, "due_working_days": 3, "on_refusal": "back_to_previous"}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let (_driver, client) = browser().await;
+    // The teacher applies.
+    sign_in_as(&app, &client, "li.na").await;
+    client.goto(&app.url("/trips/new")).await.unwrap();
+    fill(&client, "#f-title_en", "Joint marine research in Laos").await;
+    fill(&client, "#f-title_zh", "赴老挝开展海洋科学合作研究").await;
+    choose(&client, "#f-trip_type", "research").await;
+    choose(&client, "#f-funding", "research_grant").await;
+    fill(
+        &client,
+        "#f-tasks",
+        "Joint sampling; two seminars at the National University of Laos.",
+    )
+    .await;
+    choose(&client, "#f-destinations-0-country", "LA").await;
+    fill(&client, "#f-destinations-0-city", "Vientiane").await;
+    client
+        .execute(
+            "document.getElementById('f-destinations-0-arrive').value = '2026-05-10';
+             document.getElementById('f-destinations-0-leave').value = '2026-05-16';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    fill(&client, "#f-members-0-person", &format!("#{}", people[1])).await;
+    choose(&client, "#f-members-0-head", "yes").await;
+    fill(&client, "#f-members-0-position", "Professor").await;
+    click(&client, "button[name=add][value=members]").await;
+    client
+        .wait()
+        .forever()
+        .for_element(Locator::Css("#f-members-2-person"))
+        .await
+        .unwrap();
+    fill(&client, "#f-members-1-person", &format!("#{}", people[2])).await;
+    fill(&client, "#f-budget-0-item", "Air fares").await;
+    fill(&client, "#f-budget-0-amount", "12000").await;
+    screenshot(&client, "trip-form").await;
+    click(&client, "button[name=save]").await;
+    client
+        .wait()
+        .forever()
+        .for_element(Locator::Css("section.detail"))
+        .await
+        .unwrap();
+    let trip_page = client.current_url().await.unwrap().to_string();
+    let page = client.source().await.unwrap();
+    assert!(
+        page.contains("Unit review") && page.contains("Office review"),
+        "the plan is shown"
+    );
+    press(&client, "submit", "In approval").await;
+
+    // The unit's leader, then the office, approve.
+    sign_in_as(&app, &client, "zhou.hai").await;
+    client.goto(&app.url("/trips")).await.unwrap();
+    assert!(
+        client
+            .source()
+            .await
+            .unwrap()
+            .contains("Joint marine research in Laos")
+    );
+    client.goto(&trip_page).await.unwrap();
+    screenshot(&client, "trip-in-approval").await;
+    press(&client, "approve", "Unit review · approved").await;
+    sign_in_as(&app, &client, "officer").await;
+    client.goto(&trip_page).await.unwrap();
+    press(&client, "approve", "Approved").await;
+    press(&client, "post_notice", "Public notice").await;
+
+    // Both members attend the briefing; the office marks the trip briefed.
+    let trip_id: i64 = trip_page.rsplit('/').next().unwrap().parse().unwrap();
+    let (status, body) = app
+        .post(
+            "/api/v1/briefings",
+            &json!({"held_on": "2026-04-20", "place": "Room 301", "topics": "Safety abroad",
+                    "attended": [{"trip_id": trip_id, "person_id": people[1]},
+                                 {"trip_id": trip_id, "person_id": people[2]}]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    clock.set(day("2026-04-27"));
+    client.goto(&trip_page).await.unwrap();
+    press(&client, "brief", "Briefed").await;
+    clock.set(day("2026-05-10"));
+    client.goto(&trip_page).await.unwrap();
+    press(&client, "depart", "Abroad").await;
+
+    // Back, the teacher records the return and reports.
+    clock.set(day("2026-05-18"));
+    sign_in_as(&app, &client, "li.na").await;
+    client.goto(&trip_page).await.unwrap();
+    client
+        .execute(
+            "document.getElementById('return-date').value = '2026-05-16';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    click(&client, "#trip-return button[type=submit]").await;
+    shows(&client, "Returned").await;
+    fill(
+        &client,
+        "#report-tasks",
+        "Joint sampling in the Mekong; two seminars given.",
+    )
+    .await;
+    fill(
+        &client,
+        "#report-outcomes",
+        "A joint research agreement drafted.",
+    )
+    .await;
+    fill(&client, "#report-spent", "11500").await;
+    click(&client, "#trip-report button[type=submit]").await;
+    shows(&client, "Reported").await;
+
+    // The office closes it, which records the outbound trip as an activity.
+    sign_in_as(&app, &client, "officer").await;
+    client.goto(&trip_page).await.unwrap();
+    press(&client, "close", "Closed").await;
+    let page = client.source().await.unwrap();
+    assert!(
+        page.contains("/activities/"),
+        "closing links the trip's activity"
+    );
+    screenshot(&client, "trip-closed").await;
+    let (_, trip) = app.get(&format!("/api/v1/trips/{trip_id}")).await;
+    assert_eq!(trip["status"], "closed");
+    assert_eq!(trip["report_due"], "2026-06-16");
+    client.close().await.unwrap();
+}

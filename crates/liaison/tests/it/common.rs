@@ -26,6 +26,15 @@ pub async fn spawn_app_with_files(
     backend: Backend,
     location: Option<liaison_files::Location>,
 ) -> TestApp {
+    spawn_app_with(backend, location, liaison_web::WebSettings::default()).await
+}
+
+/// As [`spawn_app`], with the server's own settings, such as a clock set by the test.
+pub async fn spawn_app_with(
+    backend: Backend,
+    location: Option<liaison_files::Location>,
+    settings: liaison_web::WebSettings,
+) -> TestApp {
     let db = TestDatabase::new(backend).await;
     let (files_dir, files) = test_files(location).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -34,7 +43,7 @@ pub async fn spawn_app_with_files(
     let address = format!("http://{}", listener.local_addr().unwrap());
     let app = liaison_web::app(liaison_web::AppState {
         store: db.store.clone(),
-        settings: liaison_web::WebSettings::default(),
+        settings,
         files,
     });
     tokio::spawn(async move { axum::serve(listener, app).await });
