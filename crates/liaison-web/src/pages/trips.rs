@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use liaison_core::approvals::Progress;
 use liaison_core::lifecycle::Stateful;
 use liaison_core::trips::{
-    BudgetLine, Destination, Finding, FundingSource, Member, ScheduleDay, Trip, TripActionInput,
-    TripFilter, TripInput, TripReport, TripState, TripType, may_apply,
+    Attendance, BriefingInput, BudgetLine, Destination, Finding, FundingSource, Member,
+    ScheduleDay, Trip, TripActionInput, TripFilter, TripInput, TripReport, TripState, TripType,
+    may_apply,
 };
 use liaison_core::{FieldErrors, Money, PageRequest, UserRole};
 
@@ -558,6 +559,15 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
         actions.push(PageAction {
             label: t.get("trip-approval-form"),
             href: format!("/trips/{id}/approval-form"),
+            danger: false,
+        });
+    }
+    if trip.status == TripState::InNotice
+        && matches!(actor.role, UserRole::Admin | UserRole::Officer)
+    {
+        actions.push(PageAction {
+            label: t.get("new-briefing"),
+            href: "/briefings/new".to_owned(),
             danger: false,
         });
     }
@@ -1333,6 +1343,129 @@ async fn notice_docx(State(state): State<AppState>, ui: Ui, RecordId(id): Record
     ))
 }
 
+/// The form recording a pre-departure briefing (行前教育): its day, place and topics, and a box for
+/// each member of each trip under notice, ticked for those who attended.
+async fn briefing_form(
+    ui: &Ui,
+    state: &AppState,
+    v: &Values,
+) -> Result<FormView, super::PageError> {
+    let t = &ui.t;
+    let filter = TripFilter {
+        status: Some(TripState::InNotice),
+        ..TripFilter::default()
+    };
+    let page = PageRequest::parse(
+        Some(1),
+        Some(200),
+        Some("departure"),
+        liaison_core::trips::TRIP_SORTS,
+        false,
+    )?;
+    let trips = state
+        .store
+        .list_trips(&filter, &page, state.settings.clock.today())
+        .await?;
+    let mut fields = vec![
+        Field::new("date", "held_on", t.get("field-held_on"), v.get("held_on")).required(),
+        Field::new("text", "place", t.get("field-place"), v.get("place")).required(),
+        Field::new("textarea", "topics", t.get("field-topics"), v.get("topics")).required(),
+    ];
+    for trip in &trips.items {
+        for m in &trip.members {
+            let name = format!("attended-{}-{}", trip.meta.id, m.person.id);
+            let mut field = Field::new(
+                "checkbox",
+                name.clone(),
+                format!("{} · {}", title(ui, trip), m.person.name),
+                v.get(&name),
+            );
+            if trip.briefed.contains(&m.person.id) {
+                field.hint = Some(t.get("trip-briefed"));
+            }
+            fields.push(field);
+        }
+    }
+    Ok(FormView {
+        title: t.get("new-briefing"),
+        action: "/briefings".to_owned(),
+        version: None,
+        fields,
+        groups: Vec::new(),
+        errors: if trips.items.is_empty() {
+            vec![t.get("briefing-no-trips")]
+        } else {
+            Vec::new()
+        },
+        cancel: "/trips".to_owned(),
+    })
+}
+
+async fn new_briefing(State(state): State<AppState>, ui: Ui) -> PageResult {
+    let mut v = Values::default();
+    v.set("held_on", state.settings.clock.today().to_string());
+    let view = briefing_form(&ui, &state, &v).await?;
+    Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK))
+}
+
+async fn record_briefing(
+    State(state): State<AppState>,
+    ui: Ui,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let actor = ui.actor()?;
+    let v = Values::from_pairs(pairs);
+    let mut reader = Reader::default();
+    let held_on = reader.date(&v, "held_on");
+    let attended: Vec<Attendance> =
+        v.0.iter()
+            .filter(|(_, value)| !value.is_empty())
+            .filter_map(|(name, _)| {
+                let mut parts = name.strip_prefix("attended-")?.split('-');
+                Some(Attendance {
+                    trip_id: parts.next()?.parse().ok()?,
+                    person_id: parts.next()?.parse().ok()?,
+                })
+            })
+            .collect();
+    let result = match (held_on, reader.errors.is_empty()) {
+        (Some(held_on), true) => state
+            .store
+            .record_briefing(
+                &actor,
+                BriefingInput {
+                    held_on,
+                    place: v.get("place").to_owned(),
+                    topics: v.get("topics").to_owned(),
+                    attended,
+                },
+            )
+            .await
+            .map(|_| ()),
+        _ => {
+            if held_on.is_none() && reader.errors.is_empty() {
+                reader
+                    .errors
+                    .add("held_on", "required", "give the day of the briefing");
+            }
+            Err(liaison_core::Error::Invalid(reader.errors).into())
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/trips?view=all&status=in_notice").into_response()),
+        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
+            let view = briefing_form(&ui, &state, &v).await?;
+            Ok(form_page(
+                &ui,
+                view,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// Every page of the trips.
 pub fn routes() -> Routes {
     Routes::new()
@@ -1347,4 +1480,6 @@ pub fn routes() -> Routes {
         .get("/trips/{id}/notice.docx", notice_docx)
         .get("/trips/{id}/approval-form", approval_form_page)
         .get("/trips/{id}/approval-form.docx", approval_form_docx)
+        .get("/briefings/new", new_briefing)
+        .post("/briefings", record_briefing)
 }

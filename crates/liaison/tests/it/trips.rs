@@ -519,6 +519,36 @@ async fn a_trip_is_filed_submitted_and_approved_through_the_pages(app: TestApp) 
         !text.contains("dean.pages"),
         "the approvals stay in the office's files"
     );
+
+    // The office records the briefing: one member attended.
+    let (status, form) = officer.get("/briefings/new").await;
+    assert_eq!(status, 200);
+    let teacher_box = format!("attended-{id}-{}", a.teacher_person);
+    assert!(form.contains(&teacher_box), "{form}");
+    let (status, refused, _) = officer
+        .post(
+            "/briefings",
+            &[("held_on", "2026-04-20"), (&teacher_box, "on")],
+        )
+        .await;
+    assert_eq!(
+        status, 422,
+        "a briefing needs its place and topics: {refused}"
+    );
+    let (status, _, _) = officer
+        .post(
+            "/briefings",
+            &[
+                ("held_on", "2026-04-20"),
+                ("place", "Room 301, International Office"),
+                ("topics", "Safety abroad; foreign-affairs discipline"),
+                (&teacher_box, "on"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, trip) = app.get(&format!("/api/v1/trips/{id}")).await;
+    assert_eq!(trip["briefed"], json!([a.teacher_person]));
 }
 
 async fn admins_set_the_approval_chain_and_the_trip_policy_in_the_browser(app: TestApp) {
