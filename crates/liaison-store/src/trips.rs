@@ -363,6 +363,17 @@ fn unit_for(actor: &Actor, input: &TripInput) -> Result<Option<i64>> {
     Ok(unit)
 }
 
+/// The numbers of the applications waiting for the decision of the account `user` on `day`
+/// (both placeholders): as an approver of their current step, or as the deputy of one within
+/// the delegation's period. Every inbox, count and button reads it.
+fn waiting_for_sql(user: &str, day: &str) -> String {
+    format!(
+        "SELECT w.trip_id FROM trip_waiting w WHERE w.user_id = {user} \
+         OR w.user_id IN (SELECT g.user_id FROM delegations g WHERE g.deputy_id = {user} \
+         AND g.from_date <= {day} AND g.to_date >= {day})"
+    )
+}
+
 /// Whether account `id` exists.
 async fn account_exists(conn: &mut AnyConnection, id: i64) -> Result<bool> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
@@ -1132,11 +1143,7 @@ impl Store {
         if let Some(user) = filter.waiting_for {
             let p = f.param(sql::Param::int(user));
             let d = f.param(sql::Param::text(date_text(today)));
-            f.and(format!(
-                "t.id IN (SELECT w.trip_id FROM trip_waiting w WHERE w.user_id = {p} \
-                 OR w.user_id IN (SELECT g.user_id FROM delegations g WHERE g.deputy_id = {p} \
-                 AND g.from_date <= {d} AND g.to_date >= {d}))"
-            ));
+            f.and(format!("t.id IN ({})", waiting_for_sql(&p, &d)));
         }
         if let Some(day) = filter.overdue_on {
             let p = f.param(sql::Param::text(date_text(day)));
@@ -1636,17 +1643,31 @@ impl Store {
         self.history::<Trip>(id).await
     }
 
+    /// Whether application `id` waits for `user`'s decision on `today`, as an approver of its
+    /// current step or as the deputy of one.
+    pub async fn trip_waits_for(&self, id: i64, user: i64, today: NaiveDate) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(&format!(
+            "SELECT id FROM trips WHERE id = $3 AND id IN ({})",
+            waiting_for_sql("$1", "$2")
+        ))
+        .bind(user)
+        .bind(date_text(today))
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// What an account's inboxes hold: the applications waiting for their decision (as approver
     /// or deputy), those they filed, their unit's, and the office's board by state with what is
     /// overdue on `today`.
     pub async fn trip_inbox(&self, actor: &Actor, today: NaiveDate) -> Result<TripInbox> {
         let user = actor.user_id.unwrap_or(0);
         let day = date_text(today);
-        let waiting: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT w.trip_id) FROM trip_waiting w WHERE w.user_id = $1 \
-             OR w.user_id IN (SELECT g.user_id FROM delegations g WHERE g.deputy_id = $1 \
-             AND g.from_date <= $2 AND g.to_date >= $2)",
-        )
+        let waiting: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM trips WHERE id IN ({})",
+            waiting_for_sql("$1", "$2")
+        ))
         .bind(user)
         .bind(day.as_str())
         .fetch_one(&self.read)

@@ -267,31 +267,14 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
     let decisions = state.store.trip_decisions(id).await?;
     let events = state.store.trip_history(id).await?;
     let t = &ui.t;
-    let waiting_for_user = match (&trip.plan, &trip.progress, actor.user_id) {
-        (Some(plan), Some(Progress::AtStep { step, approved_by }), Some(me)) => {
-            plan.steps[*step].approvers.contains(&me) && !approved_by.contains(&me)
-                || state
-                    .store
-                    .list_trips(
-                        &TripFilter {
-                            waiting_for: Some(me),
-                            ..TripFilter::default()
-                        },
-                        &PageRequest::parse(
-                            Some(1),
-                            Some(200),
-                            None,
-                            liaison_core::trips::TRIP_SORTS,
-                            true,
-                        )?,
-                        state.settings.clock.today(),
-                    )
-                    .await?
-                    .items
-                    .iter()
-                    .any(|t| t.meta.id == id)
+    let waiting_for_user = match actor.user_id {
+        Some(me) => {
+            state
+                .store
+                .trip_waits_for(id, me, state.settings.clock.today())
+                .await?
         }
-        _ => false,
+        None => false,
     };
 
     let mut about = Section::new(t.get("section-trip"), String::new());
