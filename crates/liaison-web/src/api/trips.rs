@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use chrono::NaiveDate;
 use liaison_core::approvals::{ApplicationKind, Chain, ChainInput, Delegation, Plan, TripDecision};
 use liaison_core::trips::{
     BriefingInput, Finding, TRIP, Trip, TripActionInput, TripFilter, TripInbox, TripInput,
@@ -21,12 +20,6 @@ use crate::error::ErrorBody;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
-
-/// The office's date: China Standard Time, whatever the server's own zone. Deadlines in
-/// working days and the notice period count from it.
-pub fn office_today() -> NaiveDate {
-    crate::clock::china_today()
-}
 
 /// The trip policy in force: the newest an admin saved, else liaison.toml's.
 async fn policy(state: &AppState) -> Result<(i64, TripPolicy), ApiError> {

@@ -15,7 +15,8 @@ use super::{
 use crate::AppState;
 use crate::routes::Routes;
 
-fn admin_only(ui: &Ui) -> Result<(), PageError> {
+/// Refuses a page to anyone but an admin.
+pub(super) fn admin_only(ui: &Ui) -> Result<(), PageError> {
     if ui.is_admin() {
         Ok(())
     } else {

@@ -13,10 +13,11 @@ use liaison_core::approvals::{
 };
 use liaison_core::trips::{Deadline, TripPolicy};
 
+use super::admin::admin_only;
 use super::forms::{Reader, Values};
 use super::kinds::{GroupText, choices, code, group, row_input, row_select};
 use super::records::form_page;
-use super::{Field, FormView, PageError, PageResult, Ui};
+use super::{Field, FormView, PageResult, Ui};
 use crate::AppState;
 use crate::routes::Routes;
 
@@ -44,14 +45,6 @@ const OPERATORS: [Operator; 7] = [
     Operator::LessThan,
     Operator::AtMost,
 ];
-
-fn admin_only(ui: &Ui) -> Result<(), PageError> {
-    if ui.is_admin() {
-        Ok(())
-    } else {
-        Err(PageError::Forbidden(ui.t.get("admin-only")))
-    }
-}
 
 /// A chain as the form's values: one row of drop-downs per step.
 fn chain_values(chain: &Chain) -> Values {

@@ -146,33 +146,32 @@ async fn text_of(client: &Client, css: &str) -> String {
         .unwrap()
 }
 
-async fn sign_in(app: &TestApp, client: &Client, username: &str, role: UserRole) {
+/// An account that signs in with the tests' password.
+async fn account(
+    app: &TestApp,
+    username: &str,
+    role: UserRole,
+    unit: Option<i64>,
+) -> liaison_core::User {
     let hash = liaison_core::secrets::hash_password("correct horse battery").unwrap();
     let input = liaison_core::UserInput {
         version: None,
         username: username.to_owned(),
         display_name: username.to_owned(),
         role,
-        unit: None,
+        unit,
         active: true,
     };
     app.db
         .store
         .create_user(&liaison_core::Actor::command_line("test"), input, &hash)
         .await
-        .unwrap();
-    client.goto(&app.url("/login")).await.unwrap();
-    fill(client, "#username", username).await;
-    fill(client, "#password", "correct horse battery").await;
-    click(client, "form button[type=submit]").await;
-    // Until the signed-in page is there, however long that takes: the harness, not a guess,
-    // limits a sign-in that never lands.
-    client
-        .wait()
-        .forever()
-        .for_element(Locator::Css("nav a[href='/activities']"))
-        .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn sign_in(app: &TestApp, client: &Client, username: &str, role: UserRole) {
+    account(app, username, role, None).await;
+    sign_in_as(app, client, username).await;
 }
 
 async fn screenshot(client: &Client, name: &str) {
@@ -406,17 +405,19 @@ async fn the_main_pages_render_for_the_screenshots() {
     client.close().await.unwrap();
 }
 
-/// Signs in an account that exists, with its password, after whoever was signed in.
+/// Signs in an account that exists, with the tests' password, after whoever was signed in.
 async fn sign_in_as(app: &TestApp, client: &Client, username: &str) {
     client.delete_all_cookies().await.unwrap();
     client.goto(&app.url("/login")).await.unwrap();
     fill(client, "#username", username).await;
     fill(client, "#password", "correct horse battery").await;
     click(client, "form button[type=submit]").await;
+    // Until the signed-in page is there, however long that takes: the harness, not a guess,
+    // limits a sign-in that never lands.
     client
         .wait()
         .forever()
-        .for_element(Locator::Css("nav a[href='/trips']"))
+        .for_element(Locator::Css("nav a[href='/activities']"))
         .await
         .unwrap();
 }
@@ -492,26 +493,12 @@ async fn a_trip_goes_from_application_to_closed_in_the_browser() {
                 "foreign_affairs_leader": "dean", "version": shown["version"]}),
     )
     .await;
-    let hash = liaison_core::secrets::hash_password("correct horse battery").unwrap();
     for (username, role, unit) in [
         ("li.na", UserRole::Liaison, Some(unit)),
         ("zhou.hai", UserRole::Leader, None),
         ("officer", UserRole::Officer, None),
     ] {
-        let input = liaison_core::UserInput {
-            version: None,
-            username: username.to_owned(),
-            display_name: username.to_owned(),
-            role,
-            unit,
-            active: true,
-        };
-        let user = app
-            .db
-            .store
-            .create_user(&liaison_core::Actor::command_line("test"), input, &hash)
-            .await
-            .unwrap();
+        let user = account(&app, username, role, unit).await;
         if username == "zhou.hai" {
             app.put(
                 &format!("/api/v1/accounts/{}/person", user.id),

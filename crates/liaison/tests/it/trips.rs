@@ -19,7 +19,7 @@ on_both_databases!(
 
 /// The office's date, as the server counts it.
 fn today() -> chrono::NaiveDate {
-    liaison_web::api::trips::office_today()
+    liaison_web::clock::china_today()
 }
 
 /// Makes sure the working-day calendar holds this year and the next, which the deadlines of
