@@ -266,26 +266,20 @@ pub(crate) async fn exported(conn: &mut AnyConnection, policy: &Policy) -> Resul
         if let Some(progress) = progress.as_mut() {
             to_names(progress, &accounts)?;
         }
-        let rows = sqlx::query(
-            "SELECT at, step, step_name, approver_id, deputy_id, username, verdict, comment \
-             FROM trip_decisions WHERE trip_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut decisions = Vec::with_capacity(rows.len());
-        for row in rows {
-            decisions.push(ExchangeDecision {
-                at: row.timestamp("at")?,
-                step: row.int("step")?,
-                step_name: row.text("step_name")?,
-                approver: accounts.name(row.int("approver_id")?),
-                deputy: row.opt_int("deputy_id")?.map(|d| accounts.name(d)),
-                username: row.text("username")?,
-                verdict: row.enumerated("verdict")?,
-                comment: row.opt_text("comment")?,
-            });
-        }
+        let decisions = crate::trips::decisions_of(conn, id)
+            .await?
+            .into_iter()
+            .map(|d| ExchangeDecision {
+                at: d.at,
+                step: d.step,
+                step_name: d.step_name,
+                approver: accounts.name(d.approver_id),
+                deputy: d.deputy_id.map(|id| accounts.name(id)),
+                username: d.username,
+                verdict: d.verdict,
+                comment: d.comment,
+            })
+            .collect();
         let activity = match &trip.activity {
             Some(a) => Some(key_of(conn, ACTIVITY, a.id).await?),
             None => None,

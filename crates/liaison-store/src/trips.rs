@@ -374,6 +374,31 @@ fn waiting_for_sql(user: &str, day: &str) -> String {
     )
 }
 
+/// Every decision on application `id`, oldest first, read through `conn`.
+pub(crate) async fn decisions_of(conn: &mut AnyConnection, id: i64) -> Result<Vec<TripDecision>> {
+    let rows = sqlx::query(
+        "SELECT at, step, step_name, approver_id, deputy_id, username, verdict, comment \
+         FROM trip_decisions WHERE trip_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(TripDecision {
+                at: row.timestamp("at")?,
+                step: row.int("step")?,
+                step_name: row.text("step_name")?,
+                approver_id: row.int("approver_id")?,
+                deputy_id: row.opt_int("deputy_id")?,
+                username: row.text("username")?,
+                verdict: row.enumerated("verdict")?,
+                comment: row.opt_text("comment")?,
+            })
+        })
+        .collect()
+}
+
 /// Whether account `id` exists.
 async fn account_exists(conn: &mut AnyConnection, id: i64) -> Result<bool> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
@@ -1096,27 +1121,8 @@ impl Store {
 
     /// Every decision on an application, oldest first.
     pub async fn trip_decisions(&self, id: i64) -> Result<Vec<TripDecision>> {
-        let rows = sqlx::query(
-            "SELECT at, step, step_name, approver_id, deputy_id, username, verdict, comment \
-             FROM trip_decisions WHERE trip_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(TripDecision {
-                    at: row.timestamp("at")?,
-                    step: row.int("step")?,
-                    step_name: row.text("step_name")?,
-                    approver_id: row.int("approver_id")?,
-                    deputy_id: row.opt_int("deputy_id")?,
-                    username: row.text("username")?,
-                    verdict: row.enumerated("verdict")?,
-                    comment: row.opt_text("comment")?,
-                })
-            })
-            .collect()
+        let mut conn = self.read.acquire().await?;
+        decisions_of(&mut conn, id).await
     }
 
     /// A page of applications: all of them, or narrowed to a state, a unit, an applicant, the
