@@ -28,8 +28,37 @@ struct Setup {
 
 impl Setup {
     async fn new(backend: Backend) -> Setup {
+        Setup::with_accounts(backend, &[]).await.0
+    }
+
+    /// As [`Setup::new`], with more accounts, each with an API token, given in their order.
+    async fn with_accounts(
+        backend: Backend,
+        accounts: &[(&str, UserRole)],
+    ) -> (Setup, Vec<String>) {
         let db = TestDatabase::new(backend).await;
         let actor = Actor::command_line("test setup");
+        let mut tokens = Vec::new();
+        for (username, role) in accounts {
+            let input = UserInput {
+                version: None,
+                username: (*username).to_owned(),
+                display_name: (*username).to_owned(),
+                role: *role,
+                unit: None,
+                active: true,
+            };
+            db.store
+                .create_user(&actor, input, "no password")
+                .await
+                .unwrap();
+            let token = new_token();
+            db.store
+                .create_api_token(&actor, username, "tests", &token_hash(&token))
+                .await
+                .unwrap();
+            tokens.push(token);
+        }
         let admin = UserInput {
             version: None,
             username: "loader".to_owned(),
@@ -49,12 +78,13 @@ impl Setup {
             .unwrap();
         // The test's own connections are closed: from here on only `liaison` processes use it.
         db.store.close().await;
-        Setup {
+        let setup = Setup {
             database: db.url.to_string(),
             _db: Some(db),
             token,
             folder: tempfile::tempdir().unwrap(),
-        }
+        };
+        (setup, tokens)
     }
 
     /// A SQLite file not made yet, in the working folder: no tables, no accounts.
@@ -871,5 +901,164 @@ mod postgres {
             liaison_store::Backend::Postgres,
         )
         .await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two approvers deciding the same step at once, each through their own server.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn two_approvers_deciding_at_once_on_two_servers_over_one_sqlite_file_one_wins() {
+    two_approvers_at_once(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn two_approvers_deciding_at_once_on_two_servers_over_one_postgresql_database_one_wins() {
+    two_approvers_at_once(Backend::Postgres).await;
+}
+
+/// A trip waits for one of the office's officers; two of them approve it at once, each through
+/// another `liaison serve` process, from the version both read. One decision is saved and the
+/// other is refused with a 409 saying the application changed, whichever comes first.
+async fn two_approvers_at_once(backend: Backend) {
+    let officers = [
+        ("officer.a", UserRole::Officer),
+        ("officer.b", UserRole::Officer),
+    ];
+    let (setup, tokens) = Setup::with_accounts(backend, &officers).await;
+    let (first, second) = tokio::join!(setup.serve(&[]), setup.serve(&[]));
+    let admin = first.api();
+    let post = |api: &Api, path: String, body: Value| {
+        let api = api.clone();
+        async move {
+            api.send(reqwest::Method::POST, &path, Some(&body))
+                .await
+                .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+        }
+    };
+
+    // The working-day calendar holds the years the trip's deadlines fall in.
+    let today = liaison_web::clock::china_today();
+    let held = admin.get("/api/v1/calendar-days/years").await.body;
+    for year in [
+        chrono::Datelike::year(&today),
+        chrono::Datelike::year(&today) + 1,
+    ] {
+        if !held
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|y| y["year"] == json!(year))
+        {
+            let added = post(
+                &admin,
+                "/api/v1/calendar-days/years".to_owned(),
+                json!({"year": year, "lines": format!("{year}-01-01 off 元旦")}),
+            )
+            .await;
+            assert_eq!(added.status, 201, "{}", added.body);
+        }
+    }
+    // One step: any one of the office's officers.
+    let chain = admin
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/approval-chains/trip",
+            Some(&json!({"kind": "trip", "steps": [
+                {"name": "Office review", "approver": {"rule": "role", "role": "officer"},
+                 "quorum": {"mode": "any"}, "due_working_days": 3, "on_refusal": "end"}
+            ]})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(chain.status, 200, "{}", chain.body);
+    let unit = post(
+        &admin,
+        "/api/v1/units".to_owned(),
+        json!({"key": "marine", "name_en": "School of Marine Science"}),
+    )
+    .await;
+    assert_eq!(unit.status, 201, "{}", unit.body);
+    let mut people = Vec::new();
+    for name in ["Li Na", "Chen Bo"] {
+        let person = post(
+            &admin,
+            "/api/v1/people".to_owned(),
+            json!({"name_en": name, "category": "internal", "unit": "marine"}),
+        )
+        .await;
+        assert_eq!(person.status, 201, "{}", person.body);
+        people.push(person.body["id"].clone());
+    }
+    let leave = today + chrono::Duration::days(40);
+    let filed = post(
+        &admin,
+        "/api/v1/trips".to_owned(),
+        json!({
+            "unit": unit.body["id"],
+            "title_en": "Conference on marine ecology in Vientiane",
+            "trip_type": "conference",
+            "destinations": [{"country": "LA", "city": "Vientiane", "arrive": leave,
+                              "leave": leave + chrono::Duration::days(4)}],
+            "members": [{"person_id": people[0], "leader": true, "position": "Professor"},
+                        {"person_id": people[1], "position": "Lecturer"}],
+            "funding": "university"
+        }),
+    )
+    .await;
+    assert_eq!(filed.status, 201, "{}", filed.body);
+    let id = filed.body["id"].as_i64().unwrap();
+    let submitted = post(
+        &admin,
+        format!("/api/v1/trips/{id}/submit"),
+        json!({"version": filed.body["version"]}),
+    )
+    .await;
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+
+    // Both read the same version, and approve it at once, each on their own server.
+    let read = json!({"version": submitted.body["version"]});
+    let (a, b) = tokio::join!(
+        post(
+            &first.api_with(&tokens[0]),
+            format!("/api/v1/trips/{id}/approve"),
+            read.clone()
+        ),
+        post(
+            &second.api_with(&tokens[1]),
+            format!("/api/v1/trips/{id}/approve"),
+            read.clone()
+        ),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} / {}", a.body, b.body);
+    let (winner, loser) = if a.status == 200 {
+        ("officer.a", &b)
+    } else {
+        ("officer.b", &a)
+    };
+    assert_eq!(loser.body["error"], "conflict", "{}", loser.body);
+    assert!(
+        loser.body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("changed by someone else"),
+        "the refused approver is told why: {}",
+        loser.body
+    );
+
+    // Each server reads the one decision that was saved.
+    for server in [&first, &second] {
+        let history = server
+            .api()
+            .get(&format!("/api/v1/trips/{id}/history"))
+            .await;
+        let decisions = history.body["decisions"].as_array().unwrap();
+        assert_eq!(decisions.len(), 1, "{}", history.body);
+        assert_eq!(decisions[0]["username"], winner);
+        let trip = server.api().get(&format!("/api/v1/trips/{id}")).await;
+        assert_eq!(trip.body["status"], "approved");
     }
 }
