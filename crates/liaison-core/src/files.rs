@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::trips::TRIP;
 use crate::{ACTIVITY, AGREEMENT, ORGANIZATION, RecordKind};
 
-/// The kinds of record that keep files.
-pub const KINDS_WITH_FILES: [RecordKind; 3] = [ACTIVITY, AGREEMENT, ORGANIZATION];
+/// The kinds of record that keep files: a trip application keeps its invitation letter and the
+/// photos of its report.
+pub const KINDS_WITH_FILES: [RecordKind; 4] = [ACTIVITY, AGREEMENT, ORGANIZATION, TRIP];
 
 /// Whether records of a kind keep files.
 pub fn keeps_files(kind: RecordKind) -> bool {

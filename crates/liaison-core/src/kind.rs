@@ -158,6 +158,18 @@ pub trait Record {
     fn personal_mut(&mut self) -> Vec<(&'static str, &mut Option<String>)> {
         Vec::new()
     }
+
+    /// Refuses an actor who may not change this record, nor add to or take from the files kept
+    /// with it: by default the permission rules of its kind for its unit.
+    fn authorize_change(&self, actor: &crate::Actor) -> Result<(), crate::Error> {
+        crate::accounts::authorize(actor, crate::Action::Change, Self::KIND, self.unit())
+    }
+
+    /// Refuses at once an actor whose role changes no record of this kind, whatever the record,
+    /// before anything is read.
+    fn authorize_change_role(actor: &crate::Actor) -> Result<(), crate::Error> {
+        crate::accounts::authorize_role(actor, crate::Action::Change, Self::KIND)
+    }
 }
 
 /// A kind of record, as every layer passes it: a reference to its declaration, compared,

@@ -122,7 +122,7 @@ fn format_of(media_type: &str) -> Option<ImageFormat> {
     ImageFormat::from_mime_type(media_type)
 }
 
-fn decode(bytes: &[u8], media_type: &str) -> Result<DynamicImage, Refusal> {
+pub(crate) fn decode(bytes: &[u8], media_type: &str) -> Result<DynamicImage, Refusal> {
     let format = format_of(media_type).ok_or_else(|| Refusal::NotAllowed(media_type.into()))?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits());

@@ -3,7 +3,9 @@
 //! read from the content, images decoded within bounds, thumbnails, location data removed).
 
 mod inspect;
+mod picture;
 mod store;
 
 pub use inspect::{Family, Inspected, Refusal, inspect, strip_location, thumbnail};
+pub use picture::{Picture, PictureFormat, picture};
 pub use store::{ContentHash, Error, FileStore, FileWriter, Location};

@@ -1,7 +1,7 @@
 //! A document of headings, paragraphs, lists and tables, and how it is written as a Word file.
 
 use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Style, StyleType, TableCell,
+    AlignmentType, Docx, PageMargin, Paragraph, Pic, Run, RunFonts, Style, StyleType, TableCell,
     TableRow, WidthType,
 };
 
@@ -19,6 +19,14 @@ pub enum Block {
     Note(String),
     Bullets(Vec<String>),
     Table(Table),
+    /// A picture, as PNG with its size in pixels, scaled to the width of the text at most,
+    /// with its caption below it.
+    Picture {
+        png: Vec<u8>,
+        width: u32,
+        height: u32,
+        caption: String,
+    },
 }
 
 /// A document as the office circulates it: A4, Chinese and Latin fonts set.
@@ -87,6 +95,22 @@ impl Document {
                 Block::Table(table) => docx
                     .add_paragraph(styled(&table.title, "Heading2"))
                     .add_table(word_table(table, text_width)),
+                Block::Picture {
+                    png,
+                    width,
+                    height,
+                    caption,
+                } => {
+                    let docx = docx.add_paragraph(picture(png, *width, *height));
+                    if caption.is_empty() {
+                        docx
+                    } else {
+                        docx.add_paragraph(
+                            Paragraph::new()
+                                .add_run(Run::new().add_text(caption).size(18).color("666666")),
+                        )
+                    }
+                }
             };
         }
         let mut bytes = Vec::new();
@@ -95,6 +119,31 @@ impl Document {
             .map_err(|err| crate::Error::Docx(err.to_string()))?;
         Ok(bytes)
     }
+}
+
+/// English Metric Units, Word's unit for drawings, in a pixel at 96 dots per inch and in a
+/// twentieth of a point.
+const EMU_PER_PIXEL: u64 = 9_525;
+const EMU_PER_TWIP: u64 = 635;
+
+/// A paragraph holding a picture, as wide as the text at most and never taller than half the
+/// page, its proportions kept.
+fn picture(png: &[u8], width: u32, height: u32) -> Paragraph {
+    let (width, height) = (u64::from(width.max(1)), u64::from(height.max(1)));
+    let most_wide = (A4_WIDTH as u64 - 2 * MARGIN as u64) * EMU_PER_TWIP;
+    let most_high = A4_HEIGHT as u64 * EMU_PER_TWIP / 2;
+    let mut shown = (width * EMU_PER_PIXEL, height * EMU_PER_PIXEL);
+    if shown.0 > most_wide {
+        shown = (most_wide, most_wide * height / width);
+    }
+    if shown.1 > most_high {
+        shown = (most_high * width / height, most_high);
+    }
+    let pic = Pic::new_with_dimensions(png.to_vec(), width as u32, height as u32)
+        .size(shown.0 as u32, shown.1 as u32);
+    Paragraph::new()
+        .add_run(Run::new().add_image(pic))
+        .align(AlignmentType::Center)
 }
 
 fn heading_style(id: &str, name: &str, half_points: usize) -> Style {
@@ -206,5 +255,41 @@ mod tests {
         }
         assert!(xml.contains("<w:tbl>"));
         assert!(xml.contains("w:pgSz w:w=\"11906\" w:h=\"16838\""));
+    }
+
+    #[test]
+    fn a_picture_is_embedded_as_png_within_the_width_of_the_text() {
+        // A 1×1 PNG: the smallest picture a document may hold.
+        let png: Vec<u8> = vec![
+            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48,
+            0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+            0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78,
+            0x9C, 0x63, 0x60, 0x60, 0x60, 0x60, 0x00, 0x00, 0x00, 0x05, 0x00, 0x01, 0x87, 0xA1,
+            0x4E, 0xD4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+        ];
+        let mut doc = Document::new();
+        doc.push(Block::Picture {
+            png: png.clone(),
+            width: 4000,
+            height: 3000,
+            caption: "在万象国立大学 At the National University of Laos".into(),
+        });
+        let bytes = doc.to_docx().unwrap();
+        let xml = body_xml(&bytes);
+        assert!(xml.contains("<w:drawing>"), "{xml}");
+        assert!(xml.contains("At the National University of Laos"));
+        // 4000 pixels wide are shown as wide as the text: 16 cm, 5,759,450 EMU.
+        assert!(xml.contains("cx=\"5759450\""), "{xml}");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned())
+            .collect();
+        let media = names
+            .iter()
+            .find(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+            .unwrap_or_else(|| panic!("no picture in {names:?}"));
+        let mut kept = Vec::new();
+        zip.by_name(media).unwrap().read_to_end(&mut kept).unwrap();
+        assert_eq!(kept, png);
     }
 }

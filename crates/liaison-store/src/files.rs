@@ -2,7 +2,7 @@
 //! The bytes themselves are in the file store (`liaison-files`); a file's permissions are its
 //! record's, and every upload, download and deletion is audited.
 
-use liaison_core::accounts::{authorize, authorize_role};
+use liaison_core::accounts::authorize;
 use liaison_core::audit::changes;
 use liaison_core::files::{MAX_CAPTION_CHARS, keeps_files};
 use liaison_core::{
@@ -107,6 +107,23 @@ fn described(file: &StoredFile) -> serde_json::Value {
     })
 }
 
+/// The number of images (photos) a record keeps, read through `conn`.
+pub(crate) async fn image_count(
+    conn: &mut AnyConnection,
+    kind: RecordKind,
+    id: i64,
+) -> Result<i64> {
+    let count = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM files WHERE record_kind = $1 AND record_id = $2 \
+         AND media_type LIKE 'image/%'",
+    )
+    .bind(kind.as_str())
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(count)
+}
+
 /// Deletes every file row of a record being deleted, auditing each, in the transaction that
 /// deletes the record. The bytes stay in the store until no record holds them (see
 /// [`Store::unreferenced`]).
@@ -196,11 +213,11 @@ impl Store {
     ) -> Result<StoredFile> {
         let kind = K::KIND;
         refuse_kind(kind)?;
-        authorize_role(actor, Action::Change, kind)?;
+        K::authorize_change_role(actor)?;
         let caption = checked_caption(&file.caption)?;
         let mut tx = self.begin_write().await?;
         let record = K::fetch(&mut tx, &self.policy, id).await?;
-        authorize(actor, Action::Change, kind, record.unit())?;
+        record.authorize_change(actor)?;
         let stored = insert_file(&mut tx, actor, kind, id, file, caption, limits).await?;
         tx.commit().await?;
         Ok(stored)
@@ -291,11 +308,11 @@ impl Store {
     ) -> Result<StoredFile> {
         let kind = K::KIND;
         refuse_kind(kind)?;
-        authorize_role(actor, Action::Change, kind)?;
+        K::authorize_change_role(actor)?;
         let caption = checked_caption(caption)?;
         let mut tx = self.begin_write().await?;
         let record = K::fetch(&mut tx, &self.policy, id).await?;
-        authorize(actor, Action::Change, kind, record.unit())?;
+        record.authorize_change(actor)?;
         let before = one_file(&mut tx, kind, id, file).await?;
         sqlx::query("UPDATE files SET caption = $1 WHERE id = $2")
             .bind(&caption)
@@ -319,10 +336,10 @@ impl Store {
     ) -> Result<StoredFile> {
         let kind = K::KIND;
         refuse_kind(kind)?;
-        authorize_role(actor, Action::Change, kind)?;
+        K::authorize_change_role(actor)?;
         let mut tx = self.begin_write().await?;
         let record = K::fetch(&mut tx, &self.policy, id).await?;
-        authorize(actor, Action::Change, kind, record.unit())?;
+        record.authorize_change(actor)?;
         let before = one_file(&mut tx, kind, id, file).await?;
         sqlx::query("DELETE FROM files WHERE id = $1")
             .bind(file)

@@ -48,6 +48,7 @@ pub use error::Error;
 pub use metrics::{MetricsSnapshot, PoolSnapshot};
 pub use personal::{Keyring, install as install_personal_key};
 pub use records::Records;
+pub use resolve::StoredRecord;
 
 use liaison_core::Policy;
 use sqlx::AnyPool;

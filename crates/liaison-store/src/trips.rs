@@ -1427,6 +1427,12 @@ impl Store {
                     return Err(refuse("report", "required", "write the report".to_owned()));
                 };
                 let report = report.validated()?;
+                // The photos are counted in the transaction that files the report, so a photo
+                // deleted meanwhile is not counted.
+                let photos = crate::files::image_count(conn, TRIP, trip.meta.id).await?;
+                if let Some(f) = liaison_core::trips::check_report_photos(policy, photos) {
+                    return Err(refuse("photos", f.rule.as_str(), f.message));
+                }
                 vec![("report", Param::text(json_text(&report)))]
             }
             "close" => {

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use liaison_core::{Actor, FileLimits, FileName, NewFile, StoredFile};
 use liaison_files::{ContentHash, FileStore, Refusal};
-use liaison_store::Records;
+use liaison_store::StoredRecord;
 
 use crate::AppState;
 
@@ -95,7 +95,7 @@ pub(crate) async fn receive(
 /// its thumbnail if it is an image, its row in the database. Bytes kept for a file the database
 /// then refuses (the record is full, the user may not change it) are removed again unless
 /// another record holds them.
-pub(crate) async fn keep<K: Records>(
+pub(crate) async fn keep<K: StoredRecord + Sync>(
     state: &AppState,
     actor: &Actor,
     id: i64,
@@ -103,8 +103,7 @@ pub(crate) async fn keep<K: Records>(
     caption: String,
     strip_location: bool,
 ) -> Result<StoredFile, FileError> {
-    liaison_core::accounts::authorize_role(actor, liaison_core::Action::Change, K::KIND)
-        .map_err(liaison_store::Error::from)?;
+    K::authorize_change_role(actor).map_err(liaison_store::Error::from)?;
     let files = &state.files;
     let Received { name, bytes } = received;
     if bytes.is_empty() {
@@ -214,6 +213,34 @@ pub(crate) async fn serve_thumbnail(
         "image/jpeg",
         &disposition_header("inline", &file.name),
     )))
+}
+
+/// A kept image made fit for a page or a document: within a square of `side` pixels, written
+/// anew as `format` without its metadata, off the async threads.
+pub(crate) async fn picture(
+    state: &AppState,
+    file: &StoredFile,
+    side: u32,
+    format: liaison_files::PictureFormat,
+) -> Result<liaison_files::Picture, FileError> {
+    let hash = ContentHash::parse(&file.content_hash)
+        .ok_or_else(|| FileError::Unreadable("a file's hash is damaged".into()))?;
+    let bytes = state.files.store.get(&hash).await?;
+    let media_type = file.media_type.clone();
+    tokio::task::spawn_blocking(move || {
+        liaison_files::picture(&bytes, &media_type, side, format).map_err(FileError::Refused)
+    })
+    .await
+    .map_err(|e| FileError::Unreadable(e.to_string()))?
+}
+
+/// A picture made by [`picture`], served inline as a JPEG under the file's name.
+pub(crate) fn serve_picture(picture: liaison_files::Picture, file: &StoredFile) -> Response {
+    respond(
+        picture.bytes.into(),
+        "image/jpeg",
+        &disposition_header("inline", &file.name),
+    )
 }
 
 fn respond(bytes: bytes::Bytes, media_type: &str, disposition: &HeaderValue) -> Response {

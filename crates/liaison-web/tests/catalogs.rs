@@ -26,7 +26,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use liaison_core::approvals::{Field as ConditionField, OnRefusal, Operator, Verdict};
-use liaison_core::trips::{FundingSource, Rule, TRIP_LIFECYCLE, Track, TripState, TripType};
+use liaison_core::trips::{
+    FundingSource, Publication, Rule, TRIP_LIFECYCLE, Track, TripState, TripType,
+};
 use liaison_core::{
     ActivityKind, AffiliationRelation, AgendaKind, AgreementKind, AgreementStatus, DayKind,
     DayPart, DaySource, GiftCategory, GiftDirection, GiftStatus, NewsLanguage, OrganizationKind,
@@ -78,6 +80,7 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
         ("trip-funding", variants::<FundingSource>()),
         ("trip-verdict", variants::<Verdict>()),
         ("trip-rule", variants::<Rule>()),
+        ("trip-publication", variants::<Publication>()),
         ("condition-field", variants::<ConditionField>()),
         ("condition-operator", variants::<Operator>()),
         ("on-refusal", variants::<OnRefusal>()),

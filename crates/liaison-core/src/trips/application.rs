@@ -741,6 +741,22 @@ impl Record for Trip {
     fn unit(&self) -> Option<i64> {
         self.unit.as_ref().map(|u| u.id)
     }
+
+    /// An application, and the files kept with it (the invitation, the report's photos), are
+    /// changed by whoever acts for it: its applicant, their unit's liaison officer, the office.
+    fn authorize_change(&self, actor: &Actor) -> Result<(), Error> {
+        authorize_applicant(actor, self)
+    }
+
+    fn authorize_change_role(actor: &Actor) -> Result<(), Error> {
+        if may_apply(actor) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden(
+                "the viewer role cannot change trip applications".to_owned(),
+            ))
+        }
+    }
 }
 
 #[cfg(test)]

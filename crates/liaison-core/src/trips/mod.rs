@@ -3,6 +3,7 @@
 
 pub mod application;
 pub mod exchange;
+pub mod publication;
 pub mod rules;
 
 use chrono::NaiveDate;
@@ -21,7 +22,10 @@ pub use exchange::{
     ExchangeBriefing, ExchangeChain, ExchangeDecision, ExchangeDelegation, ExchangePolicy,
     ExchangeTrip, ExchangeTripForm, ExchangeTripMember, ExchangeTrips,
 };
-pub use rules::{Deadline, Finding, Rule, TripPolicy, check, earliest_departure};
+pub use rules::{
+    Deadline, Finding, Publication, Rule, TripPolicy, check, check_report_photos,
+    earliest_departure,
+};
 
 /// Why the trip is made. The central rules limit administrative trips (days, countries, people)
 /// and exempt academic ones.

@@ -38,9 +38,40 @@ pub struct TripPolicy {
     pub lead_days_taiwan: i64,
     /// Working days the public notice (公示) stays up before departure.
     pub notice_working_days: i64,
+    /// Who may read the public notice of a trip in its notice period and the report of a trip
+    /// back home: signed-in users only, or anyone, at public addresses.
+    pub publication: Publication,
+    /// The photos (image files kept with the trip) a report needs; 0 asks for none.
+    pub report_photos: i64,
     /// When the report is due after the actual return: a month by default; some universities
     /// count 15 working days.
     pub report_due: Deadline,
+}
+
+/// Who reads a trip's public notice and its report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Publication {
+    /// Users signed in to Liaison, on the trip's pages.
+    #[default]
+    SignedIn,
+    /// Anyone, without signing in, at the public addresses of notices and reports.
+    Public,
+}
+
+impl Publication {
+    pub const ALL: [Publication; 2] = [Publication::SignedIn, Publication::Public];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Publication::SignedIn => "signed_in",
+            Publication::Public => "public",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Publication> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 /// A period counted from a day: calendar months, calendar days or working days (on the
@@ -89,6 +120,8 @@ impl Default for TripPolicy {
             lead_days_hong_kong_macao: 20,
             lead_days_taiwan: 60,
             notice_working_days: 5,
+            publication: Publication::SignedIn,
+            report_photos: 3,
             report_due: Deadline::Months(1),
         }
     }
@@ -116,6 +149,7 @@ impl TripPolicy {
             ("lead_days_hong_kong_macao", self.lead_days_hong_kong_macao),
             ("lead_days_taiwan", self.lead_days_taiwan),
             ("notice_working_days", self.notice_working_days),
+            ("report_photos", self.report_photos),
         ];
         for (field, value) in numbers {
             if !(0..=3650).contains(&value) {
@@ -166,6 +200,8 @@ pub enum Rule {
     LeadTime,
     /// The public notice needs so many working days before departure.
     NoticeTime,
+    /// A report comes with at least so many photos.
+    ReportPhotos,
 }
 
 impl Rule {
@@ -179,6 +215,7 @@ impl Rule {
             Rule::HongKongMacaoDays => "hong_kong_macao_days",
             Rule::LeadTime => "lead_time",
             Rule::NoticeTime => "notice_time",
+            Rule::ReportPhotos => "report_photos",
         }
     }
 }
@@ -226,6 +263,9 @@ impl Finding {
             Rule::NoticeTime => format!(
                 "the public notice needs {limit} working days before departure; only {actual} are left"
             ),
+            Rule::ReportPhotos => {
+                format!("the report needs {limit} photos; the trip has {actual}")
+            }
         };
         Finding {
             rule,
@@ -330,6 +370,13 @@ pub fn check(
         }
     }
     Ok(findings)
+}
+
+/// The finding of a report filed when the trip keeps `photos` photos, if the policy asks for
+/// more; a policy asking for none finds nothing.
+pub fn check_report_photos(policy: &TripPolicy, photos: i64) -> Option<Finding> {
+    (photos < policy.report_photos)
+        .then(|| Finding::new(Rule::ReportPhotos, policy.report_photos, photos, None))
 }
 
 /// The first day a trip may leave when its public notice goes up on `posted`: the notice stays
@@ -604,6 +651,59 @@ mod tests {
         assert_eq!(
             Deadline::WorkingDays(15).after(back, &cal).unwrap(),
             day("2026-02-27")
+        );
+    }
+
+    #[test]
+    fn a_report_needs_the_photos_the_policy_asks_for_at_the_boundary() {
+        let asks = |n| TripPolicy {
+            report_photos: n,
+            ..TripPolicy::default()
+        };
+        // (photos asked for, photos kept, the finding's limit and actual count)
+        type Case = (i64, i64, Option<(i64, i64)>);
+        let cases: &[Case] = &[
+            (3, 0, Some((3, 0))),
+            (3, 2, Some((3, 2))),
+            (3, 3, None),
+            (3, 4, None),
+            (1, 0, Some((1, 0))),
+            (0, 0, None),
+        ];
+        for &(asked, kept, expected) in cases {
+            let found = check_report_photos(&asks(asked), kept);
+            assert_eq!(
+                found.as_ref().map(|f| (f.limit, f.actual)),
+                expected,
+                "{asked} asked, {kept} kept"
+            );
+            assert!(found.iter().all(|f| f.rule == Rule::ReportPhotos));
+        }
+        assert_eq!(
+            check_report_photos(&TripPolicy::default(), 1)
+                .unwrap()
+                .message,
+            "the report needs 3 photos; the trip has 1"
+        );
+    }
+
+    #[test]
+    fn a_policy_saved_before_the_photos_and_publication_were_parameters_reads_their_defaults() {
+        let older: TripPolicy =
+            serde_json::from_str(r#"{"notice_working_days": 7, "administrative_members": 5}"#)
+                .unwrap();
+        assert_eq!(older.report_photos, 3);
+        assert_eq!(older.publication, Publication::SignedIn);
+        assert_eq!(older.notice_working_days, 7);
+        let public: TripPolicy = serde_json::from_str(r#"{"publication": "public"}"#).unwrap();
+        assert_eq!(public.publication, Publication::Public);
+        assert!(
+            TripPolicy {
+                report_photos: -1,
+                ..TripPolicy::default()
+            }
+            .check()
+            .is_err()
         );
     }
 

@@ -9,7 +9,7 @@ use liaison_core::trips::{
     Attendance, BriefingInput, Deadline, Trip, TripActionInput, TripFilter, TripInput, TripPolicy,
     TripReport, TripState,
 };
-use liaison_core::{Unit, UserInput, UserRole};
+use liaison_core::{FileLimits, FileName, NewFile, StoredFile, Unit, UserInput, UserRole};
 
 contract!(
     a_trip_goes_through_its_chain_step_by_step_to_approved,
@@ -22,6 +22,8 @@ contract!(
     a_change_after_approval_goes_through_approval_again_with_the_difference_shown,
     the_trip_policy_is_saved_as_versions_and_checked,
     every_change_of_state_is_made_only_by_whom_its_rule_allows,
+    a_report_is_filed_only_with_the_photos_the_policy_asks_for,
+    files_of_a_trip_are_kept_by_whoever_acts_for_it,
 );
 
 /// The day applications are submitted in these tests: well ahead of the trips below.
@@ -640,6 +642,7 @@ async fn an_approved_trip_is_noticed_briefed_departs_returns_reports_and_closes_
         invalid_code(act(&store, &s.teacher, &trip, "report", "2026-05-20").await),
         "required"
     );
+    keep_photos(&store, &s.teacher, &trip, 3).await;
     let report = TripReport {
         tasks_done: "Joint sampling in the Mekong delta; two seminars given.".to_owned(),
         outcomes: "A joint research agreement drafted with the Lao National University.".to_owned(),
@@ -804,6 +807,9 @@ async fn in_state(store: &Store, s: &School, state: TripState) -> Trip {
         if *name == "brief" {
             trip = in_state_briefed(store, s, trip).await;
         }
+        if *name == "report" {
+            keep_photos(store, &s.teacher, &trip, 3).await;
+        }
         trip = act_with(store, &s.officer_a, &trip, name, date, input_for(name))
             .await
             .unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -915,6 +921,10 @@ async fn every_change_of_state_is_made_only_by_whom_its_rule_allows(store: Store
                 // Everyone is briefed, so only who acts decides.
                 trip = in_state_briefed(&store, &s, trip).await;
             }
+            if *name == "report" {
+                // The photos are there, so only who acts decides.
+                keep_photos(&store, &s.teacher, &trip, 3).await;
+            }
             let mut input = input_for(name);
             input.comment = Some("Checked.".to_owned());
             let result = act_with(&store, actor, &trip, name, date, input).await;
@@ -960,4 +970,175 @@ async fn in_state_briefed(store: &Store, s: &School, trip: Trip) -> Trip {
         .await
         .unwrap();
     store.get(trip.meta.id).await.unwrap()
+}
+
+/// Keeps `count` photos with `trip`, as `who` uploads them: rows whose bytes the file store
+/// would hold.
+async fn keep_photos(store: &Store, who: &Actor, trip: &Trip, count: usize) -> Vec<StoredFile> {
+    let mut kept = Vec::new();
+    for n in 0..count {
+        kept.push(
+            store
+                .add_file::<Trip>(
+                    who,
+                    trip.meta.id,
+                    photo(trip.meta.id, n),
+                    &FileLimits::default(),
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    kept
+}
+
+/// A photo of the trip: the bytes of each are different.
+fn photo(trip: i64, n: usize) -> NewFile {
+    NewFile {
+        content_hash: format!("{:064x}", trip * 1_000 + n as i64),
+        name: FileName::clean(&format!("mekong-{n}.jpg"), "jpg"),
+        media_type: "image/jpeg".to_owned(),
+        size: 200_000,
+        caption: format!("Sampling in the Mekong, day {n}"),
+    }
+}
+
+/// A report, as the applicant files it.
+fn report_input() -> TripActionInput {
+    input_for("report")
+}
+
+/// Photos asked for, photos kept, whether a PDF letter is kept too, and the numbers the refusal
+/// names (none when the report is filed).
+type PhotoCase = (i64, usize, bool, Option<(i64, i64)>);
+
+async fn a_report_is_filed_only_with_the_photos_the_policy_asks_for(store: Store) {
+    let s = school(&store).await;
+    let table: &[PhotoCase] = &[
+        (3, 0, false, Some((3, 0))),
+        (3, 2, false, Some((3, 2))),
+        // A scanned letter in PDF is not a photo.
+        (3, 2, true, Some((3, 2))),
+        (3, 3, false, None),
+        (3, 4, false, None),
+        (1, 0, false, Some((1, 0))),
+        (0, 0, false, None),
+    ];
+    for &(asked, photos, letter, refused) in table {
+        let policy = TripPolicy {
+            report_photos: asked,
+            ..TripPolicy::default()
+        };
+        let trip = in_state(&store, &s, TripState::Returned).await;
+        keep_photos(&store, &s.teacher, &trip, photos).await;
+        if letter {
+            let mut pdf = photo(trip.meta.id, 99);
+            pdf.media_type = "application/pdf".to_owned();
+            pdf.name = FileName::clean("invitation.pdf", "pdf");
+            store
+                .add_file::<Trip>(&s.teacher, trip.meta.id, pdf, &FileLimits::default())
+                .await
+                .unwrap();
+        }
+        let input = TripActionInput {
+            version: trip.meta.version,
+            ..report_input()
+        };
+        let result = store
+            .trip_action(
+                &s.teacher,
+                trip.meta.id,
+                "report",
+                input,
+                &policy,
+                day("2026-05-20"),
+            )
+            .await;
+        let case = format!("{asked} asked, {photos} kept");
+        match refused {
+            None => assert_eq!(result.unwrap().status, TripState::Reported, "{case}"),
+            Some((limit, actual)) => {
+                let Err(Error::Domain(DomainError::Invalid(errors))) = result else {
+                    panic!("{case}: expected a refusal, got {result:?}");
+                };
+                assert_eq!(errors.0[0].field, "photos", "{case}");
+                assert_eq!(errors.0[0].code, "report_photos", "{case}");
+                assert_eq!(
+                    errors.0[0].message,
+                    format!("the report needs {limit} photos; the trip has {actual}"),
+                    "{case}"
+                );
+                let unchanged: Trip = store.get(trip.meta.id).await.unwrap();
+                assert_eq!(unchanged.status, TripState::Returned, "{case}");
+                assert_eq!(unchanged.report, None, "{case}");
+            }
+        }
+    }
+}
+
+async fn files_of_a_trip_are_kept_by_whoever_acts_for_it(store: Store) {
+    let s = school(&store).await;
+    let trip = store.create_trip(&s.teacher, trip_input(&s)).await.unwrap();
+    let id = trip.meta.id;
+    let limits = FileLimits::default();
+    let mut letter = photo(id, 1);
+    letter.media_type = "application/pdf".to_owned();
+    letter.name = FileName::clean("邀请函.pdf", "pdf");
+    // The applicant and the office keep files with it; the leader in charge reads it only, and
+    // another unit's liaison officer and a viewer neither.
+    let kept = store
+        .add_file::<Trip>(&s.teacher, id, letter, &limits)
+        .await
+        .unwrap();
+    assert_eq!(kept.record_kind, "trip");
+    store
+        .add_file::<Trip>(&s.officer_a, id, photo(id, 2), &limits)
+        .await
+        .unwrap();
+    let other_unit = store
+        .create::<Unit>(
+            &admin(),
+            serde_json::from_value(json!({"key": "law", "name_en": "Law School"})).unwrap(),
+        )
+        .await
+        .unwrap()
+        .meta
+        .id;
+    for outsider in [
+        s.vice_president.clone(),
+        account(&store, "reader", UserRole::Viewer, None).await,
+        account(&store, "liaison.law", UserRole::Liaison, Some(other_unit)).await,
+        account(&store, "staff.other", UserRole::Staff, Some(s.unit)).await,
+    ] {
+        assert!(
+            forbidden(
+                store
+                    .add_file::<Trip>(&outsider, id, photo(id, 3), &limits)
+                    .await
+            ),
+            "{} keeps a file with another's trip",
+            outsider.username
+        );
+        assert!(forbidden(
+            store
+                .caption_file::<Trip>(&outsider, id, kept.id, "Changed")
+                .await
+        ));
+        assert!(forbidden(
+            store.delete_file::<Trip>(&outsider, id, kept.id).await
+        ));
+    }
+    let files = store.files::<Trip>(id).await.unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0].name, "邀请函.pdf");
+    let captioned = store
+        .caption_file::<Trip>(&s.teacher, id, kept.id, "The invitation, signed")
+        .await
+        .unwrap();
+    assert_eq!(captioned.caption, "The invitation, signed");
+    store
+        .delete_file::<Trip>(&s.teacher, id, kept.id)
+        .await
+        .unwrap();
+    assert_eq!(store.files::<Trip>(id).await.unwrap().len(), 1);
 }

@@ -1,13 +1,14 @@
-//! The files of activities, agreements and organizations: upload (multipart), list, download,
-//! caption and delete, each allowed as the record itself is.
+//! The files of activities, agreements, organizations and trip applications: upload (multipart),
+//! list, download, caption and delete, each allowed as the record itself is.
 
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use liaison_core::trips::Trip;
 use liaison_core::{Activity, Agreement, FileCaption, Organization, StoredFile};
-use liaison_store::Records;
+use liaison_store::StoredRecord;
 
 use crate::auth::Auth;
 use crate::error::ErrorBody;
@@ -29,7 +30,7 @@ impl From<FileError> for ApiError {
     }
 }
 
-async fn upload<K: Records>(
+async fn upload<K: StoredRecord + Sync>(
     state: AppState,
     auth: Auth,
     id: i64,
@@ -68,11 +69,14 @@ async fn upload<K: Records>(
     Ok((StatusCode::CREATED, Json(kept)).into_response())
 }
 
-async fn list<K: Records>(state: AppState, id: i64) -> Result<Json<Vec<StoredFile>>, ApiError> {
+async fn list<K: StoredRecord + Sync>(
+    state: AppState,
+    id: i64,
+) -> Result<Json<Vec<StoredFile>>, ApiError> {
     Ok(Json(state.store.files::<K>(id).await?))
 }
 
-async fn download<K: Records>(
+async fn download<K: StoredRecord + Sync>(
     state: AppState,
     auth: Auth,
     (id, file): (i64, i64),
@@ -83,7 +87,7 @@ async fn download<K: Records>(
     Ok(response)
 }
 
-async fn caption<K: Records>(
+async fn caption<K: StoredRecord + Sync>(
     state: AppState,
     auth: Auth,
     (id, file): (i64, i64),
@@ -98,7 +102,7 @@ async fn caption<K: Records>(
     ))
 }
 
-async fn delete<K: Records>(
+async fn delete<K: StoredRecord + Sync>(
     state: AppState,
     auth: Auth,
     (id, file): (i64, i64),
@@ -223,9 +227,18 @@ files_of!(
     "organizations"
 );
 
+files_of!(
+    trips,
+    Trip,
+    "/api/v1/trips/{id}/files",
+    "/api/v1/trips/{id}/files/{file}",
+    "trips"
+);
+
 pub(super) fn routes() -> Routes {
     Routes::new()
         .merge(activities::routes())
         .merge(agreements::routes())
         .merge(organizations::routes())
+        .merge(trips::routes())
 }

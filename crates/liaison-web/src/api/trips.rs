@@ -411,6 +411,11 @@ pub async fn link_person(
     record_briefing,
     set_leaders_in_charge,
     link_person,
+    super::files::trips::upload,
+    super::files::trips::list,
+    super::files::trips::download,
+    super::files::trips::caption,
+    super::files::trips::delete,
 ))]
 pub struct TripsDoc;
 

@@ -11,7 +11,7 @@ use liaison_core::approvals::{
     ApplicationKind, Approver, Chain, ChainInput, Comparison, Condition, Field as ConditionField,
     OnRefusal, Operator, Quorum, Step,
 };
-use liaison_core::trips::{Deadline, TripPolicy};
+use liaison_core::trips::{Deadline, Publication, TripPolicy};
 
 use super::admin::admin_only;
 use super::forms::{Reader, Values};
@@ -337,9 +337,11 @@ fn policy_values(p: &TripPolicy) -> Values {
         ("lead_days_hong_kong_macao", p.lead_days_hong_kong_macao),
         ("lead_days_taiwan", p.lead_days_taiwan),
         ("notice_working_days", p.notice_working_days),
+        ("report_photos", p.report_photos),
     ] {
         v.set(name, n.to_string());
     }
+    v.set("publication", p.publication.as_str());
     let (unit, n) = match p.report_due {
         Deadline::Months(n) => ("months", i64::from(n)),
         Deadline::Days(n) => ("days", n),
@@ -383,6 +385,22 @@ fn policy_form(ui: &Ui, v: &Values, version: i64) -> FormView {
             ),
             number("lead_days_taiwan", t.get("field-lead_days_taiwan")),
             number("notice_working_days", t.get("field-notice_working_days")),
+            Field::select(
+                "publication",
+                t.get("field-publication"),
+                v.get("publication"),
+                Publication::ALL
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.as_str().to_owned(),
+                            t.value("trip-publication", p.as_str()),
+                        )
+                    })
+                    .collect(),
+            )
+            .hint(t.get("hint-publication")),
+            number("report_photos", t.get("field-report_photos")).hint(t.get("hint-report-photos")),
             number("report_due", t.get("field-report_due")),
             Field::select(
                 "report_due_unit",
@@ -429,6 +447,8 @@ async fn save_policy(
         ),
         lead_days_taiwan: n("lead_days_taiwan", current.lead_days_taiwan),
         notice_working_days: n("notice_working_days", current.notice_working_days),
+        report_photos: n("report_photos", current.report_photos),
+        publication: Publication::parse(v.get("publication")).unwrap_or(current.publication),
         ..current.clone()
     };
     let due = n("report_due", 1);

@@ -6,8 +6,8 @@ use axum::extract::{Form, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use liaison_core::files::keeps_files;
-use liaison_core::{Action, RecordKind, StoredFile, accounts::may};
-use liaison_store::Records;
+use liaison_core::{RecordKind, StoredFile};
+use liaison_store::StoredRecord;
 use serde::Deserialize;
 
 use super::record_id::{FileId, RecordId};
@@ -39,24 +39,24 @@ pub struct FileItem {
     pub meta: String,
 }
 
-/// The files section of record `id` of `kind`, when records of its kind keep files.
+/// The files section of record `id` of `kind`, when records of its kind keep files; `may_change`
+/// says whether the user may add, caption and delete them.
 pub(crate) async fn section(
     state: &AppState,
     ui: &Ui,
     kind: RecordKind,
     path: &str,
     id: i64,
-    unit: Option<i64>,
+    may_change: bool,
 ) -> Result<Option<FilesView>, PageError> {
     if !keeps_files(kind) {
         return Ok(None);
     }
-    let actor = ui.actor()?;
     let base = format!("/{path}/{id}/files");
     let files = state.store.record_files(kind, id).await?;
     Ok(Some(FilesView {
         action: base.clone(),
-        may_change: may(&actor, Action::Change, kind, unit),
+        may_change,
         hint: ui.t.args(
             "files-hint",
             &[(
@@ -142,7 +142,7 @@ fn refused(ui: &Ui, err: FileError, back: String) -> PageResult {
 
 /// Files sent from the record's page: the `file` fields (several at once), with the caption
 /// and the choice to remove photos' location sent before them.
-async fn upload<K: Records>(
+async fn upload<K: StoredRecord + Sync>(
     state: State<AppState>,
     ui: Ui,
     RecordId(id): RecordId,
@@ -196,14 +196,19 @@ async fn upload<K: Records>(
     Ok(Redirect::to(&format!("{back}#files")).into_response())
 }
 
-async fn download<K: Records>(state: &AppState, ui: &Ui, id: i64, file: i64) -> PageResult {
+async fn download<K: StoredRecord + Sync>(
+    state: &AppState,
+    ui: &Ui,
+    id: i64,
+    file: i64,
+) -> PageResult {
     let file = state.store.file::<K>(id, file).await?;
     let response = served(files::serve(state, &file).await)?;
     state.store.audit_download(&ui.actor()?, &file).await?;
     Ok(response)
 }
 
-async fn thumbnail<K: Records>(state: &AppState, id: i64, file: i64) -> PageResult {
+async fn thumbnail<K: StoredRecord + Sync>(state: &AppState, id: i64, file: i64) -> PageResult {
     let file = state.store.file::<K>(id, file).await?;
     match served(files::serve_thumbnail(state, &file).await)? {
         Some(response) => Ok(response),
@@ -225,7 +230,7 @@ struct CaptionForm {
     caption: String,
 }
 
-async fn caption<K: Records>(
+async fn caption<K: StoredRecord + Sync>(
     state: &AppState,
     ui: &Ui,
     id: i64,
@@ -240,7 +245,7 @@ async fn caption<K: Records>(
     Ok(Redirect::to(&format!("/{path}/{id}#files")).into_response())
 }
 
-async fn delete<K: Records>(
+async fn delete<K: StoredRecord + Sync>(
     state: &AppState,
     ui: &Ui,
     id: i64,
@@ -253,7 +258,7 @@ async fn delete<K: Records>(
 }
 
 /// The file pages of one kind whose pages live under `/{path}`.
-pub(crate) fn routes<K: Records>(path: &'static str) -> crate::routes::Routes {
+pub(crate) fn routes<K: StoredRecord + Sync>(path: &'static str) -> crate::routes::Routes {
     let item = format!("/{path}/{{id}}/files");
     let file = format!("{item}/{{file}}");
     crate::routes::Routes::new()

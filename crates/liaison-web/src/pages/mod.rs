@@ -19,6 +19,7 @@ mod records;
 mod review;
 mod search;
 mod session;
+mod trip_publication;
 mod trips;
 mod views;
 mod world_map;
@@ -528,14 +529,15 @@ fn signed_in_routes() -> Routes {
         .post("/language", session::language)
 }
 
-/// The pages open to everyone: signing in, published news, and calendar feeds opened by their
-/// secret address.
+/// The pages open to everyone: signing in, published news, the trips' notices and reports while
+/// the trip policy publishes them, and calendar feeds opened by their secret address.
 fn public_routes() -> Routes {
     Routes::new()
         .get("/login", session::login_form)
         .post("/login", session::login)
         .get("/news", news::public_list)
         .get("/news/{id}", news::public_show)
+        .merge(trip_publication::public_routes())
         .get("/feeds/{file}", calendars::feed)
         .get("/static/style.css", stylesheet)
 }

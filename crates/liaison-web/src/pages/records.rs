@@ -284,7 +284,8 @@ async fn show<K: RecordPages>(
             danger: true,
         });
     }
-    let files = super::files::section(&state, &ui, K::KIND, K::PATH, id, K::unit(&record)).await?;
+    let may_change = may(&actor, Action::Change, K::KIND, K::unit(&record));
+    let files = super::files::section(&state, &ui, K::KIND, K::PATH, id, may_change).await?;
     Ok(render(&DetailTemplate {
         ui: &ui,
         view: &view,

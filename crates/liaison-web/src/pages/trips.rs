@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use liaison_core::approvals::Progress;
 use liaison_core::lifecycle::Stateful;
 use liaison_core::trips::{
-    Attendance, BriefingInput, BudgetLine, Destination, Finding, FundingSource, Member,
-    ScheduleDay, Trip, TripActionInput, TripFilter, TripInput, TripReport, TripState, TripType,
-    may_apply,
+    Attendance, BriefingInput, BudgetLine, Destination, Finding, FundingSource, Member, Rule,
+    ScheduleDay, TRIP, Trip, TripActionInput, TripFilter, TripInput, TripReport, TripState,
+    TripType, may_apply,
 };
-use liaison_core::{FieldErrors, Money, PageRequest, UserRole};
+use liaison_core::{FieldErrors, Money, PageRequest, Record, UserRole};
 
 use super::forms::{Reader, Values};
 use super::kinds::{GroupText, choices, code, group, row_input, row_select, select, text};
@@ -249,6 +249,10 @@ struct TripTemplate<'a> {
     ui: &'a Ui,
     view: &'a DetailView,
     trip: &'a Trip,
+    /// The files kept with the application: its invitation, its report's photos.
+    files: Option<&'a super::files::FilesView>,
+    /// How many photos the report has, and needs, when the user may file it now.
+    photos_needed: Option<String>,
     /// The form recording the return, when the user may make it now.
     returning: bool,
     /// The form of the report, when the user may make it now.
@@ -266,6 +270,7 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
         .map_err(|e| super::PageError::Internal(format!("{e:?}")))?;
     let decisions = state.store.trip_decisions(id).await?;
     let events = state.store.trip_history(id).await?;
+    let (_, policy) = state.store.trip_policy(&state.store.policy().trips).await?;
     let t = &ui.t;
     let waiting_for_user = match actor.user_id {
         Some(me) => {
@@ -566,6 +571,35 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
             danger: false,
         });
     }
+    if liaison_core::trips::publication::reported(&trip) {
+        actions.push(PageAction {
+            label: t.get("trip-report"),
+            href: format!("/trips/{id}/report"),
+            danger: false,
+        });
+        actions.push(PageAction {
+            label: t.get("trip-report-docx"),
+            href: format!("/trips/{id}/report.docx"),
+            danger: false,
+        });
+    }
+    if policy.publication == liaison_core::trips::Publication::Public {
+        let today = state.settings.clock.today();
+        if liaison_core::trips::publication::in_notice(&trip, today) {
+            actions.push(PageAction {
+                label: t.get("trip-notice-public"),
+                href: format!("/trip-notices/{id}"),
+                danger: false,
+            });
+        }
+        if liaison_core::trips::publication::reported(&trip) {
+            actions.push(PageAction {
+                label: t.get("trip-report-public"),
+                href: format!("/trip-reports/{id}"),
+                danger: false,
+            });
+        }
+    }
     let view = DetailView {
         title: title(&ui, &trip),
         subtitle: Some(t.value("trip-state", trip.status.as_str())),
@@ -595,12 +629,30 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
             .is_ok()
             && liaison_core::trips::authorize_applicant(&actor, &trip).is_ok()
     };
+    let reporting = may_act("report");
+    let may_change_files = trip.authorize_change(&actor).is_ok();
+    let files = super::files::section(&state, &ui, TRIP, TRIP.path, id, may_change_files).await?;
+    let photos_needed = match (&files, reporting) {
+        (Some(files), true) => {
+            let have = files.items.iter().filter(|f| f.thumbnail.is_some()).count();
+            Some(t.args(
+                "trip-photos-needed",
+                &[
+                    ("needed", policy.report_photos.to_string()),
+                    ("have", have.to_string()),
+                ],
+            ))
+        }
+        _ => None,
+    };
     Ok(render(&TripTemplate {
         ui: &ui,
         view: &view,
         trip: &trip,
+        files: files.as_ref(),
+        photos_needed,
         returning: may_act("return"),
-        reporting: may_act("report"),
+        reporting,
         today: state.settings.clock.today().to_string(),
     }))
 }
@@ -662,7 +714,25 @@ async fn act(
         .await
     {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
-        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
+        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(mut errors))) => {
+            // The photos rule, in the reader's language with its numbers, counted again now.
+            if errors
+                .0
+                .iter()
+                .any(|e| e.code == Rule::ReportPhotos.as_str())
+            {
+                let files = state.store.record_files(TRIP, id).await?;
+                let photos = files.iter().filter(|f| f.is_image()).count() as i64;
+                if let Some(f) = liaison_core::trips::check_report_photos(&policy, photos) {
+                    for e in errors
+                        .0
+                        .iter_mut()
+                        .filter(|e| e.code == Rule::ReportPhotos.as_str())
+                    {
+                        e.message = finding(&ui, &f);
+                    }
+                }
+            }
             Ok(refusal(&ui, errors, back))
         }
         Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { message, .. })) => {
@@ -1105,41 +1175,13 @@ async fn save(state: AppState, ui: Ui, id: Option<i64>, v: Values) -> PageResult
     }
 }
 
-#[derive(Template)]
-#[template(path = "trip_notice.html")]
-struct NoticeTemplate<'a> {
-    ui: &'a Ui,
-    trip: &'a Trip,
-    title: String,
-    intro: String,
-    period: String,
-}
-
-/// The public notice (公示) of an approved trip, laid out to print on A4: names, units, positions,
-/// destinations, tasks, schedule, inviter, funding and budget, and the notice period.
+/// The public notice (公示) of an approved trip, laid out to print on A4.
 async fn notice(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
     let trip = state.store.get::<Trip>(id).await?;
     if trip.notice_posted.is_none() {
         return Err(super::PageError::NotFound);
     }
-    let t = &ui.t;
-    let heading = title(&ui, &trip);
-    Ok(render(&NoticeTemplate {
-        intro: t.args(
-            "trip-notice-intro",
-            &[("title", heading.clone()), ("places", places(&ui, &trip))],
-        ),
-        period: t.args(
-            "trip-notice-period",
-            &[
-                ("posted", t.optional_date(trip.notice_posted)),
-                ("ends", t.optional_date(trip.notice_ends)),
-            ],
-        ),
-        title: heading,
-        ui: &ui,
-        trip: &trip,
-    }))
+    super::trip_publication::notice_page(&ui, &trip)
 }
 
 /// The trip approval form (出国(境)任务审批表): the application and each approval with who gave it,
@@ -1465,4 +1507,6 @@ pub fn routes() -> Routes {
         .get("/trips/{id}/approval-form.docx", approval_form_docx)
         .get("/briefings/new", new_briefing)
         .post("/briefings", record_briefing)
+        .merge(super::files::routes::<Trip>(TRIP.path))
+        .merge(super::trip_publication::signed_in_routes())
 }

@@ -623,6 +623,29 @@ async fn a_trip_goes_from_application_to_closed_in_the_browser() {
         .unwrap();
     click(&client, "#trip-return button[type=submit]").await;
     shows(&client, "Returned").await;
+    // The report needs three photos, kept with the trip; the page shows them beside the form.
+    for (name, seed) in [
+        ("sampling.jpg", 1),
+        ("seminar.jpg", 2),
+        ("laboratory.jpg", 3),
+    ] {
+        let form = reqwest::multipart::Form::new()
+            .text("caption", "Joint sampling in the Mekong")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(crate::files::photo(320, 240, seed))
+                    .file_name(name),
+            );
+        let response = app
+            .client
+            .post(app.url(&format!("/api/v1/trips/{trip_id}/files")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+    }
+    client.goto(&trip_page).await.unwrap();
     fill(
         &client,
         "#report-tasks",

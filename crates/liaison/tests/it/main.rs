@@ -22,5 +22,6 @@ mod routes;
 mod seeds;
 mod sheets;
 mod signin;
+mod trip_reports;
 mod trips;
 mod workdays;

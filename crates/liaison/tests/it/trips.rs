@@ -45,14 +45,14 @@ async fn calendar_years(app: &TestApp) {
     }
 }
 
-struct Accounts {
-    teacher: reqwest::Client,
-    leader: reqwest::Client,
-    officer: reqwest::Client,
-    vice_president: reqwest::Client,
-    teacher_person: i64,
-    colleague_person: i64,
-    unit: i64,
+pub(crate) struct Accounts {
+    pub(crate) teacher: reqwest::Client,
+    pub(crate) leader: reqwest::Client,
+    pub(crate) officer: reqwest::Client,
+    pub(crate) vice_president: reqwest::Client,
+    pub(crate) teacher_person: i64,
+    pub(crate) colleague_person: i64,
+    pub(crate) unit: i64,
 }
 
 async fn user_id(app: &TestApp, username: &str) -> i64 {
@@ -66,7 +66,7 @@ async fn user_id(app: &TestApp, username: &str) -> i64 {
         .id
 }
 
-async fn school(app: &TestApp) -> Accounts {
+pub(crate) async fn school(app: &TestApp) -> Accounts {
     calendar_years(app).await;
     let (status, unit) = app
         .post(
@@ -150,14 +150,19 @@ fn trip(a: &Accounts, trip_type: &str, ahead: i64, days: i64) -> Value {
     })
 }
 
-async fn send(client: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+pub(crate) async fn send(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
     let response = client.post(app.url(path)).json(body).send().await.unwrap();
     let status = response.status().as_u16();
     let body = response.json().await.unwrap_or(Value::Null);
     (status, body)
 }
 
-async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
+pub(crate) async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
     let response = client.get(app.url(path)).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
