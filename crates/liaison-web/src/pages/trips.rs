@@ -715,24 +715,7 @@ async fn act(
     {
         Ok(_) => Ok(Redirect::to(&back).into_response()),
         Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(mut errors))) => {
-            // The photos rule, in the reader's language with its numbers, counted again now.
-            if errors
-                .0
-                .iter()
-                .any(|e| e.code == Rule::ReportPhotos.as_str())
-            {
-                let files = state.store.record_files(TRIP, id).await?;
-                let photos = files.iter().filter(|f| f.is_image()).count() as i64;
-                if let Some(f) = liaison_core::trips::check_report_photos(&policy, photos) {
-                    for e in errors
-                        .0
-                        .iter_mut()
-                        .filter(|e| e.code == Rule::ReportPhotos.as_str())
-                    {
-                        e.message = finding(&ui, &f);
-                    }
-                }
-            }
+            translate_findings(&state, &ui, id, &policy, &mut errors).await?;
             Ok(refusal(&ui, errors, back))
         }
         Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { message, .. })) => {
@@ -746,6 +729,44 @@ async fn act(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Puts the reader's language on the refusals that are rules of the trip policy: the store says
+/// them in English, and the page works out the same findings again, with their numbers, now.
+async fn translate_findings(
+    state: &AppState,
+    ui: &Ui,
+    id: i64,
+    policy: &liaison_core::trips::TripPolicy,
+    errors: &mut FieldErrors,
+) -> Result<(), super::PageError> {
+    let mut findings = Vec::new();
+    if errors.0.iter().any(|e| e.field == "policy") {
+        let trip = state.store.get::<Trip>(id).await?;
+        let today = state.settings.clock.today();
+        findings.extend(
+            state
+                .store
+                .trip_findings(&trip, policy, today)
+                .await
+                .unwrap_or_default(),
+        );
+    }
+    if errors
+        .0
+        .iter()
+        .any(|e| e.code == Rule::ReportPhotos.as_str())
+    {
+        let files = state.store.record_files(TRIP, id).await?;
+        let photos = files.iter().filter(|f| f.is_image()).count() as i64;
+        findings.extend(liaison_core::trips::check_report_photos(policy, photos));
+    }
+    for e in &mut errors.0 {
+        if let Some(f) = findings.iter().find(|f| f.rule.as_str() == e.code) {
+            e.message = finding(ui, f);
+        }
+    }
+    Ok(())
 }
 
 /// The page saying why a change of state was not made, each reason with its numbers.

@@ -41,6 +41,7 @@ macro_rules! on_both_databases_with_a_clock {
 on_both_databases_with_a_clock!(
     a_trip_keeps_its_files_as_whoever_acts_for_it_allows,
     a_report_needs_its_photos_and_says_so_in_the_reader_s_language,
+    a_submission_refused_by_the_policy_says_why_in_the_reader_s_language,
     the_publication_setting_decides_what_an_anonymous_visitor_reads_and_nothing_personal_leaks,
 );
 
@@ -661,4 +662,52 @@ async fn the_publication_setting_decides_what_an_anonymous_visitor_reads_and_not
     assert_eq!(status, 200);
     assert_eq!(read(format!("/trip-reports/{id}")).await.0, 404);
     assert_eq!(read(src).await.0, 404);
+}
+
+async fn a_submission_refused_by_the_policy_says_why_in_the_reader_s_language(
+    app: TestApp,
+    _clock: OfficeClock,
+) {
+    let a = school(&app).await;
+    // Official talks in Laos for six days: one day past the limit of an administrative trip.
+    let trip = json!({
+        "unit": a.unit,
+        "title_en": "Talks with the Lao Federation of Trade Unions",
+        "trip_type": "talks",
+        "destinations": [{"country": "LA", "city": "Vientiane",
+                          "arrive": "2026-05-10", "leave": "2026-05-15"}],
+        "members": [{"person_id": a.teacher_person, "leader": true, "position": "Dean"}],
+        "funding": "university"
+    });
+    let (status, filed) = send(&a.teacher, &app, "/api/v1/trips", &trip).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let version = filed["version"].as_i64().unwrap().to_string();
+    for (lang, expected) in [
+        (
+            "zh-CN",
+            "行政类出访 1 个国家（地区）在外不超过 5 天（含离、抵境当日），本次为 6 天。",
+        ),
+        (
+            "en",
+            "An administrative trip to 1 countries or regions may last at most 5 days",
+        ),
+    ] {
+        let liaison = app
+            .sign_in(
+                &format!("liaison.{lang}"),
+                UserRole::Liaison,
+                Some(a.unit),
+                lang,
+            )
+            .await;
+        let (status, refused, _) = liaison
+            .post(
+                &format!("/trips/{id}/act"),
+                &[("transition", "submit"), ("version", &version)],
+            )
+            .await;
+        assert_eq!(status, 422);
+        assert!(refused.contains(expected), "{lang}: {refused}");
+    }
 }
