@@ -958,7 +958,7 @@ impl Store {
         audit::record(
             &mut tx,
             actor,
-            "own_document",
+            "update",
             "trip",
             Some(trip),
             &serde_json::json!({ "person": input.person, "reason": input.reason,
