@@ -103,3 +103,4 @@ passport-policy-expiring-months = 护照柜列出多少个月内到期的证件
 passport-policy-escalate-unit = 逾期多少个工作日后通知所在单位
 passport-policy-escalate-office = 逾期多少个工作日后通知外事办
 passport-policy-remind-every = 每隔多少个工作日提醒持照人
+passport-receipt-docx = 交接单（.docx）

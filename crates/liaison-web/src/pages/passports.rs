@@ -661,6 +661,11 @@ async fn document(state: &AppState, ui: &Ui, id: i64, shown: Option<Passport>) -
             href: format!("/passports/{id}/receipt?entry={}", last.id),
             danger: false,
         });
+        actions.push(PageAction {
+            label: t.get("passport-receipt-docx"),
+            href: format!("/passports/{id}/receipt.docx?entry={}", last.id),
+            danger: false,
+        });
     }
     let view = DetailView {
         title: format!(
@@ -843,14 +848,14 @@ async fn holder(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -
     Ok(super::records::detail_page(&ui, &view))
 }
 
-/// The hand-over receipt (交接单) of a custody line, the newest unless `entry` names one, as an
-/// A4 page the two sides sign.
-async fn receipt(
-    State(state): State<AppState>,
-    ui: Ui,
-    RecordId(id): RecordId,
-    RawQuery(raw): RawQuery,
-) -> PageResult {
+/// The hand-over receipt (交接单) of a custody line, the newest unless `entry` names one, as the
+/// two sides sign it.
+async fn receipt_view(
+    state: &AppState,
+    ui: &Ui,
+    id: i64,
+    raw: Option<String>,
+) -> Result<ReceiptView, super::PageError> {
     let actor = ui.actor()?;
     let t = &ui.t;
     let passport = state.store.passport_for(&actor, id).await?;
@@ -875,7 +880,7 @@ async fn receipt(
                 .map(|u| u.name.clone())
                 .unwrap_or_default(),
         ),
-        (t.get("field-kind"), kind_name(&ui, &kinds, &passport.kind)),
+        (t.get("field-kind"), kind_name(ui, &kinds, &passport.kind)),
         (
             t.get("passport-number"),
             passport.number.clone().unwrap_or_default(),
@@ -916,10 +921,61 @@ async fn receipt(
         },
         date: t.date(line.on),
     };
+    Ok(view)
+}
+
+/// The receipt as an A4 page.
+async fn receipt(
+    State(state): State<AppState>,
+    ui: Ui,
+    RecordId(id): RecordId,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let view = receipt_view(&state, &ui, id, raw).await?;
     Ok(render(&ReceiptTemplate {
         ui: &ui,
         receipt: &view,
     }))
+}
+
+/// The receipt as a .docx, for offices that file it in Word.
+async fn receipt_docx(
+    State(state): State<AppState>,
+    ui: Ui,
+    RecordId(id): RecordId,
+    RawQuery(raw): RawQuery,
+) -> PageResult {
+    let view = receipt_view(&state, &ui, id, raw).await?;
+    let t = &ui.t;
+    let text = |s: &str| liaison_reports::Cell::Text(s.to_owned());
+    let mut doc = liaison_reports::Document::new();
+    doc.push(liaison_reports::Block::Title(view.title.clone()));
+    doc.push(liaison_reports::Block::Paragraph(view.intro.clone()));
+    doc.push(liaison_reports::Block::Table(liaison_reports::Table {
+        title: String::new(),
+        columns: vec![String::new(), String::new()],
+        rows: view
+            .rows
+            .iter()
+            .map(|(label, value)| vec![text(label), text(value)])
+            .collect(),
+    }));
+    doc.push(liaison_reports::Block::Paragraph(view.pledge.clone()));
+    doc.push(liaison_reports::Block::Table(liaison_reports::Table {
+        title: String::new(),
+        columns: vec![
+            t.get("passport-receipt-handed-by"),
+            t.get("passport-receipt-received-by"),
+            t.get("passport-receipt-date"),
+        ],
+        rows: vec![vec![text(""), text(""), text(&view.date)]],
+    }));
+    let bytes = super::render_file(move || doc.to_docx()).await?;
+    Ok(super::download(
+        bytes,
+        super::DOCX,
+        &format!("passport-{id}-receipt.docx"),
+    ))
 }
 
 fn passport_form(
@@ -1221,6 +1277,7 @@ pub fn routes() -> Routes {
         .post("/passports/{id}/return", take_back)
         .post("/passports/{id}/act", act)
         .get("/passports/{id}/receipt", receipt)
+        .get("/passports/{id}/receipt.docx", receipt_docx)
         .get("/admin/passport-policy", policy_page)
         .post("/admin/passport-policy", save_policy)
 }

@@ -347,6 +347,12 @@ async fn the_cabinet_the_holders_page_and_the_receipt_are_drawn_in_both_language
     assert_eq!(status, 200, "{receipt}");
     assert!(receipt.contains("交接单"), "{receipt}");
     assert!(receipt.contains("李娜"));
+    let (status, _, docx) = office
+        .download(&format!("/passports/{id}/receipt.docx"))
+        .await;
+    assert_eq!(status, 200);
+    let (_, text) = crate::common::read_docx(&docx);
+    assert!(text.contains("交接单") && text.contains("李娜"), "{text}");
 
     let english = app
         .sign_in("office.en", UserRole::Officer, None, "en")
