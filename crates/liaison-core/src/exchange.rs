@@ -12,7 +12,8 @@ use crate::{
 
 /// The format version written by `liaison export`. Format 1 carried the records of the office
 /// without the accounts, the working-day calendar, the news releases and the calendar feeds;
-/// format 2 added them; format 3 added trips abroad and their approvals. Documents of the
+/// format 2 added them; format 3 added trips abroad and their approvals, and then official passports and permits
+/// in the office's custody (an optional part, so earlier format 3 documents still read). Documents of the
 /// earlier formats still import.
 pub const EXCHANGE_FORMAT: i64 = 3;
 
@@ -60,6 +61,12 @@ pub struct ExchangeDocument {
     /// Trip applications, their approval chains, the trip policy, deputies and briefings.
     #[serde(default, skip_serializing_if = "crate::trips::ExchangeTrips::is_empty")]
     pub trips: crate::trips::ExchangeTrips,
+    /// Official passports and permits in the office's custody, their custody logs and policy.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::passports::ExchangePassports::is_empty"
+    )]
+    pub passports: crate::passports::ExchangePassports,
 }
 
 impl ExchangeDocument {
@@ -84,6 +91,7 @@ impl ExchangeDocument {
                 self.calendar.iter().map(|y| y.days.len()).sum(),
             ),
             (crate::trips::TRIP, self.trips.applications.len()),
+            (crate::passports::PASSPORT, self.passports.documents.len()),
         ]
     }
 }
@@ -190,6 +198,7 @@ impl Default for ExchangeDocument {
             news: Vec::new(),
             calendar_feeds: Vec::new(),
             trips: Default::default(),
+            passports: Default::default(),
         }
     }
 }

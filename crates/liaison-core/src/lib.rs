@@ -22,6 +22,7 @@ pub mod limits;
 pub mod meta;
 pub mod news;
 pub mod organizations;
+pub mod passports;
 pub mod people;
 pub mod personal;
 pub mod policy;
@@ -80,4 +81,5 @@ pub const KINDS: &[RecordKind] = &[
     AUDIT_LOG,
     CALENDAR_DAY,
     trips::TRIP,
+    passports::PASSPORT,
 ];

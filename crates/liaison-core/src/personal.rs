@@ -10,6 +10,7 @@
 
 use crate::accounts::{Actor, UserRole};
 use crate::kind::{Record, RecordKind};
+use crate::passports::PASSPORT;
 use crate::people::PERSON;
 
 /// How a personal value is shown to those who have not asked to see it.
@@ -21,6 +22,9 @@ pub enum Masking {
     Email,
     /// Nothing of it: only that there is a value.
     Hidden,
+    /// The first and the last two characters of a document's number, as `E******78`: enough
+    /// for the office to pick the right booklet from the cabinet.
+    Document,
 }
 
 /// A field of a kind of record that holds personal data.
@@ -30,6 +34,9 @@ pub struct PersonalField {
     /// The field's name in the record, its form and its column.
     pub field: &'static str,
     pub masking: Masking,
+    /// Whether only the office may ask to see it, even where [`may_see`] lets a liaison officer
+    /// see their unit's personal data: an identity document's number is the office's to keep.
+    pub office_only: bool,
 }
 
 /// Every field that holds personal data, the one list the store, the audit log, the API and
@@ -39,21 +46,36 @@ pub const PERSONAL_FIELDS: &[PersonalField] = &[
         kind: PERSON,
         field: "phone",
         masking: Masking::Phone,
+        office_only: false,
     },
     PersonalField {
         kind: PERSON,
         field: "email",
         masking: Masking::Email,
+        office_only: false,
     },
     PersonalField {
         kind: PERSON,
         field: "notes",
         masking: Masking::Hidden,
+        office_only: false,
+    },
+    PersonalField {
+        kind: PASSPORT,
+        field: "number",
+        masking: Masking::Document,
+        office_only: true,
     },
 ];
 
 /// What a hidden value is shown as.
 pub const HIDDEN: &str = "***";
+
+/// Whether `actor` may ask to see `field` of a record recorded under `unit`.
+pub fn may_see_field(actor: &Actor, unit: Option<i64>, field: &PersonalField) -> bool {
+    may_see(actor, unit)
+        && (!field.office_only || matches!(actor.role, UserRole::Admin | UserRole::Officer))
+}
 
 /// The personal fields of a kind of record.
 pub fn fields_of(kind: RecordKind) -> impl Iterator<Item = &'static PersonalField> {
@@ -99,6 +121,11 @@ impl Masking {
                 None => HIDDEN.to_owned(),
             },
             Masking::Hidden => HIDDEN.to_owned(),
+            Masking::Document if chars.len() >= 5 => {
+                let tail: String = chars[chars.len() - 2..].iter().collect();
+                format!("{}{}{tail}", chars[0], "*".repeat(chars.len() - 3))
+            }
+            Masking::Document => "*".repeat(chars.len()),
         }
     }
 }
@@ -166,6 +193,12 @@ mod tests {
         assert_eq!(Masking::Email.mask("张@example.org"), "张***@example.org");
         assert_eq!(Masking::Email.mask("no address"), HIDDEN);
         assert_eq!(Masking::Hidden.mask("met at the embassy"), HIDDEN);
+    }
+
+    #[test]
+    fn document_numbers_show_their_first_and_last_two_characters() {
+        assert_eq!(Masking::Document.mask("SE1234578"), "S******78");
+        assert_eq!(Masking::Document.mask("1234"), "****");
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct Policy {
     /// browser, and these apply until they do.
     #[serde(default)]
     pub trips: crate::trips::TripPolicy,
+    /// The numbers of the rules on official passports and permits in the office's custody;
+    /// admins may save their own in the browser, and these apply until they do.
+    #[serde(default)]
+    pub passports: crate::passports::PassportPolicy,
 }
 
 impl Default for Policy {
@@ -35,6 +39,7 @@ impl Default for Policy {
             long_term_days: 90,
             key_project_tags: vec!["key project".to_owned(), "重点项目".to_owned()],
             trips: crate::trips::TripPolicy::default(),
+            passports: crate::passports::PassportPolicy::default(),
         }
     }
 }

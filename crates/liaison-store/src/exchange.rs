@@ -21,7 +21,8 @@ use crate::sql::placeholders;
 use crate::transitions::NewEvent;
 use crate::{
     Error, Result, Store, accounts, activities, agreements, audit, calendars, gifts, news,
-    organizations, people, records, resolve, roles, transitions, trip_exchange, units, workdays,
+    organizations, passport_exchange, people, records, resolve, roles, transitions, trip_exchange,
+    units, workdays,
 };
 
 /// Checks one record of a document, with errors placed under `prefix`.
@@ -345,6 +346,9 @@ impl Store {
 
         let (created, left) = trip_exchange::import(&mut tx, actor, &document.trips).await?;
         count(created, left);
+        let (created, left) =
+            passport_exchange::import(&mut tx, actor, &document.passports).await?;
+        count(created, left);
 
         records::refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
@@ -427,6 +431,7 @@ impl Store {
         document.news = news::exported_releases(&mut conn).await?;
         document.calendar_feeds = calendars::exported_feeds(&mut conn).await?;
         document.trips = trip_exchange::exported(&mut conn, &self.policy).await?;
+        document.passports = passport_exchange::exported(&mut conn).await?;
         Ok(document)
     }
 }

@@ -24,6 +24,8 @@ mod locks;
 mod metrics;
 mod news;
 mod organizations;
+mod passport_exchange;
+mod passports;
 mod people;
 mod personal;
 mod records;

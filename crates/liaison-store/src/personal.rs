@@ -504,7 +504,10 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         let mut record = T::fetch(&mut tx, &self.policy, id).await?;
-        if !personal::may_see(actor, record.unit()) {
+        let asked = |name: &str| fields.is_empty() || fields.iter().any(|f| f == name);
+        let refused = personal::fields_of(kind)
+            .any(|f| asked(f.field) && !personal::may_see_field(actor, record.unit(), f));
+        if refused {
             return Err(liaison_core::Error::Forbidden(format!(
                 "the {} role cannot see the personal data of this {}",
                 actor.role.as_str(),

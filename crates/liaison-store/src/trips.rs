@@ -11,6 +11,7 @@ use liaison_core::approvals::{
     Progress, TripDecision, Verdict, decide,
 };
 use liaison_core::lifecycle::Who;
+use liaison_core::passports::TripStage;
 use liaison_core::trips::application::{APPROVE, REFUSE, SEND_BACK};
 use liaison_core::trips::{
     BriefingInput, Member, TRIP, TRIP_LIFECYCLE, Trip, TripActionInput, TripFilter, TripInbox,
@@ -872,6 +873,8 @@ impl Store {
                 }
                 return Err(DomainError::Invalid(errors).into());
             }
+            self.check_trip_passports(&mut tx, &before, TripStage::Submit, today)
+                .await?;
             let unit = before.unit.as_ref().map(|u| u.id);
             let directory = Self::directory(&mut tx, unit).await?;
             let facts = Facts::of_trip(&shape, before.budget_total.fen() / 100);
@@ -1027,6 +1030,10 @@ impl Store {
                     current: None,
                 }
                 .into());
+            }
+            if decision.verdict == Verdict::Approve {
+                self.check_trip_passports(&mut tx, &before, TripStage::Approve, today)
+                    .await?;
             }
             let delegations = Self::delegations_of(&mut tx, actor_id, today).await?;
             let outcome = decide(
@@ -1399,6 +1406,8 @@ impl Store {
                         format!("not yet briefed: {}", missing.join(", ")),
                     ));
                 }
+                self.check_trip_passports(conn, trip, TripStage::Depart, today)
+                    .await?;
                 Vec::new()
             }
             "return" => {

@@ -3778,7 +3778,55 @@ mod moving {
         // A trip abroad half-way through a chain that names accounts, with a deputy, a leader
         // in charge, a briefing and a policy of the office's own.
         trip_under_way(store, &unit, &officer).await;
+        passports_in_custody(store, &unit).await;
         secret.to_owned()
+    }
+
+    /// A permit in the cabinet, a passport handed out for a visa and not yet back, a kind of
+    /// document the office added, and a passport policy of its own.
+    async fn passports_in_custody(store: &Store, unit: &Unit) {
+        use liaison_core::passports::{CustodyInput, DocumentKind, Passport, PassportPolicy};
+        store
+            .create::<Person>(
+                &admin(),
+                serde_json::from_value(json!({"key": "gao-ming", "name_zh": "高明",
+                    "category": "internal", "unit": unit.meta.id}))
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+        let kind: DocumentKind = serde_json::from_value(json!({"code": "service_passport",
+            "name_zh": "公务护照（外派）", "name_en": "Service passport (secondment)",
+            "track": "foreign"}))
+        .unwrap();
+        store.save_passport_kind(&admin(), kind).await.unwrap();
+        let policy = PassportPolicy {
+            unit_overdue_limit: 3,
+            ..PassportPolicy::default()
+        };
+        store.save_passport_policy(&admin(), policy).await.unwrap();
+        for (kind, number) in [
+            ("service_passport", "SE9990001"),
+            ("hong_kong_macao_permit", "C99900002"),
+        ] {
+            let input = serde_json::from_value(json!({"kind": kind, "holder": "gao-ming",
+                "number": number, "expires_on": "2031-03-31", "location": "Cabinet A, slot 3"}))
+            .unwrap();
+            let passport = store.create::<Passport>(&admin(), input).await.unwrap();
+            if kind == "service_passport" {
+                let input = CustodyInput {
+                    version: passport.meta.version,
+                    due_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 20).unwrap()),
+                    note: Some("for the visa to Vietnam".into()),
+                    ..CustodyInput::default()
+                };
+                let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+                store
+                    .passport_action(&admin(), passport.meta.id, "hand_out", input, today)
+                    .await
+                    .unwrap();
+            }
+        }
     }
 
     async fn trip_under_way(store: &Store, unit: &Unit, officer: &liaison_core::User) {
@@ -4069,3 +4117,6 @@ mod moving {
 
 #[path = "contract/trips.rs"]
 mod trips;
+
+#[path = "contract/passports.rs"]
+mod passports;

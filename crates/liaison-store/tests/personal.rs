@@ -49,6 +49,7 @@ on_both!(
     only_the_office_and_a_liaison_officer_of_the_unit_see_personal_data_and_each_view_is_audited,
     rotating_the_key_seals_every_value_anew_and_every_value_still_opens,
     a_liaison_officer_creates_internal_people_only_in_their_own_unit,
+    a_passport_number_is_nowhere_in_the_database_and_each_view_of_it_is_audited,
 );
 
 fn admin() -> Actor {
@@ -541,4 +542,74 @@ fn page_of_people() -> PageRequest {
         false,
     )
     .unwrap()
+}
+
+const PASSPORT_NUMBER: &str = "SE8675309";
+
+async fn a_passport_number_is_nowhere_in_the_database_and_each_view_of_it_is_audited(
+    db: TestDatabase,
+) {
+    use liaison_core::passports::{CustodyInput, PASSPORT, Passport};
+    let store = &db.store;
+    let law = unit(store, "unit-law", "法学院").await;
+    let holder = zhang(store, law).await;
+    let input = serde_json::from_value(json!({"kind": "official_passport",
+        "holder": holder.meta.id, "number": PASSPORT_NUMBER, "expires_on": "2031-03-31"}))
+    .unwrap();
+    let passport = store.create::<Passport>(&admin(), input).await.unwrap();
+    // Handed out and changed, so the custody log and the audit log hold entries about it.
+    let out = store
+        .passport_action(
+            &user(UserRole::Officer, None),
+            passport.meta.id,
+            "hand_out",
+            CustodyInput {
+                version: passport.meta.version,
+                due_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()),
+                ..CustodyInput::default()
+            },
+            chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.number.as_deref(), Some("S******09"), "answered masked");
+
+    let refused = store
+        .reveal_personal::<Passport>(&user(UserRole::Liaison, Some(law)), passport.meta.id, &[])
+        .await;
+    assert!(
+        matches!(refused, Err(Error::Domain(DomainError::Forbidden(_)))),
+        "a liaison officer sees their unit's documents masked only: {refused:?}"
+    );
+    let shown = store
+        .reveal_personal::<Passport>(
+            &user(UserRole::Officer, None),
+            passport.meta.id,
+            &["number".to_owned()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown.number.as_deref(), Some(PASSPORT_NUMBER));
+    let filter = AuditFilter {
+        action: Some("view_personal".to_owned()),
+        entity: Some(PASSPORT.as_str().to_owned()),
+        ..AuditFilter::default()
+    };
+    let page = PageRequest::parse(None, Some(200), None, &["at"], true).unwrap();
+    let views = store.list_audit(&admin(), &filter, &page).await.unwrap();
+    assert_eq!(views.items.len(), 1, "one view, none for the refusal");
+    assert_eq!(views.items[0].username, "officer-None");
+    assert_eq!(views.items[0].record_id, Some(passport.meta.id));
+    assert_eq!(views.items[0].changes, json!({"fields": ["number"]}));
+
+    let kept = everything_kept(&db.url);
+    assert!(contains(&kept, "张才明"), "the dump holds the records");
+    assert!(
+        !contains(&kept, PASSPORT_NUMBER),
+        "the number is kept in clear"
+    );
+    assert!(
+        !contains(&kept, "8675309"),
+        "part of the number is kept in clear"
+    );
 }

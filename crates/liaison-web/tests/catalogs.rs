@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use liaison_core::approvals::{Field as ConditionField, OnRefusal, Operator, Verdict};
+use liaison_core::passports::{Escalation, PASSPORT_LIFECYCLE, PassportStatus};
 use liaison_core::trips::{
     FundingSource, Publication, Rule, TRIP_LIFECYCLE, Track, TripState, TripType,
 };
@@ -81,6 +82,14 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
         ("trip-verdict", variants::<Verdict>()),
         ("trip-rule", variants::<Rule>()),
         ("trip-publication", variants::<Publication>()),
+        (
+            "passport-status",
+            PassportStatus::ALL
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+        ),
+        ("passport-escalation", variants::<Escalation>()),
         ("condition-field", variants::<ConditionField>()),
         ("condition-operator", variants::<Operator>()),
         ("on-refusal", variants::<OnRefusal>()),
@@ -136,6 +145,18 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
                     .chain(["created".to_owned(), "deleted".to_owned()])
                     .collect(),
                 "the trip lifecycle's transitions, and the first and last events of a history",
+            ),
+        ),
+        (
+            "passport-action",
+            (
+                PASSPORT_LIFECYCLE
+                    .transitions
+                    .iter()
+                    .map(|t| t.name.to_owned())
+                    .chain(["created".to_owned(), "deleted".to_owned()])
+                    .collect(),
+                "the passport lifecycle's transitions, and the first and last events of a history",
             ),
         ),
         (
@@ -494,6 +515,30 @@ const COMPUTED: &[Computed] = &[
         ],
         prefixes: &[],
         why: "the fields liaison_core::trips::differences compares",
+    },
+    Computed {
+        file: "src/pages/passports.rs",
+        argument: r#"&format!("passport-rule-{rule}")"#,
+        keys: &[
+            "passport-rule-validity",
+            "passport-rule-overdue",
+            "passport-rule-unit-held",
+            "passport-rule-not-handed-out",
+        ],
+        prefixes: &[],
+        why: "a passport finding's rule, one arm of a match over PassportRule each",
+    },
+    Computed {
+        file: "src/pages/passports.rs",
+        argument: r#"&format!("passport-sort-{key}")"#,
+        keys: &[
+            "passport-sort-holder",
+            "passport-sort-kind",
+            "passport-sort-status",
+            "passport-sort-expires",
+        ],
+        prefixes: &[],
+        why: "the sortable columns of the cabinet's list, named where it is drawn",
     },
     Computed {
         file: "src/pages/trips.rs",

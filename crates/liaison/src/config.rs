@@ -66,6 +66,8 @@ struct PolicySettings {
     key_project_tags: Option<Vec<String>>,
     /// `[policy.trips]`: the trip rules' numbers until an admin saves them in the browser.
     trips: Option<liaison_core::trips::TripPolicy>,
+    /// `[policy.passports]`: the passport rules' numbers until an admin saves them.
+    passports: Option<liaison_core::passports::PassportPolicy>,
 }
 
 /// The settings in force. The database URL's password never appears in `Debug` output.
@@ -342,12 +344,17 @@ fn policy(file: PolicySettings, env: impl Fn(&str) -> Option<String>) -> Result<
     trips
         .check()
         .map_err(|e| anyhow::anyhow!("[policy.trips] is not valid: {e:?}"))?;
+    let passports = file.passports.unwrap_or_default();
+    passports
+        .check()
+        .map_err(|e| anyhow::anyhow!("[policy.passports] is not valid: {e:?}"))?;
     Ok(Policy {
         gift_declaration_threshold: Money::from_yuan(threshold),
         gift_hand_in_days: hand_in_days,
         long_term_days,
         key_project_tags,
         trips,
+        passports,
     })
 }
 

@@ -608,6 +608,7 @@ async fn an_approved_trip_is_noticed_briefed_departs_returns_reports_and_closes_
         .await
         .unwrap();
     assert_eq!(trip.status, TripState::Briefed);
+    own_documents(&store, &trip).await;
     let trip = act(&store, officer, &trip, "depart", "2026-05-10")
         .await
         .unwrap();
@@ -969,6 +970,7 @@ async fn in_state_briefed(store: &Store, s: &School, trip: Trip) -> Trip {
         )
         .await
         .unwrap();
+    own_documents(store, &trip).await;
     store.get(trip.meta.id).await.unwrap()
 }
 
@@ -1141,4 +1143,20 @@ async fn files_of_a_trip_are_kept_by_whoever_acts_for_it(store: Store) {
         .await
         .unwrap();
     assert_eq!(store.files::<Trip>(id).await.unwrap().len(), 1);
+}
+
+/// Records every member as travelling on a valid document of their own, which departure needs
+/// when the office has not handed one out.
+async fn own_documents(store: &Store, trip: &Trip) {
+    for member in &trip.members {
+        let own = liaison_core::passports::OwnDocumentInput {
+            person: member.person.id,
+            reason: "holds a valid official passport issued for a secondment".to_owned(),
+            expires_on: day("2030-12-31"),
+        };
+        store
+            .record_own_document(&admin(), trip.meta.id, own)
+            .await
+            .unwrap();
+    }
 }

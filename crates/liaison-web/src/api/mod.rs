@@ -164,6 +164,7 @@ macro_rules! resource {
     };
 }
 
+pub mod passports;
 pub mod trips;
 pub mod workdays;
 
@@ -371,11 +372,12 @@ pub async fn list_audit(
         liaison_core::Ref<liaison_core::PersonInput>,
         liaison_core::Ref<liaison_core::OrganizationInput>
     )),
-    modifiers(&BearerToken, &TripsDoc, &SharedAnswers),
+    modifiers(&BearerToken, &TripsDoc, &PassportsDoc, &SharedAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
+use passports::PassportsDoc;
 use trips::TripsDoc;
 
 /// Declares the bearer token every API call sends.
@@ -410,6 +412,7 @@ fn signed_in_routes() -> Routes {
         .merge(workdays::routes())
         .merge(files::routes())
         .merge(trips::routes())
+        .merge(passports::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)
         .post("/api/v1/roles", create_role)

@@ -14,6 +14,7 @@ mod forms;
 mod imports;
 mod kinds;
 mod news;
+mod passports;
 mod record_id;
 mod records;
 mod review;
@@ -524,6 +525,7 @@ fn signed_in_routes() -> Routes {
         .merge(imports::routes())
         .merge(review::routes())
         .merge(trips::routes())
+        .merge(passports::routes())
         .merge(approvals::routes())
         .post("/logout", session::logout)
         .post("/language", session::language)

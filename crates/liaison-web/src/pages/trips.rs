@@ -434,6 +434,9 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
         rules.empty = t.get("trip-rules-checked");
     }
 
+    let documents = crate::api::passports::trip_passports(&state, &trip).await?;
+    let passports = super::passports::trip_section(&ui, &documents);
+
     let mut changes = Section::new(t.get("section-trip-changes"), t.get("trip-no-changes"));
     changes.items = trip
         .changes_since_approval
@@ -608,6 +611,7 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
             about,
             plan,
             rules,
+            passports,
             changes,
             destinations,
             members,

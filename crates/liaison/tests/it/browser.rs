@@ -603,6 +603,17 @@ async fn a_trip_goes_from_application_to_closed_in_the_browser() {
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    // Both travel on documents of their own; departure needs it.
+    for person in [people[1], people[2]] {
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/passports/trips/{trip_id}/own-documents"),
+                &json!({"person": person, "reason": "holds a valid official passport",
+                        "expires_on": "2030-12-31"}),
+            )
+            .await;
+        assert_eq!(status, 204, "{body}");
+    }
     clock.set(day("2026-04-27"));
     client.goto(&trip_page).await.unwrap();
     press(&client, "brief", "Briefed").await;

@@ -15,6 +15,7 @@ mod inputs;
 mod lifecycle;
 mod operations;
 mod pages;
+mod passports;
 mod permissions;
 mod personal;
 mod review;

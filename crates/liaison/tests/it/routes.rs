@@ -141,6 +141,15 @@ async fn every_form_is_refused_without_the_session_token_and_changes_nothing(app
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    // A document in the cabinet for the passport pages' forms.
+    let (status, body) = app
+        .post(
+            "/api/v1/passports",
+            &json!({"kind": "official_passport", "holder": person["id"], "number": "SE0000001",
+                    "expires_on": "2031-01-31"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
     let page = app.sign_in("walker", UserRole::Admin, None, "en").await;
     let setup = Actor::command_line("test setup");
     let user = app

@@ -163,6 +163,17 @@ async fn back_home(app: &TestApp, a: &Accounts, clock: &OfficeClock, id: i64) {
         )
         .await;
     assert_eq!(status, 201, "{body}");
+    // Every member travels on a document of their own; departure needs it.
+    for member in trip["members"].as_array().unwrap() {
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/passports/trips/{id}/own-documents"),
+                &json!({"person": member["person"]["id"], "reason": "holds a valid official passport",
+                        "expires_on": "2030-12-31"}),
+            )
+            .await;
+        assert_eq!(status, 204, "{body}");
+    }
     clock.set(day("2026-04-27"));
     act(app, &a.officer, id, "brief", json!({})).await;
     clock.set(day("2026-05-10"));
