@@ -146,9 +146,8 @@ macro_rules! resource {
                 Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<StatusCode, ApiError> {
-                let held = state.store.file_hashes_of($kind, id).await?;
-                state.store.delete::<$record>(&auth.actor(), id).await?;
-                crate::files::forget_unheld(&state, &held).await;
+                let gone = state.store.delete_returning_files::<$record>(&auth.actor(), id).await?;
+                crate::files::forget_unheld_files(&state, &gone).await;
                 Ok(StatusCode::NO_CONTENT)
             }
 
