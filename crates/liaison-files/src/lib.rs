@@ -5,5 +5,8 @@
 mod inspect;
 mod store;
 
-pub use inspect::{Family, Inspected, Refusal, inspect, strip_location, thumbnail};
+pub use inspect::{
+    DOCUMENT_PICTURE_SIDE, Family, Inspected, Refusal, document_picture, inspect, strip_location,
+    thumbnail,
+};
 pub use store::{ContentHash, Error, FileStore, FileWriter, Location};

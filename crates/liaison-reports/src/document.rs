@@ -19,6 +19,47 @@ pub enum Block {
     Note(String),
     Bullets(Vec<String>),
     Table(Table),
+    /// A picture, centred across the text's width at most, with its caption under it.
+    Picture(Picture),
+}
+
+/// A picture to put in a document: PNG bytes (the one format Word files are written with here)
+/// and their size in pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub caption: String,
+}
+
+/// English Metric Units, Word's unit for drawings: 914,400 to the inch, 635 to the twip.
+const EMU_PER_TWIP: u64 = 635;
+/// A picture's pixels are taken at 96 to the inch, as Word does.
+const EMU_PER_PIXEL: u64 = 9_525;
+/// The tallest a picture is shown: about half a page, so a photo and its caption stay together.
+const PICTURE_MAX_HEIGHT_TWIPS: u64 = 7_200;
+
+impl Picture {
+    /// Its size in the document, in EMU: its own at 96 pixels to the inch, made smaller to fit
+    /// `text_width` twips across and half a page down, its proportions kept.
+    fn size(&self, text_width: u64) -> (u32, u32) {
+        let (w, h) = (
+            u64::from(self.width.max(1)) * EMU_PER_PIXEL,
+            u64::from(self.height.max(1)) * EMU_PER_PIXEL,
+        );
+        let (max_w, max_h) = (
+            text_width * EMU_PER_TWIP,
+            PICTURE_MAX_HEIGHT_TWIPS * EMU_PER_TWIP,
+        );
+        // The smallest of the three scales, as a fraction over a common denominator.
+        let (num, den) = [(1, 1), (max_w, w), (max_h, h)]
+            .into_iter()
+            .min_by(|a, b| (a.0 * b.1).cmp(&(b.0 * a.1)))
+            .unwrap_or((1, 1));
+        let fit = |v: u64| u32::try_from(v * num / den).unwrap_or(u32::MAX);
+        (fit(w), fit(h))
+    }
 }
 
 /// A document as the office circulates it: A4, Chinese and Latin fonts set.
@@ -87,6 +128,35 @@ impl Document {
                 Block::Table(table) => docx
                     .add_paragraph(styled(&table.title, "Heading2"))
                     .add_table(word_table(table, text_width)),
+                Block::Picture(picture) => {
+                    let (w, h) = picture.size(text_width as u64);
+                    let pic = docx_rs::Pic::new_with_dimensions(
+                        picture.png.clone(),
+                        picture.width,
+                        picture.height,
+                    )
+                    .size(w, h);
+                    let docx = docx.add_paragraph(
+                        Paragraph::new()
+                            .add_run(Run::new().add_image(pic))
+                            .align(AlignmentType::Center)
+                            .keep_next(true),
+                    );
+                    if picture.caption.is_empty() {
+                        docx
+                    } else {
+                        docx.add_paragraph(
+                            Paragraph::new()
+                                .add_run(
+                                    Run::new()
+                                        .add_text(&picture.caption)
+                                        .size(18)
+                                        .color("444444"),
+                                )
+                                .align(AlignmentType::Center),
+                        )
+                    }
+                }
             };
         }
         let mut bytes = Vec::new();
@@ -206,5 +276,57 @@ mod tests {
         }
         assert!(xml.contains("<w:tbl>"));
         assert!(xml.contains("w:pgSz w:w=\"11906\" w:h=\"16838\""));
+    }
+
+    #[test]
+    fn a_picture_fits_the_text_width_and_half_a_page_its_proportions_kept() {
+        let picture = |width, height| Picture {
+            png: Vec::new(),
+            width,
+            height,
+            caption: String::new(),
+        };
+        let text_width = 9_070;
+        // A small picture keeps its own size.
+        assert_eq!(picture(200, 100).size(text_width), (1_905_000, 952_500));
+        // A wide photo is made as wide as the text.
+        let (w, h) = picture(4_000, 3_000).size(text_width);
+        assert_eq!(w, 9_070 * 635);
+        assert_eq!(h, 9_070 * 635 * 3 / 4);
+        // A tall one as tall as half a page.
+        let (w, h) = picture(1_000, 4_000).size(text_width);
+        assert_eq!(h, 7_200 * 635);
+        assert_eq!(w, 7_200 * 635 / 4);
+    }
+
+    #[test]
+    fn a_picture_is_embedded_with_its_caption_under_it() {
+        // The document keeps a picture's bytes as they are; these stand for a PNG.
+        let png = b"\x89PNG\r\n\x1a\n picture bytes".to_vec();
+        let mut doc = Document::new();
+        doc.push(Block::Paragraph("Before".into()))
+            .push(Block::Picture(Picture {
+                png: png.clone(),
+                width: 2,
+                height: 1,
+                caption: "签约仪式 The signing".into(),
+            }));
+        let bytes = doc.to_docx().unwrap();
+        let xml = body_xml(&bytes);
+        let drawing = xml.find("<w:drawing>").expect("a drawing");
+        let caption = xml.find("签约仪式 The signing").expect("the caption");
+        assert!(xml.find("Before").unwrap() < drawing && drawing < caption);
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let media: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+            .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
+            .collect();
+        assert_eq!(media.len(), 1, "{media:?}");
+        let mut kept = Vec::new();
+        zip.by_name(&media[0])
+            .unwrap()
+            .read_to_end(&mut kept)
+            .unwrap();
+        assert_eq!(kept, png);
     }
 }

@@ -20,10 +20,10 @@ use crate::{Backend, Result, Store, audit};
 /// The audit log's name for a file.
 const FILE: &str = "file";
 
-const COLUMNS: &str = "id, record_kind, record_id, content_hash, name, media_type, size, \
+pub(crate) const COLUMNS: &str = "id, record_kind, record_id, content_hash, name, media_type, size, \
      caption, created_by, created_at";
 
-fn from_row(row: &AnyRow) -> Result<StoredFile> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<StoredFile> {
     Ok(StoredFile {
         id: row.int("id")?,
         record_kind: row.text("record_kind")?,

@@ -22,4 +22,5 @@ files-refused-record_gone = The record was deleted while its files were being up
 files-refused-record_gone-kept = The { $count } files that arrived before it was deleted were deleted with it.
 files-back-to-list = Back to the list
 delete-files = Its { $count } files are deleted with it.
+problem-not-a-photo = Not a photo of this activity
 problem-unreadable = The upload could not be read

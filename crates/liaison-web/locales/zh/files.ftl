@@ -22,4 +22,5 @@ files-refused-record_gone = 上传文件时该记录已被删除，文件未保�
 files-refused-record_gone-kept = 删除前已上传的 { $count } 个文件已随记录一并删除。
 files-back-to-list = 返回列表
 delete-files = 其 { $count } 个文件将一并删除。
+problem-not-a-photo = 不是本活动的照片
 problem-unreadable = 上传内容无法读取

@@ -26,6 +26,7 @@ use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
 pub mod files;
+pub mod news;
 mod openapi;
 use openapi::SharedAnswers;
 pub mod review;
@@ -370,11 +371,12 @@ pub async fn list_audit(
         liaison_core::Ref<liaison_core::PersonInput>,
         liaison_core::Ref<liaison_core::OrganizationInput>
     )),
-    modifiers(&BearerToken, &TripsDoc, &SharedAnswers),
+    modifiers(&BearerToken, &TripsDoc, &NewsDoc, &SharedAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
+use news::NewsDoc;
 use trips::TripsDoc;
 
 /// Declares the bearer token every API call sends.
@@ -408,6 +410,7 @@ fn signed_in_routes() -> Routes {
         .merge(transitions::routes())
         .merge(workdays::routes())
         .merge(files::routes())
+        .merge(news::routes())
         .merge(trips::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)

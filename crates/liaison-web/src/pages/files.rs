@@ -241,7 +241,7 @@ async fn thumbnail<K: Records>(state: &AppState, id: i64, file: i64) -> PageResu
     }
 }
 
-fn served<T>(result: Result<T, FileError>) -> Result<T, PageError> {
+pub(crate) fn served<T>(result: Result<T, FileError>) -> Result<T, PageError> {
     result.map_err(|err| match err {
         FileError::Store(err) => err.into(),
         FileError::Kept(liaison_files::Error::Missing(_)) => PageError::NotFound,

@@ -512,6 +512,7 @@ fn signed_in_routes() -> Routes {
         .get("/activities/{id}/briefing.docx", briefing::docx)
         .get("/activities/{id}/news/{language}", news::edit)
         .post("/activities/{id}/news/{language}", news::save)
+        .get("/activities/{id}/news/{language}/release.docx", news::docx)
         .get("/calendars", calendars::list)
         .post("/calendars", calendars::create)
         .post("/calendars/{id}/revoke", calendars::revoke)
@@ -536,6 +537,7 @@ fn public_routes() -> Routes {
         .post("/login", session::login)
         .get("/news", news::public_list)
         .get("/news/{id}", news::public_show)
+        .get("/news/{id}/photos/{file}", news::public_photo)
         .get("/feeds/{file}", calendars::feed)
         .get("/static/style.css", stylesheet)
 }

@@ -1,16 +1,22 @@
 //! Files shown where people look: search finds a file by its name and caption and leads to its
-//! record, and an upload racing the deletion of its record leaves no file behind.
+//! record, a news release shows the photos chosen for it on its public page and in its .docx,
+//! and an upload racing the deletion of its record leaves no file behind.
+
+use std::io::Read;
 
 use liaison_core::UserRole;
 use liaison_files::{ContentHash, FileStore, Location};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, spawn_app_with_files};
+use crate::common::{TestApp, fields, read_docx, spawn_app_with_files};
 use crate::files::{letter, photo};
 
 on_both_databases!(
     a_file_is_found_by_its_caption_and_name_and_leads_to_its_record,
+    a_release_shows_the_photos_chosen_for_it_in_order_and_no_other_file,
+    photos_are_chosen_and_ordered_for_a_release_on_its_edit_page,
+    the_release_s_docx_holds_its_photos_with_their_captions,
     an_upload_racing_the_deletion_of_its_record_leaves_no_file_behind,
     an_upload_from_the_page_of_a_record_deleted_meanwhile_says_so,
     every_kind_that_keeps_files_asks_before_deleting_them,
@@ -205,6 +211,352 @@ async fn a_file_is_found_by_its_caption_and_name_and_leads_to_its_record(app: Te
     let (_, html) = chinese.get("/search?q=rector").await;
     assert!(html.contains("文件："), "{html}");
     assert!(html.contains(&format!("href=\"{file_href}\"")));
+}
+
+/// An activity with three photos, a programme and a photo of another record.
+struct Signing {
+    activity: i64,
+    photos: [i64; 3],
+    programme: i64,
+    elsewhere: i64,
+}
+
+async fn signing(app: &TestApp) -> Signing {
+    let mekong = created(
+        app,
+        "organizations",
+        json!({"kind": "ngo", "country": "TH", "name_en": "Mekong Institute"}),
+    )
+    .await;
+    let activity = created(
+        app,
+        "activities",
+        json!({"kind": "signing_ceremony", "title_en": "Signing ceremony with the Mekong Institute",
+               "title_zh": "与湄公学院签约仪式", "start_date": "2025-05-12",
+               "partners": [mekong]}),
+    )
+    .await;
+    let path = format!("/api/v1/activities/{activity}");
+    let mut photos = [0; 3];
+    for (i, caption) in ["Signing the agreement", "Group photo", "Exchange of gifts"]
+        .into_iter()
+        .enumerate()
+    {
+        photos[i] = kept(
+            app,
+            &path,
+            &format!("photo-{i}.jpg"),
+            photo(1300, 975, i as u8),
+            caption,
+        )
+        .await;
+    }
+    let programme = kept(
+        app,
+        &path,
+        "programme.pdf",
+        letter("programme"),
+        "Programme",
+    )
+    .await;
+    let elsewhere = kept(
+        app,
+        &format!("/api/v1/organizations/{mekong}"),
+        "campus.jpg",
+        photo(400, 300, 99),
+        "The institute's campus",
+    )
+    .await;
+    Signing {
+        activity,
+        photos,
+        programme,
+        elsewhere,
+    }
+}
+
+fn release(photos: Value, published: bool, version: Option<i64>) -> Value {
+    json!({"version": version, "title": "湄公学院代表团来校签署合作协议",
+           "body": "5月12日，湄公学院代表团来校签署合作协议。\n\n双方互赠礼品。",
+           "published": published, "photos": photos})
+}
+
+fn photo_path(release: i64, file: i64) -> String {
+    format!("/news/{release}/photos/{file}")
+}
+
+async fn a_release_shows_the_photos_chosen_for_it_in_order_and_no_other_file(app: TestApp) {
+    let s = signing(&app).await;
+    let [signing_photo, group, gifts] = s.photos;
+    let news = format!("/api/v1/activities/{}/news/zh", s.activity);
+    let (status, _) = app.get(&news).await;
+    assert_eq!(status, 404, "no release is saved yet");
+    let chosen = json!([{"file": gifts, "caption": "双方互赠礼品"}, {"file": signing_photo}]);
+    let (status, saved) = app.put(&news, &release(chosen, false, None)).await;
+    assert_eq!(status, 200, "{saved}");
+    let expected = json!([
+        {"file": gifts, "name": "photo-2.jpg", "media_type": "image/jpeg", "caption": "双方互赠礼品"},
+        {"file": signing_photo, "name": "photo-0.jpg", "media_type": "image/jpeg",
+         "caption": "Signing the agreement"},
+    ]);
+    assert_eq!(saved["photos"], expected);
+    let (_, read) = app.get(&news).await;
+    assert_eq!(read["photos"], expected);
+    let id = saved["id"].as_i64().unwrap();
+
+    // Only photos of the release's activity, each once.
+    for (photos, field) in [
+        (json!([{"file": s.programme}]), "photos[0].file"),
+        (
+            json!([{"file": gifts}, {"file": s.elsewhere}]),
+            "photos[1].file",
+        ),
+        (json!([{"file": group}, {"file": group}]), "photos[1].file"),
+        (json!([{"file": 999_999}]), "photos[0].file"),
+    ] {
+        let (status, body) = app.put(&news, &release(photos, true, Some(1))).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(fields(&body), [field], "{body}");
+    }
+
+    // Nothing is public before the release is published.
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |path: String| {
+        let request = anonymous.get(app.url(&path));
+        async move { request.send().await.unwrap() }
+    };
+    assert_eq!(get(format!("/news/{id}")).await.status(), 404);
+    assert_eq!(get(photo_path(id, gifts)).await.status(), 404);
+
+    let chosen = json!([{"file": gifts, "caption": "双方互赠礼品"}, {"file": signing_photo}]);
+    let (status, body) = app.put(&news, &release(chosen, true, Some(1))).await;
+    assert_eq!(status, 200, "{body}");
+    let page = get(format!("/news/{id}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let first = html.find(&photo_path(id, gifts)).expect("the gifts photo");
+    let second = html
+        .find(&photo_path(id, signing_photo))
+        .expect("the signing photo");
+    assert!(first < second, "in the release's order");
+    assert!(
+        html.contains("<figcaption>双方互赠礼品</figcaption>"),
+        "{html}"
+    );
+    assert!(html.contains("<figcaption>Signing the agreement</figcaption>"));
+    assert!(!html.contains(&photo_path(id, group)));
+
+    let served = get(photo_path(id, gifts)).await;
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(served.bytes().await.unwrap().to_vec(), photo(1300, 975, 2));
+    // No other file, of this activity or of any record, through the release's address.
+    for other in [group, s.programme, s.elsewhere] {
+        assert_eq!(get(photo_path(id, other)).await.status(), 404, "{other}");
+    }
+    let private = get(format!("/activities/{}/files/{gifts}", s.activity)).await;
+    assert_ne!(
+        private.status(),
+        200,
+        "the file itself still needs a sign-in"
+    );
+
+    // A deleted file leaves the release.
+    let status = app
+        .delete(&format!("/api/v1/activities/{}/files/{gifts}", s.activity))
+        .await;
+    assert_eq!(status, 204);
+    let (_, read) = app.get(&news).await;
+    assert_eq!(read["photos"].as_array().unwrap().len(), 1, "{read}");
+    assert_eq!(read["photos"][0]["file"], signing_photo);
+    assert_eq!(get(photo_path(id, gifts)).await.status(), 404);
+
+    // Unpublished again, its photos are private again.
+    let chosen = json!([{"file": signing_photo}]);
+    let (status, _) = app.put(&news, &release(chosen, false, Some(2))).await;
+    assert_eq!(status, 200);
+    assert_eq!(get(photo_path(id, signing_photo)).await.status(), 404);
+
+    // The API describes how photos are chosen.
+    let (_, document) = app.get("/api/openapi.json").await;
+    let path = &document["paths"]["/api/v1/activities/{id}/news/{language}"];
+    assert!(path["get"].is_object() && path["put"].is_object(), "{path}");
+    assert!(document["components"]["schemas"]["NewsPhotoInput"].is_object());
+}
+
+async fn photos_are_chosen_and_ordered_for_a_release_on_its_edit_page(app: TestApp) {
+    let s = signing(&app).await;
+    let [signing_photo, group, gifts] = s.photos;
+    let page = app.sign_in("editor", UserRole::Admin, None, "en").await;
+    let edit = format!("/activities/{}/news/en", s.activity);
+    let (status, html) = page.get(&edit).await;
+    assert_eq!(status, 200);
+    for photo in s.photos {
+        assert!(html.contains(&format!("name=\"photo-{photo}\"")), "{html}");
+        assert!(html.contains(&format!(
+            "/activities/{}/files/{photo}/thumbnail",
+            s.activity
+        )));
+    }
+    assert!(!html.contains(&format!("name=\"photo-{}\"", s.programme)));
+    assert!(!html.contains(&format!("name=\"photo-{}\"", s.elsewhere)));
+
+    let group_on = format!("photo-{group}");
+    let group_position = format!("photo-{group}-position");
+    let group_caption = format!("photo-{group}-caption");
+    let gifts_on = format!("photo-{gifts}");
+    let gifts_position = format!("photo-{gifts}-position");
+    let (status, body, location) = page
+        .post(
+            &edit,
+            &[
+                ("title", "The Mekong Institute signs with the university"),
+                (
+                    "body",
+                    "On 12 May the Mekong Institute signed an agreement.",
+                ),
+                (&group_on, "on"),
+                (&group_position, "2"),
+                (&group_caption, "The two delegations"),
+                (&gifts_on, "on"),
+                (&gifts_position, "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{body}");
+    assert!(location.contains("saved=1"));
+    let (_, saved) = app
+        .get(&format!("/api/v1/activities/{}/news/en", s.activity))
+        .await;
+    let chosen: Vec<(i64, &str)> = saved["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["file"].as_i64().unwrap(), p["caption"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        chosen,
+        [(gifts, "Exchange of gifts"), (group, "The two delegations")]
+    );
+    let (_, html) = page.get(&edit).await;
+    assert!(html.contains(&format!("name=\"photo-{gifts}\" value=\"on\" checked")));
+    assert!(html.contains(&format!("name=\"photo-{group}\" value=\"on\" checked")));
+    assert!(html.contains(&format!("name=\"photo-{signing_photo}\" value=\"on\">")));
+    assert!(html.contains("value=\"The two delegations\""));
+
+    // In Chinese, the same choice under its own heading.
+    let zh = app
+        .sign_in("editor-zh", UserRole::Admin, None, "zh-CN")
+        .await;
+    let (_, html) = zh.get(&format!("/activities/{}/news/zh", s.activity)).await;
+    assert!(html.contains("配图"), "{html}");
+    assert!(html.contains(&format!("name=\"photo-{gifts}\" value=\"on\">")));
+}
+
+/// The media of a .docx, by name, and the relationships of its document.
+fn docx_parts(bytes: &[u8]) -> (Vec<(String, Vec<u8>)>, String, String) {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut media = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.starts_with("word/media/") && !name.ends_with('/') {
+            let mut kept = Vec::new();
+            entry.read_to_end(&mut kept).unwrap();
+            media.push((name, kept));
+        }
+    }
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|_| panic!("{name} in the docx"))
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let rels = read("word/_rels/document.xml.rels");
+    let types = read("[Content_Types].xml");
+    (media, rels, types)
+}
+
+async fn the_release_s_docx_holds_its_photos_with_their_captions(app: TestApp) {
+    let s = signing(&app).await;
+    let [signing_photo, group, _] = s.photos;
+    let news = format!("/api/v1/activities/{}/news/zh", s.activity);
+    let chosen = json!([{"file": group, "caption": "合影留念"}, {"file": signing_photo}]);
+    let (status, body) = app.put(&news, &release(chosen, false, None)).await;
+    assert_eq!(status, 200, "{body}");
+
+    let page = app
+        .sign_in("writer", UserRole::Officer, None, "zh-CN")
+        .await;
+    let (status, content_type, bytes) = page
+        .download(&format!("/activities/{}/news/zh/release.docx", s.activity))
+        .await;
+    assert_eq!(status, 200);
+    assert!(content_type.contains("wordprocessingml"), "{content_type}");
+    let (xml, text) = read_docx(&bytes);
+    let title = text
+        .find("湄公学院代表团来校签署合作协议")
+        .expect("the title");
+    let paragraph = text.find("双方互赠礼品。").expect("the text");
+    let first = text.find("合影留念").expect("the first caption");
+    let second = text
+        .find("Signing the agreement")
+        .expect("the second caption");
+    assert!(
+        title < paragraph && paragraph < first && first < second,
+        "{text}"
+    );
+    assert_eq!(xml.matches("<w:drawing>").count(), 2);
+
+    // The package holds what Word needs to open it: each picture a PNG part, its type declared,
+    // and every picture the text embeds related to its part.
+    let (media, rels, types) = docx_parts(&bytes);
+    assert_eq!(
+        media.len(),
+        2,
+        "{:?}",
+        media.iter().map(|m| &m.0).collect::<Vec<_>>()
+    );
+    assert!(types.contains("Extension=\"png\""), "{types}");
+    for embed in xml.split("r:embed=\"").skip(1) {
+        let id = embed.split('"').next().unwrap();
+        let target = rels
+            .split("<Relationship ")
+            .find(|r| r.contains(&format!("Id=\"{id}\"")))
+            .unwrap_or_else(|| panic!("relationship {id} in {rels}"));
+        let path = target
+            .split("Target=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert!(
+            media
+                .iter()
+                .any(|(name, _)| name == &format!("word/{path}")),
+            "{path} among the media"
+        );
+    }
+    for (name, png) in &media {
+        assert!(png.starts_with(b"\x89PNG"), "{name}");
+        let picture = image::load_from_memory(png).unwrap();
+        assert_eq!((picture.width(), picture.height()), (1200, 900), "{name}");
+    }
+
+    // A release not saved yet downloads as its draft, without photos.
+    let (status, _, bytes) = page
+        .download(&format!("/activities/{}/news/en/release.docx", s.activity))
+        .await;
+    assert_eq!(status, 200);
+    let (xml, _) = read_docx(&bytes);
+    assert!(!xml.contains("<w:drawing>"));
 }
 
 /// Uploads a photo to an activity while the activity is deleted, several times over: every
