@@ -55,6 +55,9 @@ briefing-hosts = The hosts
 briefing-no-people = Nobody named on record.
 briefing-itinerary = Itinerary and agenda
 briefing-subtitle = { $dates }
+briefing-photos = Photos
+briefing-photos-none = Neither this activity nor the partners' earlier activities have photos yet.
+briefing-photos-earlier = Earlier: { $title } ({ $date })
 briefing-prepared = prepared on { $date }
 
 calendar-title = Calendar feeds

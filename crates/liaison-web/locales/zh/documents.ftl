@@ -55,6 +55,9 @@ briefing-hosts = 我方人员
 briefing-no-people = 没有登记人员。
 briefing-itinerary = 日程安排
 briefing-subtitle = { $dates }
+briefing-photos = 照片
+briefing-photos-none = 本活动及与合作方以往的活动都还没有照片。
+briefing-photos-earlier = 以往活动：{ $title }（{ $date }）
 briefing-prepared = 编制于 { $date }
 
 calendar-title = 日历订阅

@@ -1,6 +1,7 @@
 //! Files shown where people look: search finds a file by its name and caption and leads to its
 //! record, a news release shows the photos chosen for it on its public page and in its .docx,
-//! and an upload racing the deletion of its record leaves no file behind.
+//! the briefing book has a strip of photos, and an upload racing the deletion of its record
+//! leaves no file behind.
 
 use std::io::Read;
 
@@ -17,6 +18,7 @@ on_both_databases!(
     a_release_shows_the_photos_chosen_for_it_in_order_and_no_other_file,
     photos_are_chosen_and_ordered_for_a_release_on_its_edit_page,
     the_release_s_docx_holds_its_photos_with_their_captions,
+    the_briefing_book_shows_a_strip_of_the_activity_s_and_earlier_visits_photos,
     an_upload_racing_the_deletion_of_its_record_leaves_no_file_behind,
     an_upload_from_the_page_of_a_record_deleted_meanwhile_says_so,
     every_kind_that_keeps_files_asks_before_deleting_them,
@@ -557,6 +559,103 @@ async fn the_release_s_docx_holds_its_photos_with_their_captions(app: TestApp) {
     assert_eq!(status, 200);
     let (xml, _) = read_docx(&bytes);
     assert!(!xml.contains("<w:drawing>"));
+}
+
+async fn the_briefing_book_shows_a_strip_of_the_activity_s_and_earlier_visits_photos(app: TestApp) {
+    let phnom_penh = created(
+        &app,
+        "organizations",
+        json!({"kind": "university", "country": "KH",
+               "name_en": "Royal University of Phnom Penh"}),
+    )
+    .await;
+    let earlier = created(
+        &app,
+        "activities",
+        json!({"kind": "outbound_trip", "title_en": "Trip to the Royal University of Phnom Penh",
+               "start_date": "2019-11-04", "partners": [phnom_penh]}),
+    )
+    .await;
+    let earlier_photo = kept(
+        &app,
+        &format!("/api/v1/activities/{earlier}"),
+        "campus.jpg",
+        photo(300, 200, 41),
+        "Campus tour, 2019",
+    )
+    .await;
+    kept(
+        &app,
+        &format!("/api/v1/activities/{earlier}"),
+        "report.pdf",
+        letter("trip report"),
+        "Trip report",
+    )
+    .await;
+    let visit = created(
+        &app,
+        "activities",
+        json!({"kind": "inbound_visit", "title_en": "Visit of the Royal University of Phnom Penh",
+               "start_date": "2025-10-20", "partners": [phnom_penh]}),
+    )
+    .await;
+    let path = format!("/api/v1/activities/{visit}");
+    let arrival = kept(&app, &path, "arrival.jpg", photo(300, 200, 42), "Arrival").await;
+    let talks = kept(&app, &path, "talks.jpg", photo(300, 200, 43), "").await;
+
+    let page = app.sign_in("leader", UserRole::Leader, None, "en").await;
+    let (status, html) = page.get(&format!("/activities/{visit}/briefing")).await;
+    assert_eq!(status, 200);
+    let strip = html
+        .split("class=\"detail photo-strip\"")
+        .nth(1)
+        .expect("the photo strip")
+        .split("</section>")
+        .next()
+        .unwrap();
+    let thumbnail =
+        |activity: i64, file: i64| format!("/activities/{activity}/files/{file}/thumbnail");
+    let order: Vec<usize> = [
+        thumbnail(visit, arrival),
+        thumbnail(visit, talks),
+        thumbnail(earlier, earlier_photo),
+    ]
+    .iter()
+    .map(|t| {
+        strip
+            .find(t.as_str())
+            .unwrap_or_else(|| panic!("{t} in {strip}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{strip}");
+    assert!(strip.contains("Arrival"));
+    assert!(strip.contains("Campus tour, 2019"));
+    assert!(
+        strip.contains("Earlier: Trip to the Royal University of Phnom Penh"),
+        "{strip}"
+    );
+    assert!(!strip.contains("report"), "only photos: {strip}");
+    let (status, content_type, _) = page.download(&thumbnail(earlier, earlier_photo)).await;
+    assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
+
+    // An activity with no photos, and no partner with any, says so.
+    let lecture = created(
+        &app,
+        "activities",
+        json!({"kind": "lecture", "title_en": "Lecture by a visiting scholar",
+               "start_date": "2025-11-03"}),
+    )
+    .await;
+    let (_, html) = page.get(&format!("/activities/{lecture}/briefing")).await;
+    assert!(
+        html.contains("Neither this activity nor the partners"),
+        "{html}"
+    );
+    let zh = app
+        .sign_in("leader-zh", UserRole::Leader, None, "zh-CN")
+        .await;
+    let (_, html) = zh.get(&format!("/activities/{lecture}/briefing")).await;
+    assert!(html.contains("都还没有照片"), "{html}");
 }
 
 /// Uploads a photo to an activity while the activity is deleted, several times over: every
