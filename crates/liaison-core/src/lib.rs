@@ -50,7 +50,7 @@ pub use imports::*;
 pub use kind::{Kind, Record, RecordKind};
 pub use lifecycle::{Lifecycle, RecordEvent, RecordEventInput, Stateful, TransitionRequest};
 pub use meta::*;
-pub use news::{NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput};
+pub use news::{NewsDraft, NewsLanguage, NewsPhoto, NewsPhotoInput, NewsRelease, NewsReleaseInput};
 pub use organizations::*;
 pub use people::*;
 pub use policy::Policy;

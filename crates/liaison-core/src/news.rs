@@ -58,6 +58,9 @@ pub struct NewsReleaseInput {
     /// Shown on the public news pages.
     #[serde(default)]
     pub published: bool,
+    /// The photos shown with the release, in order: photos among the files of its activity.
+    #[serde(default)]
+    pub photos: Vec<NewsPhotoInput>,
 }
 
 /// The longest release accepted, far above any the office writes.
@@ -80,6 +83,7 @@ impl Validate for NewsReleaseInput {
                 format!("at most {MAX_BODY_CHARS} characters"),
             );
         }
+        check_photos(&mut self.photos, errors);
     }
 }
 
@@ -99,6 +103,69 @@ pub struct NewsRelease {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The photos chosen for it, in the order it shows them.
+    #[serde(default)]
+    pub photos: Vec<NewsPhoto>,
+}
+
+/// A photo chosen for a release: one of the files of its activity, by number, with the caption
+/// printed under it (the file's own caption when none is given).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewsPhotoInput {
+    /// The number of a photo among the activity's files.
+    pub file: i64,
+    #[serde(default)]
+    pub caption: String,
+}
+
+/// A photo of a saved release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NewsPhoto {
+    /// The number of the activity's file.
+    pub file: i64,
+    /// The file's name.
+    pub name: String,
+    pub media_type: String,
+    pub caption: String,
+}
+
+/// The most photos a release shows; a visit's best few, not its album.
+pub const MAX_NEWS_PHOTOS: usize = 30;
+
+/// Trims the captions of a release's photos and names each problem with its place in the list:
+/// a file chosen twice, a caption too long, too many photos. Whether each file is a photo of the
+/// activity is the store's to check.
+fn check_photos(photos: &mut [NewsPhotoInput], errors: &mut FieldErrors) {
+    if photos.len() > MAX_NEWS_PHOTOS {
+        errors.add(
+            "photos",
+            "too_many",
+            format!("a release shows at most {MAX_NEWS_PHOTOS} photos"),
+        );
+    }
+    let mut seen = Vec::new();
+    for (i, photo) in photos.iter_mut().enumerate() {
+        photo.caption = photo.caption.trim().to_owned();
+        if photo.caption.chars().count() > crate::files::MAX_CAPTION_CHARS {
+            errors.add(
+                format!("photos[{i}].caption"),
+                "too_long",
+                format!(
+                    "a caption has at most {} characters",
+                    crate::files::MAX_CAPTION_CHARS
+                ),
+            );
+        }
+        if seen.contains(&photo.file) {
+            errors.add(
+                format!("photos[{i}].file"),
+                "duplicate",
+                "a photo is shown once",
+            );
+        }
+        seen.push(photo.file);
+    }
 }
 
 impl NewsRelease {
@@ -870,6 +937,7 @@ mod tests {
             title: "  ".into(),
             body: "\r\n".into(),
             published: true,
+            photos: Vec::new(),
         };
         let crate::Error::Invalid(errors) = input.clone().validated().unwrap_err() else {
             panic!("expected field errors")

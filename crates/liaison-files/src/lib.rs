@@ -7,5 +7,5 @@ mod picture;
 mod store;
 
 pub use inspect::{Family, Inspected, Refusal, inspect, strip_location, thumbnail};
-pub use picture::{Picture, PictureFormat, picture};
+pub use picture::{DOCUMENT_PICTURE_SIDE, Picture, PictureFormat, picture};
 pub use store::{ContentHash, Error, FileStore, FileWriter, Location};

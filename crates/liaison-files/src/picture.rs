@@ -16,6 +16,11 @@ pub enum PictureFormat {
     Png,
 }
 
+/// The longest side of a picture put into a Word document, in pixels: sharp at the width of an
+/// A4 page's text (16 cm at 190 dots to the inch), and a few hundred kilobytes rather than the
+/// several megabytes of a phone's photo.
+pub const DOCUMENT_PICTURE_SIDE: u32 = 1_200;
+
 /// A picture written anew, with its size in pixels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picture {

@@ -1,7 +1,7 @@
 //! A document of headings, paragraphs, lists and tables, and how it is written as a Word file.
 
 use docx_rs::{
-    AlignmentType, Docx, PageMargin, Paragraph, Pic, Run, RunFonts, Style, StyleType, TableCell,
+    AlignmentType, Docx, PageMargin, Paragraph, Run, RunFonts, Style, StyleType, TableCell,
     TableRow, WidthType,
 };
 
@@ -19,14 +19,47 @@ pub enum Block {
     Note(String),
     Bullets(Vec<String>),
     Table(Table),
-    /// A picture, as PNG with its size in pixels, scaled to the width of the text at most,
-    /// with its caption below it.
-    Picture {
-        png: Vec<u8>,
-        width: u32,
-        height: u32,
-        caption: String,
-    },
+    /// A picture, centred across the text's width at most, with its caption under it.
+    Picture(Picture),
+}
+
+/// A picture to put in a document: PNG bytes (the one format Word files are written with here)
+/// and their size in pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub caption: String,
+}
+
+/// English Metric Units, Word's unit for drawings: 914,400 to the inch, 635 to the twip.
+const EMU_PER_TWIP: u64 = 635;
+/// A picture's pixels are taken at 96 to the inch, as Word does.
+const EMU_PER_PIXEL: u64 = 9_525;
+/// The tallest a picture is shown: about half a page, so a photo and its caption stay together.
+const PICTURE_MAX_HEIGHT_TWIPS: u64 = 7_200;
+
+impl Picture {
+    /// Its size in the document, in EMU: its own at 96 pixels to the inch, made smaller to fit
+    /// `text_width` twips across and half a page down, its proportions kept.
+    fn size(&self, text_width: u64) -> (u32, u32) {
+        let (w, h) = (
+            u64::from(self.width.max(1)) * EMU_PER_PIXEL,
+            u64::from(self.height.max(1)) * EMU_PER_PIXEL,
+        );
+        let (max_w, max_h) = (
+            text_width * EMU_PER_TWIP,
+            PICTURE_MAX_HEIGHT_TWIPS * EMU_PER_TWIP,
+        );
+        // The smallest of the three scales, as a fraction over a common denominator.
+        let (num, den) = [(1, 1), (max_w, w), (max_h, h)]
+            .into_iter()
+            .min_by(|a, b| (a.0 * b.1).cmp(&(b.0 * a.1)))
+            .unwrap_or((1, 1));
+        let fit = |v: u64| u32::try_from(v * num / den).unwrap_or(u32::MAX);
+        (fit(w), fit(h))
+    }
 }
 
 /// A document as the office circulates it: A4, Chinese and Latin fonts set.
@@ -95,19 +128,32 @@ impl Document {
                 Block::Table(table) => docx
                     .add_paragraph(styled(&table.title, "Heading2"))
                     .add_table(word_table(table, text_width)),
-                Block::Picture {
-                    png,
-                    width,
-                    height,
-                    caption,
-                } => {
-                    let docx = docx.add_paragraph(picture(png, *width, *height));
-                    if caption.is_empty() {
+                Block::Picture(picture) => {
+                    let (w, h) = picture.size(text_width as u64);
+                    let pic = docx_rs::Pic::new_with_dimensions(
+                        picture.png.clone(),
+                        picture.width,
+                        picture.height,
+                    )
+                    .size(w, h);
+                    let docx = docx.add_paragraph(
+                        Paragraph::new()
+                            .add_run(Run::new().add_image(pic))
+                            .align(AlignmentType::Center)
+                            .keep_next(true),
+                    );
+                    if picture.caption.is_empty() {
                         docx
                     } else {
                         docx.add_paragraph(
                             Paragraph::new()
-                                .add_run(Run::new().add_text(caption).size(18).color("666666")),
+                                .add_run(
+                                    Run::new()
+                                        .add_text(&picture.caption)
+                                        .size(18)
+                                        .color("444444"),
+                                )
+                                .align(AlignmentType::Center),
                         )
                     }
                 }
@@ -119,31 +165,6 @@ impl Document {
             .map_err(|err| crate::Error::Docx(err.to_string()))?;
         Ok(bytes)
     }
-}
-
-/// English Metric Units, Word's unit for drawings, in a pixel at 96 dots per inch and in a
-/// twentieth of a point.
-const EMU_PER_PIXEL: u64 = 9_525;
-const EMU_PER_TWIP: u64 = 635;
-
-/// A paragraph holding a picture, as wide as the text at most and never taller than half the
-/// page, its proportions kept.
-fn picture(png: &[u8], width: u32, height: u32) -> Paragraph {
-    let (width, height) = (u64::from(width.max(1)), u64::from(height.max(1)));
-    let most_wide = (A4_WIDTH as u64 - 2 * MARGIN as u64) * EMU_PER_TWIP;
-    let most_high = A4_HEIGHT as u64 * EMU_PER_TWIP / 2;
-    let mut shown = (width * EMU_PER_PIXEL, height * EMU_PER_PIXEL);
-    if shown.0 > most_wide {
-        shown = (most_wide, most_wide * height / width);
-    }
-    if shown.1 > most_high {
-        shown = (most_high * width / height, most_high);
-    }
-    let pic = Pic::new_with_dimensions(png.to_vec(), width as u32, height as u32)
-        .size(shown.0 as u32, shown.1 as u32);
-    Paragraph::new()
-        .add_run(Run::new().add_image(pic))
-        .align(AlignmentType::Center)
 }
 
 fn heading_style(id: &str, name: &str, half_points: usize) -> Style {
@@ -258,38 +279,54 @@ mod tests {
     }
 
     #[test]
-    fn a_picture_is_embedded_as_png_within_the_width_of_the_text() {
-        // A 1×1 PNG: the smallest picture a document may hold.
-        let png: Vec<u8> = vec![
-            0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48,
-            0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
-            0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78,
-            0x9C, 0x63, 0x60, 0x60, 0x60, 0x60, 0x00, 0x00, 0x00, 0x05, 0x00, 0x01, 0x87, 0xA1,
-            0x4E, 0xD4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-        ];
+    fn a_picture_fits_the_text_width_and_half_a_page_its_proportions_kept() {
+        let picture = |width, height| Picture {
+            png: Vec::new(),
+            width,
+            height,
+            caption: String::new(),
+        };
+        let text_width = 9_070;
+        // A small picture keeps its own size.
+        assert_eq!(picture(200, 100).size(text_width), (1_905_000, 952_500));
+        // A wide photo is made as wide as the text.
+        let (w, h) = picture(4_000, 3_000).size(text_width);
+        assert_eq!(w, 9_070 * 635);
+        assert_eq!(h, 9_070 * 635 * 3 / 4);
+        // A tall one as tall as half a page.
+        let (w, h) = picture(1_000, 4_000).size(text_width);
+        assert_eq!(h, 7_200 * 635);
+        assert_eq!(w, 7_200 * 635 / 4);
+    }
+
+    #[test]
+    fn a_picture_is_embedded_with_its_caption_under_it() {
+        // The document keeps a picture's bytes as they are; these stand for a PNG.
+        let png = b"\x89PNG\r\n\x1a\n picture bytes".to_vec();
         let mut doc = Document::new();
-        doc.push(Block::Picture {
-            png: png.clone(),
-            width: 4000,
-            height: 3000,
-            caption: "在万象国立大学 At the National University of Laos".into(),
-        });
+        doc.push(Block::Paragraph("Before".into()))
+            .push(Block::Picture(Picture {
+                png: png.clone(),
+                width: 2,
+                height: 1,
+                caption: "签约仪式 The signing".into(),
+            }));
         let bytes = doc.to_docx().unwrap();
         let xml = body_xml(&bytes);
-        assert!(xml.contains("<w:drawing>"), "{xml}");
-        assert!(xml.contains("At the National University of Laos"));
-        // 4000 pixels wide are shown as wide as the text: 16 cm, 5,759,450 EMU.
-        assert!(xml.contains("cx=\"5759450\""), "{xml}");
+        let drawing = xml.find("<w:drawing>").expect("a drawing");
+        let caption = xml.find("签约仪式 The signing").expect("the caption");
+        assert!(xml.find("Before").unwrap() < drawing && drawing < caption);
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
-        let names: Vec<String> = (0..zip.len())
-            .map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned())
+        let media: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+            .filter(|n| n.starts_with("word/media/") && n.ends_with(".png"))
             .collect();
-        let media = names
-            .iter()
-            .find(|n| n.starts_with("word/media/") && n.ends_with(".png"))
-            .unwrap_or_else(|| panic!("no picture in {names:?}"));
+        assert_eq!(media.len(), 1, "{media:?}");
         let mut kept = Vec::new();
-        zip.by_name(media).unwrap().read_to_end(&mut kept).unwrap();
+        zip.by_name(&media[0])
+            .unwrap()
+            .read_to_end(&mut kept)
+            .unwrap();
         assert_eq!(kept, png);
     }
 }

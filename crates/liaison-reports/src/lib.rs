@@ -10,7 +10,7 @@ pub mod import;
 mod table;
 
 pub use calendar::{CalendarEvent, ics};
-pub use document::{Block, Document};
+pub use document::{Block, Document, Picture};
 pub use table::{Cell, Table};
 
 /// Why a file could not be written or read.

@@ -50,6 +50,27 @@ pub fn facets(kind: Option<&str>, year: Option<i32>, countries: &[String]) -> Ve
     facets
 }
 
+/// The words of a file's name: its extension left out (every photo would otherwise be found by
+/// "jpg"), and the underscores, hyphens and dots that join words in names made spaces.
+pub fn file_words(name: &str) -> String {
+    let stem = match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() && extension.len() <= 4 => stem,
+        _ => name,
+    };
+    stem.replace(['_', '-', '.'], " ")
+}
+
+/// Whether a file's name or caption holds one of the words searched for (`terms`, as
+/// [`crate::Analyzer::query_terms`] gives them), to name the file in a result.
+pub fn file_matches(name: &str, caption: &str, terms: &[String]) -> bool {
+    [file_words(name).as_str(), caption].iter().any(|text| {
+        analyzer()
+            .index_terms(text)
+            .iter()
+            .any(|(term, _)| terms.contains(term))
+    })
+}
+
 /// One record as search sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
@@ -213,6 +234,20 @@ impl Document {
     /// The filters of a search this record answers, as [`facets`] names them.
     pub fn facets(&self) -> Vec<String> {
         facets(self.kind.as_deref(), self.year, &self.countries)
+    }
+
+    /// The files kept with the record, each a (name, caption) pair: a record is found by what
+    /// its photos and documents are called, like by the rest of its text, and is the result
+    /// shown (a file's permissions are its record's).
+    pub fn with_files<'a>(
+        mut self,
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Document {
+        for (name, caption) in files {
+            self.add(TEXT_WEIGHT, file_words(name));
+            self.add(TEXT_WEIGHT, caption);
+        }
+        self
     }
 
     pub fn with_countries(mut self, countries: Vec<String>) -> Document {

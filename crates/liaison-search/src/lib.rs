@@ -11,7 +11,7 @@ pub mod blocks;
 mod documents;
 
 pub use analyzer::{Analyzer, Highlighter, MAX_QUERY_TERMS, Segment, analyzer};
-pub use documents::{Document, facets};
+pub use documents::{Document, facets, file_matches, file_words};
 pub use liaison_core::RecordKind;
 
 use serde::{Deserialize, Serialize};
@@ -75,6 +75,17 @@ pub struct SearchHit {
     /// Where the words matched, marked.
     pub snippet: Vec<Segment>,
     pub score: f64,
+    /// The files kept with the record whose name or caption holds a word searched for.
+    pub files: Vec<FileHit>,
+}
+
+/// A file named in a result: found by its name or caption, and shown on its record's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FileHit {
+    /// The file's number among the record's files.
+    pub id: i64,
+    pub name: String,
+    pub caption: String,
 }
 
 /// A page of results, best first, with the count for each kind of record.
@@ -120,6 +131,31 @@ mod tests {
             terms.iter().all(|t| !t.contains(':') && !t.contains('：')),
             "{terms:?}"
         );
+    }
+
+    #[test]
+    fn a_file_is_matched_by_the_words_of_its_name_and_caption_not_its_extension() {
+        assert_eq!(
+            file_words("signed-memorandum_2025.pdf"),
+            "signed memorandum 2025"
+        );
+        let words = |q: &str| analyzer().query_terms(q);
+        assert!(file_matches(
+            "signed-memorandum.pdf",
+            "",
+            &words("Memorandums")
+        ));
+        assert!(!file_matches("signed-memorandum.pdf", "", &words("pdf")));
+        assert!(file_matches(
+            "IMG_0001.JPG",
+            "老挝工会代表团合影",
+            &words("合影")
+        ));
+        assert!(!file_matches(
+            "IMG_0001.JPG",
+            "老挝工会代表团合影",
+            &words("签约")
+        ));
     }
 
     #[test]

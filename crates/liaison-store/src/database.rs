@@ -417,6 +417,15 @@ impl Backend {
         }
     }
 
+    /// What a `SELECT` of one row ends with to hold the row until the transaction ends:
+    /// PostgreSQL locks it; SQLite, whose writer holds the whole file, has no such clause.
+    pub(crate) fn row_lock_sql(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
     /// SQL for the calendar days activity `a` touches, its first and last day both counted:
     /// SQLite has no date type and counts through `julianday`, PostgreSQL subtracts dates.
     pub(crate) fn activity_days_sql(&self) -> &'static str {

@@ -305,6 +305,7 @@ impl Store {
                 title: release.title.clone(),
                 body: release.body.clone(),
                 published: release.published,
+                photos: Vec::new(),
             };
             let input = checked(&path, &input)?;
             let created = news::import_release(&mut tx, actor, activity, release, &input).await?;

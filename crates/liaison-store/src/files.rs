@@ -13,16 +13,17 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::resolve::StoredRecord;
+use crate::search::{self, Blocks};
 use crate::sql::{self, RowExt};
-use crate::{Result, Store, audit};
+use crate::{Backend, Result, Store, audit};
 
 /// The audit log's name for a file.
 const FILE: &str = "file";
 
-const COLUMNS: &str = "id, record_kind, record_id, content_hash, name, media_type, size, \
+pub(crate) const COLUMNS: &str = "id, record_kind, record_id, content_hash, name, media_type, size, \
      caption, created_by, created_at";
 
-fn from_row(row: &AnyRow) -> Result<StoredFile> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<StoredFile> {
     Ok(StoredFile {
         id: row.int("id")?,
         record_kind: row.text("record_kind")?,
@@ -132,9 +133,10 @@ pub(crate) async fn forget_all(
     actor: &Actor,
     kind: RecordKind,
     id: i64,
-) -> Result<()> {
-    for file in files_of(conn, kind, id).await? {
-        let before = changes(Some(&described(&file)), None);
+) -> Result<Vec<StoredFile>> {
+    let files = files_of(conn, kind, id).await?;
+    for file in &files {
+        let before = changes(Some(&described(file)), None);
         audit::record(conn, actor, "delete", FILE, Some(file.id), &before).await?;
     }
     sqlx::query("DELETE FROM files WHERE record_kind = $1 AND record_id = $2")
@@ -142,7 +144,38 @@ pub(crate) async fn forget_all(
         .bind(id)
         .execute(&mut *conn)
         .await?;
+    Ok(files)
+}
+
+/// Holds the row of record `id` of `kind` until the transaction ends (step 1 of
+/// [`crate::locks`]), so that the files of a record and its deletion change one after the
+/// other: on PostgreSQL an upload and the deletion of its record would otherwise each see the
+/// other's rows missing, and the file would be kept for a record that is gone. SQLite has one
+/// writer at a time already.
+pub(crate) async fn hold_record(conn: &mut AnyConnection, kind: RecordKind, id: i64) -> Result<()> {
+    sqlx::query(&format!(
+        "SELECT id FROM {} WHERE id = $1{}",
+        kind.table,
+        Backend::of(conn).row_lock_sql()
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     Ok(())
+}
+
+/// Brings the search document of the record holding a file up to date, in the transaction that
+/// changed the file: a record is found by its files' names and captions.
+async fn reindex_record(
+    conn: &mut AnyConnection,
+    policy: &liaison_core::Policy,
+    kind: RecordKind,
+    id: i64,
+) -> Result<()> {
+    search::refresh(conn, policy, &[(kind, id)], Blocks::Now)
+        .await?
+        .write(conn)
+        .await
 }
 
 /// Inserts a file's row within the record's share of the limits (its files together may not
@@ -216,9 +249,11 @@ impl Store {
         K::authorize_change_role(actor)?;
         let caption = checked_caption(&file.caption)?;
         let mut tx = self.begin_write().await?;
+        hold_record(&mut tx, kind, id).await?;
         let record = K::fetch(&mut tx, &self.policy, id).await?;
         record.authorize_change(actor)?;
         let stored = insert_file(&mut tx, actor, kind, id, file, caption, limits).await?;
+        reindex_record(&mut tx, &self.policy, kind, id).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -237,6 +272,7 @@ impl Store {
         authorize(actor, Action::Change, kind, None)?;
         let caption = checked_caption(&file.caption)?;
         let mut tx = self.begin_write().await?;
+        hold_record(&mut tx, kind, id).await?;
         let found: Option<i64> =
             sqlx::query_scalar(&format!("SELECT id FROM {} WHERE id = $1", kind.table))
                 .bind(id)
@@ -250,6 +286,7 @@ impl Store {
             .into());
         }
         let stored = insert_file(&mut tx, actor, kind, id, file, caption, limits).await?;
+        reindex_record(&mut tx, &self.policy, kind, id).await?;
         tx.commit().await?;
         Ok(stored)
     }
@@ -322,6 +359,7 @@ impl Store {
         let after = one_file(&mut tx, kind, id, file).await?;
         let diff = changes(Some(&described(&before)), Some(&described(&after)));
         audit::record(&mut tx, actor, "update", FILE, Some(file), &diff).await?;
+        reindex_record(&mut tx, &self.policy, kind, id).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -347,6 +385,7 @@ impl Store {
             .await?;
         let gone = changes(Some(&described(&before)), None);
         audit::record(&mut tx, actor, "delete", FILE, Some(file), &gone).await?;
+        reindex_record(&mut tx, &self.policy, kind, id).await?;
         tx.commit().await?;
         Ok(before)
     }
@@ -368,13 +407,6 @@ impl Store {
         Ok(free)
     }
 
-    /// The hashes of a record's files, of any kind of record (none for a kind without files),
-    /// read before the record is deleted so that bytes no other record holds can be removed.
-    pub async fn file_hashes_of(&self, kind: RecordKind, id: i64) -> Result<Vec<String>> {
-        let files = self.record_files(kind, id).await?;
-        Ok(files.into_iter().map(|f| f.content_hash).collect())
-    }
-
     /// The files of a record of any kind, in the order they came (none for a kind without
     /// files); the caller has read the record.
     pub async fn record_files(&self, kind: RecordKind, id: i64) -> Result<Vec<StoredFile>> {
@@ -384,7 +416,7 @@ impl Store {
 
     /// The number of files a record keeps, for the question asked before it is deleted.
     pub async fn file_count(&self, kind: RecordKind, id: i64) -> Result<usize> {
-        Ok(self.file_hashes_of(kind, id).await?.len())
+        Ok(self.record_files(kind, id).await?.len())
     }
 
     /// Every file row, for `liaison files check` and backups: (hash, kind, record, name).

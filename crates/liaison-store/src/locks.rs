@@ -9,8 +9,9 @@
 //! 0. [`Lock::Import`], if it writes many records at once (an import): two such transactions
 //!    would otherwise each hold rows the other waits for, such as slots of `activity_counts` or
 //!    keys both insert;
-//! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`), and the slot of
-//!    `activity_counts` an activity falls in (a trigger);
+//! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`; a record whose
+//!    files it changes, or which it deletes, is held first, `files::hold_record`), and the slot
+//!    of `activity_counts` an activity falls in (a trigger);
 //! 2. [`Lock::Rebuild`], shared: rebuilding the derived data (`liaison reindex`) takes it
 //!    exclusively, and so waits for the writers under way and holds back the next ones;
 //! 3. [`Lock::Document`] of each record whose search document it rewrites;

@@ -5,8 +5,8 @@ use liaison_core::accounts::authorize;
 use liaison_core::accounts::authorize_role;
 use liaison_core::audit::changes;
 use liaison_core::{
-    ACTIVITY, Action, Actor, ExchangeNewsRelease, NewsLanguage, NewsRelease, NewsReleaseInput,
-    Page, Validate, export_key,
+    ACTIVITY, Action, Actor, ExchangeNewsRelease, FieldErrors, NewsLanguage, NewsPhoto,
+    NewsPhotoInput, NewsRelease, NewsReleaseInput, Page, StoredFile, Validate, export_key,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -37,7 +37,84 @@ fn from_row(row: &AnyRow) -> Result<NewsRelease> {
         version: row.int("version")?,
         created_at: row.timestamp("created_at")?,
         updated_at: row.timestamp("updated_at")?,
+        photos: Vec::new(),
     })
+}
+
+/// A release with its photos, in the order it shows them.
+async fn with_photos(conn: &mut AnyConnection, mut release: NewsRelease) -> Result<NewsRelease> {
+    let rows = sqlx::query(
+        "SELECT f.id, f.name, f.media_type, p.caption FROM news_photos p \
+         JOIN files f ON f.id = p.file_id WHERE p.release_id = $1 ORDER BY p.position",
+    )
+    .bind(release.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    release.photos = rows
+        .iter()
+        .map(|row| {
+            Ok(NewsPhoto {
+                file: row.int("id")?,
+                name: row.text("name")?,
+                media_type: row.text("media_type")?,
+                caption: row.text("caption")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(release)
+}
+
+/// Replaces the photos of release `release` of activity `activity_id` with `photos`, in order.
+/// Each must be an image among the activity's files; a caption left empty is the file's own.
+async fn save_photos(
+    conn: &mut AnyConnection,
+    release: i64,
+    activity_id: i64,
+    photos: &[NewsPhotoInput],
+) -> Result<()> {
+    sqlx::query("DELETE FROM news_photos WHERE release_id = $1")
+        .bind(release)
+        .execute(&mut *conn)
+        .await?;
+    let mut errors = FieldErrors::default();
+    for (position, photo) in photos.iter().enumerate() {
+        let own: Option<String> = sqlx::query_scalar(
+            "SELECT caption FROM files WHERE id = $1 AND record_kind = $2 AND record_id = $3 \
+             AND media_type LIKE 'image/%'",
+        )
+        .bind(photo.file)
+        .bind(ACTIVITY.as_str())
+        .bind(activity_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(own) = own else {
+            errors.add(
+                format!("photos[{position}].file"),
+                "not_a_photo",
+                format!("file {} is not a photo of this activity", photo.file),
+            );
+            continue;
+        };
+        let caption = if photo.caption.is_empty() {
+            own
+        } else {
+            photo.caption.clone()
+        };
+        sqlx::query(
+            "INSERT INTO news_photos (release_id, file_id, position, caption) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(release)
+        .bind(photo.file)
+        .bind(position as i64)
+        .bind(caption)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !errors.is_empty() {
+        return Err(liaison_core::Error::Invalid(errors).into());
+    }
+    Ok(())
 }
 
 async fn find(
@@ -52,7 +129,10 @@ async fn find(
     .bind(language.as_str())
     .fetch_optional(&mut *conn)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    match row {
+        Some(row) => Ok(Some(with_photos(conn, from_row(&row)?).await?)),
+        None => Ok(None),
+    }
 }
 
 /// What the audit log shows of a release.
@@ -63,6 +143,11 @@ fn audited(release: &NewsRelease) -> serde_json::Value {
         "title": release.title,
         "body": release.body,
         "published": release.published,
+        "photos": release
+            .photos
+            .iter()
+            .map(|p| serde_json::json!({"file": p.file, "caption": p.caption}))
+            .collect::<Vec<_>>(),
     })
 }
 
@@ -244,6 +329,14 @@ impl Store {
                 }
             }
         }
+        let saved: i64 = sqlx::query_scalar(
+            "SELECT id FROM news_releases WHERE activity_id = $1 AND language = $2",
+        )
+        .bind(activity_id)
+        .bind(language.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        save_photos(&mut tx, saved, activity_id, &input.photos).await?;
         let after = find(&mut tx, activity_id, language)
             .await?
             .ok_or_else(|| liaison_core::Error::not_found("news release", activity_id))?;
@@ -303,6 +396,24 @@ impl Store {
         })
     }
 
+    /// A photo chosen for a published release, for its public page; no other file of any record
+    /// is found this way, and no photo of an unpublished release.
+    pub async fn published_news_photo(&self, release: i64, file: i64) -> Result<StoredFile> {
+        let mut conn = self.read.acquire().await?;
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM files WHERE id = $2 AND EXISTS (SELECT 1 FROM news_photos p \
+             JOIN news_releases n ON n.id = p.release_id \
+             WHERE p.file_id = files.id AND n.id = $1 AND n.published = 1)",
+            crate::files::COLUMNS
+        ))
+        .bind(release)
+        .bind(file)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| liaison_core::Error::not_found("news photo", file))?;
+        crate::files::from_row(&row)
+    }
+
     /// One published release and the other language's, if that is published too; an
     /// unpublished release is not found, whoever asks.
     pub async fn published_news_release(
@@ -317,7 +428,7 @@ impl Store {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| liaison_core::Error::not_found("news release", id))?;
-        let release = from_row(&row)?;
+        let release = with_photos(&mut conn, from_row(&row)?).await?;
         let other_language = match release.language {
             NewsLanguage::Zh => NewsLanguage::En,
             NewsLanguage::En => NewsLanguage::Zh,

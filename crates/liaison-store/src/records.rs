@@ -8,7 +8,7 @@ use liaison_core::audit::changes;
 use liaison_core::personal;
 use liaison_core::{
     ACTIVITY, AGREEMENT, Action, Actor, GIFT, ORGANIZATION, PERSON, Page, PageRequest, Policy,
-    Record, RecordKind, UNIT, Validate,
+    Record, RecordKind, StoredFile, UNIT, Validate,
 };
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -108,6 +108,18 @@ impl Store {
 
     /// Deletes a record, refused while other records refer to it.
     pub async fn delete<K: Records>(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.delete_with::<K>(actor, id).await.map(drop)
+    }
+
+    /// Deletes a record as [`Store::delete`] does, and hands back the files deleted with it, as
+    /// the transaction saw them: their bytes are the caller's to remove from the file store once
+    /// no other record holds them. Files read before the deletion would miss one uploaded in
+    /// between.
+    pub async fn delete_returning_files<K: Records>(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<StoredFile>> {
         self.delete_with::<K>(actor, id).await
     }
 
@@ -157,19 +169,26 @@ impl Store {
     }
 
     /// Deletes a record the actor may change, refusing while other records refer to it.
-    pub(crate) async fn delete_with<T: StoredRecord>(&self, actor: &Actor, id: i64) -> Result<()> {
+    pub(crate) async fn delete_with<T: StoredRecord>(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<StoredFile>> {
         let kind = T::KIND;
         authorize_role(actor, Action::Change, kind)?;
         let mut tx = self.begin_write().await?;
         let mark = audit_mark(&mut tx).await?;
+        // An upload to the record waits for the deletion, or the deletion for the upload, so
+        // the file is either deleted here or refused as of a record that is gone.
+        crate::files::hold_record(&mut tx, kind, id).await?;
         let before = T::fetch(&mut tx, &self.policy, id).await?;
         authorize(actor, Action::Change, kind, before.unit())?;
         // A record's files go with it (the pages ask first, naming how many).
-        crate::files::forget_all(&mut tx, actor, kind, id).await?;
+        let files = crate::files::forget_all(&mut tx, actor, kind, id).await?;
         delete_record(&mut tx, actor, T::KIND, id, &before).await?;
         refresh_since(&mut tx, &self.policy, mark).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(files)
     }
 }
 

@@ -2,13 +2,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use liaison_core::files::keeps_files;
 use liaison_core::{
     ACTIVITY, AGREEMENT, Activity, Agreement, GIFT, Gift, ORGANIZATION, Organization, PERSON,
     PageRequest, Person, Policy, RecordKind,
 };
 use liaison_search::blocks::{Entry, Match, intersect};
 use liaison_search::{
-    Document, EntityCount, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
+    Document, EntityCount, FileHit, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
+    file_matches,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -376,10 +378,84 @@ async fn document(
         return Ok(None);
     };
     match found {
+        Ok(document) if keeps_files(entity) => {
+            let files = kept_files(conn, entity, id).await?;
+            Ok(Some(
+                document.with_files(
+                    files
+                        .iter()
+                        .map(|(name, caption)| (name.as_str(), caption.as_str())),
+                ),
+            ))
+        }
         Ok(document) => Ok(Some(document)),
         Err(crate::Error::Domain(liaison_core::Error::NotFound { .. })) => Ok(None),
         Err(other) => Err(other),
     }
+}
+
+/// The name and caption of each file kept with a record, in the order they came.
+async fn kept_files(
+    conn: &mut AnyConnection,
+    entity: RecordKind,
+    id: i64,
+) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "SELECT name, caption FROM files WHERE record_kind = $1 AND record_id = $2 ORDER BY id",
+    )
+    .bind(entity.as_str())
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.text("name")?, row.text("caption")?)))
+        .collect()
+}
+
+/// The files of a page of results whose names or captions hold a searched word, by record: a
+/// result names them, so the file looked for is a click away. One statement for each kind of
+/// record on the page that keeps files.
+async fn matched_files(
+    conn: &mut AnyConnection,
+    found: &[(AnyRow, f64)],
+    terms: &[String],
+) -> Result<HashMap<(RecordKind, i64), Vec<FileHit>>> {
+    let mut by_kind: BTreeMap<&'static str, (RecordKind, Vec<i64>)> = BTreeMap::new();
+    for (row, _) in found {
+        if let Some(entity) = RecordKind::parse(&row.text("entity")?).filter(|k| keeps_files(*k)) {
+            by_kind
+                .entry(entity.name)
+                .or_insert((entity, Vec::new()))
+                .1
+                .push(row.int("record_id")?);
+        }
+    }
+    let mut matched: HashMap<(RecordKind, i64), Vec<FileHit>> = HashMap::new();
+    for (entity, ids) in by_kind.into_values() {
+        let sql = format!(
+            "SELECT id, record_id, name, caption FROM files \
+             WHERE record_kind = $1 AND record_id IN ({}) ORDER BY id",
+            placeholders(2, ids.len())
+        );
+        let mut query = sqlx::query(&sql).bind(entity.as_str());
+        for id in &ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let (name, caption) = (row.text("name")?, row.text("caption")?);
+            if file_matches(&name, &caption, terms) {
+                matched
+                    .entry((entity, row.int("record_id")?))
+                    .or_default()
+                    .push(FileHit {
+                        id: row.int("id")?,
+                        name,
+                        caption,
+                    });
+            }
+        }
+    }
+    Ok(matched)
 }
 
 /// The counts by kind of record of a search, and its page of documents with their scores.
@@ -573,6 +649,7 @@ impl Store {
             .filter(|c| request.entity.is_none_or(|e| e == c.entity))
             .map(|c| c.count)
             .sum();
+        let mut matched = matched_files(&mut conn, &found, &terms).await?;
         let mut items = Vec::new();
         let mut highlighter = analyzer().highlighter(&terms);
         for (row, score) in found {
@@ -588,9 +665,11 @@ impl Store {
                         matched: false,
                     }]
                 });
+            let id = row.int("record_id")?;
             items.push(SearchHit {
+                files: matched.remove(&(entity, id)).unwrap_or_default(),
                 entity,
-                id: row.int("record_id")?,
+                id,
                 title: row.text("title")?,
                 kind: row.opt_text("kind")?,
                 year: row.opt_int("year")?.map(|y| y as i32),

@@ -3698,6 +3698,7 @@ mod moving {
                 title: format!("Release in {}", language.as_str()),
                 body: "First paragraph.\n\nSecond paragraph.".into(),
                 published,
+                photos: Vec::new(),
             };
             store
                 .save_news_release(&admin(), activity.id, language, release)

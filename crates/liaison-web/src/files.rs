@@ -160,6 +160,13 @@ pub(crate) async fn keep<K: StoredRecord + Sync>(
     }
 }
 
+/// Removes from the store the bytes of files deleted with their record that no other record
+/// holds.
+pub(crate) async fn forget_unheld_files(state: &AppState, files: &[StoredFile]) {
+    let hashes: Vec<String> = files.iter().map(|f| f.content_hash.clone()).collect();
+    forget_unheld(state, &hashes).await;
+}
+
 /// Removes from the store the bytes of these hashes that no record holds any more. A failure
 /// is logged: the bytes stay, and `liaison files check` lists them.
 pub(crate) async fn forget_unheld(state: &AppState, hashes: &[String]) {

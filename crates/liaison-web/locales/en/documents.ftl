@@ -27,6 +27,14 @@ news-public-title = News
 news-none = No news has been published yet.
 news-page-of = Page { $page } of { $pages }
 news-all = All news
+news-photos = Photos
+news-photos-none = This activity has no photos yet.
+news-photos-add = Upload photos on the activity's page
+news-photos-hint = Tick the photos to publish with the release and number them in order; a caption left empty is the photo's own. Once the release is published, only the ticked photos are shown on its public page.
+news-photo-show = Use
+news-photo-position = Order
+news-photo-caption = Caption
+news-download = Download as Word (.docx)
 
 briefing-title = Briefing book
 briefing-download = Download as Word (.docx)
@@ -47,6 +55,9 @@ briefing-hosts = The hosts
 briefing-no-people = Nobody named on record.
 briefing-itinerary = Itinerary and agenda
 briefing-subtitle = { $dates }
+briefing-photos = Photos
+briefing-photos-none = Neither this activity nor the partners' earlier activities have photos yet.
+briefing-photos-earlier = Earlier: { $title } ({ $date })
 briefing-prepared = prepared on { $date }
 
 calendar-title = Calendar feeds

@@ -18,5 +18,9 @@ files-refused-required = Choose at least one file.
 # A record past its share of the files' limit, as a form's problem.
 problem-record-full = The record holds as many files as it may
 files-refused-record_full = The files of this record would be larger together than a record may hold.
+files-refused-record_gone = The record was deleted while its files were being uploaded; the files were not kept.
+files-refused-record_gone-kept = The { $count } files that arrived before it was deleted were deleted with it.
+files-back-to-list = Back to the list
 delete-files = Its { $count } files are deleted with it.
+problem-not-a-photo = Not a photo of this activity
 problem-unreadable = The upload could not be read

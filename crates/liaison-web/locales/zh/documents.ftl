@@ -27,6 +27,14 @@ news-public-title = 新闻
 news-none = 尚未发布任何新闻。
 news-page-of = 第 { $page } 页，共 { $pages } 页
 news-all = 全部新闻
+news-photos = 配图
+news-photos-none = 本活动还没有照片。
+news-photos-add = 在活动页面上传照片
+news-photos-hint = 勾选要随新闻稿发布的照片，按序号排列；图注留空则使用照片本身的说明。新闻稿发布后，只有勾选的照片在公开页面显示。
+news-photo-show = 使用
+news-photo-position = 序号
+news-photo-caption = 图注
+news-download = 下载 Word 文档（.docx）
 
 briefing-title = 接待手册
 briefing-download = 下载 Word 文档（.docx）
@@ -47,6 +55,9 @@ briefing-hosts = 我方人员
 briefing-no-people = 没有登记人员。
 briefing-itinerary = 日程安排
 briefing-subtitle = { $dates }
+briefing-photos = 照片
+briefing-photos-none = 本活动及与合作方以往的活动都还没有照片。
+briefing-photos-earlier = 以往活动：{ $title }（{ $date }）
 briefing-prepared = 编制于 { $date }
 
 calendar-title = 日历订阅

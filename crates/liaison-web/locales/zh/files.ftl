@@ -18,5 +18,9 @@ files-refused-required = 请至少选择一个文件。
 # A record past its share of the files' limit, as a form's problem.
 problem-record-full = 本记录的文件已达上限
 files-refused-record_full = 本记录的文件总大小将超过上限。
+files-refused-record_gone = 上传文件时该记录已被删除，文件未保存。
+files-refused-record_gone-kept = 删除前已上传的 { $count } 个文件已随记录一并删除。
+files-back-to-list = 返回列表
 delete-files = 其 { $count } 个文件将一并删除。
+problem-not-a-photo = 不是本活动的照片
 problem-unreadable = 上传内容无法读取

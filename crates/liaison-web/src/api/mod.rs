@@ -26,6 +26,7 @@ use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
 pub mod files;
+pub mod news;
 mod openapi;
 use openapi::SharedAnswers;
 pub mod review;
@@ -146,9 +147,8 @@ macro_rules! resource {
                 Auth(auth): Auth,
                 ApiPath(id): ApiPath<i64>,
             ) -> Result<StatusCode, ApiError> {
-                let held = state.store.file_hashes_of($kind, id).await?;
-                state.store.delete::<$record>(&auth.actor(), id).await?;
-                crate::files::forget_unheld(&state, &held).await;
+                let gone = state.store.delete_returning_files::<$record>(&auth.actor(), id).await?;
+                crate::files::forget_unheld_files(&state, &gone).await;
                 Ok(StatusCode::NO_CONTENT)
             }
 
@@ -372,11 +372,12 @@ pub async fn list_audit(
         liaison_core::Ref<liaison_core::PersonInput>,
         liaison_core::Ref<liaison_core::OrganizationInput>
     )),
-    modifiers(&BearerToken, &TripsDoc, &PassportsDoc, &SharedAnswers),
+    modifiers(&BearerToken, &TripsDoc, &PassportsDoc, &NewsDoc, &SharedAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
+use news::NewsDoc;
 use passports::PassportsDoc;
 use trips::TripsDoc;
 
@@ -411,6 +412,7 @@ fn signed_in_routes() -> Routes {
         .merge(transitions::routes())
         .merge(workdays::routes())
         .merge(files::routes())
+        .merge(news::routes())
         .merge(trips::routes())
         .merge(passports::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)

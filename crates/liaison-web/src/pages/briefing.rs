@@ -5,7 +5,9 @@
 use askama::Template;
 use axum::extract::State;
 use chrono::Utc;
-use liaison_core::{Activity, BriefingBook, Organization, PartnerBrief, Role};
+use liaison_core::{
+    ACTIVITY, Activity, BriefingBook, Organization, PartnerBrief, Role, StoredFile, TimelineEntry,
+};
 use liaison_reports::{Block, Document, Table};
 
 use super::kinds::{code, role_name, timeline_item};
@@ -21,6 +23,79 @@ struct BriefingView {
     subtitle: String,
     prepared: String,
     sections: Vec<Section>,
+    /// The strip of photos: the activity's, then those of the partners' earlier activities.
+    photos: Vec<StripPhoto>,
+}
+
+/// A photo in the briefing book's strip: its thumbnail, leading to the photo.
+struct StripPhoto {
+    href: String,
+    thumbnail: String,
+    caption: String,
+    /// For a photo of an earlier activity, which one.
+    from: Option<String>,
+}
+
+/// The most photos the strip shows of earlier activities, newest first: two rows on A4.
+const EARLIER_PHOTOS: usize = 8;
+
+fn strip_photo(activity: i64, file: &StoredFile, from: Option<String>) -> StripPhoto {
+    let href = format!("/activities/{activity}/files/{}", file.id);
+    StripPhoto {
+        thumbnail: format!("{href}/thumbnail"),
+        href,
+        caption: file.caption.clone(),
+        from,
+    }
+}
+
+/// The photos of the activity, then up to [`EARLIER_PHOTOS`] of the earlier activities the
+/// book's partner histories gather (each activity once, newest first).
+async fn photo_strip(
+    state: &AppState,
+    ui: &Ui,
+    book: &BriefingBook,
+) -> Result<Vec<StripPhoto>, PageError> {
+    let id = book.dossier.activity.meta.id;
+    let mut photos: Vec<StripPhoto> = state
+        .store
+        .record_files(ACTIVITY, id)
+        .await?
+        .iter()
+        .filter(|f| f.is_image())
+        .map(|f| strip_photo(id, f, None))
+        .collect();
+    let mut earlier: Vec<&TimelineEntry> = book
+        .partners
+        .iter()
+        .flat_map(|p| &p.history)
+        .filter(|e| e.kind == ACTIVITY && e.id != id)
+        .collect();
+    earlier.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+    earlier.dedup_by_key(|e| e.id);
+    let mut shown = 0;
+    for entry in earlier {
+        if shown >= EARLIER_PHOTOS {
+            break;
+        }
+        let from = ui.t.args(
+            "briefing-photos-earlier",
+            &[
+                ("title", entry.title.clone()),
+                ("date", ui.t.optional_date(entry.date)),
+            ],
+        );
+        for file in state.store.record_files(ACTIVITY, entry.id).await? {
+            if shown >= EARLIER_PHOTOS {
+                break;
+            }
+            if file.is_image() {
+                photos.push(strip_photo(entry.id, &file, Some(from.clone())));
+                shown += 1;
+            }
+        }
+    }
+    Ok(photos)
 }
 
 #[derive(Template)]
@@ -261,7 +336,9 @@ async fn briefing_view(state: &AppState, ui: &Ui, id: i64) -> Result<BriefingVie
     }
     sections.extend(people_sections(ui, &book, &roles));
     sections.push(itinerary(ui, a));
+    let photos = photo_strip(state, ui, &book).await?;
     Ok(BriefingView {
+        photos,
         activity_id: id,
         title: ui.t.pick(&a.title_zh, &a.title_en),
         subtitle: t.args(

@@ -140,6 +140,31 @@ fn refused(ui: &Ui, err: FileError, back: String) -> PageResult {
     Ok(response)
 }
 
+/// The page saying that the record was deleted while its files were being uploaded, and how
+/// many of them had been kept with it before (deleted with it).
+fn record_gone(ui: &Ui, kept: usize, back: String) -> PageResult {
+    let mut paragraphs = vec![ui.t.get("files-refused-record_gone")];
+    if kept > 0 {
+        paragraphs.push(ui.t.args(
+            "files-refused-record_gone-kept",
+            &[("count", ui.t.number(kept as i64))],
+        ));
+    }
+    let view = MessageView {
+        title: ui.t.get("files-refused-title"),
+        tone: "warning",
+        paragraphs,
+        links: vec![Link {
+            label: ui.t.get("files-back-to-list"),
+            href: back,
+        }],
+        ..MessageView::default()
+    };
+    let mut response = render(&MessageTemplate { ui, view: &view });
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    Ok(response)
+}
+
 /// Files sent from the record's page: the `file` fields (several at once), with the caption
 /// and the choice to remove photos' location sent before them.
 async fn upload<K: StoredRecord + Sync>(
@@ -176,6 +201,11 @@ async fn upload<K: StoredRecord + Sync>(
                 };
                 match files::keep::<K>(&state, &actor, id, received, caption.clone(), strip).await {
                     Ok(_) => kept += 1,
+                    // The record was deleted while its file was on its way: nothing was kept,
+                    // and the way back is to the list, as the record's page is gone.
+                    Err(FileError::Store(liaison_store::Error::Domain(
+                        liaison_core::Error::NotFound { .. },
+                    ))) => return record_gone(&ui, kept, format!("/{path}")),
                     Err(FileError::Store(err))
                         if !matches!(
                             err,
@@ -216,7 +246,7 @@ async fn thumbnail<K: StoredRecord + Sync>(state: &AppState, id: i64, file: i64)
     }
 }
 
-fn served<T>(result: Result<T, FileError>) -> Result<T, PageError> {
+pub(crate) fn served<T>(result: Result<T, FileError>) -> Result<T, PageError> {
     result.map_err(|err| match err {
         FileError::Store(err) => err.into(),
         FileError::Kept(liaison_files::Error::Missing(_)) => PageError::NotFound,

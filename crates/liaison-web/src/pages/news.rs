@@ -8,10 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use liaison_core::accounts::may;
 use liaison_core::{
-    ACTIVITY, Action, FieldErrors, NewsDraft, NewsLanguage, NewsRelease, NewsReleaseInput,
+    ACTIVITY, Action, FieldErrors, NewsDraft, NewsLanguage, NewsPhotoInput, NewsRelease,
+    NewsReleaseInput, StoredFile,
 };
+use liaison_reports::{Block, Document, Picture};
 
 use super::forms::Values;
+use super::record_id::FileId;
 use super::{PageError, PageResult, RecordId, Ui, render};
 use crate::AppState;
 use crate::i18n::Lang;
@@ -42,6 +45,78 @@ struct EditView {
     theirs: Option<(String, String)>,
     saved: bool,
     public_href: Option<String>,
+    /// The activity's photos, each offered for the release.
+    photos: Vec<PhotoChoice>,
+    photos_error: Option<String>,
+}
+
+/// One of the activity's photos on the edit page: whether the release shows it, where, and
+/// under which caption.
+struct PhotoChoice {
+    file: i64,
+    thumbnail: String,
+    name: String,
+    chosen: bool,
+    position: String,
+    caption: String,
+    /// The file's own caption, used when the release gives none.
+    own_caption: String,
+}
+
+/// The photos the release offers to choose from: the images among the activity's files, those
+/// chosen first in the release's order.
+fn photo_choices(
+    activity_id: i64,
+    files: &[StoredFile],
+    chosen: &[NewsPhotoInput],
+) -> Vec<PhotoChoice> {
+    let mut choices: Vec<PhotoChoice> = files
+        .iter()
+        .filter(|f| f.is_image())
+        .map(|f| {
+            let pick = chosen.iter().position(|p| p.file == f.id);
+            PhotoChoice {
+                file: f.id,
+                thumbnail: format!("/activities/{activity_id}/files/{}/thumbnail", f.id),
+                name: f.name.clone(),
+                chosen: pick.is_some(),
+                position: pick.map(|i| (i + 1).to_string()).unwrap_or_default(),
+                caption: pick.map(|i| chosen[i].caption.clone()).unwrap_or_default(),
+                own_caption: f.caption.clone(),
+            }
+        })
+        .collect();
+    choices.sort_by_key(|c| (!c.chosen, c.position.parse::<usize>().unwrap_or(usize::MAX)));
+    choices
+}
+
+/// The photos ticked in the form, in the order of their numbers (then of the activity's files):
+/// `photo-{file}` ticked, `photo-{file}-position` and `photo-{file}-caption`.
+fn chosen_photos(form: &Values, files: &[StoredFile]) -> Vec<NewsPhotoInput> {
+    let mut chosen: Vec<(u32, usize, NewsPhotoInput)> = files
+        .iter()
+        .filter(|f| f.is_image())
+        .enumerate()
+        .filter(|(_, f)| !form.get(&format!("photo-{}", f.id)).is_empty())
+        .map(|(order, f)| {
+            let position = form
+                .get(&format!("photo-{}-position", f.id))
+                .trim()
+                .parse()
+                .unwrap_or(u32::MAX);
+            let caption = form.get(&format!("photo-{}-caption", f.id)).to_owned();
+            (
+                position,
+                order,
+                NewsPhotoInput {
+                    file: f.id,
+                    caption,
+                },
+            )
+        })
+        .collect();
+    chosen.sort_by_key(|(position, order, _)| (*position, *order));
+    chosen.into_iter().map(|(_, _, photo)| photo).collect()
 }
 
 #[derive(Template)]
@@ -95,6 +170,15 @@ async fn edit_view(
 ) -> Result<EditView, PageError> {
     let dossier = state.store.activity_dossier(id).await?;
     let saved = state.store.news_release(id, language).await?;
+    let files = state.store.record_files(ACTIVITY, id).await?;
+    let chosen: Vec<NewsPhotoInput> = saved
+        .iter()
+        .flat_map(|r| &r.photos)
+        .map(|p| NewsPhotoInput {
+            file: p.file,
+            caption: p.caption.clone(),
+        })
+        .collect();
     let actor = ui.actor()?;
     let activity = &dossier.activity;
     let may_change = may(
@@ -147,6 +231,8 @@ async fn edit_view(
             .as_ref()
             .filter(|r| r.published)
             .map(|r| format!("/news/{}", r.id)),
+        photos: photo_choices(id, &files, &chosen),
+        photos_error: None,
     })
 }
 
@@ -195,11 +281,13 @@ async fn save_release(
     form: Values,
 ) -> PageResult {
     let actor = ui.actor()?;
+    let files = state.store.record_files(ACTIVITY, id).await?;
     let input = NewsReleaseInput {
         version: form.text("version").and_then(|v| v.parse().ok()),
         title: form.get("title").to_owned(),
         body: form.get("body").to_owned(),
         published: !form.get("published").is_empty(),
+        photos: chosen_photos(&form, &files),
     };
     let result = state
         .store
@@ -216,6 +304,7 @@ async fn save_release(
     view.title = input.title;
     view.body = input.body;
     view.published = input.published;
+    view.photos = photo_choices(id, &files, &input.photos);
     let status = match problem {
         liaison_store::Error::Domain(liaison_core::Error::Invalid(errors)) => {
             field_errors(ui, &mut view, &errors);
@@ -249,6 +338,7 @@ fn field_errors(ui: &Ui, view: &mut EditView, errors: &FieldErrors) {
         match error.field.as_str() {
             "title" => view.title_error = Some(message.clone()),
             "body" => view.body_error = Some(message.clone()),
+            field if field.starts_with("photos") => view.photos_error = Some(message.clone()),
             _ => {}
         }
         view.errors.push(message);
@@ -339,6 +429,8 @@ struct ShowTemplate<'a> {
     lang: &'static str,
     /// The same release in the other language, if published.
     other: Option<(String, String)>,
+    /// The release's photos: (address, caption).
+    photos: Vec<(String, String)>,
 }
 
 /// One published release, at its own address.
@@ -349,11 +441,93 @@ pub async fn public_show(
 ) -> PageResult {
     let (release, other) = state.store.published_news_release(id).await?;
     let other = other.map(|o| (format!("/news/{}", o.id), language_label(&ui, o.language)));
+    let photos = release
+        .photos
+        .iter()
+        .map(|p| (format!("/news/{id}/photos/{}", p.file), p.caption.clone()))
+        .collect();
     Ok(render(&ShowTemplate {
         ui: &ui,
         date: ui.t.date(release.activity_date),
         lang: html_lang(release.language),
         release: &release,
         other,
+        photos,
     }))
+}
+
+/// A photo chosen for a published release, open to everyone as the release is; any other file,
+/// or a photo of a release not published, is not found.
+pub async fn public_photo(
+    State(state): State<AppState>,
+    RecordId(id): RecordId,
+    FileId(file): FileId,
+) -> PageResult {
+    let file = state.store.published_news_photo(id, file).await?;
+    super::files::served(crate::files::serve(&state, &file).await)
+}
+
+/// The saved release as a Word document: its title, date, paragraphs, and its photos with their
+/// captions, in the release's order. A release not saved yet is its draft, without photos.
+pub async fn docx(
+    State(state): State<AppState>,
+    ui: Ui,
+    RecordId(id): RecordId,
+    Path(address): Path<Address>,
+) -> PageResult {
+    let language = address.language()?;
+    let dossier = state.store.activity_dossier(id).await?;
+    let (title, body, photos) = match state.store.news_release(id, language).await? {
+        Some(release) => (release.title, release.body, release.photos),
+        None => {
+            let NewsDraft { title, body } = liaison_core::news::draft(&dossier, language);
+            (title, body, Vec::new())
+        }
+    };
+    let mut pictures = Vec::new();
+    for photo in &photos {
+        let file = state
+            .store
+            .file::<liaison_core::Activity>(id, photo.file)
+            .await?;
+        match crate::files::picture(
+            &state,
+            &file,
+            liaison_files::DOCUMENT_PICTURE_SIDE,
+            liaison_files::PictureFormat::Png,
+        )
+        .await
+        {
+            Ok(picture) => pictures.push(Picture {
+                png: picture.bytes,
+                width: picture.width,
+                height: picture.height,
+                caption: photo.caption.clone(),
+            }),
+            Err(crate::files::FileError::Store(err)) => return Err(err.into()),
+            // A photo that cannot be read again is left out rather than failing the release;
+            // `liaison files check` lists it.
+            Err(err) => {
+                tracing::warn!(file = file.id, error = ?err, "a release's photo could not be read");
+            }
+        }
+    }
+    let date = ui.t.date(dossier.activity.start_date);
+    let document = move || {
+        let mut doc = Document::new();
+        doc.push(Block::Title(title)).push(Block::Note(date));
+        for paragraph in liaison_core::news::paragraphs(&body) {
+            doc.push(Block::Paragraph(paragraph.to_owned()));
+        }
+        for picture in pictures {
+            doc.push(Block::Picture(picture));
+        }
+        doc.to_docx()
+    };
+    let bytes = super::render_file(document).await?;
+    Ok(super::download(
+        bytes,
+        super::DOCX,
+        &format!("news-{id}-{}.docx", language.as_str()),
+    ))
 }

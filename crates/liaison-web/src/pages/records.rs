@@ -142,8 +142,8 @@ pub trait RecordPages: Send + Sync + 'static {
         store: &Store,
         actor: &liaison_core::Actor,
         id: i64,
-    ) -> impl Future<Output = liaison_store::Result<()>> + Send {
-        store.delete::<Self::Record>(actor, id)
+    ) -> impl Future<Output = liaison_store::Result<Vec<liaison_core::StoredFile>>> + Send {
+        store.delete_returning_files::<Self::Record>(actor, id)
     }
 }
 
@@ -633,10 +633,9 @@ async fn delete<K: RecordPages>(
     ui: Ui,
     RecordId(id): RecordId,
 ) -> PageResult {
-    let held = state.store.file_hashes_of(K::KIND, id).await?;
     match K::delete(&state.store, &ui.actor()?, id).await {
-        Ok(()) => {
-            crate::files::forget_unheld(&state, &held).await;
+        Ok(gone) => {
+            crate::files::forget_unheld_files(&state, &gone).await;
             Ok(Redirect::to(&format!("/{}", K::PATH)).into_response())
         }
         Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { message, .. })) => {

@@ -22,6 +22,8 @@ pub struct Hit {
     pub href: String,
     pub meta: String,
     pub snippet: Vec<Segment>,
+    /// The record's files found by their name or caption: (name, address, caption).
+    pub files: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -128,9 +130,15 @@ pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery
                     .map(|(k, prefix)| t.value(prefix, k)),
             );
             meta.extend(hit.year.map(|y| y.to_string()));
+            let href = format!("/{}/{}", hit.entity.path, hit.id);
             Hit {
+                files: hit
+                    .files
+                    .into_iter()
+                    .map(|f| (f.name, format!("{href}/files/{}", f.id), f.caption))
+                    .collect(),
                 title: hit.title,
-                href: format!("/{}/{}", hit.entity.path, hit.id),
+                href,
                 meta: meta.join(" · "),
                 snippet: hit.snippet,
             }

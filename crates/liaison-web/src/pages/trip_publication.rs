@@ -17,9 +17,8 @@ use crate::AppState;
 use crate::files::FileError;
 use crate::routes::Routes;
 
-/// The side of the square a photo is shown within on a page, and in a Word document, in pixels.
+/// The side of the square a photo is shown within on a page, in pixels.
 const PAGE_PHOTO_SIDE: u32 = 1_600;
-const DOCUMENT_PHOTO_SIDE: u32 = 1_000;
 
 /// Whether the trip policy in force opens notices and reports to anyone.
 pub(super) async fn published(state: &AppState) -> Result<bool, PageError> {
@@ -265,14 +264,21 @@ async fn report_docx(State(state): State<AppState>, ui: Ui, RecordId(id): Record
         doc.push(Block::Note(t.get("trip-report-no-photos")));
     }
     for file in &kept {
-        match crate::files::picture(&state, file, DOCUMENT_PHOTO_SIDE, PictureFormat::Png).await {
+        match crate::files::picture(
+            &state,
+            file,
+            liaison_files::DOCUMENT_PICTURE_SIDE,
+            PictureFormat::Png,
+        )
+        .await
+        {
             Ok(picture) => {
-                doc.push(Block::Picture {
+                doc.push(Block::Picture(liaison_reports::Picture {
                     png: picture.bytes,
                     width: picture.width,
                     height: picture.height,
                     caption: file.caption.clone(),
-                });
+                }));
             }
             Err(FileError::Store(err)) => return Err(err.into()),
             // A photo whose bytes are gone is named instead; `liaison files check` lists it.

@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod documents;
 mod files;
+mod files_shown;
 mod inputs;
 mod lifecycle;
 mod operations;
