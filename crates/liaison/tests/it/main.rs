@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod documents;
 mod files;
+mod fixtures;
 mod inputs;
 mod lifecycle;
 mod operations;
