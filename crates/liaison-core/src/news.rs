@@ -1517,6 +1517,42 @@ mod tests {
     }
 
     #[test]
+    fn a_speech_named_as_such_is_told_from_a_speech_on_a_topic() {
+        assert!(is_speech_name("开班仪式致辞"));
+        assert!(is_speech_name("Opening Ceremony Address"));
+        assert!(!is_speech_name("深化国际工会合作"));
+        assert_eq!(
+            speech_topic(Some("讲话：处理好四个平衡")).as_deref(),
+            Some("处理好四个平衡")
+        );
+        assert_eq!(
+            speech_topic(Some("Remarks: four balances")).as_deref(),
+            Some("four balances")
+        );
+        assert_eq!(speech_topic(Some("致辞")), None);
+    }
+
+    #[test]
+    fn a_text_missing_in_the_draft_s_language_is_marked_for_the_editor() {
+        assert_eq!(
+            untranslated("Vice President", NewsLanguage::Zh),
+            "〔待译：Vice President〕"
+        );
+        assert_eq!(
+            untranslated("副校长", NewsLanguage::En),
+            "[to translate: 副校长]"
+        );
+        assert_eq!(
+            lower_starter("The participants met."),
+            "the participants met."
+        );
+        assert_eq!(lower_starter("Liu Xia spoke."), "Liu Xia spoke.");
+        assert_eq!(article("silk scarf"), "a silk scarf");
+        assert_eq!(article("official gifts"), "official gifts");
+        assert_eq!(shared_start("老挝驻华大使Kh", "老挝驻华大使馆"), 6);
+    }
+
+    #[test]
     fn a_release_needs_a_title_and_a_text() {
         let mut input = NewsReleaseInput {
             version: None,
