@@ -54,6 +54,30 @@ impl ActivityKind {
     }
 }
 
+/// The university's part in an activity run by another body (its `organizer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UniversityRole {
+    /// The university ran it (主办), with the organizer, if one is named, as co-organizer.
+    #[default]
+    Organizer,
+    /// The university ran it together with the organizer (联合主办).
+    CoOrganizer,
+    /// The organizer ran it and the university hosted it or a part of it (承办).
+    Host,
+    /// The organizer ran it and the university took part (参加).
+    Participant,
+}
+
+impl UniversityRole {
+    pub const ALL: [UniversityRole; 4] = [
+        UniversityRole::Organizer,
+        UniversityRole::CoOrganizer,
+        UniversityRole::Host,
+        UniversityRole::Participant,
+    ];
+}
+
 /// What an item of the agenda or itinerary is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +110,9 @@ pub struct ParticipantInput {
     /// The position held at the time, when it differs from the person's current one.
     #[serde(default)]
     pub position: Option<String>,
+    /// The same position in English, when `position` is in Chinese.
+    #[serde(default)]
+    pub position_en: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -113,6 +140,9 @@ pub struct AgendaItemInput {
     /// The points made, in order.
     #[serde(default)]
     pub points: Vec<String>,
+    /// The same points in English, when `points` are in Chinese.
+    #[serde(default)]
+    pub points_en: Vec<String>,
 }
 
 /// An outcome or follow-up as submitted with an activity.
@@ -186,6 +216,14 @@ pub struct ActivityInput {
     #[serde(default)]
     #[schema(no_recursion)]
     pub inviting_organization: Option<Ref<OrganizationInput>>,
+    /// The body that ran the activity, when it was not the university alone (the national
+    /// federation running a course of which the university hosts a part).
+    #[serde(default)]
+    #[schema(no_recursion)]
+    pub organizer: Option<Ref<OrganizationInput>>,
+    /// The university's part in an activity the organizer ran.
+    #[serde(default)]
+    pub university_role: UniversityRole,
     #[serde(default)]
     #[schema(no_recursion)]
     pub partners: Vec<Ref<OrganizationInput>>,
@@ -197,6 +235,9 @@ pub struct ActivityInput {
     /// Groups that attended, in words: "heads of schools and departments".
     #[serde(default)]
     pub attending_groups: Vec<String>,
+    /// The same groups in English, when `attending_groups` are in Chinese.
+    #[serde(default)]
+    pub attending_groups_en: Vec<String>,
     #[serde(default)]
     pub agenda: Vec<AgendaItemInput>,
     #[serde(default)]
@@ -209,6 +250,9 @@ pub struct ActivityInput {
     /// The office that signs the news release.
     #[serde(default)]
     pub signed_by: Option<String>,
+    /// The same byline in English, when `signed_by` is in Chinese.
+    #[serde(default)]
+    pub signed_by_en: Option<String>,
     /// Gifts exchanged, saved with a new activity; an existing activity's gifts are changed one
     /// by one through the gift records.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -240,6 +284,7 @@ impl Validate for ActivityInput {
             &mut self.summary_en,
             &mut self.venue,
             &mut self.signed_by,
+            &mut self.signed_by_en,
         ]);
         validate::key(errors, &self.key);
         if self.title_zh.is_none() && self.title_en.is_none() {
@@ -255,6 +300,7 @@ impl Validate for ActivityInput {
         validate::text(errors, "summary_en", &self.summary_en);
         validate::line(errors, "venue", &self.venue);
         validate::line(errors, "signed_by", &self.signed_by);
+        validate::line(errors, "signed_by_en", &self.signed_by_en);
         for (field, list_len) in [
             ("partners", self.partners.len()),
             ("participants", self.participants.len()),
@@ -292,6 +338,7 @@ impl Validate for ActivityInput {
             "inviting_organization",
             &mut self.inviting_organization,
         );
+        validate::reference(errors, "organizer", &mut self.organizer);
         for (i, partner) in self.partners.iter_mut().enumerate() {
             if let Ref::New(org) = partner {
                 validate::nested(errors, &format!("partners[{i}]"), org.as_mut());
@@ -312,11 +359,12 @@ impl Validate for ActivityInput {
         for (i, p) in self.participants.iter_mut().enumerate() {
             let path = format!("participants[{i}]");
             p.role = p.role.trim().to_owned();
-            validate::clean_all(&mut [&mut p.position, &mut p.note]);
+            validate::clean_all(&mut [&mut p.position, &mut p.position_en, &mut p.note]);
             if let Err(message) = crate::roles::check_code(&p.role) {
                 errors.add(format!("{path}.role"), "invalid", message);
             }
             validate::line(errors, &format!("{path}.position"), &p.position);
+            validate::line(errors, &format!("{path}.position_en"), &p.position_en);
             validate::line(errors, &format!("{path}.note"), &p.note);
             if let Ref::New(person) = &mut p.person {
                 validate::nested(errors, &format!("{path}.person"), person.as_mut());
@@ -358,16 +406,26 @@ impl Validate for ActivityInput {
             }
             crate::limits::day(errors, &format!("{path}.on"), item.on);
             crate::limits::list(errors, &format!("{path}.points"), item.points.len());
-            item.points = item.points.iter().map(|p| p.trim().to_owned()).collect();
-            for (j, point) in item.points.iter().enumerate() {
-                if point.is_empty() {
-                    errors.add(
-                        format!("{path}.points[{j}]"),
-                        "required",
-                        "must not be empty",
+            crate::limits::list(errors, &format!("{path}.points_en"), item.points_en.len());
+            for (field, points) in [
+                ("points", &mut item.points),
+                ("points_en", &mut item.points_en),
+            ] {
+                *points = points.iter().map(|p| p.trim().to_owned()).collect();
+                for (j, point) in points.iter().enumerate() {
+                    if point.is_empty() {
+                        errors.add(
+                            format!("{path}.{field}[{j}]"),
+                            "required",
+                            "must not be empty",
+                        );
+                    }
+                    validate::text(
+                        errors,
+                        &format!("{path}.{field}[{j}]"),
+                        &Some(point.clone()),
                     );
                 }
-                validate::text(errors, &format!("{path}.points[{j}]"), &Some(point.clone()));
             }
             validate::reference(errors, &format!("{path}.speaker"), &mut item.speaker);
         }
@@ -397,6 +455,8 @@ impl Validate for ActivityInput {
         validate::lines(errors, "tags", &self.tags);
         self.attending_groups = validate::clean_lines(&self.attending_groups);
         validate::lines(errors, "attending_groups", &self.attending_groups);
+        self.attending_groups_en = validate::clean_lines(&self.attending_groups_en);
+        validate::lines(errors, "attending_groups_en", &self.attending_groups_en);
         for (i, a) in self.attachments.iter_mut().enumerate() {
             a.file_name = a.file_name.trim().to_owned();
             validate::clean_all(&mut [&mut a.media_type, &mut a.caption]);
@@ -446,6 +506,7 @@ pub struct Participant {
     pub person: Named,
     pub role: String,
     pub position: Option<String>,
+    pub position_en: Option<String>,
     pub note: Option<String>,
 }
 
@@ -459,6 +520,7 @@ pub struct AgendaItem {
     pub title_zh: Option<String>,
     pub title_en: Option<String>,
     pub points: Vec<String>,
+    pub points_en: Vec<String>,
 }
 
 /// A stored activity with everything that belongs to it.
@@ -478,16 +540,22 @@ pub struct Activity {
     pub venue: Option<String>,
     pub host_unit: Option<Named>,
     pub inviting_organization: Option<Named>,
+    pub organizer: Option<Named>,
+    pub university_role: UniversityRole,
     pub partners: Vec<Named>,
     pub participants: Vec<Participant>,
     pub delegation_size: Option<i32>,
     pub attending_groups: Vec<String>,
+    pub attending_groups_en: Vec<String>,
     pub agenda: Vec<AgendaItem>,
     pub outcomes: Vec<OutcomeInput>,
     pub tags: Vec<String>,
     pub attachments: Vec<Attachment>,
     pub signed_by: Option<String>,
+    pub signed_by_en: Option<String>,
     pub gifts: Vec<Gift>,
+    /// The agreements signed at the activity.
+    pub agreements: Vec<Named>,
 }
 
 /// One row of the activity list: enough to choose, not everything.
@@ -635,6 +703,8 @@ impl From<Activity> for ActivityInput {
             venue: a.venue,
             host_unit: a.host_unit.map(|n| n.link(UNIT)),
             inviting_organization: a.inviting_organization.map(|n| n.reference(ORGANIZATION)),
+            organizer: a.organizer.map(|n| n.reference(ORGANIZATION)),
+            university_role: a.university_role,
             partners: a
                 .partners
                 .iter()
@@ -647,11 +717,13 @@ impl From<Activity> for ActivityInput {
                     person: p.person.reference(PERSON),
                     role: p.role,
                     position: p.position,
+                    position_en: p.position_en,
                     note: p.note,
                 })
                 .collect(),
             delegation_size: a.delegation_size,
             attending_groups: a.attending_groups,
+            attending_groups_en: a.attending_groups_en,
             agenda: a
                 .agenda
                 .into_iter()
@@ -663,12 +735,14 @@ impl From<Activity> for ActivityInput {
                     title_zh: item.title_zh,
                     title_en: item.title_en,
                     points: item.points,
+                    points_en: item.points_en,
                 })
                 .collect(),
             outcomes: a.outcomes,
             tags: a.tags,
             attachments: a.attachments,
             signed_by: a.signed_by,
+            signed_by_en: a.signed_by_en,
             gifts: Vec::new(),
         }
     }

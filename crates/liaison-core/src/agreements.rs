@@ -199,6 +199,9 @@ pub struct AgreementInput {
     /// The unit that proposed the agreement and carries it out.
     #[serde(default)]
     pub unit: Option<Link>,
+    /// The activity at which it was signed (a signing during a visit).
+    #[serde(default)]
+    pub activity: Option<Link>,
     #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub signed_on: Option<NaiveDate>,
     #[serde(default, deserialize_with = "crate::limits::optional_date")]
@@ -305,6 +308,8 @@ pub struct Agreement {
     pub partners: Vec<Named>,
     pub signatories: Vec<Signatory>,
     pub unit: Option<Named>,
+    /// The activity at which it was signed.
+    pub activity: Option<Named>,
     pub signed_on: Option<NaiveDate>,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
@@ -325,6 +330,8 @@ pub struct AgreementFilter {
     pub kind: Option<AgreementKind>,
     pub status: Option<AgreementStatus>,
     pub organization: Option<i64>,
+    /// Agreements signed at this activity.
+    pub activity: Option<i64>,
     /// Agreements whose validity ends on or before this date.
     #[serde(default, deserialize_with = "crate::limits::optional_date")]
     pub expires_before: Option<NaiveDate>,
@@ -392,6 +399,7 @@ impl From<Agreement> for AgreementInput {
                 })
                 .collect(),
             unit: agreement.unit.map(|n| n.link(UNIT)),
+            activity: agreement.activity.map(|n| n.link(crate::ACTIVITY)),
             signed_on: agreement.signed_on,
             valid_from: agreement.valid_from,
             valid_to: agreement.valid_to,

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Activity, Agreement, AgreementStatus, Gift, Named, Organization, Person, TimelineEntry, Unit,
+    Activity, Agreement, AgreementStatus, Gift, Named, Organization, Person, PersonCategory,
+    TimelineEntry, Unit, University,
 };
 
 /// An activity and the records it names, read together for a news release or a briefing book.
@@ -21,6 +22,10 @@ pub struct ActivityDossier {
     pub host_unit: Option<Unit>,
     /// The units of the people named, to say which school a teacher is from.
     pub units: BTreeMap<i64, Unit>,
+    /// The agreements signed at the activity.
+    pub agreements: Vec<Agreement>,
+    /// The university's own name, to know it among the organizations on record.
+    pub university: University,
 }
 
 impl ActivityDossier {
@@ -32,7 +37,28 @@ impl ActivityDossier {
         self.organizations.get(&named.id)
     }
 
-    /// The numbers of the people the activity names, to read them.
+    /// Whether an organization on record is the university itself.
+    pub fn is_university(&self, named: &Named) -> bool {
+        self.organization(named).is_some_and(|o| {
+            self.university
+                .is(&[&o.name_zh, &o.name_en, &o.abbreviation, &o.name_original])
+        })
+    }
+
+    /// Whether a person is on the university's side: one of its own people, or a person of an
+    /// organization that is the university itself. Everyone else is a guest, officials of the
+    /// national federation, a consulate or a provincial office included.
+    pub fn is_ours(&self, named: &Named) -> bool {
+        self.person(named).is_some_and(|p| {
+            p.category == PersonCategory::Internal
+                || p.organization
+                    .as_ref()
+                    .is_some_and(|o| self.is_university(o))
+        })
+    }
+
+    /// The numbers of the people the activity names, to read them: its participants, speakers,
+    /// and the people who gave or received its gifts.
     pub fn people_named(activity: &Activity) -> Vec<i64> {
         let mut ids: Vec<i64> = activity
             .participants
@@ -44,6 +70,12 @@ impl ActivityDossier {
                     .iter()
                     .filter_map(|a| a.speaker.as_ref().map(|s| s.id)),
             )
+            .chain(activity.gifts.iter().flat_map(|g| {
+                [&g.giver.person, &g.receiver.person]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.id)
+            }))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -56,6 +88,12 @@ impl ActivityDossier {
             .partners
             .iter()
             .chain(activity.inviting_organization.as_ref())
+            .chain(activity.organizer.as_ref())
+            .chain(activity.gifts.iter().flat_map(|g| {
+                [&g.giver.organization, &g.receiver.organization]
+                    .into_iter()
+                    .flatten()
+            }))
             .map(|o| o.id)
             .collect();
         ids.sort_unstable();
@@ -126,6 +164,7 @@ mod tests {
             valid_from: from.map(|d| d.parse().unwrap()),
             valid_to: to.map(|d| d.parse().unwrap()),
             status,
+            activity: None,
             renews: None,
             renewed_by: vec![],
             notes: None,

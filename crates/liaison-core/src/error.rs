@@ -12,6 +12,10 @@ pub struct FieldError {
     pub code: String,
     /// The problem in English.
     pub message: String,
+    /// The value at fault (the number of a missing record, a key in use), so that a message
+    /// in another language can name it without quoting the English one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// All problems found in one submission; validation reports every one, not only the first.
@@ -28,6 +32,23 @@ impl FieldErrors {
             field: field.into(),
             code: code.to_owned(),
             message: message.into(),
+            value: None,
+        });
+    }
+
+    /// Adds a problem that names the value at fault.
+    pub fn add_with_value(
+        &mut self,
+        field: impl Into<String>,
+        code: &str,
+        message: impl Into<String>,
+        value: impl Into<String>,
+    ) {
+        self.0.push(FieldError {
+            field: field.into(),
+            code: code.to_owned(),
+            message: message.into(),
+            value: Some(value.into()),
         });
     }
 

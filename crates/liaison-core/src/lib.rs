@@ -53,7 +53,7 @@ pub use meta::*;
 pub use news::{NewsDraft, NewsLanguage, NewsPhoto, NewsPhotoInput, NewsRelease, NewsReleaseInput};
 pub use organizations::*;
 pub use people::*;
-pub use policy::Policy;
+pub use policy::{Policy, University};
 pub use review::{AnnualReview, ReviewRatio, ReviewRow};
 pub use roles::{ROLE, Role};
 pub use timeline::*;

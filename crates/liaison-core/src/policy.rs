@@ -29,6 +29,65 @@ pub struct Policy {
     /// admins may save their own in the browser, and these apply until they do.
     #[serde(default)]
     pub passports: crate::passports::PassportPolicy,
+    /// The university's own name, as the office writes it.
+    #[serde(default)]
+    pub university: University,
+}
+
+/// The university's own name: in Chinese, in English, and its abbreviation. Pages show it, and
+/// the drafts and briefing books know by it an organization on record that is the university
+/// itself, which they write as "我校" / "our university" and count as our side.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct University {
+    #[serde(default)]
+    pub name_zh: Option<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub abbreviation: Option<String>,
+}
+
+impl University {
+    /// Whether an organization with these names is the university itself. Names are compared
+    /// without regard to case and spaces, and a leading "the" in English.
+    pub fn is(&self, names: &[&Option<String>]) -> bool {
+        fn norm(text: &str) -> String {
+            let text = text.trim();
+            let text = text
+                .strip_prefix("the ")
+                .or_else(|| text.strip_prefix("The "))
+                .unwrap_or(text);
+            text.chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_lowercase)
+                .collect()
+        }
+        let own: Vec<String> = [&self.name_zh, &self.name_en, &self.abbreviation]
+            .into_iter()
+            .flatten()
+            .map(|n| norm(n))
+            .filter(|n| !n.is_empty())
+            .collect();
+        names
+            .iter()
+            .filter_map(|n| n.as_deref())
+            .any(|n| own.contains(&norm(n)))
+    }
+
+    /// The name to show in a language: the name of that language, else the other, else the
+    /// abbreviation; empty when none is set.
+    pub fn name(&self, zh: bool) -> String {
+        let (first, second) = if zh {
+            (&self.name_zh, &self.name_en)
+        } else {
+            (&self.name_en, &self.name_zh)
+        };
+        first
+            .clone()
+            .or_else(|| second.clone())
+            .or_else(|| self.abbreviation.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Default for Policy {
@@ -40,6 +99,31 @@ impl Default for Policy {
             key_project_tags: vec!["key project".to_owned(), "重点项目".to_owned()],
             trips: crate::trips::TripPolicy::default(),
             passports: crate::passports::PassportPolicy::default(),
+            university: University::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_university_is_known_by_any_of_its_names() {
+        let own = University {
+            name_zh: Some("中国劳动关系学院".into()),
+            name_en: Some("China University of Labor Relations".into()),
+            abbreviation: Some("CULR".into()),
+        };
+        assert!(own.is(&[
+            &None,
+            &Some("the China University of  Labor Relations".into())
+        ]));
+        assert!(own.is(&[&Some("中国劳动关系学院".into())]));
+        assert!(own.is(&[&Some("culr".into())]));
+        assert!(!own.is(&[&Some("越南工会大学".into()), &None]));
+        assert!(!University::default().is(&[&Some("CULR".into())]));
+        assert_eq!(own.name(true), "中国劳动关系学院");
+        assert_eq!(University::default().name(false), "");
     }
 }

@@ -6,6 +6,8 @@
 //! here: what is inbound and outbound, short-term and long-term, a key project.
 
 use std::cmp::Reverse;
+
+use chrono::Datelike;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -50,13 +52,22 @@ pub enum Direction {
     BringingIn,
 }
 
-/// The direction of an activity of `kind`, when it has one.
-pub fn direction(kind: ActivityKind) -> Option<Direction> {
+/// The direction of an activity of `kind`, when it has one. A training course counts as
+/// bringing in when it is given to a delegation (`with_delegation`): foreign union cadres
+/// brought to the university to learn.
+pub fn direction(kind: ActivityKind, with_delegation: bool) -> Option<Direction> {
     match kind {
         ActivityKind::OutboundTrip => Some(Direction::GoingGlobal),
         ActivityKind::InboundVisit => Some(Direction::BringingIn),
+        ActivityKind::TrainingCourse if with_delegation => Some(Direction::BringingIn),
         _ => None,
     }
+}
+
+/// The people of a delegation: its size where recorded, or the members named, whichever is
+/// more (a 30-person delegation with three members named counts 30).
+pub fn delegation_people(size: Option<i64>, named_members: i64) -> i64 {
+    size.unwrap_or(0).max(named_members)
 }
 
 /// Short-term or long-term, by an activity's length against the policy.
@@ -145,6 +156,58 @@ pub struct DurationTally {
     pub count: i64,
 }
 
+/// Visits, trips and courses of one year, kind and delegation: how many, and how many people
+/// each delegation had ([`delegation_people`]; 0 for none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DelegationTally {
+    pub year: i32,
+    pub kind: ActivityKind,
+    pub people: i64,
+    pub count: i64,
+}
+
+/// An agreement the review may count: signed, in force or expired, with its dates and the
+/// names of its partners.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReviewAgreement {
+    pub id: i64,
+    pub title_zh: Option<String>,
+    pub title_en: Option<String>,
+    pub status: crate::AgreementStatus,
+    pub signed_on: Option<chrono::NaiveDate>,
+    pub valid_from: Option<chrono::NaiveDate>,
+    pub valid_to: Option<chrono::NaiveDate>,
+    /// The partners' names, Chinese and English.
+    pub partners: Vec<(Option<String>, Option<String>)>,
+}
+
+impl ReviewAgreement {
+    fn binding(&self) -> bool {
+        use crate::AgreementStatus::*;
+        matches!(self.status, Signed | InForce | Expired)
+    }
+
+    /// Signed in `year`.
+    pub fn signed_in(&self, year: i32) -> bool {
+        self.binding() && self.signed_on.is_some_and(|d| d.year() == year)
+    }
+
+    /// In force on some day of `year`: binding, and its validity (where known) meets the year.
+    /// An expired agreement without an end date is not counted, since when it ended is unknown.
+    pub fn in_force_in(&self, year: i32) -> bool {
+        let started = self.valid_from.or(self.signed_on);
+        self.binding()
+            && (self.status != crate::AgreementStatus::Expired || self.valid_to.is_some())
+            && started.is_none_or(|d| d.year() <= year)
+            && self.valid_to.is_none_or(|d| d.year() >= year)
+    }
+
+    /// Its validity ends in `year`.
+    pub fn expiring_in(&self, year: i32) -> bool {
+        self.binding() && self.valid_to.is_some_and(|d| d.year() == year)
+    }
+}
+
 /// What the store counts for the review, over the chosen year and the year before; every
 /// activity belongs to the year it starts in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -161,8 +224,15 @@ pub struct ReviewTallies {
     pub regions: Vec<Tally>,
     /// Activities by host unit.
     pub units: Vec<NamedTally>,
-    /// Activities by partner or inviting organization.
+    /// Activities by partner.
     pub partners: Vec<NamedTally>,
+    /// Activities by the body that invited or ran them (the national federation…), counted
+    /// apart from the partners.
+    pub inviting: Vec<NamedTally>,
+    /// Visits, trips and courses with the people of their delegations.
+    pub delegations: Vec<DelegationTally>,
+    /// Agreements signed, in force or expiring in either year.
+    pub agreements: Vec<ReviewAgreement>,
     pub durations: Vec<DurationTally>,
     /// Activities tagged as key projects (key `key_projects`).
     pub key_projects: Vec<Tally>,
@@ -242,8 +312,10 @@ pub struct AnnualReview {
     pub total: ReviewRow,
     /// Activities of every kind, in the order of the kinds.
     pub kinds: Vec<ReviewRow>,
-    /// Going global and bringing in: outbound trips and inbound visits (`going_global`,
-    /// `bringing_in`) and their participations (`going_global_people`, `bringing_in_people`).
+    /// Going global and bringing in: outbound trips, and inbound visits with training courses
+    /// given to delegations (`going_global`, `bringing_in`, of which `bringing_in_courses`),
+    /// and the people of their delegations, ours going and theirs coming
+    /// (`going_global_people`, `bringing_in_people`).
     pub directions: Vec<ReviewRow>,
     /// Activities involving each region class outside the mainland (`foreign`, `hong_kong`,
     /// `macao`, `taiwan`); an activity with partners of two classes counts in both.
@@ -253,8 +325,15 @@ pub struct AnnualReview {
     pub countries: Vec<ReviewRow>,
     /// Activities by host unit, the most this year first; key empty for none recorded.
     pub units: Vec<ReviewRow>,
-    /// The most active partners (at most [`PARTNER_ROWS`]), the most this year first.
+    /// The most active partners (at most [`PARTNER_ROWS`]), the most this year first; the
+    /// bodies that invited or ran activities are not among them.
     pub partners: Vec<ReviewRow>,
+    /// The bodies that invited or ran activities (at most [`PARTNER_ROWS`]), counted apart.
+    pub inviting: Vec<ReviewRow>,
+    /// Agreements signed, in force and expiring (`signed`, `in_force`, `expiring`).
+    pub agreements: Vec<ReviewRow>,
+    /// The agreements signed, in force or expiring in the year, with their partners.
+    pub agreement_list: Vec<ReviewAgreement>,
     /// How far the work reached: the number of countries and of partners (`countries`,
     /// `partners`).
     pub reach: Vec<ReviewRow>,
@@ -375,18 +454,22 @@ impl AnnualReview {
 
         let people_by_kind = Pairs::of(&tallies.participations, year);
         let mut directions = Pairs::default();
-        for kind in ActivityKind::ALL {
-            let name = match direction(kind) {
+        for d in &tallies.delegations {
+            let name = match direction(d.kind, d.people > 0) {
                 Some(Direction::GoingGlobal) => "going_global",
                 Some(Direction::BringingIn) => "bringing_in",
                 None => continue,
             };
-            let (this, last) = kinds.get(kind.as_str());
-            directions.add(year, year, name, this);
-            directions.add(year - 1, year, name, last);
-            let (this, last) = people_by_kind.get(kind.as_str());
-            directions.add(year, year, &format!("{name}_people"), this);
-            directions.add(year - 1, year, &format!("{name}_people"), last);
+            directions.add(d.year, year, name, d.count);
+            directions.add(
+                d.year,
+                year,
+                &format!("{name}_people"),
+                d.people.saturating_mul(d.count),
+            );
+            if d.kind == ActivityKind::TrainingCourse {
+                directions.add(d.year, year, "bringing_in_courses", d.count);
+            }
         }
 
         let abroad: Vec<Tally> = tallies
@@ -402,6 +485,28 @@ impl AnnualReview {
         let (partners_this, partners_last) = partners.distinct();
         let mut partner_rows = partners.ranked();
         partner_rows.truncate(PARTNER_ROWS);
+        let mut inviting = Pairs::named(&tallies.inviting, year).ranked();
+        inviting.truncate(PARTNER_ROWS);
+        let mut agreements = Pairs::default();
+        for a in &tallies.agreements {
+            for y in [year, year - 1] {
+                for (name, counted) in [
+                    ("signed", a.signed_in(y)),
+                    ("in_force", a.in_force_in(y)),
+                    ("expiring", a.expiring_in(y)),
+                ] {
+                    if counted {
+                        agreements.add(y, year, name, 1);
+                    }
+                }
+            }
+        }
+        let agreement_list: Vec<ReviewAgreement> = tallies
+            .agreements
+            .iter()
+            .filter(|a| a.signed_in(year) || a.in_force_in(year) || a.expiring_in(year))
+            .cloned()
+            .collect();
 
         let mut terms = Pairs::default();
         let mut bands = Pairs::default();
@@ -453,6 +558,7 @@ impl AnnualReview {
             directions: directions.rows(&[
                 "going_global",
                 "bringing_in",
+                "bringing_in_courses",
                 "going_global_people",
                 "bringing_in_people",
             ]),
@@ -460,6 +566,9 @@ impl AnnualReview {
             countries: countries.ranked(),
             units: Pairs::named(&tallies.units, year).ranked(),
             partners: partner_rows,
+            inviting,
+            agreements: agreements.rows(&["signed", "in_force", "expiring"]),
+            agreement_list,
             reach: vec![
                 ReviewRow::new("countries", countries_this, countries_last),
                 ReviewRow::new("partners", partners_this, partners_last),
@@ -555,17 +664,25 @@ mod tests {
     }
 
     #[test]
-    fn visits_bring_in_and_trips_go_global_other_kinds_neither() {
+    fn visits_and_courses_for_delegations_bring_in_and_trips_go_global() {
         assert_eq!(
-            direction(ActivityKind::OutboundTrip),
+            direction(ActivityKind::OutboundTrip, true),
             Some(Direction::GoingGlobal)
         );
         assert_eq!(
-            direction(ActivityKind::InboundVisit),
+            direction(ActivityKind::InboundVisit, false),
             Some(Direction::BringingIn)
         );
-        assert_eq!(direction(ActivityKind::Conference), None);
-        assert_eq!(direction(ActivityKind::OnlineMeeting), None);
+        assert_eq!(
+            direction(ActivityKind::TrainingCourse, true),
+            Some(Direction::BringingIn)
+        );
+        assert_eq!(direction(ActivityKind::TrainingCourse, false), None);
+        assert_eq!(direction(ActivityKind::Conference, true), None);
+        assert_eq!(direction(ActivityKind::OnlineMeeting, false), None);
+        assert_eq!(delegation_people(Some(30), 3), 30);
+        assert_eq!(delegation_people(None, 4), 4);
+        assert_eq!(delegation_people(Some(2), 5), 5);
     }
 
     #[test]
@@ -586,6 +703,32 @@ mod tests {
                 tally(2023, "lecture", 2),
             ],
             participations: vec![tally(2024, "inbound_visit", 7), tally(2023, "lecture", 4)],
+            delegations: vec![
+                DelegationTally {
+                    year: 2024,
+                    kind: ActivityKind::InboundVisit,
+                    people: 30,
+                    count: 2,
+                },
+                DelegationTally {
+                    year: 2024,
+                    kind: ActivityKind::InboundVisit,
+                    people: 0,
+                    count: 1,
+                },
+                DelegationTally {
+                    year: 2023,
+                    kind: ActivityKind::InboundVisit,
+                    people: 5,
+                    count: 1,
+                },
+                DelegationTally {
+                    year: 2024,
+                    kind: ActivityKind::OutboundTrip,
+                    people: 4,
+                    count: 1,
+                },
+            ],
             countries: vec![
                 tally(2024, "LA", 2),
                 tally(2024, "CN", 1),
@@ -623,7 +766,11 @@ mod tests {
         assert_eq!(review.directions[1], ReviewRow::new("bringing_in", 3, 1));
         assert_eq!(
             review.directions[3],
-            ReviewRow::new("bringing_in_people", 7, 0)
+            ReviewRow::new("going_global_people", 4, 0)
+        );
+        assert_eq!(
+            review.directions[4],
+            ReviewRow::new("bringing_in_people", 60, 5)
         );
         let codes: Vec<&str> = review.countries.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(
@@ -643,5 +790,39 @@ mod tests {
             ReviewRow::new("participations", 7, 4)
         );
         assert!(!review.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod agreement_tests {
+    use super::*;
+    use crate::AgreementStatus;
+
+    fn agreement(status: AgreementStatus, signed: &str, to: Option<&str>) -> ReviewAgreement {
+        ReviewAgreement {
+            id: 1,
+            title_zh: None,
+            title_en: Some("MoU".into()),
+            status,
+            signed_on: Some(signed.parse().unwrap()),
+            valid_from: None,
+            valid_to: to.map(|d| d.parse().unwrap()),
+            partners: vec![],
+        }
+    }
+
+    #[test]
+    fn agreements_count_in_the_years_they_were_signed_ran_and_ended() {
+        let a = agreement(AgreementStatus::InForce, "2022-05-01", Some("2024-04-30"));
+        assert!(a.signed_in(2022) && !a.signed_in(2023));
+        assert!(a.in_force_in(2022) && a.in_force_in(2023) && a.in_force_in(2024));
+        assert!(!a.in_force_in(2021) && !a.in_force_in(2025));
+        assert!(a.expiring_in(2024) && !a.expiring_in(2023));
+        let open = agreement(AgreementStatus::Signed, "2023-01-01", None);
+        assert!(open.in_force_in(2030));
+        let expired_undated = agreement(AgreementStatus::Expired, "2019-01-01", None);
+        assert!(!expired_undated.in_force_in(2020));
+        let draft = agreement(AgreementStatus::Draft, "2023-01-01", Some("2024-01-01"));
+        assert!(!draft.signed_in(2023) && !draft.in_force_in(2023) && !draft.expiring_in(2024));
     }
 }

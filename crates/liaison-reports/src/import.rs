@@ -309,7 +309,8 @@ pub struct Reference {
 pub enum ImportRecord {
     Organization(OrganizationInput),
     Person(PersonInput),
-    Activity(ActivityInput),
+    /// Boxed: an activity's form is much larger than the others.
+    Activity(Box<ActivityInput>),
 }
 
 impl ImportRecord {
@@ -350,7 +351,9 @@ impl ImportRecord {
         match self {
             ImportRecord::Organization(o) => checked(o, line).map(ImportRecord::Organization),
             ImportRecord::Person(p) => checked(p, line).map(ImportRecord::Person),
-            ImportRecord::Activity(a) => checked(a, line).map(ImportRecord::Activity),
+            ImportRecord::Activity(a) => {
+                checked(*a, line).map(|a| ImportRecord::Activity(Box::new(a)))
+            }
         }
     }
 }
@@ -416,7 +419,7 @@ pub fn parse_row(
     } else if kind == PERSON {
         Some(ImportRecord::Person(person(&mut cells)))
     } else if kind == ACTIVITY {
-        activity(&mut cells).map(ImportRecord::Activity)
+        activity(&mut cells).map(|a| ImportRecord::Activity(Box::new(a)))
     } else {
         cells.problem(
             "kind",
@@ -517,15 +520,19 @@ fn activity(c: &mut Cells) -> Option<ActivityInput> {
         venue: c.text("venue"),
         host_unit: None,
         inviting_organization: None,
+        organizer: None,
+        university_role: Default::default(),
         partners: Vec::new(),
         participants: Vec::new(),
         delegation_size,
         attending_groups: Vec::new(),
+        attending_groups_en: Vec::new(),
         agenda: Vec::new(),
         outcomes: Vec::new(),
         tags: c.list("tags"),
         attachments: Vec::new(),
         signed_by: c.text("signed_by"),
+        signed_by_en: None,
         gifts: Vec::new(),
     })
 }

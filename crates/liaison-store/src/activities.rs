@@ -3,7 +3,8 @@
 use crate::records::Records;
 use liaison_core::{
     ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
-    Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, UNIT,
+    Error as DomainError, FieldErrors, Link, ORGANIZATION, PERSON, Page, PageRequest, Participant,
+    Policy, RecordKind, Ref, UNIT,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -22,6 +23,7 @@ struct ParticipantJson {
     person: sql::NamedJson,
     role: String,
     role_position: Option<String>,
+    role_position_en: Option<String>,
     note: Option<String>,
 }
 
@@ -34,6 +36,7 @@ struct AgendaJson {
     title_en: Option<String>,
     /// The points, a JSON array kept as text.
     points: String,
+    points_en: String,
     speaker_id: Option<i64>,
     speaker_key: Option<String>,
     speaker_name_zh: Option<String>,
@@ -65,6 +68,8 @@ impl AgendaJson {
             title_zh: self.title_zh,
             title_en: self.title_en,
             points: serde_json::from_str(&self.points)
+                .map_err(|e| Error::Corrupt(format!("agenda points: {e}")))?,
+            points_en: serde_json::from_str(&self.points_en)
                 .map_err(|e| Error::Corrupt(format!("agenda points: {e}")))?,
         })
     }
@@ -126,6 +131,7 @@ fn summary_from_row(row: &impl RowExt) -> Result<ActivitySummary> {
 struct Links {
     host_unit: Option<i64>,
     inviting_organization: Option<i64>,
+    organizer: Option<i64>,
 }
 
 async fn resolve_links(
@@ -142,7 +148,57 @@ async fn resolve_links(
             &input.inviting_organization,
         )
         .await?,
+        organizer: organizations::optional_organization(conn, actor, "organizer", &input.organizer)
+            .await?,
     })
+}
+
+/// Every link of a submitted activity to an existing record, with its path.
+fn links_of(input: &ActivityInput) -> Vec<(RecordKind, String, &Link)> {
+    fn linked<T>(reference: &Option<Ref<T>>) -> Option<&Link> {
+        match reference {
+            Some(Ref::Link(link)) => Some(link),
+            _ => None,
+        }
+    }
+    let mut links: Vec<(RecordKind, String, &Link)> = Vec::new();
+    links.extend(
+        input
+            .host_unit
+            .as_ref()
+            .map(|l| (UNIT, "host_unit".to_owned(), l)),
+    );
+    for (field, reference) in [
+        ("inviting_organization", &input.inviting_organization),
+        ("organizer", &input.organizer),
+    ] {
+        links.extend(linked(reference).map(|l| (ORGANIZATION, field.to_owned(), l)));
+    }
+    for (i, partner) in input.partners.iter().enumerate() {
+        if let Ref::Link(l) = partner {
+            links.push((ORGANIZATION, format!("partners[{i}]"), l));
+        }
+    }
+    for (i, p) in input.participants.iter().enumerate() {
+        if let Ref::Link(l) = &p.person {
+            links.push((PERSON, format!("participants[{i}].person"), l));
+        }
+    }
+    for (i, item) in input.agenda.iter().enumerate() {
+        links.extend(linked(&item.speaker).map(|l| (PERSON, format!("agenda[{i}].speaker"), l)));
+    }
+    for (i, gift) in input.gifts.iter().enumerate() {
+        for (side, party) in [("giver", &gift.giver), ("receiver", &gift.receiver)] {
+            links.extend(
+                linked(&party.person).map(|l| (PERSON, format!("gifts[{i}].{side}.person"), l)),
+            );
+            links.extend(
+                linked(&party.organization)
+                    .map(|l| (ORGANIZATION, format!("gifts[{i}].{side}.organization"), l)),
+            );
+        }
+    }
+    links
 }
 
 /// The activity's own columns, as written by insert and update.
@@ -166,14 +222,21 @@ fn data(input: &ActivityInput, links: &Links) -> Columns {
         .text("venue", input.venue.as_deref())
         .int("host_unit_id", links.host_unit)
         .int("inviting_organization_id", links.inviting_organization)
+        .int("organizer_id", links.organizer)
+        .text("university_role", Some(&enum_text(&input.university_role)))
         .int("delegation_size", input.delegation_size.map(i64::from))
         .text(
             "attending_groups",
             Some(&json_text(&input.attending_groups)),
         )
+        .text(
+            "attending_groups_en",
+            Some(&json_text(&input.attending_groups_en)),
+        )
         .text("outcomes", Some(&json_text(&input.outcomes)))
         .text("attachments", Some(&json_text(&input.attachments)))
         .text("signed_by", input.signed_by.as_deref())
+        .text("signed_by_en", input.signed_by_en.as_deref())
 }
 
 /// Creates an activity and everything that belongs to it, gifts included.
@@ -183,6 +246,7 @@ pub(crate) async fn insert(
     input: &ActivityInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, ACTIVITY, "", &input.key, None).await?;
+    resolve::check_links(conn, &links_of(input)).await?;
     let links = resolve_links(conn, actor, input).await?;
     let columns = data(input, &links);
     let id =
@@ -258,14 +322,15 @@ async fn write_children(
         }
         seen.push((person, participant.role.clone()));
         sqlx::query(
-            "INSERT INTO participations (activity_id, position, person_id, role, role_position, note) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO participations (activity_id, position, person_id, role, role_position, \
+             role_position_en, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(i as i64)
         .bind(person)
         .bind(participant.role.as_str())
         .bind(participant.position.as_deref())
+        .bind(participant.position_en.as_deref())
         .bind(participant.note.as_deref())
         .execute(&mut *conn)
         .await?;
@@ -275,7 +340,8 @@ async fn write_children(
         let speaker = people::optional_person(conn, actor, &path, &item.speaker).await?;
         sqlx::query(
             "INSERT INTO agenda_items (activity_id, position, kind, on_date, starts_at, speaker_id, \
-             title_zh, title_en, points) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             title_zh, title_en, points, points_en) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(id)
         .bind(i as i64)
@@ -286,6 +352,7 @@ async fn write_children(
         .bind(item.title_zh.as_deref())
         .bind(item.title_en.as_deref())
         .bind(json_text(&item.points))
+        .bind(json_text(&item.points_en))
         .execute(&mut *conn)
         .await?;
     }
@@ -504,6 +571,7 @@ impl Records for Activity {
         input: &ActivityInput,
     ) -> Result<()> {
         resolve::key_is_free(conn, ACTIVITY, "", &input.key, Some(id)).await?;
+        resolve::check_links(conn, &links_of(input)).await?;
         let links = resolve_links(conn, actor, input).await?;
         let columns = data(input, &links);
         records::update_record(conn, ACTIVITY, id, version, &input.key, columns).await?;
@@ -618,7 +686,7 @@ impl StoredRecord for Activity {
             "ap.position",
         );
         let mut participant_fields = sql::named_fields("p");
-        for field in ["role", "role_position", "note"] {
+        for field in ["role", "role_position", "role_position_en", "note"] {
             participant_fields.push((field, format!("pa.{field}")));
         }
         let participants = backend.json_rows_sql(
@@ -635,6 +703,7 @@ impl StoredRecord for Activity {
                 ("title_zh", "ai.title_zh"),
                 ("title_en", "ai.title_en"),
                 ("points", "ai.points"),
+                ("points_en", "ai.points_en"),
                 ("speaker_id", "s.id"),
                 ("speaker_key", "s.key"),
                 ("speaker_name_zh", "s.name_zh"),
@@ -649,11 +718,25 @@ impl StoredRecord for Activity {
             "FROM activity_tags t WHERE t.activity_id = a.id",
             "t.position",
         );
+        let agreements = backend.json_rows_sql(
+            &[
+                ("id", "g.id".to_owned()),
+                ("key", "g.key".to_owned()),
+                ("name_zh", "g.title_zh".to_owned()),
+                ("name_en", "g.title_en".to_owned()),
+            ],
+            "FROM agreements g WHERE g.activity_id = a.id",
+            "g.id",
+        );
         let row = sqlx::query(&format!(
             "SELECT {}, a.created_at, a.updated_at, a.summary_zh, a.summary_en, \
-             a.delegation_size, a.attending_groups, a.outcomes, a.attachments, a.signed_by, \
+             a.delegation_size, a.attending_groups, a.attending_groups_en, a.outcomes, \
+             a.attachments, a.signed_by, a.signed_by_en, a.university_role, \
+             og.id AS organizer_id, og.key AS organizer_key, og.name_zh AS organizer_name_zh, \
+             og.name_en AS organizer_name_en, \
              {partners} AS partners, {participants} AS participants, {agenda} AS agenda, \
-             {tags} AS tags FROM {FROM} WHERE a.id = $1",
+             {tags} AS tags, {agreements} AS agreements \
+             FROM {FROM} LEFT JOIN organizations og ON og.id = a.organizer_id WHERE a.id = $1",
             summary_columns().sql()
         ))
         .bind(id)
@@ -673,6 +756,7 @@ impl StoredRecord for Activity {
                 person: p.person.named(),
                 role: p.role,
                 position: p.role_position,
+                position_en: p.role_position_en,
                 note: p.note,
             })
             .collect();
@@ -707,16 +791,25 @@ impl StoredRecord for Activity {
             venue: summary.venue,
             host_unit: summary.host_unit,
             inviting_organization: summary.inviting_organization,
+            organizer: row.named("organizer")?,
+            university_role: row.enumerated("university_role")?,
             partners,
             participants,
             delegation_size: row.opt_int("delegation_size")?.map(|n| n as i32),
             attending_groups: row.json("attending_groups")?,
+            attending_groups_en: row.json("attending_groups_en")?,
             agenda,
             outcomes: row.json("outcomes")?,
             tags,
             attachments: row.json("attachments")?,
             signed_by: row.opt_text("signed_by")?,
+            signed_by_en: row.opt_text("signed_by_en")?,
             gifts: gifts::of_activity(conn, policy, id).await?,
+            agreements: row
+                .json::<Vec<sql::NamedJson>>("agreements")?
+                .into_iter()
+                .map(sql::NamedJson::named)
+                .collect(),
         })
     }
 }

@@ -3,7 +3,7 @@
 use crate::records::Records;
 use liaison_core::lifecycle::Who;
 use liaison_core::{
-    AGREEMENT, Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus,
+    ACTIVITY, AGREEMENT, Actor, Agreement, AgreementFilter, AgreementInput, AgreementStatus,
     Error as DomainError, Link, Page, PageRequest, Policy, RENEWABLE, RecordEvent, Ref, Signatory,
     SignatoryInput, TransitionRequest, UNIT, Validate,
 };
@@ -42,10 +42,15 @@ fn columns() -> Selection {
     .with("r.key", "renews_key")
     .with("r.title_zh", "renews_name_zh")
     .with("r.title_en", "renews_name_en")
+    .with("act.id", "activity_id")
+    .with("act.key", "activity_key")
+    .with("act.title_zh", "activity_name_zh")
+    .with("act.title_en", "activity_name_en")
 }
 
 const FROM: &str = "agreements g LEFT JOIN units u ON u.id = g.unit_id \
-                    LEFT JOIN agreements r ON r.id = g.renews_id";
+                    LEFT JOIN agreements r ON r.id = g.renews_id \
+                    LEFT JOIN activities act ON act.id = g.activity_id";
 
 fn from_row(row: &impl RowExt) -> Result<Agreement> {
     Ok(Agreement {
@@ -56,6 +61,7 @@ fn from_row(row: &impl RowExt) -> Result<Agreement> {
         partners: Vec::new(),
         signatories: Vec::new(),
         unit: row.named("unit")?,
+        activity: row.named("activity")?,
         signed_on: row.opt_date("signed_on")?,
         valid_from: row.opt_date("valid_from")?,
         valid_to: row.opt_date("valid_to")?,
@@ -68,8 +74,14 @@ fn from_row(row: &impl RowExt) -> Result<Agreement> {
 
 /// The agreement's own columns but its state, with its unit and the agreement it renews
 /// already resolved.
-fn data(input: &AgreementInput, unit: Option<i64>, renews: Option<i64>) -> Columns {
+fn data(
+    input: &AgreementInput,
+    unit: Option<i64>,
+    renews: Option<i64>,
+    activity: Option<i64>,
+) -> Columns {
     Columns::default()
+        .int("activity_id", activity)
         .text("kind", Some(&enum_text(&input.kind)))
         .text("title_zh", input.title_zh.as_deref())
         .text("title_en", input.title_en.as_deref())
@@ -144,8 +156,10 @@ pub(crate) async fn insert(
     let unit = resolve::optional_link(conn, UNIT, &sub(path, "unit"), &input.unit).await?;
     let renews =
         resolve::optional_link(conn, AGREEMENT, &sub(path, "renews"), &input.renews).await?;
+    let activity =
+        resolve::optional_link(conn, ACTIVITY, &sub(path, "activity"), &input.activity).await?;
     let status = input.status.unwrap_or_default();
-    let columns = data(input, unit, renews).text("status", Some(status.as_str()));
+    let columns = data(input, unit, renews, activity).text("status", Some(status.as_str()));
     let id = records::insert_record(conn, actor, AGREEMENT, unit, &input.key, columns).await?;
     write_children(conn, actor, path, id, input).await?;
     Ok(id)
@@ -331,6 +345,7 @@ impl Store {
                 })
                 .collect(),
             unit: old.unit.as_ref().map(link),
+            activity: None,
             signed_on: None,
             valid_from: None,
             valid_to: None,
@@ -432,7 +447,8 @@ impl Records for Agreement {
                 DomainError::invalid("renews", "self", "an agreement cannot renew itself").into(),
             );
         }
-        let columns = data(&input, unit, renews);
+        let activity = resolve::optional_link(conn, ACTIVITY, "activity", &input.activity).await?;
+        let columns = data(&input, unit, renews, activity);
         records::update_record(conn, AGREEMENT, id, version, &input.key, columns).await?;
         write_children(conn, actor, "", id, &input).await
     }
@@ -458,6 +474,10 @@ impl Records for Agreement {
                 "EXISTS (SELECT 1 FROM agreement_partners ap WHERE ap.agreement_id = g.id \
                  AND ap.organization_id = {p})"
             ));
+        }
+        if let Some(activity) = filter.activity {
+            let p = f.param(Param::int(activity));
+            f.and(format!("g.activity_id = {p}"));
         }
         if let Some(date) = filter.expires_before {
             let p = f.param(Param::text(date_text(date)));

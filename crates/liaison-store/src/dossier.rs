@@ -23,7 +23,27 @@ impl Store {
         let mut people = BTreeMap::new();
         let mut units = BTreeMap::new();
         let mut named_orgs = ActivityDossier::organizations_named(&activity);
-        for id in ActivityDossier::people_named(&activity) {
+        let filter = AgreementFilter {
+            activity: Some(id),
+            ..AgreementFilter::default()
+        };
+        let page = PageRequest {
+            page: 1,
+            per_page: AGREEMENTS_READ,
+            sort: "signed".to_owned(),
+            descending: false,
+        };
+        let agreements = self.list::<Agreement>(&filter, &page).await?.items;
+        let mut people_named = ActivityDossier::people_named(&activity);
+        for agreement in &agreements {
+            for signatory in &agreement.signatories {
+                people_named.extend(signatory.person.as_ref().map(|p| p.id));
+                named_orgs.extend(signatory.organization.as_ref().map(|o| o.id));
+            }
+        }
+        people_named.sort_unstable();
+        people_named.dedup();
+        for id in people_named {
             let person = self.get::<Person>(id).await?;
             if let Some(unit) = &person.unit
                 && let std::collections::btree_map::Entry::Vacant(entry) = units.entry(unit.id)
@@ -59,6 +79,8 @@ impl Store {
             organizations,
             host_unit,
             units,
+            agreements,
+            university: self.policy().university.clone(),
         })
     }
 

@@ -192,6 +192,45 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The records that refer to the record `id` of `kind`, by kind, in the order of numbers:
+    /// what keeps it from being deleted, for the page that says so.
+    pub async fn referring(&self, kind: RecordKind, id: i64) -> Result<Vec<(RecordKind, i64)>> {
+        let mut conn = self.read.acquire().await?;
+        let mut found = naming(&mut conn, kind, id).await?;
+        let more: &[(RecordKind, &str)] = if kind == PERSON {
+            &[
+                (
+                    ACTIVITY,
+                    "SELECT DISTINCT activity_id FROM agenda_items WHERE speaker_id = $1",
+                ),
+                (
+                    UNIT,
+                    "SELECT id FROM units WHERE foreign_affairs_leader_id = $1 \
+                     OR liaison_officer_id = $1",
+                ),
+            ]
+        } else if kind == ACTIVITY {
+            &[(
+                AGREEMENT,
+                "SELECT id FROM agreements WHERE activity_id = $1",
+            )]
+        } else {
+            &[]
+        };
+        for (kind, sql) in more {
+            let ids: Vec<i64> = sqlx::query_scalar(sql)
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?;
+            found.extend(ids.into_iter().map(|id| (*kind, id)));
+        }
+        found.sort_by_key(|(kind, id)| (kind.as_str(), *id));
+        found.dedup();
+        Ok(found)
+    }
+}
+
 /// The newest audit entry; what a transaction changes is audited after it.
 pub(crate) async fn audit_mark(conn: &mut AnyConnection) -> Result<i64> {
     let mark: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM audit_log")
@@ -260,7 +299,7 @@ async fn naming(
         &[
             (
                 ACTIVITY,
-                "SELECT id FROM activities WHERE inviting_organization_id = $1 \
+                "SELECT id FROM activities WHERE inviting_organization_id = $1 OR organizer_id = $1 \
                  UNION SELECT activity_id FROM activity_partners WHERE organization_id = $1",
             ),
             (

@@ -41,13 +41,46 @@ pub(crate) async fn link(
     };
     match found {
         Some(row) => Ok(row.try_get("id")?),
-        None => Err(liaison_core::Error::invalid(
-            path,
-            "not_found",
-            format!("there is no {} {link}", table.name),
-        )
-        .into()),
+        None => Err(liaison_core::Error::Invalid(missing(table, path, link)).into()),
     }
+}
+
+/// The error of a link to a record that does not exist, naming it.
+fn missing(table: RecordKind, path: &str, link: &Link) -> liaison_core::FieldErrors {
+    let mut errors = liaison_core::FieldErrors::new();
+    let value = match link {
+        Link::Id(id) => format!("#{id}"),
+        Link::Key(key) => key.clone(),
+    };
+    errors.add_with_value(
+        path,
+        "not_found",
+        format!("there is no {} {link}", table.name),
+        value,
+    );
+    errors
+}
+
+/// Checks every link by number of a form at once, so that each one to a missing record is
+/// reported, not only the first the write would stop at. Links by key are left to the write:
+/// a key may name a record the same form creates on the way.
+pub(crate) async fn check_links(
+    conn: &mut AnyConnection,
+    links: &[(RecordKind, String, &Link)],
+) -> Result<()> {
+    let mut errors = liaison_core::FieldErrors::new();
+    for (table, path, link) in links {
+        let Link::Id(id) = link else { continue };
+        let sql = format!("SELECT 1 FROM {} WHERE id = $1", table.table);
+        let found = sqlx::query(&sql)
+            .bind(*id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if found.is_none() {
+            errors.0.extend(missing(*table, path, link).0);
+        }
+    }
+    Ok(errors.into_result()?)
 }
 
 pub(crate) async fn optional_link(
@@ -92,16 +125,18 @@ pub(crate) async fn key_is_free(
         } else {
             format!("{path}.key")
         };
-        return Err(liaison_core::Error::invalid(
+        let key = key.as_deref().unwrap_or_default();
+        let mut errors = liaison_core::FieldErrors::new();
+        errors.add_with_value(
             field,
             "taken",
             format!(
-                "the key '{}' already belongs to {} {existing}",
-                key.as_deref().unwrap_or_default(),
+                "the key '{key}' already belongs to {} {existing}",
                 table.name
             ),
-        )
-        .into());
+            key,
+        );
+        return Err(liaison_core::Error::Invalid(errors).into());
     }
     Ok(())
 }

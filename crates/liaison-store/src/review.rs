@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use liaison_core::accounts::authorize;
-use liaison_core::review::{self, DurationTally, NamedTally, ReviewTallies, Tally};
+use liaison_core::review::{
+    self, DelegationTally, DurationTally, NamedTally, ReviewTallies, Tally,
+};
 use liaison_core::{ACTIVITY, Action, Actor, AnnualReview};
 use sqlx::any::AnyRow;
 
@@ -259,8 +261,12 @@ impl Store {
                    FROM placed GROUP BY yr, region \
                  UNION ALL \
                  SELECT p.yr, 'partner', NULL, o.id, o.name_zh, o.name_en, p.n \
-                   FROM (SELECT yr, organization_id, COUNT(*) AS n FROM involved \
-                          GROUP BY yr, organization_id) p \
+                   FROM (SELECT substr(a.start_date, 1, 4) AS yr, ap.organization_id, \
+                                COUNT(*) AS n \
+                           FROM activities a \
+                           JOIN activity_partners ap ON ap.activity_id = a.id \
+                          WHERE {IN_YEARS} \
+                          GROUP BY substr(a.start_date, 1, 4), ap.organization_id) p \
                    JOIN organizations o ON o.id = p.organization_id"
             ),
             range.to_vec(),
@@ -272,6 +278,101 @@ impl Store {
                 "region" => tallies.regions.push(tally(row, "place")?),
                 _ => tallies.partners.push(named_tally(row)?),
             }
+        }
+
+        // The bodies that invited or ran activities, counted apart from the partners: an
+        // activity both invited and run by one body counts once for it.
+        let rows = fetch(
+            format!(
+                "SELECT t.yr, o.id AS record_id, o.name_zh, o.name_en, COUNT(*) AS n \
+                   FROM (SELECT {YEAR} AS yr, a.id, a.inviting_organization_id AS org \
+                           FROM activities a \
+                          WHERE {IN_YEARS} AND a.inviting_organization_id IS NOT NULL \
+                         UNION \
+                         SELECT {YEAR}, a.id, a.organizer_id \
+                           FROM activities a WHERE {IN_YEARS} AND a.organizer_id IS NOT NULL) t \
+                   JOIN organizations o ON o.id = t.org \
+                  GROUP BY t.yr, o.id, o.name_zh, o.name_en"
+            ),
+            range.to_vec(),
+        )
+        .await?;
+        tallies.inviting = rows.iter().map(named_tally).collect::<Result<_>>()?;
+
+        // Visits, trips and courses with the people of their delegations: the size recorded,
+        // or the members named in a delegation's roles, whichever is more. Hosts and other
+        // roles are not members.
+        let rows = fetch(
+            format!(
+                "SELECT yr, kind, people, COUNT(*) AS n FROM ( \
+                   SELECT {YEAR} AS yr, a.kind, \
+                          CASE WHEN COALESCE(a.delegation_size, 0) > COALESCE(m.named, 0) \
+                               THEN COALESCE(a.delegation_size, 0) \
+                               ELSE COALESCE(m.named, 0) END AS people \
+                     FROM activities a \
+                     LEFT JOIN (SELECT pa.activity_id, COUNT(*) AS named \
+                                  FROM participations pa \
+                                 WHERE pa.role IN ('leader', 'deputy_leader', 'delegation_member') \
+                                 GROUP BY pa.activity_id) m ON m.activity_id = a.id \
+                    WHERE {IN_YEARS} \
+                      AND a.kind IN ('inbound_visit', 'outbound_trip', 'training_course')) t \
+                  GROUP BY yr, kind, people"
+            ),
+            range.to_vec(),
+        )
+        .await?;
+        for row in &rows {
+            tallies.delegations.push(DelegationTally {
+                year: year_of(row)?,
+                kind: crate::sql::parse_enum(&row.text("kind")?)?,
+                people: row.int("people")?,
+                count: row.int("n")?,
+            });
+        }
+
+        // Agreements signed, in force or ending in either year, with their partners; the
+        // review decides which year each counts in.
+        let partners = self.backend.json_rows_sql(
+            &[("name_zh", "o.name_zh"), ("name_en", "o.name_en")],
+            "FROM agreement_partners ap JOIN organizations o ON o.id = ap.organization_id \
+             WHERE ap.agreement_id = g.id",
+            "ap.position",
+        );
+        let rows = fetch(
+            format!(
+                "SELECT g.id, g.title_zh, g.title_en, g.status, g.signed_on, g.valid_from, \
+                        g.valid_to, {partners} AS partners \
+                   FROM agreements g \
+                  WHERE g.status IN ('signed', 'in_force', 'expired') \
+                    AND COALESCE(g.valid_from, g.signed_on, '0000') < $2 \
+                    AND (g.valid_to IS NULL OR g.valid_to >= $1 OR g.signed_on >= $1) \
+                  ORDER BY g.signed_on, g.id"
+            ),
+            range.to_vec(),
+        )
+        .await?;
+        #[derive(serde::Deserialize)]
+        struct PartnerName {
+            name_zh: Option<String>,
+            name_en: Option<String>,
+        }
+        for row in &rows {
+            let partners: Vec<PartnerName> = row.json("partners")?;
+            tallies
+                .agreements
+                .push(liaison_core::review::ReviewAgreement {
+                    id: row.int("id")?,
+                    title_zh: row.opt_text("title_zh")?,
+                    title_en: row.opt_text("title_en")?,
+                    status: crate::sql::parse_enum(&row.text("status")?)?,
+                    signed_on: row.opt_date("signed_on")?,
+                    valid_from: row.opt_date("valid_from")?,
+                    valid_to: row.opt_date("valid_to")?,
+                    partners: partners
+                        .into_iter()
+                        .map(|p| (p.name_zh, p.name_en))
+                        .collect(),
+                });
         }
 
         let rows = fetch(

@@ -70,6 +70,10 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
         ),
         ("unit-kind", variants::<UnitKind>()),
         (
+            "university-role",
+            variants::<liaison_core::UniversityRole>(),
+        ),
+        (
             "trip-state",
             TripState::ALL
                 .iter()
@@ -133,6 +137,13 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
                 ]),
                 "the actions the store writes to the audit log (liaison-store records.rs, \
                  news.rs, accounts.rs and personal.rs); a new action must be added here",
+            ),
+        ),
+        (
+            "review-row-agreements",
+            (
+                strings(&["signed", "in_force", "expiring"]),
+                "the agreements figures of the annual review (AnnualReview::agreements)",
             ),
         ),
         (
@@ -488,6 +499,14 @@ const COMPUTED: &[Computed] = &[
         keys: &[],
         prefixes: &["org-kind", "person-category", "activity-kind", "day-part"],
         why: "the prefixes of `value_prefixes`",
+    },
+    Computed {
+        file: "src/pages/records.rs",
+        argument: r#"&format!("nav-{}", kind.path)"#,
+        keys: &[],
+        prefixes: &[],
+        why: "the kinds of record `Store::referring` names as keeping one from being deleted, \
+              each a kind with pages whose nav- key the navigation names literally",
     },
     Computed {
         file: "src/pages/kinds/activities.rs",

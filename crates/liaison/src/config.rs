@@ -26,6 +26,7 @@ struct FileSettings {
     write_wait_ms: Option<u64>,
     key_file: Option<PathBuf>,
     policy: Option<PolicySettings>,
+    university: Option<UniversitySettings>,
     metrics: Option<MetricsSettings>,
     files: Option<FilesSettings>,
     proxy: Option<ProxySettings>,
@@ -47,6 +48,35 @@ struct FilesSettings {
 struct ProxySettings {
     trusted: Option<Vec<String>>,
     header: Option<String>,
+}
+
+/// The `[university]` table of `liaison.toml`: the university's own name, which pages and news
+/// release drafts show.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UniversitySettings {
+    name_zh: Option<String>,
+    name_en: Option<String>,
+    abbreviation: Option<String>,
+}
+
+/// The university's name: each part from `LIAISON_UNIVERSITY_*` (looked up by `env`), else the
+/// settings file; a part left blank is not set.
+fn university(
+    file: UniversitySettings,
+    env: impl Fn(&str) -> Option<String>,
+) -> liaison_core::University {
+    let part = |name: &str, from_file: Option<String>| {
+        env(name)
+            .or(from_file)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    liaison_core::University {
+        name_zh: part("LIAISON_UNIVERSITY_NAME_ZH", file.name_zh),
+        name_en: part("LIAISON_UNIVERSITY_NAME_EN", file.name_en),
+        abbreviation: part("LIAISON_UNIVERSITY_ABBREVIATION", file.abbreviation),
+    }
 }
 
 /// The `[metrics]` table of `liaison.toml`: who may read `/metrics`.
@@ -176,9 +206,14 @@ impl Config {
                     metrics_access(metrics_allow, settings.metrics.unwrap_or_default())?,
                 )?
             },
-            policy: policy(settings.policy.unwrap_or_default(), |name| {
-                std::env::var(name).ok()
-            })?,
+            policy: Policy {
+                university: university(settings.university.unwrap_or_default(), |name| {
+                    std::env::var(name).ok()
+                }),
+                ..policy(settings.policy.unwrap_or_default(), |name| {
+                    std::env::var(name).ok()
+                })?
+            },
             write_wait: write_wait(settings.write_wait_ms, |name| std::env::var(name).ok())?,
         })
     }
@@ -355,6 +390,7 @@ fn policy(file: PolicySettings, env: impl Fn(&str) -> Option<String>) -> Result<
         key_project_tags,
         trips,
         passports,
+        university: liaison_core::University::default(),
     })
 }
 
@@ -463,6 +499,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("'proxy.lan'"), "{err}");
+    }
+
+    #[test]
+    fn the_university_s_name_comes_from_the_file_then_the_environment() {
+        let file: FileSettings = toml::from_str(
+            "[university]\nname_zh = \"中国劳动关系学院\"\n\
+             name_en = \"China University of Labor Relations\"\nabbreviation = \" \"\n",
+        )
+        .unwrap();
+        let env = |name: &str| (name == "LIAISON_UNIVERSITY_NAME_EN").then(|| "CULR U".to_owned());
+        let set = university(file.university.unwrap(), env);
+        assert_eq!(set.name_zh.as_deref(), Some("中国劳动关系学院"));
+        assert_eq!(set.name_en.as_deref(), Some("CULR U"));
+        assert_eq!(set.abbreviation, None, "a blank part is not set");
+        let none = university(UniversitySettings::default(), |_| None);
+        assert_eq!(none, liaison_core::University::default());
     }
 
     #[test]

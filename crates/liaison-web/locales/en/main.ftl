@@ -419,3 +419,24 @@ export-personal-included = Downloads include the phone numbers, e-mail addresses
 export-personal-own-unit = Downloads include the phone numbers, e-mail addresses and notes of your unit's people only, and show the others masked; each download is written to the audit log.
 export-personal-masked = Downloads show phone numbers and e-mail addresses masked and notes hidden: your role does not see personal data.
 problem-not-personal = Not a personal field
+
+# Who ran an activity, texts in both languages, and agreements signed at an activity.
+field-organizer = Organized by
+hint-organizer = The body that ran it when not the university alone: # and its number, such as #7.
+field-university_role = The university's part
+university-role-organizer = Organized it
+university-role-co-organizer = Co-organized it
+university-role-host = Hosted it or a part of it
+university-role-participant = Took part
+field-attending_groups_en = Also attending (English)
+field-signed_by_en = Release signed by (English)
+field-position_en = Position (English)
+field-points_en = Points made (English)
+section-agreements-signed = Agreements signed at this activity
+field-signed_at = Signed at
+hint-signed-at = The activity at which it was signed: # and its number, such as #12.
+field-academic_title = Academic title
+briefing-our-side = Our side
+briefing-guests = Guests
+briefing-our-side-of = Our side: { $name }
+delete-refused-by = { $kind }: { $numbers }

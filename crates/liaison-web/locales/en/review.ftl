@@ -24,7 +24,7 @@ review-no-unit = No host unit recorded
 review-balance-quality = Quantity and quality: activities { $activities } ({ $change } on the year before); outcomes recorded { $outcomes }, { $per } per exchange.
 review-balance-focus = Expansion and focus: countries and regions of partners { $countries }; partner organizations { $partners }; key projects { $key }, { $share }% of all activities.
 review-balance-term = Short-term and long-term: short-term activities { $short }, long-term activities { $long } (long-term: { $days } days or more).
-review-balance-direction = Going global and bringing in: outbound trips { $out } with { $out_people } participations; inbound visits { $in } with { $in_people } participations.
+review-balance-direction = Going global and bringing in: outbound trips { $out } with { $out_people } of our people; inbound visits and training courses for delegations { $in } (of which courses { $courses }) with { $in_people } guests.
 
 review-figure = Figure
 review-kind = Kind
@@ -57,9 +57,9 @@ review-row-people = People
 review-row-key-project-share = Share of key projects (%)
 review-row-outcomes-per-exchange = Outcomes per exchange
 review-row-going-global = Outbound trips (going global)
-review-row-bringing-in = Inbound visits (bringing in)
-review-row-going-global-people = Participations in outbound trips
-review-row-bringing-in-people = Participations in inbound visits
+review-row-bringing-in = Inbound visits and courses for delegations (bringing in)
+review-row-going-global-people = Our people going abroad
+review-row-bringing-in-people = Guests coming in
 review-row-short-term = Short-term (under { $days } days)
 review-row-long-term = Long-term ({ $days } days or more)
 review-row-one-day = 1 day
@@ -77,3 +77,14 @@ review-row-received = Gifts received
 review-row-received-value-fen = Value received (¥)
 review-row-given = Gifts given
 review-row-given-value-fen = Value given (¥)
+
+# Delegations counted by their members, inviting bodies counted apart, and agreements.
+review-row-bringing-in-courses = Of which training courses for delegations
+review-inviting = Inviting or organizing body
+review-table-inviting = Inviting and organizing bodies (counted apart from partners)
+review-table-agreements = Agreements
+review-row-agreements-signed = Signed in the year
+review-row-agreements-in-force = In force in the year
+review-row-agreements-expiring = Expiring in the year
+review-agreements-sentence = Agreements: { $signed } signed ({ $signed_list }), { $in_force } in force, { $expiring } expiring ({ $expiring_list }).
+review-partners-note = Partners are the organizations an activity was with; the bodies that invited or ran activities (such as the national federation) are counted apart and not as partners. People going abroad and coming in are the members of the delegations: the delegation's size where recorded, otherwise its named leaders and members; hosts are not counted.

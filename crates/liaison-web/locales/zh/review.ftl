@@ -24,7 +24,7 @@ review-no-unit = 未记录承办单位
 review-balance-quality = 数量与质量：全年开展活动{ $activities }项（比上年{ $change }），记录成果{ $outcomes }项，平均每项交流{ $per }项。
 review-balance-focus = 拓展与聚焦：合作伙伴分布于{ $countries }个国家和地区，共{ $partners }个合作机构；重点项目{ $key }项，占全部活动的{ $share }%。
 review-balance-term = 短期与长期：短期项目{ $short }项，长期项目{ $long }项（长期指{ $days }天及以上）。
-review-balance-direction = 走出去与引进来：出访{ $out }批、{ $out_people }人次；来访{ $in }批、{ $in_people }人次。
+review-balance-direction = 走出去与引进来：出访{ $out }批、我方出访{ $out_people }人；来访及来校培训{ $in }批（其中为外方代表团举办的培训班{ $courses }个），来访{ $in_people }人。
 
 review-figure = 指标
 review-kind = 类型
@@ -57,9 +57,9 @@ review-row-people = 参与人数
 review-row-key-project-share = 重点项目占比（%）
 review-row-outcomes-per-exchange = 每项交流的成果数
 review-row-going-global = 出访（走出去）
-review-row-bringing-in = 来访（引进来）
-review-row-going-global-people = 出访人次
-review-row-bringing-in-people = 来访人次
+review-row-bringing-in = 来访及来校培训（引进来）
+review-row-going-global-people = 我方出访人数
+review-row-bringing-in-people = 外方来访人数
 review-row-short-term = 短期（不足{ $days }天）
 review-row-long-term = 长期（{ $days }天及以上）
 review-row-one-day = 1天
@@ -77,3 +77,14 @@ review-row-received = 受赠礼品
 review-row-received-value-fen = 受赠价值（元）
 review-row-given = 赠送礼品
 review-row-given-value-fen = 赠送价值（元）
+
+# Delegations counted by their members, inviting bodies counted apart, and agreements.
+review-row-bringing-in-courses = 其中：为外方代表团举办的培训班
+review-inviting = 邀请或主办单位
+review-table-inviting = 邀请和主办单位（单列，不计入合作伙伴）
+review-table-agreements = 协议
+review-row-agreements-signed = 本年签署
+review-row-agreements-in-force = 本年有效
+review-row-agreements-expiring = 本年到期
+review-agreements-sentence = 协议：本年签署{ $signed }项（{ $signed_list }），有效{ $in_force }项，到期{ $expiring }项（{ $expiring_list }）。
+review-partners-note = 合作伙伴指活动的合作方；邀请或主办活动的单位（如中华全国总工会）另行统计，不计入合作伙伴。出访和来访人数按代表团成员计算：有代表团人数的按人数，否则按列名的团长、副团长和团员；接待方人员不计入。

@@ -6,16 +6,14 @@ use askama::Template;
 use axum::extract::State;
 use chrono::Utc;
 use liaison_core::{
-    ACTIVITY, Activity, BriefingBook, Organization, PartnerBrief, Role, StoredFile, TimelineEntry,
+    ACTIVITY, Activity, ActivityKind, BriefingBook, Organization, PartnerBrief, Role, StoredFile,
+    TimelineEntry,
 };
 use liaison_reports::{Block, Document, Table};
 
 use super::kinds::{code, role_name, timeline_item};
 use super::{DOCX, Item, PageError, PageResult, RecordId, Section, Ui, render};
 use crate::AppState;
-
-/// Roles of the visiting side; everyone else at the activity is a host.
-const DELEGATION_ROLES: [&str; 3] = ["leader", "deputy_leader", "delegation_member"];
 
 struct BriefingView {
     activity_id: i64,
@@ -249,14 +247,28 @@ fn partner_sections(ui: &Ui, brief: &PartnerBrief) -> Vec<Section> {
     vec![profile(ui, &brief.organization), history, agreements, gifts]
 }
 
+/// The people of the activity placed by their organization, not by their role: the
+/// university's own people are our side, everyone else a guest (officials of the national
+/// federation, a consulate or a provincial office included). On a trip abroad our delegation is
+/// our side and its foreign hosts are the guests.
 fn people_sections(ui: &Ui, book: &BriefingBook, roles: &[Role]) -> Vec<Section> {
     let t = &ui.t;
     let a = &book.dossier.activity;
-    let mut delegation = Section::new(t.get("briefing-delegation"), t.get("briefing-no-people"));
+    let our_title = if ui.university.is_empty() {
+        t.get("briefing-our-side")
+    } else {
+        t.args("briefing-our-side-of", &[("name", ui.university.clone())])
+    };
+    let mut ours = Section::new(our_title, t.get("briefing-no-people"));
+    let mut guests = Section::new(t.get("briefing-guests"), t.get("briefing-no-people"));
     if let Some(size) = a.delegation_size {
-        delegation.row(t.get("field-delegation_size"), t.number(i64::from(size)));
+        let row = (t.get("field-delegation_size"), t.number(i64::from(size)));
+        if a.kind == ActivityKind::OutboundTrip {
+            ours.row(row.0, row.1);
+        } else {
+            guests.row(row.0, row.1);
+        }
     }
-    let mut hosts = Section::new(t.get("briefing-hosts"), t.get("briefing-no-people"));
     for p in &a.participants {
         let person = book.dossier.people.get(&p.person.id);
         let position = p
@@ -273,10 +285,10 @@ fn people_sections(ui: &Ui, book: &BriefingBook, roles: &[Role]) -> Vec<Section>
                 .join(" · "),
             lines: p.note.clone().into_iter().collect(),
         };
-        if DELEGATION_ROLES.contains(&p.role.as_str()) {
-            delegation.items.push(item);
+        if book.dossier.is_ours(&p.person) {
+            ours.items.push(item);
         } else {
-            hosts.items.push(item);
+            guests.items.push(item);
         }
     }
     let mut groups = Section::new(t.get("field-attending_groups"), "");
@@ -288,7 +300,12 @@ fn people_sections(ui: &Ui, book: &BriefingBook, roles: &[Role]) -> Vec<Section>
             ..Item::default()
         })
         .collect();
-    let mut sections = vec![delegation, hosts];
+    // Guests first for a visit received, our delegation first for a trip abroad.
+    let mut sections = if a.kind == ActivityKind::OutboundTrip {
+        vec![ours, guests]
+    } else {
+        vec![guests, ours]
+    };
     if !groups.items.is_empty() {
         sections.push(groups);
     }

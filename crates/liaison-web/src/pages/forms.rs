@@ -309,14 +309,11 @@ pub fn attach_errors(ui: &Ui, fields: &mut [&mut Field], errors: &FieldErrors) -
     for error in &errors.0 {
         let name = field_name(&error.field);
         // English readers get the store's own sentence; others get it translated by its code,
-        // with the English detail after it, since it names the exact value at fault.
-        let message = match ui.t.lang {
-            crate::i18n::Lang::En => error.message.clone(),
-            _ => format!(
-                "{}（{}）",
-                ui.t.value("problem", &error.code),
-                error.message
-            ),
+        // with the value at fault when the error names one, never the English sentence.
+        let message = match (ui.t.lang, &error.value) {
+            (crate::i18n::Lang::En, _) => error.message.clone(),
+            (_, Some(value)) => format!("{}（{value}）", ui.t.value("problem", &error.code)),
+            (_, None) => ui.t.value("problem", &error.code),
         };
         let field = fields
             .iter_mut()

@@ -705,7 +705,7 @@ async fn save_all(
         match record {
             ImportRecord::Organization(o) => document.organizations.push(o),
             ImportRecord::Person(p) => document.people.push(p),
-            ImportRecord::Activity(a) => document.activities.push(a),
+            ImportRecord::Activity(a) => document.activities.push(*a),
         }
     }
     let id = batch.id;

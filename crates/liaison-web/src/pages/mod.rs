@@ -65,6 +65,8 @@ pub struct Ui {
     /// second of an admin's page (`/admin/users` is in `users`).
     pub section: String,
     pub auth: Option<Authenticated>,
+    /// The university's own name in the reader's language, from the settings; empty when unset.
+    pub university: String,
 }
 
 impl Ui {
@@ -162,7 +164,9 @@ impl FromRequestParts<AppState> for Ui {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
+        let university = state.store.policy().university.name(lang == Lang::Zh);
         Ok(Ui {
+            university,
             t: Tr::new(lang),
             csrf: auth
                 .as_ref()

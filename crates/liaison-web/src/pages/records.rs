@@ -638,12 +638,32 @@ async fn delete<K: RecordPages>(
             crate::files::forget_unheld_files(&state, &gone).await;
             Ok(Redirect::to(&format!("/{}", K::PATH)).into_response())
         }
-        Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { message, .. })) => {
+        Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { .. })) => {
+            // Said in the reader's language, naming the records in the way.
+            let referring = state.store.referring(K::KIND, id).await?;
+            let mut lines = vec![ui.t.get("delete-refused")];
+            let mut kinds: Vec<liaison_core::RecordKind> =
+                referring.iter().map(|(kind, _)| *kind).collect();
+            kinds.dedup();
+            for kind in kinds {
+                let numbers: Vec<String> = referring
+                    .iter()
+                    .filter(|(k, _)| *k == kind)
+                    .map(|(_, n)| format!("#{n}"))
+                    .collect();
+                lines.push(ui.t.args(
+                    "delete-refused-by",
+                    &[
+                        ("kind", ui.t.get(&format!("nav-{}", kind.path))),
+                        ("numbers", numbers.join(", ")),
+                    ],
+                ));
+            }
             Ok(message_page(
                 &ui,
                 StatusCode::CONFLICT,
                 ui.t.get("delete-refused-title"),
-                vec![ui.t.get("delete-refused"), message],
+                lines,
                 Some(format!("/{}/{id}", K::PATH)),
             ))
         }

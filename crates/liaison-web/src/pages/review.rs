@@ -248,6 +248,20 @@ fn tables(review: &AnnualReview, t: &Tr) -> Vec<ReviewTable> {
             counts(&review.partners, &|r| record_label(t, r)),
             true,
         ),
+        table(
+            "inviting",
+            "review-inviting",
+            counts(&review.inviting, &|r| record_label(t, r)),
+            true,
+        ),
+        table(
+            "agreements",
+            "review-figure",
+            counts(&review.agreements, &|r| {
+                t.value("review-row-agreements", &r.key)
+            }),
+            true,
+        ),
         table("terms", "review-term", terms, true),
         table(
             "durations",
@@ -320,12 +334,64 @@ fn balances(review: &AnnualReview, t: &Tr) -> Vec<String> {
                 ),
                 ("in", n(find(&review.directions, "bringing_in").this_year)),
                 (
+                    "courses",
+                    n(find(&review.directions, "bringing_in_courses").this_year),
+                ),
+                (
                     "in_people",
                     n(find(&review.directions, "bringing_in_people").this_year),
                 ),
             ],
         ),
+        agreements_sentence(review, t),
+        t.get("review-partners-note"),
     ]
+}
+
+/// The agreements of the year in a sentence, each with its partners.
+fn agreements_sentence(review: &AnnualReview, t: &Tr) -> String {
+    let year = review.year;
+    let listed = |keep: &dyn Fn(&liaison_core::review::ReviewAgreement) -> bool| -> String {
+        let names: Vec<String> = review
+            .agreement_list
+            .iter()
+            .filter(|a| keep(a))
+            .map(|a| {
+                let partners: Vec<String> =
+                    a.partners.iter().map(|(zh, en)| t.pick(zh, en)).collect();
+                let title = t.pick(&a.title_zh, &a.title_en);
+                match (partners.is_empty(), t.lang) {
+                    (true, _) => title,
+                    (false, Lang::Zh) => format!("{title}（{}）", partners.join("、")),
+                    (false, _) => format!("{title} ({})", partners.join(", ")),
+                }
+            })
+            .collect();
+        if names.is_empty() {
+            "—".to_owned()
+        } else {
+            names.join("; ")
+        }
+    };
+    let count = |key: &str| {
+        t.number(
+            review
+                .agreements
+                .iter()
+                .find(|r| r.key == key)
+                .map_or(0, |r| r.this_year),
+        )
+    };
+    t.args(
+        "review-agreements-sentence",
+        &[
+            ("signed", count("signed")),
+            ("signed_list", listed(&|a| a.signed_in(year))),
+            ("in_force", count("in_force")),
+            ("expiring", count("expiring")),
+            ("expiring_list", listed(&|a| a.expiring_in(year))),
+        ],
+    )
 }
 
 /// The review's tables as the reports crate writes them: numbers stay numbers.

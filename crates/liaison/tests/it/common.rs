@@ -29,13 +29,27 @@ pub async fn spawn_app_with_files(
     spawn_app_with(backend, location, liaison_web::WebSettings::default()).await
 }
 
+/// As [`spawn_app`], under the given policy parameters (the university's own name…).
+pub async fn spawn_app_with_policy(backend: Backend, policy: liaison_core::Policy) -> TestApp {
+    let mut db = TestDatabase::new(backend).await;
+    db.store = db.store.clone().with_policy(policy);
+    spawn_app_on(db, None, liaison_web::WebSettings::default()).await
+}
+
 /// As [`spawn_app`], with the server's own settings, such as a clock set by the test.
 pub async fn spawn_app_with(
     backend: Backend,
     location: Option<liaison_files::Location>,
     settings: liaison_web::WebSettings,
 ) -> TestApp {
-    let db = TestDatabase::new(backend).await;
+    spawn_app_on(TestDatabase::new(backend).await, location, settings).await
+}
+
+async fn spawn_app_on(
+    db: TestDatabase,
+    location: Option<liaison_files::Location>,
+    settings: liaison_web::WebSettings,
+) -> TestApp {
     let (files_dir, files) = test_files(location).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

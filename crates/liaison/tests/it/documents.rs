@@ -38,20 +38,20 @@ async fn the_seed_news_drafts_state_every_fact_of_the_seeds(app: TestApp) {
         &[
             "On the morning of November 17, 2023",
             "at the invitation of the All-China Federation of Trade Unions",
-            "Phonesane Vilaymeng, Vice President of the Lao Federation of Trade Unions led \
-             a delegation of 30 people from the Lao Federation of Trade Unions to visit our \
-             university",
-            "Wu Wanxiong, Vice President received the delegation",
+            // The leader's position names the partner: it is not named a second time.
+            "Phonesane Vilaymeng, Vice President of the Lao Federation of Trade Unions, led \
+             a delegation of 30 people to visit our university",
+            "Wu Wanxiong, Vice President, received the delegation",
             "Officials of the International Office of Cooperation and Exchange and Officials \
              of the School of Trade Union Cadres Training attending the meeting",
             "Professor Zhang Caiming, Vice Dean of the School of Labor Relations and Human \
-             Resources gave a lecture to the delegation on the topic of \"Smart Trade Unions \
+             Resources, gave a lecture to the delegation on the topic of \"Smart Trade Unions \
              in the Digital Society\"",
             "collecting information of trade union members",
             "the 12351 worker service hotline",
             "the construction and maintenance of trade union websites",
             "The two sides exchanged gifts",
-            "Visit to the university history museum",
+            "The delegation visited the university history museum.",
             "The New Era is Achieved through Hard Work",
             "established in 1956",
             "the only national trade union organization in Laos",
@@ -65,9 +65,11 @@ async fn the_seed_news_drafts_state_every_fact_of_the_seeds(app: TestApp) {
         &zh,
         &[
             "老挝工会联合会副主席率团访问我校",
-            "2023年11月17日上午，应中华全国总工会邀请，老挝工会联合会Phonesane Vilaymeng",
-            "率30人代表团访问我校",
-            "吴万雄（Vice President）会见了代表团",
+            "2023年11月17日上午，应中华全国总工会邀请，老挝工会联合会副主席Phonesane Vilaymeng\
+             率30人代表团访问我校。",
+            "副校长吴万雄会见了代表团",
+            // Groups on record in English only are used marked for the editor.
+            "〔待译：Officials of the International Office of Cooperation and Exchange〕",
             "参加会见",
             "《数字社会中的智慧工会》",
             "12351",
@@ -113,7 +115,17 @@ async fn the_seed_news_drafts_state_every_fact_of_the_seeds(app: TestApp) {
         facts.push(group.as_str().unwrap().to_owned());
     }
     for item in activity["agenda"].as_array().unwrap() {
-        facts.push(item["title_en"].as_str().unwrap().to_owned());
+        // A speech is named by its topic, after "Remarks: ", and a title may open a sentence
+        // in lower case ("In the discussion session, …").
+        let title = item["title_en"].as_str().unwrap();
+        let topic = ["Concluding remarks: ", "Remarks: "]
+            .iter()
+            .find_map(|prefix| title.strip_prefix(prefix))
+            .unwrap_or(title);
+        assert!(
+            en.to_lowercase().contains(&topic.to_lowercase()),
+            "the draft misses the item {title}:\n{en}"
+        );
         for point in item["points"].as_array().unwrap() {
             facts.push(point.as_str().unwrap().trim_end_matches('.').to_owned());
         }
@@ -125,10 +137,12 @@ async fn the_seed_news_drafts_state_every_fact_of_the_seeds(app: TestApp) {
         &zh,
         &[
             "2020年1月9日上午，我校2019—2020年度国际交流工作会议在Zhiyuan Building (致远楼)召开",
-            "会议由吴万雄（Vice President）主持",
-            "刘向兵（Secretary of the Party Committee of the University）",
+            "会议由副校长吴万雄主持",
+            "校党委书记刘向兵",
             "An Jianhua作题为《当前国际形势与工运现状》的主旨报告",
-            "four balances need to be handled. First, handle the balance",
+            // Points on record in English only are used marked for the editor.
+            "four balances need to be handled.〕",
+            "〔待译：First, handle the balance",
             "International Exchange and Cooperation Office (Hong Kong, Macao and Taiwan Office)",
         ],
     );

@@ -12,6 +12,7 @@ mod concurrency;
 mod documents;
 mod files;
 mod files_shown;
+mod fixtures;
 mod inputs;
 mod lifecycle;
 mod operations;

@@ -209,8 +209,12 @@ async fn the_review_counts_every_figure_as_counted_by_hand(app: TestApp) {
         [
             row("going_global", 2, 0),
             row("bringing_in", 1, 1),
+            row("bringing_in_courses", 0, 0),
+            // The members of the delegations: ours going (A2's leader and member, A5's
+            // leader), theirs coming (A1's and B1's leaders); hosts are not counted, and A3 is a
+            // course given to no delegation.
             row("going_global_people", 3, 0),
-            row("bringing_in_people", 2, 1),
+            row("bringing_in_people", 1, 1),
         ]
     );
     assert_eq!(
@@ -235,7 +239,7 @@ async fn the_review_counts_every_figure_as_counted_by_hand(app: TestApp) {
     );
     assert_eq!(
         rows(&review, "reach"),
-        [row("countries", 5, 3), row("partners", 6, 3)]
+        [row("countries", 5, 3), row("partners", 5, 3)]
     );
     let partners: Vec<(String, i64, i64)> = review["partners"]
         .as_array()
@@ -249,7 +253,13 @@ async fn the_review_counts_every_figure_as_counted_by_hand(app: TestApp) {
             )
         })
         .collect();
-    assert_eq!(partners.len(), 6);
+    // The federation invited A1: it is counted apart, not as a partner.
+    assert_eq!(partners.len(), 5);
+    assert_eq!(
+        review["inviting"][0]["name_en"],
+        "All-China Federation of Trade Unions"
+    );
+    assert_eq!(review["inviting"][0]["this_year"], 1);
     assert_eq!(
         partners[..2],
         [
@@ -260,7 +270,6 @@ async fn the_review_counts_every_figure_as_counted_by_hand(app: TestApp) {
     for expected in [
         ("University of Oxford", 1, 1),
         ("University of Hong Kong", 1, 1),
-        ("All-China Federation of Trade Unions", 1, 0),
         ("University of Macau", 1, 0),
     ] {
         assert!(
@@ -401,11 +410,11 @@ async fn the_review_page_draws_charts_and_the_map_in_both_languages(app: TestApp
         "in the navigation"
     );
     assert!(html.contains(
-        "Going global and bringing in: outbound trips 2 with 3 participations; \
-         inbound visits 1 with 2 participations."
+        "Going global and bringing in: outbound trips 2 with 3 of our people; inbound visits \
+         and training courses for delegations 1 (of which courses 0) with 1 guests."
     ));
     assert!(html.contains(
-        "Expansion and focus: countries and regions of partners 5; partner organizations 6; \
+        "Expansion and focus: countries and regions of partners 5; partner organizations 5; \
          key projects 3, 60% of all activities."
     ));
     assert!(html.contains("Long-term (90 days or more)"));
@@ -425,7 +434,7 @@ async fn the_review_page_draws_charts_and_the_map_in_both_languages(app: TestApp
     let (status, html) = chinese.get("/review?year=2024").await;
     assert_eq!(status, 200);
     assert!(html.contains("2024年度国际交流与合作工作回顾"));
-    assert!(html.contains("走出去与引进来：出访2批、3人次；来访1批、2人次。"));
+    assert!(html.contains("走出去与引进来：出访2批、我方出访3人；来访及来校培训1批（其中为外方代表团举办的培训班0个），来访1人。"));
     assert!(html.contains("短期与长期：短期项目4项，长期项目1项（长期指90天及以上）。"));
     assert!(html.contains("<title>台湾: 2</title>"));
     assert!(html.contains("年度回顾"));
@@ -519,6 +528,8 @@ async fn the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures(a
             "By country and region",
             "By unit",
             "Most active partners",
+            "Inviting and organizing bodies",
+            "Agreements",
             "Short-term and long-term",
             "By duration",
             "Key projects",
@@ -549,7 +560,7 @@ async fn the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures(a
         [5.0, 3.0, 2.0],
         "countries and regions"
     );
-    assert_eq!(numbers(&overview[3]), [6.0, 3.0, 3.0], "partners");
+    assert_eq!(numbers(&overview[3]), [5.0, 3.0, 2.0], "partners");
     let regions = sheet("By region class");
     assert_eq!(numbers(&regions[1]), [3.0, 2.0, 1.0], "foreign");
     assert_eq!(numbers(&regions[4]), [2.0, 0.0, 2.0], "Taiwan");
@@ -584,14 +595,14 @@ async fn the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures(a
     );
     assert!(disposition.ends_with("liaison-annual-review-2024.docx\""));
     let (xml, text) = crate::common::read_docx(&bytes);
-    assert_eq!(xml.matches("<w:tbl>").count(), 13, "one table per sheet");
+    assert_eq!(xml.matches("<w:tbl>").count(), 15, "one table per sheet");
     for line in [
         "2024年度国际交流与合作工作回顾",
         "四个平衡",
         "数量与质量：全年开展活动5项（比上年+2），记录成果4项，平均每项交流0.8项。",
-        "拓展与聚焦：合作伙伴分布于5个国家和地区，共6个合作机构；重点项目3项，占全部活动的60%。",
+        "拓展与聚焦：合作伙伴分布于5个国家和地区，共5个合作机构；重点项目3项，占全部活动的60%。",
         "短期与长期：短期项目4项，长期项目1项（长期指90天及以上）。",
-        "走出去与引进来：出访2批、3人次；来访1批、2人次。",
+        "走出去与引进来：出访2批、我方出访3人；来访及来校培训1批（其中为外方代表团举办的培训班0个），来访1人。",
         "按活动类型",
         "礼品",
     ] {

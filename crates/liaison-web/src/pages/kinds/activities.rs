@@ -4,7 +4,7 @@
 use liaison_core::{
     ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor,
     AgendaItemInput, AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput,
-    ParticipantInput, PartyInput, RecordKind, Ref,
+    ParticipantInput, PartyInput, RecordKind, Ref, UniversityRole,
 };
 use liaison_store::Store;
 
@@ -43,7 +43,13 @@ fn document_actions(ui: &Ui, a: &Activity) -> Vec<PageAction> {
     let t = &ui.t;
     let id = a.meta.id;
     let mut actions = Vec::new();
-    if !a.partners.is_empty() {
+    // A briefing book for whoever meets a partner: a visit received, a trip abroad (where our
+    // delegation is received), or any activity with a partner.
+    let visit_or_trip = matches!(
+        a.kind,
+        ActivityKind::InboundVisit | ActivityKind::OutboundTrip
+    );
+    if !a.partners.is_empty() || visit_or_trip {
         actions.push(PageAction {
             label: t.get("action-briefing"),
             href: format!("/activities/{id}/briefing"),
@@ -60,17 +66,17 @@ fn document_actions(ui: &Ui, a: &Activity) -> Vec<PageAction> {
     actions
 }
 
-/// A party of a gift row: `#12` is an organization, anything else describes who it was.
-fn party_of(text: Option<String>) -> PartyInput {
-    match text.as_deref().and_then(link_of) {
-        Some(link) => PartyInput {
-            organization: Some(Ref::Link(link)),
-            ..PartyInput::default()
-        },
-        None => PartyInput {
-            description: text,
-            ..PartyInput::default()
-        },
+/// A party of a gift row: the person who gave or received it (`#12`, or the name of a new
+/// person), and the organization (`#12`) or a description of who it was.
+fn party_of(person: &str, text: Option<String>) -> PartyInput {
+    let (organization, description) = match text.as_deref().and_then(link_of) {
+        Some(link) => (Some(Ref::Link(link)), None),
+        None => (None, text),
+    };
+    PartyInput {
+        person: person_ref(person),
+        organization,
+        description,
     }
 }
 
@@ -211,6 +217,17 @@ impl RecordPages for Activities {
                 format!("/organizations/{}", o.id),
             );
         }
+        if let Some(o) = &a.organizer {
+            overview.link_row(
+                t.get("field-organizer"),
+                o.name.clone(),
+                format!("/organizations/{}", o.id),
+            );
+            overview.row(
+                t.get("field-university_role"),
+                t.value("university-role", &code(&a.university_role)),
+            );
+        }
         overview.row(
             t.get("field-delegation_size"),
             a.delegation_size
@@ -221,6 +238,10 @@ impl RecordPages for Activities {
         overview.row(
             t.get("field-signed_by"),
             a.signed_by.clone().unwrap_or_default(),
+        );
+        overview.row(
+            t.get("field-signed_by_en"),
+            a.signed_by_en.clone().unwrap_or_default(),
         );
         let mut summary = Section::new(t.get("field-summary"), t.get("empty-summary"));
         summary.row(
@@ -265,7 +286,7 @@ impl RecordPages for Activities {
                 "",
             );
             for p in a.participants.iter().filter(|p| p.role == role) {
-                let meta = [p.position.clone(), p.note.clone()]
+                let meta = [p.position.clone(), p.position_en.clone(), p.note.clone()]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<_>>()
@@ -283,6 +304,7 @@ impl RecordPages for Activities {
         groups.items = a
             .attending_groups
             .iter()
+            .chain(&a.attending_groups_en)
             .map(|g| Item {
                 title: g.clone(),
                 ..Item::default()
@@ -316,10 +338,20 @@ impl RecordPages for Activities {
                 title: t.pick(&item.title_zh, &item.title_en),
                 href: item.speaker.as_ref().map(|s| format!("/people/{}", s.id)),
                 meta,
-                lines: item.points.clone(),
+                lines: item.points.iter().chain(&item.points_en).cloned().collect(),
             });
         }
         sections.push(agenda);
+
+        let mut agreements = Section::new(t.get("section-agreements-signed"), t.get("empty-list"));
+        for g in &a.agreements {
+            agreements.items.push(Item {
+                title: g.name.clone(),
+                href: Some(format!("/agreements/{}", g.id)),
+                ..Item::default()
+            });
+        }
+        sections.push(agreements);
 
         let mut outcomes = Section::new(t.get("field-outcomes"), t.get("empty-list"));
         for o in &a.outcomes {
@@ -354,7 +386,10 @@ impl RecordPages for Activities {
                     .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
                     .join(" · "),
-                lines: Vec::new(),
+                lines: vec![
+                    format!("{}: {}", t.get("field-giver"), party_text(&g.giver)),
+                    format!("{}: {}", t.get("field-receiver"), party_text(&g.receiver)),
+                ],
             });
         }
         sections.push(gifts);
@@ -405,6 +440,8 @@ impl RecordPages for Activities {
             "inviting_organization",
             super::linked(&a.inviting_organization),
         );
+        v.set("organizer", super::linked(&a.organizer));
+        v.set("university_role", code(&a.university_role));
         v.set(
             "partners",
             a.partners
@@ -418,6 +455,7 @@ impl RecordPages for Activities {
             a.delegation_size.map(|n| n.to_string()).unwrap_or_default(),
         );
         v.set("attending_groups", a.attending_groups.join("\n"));
+        v.set("attending_groups_en", a.attending_groups_en.join("\n"));
         v.set("tags", a.tags.join("\n"));
         v.set("summary_zh", a.summary_zh.clone().unwrap_or_default());
         v.set("summary_en", a.summary_en.clone().unwrap_or_default());
@@ -434,6 +472,7 @@ impl RecordPages for Activities {
             v.set(format!("outcomes-{i}-done"), if o.done { "on" } else { "" });
         }
         v.set("signed_by", a.signed_by.clone().unwrap_or_default());
+        v.set("signed_by_en", a.signed_by_en.clone().unwrap_or_default());
         for (i, p) in a.participants.iter().enumerate() {
             v.set(
                 format!("participants-{i}-person"),
@@ -443,6 +482,10 @@ impl RecordPages for Activities {
             v.set(
                 format!("participants-{i}-position"),
                 p.position.clone().unwrap_or_default(),
+            );
+            v.set(
+                format!("participants-{i}-position_en"),
+                p.position_en.clone().unwrap_or_default(),
             );
             v.set(
                 format!("participants-{i}-note"),
@@ -469,6 +512,7 @@ impl RecordPages for Activities {
                 item.title_en.clone().unwrap_or_default(),
             );
             v.set(format!("agenda-{i}-points"), item.points.join("\n"));
+            v.set(format!("agenda-{i}-points_en"), item.points_en.join("\n"));
         }
         v.set("key", a.meta.key.clone().unwrap_or_default());
         v
@@ -505,6 +549,7 @@ impl RecordPages for Activities {
                     line("participants", i, "person"),
                     row_select(ui, v, "participants", i, "role", role_choices.clone()),
                     line("participants", i, "position"),
+                    line("participants", i, "position_en"),
                     line("participants", i, "note"),
                 ]
             },
@@ -535,6 +580,7 @@ impl RecordPages for Activities {
                     line("agenda", i, "title_zh"),
                     line("agenda", i, "title_en"),
                     row_input(ui, v, "textarea", "agenda", i, "points"),
+                    row_input(ui, v, "textarea", "agenda", i, "points_en"),
                 ]
             },
         );
@@ -589,7 +635,9 @@ impl RecordPages for Activities {
                             choices(ui, "gift-category", &CATEGORIES, Some("choice-none")),
                         ),
                         line("gifts", i, "value"),
+                        line("gifts", i, "giver_person"),
                         line("gifts", i, "giver"),
+                        line("gifts", i, "receiver_person"),
                         line("gifts", i, "receiver"),
                     ]
                 },
@@ -617,13 +665,22 @@ impl RecordPages for Activities {
                 text(ui, v, "venue"),
                 select(ui, v, "host_unit", unit_choices(ui, store).await?),
                 text(ui, v, "inviting_organization").hint(t.get("hint-organization-link")),
+                text(ui, v, "organizer").hint(t.get("hint-organizer")),
+                select(
+                    ui,
+                    v,
+                    "university_role",
+                    choices(ui, "university-role", &UniversityRole::ALL, None),
+                ),
                 input(ui, v, "textarea", "partners").hint(t.get("hint-links")),
                 input(ui, v, "number", "delegation_size"),
                 input(ui, v, "textarea", "attending_groups").hint(t.get("hint-lines")),
+                input(ui, v, "textarea", "attending_groups_en").hint(t.get("hint-lines")),
                 input(ui, v, "textarea", "tags").hint(t.get("hint-lines")),
                 input(ui, v, "textarea", "summary_zh"),
                 input(ui, v, "textarea", "summary_en"),
                 text(ui, v, "signed_by"),
+                text(ui, v, "signed_by_en"),
                 key_field(ui, v),
             ],
             groups,
@@ -650,6 +707,7 @@ impl RecordPages for Activities {
                     person,
                     role,
                     position: v.text(&format!("participants-{i}-position")),
+                    position_en: v.text(&format!("participants-{i}-position_en")),
                     note: v.text(&format!("participants-{i}-note")),
                 }),
                 (None, _) => r.errors.add(
@@ -678,6 +736,7 @@ impl RecordPages for Activities {
                 title_zh: v.text(&f("title_zh")),
                 title_en: v.text(&f("title_en")),
                 points: v.lines(&f("points")),
+                points_en: v.lines(&f("points_en")),
             });
         }
         let mut outcomes = Vec::new();
@@ -711,8 +770,8 @@ impl RecordPages for Activities {
                     direction,
                     activity: None,
                     exchanged_on: start_date,
-                    giver: party_of(v.text(&f("giver"))),
-                    receiver: party_of(v.text(&f("receiver"))),
+                    giver: party_of(v.get(&f("giver_person")), v.text(&f("giver"))),
+                    receiver: party_of(v.get(&f("receiver_person")), v.text(&f("receiver"))),
                     item: v.get(&f("item")).to_owned(),
                     category: r.choice(v, &f("category")).unwrap_or_default(),
                     quantity: 1,
@@ -744,15 +803,19 @@ impl RecordPages for Activities {
                     .parse::<i64>(v, "host_unit", "a unit")
                     .map(liaison_core::Link::Id),
                 inviting_organization: r.link(v, "inviting_organization").map(Ref::Link),
+                organizer: r.link(v, "organizer").map(Ref::Link),
+                university_role: r.choice(v, "university_role").unwrap_or_default(),
                 partners: r.links(v, "partners").into_iter().map(Ref::Link).collect(),
                 participants,
                 delegation_size: r.parse(v, "delegation_size", "a number"),
                 attending_groups: v.lines("attending_groups"),
+                attending_groups_en: v.lines("attending_groups_en"),
                 agenda,
                 outcomes,
                 tags: v.lines("tags"),
                 attachments: Vec::new(),
                 signed_by: v.text("signed_by"),
+                signed_by_en: v.text("signed_by_en"),
                 gifts,
             }),
             _ => None,
@@ -770,4 +833,18 @@ impl RecordPages for Activities {
         input.attachments = store.get::<Activity>(id).await?.attachments;
         store.update::<Activity>(actor, id, input).await
     }
+}
+
+/// A giver or receiver as the activity's page shows it: the person, the organization, or the
+/// words that describe them.
+fn party_text(party: &liaison_core::Party) -> String {
+    [
+        party.person.as_ref().map(|p| p.name.clone()),
+        party.organization.as_ref().map(|o| o.name.clone()),
+        party.description.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
 }

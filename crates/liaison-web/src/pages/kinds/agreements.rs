@@ -160,6 +160,13 @@ impl RecordPages for Agreements {
                 format!("/units/{}", u.id),
             );
         }
+        if let Some(activity) = &a.activity {
+            s.link_row(
+                t.get("field-signed_at"),
+                activity.name.clone(),
+                format!("/activities/{}", activity.id),
+            );
+        }
         if let Some(old) = &a.renews {
             s.link_row(
                 t.get("field-renews"),
@@ -252,6 +259,7 @@ impl RecordPages for Agreements {
                 .map(|u| u.id.to_string())
                 .unwrap_or_default(),
         );
+        v.set("activity", super::linked(&a.activity));
         v.set(
             "signed_on",
             a.signed_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -313,6 +321,7 @@ impl RecordPages for Agreements {
                     .hint(ui.t.get("hint-links")),
                 select(ui, v, "unit", unit_choices(ui, store).await?),
                 input(ui, v, "date", "signed_on"),
+                text(ui, v, "activity").hint(ui.t.get("hint-signed-at")),
                 input(ui, v, "date", "valid_from"),
                 input(ui, v, "date", "valid_to"),
             ]
@@ -368,6 +377,7 @@ impl RecordPages for Agreements {
             unit: r
                 .parse::<i64>(v, "unit", "a unit")
                 .map(liaison_core::Link::Id),
+            activity: r.link(v, "activity"),
             signed_on: r.date(v, "signed_on"),
             valid_from: r.date(v, "valid_from"),
             valid_to: r.date(v, "valid_to"),

@@ -212,7 +212,13 @@ impl RecordPages for People {
                 select(ui, v, "unit", unit_choices(ui, store).await?),
                 text(ui, v, "organization").hint(ui.t.get("hint-organization-link")),
                 text(ui, v, "position"),
-                text(ui, v, "title"),
+                // A person's title is an academic or professional one (职称), not a heading.
+                Field::new(
+                    "text",
+                    "title",
+                    ui.t.get("field-academic_title"),
+                    v.get("title"),
+                ),
                 text(ui, v, "nationality").hint(ui.t.get("hint-country")),
                 input(ui, v, "email", "email").hint(ui.t.get("hint-personal")),
                 text(ui, v, "phone").hint(ui.t.get("hint-personal")),
@@ -276,7 +282,10 @@ fn person_detail(ui: &Ui, p: &Person, shown: &[&str]) -> DetailView {
         ui.t.get("field-name_original"),
         p.name_original.clone().unwrap_or_default(),
     );
-    s.row(ui.t.get("field-title"), p.title.clone().unwrap_or_default());
+    s.row(
+        ui.t.get("field-academic_title"),
+        p.title.clone().unwrap_or_default(),
+    );
     s.row(
         ui.t.get("field-position"),
         p.position.clone().unwrap_or_default(),
