@@ -25,6 +25,7 @@ pub mod organizations;
 pub mod people;
 pub mod personal;
 pub mod policy;
+pub mod reminders;
 pub mod review;
 pub mod roles;
 pub mod secrets;

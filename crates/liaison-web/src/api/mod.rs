@@ -164,6 +164,7 @@ macro_rules! resource {
     };
 }
 
+pub mod notices;
 pub mod trips;
 pub mod workdays;
 
@@ -371,11 +372,12 @@ pub async fn list_audit(
         liaison_core::Ref<liaison_core::PersonInput>,
         liaison_core::Ref<liaison_core::OrganizationInput>
     )),
-    modifiers(&BearerToken, &TripsDoc, &SharedAnswers),
+    modifiers(&BearerToken, &TripsDoc, &NoticesDoc, &SharedAnswers),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
+use notices::NoticesDoc;
 use trips::TripsDoc;
 
 /// Declares the bearer token every API call sends.
@@ -410,6 +412,7 @@ fn signed_in_routes() -> Routes {
         .merge(workdays::routes())
         .merge(files::routes())
         .merge(trips::routes())
+        .merge(notices::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)
         .post("/api/v1/roles", create_role)

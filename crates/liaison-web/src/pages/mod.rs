@@ -14,6 +14,7 @@ mod forms;
 mod imports;
 mod kinds;
 mod news;
+mod notices;
 mod record_id;
 mod records;
 mod review;
@@ -63,6 +64,8 @@ pub struct Ui {
     /// second of an admin's page (`/admin/users` is in `users`).
     pub section: String,
     pub auth: Option<Authenticated>,
+    /// The signed-in user's notifications not opened yet, shown in the header.
+    pub unread: i64,
 }
 
 impl Ui {
@@ -160,7 +163,12 @@ impl FromRequestParts<AppState> for Ui {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
+        let unread = match &user {
+            Some(u) => state.store.unread_notifications(u.id).await.unwrap_or(0),
+            None => 0,
+        };
         Ok(Ui {
+            unread,
             t: Tr::new(lang),
             csrf: auth
                 .as_ref()
@@ -524,6 +532,7 @@ fn signed_in_routes() -> Routes {
         .merge(review::routes())
         .merge(trips::routes())
         .merge(approvals::routes())
+        .merge(notices::routes())
         .post("/logout", session::logout)
         .post("/language", session::language)
 }

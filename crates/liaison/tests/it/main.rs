@@ -17,6 +17,7 @@ mod operations;
 mod pages;
 mod permissions;
 mod personal;
+mod reminders;
 mod review;
 mod routes;
 mod seeds;

@@ -1,0 +1,667 @@
+//! Reminders end to end: notices worked out from the records, shown in Liaison and mailed
+//! through a real SMTP server (`LIAISON_TEST_SMTP_URL`, whose messages `scripts/test.sh` has
+//! aiosmtpd write to the Maildir `LIAISON_TEST_SMTP_MAILDIR`), each exactly once: across three
+//! server processes, after a worker dies between claiming and delivering, and after the SMTP
+//! server first refuses.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use chrono::{DateTime, Duration, Utc};
+use liaison_core::secrets::{new_token, token_hash};
+use liaison_core::{Actor, UserInput, UserRole};
+use liaison_store::Backend;
+use liaison_store::testing::TestDatabase;
+use serde_json::{Value, json};
+
+use crate::common::{TestApp, bearer_client};
+
+on_both_databases!(
+    a_reminder_reaches_its_recipients_once_in_their_language_with_a_link,
+    a_refusing_smtp_server_is_tried_again_later_and_the_message_delivered_once,
+);
+
+/// The SMTP server of the test run and the Maildir it writes to.
+fn smtp() -> (String, PathBuf) {
+    let url = std::env::var("LIAISON_TEST_SMTP_URL").unwrap_or_else(|_| {
+        panic!(
+            "LIAISON_TEST_SMTP_URL is not set: run scripts/test.sh, which starts an SMTP server \
+             (aiosmtpd), or set it with LIAISON_TEST_SMTP_MAILDIR, the Maildir it writes to"
+        )
+    });
+    let maildir = std::env::var("LIAISON_TEST_SMTP_MAILDIR")
+        .expect("LIAISON_TEST_SMTP_MAILDIR names the SMTP server's Maildir");
+    (url, PathBuf::from(maildir))
+}
+
+/// A delivered message: its recipient, subject and text.
+#[derive(Debug)]
+struct Delivered {
+    to: String,
+    subject: String,
+    body: String,
+}
+
+/// The messages the SMTP server delivered to addresses ending with `@{domain}`.
+fn delivered(domain: &str) -> Vec<Delivered> {
+    let (_, maildir) = smtp();
+    let mut found = Vec::new();
+    for folder in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(maildir.join(folder)) else {
+            continue;
+        };
+        for entry in entries {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let message = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+            let to = message
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or_default()
+                .to_owned();
+            if to.ends_with(&format!("@{domain}")) {
+                found.push(Delivered {
+                    to,
+                    subject: message.subject().unwrap_or_default().to_owned(),
+                    body: message.body_text(0).unwrap_or_default().into_owned(),
+                });
+            }
+        }
+    }
+    found
+}
+
+/// A domain no other test writes to.
+fn fresh_domain() -> String {
+    format!("t{}.example.edu", &new_token()[..12].to_ascii_lowercase())
+}
+
+/// The office's date today.
+fn today() -> chrono::NaiveDate {
+    liaison_web::clock::china_today()
+}
+
+/// The server's state as the worker sees it, with mail through `smtp_url`.
+async fn worker_state(app: &TestApp, smtp_url: &str) -> liaison_web::AppState {
+    let (_, files) = crate::common::test_files(None).await;
+    liaison_web::AppState {
+        store: app.db.store.clone(),
+        settings: liaison_web::WebSettings {
+            mail: liaison_web::notices::MailSettings {
+                smtp_url: Some(smtp_url.to_owned()),
+                from: "Liaison <liaison@example.edu>".to_owned(),
+                public_url: "https://liaison.example.edu".to_owned(),
+                poll: None,
+            },
+            ..Default::default()
+        },
+        files,
+    }
+}
+
+/// An account of `role` whose reminders go to `address`, in `language`.
+async fn account(
+    app: &TestApp,
+    username: &str,
+    role: UserRole,
+    unit: Option<i64>,
+    address: &str,
+    language: &str,
+) -> (reqwest::Client, i64) {
+    let client = app.client_for(username, role, unit).await;
+    let id = app
+        .db
+        .store
+        .user_for_login(username)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    app.db.store.set_user_language(id, language).await.unwrap();
+    let (status, body) = send(
+        &client,
+        &app.address,
+        reqwest::Method::PUT,
+        "/api/v1/notifications/settings",
+        &json!({"email": address}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    (client, id)
+}
+
+async fn send(
+    client: &reqwest::Client,
+    base: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
+    let response = client
+        .request(method, format!("{base}{path}"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// An agreement in force, kept by `unit`, ending `days` from today.
+async fn agreement_ending(
+    client: &reqwest::Client,
+    base: &str,
+    title: &str,
+    unit: Option<i64>,
+    days: i64,
+) -> i64 {
+    let (status, org) = send(
+        client,
+        base,
+        reqwest::Method::POST,
+        "/api/v1/organizations",
+        &json!({"kind": "university", "country": "JP", "name_en": format!("{title} partner")}),
+    )
+    .await;
+    assert_eq!(status, 201, "{org}");
+    let (status, agreement) = send(
+        client,
+        base,
+        reqwest::Method::POST,
+        "/api/v1/agreements",
+        &json!({"kind": "mou", "title_zh": title, "partners": [org["id"]], "unit": unit,
+                "signed_on": "2021-01-01", "valid_from": "2021-01-01",
+                "valid_to": (today() + Duration::days(days)).to_string(), "status": "in_force"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{agreement}");
+    agreement["id"].as_i64().unwrap()
+}
+
+async fn a_reminder_reaches_its_recipients_once_in_their_language_with_a_link(app: TestApp) {
+    let (smtp_url, _) = smtp();
+    let domain = fresh_domain();
+    let (status, unit) = app
+        .post("/api/v1/units", &json!({"name_zh": "外国语学院"}))
+        .await;
+    assert_eq!(status, 201, "{unit}");
+    let unit = unit["id"].as_i64().unwrap();
+    let (officer, _) = account(
+        &app,
+        "officer",
+        UserRole::Officer,
+        None,
+        &format!("officer@{domain}"),
+        "zh",
+    )
+    .await;
+    let (liaison, _) = account(
+        &app,
+        "liaison",
+        UserRole::Liaison,
+        Some(unit),
+        &format!("liaison@{domain}"),
+        "en",
+    )
+    .await;
+    // The liaison officer turns the optional agreement reminders off by e-mail.
+    let (status, saved) = send(
+        &liaison,
+        &app.address,
+        reqwest::Method::PUT,
+        "/api/v1/notifications/settings",
+        &json!({"email": format!("liaison@{domain}"),
+                "muted": ["agreement_expiring", "gift_not_handed_in"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        saved["muted"],
+        json!(["agreement_expiring"]),
+        "a mandatory reminder cannot be turned off"
+    );
+    let id = agreement_ending(
+        &app.client,
+        &app.address,
+        "中日青年交流协议",
+        Some(unit),
+        30,
+    )
+    .await;
+
+    let state = worker_state(&app, &smtp_url).await;
+    let now = Utc::now();
+    let first = liaison_web::notices::run_due(&state, now, today())
+        .await
+        .unwrap();
+    assert!(first.swept);
+    let again = liaison_web::notices::run_due(&state, now, today())
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.swept, again.done),
+        (false, 0),
+        "the day is swept once"
+    );
+
+    let mails = delivered(&domain);
+    assert_eq!(mails.len(), 1, "only the officer is mailed: {mails:?}");
+    let mail = &mails[0];
+    assert_eq!(mail.to, format!("officer@{domain}"));
+    assert_eq!(mail.subject, "[Liaison] 协议 30 天后到期：中日青年交流协议");
+    assert!(
+        mail.body.contains("协议“中日青年交流协议”将于"),
+        "{}",
+        mail.body
+    );
+    assert!(
+        mail.body
+            .contains(&format!("https://liaison.example.edu/agreements/{id}")),
+        "{}",
+        mail.body
+    );
+
+    // Both are told inside Liaison, each in their language; opening marks it read.
+    let (status, listed) = send(
+        &liaison,
+        &app.address,
+        reqwest::Method::GET,
+        "/api/v1/notifications",
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["unread"], 1);
+    assert_eq!(
+        listed["items"][0]["title"],
+        "Agreement expires in 30 days: 中日青年交流协议"
+    );
+    let notification = listed["items"][0]["id"].as_i64().unwrap();
+    let (status, _) = send(
+        &liaison,
+        &app.address,
+        reqwest::Method::POST,
+        &format!("/api/v1/notifications/{notification}/read"),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, listed) = send(
+        &liaison,
+        &app.address,
+        reqwest::Method::GET,
+        "/api/v1/notifications",
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(listed["unread"], 0);
+    let (_, officers) = send(
+        &officer,
+        &app.address,
+        reqwest::Method::GET,
+        "/api/v1/notifications",
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(officers["unread"], 1);
+    // Another user's notification is not theirs to open.
+    let (status, _) = send(
+        &officer,
+        &app.address,
+        reqwest::Method::POST,
+        &format!("/api/v1/notifications/{notification}/read"),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // The admin sees the message sent with the server's answer; others may not look.
+    let (status, outbox) = app.get("/api/v1/outbox").await;
+    assert_eq!(status, 200, "{outbox}");
+    // The server answering the API has no SMTP setting (the worker above had one): it says so.
+    assert_eq!(outbox["smtp"], false);
+    assert_eq!(outbox["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(outbox["messages"][0]["state"], "sent");
+    assert!(
+        outbox["messages"][0]["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("250"),
+        "{outbox}"
+    );
+    let (status, _) = send(
+        &officer,
+        &app.address,
+        reqwest::Method::GET,
+        "/api/v1/outbox",
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(status, 403);
+}
+
+async fn a_refusing_smtp_server_is_tried_again_later_and_the_message_delivered_once(app: TestApp) {
+    let (smtp_url, _) = smtp();
+    let domain = fresh_domain();
+    account(
+        &app,
+        "officer",
+        UserRole::Officer,
+        None,
+        &format!("officer@{domain}"),
+        "en",
+    )
+    .await;
+    agreement_ending(&app.client, &app.address, "Erasmus exchange", None, 90).await;
+    // A port nobody listens on: the connection is refused.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let refusing = worker_state(&app, &format!("smtp://127.0.0.1:{closed}")).await;
+    let working = worker_state(&app, &smtp_url).await;
+    let now = Utc::now();
+    let report = liaison_web::notices::run_due(&refusing, now, today())
+        .await
+        .unwrap();
+    assert_eq!(report.failed, 1, "{report:?}");
+    let (_, outbox) = app.get("/api/v1/outbox").await;
+    assert_eq!(outbox["messages"][0]["state"], "waiting", "{outbox}");
+    assert!(outbox["messages"][0]["last_error"].is_string(), "{outbox}");
+    let (_, jobs) = app.get("/api/v1/jobs").await;
+    let mail_job = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["kind"] == "mail")
+        .unwrap()
+        .clone();
+    assert_eq!(mail_job["state"], "waiting");
+    assert_eq!(mail_job["attempts"], 1);
+
+    // Within the wait after a failure, nothing is tried; after it, the message goes once.
+    let report = liaison_web::notices::run_due(&working, now + Duration::seconds(30), today())
+        .await
+        .unwrap();
+    assert_eq!(report.done, 0);
+    assert!(delivered(&domain).is_empty());
+    let report = liaison_web::notices::run_due(&working, now + Duration::minutes(2), today())
+        .await
+        .unwrap();
+    assert_eq!(report.done, 1);
+    let report = liaison_web::notices::run_due(&working, now + Duration::hours(7), today())
+        .await
+        .unwrap();
+    assert_eq!(report.done, 0);
+    let mails = delivered(&domain);
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert_eq!(
+        mails[0].subject,
+        "[Liaison] Agreement expires in 90 days: Erasmus exchange"
+    );
+    let (_, outbox) = app.get("/api/v1/outbox").await;
+    assert_eq!(outbox["messages"][0]["state"], "sent", "{outbox}");
+    assert_eq!(outbox["messages"][0]["attempts"], 2, "{outbox}");
+}
+
+/// A database used only by `liaison` processes, with an admin's API token.
+struct Shared {
+    _db: TestDatabase,
+    database: String,
+    token: String,
+    /// Each officer's username and API token.
+    officers: Vec<(String, String)>,
+    folder: tempfile::TempDir,
+}
+
+impl Shared {
+    async fn new(backend: Backend, officers: &[&str]) -> Shared {
+        let db = TestDatabase::new(backend).await;
+        let actor = Actor::command_line("test setup");
+        let mut tokens = Vec::new();
+        for (name, role) in std::iter::once(("admin", UserRole::Admin))
+            .chain(officers.iter().map(|o| (*o, UserRole::Officer)))
+        {
+            let input = UserInput {
+                version: None,
+                username: name.to_owned(),
+                display_name: name.to_owned(),
+                role,
+                unit: None,
+                active: true,
+            };
+            db.store
+                .create_user(&actor, input, "no password")
+                .await
+                .unwrap();
+            let token = new_token();
+            db.store
+                .create_api_token(&actor, name, "tests", &token_hash(&token))
+                .await
+                .unwrap();
+            tokens.push((name.to_owned(), token));
+        }
+        db.store.close().await;
+        Shared {
+            database: db.url.to_string(),
+            _db: db,
+            token: tokens[0].1.clone(),
+            officers: tokens[1..].to_vec(),
+            folder: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Sets each officer's address for reminders, through their own token.
+    async fn officers_mailed_at(&self, base: &str, domain: &str) {
+        for (name, token) in &self.officers {
+            let (status, body) = send(
+                &bearer_client(token),
+                base,
+                reqwest::Method::PUT,
+                "/api/v1/notifications/settings",
+                &json!({"email": format!("{name}@{domain}")}),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+        }
+    }
+
+    fn command(&self, smtp_url: &str) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_liaison"));
+        command
+            .current_dir(self.folder.path())
+            .env("LIAISON_DATABASE", &self.database)
+            .env_remove("LIAISON_CONFIG")
+            .env("LIAISON_LOG", "warn")
+            .env("LIAISON_SMTP_URL", smtp_url)
+            .env("LIAISON_PUBLIC_URL", "https://liaison.example.edu")
+            // The test runs the jobs itself, through each server, when it needs them run.
+            .env("LIAISON_JOBS_POLL_SECONDS", "0");
+        command
+    }
+
+    /// Starts `liaison serve` and waits until it listens; its address.
+    async fn serve(&self, smtp_url: &str) -> (Child, String) {
+        let mut command = self.command(smtp_url);
+        command
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdout(Stdio::piped());
+        tokio::task::spawn_blocking(move || {
+            let mut child = command.spawn().unwrap();
+            let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+            let address = loop {
+                match lines.next() {
+                    Some(Ok(line)) if line.starts_with("Liaison is listening on") => {
+                        break line.trim().rsplit(' ').next().unwrap().to_owned();
+                    }
+                    Some(Ok(_)) => {}
+                    _ => panic!("liaison serve ended before it listened"),
+                }
+            };
+            std::thread::spawn(move || lines.for_each(drop));
+            (child, address)
+        })
+        .await
+        .unwrap()
+    }
+}
+
+/// Three servers on one database run the due jobs at once, each as often as asked: every
+/// reminder is delivered once.
+async fn three_servers_deliver_every_reminder_exactly_once(backend: Backend) {
+    let (smtp_url, _) = smtp();
+    let domain = fresh_domain();
+    let shared = Shared::new(backend, &["officer-a", "officer-b"]).await;
+    let mut servers = Vec::new();
+    for _ in 0..3 {
+        servers.push(shared.serve(&smtp_url).await);
+    }
+    let admin = bearer_client(&shared.token);
+    let base = servers[0].1.clone();
+    // Two officers and five agreements: ten reminders.
+    shared.officers_mailed_at(&base, &domain).await;
+    for n in 0..5 {
+        agreement_ending(&admin, &base, &format!("协议 {n}"), None, 30 + n).await;
+    }
+    // Each server runs the due jobs, twice over, all at once.
+    let mut runs = tokio::task::JoinSet::new();
+    for round in 0..2 {
+        for (_, address) in &servers {
+            let admin = admin.clone();
+            let address = address.clone();
+            runs.spawn(async move {
+                let (status, report) = send(
+                    &admin,
+                    &address,
+                    reqwest::Method::POST,
+                    "/api/v1/jobs/run",
+                    &Value::Null,
+                )
+                .await;
+                assert_eq!(status, 200, "round {round}: {report}");
+                report
+            });
+        }
+    }
+    let mut swept = 0;
+    while let Some(report) = runs.join_next().await {
+        if report.unwrap()["swept"] == true {
+            swept += 1;
+        }
+    }
+    assert_eq!(swept, 1, "one server sweeps the day");
+    let mails = delivered(&domain);
+    assert_eq!(mails.len(), 10, "{mails:?}");
+    let mut subjects: Vec<(String, String)> = mails
+        .iter()
+        .map(|m| (m.to.clone(), m.subject.clone()))
+        .collect();
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), 10, "no reminder twice: {subjects:?}");
+    let (_, outbox) = send(
+        &admin,
+        &base,
+        reqwest::Method::GET,
+        "/api/v1/outbox",
+        &Value::Null,
+    )
+    .await;
+    let states: Vec<&str> = outbox["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, vec!["sent"; 10]);
+    for (mut child, _) in servers {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// A worker dies after claiming a message and before the SMTP server answers: the message is
+/// not sent while the lease holds, then sent once by another worker.
+async fn a_worker_killed_between_claim_and_delivery_leaves_the_message_to_another_once(
+    backend: Backend,
+) {
+    let (smtp_url, _) = smtp();
+    let domain = fresh_domain();
+    let shared = Shared::new(backend, &["officer"]).await;
+    let (mut server, base) = shared.serve(&smtp_url).await;
+    let admin = bearer_client(&shared.token);
+    shared.officers_mailed_at(&base, &domain).await;
+    agreement_ending(&admin, &base, "Lease test", None, 30).await;
+    let _ = server.kill();
+    let _ = server.wait();
+
+    // An SMTP server that accepts the connection and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("smtp://{}", silent.local_addr().unwrap());
+    let at: DateTime<Utc> = Utc::now();
+    let mut worker = shared
+        .command(&silent_url)
+        .args(["jobs", "run-once", "--at", &at.to_rfc3339()])
+        .spawn()
+        .unwrap();
+    // The worker has claimed the message when it connects; it dies there.
+    let (connection, _) = silent.accept().await.unwrap();
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+    drop(connection);
+
+    let run_at = |when: DateTime<Utc>| {
+        let output = shared
+            .command(&smtp_url)
+            .args(["jobs", "run-once", "--at", &when.to_rfc3339()])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let printed = run_at(at + Duration::minutes(1));
+    assert!(
+        printed.contains("0 done"),
+        "the lease still holds: {printed}"
+    );
+    assert!(delivered(&domain).is_empty());
+    let printed = run_at(at + Duration::minutes(6));
+    assert!(printed.contains("1 done"), "{printed}");
+    let printed = run_at(at + Duration::minutes(20));
+    assert!(printed.contains("0 done"), "{printed}");
+    let mails = delivered(&domain);
+    assert_eq!(mails.len(), 1, "{mails:?}");
+}
+
+mod processes {
+    use liaison_store::Backend;
+
+    #[tokio::test]
+    async fn three_servers_deliver_every_reminder_exactly_once_sqlite() {
+        super::three_servers_deliver_every_reminder_exactly_once(Backend::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn three_servers_deliver_every_reminder_exactly_once_postgres() {
+        super::three_servers_deliver_every_reminder_exactly_once(Backend::Postgres).await;
+    }
+
+    #[tokio::test]
+    async fn a_worker_killed_between_claim_and_delivery_sqlite() {
+        super::a_worker_killed_between_claim_and_delivery_leaves_the_message_to_another_once(
+            Backend::Sqlite,
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_worker_killed_between_claim_and_delivery_postgres() {
+        super::a_worker_killed_between_claim_and_delivery_leaves_the_message_to_another_once(
+            Backend::Postgres,
+        )
+        .await;
+    }
+}
