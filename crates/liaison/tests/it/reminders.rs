@@ -665,3 +665,279 @@ mod processes {
         .await;
     }
 }
+
+/// The accounts of a school whose applications go through the default chain: the unit's
+/// leader, the office, the leader in charge. Each is reminded at `domain`, in Chinese.
+struct School {
+    teacher: reqwest::Client,
+    leader: reqwest::Client,
+    officer: reqwest::Client,
+    teacher_person: i64,
+    unit: i64,
+}
+
+async fn school(app: &TestApp, domain: &str) -> School {
+    let (status, unit) = app
+        .post(
+            "/api/v1/units",
+            &json!({"key": "marine", "name_zh": "海洋科学学院"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{unit}");
+    let unit_id = unit["id"].as_i64().unwrap();
+    let mut people = Vec::new();
+    for (key, name) in [("dean", "周海"), ("teacher", "李娜")] {
+        let (status, person) = app
+            .post(
+                "/api/v1/people",
+                &json!({"key": key, "name_zh": name, "category": "internal", "unit": "marine"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{person}");
+        people.push(person["id"].as_i64().unwrap());
+    }
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/units/{unit_id}"),
+            &json!({"key": "marine", "name_zh": "海洋科学学院",
+                    "foreign_affairs_leader": "dean", "version": unit["version"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (teacher, _) = account(
+        app,
+        "li.na",
+        UserRole::Liaison,
+        Some(unit_id),
+        &format!("li.na@{domain}"),
+        "zh",
+    )
+    .await;
+    let (leader, leader_id) = account(
+        app,
+        "zhou.hai",
+        UserRole::Leader,
+        None,
+        &format!("zhou.hai@{domain}"),
+        "zh",
+    )
+    .await;
+    let (officer, _) = account(
+        app,
+        "officer",
+        UserRole::Officer,
+        None,
+        &format!("officer@{domain}"),
+        "zh",
+    )
+    .await;
+    let (_, vp_id) = account(
+        app,
+        "vp",
+        UserRole::Leader,
+        None,
+        &format!("vp@{domain}"),
+        "zh",
+    )
+    .await;
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/accounts/{leader_id}/person"),
+            &json!({"person": people[0]}),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/units/{unit_id}/leaders-in-charge"),
+            &json!({"users": [vp_id]}),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    School {
+        teacher,
+        leader,
+        officer,
+        teacher_person: people[1],
+        unit: unit_id,
+    }
+}
+
+/// How many notifications of `rule` the client's user has.
+async fn count_of(client: &reqwest::Client, app: &TestApp, rule: &str) -> usize {
+    let (status, listed) = send(
+        client,
+        &app.address,
+        reqwest::Method::GET,
+        "/api/v1/notifications",
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["rule"] == rule)
+        .count()
+}
+
+/// An application submitted on Tuesday 29 September 2026 waits for its first approver over
+/// National Day (1 to 7 October off, Saturday 10 October worked): the approver is reminded at
+/// once and every two working days, the office told after five, the old step's reminders end
+/// with the decision, and the applicant is told of it.
+async fn approvers_are_reminded_every_n_working_days_across_a_holiday(backend: Backend) {
+    let (smtp_url, _) = smtp();
+    let domain = fresh_domain();
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().unwrap();
+    let clock = liaison_web::clock::OfficeClock::fixed(day("2026-09-29"));
+    let app = crate::common::spawn_app_with(
+        backend,
+        None,
+        liaison_web::WebSettings {
+            clock: clock.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let s = school(&app, &domain).await;
+    // The office turns the optional approval reminders off by e-mail; the escalation, which is
+    // mandatory, still comes.
+    let (status, body) = send(
+        &s.officer,
+        &app.address,
+        reqwest::Method::PUT,
+        "/api/v1/notifications/settings",
+        &json!({"email": format!("officer@{domain}"), "muted": ["approval_task"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, filed) = send(
+        &s.teacher,
+        &app.address,
+        reqwest::Method::POST,
+        "/api/v1/trips",
+        &json!({
+            "unit": s.unit,
+            "title_zh": "赴老挝开展海洋科学合作研究",
+            "trip_type": "research",
+            "destinations": [{"country": "LA", "city": "Vientiane",
+                              "arrive": "2026-11-20", "leave": "2026-11-26"}],
+            "members": [{"person_id": s.teacher_person, "leader": true, "position": "教授"}],
+            "funding": "research_grant",
+            "budget": [{"item": "国际旅费", "amount": 1200000}]
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let (status, submitted) = send(
+        &s.teacher,
+        &app.address,
+        reqwest::Method::POST,
+        &format!("/api/v1/trips/{id}/submit"),
+        &json!({"version": filed["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{submitted}");
+
+    let state = worker_state(&app, &smtp_url).await;
+    let mut reminded = Vec::new();
+    let mut escalated = Vec::new();
+    let mut date = day("2026-09-29");
+    while date <= day("2026-10-13") {
+        clock.set(date);
+        let before = count_of(&s.leader, &app, "approval_task").await;
+        let office_before = count_of(&s.officer, &app, "approval_escalated").await;
+        liaison_web::notices::run_due(&state, clock.now(), clock.today())
+            .await
+            .unwrap();
+        if count_of(&s.leader, &app, "approval_task").await > before {
+            reminded.push(date.to_string());
+        }
+        if count_of(&s.officer, &app, "approval_escalated").await > office_before {
+            escalated.push(date.to_string());
+        }
+        date += Duration::days(1);
+    }
+    assert_eq!(
+        reminded,
+        ["2026-09-29", "2026-10-08", "2026-10-10", "2026-10-13"],
+        "at once, then every two working days"
+    );
+    assert_eq!(escalated, ["2026-10-13"], "after five working days");
+
+    // The unit's leader approves; the office's step starts and the leader hears no more. The
+    // office refuses, which the default chain's office step makes a return to the applicant.
+    let (status, approved) = send(
+        &s.leader,
+        &app.address,
+        reqwest::Method::POST,
+        &format!("/api/v1/trips/{id}/approve"),
+        &json!({"version": submitted["version"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{approved}");
+    liaison_web::notices::run_due(&state, clock.now(), clock.today())
+        .await
+        .unwrap();
+    assert_eq!(count_of(&s.officer, &app, "approval_task").await, 1);
+    let (status, refused) = send(
+        &s.officer,
+        &app.address,
+        reqwest::Method::POST,
+        &format!("/api/v1/trips/{id}/refuse"),
+        &json!({"version": approved["version"], "comment": "预算说明不足"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{refused}");
+    for later in ["2026-10-14", "2026-10-15", "2026-10-16", "2026-10-19"] {
+        clock.set(day(later));
+        liaison_web::notices::run_due(&state, clock.now(), clock.today())
+            .await
+            .unwrap();
+    }
+    assert_eq!(count_of(&s.leader, &app, "approval_task").await, 4);
+    assert_eq!(count_of(&s.officer, &app, "approval_task").await, 1);
+    assert_eq!(count_of(&s.teacher, &app, "application_decided").await, 1);
+
+    let mut mails: Vec<(String, String)> = delivered(&domain)
+        .into_iter()
+        .map(|m| (m.to, m.subject))
+        .collect();
+    mails.sort();
+    let leader = format!("zhou.hai@{domain}");
+    let expected_leader = "[Liaison] 待您审批：赴老挝开展海洋科学合作研究".to_owned();
+    assert_eq!(
+        mails,
+        [
+            (
+                format!("li.na@{domain}"),
+                "[Liaison] 您的申请已退回修改".to_owned()
+            ),
+            (
+                format!("officer@{domain}"),
+                "[Liaison] 审批超时：赴老挝开展海洋科学合作研究".to_owned()
+            ),
+            (leader.clone(), expected_leader.clone()),
+            (leader.clone(), expected_leader.clone()),
+            (leader.clone(), expected_leader.clone()),
+            (leader, expected_leader),
+        ]
+    );
+}
+
+mod approvals {
+    use liaison_store::Backend;
+
+    #[tokio::test]
+    async fn approvers_are_reminded_every_n_working_days_across_a_holiday_sqlite() {
+        super::approvers_are_reminded_every_n_working_days_across_a_holiday(Backend::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn approvers_are_reminded_every_n_working_days_across_a_holiday_postgres() {
+        super::approvers_are_reminded_every_n_working_days_across_a_holiday(Backend::Postgres)
+            .await;
+    }
+}
