@@ -23,7 +23,7 @@ pub enum Rule {
     ApprovalEscalated,
     /// The applicant's application was approved, refused or sent back.
     ApplicationDecided,
-    /// A member's pre-departure briefing is near.
+    /// A member not yet briefed leaves soon: the pre-departure briefing must come first.
     BriefingSoon,
     /// The public notice of a member's trip ends soon.
     NoticeEnding,
@@ -142,7 +142,7 @@ pub struct ReminderPolicy {
     pub approval_repeat_working_days: i64,
     /// After this many working days waiting, the step's deputy (or else the office) is told.
     pub approval_escalate_working_days: i64,
-    /// Members are reminded this many days before their briefing.
+    /// Members not yet briefed are reminded this many days before departure.
     pub briefing_days_before: i64,
     /// Members are reminded this many days before the public notice ends.
     pub notice_days_before: i64,
@@ -163,7 +163,7 @@ impl Default for ReminderPolicy {
         ReminderPolicy {
             approval_repeat_working_days: 2,
             approval_escalate_working_days: 5,
-            briefing_days_before: 3,
+            briefing_days_before: 7,
             notice_days_before: 1,
             report_days_before: 7,
             report_overdue_every_days: 7,

@@ -385,8 +385,9 @@ impl Store {
         Ok(notices)
     }
 
-    /// A trip's deadlines: its members before the public notice ends, its applicant before the
-    /// report is due and after it is overdue.
+    /// A trip's deadlines: its members before the public notice ends, its members not yet
+    /// briefed before departure (a briefing is recorded when held, so departure is the day it
+    /// must come before), its applicant before the report is due and after it is overdue.
     async fn trip_deadlines(
         &self,
         today: NaiveDate,
@@ -423,6 +424,43 @@ impl Store {
                 )
                 .fact("title", trip_title(row)?)
                 .fact("notice_ends", date_text(ends)),
+            );
+        }
+        let leaving = sqlx::query(
+            "SELECT id, applicant_id, title_zh, title_en, departure FROM trips \
+             WHERE status IN ('approved', 'in_notice') AND departure >= $1 AND departure <= $2 \
+             ORDER BY id",
+        )
+        .bind(date_text(today))
+        .bind(date_text(
+            today + Duration::days(policy.briefing_days_before),
+        ))
+        .fetch_all(&self.read)
+        .await?;
+        for row in &leaving {
+            let id = row.int("id")?;
+            let to: Vec<i64> = sqlx::query_scalar(
+                "SELECT u.id FROM trip_members m JOIN users u ON u.person_id = m.person_id \
+                 WHERE m.trip_id = $1 AND u.active = 1 AND NOT EXISTS (SELECT 1 FROM \
+                 briefing_attendance b WHERE b.trip_id = m.trip_id AND b.person_id = m.person_id) \
+                 ORDER BY u.id",
+            )
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?;
+            if to.is_empty() {
+                continue;
+            }
+            let departure = row.date("departure")?;
+            notices.push(
+                Notice::new(
+                    Rule::BriefingSoon,
+                    to,
+                    format!("/trips/{id}"),
+                    format!("briefing:{id}:{departure}"),
+                )
+                .fact("title", trip_title(row)?)
+                .fact("departure", date_text(departure)),
             );
         }
         let reports = sqlx::query(

@@ -20,6 +20,8 @@ use crate::common::{TestApp, bearer_client};
 on_both_databases!(
     a_reminder_reaches_its_recipients_once_in_their_language_with_a_link,
     a_refusing_smtp_server_is_tried_again_later_and_the_message_delivered_once,
+    the_day_s_sweep_reminds_of_follow_ups_and_gifts_once_and_digests_optional_ones,
+    the_pages_show_unread_notifications_and_the_admins_see_the_outbox_and_retry_jobs,
 );
 
 /// The SMTP server of the test run and the Maildir it writes to.
@@ -940,4 +942,304 @@ mod approvals {
         super::approvers_are_reminded_every_n_working_days_across_a_holiday(Backend::Postgres)
             .await;
     }
+}
+
+async fn the_day_s_sweep_reminds_of_follow_ups_and_gifts_once_and_digests_optional_ones(
+    app: TestApp,
+) {
+    let (smtp_url, _) = smtp();
+    let domain = fresh_domain();
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().unwrap();
+    let (status, unit) = app
+        .post(
+            "/api/v1/units",
+            &json!({"key": "sfl", "name_zh": "外国语学院"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{unit}");
+    let unit = unit["id"].as_i64().unwrap();
+    let (liaison, _) = account(
+        &app,
+        "liaison",
+        UserRole::Liaison,
+        Some(unit),
+        &format!("liaison@{domain}"),
+        "zh",
+    )
+    .await;
+    let (status, body) = send(
+        &liaison,
+        &app.address,
+        reqwest::Method::PUT,
+        "/api/v1/notifications/settings",
+        &json!({"email": format!("liaison@{domain}"), "digest": true}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (officer, _) = account(
+        &app,
+        "officer",
+        UserRole::Officer,
+        None,
+        &format!("officer@{domain}"),
+        "en",
+    )
+    .await;
+    let (status, activity) = app
+        .post(
+            "/api/v1/activities",
+            &json!({"kind": "inbound_visit", "title_zh": "早稻田大学代表团来访",
+            "start_date": "2026-05-11", "end_date": "2026-05-12", "host_unit": "sfl",
+            "outcomes": [
+                {"description": "商定交换生项目", "follow_up": "寄送合作备忘录草案",
+                 "due_on": "2026-06-04"},
+                {"description": "互赠纪念品", "follow_up": "寄送照片",
+                 "due_on": "2026-06-02", "done": true}
+            ]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{activity}");
+    let activity = activity["id"].as_i64().unwrap();
+    for (item, fen, handed_in) in [
+        ("Vase", 50_000, None),
+        ("Pen", 10_000, None),
+        ("Scroll", 80_000, Some("2026-05-10")),
+    ] {
+        let (status, body) = app
+            .post(
+                "/api/v1/gifts",
+                &json!({"direction": "received", "item": item, "exchanged_on": "2026-04-20",
+                        "giver": {"description": "a guest"},
+                        "receiver": {"description": "the office"},
+                        "estimated_value_fen": fen, "handed_in_on": handed_in}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+
+    let state = worker_state(&app, &smtp_url).await;
+    let run = |today: chrono::NaiveDate, hours: i64| {
+        let state = state.clone();
+        async move {
+            let now = liaison_store::reminders::office_start(today) + Duration::hours(hours);
+            liaison_web::notices::run_due(&state, now, today)
+                .await
+                .unwrap()
+        }
+    };
+    // 1 June, morning: the follow-up is due within seven days, the vase is past thirty.
+    run(day("2026-06-01"), 1).await;
+    assert_eq!(count_of(&liaison, &app, "follow_up_due").await, 1);
+    assert_eq!(count_of(&officer, &app, "gift_not_handed_in").await, 1);
+    let mails = delivered(&domain);
+    assert_eq!(
+        mails.len(),
+        1,
+        "the digest reader is not mailed each reminder: {mails:?}"
+    );
+    assert_eq!(mails[0].to, format!("officer@{domain}"));
+    assert_eq!(mails[0].subject, "[Liaison] Gift not handed in: Vase");
+    // The evening's digest carries the optional reminder.
+    run(day("2026-06-01"), 19).await;
+    let digest: Vec<Delivered> = delivered(&domain)
+        .into_iter()
+        .filter(|m| m.to.starts_with("liaison@"))
+        .collect();
+    assert_eq!(digest.len(), 1, "{digest:?}");
+    assert_eq!(digest[0].subject, "[Liaison] 今日提醒 1 条");
+    assert!(
+        digest[0]
+            .body
+            .contains("后续事项即将到期：早稻田大学代表团来访"),
+        "{}",
+        digest[0].body
+    );
+    assert!(
+        digest[0].body.contains(&format!(
+            "https://liaison.example.edu/activities/{activity}"
+        )),
+        "{}",
+        digest[0].body
+    );
+    // The next days give nothing new until the follow-up's day.
+    run(day("2026-06-02"), 20).await;
+    run(day("2026-06-03"), 20).await;
+    assert_eq!(count_of(&liaison, &app, "follow_up_due").await, 1);
+    assert_eq!(count_of(&officer, &app, "gift_not_handed_in").await, 1);
+    assert_eq!(delivered(&domain).len(), 2);
+    run(day("2026-06-04"), 20).await;
+    assert_eq!(count_of(&liaison, &app, "follow_up_due").await, 2);
+    let digests = delivered(&domain)
+        .into_iter()
+        .filter(|m| m.to.starts_with("liaison@"))
+        .count();
+    assert_eq!(digests, 2);
+}
+
+async fn the_pages_show_unread_notifications_and_the_admins_see_the_outbox_and_retry_jobs(
+    app: TestApp,
+) {
+    let domain = fresh_domain();
+    let officer = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let admin = app.sign_in("boss", UserRole::Admin, None, "en").await;
+    let (status, page, _) = officer
+        .post(
+            "/notifications",
+            &[
+                ("email", &format!("officer@{domain}")),
+                ("mail", "agreement_expiring"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{page}");
+    let (_, page) = officer.get("/notifications").await;
+    assert!(
+        page.contains(&format!("value=\"officer@{domain}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains("No mail server is set: reminders are shown here only."),
+        "{page}"
+    );
+    // Only the rule ticked is wanted by e-mail; the others were turned off.
+    let settings = app
+        .db
+        .store
+        .notification_settings(
+            app.db
+                .store
+                .user_for_login("officer")
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+                .id,
+        )
+        .await
+        .unwrap();
+    assert!(
+        settings
+            .muted
+            .contains(&liaison_core::reminders::Rule::ApprovalTask)
+    );
+    assert!(
+        !settings
+            .muted
+            .contains(&liaison_core::reminders::Rule::AgreementExpiring)
+    );
+    assert!(
+        !settings
+            .muted
+            .contains(&liaison_core::reminders::Rule::GiftNotHandedIn)
+    );
+
+    let id = agreement_ending(&app.client, &app.address, "Exchange with Kyoto", None, 30).await;
+    // Mail through a port nobody listens on: the message waits with its error.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let state = worker_state(&app, &format!("smtp://127.0.0.1:{closed}")).await;
+    liaison_web::notices::run_due(&state, Utc::now(), today())
+        .await
+        .unwrap();
+
+    let (_, page) = officer.get("/").await;
+    assert!(page.contains("id=\"unread-count\">1<"), "{page}");
+    let (_, page) = officer.get("/notifications").await;
+    assert!(
+        page.contains("Agreement expires in 30 days: Exchange with Kyoto"),
+        "{page}"
+    );
+    let notification = page
+        .split("href=\"/notifications/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let response = officer
+        .client
+        .get(app.url(&format!("/notifications/{notification}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(
+        response.headers()["location"].to_str().unwrap(),
+        format!("/agreements/{id}")
+    );
+    let (_, page) = officer.get("/").await;
+    assert!(!page.contains("unread-count"), "opened, it is read: {page}");
+
+    // The admin's page says no mail server is set, and shows the outbox and the jobs.
+    let (status, page) = officer.get("/admin/reminders").await;
+    assert_eq!(status, 403, "{page}");
+    let (status, page) = admin.get("/admin/reminders").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("No SMTP server is set"), "{page}");
+    assert!(page.contains(&format!("officer@{domain}")), "{page}");
+    assert!(
+        page.contains("Connection refused") || page.contains("connection"),
+        "{page}"
+    );
+    let (_, jobs) = app.get("/api/v1/jobs").await;
+    let mail_job = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["kind"] == "mail")
+        .unwrap()
+        .clone();
+    assert_eq!(mail_job["attempts"], 1);
+    let job = mail_job["id"].as_i64().unwrap();
+    assert!(
+        page.contains(&format!("action=\"/admin/jobs/{job}/retry\"")),
+        "{page}"
+    );
+    let (status, _, location) = admin.post(&format!("/admin/jobs/{job}/retry"), &[]).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/reminders"));
+    let (_, jobs) = app.get("/api/v1/jobs").await;
+    let retried = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["id"] == job)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&retried["state"], &retried["attempts"]),
+        (&json!("waiting"), &json!(0))
+    );
+
+    // The timing is saved as a new version, and refused out of range.
+    let (status, _, _) = admin
+        .post(
+            "/admin/reminders",
+            &[
+                ("approval_repeat_working_days", "3"),
+                ("approval_escalate_working_days", "7"),
+                ("briefing_days_before", "7"),
+                ("notice_days_before", "1"),
+                ("report_days_before", "7"),
+                ("report_overdue_every_days", "7"),
+                ("agreement_days_before", "90 60 30"),
+                ("follow_up_days_before", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let (_, policy) = app.get("/api/v1/reminder-policy").await;
+    assert_eq!(policy["version"], 1);
+    assert_eq!(
+        policy["policy"]["agreement_days_before"],
+        json!([90, 60, 30])
+    );
+    let (status, page, _) = admin
+        .post("/admin/reminders", &[("approval_repeat_working_days", "0")])
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Each number must be within its range"),
+        "{page}"
+    );
 }
