@@ -674,6 +674,7 @@ struct School {
     teacher: reqwest::Client,
     leader: reqwest::Client,
     officer: reqwest::Client,
+    vice_president: reqwest::Client,
     teacher_person: i64,
     unit: i64,
 }
@@ -733,7 +734,7 @@ async fn school(app: &TestApp, domain: &str) -> School {
         "zh",
     )
     .await;
-    let (_, vp_id) = account(
+    let (vice_president, vp_id) = account(
         app,
         "vp",
         UserRole::Leader,
@@ -760,6 +761,7 @@ async fn school(app: &TestApp, domain: &str) -> School {
         teacher,
         leader,
         officer,
+        vice_president,
         teacher_person: people[1],
         unit: unit_id,
     }
@@ -1242,4 +1244,201 @@ async fn the_pages_show_unread_notifications_and_the_admins_see_the_outbox_and_r
         page.contains("Each number must be within its range"),
         "{page}"
     );
+}
+
+/// A trip's deadlines on a clock the test sets: its member (who is also its applicant) is told
+/// the day before the public notice ends and a week before departure while not briefed; after
+/// return, a week before the report is due, the day after, and a week later.
+async fn a_trip_s_members_and_applicant_are_reminded_of_its_deadlines(backend: Backend) {
+    let (smtp_url, _) = smtp();
+    let domain = fresh_domain();
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().unwrap();
+    let clock = liaison_web::clock::OfficeClock::fixed(day("2026-10-14"));
+    let app = crate::common::spawn_app_with(
+        backend,
+        None,
+        liaison_web::WebSettings {
+            clock: clock.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let s = school(&app, &domain).await;
+    let teacher_id = app
+        .db
+        .store
+        .user_for_login("li.na")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/accounts/{teacher_id}/person"),
+            &json!({"person": s.teacher_person}),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let act = |client: &reqwest::Client, id: i64, action: &str, body: Value| {
+        let client = client.clone();
+        let base = app.address.clone();
+        let action = action.to_owned();
+        async move {
+            let (status, trip) = send(
+                &client,
+                &base,
+                reqwest::Method::POST,
+                &format!("/api/v1/trips/{id}/{action}"),
+                &body,
+            )
+            .await;
+            assert_eq!(status, 200, "{action}: {trip}");
+            trip
+        }
+    };
+    let (status, filed) = send(
+        &s.teacher,
+        &app.address,
+        reqwest::Method::POST,
+        "/api/v1/trips",
+        &json!({
+            "unit": s.unit,
+            "title_zh": "赴日本参加海洋学会议",
+            "trip_type": "conference",
+            "destinations": [{"country": "JP", "city": "Tokyo",
+                              "arrive": "2026-11-20", "leave": "2026-11-24"}],
+            "members": [{"person_id": s.teacher_person, "leader": true, "position": "教授"}],
+            "funding": "research_grant",
+            "budget": [{"item": "国际旅费", "amount": 800000}]
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let mut trip = act(
+        &s.teacher,
+        id,
+        "submit",
+        json!({"version": filed["version"]}),
+    )
+    .await;
+    for approver in [&s.leader, &s.officer, &s.vice_president] {
+        trip = act(approver, id, "approve", json!({"version": trip["version"]})).await;
+    }
+    trip = act(
+        &s.officer,
+        id,
+        "post_notice",
+        json!({"version": trip["version"]}),
+    )
+    .await;
+    let notice_ends = day(trip["notice_ends"].as_str().unwrap());
+
+    let state = worker_state(&app, &smtp_url).await;
+    let sweep = |date: chrono::NaiveDate| {
+        clock.set(date);
+        let state = state.clone();
+        let clock = clock.clone();
+        async move {
+            liaison_web::notices::run_due(&state, clock.now(), clock.today())
+                .await
+                .unwrap();
+        }
+    };
+    sweep(notice_ends - Duration::days(2)).await;
+    assert_eq!(count_of(&s.teacher, &app, "notice_ending").await, 0);
+    sweep(notice_ends - Duration::days(1)).await;
+    sweep(notice_ends).await;
+    assert_eq!(count_of(&s.teacher, &app, "notice_ending").await, 1);
+    sweep(day("2026-11-12")).await;
+    assert_eq!(count_of(&s.teacher, &app, "briefing_soon").await, 0);
+    sweep(day("2026-11-13")).await;
+    sweep(day("2026-11-14")).await;
+    assert_eq!(count_of(&s.teacher, &app, "briefing_soon").await, 1);
+
+    let (status, body) = send(
+        &s.officer,
+        &app.address,
+        reqwest::Method::POST,
+        "/api/v1/briefings",
+        &json!({"held_on": "2026-11-16", "place": "行政楼 301", "topics": "安全、保密、外事纪律",
+                "attended": [{"trip_id": id, "person_id": s.teacher_person}]}),
+    )
+    .await;
+    assert!(status == 200 || status == 201, "{body}");
+    clock.set(day("2026-11-16"));
+    let (_, current) = send(
+        &s.teacher,
+        &app.address,
+        reqwest::Method::GET,
+        &format!("/api/v1/trips/{id}"),
+        &Value::Null,
+    )
+    .await;
+    trip = act(
+        &s.officer,
+        id,
+        "brief",
+        json!({"version": current["version"]}),
+    )
+    .await;
+    clock.set(day("2026-11-20"));
+    trip = act(
+        &s.officer,
+        id,
+        "depart",
+        json!({"version": trip["version"]}),
+    )
+    .await;
+    clock.set(day("2026-11-24"));
+    trip = act(
+        &s.officer,
+        id,
+        "return",
+        json!({"version": trip["version"], "date": "2026-11-24"}),
+    )
+    .await;
+    let report_due = day(trip["report_due"].as_str().unwrap());
+    assert_eq!(report_due, day("2026-12-24"));
+    sweep(day("2026-12-16")).await;
+    assert_eq!(count_of(&s.teacher, &app, "report_due").await, 0);
+    sweep(day("2026-12-17")).await;
+    sweep(day("2026-12-24")).await;
+    assert_eq!(count_of(&s.teacher, &app, "report_due").await, 1);
+    sweep(day("2026-12-25")).await;
+    sweep(day("2026-12-26")).await;
+    assert_eq!(count_of(&s.teacher, &app, "report_overdue").await, 1);
+    sweep(day("2027-01-01")).await;
+    assert_eq!(count_of(&s.teacher, &app, "report_overdue").await, 2);
+    let subjects: Vec<String> = delivered(&domain)
+        .into_iter()
+        .filter(|m| m.to.starts_with("li.na@"))
+        .map(|m| m.subject)
+        .collect();
+    assert!(
+        subjects.contains(&"[Liaison] 出访报告已逾期：赴日本参加海洋学会议".to_owned()),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects.contains(&format!(
+            "[Liaison] 公示将于 {notice_ends} 结束：赴日本参加海洋学会议"
+        )),
+        "{subjects:?}"
+    );
+}
+
+mod trip_deadlines {
+    use liaison_store::Backend;
+
+    #[tokio::test]
+    async fn a_trip_s_members_and_applicant_are_reminded_of_its_deadlines_sqlite() {
+        super::a_trip_s_members_and_applicant_are_reminded_of_its_deadlines(Backend::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn a_trip_s_members_and_applicant_are_reminded_of_its_deadlines_postgres() {
+        super::a_trip_s_members_and_applicant_are_reminded_of_its_deadlines(Backend::Postgres)
+            .await;
+    }
 }
