@@ -14,6 +14,10 @@
 # Tests of the file store also run against an S3-compatible server, named by
 # LIAISON_TEST_S3_URL (with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); unless
 # set, a private moto server is started on loopback (scripts/lib/s3.sh).
+#
+# The reminders' tests deliver mail to an SMTP server named by LIAISON_TEST_SMTP_URL, which writes
+# each message to the Maildir LIAISON_TEST_SMTP_MAILDIR; unless set, a private aiosmtpd server is
+# started on loopback (scripts/lib/smtp.sh).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -38,6 +42,8 @@ die() {
 source scripts/lib/postgres.sh
 # The S3-compatible server the file store's tests run against: start_s3, stop_s3.
 source scripts/lib/s3.sh
+# The SMTP server the reminders' tests deliver to: start_smtp, stop_smtp.
+source scripts/lib/smtp.sh
 
 # Headless Chromium, its driver and CJK fonts for the browser tests (crates/liaison/tests/it/browser.rs).
 ensure_browser() {
@@ -96,6 +102,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_postgres || true
     stop_s3 || true
+    stop_smtp || true
     [[ -z $APT_LOG ]] || rm -f "$APT_LOG"
     [[ -z $PG_APT_LOG ]] || rm -f "$PG_APT_LOG"
     exit "$rc"
@@ -121,6 +128,13 @@ main() {
         start_s3
         export LIAISON_TEST_S3_URL=$S3_URL
         log "using moto's S3 server at ${S3_URL#*endpoint=}"
+    fi
+    if [[ -n ${LIAISON_TEST_SMTP_URL:-} ]]; then
+        log "using the SMTP server of LIAISON_TEST_SMTP_URL"
+    else
+        start_smtp
+        export LIAISON_TEST_SMTP_URL=$SMTP_URL LIAISON_TEST_SMTP_MAILDIR=$SMTP_MAILDIR
+        log "using aiosmtpd at $SMTP_URL, writing to $SMTP_MAILDIR"
     fi
     ensure_browser
     ensure_wrk

@@ -26,6 +26,7 @@ pub mod passports;
 pub mod people;
 pub mod personal;
 pub mod policy;
+pub mod reminders;
 pub mod review;
 pub mod roles;
 pub mod secrets;

@@ -908,6 +908,16 @@ impl Store {
             )
             .append(&mut tx)
             .await?;
+            crate::reminders::trip_progressed(
+                &mut tx,
+                id,
+                version + 1,
+                before.applicant.id,
+                &progress,
+                true,
+                today,
+            )
+            .await?;
             let after = Trip::fetch(&mut tx, &self.policy, id).await?;
             audit::updated(&mut tx, actor, TRIP, id, &before, &after).await?;
             tx.commit().await?;
@@ -1117,6 +1127,16 @@ impl Store {
                 .append(&mut tx)
                 .await?;
             }
+            crate::reminders::trip_progressed(
+                &mut tx,
+                id,
+                version + 1,
+                before.applicant.id,
+                &outcome.progress,
+                started_anew,
+                today,
+            )
+            .await?;
             let after = Trip::fetch(&mut tx, &self.policy, id).await?;
             audit::updated(&mut tx, actor, TRIP, id, &before, &after).await?;
             tx.commit().await?;

@@ -74,7 +74,7 @@ impl Lang {
 type Bundle = FluentBundle<FluentResource>;
 
 /// The message catalogs, one pair (Chinese, English) per part of the interface.
-const CATALOGS: [(&str, &str); 9] = [
+const CATALOGS: [(&str, &str); 10] = [
     (
         include_str!("../locales/zh/main.ftl"),
         include_str!("../locales/en/main.ftl"),
@@ -110,6 +110,10 @@ const CATALOGS: [(&str, &str); 9] = [
     (
         include_str!("../locales/zh/passports.ftl"),
         include_str!("../locales/en/passports.ftl"),
+    ),
+    (
+        include_str!("../locales/zh/notices.ftl"),
+        include_str!("../locales/en/notices.ftl"),
     ),
 ];
 

@@ -8,6 +8,7 @@ mod error;
 mod extract;
 mod files;
 pub mod i18n;
+pub mod notices;
 mod operations;
 pub mod pages;
 mod proxies;
@@ -49,6 +50,8 @@ pub struct WebSettings {
     pub proxies: TrustedProxies,
     /// The office's date, which the deadlines of trips count from.
     pub clock: clock::OfficeClock,
+    /// Where reminders are mailed, and how often due jobs are looked for.
+    pub mail: notices::MailSettings,
 }
 
 impl Default for WebSettings {
@@ -59,6 +62,7 @@ impl Default for WebSettings {
             metrics: MetricsAccess::default(),
             proxies: TrustedProxies::default(),
             clock: clock::OfficeClock::default(),
+            mail: notices::MailSettings::default(),
         }
     }
 }

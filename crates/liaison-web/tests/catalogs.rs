@@ -61,6 +61,9 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
         ("region", variants::<RegionClass>()),
         ("relation", variants::<AffiliationRelation>()),
         ("role", variants::<UserRole>()),
+        ("notice-rule", variants::<liaison_core::reminders::Rule>()),
+        ("notice-title", variants::<liaison_core::reminders::Rule>()),
+        ("notice-body", variants::<liaison_core::reminders::Rule>()),
         (
             "search-type",
             liaison_core::RecordKind::searchable()
@@ -123,6 +126,27 @@ fn import_keys() -> Vec<String> {
 fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
     let strings = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect();
     BTreeMap::from([
+        (
+            "notice-verdict",
+            (
+                strings(&["approved", "refused", "sent_back"]),
+                "the verdicts liaison-store's reminders.rs gives a decided application",
+            ),
+        ),
+        (
+            "notice-stage",
+            (
+                strings(&["soon", "due"]),
+                "the stages of a follow-up in liaison-store's reminders.rs",
+            ),
+        ),
+        (
+            "reminders-state",
+            (
+                strings(&["waiting", "running", "done", "sent", "failed", "cancelled"]),
+                "the states of jobs and outbox messages in liaison-store's jobs.rs",
+            ),
+        ),
         (
             "audit-action",
             (
@@ -398,6 +422,20 @@ const KEY_NAMESPACES: &[&str] = &["field-", "nav-", "new-", "edit-"];
 /// Keys and prefixes computed at run time: the file, the argument as written, the keys it can
 /// give, the value prefixes it can take, and how that is known.
 const COMPUTED: &[Computed] = &[
+    Computed {
+        file: "src/notices.rs",
+        argument: r#"&format!("notice-title-{}", notice.rule.as_str().replace('_', "-"))"#,
+        keys: &[],
+        prefixes: &["notice-title"],
+        why: "a reminder rule's title, one per liaison_core::reminders::Rule",
+    },
+    Computed {
+        file: "src/notices.rs",
+        argument: r#"&format!("notice-body-{}", notice.rule.as_str().replace('_', "-"))"#,
+        keys: &[],
+        prefixes: &["notice-body"],
+        why: "a reminder rule's text, one per liaison_core::reminders::Rule",
+    },
     Computed {
         file: "src/pages/kinds/workdays.rs",
         argument: r#"&format!( "workdays-weekday-{}", date.weekday().num_days_from_monday() )"#,

@@ -30,6 +30,18 @@ struct FileSettings {
     metrics: Option<MetricsSettings>,
     files: Option<FilesSettings>,
     proxy: Option<ProxySettings>,
+    mail: Option<MailFileSettings>,
+}
+
+/// The `[mail]` table of `liaison.toml`: the SMTP server reminders go through, the sender, the
+/// address pages are linked from, and how often due jobs are looked for.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MailFileSettings {
+    smtp_url: Option<String>,
+    from: Option<String>,
+    public_url: Option<String>,
+    poll_seconds: Option<u64>,
 }
 
 /// The `[files]` table of `liaison.toml`: where the files kept with records are, and how large
@@ -197,6 +209,9 @@ impl Config {
             demo: settings.demo.unwrap_or(false),
             log: settings.log.unwrap_or_else(|| "info".to_owned()),
             web: liaison_web::WebSettings {
+                mail: mail(settings.mail.unwrap_or_default(), |name| {
+                    std::env::var(name).ok()
+                })?,
                 proxies: trusted_proxies(settings.proxy.unwrap_or_default(), |name| {
                     std::env::var(name).ok()
                 })?,
@@ -293,6 +308,38 @@ fn trusted_proxies(
     let header = env("LIAISON_CLIENT_ADDRESS_HEADER").or(file.header);
     TrustedProxies::parse(&trusted, header.as_deref())
         .map_err(|e| anyhow!("[proxy] or LIAISON_TRUSTED_PROXIES: {e}"))
+}
+
+/// Where reminders are mailed: `LIAISON_SMTP_URL`, `LIAISON_MAIL_FROM`, `LIAISON_PUBLIC_URL`
+/// and `LIAISON_JOBS_POLL_SECONDS` (0: this server runs no jobs), else the `[mail]` table,
+/// else no mail at all and a look for due jobs every 10 seconds.
+fn mail(
+    file: MailFileSettings,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<liaison_web::notices::MailSettings> {
+    let poll = match env("LIAISON_JOBS_POLL_SECONDS") {
+        Some(v) => v
+            .trim()
+            .parse()
+            .with_context(|| format!("LIAISON_JOBS_POLL_SECONDS='{v}' is not a whole number"))?,
+        None => file.poll_seconds.unwrap_or(10),
+    };
+    let settings = liaison_web::notices::MailSettings {
+        smtp_url: env("LIAISON_SMTP_URL")
+            .or(file.smtp_url)
+            .filter(|u| !u.trim().is_empty()),
+        from: env("LIAISON_MAIL_FROM")
+            .or(file.from)
+            .unwrap_or_else(|| "Liaison <liaison@localhost>".to_owned()),
+        public_url: env("LIAISON_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| "http://localhost:8080".to_owned()),
+        poll: (poll > 0).then(|| Duration::from_secs(poll)),
+    };
+    settings
+        .check()
+        .map_err(|e| anyhow!("[mail] or LIAISON_SMTP_URL: {e}"))?;
+    Ok(settings)
 }
 
 /// How long a write waits for its turn: `LIAISON_WRITE_WAIT_MS`, else the settings file, else

@@ -90,6 +90,20 @@ enum Command {
     /// Manages the key that seals personal data.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Runs the reminders' jobs.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// Runs every job due now (after the day's sweep of reminders, if no process has taken it)
+    /// and exits when none is due.
+    RunOnce {
+        /// Runs as if it were this time (RFC 3339), to try the reminders of another day.
+        #[arg(long)]
+        at: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -346,6 +360,10 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::User(command) => users(&store, &actor, command).await,
         Command::Key(KeyCommand::Rotate) => rotate_key(&store, &config.key).await,
+        Command::Jobs(JobsCommand::RunOnce { at }) => {
+            let files = open_files(&config.files, config.file_limits).await?;
+            run_jobs_once(store, config.web, files, at.as_deref()).await
+        }
         Command::Token(command) => tokens(&store, &actor, command).await,
     }
 }
@@ -605,6 +623,36 @@ async fn check_files(store: &Store, files: &FileStore) -> Result<()> {
     Ok(())
 }
 
+/// Runs the jobs due at `at` (RFC 3339) or now, and says what was done.
+async fn run_jobs_once(
+    store: Store,
+    settings: liaison_web::WebSettings,
+    files: liaison_web::Files,
+    at: Option<&str>,
+) -> Result<()> {
+    let now = match at {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .with_context(|| format!("--at '{text}' is not an RFC 3339 time"))?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let state = liaison_web::AppState {
+        store: store.clone(),
+        settings,
+        files,
+    };
+    let report = liaison_web::notices::run_due(&state, now, today).await?;
+    println!(
+        "Jobs run: {} done, {} failed{}.",
+        report.done,
+        report.failed,
+        if report.swept { ", the day swept" } else { "" }
+    );
+    store.close().await;
+    Ok(())
+}
+
 async fn serve(
     store: Store,
     bind: String,
@@ -619,11 +667,16 @@ async fn serve(
     if settings.metrics.is_on() {
         tracing::info!(allowed = %settings.metrics, "/metrics is served to these addresses");
     }
-    let app = liaison_web::app(liaison_web::AppState {
+    if settings.mail.smtp_url.is_none() {
+        tracing::info!("no SMTP server is set: reminders are shown inside Liaison only");
+    }
+    let state = liaison_web::AppState {
         store: store.clone(),
         settings,
         files,
-    });
+    };
+    liaison_web::notices::spawn_worker(state.clone());
+    let app = liaison_web::app(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

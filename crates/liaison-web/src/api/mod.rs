@@ -165,6 +165,7 @@ macro_rules! resource {
 }
 
 pub mod passports;
+pub mod notices;
 pub mod trips;
 pub mod workdays;
 
@@ -372,13 +373,21 @@ pub async fn list_audit(
         liaison_core::Ref<liaison_core::PersonInput>,
         liaison_core::Ref<liaison_core::OrganizationInput>
     )),
-    modifiers(&BearerToken, &TripsDoc, &PassportsDoc, &NewsDoc, &SharedAnswers),
+    modifiers(
+        &BearerToken,
+        &TripsDoc,
+        &PassportsDoc,
+        &NewsDoc,
+        &NoticesDoc,
+        &SharedAnswers
+    ),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
 use news::NewsDoc;
 use passports::PassportsDoc;
+use notices::NoticesDoc;
 use trips::TripsDoc;
 
 /// Declares the bearer token every API call sends.
@@ -415,6 +424,7 @@ fn signed_in_routes() -> Routes {
         .merge(news::routes())
         .merge(trips::routes())
         .merge(passports::routes())
+        .merge(notices::routes())
         .get("/api/v1/organizations/{id}/timeline", organization_timeline)
         .get("/api/v1/roles", list_roles)
         .post("/api/v1/roles", create_role)

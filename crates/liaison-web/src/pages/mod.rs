@@ -15,6 +15,7 @@ mod imports;
 mod kinds;
 mod news;
 mod passports;
+mod notices;
 mod record_id;
 mod records;
 mod review;
@@ -67,6 +68,8 @@ pub struct Ui {
     pub auth: Option<Authenticated>,
     /// The university's own name in the reader's language, from the settings; empty when unset.
     pub university: String,
+    /// The signed-in user's notifications not opened yet, shown in the header.
+    pub unread: i64,
 }
 
 impl Ui {
@@ -165,8 +168,13 @@ impl FromRequestParts<AppState> for Ui {
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
         let university = state.store.policy().university.name(lang == Lang::Zh);
+        let unread = match &user {
+            Some(u) => state.store.unread_notifications(u.id).await.unwrap_or(0),
+            None => 0,
+        };
         Ok(Ui {
             university,
+            unread,
             t: Tr::new(lang),
             csrf: auth
                 .as_ref()
@@ -532,6 +540,7 @@ fn signed_in_routes() -> Routes {
         .merge(trips::routes())
         .merge(passports::routes())
         .merge(approvals::routes())
+        .merge(notices::routes())
         .post("/logout", session::logout)
         .post("/language", session::language)
 }

@@ -20,6 +20,7 @@ mod pages;
 mod passports;
 mod permissions;
 mod personal;
+mod reminders;
 mod review;
 mod routes;
 mod seeds;
