@@ -5,6 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use liaison_core::activities::OutcomeInput;
 use liaison_core::approvals::Progress;
+use liaison_core::passports::Escalation;
 use liaison_core::reminders::{Notice, ReminderPolicy, Rule};
 use liaison_core::trips::TripState;
 use serde::{Deserialize, Serialize};
@@ -204,9 +205,7 @@ impl Store {
     }
 
     /// Every reminder of the records due on `today`, each keyed so that it is given once
-    /// however often the day is swept. Passports are not among them yet: their rule
-    /// (`Rule::PassportDue`, the holder, then the unit's liaison officer, then the office, as a
-    /// passport becomes due and overdue) adds its notices here, from the passports' records.
+    /// however often the day is swept.
     pub async fn due_notices(
         &self,
         today: NaiveDate,
@@ -216,6 +215,62 @@ impl Store {
         notices.extend(self.follow_ups_due(today, policy).await?);
         notices.extend(self.gifts_not_handed_in(today).await?);
         notices.extend(self.trip_deadlines(today, policy).await?);
+        notices.extend(self.passports_due_back(today).await?);
+        Ok(notices)
+    }
+
+    /// Documents handed out and due back by `today`: the holder on the due day, every
+    /// `remind_every_working_days` working days after and on each day the passport policy raises
+    /// the document further, with the unit's liaison officers once it is raised with the unit and
+    /// the office once it is raised with the office. A weekend counts no working day, so its key
+    /// is Friday's and nothing is given twice.
+    async fn passports_due_back(&self, today: NaiveDate) -> Result<Vec<Notice>> {
+        let due = self.passports_due(today).await?;
+        let Some(earliest) = due.iter().map(|d| d.due_on).min() else {
+            return Ok(Vec::new());
+        };
+        let (_, policy) = self.passport_policy().await?;
+        let calendar = self.work_calendar_from(earliest).await?;
+        let office = self.office().await?;
+        let mut notices = Vec::new();
+        for document in &due {
+            let working_late = calendar.between(document.due_on, today)?;
+            let raised_today = working_late == policy.escalate_unit_after_working_days
+                || working_late == policy.escalate_office_after_working_days;
+            if working_late % policy.remind_every_working_days.max(1) != 0 && !raised_today {
+                continue;
+            }
+            let mut to: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM users WHERE person_id = $1 AND active = 1 ORDER BY id",
+            )
+            .bind(document.holder.id)
+            .fetch_all(&self.read)
+            .await?;
+            let raised = document.escalation.unwrap_or(Escalation::Holder);
+            if raised != Escalation::Holder {
+                to.extend(
+                    self.unit_liaisons_or_office(document.unit.as_ref().map(|u| u.id))
+                        .await?,
+                );
+            }
+            if raised == Escalation::Office {
+                to.extend(office.iter().copied());
+            }
+            to.sort();
+            to.dedup();
+            let id = document.passport_id;
+            notices.push(
+                Notice::new(
+                    Rule::PassportDue,
+                    to,
+                    format!("/passports/{id}"),
+                    format!("passport_due:{id}:{}:{working_late}", document.due_on),
+                )
+                .fact("holder", document.holder.name.clone())
+                .fact("due_on", date_text(document.due_on))
+                .fact("days_late", document.days_late.to_string()),
+            );
+        }
         Ok(notices)
     }
 

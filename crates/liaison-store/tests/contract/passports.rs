@@ -11,6 +11,7 @@ use liaison_core::passports::{
 use liaison_core::trips::{
     Attendance, BriefingInput, Deadline, Trip, TripActionInput, TripInput, TripPolicy, TripState,
 };
+use liaison_core::reminders::{ReminderPolicy, Rule};
 use liaison_core::{UserInput, UserRole};
 
 contract!(
@@ -21,6 +22,7 @@ contract!(
     a_trip_departs_only_once_every_member_has_a_document_handed_out_or_their_own,
     the_custody_log_is_only_added_to,
     every_role_may_do_only_what_the_passport_rules_allow,
+    an_overdue_document_reminds_its_holder_then_the_unit_then_the_office,
 );
 
 fn day(text: &str) -> NaiveDate {
@@ -891,4 +893,65 @@ async fn every_role_may_do_only_what_the_passport_rules_allow(store: Store) {
             .await
             .is_err()
     );
+}
+
+async fn an_overdue_document_reminds_its_holder_then_the_unit_then_the_office(store: Store) {
+    let o = office(&store).await;
+    let policy = PassportPolicy {
+        return_due: Deadline::WorkingDays(5),
+        ..PassportPolicy::default()
+    };
+    store.save_passport_policy(&admin(), policy).await.unwrap();
+    let p = passport(&store, o.li_na, "official_passport", "SE7654321", "2030-06-30").await;
+    // Back on 29 September: due on Monday 12 October, after National Day.
+    back_from_a_trip(&store, &o, o.li_na, &p, "2026-09-21", "2026-09-29", "2026-08-03").await;
+    let holder = o.applicant.user_id.unwrap();
+    let liaison = o.liaison.user_id.unwrap();
+    let officer = o.officer.user_id.unwrap();
+    let reminders = ReminderPolicy::default();
+    // Working days late, and whom the day's sweep reminds: the holder on the due day and every
+    // three working days, the unit from the fifth, the office from the tenth; none on a day
+    // between, nor on a weekend.
+    let table: &[(&str, &[i64])] = &[
+        ("2026-10-11", &[]),
+        ("2026-10-12", &[holder]),
+        ("2026-10-13", &[]),
+        ("2026-10-15", &[holder]),
+        ("2026-10-17", &[]),
+        ("2026-10-19", &[holder, liaison]),
+        ("2026-10-20", &[holder, liaison]),
+        ("2026-10-21", &[]),
+        ("2026-10-26", &[holder, liaison, officer]),
+    ];
+    for &(on, expected) in table {
+        let notices: Vec<_> = store
+            .due_notices(day(on), &reminders)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.rule == Rule::PassportDue)
+            .collect();
+        let mut expected = expected.to_vec();
+        expected.sort();
+        match notices.as_slice() {
+            [] => assert!(expected.is_empty(), "{on}: nobody reminded"),
+            [notice] => {
+                assert_eq!(notice.to, expected, "{on}");
+                assert_eq!(notice.link, format!("/passports/{}", p.meta.id));
+                assert_eq!(notice.facts["due_on"], "2026-10-12");
+                assert_eq!(notice.facts["holder"], "李娜 (Li Na)");
+            }
+            more => panic!("{on}: {more:?}"),
+        }
+    }
+    // Returned, it reminds nobody.
+    let out: Passport = store.get(p.meta.id).await.unwrap();
+    custody(&store, &o.officer, &out, "return", "2026-10-26", CustodyInput::default())
+        .await
+        .unwrap();
+    let after = store
+        .due_notices(day("2026-10-27"), &reminders)
+        .await
+        .unwrap();
+    assert!(after.iter().all(|n| n.rule != Rule::PassportDue), "{after:?}");
 }
