@@ -146,6 +146,12 @@ pub fn parse_country(text: &str) -> Result<CountryCode, String> {
     })
 }
 
+/// The code a list filter asks for, given a code or a name: "Belarus", 白俄罗斯 and "by" all
+/// ask for `BY`; a text that names no country is kept, upper case, and finds nothing.
+pub fn country_filter_code(text: &str) -> String {
+    find_country(text).map_or_else(|| text.trim().to_ascii_uppercase(), |c| c.to_string())
+}
+
 /// Every country and region with its names in both languages, in the order of the given
 /// language's names, for the choices of a form.
 pub fn countries_by_name(language: NewsLanguage) -> Vec<(CountryCode, String, String)> {
@@ -231,6 +237,8 @@ mod tests {
             assert_eq!(find_country(typed), None, "{typed}");
         }
         assert!(parse_country("Atlantis").is_err());
+        assert_eq!(country_filter_code("白俄罗斯"), "BY");
+        assert_eq!(country_filter_code(" zz "), "ZZ");
     }
 
     #[test]

@@ -42,12 +42,8 @@ pub fn facets(kind: Option<&str>, year: Option<i32>, countries: &[String]) -> Ve
                 .iter()
                 .map(|c| c.trim())
                 .filter(|c| !c.is_empty())
-                .map(|c| {
-                    // A country may be asked for by name ("Belarus", 白俄罗斯) as well as by code.
-                    let code = liaison_core::find_country(c)
-                        .map_or_else(|| c.to_ascii_uppercase(), |code| code.to_string());
-                    format!("country:{code}")
-                }),
+                // A country may be asked for by name ("Belarus", 白俄罗斯) as well as by code.
+                .map(|c| format!("country:{}", liaison_core::country_filter_code(c))),
         )
         .collect();
     facets.sort();
