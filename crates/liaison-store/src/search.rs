@@ -642,7 +642,15 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         locks::rebuild(&mut tx, true).await?;
-        if index_version(&mut *tx).await? != liaison_search::INDEX_VERSION {
+        let empty: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM search_documents) THEN 0 ELSE 1 END",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if empty == 1 {
+            // A new database: its empty index is of every version.
+            set_index_version(&mut tx).await?;
+        } else if index_version(&mut *tx).await? != liaison_search::INDEX_VERSION {
             let count = rebuild_index(&mut tx, &self.policy).await?;
             tracing::info!(
                 documents = count,
@@ -694,9 +702,15 @@ async fn rebuild_index(tx: &mut AnyConnection, policy: &Policy) -> Result<i64> {
     }
     blocks::rebuild(&mut *tx).await?;
     crate::timeline::rebuild(&mut *tx).await?;
+    set_index_version(tx).await?;
+    Ok(count)
+}
+
+/// Records that the index is of this version.
+async fn set_index_version(conn: &mut AnyConnection) -> Result<()> {
     sqlx::query("UPDATE search_index SET version = $1 WHERE id = 1")
         .bind(liaison_search::INDEX_VERSION)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    Ok(count)
+    Ok(())
 }
