@@ -9,6 +9,7 @@ pub mod approvals;
 pub mod audit;
 pub mod bench_data;
 pub mod calendars;
+pub mod countries;
 pub mod demo;
 pub mod dossier;
 pub mod error;
@@ -42,6 +43,9 @@ pub use activities::*;
 pub use agreements::*;
 pub use audit::{AUDIT_LOG, AuditEntry, AuditFilter};
 pub use calendars::CalendarFeed;
+pub use countries::{
+    country_filter_code, country_name, country_name_of, find_country, parse_country,
+};
 pub use dossier::*;
 pub use error::{Error, FieldError, FieldErrors};
 pub use exchange::*;

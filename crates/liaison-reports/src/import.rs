@@ -594,7 +594,8 @@ impl Cells<'_> {
 
     fn country(&mut self, field: &str) -> Option<CountryCode> {
         let text = self.text(field)?;
-        CountryCode::parse(&text)
+        // A sheet Liaison wrote names countries; one typed by hand may give codes.
+        liaison_core::parse_country(&text)
             .map_err(|message| self.problem(field, "invalid", message))
             .ok()
     }

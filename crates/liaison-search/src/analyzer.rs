@@ -3,6 +3,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+use icu_normalizer::{ComposingNormalizerBorrowed, DecomposingNormalizerBorrowed};
+use icu_properties::CodePointMapData;
+use icu_properties::props::{GeneralCategory, Script};
+use icu_segmenter::options::WordBreakInvariantOptions;
+use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use jieba_rs::{Jieba, TokenizeMode};
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
@@ -25,9 +30,12 @@ pub struct Segment {
     pub matched: bool,
 }
 
-/// The segmenter and stemmer, loaded once: jieba's dictionary takes a moment to read.
+/// The segmenters and stemmer, loaded once: jieba's dictionary takes a moment to read.
 pub struct Analyzer {
     jieba: Jieba,
+    /// Words of every other script by Unicode's rules (UAX #29), with ICU4X's dictionaries for
+    /// the scripts written without spaces (Thai, Lao, Khmer, Burmese, Japanese kana).
+    words: WordSegmenterBorrowed<'static>,
     stemmer: Stemmer,
 }
 
@@ -36,6 +44,7 @@ pub fn analyzer() -> &'static Analyzer {
     static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
     ANALYZER.get_or_init(|| Analyzer {
         jieba: Jieba::new(),
+        words: WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()),
         stemmer: Stemmer::create(Algorithm::English),
     })
 }
@@ -44,9 +53,81 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
+/// A word of a text, and where it lies in the text, in characters.
+struct Word<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(
+        CodePointMapData::<GeneralCategory>::new().get(c),
+        GeneralCategory::NonspacingMark
+            | GeneralCategory::SpacingMark
+            | GeneralCategory::EnclosingMark
+    )
+}
+
+/// Whether a letter is a part of a word: letters, digits, and the marks that belong to a
+/// letter (Thai vowels and tones, Devanagari signs), which are not letters themselves.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_mark(c)
+}
+
+/// Whether the marks on letters of this script are left out of terms. Accents on Latin
+/// letters (Vietnamese, French), Greek tonos and Arabic and Hebrew vowel points are often not
+/// typed, so "Ha" finds "Hà"; in Cyrillic, Thai or Devanagari a mark makes another letter or
+/// syllable, so it is kept.
+fn folds_marks(script: Script) -> bool {
+    matches!(
+        script,
+        Script::Latin | Script::Greek | Script::Arabic | Script::Hebrew
+    )
+}
+
+/// A word as it is compared: lower case, in one Unicode form (NFC), without the marks
+/// [`folds_marks`] leaves out, and with the Latin letters that have a stroke rather than a
+/// mark (Vietnamese đ, Polish ł, Danish ø) written without it, as people type them.
+fn fold(word: &str) -> String {
+    // Most words of most records are plain ASCII, which has nothing to fold.
+    if word.is_ascii() {
+        return word
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+    }
+    let lower = word.to_lowercase();
+    let decomposed = DecomposingNormalizerBorrowed::new_nfd().normalize(&lower);
+    let scripts = CodePointMapData::<Script>::new();
+    let mut folded = String::with_capacity(decomposed.len());
+    let mut drop_marks = false;
+    for c in decomposed.chars() {
+        if is_mark(c) {
+            if !drop_marks {
+                folded.push(c);
+            }
+        } else if c.is_alphanumeric() {
+            drop_marks = folds_marks(scripts.get(c));
+            folded.push(match c {
+                'đ' => 'd',
+                'ł' => 'l',
+                'ø' => 'o',
+                'ı' => 'i',
+                _ => c,
+            });
+        }
+    }
+    ComposingNormalizerBorrowed::new_nfc()
+        .normalize(&folded)
+        .into_owned()
+}
+
 impl Analyzer {
-    /// The term a token stands for: Chinese as it is, other words lower-cased and stemmed;
-    /// `None` for spaces, punctuation and stop words.
+    /// The term a token stands for: Chinese as it is, other words folded ([`fold`]), and
+    /// those in plain Latin letters stemmed as English; `None` for spaces, punctuation and stop
+    /// words.
     fn term(&self, token: &str) -> Option<String> {
         let token = token.trim();
         if token.is_empty() || token.chars().count() > MAX_TERM_CHARS {
@@ -59,18 +140,50 @@ impl Analyzer {
         if !token.chars().any(char::is_alphanumeric) {
             return None;
         }
-        let lower: String = token
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
-        if STOP_WORDS.contains(&lower.as_str()) {
+        let folded = fold(token);
+        if folded.is_empty() || STOP_WORDS.contains(&folded.as_str()) {
             return None;
         }
-        if lower.chars().all(|c| c.is_ascii_digit()) {
-            return Some(lower);
+        if folded.chars().all(|c| c.is_ascii_digit()) || !folded.is_ascii() {
+            return Some(folded);
         }
-        Some(self.stemmer.stem(&lower).into_owned())
+        Some(self.stemmer.stem(&folded).into_owned())
+    }
+
+    /// The words of a text in order: Chinese by jieba (in `mode`), every other script by
+    /// Unicode's word boundaries, each word then cut where a character that is neither a letter,
+    /// a digit nor a mark stands inside it ("kind:lecture", "U.S."). Spaces and punctuation are
+    /// not words.
+    fn words<'t>(&self, text: &'t str, mode: TokenizeMode) -> Vec<Word<'t>> {
+        let mut words = Vec::new();
+        let mut offset = 0;
+        for (run, cjk) in runs(text) {
+            if cjk {
+                for token in self.jieba.tokenize(run, mode, true) {
+                    words.push(Word {
+                        text: token.word,
+                        start: offset + token.start,
+                        end: offset + token.end,
+                    });
+                }
+            } else {
+                let mut from = 0;
+                let mut from_chars = offset;
+                for (to, kind) in self.words.segment_str(run).iter_with_word_type() {
+                    if to == 0 {
+                        continue;
+                    }
+                    let piece = &run[from..to];
+                    if kind.is_word_like() {
+                        split_at_punctuation(piece, from_chars, &mut words);
+                    }
+                    from_chars += piece.chars().count();
+                    from = to;
+                }
+            }
+            offset += run.chars().count();
+        }
+        words
     }
 
     /// The terms of a text to index, with how often each occurs: every word the search mode
@@ -79,8 +192,8 @@ impl Analyzer {
     /// index and the time to load it, for queries of one character that find little of use.
     pub fn index_terms(&self, text: &str) -> BTreeMap<String, i64> {
         let mut terms = BTreeMap::new();
-        for token in self.jieba.tokenize(text, TokenizeMode::Search, true) {
-            if let Some(term) = self.term(token.word) {
+        for word in self.words(text, TokenizeMode::Search) {
+            if let Some(term) = self.term(word.text) {
                 *terms.entry(term).or_insert(0) += 1;
             }
         }
@@ -99,8 +212,8 @@ impl Analyzer {
         {
             query.truncate(space);
         }
-        for token in self.jieba.tokenize(&query, TokenizeMode::Default, true) {
-            if let Some(term) = self.term(token.word)
+        for word in self.words(&query, TokenizeMode::Default) {
+            if let Some(term) = self.term(word.text)
                 && !terms.contains(&term)
             {
                 terms.push(term);
@@ -125,6 +238,51 @@ impl Analyzer {
             terms,
             matches: HashMap::new(),
         }
+    }
+}
+
+/// A text cut into runs of Chinese characters and runs of anything else, each with whether it
+/// is Chinese.
+fn runs(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let cjk = is_cjk(first);
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| is_cjk(*c) != cjk)
+            .map_or(rest.len(), |(i, _)| i);
+        let (run, after) = rest.split_at(end);
+        rest = after;
+        Some((run, cjk))
+    })
+}
+
+/// Adds the parts of a word between characters that are not parts of words, each with where
+/// it lies; `start` is where the word starts, in characters.
+fn split_at_punctuation<'t>(word: &'t str, start: usize, words: &mut Vec<Word<'t>>) {
+    let mut part: Option<(usize, usize)> = None;
+    let mut at = start;
+    for (i, c) in word.char_indices() {
+        if is_word_char(c) {
+            if part.is_none() {
+                part = Some((i, at));
+            }
+        } else if let Some((from, from_chars)) = part.take() {
+            words.push(Word {
+                text: &word[from..i],
+                start: from_chars,
+                end: at,
+            });
+        }
+        at += 1;
+    }
+    if let Some((from, from_chars)) = part {
+        words.push(Word {
+            text: &word[from..],
+            start: from_chars,
+            end: at,
+        });
     }
 }
 
@@ -156,27 +314,23 @@ impl Highlighter<'_> {
             }
         }
         // Other words match by their stem.
-        for token in self
-            .analyzer
-            .jieba
-            .tokenize(text, TokenizeMode::Default, true)
-        {
-            if token.word.chars().any(is_cjk) {
+        for word in self.analyzer.words(text, TokenizeMode::Default) {
+            if word.text.chars().any(is_cjk) {
                 continue;
             }
-            let matched = match self.matches.get(token.word) {
+            let matched = match self.matches.get(word.text) {
                 Some(matched) => *matched,
                 None => {
                     let matched = self
                         .analyzer
-                        .term(token.word)
+                        .term(word.text)
                         .is_some_and(|term| terms.contains(&term));
-                    self.matches.insert(token.word.to_owned(), matched);
+                    self.matches.insert(word.text.to_owned(), matched);
                     matched
                 }
             };
             if matched {
-                marked[token.start..token.end]
+                marked[word.start..word.end]
                     .iter_mut()
                     .for_each(|m| *m = true);
             }
@@ -309,6 +463,93 @@ mod tests {
                 .map(|s| s.text.chars().count())
                 .sum::<usize>()
                 <= 62
+        );
+    }
+
+    #[test]
+    fn cyrillic_is_cut_into_words_not_letters() {
+        let a = analyzer();
+        let terms = a.index_terms(
+            "Уральский федеральный университет имени первого Президента России Б. Н. Ельцина",
+        );
+        for word in ["уральский", "федеральный", "университет", "ельцина"]
+        {
+            assert!(has(&terms, word), "{word} missing from {terms:?}");
+        }
+        assert_eq!(a.query_terms("Путин"), ["путин"]);
+        assert!(a.query_terms("Путин").iter().all(|t| !has(&terms, t)));
+        // A mark that makes another letter is kept: й is not и.
+        assert_eq!(a.query_terms("Чайка"), ["чайка"]);
+    }
+
+    #[test]
+    fn vietnamese_words_are_found_with_or_without_their_marks() {
+        let a = analyzer();
+        let terms = a.index_terms("Trường Đại học Công đoàn Hà Nội");
+        for word in ["truong", "dai", "hoc", "cong", "doan", "ha", "noi"] {
+            assert!(has(&terms, word), "{word} missing from {terms:?}");
+        }
+        assert_eq!(a.query_terms("Hà"), ["ha"]);
+        assert_eq!(a.query_terms("Ha"), ["ha"]);
+        assert_eq!(a.query_terms("ĐOÀN"), ["doan"]);
+        assert!(!has(&terms, "a") && !has(&terms, "h"), "{terms:?}");
+        // The same word decomposed (e + combining grave) is the same term.
+        assert_eq!(a.query_terms("Ha\u{0300}"), ["ha"]);
+    }
+
+    #[test]
+    fn arabic_is_cut_into_words_and_its_vowel_points_are_optional() {
+        let a = analyzer();
+        let terms = a.index_terms("الاتحاد العام لنقابات العمال");
+        assert_eq!(terms.len(), 4, "{terms:?}");
+        assert!(has(&terms, "الاتحاد"));
+        assert_eq!(a.query_terms("الاتِّحاد"), ["الاتحاد"]);
+    }
+
+    #[test]
+    fn thai_is_cut_into_words_by_a_dictionary() {
+        let a = analyzer();
+        // "The Labour Union of Thailand", written without spaces: the labour union, of, Thailand.
+        let terms = a.index_terms("สหภาพแรงงานแห่งประเทศไทย");
+        let words: Vec<&str> = terms.keys().map(String::as_str).collect();
+        assert_eq!(words, ["ประเทศไทย", "สหภาพแรงงาน", "แห่ง"]);
+        assert_eq!(a.query_terms("ประเทศไทย"), ["ประเทศไทย"]);
+        assert_eq!(
+            a.query_terms("สหภาพแรงงาน ประเทศไทย"),
+            ["สหภาพแรงงาน", "ประเทศไทย"]
+        );
+    }
+
+    #[test]
+    fn other_scripts_are_cut_into_words_too() {
+        let a = analyzer();
+        for (text, word) in [
+            ("Εθνικό Μετσόβιο Πολυτεχνείο", "εθνικο"),
+            ("नेपाल ट्रेड यूनियन कांग्रेस", "नेपाल"),
+            ("Histadrut הסתדרות העובדים", "הסתדרות"),
+            ("대한민국 한국노동조합총연맹", "대한민국"),
+        ] {
+            let terms = a.index_terms(text);
+            assert!(has(&terms, word), "{word} missing from {terms:?}");
+            assert!(terms.keys().all(|t| t.chars().count() > 1), "{terms:?}");
+        }
+    }
+
+    #[test]
+    fn a_word_without_its_marks_is_highlighted_where_it_has_them() {
+        let a = analyzer();
+        let terms = a.query_terms("Ha Noi");
+        let segments = a.highlight("Đại học Công đoàn Hà Nội", &terms, 80).unwrap();
+        let marked: Vec<_> = segments
+            .iter()
+            .filter(|s| s.matched)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(marked, ["Hà", "Nội"]);
+        let terms = a.query_terms("Путин");
+        assert!(
+            a.highlight("Уральский федеральный университет", &terms, 80)
+                .is_none()
         );
     }
 }

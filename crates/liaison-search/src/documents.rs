@@ -42,7 +42,8 @@ pub fn facets(kind: Option<&str>, year: Option<i32>, countries: &[String]) -> Ve
                 .iter()
                 .map(|c| c.trim())
                 .filter(|c| !c.is_empty())
-                .map(|c| format!("country:{}", c.to_ascii_uppercase())),
+                // A country may be asked for by name ("Belarus", 白俄罗斯) as well as by code.
+                .map(|c| format!("country:{}", liaison_core::country_filter_code(c))),
         )
         .collect();
     facets.sort();
@@ -195,8 +196,7 @@ impl Document {
         }
         d.kind = kind;
         d.year = year;
-        d.countries = countries;
-        d
+        d.with_countries(countries)
     }
 
     pub fn from_activity(a: &Activity) -> Document {
@@ -254,7 +254,22 @@ impl Document {
         self.countries = countries;
         self.countries.sort();
         self.countries.dedup();
+        self.add_country_names();
         self
+    }
+
+    /// The names of the record's countries in both languages, as text of the record, so that
+    /// "Belarus", 白俄罗斯 or "Nepal" finds the records of that country.
+    fn add_country_names(&mut self) {
+        let names: Vec<String> = self
+            .countries
+            .iter()
+            .filter_map(|c| liaison_core::CountryCode::parse(c).ok())
+            .flat_map(liaison_core::countries::country_names)
+            .collect();
+        if !names.is_empty() {
+            self.add(TEXT_WEIGHT, names.join(" "));
+        }
     }
 
     pub fn from_organization(o: &Organization) -> Document {
@@ -276,8 +291,7 @@ impl Document {
         }
         d.kind = code(&o.kind);
         d.year = o.founded_year;
-        d.countries = vec![o.country.to_string()];
-        d
+        d.with_countries(vec![o.country.to_string()])
     }
 
     /// People are found by their names, positions and where they work; notes about them are
@@ -290,8 +304,7 @@ impl Document {
             d.add(TEXT_WEIGHT, &named.name);
         }
         d.kind = code(&p.category);
-        d.countries = p.nationality.iter().map(|c| c.to_string()).collect();
-        d
+        d.with_countries(p.nationality.iter().map(|c| c.to_string()).collect())
     }
 
     pub fn from_agreement(a: &Agreement) -> Document {

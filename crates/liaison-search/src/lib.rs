@@ -5,6 +5,8 @@
 //! (a trigram index cannot match the two-character 工会). Text is segmented into words with
 //! jieba, the dictionary-based segmenter most Chinese search systems start from, and Latin words
 //! are lower-cased and stemmed with the Snowball English stemmer, so "unions" finds "Union".
+//! Every other script is cut into words by Unicode's rules (ICU4X's word segmenter, with its
+//! dictionaries for Thai, Lao, Khmer and Burmese), and accents are folded, so "Ha" finds "Hà".
 
 mod analyzer;
 pub mod blocks;
@@ -13,6 +15,11 @@ mod documents;
 pub use analyzer::{Analyzer, Highlighter, MAX_QUERY_TERMS, Segment, analyzer};
 pub use documents::{Document, facets, file_matches, file_words};
 pub use liaison_core::RecordKind;
+
+/// The version of how text becomes terms and what of each record is indexed. An index built by
+/// another version is rebuilt when Liaison starts (the store keeps the version with the index):
+/// 2 cut every script into words by Unicode's rules, folded marks and indexed countries' names.
+pub const INDEX_VERSION: i64 = 2;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -33,7 +40,8 @@ pub struct SearchRequest {
     /// Only records of this year, 1900 to 2200.
     #[serde(default, deserialize_with = "liaison_core::limits::optional_year")]
     pub year: Option<i32>,
-    /// Only records involving this country (ISO 3166-1 alpha-2).
+    /// Only records involving this country: its ISO 3166-1 alpha-2 code or its name in Chinese
+    /// or English.
     pub country: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
@@ -120,6 +128,36 @@ mod tests {
             ["country:LA", "kind:conference", "year:2015"]
         );
         assert!(request(Some(""), None, Some("  ")).facets().is_empty());
+    }
+
+    #[test]
+    fn a_country_filter_may_name_the_country_in_either_language() {
+        for asked in ["BY", "by", "Belarus", "白俄罗斯"] {
+            assert_eq!(request(None, None, Some(asked)).facets(), ["country:BY"]);
+        }
+    }
+
+    #[test]
+    fn a_record_is_found_by_its_countrys_name_in_either_language() {
+        let document = Document::from_parts(
+            liaison_core::ORGANIZATION,
+            1,
+            vec![("Federation of Trade Unions of Belarus".to_owned(), 5)],
+            None,
+            None,
+            vec!["BY".to_owned()],
+        );
+        let terms: Vec<String> = document
+            .scored_postings()
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        for query in ["Belarus", "白俄罗斯"] {
+            for term in analyzer().query_terms(query) {
+                assert!(terms.contains(&term), "{term} missing from {terms:?}");
+            }
+        }
+        assert!(document.body.contains("白俄罗斯 Belarus"));
     }
 
     #[test]

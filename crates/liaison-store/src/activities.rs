@@ -390,7 +390,10 @@ fn kept_filters(filter: &ActivityFilter) -> Vec<String> {
         kept.push(format!("organization:{organization}"));
     }
     if let Some(country) = &filter.country {
-        kept.push(format!("country:{}", country.trim().to_ascii_uppercase()));
+        kept.push(format!(
+            "country:{}",
+            liaison_core::country_filter_code(country)
+        ));
     }
     if let Some(region) = &filter.region {
         kept.push(format!("region:{}", enum_text(region)));

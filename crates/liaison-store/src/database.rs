@@ -285,6 +285,7 @@ impl Store {
         self.ensure_built_in_roles().await?;
         self.ensure_shipped_calendar().await?;
         self.ensure_search_blocks().await?;
+        self.ensure_search_version().await?;
         self.check_personal_key().await
     }
 

@@ -266,7 +266,7 @@ impl Records for Organization {
             f.and(format!("o.kind = {p}"));
         }
         if let Some(country) = &filter.country {
-            let p = f.param(Param::text(country.trim().to_ascii_uppercase()));
+            let p = f.param(Param::text(liaison_core::country_filter_code(country)));
             f.and(format!("o.country = {p}"));
         }
         if let Some(region) = &filter.region {

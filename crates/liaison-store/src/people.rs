@@ -194,7 +194,7 @@ impl Records for Person {
             f.and(format!("p.organization_id = {p}"));
         }
         if let Some(country) = &filter.nationality {
-            let p = f.param(Param::text(country.trim().to_ascii_uppercase()));
+            let p = f.param(Param::text(liaison_core::country_filter_code(country)));
             f.and(format!("p.nationality = {p}"));
         }
         let order: &[&str] = match page.sort.as_str() {

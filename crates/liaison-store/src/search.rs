@@ -707,33 +707,89 @@ impl Store {
         let mut tx = self.begin_write().await?;
         // Writers under way finish first; the next ones wait for the rebuild.
         locks::rebuild(&mut tx, true).await?;
-        sqlx::query("DELETE FROM search_postings")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM search_terms")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM search_documents")
-            .execute(&mut *tx)
-            .await?;
-        let mut count = 0;
-        for &entity in RecordKind::searchable() {
-            let table = entity.table;
-            let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} ORDER BY id"))
-                .fetch_all(&mut *tx)
-                .await?;
-            let records: Vec<(RecordKind, i64)> = ids.into_iter().map(|id| (entity, id)).collect();
-            for chunk in records.chunks(REINDEXED_TOGETHER) {
-                refresh(&mut tx, &self.policy, chunk, Blocks::Later)
-                    .await?
-                    .write(&mut tx)
-                    .await?;
-            }
-            count += records.len() as i64;
-        }
-        blocks::rebuild(&mut tx).await?;
-        crate::timeline::rebuild(&mut tx).await?;
+        let count = rebuild_index(&mut tx, &self.policy).await?;
         tx.commit().await?;
         Ok(count)
     }
+
+    /// Rebuilds the search index when it was built by another version of the analyzer or the
+    /// documents ([`liaison_search::INDEX_VERSION`]), once: a process starting while another
+    /// rebuilds waits for it under the rebuild lock and then finds the index current.
+    pub(crate) async fn ensure_search_version(&self) -> Result<()> {
+        if index_version(&self.read).await? == liaison_search::INDEX_VERSION {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        locks::rebuild(&mut tx, true).await?;
+        let empty: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM search_documents) THEN 0 ELSE 1 END",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if empty == 1 {
+            // A new database: its empty index is of every version.
+            set_index_version(&mut tx).await?;
+        } else if index_version(&mut *tx).await? != liaison_search::INDEX_VERSION {
+            let count = rebuild_index(&mut tx, &self.policy).await?;
+            tracing::info!(
+                documents = count,
+                version = liaison_search::INDEX_VERSION,
+                "search index rebuilt for a new version"
+            );
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The version of the analyzer and documents the index was built by.
+async fn index_version<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT version FROM search_index WHERE id = 1")
+            .fetch_optional(conn)
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// Writes the index anew from the records, with the timelines, and records its version; the
+/// caller holds the rebuild lock.
+async fn rebuild_index(tx: &mut AnyConnection, policy: &Policy) -> Result<i64> {
+    sqlx::query("DELETE FROM search_postings")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM search_terms")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM search_documents")
+        .execute(&mut *tx)
+        .await?;
+    let mut count = 0;
+    for &entity in RecordKind::searchable() {
+        let table = entity.table;
+        let ids: Vec<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} ORDER BY id"))
+            .fetch_all(&mut *tx)
+            .await?;
+        let records: Vec<(RecordKind, i64)> = ids.into_iter().map(|id| (entity, id)).collect();
+        for chunk in records.chunks(REINDEXED_TOGETHER) {
+            refresh(&mut *tx, policy, chunk, Blocks::Later)
+                .await?
+                .write(&mut *tx)
+                .await?;
+        }
+        count += records.len() as i64;
+    }
+    blocks::rebuild(&mut *tx).await?;
+    crate::timeline::rebuild(&mut *tx).await?;
+    set_index_version(tx).await?;
+    Ok(count)
+}
+
+/// Records that the index is of this version.
+async fn set_index_version(conn: &mut AnyConnection) -> Result<()> {
+    sqlx::query("UPDATE search_index SET version = $1 WHERE id = 1")
+        .bind(liaison_search::INDEX_VERSION)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -33,6 +33,14 @@ impl Lang {
         }
     }
 
+    /// The same language as the records' texts name it.
+    pub fn language(&self) -> liaison_core::NewsLanguage {
+        match self {
+            Lang::Zh => liaison_core::NewsLanguage::Zh,
+            Lang::En => liaison_core::NewsLanguage::En,
+        }
+    }
+
     pub fn parse(code: &str) -> Option<Lang> {
         match code.trim().to_ascii_lowercase().as_str() {
             "zh" | "zh-cn" | "zh-hans" => Some(Lang::Zh),
@@ -189,6 +197,16 @@ impl Tr {
             Lang::En => (en, zh),
         };
         first.clone().or_else(|| second.clone()).unwrap_or_default()
+    }
+
+    /// A country's or region's name in the reader's language (老挝, Laos; 中国香港), from CLDR.
+    pub fn country(&self, code: liaison_core::CountryCode) -> String {
+        liaison_core::country_name(code, self.lang.language())
+    }
+
+    /// The name of a country stored or sent as a code; the text itself when it is no code.
+    pub fn country_of(&self, code: &str) -> String {
+        liaison_core::country_name_of(code, self.lang.language())
     }
 
     /// The label of an enum value, from the message `{prefix}-{value}`.

@@ -152,7 +152,11 @@ fn profile(ui: &Ui, o: &Organization) -> Section {
     s.row(t.get("field-kind"), t.value("org-kind", &code(&o.kind)));
     s.row(
         t.get("field-country"),
-        format!("{} · {}", o.country, t.value("region", &code(&o.region))),
+        format!(
+            "{} · {}",
+            t.country(o.country),
+            t.value("region", &code(&o.region))
+        ),
     );
     s.row(
         t.get("field-founded_year"),

@@ -13,7 +13,7 @@ use super::forms::Values;
 use super::world_map::world;
 use super::{Link, MessageTemplate, MessageView, PageError, PageResult, Ui, render};
 use crate::AppState;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 use crate::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -129,25 +129,6 @@ fn record_label(t: &Tr, row: &ReviewRow) -> String {
     }
 }
 
-/// A country or region by code: Hong Kong, Macao and Taiwan by name, others by code, with
-/// the map's English name in the English interface.
-fn country_label(t: &Tr, code: &str) -> String {
-    let region = match code {
-        "HK" => Some("hong_kong"),
-        "MO" => Some("macao"),
-        "TW" => Some("taiwan"),
-        _ => None,
-    };
-    match (region, t.lang) {
-        (Some(region), _) => t.value("region", region),
-        (None, Lang::En) => match world().countries.get(code) {
-            Some(outline) => format!("{code} {}", outline.name),
-            None => code.to_owned(),
-        },
-        (None, Lang::Zh) => code.to_owned(),
-    }
-}
-
 /// Every table of the review, in the order the page, the workbook and the report show them.
 fn tables(review: &AnnualReview, t: &Tr) -> Vec<ReviewTable> {
     let table = |id: &'static str, heading: &str, lines: Vec<Line>, chart: bool| ReviewTable {
@@ -233,7 +214,7 @@ fn tables(review: &AnnualReview, t: &Tr) -> Vec<ReviewTable> {
         table(
             "countries",
             "review-country",
-            counts(&review.countries, &|r| country_label(t, &r.key)),
+            counts(&review.countries, &|r| t.country_of(&r.key)),
             false,
         ),
         table(
@@ -617,7 +598,7 @@ fn map(review: &AnnualReview, t: &Tr) -> MapView {
                 } else {
                     MAP_SHADES[level - 1]
                 },
-                title: format!("{}: {}", country_label(t, code), t.number(count)),
+                title: format!("{}: {}", t.country_of(code), t.number(count)),
             }
         })
         .collect();
@@ -642,7 +623,7 @@ fn map(review: &AnnualReview, t: &Tr) -> MapView {
         .countries
         .iter()
         .filter(|r| r.this_year > 0 && !world.countries.contains_key(&r.key))
-        .map(|r| format!("{} {}", country_label(t, &r.key), t.number(r.this_year)))
+        .map(|r| format!("{} {}", t.country_of(&r.key), t.number(r.this_year)))
         .collect();
     MapView {
         width: world.width,
@@ -827,6 +808,7 @@ pub async fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn years_are_read_from_what_was_typed_or_refused() {

@@ -63,13 +63,7 @@ pub async fn show(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery
     let filters = vec![
         Field::new("search", "q", t.get("search-words"), query.get("q")),
         Field::new("number", "year", t.get("field-year"), query.get("year")),
-        Field::new(
-            "text",
-            "country",
-            t.get("field-country"),
-            query.get("country"),
-        )
-        .hint(t.get("hint-country")),
+        crate::pages::kinds::country_field(&ui, &query, "country"),
     ];
     let notice = if !reader.errors.is_empty() {
         Some(t.get("filter-invalid"))

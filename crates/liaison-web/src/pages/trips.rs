@@ -199,7 +199,7 @@ fn places(ui: &Ui, trip: &Trip) -> String {
     };
     trip.destinations
         .iter()
-        .map(|d| format!("{} {}", d.country, d.city))
+        .map(|d| format!("{} {}", ui.t.country(d.country), d.city))
         .collect::<Vec<_>>()
         .join(separator)
 }
@@ -368,7 +368,7 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
         .destinations
         .iter()
         .map(|d| Item {
-            title: format!("{} {}", d.country, d.city),
+            title: format!("{} {}", t.country(d.country), d.city),
             href: None,
             meta: format!("{} – {}", t.date(d.arrive), t.date(d.leave)),
             lines: Vec::new(),
@@ -904,7 +904,7 @@ fn read_form(v: &Values) -> (Option<TripInput>, Reader) {
         }
         let field = |name: &str| format!("destinations-{i}-{name}");
         let country = v.get(&field("country"));
-        let country = match liaison_core::CountryCode::parse(country) {
+        let country = match liaison_core::parse_country(country) {
             Ok(c) => Some(c),
             Err(message) => {
                 r.errors.add(field("country"), "invalid", message);
@@ -1020,7 +1020,11 @@ async fn form_view(
         ("yes".to_owned(), t.get("choice-yes")),
     ];
     let countries: Vec<(String, String)> = std::iter::once((String::new(), t.get("choice-none")))
-        .chain(liaison_core::values::country_codes().map(|c| (c.to_owned(), c.to_owned())))
+        .chain(
+            liaison_core::countries::countries_by_name(t.lang.language())
+                .into_iter()
+                .map(|(code, name, other)| (code.to_string(), format!("{name} · {other}"))),
+        )
         .collect();
     let line = |g: &str, i: usize, name: &str| row_input(ui, v, "text", g, i, name);
     let date = |g: &str, i: usize, name: &str| row_input(ui, v, "date", g, i, name);

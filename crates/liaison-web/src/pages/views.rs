@@ -15,6 +15,7 @@ pub struct Field {
     /// `text`, `textarea`, `select`, `checkbox`, `date`, `number`, `email`, `search` or `time`.
     pub kind: &'static str,
     pub value: String,
+    /// A select's choices; for a text input, the suggestions of its datalist (value, label).
     pub options: Vec<(String, String)>,
     pub error: Option<String>,
     pub required: bool,

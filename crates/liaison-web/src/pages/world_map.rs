@@ -20,11 +20,10 @@ pub struct WorldMap {
     pub countries: BTreeMap<String, Outline>,
 }
 
-/// One country's outline.
+/// One country's outline. The file also gives Natural Earth's English name, which Liaison does
+/// not read: countries are named from CLDR in both languages (`liaison_core::countries`).
 #[derive(Debug, Deserialize)]
 pub struct Outline {
-    /// The English name in Natural Earth.
-    pub name: String,
     /// SVG path data.
     pub d: String,
 }

@@ -20,6 +20,7 @@ on_both_databases!(
     every_page_answers_every_role_as_the_rules_say,
     the_search_box_finds_every_kind_of_record_and_marks_the_words,
     an_organization_shows_its_newest_exchanges_and_links_to_the_whole_timeline,
+    a_country_is_typed_by_its_name_and_shown_by_name_in_either_language,
 );
 
 async fn pages_ask_anonymous_visitors_to_sign_in_and_bring_them_back(app: TestApp) {
@@ -253,7 +254,7 @@ async fn a_form_with_problems_comes_back_with_the_messages_and_what_was_typed(ap
         )
         .await;
     assert_eq!(status, 422);
-    assert!(html.contains("id=\"e-country\"") && html.contains("ISO 3166-1"));
+    assert!(html.contains("id=\"e-country\"") && html.contains("names no country or region"));
     let (status, html, _) = page
         .post(
             "/activities",
@@ -826,4 +827,86 @@ async fn an_organization_shows_its_newest_exchanges_and_links_to_the_whole_timel
     assert!(html.contains("共 51 条，最新的在前"), "{html}");
     assert_eq!(page.get("/organizations/999/timeline").await.0, 404);
     assert_eq!(page.get("/organizations/x/timeline").await.0, 404);
+}
+
+async fn a_country_is_typed_by_its_name_and_shown_by_name_in_either_language(app: TestApp) {
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+    let (status, form) = page.get("/organizations/new").await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("list=\"l-country\"") && form.contains("<datalist id=\"l-country\">"),
+        "the browser suggests every name, without a script"
+    );
+    assert!(form.contains("<option value=\"Belarus\">白俄罗斯 · BY</option>"));
+    assert!(form.contains("<option value=\"Hong Kong, China\">中国香港 · HK</option>"));
+    assert!(!form.contains("<script"));
+
+    let (status, html, _) = page
+        .post(
+            "/organizations",
+            &[
+                ("kind", "trade_union"),
+                ("country", "Atlantis"),
+                ("name_en", "Nowhere"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("id=\"e-country\""), "{html}");
+    assert!(html.contains("value=\"Atlantis\""), "what was typed stays");
+
+    let (status, html, belarus) = page
+        .post(
+            "/organizations",
+            &[
+                ("kind", "trade_union"),
+                ("country", "白俄罗斯"),
+                ("name_en", "Federation of Trade Unions of Belarus"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = page.get(&belarus).await;
+    assert!(html.contains("Belarus"), "{html}");
+    let (_, edit) = page.get(&format!("{belarus}/edit")).await;
+    assert!(
+        edit.contains("value=\"Belarus\""),
+        "the form shows the name, not BY"
+    );
+    let (status, html, person) = page
+        .post(
+            "/people",
+            &[
+                ("category", "external"),
+                ("name_en", "Chan Tai Man"),
+                ("nationality", "hong kong"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, html) = page.get(&person).await;
+    assert!(html.contains("Hong Kong, China"), "{html}");
+    for filter in ["BY", "Belarus", "%E7%99%BD%E4%BF%84%E7%BD%97%E6%96%AF"] {
+        let (_, list) = page.get(&format!("/organizations?country={filter}")).await;
+        assert!(list.contains("1 in all"), "{filter}: {list}");
+        assert!(list.contains("<td>Belarus</td>"), "{filter}: {list}");
+    }
+    let (_, list) = page.get("/organizations?country=France").await;
+    assert!(!list.contains("1 in all"));
+
+    let chinese = app.sign_in("viewer", UserRole::Viewer, None, "zh-CN").await;
+    let (_, html) = chinese.get(&belarus).await;
+    assert!(html.contains("白俄罗斯"), "{html}");
+    let (_, html) = chinese.get(&person).await;
+    assert!(html.contains("中国香港"), "{html}");
+    let (_, html) = chinese
+        .get("/search?q=%E7%99%BD%E4%BF%84%E7%BD%97%E6%96%AF")
+        .await;
+    assert!(
+        html.contains("Federation of Trade Unions of Belarus"),
+        "{html}"
+    );
+    // The API keeps codes.
+    let (_, body) = app.get("/api/v1/organizations?country=Belarus").await;
+    assert_eq!(body["items"][0]["country"], "BY");
 }

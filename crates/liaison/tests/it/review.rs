@@ -422,10 +422,11 @@ async fn the_review_page_draws_charts_and_the_map_in_both_languages(app: TestApp
     // The map: an outline for every country, Laos and Taiwan coloured by their two activities.
     assert!(html.contains("viewBox=\"0 0 720 288\""));
     assert!(html.matches("<path d=\"M").count() > 170);
-    assert!(html.contains("<title>LA Laos: 2</title>"));
-    assert!(html.contains("<title>Taiwan: 2</title>"));
-    assert!(html.contains("<title>FR France: 0</title>"));
-    assert!(html.contains("Too small to draw at this scale: Hong Kong 1; Macao 1"));
+    // Countries are named from CLDR; Hong Kong, Macao and Taiwan as regions of China.
+    assert!(html.contains("<title>Laos: 2</title>"));
+    assert!(html.contains("<title>Taiwan, China: 2</title>"));
+    assert!(html.contains("<title>France: 0</title>"));
+    assert!(html.contains("Too small to draw at this scale: Hong Kong, China 1; Macao, China 1"));
     assert!(html.contains("href=\"/review/2024.xlsx\""));
     assert!(html.contains("href=\"/review/2024.docx\""));
     assert!(!html.contains("<script"), "no JavaScript is served");
@@ -436,7 +437,10 @@ async fn the_review_page_draws_charts_and_the_map_in_both_languages(app: TestApp
     assert!(html.contains("2024年度国际交流与合作工作回顾"));
     assert!(html.contains("走出去与引进来：出访2批、我方出访3人；来访及来校培训1批（其中为外方代表团举办的培训班0个），来访1人。"));
     assert!(html.contains("短期与长期：短期项目4项，长期项目1项（长期指90天及以上）。"));
-    assert!(html.contains("<title>台湾: 2</title>"));
+    assert!(html.contains("<title>中国台湾: 2</title>"));
+    assert!(html.contains("<title>老挝: 2</title>"));
+    assert!(html.contains("<title>法国: 0</title>"));
+    assert!(html.contains("中国香港 1"));
     assert!(html.contains("年度回顾"));
 
     // A year without records says so instead of drawing empty charts.
@@ -565,7 +569,7 @@ async fn the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures(a
     assert_eq!(numbers(&regions[1]), [3.0, 2.0, 1.0], "foreign");
     assert_eq!(numbers(&regions[4]), [2.0, 0.0, 2.0], "Taiwan");
     let countries = sheet("By country and region");
-    assert_eq!(countries[1][0], Data::String("LA Laos".into()));
+    assert_eq!(countries[1][0], Data::String("Laos".into()));
     assert_eq!(numbers(&countries[1]), [2.0, 1.0, 1.0]);
     let units = sheet("By unit");
     assert_eq!(units[1][0], Data::String("School of Law".into()));
@@ -614,7 +618,8 @@ async fn the_review_downloads_as_a_workbook_and_a_report_with_the_same_figures(a
         "指标|2024|2023|增减|活动|5|3|2|",
         "|重点项目占比（%）|60|33.33|26.67|",
         "|受赠价值（元）|300|200|100|",
-        "|台湾|2|0|2|",
+        "|中国台湾|2|0|2|",
+        "|老挝|2|1|1|",
         "|因公出访|2|0|2|",
     ] {
         assert!(cells.contains(row), "{row} in {cells}");

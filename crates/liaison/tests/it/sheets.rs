@@ -174,13 +174,23 @@ async fn every_list_exports_in_both_formats_with_titles_in_the_user_s_language(a
         assert_eq!(csv_rows.len(), rows.len(), "{list}: the same rows in both");
         assert_eq!(csv_rows[0].len(), rows[0].len(), "{list}");
     }
+    // A country is filtered by its code or its name in either language, and exported by name.
+    for country in ["LA", "Laos", "%E8%80%81%E6%8C%9D"] {
+        let (_, _, _, bytes) = download(
+            &page,
+            &app,
+            &format!("/organizations/export.xlsx?country={country}"),
+        )
+        .await;
+        let rows = &read_workbook(&bytes)[0].1;
+        assert_eq!(rows.len(), 3, "the two Lao organizations, by {country}");
+    }
     let (_, _, _, bytes) = download(&page, &app, "/organizations/export.xlsx?country=LA").await;
     let rows = &read_workbook(&bytes)[0].1;
-    assert_eq!(rows.len(), 3, "the two Lao organizations");
     assert!(
         rows.iter()
             .skip(1)
-            .all(|r| r[6] == Data::String("LA".into()))
+            .all(|r| r[6] == Data::String("Laos".into()))
     );
     assert_eq!(rows[0][8], Data::String("Founded".into()));
     let lftu = rows
@@ -335,7 +345,7 @@ async fn organizations_from_a_csv_are_matched_previewed_and_saved_together(app: 
     assert!(html.contains("enctype=\"multipart/form-data\"") && html.contains("导入模板"));
     let file = "\u{feff}中文名称,Name (English),类型,Country,成立年份,备注\n\
                 老挝工会联合会,Lao Federation of Trade Unions,工会,LA,1956,来访\n\
-                越南劳动总联合会,Vietnam General Confederation of Labour,trade union,vn,\"1,929\",\n";
+                越南劳动总联合会,Vietnam General Confederation of Labour,trade union,越南,\"1,929\",\n";
     let (status, _, location) = upload(
         &page,
         &app,
@@ -424,7 +434,7 @@ async fn a_file_with_bad_rows_shows_every_problem_and_saves_nothing(app: TestApp
     assert!(html.contains("2 of 3 rows have problems"), "{html}");
     for problem in [
         "Unit: there is no unit named &#39;School of Nothing&#39;",
-        "Nationality: &#39;ZZ&#39; is not an ISO 3166-1 alpha-2 country code",
+        "Nationality: &#39;ZZ&#39; names no country or region",
         "E-mail: &#39;not an address&#39; is not an e-mail address",
         "Key: the key &#39;p-wang&#39; is on an earlier row of the file too",
     ] {

@@ -102,7 +102,7 @@ impl RecordPages for Activities {
                 choices(ui, "activity-kind", &ActivityKind::ALL, Some("choice-all")),
             ),
             input(ui, query, "number", "year"),
-            text(ui, query, "country").hint(ui.t.get("hint-country")),
+            super::country_field(ui, query, "country"),
             select(
                 ui,
                 query,

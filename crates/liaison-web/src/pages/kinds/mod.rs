@@ -81,6 +81,29 @@ pub fn select(ui: &Ui, values: &Values, name: &str, options: Vec<(String, String
     )
 }
 
+/// A country or region, typed by its name in either language and offered from a datalist of
+/// every name (the browser's own suggestions: no script). A known code or name is shown as its
+/// name in the reader's language; what the user typed otherwise stays, to be corrected.
+pub fn country_field(ui: &Ui, values: &Values, name: &str) -> Field {
+    let value = values.get(name);
+    let shown =
+        liaison_core::find_country(value).map_or_else(|| value.to_owned(), |c| ui.t.country(c));
+    Field {
+        options: country_suggestions(ui),
+        ..Field::new("text", name, ui.t.get(&format!("field-{name}")), shown)
+    }
+    .hint(ui.t.get("hint-country"))
+}
+
+/// Every country and region by its name in the reader's language, labelled with its name in
+/// the other and its code ("Laos · LA"), in the order of the names.
+pub fn country_suggestions(ui: &Ui) -> Vec<(String, String)> {
+    liaison_core::countries::countries_by_name(ui.t.lang.language())
+        .into_iter()
+        .map(|(code, name, other)| (name, format!("{other} · {code}")))
+        .collect()
+}
+
 /// The search box every list has.
 pub fn search(ui: &Ui, query: &Values) -> Field {
     Field::new("search", "q", ui.t.get("filter-search"), query.get("q"))

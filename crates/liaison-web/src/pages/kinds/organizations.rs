@@ -8,8 +8,8 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::{
-    GroupText, SheetCell, choices, code, group, input, int_cell, key_field, name_of, row_input,
-    row_select, search, select, text,
+    GroupText, SheetCell, choices, code, country_field, group, input, int_cell, key_field, name_of,
+    row_input, row_select, search, select, text,
 };
 use crate::pages::forms::{Reader, Values};
 use crate::pages::records::RecordPages;
@@ -67,7 +67,7 @@ impl RecordPages for Organizations {
                 "kind",
                 choices(ui, "org-kind", &KINDS, Some("choice-all")),
             ),
-            text(ui, query, "country"),
+            country_field(ui, query, "country"),
             select(
                 ui,
                 query,
@@ -91,7 +91,7 @@ impl RecordPages for Organizations {
         vec![
             Cell::link(Self::name(ui, o), format!("/organizations/{}", o.meta.id)),
             Cell::text(ui.t.value("org-kind", &code(&o.kind))),
-            Cell::text(o.country.to_string()),
+            Cell::text(ui.t.country(o.country)),
             Cell::text(ui.t.value("region", &code(&o.region))),
             Cell::text(o.founded_year.map(|y| y.to_string()).unwrap_or_default()),
         ]
@@ -122,7 +122,7 @@ impl RecordPages for Organizations {
             o.name_original.clone().into(),
             o.abbreviation.clone().into(),
             ui.t.value("org-kind", &code(&o.kind)).into(),
-            o.country.to_string().into(),
+            ui.t.country(o.country).into(),
             ui.t.value("region", &code(&o.region)).into(),
             int_cell(o.founded_year.map(i64::from)),
             int_cell(o.membership),
@@ -155,7 +155,7 @@ impl RecordPages for Organizations {
             o.abbreviation.clone().unwrap_or_default(),
         );
         profile.row(t.get("field-kind"), t.value("org-kind", &code(&o.kind)));
-        profile.row(t.get("field-country"), o.country.to_string());
+        profile.row(t.get("field-country"), t.country(o.country));
         profile.row(t.get("field-region"), t.value("region", &code(&o.region)));
         profile.row(
             t.get("field-founded_year"),
@@ -200,7 +200,7 @@ impl RecordPages for Organizations {
             subtitle: Some(format!(
                 "{} · {}",
                 t.value("org-kind", &code(&o.kind)),
-                o.country
+                t.country(o.country)
             )),
             actions: Vec::new(),
             sections: vec![profile, identifiers, affiliations, timeline],
@@ -284,9 +284,7 @@ impl RecordPages for Organizations {
         Ok(FormView {
             fields: vec![
                 select(ui, v, "kind", choices(ui, "org-kind", &KINDS, None)),
-                text(ui, v, "country")
-                    .required()
-                    .hint(ui.t.get("hint-country")),
+                country_field(ui, v, "country").required(),
                 text(ui, v, "name_zh"),
                 text(ui, v, "name_en"),
                 text(ui, v, "name_original"),
@@ -306,7 +304,7 @@ impl RecordPages for Organizations {
 
     fn read(v: &Values, _: bool) -> Result<OrganizationInput, FieldErrors> {
         let mut r = Reader::default();
-        let country = match liaison_core::CountryCode::parse(v.get("country")) {
+        let country = match liaison_core::parse_country(v.get("country")) {
             Ok(c) => Some(c),
             Err(message) => {
                 r.errors.add("country", "invalid", message);

@@ -43,7 +43,7 @@ impl RecordPages for People {
                 "category",
                 choices(ui, "person-category", &CATEGORIES, Some("choice-all")),
             ),
-            text(ui, query, "nationality"),
+            super::country_field(ui, query, "nationality"),
         ])
     }
 
@@ -116,7 +116,7 @@ impl RecordPages for People {
             Cell::link(Self::name(ui, p), format!("/people/{}", p.meta.id)),
             Cell::text(p.position.clone().unwrap_or_default()),
             Cell::text(affiliation),
-            Cell::text(p.nationality.map(|c| c.to_string()).unwrap_or_default()),
+            Cell::text(p.nationality.map(|c| ui.t.country(c)).unwrap_or_default()),
         ]
     }
 
@@ -149,7 +149,7 @@ impl RecordPages for People {
             named_cell(&p.organization),
             p.position.clone().into(),
             p.title.clone().into(),
-            p.nationality.map(|c| c.to_string()).into(),
+            p.nationality.map(|c| ui.t.country(c)).into(),
             p.email.clone().into(),
             p.phone.clone().into(),
             p.meta.key.clone().into(),
@@ -219,7 +219,7 @@ impl RecordPages for People {
                     ui.t.get("field-academic_title"),
                     v.get("title"),
                 ),
-                text(ui, v, "nationality").hint(ui.t.get("hint-country")),
+                super::country_field(ui, v, "nationality"),
                 input(ui, v, "email", "email").hint(ui.t.get("hint-personal")),
                 text(ui, v, "phone").hint(ui.t.get("hint-personal")),
                 input(ui, v, "textarea", "notes").hint(ui.t.get("hint-personal")),
@@ -233,7 +233,7 @@ impl RecordPages for People {
         let mut r = Reader::default();
         let nationality =
             v.text("nationality")
-                .and_then(|c| match liaison_core::CountryCode::parse(&c) {
+                .and_then(|c| match liaison_core::parse_country(&c) {
                     Ok(code) => Some(code),
                     Err(message) => {
                         r.errors.add("nationality", "invalid", message);
@@ -306,7 +306,7 @@ fn person_detail(ui: &Ui, p: &Person, shown: &[&str]) -> DetailView {
     }
     s.row(
         ui.t.get("field-nationality"),
-        p.nationality.map(|c| c.to_string()).unwrap_or_default(),
+        p.nationality.map(|c| ui.t.country(c)).unwrap_or_default(),
     );
     let mut contact = Section::new(ui.t.get("section-contact"), ui.t.get("empty-contact"));
     let may = ui.actor().is_ok_and(|actor| may_see(&actor, p.unit()));
