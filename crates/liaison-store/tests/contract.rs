@@ -4067,5 +4067,7 @@ mod moving {
     }
 }
 
+#[path = "contract/bench.rs"]
+mod bench;
 #[path = "contract/trips.rs"]
 mod trips;
