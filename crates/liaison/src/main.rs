@@ -1,5 +1,6 @@
 //! The `liaison` command: configuration, subcommands, and the wiring of store and web server.
 
+mod bench_photo;
 mod config;
 
 use std::path::{Path, PathBuf};
@@ -85,6 +86,15 @@ enum Command {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
         /// The same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Writes a synthetic photo for the file benchmark: a JPEG of about `megabytes`, made anew
+    /// from the seed, so that no photo has to be downloaded.
+    BenchPhoto {
+        path: PathBuf,
+        #[arg(long, default_value_t = 5.0)]
+        megabytes: f64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -265,6 +275,23 @@ async fn rotate_key(store: &Store, source: &KeySource) -> Result<()> {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    // The benchmark's photo needs no database.
+    if let Command::BenchPhoto {
+        path,
+        megabytes,
+        seed,
+    } = &cli.command
+    {
+        let bytes = bench_photo::jpeg(*megabytes, *seed)?;
+        std::fs::write(path, &bytes)
+            .with_context(|| format!("could not write {}", path.display()))?;
+        println!(
+            "Wrote a photo of {} bytes to {}.",
+            bytes.len(),
+            path.display()
+        );
+        return Ok(());
+    }
     let metrics_allow = match &cli.command {
         Command::Serve { metrics_allow, .. } => metrics_allow.clone(),
         _ => None,
@@ -364,6 +391,8 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        // Written above, before the database is opened.
+        Command::BenchPhoto { .. } => Ok(()),
         Command::Reindex => {
             let documents = store.reindex().await?;
             println!(
