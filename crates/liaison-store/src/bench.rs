@@ -905,8 +905,18 @@ impl Store {
         )
         .await?;
         drop(conn);
-        sqlx::query("ANALYZE").execute(&self.write).await?;
-        if self.backend == Backend::Sqlite {
+        if self.backend == Backend::Postgres {
+            // Vacuumed as well as analyzed, as autovacuum would have done to a database in use:
+            // until then an index-only count of a unit's or an applicant's applications still
+            // reads the table's pages to see which rows are visible.
+            sqlx::query(
+                "VACUUM (ANALYZE) trips, trip_members, trip_waiting, trip_decisions, \
+                 record_events, briefing_attendance, trip_state_counts, users, delegations",
+            )
+            .execute(&self.write)
+            .await?;
+        } else {
+            sqlx::query("ANALYZE").execute(&self.write).await?;
             forget_value_samples(&self.write).await?;
         }
         self.narrow_cache().await?;
