@@ -142,7 +142,7 @@ deadlocks() { psql -XAtq "$LIAISON_DATABASE" -c "SELECT deadlocks FROM pg_stat_d
 start_server() {
     local backend=$1
     log "$backend: loading $ACTIVITIES activities"
-    LOAD=$("$BIN" bench-data --activities "$ACTIVITIES")
+    LOAD=$("$BIN" bench-data --activities "$ACTIVITIES" --trips 0)
     log "$backend: $LOAD"
     local password
     password=$("$BIN" user add --name bench --role admin | sed 's/.*password: //')

@@ -1,14 +1,16 @@
-//! Loading the benchmark's synthetic dataset fast: many rows a statement, one transaction,
-//! instead of one validated record at a time.
+//! Loading the benchmark's synthetic dataset fast: many rows a statement, one transaction (the
+//! trip applications a batch at a time), instead of one validated record at a time.
 
-use liaison_core::bench_data::Dataset;
+use chrono::NaiveDate;
+use liaison_core::bench_data::{Dataset, DecisionRow, EventRow, TripDataset};
+use liaison_core::trips::TRIP;
 use liaison_core::{ACTIVITY, ORGANIZATION, PERSON};
 use liaison_search::Document;
 use liaison_search::blocks::{BlockBuilder, Entry};
 use sqlx::AnyConnection;
 
 use crate::database::reset_id_sequences;
-use crate::sql::{self, Param, date_text, enum_text};
+use crate::sql::{self, Param, date_text, enum_text, json_text};
 use crate::{Backend, Error, Result, Store};
 
 /// Parameters one statement carries. Far below the databases' limits on purpose: binding through
@@ -518,6 +520,411 @@ impl Store {
             activities: data.activities.len(),
             participations: data.participations.len(),
             documents: documents.len(),
+        })
+    }
+}
+
+/// How many applications one transaction of the trips' load writes: a batch commits as it
+/// goes, so neither database holds the whole load in one transaction.
+const TRIPS_PER_TRANSACTION: usize = 10_000;
+
+/// A timestamp on `day`, the `n`th of its record that day, so a record's history keeps its
+/// order.
+fn moment(day: NaiveDate, n: usize) -> String {
+    format!(
+        "{}T{:02}:{:02}:00.000000Z",
+        date_text(day),
+        1 + (n / 60) % 12,
+        n % 60
+    )
+}
+
+/// What the trips' load wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TripLoadReport {
+    pub accounts: usize,
+    pub trips: usize,
+    pub decisions: usize,
+    pub events: usize,
+}
+
+impl Store {
+    /// Loads generated trip applications over a dataset already loaded by
+    /// [`Store::load_dataset`], with the accounts that file and approve them, their chain,
+    /// deputies and briefings, into a database with no accounts yet. Accounts, applications,
+    /// briefings and decisions are numbered from 1 in the order of the lists.
+    pub async fn load_trips(&self, data: &TripDataset) -> Result<TripLoadReport> {
+        let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.read)
+            .await?;
+        if accounts > 0 {
+            return Err(Error::Unsupported(
+                "the benchmark's trips load only into a database without accounts".to_owned(),
+            ));
+        }
+        let now = sql::now();
+        let mut tx = self.begin_write().await?;
+        let conn: &mut AnyConnection = &mut tx;
+        bulk_insert(
+            conn,
+            "users",
+            &[
+                "id",
+                "created_at",
+                "updated_at",
+                "username",
+                "display_name",
+                "role",
+                "unit_id",
+                "active",
+                "password_hash",
+                "person_id",
+            ],
+            data.accounts.len(),
+            |i| {
+                let a = &data.accounts[i];
+                vec![
+                    int(i + 1),
+                    text(&now),
+                    text(&now),
+                    text(&a.username),
+                    text(&a.display_name),
+                    text(a.role.as_str()),
+                    Param::Int(a.unit.map(|u| u as i64 + 1)),
+                    int(1),
+                    // No password: the benchmark gives the accounts it signs in as one.
+                    text(liaison_core::secrets::NO_PASSWORD),
+                    int(a.person + 1),
+                ]
+            },
+        )
+        .await?;
+        for (u, (&leader, &liaison)) in data
+            .unit_leaders
+            .iter()
+            .zip(&data.unit_liaisons)
+            .enumerate()
+        {
+            sqlx::query(
+                "UPDATE units SET foreign_affairs_leader_id = $2, liaison_officer_id = $3 \
+                 WHERE id = $1",
+            )
+            .bind(u as i64 + 1)
+            .bind(data.accounts[leader].person as i64 + 1)
+            .bind(data.accounts[liaison].person as i64 + 1)
+            .execute(&mut *conn)
+            .await?;
+        }
+        bulk_insert(
+            conn,
+            "unit_leaders_in_charge",
+            &["unit_id", "user_id"],
+            data.leaders_in_charge.len(),
+            |i| {
+                let (unit, account) = data.leaders_in_charge[i];
+                vec![int(unit + 1), int(account + 1)]
+            },
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO approval_chains (id, kind, version, steps, saved_at, saved_by) \
+             VALUES (1, $1, $2, $3, $4, 'bench-data')",
+        )
+        .bind(data.chain.kind.as_str())
+        .bind(data.chain.version)
+        .bind(json_text(&data.chain.steps))
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+        bulk_insert(
+            conn,
+            "delegations",
+            &[
+                "id",
+                "user_id",
+                "deputy_id",
+                "from_date",
+                "to_date",
+                "created_at",
+                "created_by",
+            ],
+            data.delegations.len(),
+            |i| {
+                let d = &data.delegations[i];
+                vec![
+                    int(i + 1),
+                    int(d.approver + 1),
+                    int(d.deputy + 1),
+                    text(&date_text(d.from)),
+                    text(&date_text(d.to)),
+                    text(&now),
+                    text("bench-data"),
+                ]
+            },
+        )
+        .await?;
+        bulk_insert(
+            conn,
+            "briefings",
+            &[
+                "id",
+                "held_on",
+                "place",
+                "topics",
+                "created_at",
+                "created_by",
+            ],
+            data.briefings.len(),
+            |i| {
+                let b = &data.briefings[i];
+                vec![
+                    int(i + 1),
+                    text(&date_text(b.held_on)),
+                    text(b.place),
+                    text(b.topics),
+                    text(&now),
+                    text("bench-data"),
+                ]
+            },
+        )
+        .await?;
+        tx.commit().await?;
+
+        let mut decisions = 0;
+        let mut events = 0;
+        for (batch, trips) in data.trips.chunks(TRIPS_PER_TRANSACTION).enumerate() {
+            let first = batch * TRIPS_PER_TRANSACTION;
+            let mut tx = self.begin_write().await?;
+            let conn: &mut AnyConnection = &mut tx;
+            self.widen_cache(conn).await?;
+            let form_names: Vec<&str> = crate::trips::form_columns(&trips[0].form)
+                .iter()
+                .map(|(name, _)| *name)
+                .collect();
+            let mut columns = vec![
+                "id",
+                "version",
+                "created_at",
+                "updated_at",
+                "status",
+                "applicant_id",
+            ];
+            columns.extend(&form_names);
+            columns.extend([
+                "approval_plan",
+                "progress",
+                "step_due",
+                "submitted_at",
+                "approved_form",
+                "notice_posted",
+                "notice_ends",
+                "actual_return",
+                "report_due",
+                "report",
+            ]);
+            let day = |d: Option<NaiveDate>| Param::Text(d.map(date_text));
+            let json = |v: Option<String>| Param::Text(v);
+            bulk_insert(conn, "trips", &columns, trips.len(), |i| {
+                let t = &trips[i];
+                let last = t.events.last().map_or(t.created, |e| e.day);
+                let mut row = vec![
+                    int(first + i + 1),
+                    int(1 + t.events.len() + t.decisions.len()),
+                    text(&moment(t.created, 0)),
+                    text(&moment(last, t.events.len())),
+                    text(t.state.as_str()),
+                    int(t.applicant + 1),
+                ];
+                row.extend(
+                    crate::trips::form_columns(&t.form)
+                        .into_iter()
+                        .map(|(_, p)| p),
+                );
+                row.extend([
+                    json(t.plan.as_ref().map(json_text)),
+                    json(t.progress.as_ref().map(json_text)),
+                    day(t.step_due),
+                    Param::Text(t.submitted.map(|d| moment(d, 1))),
+                    json(t.approved_form.as_ref().map(json_text)),
+                    day(t.notice_posted),
+                    day(t.notice_ends),
+                    day(t.actual_return),
+                    day(t.report_due),
+                    json(t.report.as_ref().map(json_text)),
+                ]);
+                row
+            })
+            .await?;
+            let members: Vec<(usize, i64)> = trips
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| {
+                    t.form
+                        .members
+                        .iter()
+                        .map(move |m| (first + i + 1, m.person_id))
+                })
+                .collect();
+            bulk_insert(
+                conn,
+                "trip_members",
+                &["trip_id", "person_id"],
+                members.len(),
+                |i| vec![int(members[i].0), Param::int(members[i].1)],
+            )
+            .await?;
+            let attended: Vec<(usize, usize, i64)> = trips
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| t.briefing.map(|b| (i, b, t)))
+                .flat_map(|(i, b, t)| {
+                    t.form
+                        .members
+                        .iter()
+                        .map(move |m| (b + 1, first + i + 1, m.person_id))
+                })
+                .collect();
+            bulk_insert(
+                conn,
+                "briefing_attendance",
+                &["briefing_id", "trip_id", "person_id"],
+                attended.len(),
+                |i| {
+                    let (b, t, p) = attended[i];
+                    vec![int(b), int(t), Param::int(p)]
+                },
+            )
+            .await?;
+            let waiting: Vec<(usize, usize)> = trips
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| t.waiting.iter().map(move |&a| (a + 1, first + i + 1)))
+                .collect();
+            bulk_insert(
+                conn,
+                "trip_waiting",
+                &["user_id", "trip_id"],
+                waiting.len(),
+                |i| vec![int(waiting[i].0), int(waiting[i].1)],
+            )
+            .await?;
+            let decided: Vec<(usize, &DecisionRow)> = trips
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| t.decisions.iter().map(move |d| (first + i + 1, d)))
+                .collect();
+            bulk_insert(
+                conn,
+                "trip_decisions",
+                &[
+                    "id",
+                    "trip_id",
+                    "at",
+                    "step",
+                    "step_name",
+                    "approver_id",
+                    "deputy_id",
+                    "username",
+                    "verdict",
+                    "comment",
+                ],
+                decided.len(),
+                |i| {
+                    let (trip, d) = decided[i];
+                    let by = d.deputy.unwrap_or(d.approver);
+                    vec![
+                        int(decisions + i + 1),
+                        int(trip),
+                        text(&moment(d.day, 30 + d.step)),
+                        int(d.step),
+                        text(&d.step_name),
+                        int(d.approver + 1),
+                        Param::Int(d.deputy.map(|a| a as i64 + 1)),
+                        text(&data.accounts[by].username),
+                        text(&enum_text(&d.verdict)),
+                        Param::Text(d.comment.clone()),
+                    ]
+                },
+            )
+            .await?;
+            decisions += decided.len();
+            let history: Vec<(usize, usize, &EventRow)> = trips
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| {
+                    t.events
+                        .iter()
+                        .enumerate()
+                        .map(move |(n, e)| (first + i + 1, n, e))
+                })
+                .collect();
+            bulk_insert(
+                conn,
+                "record_events",
+                &[
+                    "entity",
+                    "record_id",
+                    "at",
+                    "user_id",
+                    "username",
+                    "transition",
+                    "from_state",
+                    "to_state",
+                ],
+                history.len(),
+                |i| {
+                    let (trip, n, e) = history[i];
+                    vec![
+                        text(TRIP.as_str()),
+                        int(trip),
+                        text(&moment(e.day, n)),
+                        int(e.account + 1),
+                        text(&data.accounts[e.account].username),
+                        text(e.transition),
+                        Param::Text(e.from.map(|s| s.as_str().to_owned())),
+                        text(e.to.as_str()),
+                    ]
+                },
+            )
+            .await?;
+            events += history.len();
+            tx.commit().await?;
+        }
+        let mut conn = self.write.acquire().await?;
+        reset_id_sequences(
+            &mut conn,
+            self.backend,
+            &[
+                "users",
+                "approval_chains",
+                "delegations",
+                "briefings",
+                "trips",
+                "trip_decisions",
+            ],
+        )
+        .await?;
+        drop(conn);
+        if self.backend == Backend::Postgres {
+            // Vacuumed as well as analyzed, as autovacuum would have done to a database in use:
+            // until then an index-only count of a unit's or an applicant's applications still
+            // reads the table's pages to see which rows are visible.
+            sqlx::query(
+                "VACUUM (ANALYZE) trips, trip_members, trip_waiting, trip_decisions, \
+                 record_events, briefing_attendance, trip_state_counts, users, delegations",
+            )
+            .execute(&self.write)
+            .await?;
+        } else {
+            sqlx::query("ANALYZE").execute(&self.write).await?;
+            forget_value_samples(&self.write).await?;
+        }
+        self.narrow_cache().await?;
+        Ok(TripLoadReport {
+            accounts: data.accounts.len(),
+            trips: data.trips.len(),
+            decisions,
+            events,
         })
     }
 }

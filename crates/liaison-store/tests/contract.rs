@@ -4285,6 +4285,8 @@ mod moving {
     }
 }
 
+#[path = "contract/bench.rs"]
+mod bench;
 #[path = "contract/trips.rs"]
 mod trips;
 

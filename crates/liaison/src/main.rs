@@ -1,5 +1,6 @@
 //! The `liaison` command: configuration, subcommands, and the wiring of store and web server.
 
+mod bench_photo;
 mod config;
 
 use std::path::{Path, PathBuf};
@@ -73,11 +74,27 @@ enum Command {
     /// Rebuilds the search index and the organizations' timelines from the records.
     Reindex,
     /// Loads a synthetic dataset for the benchmark into an empty database: one organization for
-    /// every 50 activities, one person for every 2, five participations each.
+    /// every 50 activities, one person for every 2, five participations each; and trip
+    /// applications in every state, with the accounts that file and approve them.
     BenchData {
         #[arg(long, default_value_t = 100_000)]
         activities: usize,
+        /// How many trip applications, seen from `--today`.
+        #[arg(long, default_value_t = 100_000)]
+        trips: usize,
+        /// The day the trips' states are seen from; the office's today when absent.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
         /// The same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Writes a synthetic photo for the file benchmark: a JPEG of about `megabytes`, made anew
+    /// from the seed, so that no photo has to be downloaded.
+    BenchPhoto {
+        path: PathBuf,
+        #[arg(long, default_value_t = 5.0)]
+        megabytes: f64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -272,6 +289,23 @@ async fn rotate_key(store: &Store, source: &KeySource) -> Result<()> {
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    // The benchmark's photo needs no database.
+    if let Command::BenchPhoto {
+        path,
+        megabytes,
+        seed,
+    } = &cli.command
+    {
+        let bytes = bench_photo::jpeg(*megabytes, *seed)?;
+        std::fs::write(path, &bytes)
+            .with_context(|| format!("could not write {}", path.display()))?;
+        println!(
+            "Wrote a photo of {} bytes to {}.",
+            bytes.len(),
+            path.display()
+        );
+        return Ok(());
+    }
     let metrics_allow = match &cli.command {
         Command::Serve { metrics_allow, .. } => metrics_allow.clone(),
         _ => None,
@@ -336,7 +370,12 @@ async fn run(cli: Cli) -> Result<()> {
             let files = open_files(&config.files, config.file_limits).await?;
             check_files(&store, &files.store).await
         }
-        Command::BenchData { activities, seed } => {
+        Command::BenchData {
+            activities,
+            trips,
+            today,
+            seed,
+        } => {
             let started = std::time::Instant::now();
             let data = liaison_core::bench_data::Dataset::generate(activities, seed);
             let report = store.load_dataset(&data).await?;
@@ -349,8 +388,25 @@ async fn run(cli: Cli) -> Result<()> {
                 report.documents,
                 started.elapsed().as_secs_f64()
             );
+            if trips > 0 {
+                let started = std::time::Instant::now();
+                let today = today.unwrap_or_else(liaison_web::clock::china_today);
+                let generated =
+                    liaison_core::bench_data::TripDataset::generate(&data, trips, today, seed);
+                let report = store.load_trips(&generated).await?;
+                println!(
+                    "Loaded {} trip applications as of {today}, {} accounts, {} decisions and {} changes of state in {:.1} s.",
+                    report.trips,
+                    report.accounts,
+                    report.decisions,
+                    report.events,
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(())
         }
+        // Written above, before the database is opened.
+        Command::BenchPhoto { .. } => Ok(()),
         Command::Reindex => {
             let documents = store.reindex().await?;
             println!(

@@ -1,0 +1,41 @@
+-- The trip lists at 100,000 applications: each list walks an index in its page's order, and the
+-- office's board reads its counts by state kept in advance.
+--
+-- Every trip list is shown newest first. With indexes on the filter alone, the board read every
+-- application and sorted them all for a page of 50, and a unit's list sorted all of the unit's;
+-- these end in (created_at, id), the page's order, so a page reads its 50 rows and stops. They
+-- replace the indexes on the unit and the applicant alone, which they begin with.
+CREATE INDEX trips_created ON trips (created_at, id);
+CREATE INDEX trips_unit_created ON trips (unit_id, created_at, id);
+CREATE INDEX trips_applicant_created ON trips (applicant_id, created_at, id);
+CREATE INDEX trips_status_created ON trips (status, created_at, id);
+DROP INDEX trips_unit;
+DROP INDEX trips_applicant;
+
+-- How many applications are in each state, kept by triggers in the transaction of each change,
+-- as activity_counts keeps the activities' totals: every trip page shows the board's counts,
+-- and counting them meant reading every application's state on every request.
+CREATE TABLE trip_state_counts (
+    status TEXT PRIMARY KEY,
+    n      INTEGER NOT NULL
+);
+INSERT INTO trip_state_counts (status, n) SELECT status, COUNT(*) FROM trips GROUP BY status;
+
+CREATE TRIGGER trip_state_counts_insert AFTER INSERT ON trips
+BEGIN
+    INSERT INTO trip_state_counts (status, n) VALUES (NEW.status, 1)
+        ON CONFLICT (status) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER trip_state_counts_delete AFTER DELETE ON trips
+BEGIN
+    UPDATE trip_state_counts SET n = n - 1 WHERE status = OLD.status;
+END;
+
+CREATE TRIGGER trip_state_counts_status AFTER UPDATE OF status ON trips
+WHEN OLD.status <> NEW.status
+BEGIN
+    UPDATE trip_state_counts SET n = n - 1 WHERE status = OLD.status;
+    INSERT INTO trip_state_counts (status, n) VALUES (NEW.status, 1)
+        ON CONFLICT (status) DO UPDATE SET n = n + 1;
+END;
