@@ -654,7 +654,9 @@ async fn two_servers_started_at_once_on_a_new_sqlite_file_both_serve() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_kept_waiting_by_another_process_answers_503_with_retry_after() {
     let setup = Setup::new(Backend::Sqlite).await;
-    let wait = [("LIAISON_WRITE_WAIT_MS", "20")];
+    // Long enough for the server to open and migrate its database on a busy machine (at 20 ms
+    // twelve servers starting at once all stopped as busy), short enough to keep the test quick.
+    let wait = [("LIAISON_WRITE_WAIT_MS", "2000")];
     let server = setup.serve(&wait).await;
     let api = server.api();
     let organization = json!({"kind": "embassy", "country": "LA", "name_en": "Embassy of Laos"});
