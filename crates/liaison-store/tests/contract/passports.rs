@@ -8,10 +8,10 @@ use liaison_core::passports::{
     CustodyAction, CustodyInput, Escalation, OwnDocumentInput, Passport, PassportFilter,
     PassportInput, PassportPolicy, PassportStatus,
 };
+use liaison_core::reminders::{ReminderPolicy, Rule};
 use liaison_core::trips::{
     Attendance, BriefingInput, Deadline, Trip, TripActionInput, TripInput, TripPolicy, TripState,
 };
-use liaison_core::reminders::{ReminderPolicy, Rule};
 use liaison_core::{UserInput, UserRole};
 
 contract!(
@@ -902,9 +902,25 @@ async fn an_overdue_document_reminds_its_holder_then_the_unit_then_the_office(st
         ..PassportPolicy::default()
     };
     store.save_passport_policy(&admin(), policy).await.unwrap();
-    let p = passport(&store, o.li_na, "official_passport", "SE7654321", "2030-06-30").await;
+    let p = passport(
+        &store,
+        o.li_na,
+        "official_passport",
+        "SE7654321",
+        "2030-06-30",
+    )
+    .await;
     // Back on 29 September: due on Monday 12 October, after National Day.
-    back_from_a_trip(&store, &o, o.li_na, &p, "2026-09-21", "2026-09-29", "2026-08-03").await;
+    back_from_a_trip(
+        &store,
+        &o,
+        o.li_na,
+        &p,
+        "2026-09-21",
+        "2026-09-29",
+        "2026-08-03",
+    )
+    .await;
     let holder = o.applicant.user_id.unwrap();
     let liaison = o.liaison.user_id.unwrap();
     let officer = o.officer.user_id.unwrap();
@@ -946,12 +962,22 @@ async fn an_overdue_document_reminds_its_holder_then_the_unit_then_the_office(st
     }
     // Returned, it reminds nobody.
     let out: Passport = store.get(p.meta.id).await.unwrap();
-    custody(&store, &o.officer, &out, "return", "2026-10-26", CustodyInput::default())
-        .await
-        .unwrap();
+    custody(
+        &store,
+        &o.officer,
+        &out,
+        "return",
+        "2026-10-26",
+        CustodyInput::default(),
+    )
+    .await
+    .unwrap();
     let after = store
         .due_notices(day("2026-10-27"), &reminders)
         .await
         .unwrap();
-    assert!(after.iter().all(|n| n.rule != Rule::PassportDue), "{after:?}");
+    assert!(
+        after.iter().all(|n| n.rule != Rule::PassportDue),
+        "{after:?}"
+    );
 }

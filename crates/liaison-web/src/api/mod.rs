@@ -164,8 +164,8 @@ macro_rules! resource {
     };
 }
 
-pub mod passports;
 pub mod notices;
+pub mod passports;
 pub mod trips;
 pub mod workdays;
 
@@ -386,8 +386,8 @@ pub async fn list_audit(
 pub struct ApiDoc;
 
 use news::NewsDoc;
-use passports::PassportsDoc;
 use notices::NoticesDoc;
+use passports::PassportsDoc;
 use trips::TripsDoc;
 
 /// Declares the bearer token every API call sends.

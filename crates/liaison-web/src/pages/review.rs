@@ -13,7 +13,7 @@ use super::forms::Values;
 use super::world_map::world;
 use super::{Link, MessageTemplate, MessageView, PageError, PageResult, Ui, render};
 use crate::AppState;
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 use crate::routes::Routes;
 
 pub fn routes() -> Routes {
