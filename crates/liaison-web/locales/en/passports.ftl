@@ -104,3 +104,4 @@ passport-policy-escalate-unit = Working days late before the unit is told
 passport-policy-escalate-office = Working days late before the office is told
 passport-policy-remind-every = Working days between reminders to the holder
 passport-receipt-docx = Receipt (.docx)
+passport-edit = Change the document

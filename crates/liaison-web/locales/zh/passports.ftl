@@ -104,3 +104,4 @@ passport-policy-escalate-unit = 逾期多少个工作日后通知所在单位
 passport-policy-escalate-office = 逾期多少个工作日后通知外事办
 passport-policy-remind-every = 每隔多少个工作日提醒持照人
 passport-receipt-docx = 交接单（.docx）
+passport-edit = 修改证照

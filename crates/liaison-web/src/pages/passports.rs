@@ -655,6 +655,13 @@ async fn document(state: &AppState, ui: &Ui, id: i64, shown: Option<Passport>) -
         }
     }
     let mut actions = Vec::new();
+    if authorize_keeper(&ui.actor()?).is_ok() {
+        actions.push(PageAction {
+            label: t.get("action-edit"),
+            href: format!("/passports/{id}/edit"),
+            danger: false,
+        });
+    }
     if let Some(last) = custody.last() {
         actions.push(PageAction {
             label: t.get("passport-receipt"),
@@ -978,21 +985,37 @@ async fn receipt_docx(
     ))
 }
 
+/// The form of a document: a new one, or the one numbered `changing.0` at version `changing.1`.
 fn passport_form(
     ui: &Ui,
     values: &Values,
     kinds: &[liaison_core::passports::DocumentKind],
     errors: Vec<String>,
+    changing: Option<(i64, i64)>,
 ) -> FormView {
     let t = &ui.t;
     let options = kinds
         .iter()
         .map(|k| (k.code.clone(), kind_name(ui, kinds, &k.code)))
         .collect();
+    let (title, action, version, cancel) = match changing {
+        None => (
+            t.get("passport-new"),
+            "/passports".to_owned(),
+            None,
+            "/passports".to_owned(),
+        ),
+        Some((id, version)) => (
+            t.get("passport-edit"),
+            format!("/passports/{id}"),
+            Some(version),
+            format!("/passports/{id}"),
+        ),
+    };
     FormView {
-        title: t.get("passport-new"),
-        action: "/passports".to_owned(),
-        version: None,
+        title,
+        action,
+        version,
         fields: vec![
             Field::select("kind", t.get("field-kind"), values.get("kind"), options).required(),
             Field::new(
@@ -1044,14 +1067,14 @@ fn passport_form(
         ],
         groups: Vec::new(),
         errors,
-        cancel: "/passports".to_owned(),
+        cancel,
     }
 }
 
 async fn new_form(State(state): State<AppState>, ui: Ui) -> PageResult {
     authorize_keeper(&ui.actor()?)?;
     let kinds = state.store.passport_kinds().await?;
-    let view = passport_form(&ui, &Values::default(), &kinds, Vec::new());
+    let view = passport_form(&ui, &Values::default(), &kinds, Vec::new(), None);
     Ok(render(&FormTemplate {
         ui: &ui,
         view: &view,
@@ -1064,15 +1087,70 @@ async fn create(
     ui: Ui,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> PageResult {
+    save(&state, &ui, None, Values::from_pairs(pairs)).await
+}
+
+/// The form of a document the office keeps, filled with what is on record; its number shown
+/// masked, which saved unchanged keeps the number on record.
+async fn edit_form(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
+    authorize_keeper(&ui.actor()?)?;
+    let passport: Passport = state.store.get(id).await?;
+    let kinds = state.store.passport_kinds().await?;
+    let mut values = Values::default();
+    values.set("kind", passport.kind.clone());
+    values.set("holder", format!("#{}", passport.holder.id));
+    values.set("number", passport.number.clone().unwrap_or_default());
+    if let Some(issued) = passport.issued_on {
+        values.set("issued_on", issued.to_string());
+    }
+    values.set("issue_place", passport.issue_place.clone().unwrap_or_default());
+    values.set("expires_on", passport.expires_on.to_string());
+    values.set("location", passport.location.clone().unwrap_or_default());
+    values.set("notes", passport.notes.clone().unwrap_or_default());
+    let view = passport_form(
+        &ui,
+        &values,
+        &kinds,
+        Vec::new(),
+        Some((id, passport.meta.version)),
+    );
+    Ok(render(&FormTemplate {
+        ui: &ui,
+        view: &view,
+    }))
+}
+
+/// Saves the changed document; the form again with the problems, or with the news that someone
+/// else saved it first.
+async fn update(
+    State(state): State<AppState>,
+    ui: Ui,
+    RecordId(id): RecordId,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    save(&state, &ui, Some(id), Values::from_pairs(pairs)).await
+}
+
+/// Creates a document (`id` none) or changes one from the submitted form.
+async fn save(state: &AppState, ui: &Ui, id: Option<i64>, values: Values) -> PageResult {
     let actor = ui.actor()?;
     authorize_keeper(&actor)?;
-    let values = Values::from_pairs(pairs);
     let kinds = state.store.passport_kinds().await?;
+    let version = values.get("version").parse::<i64>().ok();
+    let changing = id.zip(version);
     let mut reader = Reader::default();
     let holder = reader.link(&values, "holder");
     let expires_on = reader.date(&values, "expires_on");
     let issued_on = reader.date(&values, "issued_on");
-    let problems = |errors: &FieldErrors| errors.0.iter().map(|e| e.message.clone()).collect();
+    let refused = |errors: &FieldErrors| {
+        let problems = errors.0.iter().map(|e| e.message.clone()).collect();
+        let view = passport_form(ui, &values, &kinds, problems, changing);
+        Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&FormTemplate { ui, view: &view }),
+        )
+            .into_response())
+    };
     let (Some(holder), Some(expires_on)) = (holder, expires_on) else {
         let mut errors = reader.errors;
         if values.text("expires_on").is_none() {
@@ -1082,19 +1160,16 @@ async fn create(
                 ui.t.get("passport-expires-required"),
             );
         }
-        let view = passport_form(&ui, &values, &kinds, problems(&errors));
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render(&FormTemplate {
-                ui: &ui,
-                view: &view,
-            }),
-        )
-            .into_response());
+        return refused(&errors);
+    };
+    // A change keeps the key the document was imported under.
+    let key = match id {
+        Some(id) => state.store.get::<Passport>(id).await?.meta.key,
+        None => None,
     };
     let input = PassportInput {
-        version: None,
-        key: None,
+        version,
+        key,
         kind: values.get("kind").to_owned(),
         holder,
         number: values.text("number"),
@@ -1104,19 +1179,13 @@ async fn create(
         location: values.text("location"),
         notes: values.text("notes"),
     };
-    match state.store.create::<Passport>(&actor, input).await {
+    let saved = match id {
+        None => state.store.create::<Passport>(&actor, input).await,
+        Some(id) => state.store.update::<Passport>(&actor, id, input).await,
+    };
+    match saved {
         Ok(saved) => Ok(Redirect::to(&format!("/passports/{}", saved.meta.id)).into_response()),
-        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
-            let view = passport_form(&ui, &values, &kinds, problems(&errors));
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&FormTemplate {
-                    ui: &ui,
-                    view: &view,
-                }),
-            )
-                .into_response())
-        }
+        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => refused(&errors),
         Err(other) => Err(other.into()),
     }
 }
@@ -1272,6 +1341,8 @@ pub fn routes() -> Routes {
         .get("/passports/new", new_form)
         .get("/passports/holders/{id}", holder)
         .get("/passports/{id}", show)
+        .get("/passports/{id}/edit", edit_form)
+        .post("/passports/{id}", update)
         .post("/passports/{id}/personal", show_number)
         .post("/passports/{id}/hand_out", hand_out)
         .post("/passports/{id}/return", take_back)

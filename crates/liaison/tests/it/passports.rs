@@ -11,6 +11,7 @@ on_both_databases!(
     the_office_keeps_a_document_and_each_role_sees_only_what_it_may_through_the_api,
     the_passport_routes_are_in_the_openapi_document,
     the_cabinet_the_holders_page_and_the_receipt_are_drawn_in_both_languages,
+    the_office_changes_a_document_in_the_browser_and_its_number_stays_as_it_was,
 );
 
 fn today() -> chrono::NaiveDate {
@@ -416,4 +417,64 @@ async fn the_cabinet_the_holders_page_and_the_receipt_are_drawn_in_both_language
     assert_eq!(policy["version"], 1);
     assert_eq!(policy["policy"]["return_due"], json!({"working_days": 5}));
     assert_eq!(policy["policy"]["unit_overdue_limit"], 2);
+}
+
+async fn the_office_changes_a_document_in_the_browser_and_its_number_stays_as_it_was(app: TestApp) {
+    let c = cabinet(&app).await;
+    let id = c.passport["id"].as_i64().unwrap();
+    let version = c.passport["version"].to_string();
+    let office = app.sign_in("office", UserRole::Officer, None, "zh").await;
+    let (status, html) = office.get(&format!("/passports/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("/passports/{id}/edit")), "{html}");
+    let (status, form) = office.get(&format!("/passports/{id}/edit")).await;
+    assert_eq!(status, 200, "{form}");
+    assert!(form.contains("修改证照"), "{form}");
+    assert!(form.contains("S******78"), "the number masked in the form");
+    assert!(!form.contains("SE1234578"), "never in clear");
+    let changed = |version: &str, location: &str, expires: &str| {
+        vec![
+            ("version".to_owned(), version.to_owned()),
+            ("kind".to_owned(), "official_passport".to_owned()),
+            ("holder".to_owned(), format!("#{}", c.li_na)),
+            ("number".to_owned(), "S******78".to_owned()),
+            ("expires_on".to_owned(), expires.to_owned()),
+            ("location".to_owned(), location.to_owned()),
+        ]
+    };
+    let pairs = changed(&version, "二号柜 B-07", "2031-06-30");
+    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, _, _) = office.post(&format!("/passports/{id}"), &form).await;
+    assert_eq!(status, 303);
+    let (_, saved) = app.get(&format!("/api/v1/passports/{id}")).await;
+    assert_eq!(saved["location"], "二号柜 B-07", "{saved}");
+    assert_eq!(saved["expires_on"], "2031-06-30");
+    let (status, shown) = app
+        .post(&format!("/api/v1/passports/{id}/personal"), &json!({}))
+        .await;
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(shown["number"], "SE1234578", "the masked number kept it");
+
+    // A second office page saving from the old version is told and changes nothing.
+    let pairs = changed(&version, "三号柜", "2031-06-30");
+    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, _, _) = office.post(&format!("/passports/{id}"), &form).await;
+    assert_eq!(status, 409);
+    // A date that is not one comes back with the form and changes nothing.
+    let fresh = saved["version"].to_string();
+    let pairs = changed(&fresh, "三号柜", "not a day");
+    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, _, page) = office.post(&format!("/passports/{id}"), &form).await;
+    assert_eq!(status, 422, "{page}");
+    let (_, kept) = app.get(&format!("/api/v1/passports/{id}")).await;
+    assert_eq!(kept["location"], "二号柜 B-07");
+
+    // A liaison officer reads their unit's documents but changes none.
+    let liaison = app
+        .sign_in("marine.liaison", UserRole::Liaison, Some(c.marine), "en")
+        .await;
+    let (status, _) = liaison.get(&format!("/passports/{id}/edit")).await;
+    assert_eq!(status, 403);
+    let (status, _, _) = liaison.post(&format!("/passports/{id}"), &form).await;
+    assert_eq!(status, 403);
 }
