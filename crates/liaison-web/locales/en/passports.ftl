@@ -105,3 +105,4 @@ passport-policy-escalate-office = Working days late before the office is told
 passport-policy-remind-every = Working days between reminders to the holder
 passport-receipt-docx = Receipt (.docx)
 passport-edit = Change the document
+passport-edit-conflict = Your changes were not saved. The form now shows the document as it is on record; make your changes again.

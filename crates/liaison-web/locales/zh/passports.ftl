@@ -105,3 +105,4 @@ passport-policy-escalate-office = 逾期多少个工作日后通知外事办
 passport-policy-remind-every = 每隔多少个工作日提醒持照人
 passport-receipt-docx = 交接单（.docx）
 passport-edit = 修改证照
+passport-edit-conflict = 您的修改未保存。表单现显示该证照的当前记录，请重新修改。

@@ -1093,23 +1093,13 @@ async fn create(
 /// The form of a document the office keeps, filled with what is on record; its number shown
 /// masked, which saved unchanged keeps the number on record.
 async fn edit_form(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
-    authorize_keeper(&ui.actor()?)?;
-    let passport: Passport = state.store.get(id).await?;
+    let actor = ui.actor()?;
+    authorize_keeper(&actor)?;
+    let passport = state.store.passport_for(&actor, id).await?;
     let kinds = state.store.passport_kinds().await?;
-    let mut values = Values::default();
-    values.set("kind", passport.kind.clone());
-    values.set("holder", format!("#{}", passport.holder.id));
-    values.set("number", passport.number.clone().unwrap_or_default());
-    if let Some(issued) = passport.issued_on {
-        values.set("issued_on", issued.to_string());
-    }
-    values.set("issue_place", passport.issue_place.clone().unwrap_or_default());
-    values.set("expires_on", passport.expires_on.to_string());
-    values.set("location", passport.location.clone().unwrap_or_default());
-    values.set("notes", passport.notes.clone().unwrap_or_default());
     let view = passport_form(
         &ui,
-        &values,
+        &passport_values(&passport),
         &kinds,
         Vec::new(),
         Some((id, passport.meta.version)),
@@ -1118,6 +1108,25 @@ async fn edit_form(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId
         ui: &ui,
         view: &view,
     }))
+}
+
+/// A document's fields as its form holds them, its number as shown (masked).
+fn passport_values(passport: &Passport) -> Values {
+    let mut values = Values::default();
+    values.set("kind", passport.kind.clone());
+    values.set("holder", format!("#{}", passport.holder.id));
+    values.set("number", passport.number.clone().unwrap_or_default());
+    if let Some(issued) = passport.issued_on {
+        values.set("issued_on", issued.to_string());
+    }
+    values.set(
+        "issue_place",
+        passport.issue_place.clone().unwrap_or_default(),
+    );
+    values.set("expires_on", passport.expires_on.to_string());
+    values.set("location", passport.location.clone().unwrap_or_default());
+    values.set("notes", passport.notes.clone().unwrap_or_default());
+    values
 }
 
 /// Saves the changed document; the form again with the problems, or with the news that someone
@@ -1164,7 +1173,7 @@ async fn save(state: &AppState, ui: &Ui, id: Option<i64>, values: Values) -> Pag
     };
     // A change keeps the key the document was imported under.
     let key = match id {
-        Some(id) => state.store.get::<Passport>(id).await?.meta.key,
+        Some(id) => state.store.passport_for(&actor, id).await?.meta.key,
         None => None,
     };
     let input = PassportInput {
@@ -1186,6 +1195,27 @@ async fn save(state: &AppState, ui: &Ui, id: Option<i64>, values: Values) -> Pag
     match saved {
         Ok(saved) => Ok(Redirect::to(&format!("/passports/{}", saved.meta.id)).into_response()),
         Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => refused(&errors),
+        // Someone saved it first: their version comes back in the form, with what happened.
+        Err(liaison_store::Error::Domain(liaison_core::Error::Conflict { .. }))
+            if let Some(id) = id =>
+        {
+            let current = state.store.passport_for(&actor, id).await?;
+            let view = passport_form(
+                ui,
+                &passport_values(&current),
+                &kinds,
+                vec![
+                    ui.t.get("conflict-title"),
+                    ui.t.get("passport-edit-conflict"),
+                ],
+                Some((id, current.meta.version)),
+            );
+            Ok((
+                StatusCode::CONFLICT,
+                render(&FormTemplate { ui, view: &view }),
+            )
+                .into_response())
+        }
         Err(other) => Err(other.into()),
     }
 }

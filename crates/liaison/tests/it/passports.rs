@@ -443,7 +443,10 @@ async fn the_office_changes_a_document_in_the_browser_and_its_number_stays_as_it
         ]
     };
     let pairs = changed(&version, "二号柜 B-07", "2031-06-30");
-    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let form: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let (status, _, _) = office.post(&format!("/passports/{id}"), &form).await;
     assert_eq!(status, 303);
     let (_, saved) = app.get(&format!("/api/v1/passports/{id}")).await;
@@ -457,14 +460,24 @@ async fn the_office_changes_a_document_in_the_browser_and_its_number_stays_as_it
 
     // A second office page saving from the old version is told and changes nothing.
     let pairs = changed(&version, "三号柜", "2031-06-30");
-    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let (status, _, _) = office.post(&format!("/passports/{id}"), &form).await;
+    let form: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (status, page, _) = office.post(&format!("/passports/{id}"), &form).await;
     assert_eq!(status, 409);
+    assert!(
+        page.contains("二号柜 B-07"),
+        "the version on record: {page}"
+    );
     // A date that is not one comes back with the form and changes nothing.
     let fresh = saved["version"].to_string();
     let pairs = changed(&fresh, "三号柜", "not a day");
-    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let (status, _, page) = office.post(&format!("/passports/{id}"), &form).await;
+    let form: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (status, page, _) = office.post(&format!("/passports/{id}"), &form).await;
     assert_eq!(status, 422, "{page}");
     let (_, kept) = app.get(&format!("/api/v1/passports/{id}")).await;
     assert_eq!(kept["location"], "二号柜 B-07");

@@ -1383,6 +1383,19 @@ async fn a_trip_s_members_and_applicant_are_reminded_of_its_deadlines(backend: B
         json!({"version": current["version"]}),
     )
     .await;
+    // Every member travels on a document of their own; departure needs it.
+    for member in trip["members"].as_array().unwrap() {
+        let (status, body) = send(
+            &s.officer,
+            &app.address,
+            reqwest::Method::POST,
+            &format!("/api/v1/passports/trips/{id}/own-documents"),
+            &json!({"person": member["person"]["id"], "reason": "holds a valid official passport",
+                    "expires_on": "2030-12-31"}),
+        )
+        .await;
+        assert_eq!(status, 204, "{body}");
+    }
     clock.set(day("2026-11-20"));
     trip = act(
         &s.officer,
