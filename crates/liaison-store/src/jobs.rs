@@ -18,7 +18,7 @@ use liaison_core::{Actor, Error as DomainError, UserRole};
 use sqlx::AnyConnection;
 
 use crate::sql::{self, RowExt, json_text};
-use crate::{Backend, Result, Store, audit};
+use crate::{Backend, Result, Store, audit, policies};
 
 /// Attempts before a job is left failed for an admin to retry.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -665,16 +665,8 @@ impl Store {
 
     /// The reminder timing in force: the newest an admin saved, or the defaults.
     pub async fn reminder_policy(&self) -> Result<(i64, ReminderPolicy)> {
-        let row = sqlx::query(
-            "SELECT version, settings FROM policy_versions WHERE name = 'reminders' \
-             ORDER BY version DESC LIMIT 1",
-        )
-        .fetch_optional(&self.read)
-        .await?;
-        match row {
-            None => Ok((0, ReminderPolicy::default())),
-            Some(row) => Ok((row.int("version")?, row.json("settings")?)),
-        }
+        let mut conn = self.read.acquire().await?;
+        policies::in_force(&mut conn, "reminders", &ReminderPolicy::default()).await
     }
 
     /// Saves a new version of the reminder timing; an admin's work, audited with the values.
@@ -686,30 +678,8 @@ impl Store {
         admin_only(actor, "sets the reminders' timing")?;
         policy.check()?;
         let mut tx = self.begin_write().await?;
-        let last: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM policy_versions WHERE name = 'reminders'")
-                .fetch_one(&mut *tx)
-                .await?;
-        let version = last.unwrap_or(0) + 1;
-        sqlx::query(
-            "INSERT INTO policy_versions (name, version, settings, saved_at, saved_by) \
-             VALUES ('reminders', $1, $2, $3, $4)",
-        )
-        .bind(version)
-        .bind(json_text(policy))
-        .bind(sql::now())
-        .bind(&actor.username)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            "reminder_policy",
-            Some(version),
-            &serde_json::to_value(policy).unwrap_or_default(),
-        )
-        .await?;
+        let version =
+            policies::save(&mut tx, actor, "reminders", "reminder_policy", policy).await?;
         tx.commit().await?;
         Ok(version)
     }

@@ -29,6 +29,7 @@ mod passport_exchange;
 mod passports;
 mod people;
 mod personal;
+mod policies;
 mod records;
 pub mod reminders;
 mod resolve;

@@ -21,10 +21,9 @@ use crate::records::{self, Records};
 use crate::resolve::{self, StoredRecord};
 use crate::sql::{
     self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, date_text, enum_text,
-    json_text,
 };
 use crate::transitions::{self, NewEvent, StatefulRecord};
-use crate::{Result, Store, audit};
+use crate::{Result, Store, audit, policies};
 
 fn columns() -> Selection {
     Selection::of(
@@ -280,16 +279,7 @@ async fn policy_in(
     conn: &mut AnyConnection,
     default: &PassportPolicy,
 ) -> Result<(i64, PassportPolicy)> {
-    let row = sqlx::query(
-        "SELECT version, settings FROM policy_versions WHERE name = 'passports' \
-         ORDER BY version DESC LIMIT 1",
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    match row {
-        None => Ok((0, default.clone())),
-        Some(row) => Ok((row.int("version")?, row.json("settings")?)),
-    }
+    policies::in_force(conn, "passports", default).await
 }
 
 /// Every document a filter keeps, whole.
@@ -513,30 +503,8 @@ impl Store {
         }
         policy.check()?;
         let mut tx = self.begin_write().await?;
-        let last: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM policy_versions WHERE name = 'passports'")
-                .fetch_one(&mut *tx)
-                .await?;
-        let version = last.unwrap_or(0) + 1;
-        sqlx::query(
-            "INSERT INTO policy_versions (name, version, settings, saved_at, saved_by) \
-             VALUES ('passports', $1, $2, $3, $4)",
-        )
-        .bind(version)
-        .bind(json_text(&policy))
-        .bind(sql::now())
-        .bind(&actor.username)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            "passport_policy",
-            Some(version),
-            &serde_json::to_value(&policy).unwrap_or_default(),
-        )
-        .await?;
+        let version =
+            policies::save(&mut tx, actor, "passports", "passport_policy", &policy).await?;
         tx.commit().await?;
         Ok(version)
     }

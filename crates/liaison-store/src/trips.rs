@@ -30,7 +30,7 @@ use crate::sql::{
     self, ListQuery, RowExt, Selection, Total, date_text, enum_text, json_text, placeholders,
 };
 use crate::transitions::{NewEvent, StatefulRecord, record_created};
-use crate::{Result, Store, audit};
+use crate::{Result, Store, audit, policies};
 
 /// What a trip's `details` column holds: the lists of its form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -1660,16 +1660,8 @@ impl Store {
     /// The trip policy in force: the newest an admin saved, or `default` (from liaison.toml)
     /// while none is.
     pub async fn trip_policy(&self, default: &TripPolicy) -> Result<(i64, TripPolicy)> {
-        let row = sqlx::query(
-            "SELECT version, settings FROM policy_versions WHERE name = 'trips' \
-             ORDER BY version DESC LIMIT 1",
-        )
-        .fetch_optional(&self.read)
-        .await?;
-        match row {
-            None => Ok((0, default.clone())),
-            Some(row) => Ok((row.int("version")?, row.json("settings")?)),
-        }
+        let mut conn = self.read.acquire().await?;
+        policies::in_force(&mut conn, "trips", default).await
     }
 
     /// Saves a new version of the trip policy; an admin's work, audited with the values.
@@ -1681,30 +1673,7 @@ impl Store {
         }
         policy.check()?;
         let mut tx = self.begin_write().await?;
-        let last: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM policy_versions WHERE name = 'trips'")
-                .fetch_one(&mut *tx)
-                .await?;
-        let version = last.unwrap_or(0) + 1;
-        sqlx::query(
-            "INSERT INTO policy_versions (name, version, settings, saved_at, saved_by) \
-             VALUES ('trips', $1, $2, $3, $4)",
-        )
-        .bind(version)
-        .bind(json_text(&policy))
-        .bind(sql::now())
-        .bind(&actor.username)
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            "trip_policy",
-            Some(version),
-            &serde_json::to_value(&policy).unwrap_or_default(),
-        )
-        .await?;
+        let version = policies::save(&mut tx, actor, "trips", "trip_policy", &policy).await?;
         tx.commit().await?;
         Ok(version)
     }
