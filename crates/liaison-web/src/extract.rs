@@ -63,8 +63,8 @@ impl<S: Send + Sync> FromRequest<S> for ApiBody {
 
 impl ApiBody {
     /// The body read as JSON into `T`: first as any JSON (else 400), then held to the bounds of
-    /// every input (`liaison_core::limits`: no U+0000, no list or text past its bound), then
-    /// into its shape, each problem a 422 naming the field.
+    /// every input (`liaison_core::limits`: no U+0000, no list or text past its bound) and to
+    /// being an object, then into its shape, each problem a 422 naming the field.
     pub fn json<T: DeserializeOwned>(self) -> Result<T, ApiError> {
         if !self.is_json {
             return Err(ApiError::BadRequest(
@@ -77,6 +77,16 @@ impl ApiBody {
         liaison_core::limits::check_json(&value)
             .into_result()
             .map_err(ApiError::from)?;
+        // Every body Liaison reads is an object. serde would read a struct from an array too,
+        // field by field in order, so `[]` would save a policy of defaults.
+        if !value.is_object() {
+            return Err(DomainError::invalid(
+                "",
+                "invalid",
+                "the body must be a JSON object, {\"field\": value, …}",
+            )
+            .into());
+        }
         serde_path_to_error::deserialize(value).map_err(|e| {
             let field = match e.path().to_string() {
                 path if path == "." => String::new(),

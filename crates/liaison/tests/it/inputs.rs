@@ -17,6 +17,7 @@ on_both_databases!(
     csv_exports_quote_texts_a_spreadsheet_would_run_and_workbooks_keep_them,
     a_multi_line_summary_stays_inside_its_property_in_a_calendar_feed,
     a_workbook_that_unpacks_past_its_bound_is_refused_with_a_clear_message,
+    a_body_that_is_not_an_object_is_refused_and_changes_nothing,
 );
 
 fn codes(body: &Value) -> Vec<(String, String)> {
@@ -588,4 +589,31 @@ fn one_cell_workbook(len: usize) -> Vec<u8> {
     zip.write_all(b"</t></is></c></row></sheetData></worksheet>")
         .unwrap();
     zip.finish().unwrap().into_inner()
+}
+
+async fn a_body_that_is_not_an_object_is_refused_and_changes_nothing(app: TestApp) {
+    // serde reads a struct from an array field by field, so `[]` was a policy of defaults.
+    for (path, body) in [
+        ("/api/v1/passports/policy", json!([])),
+        ("/api/v1/trip-policy", json!([])),
+        ("/api/v1/reminder-policy", json!([7, 2, 5])),
+    ] {
+        let (status, answer) = app.put(path, &body).await;
+        assert_eq!(status, 422, "{path}: {answer}");
+        assert!(
+            answer["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("a JSON object"),
+            "{answer}"
+        );
+    }
+    let (status, answer) = app
+        .post("/api/v1/organizations", &json!(["embassy", "LA"]))
+        .await;
+    assert_eq!(status, 422, "{answer}");
+    let (_, policy) = app.get("/api/v1/passports/policy").await;
+    assert_eq!(policy["version"], 0, "nothing saved: {policy}");
+    let (_, list) = app.get("/api/v1/organizations").await;
+    assert_eq!(list["total"], 0, "{list}");
 }
