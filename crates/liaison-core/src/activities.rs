@@ -580,7 +580,8 @@ pub struct ActivitySummary {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ActivityFilter {
-    /// Words in either title.
+    /// Words of either title, found as search finds them: every word, whatever its case, ending
+    /// or accents.
     pub q: Option<String>,
     pub kind: Option<ActivityKind>,
     /// Activities that start in this year.

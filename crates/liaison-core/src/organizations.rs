@@ -234,7 +234,8 @@ pub struct Organization {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganizationFilter {
-    /// Words in any name or the abbreviation.
+    /// Words of any name or the abbreviation, found as search finds them: every word, whatever
+    /// its case, ending or accents.
     pub q: Option<String>,
     pub kind: Option<OrganizationKind>,
     pub country: Option<String>,

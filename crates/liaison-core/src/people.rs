@@ -140,7 +140,8 @@ pub struct Person {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PersonFilter {
-    /// Words in any name or the position.
+    /// Words of any name, found as search finds them: every word, whatever its case, ending or
+    /// accents.
     pub q: Option<String>,
     pub category: Option<PersonCategory>,
     pub unit: Option<i64>,

@@ -51,6 +51,13 @@ pub fn facets(kind: Option<&str>, year: Option<i32>, countries: &[String]) -> Ve
     facets
 }
 
+/// The key under which the index keeps the records of `entity` whose names or titles hold
+/// `term`, by record number rather than document number: a list's words are answered from it
+/// ([`Document::title_terms`]). A term is made of letters and digits only, so no term is a key.
+pub fn title_key(entity: RecordKind, term: &str) -> String {
+    format!("title:{}:{term}", entity.as_str())
+}
+
 /// The words of a file's name: its extension left out (every photo would otherwise be found by
 /// "jpg"), and the underscores, hyphens and dots that join words in names made spaces.
 pub fn file_words(name: &str) -> String {
@@ -165,6 +172,17 @@ impl Document {
             *scores.entry(term).or_insert(0.0) += bm25(weight, text_length, TYPICAL_TEXT_LENGTH);
         }
         scores.into_iter().collect()
+    }
+
+    /// The terms of the record's names or titles (the texts that weigh as a title), in order,
+    /// each once: what a list's words look for, with the same cutting, folding and stemming as
+    /// search.
+    pub fn title_terms(&self) -> Vec<String> {
+        let mut terms = std::collections::BTreeSet::new();
+        for (text, _) in self.fields.iter().filter(|(_, w)| *w >= TITLE_WEIGHT) {
+            terms.extend(analyzer().index_terms(text).into_keys());
+        }
+        terms.into_iter().collect()
     }
 
     /// A document from its parts, for data that is not a stored record yet (the benchmark's

@@ -13,13 +13,14 @@ pub mod blocks;
 mod documents;
 
 pub use analyzer::{Analyzer, Highlighter, MAX_QUERY_TERMS, Segment, analyzer};
-pub use documents::{Document, facets, file_matches, file_words};
+pub use documents::{Document, facets, file_matches, file_words, title_key};
 pub use liaison_core::RecordKind;
 
 /// The version of how text becomes terms and what of each record is indexed. An index built by
 /// another version is rebuilt when Liaison starts (the store keeps the version with the index):
-/// 2 cut every script into words by Unicode's rules, folded marks and indexed countries' names.
-pub const INDEX_VERSION: i64 = 2;
+/// 2 cut every script into words by Unicode's rules, folded marks and indexed countries' names;
+/// 3 kept the words of each record's names or titles apart, for the lists ([`title_key`]).
+pub const INDEX_VERSION: i64 = 3;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -15,7 +15,7 @@ use crate::sql::{
     self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, date_text, enum_text,
     json_text,
 };
-use crate::{Backend, Error, Result, Store, gifts, organizations, people, records};
+use crate::{Backend, Error, Result, Store, blocks, gifts, organizations, people, records};
 
 #[derive(Deserialize)]
 struct ParticipantJson {
@@ -413,11 +413,9 @@ fn has_words(filter: &ActivityFilter) -> bool {
     filter.q.as_deref().is_some_and(|q| !q.trim().is_empty())
 }
 
-/// The filters answered by the activity rows themselves: words in the titles, and the days an
-/// activity runs, its dates read from the table aliased `dates` (the activity's own, or the kept
-/// filter's copy).
-fn words_and_dates(f: &mut Filter, filter: &ActivityFilter, dates: &str) {
-    f.contains(&["a.title_zh", "a.title_en"], &filter.q);
+/// The filter answered by the activity rows themselves: the days an activity runs, its dates
+/// read from the table aliased `dates` (the activity's own, or the kept filter's copy).
+fn dates(f: &mut Filter, filter: &ActivityFilter, dates: &str) {
     if let Some(from) = filter.from {
         let p = f.param(Param::text(date_text(from)));
         f.and(format!("{dates}.end_date >= {p}"));
@@ -431,6 +429,24 @@ fn words_and_dates(f: &mut Filter, filter: &ActivityFilter, dates: &str) {
 /// The number of activities a filter's words (see [`Store::activity_filter_bits`]) hold.
 fn bits_set(words: &[(i64, i64)]) -> u32 {
     words.iter().map(|(_, bits)| bits.count_ones()).sum()
+}
+
+/// Whether activity `id` is among the bits of `words`, in order of word.
+fn has_bit(words: &[(i64, i64)], id: i64) -> bool {
+    words
+        .binary_search_by_key(&(id >> 6), |(word, _)| *word)
+        .is_ok_and(|i| words[i].1 & (1i64 << (id & 63)) != 0)
+}
+
+/// The sort keys of the activity list read from the activities themselves.
+fn activity_order(sort: &str) -> &'static [&'static str] {
+    match sort {
+        "title" => &["COALESCE(a.title_en, a.title_zh)", "a.id"],
+        "kind" => &["a.kind", "a.start_date", "a.id"],
+        "created" => &["a.created_at", "a.id"],
+        "updated" => &["a.updated_at", "a.id"],
+        _ => &["a.start_date", "a.id"],
+    }
 }
 
 /// The activities two filters share, as words in order.
@@ -468,7 +484,7 @@ impl Store {
             let p = f.param(Param::text(enum_text(kind)));
             f.and(format!("a.kind = {p}"));
         }
-        words_and_dates(&mut f, filter, "a");
+        dates(&mut f, filter, "a");
         let total = if f.len() == usize::from(filter.kind.is_some()) {
             Total::Counted {
                 from: "activity_counts a",
@@ -480,12 +496,45 @@ impl Store {
                 count: "COUNT(*)",
             }
         };
-        let order: &[&str] = match page.sort.as_str() {
-            "title" => &["COALESCE(a.title_en, a.title_zh)", "a.id"],
-            "kind" => &["a.kind", "a.start_date", "a.id"],
-            "created" => &["a.created_at", "a.id"],
-            "updated" => &["a.updated_at", "a.id"],
-            _ => &["a.start_date", "a.id"],
+        let list = ListQuery {
+            columns: summary_columns(),
+            page_columns: Selection::default(),
+            from: FROM,
+            total,
+            filter: f,
+            order: activity_order(&page.sort),
+        };
+        self.list_page(list, page, summary_from_row).await
+    }
+
+    /// The activity list by words in the titles, with any other filters: the activities whose
+    /// titles hold the words are read from the search index ([`blocks::titled`]), those the kept
+    /// filters answer from their bits, and what both hold is the list, counted in Rust; only
+    /// days are left to the database.
+    async fn list_activities_titled(
+        &self,
+        filter: &ActivityFilter,
+        q: &str,
+        page: &PageRequest,
+    ) -> Result<Page<ActivitySummary>> {
+        let mut found = blocks::titled(&self.read, ACTIVITY, q).await?;
+        let kept = kept_filters(filter);
+        if !kept.is_empty() && !found.is_empty() {
+            let bits = self.activity_filter_bits(&kept).await?;
+            found.retain(|&id| bits.iter().all(|words| has_bit(words, id)));
+        }
+        let mut f = Filter::default();
+        // Records are numbered from 1, so the last found is about as many as the list holds.
+        let listed = found.last().copied().unwrap_or(0);
+        f.among(self.backend, "a.id", &found, listed);
+        dates(&mut f, filter, "a");
+        let total = if filter.from.is_none() && filter.to.is_none() {
+            Total::Known(found.len() as i64)
+        } else {
+            Total::Counted {
+                from: "activities a",
+                count: "COUNT(*)",
+            }
         };
         let list = ListQuery {
             columns: summary_columns(),
@@ -493,7 +542,7 @@ impl Store {
             from: FROM,
             total,
             filter: f,
-            order,
+            order: activity_order(&page.sort),
         };
         self.list_page(list, page, summary_from_row).await
     }
@@ -587,10 +636,13 @@ impl Records for Activity {
         filter: &ActivityFilter,
         page: &PageRequest,
     ) -> Result<Page<ActivitySummary>> {
+        if let Some(q) = filter.q.as_deref().filter(|_| has_words(filter)) {
+            return store.list_activities_titled(filter, q, page).await;
+        }
         let kept = kept_filters(filter);
         let by_kind_alone = kept.len() == 1 && filter.kind.is_some();
-        let words_or_dates = filter.from.is_some() || filter.to.is_some() || has_words(filter);
-        if kept.is_empty() || (by_kind_alone && !words_or_dates) {
+        let by_dates = filter.from.is_some() || filter.to.is_some();
+        if kept.is_empty() || (by_kind_alone && !by_dates) {
             return store.list_activities_counted(filter, page).await;
         }
         // The page walks the rows of one kept filter in start-date order and looks the others up;
@@ -641,18 +693,14 @@ impl Records for Activity {
                  AND g.start_date = f.start_date AND g.activity_id = f.activity_id)"
             ));
         }
-        words_and_dates(&mut f, filter, "f");
+        dates(&mut f, filter, "f");
         let total = match known {
-            Some(total) if !words_or_dates => Total::Known(total),
+            Some(total) if !by_dates => Total::Known(total),
             // One filter alone has its count kept.
-            None if !words_or_dates && !ranged => Total::Expression(
+            None if !by_dates && !ranged => Total::Expression(
                 "COALESCE((SELECT c.n FROM activity_filter_counts c WHERE c.filter = $1), 0)"
                     .to_owned(),
             ),
-            _ if has_words(filter) => Total::Counted {
-                from: "activity_filters f JOIN activities a ON a.id = f.activity_id",
-                count: "COUNT(*)",
-            },
             _ => Total::Counted {
                 from: "activity_filters f",
                 count: "COUNT(*)",

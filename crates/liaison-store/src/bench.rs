@@ -323,6 +323,9 @@ impl Store {
         // Each word's and each filter's documents, handed over block by block as the documents
         // come in order.
         let mut blocks = BlockBuilder::default();
+        // The words of each kind's names and titles, by record number (see `blocks::titled`);
+        // each kind's documents come in the order of its records.
+        let mut titles = BlockBuilder::default();
         let mut documents = Vec::with_capacity(
             data.activities.len() + data.organizations.len() + data.people.len(),
         );
@@ -388,6 +391,7 @@ impl Store {
                     "kind",
                     "year",
                     "countries",
+                    "title_terms",
                 ],
                 chunk.len(),
                 |i| {
@@ -405,6 +409,7 @@ impl Store {
                         } else {
                             format!(" {} ", d.countries.join(" "))
                         }),
+                        text(&d.title_terms().join(" ")),
                     ]
                 },
             )
@@ -428,6 +433,12 @@ impl Store {
                 }
                 for facet in chunk[i].facets() {
                     blocks.add(&facet, crate::blocks::filter_entry(document, entity));
+                }
+                for term in chunk[i].title_terms() {
+                    titles.add(
+                        &liaison_search::title_key(entity, &term),
+                        crate::blocks::filter_entry(chunk[i].record_id, entity),
+                    );
                 }
             }
             crate::blocks::store(conn, &blocks.before((base + chunk.len() + 1) as i64)).await?;
@@ -470,6 +481,7 @@ impl Store {
         )
         .await?;
         crate::blocks::store(conn, &blocks.finish()).await?;
+        crate::blocks::store(conn, &titles.finish()).await?;
         sqlx::query("CREATE INDEX search_postings_document ON search_postings (document_id)")
             .execute(&mut *conn)
             .await?;

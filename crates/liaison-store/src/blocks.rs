@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use liaison_core::RecordKind;
 use liaison_search::blocks::{BlockBuilder, EncodedBlock, Entry, block_of, decode, encode};
+use liaison_search::title_key;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -183,6 +184,23 @@ pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
         }
     }
     store(conn, &filters.finish()).await?;
+    // The words of names and titles are kept by record number, so they are built in that order.
+    let mut titles = BlockBuilder::default();
+    let documents = sqlx::query(
+        "SELECT entity, record_id, title_terms FROM search_documents ORDER BY entity, record_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in documents {
+        let Some(entity) = RecordKind::parse(&row.text("entity")?) else {
+            continue;
+        };
+        let record = row.int("record_id")?;
+        for term in stored_title_terms(&row)? {
+            titles.add(&title_key(entity, &term), filter_entry(record, entity));
+        }
+    }
+    store(conn, &titles.finish()).await?;
 
     let mut word = BlockBuilder::default();
     let mut last: Option<(String, i64)> = None;
@@ -238,6 +256,39 @@ pub(crate) fn stored_facets(row: &AnyRow) -> Result<Vec<String>> {
         row.opt_int("year")?.map(|y| y as i32),
         &countries,
     ))
+}
+
+/// The words of a stored document's names or titles, from its `title_terms` column.
+pub(crate) fn stored_title_terms(row: &AnyRow) -> Result<Vec<String>> {
+    Ok(row
+        .text("title_terms")?
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The records of `entity` whose names or titles hold every word of `q`, by number in order, as
+/// search cuts, folds and stems them; `None` when `q` holds no word to look for. Read from the
+/// blocks kept for each word of a kind's names ([`liaison_search::title_key`]), so a list's
+/// words cost what a search's do, and the number found is exact. Like search, a text without a
+/// word to look for (only punctuation or words such as "the") finds nothing.
+pub(crate) async fn titled<'c>(
+    conn: impl sqlx::Acquire<'c, Database = sqlx::Any>,
+    entity: RecordKind,
+    q: &str,
+) -> Result<Vec<i64>> {
+    let terms = liaison_search::analyzer().query_terms(q);
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = terms.iter().map(|t| title_key(entity, t)).collect();
+    let mut conn = conn.acquire().await?;
+    let lists = read(&mut conn, &keys).await?;
+    let weights = vec![0.0; lists.len()];
+    Ok(liaison_search::blocks::intersect(&lists, &weights)
+        .into_iter()
+        .map(|m| m.document)
+        .collect())
 }
 
 /// A document's entry under one of its filters: it is there or not, with no score.

@@ -381,6 +381,17 @@ impl Backend {
         self.json_array_sql(["json_array", "json_build_array"], &values, from, order)
     }
 
+    /// SQL for the rows of the numbers of a JSON array of whole numbers bound, as text, to
+    /// `placeholder`: one parameter for a set of records of any size.
+    pub(crate) fn json_numbers_sql(&self, placeholder: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("SELECT value FROM json_each({placeholder})"),
+            Backend::Postgres => format!(
+                "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST({placeholder} AS json))"
+            ),
+        }
+    }
+
     /// SQL for a text value of each row, read `from` (a `FROM … WHERE …` clause) in no order,
     /// joined by spaces; NULL when there are none. For long lists of numbers, which both
     /// databases join as text several times faster than they build a JSON array of them.

@@ -13,7 +13,7 @@ use crate::records::Records;
 use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};
-use crate::{Backend, Error, Result, Store, records};
+use crate::{Backend, Error, Result, Store, blocks, records};
 
 /// An organization's own columns.
 fn columns() -> Selection {
@@ -252,15 +252,15 @@ impl Records for Organization {
         page: &PageRequest,
     ) -> Result<Page<Organization>> {
         let mut f = Filter::default();
-        f.contains(
-            &[
-                "o.name_zh",
-                "o.name_en",
-                "o.name_original",
-                "o.abbreviation",
-            ],
-            &filter.q,
-        );
+        // The words of the names are looked up in the search index; the list is of those found.
+        let found = match filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => Some(blocks::titled(&store.read, ORGANIZATION, q).await?),
+            None => None,
+        };
+        if let Some(found) = &found {
+            let listed = found.last().copied().unwrap_or(0);
+            f.among(store.backend, "o.id", found, listed);
+        }
         if let Some(kind) = &filter.kind {
             let p = f.param(Param::text(enum_text(kind)));
             f.and(format!("o.kind = {p}"));
@@ -281,15 +281,20 @@ impl Records for Organization {
             _ => &["COALESCE(o.name_en, o.name_zh)", "o.id"],
         };
         debug_assert!(ORGANIZATION_SORTS.contains(&page.sort.as_str()));
+        // Words alone: the number found is the total.
+        let total = match &found {
+            Some(found) if f.len() == 1 => Total::Known(found.len() as i64),
+            _ => Total::Counted {
+                from: "organizations o",
+                count: "COUNT(*)",
+            },
+        };
         let list = ListQuery {
             columns: columns(),
             // Built for the page's rows only, from their numbers.
             page_columns: lists(store.backend, "r.id"),
             from: "organizations o",
-            total: Total::Counted {
-                from: "organizations o",
-                count: "COUNT(*)",
-            },
+            total,
             filter: f,
             order,
         };

@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
 use crate::sql::{Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};
-use crate::{Error, Result, Store, organizations, records};
+use crate::{Error, Result, Store, blocks, organizations, records};
 
 use crate::personal::read as personal_read;
 
@@ -177,10 +177,15 @@ impl Records for Person {
         page: &PageRequest,
     ) -> Result<Page<Person>> {
         let mut f = Filter::default();
-        f.contains(
-            &["p.name_zh", "p.name_en", "p.name_original", "p.position"],
-            &filter.q,
-        );
+        // The words of the names are looked up in the search index; the list is of those found.
+        let found = match filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => Some(blocks::titled(&store.read, PERSON, q).await?),
+            None => None,
+        };
+        if let Some(found) = &found {
+            let listed = found.last().copied().unwrap_or(0);
+            f.among(store.backend, "p.id", found, listed);
+        }
         if let Some(category) = &filter.category {
             let p = f.param(Param::text(enum_text(category)));
             f.and(format!("p.category = {p}"));
@@ -202,14 +207,19 @@ impl Records for Person {
             "updated" => &["p.updated_at", "p.id"],
             _ => &["COALESCE(p.name_en, p.name_zh)", "p.id"],
         };
+        // Words alone: the number found is the total.
+        let total = match &found {
+            Some(found) if f.len() == 1 => Total::Known(found.len() as i64),
+            _ => Total::Counted {
+                from: "people p",
+                count: "COUNT(*)",
+            },
+        };
         let list = ListQuery {
             columns: columns(),
             page_columns: Selection::default(),
             from: FROM,
-            total: Total::Counted {
-                from: "people p",
-                count: "COUNT(*)",
-            },
+            total,
             filter: f,
             order,
         };

@@ -389,6 +389,7 @@ pub(crate) async fn insert_record(
             Param::Int(v) => serde_json::to_value(v),
             Param::Text(v) => serde_json::to_value(v),
             Param::Real(v) => serde_json::to_value(v),
+            Param::Bytes(v) => serde_json::to_value(v),
         };
         fields.insert((*name).to_owned(), value.unwrap_or_default());
     }

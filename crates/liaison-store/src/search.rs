@@ -10,7 +10,7 @@ use liaison_core::{
 use liaison_search::blocks::{Entry, Match, intersect};
 use liaison_search::{
     Document, EntityCount, FileHit, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
-    file_matches,
+    file_matches, title_key,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -46,8 +46,9 @@ async fn insert(conn: &mut AnyConnection, document: &Document) -> Result<i64> {
         format!(" {} ", document.countries.join(" "))
     };
     let id = sqlx::query_scalar(
-        "INSERT INTO search_documents (entity, record_id, title, body, kind, year, countries) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO search_documents \
+         (entity, record_id, title, body, kind, year, countries, title_terms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(document.entity.as_str())
     .bind(document.record_id)
@@ -56,6 +57,7 @@ async fn insert(conn: &mut AnyConnection, document: &Document) -> Result<i64> {
     .bind(document.kind.as_deref())
     .bind(document.year.map(i64::from))
     .bind(countries)
+    .bind(document.title_terms().join(" "))
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -120,11 +122,13 @@ impl Postings {
     }
 }
 
-/// A record's document as the index holds it: its number, its words and its filters.
+/// A record's document as the index holds it: its number, its words, its filters and the words
+/// of its names or titles.
 struct Stored {
     id: i64,
     terms: Vec<String>,
     facets: Vec<String>,
+    title_terms: Vec<String>,
 }
 
 /// Records whose stored documents are read to a statement.
@@ -144,7 +148,7 @@ async fn stored(
             .collect();
         for chunk in ids.chunks(STORED_PER_READ) {
             let sql = format!(
-                "SELECT id, record_id, kind, year, countries FROM search_documents \
+                "SELECT id, record_id, kind, year, countries, title_terms FROM search_documents \
                  WHERE entity = $1 AND record_id IN ({})",
                 placeholders(2, chunk.len())
             );
@@ -158,6 +162,7 @@ async fn stored(
                     id: row.int("id")?,
                     terms: Vec::new(),
                     facets: blocks::stored_facets(&row)?,
+                    title_terms: blocks::stored_title_terms(&row)?,
                 };
                 documents.insert(stored.id, (row.int("record_id")?, stored));
             }
@@ -206,13 +211,16 @@ pub(crate) async fn refresh(
         .collect();
     locks::hold(conn, Lock::Document, names).await?;
     let mut old_documents = Vec::new();
-    for ((entity, _), old) in stored(conn, records).await? {
+    for ((entity, record_id), old) in stored(conn, records).await? {
         for term in &old.terms {
             *counts.entry((term.clone(), entity.as_str())).or_default() -= 1;
         }
         if mode == Blocks::Now {
             for key in old.terms.iter().chain(&old.facets) {
                 changes.remove(key, old.id);
+            }
+            for term in &old.title_terms {
+                changes.remove(&title_key(entity, term), record_id);
             }
         }
         old_documents.push(old.id);
@@ -253,6 +261,12 @@ pub(crate) async fn refresh(
             }
             for facet in document.facets() {
                 changes.add(&facet, blocks::filter_entry(id, entity));
+            }
+            for term in document.title_terms() {
+                changes.add(
+                    &title_key(entity, &term),
+                    blocks::filter_entry(record_id, entity),
+                );
             }
         }
         postings.add(conn, id, entity, &scored).await?;

@@ -49,6 +49,7 @@ contract!(
     activities_are_found_by_kind_year_country_tag_and_organization,
     list_totals_kept_in_advance_follow_every_create_change_and_delete,
     every_activity_filter_alone_and_in_pairs_follows_every_create_change_and_delete,
+    the_words_of_every_list_find_names_through_create_rename_and_delete,
     chinese_titles_are_found_by_a_part_of_them,
     the_timeline_shows_every_activity_agreement_and_gift_newest_first,
     the_timeline_follows_every_change_to_the_records_it_is_made_of,
@@ -1945,7 +1946,27 @@ fn activity_filters() -> Vec<(&'static str, ActivityFilter)> {
                 ..Default::default()
             },
         ),
+        (
+            "Chinese words",
+            ActivityFilter {
+                q: Some("工会".into()),
+                ..Default::default()
+            },
+        ),
     ]
+}
+
+/// Whether the names `names` hold every word of `q`, as search cuts, folds and stems words; a
+/// `q` without a word to look for finds nothing.
+fn names_hold(names: &[&Option<String>], q: &str) -> bool {
+    let analyzer = liaison_search::analyzer();
+    let wanted = analyzer.query_terms(q);
+    let held: std::collections::BTreeSet<String> = names
+        .iter()
+        .filter_map(|name| name.as_deref())
+        .flat_map(|name| analyzer.index_terms(name).into_keys())
+        .collect();
+    !wanted.is_empty() && wanted.iter().all(|word| held.contains(word))
 }
 
 /// Two filters as one.
@@ -1974,7 +1995,6 @@ async fn answers(store: &Store, a: &liaison_core::Activity, filter: &ActivityFil
         let o = store.get::<Organization>(*id).await.unwrap();
         places.push((o.country.to_string(), o.region));
     }
-    let words = filter.q.as_ref().map(|q| q.trim().to_lowercase());
     filter.kind.is_none_or(|k| a.kind == k)
         && filter
             .year
@@ -1996,11 +2016,10 @@ async fn answers(store: &Store, a: &liaison_core::Activity, filter: &ActivityFil
         && filter.tag.as_ref().is_none_or(|t| a.tags.contains(t))
         && filter.from.is_none_or(|d| a.end_date >= d)
         && filter.to.is_none_or(|d| a.start_date <= d)
-        && words.is_none_or(|w| {
-            [&a.title_zh, &a.title_en]
-                .iter()
-                .any(|t| t.as_ref().is_some_and(|t| t.to_lowercase().contains(&w)))
-        })
+        && filter
+            .q
+            .as_deref()
+            .is_none_or(|q| names_hold(&[&a.title_zh, &a.title_en], q))
 }
 
 /// Checks every filter, alone and with each other, against the records `ids` as they are now:
@@ -2165,6 +2184,19 @@ async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_an
     );
     store
         .update::<Activity>(&admin(), ids[1], input)
+        .await
+        .unwrap();
+    check_every_filter(&store, &ids, &filters).await;
+
+    // The visit is renamed: its words are no longer those of its old titles.
+    let version = store.get::<Activity>(ids[0]).await.unwrap().meta.version;
+    let input = visit(
+        Some(version),
+        json!({"title_en": "LFTU delegation meets the university",
+               "title_zh": "老挝劳动部代表团来我校交流"}),
+    );
+    store
+        .update::<Activity>(&admin(), ids[0], input)
         .await
         .unwrap();
     check_every_filter(&store, &ids, &filters).await;
@@ -4292,3 +4324,197 @@ mod trips;
 
 #[path = "contract/passports.rs"]
 mod passports;
+
+/// The ids and the total of the organizations listed by `filter`, in the list's order across
+/// pages of two.
+async fn organizations_listed(store: &Store, filter: &OrganizationFilter) -> (Vec<i64>, i64) {
+    let sorts = liaison_core::ORGANIZATION_SORTS;
+    let first = store
+        .list::<Organization>(filter, &page(None, sorts, 2, 1))
+        .await
+        .unwrap();
+    let mut ids: Vec<i64> = first.items.iter().map(|o| o.meta.id).collect();
+    for n in 2..=3 {
+        let next = store
+            .list::<Organization>(filter, &page(None, sorts, 2, n))
+            .await
+            .unwrap();
+        assert_eq!(next.total, first.total, "the same total on every page");
+        ids.extend(next.items.iter().map(|o| o.meta.id));
+    }
+    (ids, first.total)
+}
+
+/// The ids and the total of the people listed by `filter`, in the list's order across pages of
+/// two.
+async fn people_listed(store: &Store, filter: &liaison_core::PersonFilter) -> (Vec<i64>, i64) {
+    let sorts = liaison_core::PERSON_SORTS;
+    let first = store
+        .list::<Person>(filter, &page(None, sorts, 2, 1))
+        .await
+        .unwrap();
+    let mut ids: Vec<i64> = first.items.iter().map(|p| p.meta.id).collect();
+    for n in 2..=3 {
+        let next = store
+            .list::<Person>(filter, &page(None, sorts, 2, n))
+            .await
+            .unwrap();
+        assert_eq!(next.total, first.total, "the same total on every page");
+        ids.extend(next.items.iter().map(|p| p.meta.id));
+    }
+    (ids, first.total)
+}
+
+async fn the_words_of_every_list_find_names_through_create_rename_and_delete(store: Store) {
+    use liaison_core::PersonFilter;
+    let new_org = |value: serde_json::Value| {
+        let store = store.clone();
+        async move {
+            store
+                .create::<Organization>(&admin(), org(value))
+                .await
+                .unwrap()
+                .meta
+                .id
+        }
+    };
+    let lftu = new_org(json!({"kind": "trade_union", "country": "LA",
+        "name_en": "Lao Federation of Trade Unions", "name_zh": "老挝工会联合会",
+        "abbreviation": "LFTU"}))
+    .await;
+    let hanoi = new_org(json!({"kind": "trade_union", "country": "VN",
+        "name_en": "Liên đoàn Lao động Hà Nội"}))
+    .await;
+    // "Reunion" holds the letters of "union", not the word.
+    let reunion = new_org(json!({"kind": "university", "country": "FR",
+        "name_en": "University of La Réunion", "name_original": "Université de La Réunion"}))
+    .await;
+    let words = |q: &str| OrganizationFilter {
+        q: Some(q.into()),
+        ..Default::default()
+    };
+    let in_country = |q: &str, country: &str| OrganizationFilter {
+        q: Some(q.into()),
+        country: Some(country.into()),
+        ..Default::default()
+    };
+    let expect = |filter: OrganizationFilter, ids: Vec<i64>| {
+        let store = store.clone();
+        async move {
+            let n = ids.len() as i64;
+            assert_eq!(
+                organizations_listed(&store, &filter).await,
+                (ids, n),
+                "{filter:?}"
+            );
+        }
+    };
+    expect(words("union"), vec![lftu]).await;
+    expect(words("UNIONS"), vec![lftu]).await;
+    expect(words("lftu"), vec![lftu]).await;
+    expect(words("工会"), vec![lftu]).await;
+    expect(words("lien doan"), vec![hanoi]).await;
+    expect(words("Hà Nội"), vec![hanoi]).await;
+    expect(words("reunion"), vec![reunion]).await;
+    // Sorted by name: "Lao Federation…" before "Liên đoàn…".
+    expect(words("lao"), vec![lftu, hanoi]).await;
+    expect(in_country("lao", "LA"), vec![lftu]).await;
+    expect(in_country("lao", "越南"), vec![hanoi]).await;
+    expect(in_country("union", "VN"), vec![]).await;
+    expect(words("the"), vec![]).await;
+    expect(words("%"), vec![]).await;
+
+    // Renamed, Hanoi's federation is found by its new name and no longer by its old one.
+    let changed = store.get::<Organization>(hanoi).await.unwrap();
+    let input = org(json!({"kind": "trade_union", "country": "VN",
+        "name_en": "Hanoi Federation of Trade Unions", "version": changed.meta.version}));
+    store
+        .update::<Organization>(&admin(), hanoi, input)
+        .await
+        .unwrap();
+    expect(words("union"), vec![hanoi, lftu]).await;
+    expect(in_country("union", "VN"), vec![hanoi]).await;
+    expect(words("lien doan"), vec![]).await;
+    store.delete::<Organization>(&admin(), lftu).await.unwrap();
+    expect(words("union"), vec![hanoi]).await;
+    expect(words("lftu"), vec![]).await;
+    expect(words("工会"), vec![]).await;
+    // Many found, and a list walked in its order rather than each one looked up.
+    let mut unions = vec![hanoi];
+    for (i, country) in ["LA", "VN", "LA", "TH", "LA", "VN", "LA", "KH", "LA", "VN"]
+        .iter()
+        .enumerate()
+    {
+        unions.push(
+            new_org(json!({"kind": "trade_union", "country": country,
+                "name_en": format!("Trade Union No. {i}")}))
+            .await,
+        );
+    }
+    let (found, total) = organizations_listed(&store, &words("unions")).await;
+    assert_eq!(total, 11);
+    // Pages of two: the first six, in order of name.
+    assert_eq!(
+        found,
+        [hanoi, unions[1], unions[2], unions[3], unions[4], unions[5]]
+    );
+    let (found, total) = organizations_listed(&store, &in_country("union", "LA")).await;
+    assert_eq!(total, 5);
+    assert_eq!(
+        found,
+        [unions[1], unions[3], unions[5], unions[7], unions[9]]
+    );
+    expect(in_country("union", "KH"), vec![unions[8]]).await;
+    expect(in_country("reunion", "LA"), vec![]).await;
+
+    let new_person = |value: serde_json::Value| {
+        let store = store.clone();
+        async move {
+            let input: PersonInput = serde_json::from_value(value).unwrap();
+            store
+                .create::<Person>(&admin(), input)
+                .await
+                .unwrap()
+                .meta
+                .id
+        }
+    };
+    let wang_wei = new_person(json!({"category": "internal", "name_en": "Wang Wei"})).await;
+    let wang_fang = new_person(json!({"category": "external", "name_en": "Wang Fang"})).await;
+    let wangari = new_person(json!({"category": "external", "name_en": "Anna Wangari"})).await;
+    // A position is not a name.
+    let huong = new_person(
+        json!({"category": "external", "name_en": "Nguyễn Thị Hương",
+        "position": "Wang Foundation liaison"}),
+    )
+    .await;
+    let people = |q: &str, category: Option<&str>| PersonFilter {
+        q: Some(q.into()),
+        category: category.map(|c| serde_json::from_value(json!(c)).unwrap()),
+        ..Default::default()
+    };
+    let expect = |filter: PersonFilter, ids: Vec<i64>| {
+        let store = store.clone();
+        async move {
+            let n = ids.len() as i64;
+            assert_eq!(people_listed(&store, &filter).await, (ids, n), "{filter:?}");
+        }
+    };
+    expect(people("wang", None), vec![wang_fang, wang_wei]).await;
+    expect(people("Wang", Some("internal")), vec![wang_wei]).await;
+    expect(people("wangari", None), vec![wangari]).await;
+    expect(people("nguyen huong", None), vec![huong]).await;
+    expect(people("wang fang", Some("external")), vec![wang_fang]).await;
+    let changed = store.get::<Person>(wang_fang).await.unwrap();
+    let mut input = PersonInput::from(changed.clone());
+    input.version = Some(changed.meta.version);
+    input.name_en = Some("Li Fang".into());
+    store
+        .update::<Person>(&admin(), wang_fang, input)
+        .await
+        .unwrap();
+    expect(people("wang", None), vec![wang_wei]).await;
+    expect(people("fang", Some("external")), vec![wang_fang]).await;
+    store.delete::<Person>(&admin(), wang_wei).await.unwrap();
+    expect(people("wang", None), vec![]).await;
+}
