@@ -431,11 +431,23 @@ fn bits_set(words: &[(i64, i64)]) -> u32 {
     words.iter().map(|(_, bits)| bits.count_ones()).sum()
 }
 
-/// Whether activity `id` is among the bits of `words`, in order of word.
-fn has_bit(words: &[(i64, i64)], id: i64) -> bool {
-    words
-        .binary_search_by_key(&(id >> 6), |(word, _)| *word)
-        .is_ok_and(|i| words[i].1 & (1i64 << (id & 63)) != 0)
+/// The activities of `ids` (in increasing order) among the bits of `words` (in order of word),
+/// both walked once side by side.
+fn among_bits(ids: &[i64], words: &[(i64, i64)]) -> Vec<i64> {
+    let mut kept = Vec::new();
+    let mut at = 0;
+    for &id in ids {
+        while at < words.len() && words[at].0 < id >> 6 {
+            at += 1;
+        }
+        if at == words.len() {
+            break;
+        }
+        if words[at].0 == id >> 6 && words[at].1 & (1i64 << (id & 63)) != 0 {
+            kept.push(id);
+        }
+    }
+    kept
 }
 
 /// The sort keys of the activity list read from the activities themselves.
@@ -521,12 +533,16 @@ impl Store {
         let kept = kept_filters(filter);
         if !kept.is_empty() && !found.is_empty() {
             let bits = self.activity_filter_bits(&kept).await?;
-            found.retain(|&id| bits.iter().all(|words| has_bit(words, id)));
+            let shared = bits
+                .iter()
+                .skip(1)
+                .fold(bits[0].clone(), |all, words| shared_bits(&all, words));
+            found = among_bits(&found, &shared);
         }
         let mut f = Filter::default();
         // Records are numbered from 1, so the last found is about as many as the list holds.
         let listed = found.last().copied().unwrap_or(0);
-        f.among(self.backend, "a.id", &found, listed);
+        f.among_walked(self.backend, "a.id", &found, listed);
         dates(&mut f, filter, "a");
         let total = if filter.from.is_none() && filter.to.is_none() {
             Total::Known(found.len() as i64)

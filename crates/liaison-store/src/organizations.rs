@@ -258,8 +258,7 @@ impl Records for Organization {
             None => None,
         };
         if let Some(found) = &found {
-            let listed = found.last().copied().unwrap_or(0);
-            f.among(store.backend, "o.id", found, listed);
+            f.among(store.backend, "o.id", found);
         }
         if let Some(kind) = &filter.kind {
             let p = f.param(Param::text(enum_text(kind)));

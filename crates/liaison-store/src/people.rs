@@ -183,8 +183,7 @@ impl Records for Person {
             None => None,
         };
         if let Some(found) = &found {
-            let listed = found.last().copied().unwrap_or(0);
-            f.among(store.backend, "p.id", found, listed);
+            f.among(store.backend, "p.id", found);
         }
         if let Some(category) = &filter.category {
             let p = f.param(Param::text(enum_text(category)));

@@ -313,38 +313,49 @@ impl Filter {
         self.and(format!("({})", any.join(" OR ")));
     }
 
-    /// Adds a condition that `column`, a record's number, is one of `records` (in increasing
-    /// order), of a list of about `listed` rows without it. A few records are looked up by
-    /// number; many are a byte for each number, tested row by row as the list is walked in its
-    /// order, which stops at the page: looking up a quarter of 100,000 activities to sort them
-    /// took longer than walking to the page's rows.
-    pub(crate) fn among(
+    /// Adds a condition that `column`, a record's number, is one of `records`, each looked up by
+    /// number: a JSON array bound as one parameter. For a list whose order follows what found
+    /// its records (the people found by a name, listed by name), where walking the list in its
+    /// order would pass every row before the first found.
+    pub(crate) fn among(&mut self, backend: crate::Backend, column: &str, records: &[i64]) {
+        if records.is_empty() {
+            self.and("1 = 0".to_owned());
+            return;
+        }
+        let json = format!(
+            "[{}]",
+            records
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let p = self.param(Param::text(json));
+        self.and(format!("{column} IN ({})", backend.json_numbers_sql(&p)));
+    }
+
+    /// Like [`Filter::among`] for a list of about `listed` rows walked in an order that has
+    /// nothing to do with how `records` (in increasing order) were found, such as the
+    /// activities by date: a few are looked up by number, many are a byte for each number,
+    /// tested row by row as the list is walked, which stops at the page. Looking up a quarter
+    /// of 100,000 activities to sort them took longer than walking to the page's rows.
+    pub(crate) fn among_walked(
         &mut self,
         backend: crate::Backend,
         column: &str,
         records: &[i64],
         listed: i64,
     ) {
-        let Some(&last) = records.last() else {
-            self.and("1 = 0".to_owned());
+        let found = records.len() as i64;
+        // Looking a record up costs about as much as walking past a few rows, and a page of
+        // 50 walks about 50 * listed / found rows.
+        let Some(&last) = records
+            .last()
+            .filter(|_| found * found > 5 * listed.max(found))
+        else {
+            self.among(backend, column, records);
             return;
         };
-        let found = records.len() as i64;
-        // Looking a record up costs about as much as walking past ten rows, and a page of 50
-        // walks about 50 * listed / found rows.
-        if found * found <= 5 * listed.max(found) {
-            let json = format!(
-                "[{}]",
-                records
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
-            let p = self.param(Param::text(json));
-            self.and(format!("{column} IN ({})", backend.json_numbers_sql(&p)));
-            return;
-        }
         let mut bytes = vec![0u8; usize::try_from(last).unwrap_or(0)];
         for &record in records {
             if let Some(byte) = usize::try_from(record - 1)

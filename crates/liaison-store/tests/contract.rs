@@ -4517,4 +4517,71 @@ async fn the_words_of_every_list_find_names_through_create_rename_and_delete(sto
     expect(people("fang", Some("external")), vec![wang_fang]).await;
     store.delete::<Person>(&admin(), wang_wei).await.unwrap();
     expect(people("wang", None), vec![]).await;
+
+    // Many activities found, walked in the list's order rather than each one looked up.
+    let mut seminars = Vec::new();
+    for (day, kind) in [
+        ("2024-05-03", "lecture"),
+        ("2023-01-09", "conference"),
+        ("2024-02-01", "lecture"),
+        ("2022-07-30", "lecture"),
+        ("2024-11-11", "conference"),
+        ("2021-03-15", "lecture"),
+        ("2024-08-08", "lecture"),
+        ("2020-10-01", "conference"),
+    ] {
+        let input = activity(
+            json!({"kind": kind, "title_en": format!("Union seminar of {day}"),
+            "start_date": day}),
+        );
+        let created = store.create::<Activity>(&admin(), input).await.unwrap();
+        seminars.push((day, kind, created.meta.id));
+    }
+    let listed = |filter: ActivityFilter| {
+        let store = store.clone();
+        async move {
+            let sorts = liaison_core::ACTIVITY_SORTS;
+            let mut ids = Vec::new();
+            let mut totals = Vec::new();
+            for n in 1..=5 {
+                let page = store
+                    .list::<Activity>(&filter, &page(None, sorts, 2, n))
+                    .await
+                    .unwrap();
+                totals.push(page.total);
+                ids.extend(page.items.iter().map(|a| a.id));
+            }
+            totals.dedup();
+            (ids, totals)
+        }
+    };
+    let expected = |keep: &dyn Fn(&str, &str) -> bool| {
+        let mut kept: Vec<(&str, i64)> = seminars
+            .iter()
+            .filter(|(day, kind, _)| keep(day, kind))
+            .map(|(day, _, id)| (*day, *id))
+            .collect();
+        kept.sort();
+        let ids: Vec<i64> = kept.iter().map(|(_, id)| *id).collect();
+        let n = ids.len() as i64;
+        (ids, vec![n])
+    };
+    let words = |q: &str| ActivityFilter {
+        q: Some(q.into()),
+        ..Default::default()
+    };
+    assert_eq!(listed(words("unions")).await, expected(&|_, _| true));
+    let lectures = ActivityFilter {
+        kind: Some(liaison_core::ActivityKind::Lecture),
+        ..words("union seminar")
+    };
+    assert_eq!(
+        listed(lectures).await,
+        expected(&|_, kind| kind == "lecture")
+    );
+    let since = ActivityFilter {
+        from: Some("2023-06-01".parse().unwrap()),
+        ..words("union")
+    };
+    assert_eq!(listed(since).await, expected(&|day, _| day >= "2023-06-01"));
 }
