@@ -139,6 +139,38 @@ mod tests {
     }
 
     #[test]
+    fn the_words_a_list_looks_for_are_those_of_the_names_alone() {
+        let document = Document::from_parts(
+            liaison_core::ACTIVITY,
+            7,
+            vec![
+                ("老挝工会联合会代表团访问我校".to_owned(), 5),
+                ("Liên đoàn delegation visits".to_owned(), 5),
+                ("A summary about Réunion".to_owned(), 1),
+            ],
+            None,
+            None,
+            vec!["LA".to_owned()],
+        );
+        let names = document.title_terms();
+        for query in ["工会", "lien doan", "VISIT", "Delegations"] {
+            for term in analyzer().query_terms(query) {
+                assert!(names.contains(&term), "{term} missing from {names:?}");
+            }
+        }
+        // Neither the summary nor the country's name is a name.
+        for query in ["summary", "reunion", "Laos"] {
+            for term in analyzer().query_terms(query) {
+                assert!(!names.contains(&term), "{term} in {names:?}");
+            }
+        }
+        assert_eq!(
+            title_key(liaison_core::ACTIVITY, "union"),
+            "title:activity:union"
+        );
+    }
+
+    #[test]
     fn a_record_is_found_by_its_countrys_name_in_either_language() {
         let document = Document::from_parts(
             liaison_core::ORGANIZATION,
