@@ -13,8 +13,8 @@ use crate::{
 /// The format version written by `liaison export`. Format 1 carried the records of the office
 /// without the accounts, the working-day calendar, the news releases and the calendar feeds;
 /// format 2 added them; format 3 added trips abroad and their approvals, and then official passports and permits
-/// in the office's custody (an optional part, so earlier format 3 documents still read). Documents of the
-/// earlier formats still import.
+/// in the office's custody and the photos each news release shows (optional parts, so earlier format 3
+/// documents still read). Documents of the earlier formats still import.
 pub const EXCHANGE_FORMAT: i64 = 3;
 
 /// The formats `liaison import` reads.
@@ -157,6 +157,25 @@ pub struct ExchangeNewsRelease {
     /// When it was first published, which orders the public news pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<DateTime<Utc>>,
+    /// The photos it shows, in order, among the files of its activity. A document written
+    /// before releases carried their photos has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<ExchangeNewsPhoto>,
+}
+
+/// A photo a news release shows, named so that it is found again in another database: by the
+/// content hash and name of the activity's file (the activity is the release's), never by a
+/// number of the database it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeNewsPhoto {
+    /// The SHA-256 of the file's bytes, in lower-case hexadecimal.
+    pub content_hash: String,
+    /// The file's name.
+    pub name: String,
+    /// The caption the release prints under it.
+    #[serde(default)]
+    pub caption: String,
 }
 
 /// A calendar feed. Its secret is kept only as a SHA-256 hash, which moves with it: the hash of

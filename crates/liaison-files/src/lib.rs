@@ -6,6 +6,8 @@ mod inspect;
 mod picture;
 mod store;
 
-pub use inspect::{Family, Inspected, Refusal, inspect, strip_location, thumbnail};
+pub use inspect::{
+    Checked, Family, Inspected, Refusal, check, decoding_turn, inspect, strip_location, thumbnail,
+};
 pub use picture::{DOCUMENT_PICTURE_SIDE, Picture, PictureFormat, picture};
 pub use store::{ContentHash, Error, FileStore, FileWriter, Location};

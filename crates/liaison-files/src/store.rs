@@ -257,6 +257,24 @@ impl FileStore {
         writer.finish().await
     }
 
+    /// Keeps bytes already in memory, returning their hash. An object store is sent the bytes
+    /// themselves, not a copy, so a large file is held once while it is sent.
+    pub async fn put_bytes(&self, bytes: Bytes) -> Result<ContentHash> {
+        let Inner::Objects(store, _) = &self.inner else {
+            return self.put(&bytes).await;
+        };
+        let hash = ContentHash::of(&bytes);
+        let path = object_path(FILES, &hash);
+        match store.head(&path).await {
+            Ok(_) => {}
+            Err(object_store::Error::NotFound { .. }) => {
+                store.put(&path, PutPayload::from(bytes)).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(hash)
+    }
+
     /// The bytes of a kept file.
     pub async fn get(&self, hash: &ContentHash) -> Result<Bytes> {
         self.read(FILES, hash).await

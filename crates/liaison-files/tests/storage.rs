@@ -226,3 +226,77 @@ fn a_photo_re_encoded_loses_its_location() {
     assert!(!contains(&stripped, b"Exif\0\0"));
     assert_eq!(inspect(&stripped).unwrap().media_type, "image/jpeg");
 }
+
+#[test]
+fn one_check_proves_a_photo_makes_its_thumbnail_and_removes_its_location() {
+    let plain = photo(640, 480);
+    let exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a GPS 39.9N 116.4E";
+    let mut tagged = plain[..2].to_vec();
+    tagged.extend_from_slice(&[0xff, 0xe1]);
+    tagged.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+    tagged.extend_from_slice(exif);
+    tagged.extend_from_slice(&plain[2..]);
+    let contains =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+
+    let kept = liaison_files::check(&tagged, false).unwrap();
+    assert_eq!(kept.inspected.media_type, "image/jpeg");
+    assert!(kept.rewritten.is_none(), "kept as it came unless asked");
+    let thumbnail = image::load_from_memory(&kept.thumbnail.unwrap()).unwrap();
+    assert_eq!((thumbnail.width(), thumbnail.height()), (240, 180));
+
+    let stripped = liaison_files::check(&tagged, true).unwrap();
+    let rewritten = stripped.rewritten.unwrap();
+    assert!(!contains(&rewritten, b"GPS 39.9N"));
+    assert_eq!(inspect(&rewritten).unwrap().media_type, "image/jpeg");
+    assert!(stripped.thumbnail.is_some());
+
+    let letter = b"%PDF-1.4\n% a letter\n%%EOF\n";
+    let document = liaison_files::check(letter, true).unwrap();
+    assert_eq!(document.inspected.media_type, "application/pdf");
+    assert!(document.thumbnail.is_none() && document.rewritten.is_none());
+
+    assert!(matches!(
+        liaison_files::check(&png_claiming(60_000), false),
+        Err(Refusal::BadImage(_))
+    ));
+    let mut disguised = b"MZ\x90\0\x03\0\0\0".to_vec();
+    disguised.extend_from_slice(&[0; 120]);
+    assert!(matches!(
+        liaison_files::check(&disguised, false),
+        Err(Refusal::NotAllowed(_))
+    ));
+}
+
+#[tokio::test]
+async fn no_more_images_are_decoded_at_once_than_there_are_cores() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut turns = Vec::new();
+    for _ in 0..cores {
+        turns.push(liaison_files::decoding_turn().await);
+    }
+    let next = liaison_files::decoding_turn();
+    tokio::pin!(next);
+    tokio::select! {
+        biased;
+        _ = &mut next => panic!("a turn beyond one per core was given"),
+        () = std::future::ready(()) => {}
+    }
+    turns.pop();
+    let _turn = next.await;
+}
+
+#[tokio::test]
+async fn bytes_kept_from_memory_come_back_under_their_hash() {
+    for (name, store, _dir) in stores().await {
+        let bytes = bytes::Bytes::from(format!("{name}: kept from memory {}", nanos_now()));
+        let hash = store.put_bytes(bytes.clone()).await.unwrap();
+        assert_eq!(hash, ContentHash::of(&bytes), "{name}");
+        assert_eq!(store.get(&hash).await.unwrap(), bytes, "{name}");
+        assert_eq!(
+            store.put_bytes(bytes.clone()).await.unwrap(),
+            hash,
+            "{name}"
+        );
+    }
+}

@@ -5,8 +5,9 @@ use liaison_core::accounts::authorize;
 use liaison_core::accounts::authorize_role;
 use liaison_core::audit::changes;
 use liaison_core::{
-    ACTIVITY, Action, Actor, ExchangeNewsRelease, FieldErrors, NewsLanguage, NewsPhoto,
-    NewsPhotoInput, NewsRelease, NewsReleaseInput, Page, StoredFile, Validate, export_key,
+    ACTIVITY, Action, Actor, ExchangeNewsPhoto, ExchangeNewsRelease, FieldErrors, NewsLanguage,
+    NewsPhoto, NewsPhotoInput, NewsRelease, NewsReleaseInput, Page, StoredFile, Validate,
+    export_key,
 };
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -194,21 +195,61 @@ pub(crate) async fn import_release(
     Ok(true)
 }
 
-/// Every release as an export carries it, oldest first, its activity named by key.
+/// The file of activity `activity_id` an exchange document's photo names: the one with its
+/// hash and name, else the first with its hash (a name cleaned differently on the way).
+async fn photo_file(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    photo: &ExchangeNewsPhoto,
+) -> Result<Option<i64>> {
+    let found = sqlx::query_scalar(
+        "SELECT id FROM files WHERE record_kind = $1 AND record_id = $2 AND content_hash = $3 \
+         AND media_type LIKE 'image/%' ORDER BY CASE WHEN name = $4 THEN 0 ELSE 1 END, id \
+         LIMIT 1",
+    )
+    .bind(ACTIVITY.as_str())
+    .bind(activity_id)
+    .bind(photo.content_hash.as_str())
+    .bind(photo.name.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found)
+}
+
+/// Every release as an export carries it, oldest first, its activity named by key and its
+/// photos by their files' hashes and names, in order.
 pub(crate) async fn exported_releases(
     conn: &mut AnyConnection,
 ) -> Result<Vec<ExchangeNewsRelease>> {
     let rows = sqlx::query(
-        "SELECT n.language, n.title, n.body, n.published, n.published_at, a.id AS activity_id, \
-         a.key AS activity_key FROM news_releases n JOIN activities a ON a.id = n.activity_id \
-         ORDER BY n.id",
+        "SELECT n.id, n.language, n.title, n.body, n.published, n.published_at, \
+         a.id AS activity_id, a.key AS activity_key FROM news_releases n \
+         JOIN activities a ON a.id = n.activity_id ORDER BY n.id",
     )
     .fetch_all(&mut *conn)
     .await?;
+    let photo_rows = sqlx::query(
+        "SELECT p.release_id, f.content_hash, f.name, p.caption FROM news_photos p \
+         JOIN files f ON f.id = p.file_id ORDER BY p.release_id, p.position",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut photos: std::collections::HashMap<i64, Vec<ExchangeNewsPhoto>> = Default::default();
+    for row in &photo_rows {
+        photos
+            .entry(row.int("release_id")?)
+            .or_default()
+            .push(ExchangeNewsPhoto {
+                content_hash: row.text("content_hash")?,
+                name: row.text("name")?,
+                caption: row.text("caption")?,
+            });
+    }
     rows.iter()
         .map(|row| {
             let language = row.text("language")?;
             Ok(ExchangeNewsRelease {
+                photos: photos.remove(&row.int("id")?).unwrap_or_default(),
                 activity: export_key(
                     ACTIVITY,
                     row.int("activity_id")?,
@@ -356,6 +397,100 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Shows on the releases an exchange document brings the photos it names for them, once
+    /// the document's records and files are in: in one transaction, every release that shows
+    /// no photos yet is given its own, or none is. A release that shows photos already is left
+    /// as it is, so importing a document twice changes nothing. A photo the activity does not
+    /// keep is refused, naming the release and the file. Answers how many releases were given
+    /// photos.
+    pub async fn show_imported_news_photos(
+        &self,
+        actor: &Actor,
+        releases: &[ExchangeNewsRelease],
+    ) -> Result<usize> {
+        authorize_role(actor, Action::Change, ACTIVITY)?;
+        let mut tx = self.begin_write().await?;
+        let mut shown = 0;
+        let mut errors = FieldErrors::default();
+        for (i, imported) in releases.iter().enumerate() {
+            if imported.photos.is_empty() {
+                continue;
+            }
+            let Some(activity_id) =
+                sqlx::query_scalar::<_, i64>("SELECT id FROM activities WHERE key = $1")
+                    .bind(imported.activity.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+            else {
+                errors.add(
+                    format!("news[{i}].activity"),
+                    "not_found",
+                    format!("no activity has the key '{}'", imported.activity),
+                );
+                continue;
+            };
+            let Some(before) = find(&mut tx, activity_id, imported.language).await? else {
+                errors.add(
+                    format!("news[{i}]"),
+                    "not_found",
+                    format!(
+                        "the {} release of {} is not saved",
+                        imported.language.as_str(),
+                        imported.activity
+                    ),
+                );
+                continue;
+            };
+            if !before.photos.is_empty() {
+                continue;
+            }
+            let mut chosen = Vec::new();
+            for (j, photo) in imported.photos.iter().enumerate() {
+                match photo_file(&mut tx, activity_id, photo).await? {
+                    Some(file) => chosen.push(NewsPhotoInput {
+                        file,
+                        caption: photo.caption.clone(),
+                    }),
+                    None => errors.add(
+                        format!("news[{i}].photos[{j}]"),
+                        "not_found",
+                        format!(
+                            "the {} release of {} shows the photo {} ({}), which the activity \
+                             does not keep",
+                            imported.language.as_str(),
+                            imported.activity,
+                            photo.name,
+                            photo.content_hash
+                        ),
+                    ),
+                }
+            }
+            if !errors.is_empty() {
+                continue;
+            }
+            save_photos(&mut tx, before.id, activity_id, &chosen).await?;
+            let after = find(&mut tx, activity_id, imported.language)
+                .await?
+                .ok_or_else(|| liaison_core::Error::not_found("news release", activity_id))?;
+            let diff = changes(Some(&audited(&before)), Some(&audited(&after)));
+            audit::record(
+                &mut tx,
+                actor,
+                "update",
+                "news_release",
+                Some(after.id),
+                &diff,
+            )
+            .await?;
+            shown += 1;
+        }
+        if !errors.is_empty() {
+            return Err(liaison_core::Error::Invalid(errors).into());
+        }
+        tx.commit().await?;
+        Ok(shown)
     }
 
     /// Published releases, newest first, for the public pages: each activity once, in

@@ -65,30 +65,55 @@ impl FileError {
     }
 }
 
-/// A file as it arrived: the name the client gave and its bytes.
+/// A file as it arrived: the name the client gave, and its bytes spooled to a temporary file
+/// (unnamed, so nothing is left of it if the server stops) rather than held in memory while
+/// they arrive and while the file waits its turn to be checked.
 pub(crate) struct Received {
     pub name: String,
-    pub bytes: Vec<u8>,
+    spool: std::fs::File,
+    size: u64,
 }
 
-/// Reads one multipart field whole, refusing it as soon as it passes the size limit.
+/// Reads one multipart field to a temporary file, refusing it as soon as it passes the size
+/// limit.
 pub(crate) async fn receive(
     mut field: axum::extract::multipart::Field<'_>,
     limits: &FileLimits,
 ) -> Result<Received, FileError> {
+    use tokio::io::AsyncWriteExt;
     let name = field.file_name().unwrap_or_default().to_owned();
-    let mut bytes = Vec::new();
+    let spool = tokio::task::spawn_blocking(tempfile::tempfile)
+        .await
+        .map_err(|e| FileError::Unreadable(e.to_string()))?
+        .map_err(|e| FileError::Kept(e.into()))?;
+    let mut spool = tokio::io::BufWriter::new(tokio::fs::File::from_std(spool));
+    let mut size = 0u64;
     while let Some(chunk) = field
         .chunk()
         .await
         .map_err(|e| FileError::Unreadable(e.body_text()))?
     {
-        if (bytes.len() + chunk.len()) as u64 > limits.per_file {
+        size += chunk.len() as u64;
+        if size > limits.per_file {
             return Err(FileError::TooLarge(limits.per_file));
         }
-        bytes.extend_from_slice(&chunk);
+        spool
+            .write_all(&chunk)
+            .await
+            .map_err(|e| FileError::Kept(e.into()))?;
     }
-    Ok(Received { name, bytes })
+    spool.flush().await.map_err(|e| FileError::Kept(e.into()))?;
+    let spool = spool.into_inner().into_std().await;
+    Ok(Received { name, spool, size })
+}
+
+/// The bytes of a received file, read back whole for its check and its keeping.
+fn spooled(mut received: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek};
+    received.rewind()?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    received.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Checks a received file and keeps it with record `id` of kind `K`: its bytes in the store,
@@ -105,28 +130,31 @@ pub(crate) async fn keep<K: StoredRecord + Sync>(
 ) -> Result<StoredFile, FileError> {
     K::authorize_change_role(actor).map_err(liaison_store::Error::from)?;
     let files = &state.files;
-    let Received { name, bytes } = received;
-    if bytes.is_empty() {
+    let Received { name, spool, size } = received;
+    if size == 0 {
         return Err(FileError::NoFile);
     }
+    // The file is read back and decoded in its turn, so no more pictures are in memory at once
+    // than there are cores to decode them.
+    let turn = liaison_files::decoding_turn().await;
     let checked = tokio::task::spawn_blocking(move || {
-        let inspected = liaison_files::inspect(&bytes)?;
-        let bytes = if strip_location && inspected.is_image() {
-            liaison_files::strip_location(&bytes, &inspected)?
-        } else {
-            bytes
+        let bytes = spooled(spool, size).map_err(|e| FileError::Kept(e.into()))?;
+        let checked = liaison_files::check(&bytes, strip_location).map_err(FileError::Refused)?;
+        let bytes = match checked.rewritten {
+            Some(rewritten) => rewritten,
+            None => bytes,
         };
-        let thumbnail = if inspected.is_image() {
-            Some(liaison_files::thumbnail(&bytes, &inspected)?)
-        } else {
-            None
-        };
-        Ok::<_, Refusal>((inspected, bytes, thumbnail))
+        Ok::<_, FileError>((
+            checked.inspected,
+            bytes::Bytes::from(bytes),
+            checked.thumbnail,
+        ))
     })
     .await
     .map_err(|e| FileError::Unreadable(e.to_string()))?;
-    let (inspected, bytes, thumbnail) = checked.map_err(FileError::Refused)?;
-    let hash = files.store.put(&bytes).await?;
+    drop(turn);
+    let (inspected, bytes, thumbnail) = checked?;
+    let hash = files.store.put_bytes(bytes.clone()).await?;
     if let Some(thumbnail) = thumbnail
         && files.store.thumbnail(&hash).await?.is_none()
     {
@@ -149,7 +177,7 @@ pub(crate) async fn keep<K: StoredRecord + Sync>(
             // this one was saved, and removed them; now that the row is saved, they are put
             // back if so.
             if !files.store.contains(&hash).await? {
-                files.store.put(&bytes).await?;
+                files.store.put_bytes(bytes).await?;
             }
             Ok(stored)
         }
@@ -234,6 +262,7 @@ pub(crate) async fn picture(
         .ok_or_else(|| FileError::Unreadable("a file's hash is damaged".into()))?;
     let bytes = state.files.store.get(&hash).await?;
     let media_type = file.media_type.clone();
+    let _turn = liaison_files::decoding_turn().await;
     tokio::task::spawn_blocking(move || {
         liaison_files::picture(&bytes, &media_type, side, format).map_err(FileError::Refused)
     })

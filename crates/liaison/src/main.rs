@@ -788,6 +788,14 @@ async fn import(
                 liaison_core::EXCHANGE_FORMATS.end()
             );
         }
+        check_carried(store, file, &document, &carried)
+            .await
+            .with_context(|| {
+                format!(
+                    "{} was not imported; nothing from it was saved",
+                    file.display()
+                )
+            })?;
         documents.push((file, document, carried));
     }
     for (file, document, carried) in documents {
@@ -804,6 +812,81 @@ async fn import(
             report.unchanged
         );
         import_carried_files(store, actor, file, &carried, kept).await?;
+        let shown = store
+            .show_imported_news_photos(actor, &document.news)
+            .await
+            .with_context(|| {
+                format!(
+                    "the photos of the news releases of {} were not shown",
+                    file.display()
+                )
+            })?;
+        if shown > 0 {
+            println!(
+                "{}: {shown} news releases show their photos.",
+                file.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Checks, before anything of a document is saved, that the files it lists are beside it and
+/// that every photo a news release shows is one of them or is kept already with the release's
+/// activity, so a document missing a file saves nothing.
+async fn check_carried(
+    store: &Store,
+    document_path: &Path,
+    document: &ExchangeDocument,
+    carried: &[CarriedFile],
+) -> Result<()> {
+    if !carried.is_empty() {
+        let folder = FileStore::open(&carried_folder(document_path)).await?;
+        for file in carried {
+            let hash = ContentHash::parse(&file.content_hash)
+                .with_context(|| format!("a damaged hash: {}", file.content_hash))?;
+            if !folder.contains(&hash).await? {
+                bail!(
+                    "the file {} of {} {} is not beside the document",
+                    file.name,
+                    file.record,
+                    file.key
+                );
+            }
+        }
+    }
+    for (i, release) in document.news.iter().enumerate() {
+        for photo in &release.photos {
+            let is_carried = carried.iter().any(|f| {
+                f.record == liaison_core::ACTIVITY.as_str()
+                    && f.key == release.activity
+                    && f.content_hash == photo.content_hash
+            });
+            if is_carried {
+                continue;
+            }
+            let held = match store
+                .id_by_key(liaison_core::ACTIVITY, &release.activity)
+                .await?
+            {
+                Some(id) => store
+                    .record_files(liaison_core::ACTIVITY, id)
+                    .await?
+                    .iter()
+                    .any(|f| f.content_hash == photo.content_hash),
+                None => false,
+            };
+            if !held {
+                bail!(
+                    "news[{i}], the {} release of {}, shows the photo {} ({}), which the \
+                     document does not carry and the activity does not keep",
+                    release.language.as_str(),
+                    release.activity,
+                    photo.name,
+                    photo.content_hash
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -830,9 +913,16 @@ async fn export(store: &Store, output: Option<&Path>, kept: &FileStore) -> Resul
         }
         None => {
             if !rows.is_empty() {
+                // The photos a release shows travel with the files: a document that carries no
+                // files names none, so it imports whole wherever it goes.
+                if let Some(news) = value.get_mut("news").and_then(|n| n.as_array_mut()) {
+                    for release in news.iter_mut().filter_map(|r| r.as_object_mut()) {
+                        release.remove("photos");
+                    }
+                }
                 eprintln!(
-                    "{} files are kept with records; export with --output to write them beside \
-                     the document.",
+                    "{} files are kept with records; export with --output to write them, and the \
+                     photos news releases show, beside the document.",
                     rows.len()
                 );
             }

@@ -50,6 +50,25 @@ async fn spawn_app_on(
     location: Option<liaison_files::Location>,
     settings: liaison_web::WebSettings,
 ) -> TestApp {
+    spawn_app_as(db, location, settings, "test-admin").await
+}
+
+/// As [`spawn_app`], over a database the test has filled already (by `liaison import`, say),
+/// its client an admin named `admin`, a name the database does not hold yet.
+pub async fn spawn_app_over(
+    db: TestDatabase,
+    location: Option<liaison_files::Location>,
+    admin: &str,
+) -> TestApp {
+    spawn_app_as(db, location, liaison_web::WebSettings::default(), admin).await
+}
+
+async fn spawn_app_as(
+    db: TestDatabase,
+    location: Option<liaison_files::Location>,
+    settings: liaison_web::WebSettings,
+    admin: &str,
+) -> TestApp {
     let (files_dir, files) = test_files(location).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -67,7 +86,7 @@ async fn spawn_app_on(
         db,
         files_dir,
     };
-    app.client = app.client_for("test-admin", UserRole::Admin, None).await;
+    app.client = app.client_for(admin, UserRole::Admin, None).await;
     app
 }
 

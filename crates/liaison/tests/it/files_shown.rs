@@ -10,7 +10,7 @@ use liaison_files::{ContentHash, FileStore, Location};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, fields, read_docx, spawn_app_with_files};
+use crate::common::{TestApp, fields, read_docx, spawn_app_over, spawn_app_with_files};
 use crate::files::{letter, photo};
 
 on_both_databases!(
@@ -22,6 +22,7 @@ on_both_databases!(
     an_upload_racing_the_deletion_of_its_record_leaves_no_file_behind,
     an_upload_from_the_page_of_a_record_deleted_meanwhile_says_so,
     every_kind_that_keeps_files_asks_before_deleting_them,
+    a_release_shows_its_photos_after_export_and_import_into_an_empty_database,
 );
 
 async fn created(app: &TestApp, list: &str, body: Value) -> i64 {
@@ -828,4 +829,262 @@ async fn every_kind_that_keeps_files_asks_before_deleting_them(app: TestApp) {
         .await;
     assert_eq!(status, 303);
     assert_eq!(app.db.store.all_files().await.unwrap(), []);
+}
+
+/// Runs `liaison` in `dir` on the database `url` with its files at `files`, and answers what it
+/// printed, failing the test if it failed.
+fn liaison_on(dir: &std::path::Path, url: &str, files: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_liaison"))
+        .args(["--database", url])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("LIAISON_CONFIG")
+        .env_remove("LIAISON_DATABASE")
+        .env("LIAISON_FILES", files)
+        .env("LIAISON_LOG", "warn")
+        .output()
+        .expect("the liaison binary runs");
+    assert!(
+        output.status.success(),
+        "liaison {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A release's photos as the API reads them: each file's name and the caption printed under it.
+async fn shown(app: &TestApp, activity: i64, language: &str) -> (i64, Vec<(String, String)>) {
+    let (status, release) = app
+        .get(&format!("/api/v1/activities/{activity}/news/{language}"))
+        .await;
+    assert_eq!(status, 200, "{release}");
+    let photos = release["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["caption"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (release["id"].as_i64().unwrap(), photos)
+}
+
+/// What a release shows where people look, after the move: its photos in the API, on its
+/// public page (each photo's bytes as they were sent) and in its .docx, in order with their
+/// captions.
+async fn shows_in_order(
+    app: &TestApp,
+    activity: i64,
+    language: &str,
+    expected: &[(&str, &str, Vec<u8>)],
+) {
+    let (release, photos) = shown(app, activity, language).await;
+    let names: Vec<(String, String)> = expected
+        .iter()
+        .map(|(name, caption, _)| (name.to_string(), caption.to_string()))
+        .collect();
+    assert_eq!(photos, names, "{language}");
+    let (_, read) = app
+        .get(&format!("/api/v1/activities/{activity}/news/{language}"))
+        .await;
+    let files: Vec<i64> = read["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["file"].as_i64().unwrap())
+        .collect();
+
+    let anonymous = reqwest::Client::new();
+    let html = anonymous
+        .get(app.url(&format!("/news/{release}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut last = 0;
+    for (file, (_, caption, bytes)) in files.iter().zip(expected) {
+        let at = html[last..]
+            .find(&photo_path(release, *file))
+            .unwrap_or_else(|| panic!("photo {file} after the one before: {html}"));
+        last += at;
+        let figcaption = format!("<figcaption>{caption}</figcaption>");
+        let captioned = html[last..].find(&figcaption).expect("its caption");
+        last += captioned;
+        let served = anonymous
+            .get(app.url(&photo_path(release, *file)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(served.status(), 200);
+        assert_eq!(&served.bytes().await.unwrap().to_vec(), bytes);
+    }
+
+    let lang = if language == "zh" { "zh-CN" } else { "en" };
+    let page = app
+        .sign_in(&format!("reader-{language}"), UserRole::Officer, None, lang)
+        .await;
+    let (status, _, docx) = page
+        .download(&format!(
+            "/activities/{activity}/news/{language}/release.docx"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let (xml, text) = read_docx(&docx);
+    assert_eq!(xml.matches("<w:drawing>").count(), expected.len());
+    let mut last = 0;
+    for (_, caption, _) in expected {
+        last += text[last..]
+            .find(caption)
+            .unwrap_or_else(|| panic!("{caption} after the one before: {text}"));
+    }
+}
+
+/// Exports the database of `app`, its files at `from`, with `liaison export --output`, and
+/// imports the document into an empty database of the same kind with its files at `to`; then
+/// each release shows the same photos in the same order with the same captions on its page,
+/// its public page and its .docx, and importing again changes nothing.
+async fn moved_with_its_photos(app: TestApp, from: &str, to: &str) {
+    let activity = created(
+        &app,
+        "activities",
+        json!({"key": "activity-2025-mekong-signing", "kind": "signing_ceremony",
+               "title_en": "Signing ceremony with the Mekong Institute",
+               "title_zh": "与湄公学院签约仪式", "start_date": "2025-05-12"}),
+    )
+    .await;
+    let path = format!("/api/v1/activities/{activity}");
+    let mut files = Vec::new();
+    for (i, caption) in [
+        "Signing the agreement",
+        "Group photo",
+        "Exchange of gifts",
+        "Campus",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let bytes = photo(320, 240, 40 + i as u8);
+        let id = kept(
+            &app,
+            &path,
+            &format!("photo-{i}.jpg"),
+            bytes.clone(),
+            caption,
+        )
+        .await;
+        files.push((id, bytes));
+    }
+    kept(
+        &app,
+        &path,
+        "programme.pdf",
+        letter("programme"),
+        "Programme",
+    )
+    .await;
+    let zh = json!([{"file": files[2].0, "caption": "双方互赠礼品"},
+                    {"file": files[0].0},
+                    {"file": files[1].0, "caption": "合影留念"}]);
+    let (status, body) = app
+        .put(&format!("{path}/news/zh"), &release(zh, true, None))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let en = json!({"title": "The Mekong Institute signs with the university",
+                    "body": "On 12 May the Mekong Institute signed an agreement.",
+                    "published": true,
+                    "photos": [{"file": files[1].0, "caption": "The two delegations"}]});
+    let (status, body) = app.put(&format!("{path}/news/en"), &en).await;
+    assert_eq!(status, 200, "{body}");
+
+    let dir = tempfile::tempdir().unwrap();
+    liaison_on(
+        dir.path(),
+        &app.db.url.to_string(),
+        from,
+        &["export", "--output", "all.json"],
+    );
+    let document: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("all.json")).unwrap())
+            .unwrap();
+    let zh_release = document["news"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["language"] == "zh")
+        .unwrap();
+    assert_eq!(zh_release["activity"], "activity-2025-mekong-signing");
+    assert_eq!(
+        zh_release["photos"][0],
+        json!({"content_hash": ContentHash::of(&files[2].1).to_string(), "name": "photo-2.jpg",
+               "caption": "双方互赠礼品"})
+    );
+
+    let mut target = liaison_store::testing::TestDatabase::new(app.db.url.backend()).await;
+    let url = target.url.to_string();
+    target.store.close().await;
+    let said = liaison_on(dir.path(), &url, to, &["import", "all.json"]);
+    assert!(said.contains("5 files kept with their records"), "{said}");
+    assert!(said.contains("2 news releases show their photos"), "{said}");
+    let again = liaison_on(dir.path(), &url, to, &["import", "all.json"]);
+    assert!(again.contains("0 files kept with their records"), "{again}");
+    assert!(!again.contains("show their photos"), "{again}");
+    target.store = liaison_store::Store::open(&target.url).await.unwrap();
+    let moved = spawn_app_over(target, Some(Location::parse(to).unwrap()), "mover").await;
+    let activity = moved
+        .id_of("activities", "activity-2025-mekong-signing")
+        .await;
+    let bytes = |i: usize| files[i].1.clone();
+    shows_in_order(
+        &moved,
+        activity,
+        "zh",
+        &[
+            ("photo-2.jpg", "双方互赠礼品", bytes(2)),
+            ("photo-0.jpg", "Signing the agreement", bytes(0)),
+            ("photo-1.jpg", "合影留念", bytes(1)),
+        ],
+    )
+    .await;
+    shows_in_order(
+        &moved,
+        activity,
+        "en",
+        &[("photo-1.jpg", "The two delegations", bytes(1))],
+    )
+    .await;
+}
+
+async fn a_release_shows_its_photos_after_export_and_import_into_an_empty_database(app: TestApp) {
+    let from = app.files_dir.path().join("files");
+    let to = tempfile::tempdir().unwrap();
+    moved_with_its_photos(
+        app,
+        from.to_str().unwrap(),
+        to.path().join("files").to_str().unwrap(),
+    )
+    .await;
+}
+
+/// The same move with the files in the S3-compatible store of `LIAISON_TEST_S3_URL`, under a
+/// prefix for the exporting installation and another for the importing one.
+#[tokio::test]
+async fn a_release_shows_its_photos_after_export_and_import_through_an_object_store() {
+    let url = std::env::var("LIAISON_TEST_S3_URL")
+        .expect("LIAISON_TEST_S3_URL: run scripts/test.sh, which starts an S3-compatible server");
+    let (bucket, query) = url.split_once('?').unwrap_or((&url, ""));
+    let at = |prefix: &str| format!("{}/{prefix}?{query}", bucket.trim_end_matches('/'));
+    for backend in [
+        liaison_store::Backend::Sqlite,
+        liaison_store::Backend::Postgres,
+    ] {
+        let run = liaison_core::secrets::new_token();
+        let (from, to) = (at(&format!("export-{run}")), at(&format!("import-{run}")));
+        let app = spawn_app_with_files(backend, Some(Location::parse(&from).unwrap())).await;
+        moved_with_its_photos(app, &from, &to).await;
+    }
 }
