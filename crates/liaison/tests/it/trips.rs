@@ -168,6 +168,86 @@ pub(crate) async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> 
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// Readies an approved trip for departure as the office does, through `office`: a briefing held
+/// on `held_on` that every member attended, and each member's own travel document on file,
+/// which departure needs. Changes no state: the trip is then marked briefed and departs.
+pub(crate) async fn ready_for_departure(
+    app: &TestApp,
+    office: &reqwest::Client,
+    id: i64,
+    held_on: &str,
+) {
+    let (status, trip) = get(office, app, &format!("/api/v1/trips/{id}")).await;
+    assert_eq!(status, 200, "{trip}");
+    let members: Vec<Value> = trip["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["person"]["id"].clone())
+        .collect();
+    let attended: Vec<Value> = members
+        .iter()
+        .map(|person| json!({"trip_id": id, "person_id": person}))
+        .collect();
+    let (status, body) = send(
+        office,
+        app,
+        "/api/v1/briefings",
+        &json!({"held_on": held_on, "place": "Room 301", "topics": "Safety abroad",
+                "attended": attended}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    for person in members {
+        let (status, body) = send(
+            office,
+            app,
+            &format!("/api/v1/passports/trips/{id}/own-documents"),
+            &json!({"person": person, "reason": "holds a valid official passport",
+                    "expires_on": "2030-12-31"}),
+        )
+        .await;
+        assert_eq!(status, 204, "{body}");
+    }
+}
+
+/// The days a trip is taken to departure on: the briefing held, the trip marked briefed, and
+/// its departure.
+pub(crate) struct DepartureDays {
+    pub(crate) briefing: &'static str,
+    pub(crate) briefed: &'static str,
+    pub(crate) departs: &'static str,
+}
+
+/// Takes an approved trip whose notice is up to departure through `office`: readied (see
+/// [`ready_for_departure`]), marked briefed and departed, the office's clock set to each day.
+/// Answers the trip as it departed.
+pub(crate) async fn take_to_departure(
+    app: &TestApp,
+    office: &reqwest::Client,
+    clock: &liaison_web::clock::OfficeClock,
+    id: i64,
+    days: DepartureDays,
+) -> Value {
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+    ready_for_departure(app, office, id, days.briefing).await;
+    let mut trip = Value::Null;
+    for (on, action) in [(days.briefed, "brief"), (days.departs, "depart")] {
+        clock.set(day(on));
+        let (_, current) = get(office, app, &format!("/api/v1/trips/{id}")).await;
+        let (status, after) = send(
+            office,
+            app,
+            &format!("/api/v1/trips/{id}/{action}"),
+            &json!({"version": current["version"]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{action}: {after}");
+        trip = after;
+    }
+    trip
+}
+
 async fn a_trip_is_filed_planned_approved_in_steps_and_noticed_through_the_api(app: TestApp) {
     let a = school(&app).await;
     let (status, filed) = send(
