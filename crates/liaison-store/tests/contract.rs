@@ -4292,3 +4292,5 @@ mod trips;
 
 #[path = "contract/passports.rs"]
 mod passports;
+#[path = "contract/references.rs"]
+mod references;
