@@ -1,5 +1,5 @@
 //! How records refer to one another, through the API and the pages: the body that ran an
-//! activity sees it on its timeline.
+//! activity sees it on its timeline, and a form naming several missing records hears of each.
 
 use liaison_core::UserRole;
 use serde_json::{Value, json};
@@ -8,6 +8,7 @@ use crate::common::TestApp;
 
 on_both_databases!(
     the_body_that_ran_an_activity_has_it_on_its_timeline_and_is_counted_apart_from_partners,
+    every_missing_record_a_request_names_is_reported_in_the_api_and_the_forms,
 );
 
 async fn created(app: &TestApp, path: &str, body: Value) -> i64 {
@@ -161,4 +162,77 @@ async fn the_body_that_ran_an_activity_has_it_on_its_timeline_and_is_counted_apa
         "{partners:?}"
     );
     assert!(partners.contains(&(vgcl.to_string(), 1)), "{partners:?}");
+}
+
+async fn every_missing_record_a_request_names_is_reported_in_the_api_and_the_forms(app: TestApp) {
+    a_year_of_the_federations(&app).await;
+
+    // Through the API: a visit whose organizer, second partner and guest are not on record.
+    let (status, refused) = app
+        .post(
+            "/api/v1/activities",
+            &json!({"kind": "inbound_visit", "title_en": "Visit of the VGCL delegation",
+                    "start_date": "2024-11-12", "organizer": 99997,
+                    "partners": ["org-vgcl", "org-nowhere"],
+                    "participants": [{"person": "p-nobody", "role": "leader"}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    let problems: Vec<String> = refused["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {} {}", f["field"], f["code"], f["value"]))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            r##""organizer" "not_found" "#99997""##,
+            r##""partners[1]" "not_found" "org-nowhere""##,
+            r##""participants[0].person" "not_found" "p-nobody""##,
+        ]
+    );
+
+    // Through a form: an agreement whose partners, activity and earlier agreement are not on
+    // record, each reported beside its field in the reader's language alone.
+    let fields = [
+        ("kind", "mou"),
+        ("title_zh", "合作备忘录"),
+        ("partners", "#99991\n@org-vgcl\n@org-nowhere"),
+        ("activity", "#99992"),
+        ("renews", "@agr-nowhere"),
+    ];
+    let zh = app
+        .sign_in("officer-zh", UserRole::Officer, None, "zh")
+        .await;
+    let (status, page, _) = zh.post("/agreements", &fields).await;
+    assert_eq!(status, 422, "{page}");
+    for missing in [
+        "未找到（#99991）",
+        "未找到（org-nowhere）",
+        "未找到（#99992）",
+        "未找到（agr-nowhere）",
+    ] {
+        assert!(page.contains(missing), "{missing} not reported:\n{page}");
+    }
+    assert!(!page.contains("there is no"), "English in a Chinese page");
+    let en = app
+        .sign_in("officer-en", UserRole::Officer, None, "en")
+        .await;
+    let (status, page, _) = en.post("/agreements", &fields).await;
+    assert_eq!(status, 422);
+    for missing in [
+        "there is no organization 99991",
+        "there is no organization 'org-nowhere'",
+        "there is no activity 99992",
+        "there is no agreement 'agr-nowhere'",
+    ] {
+        // The page escapes the quotes.
+        let shown = ["&#39;", "&#x27;"]
+            .iter()
+            .any(|quote| page.contains(&missing.replace('\'', quote)));
+        assert!(shown, "{missing} not reported:\n{page}");
+    }
+    let (_, agreements) = app.get("/api/v1/agreements").await;
+    assert_eq!(agreements["total"], 0, "nothing was saved");
 }
