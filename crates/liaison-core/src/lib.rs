@@ -27,6 +27,7 @@ pub mod passports;
 pub mod people;
 pub mod personal;
 pub mod policy;
+pub mod references;
 pub mod reminders;
 pub mod review;
 pub mod roles;
@@ -59,6 +60,7 @@ pub use news::{NewsDraft, NewsLanguage, NewsPhoto, NewsPhotoInput, NewsRelease, 
 pub use organizations::*;
 pub use people::*;
 pub use policy::{Policy, University};
+pub use references::{Reference, References, Refers};
 pub use review::{AnnualReview, ReviewRatio, ReviewRow};
 pub use roles::{ROLE, Role};
 pub use timeline::*;

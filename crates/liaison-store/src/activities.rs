@@ -3,8 +3,7 @@
 use crate::records::Records;
 use liaison_core::{
     ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
-    Error as DomainError, FieldErrors, Link, ORGANIZATION, PERSON, Page, PageRequest, Participant,
-    Policy, RecordKind, Ref, UNIT,
+    Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, UNIT,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -153,54 +152,6 @@ async fn resolve_links(
     })
 }
 
-/// Every link of a submitted activity to an existing record, with its path.
-fn links_of(input: &ActivityInput) -> Vec<(RecordKind, String, &Link)> {
-    fn linked<T>(reference: &Option<Ref<T>>) -> Option<&Link> {
-        match reference {
-            Some(Ref::Link(link)) => Some(link),
-            _ => None,
-        }
-    }
-    let mut links: Vec<(RecordKind, String, &Link)> = Vec::new();
-    links.extend(
-        input
-            .host_unit
-            .as_ref()
-            .map(|l| (UNIT, "host_unit".to_owned(), l)),
-    );
-    for (field, reference) in [
-        ("inviting_organization", &input.inviting_organization),
-        ("organizer", &input.organizer),
-    ] {
-        links.extend(linked(reference).map(|l| (ORGANIZATION, field.to_owned(), l)));
-    }
-    for (i, partner) in input.partners.iter().enumerate() {
-        if let Ref::Link(l) = partner {
-            links.push((ORGANIZATION, format!("partners[{i}]"), l));
-        }
-    }
-    for (i, p) in input.participants.iter().enumerate() {
-        if let Ref::Link(l) = &p.person {
-            links.push((PERSON, format!("participants[{i}].person"), l));
-        }
-    }
-    for (i, item) in input.agenda.iter().enumerate() {
-        links.extend(linked(&item.speaker).map(|l| (PERSON, format!("agenda[{i}].speaker"), l)));
-    }
-    for (i, gift) in input.gifts.iter().enumerate() {
-        for (side, party) in [("giver", &gift.giver), ("receiver", &gift.receiver)] {
-            links.extend(
-                linked(&party.person).map(|l| (PERSON, format!("gifts[{i}].{side}.person"), l)),
-            );
-            links.extend(
-                linked(&party.organization)
-                    .map(|l| (ORGANIZATION, format!("gifts[{i}].{side}.organization"), l)),
-            );
-        }
-    }
-    links
-}
-
 /// The activity's own columns, as written by insert and update.
 fn data(input: &ActivityInput, links: &Links) -> Columns {
     Columns::default()
@@ -246,7 +197,6 @@ pub(crate) async fn insert(
     input: &ActivityInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, ACTIVITY, "", &input.key, None).await?;
-    resolve::check_links(conn, &links_of(input)).await?;
     let links = resolve_links(conn, actor, input).await?;
     let columns = data(input, &links);
     let id =
@@ -639,7 +589,6 @@ impl Records for Activity {
         input: &ActivityInput,
     ) -> Result<()> {
         resolve::key_is_free(conn, ACTIVITY, "", &input.key, Some(id)).await?;
-        resolve::check_links(conn, &links_of(input)).await?;
         let links = resolve_links(conn, actor, input).await?;
         let columns = data(input, &links);
         records::update_record(conn, ACTIVITY, id, version, &input.key, columns).await?;

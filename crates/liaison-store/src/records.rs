@@ -8,7 +8,7 @@ use liaison_core::audit::changes;
 use liaison_core::personal;
 use liaison_core::{
     ACTIVITY, AGREEMENT, Action, Actor, GIFT, ORGANIZATION, PERSON, Page, PageRequest, Policy,
-    Record, RecordKind, StoredFile, UNIT, Validate,
+    Record, RecordKind, References, Refers, StoredFile, UNIT, Validate,
 };
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 use crate::resolve::StoredRecord;
 use crate::search::Blocks;
 use crate::sql::{Columns, Param, RowExt};
-use crate::{Backend, Error, Result, Store, audit, search, sql, timeline};
+use crate::{Backend, Error, Result, Store, audit, resolve, search, sql, timeline};
 
 /// The operations every kind of record offers, written once: `Store::create`, `update`,
 /// `delete`, `get` and `list` are generic over this trait, so the API, the pages and the command
@@ -24,7 +24,7 @@ use crate::{Backend, Error, Result, Store, audit, search, sql, timeline};
 /// form is written as a new record and over an existing one, and how a page of its list is read.
 pub trait Records: StoredRecord + Sync {
     /// The form submitted to create or change a record.
-    type Input: Validate + Send + Sync;
+    type Input: Validate + Refers + Send + Sync;
     /// What its list may be narrowed by.
     type Filter: Send + Sync;
     /// One row of its list.
@@ -90,8 +90,11 @@ impl Store {
     pub async fn create<K: Records>(&self, actor: &Actor, input: K::Input) -> Result<K> {
         authorize_role(actor, Action::Create, K::KIND)?;
         let input = K::checked(input)?;
-        self.create_with(actor, async |conn| K::insert(conn, actor, &input).await)
-            .await
+        self.create_with(actor, async |conn| {
+            resolve::check_references(conn, &References::of(&input)).await?;
+            K::insert(conn, actor, &input).await
+        })
+        .await
     }
 
     /// Changes a record to a submitted form, which names the version it was started from; a
@@ -101,6 +104,7 @@ impl Store {
         let input = K::checked_change(input)?;
         let version = required_version(K::version(&input))?;
         self.update_with(actor, id, async |conn| {
+            resolve::check_references(conn, &References::of(&input)).await?;
             K::rewrite(conn, actor, id, version, &input).await
         })
         .await

@@ -1,7 +1,7 @@
 //! The kinds of record the store keeps (their tables, and how one is read whole), and the
 //! look-ups that turn the links and keys of a submitted record into row numbers.
 
-use liaison_core::{Link, Policy, Record, RecordKind};
+use liaison_core::{Link, Policy, Record, RecordKind, References};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
@@ -61,26 +61,53 @@ fn missing(table: RecordKind, path: &str, link: &Link) -> liaison_core::FieldErr
     errors
 }
 
-/// Checks every link by number of a form at once, so that each one to a missing record is
-/// reported, not only the first the write would stop at. Links by key are left to the write:
-/// a key may name a record the same form creates on the way.
-pub(crate) async fn check_links(
+/// Checks every link of a form at once, so that each one to a missing record is reported, not
+/// only the first the write would stop at. A link by key to a record the form itself describes
+/// is left to the write, which creates that record on the way; so is a link inside a new record
+/// whose key is on record already, since that record is used as it is.
+pub(crate) async fn check_references(
     conn: &mut AnyConnection,
-    links: &[(RecordKind, String, &Link)],
+    references: &References<'_>,
 ) -> Result<()> {
     let mut errors = liaison_core::FieldErrors::new();
-    for (table, path, link) in links {
-        let Link::Id(id) = link else { continue };
-        let sql = format!("SELECT 1 FROM {} WHERE id = $1", table.table);
-        let found = sqlx::query(&sql)
-            .bind(*id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if found.is_none() {
-            errors.0.extend(missing(*table, path, link).0);
+    for reference in &references.links {
+        let mut followed = true;
+        for &(kind, key) in &reference.within {
+            if exists(conn, kind, &Link::Key(key.to_owned())).await? {
+                followed = false;
+                break;
+            }
+        }
+        let described = match reference.link {
+            Link::Key(key) => references.describes(reference.kind, key),
+            Link::Id(_) => false,
+        };
+        if followed && !described && !exists(conn, reference.kind, reference.link).await? {
+            errors
+                .0
+                .extend(missing(reference.kind, &reference.path, reference.link).0);
         }
     }
     Ok(errors.into_result()?)
+}
+
+/// Whether the record a link names is on record.
+async fn exists(conn: &mut AnyConnection, table: RecordKind, link: &Link) -> Result<bool> {
+    let found = match link {
+        Link::Id(id) => {
+            sqlx::query(&format!("SELECT 1 FROM {} WHERE id = $1", table.table))
+                .bind(*id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        Link::Key(key) => {
+            sqlx::query(&format!("SELECT 1 FROM {} WHERE key = $1", table.table))
+                .bind(key.as_str())
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+    };
+    Ok(found.is_some())
 }
 
 pub(crate) async fn optional_link(

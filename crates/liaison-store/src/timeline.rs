@@ -24,7 +24,9 @@ fn sources() -> impl Iterator<Item = RecordKind> {
 
 /// The involvements of the records of `kind` whose id meets `which` (a condition such as
 /// `= $1`), as (organization_id, kind, record_id, involvement, day) rows: how an activity, an
-/// agreement or a gift names organizations.
+/// agreement or a gift names organizations. An activity involves its inviting organization, its
+/// organizer (the body that ran it), its partners and, apart from those, the organizations of
+/// its participants.
 fn involvements(kind: RecordKind, which: &str) -> Result<String> {
     let sql = if kind == ACTIVITY {
         format!(
@@ -32,6 +34,10 @@ fn involvements(kind: RecordKind, which: &str) -> Result<String> {
                         a.start_date
                    FROM activities a
                   WHERE a.id {which} AND a.inviting_organization_id IS NOT NULL
+                 UNION ALL
+                 SELECT a.organizer_id, 'activity', a.id, 'organizer', a.start_date
+                   FROM activities a
+                  WHERE a.id {which} AND a.organizer_id IS NOT NULL
                  UNION ALL
                  SELECT ap.organization_id, 'activity', a.id, 'partner', a.start_date
                    FROM activities a JOIN activity_partners ap ON ap.activity_id = a.id
@@ -42,6 +48,7 @@ fn involvements(kind: RecordKind, which: &str) -> Result<String> {
                    JOIN people p ON p.id = pa.person_id
                   WHERE a.id {which} AND p.organization_id IS NOT NULL
                     AND a.inviting_organization_id IS DISTINCT FROM p.organization_id
+                    AND a.organizer_id IS DISTINCT FROM p.organization_id
                     AND NOT EXISTS (SELECT 1 FROM activity_partners x
                                      WHERE x.activity_id = a.id
                                        AND x.organization_id = p.organization_id)"

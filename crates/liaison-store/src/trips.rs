@@ -15,12 +15,12 @@ use liaison_core::passports::TripStage;
 use liaison_core::trips::application::{APPROVE, REFUSE, SEND_BACK};
 use liaison_core::trips::{
     BriefingInput, Member, TRIP, TRIP_LIFECYCLE, Trip, TripActionInput, TripFilter, TripInbox,
-    TripInput, TripMember, TripPolicy, TripState, authorize_applicant, check, differences,
-    may_apply,
+    TripInput, TripMember, TripPolicy, TripState, authorize_applicant, check, may_apply,
 };
 use liaison_core::workdays::WorkCalendar;
 use liaison_core::{
-    Actor, Error as DomainError, FieldErrors, Money, Named, Page, PageRequest, Policy, Validate,
+    Actor, Error as DomainError, FieldErrors, Money, Named, NewsLanguage, Page, PageRequest,
+    Policy, Validate,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -154,6 +154,7 @@ fn from_row(row: &impl RowExt) -> Result<Read> {
             .map(|_| row.timestamp("submitted_at"))
             .transpose()?,
         changes_since_approval: Vec::new(),
+        approved_form: None,
         notice_posted: row.opt_date("notice_posted")?,
         notice_ends: row.opt_date("notice_ends")?,
         briefed: Vec::new(),
@@ -205,7 +206,9 @@ async fn complete_all(conn: &mut AnyConnection, reads: Vec<Read>) -> Result<Vec<
         if let Some(approved) = approved
             && matches!(trip.status, TripState::Changing | TripState::InApproval)
         {
-            trip.changes_since_approval = differences(&approved, &trip.to_input());
+            // In Chinese, the office's language, until a reader's language is known.
+            trip.approved_form = Some(Box::new(approved));
+            trip.name_changes_in(NewsLanguage::Zh);
         }
         trips.push(trip);
     }

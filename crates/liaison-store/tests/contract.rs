@@ -4324,6 +4324,8 @@ mod trips;
 
 #[path = "contract/passports.rs"]
 mod passports;
+#[path = "contract/references.rs"]
+mod references;
 
 /// The ids and the total of the organizations listed by `filter`, in the list's order across
 /// pages of two.

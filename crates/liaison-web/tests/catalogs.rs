@@ -263,6 +263,7 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
             (
                 strings(&[
                     "inviting_organization",
+                    "organizer",
                     "partner",
                     "participant",
                     "agreement_partner",

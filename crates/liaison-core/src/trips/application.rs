@@ -14,7 +14,7 @@ use crate::kind::{Kind, Record, RecordKind, Rights};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::limits;
 use crate::validate::{self, Validate};
-use crate::{Error, FieldErrors, Meta, Money, Named};
+use crate::{Error, FieldErrors, Meta, Money, Named, NewsLanguage, country_name};
 
 /// Where a trip application stands. Approval happens inside `in_approval`, step by step, as the
 /// application's plan says; the other states follow the national rules: a public notice before
@@ -408,8 +408,13 @@ pub struct Trip {
     pub step_due: Option<NaiveDate>,
     pub submitted_at: Option<DateTime<Utc>>,
     /// What changed since the application was approved, while a change goes through approval
-    /// again: shown to the approvers.
+    /// again: shown to the approvers, countries named in the reader's language (see
+    /// [`Trip::name_changes_in`]).
     pub changes_since_approval: Vec<Difference>,
+    /// The form as approved, while a change goes through approval again: what the changes are
+    /// worked out from.
+    #[serde(skip)]
+    pub approved_form: Option<Box<TripInput>>,
     /// The public notice: the day it went up and the last working day it stays up.
     pub notice_posted: Option<NaiveDate>,
     pub notice_ends: Option<NaiveDate>,
@@ -502,15 +507,22 @@ pub struct Difference {
 }
 
 /// How a field of the form is shown when compared.
-type Shown = fn(&TripInput) -> String;
+type Shown = dyn Fn(&TripInput) -> String;
 
 /// What changed in the fields approvers judge (dates, destinations, members, type, funding,
-/// budget) between the approved form and the changed one.
-pub fn differences(approved: &TripInput, now: &TripInput) -> Vec<Difference> {
-    let destinations = |t: &TripInput| {
+/// budget) between the approved form and the changed one, countries named in `language`.
+pub fn differences(
+    approved: &TripInput,
+    now: &TripInput,
+    language: NewsLanguage,
+) -> Vec<Difference> {
+    let destinations = move |t: &TripInput| {
         t.destinations
             .iter()
-            .map(|d| format!("{} {} {}–{}", d.country, d.city, d.arrive, d.leave))
+            .map(|d| {
+                let country = country_name(d.country, language);
+                format!("{country} {} {}–{}", d.city, d.arrive, d.leave)
+            })
             .collect::<Vec<_>>()
             .join("; ")
     };
@@ -529,12 +541,12 @@ pub fn differences(approved: &TripInput, now: &TripInput) -> Vec<Difference> {
             .map(|m| format!("{}.{:02}", m.fen() / 100, m.fen() % 100))
             .unwrap_or_default()
     };
-    let fields: [(&str, Shown); 5] = [
-        ("trip_type", |t| t.trip_type.as_str().to_owned()),
-        ("destinations", destinations),
-        ("members", members),
-        ("funding", |t| t.funding.as_str().to_owned()),
-        ("budget_total", budget),
+    let fields: [(&str, &Shown); 5] = [
+        ("trip_type", &|t| t.trip_type.as_str().to_owned()),
+        ("destinations", &destinations),
+        ("members", &members),
+        ("funding", &|t| t.funding.as_str().to_owned()),
+        ("budget_total", &budget),
     ];
     fields
         .into_iter()
@@ -612,6 +624,14 @@ impl Validate for BriefingInput {
 }
 
 impl Trip {
+    /// Writes what changed since approval for a reader of `language`, who reads the countries
+    /// of its destinations by their names.
+    pub fn name_changes_in(&mut self, language: NewsLanguage) {
+        if let Some(approved) = &self.approved_form {
+            self.changes_since_approval = differences(approved, &self.to_input(), language);
+        }
+    }
+
     /// The application as a form again, to be changed.
     pub fn to_input(&self) -> TripInput {
         TripInput {
@@ -783,6 +803,32 @@ mod tests {
             budget: vec![],
             chosen_approvers: BTreeMap::new(),
         }
+    }
+
+    #[test]
+    fn a_changed_destination_is_shown_with_its_countries_named_in_the_readers_language() {
+        let approved = input();
+        let mut now = input();
+        now.destinations = vec![
+            stop("HK", "2026-05-10", "2026-05-11"),
+            stop("VN", "2026-05-11", "2026-05-14"),
+        ];
+        let shown = |language| {
+            differences(&approved, &now, language)
+                .into_iter()
+                .map(|d| format!("{}: {} → {}", d.field, d.approved, d.now))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            shown(NewsLanguage::Zh),
+            ["destinations: 老挝 City 2026-05-10–2026-05-14 → \
+              中国香港 City 2026-05-10–2026-05-11; 越南 City 2026-05-11–2026-05-14"]
+        );
+        assert_eq!(
+            shown(NewsLanguage::En),
+            ["destinations: Laos City 2026-05-10–2026-05-14 → \
+              Hong Kong, China City 2026-05-10–2026-05-11; Vietnam City 2026-05-11–2026-05-14"]
+        );
     }
 
     #[test]

@@ -340,6 +340,7 @@ transition-needs-signed-on = Record the signing date (edit the agreement) before
 transition-stale = Someone changed this agreement after you opened its page. Look at it again before you change its status.
 renew-not-allowed = Only a signed, in force or expired agreement is renewed; this one is { $state }.
 involvement-inviting-organization = invited the delegation
+involvement-organizer = organized it
 involvement-partner = partner
 involvement-participant = took part
 involvement-agreement-partner = party to the agreement

@@ -340,6 +340,7 @@ transition-needs-signed-on = 签署前请先登记签署日期（编辑协议）
 transition-stale = 您打开页面后，他人已修改本协议。请重新查看后再更改状态。
 renew-not-allowed = 只有已签署、有效或已到期的协议才能续签；本协议状态为“{ $state }”。
 involvement-inviting-organization = 邀请方
+involvement-organizer = 主办方
 involvement-partner = 合作方
 involvement-participant = 派员参加
 involvement-agreement-partner = 协议一方

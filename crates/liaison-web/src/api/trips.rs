@@ -3,23 +3,44 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use liaison_core::approvals::{ApplicationKind, Chain, ChainInput, Delegation, Plan, TripDecision};
 use liaison_core::trips::{
     BriefingInput, Finding, TRIP, Trip, TripActionInput, TripFilter, TripInbox, TripInput,
     TripPolicy,
 };
-use liaison_core::{Error as DomainError, Page, PageRequest, RecordEvent};
+use liaison_core::{Error as DomainError, NewsLanguage, Page, PageRequest, RecordEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::PageParams;
-use crate::auth::Auth;
+use crate::auth::{Auth, Authenticated};
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::i18n::Lang;
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
+
+/// The language the reader of an answer reads its texts in: the account's choice, else the
+/// request's `Accept-Language`, else Chinese.
+fn reader_language(auth: &Authenticated, headers: &HeaderMap) -> NewsLanguage {
+    auth.user
+        .language
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| {
+            Lang::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+        })
+        .language()
+}
+
+/// A trip as its reader reads it: what changed since approval with its countries named.
+fn for_reader(mut trip: Trip, auth: &Authenticated, headers: &HeaderMap) -> Trip {
+    trip.name_changes_in(reader_language(auth, headers));
+    trip
+}
 
 /// The trip policy in force: the newest an admin saved, else liaison.toml's.
 async fn policy(state: &AppState) -> Result<(i64, TripPolicy), ApiError> {
@@ -34,7 +55,8 @@ async fn policy(state: &AppState) -> Result<(i64, TripPolicy), ApiError> {
               (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
-    _: Auth,
+    Auth(auth): Auth,
+    headers: HeaderMap,
     ApiQuery(filter): ApiQuery<TripFilter>,
     ApiQuery(paging): ApiQuery<PageParams>,
 ) -> Result<Json<Page<Trip>>, ApiError> {
@@ -45,12 +67,16 @@ pub async fn list(
         TRIP.sorts,
         TRIP.newest_first,
     )?;
-    Ok(Json(
-        state
-            .store
-            .list_trips(&filter, &page, state.settings.clock.today())
-            .await?,
-    ))
+    let mut trips = state
+        .store
+        .list_trips(&filter, &page, state.settings.clock.today())
+        .await?;
+    trips.items = trips
+        .items
+        .into_iter()
+        .map(|trip| for_reader(trip, &auth, &headers))
+        .collect();
+    Ok(Json(trips))
 }
 
 /// The counts of the signed-in account's inboxes: waiting for their decision, filed by them,
@@ -87,10 +113,12 @@ pub async fn create(
               (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
-    _: Auth,
+    Auth(auth): Auth,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Trip>, ApiError> {
-    Ok(Json(state.store.get::<Trip>(id).await?))
+    let trip = state.store.get::<Trip>(id).await?;
+    Ok(Json(for_reader(trip, &auth, &headers)))
 }
 
 /// Changes a draft, or an application opened for a change; the body names the `version` it
@@ -103,12 +131,12 @@ pub async fn get(
 pub async fn update(
     State(state): State<AppState>,
     Auth(auth): Auth,
+    headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<TripInput>,
 ) -> Result<Json<Trip>, ApiError> {
-    Ok(Json(
-        state.store.update_trip(&auth.actor(), id, input).await?,
-    ))
+    let trip = state.store.update_trip(&auth.actor(), id, input).await?;
+    Ok(Json(for_reader(trip, &auth, &headers)))
 }
 
 /// Makes a change of state: `submit`, `approve`, `refuse`, `send_back`, `withdraw`, `change`,
@@ -124,23 +152,23 @@ pub async fn update(
 pub async fn act(
     State(state): State<AppState>,
     Auth(auth): Auth,
+    headers: HeaderMap,
     ApiPath((id, action)): ApiPath<(i64, String)>,
     ApiJson(input): ApiJson<TripActionInput>,
 ) -> Result<Json<Trip>, ApiError> {
     let (_, policy) = policy(&state).await?;
-    Ok(Json(
-        state
-            .store
-            .trip_action(
-                &auth.actor(),
-                id,
-                &action,
-                input,
-                &policy,
-                state.settings.clock.today(),
-            )
-            .await?,
-    ))
+    let trip = state
+        .store
+        .trip_action(
+            &auth.actor(),
+            id,
+            &action,
+            input,
+            &policy,
+            state.settings.clock.today(),
+        )
+        .await?;
+    Ok(Json(for_reader(trip, &auth, &headers)))
 }
 
 /// What an application tells the approvers and the rules: the plan its chain would make if it

@@ -472,28 +472,17 @@ async fn save_policy(
     } else {
         policy.administrative_days_by_countries = days.into_iter().flatten().collect();
     }
-    let result = if r.errors.is_empty() {
-        state
-            .store
-            .save_trip_policy(&actor, policy)
-            .await
-            .map(|_| ())
-    } else {
-        Err(liaison_core::Error::Invalid(r.errors).into())
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to("/admin/trip-policy").into_response()),
-        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
-            let view = policy_form(&ui, &v, version);
-            Ok(form_page(
-                &ui,
-                view,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let save = state.store.save_trip_policy(&actor, policy);
+    super::save_policy_version(r.errors, save, "/admin/trip-policy", async |errors| {
+        let view = policy_form(&ui, &v, version);
+        Ok(form_page(
+            &ui,
+            view,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ))
+    })
+    .await
 }
 
 /// The admins' pages of the trip approvals.

@@ -494,6 +494,30 @@ where
     }
 }
 
+/// The end of an admin's policy form (the trip policy, the passport policy, the reminders'
+/// timing): with nothing wrong in what was `read`, `save` keeps the new version and the admin is
+/// sent back to `page`; what was read wrong or the store refuses is drawn again by `redraw`,
+/// with every problem. Any other failure is the error page.
+pub async fn save_policy_version<T>(
+    read: liaison_core::FieldErrors,
+    save: impl Future<Output = Result<T, liaison_store::Error>>,
+    page: &str,
+    redraw: impl AsyncFnOnce(liaison_core::FieldErrors) -> PageResult,
+) -> PageResult {
+    let saved = if read.is_empty() {
+        save.await.map(drop)
+    } else {
+        Err(liaison_core::Error::Invalid(read).into())
+    };
+    match saved {
+        Ok(()) => Ok(Redirect::to(page).into_response()),
+        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
+            redraw(errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 async fn stylesheet() -> Response {
     (
         [

@@ -11,7 +11,7 @@ use liaison_core::reminders::{
 };
 
 use super::admin::admin_only;
-use super::{PageError, PageResult, RecordId, Ui, render};
+use super::{PageError, PageResult, RecordId, Ui, render, save_policy_version};
 use crate::AppState;
 use crate::routes::Routes;
 
@@ -204,17 +204,16 @@ async fn save_policy(
         agreement_days_before: agreement_days.unwrap_or_default(),
         follow_up_days_before: number("follow_up_days_before"),
     };
-    match state
-        .store
-        .save_reminder_policy(&ui.actor()?, &policy)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to("/admin/reminders").into_response()),
-        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(_))) => {
-            reminders_page(&state, &ui, Some(ui.t.get("reminders-policy-invalid"))).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let actor = ui.actor()?;
+    let save = state.store.save_reminder_policy(&actor, &policy);
+    // A number that is not one was read as -1, which the store refuses with the others.
+    save_policy_version(
+        liaison_core::FieldErrors::new(),
+        save,
+        "/admin/reminders",
+        async |_| reminders_page(&state, &ui, Some(ui.t.get("reminders-policy-invalid"))).await,
+    )
+    .await
 }
 
 pub(super) fn routes() -> Routes {

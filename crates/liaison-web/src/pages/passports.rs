@@ -1339,28 +1339,17 @@ async fn save_policy(
             current.remind_every_working_days,
         ),
     };
-    let result = if r.errors.is_empty() {
-        state
-            .store
-            .save_passport_policy(&actor, policy)
-            .await
-            .map(|_| ())
-    } else {
-        Err(liaison_core::Error::Invalid(r.errors).into())
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to("/admin/passport-policy").into_response()),
-        Err(liaison_store::Error::Domain(liaison_core::Error::Invalid(errors))) => {
-            let view = policy_form(&ui, &v, version);
-            Ok(form_page(
-                &ui,
-                view,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let save = state.store.save_passport_policy(&actor, policy);
+    super::save_policy_version(r.errors, save, "/admin/passport-policy", async |errors| {
+        let view = policy_form(&ui, &v, version);
+        Ok(form_page(
+            &ui,
+            view,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ))
+    })
+    .await
 }
 
 /// The passport pages.

@@ -264,7 +264,8 @@ struct TripTemplate<'a> {
 /// rules it breaks today, its history, and the buttons of the changes the user may make.
 async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> PageResult {
     let actor = ui.actor()?;
-    let trip = state.store.get::<Trip>(id).await?;
+    let mut trip = state.store.get::<Trip>(id).await?;
+    trip.name_changes_in(ui.t.lang.language());
     let review = trip_review(&state, id)
         .await
         .map_err(|e| super::PageError::Internal(format!("{e:?}")))?;

@@ -598,26 +598,7 @@ async fn a_trip_goes_from_application_to_closed_in_the_browser() {
 
     // Both members attend the briefing; the office marks the trip briefed.
     let trip_id: i64 = trip_page.rsplit('/').next().unwrap().parse().unwrap();
-    let (status, body) = app
-        .post(
-            "/api/v1/briefings",
-            &json!({"held_on": "2026-04-20", "place": "Room 301", "topics": "Safety abroad",
-                    "attended": [{"trip_id": trip_id, "person_id": people[1]},
-                                 {"trip_id": trip_id, "person_id": people[2]}]}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    // Both travel on documents of their own; departure needs it.
-    for person in [people[1], people[2]] {
-        let (status, body) = app
-            .post(
-                &format!("/api/v1/passports/trips/{trip_id}/own-documents"),
-                &json!({"person": person, "reason": "holds a valid official passport",
-                        "expires_on": "2030-12-31"}),
-            )
-            .await;
-        assert_eq!(status, 204, "{body}");
-    }
+    crate::trips::ready_for_departure(&app, &app.client, trip_id, "2026-04-20").await;
     clock.set(day("2026-04-27"));
     client.goto(&trip_page).await.unwrap();
     press(&client, "brief", "Briefed").await;

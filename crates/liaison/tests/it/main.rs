@@ -20,6 +20,7 @@ mod pages;
 mod passports;
 mod permissions;
 mod personal;
+mod references;
 mod reminders;
 mod review;
 mod routes;

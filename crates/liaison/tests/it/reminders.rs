@@ -1357,53 +1357,12 @@ async fn a_trip_s_members_and_applicant_are_reminded_of_its_deadlines(backend: B
     sweep(day("2026-11-14")).await;
     assert_eq!(count_of(&s.teacher, &app, "briefing_soon").await, 1);
 
-    let (status, body) = send(
-        &s.officer,
-        &app.address,
-        reqwest::Method::POST,
-        "/api/v1/briefings",
-        &json!({"held_on": "2026-11-16", "place": "行政楼 301", "topics": "安全、保密、外事纪律",
-                "attended": [{"trip_id": id, "person_id": s.teacher_person}]}),
-    )
-    .await;
-    assert!(status == 200 || status == 201, "{body}");
-    clock.set(day("2026-11-16"));
-    let (_, current) = send(
-        &s.teacher,
-        &app.address,
-        reqwest::Method::GET,
-        &format!("/api/v1/trips/{id}"),
-        &Value::Null,
-    )
-    .await;
-    trip = act(
-        &s.officer,
-        id,
-        "brief",
-        json!({"version": current["version"]}),
-    )
-    .await;
-    // Every member travels on a document of their own; departure needs it.
-    for member in trip["members"].as_array().unwrap() {
-        let (status, body) = send(
-            &s.officer,
-            &app.address,
-            reqwest::Method::POST,
-            &format!("/api/v1/passports/trips/{id}/own-documents"),
-            &json!({"person": member["person"]["id"], "reason": "holds a valid official passport",
-                    "expires_on": "2030-12-31"}),
-        )
-        .await;
-        assert_eq!(status, 204, "{body}");
-    }
-    clock.set(day("2026-11-20"));
-    trip = act(
-        &s.officer,
-        id,
-        "depart",
-        json!({"version": trip["version"]}),
-    )
-    .await;
+    let days = crate::trips::DepartureDays {
+        briefing: "2026-11-16",
+        briefed: "2026-11-16",
+        departs: "2026-11-20",
+    };
+    trip = crate::trips::take_to_departure(&app, &s.officer, &clock, id, days).await;
     clock.set(day("2026-11-24"));
     trip = act(
         &s.officer,

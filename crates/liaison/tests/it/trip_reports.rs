@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::common::TestApp;
 use crate::files::{letter, photo};
-use crate::trips::{Accounts, get, school, send};
+use crate::trips::{Accounts, DepartureDays, get, school, send, take_to_departure};
 
 /// Runs each listed test once against SQLite and once against PostgreSQL, on a server whose
 /// office clock the test moves.
@@ -148,36 +148,12 @@ async fn noticed(app: &TestApp, a: &Accounts) -> i64 {
 
 /// Briefs every member, departs on 10 May and comes back on 16 May.
 async fn back_home(app: &TestApp, a: &Accounts, clock: &OfficeClock, id: i64) {
-    let (_, trip) = app.get(&format!("/api/v1/trips/{id}")).await;
-    let attended: Vec<Value> = trip["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| json!({"trip_id": id, "person_id": m["person"]["id"]}))
-        .collect();
-    let (status, body) = app
-        .post(
-            "/api/v1/briefings",
-            &json!({"held_on": "2026-04-20", "place": "Room 301", "topics": "Safety abroad",
-                    "attended": attended}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    // Every member travels on a document of their own; departure needs it.
-    for member in trip["members"].as_array().unwrap() {
-        let (status, body) = app
-            .post(
-                &format!("/api/v1/passports/trips/{id}/own-documents"),
-                &json!({"person": member["person"]["id"], "reason": "holds a valid official passport",
-                        "expires_on": "2030-12-31"}),
-            )
-            .await;
-        assert_eq!(status, 204, "{body}");
-    }
-    clock.set(day("2026-04-27"));
-    act(app, &a.officer, id, "brief", json!({})).await;
-    clock.set(day("2026-05-10"));
-    act(app, &a.officer, id, "depart", json!({})).await;
+    let days = DepartureDays {
+        briefing: "2026-04-20",
+        briefed: "2026-04-27",
+        departs: "2026-05-10",
+    };
+    take_to_departure(app, &a.officer, clock, id, days).await;
     clock.set(day("2026-05-18"));
     act(app, &a.teacher, id, "return", json!({"date": "2026-05-16"})).await;
 }

@@ -15,6 +15,7 @@ on_both_databases!(
     admins_set_the_approval_chain_and_the_trip_policy_in_the_browser,
     a_staff_member_files_their_own_trip_and_changes_nothing_else,
     setting_up_approvals_with_accounts_or_people_that_do_not_exist_is_a_422,
+    a_changed_trip_names_its_countries_in_the_reader_s_language,
 );
 
 /// The office's date, as the server counts it.
@@ -166,6 +167,86 @@ pub(crate) async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> 
     let response = client.get(app.url(path)).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Readies an approved trip for departure as the office does, through `office`: a briefing held
+/// on `held_on` that every member attended, and each member's own travel document on file,
+/// which departure needs. Changes no state: the trip is then marked briefed and departs.
+pub(crate) async fn ready_for_departure(
+    app: &TestApp,
+    office: &reqwest::Client,
+    id: i64,
+    held_on: &str,
+) {
+    let (status, trip) = get(office, app, &format!("/api/v1/trips/{id}")).await;
+    assert_eq!(status, 200, "{trip}");
+    let members: Vec<Value> = trip["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["person"]["id"].clone())
+        .collect();
+    let attended: Vec<Value> = members
+        .iter()
+        .map(|person| json!({"trip_id": id, "person_id": person}))
+        .collect();
+    let (status, body) = send(
+        office,
+        app,
+        "/api/v1/briefings",
+        &json!({"held_on": held_on, "place": "Room 301", "topics": "Safety abroad",
+                "attended": attended}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    for person in members {
+        let (status, body) = send(
+            office,
+            app,
+            &format!("/api/v1/passports/trips/{id}/own-documents"),
+            &json!({"person": person, "reason": "holds a valid official passport",
+                    "expires_on": "2030-12-31"}),
+        )
+        .await;
+        assert_eq!(status, 204, "{body}");
+    }
+}
+
+/// The days a trip is taken to departure on: the briefing held, the trip marked briefed, and
+/// its departure.
+pub(crate) struct DepartureDays {
+    pub(crate) briefing: &'static str,
+    pub(crate) briefed: &'static str,
+    pub(crate) departs: &'static str,
+}
+
+/// Takes an approved trip whose notice is up to departure through `office`: readied (see
+/// [`ready_for_departure`]), marked briefed and departed, the office's clock set to each day.
+/// Answers the trip as it departed.
+pub(crate) async fn take_to_departure(
+    app: &TestApp,
+    office: &reqwest::Client,
+    clock: &liaison_web::clock::OfficeClock,
+    id: i64,
+    days: DepartureDays,
+) -> Value {
+    let day = |text: &str| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+    ready_for_departure(app, office, id, days.briefing).await;
+    let mut trip = Value::Null;
+    for (on, action) in [(days.briefed, "brief"), (days.departs, "depart")] {
+        clock.set(day(on));
+        let (_, current) = get(office, app, &format!("/api/v1/trips/{id}")).await;
+        let (status, after) = send(
+            office,
+            app,
+            &format!("/api/v1/trips/{id}/{action}"),
+            &json!({"version": current["version"]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{action}: {after}");
+        trip = after;
+    }
+    trip
 }
 
 async fn a_trip_is_filed_planned_approved_in_steps_and_noticed_through_the_api(app: TestApp) {
@@ -734,4 +815,123 @@ async fn setting_up_approvals_with_accounts_or_people_that_do_not_exist_is_a_422
     assert_eq!(status, 404);
     let (status, _) = app.get("/api/v1/search?q=union&year=1899").await;
     assert_eq!(status, 422, "a search year before 1900");
+}
+
+/// An approved trip to Laos, changed to go to Hanoi by way of Hong Kong: the approvers read the
+/// difference with the countries named, in the API and on the page, in Chinese and English.
+async fn a_changed_trip_names_its_countries_in_the_reader_s_language(app: TestApp) {
+    let a = school(&app).await;
+    let form = trip(&a, "research", 40, 7);
+    let (status, filed) = send(&a.teacher, &app, "/api/v1/trips", &form).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let act = async |who: &reqwest::Client, action: &str| {
+        let (_, now) = get(who, &app, &format!("/api/v1/trips/{id}")).await;
+        let (status, after) = send(
+            who,
+            &app,
+            &format!("/api/v1/trips/{id}/{action}"),
+            &json!({"version": now["version"]}),
+        )
+        .await;
+        assert_eq!(status, 200, "{action}: {after}");
+        after
+    };
+    act(&a.teacher, "submit").await;
+    for approver in [&a.leader, &a.officer, &a.vice_president] {
+        act(approver, "approve").await;
+    }
+    act(&a.officer, "post_notice").await;
+    let changing = act(&a.teacher, "change").await;
+    let mut changed = form.clone();
+    let (arrive, leave) = (
+        form["destinations"][0]["arrive"].clone(),
+        form["destinations"][0]["leave"].clone(),
+    );
+    changed["destinations"] = json!([
+        {"country": "HK", "city": "Hong Kong", "arrive": arrive, "leave": arrive},
+        {"country": "VN", "city": "Hanoi", "arrive": arrive, "leave": leave}
+    ]);
+    changed["version"] = changing["version"].clone();
+    let response = a
+        .teacher
+        .put(app.url(&format!("/api/v1/trips/{id}")))
+        .header("Accept-Language", "en")
+        .json(&changed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let updated: Value = response.json().await.unwrap();
+    let shown = |trip: &Value| {
+        let change = &trip["changes_since_approval"][0];
+        assert_eq!(change["field"], "destinations", "{trip}");
+        format!("{} → {}", change["approved"], change["now"])
+    };
+    let (arrive, leave) = (arrive.as_str().unwrap(), leave.as_str().unwrap());
+    let english = format!(
+        "\"Laos Vientiane {arrive}–{leave}\" → \"Hong Kong, China Hong Kong {arrive}–{arrive}; \
+         Vietnam Hanoi {arrive}–{leave}\""
+    );
+    let chinese = format!(
+        "\"老挝 Vientiane {arrive}–{leave}\" → \"中国香港 Hong Kong {arrive}–{arrive}; \
+         越南 Hanoi {arrive}–{leave}\""
+    );
+    assert_eq!(shown(&updated), english);
+
+    // The API answers in the account's language, else the request's, else Chinese.
+    let read = async |language: Option<&str>| {
+        let mut request = a.leader.get(app.url(&format!("/api/v1/trips/{id}")));
+        if let Some(language) = language {
+            request = request.header("Accept-Language", language);
+        }
+        request.send().await.unwrap().json::<Value>().await.unwrap()
+    };
+    assert_eq!(shown(&read(None).await), chinese);
+    assert_eq!(shown(&read(Some("en-GB,en;q=0.9")).await), english);
+    let listed = |language: &str| {
+        let request = a
+            .leader
+            .get(app.url("/api/v1/trips"))
+            .header("Accept-Language", language);
+        async move {
+            let page: Value = request.send().await.unwrap().json().await.unwrap();
+            shown(&page["items"][0])
+        }
+    };
+    assert_eq!(listed("zh-CN").await, chinese);
+    let leader = user_id(&app, "zhou.hai").await;
+    app.db.store.set_user_language(leader, "en").await.unwrap();
+    assert_eq!(shown(&read(Some("zh-CN")).await), english);
+
+    // The page shows the same to the office, in each reader's language.
+    for (language, countries) in [
+        ("zh", ["老挝 Vientiane", "中国香港 Hong Kong", "越南 Hanoi"]),
+        (
+            "en",
+            [
+                "Laos Vientiane",
+                "Hong Kong, China Hong Kong",
+                "Vietnam Hanoi",
+            ],
+        ),
+    ] {
+        let officer = app
+            .sign_in(
+                &format!("office-{language}"),
+                UserRole::Officer,
+                None,
+                language,
+            )
+            .await;
+        let (status, page) = officer.get(&format!("/trips/{id}")).await;
+        assert_eq!(status, 200);
+        for country in countries {
+            assert!(
+                page.contains(country),
+                "{language}: {country} missing:\n{page}"
+            );
+        }
+        assert!(!page.contains("VN Hanoi") && !page.contains("LA Vientiane"));
+    }
 }
