@@ -1,9 +1,14 @@
 //! Activities with their partners, participants, agenda, tags and gifts, saved as one.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use crate::records::Records;
+use chrono::{DateTime, Utc};
+use liaison_core::accounts::authorize;
 use liaison_core::{
-    ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
-    Error as DomainError, FieldErrors, Page, PageRequest, Participant, Policy, UNIT,
+    ACTIVITY, Action, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
+    Error as DomainError, FieldErrors, Link, Named, ORGANIZATION, OrganizationInput, PERSON, Page,
+    PageRequest, Participant, Policy, RecordKind, Ref, UNIT,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -14,7 +19,7 @@ use crate::sql::{
     self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, date_text, enum_text,
     json_text,
 };
-use crate::{Backend, Error, Result, Store, blocks, gifts, organizations, people, records};
+use crate::{Backend, Error, Result, Store, blocks, error, gifts, organizations, people, records};
 
 #[derive(Deserialize)]
 struct ParticipantJson {
@@ -206,6 +211,412 @@ pub(crate) async fn insert(
         gifts::insert(conn, actor, &format!("gifts[{i}]"), gift, Some(id)).await?;
     }
     Ok(id)
+}
+
+/// Activities of an import written by [`insert_all`] before the next is looked at: enough for
+/// each statement to carry many, few enough for how far saving has come to move.
+pub(crate) const WRITTEN_TOGETHER: usize = 1_000;
+
+/// The records new activities link to, read many to a statement before they are written: each
+/// found by number or key, with what its name is shown as.
+#[derive(Default)]
+struct Linked {
+    by_id: HashMap<(RecordKind, i64), Named>,
+    by_key: HashMap<(RecordKind, String), i64>,
+    roles: HashSet<String>,
+}
+
+/// Records read to a statement.
+const LINKED_PER_READ: usize = 300;
+
+impl Linked {
+    /// Reads the records `links` name that exist, and which of `roles` the vocabulary has.
+    async fn read(
+        conn: &mut AnyConnection,
+        links: &[(RecordKind, &Link)],
+        roles: &BTreeSet<&str>,
+    ) -> Result<Linked> {
+        let mut linked = Linked::default();
+        for kind in [UNIT, ORGANIZATION, PERSON] {
+            let ids: BTreeSet<i64> = links
+                .iter()
+                .filter_map(|(k, link)| match link {
+                    Link::Id(id) if *k == kind => Some(*id),
+                    _ => None,
+                })
+                .collect();
+            let keys: BTreeSet<&str> = links
+                .iter()
+                .filter_map(|(k, link)| match link {
+                    Link::Key(key) if *k == kind => Some(key.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let ids: Vec<Param> = ids.into_iter().map(Param::int).collect();
+            let keys: Vec<Param> = keys.into_iter().map(Param::text).collect();
+            for (column, values) in [("id", ids), ("key", keys)] {
+                for chunk in values.chunks(LINKED_PER_READ) {
+                    let sql = format!(
+                        "SELECT id, key, name_zh, name_en FROM {} WHERE {column} IN ({})",
+                        kind.table,
+                        sql::placeholders(1, chunk.len())
+                    );
+                    for row in sql::bind_params(sqlx::query(&sql), chunk)
+                        .fetch_all(&mut *conn)
+                        .await?
+                    {
+                        let named = sql::NamedJson {
+                            id: row.int("id")?,
+                            key: row.opt_text("key")?,
+                            name_zh: row.opt_text("name_zh")?,
+                            name_en: row.opt_text("name_en")?,
+                        }
+                        .named();
+                        if let Some(key) = &named.key {
+                            linked.by_key.insert((kind, key.clone()), named.id);
+                        }
+                        linked.by_id.insert((kind, named.id), named);
+                    }
+                }
+            }
+        }
+        let roles: Vec<Param> = roles.iter().map(|r| Param::text(*r)).collect();
+        for chunk in roles.chunks(LINKED_PER_READ) {
+            let sql = format!(
+                "SELECT code FROM roles WHERE code IN ({})",
+                sql::placeholders(1, chunk.len())
+            );
+            for row in sql::bind_params(sqlx::query(&sql), chunk)
+                .fetch_all(&mut *conn)
+                .await?
+            {
+                linked.roles.insert(row.text("code")?);
+            }
+        }
+        Ok(linked)
+    }
+
+    /// The record a link names, if it was found.
+    fn named(&self, kind: RecordKind, link: &Link) -> Option<&Named> {
+        let id = match link {
+            Link::Id(id) => *id,
+            Link::Key(key) => *self.by_key.get(&(kind, key.clone()))?,
+        };
+        self.by_id.get(&(kind, id))
+    }
+
+    /// The record a reference names, if it links to one that was found; a reference that
+    /// describes a new record is not looked up.
+    fn referred<T>(&self, kind: RecordKind, reference: &Ref<T>) -> Option<&Named> {
+        match reference {
+            Ref::Link(link) => self.named(kind, link),
+            Ref::New(_) => None,
+        }
+    }
+}
+
+/// Every link of activities to existing records, and the roles their participants are in.
+fn wanted(inputs: &[(String, ActivityInput)]) -> (Vec<(RecordKind, &Link)>, BTreeSet<&str>) {
+    let mut links = Vec::new();
+    let mut roles = BTreeSet::new();
+    for (_, input) in inputs {
+        links.extend(input.host_unit.iter().map(|l| (UNIT, l)));
+        for reference in input
+            .inviting_organization
+            .iter()
+            .chain(&input.organizer)
+            .chain(&input.partners)
+        {
+            if let Ref::Link(l) = reference {
+                links.push((ORGANIZATION, l));
+            }
+        }
+        for participant in &input.participants {
+            if let Ref::Link(l) = &participant.person {
+                links.push((PERSON, l));
+            }
+            roles.insert(participant.role.as_str());
+        }
+        for item in &input.agenda {
+            if let Some(Ref::Link(l)) = &item.speaker {
+                links.push((PERSON, l));
+            }
+        }
+    }
+    (links, roles)
+}
+
+/// A new activity as it is stored, made from its form and the records it links to, when every
+/// one of them exists, it creates no record on the way (a partner or a person described in
+/// full, a gift) and nothing in it would be refused: what [`insert`] would write, without a
+/// statement to find out. `None` for any other, which [`insert`] then writes or refuses.
+fn as_stored(actor: &Actor, linked: &Linked, input: &ActivityInput) -> Option<Activity> {
+    if !input.gifts.is_empty() {
+        return None;
+    }
+    let host_unit = match &input.host_unit {
+        Some(link) => Some(linked.named(UNIT, link)?.clone()),
+        None => None,
+    };
+    if authorize(
+        actor,
+        Action::Create,
+        ACTIVITY,
+        host_unit.as_ref().map(|n| n.id),
+    )
+    .is_err()
+    {
+        return None;
+    }
+    let organization = |reference: &Option<Ref<OrganizationInput>>| match reference {
+        Some(reference) => linked.referred(ORGANIZATION, reference).cloned().map(Some),
+        None => Some(None),
+    };
+    let mut partners: Vec<Named> = Vec::new();
+    for partner in &input.partners {
+        let named = linked.referred(ORGANIZATION, partner)?;
+        if partners.iter().any(|p| p.id == named.id) {
+            return None;
+        }
+        partners.push(named.clone());
+    }
+    let mut participants: Vec<Participant> = Vec::new();
+    for p in &input.participants {
+        let person = linked.referred(PERSON, &p.person)?;
+        let twice = participants
+            .iter()
+            .any(|q| q.person.id == person.id && q.role == p.role);
+        if twice || !linked.roles.contains(&p.role) {
+            return None;
+        }
+        participants.push(Participant {
+            person: person.clone(),
+            role: p.role.clone(),
+            position: p.position.clone(),
+            position_en: p.position_en.clone(),
+            note: p.note.clone(),
+        });
+    }
+    let mut agenda = Vec::new();
+    for item in &input.agenda {
+        let speaker = match &item.speaker {
+            Some(reference) => Some(linked.referred(PERSON, reference)?.clone()),
+            None => None,
+        };
+        agenda.push(AgendaItem {
+            kind: item.kind,
+            on: item.on,
+            starts_at: item.starts_at.clone(),
+            speaker,
+            title_zh: item.title_zh.clone(),
+            title_en: item.title_en.clone(),
+            points: item.points.clone(),
+            points_en: item.points_en.clone(),
+        });
+    }
+    Some(Activity {
+        // Numbered and timed as they are written (`write_all`).
+        meta: liaison_core::Meta {
+            id: 0,
+            key: input.key.clone(),
+            version: 1,
+            created_at: DateTime::<Utc>::MIN_UTC,
+            updated_at: DateTime::<Utc>::MIN_UTC,
+        },
+        kind: input.kind,
+        title_zh: input.title_zh.clone(),
+        title_en: input.title_en.clone(),
+        summary_zh: input.summary_zh.clone(),
+        summary_en: input.summary_en.clone(),
+        start_date: input.start_date,
+        start_part: input.start_part,
+        end_date: input.end_date.unwrap_or(input.start_date),
+        end_part: input.end_part.unwrap_or(input.start_part),
+        venue: input.venue.clone(),
+        host_unit,
+        inviting_organization: organization(&input.inviting_organization)?,
+        organizer: organization(&input.organizer)?,
+        university_role: input.university_role,
+        partners,
+        participants,
+        delegation_size: input.delegation_size,
+        attending_groups: input.attending_groups.clone(),
+        attending_groups_en: input.attending_groups_en.clone(),
+        agenda,
+        outcomes: input.outcomes.clone(),
+        tags: input.tags.clone(),
+        attachments: input.attachments.clone(),
+        signed_by: input.signed_by.clone(),
+        signed_by_en: input.signed_by_en.clone(),
+        gifts: Vec::new(),
+        agreements: Vec::new(),
+    })
+}
+
+/// Creates the new activities of an import, each `(path, form)`, in order, whose keys the caller
+/// has found free: those [`as_stored`] takes many to a statement (the rows, their audit entries,
+/// partners, participants, agenda and tags), any other through [`insert`] with its field errors
+/// under its path, so an activity is written, or refused, as it would be alone. Hands back the
+/// activities written together, as stored, for their search documents to be made from.
+pub(crate) async fn insert_all(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    inputs: &[(String, ActivityInput)],
+) -> Result<Vec<Activity>> {
+    let (links, roles) = wanted(inputs);
+    let linked = Linked::read(conn, &links, &roles).await?;
+    let mut written = Vec::new();
+    let mut pending: Vec<(&ActivityInput, Activity)> = Vec::new();
+    for (path, input) in inputs {
+        match as_stored(actor, &linked, input) {
+            Some(activity) => pending.push((input, activity)),
+            None => {
+                written.extend(write_all(conn, actor, std::mem::take(&mut pending)).await?);
+                error::under(path, insert(conn, actor, input).await)?;
+            }
+        }
+    }
+    written.extend(write_all(conn, actor, pending).await?);
+    Ok(written)
+}
+
+/// Writes activities [`as_stored`] found whole, with their lists, many rows to a statement.
+async fn write_all(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    activities: Vec<(&ActivityInput, Activity)>,
+) -> Result<Vec<Activity>> {
+    if activities.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Taken now, so that the records of a document are created in the order of their numbers,
+    // as one by one, those written alone between them included.
+    let now = sql::now();
+    let created_at = DateTime::parse_from_rfc3339(&now)
+        .map_err(|e| Error::Corrupt(format!("the time now: {e}")))?
+        .with_timezone(&Utc);
+    let id = |named: &Option<Named>| named.as_ref().map(|n| n.id);
+    let records: Vec<records::NewRecord> = activities
+        .iter()
+        .map(|(input, activity)| {
+            let links = Links {
+                host_unit: id(&activity.host_unit),
+                inviting_organization: id(&activity.inviting_organization),
+                organizer: id(&activity.organizer),
+            };
+            records::NewRecord {
+                unit: links.host_unit,
+                key: input.key.clone(),
+                columns: data(input, &links),
+            }
+        })
+        .collect();
+    let ids = records::insert_records(conn, actor, ACTIVITY, &records, &now).await?;
+    let mut activities: Vec<Activity> = activities.into_iter().map(|(_, a)| a).collect();
+    for (activity, id) in activities.iter_mut().zip(ids) {
+        activity.meta.id = id;
+        activity.meta.created_at = created_at;
+        activity.meta.updated_at = created_at;
+    }
+    let listed = |list: fn(&Activity) -> usize| -> Vec<(&Activity, usize)> {
+        activities
+            .iter()
+            .flat_map(|a| (0..list(a)).map(move |i| (a, i)))
+            .collect()
+    };
+    sql::insert_rows(
+        conn,
+        "activity_partners",
+        &["activity_id", "position", "organization_id"],
+        &listed(|a| a.partners.len()),
+        |(a, i)| {
+            vec![
+                Param::int(a.meta.id),
+                Param::int(*i as i64),
+                Param::int(a.partners[*i].id),
+            ]
+        },
+        "",
+    )
+    .await?;
+    sql::insert_rows(
+        conn,
+        "participations",
+        &[
+            "activity_id",
+            "position",
+            "person_id",
+            "role",
+            "role_position",
+            "role_position_en",
+            "note",
+        ],
+        &listed(|a| a.participants.len()),
+        |(a, i)| {
+            let p = &a.participants[*i];
+            vec![
+                Param::int(a.meta.id),
+                Param::int(*i as i64),
+                Param::int(p.person.id),
+                Param::text(p.role.as_str()),
+                Param::Text(p.position.clone()),
+                Param::Text(p.position_en.clone()),
+                Param::Text(p.note.clone()),
+            ]
+        },
+        "",
+    )
+    .await?;
+    sql::insert_rows(
+        conn,
+        "agenda_items",
+        &[
+            "activity_id",
+            "position",
+            "kind",
+            "on_date",
+            "starts_at",
+            "speaker_id",
+            "title_zh",
+            "title_en",
+            "points",
+            "points_en",
+        ],
+        &listed(|a| a.agenda.len()),
+        |(a, i)| {
+            let item = &a.agenda[*i];
+            vec![
+                Param::int(a.meta.id),
+                Param::int(*i as i64),
+                Param::text(enum_text(&item.kind)),
+                Param::Text(item.on.map(date_text)),
+                Param::Text(item.starts_at.clone()),
+                Param::Int(item.speaker.as_ref().map(|s| s.id)),
+                Param::Text(item.title_zh.clone()),
+                Param::Text(item.title_en.clone()),
+                Param::text(json_text(&item.points)),
+                Param::text(json_text(&item.points_en)),
+            ]
+        },
+        "",
+    )
+    .await?;
+    sql::insert_rows(
+        conn,
+        "activity_tags",
+        &["activity_id", "position", "tag"],
+        &listed(|a| a.tags.len()),
+        |(a, i)| {
+            vec![
+                Param::int(a.meta.id),
+                Param::int(*i as i64),
+                Param::text(a.tags[*i].as_str()),
+            ]
+        },
+        "",
+    )
+    .await?;
+    Ok(activities)
 }
 
 /// Takes away the partners, participants, agenda and tags of an activity, before those of a

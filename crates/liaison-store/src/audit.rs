@@ -40,6 +40,48 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// Adds an entry to the audit log for each of `entries`, a record and its changes, as
+/// [`record`] adds one, many to a statement: an import's thousands of new records.
+pub(crate) async fn record_many(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entries: &[(i64, serde_json::Value)],
+) -> Result<()> {
+    let at = sql::now();
+    sql::insert_rows(
+        conn,
+        "audit_log",
+        &[
+            "at",
+            "user_id",
+            "username",
+            "address",
+            "action",
+            "entity",
+            "record_id",
+            "changes",
+        ],
+        entries,
+        |(id, changes)| {
+            vec![
+                Param::text(at.as_str()),
+                Param::Int(actor.user_id),
+                Param::text(actor.username.as_str()),
+                Param::Text(actor.address.clone()),
+                Param::text(action),
+                Param::text(entity),
+                Param::int(*id),
+                Param::text(without_personal_values(entity, changes).to_string()),
+            ]
+        },
+        "",
+    )
+    .await?;
+    Ok(())
+}
+
 /// The changes of an audit entry with each personal field's values replaced by the fact that
 /// it changed: the audit log says who changed a phone number, never what it was or became.
 fn without_personal_values(entity: &str, changes: &serde_json::Value) -> serde_json::Value {

@@ -84,29 +84,6 @@ fn int(n: usize) -> Param {
     Param::int(n as i64)
 }
 
-/// The postings of each document, worked out on every processor: segmenting the text is most of
-/// the work of a load.
-fn postings_of(documents: &[Document]) -> Vec<Vec<(String, f64)>> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let share = documents.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = documents
-            .chunks(share)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(Document::scored_postings)
-                        .collect::<Vec<Vec<(String, f64)>>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
-}
-
 /// What a load wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoadReport {
@@ -378,7 +355,7 @@ impl Store {
         // Documents a few thousand at a time, so that the postings never all sit in memory.
         for (chunk_index, chunk) in documents.chunks(5_000).enumerate() {
             let base = chunk_index * 5_000;
-            let postings = postings_of(chunk);
+            let postings = crate::search::postings_of(chunk);
             bulk_insert(
                 conn,
                 "search_documents",

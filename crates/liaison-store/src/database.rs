@@ -419,6 +419,17 @@ impl Backend {
         }
     }
 
+    /// The rows of a JSON array of arrays bound as text to `$1`, one `value` each, to be read
+    /// with `value ->> 0`, `value ->> 1`…: how many rows go to one statement with a single
+    /// parameter (`sql::insert_rows`), since binding costs more the more parameters a statement
+    /// has.
+    pub(crate) fn json_elements_sql(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "json_each($1)",
+            Backend::Postgres => "json_array_elements(CAST($1 AS json))",
+        }
+    }
+
     /// The condition that keeps, of the audit entries after a transaction's first, those it wrote
     /// itself. On PostgreSQL other transactions commit entries meanwhile, and each entry names
     /// its transaction; SQLite has one writer at a time, so every later entry is the writer's.

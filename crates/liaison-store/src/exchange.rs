@@ -17,6 +17,7 @@ use sqlx::AnyConnection;
 use crate::error::under;
 use crate::kept::WriteTransaction;
 use crate::locks::{self, Lock};
+use crate::search::InHand;
 use crate::sql::placeholders;
 use crate::transitions::NewEvent;
 use crate::{
@@ -152,17 +153,29 @@ impl Store {
             document.activities.iter().map(|r| &r.key),
         )
         .await?;
+        // New activities are written many to a statement, a thousand at a time, and their
+        // search documents made from them as written (`search::InHand`).
+        let mut written = Vec::new();
+        let mut batch = Vec::new();
+        let mut unwritten = 0;
         for (i, activity) in document.activities.iter().enumerate() {
-            step();
+            unwritten += 1;
             let path = format!("activities[{i}]");
             let activity = checked(&path, activity)?;
-            if !is_new(&mut known, &activity.key) {
+            if is_new(&mut known, &activity.key) {
+                // The activity's gifts are new records too.
+                count(1 + activity.gifts.len(), 0);
+                batch.push((path, activity));
+            } else {
                 count(0, 1);
-                continue;
             }
-            under(&path, activities::insert(&mut tx, actor, &activity).await)?;
-            // The activity's gifts are new records too.
-            count(1 + activity.gifts.len(), 0);
+            if batch.len() == activities::WRITTEN_TOGETHER || i + 1 == document.activities.len() {
+                written.extend(activities::insert_all(&mut tx, actor, &batch).await?);
+                batch.clear();
+                for _ in 0..std::mem::take(&mut unwritten) {
+                    step();
+                }
+            }
         }
 
         let mut known = existing_keys(&mut tx, GIFT, document.gifts.iter().map(|r| &r.key)).await?;
@@ -351,7 +364,8 @@ impl Store {
             passport_exchange::import(&mut tx, actor, &document.passports).await?;
         count(created, left);
 
-        records::refresh_since(&mut tx, &self.policy, mark).await?;
+        records::refresh_since_with(&mut tx, &self.policy, mark, InHand::activities(written))
+            .await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -1,7 +1,7 @@
 //! The one way a record is created, changed or deleted: in a transaction, with the permission
 //! checks of the core crate and an audit entry written alongside.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::audit::changes;
@@ -14,7 +14,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::resolve::StoredRecord;
-use crate::search::Blocks;
+use crate::search::{Blocks, InHand};
 use crate::sql::{Columns, Param, RowExt};
 use crate::{Backend, Error, Result, Store, audit, resolve, search, sql, timeline};
 
@@ -254,28 +254,50 @@ pub(crate) async fn refresh_since(
     policy: &Policy,
     mark: i64,
 ) -> Result<()> {
+    refresh_since_with(conn, policy, mark, InHand::default()).await
+}
+
+/// [`refresh_since`], with the search documents of the records `in_hand` made from them as
+/// they were written, not read back.
+pub(crate) async fn refresh_since_with(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    mark: i64,
+    in_hand: InHand,
+) -> Result<()> {
+    // Only an update's changes are read: an import's thousands of new records need none.
     let sql = format!(
-        "SELECT entity, record_id, action, changes FROM audit_log \
+        "SELECT entity, record_id, action, \
+         CASE WHEN action = 'update' THEN changes END AS changes FROM audit_log \
          WHERE id > $1 AND record_id IS NOT NULL{} ORDER BY id",
         Backend::of(conn).own_audit_entries_sql()
     );
     let rows = sqlx::query(&sql).bind(mark).fetch_all(&mut *conn).await?;
-    let mut changed = BTreeSet::new();
+    // In the order the audit log shows them changed, so that their documents are numbered in
+    // the order the records were written, however many a transaction writes: equally good
+    // search results come newest first by that number.
+    let mut changed: Vec<(RecordKind, i64)> = Vec::new();
+    let mut seen = HashSet::new();
     for row in rows {
         // Only the kinds search finds or the timelines show have anything derived.
         let Some(kind) = RecordKind::parse(&row.text("entity")?) else {
             continue;
         };
         let id = row.int("record_id")?;
-        if kind.search.is_some() || kind.timeline {
-            changed.insert((kind, id));
+        if (kind.search.is_some() || kind.timeline) && seen.insert((kind, id)) {
+            changed.push((kind, id));
         }
-        if row.text("action")? == "update" && renamed(&row.text("changes")?) {
-            changed.extend(naming(conn, kind, id).await?);
+        if let Some(changes) = row.opt_text("changes")?
+            && renamed(&changes)
+        {
+            for named in naming(conn, kind, id).await? {
+                if seen.insert(named) {
+                    changed.push(named);
+                }
+            }
         }
     }
-    let changed: Vec<(RecordKind, i64)> = changed.into_iter().collect();
-    let shared = search::refresh(conn, policy, &changed, Blocks::Now).await?;
+    let shared = search::refresh_with(conn, policy, &changed, Blocks::Now, in_hand).await?;
     timeline::refresh(conn, &changed).await?;
     shared.write(conn).await
 }
@@ -384,6 +406,13 @@ pub(crate) async fn insert_record(
         .await
         .map_err(Error::from_write)?;
     let id = row.int("id")?;
+    let created = created_changes(key, &clear);
+    audit::record(conn, actor, "create", table.as_str(), Some(id), &created).await?;
+    Ok(id)
+}
+
+/// The audited changes of a new record: its key and every column written, as given.
+fn created_changes(key: &Option<String>, clear: &Columns) -> serde_json::Value {
     let mut fields = serde_json::Map::new();
     if let Some(key) = key {
         fields.insert("key".into(), key.clone().into());
@@ -397,9 +426,82 @@ pub(crate) async fn insert_record(
         };
         fields.insert((*name).to_owned(), value.unwrap_or_default());
     }
-    let created = changes(None, Some(&fields.into()));
-    audit::record(conn, actor, "create", table.as_str(), Some(id), &created).await?;
-    Ok(id)
+    changes(None, Some(&fields.into()))
+}
+
+/// A record to be written by [`insert_records`]: the unit it is recorded under, its key and its
+/// columns, the same columns for every record of one call.
+pub(crate) struct NewRecord {
+    pub(crate) unit: Option<i64>,
+    pub(crate) key: Option<String>,
+    pub(crate) columns: Columns,
+}
+
+/// Inserts records of one kind as [`insert_record`] inserts one (the permission checked for
+/// each, its personal fields sealed, the same audit entry), many to a statement; returns their
+/// ids in the order of `records`. `now` is their time of creation, as stored.
+pub(crate) async fn insert_records(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    table: RecordKind,
+    records: &[NewRecord],
+    now: &str,
+) -> Result<Vec<i64>> {
+    let Some(first) = records.first() else {
+        return Ok(Vec::new());
+    };
+    for record in records {
+        authorize(actor, Action::Create, table, record.unit)?;
+    }
+    let sealed: Vec<Columns> = records
+        .iter()
+        .map(|r| sealed(table, r.columns.clone()))
+        .collect::<Result<_>>()?;
+    let mut names = vec!["key", "created_at", "updated_at"];
+    names.extend(&first.columns.names);
+    let rows: Vec<(&NewRecord, &Columns)> = records.iter().zip(&sealed).collect();
+    let returned = sql::insert_rows(
+        conn,
+        table.table,
+        &names,
+        &rows,
+        |(record, columns)| {
+            let mut values = vec![
+                Param::Text(record.key.clone()),
+                Param::text(now),
+                Param::text(now),
+            ];
+            values.extend(columns.values.iter().cloned());
+            values
+        },
+        "id, key",
+    )
+    .await?;
+    let mut written = returned
+        .iter()
+        .map(|row| Ok((row.int("id")?, row.opt_text("key")?)))
+        .collect::<Result<Vec<(i64, Option<String>)>>>()?;
+    // Both databases number the rows of one statement in the order it reads them, so the
+    // numbers in order are the records' in order; the keys confirm it.
+    written.sort_unstable_by_key(|(id, _)| *id);
+    if written.len() != records.len()
+        || written
+            .iter()
+            .zip(records)
+            .any(|((_, key), record)| record.key.is_some() && *key != record.key)
+    {
+        return Err(Error::Corrupt(format!(
+            "the new {} records came back in another order than written",
+            table.name
+        )));
+    }
+    let entries: Vec<(i64, serde_json::Value)> = written
+        .iter()
+        .zip(records)
+        .map(|((id, _), record)| (*id, created_changes(&record.key, &record.columns)))
+        .collect();
+    audit::record_many(conn, actor, "create", table.as_str(), &entries).await?;
+    Ok(written.into_iter().map(|(id, _)| id).collect())
 }
 
 /// Deletes a record row, refusing while other records refer to it, and writes the audit entry

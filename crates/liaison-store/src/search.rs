@@ -18,11 +18,12 @@ use sqlx::any::AnyRow;
 use crate::locks::{self, Lock};
 use crate::resolve::StoredRecord;
 use crate::sql::{Filter, Param, RowExt, placeholders};
-use crate::{Result, Store, blocks};
+use crate::{Result, Store, blocks, sql};
 
-/// Postings are written this many to a statement. Binding through sqlx costs more per parameter
-/// the more a statement has (see the benchmark's loader), so a statement holds a few hundred.
-const POSTINGS_PER_INSERT: usize = 40;
+/// Words' counts are written this many to a statement. Binding through sqlx costs more per
+/// parameter the more a statement has (see the benchmark's loader), so a statement holds a few
+/// hundred.
+const COUNTS_PER_INSERT: usize = 40;
 /// Records whose documents are written, and their words counted, together by `reindex`.
 const REINDEXED_TOGETHER: usize = 500;
 /// Postings kept before they are written: a million words' worth of an import, about 60 MB.
@@ -38,29 +39,111 @@ pub(crate) enum Blocks {
     Later,
 }
 
-/// Writes a new document; returns its number.
-async fn insert(conn: &mut AnyConnection, document: &Document) -> Result<i64> {
-    let countries = if document.countries.is_empty() {
-        String::new()
-    } else {
-        format!(" {} ", document.countries.join(" "))
-    };
-    let id = sqlx::query_scalar(
-        "INSERT INTO search_documents \
-         (entity, record_id, title, body, kind, year, countries, title_terms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+/// Writes new documents, many to a statement; returns their numbers, in their order.
+async fn insert(conn: &mut AnyConnection, documents: &[Document]) -> Result<Vec<i64>> {
+    let returned = sql::insert_rows(
+        conn,
+        "search_documents",
+        &[
+            "entity",
+            "record_id",
+            "title",
+            "body",
+            "kind",
+            "year",
+            "countries",
+            "title_terms",
+        ],
+        documents,
+        |document| {
+            let countries = if document.countries.is_empty() {
+                String::new()
+            } else {
+                format!(" {} ", document.countries.join(" "))
+            };
+            vec![
+                Param::text(document.entity.as_str()),
+                Param::int(document.record_id),
+                Param::text(document.title.as_str()),
+                Param::text(document.body.as_str()),
+                Param::Text(document.kind.clone()),
+                Param::Int(document.year.map(i64::from)),
+                Param::text(countries),
+                Param::text(document.title_terms().join(" ")),
+            ]
+        },
+        "id, entity, record_id",
     )
-    .bind(document.entity.as_str())
-    .bind(document.record_id)
-    .bind(document.title.as_str())
-    .bind(document.body.as_str())
-    .bind(document.kind.as_deref())
-    .bind(document.year.map(i64::from))
-    .bind(countries)
-    .bind(document.title_terms().join(" "))
-    .fetch_one(&mut *conn)
     .await?;
-    Ok(id)
+    let mut numbers: HashMap<(String, i64), i64> = HashMap::new();
+    for row in returned {
+        numbers.insert((row.text("entity")?, row.int("record_id")?), row.int("id")?);
+    }
+    documents
+        .iter()
+        .map(|d| {
+            numbers
+                .get(&(d.entity.as_str().to_owned(), d.record_id))
+                .copied()
+                .ok_or_else(|| {
+                    crate::Error::Corrupt(format!(
+                        "the document of {} {} was not written",
+                        d.entity, d.record_id
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// Documents whose postings are worked out on every processor rather than in turn.
+const POSTINGS_IN_PARALLEL_FROM: usize = 64;
+
+/// The postings of each document, worked out on every processor: segmenting the text is most of
+/// the work of indexing many records.
+pub(crate) fn postings_of(documents: &[Document]) -> Vec<Vec<(String, f64)>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let share = documents.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = documents
+            .chunks(share)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(Document::scored_postings)
+                        .collect::<Vec<Vec<(String, f64)>>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(documents.len());
+        for handle in handles {
+            // A panic while indexing is passed on as it would be had one thread done it all,
+            // never taken for a share without postings.
+            all.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        all
+    })
+}
+
+/// The postings of `documents`, handed back with them: many documents' on every processor,
+/// away from the tasks serving requests.
+async fn scored(documents: Vec<Document>) -> Result<(Vec<Document>, Vec<Vec<(String, f64)>>)> {
+    if documents.len() < POSTINGS_IN_PARALLEL_FROM {
+        let scored = documents.iter().map(Document::scored_postings).collect();
+        return Ok((documents, scored));
+    }
+    tokio::task::spawn_blocking(move || {
+        let scored = postings_of(&documents);
+        (documents, scored)
+    })
+    .await
+    .map_err(|e| match e.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(e) => crate::Error::Corrupt(format!("indexing stopped: {e}")),
+    })
 }
 
 /// Postings waiting to be written, many documents' to a statement.
@@ -91,32 +174,22 @@ impl Postings {
     async fn flush(&mut self, conn: &mut AnyConnection) -> Result<()> {
         self.0
             .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        for chunk in self.0.chunks(POSTINGS_PER_INSERT) {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "(${}, ${}, ${}, ${})",
-                        4 * i + 1,
-                        4 * i + 2,
-                        4 * i + 3,
-                        4 * i + 4
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO search_postings (term, document_id, entity, score) VALUES {}",
-                rows.join(", ")
-            );
-            let mut query = sqlx::query(&sql);
-            for (term, document, entity, score) in chunk {
-                query = query
-                    .bind(term.as_str())
-                    .bind(*document)
-                    .bind(*entity)
-                    .bind(*score);
-            }
-            query.execute(&mut *conn).await?;
-        }
+        sql::insert_rows(
+            conn,
+            "search_postings",
+            &["term", "document_id", "entity", "score"],
+            &self.0,
+            |(term, document, entity, score)| {
+                vec![
+                    Param::text(term.as_str()),
+                    Param::int(*document),
+                    Param::text(*entity),
+                    Param::Real(*score),
+                ]
+            },
+            "",
+        )
+        .await?;
         self.0.clear();
         Ok(())
     }
@@ -199,6 +272,42 @@ pub(crate) async fn refresh(
     records: &[(RecordKind, i64)],
     mode: Blocks,
 ) -> Result<SharedChanges> {
+    refresh_with(conn, policy, records, mode, InHand::default()).await
+}
+
+/// Records a transaction has in hand as it wrote them, so that their documents are made without
+/// reading them back: the activities an import wrote many to a statement. Each is new, so it has
+/// no files yet.
+#[derive(Default)]
+pub(crate) struct InHand {
+    activities: HashMap<i64, Activity>,
+}
+
+impl InHand {
+    pub(crate) fn activities(activities: Vec<Activity>) -> InHand {
+        InHand {
+            activities: activities.into_iter().map(|a| (a.meta.id, a)).collect(),
+        }
+    }
+
+    /// The organizations the activities name, whose countries their documents show.
+    fn organizations(&self) -> Vec<i64> {
+        self.activities
+            .values()
+            .flat_map(|a| a.inviting_organization.iter().chain(&a.partners))
+            .map(|n| n.id)
+            .collect()
+    }
+}
+
+/// [`refresh`], with the documents of the records `in_hand` made from them as they are.
+pub(crate) async fn refresh_with(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    records: &[(RecordKind, i64)],
+    mode: Blocks,
+    mut in_hand: InHand,
+) -> Result<SharedChanges> {
     let mut counts: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
     let mut changes = blocks::Changes::default();
     if records.is_empty() {
@@ -238,13 +347,25 @@ pub(crate) async fn refresh(
         query.execute(&mut *conn).await?;
     }
     let mut known = Countries::default();
-    let mut postings = Postings::default();
+    known.read(conn, in_hand.organizations()).await?;
+    let mut documents = Vec::new();
     for &(entity, record_id) in records {
-        let Some(document) = document(conn, policy, &mut known, entity, record_id).await? else {
-            continue;
+        let held = if entity == ACTIVITY {
+            in_hand.activities.remove(&record_id)
+        } else {
+            None
         };
-        let id = insert(conn, &document).await?;
-        let scored = document.scored_postings();
+        let document = match held {
+            Some(activity) => Some(activity_document(conn, &mut known, &activity).await?),
+            None => document(conn, policy, &mut known, entity, record_id).await?,
+        };
+        documents.extend(document);
+    }
+    let ids = insert(conn, &documents).await?;
+    let (documents, scored) = scored(documents).await?;
+    let mut postings = Postings::default();
+    for ((document, id), scored) in documents.iter().zip(ids).zip(scored) {
+        let entity = document.entity;
         for (term, _) in &scored {
             *counts.entry((term.clone(), entity.as_str())).or_default() += 1;
         }
@@ -265,7 +386,7 @@ pub(crate) async fn refresh(
             for term in document.title_terms() {
                 changes.add(
                     &title_key(entity, &term),
-                    blocks::filter_entry(record_id, entity),
+                    blocks::filter_entry(document.record_id, entity),
                 );
             }
         }
@@ -304,7 +425,7 @@ async fn count_terms(
         .filter(|(_, n)| **n != 0)
         .map(|((term, entity), n)| (term.as_str(), *entity, *n))
         .collect();
-    for chunk in changed.chunks(POSTINGS_PER_INSERT) {
+    for chunk in changed.chunks(COUNTS_PER_INSERT) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
             .collect();
@@ -345,6 +466,44 @@ impl Countries {
         self.0.insert(organization, country.clone());
         Ok(country)
     }
+
+    /// Reads the countries of `organizations` not read yet, many to a statement.
+    async fn read(&mut self, conn: &mut AnyConnection, mut organizations: Vec<i64>) -> Result<()> {
+        organizations.sort_unstable();
+        organizations.dedup();
+        organizations.retain(|id| !self.0.contains_key(id));
+        for chunk in organizations.chunks(STORED_PER_READ) {
+            let sql = format!(
+                "SELECT id, country FROM organizations WHERE id IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                self.0.insert(row.int("id")?, row.opt_text("country")?);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The document of an activity, with the countries of its inviting organization and partners.
+async fn activity_document(
+    conn: &mut AnyConnection,
+    known: &mut Countries,
+    activity: &Activity,
+) -> Result<Document> {
+    let mut countries = Vec::new();
+    for org in activity
+        .inviting_organization
+        .iter()
+        .chain(&activity.partners)
+    {
+        countries.extend(known.country(conn, org.id).await?);
+    }
+    Ok(Document::from_activity(activity).with_countries(countries))
 }
 
 /// The document of a record as it is now, or `None` when it is gone.
@@ -357,19 +516,7 @@ async fn document(
 ) -> Result<Option<Document>> {
     let found = if entity == ACTIVITY {
         match Activity::fetch(conn, policy, id).await {
-            Ok(activity) => {
-                let ids: Vec<i64> = activity
-                    .inviting_organization
-                    .iter()
-                    .chain(&activity.partners)
-                    .map(|n| n.id)
-                    .collect();
-                let mut countries = Vec::new();
-                for org in ids {
-                    countries.extend(known.country(conn, org).await?);
-                }
-                Ok(Document::from_activity(&activity).with_countries(countries))
-            }
+            Ok(activity) => Ok(activity_document(conn, known, &activity).await?),
             Err(e) => Err(e),
         }
     } else if entity == ORGANIZATION {

@@ -547,6 +547,89 @@ impl RowExt for ListRow {
     }
 }
 
+/// Rows written by [`insert_rows`] to one statement: a few hundred kilobytes of JSON.
+const ROWS_PER_INSERT: usize = 2_000;
+
+/// Inserts a row into `table` for each of `rows`, its `columns` given by `values`, many rows to a
+/// statement: they travel as one JSON array bound to a single parameter and are read back into
+/// rows by the database ([`crate::Backend::json_elements_sql`]), so a statement of two thousand
+/// rows costs one parameter, not thousands. Each column is read as the type of its value in the
+/// first row. Returns the `returning` columns (`""` for none) of the rows inserted, in no
+/// promised order.
+pub(crate) async fn insert_rows<T>(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: &[T],
+    values: impl Fn(&T) -> Vec<Param>,
+    returning: &str,
+) -> Result<Vec<AnyRow>> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let read: Vec<String> = values(first)
+        .iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let as_type = match value {
+                Param::Int(_) => "BIGINT",
+                Param::Text(_) => "TEXT",
+                Param::Real(_) => "DOUBLE PRECISION",
+            };
+            format!("CAST(value ->> {i} AS {as_type})")
+        })
+        .collect();
+    let returning = if returning.is_empty() {
+        String::new()
+    } else {
+        format!(" RETURNING {returning}")
+    };
+    let sql = format!(
+        "INSERT INTO {table} ({}) SELECT {} FROM {}{returning}",
+        columns.join(", "),
+        read.join(", "),
+        crate::Backend::of(conn).json_elements_sql()
+    );
+    let mut returned = Vec::new();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut json = String::from("[");
+        for (n, row) in chunk.iter().enumerate() {
+            if n > 0 {
+                json.push(',');
+            }
+            json.push('[');
+            for (i, value) in values(row).iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                let written = match value {
+                    Param::Int(Some(v)) => v.to_string(),
+                    Param::Text(Some(v)) => serde_json::to_string(v)
+                        .map_err(|e| Error::Corrupt(format!("{table}: {e}")))?,
+                    Param::Real(v) if v.is_finite() => serde_json::to_string(v)
+                        .map_err(|e| Error::Corrupt(format!("{table}: {e}")))?,
+                    Param::Int(None) | Param::Text(None) | Param::Real(_) => "null".to_owned(),
+                };
+                json.push_str(&written);
+            }
+            json.push(']');
+        }
+        json.push(']');
+        let query = sqlx::query(&sql).bind(json);
+        if returning.is_empty() {
+            query.execute(&mut *conn).await.map_err(Error::from_write)?;
+        } else {
+            returned.extend(
+                query
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(Error::from_write)?,
+            );
+        }
+    }
+    Ok(returned)
+}
+
 #[cfg(test)]
 mod tests {
     use liaison_core::{Actor, Organization, PageRequest};

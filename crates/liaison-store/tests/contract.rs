@@ -77,6 +77,8 @@ contract!(
     answers_kept_in_memory_give_way_to_the_next_change_at_once,
     renaming_a_record_refreshes_every_document_that_shows_its_name,
     eight_writers_at_once_save_everything_and_search_finds_it,
+    an_imports_derived_data_equals_that_of_the_same_records_created_one_by_one,
+    a_bad_activity_late_in_a_long_import_leaves_nothing,
 );
 
 fn admin() -> Actor {
@@ -4586,4 +4588,307 @@ async fn the_words_of_every_list_find_names_through_create_rename_and_delete(sto
         ..words("union")
     };
     assert_eq!(listed(since).await, expected(&|day, _| day >= "2023-06-01"));
+}
+
+/// A word of letters alone, different for each `n`, that no other text holds; it ends in "kz",
+/// which no English ending the stemmer takes away does, so each stays a word of its own.
+fn made_up_word(n: usize) -> String {
+    let mut word = "quorv".to_owned();
+    let mut n = n;
+    loop {
+        word.push(char::from(b'a' + (n % 26) as u8));
+        n /= 26;
+        if n == 0 {
+            word.push_str("kz");
+            return word;
+        }
+    }
+}
+
+/// The demo's records without its activities: what the activities of the tests below link to.
+fn demo_without_activities() -> liaison_core::ExchangeDocument {
+    let mut base = seed_document().unwrap();
+    base.activities.clear();
+    base
+}
+
+/// Activities of many shapes for an import: the demo's two (participants, agenda, outcomes, and
+/// gifts, which are records of their own), and others linking to units, organizations and
+/// people by key and by number, with or without keys, one describing a new partner in full and
+/// a later one linking to that partner by its key.
+fn activities_of_every_shape() -> Vec<ActivityInput> {
+    let mut activities = Vec::new();
+    let organizations = ["org-wftu", "org-lprp", "org-acftu", "org-lftu"];
+    let people = [
+        "person-an-jianhua",
+        "person-qiao-jian",
+        "person-phonesane-vilaymeng",
+    ];
+    for i in 0..40 {
+        let word = made_up_word(i);
+        let kind = ["inbound_visit", "lecture", "conference", "online_meeting"][i % 4];
+        let country = ["老挝", "越南", "俄罗斯"][i % 3];
+        let mut value = json!({
+            "kind": kind,
+            "title_en": format!("Exchange visit {word}"),
+            "title_zh": format!("{country}工会代表团来访"),
+            "summary_en": "The two sides discussed the protection of workers' rights.",
+            "start_date": format!("20{:02}-{:02}-{:02}", 18 + i % 7, i % 12 + 1, i % 28 + 1),
+            "host_unit": if i % 3 == 0 { json!(2) } else { json!("unit-law") },
+            "partners": [organizations[i % 4], organizations[(i + 1) % 4]],
+            "tags": if i % 2 == 0 { json!(["Belt and Road", word]) } else { json!([]) },
+        });
+        if i % 5 != 0 {
+            value["key"] = json!(format!("activity-shaped-{i}"));
+        }
+        if i % 4 == 1 {
+            value["inviting_organization"] = json!("org-acftu");
+            value["partners"] = json!([1, "org-lftu"]);
+        }
+        if i % 3 == 1 {
+            value["participants"] = json!([
+                {"person": people[i % 3], "role": "leader", "position": "团长"},
+                {"person": people[(i + 1) % 3], "role": "speaker"},
+            ]);
+            value["agenda"] = json!([{
+                "kind": "meeting", "speaker": people[i % 3],
+                "title_en": format!("Talks on {word}"), "points": ["Training programmes."],
+            }]);
+        }
+        if i == 20 {
+            value["partners"] = json!([{
+                "key": "org-new-in-import", "name_en": "Mongolian Trade Union Confederation",
+                "kind": "trade_union", "country": "MN",
+            }]);
+        }
+        if i == 30 {
+            value["partners"] = json!(["org-new-in-import"]);
+        }
+        activities.push(activity(value));
+    }
+    let demo = seed_document().unwrap().activities;
+    activities.insert(25, demo[1].clone());
+    activities.insert(10, demo[0].clone());
+    activities
+}
+
+/// Every audit entry about activities, organizations and gifts, oldest first, without the time.
+async fn audited(store: &Store) -> Vec<(String, String, Option<i64>, serde_json::Value)> {
+    let mut entries = Vec::new();
+    for n in 1.. {
+        let request = PageRequest::parse(
+            Some(n),
+            Some(liaison_core::MAX_PER_PAGE),
+            None,
+            &["at"],
+            false,
+        )
+        .unwrap();
+        let page = store
+            .list_audit(&admin(), &Default::default(), &request)
+            .await
+            .unwrap();
+        let done = page.items.len() < liaison_core::MAX_PER_PAGE as usize;
+        entries.extend(page.items.into_iter().map(|e| (e.id, e)));
+        if done {
+            break;
+        }
+    }
+    entries.sort_by_key(|(id, _)| *id);
+    entries
+        .into_iter()
+        .map(|(_, e)| (e.action, e.entity, e.record_id, e.changes))
+        .collect()
+}
+
+async fn an_imports_derived_data_equals_that_of_the_same_records_created_one_by_one(store: Store) {
+    let one_by_one = TestDatabase::new(store.backend()).await;
+    let alone = &one_by_one.store;
+    for each in [&store, alone] {
+        each.import(&admin(), &demo_without_activities())
+            .await
+            .unwrap();
+    }
+    let activities = activities_of_every_shape();
+    let document = liaison_core::ExchangeDocument {
+        activities: activities.clone(),
+        ..Default::default()
+    };
+    let report = store.import(&admin(), &document).await.unwrap();
+    assert_eq!(report.created, 42 + 2, "activities and gifts");
+    for input in activities {
+        alone.create::<Activity>(&admin(), input).await.unwrap();
+    }
+
+    let (imported, created) = (store.export().await.unwrap(), alone.export().await.unwrap());
+    assert_eq!(imported.activities.len(), created.activities.len());
+    for (imported, created) in imported.activities.iter().zip(&created.activities) {
+        assert_eq!(imported, created);
+    }
+    assert_eq!(imported.organizations, created.organizations);
+    assert_eq!(imported.gifts, created.gifts);
+    assert_eq!(audited(&store).await, audited(alone).await);
+    for n in 0..40 {
+        let word = made_up_word(n);
+        let imported = store.search(&search(&word)).await.unwrap();
+        assert_eq!(imported.total, 1, "{word}: {:?}", found(&imported));
+        assert_eq!(
+            imported,
+            alone.search(&search(&word)).await.unwrap(),
+            "{word}"
+        );
+    }
+    let mut requests: Vec<liaison_search::SearchRequest> = [
+        "工会",
+        "老挝",
+        "delegation",
+        "exchange visit",
+        "Laos",
+        "workers rights",
+        "Qiao Jian",
+    ]
+    .into_iter()
+    .map(search)
+    .collect();
+    requests.push(liaison_search::SearchRequest {
+        q: Some("visit".into()),
+        country: Some("LA".into()),
+        year: Some(2019),
+        ..Default::default()
+    });
+    requests.push(liaison_search::SearchRequest {
+        q: Some("工会".into()),
+        kind: Some("lecture".into()),
+        per_page: Some(5),
+        page: Some(2),
+        ..Default::default()
+    });
+    for request in &requests {
+        let imported = store.search(request).await.unwrap();
+        let created = alone.search(request).await.unwrap();
+        assert!(imported.total > 0, "{request:?}");
+        assert_eq!(
+            (imported.total, &imported.counts),
+            (created.total, &created.counts),
+            "{request:?}"
+        );
+        for (imported, created) in imported.items.iter().zip(&created.items) {
+            assert_eq!(imported, created, "{request:?}");
+        }
+    }
+    let organizations = store
+        .list::<Organization>(
+            &OrganizationFilter::default(),
+            &page(None, &["name"], 50, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(organizations.total, 7);
+    for organization in organizations.items {
+        let timeline = store
+            .organization_timeline(organization.meta.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            timeline,
+            alone
+                .organization_timeline(organization.meta.id)
+                .await
+                .unwrap(),
+            "{:?}",
+            organization.name_en
+        );
+    }
+    let lftu = store
+        .organization_timeline(organizations_id(&store, "org-lftu").await)
+        .await
+        .unwrap();
+    assert!(lftu.len() > 20, "{} entries", lftu.len());
+    for (_, filter) in activity_filters() {
+        let request = page(None, liaison_core::ACTIVITY_SORTS, 10, 1);
+        let imported = store.list::<Activity>(&filter, &request).await.unwrap();
+        let created = alone.list::<Activity>(&filter, &request).await.unwrap();
+        assert_eq!(
+            (imported.total, imported.items),
+            (created.total, created.items)
+        );
+    }
+}
+
+async fn organizations_id(store: &Store, key: &str) -> i64 {
+    store
+        .list::<Organization>(
+            &OrganizationFilter::default(),
+            &page(None, &["name"], 50, 1),
+        )
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .find(|o| o.meta.key.as_deref() == Some(key))
+        .unwrap()
+        .meta
+        .id
+}
+
+async fn a_bad_activity_late_in_a_long_import_leaves_nothing(store: Store) {
+    store
+        .import(&admin(), &demo_without_activities())
+        .await
+        .unwrap();
+    let before = audited(&store).await.len();
+    // More than are written together, so that some are written before the bad one is met.
+    let mut activities: Vec<ActivityInput> = (0..1_500)
+        .map(|i| {
+            activity(json!({
+                "key": format!("batch-{i}"),
+                "kind": "lecture",
+                "title_en": format!("Batched lecture {}", made_up_word(i)),
+                "start_date": "2024-05-06",
+                "host_unit": "unit-law",
+                "partners": ["org-lftu"],
+                "tags": ["batched"],
+            }))
+        })
+        .collect();
+    activities[1_499].partners = vec![liaison_core::Ref::Link(liaison_core::Link::Id(999_999))];
+    let mut document = liaison_core::ExchangeDocument {
+        activities,
+        ..Default::default()
+    };
+    let err = store.import(&admin(), &document).await.unwrap_err();
+    assert_eq!(field_errors(err), ["activities[1499].partners[0]"]);
+    assert!(store.export().await.unwrap().activities.is_empty());
+    assert_eq!(store.search(&search("batched")).await.unwrap().total, 0);
+    assert_eq!(audited(&store).await.len(), before);
+    let lftu = organizations_id(&store, "org-lftu").await;
+    assert!(store.organization_timeline(lftu).await.unwrap().is_empty());
+
+    document.activities[1_499].partners = vec![liaison_core::Ref::Link(liaison_core::Link::Key(
+        "org-lftu".into(),
+    ))];
+    let report = store.import(&admin(), &document).await.unwrap();
+    assert_eq!(report.created, 1_500);
+    assert_eq!(store.search(&search("batched")).await.unwrap().total, 1_500);
+    let last = store.search(&search(&made_up_word(1_499))).await.unwrap();
+    assert_eq!(found(&last).len(), 1);
+    assert_eq!(
+        store
+            .list::<Activity>(
+                &ActivityFilter {
+                    tag: Some("batched".into()),
+                    ..Default::default()
+                },
+                &page(None, liaison_core::ACTIVITY_SORTS, 10, 1)
+            )
+            .await
+            .unwrap()
+            .total,
+        1_500
+    );
+    assert_eq!(
+        store.organization_timeline(lftu).await.unwrap().len(),
+        1_500
+    );
+    assert_eq!(audited(&store).await.len(), before + 1_500);
 }
