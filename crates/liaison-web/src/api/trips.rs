@@ -191,22 +191,26 @@ pub async fn review(
     _: Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<TripReview>, ApiError> {
-    Ok(Json(trip_review(&state, id).await?))
+    let trip = state.store.get::<Trip>(id).await?;
+    let (_, policy) = policy(&state).await?;
+    Ok(Json(trip_review(&state, &trip, &policy).await?))
 }
 
-/// The plan and findings of trip `id`, as its page and the API show them.
-pub async fn trip_review(state: &AppState, id: i64) -> Result<TripReview, ApiError> {
-    let trip = state.store.get::<Trip>(id).await?;
-    let (_, policy) = policy(state).await?;
+/// The plan and findings of `trip` under `policy`, as its page and the API show them.
+pub async fn trip_review(
+    state: &AppState,
+    trip: &Trip,
+    policy: &TripPolicy,
+) -> Result<TripReview, ApiError> {
     let today = state.settings.clock.today();
-    let findings = match state.store.trip_findings(&trip, &policy, today).await {
+    let findings = match state.store.trip_findings(trip, policy, today).await {
         Ok(findings) => findings,
         Err(liaison_store::Error::Domain(DomainError::Invalid(_))) => Vec::new(),
         Err(e) => return Err(e.into()),
     };
     let (plan, plan_problem) = match &trip.plan {
         Some(plan) if !trip.status.editable() => (Some(plan.clone()), None),
-        _ => match state.store.planned_approvals(&trip).await {
+        _ => match state.store.planned_approvals(trip).await {
             Ok(plan) => (Some(plan), None),
             Err(liaison_store::Error::Domain(DomainError::Invalid(errors))) => (
                 None,

@@ -266,12 +266,12 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
     let actor = ui.actor()?;
     let mut trip = state.store.get::<Trip>(id).await?;
     trip.name_changes_in(ui.t.lang.language());
-    let review = trip_review(&state, id)
+    let (_, policy) = state.store.trip_policy(&state.store.policy().trips).await?;
+    let review = trip_review(&state, &trip, &policy)
         .await
         .map_err(|e| super::PageError::Internal(format!("{e:?}")))?;
     let decisions = state.store.trip_decisions(id).await?;
     let events = state.store.trip_history(id).await?;
-    let (_, policy) = state.store.trip_policy(&state.store.policy().trips).await?;
     let t = &ui.t;
     let waiting_for_user = match actor.user_id {
         Some(me) => {
