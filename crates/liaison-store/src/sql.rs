@@ -567,6 +567,12 @@ pub(crate) async fn insert_rows<T>(
     let Some(first) = rows.first() else {
         return Ok(Vec::new());
     };
+    // Bytes have no JSON form: rows that hold them are written one to a statement.
+    if values(first).iter().any(|v| matches!(v, Param::Bytes(_))) {
+        return Err(Error::Corrupt(format!(
+            "{table}: bytes cannot be written many rows to a statement"
+        )));
+    }
     let read: Vec<String> = values(first)
         .iter()
         .enumerate()
@@ -575,6 +581,7 @@ pub(crate) async fn insert_rows<T>(
                 Param::Int(_) => "BIGINT",
                 Param::Text(_) => "TEXT",
                 Param::Real(_) => "DOUBLE PRECISION",
+                Param::Bytes(_) => "TEXT",
             };
             format!("CAST(value ->> {i} AS {as_type})")
         })
@@ -608,7 +615,9 @@ pub(crate) async fn insert_rows<T>(
                         .map_err(|e| Error::Corrupt(format!("{table}: {e}")))?,
                     Param::Real(v) if v.is_finite() => serde_json::to_string(v)
                         .map_err(|e| Error::Corrupt(format!("{table}: {e}")))?,
-                    Param::Int(None) | Param::Text(None) | Param::Real(_) => "null".to_owned(),
+                    Param::Int(None) | Param::Text(None) | Param::Real(_) | Param::Bytes(_) => {
+                        "null".to_owned()
+                    }
                 };
                 json.push_str(&written);
             }
