@@ -1234,6 +1234,9 @@ impl Store {
             "due" => &["t.step_due NULLS LAST", "t.id"],
             _ => &["t.created_at", "t.id"],
         };
+        if filter.waiting_for.is_some() {
+            return self.trips_by_number(f, order, page).await;
+        }
         let list = ListQuery {
             columns: columns(),
             page_columns: Selection::default(),
@@ -1248,6 +1251,11 @@ impl Store {
             filter: f,
             order,
         };
+        self.trip_page(list, page).await
+    }
+
+    /// The page of `list`, its applications completed.
+    async fn trip_page(&self, list: ListQuery<'_>, page: &PageRequest) -> Result<Page<Trip>> {
         let page = self.list_page(list, page, from_row).await?;
         let mut conn = self.read.acquire().await?;
         let items = complete_all(&mut conn, page.items).await?;
@@ -1256,6 +1264,73 @@ impl Store {
             total: page.total,
             page: page.page,
             per_page: page.per_page,
+        })
+    }
+
+    /// A page of the applications `filter` picks by number (an approver's inbox): they are
+    /// counted and their page cut on `trips_sort_keys`, the index of their numbers and sort
+    /// keys, and only the page's rows are read. Read from the rows, a few kilobytes each, an
+    /// officer's inbox of 2,000 applications took 65 ms to count and as long again to sort.
+    async fn trips_by_number(
+        &self,
+        filter: sql::Filter,
+        order: &[&str],
+        page: &PageRequest,
+    ) -> Result<Page<Trip>> {
+        let keys = format!("trips t{}", self.backend.indexed_by("trips_sort_keys"));
+        let where_sql = filter.sql();
+        let total: i64 = filter
+            .bind(sqlx::query(&format!(
+                "SELECT COUNT(*) AS n FROM {keys} {where_sql}"
+            )))
+            .fetch_one(&self.read)
+            .await?
+            .int("n")?;
+        let direction = if page.descending { "DESC" } else { "ASC" };
+        let order_sql = order
+            .iter()
+            .map(|part| match part.strip_suffix(" NULLS LAST") {
+                Some(expression) => format!("{expression} {direction} NULLS LAST"),
+                None => format!("{part} {direction}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let numbers: Vec<i64> = filter
+            .bind(sqlx::query(&format!(
+                "SELECT t.id AS id FROM {keys} {where_sql} ORDER BY {order_sql} LIMIT {} OFFSET {}",
+                page.per_page,
+                page.offset()
+            )))
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|row| row.int("id"))
+            .collect::<Result<_>>()?;
+        let mut on_page = sql::Filter::default();
+        let listed: Vec<String> = numbers
+            .iter()
+            .map(|id| on_page.param(sql::Param::int(*id)))
+            .collect();
+        on_page.and(if listed.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("t.id IN ({})", listed.join(", "))
+        });
+        let list = ListQuery {
+            columns: columns(),
+            page_columns: Selection::default(),
+            from: FROM,
+            total: Total::Known(total),
+            filter: on_page,
+            order,
+        };
+        let first = PageRequest {
+            page: 1,
+            ..page.clone()
+        };
+        Ok(Page {
+            page: page.page,
+            ..self.trip_page(list, &first).await?
         })
     }
 
@@ -1720,8 +1795,10 @@ impl Store {
     pub async fn trip_inbox(&self, actor: &Actor, today: NaiveDate) -> Result<TripInbox> {
         let user = actor.user_id.unwrap_or(0);
         let day = date_text(today);
+        // Counted from the waiting rows alone: through the applications' rows, a few kilobytes
+        // each, an officer's 2,000 took 65 ms on SQLite.
         let waiting: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM trips WHERE id IN ({})",
+            "SELECT COUNT(*) FROM ({}) w",
             waiting_for_sql("$1", "$2")
         ))
         .bind(user)
