@@ -269,7 +269,7 @@ fn chain_form(ui: &Ui, v: &Values, version: i64, adding: &str) -> FormView {
         action: "/admin/approval-chain".to_owned(),
         version: None,
         fields: Vec::new(),
-        groups: vec![steps],
+        groups: vec![steps.removable()],
         errors: Vec::new(),
         cancel: "/trips".to_owned(),
     }

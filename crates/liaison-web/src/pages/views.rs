@@ -93,6 +93,8 @@ pub struct Group {
     pub blank: Vec<Field>,
     pub add_label: String,
     pub remove_label: String,
+    /// Whether each row has its own "remove" button: for the forms whose handler takes it.
+    pub removable: bool,
 }
 
 /// The number a blank row is drawn with in a group's template, which the form's script copies
@@ -101,6 +103,13 @@ pub struct Group {
 pub const TEMPLATE_ROW: usize = 999_999;
 
 impl Group {
+    /// Gives each row its own "remove" button, for a form whose handler reads `remove`
+    /// (`forms::RowChange`).
+    pub fn removable(mut self) -> Group {
+        self.removable = true;
+        self
+    }
+
     /// The number the blank row of the group's template carries.
     pub fn template_row(&self) -> usize {
         TEMPLATE_ROW

@@ -556,7 +556,7 @@ async fn a_trip_goes_from_application_to_closed_in_the_browser() {
     client
         .wait()
         .forever()
-        .for_element(Locator::Css("#f-members-2-person"))
+        .for_element(Locator::Css("#f-members-1-person"))
         .await
         .unwrap();
     fill(&client, "#f-members-1-person", &format!("#{}", people[2])).await;
@@ -905,6 +905,14 @@ async fn an_officer_records_a_three_day_course_picking_people_and_organizations_
     choose(&client, "#f-agenda-2-part", "afternoon").await;
     fill(&client, "#f-agenda-2-venue", "校史馆").await;
     fill(&client, "#f-agenda-2-title_en", "University history museum").await;
+    // The picture shows the partners and participants picked by name.
+    client
+        .execute(
+            "document.getElementById('group-partners').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .unwrap();
     screenshot(&client, "activity-form-course").await;
 
     click(&client, "form.record .actions button[name=save]").await;

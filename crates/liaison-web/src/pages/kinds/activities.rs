@@ -16,7 +16,9 @@ use super::{
 };
 use crate::pages::forms::{Reader, Resolution, Values, finish, link_of, person_ref};
 use crate::pages::records::RecordPages;
-use crate::pages::{Action as PageAction, Cell, DetailView, Field, FormView, Item, Section, Ui};
+use crate::pages::{
+    Action as PageAction, Cell, DetailView, Field, FormView, Group, Item, Section, Ui,
+};
 
 pub struct Activities;
 
@@ -753,7 +755,7 @@ impl RecordPages for Activities {
                 text(ui, v, "signed_by_en"),
                 key_field(ui, v),
             ],
-            groups,
+            groups: groups.into_iter().map(Group::removable).collect(),
             ..FormView::default()
         })
     }

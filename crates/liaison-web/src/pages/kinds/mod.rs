@@ -182,6 +182,7 @@ pub fn group(
         blank: row(TEMPLATE_ROW),
         add_label: ui.t.get(text.add),
         remove_label: ui.t.get("remove-row"),
+        removable: false,
     }
 }
 
