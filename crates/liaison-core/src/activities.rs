@@ -99,6 +99,43 @@ pub enum AgendaKind {
     Other,
 }
 
+/// The part of a day an agenda item takes: a course's lectures run by the morning, the
+/// afternoon or the evening, or the whole day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgendaPart {
+    FullDay,
+    Morning,
+    Afternoon,
+    Evening,
+}
+
+impl AgendaPart {
+    pub const ALL: [AgendaPart; 4] = [
+        AgendaPart::FullDay,
+        AgendaPart::Morning,
+        AgendaPart::Afternoon,
+        AgendaPart::Evening,
+    ];
+}
+
+/// Lecturers an agenda item does not name one by one: "nine teachers of the university",
+/// their number and the words that describe them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LecturerGroup {
+    pub count: i32,
+    /// Who they are, in Chinese: "我校劳动关系与人力资源学院教师".
+    #[serde(default)]
+    pub description_zh: Option<String>,
+    /// Who they are, in English: "teachers of the School of Labor Relations".
+    #[serde(default)]
+    pub description_en: Option<String>,
+}
+
+/// The largest group of unnamed lecturers an agenda item holds.
+const MAX_LECTURERS: i32 = 1_000;
+
 /// A participant as submitted with an activity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -127,9 +164,22 @@ pub struct AgendaItemInput {
     #[serde(default)]
     #[serde(deserialize_with = "crate::limits::optional_date")]
     pub on: Option<NaiveDate>,
+    /// The last day, when the item runs over several (from `on`).
+    #[serde(default)]
+    #[serde(deserialize_with = "crate::limits::optional_date")]
+    pub ends_on: Option<NaiveDate>,
+    /// The half day it takes, or the whole day.
+    #[serde(default)]
+    pub part: Option<AgendaPart>,
     /// Local time as `HH:MM`.
     #[serde(default)]
     pub starts_at: Option<String>,
+    /// Where it takes place, when not at the activity's venue.
+    #[serde(default)]
+    pub venue: Option<String>,
+    /// Lecturers not named one by one.
+    #[serde(default)]
+    pub lecturers: Option<LecturerGroup>,
     #[serde(default)]
     #[schema(no_recursion)]
     pub speaker: Option<Ref<PersonInput>>,
@@ -372,9 +422,59 @@ impl Validate for ActivityInput {
         }
         for (i, item) in self.agenda.iter_mut().enumerate() {
             let path = format!("agenda[{i}]");
-            validate::clean_all(&mut [&mut item.title_zh, &mut item.title_en, &mut item.starts_at]);
+            validate::clean_all(&mut [
+                &mut item.title_zh,
+                &mut item.title_en,
+                &mut item.starts_at,
+                &mut item.venue,
+            ]);
             validate::line(errors, &format!("{path}.title_zh"), &item.title_zh);
             validate::line(errors, &format!("{path}.title_en"), &item.title_en);
+            validate::line(errors, &format!("{path}.venue"), &item.venue);
+            if let Some(group) = &mut item.lecturers {
+                validate::clean_all(&mut [&mut group.description_zh, &mut group.description_en]);
+                if !(1..=MAX_LECTURERS).contains(&group.count) {
+                    errors.add(
+                        format!("{path}.lecturers.count"),
+                        "out_of_range",
+                        format!("must be between 1 and {MAX_LECTURERS}"),
+                    );
+                }
+                validate::line(
+                    errors,
+                    &format!("{path}.lecturers.description_zh"),
+                    &group.description_zh,
+                );
+                validate::line(
+                    errors,
+                    &format!("{path}.lecturers.description_en"),
+                    &group.description_en,
+                );
+            }
+            match (item.on, item.ends_on) {
+                (None, Some(_)) => errors.add(
+                    format!("{path}.on"),
+                    "required",
+                    "give the first day of an item that runs over several",
+                ),
+                (Some(on), Some(ends)) if ends < on => errors.add(
+                    format!("{path}.ends_on"),
+                    "before_start",
+                    "must not be before the item's first day",
+                ),
+                (Some(on), Some(ends)) if ends == on => item.ends_on = None,
+                _ => {}
+            }
+            if let (Some(ends), Some(end)) = (item.ends_on, self.end_date)
+                && (ends < self.start_date || ends > end)
+            {
+                errors.add(
+                    format!("{path}.ends_on"),
+                    "outside_activity",
+                    "must be a day of the activity",
+                );
+            }
+            crate::limits::day(errors, &format!("{path}.ends_on"), item.ends_on);
             if let Some(t) = &item.starts_at {
                 match NaiveTime::parse_from_str(t, "%H:%M") {
                     // Written the one way, 09:05, whatever was typed (9:5), so that a time
@@ -397,7 +497,8 @@ impl Validate for ActivityInput {
                 );
             }
             let no_title = item.title_zh.is_none() && item.title_en.is_none();
-            if no_title && item.speaker.is_none() && item.points.is_empty() {
+            let no_one = item.speaker.is_none() && item.lecturers.is_none();
+            if no_title && no_one && item.points.is_empty() {
                 errors.add(
                     format!("{path}.title_zh"),
                     "required",
@@ -515,8 +616,12 @@ pub struct Participant {
 pub struct AgendaItem {
     pub kind: AgendaKind,
     pub on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub part: Option<AgendaPart>,
     pub starts_at: Option<String>,
+    pub venue: Option<String>,
     pub speaker: Option<Named>,
+    pub lecturers: Option<LecturerGroup>,
     pub title_zh: Option<String>,
     pub title_en: Option<String>,
     pub points: Vec<String>,
@@ -731,7 +836,11 @@ impl From<Activity> for ActivityInput {
                 .map(|item| AgendaItemInput {
                     kind: item.kind,
                     on: item.on,
+                    ends_on: item.ends_on,
+                    part: item.part,
                     starts_at: item.starts_at,
+                    venue: item.venue,
+                    lecturers: item.lecturers,
                     speaker: item.speaker.map(|n| n.reference(PERSON)),
                     title_zh: item.title_zh,
                     title_en: item.title_en,

@@ -15,8 +15,9 @@ use utoipa::ToSchema;
 use crate::validate::{self, Validate};
 use crate::values::thousands;
 use crate::{
-    ActivityDossier, ActivityKind, AffiliationRelation, AgendaItem, AgendaKind, DayPart,
-    FieldErrors, Gift, GiftDirection, Named, Organization, Party, Person, Unit, UniversityRole,
+    ActivityDossier, ActivityKind, AffiliationRelation, AgendaItem, AgendaKind, AgendaPart,
+    DayPart, FieldErrors, Gift, GiftDirection, LecturerGroup, Named, Organization, Party, Person,
+    Unit, UniversityRole,
 };
 
 /// The language of a release; each activity has at most one release in each.
@@ -949,7 +950,10 @@ impl Writer<'_> {
             }
         });
         let mut text = self.agenda_day(item);
-        let sentence = self.agenda_sentence(item.kind, speaker, title);
+        let sentence = match (&item.lecturers, &speaker) {
+            (Some(group), None) => self.lecturers_sentence(group, title),
+            _ => self.agenda_sentence(item.kind, speaker, title),
+        };
         if !text.is_empty() && !self.zh() {
             // "On May 14, the participants…": a sentence set after the day starts in lower case.
             text.push_str(&lower_starter(&sentence));
@@ -1099,18 +1103,105 @@ impl Writer<'_> {
         }
     }
 
-    /// "On November 18, " for an item of a later day of a longer activity.
+    /// "On November 18, " for an item of a day of a longer activity, with its half day and
+    /// the days it runs to ("From October 15 to 17, "), and its room ("at Building 2, ").
     fn agenda_day(&self, item: &AgendaItem) -> String {
         let a = &self.d.activity;
-        match item.on {
-            Some(on) if a.start_date != a.end_date => {
-                if self.zh() {
-                    format!("{}月{}日，", on.month(), on.day())
+        let zh = self.zh();
+        let part = item.part.filter(|p| *p != AgendaPart::FullDay);
+        let mut text = match (item.on, item.ends_on) {
+            _ if a.start_date == a.end_date => match part {
+                Some(part) if zh => format!("{}，", part_zh(part)),
+                Some(part) => format!("In the {}, ", part_en(part)),
+                None => String::new(),
+            },
+            (Some(on), Some(ends)) if zh => {
+                let to = if ends.month() == on.month() {
+                    format!("{}日", ends.day())
                 } else {
-                    format!("On {} {}, ", month(on.month()), on.day())
-                }
+                    format!("{}月{}日", ends.month(), ends.day())
+                };
+                let part = part.map(part_zh).unwrap_or_default();
+                format!("{}月{}日至{to}{part}，", on.month(), on.day())
             }
-            _ => String::new(),
+            (Some(on), Some(ends)) => {
+                let to = if ends.month() == on.month() {
+                    ends.day().to_string()
+                } else {
+                    format!("{} {}", month(ends.month()), ends.day())
+                };
+                let each = part
+                    .map(|p| format!(" each {}", part_en(p)))
+                    .unwrap_or_default();
+                format!("From {} {} to {to}{each}, ", month(on.month()), on.day())
+            }
+            (Some(on), None) if zh => format!(
+                "{}月{}日{}，",
+                on.month(),
+                on.day(),
+                part.map(part_zh).unwrap_or_default()
+            ),
+            (Some(on), None) => match part {
+                Some(part) => format!(
+                    "On the {} of {} {}, ",
+                    part_en(part),
+                    month(on.month()),
+                    on.day()
+                ),
+                None => format!("On {} {}, ", month(on.month()), on.day()),
+            },
+            (None, _) => String::new(),
+        };
+        if let Some(venue) = &item.venue {
+            if zh {
+                text.push_str(&format!("在{venue}，"));
+            } else if text.is_empty() {
+                text.push_str(&format!("At {venue}, "));
+            } else {
+                text.push_str(&format!("at {venue}, "));
+            }
+        }
+        text
+    }
+
+    /// The sentence of an agenda item given by lecturers the release does not name one by
+    /// one: "9名我校教师为学员授课，主题为《…》。", "Nine teachers of the school lectured the
+    /// participants on "…"."
+    fn lecturers_sentence(&self, group: &LecturerGroup, title: Option<String>) -> String {
+        let kind = self.d.activity.kind;
+        let count = group.count;
+        if self.zh() {
+            let who = match kind {
+                ActivityKind::InboundVisit => "代表团",
+                ActivityKind::TrainingCourse => "学员",
+                _ => "与会人员",
+            };
+            let described = self
+                .in_language(
+                    group.description_zh.as_deref(),
+                    group.description_en.as_deref(),
+                )
+                .unwrap_or_else(|| "教师".to_owned());
+            let lecturers = format!("{count}名{described}");
+            return match title {
+                Some(t) => format!("{lecturers}为{who}授课，主题为《{t}》。"),
+                None => format!("{lecturers}为{who}授课。"),
+            };
+        }
+        let who = match kind {
+            ActivityKind::InboundVisit => "the delegation",
+            ActivityKind::TrainingCourse => "the participants",
+            _ => "the participants",
+        };
+        let described = match (&group.description_en, &group.description_zh) {
+            (Some(en), _) => en.clone(),
+            (None, Some(zh)) => untranslated(zh, self.lang),
+            (None, None) => if count == 1 { "lecturer" } else { "lecturers" }.to_owned(),
+        };
+        let lecturers = capitalized(&format!("{} {described}", count_en(count)));
+        match title {
+            Some(t) => format!("{lecturers} lectured {who} on \"{t}\"."),
+            None => format!("{lecturers} gave lectures to {who}."),
         }
     }
 
@@ -1461,7 +1552,13 @@ fn lower_first(text: &str) -> String {
 /// A sentence's first word in lower case when it is one that opens sentences ("The", "A",
 /// "Participants"), for a sentence set after an opening phrase; names keep their capitals.
 fn lower_starter(sentence: &str) -> String {
-    for starter in ["The ", "A ", "An ", "Participants ", "In "] {
+    const COUNTS: [&str; 10] = [
+        "One ", "Two ", "Three ", "Four ", "Five ", "Six ", "Seven ", "Eight ", "Nine ", "Ten ",
+    ];
+    for starter in ["The ", "A ", "An ", "Participants ", "In "]
+        .iter()
+        .chain(&COUNTS)
+    {
         if sentence.starts_with(starter) {
             return lower_first(sentence);
         }
@@ -1491,6 +1588,37 @@ fn article(phrase: &str) -> String {
     }
     let vowel = lower.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {phrase}", if vowel { "an" } else { "a" })
+}
+
+/// A half day as the Chinese drafts write it.
+fn part_zh(part: AgendaPart) -> &'static str {
+    match part {
+        AgendaPart::FullDay => "全天",
+        AgendaPart::Morning => "上午",
+        AgendaPart::Afternoon => "下午",
+        AgendaPart::Evening => "晚上",
+    }
+}
+
+/// A half day as the English drafts write it.
+fn part_en(part: AgendaPart) -> &'static str {
+    match part {
+        AgendaPart::FullDay => "day",
+        AgendaPart::Morning => "morning",
+        AgendaPart::Afternoon => "afternoon",
+        AgendaPart::Evening => "evening",
+    }
+}
+
+/// A number of people as English prose writes it: in words up to ten, in digits above.
+fn count_en(count: i32) -> String {
+    const WORDS: [&str; 11] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    usize::try_from(count)
+        .ok()
+        .and_then(|n| WORDS.get(n))
+        .map_or_else(|| count.to_string(), |w| (*w).to_owned())
 }
 
 fn month(number: u32) -> &'static str {

@@ -124,6 +124,17 @@ fn fold(word: &str) -> String {
         .into_owned()
 }
 
+/// A text as a typed name is compared with the names on record: each word of it folded as a
+/// search term is (lower case, without the accents people leave out), in order, one space
+/// apart; punctuation is left out. "Hà Nội" and "ha noi" both read "ha noi".
+pub fn fold_words(text: &str) -> String {
+    text.split_whitespace()
+        .map(fold)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl Analyzer {
     /// The term a token stands for: Chinese as it is, other words folded ([`fold`]), and
     /// those in plain Latin letters stemmed as English; `None` for spaces, punctuation and stop

@@ -12,7 +12,7 @@ mod analyzer;
 pub mod blocks;
 mod documents;
 
-pub use analyzer::{Analyzer, Highlighter, MAX_QUERY_TERMS, Segment, analyzer};
+pub use analyzer::{Analyzer, Highlighter, MAX_QUERY_TERMS, Segment, analyzer, fold_words};
 pub use documents::{Document, facets, file_matches, file_words, title_key};
 pub use liaison_core::RecordKind;
 

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use liaison_core::accounts::authorize;
 use liaison_core::{
     ACTIVITY, Action, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
-    Error as DomainError, FieldErrors, Link, Named, ORGANIZATION, OrganizationInput, PERSON, Page,
-    PageRequest, Participant, Policy, RecordKind, Ref, UNIT,
+    Error as DomainError, FieldErrors, LecturerGroup, Link, Named, ORGANIZATION, OrganizationInput,
+    PERSON, Page, PageRequest, Participant, Policy, RecordKind, Ref, UNIT,
 };
 use serde::Deserialize;
 use sqlx::AnyConnection;
@@ -35,7 +35,13 @@ struct ParticipantJson {
 struct AgendaJson {
     kind: String,
     on: Option<String>,
+    ends_on: Option<String>,
+    part: Option<String>,
     starts_at: Option<String>,
+    venue: Option<String>,
+    lecturer_count: Option<i64>,
+    lecturers_zh: Option<String>,
+    lecturers_en: Option<String>,
     title_zh: Option<String>,
     title_en: Option<String>,
     /// The points, a JSON array kept as text.
@@ -49,17 +55,30 @@ struct AgendaJson {
 
 impl AgendaJson {
     fn item(self) -> Result<AgendaItem> {
-        let on = match self.on {
+        let day = |text: Option<String>| match text {
+            None => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| Error::Corrupt(format!("agenda: '{text}' is not a date"))),
+        };
+        let lecturers = match self.lecturer_count {
             None => None,
-            Some(text) => Some(
-                text.parse()
-                    .map_err(|_| Error::Corrupt(format!("agenda: '{text}' is not a date")))?,
-            ),
+            Some(count) => Some(LecturerGroup {
+                count: i32::try_from(count)
+                    .map_err(|_| Error::Corrupt(format!("agenda: {count} lecturers")))?,
+                description_zh: self.lecturers_zh,
+                description_en: self.lecturers_en,
+            }),
         };
         Ok(AgendaItem {
             kind: sql::parse_enum(&self.kind)?,
-            on,
+            on: day(self.on)?,
+            ends_on: day(self.ends_on)?,
+            part: self.part.as_deref().map(sql::parse_enum).transpose()?,
             starts_at: self.starts_at,
+            venue: self.venue,
+            lecturers,
             speaker: self.speaker_id.map(|id| {
                 sql::NamedJson {
                     id,
@@ -581,10 +600,17 @@ async fn write_all(
             "title_en",
             "points",
             "points_en",
+            "ends_on",
+            "part",
+            "venue",
+            "lecturer_count",
+            "lecturers_zh",
+            "lecturers_en",
         ],
         &listed(|a| a.agenda.len()),
         |(a, i)| {
             let item = &a.agenda[*i];
+            let lecturers = item.lecturers.as_ref();
             vec![
                 Param::int(a.meta.id),
                 Param::int(*i as i64),
@@ -596,6 +622,12 @@ async fn write_all(
                 Param::Text(item.title_en.clone()),
                 Param::text(json_text(&item.points)),
                 Param::text(json_text(&item.points_en)),
+                Param::Text(item.ends_on.map(date_text)),
+                Param::Text(item.part.as_ref().map(enum_text)),
+                Param::Text(item.venue.clone()),
+                Param::Int(lecturers.map(|l| i64::from(l.count))),
+                Param::Text(lecturers.and_then(|l| l.description_zh.clone())),
+                Param::Text(lecturers.and_then(|l| l.description_en.clone())),
             ]
         },
         "",
@@ -699,10 +731,12 @@ async fn write_children(
     for (i, item) in input.agenda.iter().enumerate() {
         let path = format!("agenda[{i}].speaker");
         let speaker = people::optional_person(conn, actor, &path, &item.speaker).await?;
+        let lecturers = item.lecturers.as_ref();
         sqlx::query(
             "INSERT INTO agenda_items (activity_id, position, kind, on_date, starts_at, speaker_id, \
-             title_zh, title_en, points, points_en) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             title_zh, title_en, points, points_en, ends_on, part, venue, lecturer_count, \
+             lecturers_zh, lecturers_en) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(id)
         .bind(i as i64)
@@ -714,6 +748,12 @@ async fn write_children(
         .bind(item.title_en.as_deref())
         .bind(json_text(&item.points))
         .bind(json_text(&item.points_en))
+        .bind(item.ends_on.map(date_text))
+        .bind(item.part.as_ref().map(enum_text))
+        .bind(item.venue.as_deref())
+        .bind(lecturers.map(|l| i64::from(l.count)))
+        .bind(lecturers.and_then(|l| l.description_zh.as_deref()))
+        .bind(lecturers.and_then(|l| l.description_en.as_deref()))
         .execute(&mut *conn)
         .await?;
     }
@@ -1126,7 +1166,13 @@ impl StoredRecord for Activity {
             &[
                 ("kind", "ai.kind"),
                 ("on", "ai.on_date"),
+                ("ends_on", "ai.ends_on"),
+                ("part", "ai.part"),
                 ("starts_at", "ai.starts_at"),
+                ("venue", "ai.venue"),
+                ("lecturer_count", "ai.lecturer_count"),
+                ("lecturers_zh", "ai.lecturers_zh"),
+                ("lecturers_en", "ai.lecturers_en"),
                 ("title_zh", "ai.title_zh"),
                 ("title_en", "ai.title_en"),
                 ("points", "ai.points"),

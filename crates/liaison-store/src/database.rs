@@ -286,6 +286,7 @@ impl Store {
         self.ensure_shipped_calendar().await?;
         self.ensure_search_blocks().await?;
         self.ensure_search_version().await?;
+        self.ensure_names_folded().await?;
         self.check_personal_key().await
     }
 

@@ -23,6 +23,7 @@ pub mod jobs;
 mod kept;
 mod locks;
 mod metrics;
+mod names;
 mod news;
 mod organizations;
 mod passport_exchange;

@@ -13,7 +13,7 @@ use crate::records::Records;
 use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
 use crate::sql::{self, Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};
-use crate::{Backend, Error, Result, Store, blocks, records};
+use crate::{Backend, Error, Result, Store, blocks, names, records};
 
 /// An organization's own columns.
 fn columns() -> Selection {
@@ -138,7 +138,20 @@ pub(crate) async fn insert_row(
     input: &OrganizationInput,
 ) -> Result<i64> {
     resolve::key_is_free(conn, ORGANIZATION, path, &input.key, None).await?;
-    records::insert_record(conn, actor, ORGANIZATION, None, &input.key, data(input)).await
+    let id =
+        records::insert_record(conn, actor, ORGANIZATION, None, &input.key, data(input)).await?;
+    names::write_folded(conn, "organizations", id, &names_of(input)).await?;
+    Ok(id)
+}
+
+/// An organization's names, as they are looked up when typed.
+fn names_of(input: &OrganizationInput) -> [Option<&str>; 4] {
+    [
+        input.name_zh.as_deref(),
+        input.name_en.as_deref(),
+        input.name_original.as_deref(),
+        input.abbreviation.as_deref(),
+    ]
 }
 
 /// Replaces an organization's identifiers and affiliations with those submitted.
@@ -243,6 +256,7 @@ impl Records for Organization {
         resolve::key_is_free(conn, ORGANIZATION, "", &input.key, Some(id)).await?;
         let columns = data(input);
         records::update_record(conn, ORGANIZATION, id, version, &input.key, columns).await?;
+        names::write_folded(conn, "organizations", id, &names_of(input)).await?;
         write_children(conn, actor, "", id, input).await
     }
 

@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 use crate::resolve::StoredRecord;
 use crate::resolve::{self, sub};
 use crate::sql::{Columns, Filter, ListQuery, Param, RowExt, Selection, Total, enum_text};
-use crate::{Error, Result, Store, blocks, organizations, records};
+use crate::{Error, Result, Store, blocks, names, organizations, records};
 
 use crate::personal::read as personal_read;
 
@@ -113,7 +113,18 @@ pub(crate) async fn insert(
     resolve::key_is_free(conn, PERSON, path, &input.key, None).await?;
     let (unit, organization) = links(conn, actor, path, input).await?;
     let columns = data(input, unit, organization);
-    records::insert_record(conn, actor, PERSON, unit, &input.key, columns).await
+    let id = records::insert_record(conn, actor, PERSON, unit, &input.key, columns).await?;
+    names::write_folded(conn, "people", id, &names_of(input)).await?;
+    Ok(id)
+}
+
+/// A person's names, as they are looked up when typed.
+fn names_of(input: &PersonInput) -> [Option<&str>; 3] {
+    [
+        input.name_zh.as_deref(),
+        input.name_en.as_deref(),
+        input.name_original.as_deref(),
+    ]
 }
 
 /// The submitted form with each personal field sent back as it was shown masked replaced by
@@ -168,7 +179,8 @@ impl Records for Person {
         let (unit, organization) = links(conn, actor, "", input).await?;
         let input = &keep_masked(conn, id, input).await?;
         let columns = data(input, unit, organization);
-        records::update_record(conn, PERSON, id, version, &input.key, columns).await
+        records::update_record(conn, PERSON, id, version, &input.key, columns).await?;
+        names::write_folded(conn, "people", id, &names_of(input)).await
     }
 
     async fn list(

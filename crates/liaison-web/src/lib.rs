@@ -67,12 +67,13 @@ impl Default for WebSettings {
     }
 }
 
-/// What a page may load: Liaison serves no JavaScript, so no script runs at all, whatever a
-/// record holds; styles come from its own stylesheet only (no inline `style`), images from
+/// What a page may load: scripts only from Liaison's own files (its one form script), never
+/// inline, so nothing a record holds can run; that script asks only Liaison itself
+/// (`connect-src`); styles come from its own stylesheet only (no inline `style`), images from
 /// itself, and forms are sent back to it. No other site may frame a page.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'none'; \
-     style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; \
-     base-uri 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
 
 /// The whole application: every route Liaison serves.
 pub fn router(state: AppState) -> Router {

@@ -42,6 +42,7 @@ fn enum_prefixes() -> BTreeMap<&'static str, Vec<String>> {
     BTreeMap::from([
         ("activity-kind", variants::<ActivityKind>()),
         ("agenda-kind", variants::<AgendaKind>()),
+        ("agenda-part", variants::<liaison_core::AgendaPart>()),
         ("agreement-kind", variants::<AgreementKind>()),
         // Its values, not serde's names, which also read the statuses of older exports.
         (

@@ -441,3 +441,27 @@ briefing-our-side = Our side
 briefing-guests = Guests
 briefing-our-side-of = Our side: { $name }
 delete-refused-by = { $kind }: { $numbers }
+
+## The activity form: rows, pickers and agenda items.
+remove-row = Remove
+add-partner = Add a partner
+pick-choose = Choose…
+pick-new-person = A new person named { $name }
+hint-pick-person = Type a part of a name, in Chinese or English, and pick the person; a name no one on record has is a new guest, with their organization and position in the same row.
+hint-pick-organization = Type a part of the name, in Chinese or English, and pick the organization.
+field-guest_organization = Organization or unit (new guest)
+field-ends_on = Last day
+field-part = Half day
+field-lecturer_count = Unnamed lecturers
+field-lecturers_zh = Who they are (Chinese)
+field-lecturers_en = Who they are (English)
+agenda-part-full-day = All day
+agenda-part-morning = Morning
+agenda-part-afternoon = Afternoon
+agenda-part-evening = Evening
+problem-no-match = No record has this name
+problem-person-on-record = A person of this name is on record: choose them or confirm a new person
+agenda-lecturers = { $count } lecturers: { $who }
+agenda-lecturers-unnamed = { $count } lecturers
+briefing-lecturers = The lectures are given by { $count } { $who }.
+briefing-lecturers-unnamed = The lectures are given by { $count } lecturers.

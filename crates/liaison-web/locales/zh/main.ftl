@@ -441,3 +441,27 @@ briefing-our-side = 我方人员
 briefing-guests = 外方及来宾
 briefing-our-side-of = 我方人员：{ $name }
 delete-refused-by = { $kind }：{ $numbers }
+
+## The activity form: rows, pickers and agenda items.
+remove-row = 删除
+add-partner = 添加合作机构
+pick-choose = 请选择…
+pick-new-person = 新增人员：{ $name }
+hint-pick-person = 输入姓名的一部分（中文或英文）后从匹配中选择；系统中没有的姓名为新来宾，请在同一行填写其机构和职务。
+hint-pick-organization = 输入机构名称的一部分（中文或英文）后从匹配中选择。
+field-guest_organization = 机构或单位（新来宾）
+field-ends_on = 结束日期
+field-part = 时段
+field-lecturer_count = 未具名授课教师人数
+field-lecturers_zh = 授课教师说明（中文）
+field-lecturers_en = 授课教师说明（英文）
+agenda-part-full-day = 全天
+agenda-part-morning = 上午
+agenda-part-afternoon = 下午
+agenda-part-evening = 晚上
+problem-no-match = 没有此名称的记录
+problem-person-on-record = 已有同名人员，请选择该人员或确认新增
+agenda-lecturers = { $who }{ $count }人授课
+agenda-lecturers-unnamed = { $count }人授课
+briefing-lecturers = 由{ $who }{ $count }人授课。
+briefing-lecturers-unnamed = 由{ $count }名教师授课。

@@ -26,6 +26,7 @@ use crate::routes::Routes;
 use crate::{ApiError, AppState};
 
 pub mod files;
+pub mod names;
 pub mod news;
 mod openapi;
 use openapi::SharedAnswers;
@@ -339,6 +340,7 @@ pub async fn list_audit(
         list_roles,
         create_role,
         search,
+        names::find_names,
         list_audit,
         review::annual_review,
         workdays::calendar_days::list,
@@ -430,6 +432,7 @@ fn signed_in_routes() -> Routes {
         .post("/api/v1/roles", create_role)
         .get("/api/v1/audit", list_audit)
         .get("/api/v1/search", search)
+        .get("/api/v1/names", names::find_names)
         .get("/api/v1/review", review::annual_review)
 }
 

@@ -14,7 +14,7 @@ use liaison_core::approvals::{
 use liaison_core::trips::{Deadline, Publication, TripPolicy};
 
 use super::admin::admin_only;
-use super::forms::{Reader, Values};
+use super::forms::{Reader, RowChange, Values};
 use super::kinds::{GroupText, choices, code, group, row_input, row_select};
 use super::records::form_page;
 use super::{Field, FormView, PageResult, Ui};
@@ -269,7 +269,7 @@ fn chain_form(ui: &Ui, v: &Values, version: i64, adding: &str) -> FormView {
         action: "/admin/approval-chain".to_owned(),
         version: None,
         fields: Vec::new(),
-        groups: vec![steps],
+        groups: vec![steps.removable()],
         errors: Vec::new(),
         cancel: "/trips".to_owned(),
     }
@@ -289,12 +289,19 @@ async fn save_chain(
 ) -> PageResult {
     admin_only(&ui)?;
     let actor = ui.actor()?;
-    let v = Values::from_pairs(pairs);
+    let sent = Values::from_pairs(pairs);
     let current = state.store.approval_chain(ApplicationKind::Trip).await?;
-    let adding = v.get("add").to_owned();
-    if !adding.is_empty() {
-        let view = chain_form(&ui, &v, current.version, &adding);
-        return Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK));
+    let v = sent.compacted();
+    match sent.row_change() {
+        Some(RowChange::Add(group)) => {
+            let view = chain_form(&ui, &v, current.version, &group);
+            return Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK));
+        }
+        Some(RowChange::Remove(group, index)) => {
+            let view = chain_form(&ui, &v.without_row(&group, index), current.version, "");
+            return Ok(form_page(&ui, view, &FieldErrors::new(), StatusCode::OK));
+        }
+        None => {}
     }
     let (input, reader) = read_chain(&v);
     let result = if reader.errors.is_empty() {

@@ -320,9 +320,15 @@ fn itinerary(ui: &Ui, a: &Activity) -> Section {
     let t = &ui.t;
     let mut s = Section::new(t.get("briefing-itinerary"), t.get("empty-agenda"));
     for item in &a.agenda {
+        let days = match (item.on, item.ends_on) {
+            (Some(on), Some(ends)) => Some(format!("{} – {}", t.date(on), t.date(ends))),
+            (on, _) => on.map(|d| t.date(d)),
+        };
         let meta = [
-            item.on.map(|d| t.date(d)),
+            days,
+            item.part.as_ref().map(|p| t.value("agenda-part", &code(p))),
             item.starts_at.clone(),
+            item.venue.clone(),
             Some(t.value("agenda-kind", &code(&item.kind))),
             item.speaker.as_ref().map(|s| s.name.clone()),
         ]
@@ -330,11 +336,21 @@ fn itinerary(ui: &Ui, a: &Activity) -> Section {
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ");
+        // Lecturers the programme does not name one by one are said in a sentence of their own.
+        let lecturers = item.lecturers.as_ref().map(|group| {
+            let who = t.pick(&group.description_zh, &group.description_en);
+            let count = ("count", t.number(i64::from(group.count)));
+            if who.is_empty() {
+                t.args("briefing-lecturers-unnamed", &[count])
+            } else {
+                t.args("briefing-lecturers", &[count, ("who", who)])
+            }
+        });
         s.items.push(Item {
             title: t.pick(&item.title_zh, &item.title_en),
             href: None,
             meta,
-            lines: item.points.clone(),
+            lines: lecturers.into_iter().chain(item.points.clone()).collect(),
         });
     }
     s

@@ -108,6 +108,69 @@ impl Values {
             .unwrap_or(0)
     }
 
+    /// Whether these values were sent by a form (which always carries its `csrf` field), rather
+    /// than read from a record or drawn for the first time.
+    pub fn was_sent(&self) -> bool {
+        self.0.contains_key("csrf")
+    }
+
+    /// What a row button asked for: `add` names a group to give one more row, `remove` names
+    /// one row as `group-INDEX`.
+    pub fn row_change(&self) -> Option<RowChange> {
+        if let Some(group) = self.text("add") {
+            return Some(RowChange::Add(group));
+        }
+        let remove = self.text("remove")?;
+        let (group, index) = remove.rsplit_once('-')?;
+        let index = index.parse().ok().filter(|i| *i < MAX_ROWS)?;
+        Some(RowChange::Remove(group.to_owned(), index))
+    }
+
+    /// The values with the rows of every group numbered from 0 in the order they were sent,
+    /// leaving out the numbers of rows no longer in the page (removed by a script, or by
+    /// [`Values::without_row`]), and without the row buttons, so that a form drawn again shows
+    /// exactly the rows the user had.
+    pub fn compacted(&self) -> Values {
+        let mut indexes: BTreeMap<&str, std::collections::BTreeSet<usize>> = BTreeMap::new();
+        for key in self.0.keys() {
+            if let Some((group, index, _)) = row_field(key) {
+                indexes.entry(group).or_default().insert(index);
+            }
+        }
+        let renumbered: BTreeMap<(&str, usize), usize> = indexes
+            .iter()
+            .flat_map(|(group, set)| {
+                set.iter()
+                    .enumerate()
+                    .map(move |(new, old)| ((*group, *old), new))
+            })
+            .collect();
+        let mut out = BTreeMap::new();
+        for (key, value) in &self.0 {
+            if key == "add" || key == "remove" {
+                continue;
+            }
+            match row_field(key) {
+                Some((group, index, field)) => {
+                    let new = renumbered[&(group, index)];
+                    out.insert(format!("{group}-{new}-{field}"), value.clone());
+                }
+                None => {
+                    out.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        Values(out)
+    }
+
+    /// The values without one row of a group, the others numbered again from 0.
+    pub fn without_row(&self, group: &str, index: usize) -> Values {
+        let prefix = format!("{group}-{index}-");
+        let mut kept = self.clone();
+        kept.0.retain(|k, _| !k.starts_with(&prefix));
+        kept.compacted()
+    }
+
     /// Whether every field of a row is empty: such a row is left out.
     pub fn row_is_empty(&self, group: &str, index: usize) -> bool {
         let prefix = format!("{group}-{index}-");
@@ -116,6 +179,56 @@ impl Values {
             .filter(|(k, _)| k.starts_with(&prefix))
             .all(|(_, v)| v.trim().is_empty())
     }
+}
+
+/// What looking up the names typed in a form found: the problems (a name several records
+/// match, a name no record has), and for each field the records offered to choose from.
+#[derive(Debug, Default)]
+pub struct Resolution {
+    pub errors: FieldErrors,
+    /// By field name: the choices (value, label) offered as `{name}_pick`.
+    pub offers: BTreeMap<String, Vec<(String, String)>>,
+}
+
+impl Resolution {
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Every problem of the names and of the rest of the form at once, one for each field.
+    pub fn with(mut self, other: FieldErrors) -> FieldErrors {
+        for e in other.0 {
+            let field = field_name(&e.field);
+            if !self
+                .errors
+                .0
+                .iter()
+                .any(|known| field_name(&known.field) == field)
+            {
+                self.errors.0.push(e);
+            }
+        }
+        self.errors
+    }
+}
+
+/// A row button pressed: one more row for a group, or one row taken away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowChange {
+    Add(String),
+    Remove(String, usize),
+}
+
+/// The group, row number and field of a row's input name (`participants-2-role`); `None` for
+/// other inputs and for rows numbered beyond [`MAX_ROWS`].
+fn row_field(key: &str) -> Option<(&str, usize, &str)> {
+    let (group, rest) = key.split_once('-')?;
+    let (index, field) = rest.split_once('-')?;
+    if group.is_empty() || field.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let index = index.parse().ok().filter(|i| *i < MAX_ROWS)?;
+    Some((group, index, field))
 }
 
 /// The record read from a form, or every problem with it: those found reading the form and,
@@ -377,6 +490,32 @@ mod tests {
             (format!("participants-{}-person", usize::MAX), "#3".into()),
         ]);
         assert_eq!(values.rows("participants"), 1);
+    }
+
+    #[test]
+    fn rows_are_numbered_again_in_order_without_the_ones_taken_away() {
+        let values = Values::from_pairs(vec![
+            ("csrf".into(), "t".into()),
+            ("title_en".into(), "Course".into()),
+            ("participants-0-person".into(), "Wu".into()),
+            ("participants-3-person".into(), "".into()),
+            ("participants-7-person".into(), "Lee".into()),
+            ("agenda-5-title_en".into(), "Opening".into()),
+            ("remove".into(), "participants-3".into()),
+        ]);
+        assert_eq!(
+            values.row_change(),
+            Some(RowChange::Remove("participants".into(), 3))
+        );
+        let kept = values.without_row("participants", 3);
+        assert_eq!(kept.rows("participants"), 2);
+        assert_eq!(kept.get("participants-1-person"), "Lee");
+        assert_eq!(kept.get("agenda-0-title_en"), "Opening");
+        assert_eq!(kept.get("title_en"), "Course");
+        assert!(!kept.0.contains_key("remove"));
+        let same = values.compacted();
+        assert_eq!(same.rows("participants"), 3, "an empty row sent is kept");
+        assert_eq!(same.get("participants-2-person"), "Lee");
     }
 
     #[test]

@@ -535,6 +535,52 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The one script Liaison serves (`static/form.js`): it adds and removes a form's rows in place
+/// and offers the records whose names match what is typed. Pages work without it.
+const FORM_SCRIPT: &str = include_str!("../../static/form.js");
+
+/// Where the form's script is served.
+pub const FORM_SCRIPT_PATH: &str = "/static/form.js";
+
+/// The version of the form's script: a hash of its text (FNV-1a), worked out when Liaison is
+/// built, so a page names the script it was written for and a browser may keep it for good.
+const FORM_SCRIPT_VERSION: u64 = {
+    let bytes = FORM_SCRIPT.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
+};
+
+impl Ui {
+    /// The address of the form's script, with its version.
+    pub fn form_script(&self) -> String {
+        format!("{FORM_SCRIPT_PATH}?v={FORM_SCRIPT_VERSION:016x}")
+    }
+}
+
+async fn form_script() -> Response {
+    (
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            // The address carries the script's version, so a copy never goes stale.
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        FORM_SCRIPT,
+    )
+        .into_response()
+}
+
 /// A page Liaison does not have, in the visitor's language.
 pub async fn not_found() -> PageError {
     PageError::NotFound
@@ -581,6 +627,7 @@ fn public_routes() -> Routes {
         .merge(trip_publication::public_routes())
         .get("/feeds/{file}", calendars::feed)
         .get("/static/style.css", stylesheet)
+        .get(FORM_SCRIPT_PATH, form_script)
 }
 
 /// The method and path of every page route.

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::export::{self, Format};
-use super::forms::{Values, attach_errors};
+use super::forms::{Resolution, RowChange, Values, attach_errors};
 use super::kinds;
 use super::{
     Action as PageAction, Cell, Column, DetailView, FormTemplate, FormView, HiddenForm, Link,
@@ -122,6 +122,16 @@ pub trait RecordPages: Send + Sync + 'static {
         adding: &str,
     ) -> impl Future<Output = liaison_store::Result<FormView>> + Send;
     fn read(values: &Values, creating: bool) -> Result<Self::Input, FieldErrors>;
+    /// Looks up the names typed where the form names other records, before it is read: a name
+    /// one record answers is written as that record's link, and a name several answer (or a new
+    /// person named like one on record) comes back with the records to choose from.
+    fn resolve(
+        _ui: &Ui,
+        _store: &Store,
+        _values: &mut Values,
+    ) -> impl Future<Output = liaison_store::Result<Resolution>> + Send {
+        async { Ok(Resolution::default()) }
+    }
 
     fn create(
         store: &Store,
@@ -305,14 +315,31 @@ pub(crate) fn detail_page(ui: &Ui, view: &DetailView) -> Response {
 /// A form with each error beside its field and all of them listed at its top.
 pub(crate) fn form_page(
     ui: &Ui,
+    view: FormView,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Response {
+    form_page_offering(ui, view, errors, &Default::default(), status)
+}
+
+/// A form with each error beside its field, and the records a name typed matched offered
+/// beside it to choose from.
+fn form_page_offering(
+    ui: &Ui,
     mut view: FormView,
     errors: &FieldErrors,
+    offers: &std::collections::BTreeMap<String, Vec<(String, String)>>,
     status: StatusCode,
 ) -> Response {
     let mut fields: Vec<&mut super::Field> = view.fields.iter_mut().collect();
     for group in view.groups.iter_mut() {
         for row in group.rows.iter_mut() {
             fields.extend(row.iter_mut());
+        }
+    }
+    for field in fields.iter_mut() {
+        if let Some(offered) = offers.get(&field.name) {
+            field.offers = offered.clone();
         }
     }
     view.errors = attach_errors(ui, &mut fields, errors);
@@ -375,20 +402,59 @@ async fn save<K: RecordPages>(
         Action::Change
     };
     authorize_role(&actor, action, K::KIND)?;
-    let adding = values.get("add").to_owned();
-    if !adding.is_empty() {
+    // Rows are numbered again in the order sent, so the form comes back with exactly the
+    // rows the user had, whichever were taken away in the page.
+    let change = values.row_change();
+    let mut values = values.compacted();
+    let no_offers = Default::default();
+    match change {
+        Some(RowChange::Add(group)) => {
+            return redraw::<K>(
+                state,
+                ui,
+                &values,
+                creating,
+                &FieldErrors::new(),
+                &no_offers,
+                StatusCode::OK,
+                &group,
+            )
+            .await;
+        }
+        Some(RowChange::Remove(group, index)) => {
+            let values = values.without_row(&group, index);
+            return redraw::<K>(
+                state,
+                ui,
+                &values,
+                creating,
+                &FieldErrors::new(),
+                &no_offers,
+                StatusCode::OK,
+                "",
+            )
+            .await;
+        }
+        None => {}
+    }
+    let mut resolution = K::resolve(ui, &state.store, &mut values).await?;
+    let read = K::read(&values, creating);
+    if !resolution.is_empty() {
+        let offers = std::mem::take(&mut resolution.offers);
+        let errors = resolution.with(read.err().unwrap_or_default());
         return redraw::<K>(
             state,
             ui,
             &values,
             creating,
-            &FieldErrors::new(),
-            StatusCode::OK,
-            &adding,
+            &errors,
+            &offers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "",
         )
         .await;
     }
-    let input = match K::read(&values, creating) {
+    let input = match read {
         Ok(input) => input,
         Err(errors) => {
             return redraw::<K>(
@@ -397,6 +463,7 @@ async fn save<K: RecordPages>(
                 &values,
                 creating,
                 &errors,
+                &no_offers,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "",
             )
@@ -416,6 +483,7 @@ async fn save<K: RecordPages>(
                 &values,
                 creating,
                 &errors,
+                &no_offers,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "",
             )
@@ -443,19 +511,21 @@ async fn save<K: RecordPages>(
     }
 }
 
-/// The form again, with what was typed and the problems found.
+/// The form again, with what was typed, the problems found and the records offered.
+#[allow(clippy::too_many_arguments)] // Each is a part of the page drawn again; none belong together.
 async fn redraw<K: RecordPages>(
     state: &AppState,
     ui: &Ui,
     values: &Values,
     creating: bool,
     errors: &FieldErrors,
+    offers: &std::collections::BTreeMap<String, Vec<(String, String)>>,
     status: StatusCode,
     adding: &str,
 ) -> PageResult {
     let mut view = form_of::<K>(ui, &state.store, values, creating, adding).await?;
     view.version = values.text("version").and_then(|v| v.parse().ok());
-    Ok(form_page(ui, view, errors, status))
+    Ok(form_page_offering(ui, view, errors, offers, status))
 }
 
 /// Someone saved the record after this user opened it: both versions side by side, and the
@@ -496,7 +566,7 @@ async fn conflict_page<K: RecordPages>(
             })
             .unwrap_or_else(|| name.to_owned())
     };
-    let skip = ["csrf", "version", "save", "add"];
+    let skip = ["csrf", "version", "save", "add", "remove"];
     let mut names: Vec<&String> = mine
         .0
         .keys()

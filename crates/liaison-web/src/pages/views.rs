@@ -20,6 +20,14 @@ pub struct Field {
     pub error: Option<String>,
     pub required: bool,
     pub hint: Option<String>,
+    /// For a text input that names a record: the kinds of record its matches are looked up
+    /// among as the user types (`person`, `organization`, `organization,unit`).
+    pub pick: Option<&'static str>,
+    /// The records a name typed here matched when the form was sent, offered as a choice
+    /// (`{name}_pick`): value and label.
+    pub offers: Vec<(String, String)>,
+    /// What was chosen among the offers last time, such as `new` for a new person confirmed.
+    pub pick_value: String,
 }
 
 impl Field {
@@ -60,6 +68,14 @@ impl Field {
         self
     }
 
+    /// Makes a text input a picker of records of `kinds`, showing what was chosen among the
+    /// offers of the last round trip (`{name}_pick`).
+    pub fn picks(mut self, kinds: &'static str, values: &super::forms::Values) -> Field {
+        self.pick = Some(kinds);
+        self.pick_value = values.get(&format!("{}_pick", self.name)).to_owned();
+        self
+    }
+
     /// Rows of a text area: enough for what it holds.
     pub fn rows(&self) -> usize {
         (self.value.lines().count() + 1).clamp(3, 20)
@@ -73,7 +89,31 @@ pub struct Group {
     pub label: String,
     pub hint: Option<String>,
     pub rows: Vec<Vec<Field>>,
+    /// A blank row numbered `TEMPLATE_ROW`, which the form's script copies to add a row in place.
+    pub blank: Vec<Field>,
     pub add_label: String,
+    pub remove_label: String,
+    /// Whether each row has its own "remove" button: for the forms whose handler takes it.
+    pub removable: bool,
+}
+
+/// The number a blank row is drawn with in a group's template, which the form's script copies
+/// and numbers when the user adds a row in place: beyond `forms::MAX_ROWS`, so it is never read
+/// as a row.
+pub const TEMPLATE_ROW: usize = 999_999;
+
+impl Group {
+    /// Gives each row its own "remove" button, for a form whose handler reads `remove`
+    /// (`forms::RowChange`).
+    pub fn removable(mut self) -> Group {
+        self.removable = true;
+        self
+    }
+
+    /// The number the blank row of the group's template carries.
+    pub fn template_row(&self) -> usize {
+        TEMPLATE_ROW
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod activity_form;
 mod api;
 mod browser;
 mod cli;

@@ -3,8 +3,9 @@
 
 use liaison_core::{
     ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor,
-    AgendaItemInput, AgendaKind, DayPart, FieldErrors, GiftInput, GiftStatus, Money, OutcomeInput,
-    ParticipantInput, PartyInput, RecordKind, Ref, UniversityRole,
+    AgendaItemInput, AgendaKind, AgendaPart, DayPart, FieldErrors, GiftInput, GiftStatus,
+    LecturerGroup, Link, Money, NameKind, NameMatch, OutcomeInput, ParticipantInput, PartyInput,
+    PersonCategory, RecordKind, Ref, UniversityRole,
 };
 use liaison_store::Store;
 
@@ -13,9 +14,11 @@ use super::{
     GroupText, SheetCell, choices, code, group, input, key_field, named_cell, role_name, row_input,
     row_select, search, select, text, unit_choices,
 };
-use crate::pages::forms::{Reader, Values, finish, link_of, person_ref};
+use crate::pages::forms::{Reader, Resolution, Values, finish, link_of, person_ref};
 use crate::pages::records::RecordPages;
-use crate::pages::{Action as PageAction, Cell, DetailView, Field, FormView, Item, Section, Ui};
+use crate::pages::{
+    Action as PageAction, Cell, DetailView, Field, FormView, Group, Item, Section, Ui,
+};
 
 pub struct Activities;
 
@@ -324,11 +327,27 @@ impl RecordPages for Activities {
 
         let mut agenda = Section::new(t.get("section-agenda"), t.get("empty-agenda"));
         for item in &a.agenda {
+            let days = match (item.on, item.ends_on) {
+                (Some(on), Some(ends)) => Some(format!("{} – {}", t.date(on), t.date(ends))),
+                (on, _) => on.map(|d| t.date(d)),
+            };
+            let lecturers = item.lecturers.as_ref().map(|group| {
+                let who = t.pick(&group.description_zh, &group.description_en);
+                let count = ("count", t.number(i64::from(group.count)));
+                if who.is_empty() {
+                    t.args("agenda-lecturers-unnamed", &[count])
+                } else {
+                    t.args("agenda-lecturers", &[count, ("who", who)])
+                }
+            });
             let meta = [
                 Some(t.value("agenda-kind", &code(&item.kind))),
-                item.on.map(|d| t.date(d)),
+                days,
+                item.part.as_ref().map(|p| t.value("agenda-part", &code(p))),
                 item.starts_at.clone(),
+                item.venue.clone(),
                 item.speaker.as_ref().map(|s| s.name.clone()),
+                lecturers,
             ]
             .into_iter()
             .flatten()
@@ -442,14 +461,12 @@ impl RecordPages for Activities {
         );
         v.set("organizer", super::linked(&a.organizer));
         v.set("university_role", code(&a.university_role));
-        v.set(
-            "partners",
-            a.partners
-                .iter()
-                .map(|p| format!("#{} {}", p.id, p.name))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
+        for (i, p) in a.partners.iter().enumerate() {
+            v.set(
+                format!("partners-{i}-organization"),
+                format!("#{} {}", p.id, p.name),
+            );
+        }
         v.set(
             "delegation_size",
             a.delegation_size.map(|n| n.to_string()).unwrap_or_default(),
@@ -499,6 +516,32 @@ impl RecordPages for Activities {
                 item.on.map(|d| d.to_string()).unwrap_or_default(),
             );
             v.set(
+                format!("agenda-{i}-ends_on"),
+                item.ends_on.map(|d| d.to_string()).unwrap_or_default(),
+            );
+            v.set(
+                format!("agenda-{i}-part"),
+                item.part.as_ref().map(code).unwrap_or_default(),
+            );
+            v.set(
+                format!("agenda-{i}-venue"),
+                item.venue.clone().unwrap_or_default(),
+            );
+            if let Some(group) = &item.lecturers {
+                v.set(
+                    format!("agenda-{i}-lecturer_count"),
+                    group.count.to_string(),
+                );
+                v.set(
+                    format!("agenda-{i}-lecturers_zh"),
+                    group.description_zh.clone().unwrap_or_default(),
+                );
+                v.set(
+                    format!("agenda-{i}-lecturers_en"),
+                    group.description_en.clone().unwrap_or_default(),
+                );
+            }
+            v.set(
                 format!("agenda-{i}-starts_at"),
                 item.starts_at.clone().unwrap_or_default(),
             );
@@ -540,14 +583,15 @@ impl RecordPages for Activities {
             GroupText {
                 name: "participants",
                 label: "section-participants",
-                hint: Some("hint-person-or-new"),
+                hint: Some("hint-pick-person"),
                 add: "add-participant",
             },
             adding,
             |i| {
                 vec![
-                    line("participants", i, "person"),
+                    line("participants", i, "person").picks("person", v),
                     row_select(ui, v, "participants", i, "role", role_choices.clone()),
+                    line("participants", i, "guest_organization").picks("organization,unit", v),
                     line("participants", i, "position"),
                     line("participants", i, "position_en"),
                     line("participants", i, "note"),
@@ -575,8 +619,21 @@ impl RecordPages for Activities {
                         choices(ui, "agenda-kind", &AGENDA_KINDS, Some("choice-none")),
                     ),
                     row_input(ui, v, "date", "agenda", i, "on"),
+                    row_input(ui, v, "date", "agenda", i, "ends_on"),
+                    row_select(
+                        ui,
+                        v,
+                        "agenda",
+                        i,
+                        "part",
+                        choices(ui, "agenda-part", &AgendaPart::ALL, Some("choice-none")),
+                    ),
                     row_input(ui, v, "time", "agenda", i, "starts_at"),
-                    line("agenda", i, "speaker"),
+                    line("agenda", i, "venue"),
+                    line("agenda", i, "speaker").picks("person", v),
+                    row_input(ui, v, "number", "agenda", i, "lecturer_count"),
+                    line("agenda", i, "lecturers_zh"),
+                    line("agenda", i, "lecturers_en"),
                     line("agenda", i, "title_zh"),
                     line("agenda", i, "title_en"),
                     row_input(ui, v, "textarea", "agenda", i, "points"),
@@ -603,7 +660,19 @@ impl RecordPages for Activities {
                 ]
             },
         );
-        let mut groups = vec![participants, agenda, outcomes];
+        let partners = group(
+            ui,
+            v,
+            GroupText {
+                name: "partners",
+                label: "field-partners",
+                hint: Some("hint-pick-organization"),
+                add: "add-partner",
+            },
+            adding,
+            |i| vec![line("partners", i, "organization").picks("organization", v)],
+        );
+        let mut groups = vec![partners, participants, agenda, outcomes];
         if creating {
             groups.push(group(
                 ui,
@@ -635,10 +704,10 @@ impl RecordPages for Activities {
                             choices(ui, "gift-category", &CATEGORIES, Some("choice-none")),
                         ),
                         line("gifts", i, "value"),
-                        line("gifts", i, "giver_person"),
-                        line("gifts", i, "giver"),
-                        line("gifts", i, "receiver_person"),
-                        line("gifts", i, "receiver"),
+                        line("gifts", i, "giver_person").picks("person", v),
+                        line("gifts", i, "giver").picks("organization", v),
+                        line("gifts", i, "receiver_person").picks("person", v),
+                        line("gifts", i, "receiver").picks("organization", v),
                     ]
                 },
             ));
@@ -664,15 +733,18 @@ impl RecordPages for Activities {
                 ),
                 text(ui, v, "venue"),
                 select(ui, v, "host_unit", unit_choices(ui, store).await?),
-                text(ui, v, "inviting_organization").hint(t.get("hint-organization-link")),
-                text(ui, v, "organizer").hint(t.get("hint-organizer")),
+                text(ui, v, "inviting_organization")
+                    .hint(t.get("hint-pick-organization"))
+                    .picks("organization", v),
+                text(ui, v, "organizer")
+                    .hint(t.get("hint-organizer"))
+                    .picks("organization", v),
                 select(
                     ui,
                     v,
                     "university_role",
                     choices(ui, "university-role", &UniversityRole::ALL, None),
                 ),
-                input(ui, v, "textarea", "partners").hint(t.get("hint-links")),
                 input(ui, v, "number", "delegation_size"),
                 input(ui, v, "textarea", "attending_groups").hint(t.get("hint-lines")),
                 input(ui, v, "textarea", "attending_groups_en").hint(t.get("hint-lines")),
@@ -683,7 +755,7 @@ impl RecordPages for Activities {
                 text(ui, v, "signed_by_en"),
                 key_field(ui, v),
             ],
-            groups,
+            groups: groups.into_iter().map(Group::removable).collect(),
             ..FormView::default()
         })
     }
@@ -700,7 +772,26 @@ impl RecordPages for Activities {
             if v.row_is_empty("participants", i) {
                 continue;
             }
-            let person = person_ref(v.get(&format!("participants-{i}-person")));
+            let f = |name: &str| format!("participants-{i}-{name}");
+            let mut person = person_ref(v.get(&f("person")));
+            if let Some(Ref::New(new)) = &mut person {
+                // A new guest comes with their organization and position; a new person of one
+                // of the university's units is one of its staff.
+                new.position = v.text(&f("position"));
+                if let Some(unit) = v.text(&f("unit")).and_then(|u| u.parse().ok()) {
+                    new.category = PersonCategory::Internal;
+                    new.unit = Some(Link::Id(unit));
+                } else if let Some(org) = v.text(&f("guest_organization")) {
+                    match link_of(&org) {
+                        Some(link) => new.organization = Some(Ref::Link(link)),
+                        None => r.errors.add(
+                            f("guest_organization"),
+                            "no_match",
+                            format!("no organization or unit on record is named '{org}'"),
+                        ),
+                    }
+                }
+            }
             let role = v.text(&format!("participants-{i}-role"));
             match (person, role) {
                 (Some(person), Some(role)) => participants.push(ParticipantInput {
@@ -722,15 +813,48 @@ impl RecordPages for Activities {
                 ),
             }
         }
+        let mut partners = Vec::new();
+        for i in 0..v.rows("partners") {
+            if v.row_is_empty("partners", i) {
+                continue;
+            }
+            let field = format!("partners-{i}-organization");
+            if let Some(link) = r.link(v, &field) {
+                partners.push(Ref::Link(link));
+            }
+        }
         let mut agenda = Vec::new();
         for i in 0..v.rows("agenda") {
             if v.row_is_empty("agenda", i) {
                 continue;
             }
             let f = |name: &str| format!("agenda-{i}-{name}");
+            let count = r.parse::<i32>(v, &f("lecturer_count"), "a number");
+            let (lecturers_zh, lecturers_en) =
+                (v.text(&f("lecturers_zh")), v.text(&f("lecturers_en")));
+            let lecturers = match count {
+                Some(count) => Some(LecturerGroup {
+                    count,
+                    description_zh: lecturers_zh,
+                    description_en: lecturers_en,
+                }),
+                None if lecturers_zh.is_some() || lecturers_en.is_some() => {
+                    r.errors.add(
+                        f("lecturer_count"),
+                        "required",
+                        "give the number of lecturers",
+                    );
+                    None
+                }
+                None => None,
+            };
             agenda.push(AgendaItemInput {
                 kind: r.choice(v, &f("kind")).unwrap_or_default(),
                 on: r.date(v, &f("on")),
+                ends_on: r.date(v, &f("ends_on")),
+                part: r.choice(v, &f("part")),
+                venue: v.text(&f("venue")),
+                lecturers,
                 starts_at: v.text(&f("starts_at")),
                 speaker: person_ref(v.get(&f("speaker"))),
                 title_zh: v.text(&f("title_zh")),
@@ -805,7 +929,7 @@ impl RecordPages for Activities {
                 inviting_organization: r.link(v, "inviting_organization").map(Ref::Link),
                 organizer: r.link(v, "organizer").map(Ref::Link),
                 university_role: r.choice(v, "university_role").unwrap_or_default(),
-                partners: r.links(v, "partners").into_iter().map(Ref::Link).collect(),
+                partners,
                 participants,
                 delegation_size: r.parse(v, "delegation_size", "a number"),
                 attending_groups: v.lines("attending_groups"),
@@ -821,6 +945,46 @@ impl RecordPages for Activities {
             _ => None,
         };
         finish(input, r)
+    }
+
+    async fn resolve(ui: &Ui, store: &Store, v: &mut Values) -> liaison_store::Result<Resolution> {
+        let mut found = Resolution::default();
+        let mut names = Names {
+            ui,
+            store,
+            found: &mut found,
+        };
+        let mut organizations = vec!["inviting_organization".to_owned(), "organizer".to_owned()];
+        organizations.extend((0..v.rows("partners")).map(|i| format!("partners-{i}-organization")));
+        for field in organizations {
+            names.organization(v, &field).await?;
+        }
+        for i in 0..v.rows("participants") {
+            let guest_organization = format!("participants-{i}-guest_organization");
+            let new_guest = v.text(&guest_organization).is_some();
+            if new_guest && !names.unit(v, i).await? {
+                names.organization(v, &guest_organization).await?;
+            }
+            names
+                .person(v, &format!("participants-{i}-person"), new_guest)
+                .await?;
+        }
+        for i in 0..v.rows("agenda") {
+            names
+                .person(v, &format!("agenda-{i}-speaker"), false)
+                .await?;
+        }
+        for i in 0..v.rows("gifts") {
+            for side in ["giver", "receiver"] {
+                names
+                    .person(v, &format!("gifts-{i}-{side}_person"), false)
+                    .await?;
+                names
+                    .gift_organization(v, &format!("gifts-{i}-{side}"))
+                    .await?;
+            }
+        }
+        Ok(found)
     }
 
     async fn update(
@@ -847,4 +1011,211 @@ fn party_text(party: &liaison_core::Party) -> String {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ")
+}
+
+/// How many records a name typed in the form is looked up among: enough to offer, few enough to
+/// read through.
+const OFFERED: i64 = 10;
+
+/// Looks up the names typed in an activity's form when it is saved without the pickers' script.
+struct Names<'a> {
+    ui: &'a Ui,
+    store: &'a Store,
+    found: &'a mut Resolution,
+}
+
+impl Names<'_> {
+    /// The record chosen among last time's offers, written into its field; `true` when the
+    /// field is settled (a record, or a new person confirmed).
+    fn chosen(v: &mut Values, field: &str) -> bool {
+        let pick_field = format!("{field}_pick");
+        let pick = v.get(&pick_field).to_owned();
+        if pick.starts_with('#') {
+            v.0.insert(field.to_owned(), pick);
+            v.0.remove(&pick_field);
+            return true;
+        }
+        pick == "new"
+    }
+
+    /// A name typed that is no link yet: the text, unless it is empty or already a link.
+    fn typed(v: &Values, field: &str) -> Option<String> {
+        v.text(field).filter(|t| link_of(t).is_none())
+    }
+
+    fn offer(&mut self, field: &str, matches: &[NameMatch], new: Option<&str>) {
+        let t = &self.ui.t;
+        let mut offers: Vec<(String, String)> = matches
+            .iter()
+            .map(|m| {
+                let country = m
+                    .country
+                    .as_deref()
+                    .and_then(liaison_core::find_country)
+                    .map(|c| t.country(c));
+                let detail = [m.position.clone(), m.organization.clone(), country]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>();
+                let label = if detail.is_empty() {
+                    m.name.clone()
+                } else {
+                    format!("{} · {}", m.name, detail.join(" · "))
+                };
+                (format!("#{} {}", m.id, m.name), label)
+            })
+            .collect();
+        if let Some(name) = new {
+            offers.push((
+                "new".to_owned(),
+                t.args("pick-new-person", &[("name", name.to_owned())]),
+            ));
+        }
+        self.found.offers.insert(field.to_owned(), offers);
+    }
+
+    /// An organization typed by name: the one record whose name it is, or whose name holds it,
+    /// is taken; several are offered to choose from; none is a problem of the field.
+    async fn organization(&mut self, v: &mut Values, field: &str) -> liaison_store::Result<()> {
+        if Self::chosen(v, field) {
+            return Ok(());
+        }
+        let Some(typed) = Self::typed(v, field) else {
+            return Ok(());
+        };
+        let matches = self
+            .store
+            .find_names(&[NameKind::Organization], &typed, OFFERED)
+            .await?;
+        match one_of(&matches) {
+            Some(m) => {
+                v.0.insert(field.to_owned(), format!("#{} {}", m.id, m.name));
+            }
+            None if matches.is_empty() => self.found.errors.add_with_value(
+                field,
+                "no_match",
+                format!("no organization on record is named '{typed}'; add it first"),
+                typed,
+            ),
+            None => {
+                self.found.errors.add_with_value(
+                    field,
+                    "ambiguous",
+                    format!("several organizations are named '{typed}': choose one"),
+                    typed.clone(),
+                );
+                self.offer(field, &matches, None);
+            }
+        }
+        Ok(())
+    }
+
+    /// The unit of the university a new person of row `i` is named with, if the organization
+    /// typed is one: the person is then one of its staff. `true` when it is.
+    async fn unit(&mut self, v: &mut Values, i: usize) -> liaison_store::Result<bool> {
+        let field = format!("participants-{i}-guest_organization");
+        let Some(typed) = Self::typed(v, &field) else {
+            return Ok(false);
+        };
+        let units = self
+            .store
+            .find_names(&[NameKind::Unit], &typed, OFFERED)
+            .await?;
+        match one_of(&units) {
+            Some(unit) => {
+                v.0.insert(format!("participants-{i}-unit"), unit.id.to_string());
+                v.0.insert(field, unit.name.clone());
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// A person typed by name. A new guest (a name with an organization) named like people
+    /// on record is offered them, to take one of them or confirm a new person; a bare name is
+    /// taken when one person has it (or one name holds it), offered when several do, and a
+    /// new person otherwise.
+    async fn person(
+        &mut self,
+        v: &mut Values,
+        field: &str,
+        new_guest: bool,
+    ) -> liaison_store::Result<()> {
+        if Self::chosen(v, field) {
+            return Ok(());
+        }
+        let Some(typed) = Self::typed(v, field) else {
+            return Ok(());
+        };
+        let matches = self
+            .store
+            .find_names(&[NameKind::Person], &typed, OFFERED)
+            .await?;
+        if new_guest {
+            let same: Vec<NameMatch> = matches.into_iter().filter(|m| m.exact).collect();
+            if !same.is_empty() {
+                self.found.errors.add_with_value(
+                    field,
+                    "person_on_record",
+                    format!(
+                        "a person named '{typed}' is on record: choose them, or confirm a new person"
+                    ),
+                    typed.clone(),
+                );
+                self.offer(field, &same, Some(&typed));
+            }
+            return Ok(());
+        }
+        match one_of(&matches) {
+            Some(m) => {
+                v.0.insert(field.to_owned(), format!("#{} {}", m.id, m.name));
+            }
+            None if matches.is_empty() => {}
+            None => {
+                self.found.errors.add_with_value(
+                    field,
+                    "ambiguous",
+                    format!("several people are named '{typed}': choose one, or a new person"),
+                    typed.clone(),
+                );
+                self.offer(field, &matches, Some(&typed));
+            }
+        }
+        Ok(())
+    }
+
+    /// A gift's giver or receiver organization: a name one organization has is linked to it;
+    /// any other words stay as they are, describing who gave or received it.
+    async fn gift_organization(
+        &mut self,
+        v: &mut Values,
+        field: &str,
+    ) -> liaison_store::Result<()> {
+        if Self::chosen(v, field) {
+            return Ok(());
+        }
+        let Some(typed) = Self::typed(v, field) else {
+            return Ok(());
+        };
+        let matches = self
+            .store
+            .find_names(&[NameKind::Organization], &typed, OFFERED)
+            .await?;
+        let exact: Vec<&NameMatch> = matches.iter().filter(|m| m.exact).collect();
+        if let [m] = exact.as_slice() {
+            v.0.insert(field.to_owned(), format!("#{} {}", m.id, m.name));
+        }
+        Ok(())
+    }
+}
+
+/// The one record a name typed stands for: the only one whose name it is, whole, or else the
+/// only one whose name holds it.
+fn one_of(matches: &[NameMatch]) -> Option<&NameMatch> {
+    let exact: Vec<&NameMatch> = matches.iter().filter(|m| m.exact).collect();
+    match (exact.as_slice(), matches) {
+        ([one], _) => Some(one),
+        ([], [one]) => Some(one),
+        _ => None,
+    }
 }

@@ -343,7 +343,7 @@ impl RecordPages for Agreements {
                 key_field(ui, v),
             ])
             .collect(),
-            groups: vec![signatories],
+            groups: vec![signatories.removable()],
             ..FormView::default()
         })
     }

@@ -22,7 +22,7 @@ use liaison_store::Store;
 use serde::Serialize;
 
 use super::forms::Values;
-use super::{Field, Group, Ui};
+use super::{Field, Group, TEMPLATE_ROW, Ui};
 use crate::i18n::Tr;
 
 /// The serde name of an enum value, as forms send it.
@@ -160,8 +160,10 @@ pub struct GroupText<'a> {
     pub add: &'a str,
 }
 
-/// A group of repeating rows as the form shows it: the rows sent, one empty row to fill in, and
-/// one more when the user pressed the group's "add a row" button (`adding` names that group).
+/// A group of repeating rows as the form shows it: exactly the rows sent (or held by the record),
+/// one more when the user pressed the group's "add a row" button (`adding` names that group),
+/// and one blank row to fill in when a form drawn for the first time has none. A blank row
+/// numbered [`TEMPLATE_ROW`] goes with it, for the script that adds rows without a round trip.
 pub fn group(
     ui: &Ui,
     values: &Values,
@@ -169,13 +171,18 @@ pub fn group(
     adding: &str,
     row: impl Fn(usize) -> Vec<Field>,
 ) -> Group {
-    let rows = values.rows(text.name) + 1 + usize::from(adding == text.name);
+    let sent = values.rows(text.name);
+    let first_draw = sent == 0 && !values.was_sent();
+    let rows = sent + usize::from(adding == text.name || first_draw);
     Group {
         name: text.name.to_owned(),
         label: ui.t.get(text.label),
         hint: text.hint.map(|h| ui.t.get(h)),
-        rows: (0..rows).map(row).collect(),
+        rows: (0..rows).map(&row).collect(),
+        blank: row(TEMPLATE_ROW),
         add_label: ui.t.get(text.add),
+        remove_label: ui.t.get("remove-row"),
+        removable: false,
     }
 }
 

@@ -297,7 +297,7 @@ impl RecordPages for Organizations {
                 input(ui, v, "textarea", "profile_en"),
                 key_field(ui, v),
             ],
-            groups: vec![affiliations],
+            groups: vec![affiliations.removable()],
             ..FormView::default()
         })
     }
