@@ -425,8 +425,12 @@ fn as_stored(actor: &Actor, linked: &Linked, input: &ActivityInput) -> Option<Ac
         agenda.push(AgendaItem {
             kind: item.kind,
             on: item.on,
+            ends_on: item.ends_on,
+            part: item.part,
             starts_at: item.starts_at.clone(),
+            venue: item.venue.clone(),
             speaker,
+            lecturers: item.lecturers.clone(),
             title_zh: item.title_zh.clone(),
             title_en: item.title_en.clone(),
             points: item.points.clone(),
