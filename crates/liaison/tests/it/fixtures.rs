@@ -338,7 +338,7 @@ async fn the_forms_and_refusals_read_right_in_each_language(app: TestApp) {
         ("kind", "inbound_visit"),
         ("title_zh", "测试来访"),
         ("start_date", "2024-02-01"),
-        ("partners", "#99998"),
+        ("partners-0-organization", "#99998"),
         ("organizer", "#99997"),
         ("participants-0-person", "#99999"),
         ("participants-0-role", "leader"),
