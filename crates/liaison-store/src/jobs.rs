@@ -175,6 +175,21 @@ fn job_row(row: &impl RowExt) -> Result<JobRow> {
     })
 }
 
+/// The columns a [`Notification`] is read from.
+const NOTIFICATION_COLUMNS: &str = "id, rule, title, body, link, created_at, read_at";
+
+fn notification_row(row: &impl RowExt) -> Result<Notification> {
+    Ok(Notification {
+        id: row.int("id")?,
+        rule: row.text("rule")?,
+        title: row.text("title")?,
+        body: row.text("body")?,
+        link: row.text("link")?,
+        created_at: row.text("created_at")?,
+        read_at: row.opt_text("read_at")?,
+    })
+}
+
 fn outbox_row(row: &impl RowExt) -> Result<OutboxMessage> {
     Ok(OutboxMessage {
         id: row.int("id")?,
@@ -491,27 +506,16 @@ impl Store {
 
     /// The newest notifications of account `user`, at most `limit`.
     pub async fn notifications(&self, user: i64, limit: i64) -> Result<Vec<Notification>> {
-        let rows = sqlx::query(
-            "SELECT id, rule, title, body, link, created_at, read_at FROM notifications \
-             WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(user)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Notification {
-                    id: row.int("id")?,
-                    rule: row.text("rule")?,
-                    title: row.text("title")?,
-                    body: row.text("body")?,
-                    link: row.text("link")?,
-                    created_at: row.text("created_at")?,
-                    read_at: row.opt_text("read_at")?,
-                })
-            })
-            .collect()
+        let sql = format!(
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications \
+             WHERE user_id = $1 ORDER BY id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(user)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(notification_row).collect()
     }
 
     /// How many notifications account `user` has not opened.
@@ -610,7 +614,7 @@ impl Store {
             .map(|r| r.as_str())
             .collect();
         let sql = format!(
-            "SELECT id, rule, title, body, link, created_at, read_at FROM notifications \
+            "SELECT {NOTIFICATION_COLUMNS} FROM notifications \
              WHERE user_id = $1 AND digested_at IS NULL AND rule IN ({}) ORDER BY id",
             sql::placeholders(2, optional.len())
         );
@@ -619,19 +623,7 @@ impl Store {
             query = query.bind(rule);
         }
         let rows = query.fetch_all(&self.read).await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Notification {
-                    id: row.int("id")?,
-                    rule: row.text("rule")?,
-                    title: row.text("title")?,
-                    body: row.text("body")?,
-                    link: row.text("link")?,
-                    created_at: row.text("created_at")?,
-                    read_at: row.opt_text("read_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(notification_row).collect()
     }
 
     /// Writes a digest `mail` for account `user` carrying the notifications up to `last`, and
