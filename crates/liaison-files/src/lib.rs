@@ -7,7 +7,8 @@ mod picture;
 mod store;
 
 pub use inspect::{
-    Checked, Family, Inspected, Refusal, check, decoding_turn, inspect, strip_location, thumbnail,
+    Checked, Family, Inspected, Refusal, check, decoding_turn, holding_turn, inspect,
+    strip_location, thumbnail,
 };
 pub use picture::{DOCUMENT_PICTURE_SIDE, Picture, PictureFormat, picture};
-pub use store::{ContentHash, Error, FileStore, FileWriter, Location};
+pub use store::{ContentHash, Error, FileStore, FileWriter, Location, Stream};

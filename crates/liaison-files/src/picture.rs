@@ -37,7 +37,7 @@ pub fn picture(
     side: u32,
     format: PictureFormat,
 ) -> Result<Picture, Refusal> {
-    let image = decode(bytes, media_type)?;
+    let image = decode(bytes, media_type, side)?;
     let image = if image.width() > side || image.height() > side {
         image.thumbnail(side, side)
     } else {

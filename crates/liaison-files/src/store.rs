@@ -28,6 +28,15 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A kept file's bytes as they are read: its length, and its chunks.
+pub struct Stream {
+    pub size: u64,
+    pub chunks: futures_util::stream::BoxStream<'static, Result<Bytes>>,
+}
+
+/// The size of a chunk read from a folder for a download.
+const STREAM_CHUNK: usize = 64 * 1024;
+
 /// The SHA-256 of a file's bytes, in lower-case hexadecimal: its name in the store, so the same
 /// bytes are kept once however many records hold them.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -257,11 +266,18 @@ impl FileStore {
         writer.finish().await
     }
 
-    /// Keeps bytes already in memory, returning their hash. An object store is sent the bytes
-    /// themselves, not a copy, so a large file is held once while it is sent.
+    /// Keeps bytes already in memory, returning their hash. They are written as they are, not
+    /// copied: to a folder in one blocking task, to an object store as the request's body, so a
+    /// large file is held once while it is kept.
     pub async fn put_bytes(&self, bytes: Bytes) -> Result<ContentHash> {
-        let Inner::Objects(store, _) = &self.inner else {
-            return self.put(&bytes).await;
+        let store = match &self.inner {
+            Inner::Folder(root) => {
+                let root = root.clone();
+                return tokio::task::spawn_blocking(move || write_whole(&root, &bytes))
+                    .await
+                    .map_err(std::io::Error::other)?;
+            }
+            Inner::Objects(store, _) => store,
         };
         let hash = ContentHash::of(&bytes);
         let path = object_path(FILES, &hash);
@@ -278,6 +294,38 @@ impl FileStore {
     /// The bytes of a kept file.
     pub async fn get(&self, hash: &ContentHash) -> Result<Bytes> {
         self.read(FILES, hash).await
+    }
+
+    /// The bytes of a kept file as a stream of chunks, with their length: a download sends
+    /// them as they are read, so serving a large file holds a chunk of it in memory, not all of
+    /// it.
+    pub async fn stream(&self, hash: &ContentHash) -> Result<Stream> {
+        match &self.inner {
+            Inner::Folder(root) => {
+                let file = match tokio::fs::File::open(folder_path(root, FILES, hash)).await {
+                    Ok(file) => file,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        return Err(Error::Missing(hash.clone()));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                let size = file.metadata().await?.len();
+                let chunks = tokio_util::io::ReaderStream::with_capacity(file, STREAM_CHUNK)
+                    .map_err(Error::from);
+                Ok(Stream {
+                    size,
+                    chunks: Box::pin(chunks),
+                })
+            }
+            Inner::Objects(store, _) => match store.get(&object_path(FILES, hash)).await {
+                Ok(got) => Ok(Stream {
+                    size: got.meta.size,
+                    chunks: Box::pin(got.into_stream().map_err(Error::from)),
+                }),
+                Err(object_store::Error::NotFound { .. }) => Err(Error::Missing(hash.clone())),
+                Err(e) => Err(e.into()),
+            },
+        }
     }
 
     /// Whether a file is kept.
@@ -385,6 +433,24 @@ impl FileStore {
             },
         }
     }
+}
+
+/// Writes `bytes` into the folder store `root` as [`FileWriter`] does, in one go: to a temporary
+/// file, synced, renamed to its hash, and the folder synced.
+fn write_whole(root: &Path, bytes: &[u8]) -> Result<ContentHash> {
+    use std::io::Write;
+    let hash = ContentHash::of(bytes);
+    let mut temp = tempfile::Builder::new()
+        .suffix(".part")
+        .tempfile_in(root.join(UNFINISHED))?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    let target = folder_path(root, FILES, &hash);
+    let parent = target.parent().map(Path::to_path_buf).unwrap_or_default();
+    std::fs::create_dir_all(&parent)?;
+    temp.persist(&target).map_err(|e| e.error)?;
+    std::fs::File::open(&parent)?.sync_all()?;
+    Ok(hash)
 }
 
 /// A folder's files are spread over 256 subfolders by their first two digits, so no folder

@@ -208,26 +208,6 @@ fn a_decompression_bomb_is_refused_before_its_pixels_are_allocated() {
 }
 
 #[test]
-fn a_photo_re_encoded_loses_its_location() {
-    let plain = photo(32, 32);
-    // An EXIF segment (APP1) holding a GPS tag, put after the JPEG's start marker.
-    let exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a GPS 39.9N 116.4E";
-    let mut tagged = plain[..2].to_vec();
-    tagged.extend_from_slice(&[0xff, 0xe1]);
-    tagged.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
-    tagged.extend_from_slice(exif);
-    tagged.extend_from_slice(&plain[2..]);
-    let inspected = inspect(&tagged).unwrap();
-    let stripped = liaison_files::strip_location(&tagged, &inspected).unwrap();
-    let contains =
-        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
-    assert!(contains(&tagged, b"GPS 39.9N"));
-    assert!(!contains(&stripped, b"GPS 39.9N"));
-    assert!(!contains(&stripped, b"Exif\0\0"));
-    assert_eq!(inspect(&stripped).unwrap().media_type, "image/jpeg");
-}
-
-#[test]
 fn one_check_proves_a_photo_makes_its_thumbnail_and_removes_its_location() {
     let plain = photo(640, 480);
     let exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a GPS 39.9N 116.4E";
@@ -268,6 +248,82 @@ fn one_check_proves_a_photo_makes_its_thumbnail_and_removes_its_location() {
     ));
 }
 
+#[test]
+fn a_photo_loses_its_metadata_and_keeps_its_pixels() {
+    let plain = photo(320, 200);
+    let exif = b"Exif\0\0MM\0*\0\0\0\x08\0\x01\x88\x25\0\x04\0\0\0\x01\0\0\0\x1a GPS 39.9N 116.4E";
+    let xmp =
+        b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>39,54N</exif:GPSLatitude>";
+    let comment = b"taken at the guest house";
+    let mut tagged = plain[..2].to_vec();
+    for (marker, payload) in [(0xe1, &exif[..]), (0xe1, &xmp[..]), (0xfe, &comment[..])] {
+        tagged.extend_from_slice(&[0xff, marker]);
+        tagged.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        tagged.extend_from_slice(payload);
+    }
+    tagged.extend_from_slice(&plain[2..]);
+    let contains =
+        |haystack: &[u8], needle: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+
+    let inspected = inspect(&tagged).unwrap();
+    let stripped = liaison_files::strip_location(&tagged, &inspected).unwrap();
+    for needle in [&b"GPS 39.9N"[..], b"GPSLatitude", b"guest house"] {
+        assert!(contains(&tagged, needle));
+        assert!(!contains(&stripped, needle));
+    }
+    // Only the metadata went: the file is the plain photo, byte for byte.
+    assert_eq!(stripped, plain);
+
+    // A PNG's EXIF and text chunks go the same way, its image data untouched.
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(16, 8, image::Rgb([200, 30, 30]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let png = png.into_inner();
+    let text = b"XML:com.adobe.xmp\0\0\0\0\0<exif:GPSLatitude>39,54N</exif:GPSLatitude>";
+    let mut chunk = (text.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(b"iTXt");
+    chunk.extend_from_slice(text);
+    let crc = crc32(&chunk[4..]);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    // After the signature (8 bytes) and the header chunk (25).
+    let tagged_png = [&png[..33], &chunk[..], &png[33..]].concat();
+    let inspected = inspect(&tagged_png).unwrap();
+    assert_eq!(inspected.media_type, "image/png");
+    let stripped = liaison_files::strip_location(&tagged_png, &inspected).unwrap();
+    assert!(contains(&tagged_png, b"GPSLatitude"));
+    assert_eq!(stripped, png);
+}
+
+#[test]
+fn a_photo_is_checked_at_the_size_its_thumbnail_needs_and_a_damaged_one_is_refused() {
+    // Wider than tall, and taller than wide: the thumbnail fits the square either way.
+    for ((width, height), expected) in [((2000, 1000), (240, 120)), ((900, 1600), (135, 240))] {
+        let checked = liaison_files::check(&photo(width, height), false).unwrap();
+        let thumbnail = image::load_from_memory(&checked.thumbnail.unwrap()).unwrap();
+        assert_eq!((thumbnail.width(), thumbnail.height()), expected);
+    }
+
+    // A JPEG whose header claims more than it holds: its blocks are read, and found missing.
+    let whole = photo(640, 480);
+    let cut = &whole[..whole.len() / 3];
+    assert!(matches!(
+        liaison_files::check(cut, false),
+        Err(Refusal::BadImage(_))
+    ));
+    // A JPEG announcing 20,001 pixels a side is refused from its header.
+    let mut huge = whole.clone();
+    let frame = huge
+        .windows(2)
+        .position(|w| w == [0xff, 0xc0])
+        .expect("a baseline frame");
+    huge[frame + 5..frame + 7].copy_from_slice(&20_001u16.to_be_bytes());
+    assert!(matches!(
+        liaison_files::check(&huge, false),
+        Err(Refusal::BadImage(_))
+    ));
+}
+
 #[tokio::test]
 async fn no_more_images_are_decoded_at_once_than_there_are_cores() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -284,6 +340,39 @@ async fn no_more_images_are_decoded_at_once_than_there_are_cores() {
     }
     turns.pop();
     let _turn = next.await;
+}
+
+#[tokio::test]
+async fn uploads_are_held_in_memory_within_a_budget_of_bytes() {
+    use liaison_files::holding_turn;
+    /// Whether a turn is given at once, without waiting.
+    async fn given_now<F: std::future::Future>(turn: std::pin::Pin<&mut F>) -> bool {
+        tokio::select! {
+            biased;
+            _ = turn => true,
+            () = std::future::ready(()) => false,
+        }
+    }
+    const MIB: u64 = 1024 * 1024;
+    // A phone photo of 5 MiB is held; a second waits for it, small files do not.
+    let photo = holding_turn(5 * MIB).await;
+    let letters: Vec<_> =
+        futures_util::future::join_all((0..3).map(|_| holding_turn(200_000))).await;
+    let second = holding_turn(5 * MIB);
+    tokio::pin!(second);
+    assert!(!given_now(second.as_mut()).await, "two photos held at once");
+    drop(photo);
+    drop(letters);
+    let second = second.await;
+    // A file larger than the whole budget waits for every other, then is held alone.
+    let large = holding_turn(40 * MIB);
+    tokio::pin!(large);
+    assert!(!given_now(large.as_mut()).await);
+    drop(second);
+    let _large = large.await;
+    let small = holding_turn(1);
+    tokio::pin!(small);
+    assert!(!given_now(small.as_mut()).await);
 }
 
 #[tokio::test]

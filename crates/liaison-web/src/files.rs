@@ -1,6 +1,6 @@
 //! Files kept with records, as both the API and the pages take and serve them: an upload read
 //! within the size limit, its type read from its content, images checked by decoding them (and
-//! re-encoded without their location on request), the bytes kept, the thumbnail made once, the
+//! kept without their metadata on request), the bytes kept, the thumbnail made once, the
 //! row saved; and the headers a file is served with.
 
 use axum::body::Body;
@@ -116,6 +116,33 @@ fn spooled(mut received: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A received file read back from its spool and checked, off the async threads and in a
+/// decoding turn: its type, its bytes as they are kept (without their metadata when
+/// `strip_location` asks) and, for an image, its thumbnail. Call it within a holding turn.
+async fn checked(
+    spool: &std::fs::File,
+    size: u64,
+    strip_location: bool,
+) -> Result<(liaison_files::Inspected, bytes::Bytes, Option<Vec<u8>>), FileError> {
+    let spool = spool.try_clone().map_err(|e| FileError::Kept(e.into()))?;
+    let _decoding = liaison_files::decoding_turn().await;
+    tokio::task::spawn_blocking(move || {
+        let bytes = spooled(spool, size).map_err(|e| FileError::Kept(e.into()))?;
+        let checked = liaison_files::check(&bytes, strip_location).map_err(FileError::Refused)?;
+        let bytes = match checked.rewritten {
+            Some(rewritten) => rewritten,
+            None => bytes,
+        };
+        Ok((
+            checked.inspected,
+            bytes::Bytes::from(bytes),
+            checked.thumbnail,
+        ))
+    })
+    .await
+    .map_err(|e| FileError::Unreadable(e.to_string()))?
+}
+
 /// Checks a received file and keeps it with record `id` of kind `K`: its bytes in the store,
 /// its thumbnail if it is an image, its row in the database. Bytes kept for a file the database
 /// then refuses (the record is full, the user may not change it) are removed again unless
@@ -134,37 +161,23 @@ pub(crate) async fn keep<K: StoredRecord + Sync>(
     if size == 0 {
         return Err(FileError::NoFile);
     }
-    // The file is read back and decoded in its turn, so no more pictures are in memory at once
-    // than there are cores to decode them.
-    let turn = liaison_files::decoding_turn().await;
-    let checked = tokio::task::spawn_blocking(move || {
-        let bytes = spooled(spool, size).map_err(|e| FileError::Kept(e.into()))?;
-        let checked = liaison_files::check(&bytes, strip_location).map_err(FileError::Refused)?;
-        let bytes = match checked.rewritten {
-            Some(rewritten) => rewritten,
-            None => bytes,
-        };
-        Ok::<_, FileError>((
-            checked.inspected,
-            bytes::Bytes::from(bytes),
-            checked.thumbnail,
-        ))
-    })
-    .await
-    .map_err(|e| FileError::Unreadable(e.to_string()))?;
-    drop(turn);
-    let (inspected, bytes, thumbnail) = checked?;
-    let hash = files.store.put_bytes(bytes.clone()).await?;
+    // The file is read back, checked and put in the store in its turn, within the memory the
+    // process gives uploads; the others wait with their bytes on disk.
+    let holding = liaison_files::holding_turn(size).await;
+    let (inspected, bytes, thumbnail) = checked(&spool, size, strip_location).await?;
+    let kept_size = bytes.len() as i64;
+    let hash = files.store.put_bytes(bytes).await?;
     if let Some(thumbnail) = thumbnail
         && files.store.thumbnail(&hash).await?.is_none()
     {
         files.store.put_thumbnail(&hash, thumbnail.into()).await?;
     }
+    drop(holding);
     let new = NewFile {
         content_hash: hash.to_string(),
         name: FileName::clean(&name, inspected.extension),
         media_type: inspected.media_type.to_owned(),
-        size: bytes.len() as i64,
+        size: kept_size,
         caption,
     };
     match state
@@ -174,9 +187,11 @@ pub(crate) async fn keep<K: StoredRecord + Sync>(
     {
         Ok(stored) => {
             // A deletion elsewhere may have found these bytes held by no row a moment before
-            // this one was saved, and removed them; now that the row is saved, they are put
-            // back if so.
+            // this one was saved, and removed them; now that the row is saved, they are read
+            // from the upload again and put back if so.
             if !files.store.contains(&hash).await? {
+                let _holding = liaison_files::holding_turn(size).await;
+                let (_, bytes, _) = checked(&spool, size, strip_location).await?;
                 files.store.put_bytes(bytes).await?;
             }
             Ok(stored)
@@ -223,13 +238,17 @@ fn inline(file: &StoredFile) -> bool {
 pub(crate) async fn serve(state: &AppState, file: &StoredFile) -> Result<Response, FileError> {
     let hash = ContentHash::parse(&file.content_hash)
         .ok_or_else(|| FileError::Unreadable("a file's hash is damaged".into()))?;
-    let bytes = state.files.store.get(&hash).await?;
+    let stream = state.files.store.stream(&hash).await?;
     let disposition = if inline(file) { "inline" } else { "attachment" };
-    Ok(respond(
-        bytes,
+    let mut response = respond(
+        Body::from_stream(stream.chunks),
         &file.media_type,
         &disposition_header(disposition, &file.name),
-    ))
+    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(stream.size));
+    Ok(response)
 }
 
 /// A kept thumbnail, or none for a file that is not an image.
@@ -244,7 +263,7 @@ pub(crate) async fn serve_thumbnail(
         return Ok(None);
     };
     Ok(Some(respond(
-        bytes,
+        Body::from(bytes),
         "image/jpeg",
         &disposition_header("inline", &file.name),
     )))
@@ -273,14 +292,14 @@ pub(crate) async fn picture(
 /// A picture made by [`picture`], served inline as a JPEG under the file's name.
 pub(crate) fn serve_picture(picture: liaison_files::Picture, file: &StoredFile) -> Response {
     respond(
-        picture.bytes.into(),
+        Body::from(picture.bytes),
         "image/jpeg",
         &disposition_header("inline", &file.name),
     )
 }
 
-fn respond(bytes: bytes::Bytes, media_type: &str, disposition: &HeaderValue) -> Response {
-    let mut response = Response::new(Body::from(bytes));
+fn respond(body: Body, media_type: &str, disposition: &HeaderValue) -> Response {
+    let mut response = Response::new(body);
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
     headers.insert(
