@@ -15,7 +15,7 @@ use liaison_core::passports::TripStage;
 use liaison_core::trips::application::{APPROVE, REFUSE, SEND_BACK};
 use liaison_core::trips::{
     BriefingInput, Member, TRIP, TRIP_LIFECYCLE, Trip, TripActionInput, TripFilter, TripInbox,
-    TripInput, TripMember, TripPolicy, TripState, authorize_applicant, check, may_apply,
+    TripInput, TripMember, TripPolicy, TripRow, TripState, authorize_applicant, check, may_apply,
 };
 use liaison_core::workdays::WorkCalendar;
 use liaison_core::{
@@ -88,6 +88,121 @@ fn columns() -> Selection {
     .with("v.title_en", "activity_name_en")
 }
 
+/// The columns of an application's row in a list ([`TripRow`]).
+fn row_columns() -> Selection {
+    Selection::of(
+        "t",
+        &[
+            "id",
+            "status",
+            "applicant_id",
+            "title_zh",
+            "title_en",
+            "departure",
+            "days_abroad",
+            "step_due",
+            "details",
+        ],
+    )
+    .with("a.display_name", "applicant_name")
+    .named("n", "unit")
+}
+
+/// What a row is read from: the application, its applicant's account and its unit.
+const ROW_FROM: &str = "trips t JOIN users a ON a.id = t.applicant_id \
+     LEFT JOIN units n ON n.id = t.unit_id";
+
+/// The places of a trip's `details`, the one list of its form a row shows; the others are
+/// skipped as they are read.
+#[derive(Deserialize)]
+struct Places {
+    destinations: Vec<liaison_core::trips::Destination>,
+}
+
+/// The account that filed an application, as its row names it.
+fn applicant_of(row: &impl RowExt) -> Result<Named> {
+    Ok(Named {
+        id: row.int("applicant_id")?,
+        key: None,
+        name: row.text("applicant_name")?,
+    })
+}
+
+fn row_from_row(row: &impl RowExt) -> Result<TripRow> {
+    let places: Places = row.json("details")?;
+    Ok(TripRow {
+        id: row.int("id")?,
+        status: row.enumerated("status")?,
+        applicant: applicant_of(row)?,
+        unit: row.named("unit")?,
+        title_zh: row.opt_text("title_zh")?,
+        title_en: row.opt_text("title_en")?,
+        destinations: places.destinations,
+        departure: row.opt_date("departure")?,
+        days_abroad: row.int("days_abroad")?,
+        step_due: row.opt_date("step_due")?,
+    })
+}
+
+/// A list of applications as SQL: its conditions, its order, the kept total that answers its
+/// count when there is one, and whether it is cut by number ([`Store::trips_by_number`]).
+struct Listing {
+    filter: sql::Filter,
+    order: &'static [&'static str],
+    total: Option<String>,
+    by_number: bool,
+}
+
+fn listing(filter: &TripFilter, page: &PageRequest, today: NaiveDate) -> Listing {
+    let mut f = sql::Filter::default();
+    // The board's totals, of every application or of one state, are kept in advance.
+    let mut kept =
+        Some("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM trip_state_counts)".to_owned());
+    if let Some(status) = &filter.status {
+        let p = f.param(sql::Param::text(enum_text(status)));
+        f.and(format!("t.status = {p}"));
+        kept = Some(format!(
+            "(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM trip_state_counts WHERE status = {p})"
+        ));
+    }
+    if filter.unit.is_some()
+        || filter.applicant.is_some()
+        || filter.waiting_for.is_some()
+        || filter.overdue_on.is_some()
+    {
+        kept = None;
+    }
+    if let Some(unit) = filter.unit {
+        let p = f.param(sql::Param::int(unit));
+        f.and(format!("t.unit_id = {p}"));
+    }
+    if let Some(applicant) = filter.applicant {
+        let p = f.param(sql::Param::int(applicant));
+        f.and(format!("t.applicant_id = {p}"));
+    }
+    if let Some(user) = filter.waiting_for {
+        let p = f.param(sql::Param::int(user));
+        let d = f.param(sql::Param::text(date_text(today)));
+        f.and(format!("t.id IN ({})", waiting_for_sql(&p, &d)));
+    }
+    if let Some(day) = filter.overdue_on {
+        let p = f.param(sql::Param::text(date_text(day)));
+        f.and(format!("t.status = 'in_approval' AND t.step_due < {p}"));
+    }
+    let order: &'static [&'static str] = match page.sort.as_str() {
+        "departure" => &["t.departure NULLS LAST", "t.id"],
+        "updated" => &["t.updated_at", "t.id"],
+        "due" => &["t.step_due NULLS LAST", "t.id"],
+        _ => &["t.created_at", "t.id"],
+    };
+    Listing {
+        filter: f,
+        order,
+        total: kept,
+        by_number: filter.waiting_for.is_some(),
+    }
+}
+
 const FROM: &str = "trips t JOIN users a ON a.id = t.applicant_id \
      LEFT JOIN units n ON n.id = t.unit_id \
      LEFT JOIN organizations o ON o.id = t.inviting_organization_id \
@@ -122,11 +237,7 @@ fn from_row(row: &impl RowExt) -> Result<Read> {
     let trip = Trip {
         meta: row.meta()?,
         status: row.enumerated("status")?,
-        applicant: Named {
-            id: row.int("applicant_id")?,
-            key: None,
-            name: row.text("applicant_name")?,
-        },
+        applicant: applicant_of(row)?,
         unit: row.named("unit")?,
         title_zh: row.opt_text("title_zh")?,
         title_en: row.opt_text("title_en")?,
@@ -1193,99 +1304,96 @@ impl Store {
         page: &PageRequest,
         today: NaiveDate,
     ) -> Result<Page<Trip>> {
-        let mut f = sql::Filter::default();
-        // The board's totals, of every application or of one state, are kept in advance.
-        let mut kept =
-            Some("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM trip_state_counts)".to_owned());
-        if let Some(status) = &filter.status {
-            let p = f.param(sql::Param::text(enum_text(status)));
-            f.and(format!("t.status = {p}"));
-            kept = Some(format!(
-                "(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM trip_state_counts WHERE status = {p})"
-            ));
-        }
-        if filter.unit.is_some()
-            || filter.applicant.is_some()
-            || filter.waiting_for.is_some()
-            || filter.overdue_on.is_some()
-        {
-            kept = None;
-        }
-        if let Some(unit) = filter.unit {
-            let p = f.param(sql::Param::int(unit));
-            f.and(format!("t.unit_id = {p}"));
-        }
-        if let Some(applicant) = filter.applicant {
-            let p = f.param(sql::Param::int(applicant));
-            f.and(format!("t.applicant_id = {p}"));
-        }
-        if let Some(user) = filter.waiting_for {
-            let p = f.param(sql::Param::int(user));
-            let d = f.param(sql::Param::text(date_text(today)));
-            f.and(format!("t.id IN ({})", waiting_for_sql(&p, &d)));
-        }
-        if let Some(day) = filter.overdue_on {
-            let p = f.param(sql::Param::text(date_text(day)));
-            f.and(format!("t.status = 'in_approval' AND t.step_due < {p}"));
-        }
-        let order: &[&str] = match page.sort.as_str() {
-            "departure" => &["t.departure NULLS LAST", "t.id"],
-            "updated" => &["t.updated_at", "t.id"],
-            "due" => &["t.step_due NULLS LAST", "t.id"],
-            _ => &["t.created_at", "t.id"],
-        };
-        if filter.waiting_for.is_some() {
-            return self.trips_by_number(f, order, page).await;
+        let found = self
+            .trip_listing(
+                listing(filter, page, today),
+                page,
+                columns(),
+                FROM,
+                from_row,
+            )
+            .await?;
+        let mut conn = self.read.acquire().await?;
+        let items = complete_all(&mut conn, found.items).await?;
+        Ok(Page {
+            items,
+            total: found.total,
+            page: found.page,
+            per_page: found.per_page,
+        })
+    }
+
+    /// The page of [`Store::list_trips`] as a list's rows: the columns a row shows, read in one
+    /// statement (two for an approver's inbox), without the members, plan, approved form and
+    /// report of each application.
+    pub async fn list_trip_rows(
+        &self,
+        filter: &TripFilter,
+        page: &PageRequest,
+        today: NaiveDate,
+    ) -> Result<Page<TripRow>> {
+        self.trip_listing(
+            listing(filter, page, today),
+            page,
+            row_columns(),
+            ROW_FROM,
+            row_from_row,
+        )
+        .await
+    }
+
+    /// The page of `listing`, each application read by `map` from `columns` of `from`.
+    async fn trip_listing<T>(
+        &self,
+        listing: Listing,
+        page: &PageRequest,
+        columns: Selection,
+        from: &str,
+        map: impl Fn(&sql::ListRow) -> Result<T>,
+    ) -> Result<Page<T>> {
+        let Listing {
+            filter,
+            order,
+            total,
+            by_number,
+        } = listing;
+        if by_number {
+            return self
+                .trips_by_number(filter, order, page, columns, from, map)
+                .await;
         }
         let list = ListQuery {
-            columns: columns(),
+            columns,
             page_columns: Selection::default(),
-            from: FROM,
-            total: match kept {
+            from,
+            total: match total {
                 Some(kept) => Total::Expression(kept),
                 None => Total::Counted {
                     from: "trips t",
                     count: "COUNT(*)",
                 },
             },
-            filter: f,
+            filter,
             order,
         };
-        self.trip_page(list, page).await
-    }
-
-    /// The page of `list`, its applications completed.
-    async fn trip_page(&self, list: ListQuery<'_>, page: &PageRequest) -> Result<Page<Trip>> {
-        let page = self.list_page(list, page, from_row).await?;
-        let mut conn = self.read.acquire().await?;
-        let items = complete_all(&mut conn, page.items).await?;
-        Ok(Page {
-            items,
-            total: page.total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        self.list_page(list, page, map).await
     }
 
     /// A page of the applications `filter` picks by number (an approver's inbox): they are
     /// counted and their page cut on `trips_sort_keys`, the index of their numbers and sort
     /// keys, and only the page's rows are read. Read from the rows, a few kilobytes each, an
     /// officer's inbox of 2,000 applications took 65 ms to count and as long again to sort.
-    async fn trips_by_number(
+    async fn trips_by_number<T>(
         &self,
         filter: sql::Filter,
         order: &[&str],
         page: &PageRequest,
-    ) -> Result<Page<Trip>> {
+        columns: Selection,
+        from: &str,
+        map: impl Fn(&sql::ListRow) -> Result<T>,
+    ) -> Result<Page<T>> {
         let keys = format!("trips t{}", self.backend.indexed_by("trips_sort_keys"));
         let where_sql = filter.sql();
-        let total: i64 = filter
-            .bind(sqlx::query(&format!(
-                "SELECT COUNT(*) AS n FROM {keys} {where_sql}"
-            )))
-            .fetch_one(&self.read)
-            .await?
-            .int("n")?;
         let direction = if page.descending { "DESC" } else { "ASC" };
         let order_sql = order
             .iter()
@@ -1295,14 +1403,30 @@ impl Store {
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let numbers: Vec<i64> = filter
+        // The count comes with the page's numbers, counted over the same rows as they are
+        // sorted: one statement, and the waiting rows are gathered once.
+        let rows = filter
             .bind(sqlx::query(&format!(
-                "SELECT t.id AS id FROM {keys} {where_sql} ORDER BY {order_sql} LIMIT {} OFFSET {}",
+                "SELECT t.id AS id, COUNT(*) OVER () AS n FROM {keys} {where_sql} \
+                 ORDER BY {order_sql} LIMIT {} OFFSET {}",
                 page.per_page,
                 page.offset()
             )))
             .fetch_all(&self.read)
-            .await?
+            .await?;
+        let total = match rows.first() {
+            Some(row) => row.int("n")?,
+            // A page past the end: the count of an empty page says nothing, so it is asked.
+            None if page.offset() > 0 => filter
+                .bind(sqlx::query(&format!(
+                    "SELECT COUNT(*) AS n FROM {keys} {where_sql}"
+                )))
+                .fetch_one(&self.read)
+                .await?
+                .int("n")?,
+            None => 0,
+        };
+        let numbers: Vec<i64> = rows
             .iter()
             .map(|row| row.int("id"))
             .collect::<Result<_>>()?;
@@ -1317,9 +1441,9 @@ impl Store {
             format!("t.id IN ({})", listed.join(", "))
         });
         let list = ListQuery {
-            columns: columns(),
+            columns,
             page_columns: Selection::default(),
-            from: FROM,
+            from,
             total: Total::Known(total),
             filter: on_page,
             order,
@@ -1330,7 +1454,7 @@ impl Store {
         };
         Ok(Page {
             page: page.page,
-            ..self.trip_page(list, &first).await?
+            ..self.list_page(list, &first, map).await?
         })
     }
 
@@ -1793,42 +1917,28 @@ impl Store {
     /// or deputy), those they filed, their unit's, and the office's board by state with what is
     /// overdue on `today`.
     pub async fn trip_inbox(&self, actor: &Actor, today: NaiveDate) -> Result<TripInbox> {
-        let user = actor.user_id.unwrap_or(0);
-        let day = date_text(today);
-        // Counted from the waiting rows alone: through the applications' rows, a few kilobytes
-        // each, an officer's 2,000 took 65 ms on SQLite.
-        let waiting: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM ({}) w",
+        // One statement for the four counts, each an index's range: every page of the
+        // applications shows them. The waiting ones are counted from the waiting rows alone
+        // (through the applications' rows, a few kilobytes each, an officer's 2,000 took 65 ms
+        // on SQLite). Unit numbers start at 1, so an account without a unit counts none.
+        let counts = sqlx::query(&format!(
+            "SELECT (SELECT COUNT(*) FROM ({}) w) AS waiting, \
+             (SELECT COUNT(*) FROM trips WHERE applicant_id = $1) AS mine, \
+             (SELECT COUNT(*) FROM trips WHERE unit_id = $3) AS unit, \
+             (SELECT COUNT(*) FROM trips WHERE status = 'in_approval' AND step_due < $2) \
+             AS overdue",
             waiting_for_sql("$1", "$2")
         ))
-        .bind(user)
-        .bind(day.as_str())
-        .fetch_one(&self.read)
-        .await?;
-        let mine: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trips WHERE applicant_id = $1")
-            .bind(user)
-            .fetch_one(&self.read)
-            .await?;
-        let unit: i64 = match actor.unit_id {
-            Some(unit) => {
-                sqlx::query_scalar("SELECT COUNT(*) FROM trips WHERE unit_id = $1")
-                    .bind(unit)
-                    .fetch_one(&self.read)
-                    .await?
-            }
-            None => 0,
-        };
-        let overdue: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM trips WHERE status = 'in_approval' AND step_due < $1",
-        )
-        .bind(day.as_str())
+        .bind(actor.user_id.unwrap_or(0))
+        .bind(date_text(today))
+        .bind(actor.unit_id.unwrap_or(0))
         .fetch_one(&self.read)
         .await?;
         Ok(TripInbox {
-            waiting,
-            mine,
-            unit,
-            overdue,
+            waiting: counts.int("waiting")?,
+            mine: counts.int("mine")?,
+            unit: counts.int("unit")?,
+            overdue: counts.int("overdue")?,
             by_state: self.trip_counts().await?,
         })
     }

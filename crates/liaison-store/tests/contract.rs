@@ -58,6 +58,7 @@ contract!(
     importing_the_demo_twice_creates_nothing_new,
     an_export_imports_into_an_empty_database_unchanged,
     a_bad_record_in_an_import_saves_nothing_and_says_where,
+    the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications,
     missing_records_are_reported_as_not_found,
     a_liaison_officer_changes_only_the_records_of_their_own_unit,
     leaders_and_viewers_read_but_change_nothing,
@@ -4891,4 +4892,114 @@ async fn a_bad_activity_late_in_a_long_import_leaves_nothing(store: Store) {
         1_500
     );
     assert_eq!(audited(&store).await.len(), before + 1_500);
+}
+
+/// The rows the trip lists show, read on their own, are those of the whole applications, in the
+/// same order and with the same totals, for every inbox, filter, sort and page; and each inbox's
+/// count is its list's total.
+async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(store: Store) {
+    use liaison_core::bench_data::{Dataset, TripDataset};
+    use liaison_core::trips::{Trip, TripFilter, TripRow, TripState};
+    let data = Dataset::generate(200, 11);
+    store.load_dataset(&data).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+    store
+        .load_trips(&TripDataset::generate(&data, 400, today, 11))
+        .await
+        .unwrap();
+    let shown = |trip: &Trip| TripRow {
+        id: trip.meta.id,
+        status: trip.status,
+        applicant: trip.applicant.clone(),
+        unit: trip.unit.clone(),
+        title_zh: trip.title_zh.clone(),
+        title_en: trip.title_en.clone(),
+        destinations: trip.destinations.clone(),
+        departure: trip.departure,
+        days_abroad: trip.days_abroad,
+        step_due: trip.step_due,
+    };
+    let mut checked_waiting = 0;
+    for username in ["officer-1", "officer-2", "leader-2", "liaison-3", "staff-1"] {
+        let (account, _) = store.user_for_login(username).await.unwrap().unwrap();
+        let actor = account.actor(None);
+        let inbox = store.trip_inbox(&actor, today).await.unwrap();
+        let views = [
+            (
+                TripFilter {
+                    waiting_for: actor.user_id,
+                    ..TripFilter::default()
+                },
+                Some(inbox.waiting),
+            ),
+            (
+                TripFilter {
+                    applicant: actor.user_id,
+                    ..TripFilter::default()
+                },
+                Some(inbox.mine),
+            ),
+            (
+                TripFilter {
+                    unit: Some(actor.unit_id.unwrap_or(0)),
+                    ..TripFilter::default()
+                },
+                Some(inbox.unit),
+            ),
+            (
+                TripFilter {
+                    overdue_on: Some(today),
+                    ..TripFilter::default()
+                },
+                Some(inbox.overdue),
+            ),
+            (TripFilter::default(), Some(inbox.by_state.values().sum())),
+            (
+                TripFilter {
+                    status: Some(TripState::InApproval),
+                    ..TripFilter::default()
+                },
+                inbox.by_state.get(&TripState::InApproval).copied(),
+            ),
+            (
+                TripFilter {
+                    status: Some(TripState::InApproval),
+                    waiting_for: actor.user_id,
+                    ..TripFilter::default()
+                },
+                None,
+            ),
+        ];
+        for (filter, count) in views {
+            for sort in ["-created", "departure", "-due", "updated"] {
+                for n in [1, 2, 40] {
+                    let page = PageRequest::parse(
+                        Some(n),
+                        Some(7),
+                        Some(sort),
+                        liaison_core::trips::TRIP_SORTS,
+                        true,
+                    )
+                    .unwrap();
+                    let whole = store.list_trips(&filter, &page, today).await.unwrap();
+                    let rows = store.list_trip_rows(&filter, &page, today).await.unwrap();
+                    let expected: Vec<TripRow> = whole.items.iter().map(shown).collect();
+                    let what = format!("{username} {filter:?} {sort} page {n}");
+                    assert_eq!(rows.items, expected, "{what}");
+                    assert_eq!(
+                        (rows.total, rows.page, rows.per_page),
+                        (whole.total, whole.page, whole.per_page),
+                        "{what}"
+                    );
+                    if let Some(count) = count {
+                        assert_eq!(rows.total, count, "{what}: the inbox's count");
+                    }
+                    if filter.waiting_for.is_some() && n == 1 && !rows.items.is_empty() {
+                        checked_waiting += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked_waiting > 0, "some account has applications waiting");
 }

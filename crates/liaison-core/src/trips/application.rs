@@ -702,6 +702,22 @@ impl Stateful for Trip {
     }
 }
 
+/// An application as the lists and inboxes show it in a row: read without its members, plan,
+/// decisions, approved form or report, which a page of fifty does not show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TripRow {
+    pub id: i64,
+    pub status: TripState,
+    pub applicant: Named,
+    pub unit: Option<Named>,
+    pub title_zh: Option<String>,
+    pub title_en: Option<String>,
+    pub destinations: Vec<Destination>,
+    pub departure: Option<NaiveDate>,
+    pub days_abroad: i64,
+    pub step_due: Option<NaiveDate>,
+}
+
 /// The counts of an account's inboxes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TripInbox {

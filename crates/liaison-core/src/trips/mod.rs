@@ -15,7 +15,7 @@ use crate::{CountryCode, FieldErrors, Money, RegionClass};
 
 pub use application::{
     Attendance, BriefingInput, Difference, ScheduleDay, TRIP, TRIP_LIFECYCLE, TRIP_SORTS, Trip,
-    TripActionInput, TripFilter, TripInbox, TripInput, TripMember, TripReport, TripState,
+    TripActionInput, TripFilter, TripInbox, TripInput, TripMember, TripReport, TripRow, TripState,
     authorize_applicant, differences, may_apply,
 };
 pub use exchange::{

@@ -71,7 +71,7 @@ async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) ->
         liaison_core::trips::TRIP_SORTS,
         true,
     )?;
-    let trips = state.store.list_trips(&filter, &page, today).await?;
+    let trips = state.store.list_trip_rows(&filter, &page, today).await?;
     let t = &ui.t;
     let count = |n: i64| t.number(n);
     let views = VIEWS
@@ -115,7 +115,10 @@ async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) ->
         .iter()
         .map(|trip| {
             vec![
-                Cell::link(title(&ui, trip), format!("/trips/{}", trip.meta.id)),
+                Cell::link(
+                    titled(&ui, trip.id, &trip.title_zh, &trip.title_en),
+                    format!("/trips/{}", trip.id),
+                ),
                 Cell::text(trip.applicant.name.clone()),
                 Cell::text(
                     trip.unit
@@ -123,7 +126,7 @@ async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) ->
                         .map(|u| u.name.clone())
                         .unwrap_or_default(),
                 ),
-                Cell::text(places(&ui, trip)),
+                Cell::text(places_of(&ui, &trip.destinations)),
                 Cell::text(t.optional_date(trip.departure)),
                 Cell::text(count(trip.days_abroad)),
                 Cell::text(t.value("trip-state", trip.status.as_str())),
@@ -183,21 +186,31 @@ async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) ->
 }
 
 fn title(ui: &Ui, trip: &Trip) -> String {
-    let title = ui.t.pick(&trip.title_zh, &trip.title_en);
+    titled(ui, trip.meta.id, &trip.title_zh, &trip.title_en)
+}
+
+/// An application's title in the reader's language, or its number when it has none.
+fn titled(ui: &Ui, id: i64, title_zh: &Option<String>, title_en: &Option<String>) -> String {
+    let title = ui.t.pick(title_zh, title_en);
     if title.is_empty() {
-        format!("#{}", trip.meta.id)
+        format!("#{id}")
     } else {
         title
     }
 }
 
 fn places(ui: &Ui, trip: &Trip) -> String {
+    places_of(ui, &trip.destinations)
+}
+
+/// The places of a trip, in order: country and city.
+fn places_of(ui: &Ui, destinations: &[liaison_core::trips::Destination]) -> String {
     let separator = if ui.t.lang == crate::i18n::Lang::Zh {
         "、"
     } else {
         ", "
     };
-    trip.destinations
+    destinations
         .iter()
         .map(|d| format!("{} {}", ui.t.country(d.country), d.city))
         .collect::<Vec<_>>()
