@@ -356,40 +356,14 @@ impl Store {
         for (chunk_index, chunk) in documents.chunks(5_000).enumerate() {
             let base = chunk_index * 5_000;
             let postings = crate::search::postings_of(chunk);
-            bulk_insert(
-                conn,
-                "search_documents",
-                &[
-                    "id",
-                    "entity",
-                    "record_id",
-                    "title",
-                    "body",
-                    "kind",
-                    "year",
-                    "countries",
-                    "title_terms",
-                ],
-                chunk.len(),
-                |i| {
-                    let d = &chunk[i];
-                    vec![
-                        int(base + i + 1),
-                        text(d.entity.as_str()),
-                        Param::int(d.record_id),
-                        text(&d.title),
-                        text(&d.body),
-                        Param::Text(d.kind.clone()),
-                        Param::Int(d.year.map(i64::from)),
-                        text(&if d.countries.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" {} ", d.countries.join(" "))
-                        }),
-                        text(&d.title_terms().join(" ")),
-                    ]
-                },
-            )
+            let columns: Vec<&str> = std::iter::once("id")
+                .chain(crate::search::DOCUMENT_COLUMNS)
+                .collect();
+            bulk_insert(conn, "search_documents", &columns, chunk.len(), |i| {
+                let mut row = vec![int(base + i + 1)];
+                row.extend(crate::search::document_params(&chunk[i]));
+                row
+            })
             .await?;
             for (i, document_postings) in postings.iter().enumerate() {
                 let document = (base + i + 1) as i64;

@@ -39,39 +39,46 @@ pub(crate) enum Blocks {
     Later,
 }
 
+/// The columns of `search_documents` a document is written to, besides its number.
+pub(crate) const DOCUMENT_COLUMNS: [&str; 8] = [
+    "entity",
+    "record_id",
+    "title",
+    "body",
+    "kind",
+    "year",
+    "countries",
+    "title_terms",
+];
+
+/// The values of a document for [`DOCUMENT_COLUMNS`], in their order; its countries are written
+/// between spaces (" LA VN "), or empty when it has none.
+pub(crate) fn document_params(document: &Document) -> Vec<Param> {
+    let countries = if document.countries.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", document.countries.join(" "))
+    };
+    vec![
+        Param::text(document.entity.as_str()),
+        Param::int(document.record_id),
+        Param::text(document.title.as_str()),
+        Param::text(document.body.as_str()),
+        Param::Text(document.kind.clone()),
+        Param::Int(document.year.map(i64::from)),
+        Param::text(countries),
+        Param::text(document.title_terms().join(" ")),
+    ]
+}
+
 /// Writes new documents, many to a statement; returns their numbers, in their order.
 async fn insert(conn: &mut AnyConnection, documents: &[Document]) -> Result<Vec<i64>> {
     let returned = sql::insert_rows(
         conn,
         "search_documents",
-        &[
-            "entity",
-            "record_id",
-            "title",
-            "body",
-            "kind",
-            "year",
-            "countries",
-            "title_terms",
-        ],
+        &DOCUMENT_COLUMNS,
         documents,
-        |document| {
-            let countries = if document.countries.is_empty() {
-                String::new()
-            } else {
-                format!(" {} ", document.countries.join(" "))
-            };
-            vec![
-                Param::text(document.entity.as_str()),
-                Param::int(document.record_id),
-                Param::text(document.title.as_str()),
-                Param::text(document.body.as_str()),
-                Param::Text(document.kind.clone()),
-                Param::Int(document.year.map(i64::from)),
-                Param::text(countries),
-                Param::text(document.title_terms().join(" ")),
-            ]
-        },
+        document_params,
         "id, entity, record_id",
     )
     .await?;
