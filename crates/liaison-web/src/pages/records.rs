@@ -407,35 +407,24 @@ async fn save<K: RecordPages>(
     let change = values.row_change();
     let mut values = values.compacted();
     let no_offers = Default::default();
-    match change {
-        Some(RowChange::Add(group)) => {
-            return redraw::<K>(
-                state,
-                ui,
-                &values,
-                creating,
-                &FieldErrors::new(),
-                &no_offers,
-                StatusCode::OK,
-                &group,
-            )
-            .await;
-        }
-        Some(RowChange::Remove(group, index)) => {
-            let values = values.without_row(&group, index);
-            return redraw::<K>(
-                state,
-                ui,
-                &values,
-                creating,
-                &FieldErrors::new(),
-                &no_offers,
-                StatusCode::OK,
-                "",
-            )
-            .await;
-        }
-        None => {}
+    if let Some(change) = change {
+        // The form is drawn again with the row added, named as the group it was added to, or
+        // without the row taken away.
+        let (values, adding) = match change {
+            RowChange::Add(group) => (values, group),
+            RowChange::Remove(group, index) => (values.without_row(&group, index), String::new()),
+        };
+        return redraw::<K>(
+            state,
+            ui,
+            &values,
+            creating,
+            &FieldErrors::new(),
+            &no_offers,
+            StatusCode::OK,
+            &adding,
+        )
+        .await;
     }
     let mut resolution = K::resolve(ui, &state.store, &mut values).await?;
     let read = K::read(&values, creating);
