@@ -4330,6 +4330,20 @@ mod passports;
 #[path = "contract/references.rs"]
 mod references;
 
+// Apart from the store's operations on both databases: accounts and sessions, the rows of files,
+// personal data at rest, the two schemas compared, and the store's modules' layering. One test
+// binary for all of them, linked once.
+#[path = "contract/accounts.rs"]
+mod accounts;
+#[path = "contract/files.rs"]
+mod files;
+#[path = "contract/layering.rs"]
+mod layering;
+#[path = "contract/personal.rs"]
+mod personal;
+#[path = "contract/schema.rs"]
+mod schema;
+
 /// The ids and the total of the organizations listed by `filter`, in the list's order across
 /// pages of two.
 async fn organizations_listed(store: &Store, filter: &OrganizationFilter) -> (Vec<i64>, i64) {
