@@ -532,6 +532,16 @@ impl RowExt for ListRow {
             other => Err(Error::Corrupt(format!("{column}: {other} is not text"))),
         }
     }
+    fn json<T: DeserializeOwned>(&self, column: &str) -> Result<T> {
+        let corrupt = |e: serde_json::Error| Error::Corrupt(format!("{column}: {e}"));
+        match self.value(column)? {
+            // JSON the database took out of a longer text comes as JSON, not as text again.
+            value @ (serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
+                T::deserialize(value).map_err(corrupt)
+            }
+            _ => serde_json::from_str(&self.text(column)?).map_err(corrupt),
+        }
+    }
     fn int(&self, column: &str) -> Result<i64> {
         self.opt_int(column)?
             .ok_or_else(|| Error::Corrupt(format!("{column}: empty")))

@@ -420,6 +420,32 @@ async fn a_deputy_decides_for_an_approver_within_the_delegation(store: Store) {
     assert_eq!(decisions[0].approver_id, s.leader.user_id.unwrap());
     assert_eq!(decisions[0].deputy_id, deputy.user_id);
     assert_eq!(waiting_for(&store, &s.officer_a).await, [trip.meta.id]);
+
+    // The office's step waits for both officers. The deputy now stands in for both, and
+    // officer B for officer A as well as for themselves: each finds the application once, in
+    // the list and in the count.
+    for (officer, stand_in) in [
+        (&s.officer_a, &deputy),
+        (&s.officer_b, &deputy),
+        (&s.officer_a, &s.officer_b),
+    ] {
+        store
+            .add_delegation(
+                officer,
+                Delegation {
+                    user_id: officer.user_id.unwrap(),
+                    deputy_id: stand_in.user_id.unwrap(),
+                    from: today(),
+                    to: NaiveDate::from_ymd_opt(2026, 3, 6).unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    for who in [&deputy, &s.officer_b, &s.officer_a] {
+        assert_eq!(waiting_for(&store, who).await, [trip.meta.id]);
+        assert_eq!(store.trip_inbox(who, today()).await.unwrap().waiting, 1);
+    }
 }
 
 async fn a_refusal_sends_the_application_back_with_its_comment_and_nobody_waits(store: Store) {
