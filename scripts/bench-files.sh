@@ -54,13 +54,9 @@ command -v python3 >/dev/null || die "python3 is missing: apt-get install python
 source scripts/lib/postgres.sh
 source scripts/lib/s3.sh
 
-if [[ $PROFILE == release ]]; then
-    log "cargo build --release"
-    cargo build --release --quiet -p liaison
-else
-    cargo build --quiet -p liaison
-fi
-BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/liaison
+# The binary to run, in BIN (built unless scripts/test.sh hands over the one its tests ran).
+source scripts/lib/binary.sh
+liaison_binary "$PROFILE"
 WORK=$(mktemp -d -t liaison-bench-files.XXXXXX)
 SERVER=""
 cleanup() {

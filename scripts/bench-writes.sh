@@ -57,13 +57,9 @@ command -v curl >/dev/null || die "curl is missing: apt-get install curl"
 # The private PostgreSQL cluster, started as scripts/test.sh starts its own.
 source scripts/lib/postgres.sh
 
-if [[ $PROFILE == release ]]; then
-    log "cargo build --release"
-    cargo build --release --quiet -p liaison
-else
-    cargo build --quiet -p liaison
-fi
-BIN=${CARGO_TARGET_DIR:-$PWD/target}/$PROFILE/liaison
+# The binary to run, in BIN (built unless scripts/test.sh hands over the one its tests ran).
+source scripts/lib/binary.sh
+liaison_binary "$PROFILE"
 WORK=$(mktemp -d -t liaison-bench-writes.XXXXXX)
 chmod 755 "$WORK"
 SERVER=""

@@ -54,8 +54,9 @@ ensure_schemathesis() {
 
 ensure_schemathesis
 [[ ${1:-} != --install ]] || exit 0
-cargo build --quiet -p liaison
-BIN=$TARGET/debug/liaison
+# The debug binary, in BIN (built unless scripts/test.sh hands over the one its tests ran).
+source scripts/lib/binary.sh
+liaison_binary debug
 
 WORK=$(mktemp -d -t liaison-schemathesis.XXXXXX)
 SERVER=""

@@ -87,6 +87,9 @@ run_tests() {
     set -e
     # With no arguments the whole suite runs, and the benchmark's smoke run with it.
     if ((status == 0 && $# == 0)); then
+        # The binary the integration tests ran: building it again with `cargo build` would
+        # compile the workspace again (scripts/lib/binary.sh says why).
+        export LIAISON_BIN=${CARGO_TARGET_DIR:-$PWD/target}/debug/liaison
         scripts/bench.sh --smoke
         # The API against its OpenAPI document (scripts/schemathesis.sh says how).
         scripts/schemathesis.sh || status=$?
