@@ -9,31 +9,7 @@ use liaison_core::{Actor, Error as DomainError, User, UserInput};
 use liaison_store::{Error, LoginAttempt, SESSION_LAST_USE_MARGIN, Store};
 use serde_json::json;
 
-/// Runs each listed test once on a fresh SQLite database and once on a fresh PostgreSQL one.
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = liaison_store::testing::TestDatabase::new(liaison_store::Backend::Sqlite).await;
-                    super::$name(db.store.clone()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = liaison_store::testing::TestDatabase::new(liaison_store::Backend::Postgres).await;
-                    super::$name(db.store.clone()).await;
-                }
-            )*
-        }
-    };
-}
-
-on_both_databases!(
+contract!(
     sign_in_attempts_sent_at_once_get_no_more_than_the_limit,
     a_session_in_use_is_not_ended_before_its_idle_limit,
     api_tokens_expire_record_their_last_use_and_are_revoked_by_their_owner,
