@@ -622,4 +622,27 @@ mod tests {
             .to_string();
         assert!(!err.contains("s3cret"), "{err}");
     }
+
+    /// `.cargo/config.toml` compiles SQLite with a page cache for each connection and without
+    /// counting allocations; a build that lost those flags makes concurrent readers wait for
+    /// one mutex, and fails here.
+    #[tokio::test]
+    async fn sqlite_is_built_with_a_page_cache_for_each_connection() {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+    }
 }
