@@ -88,10 +88,8 @@ fn columns() -> Selection {
     .with("v.title_en", "activity_name_en")
 }
 
-/// The columns of an application's row in a list ([`TripRow`]): of its form's `details` only the
-/// destinations, taken out by the database; the whole of it, with the members, schedule and
-/// budget, is several times longer and was read back and parsed for every row.
-fn row_columns(backend: Backend) -> Selection {
+/// The columns of an application's row in a list ([`TripRow`]).
+fn row_columns() -> Selection {
     Selection::of(
         "t",
         &[
@@ -105,12 +103,29 @@ fn row_columns(backend: Backend) -> Selection {
             "step_due",
         ],
     )
-    .with(
-        backend.json_member_sql("t.details", "destinations"),
-        "destinations",
-    )
     .with("a.display_name", "applicant_name")
     .named("n", "unit")
+}
+
+/// The destinations of a list's row, taken out of its form's `details` by the database for the
+/// page's rows alone: the whole of `details`, with the members, schedule and budget, is several
+/// times longer and was read back and parsed for every row, and taken out for every row the
+/// filters keep (before the sort chooses the page) PostgreSQL parsed each one's `details`.
+fn row_page_columns(backend: Backend) -> Selection {
+    Selection::default().with(
+        format!(
+            "(SELECT {} FROM trips d WHERE d.id = r.id)",
+            backend.json_member_sql("d.details", "destinations")
+        ),
+        "destinations",
+    )
+}
+
+/// What a list reads of each application: `columns` for every row its filters keep, and
+/// `page_columns` for the page's rows alone ([`ListQuery::page_columns`]).
+struct Reading {
+    columns: Selection,
+    page_columns: Selection,
 }
 
 /// What a row is read from: the application, its applicant's account and its unit.
@@ -1310,7 +1325,10 @@ impl Store {
             .trip_listing(
                 listing(filter, page, today),
                 page,
-                columns(),
+                Reading {
+                    columns: columns(),
+                    page_columns: Selection::default(),
+                },
                 FROM,
                 from_row,
             )
@@ -1337,19 +1355,23 @@ impl Store {
         self.trip_listing(
             listing(filter, page, today),
             page,
-            row_columns(self.backend),
+            Reading {
+                columns: row_columns(),
+                page_columns: row_page_columns(self.backend),
+            },
             ROW_FROM,
             row_from_row,
         )
         .await
     }
 
-    /// The page of `listing`, each application read by `map` from `columns` of `from`.
+    /// The page of `listing`, each application read by `map` from what `reading` reads of
+    /// `from`.
     async fn trip_listing<T>(
         &self,
         listing: Listing,
         page: &PageRequest,
-        columns: Selection,
+        reading: Reading,
         from: &str,
         map: impl Fn(&sql::ListRow) -> Result<T>,
     ) -> Result<Page<T>> {
@@ -1361,12 +1383,12 @@ impl Store {
         } = listing;
         if by_number {
             return self
-                .trips_by_number(filter, order, page, columns, from, map)
+                .trips_by_number(filter, order, page, reading, from, map)
                 .await;
         }
         let list = ListQuery {
-            columns,
-            page_columns: Selection::default(),
+            columns: reading.columns,
+            page_columns: reading.page_columns,
             from,
             total: match total {
                 Some(kept) => Total::Expression(kept),
@@ -1390,7 +1412,7 @@ impl Store {
         filter: sql::Filter,
         order: &[&str],
         page: &PageRequest,
-        columns: Selection,
+        reading: Reading,
         from: &str,
         map: impl Fn(&sql::ListRow) -> Result<T>,
     ) -> Result<Page<T>> {
@@ -1443,8 +1465,8 @@ impl Store {
             format!("t.id IN ({})", listed.join(", "))
         });
         let list = ListQuery {
-            columns,
-            page_columns: Selection::default(),
+            columns: reading.columns,
+            page_columns: reading.page_columns,
             from,
             total: Total::Known(total),
             filter: on_page,
