@@ -108,9 +108,10 @@ fn row_columns() -> Selection {
 }
 
 /// The destinations of a list's row, taken out of its form's `details` by the database for the
-/// page's rows alone: the whole of `details`, with the members, schedule and budget, is several
-/// times longer and was read back and parsed for every row, and taken out for every row the
-/// filters keep (before the sort chooses the page) PostgreSQL parsed each one's `details`.
+/// page's rows alone. The whole of `details`, with the members, schedule and budget, is several
+/// times longer than the destinations; and taken out with the other columns, they were worked
+/// out for every row the filters keep, before the sort chose the page, PostgreSQL parsing each
+/// row's `details` to do it.
 fn row_page_columns(backend: Backend) -> Selection {
     Selection::default().with(
         format!(
