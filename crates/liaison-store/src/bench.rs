@@ -353,12 +353,12 @@ impl Store {
             ));
         }
         // Documents a few thousand at a time, so that the postings never all sit in memory.
+        let columns: Vec<&str> = std::iter::once("id")
+            .chain(crate::search::DOCUMENT_COLUMNS)
+            .collect();
         for (chunk_index, chunk) in documents.chunks(5_000).enumerate() {
             let base = chunk_index * 5_000;
             let postings = crate::search::postings_of(chunk);
-            let columns: Vec<&str> = std::iter::once("id")
-                .chain(crate::search::DOCUMENT_COLUMNS)
-                .collect();
             bulk_insert(conn, "search_documents", &columns, chunk.len(), |i| {
                 let mut row = vec![int(base + i + 1)];
                 row.extend(crate::search::document_params(&chunk[i]));
