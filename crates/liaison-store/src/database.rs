@@ -440,16 +440,6 @@ impl Backend {
         }
     }
 
-    /// What follows a table's name in `FROM` to read it through `index`: SQLite is told, since
-    /// it looks rows up by number in the table itself however wide they are; PostgreSQL's
-    /// planner weighs the index by itself.
-    pub(crate) fn indexed_by(&self, index: &str) -> String {
-        match self {
-            Backend::Sqlite => format!(" INDEXED BY {index}"),
-            Backend::Postgres => String::new(),
-        }
-    }
-
     /// The condition that keeps, of the audit entries after a transaction's first, those it wrote
     /// itself. On PostgreSQL other transactions commit entries meanwhile, and each entry names
     /// its transaction; SQLite has one writer at a time, so every later entry is the writer's.

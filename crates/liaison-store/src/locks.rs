@@ -10,8 +10,9 @@
 //!    would otherwise each hold rows the other waits for, such as slots of `activity_counts` or
 //!    keys both insert;
 //! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`; a record whose
-//!    files it changes, or which it deletes, is held first, `files::hold_record`), and the slot
-//!    of `activity_counts` an activity falls in (a trigger);
+//!    files it changes, or which it deletes, is held first, `files::hold_record`), the slot
+//!    of `activity_counts` an activity falls in (a trigger), and an application's rows of
+//!    `trip_waiting` after the application's own (a trigger copies its sort keys into them);
 //! 2. [`Lock::Rebuild`], shared: rebuilding the derived data (`liaison reindex`) takes it
 //!    exclusively, and so waits for the writers under way and holds back the next ones;
 //! 3. [`Lock::Document`] of each record whose search document it rewrites;

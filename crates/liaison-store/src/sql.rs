@@ -273,7 +273,7 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
 }
 
 /// The `WHERE` clause of a list, built from the filters a user chose, with its parameters.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Filter {
     conditions: Vec<String>,
     params: Vec<Param>,
@@ -370,12 +370,15 @@ impl Filter {
         self.and(format!("substr({p}, CAST({column} AS INTEGER), 1) = {one}"));
     }
 
+    /// The filter's conditions joined by `AND`, if it has any.
+    pub(crate) fn conditions(&self) -> Option<String> {
+        (!self.conditions.is_empty()).then(|| self.conditions.join(" AND "))
+    }
+
     pub(crate) fn sql(&self) -> String {
-        if self.conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.conditions.join(" AND "))
-        }
+        self.conditions()
+            .map(|conditions| format!("WHERE {conditions}"))
+            .unwrap_or_default()
     }
 
     pub(crate) fn bind<'q>(

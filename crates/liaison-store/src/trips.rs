@@ -158,12 +158,22 @@ fn row_from_row(row: &impl RowExt) -> Result<TripRow> {
 }
 
 /// A list of applications as SQL: its conditions, its order, the kept total that answers its
-/// count when there is one, and whether it is cut by number ([`Store::trips_by_number`]).
+/// count when there is one, and for an approver's inbox whose it is ([`Store::trips_waiting`]).
 struct Listing {
     filter: sql::Filter,
     order: &'static [&'static str],
     total: Option<String>,
-    by_number: bool,
+    waiting: Option<Waiting>,
+}
+
+/// The approver whose inbox a list is, on a day, with the placeholders of both in its filter,
+/// and the inbox's count when it is known.
+struct Waiting {
+    user: i64,
+    day: NaiveDate,
+    user_param: String,
+    day_param: String,
+    counted: Option<i64>,
 }
 
 fn listing(filter: &TripFilter, page: &PageRequest, today: NaiveDate) -> Listing {
@@ -193,11 +203,14 @@ fn listing(filter: &TripFilter, page: &PageRequest, today: NaiveDate) -> Listing
         let p = f.param(sql::Param::int(applicant));
         f.and(format!("t.applicant_id = {p}"));
     }
-    if let Some(user) = filter.waiting_for {
-        let p = f.param(sql::Param::int(user));
-        let d = f.param(sql::Param::text(date_text(today)));
-        f.and(format!("t.id IN ({})", waiting_for_sql(&p, &d)));
-    }
+    // An inbox is cut from the approver's waiting rows, not by a condition on the applications.
+    let waiting = filter.waiting_for.map(|user| Waiting {
+        user,
+        day: today,
+        user_param: f.param(sql::Param::int(user)),
+        day_param: f.param(sql::Param::text(date_text(today))),
+        counted: None,
+    });
     if let Some(day) = filter.overdue_on {
         let p = f.param(sql::Param::text(date_text(day)));
         f.and(format!("t.status = 'in_approval' AND t.step_due < {p}"));
@@ -212,7 +225,7 @@ fn listing(filter: &TripFilter, page: &PageRequest, today: NaiveDate) -> Listing
         filter: f,
         order,
         total: kept,
-        by_number: filter.waiting_for.is_some(),
+        waiting,
     }
 }
 
@@ -519,22 +532,52 @@ fn unit_for(actor: &Actor, input: &TripInput) -> Result<Option<i64>> {
     Ok(unit)
 }
 
-/// The numbers of the applications waiting for the decision of the account `user` on `day`
-/// (both placeholders): as an approver of their current step, or as the deputy of one within
-/// the delegation's period. Every inbox, count and button reads it.
-fn waiting_for_sql(user: &str, day: &str) -> String {
+/// The waiting rows `w` of the applications waiting for the decision of the account `user` on
+/// `day` (both placeholders), as an approver of their current step or as the deputy of one
+/// within the delegation's period: the numbers of two parts of a `UNION ALL`, each from `w`
+/// and what `join` adds, kept by the conditions in `and`.
+fn waiting_parts(user: &str, day: &str, join: &str, and: &str) -> [String; 2] {
     // The user's own waiting rows, then those of whom they stand in for that are not their own
     // too, so that the two parts never share an application and need no UNION: with OR, both
     // databases read every row of trip_waiting; with UNION, SQLite sorted every number of both
     // parts to drop the duplicates (an officer's 2,000, twice, for each page and count).
-    format!(
-        "SELECT w.trip_id FROM trip_waiting w WHERE w.user_id = {user} \
-         UNION ALL SELECT DISTINCT w.trip_id FROM delegations g \
-         JOIN trip_waiting w ON w.user_id = g.user_id \
-         WHERE g.deputy_id = {user} AND g.from_date <= {day} AND g.to_date >= {day} \
-         AND NOT EXISTS (SELECT 1 FROM trip_waiting o \
-         WHERE o.user_id = {user} AND o.trip_id = w.trip_id)"
-    )
+    [
+        format!("SELECT w.trip_id FROM trip_waiting w{join} WHERE w.user_id = {user}{and}"),
+        format!(
+            "SELECT DISTINCT w.trip_id FROM delegations g \
+             JOIN trip_waiting w ON w.user_id = g.user_id{join} \
+             WHERE g.deputy_id = {user} AND g.from_date <= {day} AND g.to_date >= {day} \
+             AND NOT EXISTS (SELECT 1 FROM trip_waiting o \
+             WHERE o.user_id = {user} AND o.trip_id = w.trip_id){and}"
+        ),
+    ]
+}
+
+/// The numbers of the applications waiting for the decision of the account `user` on `day`
+/// ([`waiting_parts`]). Every inbox, count and button reads it.
+fn waiting_for_sql(user: &str, day: &str) -> String {
+    waiting_parts(user, day, "", "").join(" UNION ALL ")
+}
+
+/// `order`, a list's order over the applications `t`, in `direction` over the waiting rows
+/// that keep its keys, each column behind `prefix`.
+fn waiting_order(order: &[&str], direction: &str, prefix: &str) -> String {
+    order
+        .iter()
+        .map(|part| {
+            let (expression, nulls) = match part.strip_suffix(" NULLS LAST") {
+                Some(expression) => (expression, " NULLS LAST"),
+                None => (*part, ""),
+            };
+            let column = match expression.strip_prefix("t.") {
+                Some("id") => "trip_id",
+                Some(column) => column,
+                None => expression,
+            };
+            format!("{prefix}{column} {direction}{nulls}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every decision on application `id`, oldest first, read through `conn`.
@@ -1345,16 +1388,23 @@ impl Store {
     }
 
     /// The page of [`Store::list_trips`] as a list's rows: the columns a row shows, read in one
-    /// statement (two for an approver's inbox), without the members, plan, approved form and
-    /// report of each application.
+    /// statement (three for an approver's inbox), without the members, plan, approved form and
+    /// report of each application. `counted` is the list's total when the caller has it
+    /// already: an inbox's count from [`Store::trip_inbox`], which an approver's page shows
+    /// beside it, is not counted twice.
     pub async fn list_trip_rows(
         &self,
         filter: &TripFilter,
         page: &PageRequest,
         today: NaiveDate,
+        counted: Option<i64>,
     ) -> Result<Page<TripRow>> {
+        let mut listing = listing(filter, page, today);
+        if let Some(waiting) = &mut listing.waiting {
+            waiting.counted = counted;
+        }
         self.trip_listing(
-            listing(filter, page, today),
+            listing,
             page,
             Reading {
                 columns: row_columns(),
@@ -1380,11 +1430,11 @@ impl Store {
             filter,
             order,
             total,
-            by_number,
+            waiting,
         } = listing;
-        if by_number {
+        if let Some(waiting) = waiting {
             return self
-                .trips_by_number(filter, order, page, reading, from, map)
+                .trips_waiting(filter, waiting, order, page, reading, from, map)
                 .await;
         }
         let list = ListQuery {
@@ -1404,52 +1454,97 @@ impl Store {
         self.list_page(list, page, map).await
     }
 
-    /// A page of the applications `filter` picks by number (an approver's inbox): they are
-    /// counted and their page cut on `trips_sort_keys`, the index of their numbers and sort
-    /// keys, and only the page's rows are read. Read from the rows, a few kilobytes each, an
-    /// officer's inbox of 2,000 applications took 65 ms to count and as long again to sort.
-    async fn trips_by_number<T>(
+    /// A page of an approver's inbox: the applications waiting for `waiting`'s approver that
+    /// `filter` keeps. Each waiting row keeps its application's sort keys, with an index for each
+    /// order, so the page is cut from a walk of the approver's rows in the page's order that
+    /// stops at the page's last, and one such walk for each approver they stand in for today;
+    /// only the page's rows are then read. Gathering and sorting an officer's 4,000 waiting
+    /// applications on every page held the inbox to 400 pages a second at 16 connections.
+    #[allow(clippy::too_many_arguments)]
+    async fn trips_waiting<T>(
         &self,
-        filter: sql::Filter,
+        mut filter: sql::Filter,
+        waiting: Waiting,
         order: &[&str],
         page: &PageRequest,
         reading: Reading,
         from: &str,
         map: impl Fn(&sql::ListRow) -> Result<T>,
     ) -> Result<Page<T>> {
-        let keys = format!("trips t{}", self.backend.indexed_by("trips_sort_keys"));
-        let where_sql = filter.sql();
+        let Waiting {
+            user,
+            day,
+            user_param,
+            day_param,
+            counted: known,
+        } = waiting;
+        let mut conn = self.read.acquire().await?;
+        let mut stood_in_for: Vec<i64> = Self::delegations_of(&mut conn, user, day)
+            .await?
+            .into_iter()
+            .map(|delegation| delegation.user_id)
+            .collect();
+        drop(conn);
+        stood_in_for.sort_unstable();
+        stood_in_for.dedup();
+        // A state or a due day is the application's own, read from its row.
+        let (join, and) = match filter.conditions() {
+            Some(conditions) => (
+                " JOIN trips t ON t.id = w.trip_id",
+                format!(" AND {conditions}"),
+            ),
+            None => ("", String::new()),
+        };
+        let count = format!(
+            "SELECT COUNT(*) AS n FROM ({}) AS c",
+            waiting_parts(&user_param, &day_param, join, &and).join(" UNION ALL ")
+        );
+        // The count alone, for a page past the end, binds only what it names.
+        let counted = filter.clone();
         let direction = if page.descending { "DESC" } else { "ASC" };
-        let order_sql = order
+        // A row of the page is among the first rows, to the page's last, of every walk that
+        // finds it: so each walk stops there, and an application found by two walks (waiting
+        // for the approver and for whom they stand in for) is kept once when they are merged.
+        let walked = page.offset() + page.per_page;
+        let mut approvers = vec![user_param.clone()];
+        for other in stood_in_for {
+            approvers.push(filter.param(sql::Param::int(other)));
+        }
+        let walks = approvers
             .iter()
-            .map(|part| match part.strip_suffix(" NULLS LAST") {
-                Some(expression) => format!("{expression} {direction} NULLS LAST"),
-                None => format!("{part} {direction}"),
+            .map(|approver| {
+                format!(
+                    "SELECT * FROM (SELECT w.trip_id, w.created_at, w.updated_at, w.departure, \
+                     w.step_due FROM trip_waiting w{join} WHERE w.user_id = {approver}{and} \
+                     ORDER BY {} LIMIT {walked}) AS p",
+                    waiting_order(order, direction, "w.")
+                )
             })
             .collect::<Vec<_>>()
-            .join(", ");
-        // The count comes with the page's numbers, counted over the same rows as they are
-        // sorted: one statement, and the waiting rows are gathered once.
+            .join(" UNION ALL ");
+        // The count comes with the page's numbers, in one statement, unless it is known.
+        let total_sql = known.map_or_else(|| format!("({count})"), |n| n.to_string());
         let rows = filter
             .bind(sqlx::query(&format!(
-                "SELECT t.id AS id, COUNT(*) OVER () AS n FROM {keys} {where_sql} \
-                 ORDER BY {order_sql} LIMIT {} OFFSET {}",
+                "SELECT trip_id AS id, {total_sql} AS n FROM ({walks}) AS waiting \
+                 GROUP BY trip_id, created_at, updated_at, departure, step_due \
+                 ORDER BY {} LIMIT {} OFFSET {}",
+                waiting_order(order, direction, ""),
                 page.per_page,
                 page.offset()
             )))
             .fetch_all(&self.read)
             .await?;
-        let total = match rows.first() {
-            Some(row) => row.int("n")?,
+        let total = match (known, rows.first()) {
+            (Some(n), _) => n,
+            (None, Some(row)) => row.int("n")?,
             // A page past the end: the count of an empty page says nothing, so it is asked.
-            None if page.offset() > 0 => filter
-                .bind(sqlx::query(&format!(
-                    "SELECT COUNT(*) AS n FROM {keys} {where_sql}"
-                )))
+            (None, None) if page.offset() > 0 => counted
+                .bind(sqlx::query(&count))
                 .fetch_one(&self.read)
                 .await?
                 .int("n")?,
-            None => 0,
+            (None, None) => 0,
         };
         let numbers: Vec<i64> = rows
             .iter()

@@ -4908,6 +4908,66 @@ async fn a_bad_activity_late_in_a_long_import_leaves_nothing(store: Store) {
     assert_eq!(audited(&store).await.len(), before + 1_500);
 }
 
+/// Each application's waiting rows keep its sort keys, which an approver's inbox is ordered
+/// and cut by: copied when a row is added, and again whenever the application's own change,
+/// whatever statement changes them.
+async fn the_waiting_rows_keep_their_applications_sort_keys(backend: Backend) {
+    use liaison_core::bench_data::{Dataset, TripDataset};
+    use sqlx::Connection;
+    let db = TestDatabase::new(backend).await;
+    let data = Dataset::generate(50, 5);
+    db.store.load_dataset(&data).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+    db.store
+        .load_trips(&TripDataset::generate(&data, 100, today, 5))
+        .await
+        .unwrap();
+    let url = match &db.url {
+        liaison_store::DatabaseUrl::Sqlite { path } => format!("sqlite://{}", path.display()),
+        liaison_store::DatabaseUrl::Postgres { url } => url.clone(),
+    };
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    let differing = "SELECT COUNT(*) FROM trip_waiting w JOIN trips t ON t.id = w.trip_id \
+         WHERE w.created_at <> t.created_at OR w.updated_at <> t.updated_at \
+         OR COALESCE(w.departure, '') <> COALESCE(t.departure, '') \
+         OR COALESCE(w.step_due, '') <> COALESCE(t.step_due, '')";
+    let waiting = count("SELECT COUNT(*) FROM trip_waiting")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert!(waiting > 0, "some applications wait");
+    assert_eq!(count(differing).fetch_one(&mut conn).await.unwrap(), 0);
+
+    sqlx::query(
+        "UPDATE trips SET created_at = '2031-01-01T00:00:00Z', \
+         updated_at = '2031-01-02T00:00:00Z', departure = '2031-02-01', step_due = NULL \
+         WHERE id IN (SELECT trip_id FROM trip_waiting)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(count(differing).fetch_one(&mut conn).await.unwrap(), 0);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM trip_waiting WHERE departure = '2031-02-01'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap(),
+        waiting
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_the_waiting_rows_keep_their_applications_sort_keys() {
+    the_waiting_rows_keep_their_applications_sort_keys(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_the_waiting_rows_keep_their_applications_sort_keys() {
+    the_waiting_rows_keep_their_applications_sort_keys(Backend::Postgres).await;
+}
+
 /// The rows the trip lists show, read on their own, are those of the whole applications, in the
 /// same order and with the same totals, for every inbox, filter, sort and page; and each inbox's
 /// count is its list's total.
@@ -4984,8 +5044,107 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
                 None,
             ),
         ];
+        // What waits for the account, asked of each application on its own.
+        let all = PageRequest::parse(
+            Some(1),
+            Some(200),
+            Some("-created"),
+            liaison_core::trips::TRIP_SORTS,
+            true,
+        )
+        .unwrap();
+        let mut waits = std::collections::BTreeSet::new();
+        for n in 1.. {
+            let page = PageRequest {
+                page: n,
+                ..all.clone()
+            };
+            let found = store
+                .list_trip_rows(&TripFilter::default(), &page, today, None)
+                .await
+                .unwrap();
+            for row in &found.items {
+                if store
+                    .trip_waits_for(row.id, actor.user_id.unwrap(), today)
+                    .await
+                    .unwrap()
+                {
+                    waits.insert(row.id);
+                }
+            }
+            if found.items.len() < 200 {
+                break;
+            }
+        }
         for (filter, count) in views {
             for sort in ["-created", "departure", "-due", "updated"] {
+                if filter.waiting_for.is_some() {
+                    // The inbox, cut from the waiting rows, is the list without it that keeps
+                    // only what waits: the same applications in the same order.
+                    let unwaited = TripFilter {
+                        waiting_for: None,
+                        ..filter.clone()
+                    };
+                    let mut expected = Vec::new();
+                    for n in 1.. {
+                        let page = PageRequest::parse(
+                            Some(n),
+                            Some(200),
+                            Some(sort),
+                            liaison_core::trips::TRIP_SORTS,
+                            true,
+                        )
+                        .unwrap();
+                        let found = store
+                            .list_trip_rows(&unwaited, &page, today, None)
+                            .await
+                            .unwrap();
+                        expected.extend(
+                            found
+                                .items
+                                .iter()
+                                .map(|row| row.id)
+                                .filter(|id| waits.contains(id)),
+                        );
+                        if found.items.len() < 200 {
+                            break;
+                        }
+                    }
+                    for n in 1..=expected.len().div_ceil(7) + 1 {
+                        let page = PageRequest::parse(
+                            Some(n as i64),
+                            Some(7),
+                            Some(sort),
+                            liaison_core::trips::TRIP_SORTS,
+                            true,
+                        )
+                        .unwrap();
+                        let rows = store
+                            .list_trip_rows(&filter, &page, today, None)
+                            .await
+                            .unwrap();
+                        if filter.status.is_none() {
+                            // Given the inbox's count, the page is the same and not counted.
+                            let counted = store
+                                .list_trip_rows(&filter, &page, today, Some(inbox.waiting))
+                                .await
+                                .unwrap();
+                            assert_eq!(
+                                (counted.items, counted.total),
+                                (rows.items.clone(), rows.total)
+                            );
+                        }
+                        let ids: Vec<i64> = rows.items.iter().map(|row| row.id).collect();
+                        let from = ((n - 1) * 7).min(expected.len());
+                        let to = (n * 7).min(expected.len());
+                        assert_eq!(
+                            ids,
+                            expected[from..to],
+                            "{username} {filter:?} {sort} page {n}"
+                        );
+                        assert_eq!(rows.total, expected.len() as i64);
+                    }
+                }
                 for n in [1, 2, 40] {
                     let page = PageRequest::parse(
                         Some(n),
@@ -4996,7 +5155,10 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
                     )
                     .unwrap();
                     let whole = store.list_trips(&filter, &page, today).await.unwrap();
-                    let rows = store.list_trip_rows(&filter, &page, today).await.unwrap();
+                    let rows = store
+                        .list_trip_rows(&filter, &page, today, None)
+                        .await
+                        .unwrap();
                     let expected: Vec<TripRow> = whole.items.iter().map(shown).collect();
                     let what = format!("{username} {filter:?} {sort} page {n}");
                     assert_eq!(rows.items, expected, "{what}");

@@ -71,7 +71,13 @@ async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) ->
         liaison_core::trips::TRIP_SORTS,
         true,
     )?;
-    let trips = state.store.list_trip_rows(&filter, &page, today).await?;
+    // The inbox's count of what waits is the list's total when nothing else narrows it.
+    let counted = (view == "waiting" && filter.status.is_none() && filter.overdue_on.is_none())
+        .then_some(inbox.waiting);
+    let trips = state
+        .store
+        .list_trip_rows(&filter, &page, today, counted)
+        .await?;
     let t = &ui.t;
     let count = |n: i64| t.number(n);
     let views = VIEWS
