@@ -4968,6 +4968,39 @@ async fn on_postgres_the_waiting_rows_keep_their_applications_sort_keys() {
     the_waiting_rows_keep_their_applications_sort_keys(Backend::Postgres).await;
 }
 
+/// Page `n` of a trip list, `per_page` to a page, in the order `sort`.
+fn trip_page(n: i64, per_page: i64, sort: &str) -> PageRequest {
+    PageRequest::parse(
+        Some(n),
+        Some(per_page),
+        Some(sort),
+        liaison_core::trips::TRIP_SORTS,
+        true,
+    )
+    .unwrap()
+}
+
+/// The numbers of every application a trip list holds, in its order `sort`.
+async fn every_trip(
+    store: &Store,
+    filter: &liaison_core::trips::TripFilter,
+    sort: &str,
+    today: chrono::NaiveDate,
+) -> Vec<i64> {
+    let mut numbers = Vec::new();
+    for n in 1.. {
+        let found = store
+            .list_trip_rows(filter, &trip_page(n, 200, sort), today, None)
+            .await
+            .unwrap();
+        numbers.extend(found.items.iter().map(|row| row.id));
+        if found.items.len() < 200 {
+            return numbers;
+        }
+    }
+    numbers
+}
+
 /// The rows the trip lists show, read on their own, are those of the whole applications, in the
 /// same order and with the same totals, for every inbox, filter, sort and page; and each inbox's
 /// count is its list's total.
@@ -5045,35 +5078,14 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
             ),
         ];
         // What waits for the account, asked of each application on its own.
-        let all = PageRequest::parse(
-            Some(1),
-            Some(200),
-            Some("-created"),
-            liaison_core::trips::TRIP_SORTS,
-            true,
-        )
-        .unwrap();
         let mut waits = std::collections::BTreeSet::new();
-        for n in 1.. {
-            let page = PageRequest {
-                page: n,
-                ..all.clone()
-            };
-            let found = store
-                .list_trip_rows(&TripFilter::default(), &page, today, None)
+        for id in every_trip(&store, &TripFilter::default(), "-created", today).await {
+            if store
+                .trip_waits_for(id, actor.user_id.unwrap(), today)
                 .await
-                .unwrap();
-            for row in &found.items {
-                if store
-                    .trip_waits_for(row.id, actor.user_id.unwrap(), today)
-                    .await
-                    .unwrap()
-                {
-                    waits.insert(row.id);
-                }
-            }
-            if found.items.len() < 200 {
-                break;
+                .unwrap()
+            {
+                waits.insert(id);
             }
         }
         for (filter, count) in views {
@@ -5085,40 +5097,13 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
                         waiting_for: None,
                         ..filter.clone()
                     };
-                    let mut expected = Vec::new();
-                    for n in 1.. {
-                        let page = PageRequest::parse(
-                            Some(n),
-                            Some(200),
-                            Some(sort),
-                            liaison_core::trips::TRIP_SORTS,
-                            true,
-                        )
-                        .unwrap();
-                        let found = store
-                            .list_trip_rows(&unwaited, &page, today, None)
-                            .await
-                            .unwrap();
-                        expected.extend(
-                            found
-                                .items
-                                .iter()
-                                .map(|row| row.id)
-                                .filter(|id| waits.contains(id)),
-                        );
-                        if found.items.len() < 200 {
-                            break;
-                        }
-                    }
+                    let expected: Vec<i64> = every_trip(&store, &unwaited, sort, today)
+                        .await
+                        .into_iter()
+                        .filter(|id| waits.contains(id))
+                        .collect();
                     for n in 1..=expected.len().div_ceil(7) + 1 {
-                        let page = PageRequest::parse(
-                            Some(n as i64),
-                            Some(7),
-                            Some(sort),
-                            liaison_core::trips::TRIP_SORTS,
-                            true,
-                        )
-                        .unwrap();
+                        let page = trip_page(n as i64, 7, sort);
                         let rows = store
                             .list_trip_rows(&filter, &page, today, None)
                             .await
@@ -5146,14 +5131,7 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
                     }
                 }
                 for n in [1, 2, 40] {
-                    let page = PageRequest::parse(
-                        Some(n),
-                        Some(7),
-                        Some(sort),
-                        liaison_core::trips::TRIP_SORTS,
-                        true,
-                    )
-                    .unwrap();
+                    let page = trip_page(n, 7, sort);
                     let whole = store.list_trips(&filter, &page, today).await.unwrap();
                     let rows = store
                         .list_trip_rows(&filter, &page, today, None)
