@@ -5088,6 +5088,16 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
                 waits.insert(id);
             }
         }
+        // The unit's count, kept in advance, is the number of its applications listed.
+        let unit = TripFilter {
+            unit: Some(actor.unit_id.unwrap_or(0)),
+            ..TripFilter::default()
+        };
+        assert_eq!(
+            every_trip(&store, &unit, "-created", today).await.len() as i64,
+            inbox.unit,
+            "{username}'s unit"
+        );
         for (filter, count) in views {
             for sort in ["-created", "departure", "-due", "updated"] {
                 if filter.waiting_for.is_some() {
@@ -5156,4 +5166,52 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
         }
     }
     assert!(checked_waiting > 0, "some account has applications waiting");
+
+    // A draft moved to another unit by the office is counted there and no longer in its own.
+    let unit_total = |unit: i64| {
+        let store = store.clone();
+        async move {
+            let filter = TripFilter {
+                unit: Some(unit),
+                ..TripFilter::default()
+            };
+            let page = trip_page(1, 1, "-created");
+            store
+                .list_trip_rows(&filter, &page, today, None)
+                .await
+                .unwrap()
+                .total
+        }
+    };
+    let drafts = TripFilter {
+        status: Some(TripState::Draft),
+        ..TripFilter::default()
+    };
+    let draft = store
+        .list_trips(&drafts, &trip_page(1, 1, "-created"), today)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let from = draft.unit.as_ref().unwrap().id;
+    let to = if from == 1 { 2 } else { 1 };
+    let (before_from, before_to) = (unit_total(from).await, unit_total(to).await);
+    let mut input = draft.to_input();
+    input.unit = Some(to);
+    store
+        .update_trip(&admin(), draft.meta.id, input)
+        .await
+        .unwrap();
+    assert_eq!(
+        (unit_total(from).await, unit_total(to).await),
+        (before_from - 1, before_to + 1)
+    );
+    let moved = TripFilter {
+        unit: Some(to),
+        ..TripFilter::default()
+    };
+    assert_eq!(
+        every_trip(&store, &moved, "-created", today).await.len() as i64,
+        before_to + 1
+    );
 }
