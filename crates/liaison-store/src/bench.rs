@@ -13,13 +13,15 @@ use crate::database::reset_id_sequences;
 use crate::sql::{self, Param, date_text, enum_text, json_text};
 use crate::{Backend, Error, Result, Store};
 
-/// Parameters one statement carries on PostgreSQL, and on SQLite. sqlx binds a numbered
-/// parameter (`$1`) on SQLite by asking its name, which SQLite finds by reading every named
-/// parameter of the statement before it, so a statement's binding grows with the square of its
-/// parameters (loading 10,000 activities took 10.8 s with 3,000 a statement, 3.7 s with 150).
-/// SQLite's statements are written with anonymous parameters (`?`), which have no name to look
-/// for, so they can carry many more rows, and the load makes fewer statements.
+/// Parameters one statement carries on PostgreSQL, written `$1`, `$2`…
 const PARAMS_PER_STATEMENT: usize = 150;
+
+/// Parameters one statement carries on SQLite, written `?`. sqlx binds a numbered parameter
+/// (`$1`) on SQLite by asking its name, which SQLite finds by reading every named parameter of
+/// the statement before it, so a statement's binding grew with the square of its parameters
+/// (loading 10,000 activities took 10.8 s with 3,000 a statement, 3.7 s with 150). Anonymous
+/// parameters have no name to look for, so a statement carries many more rows and the load
+/// makes fewer statements (100,000 activities: 72.9 s with 150 numbered, 56.5 s with these).
 const SQLITE_PARAMS_PER_STATEMENT: usize = 3_000;
 
 /// Inserts `count` rows made by `row`, as many to a statement as the parameter limit allows.

@@ -2049,10 +2049,10 @@ impl Store {
     /// overdue on `today`.
     pub async fn trip_inbox(&self, actor: &Actor, today: NaiveDate) -> Result<TripInbox> {
         // One statement for the four counts, each an index's range or kept in advance (a unit's),
-        // and the board's kept counts by state: every page of the applications shows them. The waiting ones are counted
-        // from the waiting rows alone (through the applications' rows, a few kilobytes each, an
-        // officer's 2,000 took 65 ms on SQLite). Unit numbers start at 1, so an account without
-        // a unit counts none.
+        // and the board's kept counts by state: every page of the applications shows them. The
+        // waiting ones are counted from the waiting rows alone (through the applications' rows,
+        // a few kilobytes each, an officer's 2,000 took 65 ms on SQLite). Unit numbers start at
+        // 1, so an account without a unit counts none.
         let by_state = self.backend.json_arrays_sql(
             &["s.status", "s.n"],
             "FROM trip_state_counts s WHERE s.n > 0",
