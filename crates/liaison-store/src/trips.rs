@@ -176,39 +176,31 @@ struct Waiting {
     counted: Option<i64>,
 }
 
+/// A count kept in advance, the sum of the counts `n` of `rows` (a table and its condition).
+fn kept_count(rows: &str) -> String {
+    format!("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM {rows})")
+}
+
 fn listing(filter: &TripFilter, page: &PageRequest, today: NaiveDate) -> Listing {
     let mut f = sql::Filter::default();
-    // The board's totals, of every application or of one state, are kept in advance.
-    let mut kept =
-        Some("(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM trip_state_counts)".to_owned());
+    // The totals of every application, of one state and of one unit are kept in advance; a list
+    // narrowed further is counted.
+    let mut kept = Some(kept_count("trip_state_counts"));
     if let Some(status) = &filter.status {
         let p = f.param(sql::Param::text(enum_text(status)));
         f.and(format!("t.status = {p}"));
-        kept = Some(format!(
-            "(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM trip_state_counts WHERE status = {p})"
-        ));
-    }
-    if filter.unit.is_some()
-        || filter.applicant.is_some()
-        || filter.waiting_for.is_some()
-        || filter.overdue_on.is_some()
-    {
-        kept = None;
+        kept = Some(kept_count(&format!("trip_state_counts WHERE status = {p}")));
     }
     if let Some(unit) = filter.unit {
         let p = f.param(sql::Param::int(unit));
         f.and(format!("t.unit_id = {p}"));
-        // So is a unit's total, when nothing else narrows its list.
-        let alone = filter.status.is_none()
-            && filter.applicant.is_none()
-            && filter.waiting_for.is_none()
-            && filter.overdue_on.is_none();
-        if alone {
-            kept = Some(format!(
-                "(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM trip_unit_counts \
-                 WHERE unit_id = {p})"
-            ));
-        }
+        kept = match filter.status {
+            None => Some(kept_count(&format!("trip_unit_counts WHERE unit_id = {p}"))),
+            Some(_) => None,
+        };
+    }
+    if filter.applicant.is_some() || filter.waiting_for.is_some() || filter.overdue_on.is_some() {
+        kept = None;
     }
     if let Some(applicant) = filter.applicant {
         let p = f.param(sql::Param::int(applicant));
@@ -1400,9 +1392,10 @@ impl Store {
 
     /// The page of [`Store::list_trips`] as a list's rows: the columns a row shows, read in one
     /// statement (three for an approver's inbox), without the members, plan, approved form and
-    /// report of each application. `counted` is the list's total when the caller has it
-    /// already: an inbox's count from [`Store::trip_inbox`], which an approver's page shows
-    /// beside it, is not counted twice.
+    /// report of each application. `counted` is the count of what waits for the account of
+    /// `filter.waiting_for`, when the caller has it already from [`Store::trip_inbox`] (an
+    /// approver's page shows it beside the list): it is the list's total when nothing else
+    /// narrows the list, and is not counted twice.
     pub async fn list_trip_rows(
         &self,
         filter: &TripFilter,
@@ -1411,7 +1404,8 @@ impl Store {
         counted: Option<i64>,
     ) -> Result<Page<TripRow>> {
         let mut listing = listing(filter, page, today);
-        if let Some(waiting) = &mut listing.waiting {
+        let narrowed = listing.filter.len() > 0;
+        if let Some(waiting) = listing.waiting.as_mut().filter(|_| !narrowed) {
             waiting.counted = counted;
         }
         self.trip_listing(
@@ -1511,7 +1505,7 @@ impl Store {
             waiting_parts(&user_param, &day_param, join, &and).join(" UNION ALL ")
         );
         // The count alone, for a page past the end, binds only what it names.
-        let counted = filter.clone();
+        let count_filter = filter.clone();
         let direction = if page.descending { "DESC" } else { "ASC" };
         // A row of the page is among the first rows, to the page's last, of every walk that
         // finds it: so each walk stops there, and an application found by two walks (waiting
@@ -1550,7 +1544,7 @@ impl Store {
             (Some(n), _) => n,
             (None, Some(row)) => row.int("n")?,
             // A page past the end: the count of an empty page says nothing, so it is asked.
-            (None, None) if page.offset() > 0 => counted
+            (None, None) if page.offset() > 0 => count_filter
                 .bind(sqlx::query(&count))
                 .fetch_one(&self.read)
                 .await?
@@ -2061,11 +2055,11 @@ impl Store {
         let counts = sqlx::query(&format!(
             "SELECT (SELECT COUNT(*) FROM ({}) w) AS waiting, \
              (SELECT COUNT(*) FROM trips WHERE applicant_id = $1) AS mine, \
-             (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM trip_unit_counts \
-             WHERE unit_id = $3) AS unit, \
+             {} AS unit, \
              (SELECT COUNT(*) FROM trips WHERE status = 'in_approval' AND step_due < $2) \
              AS overdue, {by_state} AS by_state",
-            waiting_for_sql("$1", "$2")
+            waiting_for_sql("$1", "$2"),
+            kept_count("trip_unit_counts WHERE unit_id = $3")
         ))
         .bind(actor.user_id.unwrap_or(0))
         .bind(date_text(today))

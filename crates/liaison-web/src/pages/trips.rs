@@ -71,9 +71,8 @@ async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) ->
         liaison_core::trips::TRIP_SORTS,
         true,
     )?;
-    // The inbox's count of what waits is the list's total when nothing else narrows it.
-    let counted = (view == "waiting" && filter.status.is_none() && filter.overdue_on.is_none())
-        .then_some(inbox.waiting);
+    // What waits is counted already, for the inbox.
+    let counted = (view == "waiting").then_some(inbox.waiting);
     let trips = state
         .store
         .list_trip_rows(&filter, &page, today, counted)
