@@ -10,11 +10,9 @@ ALTER TABLE trip_waiting ADD COLUMN updated_at TEXT;
 ALTER TABLE trip_waiting ADD COLUMN departure TEXT;
 ALTER TABLE trip_waiting ADD COLUMN step_due TEXT;
 
-UPDATE trip_waiting SET
-    created_at = (SELECT t.created_at FROM trips t WHERE t.id = trip_waiting.trip_id),
-    updated_at = (SELECT t.updated_at FROM trips t WHERE t.id = trip_waiting.trip_id),
-    departure = (SELECT t.departure FROM trips t WHERE t.id = trip_waiting.trip_id),
-    step_due = (SELECT t.step_due FROM trips t WHERE t.id = trip_waiting.trip_id);
+UPDATE trip_waiting SET (created_at, updated_at, departure, step_due) =
+    (SELECT t.created_at, t.updated_at, t.departure, t.step_due FROM trips t
+      WHERE t.id = trip_waiting.trip_id);
 
 CREATE INDEX trip_waiting_created ON trip_waiting (user_id, created_at, trip_id);
 CREATE INDEX trip_waiting_updated ON trip_waiting (user_id, updated_at, trip_id);
@@ -31,11 +29,9 @@ END;
 
 CREATE TRIGGER trip_waiting_added AFTER INSERT ON trip_waiting
 BEGIN
-    UPDATE trip_waiting SET
-        created_at = (SELECT t.created_at FROM trips t WHERE t.id = NEW.trip_id),
-        updated_at = (SELECT t.updated_at FROM trips t WHERE t.id = NEW.trip_id),
-        departure = (SELECT t.departure FROM trips t WHERE t.id = NEW.trip_id),
-        step_due = (SELECT t.step_due FROM trips t WHERE t.id = NEW.trip_id)
+    UPDATE trip_waiting SET (created_at, updated_at, departure, step_due) =
+        (SELECT t.created_at, t.updated_at, t.departure, t.step_due FROM trips t
+          WHERE t.id = NEW.trip_id)
     WHERE user_id = NEW.user_id AND trip_id = NEW.trip_id;
 END;
 
