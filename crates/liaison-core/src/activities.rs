@@ -681,6 +681,13 @@ pub struct ActivitySummary {
     pub inviting_organization: Option<Named>,
 }
 
+/// A summary names people and organizations, never their personal data.
+impl crate::personal::Masked for ActivitySummary {
+    fn masked(self) -> Self {
+        self
+    }
+}
+
 /// Filters of the activity list.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -145,6 +145,18 @@ pub fn masked<R: Record>(mut record: R) -> R {
     record
 }
 
+/// A row of a list as anyone may see it: a record with its personal fields masked, and a
+/// summary, which holds none, as it is.
+pub trait Masked {
+    fn masked(self) -> Self;
+}
+
+impl<R: Record> Masked for R {
+    fn masked(self) -> Self {
+        masked(self)
+    }
+}
+
 /// A record with its personal fields masked except those named in `shown`.
 pub fn masked_except<R: Record>(mut record: R, shown: &[&str]) -> R {
     for (name, value) in record.personal_mut() {

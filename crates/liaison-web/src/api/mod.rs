@@ -4,31 +4,27 @@
 //! accounts and permissions of a later change) is added once, as a layer on that router.
 
 use axum::extract::State;
-use axum::http::Method;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{Method, StatusCode};
 use axum::{Json, Router, middleware};
-use liaison_core::accounts::{Action, authorize_role};
-use liaison_core::{
-    Activity, ActivityFilter, ActivityInput, ActivitySummary, Agreement, AgreementFilter,
-    AgreementInput, AuditEntry, AuditFilter, Gift, GiftFilter, GiftInput, Organization,
-    OrganizationFilter, OrganizationInput, Page, PageRequest, Person, PersonFilter, PersonInput,
-    Role, TimelineEntry, Unit, UnitFilter, UnitInput,
-};
+use liaison_core::{AuditEntry, AuditFilter, Page, PageRequest, Person, Role, TimelineEntry};
 use liaison_search::{SearchRequest, SearchResults};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::auth::{self, Auth};
 use crate::error::ErrorBody;
-use crate::extract::{ApiBody, ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::pages::kinds::{EachKind, each_kind};
+use crate::pages::records::RecordPages;
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
+use records::ApiRecord;
 
 pub mod files;
 pub mod names;
 pub mod news;
 mod openapi;
+pub mod records;
 use openapi::SharedAnswers;
 pub mod review;
 pub mod transitions;
@@ -45,138 +41,10 @@ pub struct PageParams {
     pub sort: Option<String>,
 }
 
-/// The five operations of one kind of record: list, read, create, change, delete. Every record
-/// answered has its personal data masked (`liaison_core::personal`), and so has every row of a
-/// list whose rows are records (`rows: masked`); a user who may see a value asks for it.
-macro_rules! resource {
-    (
-        $module:ident, $path:tt, $item_path:tt, $tag:tt,
-        record: $record:ident, row: $row:ident, input: $input:ident, filter: $filter:ident,
-        kind: $kind:expr
-    ) => {
-        resource!($module, $path, $item_path, $tag,
-            record: $record, row: $row, input: $input, filter: $filter,
-            kind: $kind, rows: std::convert::identity);
-    };
-    (
-        $module:ident, $path:tt, $item_path:tt, $tag:tt,
-        record: $record:ident, row: $row:ident, input: $input:ident, filter: $filter:ident,
-        kind: $kind:expr, rows: masked
-    ) => {
-        resource!($module, $path, $item_path, $tag,
-            record: $record, row: $row, input: $input, filter: $filter,
-            kind: $kind, rows: liaison_core::personal::masked);
-    };
-    (
-        $module:ident, $path:tt, $item_path:tt, $tag:tt,
-        record: $record:ident, row: $row:ident, input: $input:ident, filter: $filter:ident,
-        kind: $kind:expr, rows: $mask_row:path
-    ) => {
-        pub mod $module {
-            use super::*;
-
-            #[utoipa::path(get, path = $path, tag = $tag, params($filter, PageParams),
-                responses((status = 200, body = Page<$row>), (status = 422, body = ErrorBody)))]
-            pub async fn list(
-                State(state): State<AppState>,
-                _: Auth,
-                ApiQuery(filter): ApiQuery<$filter>,
-                ApiQuery(paging): ApiQuery<PageParams>,
-            ) -> Result<Json<Page<$row>>, ApiError> {
-                let page = PageRequest::parse(
-                    paging.page,
-                    paging.per_page,
-                    paging.sort.as_deref(),
-                    $kind.sorts,
-                    $kind.newest_first,
-                )?;
-                let mut page = state.store.list::<$record>(&filter, &page).await?;
-                page.items = page.items.into_iter().map($mask_row).collect();
-                Ok(Json(page))
-            }
-
-            #[utoipa::path(get, path = $item_path, tag = $tag, params(("id" = i64, Path)),
-                responses((status = 200, body = $record), (status = 404, body = ErrorBody)))]
-            pub async fn get(
-                State(state): State<AppState>,
-                _: Auth,
-                ApiPath(id): ApiPath<i64>,
-            ) -> Result<Json<$record>, ApiError> {
-                Ok(Json(liaison_core::personal::masked(state.store.get::<$record>(id).await?)))
-            }
-
-            #[utoipa::path(post, path = $path, tag = $tag, request_body = $input,
-                responses((status = 201, body = $record), (status = 400, body = ErrorBody),
-                          (status = 422, body = ErrorBody)))]
-            pub async fn create(
-                State(state): State<AppState>,
-                Auth(auth): Auth,
-                body: ApiBody,
-            ) -> Result<impl IntoResponse, ApiError> {
-                // A role that may not create such records is refused whatever it sent.
-                authorize_role(&auth.actor(), Action::Create, $kind)?;
-                let input: $input = body.json()?;
-                let saved = liaison_core::personal::masked(state.store.create::<$record>(&auth.actor(), input).await?);
-                let location = format!("{}/{}", $path, saved.meta.id);
-                Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(saved)))
-            }
-
-            /// Changes a record. The body names the `version` it was read at; when someone
-            /// else saved a newer one, nothing is saved and 409 returns the current record.
-            #[utoipa::path(put, path = $item_path, tag = $tag, params(("id" = i64, Path)),
-                request_body = $input,
-                responses((status = 200, body = $record), (status = 404, body = ErrorBody),
-                          (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-            pub async fn update(
-                State(state): State<AppState>,
-                Auth(auth): Auth,
-                ApiPath(id): ApiPath<i64>,
-                body: ApiBody,
-            ) -> Result<Json<$record>, ApiError> {
-                authorize_role(&auth.actor(), Action::Change, $kind)?;
-                let input: $input = body.json()?;
-                Ok(Json(liaison_core::personal::masked(state.store.update::<$record>(&auth.actor(), id, input).await?)))
-            }
-
-            /// Deletes a record with its files; refused with 409 while other records refer to
-            /// it.
-            #[utoipa::path(delete, path = $item_path, tag = $tag, params(("id" = i64, Path)),
-                responses((status = 204), (status = 404, body = ErrorBody),
-                          (status = 409, body = ErrorBody)))]
-            pub async fn delete(
-                State(state): State<AppState>,
-                Auth(auth): Auth,
-                ApiPath(id): ApiPath<i64>,
-            ) -> Result<StatusCode, ApiError> {
-                let gone = state.store.delete_returning_files::<$record>(&auth.actor(), id).await?;
-                crate::files::forget_unheld_files(&state, &gone).await;
-                Ok(StatusCode::NO_CONTENT)
-            }
-
-            pub(super) fn routes() -> Routes {
-                Routes::new()
-                    .get($path, list)
-                    .post($path, create)
-                    .get($item_path, get)
-                    .put($item_path, update)
-                    .delete($item_path, delete)
-            }
-        }
-    };
-}
-
 pub mod notices;
 pub mod passports;
 pub mod trips;
 pub mod workdays;
-
-resource!(units, "/api/v1/units", "/api/v1/units/{id}", "units",
-    record: Unit, row: Unit, input: UnitInput, filter: UnitFilter,
-    kind: liaison_core::UNIT);
-
-resource!(people, "/api/v1/people", "/api/v1/people/{id}", "people",
-    record: Person, row: Person, input: PersonInput, filter: PersonFilter,
-    kind: liaison_core::PERSON, rows: masked);
 
 /// Which personal fields to show; every one the record holds when none is named.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -206,22 +74,6 @@ pub async fn reveal_person(
         .await?;
     Ok(Json(person))
 }
-
-resource!(organizations, "/api/v1/organizations", "/api/v1/organizations/{id}", "organizations",
-    record: Organization, row: Organization, input: OrganizationInput, filter: OrganizationFilter,
-    kind: liaison_core::ORGANIZATION);
-
-resource!(activities, "/api/v1/activities", "/api/v1/activities/{id}", "activities",
-    record: Activity, row: ActivitySummary, input: ActivityInput, filter: ActivityFilter,
-    kind: liaison_core::ACTIVITY);
-
-resource!(gifts, "/api/v1/gifts", "/api/v1/gifts/{id}", "gifts",
-    record: Gift, row: Gift, input: GiftInput, filter: GiftFilter,
-    kind: liaison_core::GIFT);
-
-resource!(agreements, "/api/v1/agreements", "/api/v1/agreements/{id}", "agreements",
-    record: Agreement, row: Agreement, input: AgreementInput, filter: AgreementFilter,
-    kind: liaison_core::AGREEMENT);
 
 /// Everything that involved an organization, newest first: activities, agreements and gifts.
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/timeline", tag = "organizations",
@@ -303,38 +155,8 @@ pub async fn list_audit(
             `per_page` and `sort`; updates name the `version` they started from.",
     ),
     paths(
-        units::list,
-        units::get,
-        units::create,
-        units::update,
-        units::delete,
-        people::list,
-        people::get,
-        people::create,
-        people::update,
-        people::delete,
         reveal_person,
-        organizations::list,
-        organizations::get,
-        organizations::create,
-        organizations::update,
-        organizations::delete,
         organization_timeline,
-        activities::list,
-        activities::get,
-        activities::create,
-        activities::update,
-        activities::delete,
-        gifts::list,
-        gifts::get,
-        gifts::create,
-        gifts::update,
-        gifts::delete,
-        agreements::list,
-        agreements::get,
-        agreements::create,
-        agreements::update,
-        agreements::delete,
         transitions::transition_agreement,
         transitions::agreement_history,
         list_roles,
@@ -343,11 +165,6 @@ pub async fn list_audit(
         names::find_names,
         list_audit,
         review::annual_review,
-        workdays::calendar_days::list,
-        workdays::calendar_days::get,
-        workdays::calendar_days::create,
-        workdays::calendar_days::update,
-        workdays::calendar_days::delete,
         workdays::list_years,
         workdays::add_year,
         workdays::after,
@@ -377,6 +194,7 @@ pub async fn list_audit(
     )),
     modifiers(
         &BearerToken,
+        &RecordsDoc,
         &TripsDoc,
         &PassportsDoc,
         &NewsDoc,
@@ -410,16 +228,39 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
+/// Adds the five operations of every kind of record with pages, and their schemas.
+struct RecordsDoc;
+
+impl utoipa::Modify for RecordsDoc {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        struct Document<'a>(&'a mut utoipa::openapi::OpenApi);
+        impl EachKind for Document<'_> {
+            fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
+                records::document::<K::Record>(self.0);
+            }
+        }
+        each_kind(&mut Document(openapi));
+    }
+}
+
+/// The five operations of every kind of record with pages.
+fn record_routes() -> Routes {
+    struct Mount(Routes);
+    impl EachKind for Mount {
+        fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
+            self.0 = std::mem::take(&mut self.0).merge(records::routes::<K::Record>());
+        }
+    }
+    let mut mount = Mount(Routes::new());
+    each_kind(&mut mount);
+    mount.0
+}
+
 /// The routes that need a signed-in user or a token: all but the OpenAPI document.
 fn signed_in_routes() -> Routes {
     Routes::new()
-        .merge(units::routes())
-        .merge(people::routes())
+        .merge(record_routes())
         .post("/api/v1/people/{id}/personal", reveal_person)
-        .merge(organizations::routes())
-        .merge(activities::routes())
-        .merge(gifts::routes())
-        .merge(agreements::routes())
         .merge(transitions::routes())
         .merge(workdays::routes())
         .merge(files::routes())

@@ -1,6 +1,8 @@
-//! What every operation of the OpenAPI document shares: the answers any of them may give and
-//! the bounds of the paging and year parameters, added once to every operation instead of
-//! being repeated beside each handler.
+//! What every operation of the OpenAPI document shares: the answers any of them may give, the
+//! bounds of the paging and year parameters, and a name of its own, added once to every
+//! operation instead of being repeated beside each handler.
+
+use std::collections::HashMap;
 
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::schema::Schema;
@@ -14,11 +16,13 @@ pub const MAX_PAGE: i64 = 10_000;
 pub const YEARS: (i64, i64) = (1900, 2200);
 
 /// Adds to every operation of `/api/v1` the answers the layers in front of its handler and the
-/// handler's extractors give, and the bounds of `page`, `per_page` and `year`.
+/// handler's extractors give, and the bounds of `page`, `per_page` and `year`; and names each
+/// operation uniquely.
 pub struct SharedAnswers;
 
 impl utoipa::Modify for SharedAnswers {
     fn modify(&self, openapi: &mut OpenApi) {
+        name_uniquely(openapi);
         for (path, item) in openapi.paths.paths.iter_mut() {
             if !path.starts_with("/api/v1/") {
                 continue;
@@ -59,6 +63,33 @@ impl utoipa::Modify for SharedAnswers {
                     );
                 }
                 bound_parameters(operation);
+            }
+        }
+    }
+}
+
+/// Names by its method and path each operation whose handler's name another operation's
+/// handler has too (each kind's files have an `upload`), so that every name is its own, as
+/// clients generated from the document need.
+fn name_uniquely(openapi: &mut OpenApi) {
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for item in openapi.paths.paths.values_mut() {
+        for (_, operation) in operations(item) {
+            if let Some(id) = &operation.operation_id {
+                *uses.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        for (method, operation) in operations(item) {
+            let shared = |id: &String| uses.get(id).is_some_and(|n| *n > 1);
+            if operation.operation_id.as_ref().is_none_or(shared) {
+                let words = path
+                    .trim_start_matches("/api/v1/")
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty());
+                let name: Vec<&str> = std::iter::once(method).chain(words).collect();
+                operation.operation_id = Some(name.join("_"));
             }
         }
     }

@@ -1,31 +1,24 @@
-//! The working-day calendar in the API: its days (the five operations of every record), its
-//! years, and the working days counted through it.
+//! The working-day calendar in the API: its years, and the working days counted through it. Its
+//! days have the five operations of every record (`records.rs`).
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use liaison_core::{
-    CalendarDay, CalendarDayFilter, CalendarDayInput, CalendarYear, CalendarYearInput, Page,
-    PageRequest, WorkingDaysAfter, WorkingDaysAfterQuery, WorkingDaysBetween,
+    CalendarYear, CalendarYearInput, WorkingDaysAfter, WorkingDaysAfterQuery, WorkingDaysBetween,
     WorkingDaysBetweenQuery,
 };
 
-use super::PageParams;
 use crate::auth::Auth;
 use crate::error::ErrorBody;
-use crate::extract::{ApiBody, ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery};
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
-use liaison_core::accounts::{Action, authorize_role};
-
-resource!(calendar_days, "/api/v1/calendar-days", "/api/v1/calendar-days/{id}", "working days",
-    record: CalendarDay, row: CalendarDay, input: CalendarDayInput, filter: CalendarDayFilter,
-    kind: liaison_core::CALENDAR_DAY);
 
 /// The years the calendar holds, newest first, with how many days each lists. Counting
 /// working days through a year not listed here is refused.
-#[utoipa::path(get, path = "/api/v1/calendar-days/years", tag = "working days",
+#[utoipa::path(get, path = "/api/v1/calendar-days/years", tag = "calendar-days",
     responses((status = 200, body = Vec<CalendarYear>)))]
 pub async fn list_years(
     State(state): State<AppState>,
@@ -37,7 +30,7 @@ pub async fn list_years(
 /// Adds a whole year, for admins: from the calendar shipped with Liaison when the body names
 /// only the `year`, else from the `lines` or `days` given (the State Council's notice). Every
 /// day is checked before any is saved; a year held already is refused with 409.
-#[utoipa::path(post, path = "/api/v1/calendar-days/years", tag = "working days",
+#[utoipa::path(post, path = "/api/v1/calendar-days/years", tag = "calendar-days",
     request_body = CalendarYearInput,
     responses((status = 201, body = CalendarYear), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -89,7 +82,6 @@ pub async fn between(
 /// Every route of the working-day calendar.
 pub(super) fn routes() -> Routes {
     Routes::new()
-        .merge(calendar_days::routes())
         .get("/api/v1/calendar-days/years", list_years)
         .post("/api/v1/calendar-days/years", add_year)
         .get("/api/v1/working-days/after", after)

@@ -12,12 +12,12 @@ mod export;
 mod files;
 mod forms;
 mod imports;
-mod kinds;
+pub(crate) mod kinds;
 mod news;
 mod notices;
 mod passports;
 mod record_id;
-mod records;
+pub(crate) mod records;
 mod review;
 mod search;
 mod session;
@@ -602,7 +602,6 @@ fn signed_in_routes() -> Routes {
         .post("/calendars/{id}/revoke", calendars::revoke)
         .merge(account::routes())
         .merge(records::routes())
-        .merge(kinds::agreement_routes())
         .merge(kinds::workdays::routes())
         .merge(admin::routes())
         .merge(imports::routes())

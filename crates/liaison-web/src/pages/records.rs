@@ -20,6 +20,7 @@ use super::{
     render,
 };
 use crate::AppState;
+use crate::api::records::ApiRecord;
 use crate::routes::Routes;
 
 #[derive(Template)]
@@ -87,6 +88,12 @@ pub trait RecordPages: Send + Sync + 'static {
     /// What the list's downloads hold of personal data for this user, said beside them.
     fn export_note(_ui: &Ui) -> Option<String> {
         None
+    }
+
+    /// Pages of its own besides the generic ones, such as a person's "Show" of a personal
+    /// field; none unless the kind has some.
+    fn own_routes() -> Routes {
+        Routes::new()
     }
 
     fn get(
@@ -843,14 +850,16 @@ fn record_and_file_routes<K: RecordPages>() -> Routes {
     }
 }
 
+/// The pages of every kind of record declared with pages, with each kind's own.
 pub fn routes() -> Routes {
-    Routes::new()
-        .merge(record_and_file_routes::<kinds::Activities>())
-        .merge(record_and_file_routes::<kinds::Organizations>())
-        .merge(record_routes::<kinds::People>())
-        .merge(kinds::people_routes())
-        .merge(record_routes::<kinds::Units>())
-        .merge(record_routes::<kinds::Gifts>())
-        .merge(record_and_file_routes::<kinds::Agreements>())
-        .merge(record_routes::<kinds::CalendarDays>())
+    struct Mount(Routes);
+    impl kinds::EachKind for Mount {
+        fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
+            let routes = std::mem::take(&mut self.0).merge(record_and_file_routes::<K>());
+            self.0 = routes.merge(K::own_routes());
+        }
+    }
+    let mut mount = Mount(Routes::new());
+    kinds::each_kind(&mut mount);
+    mount.0
 }

@@ -406,6 +406,24 @@ async fn the_openapi_document_describes_every_endpoint(app: TestApp) {
     ] {
         assert!(schemas.contains_key(schema), "{schema}");
     }
+    // Every schema the document names is in it, and every operation has its own name.
+    let text = doc.to_string();
+    for reference in text.split("\"#/components/schemas/").skip(1) {
+        let name = &reference[..reference.find('"').unwrap()];
+        assert!(
+            schemas.contains_key(name),
+            "{name} is named but not described"
+        );
+    }
+    let mut operations: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    let named = operations.len();
+    operations.sort_unstable();
+    operations.dedup();
+    assert_eq!(operations.len(), named, "an operation's name is used twice");
 }
 
 async fn search_finds_records_in_chinese_and_english_and_answers_odd_input_clearly(app: TestApp) {

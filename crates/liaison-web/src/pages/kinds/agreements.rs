@@ -47,6 +47,10 @@ impl RecordPages for Agreements {
     type Input = AgreementInput;
     type Filter = AgreementFilter;
 
+    fn own_routes() -> Routes {
+        routes()
+    }
+
     async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
             search(ui, query),
@@ -455,7 +459,7 @@ fn lifecycle_section(ui: &Ui, a: &Agreement, history: &[RecordEvent]) -> Section
 }
 
 /// The pages of an agreement beyond those every kind has: its changes of state and its renewal.
-pub fn routes() -> Routes {
+fn routes() -> Routes {
     Routes::new()
         .post("/agreements/{id}/transitions", transition)
         .post("/agreements/{id}/renew", renew)

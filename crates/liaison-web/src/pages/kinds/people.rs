@@ -34,6 +34,10 @@ impl RecordPages for People {
     type Input = PersonInput;
     type Filter = PersonFilter;
 
+    fn own_routes() -> Routes {
+        routes()
+    }
+
     async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
             search(ui, query),
@@ -339,7 +343,7 @@ fn person_detail(ui: &Ui, p: &Person, shown: &[&str]) -> DetailView {
 }
 
 /// The routes of people beyond those every kind has.
-pub fn routes() -> Routes {
+fn routes() -> Routes {
     Routes::new().post("/people/{id}/personal", show_personal)
 }
 
