@@ -84,6 +84,7 @@ const KIND: Kind = Kind {
     path: "users",
     categories: None,
     pages: false,
+    files: false,
     rights: Rights {
         admin_only: true,
         officers: false,

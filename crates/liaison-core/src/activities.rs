@@ -732,6 +732,7 @@ const KIND: Kind = Kind {
     path: "activities",
     categories: Some("activity-kind"),
     pages: true,
+    files: true,
     rights: Rights::UNIT_RECORDS,
     search: Some(0),
     timeline: true,

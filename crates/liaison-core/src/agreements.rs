@@ -346,6 +346,7 @@ const KIND: Kind = Kind {
     path: "agreements",
     categories: Some("agreement-kind"),
     pages: true,
+    files: true,
     rights: Rights::UNIT_RECORDS,
     search: Some(3),
     timeline: true,

@@ -47,6 +47,7 @@ const KIND: Kind = Kind {
     path: "audit",
     categories: None,
     pages: false,
+    files: false,
     rights: Rights {
         admin_only: true,
         officers: false,

@@ -5,16 +5,17 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::trips::TRIP;
-use crate::{ACTIVITY, AGREEMENT, ORGANIZATION, RecordKind};
+use crate::RecordKind;
 
-/// The kinds of record that keep files: a trip application keeps its invitation letter and the
-/// photos of its report.
-pub const KINDS_WITH_FILES: [RecordKind; 4] = [ACTIVITY, AGREEMENT, ORGANIZATION, TRIP];
-
-/// Whether records of a kind keep files.
+/// Whether records of a kind keep files, as the kind declares: activities, agreements,
+/// organizations, and trip applications (an invitation letter, the report's photos).
 pub fn keeps_files(kind: RecordKind) -> bool {
-    KINDS_WITH_FILES.contains(&kind)
+    kind.files
+}
+
+/// The kind of record whose name in the audit log is `name`, if its records keep files.
+pub fn kind_with_files(name: &str) -> Option<RecordKind> {
+    RecordKind::parse(name).filter(|k| k.files)
 }
 
 /// A file kept with a record; its bytes are in the file store under `content_hash`.

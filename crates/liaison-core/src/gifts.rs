@@ -238,6 +238,7 @@ const KIND: Kind = Kind {
     path: "gifts",
     categories: Some("gift-direction"),
     pages: true,
+    files: false,
     rights: Rights::UNIT_RECORDS,
     search: Some(4),
     timeline: true,

@@ -34,6 +34,9 @@ pub struct Kind {
     pub categories: Option<&'static str>,
     /// Whether it has list and record pages of its own, at `/{path}` and `/{path}/{id}`.
     pub pages: bool,
+    /// Whether its records keep files (photos, scans, signed copies), each allowed as the record
+    /// itself is.
+    pub files: bool,
     /// Who may see, create and change records of this kind.
     pub rights: Rights,
     /// How it feeds search: its code in the search index's blocks, which is stored and so is

@@ -251,6 +251,7 @@ const KIND: Kind = Kind {
     path: "organizations",
     categories: Some("org-kind"),
     pages: true,
+    files: true,
     rights: Rights {
         admin_only: false,
         officers: true,

@@ -356,6 +356,7 @@ const KIND: Kind = Kind {
     path: "passports",
     categories: None,
     pages: false,
+    files: false,
     rights: Rights {
         admin_only: false,
         officers: true,

@@ -158,6 +158,7 @@ const KIND: Kind = Kind {
     path: "people",
     categories: Some("person-category"),
     pages: true,
+    files: false,
     rights: Rights {
         admin_only: false,
         officers: true,

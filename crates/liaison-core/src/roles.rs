@@ -39,6 +39,7 @@ const KIND: Kind = Kind {
     path: "roles",
     categories: None,
     pages: false,
+    files: false,
     rights: Rights {
         admin_only: false,
         officers: true,

@@ -80,6 +80,7 @@ const KIND: Kind = Kind {
     path: "units",
     categories: Some("unit-kind"),
     pages: true,
+    files: false,
     rights: Rights {
         admin_only: false,
         officers: true,

@@ -151,6 +151,7 @@ const KIND: Kind = Kind {
     path: "calendar-days",
     categories: Some("workdays-kind"),
     pages: true,
+    files: false,
     rights: Rights::ADMINS_KEEP,
     search: None,
     timeline: false,

@@ -974,13 +974,10 @@ async fn carry_files(
     let folder = FileStore::open(&carried_folder(document)).await?;
     let mut carried = Vec::new();
     for row in rows {
-        let Some(kind) = liaison_core::files::KINDS_WITH_FILES
-            .iter()
-            .find(|k| k.as_str() == row.record_kind)
-        else {
+        let Some(kind) = liaison_core::files::kind_with_files(&row.record_kind) else {
             continue;
         };
-        let Some(key) = store.key_by_id(*kind, row.record_id).await? else {
+        let Some(key) = store.key_by_id(kind, row.record_id).await? else {
             eprintln!(
                 "{} of {} {} is not exported: the record has no key",
                 row.name, row.record_kind, row.record_id
@@ -1031,14 +1028,12 @@ async fn import_carried_files(
     let folder = FileStore::open(&carried_folder(document)).await?;
     let mut added = 0;
     for file in carried {
-        let kind = liaison_core::files::KINDS_WITH_FILES
-            .iter()
-            .find(|k| k.as_str() == file.record)
+        let kind = liaison_core::files::kind_with_files(&file.record)
             .with_context(|| format!("{} records do not keep files", file.record))?;
-        let id = store.id_by_key(*kind, &file.key).await?.with_context(|| {
+        let id = store.id_by_key(kind, &file.key).await?.with_context(|| {
             format!("no {} {} for the file {}", file.record, file.key, file.name)
         })?;
-        let held = store.record_files(*kind, id).await?;
+        let held = store.record_files(kind, id).await?;
         if held
             .iter()
             .any(|h| h.content_hash == file.content_hash && h.name == file.name)
@@ -1068,7 +1063,7 @@ async fn import_carried_files(
             caption: file.caption.clone(),
         };
         store
-            .add_file_to(actor, *kind, id, new, &kept.limits)
+            .add_file_to(actor, kind, id, new, &kept.limits)
             .await?;
         added += 1;
     }

@@ -755,6 +755,7 @@ const KIND: Kind = Kind {
     path: "trips",
     categories: Some("trip-type"),
     pages: false,
+    files: true,
     rights: Rights::UNIT_RECORDS,
     search: None,
     timeline: false,

@@ -1,17 +1,22 @@
-//! The files of activities, agreements, organizations and trip applications: upload (multipart),
-//! list, download, caption and delete, each allowed as the record itself is.
+//! The files of every kind of record that keeps them (its declaration says so): upload
+//! (multipart), list, download, caption and delete, each allowed as the record itself is, at
+//! `/api/v1/{path}/{id}/files` of its declared path, with their entries in the OpenAPI document.
 
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use liaison_core::trips::Trip;
-use liaison_core::{Activity, Agreement, FileCaption, Organization, StoredFile};
+use liaison_core::{FileCaption, StoredFile};
 use liaison_store::StoredRecord;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::ArrayBuilder;
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder, Schema};
+use utoipa::{PartialSchema, ToSchema};
 
+use super::records::{answer, body, number};
 use crate::auth::Auth;
-use crate::error::ErrorBody;
 use crate::extract::{ApiJson, ApiPath};
 use crate::files::{self, FileError};
 use crate::routes::Routes;
@@ -30,10 +35,22 @@ impl From<FileError> for ApiError {
     }
 }
 
-async fn upload<K: StoredRecord + Sync>(
-    state: AppState,
+/// A kind of record whose files the API serves.
+pub trait FileHolder: StoredRecord + Sync + 'static {}
+
+impl<K: StoredRecord + Sync + 'static> FileHolder for K {}
+
+/// The path of a record's files and of one of them.
+fn paths<K: FileHolder>() -> (String, String) {
+    let files = format!("/api/v1/{}/{{id}}/files", K::KIND.declaration().path);
+    let file = format!("{files}/{{file}}");
+    (files, file)
+}
+
+async fn upload<K: FileHolder>(
+    State(state): State<AppState>,
     auth: Auth,
-    id: i64,
+    ApiPath(id): ApiPath<i64>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let actor = auth.0.actor();
@@ -69,17 +86,18 @@ async fn upload<K: StoredRecord + Sync>(
     Ok((StatusCode::CREATED, Json(kept)).into_response())
 }
 
-async fn list<K: StoredRecord + Sync>(
-    state: AppState,
-    id: i64,
+async fn list<K: FileHolder>(
+    State(state): State<AppState>,
+    _: Auth,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<StoredFile>>, ApiError> {
     Ok(Json(state.store.files::<K>(id).await?))
 }
 
-async fn download<K: StoredRecord + Sync>(
-    state: AppState,
+async fn download<K: FileHolder>(
+    State(state): State<AppState>,
     auth: Auth,
-    (id, file): (i64, i64),
+    ApiPath((id, file)): ApiPath<(i64, i64)>,
 ) -> Result<Response, ApiError> {
     let file = state.store.file::<K>(id, file).await?;
     let response = files::serve(&state, &file).await?;
@@ -87,11 +105,11 @@ async fn download<K: StoredRecord + Sync>(
     Ok(response)
 }
 
-async fn caption<K: StoredRecord + Sync>(
-    state: AppState,
+async fn caption<K: FileHolder>(
+    State(state): State<AppState>,
     auth: Auth,
-    (id, file): (i64, i64),
-    input: FileCaption,
+    ApiPath((id, file)): ApiPath<(i64, i64)>,
+    ApiJson(input): ApiJson<FileCaption>,
 ) -> Result<Json<StoredFile>, ApiError> {
     let actor = auth.0.actor();
     Ok(Json(
@@ -102,10 +120,10 @@ async fn caption<K: StoredRecord + Sync>(
     ))
 }
 
-async fn delete<K: StoredRecord + Sync>(
-    state: AppState,
+async fn delete<K: FileHolder>(
+    State(state): State<AppState>,
     auth: Auth,
-    (id, file): (i64, i64),
+    ApiPath((id, file)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
     let gone = state
         .store
@@ -115,130 +133,97 @@ async fn delete<K: StoredRecord + Sync>(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The file routes of one kind, with the OpenAPI description of each.
-macro_rules! files_of {
-    ($module:ident, $record:ty, $path:literal, $item:literal, $tag:literal) => {
-        pub mod $module {
-            use super::*;
-
-            /// Keeps one or more files with the record: a multipart body whose `file` fields
-            /// are the files, with an optional `caption` and `strip_location` (`true` to keep
-            /// photos without their EXIF data) sent before them. The type is read from each
-            /// file's content: only images, PDF and office documents are kept (422 otherwise,
-            /// and for a file or record past its size limit).
-            #[utoipa::path(post, path = $path, tag = $tag, params(("id" = i64, Path)),
-                request_body(content_type = "multipart/form-data", content = String),
-                responses((status = 201, body = Vec<StoredFile>), (status = 403, body = ErrorBody),
-                          (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-            pub async fn upload(
-                State(state): State<AppState>,
-                auth: Auth,
-                ApiPath(id): ApiPath<i64>,
-                multipart: Result<Multipart, MultipartRejection>,
-            ) -> Result<Response, ApiError> {
-                super::upload::<$record>(state, auth, id, multipart).await
-            }
-
-            /// The record's files, in the order they came.
-            #[utoipa::path(get, path = $path, tag = $tag, params(("id" = i64, Path)),
-                responses((status = 200, body = Vec<StoredFile>), (status = 404, body = ErrorBody)))]
-            pub async fn list(
-                State(state): State<AppState>,
-                _: Auth,
-                ApiPath(id): ApiPath<i64>,
-            ) -> Result<Json<Vec<StoredFile>>, ApiError> {
-                super::list::<$record>(state, id).await
-            }
-
-            /// A file's bytes, as an attachment (images inline), with `nosniff`.
-            #[utoipa::path(get, path = $item, tag = $tag,
-                params(("id" = i64, Path), ("file" = i64, Path)),
-                responses((status = 200, content_type = "application/octet-stream"),
-                          (status = 404, body = ErrorBody)))]
-            pub async fn download(
-                State(state): State<AppState>,
-                auth: Auth,
-                ApiPath(ids): ApiPath<(i64, i64)>,
-            ) -> Result<Response, ApiError> {
-                super::download::<$record>(state, auth, ids).await
-            }
-
-            /// Changes a file's caption.
-            #[utoipa::path(put, path = $item, tag = $tag,
-                params(("id" = i64, Path), ("file" = i64, Path)), request_body = FileCaption,
-                responses((status = 200, body = StoredFile), (status = 403, body = ErrorBody),
-                          (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-            pub async fn caption(
-                State(state): State<AppState>,
-                auth: Auth,
-                ApiPath(ids): ApiPath<(i64, i64)>,
-                ApiJson(input): ApiJson<FileCaption>,
-            ) -> Result<Json<StoredFile>, ApiError> {
-                super::caption::<$record>(state, auth, ids, input).await
-            }
-
-            /// Deletes a file of the record.
-            #[utoipa::path(delete, path = $item, tag = $tag,
-                params(("id" = i64, Path), ("file" = i64, Path)),
-                responses((status = 204), (status = 403, body = ErrorBody),
-                          (status = 404, body = ErrorBody)))]
-            pub async fn delete(
-                State(state): State<AppState>,
-                auth: Auth,
-                ApiPath(ids): ApiPath<(i64, i64)>,
-            ) -> Result<StatusCode, ApiError> {
-                super::delete::<$record>(state, auth, ids).await
-            }
-
-            pub(in crate::api) fn routes() -> Routes {
-                // An upload is read one chunk at a time and refused past the file limit, so the
-                // server's default cap on a body does not apply.
-                Routes::new()
-                    .post($path, axum::handler::Handler::layer(
-                        upload, axum::extract::DefaultBodyLimit::disable()))
-                    .get($path, list)
-                    .get($item, download)
-                    .put($item, caption)
-                    .delete($item, delete)
-            }
-        }
-    };
+/// The file routes of `K`.
+pub fn routes<K: FileHolder>() -> Routes {
+    let (files, file) = paths::<K>();
+    // An upload is read one chunk at a time and refused past the file limit, so the server's
+    // default cap on a body does not apply.
+    let upload =
+        axum::handler::Handler::layer(upload::<K>, axum::extract::DefaultBodyLimit::disable());
+    Routes::new()
+        .post(&files, upload)
+        .get(&files, list::<K>)
+        .get(&file, download::<K>)
+        .put(&file, caption::<K>)
+        .delete(&file, delete::<K>)
 }
 
-files_of!(
-    activities,
-    Activity,
-    "/api/v1/activities/{id}/files",
-    "/api/v1/activities/{id}/files/{file}",
-    "activities"
-);
-files_of!(
-    agreements,
-    Agreement,
-    "/api/v1/agreements/{id}/files",
-    "/api/v1/agreements/{id}/files/{file}",
-    "agreements"
-);
-files_of!(
-    organizations,
-    Organization,
-    "/api/v1/organizations/{id}/files",
-    "/api/v1/organizations/{id}/files/{file}",
-    "organizations"
-);
+/// Adds the file operations of `K` to the API's document, tagged with its path, and the
+/// schemas they name; the answers every operation shares are added afterwards.
+pub fn document<K: FileHolder>(openapi: &mut OpenApi) {
+    let (files, file) = paths::<K>();
+    let kind = K::KIND.declaration();
+    // Named as `upload_activities_file`, `list_activities_files`.
+    let operation = |verb: &str, summary: &str| {
+        let noun = if verb == "list" { "files" } else { "file" };
+        OperationBuilder::new()
+            .tag(kind.path)
+            .operation_id(Some(format!("{verb}_{}_{noun}", kind.table)))
+            .summary(Some(summary))
+            .parameter(number("id"))
+    };
+    let listed = || {
+        let files = ArrayBuilder::new().items(Ref::from_schema_name(StoredFile::name()));
+        ResponseBuilder::new()
+            .description("")
+            .content(
+                "application/json",
+                ContentBuilder::new().schema(Some(files)).build(),
+            )
+            .build()
+    };
+    let multipart = RequestBodyBuilder::new()
+        .content(
+            "multipart/form-data",
+            ContentBuilder::new().schema(Some(String::schema())).build(),
+        )
+        .required(Some(utoipa::openapi::Required::True))
+        .build();
+    let uploaded = operation(
+        "upload",
+        "Keeps one or more files with the record: a multipart body whose `file` fields are the \
+         files, with an optional `caption` and `strip_location` (`true` to keep photos without \
+         their EXIF data) sent before them. The type is read from each file's content: only \
+         images, PDF and office documents are kept (422 otherwise, and for a file or record past \
+         its size limit).",
+    )
+    .request_body(Some(multipart))
+    .response("201", listed());
+    let kept =
+        operation("list", "The record's files, in the order they came.").response("200", listed());
+    let bytes = ResponseBuilder::new()
+        .description("")
+        .content("application/octet-stream", ContentBuilder::new().build())
+        .build();
+    let downloaded = operation(
+        "download",
+        "A file's bytes, as an attachment (images inline), with `nosniff`.",
+    )
+    .parameter(number("file"))
+    .response("200", bytes);
+    let captioned = operation("caption", "Changes a file's caption.")
+        .parameter(number("file"))
+        .request_body(Some(body(&FileCaption::name())))
+        .response("200", answer("", &StoredFile::name()));
+    let deleted = operation("delete", "Deletes a file of the record.")
+        .parameter(number("file"))
+        .response("204", ResponseBuilder::new().description("").build());
 
-files_of!(
-    trips,
-    Trip,
-    "/api/v1/trips/{id}/files",
-    "/api/v1/trips/{id}/files/{file}",
-    "trips"
-);
+    let paths = &mut openapi.paths;
+    paths.add_path_operation(&files, vec![HttpMethod::Post], uploaded);
+    paths.add_path_operation(&files, vec![HttpMethod::Get], kept);
+    paths.add_path_operation(&file, vec![HttpMethod::Get], downloaded);
+    paths.add_path_operation(&file, vec![HttpMethod::Put], captioned);
+    paths.add_path_operation(&file, vec![HttpMethod::Delete], deleted);
 
-pub(super) fn routes() -> Routes {
-    Routes::new()
-        .merge(activities::routes())
-        .merge(agreements::routes())
-        .merge(organizations::routes())
-        .merge(trips::routes())
+    let mut schemas: Vec<(String, RefOr<Schema>)> = Vec::new();
+    StoredFile::schemas(&mut schemas);
+    schemas.push((StoredFile::name().into_owned(), StoredFile::schema()));
+    FileCaption::schemas(&mut schemas);
+    schemas.push((FileCaption::name().into_owned(), FileCaption::schema()));
+    openapi
+        .components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(schemas);
 }

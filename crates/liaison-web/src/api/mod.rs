@@ -6,6 +6,7 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::{Json, Router, middleware};
+use liaison_core::files::keeps_files;
 use liaison_core::{AuditEntry, AuditFilter, Page, PageRequest, Person, Role, TimelineEntry};
 use liaison_search::{SearchRequest, SearchResults};
 use serde::Deserialize;
@@ -169,21 +170,6 @@ pub async fn list_audit(
         workdays::add_year,
         workdays::after,
         workdays::between,
-        files::activities::upload,
-        files::activities::list,
-        files::activities::download,
-        files::activities::caption,
-        files::activities::delete,
-        files::agreements::upload,
-        files::agreements::list,
-        files::agreements::download,
-        files::agreements::caption,
-        files::agreements::delete,
-        files::organizations::upload,
-        files::organizations::list,
-        files::organizations::download,
-        files::organizations::caption,
-        files::organizations::delete,
     ),
     // A reference to an existing record or a new one, named by utoipa after its generic
     // argument, is listed here because utoipa does not collect it from the fields using it.
@@ -228,7 +214,8 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-/// Adds the five operations of every kind of record with pages, and their schemas.
+/// Adds the five operations of every kind of record with pages, its files' when it keeps
+/// them, and their schemas.
 struct RecordsDoc;
 
 impl utoipa::Modify for RecordsDoc {
@@ -237,18 +224,25 @@ impl utoipa::Modify for RecordsDoc {
         impl EachKind for Document<'_> {
             fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
                 records::document::<K::Record>(self.0);
+                if keeps_files(K::KIND) {
+                    files::document::<K::Record>(self.0);
+                }
             }
         }
         each_kind(&mut Document(openapi));
     }
 }
 
-/// The five operations of every kind of record with pages.
+/// The five operations of every kind of record with pages, and its files' when it keeps them.
 fn record_routes() -> Routes {
     struct Mount(Routes);
     impl EachKind for Mount {
         fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
-            self.0 = std::mem::take(&mut self.0).merge(records::routes::<K::Record>());
+            let mut routes = std::mem::take(&mut self.0).merge(records::routes::<K::Record>());
+            if keeps_files(K::KIND) {
+                routes = routes.merge(files::routes::<K::Record>());
+            }
+            self.0 = routes;
         }
     }
     let mut mount = Mount(Routes::new());
@@ -263,7 +257,6 @@ fn signed_in_routes() -> Routes {
         .post("/api/v1/people/{id}/personal", reveal_person)
         .merge(transitions::routes())
         .merge(workdays::routes())
-        .merge(files::routes())
         .merge(news::routes())
         .merge(trips::routes())
         .merge(passports::routes())

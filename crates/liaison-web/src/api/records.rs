@@ -153,12 +153,6 @@ pub fn document<R: ApiRecord>(openapi: &mut OpenApi) {
     let record = R::name();
     let page = format!("Page_{}", <R::Row as ToSchema>::name());
     let input = <R::Input as ToSchema>::name();
-    let number = ParameterBuilder::new()
-        .name("id")
-        .parameter_in(ParameterIn::Path)
-        .required(Required::True)
-        .schema(Some(i64::schema()))
-        .build();
 
     let mut filters = <R::Filter as IntoParams>::into_params(|| Some(ParameterIn::Query));
     filters.extend(PageParams::into_params(|| None));
@@ -172,21 +166,21 @@ pub fn document<R: ApiRecord>(openapi: &mut OpenApi) {
     .request_body(Some(body(&input)))
     .response("201", answer("", &record));
     let read = operation("get", "One record.")
-        .parameter(number.clone())
+        .parameter(number("id"))
         .response("200", answer("", &record));
     let changed = operation(
         "update",
         "Changes a record. The body names the `version` it was read at; when someone else \
          saved a newer one, nothing is saved and 409 returns the current record.",
     )
-    .parameter(number.clone())
+    .parameter(number("id"))
     .request_body(Some(body(&input)))
     .response("200", answer("", &record));
     let deleted = operation(
         "delete",
         "Deletes a record with its files; refused with 409 while other records refer to it.",
     )
-    .parameter(number)
+    .parameter(number("id"))
     .response("204", ResponseBuilder::new().description("").build());
 
     let paths = &mut openapi.paths;
@@ -213,8 +207,18 @@ pub fn document<R: ApiRecord>(openapi: &mut OpenApi) {
         .extend(schemas);
 }
 
+/// The record number `name` in a path.
+pub(super) fn number(name: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .schema(Some(i64::schema()))
+        .build()
+}
+
 /// A JSON answer of the schema named `schema`.
-fn answer(description: &str, schema: &str) -> utoipa::openapi::Response {
+pub(super) fn answer(description: &str, schema: &str) -> utoipa::openapi::Response {
     ResponseBuilder::new()
         .description(description)
         .content("application/json", json(schema))
@@ -222,7 +226,7 @@ fn answer(description: &str, schema: &str) -> utoipa::openapi::Response {
 }
 
 /// A required JSON body of the schema named `schema`.
-fn body(schema: &str) -> utoipa::openapi::request_body::RequestBody {
+pub(super) fn body(schema: &str) -> utoipa::openapi::request_body::RequestBody {
     RequestBodyBuilder::new()
         .content("application/json", json(schema))
         .required(Some(Required::True))

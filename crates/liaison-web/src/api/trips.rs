@@ -443,18 +443,14 @@ pub async fn link_person(
     record_briefing,
     set_leaders_in_charge,
     link_person,
-    super::files::trips::upload,
-    super::files::trips::list,
-    super::files::trips::download,
-    super::files::trips::caption,
-    super::files::trips::delete,
 ))]
 pub struct TripsDoc;
 
-/// Adds the trips' paths and schemas to the whole API's document.
+/// Adds the trips' paths and schemas, and their files', to the whole API's document.
 impl utoipa::Modify for TripsDoc {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         openapi.merge(TripsDoc::openapi());
+        super::files::document::<Trip>(openapi);
     }
 }
 
@@ -473,6 +469,7 @@ pub(super) fn routes() -> Routes {
         .put("/api/v1/approval-chains/{kind}", save_chain)
         .get("/api/v1/trip-policy", get_policy)
         .put("/api/v1/trip-policy", save_policy)
+        .merge(super::files::routes::<Trip>())
         .post("/api/v1/delegations", delegate)
         .post("/api/v1/briefings", record_briefing)
         .put(
