@@ -12,7 +12,7 @@ mod export;
 mod files;
 mod forms;
 mod imports;
-pub(crate) mod kinds;
+mod kinds;
 mod news;
 mod notices;
 mod passports;

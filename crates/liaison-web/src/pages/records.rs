@@ -850,16 +850,58 @@ fn record_and_file_routes<K: RecordPages>() -> Routes {
     }
 }
 
+/// What is done once for each kind of record with pages: mounting its pages, mounting its
+/// five operations in the API, writing them in the API's document.
+pub trait EachKind {
+    fn kind<K: RecordPages<Record: ApiRecord>>(&mut self);
+}
+
+/// Hands `each` every kind of record declared with pages, in the order of
+/// [`liaison_core::KINDS`]. The generic pages and API need each kind's types, which a list of
+/// declarations cannot give, so this is the one place the web layer names them; a test checks
+/// it against the declarations.
+pub fn each_kind(each: &mut impl EachKind) {
+    each.kind::<kinds::Units>();
+    each.kind::<kinds::Organizations>();
+    each.kind::<kinds::People>();
+    each.kind::<kinds::Activities>();
+    each.kind::<kinds::Gifts>();
+    each.kind::<kinds::Agreements>();
+    each.kind::<kinds::CalendarDays>();
+}
+
 /// The pages of every kind of record declared with pages, with each kind's own.
 pub fn routes() -> Routes {
     struct Mount(Routes);
-    impl kinds::EachKind for Mount {
+    impl EachKind for Mount {
         fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
             let routes = std::mem::take(&mut self.0).merge(record_and_file_routes::<K>());
             self.0 = routes.merge(K::own_routes());
         }
     }
     let mut mount = Mount(Routes::new());
-    kinds::each_kind(&mut mount);
+    each_kind(&mut mount);
     mount.0
+}
+
+#[cfg(test)]
+mod tests {
+    use liaison_core::{KINDS, RecordKind};
+
+    use super::{EachKind, RecordPages, each_kind};
+    use crate::api::records::ApiRecord;
+
+    #[test]
+    fn every_kind_declared_with_pages_is_mounted_once_in_order() {
+        struct Named(Vec<RecordKind>);
+        impl EachKind for Named {
+            fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
+                self.0.push(K::KIND);
+            }
+        }
+        let mut named = Named(Vec::new());
+        each_kind(&mut named);
+        let declared: Vec<RecordKind> = KINDS.iter().copied().filter(|k| k.pages).collect();
+        assert_eq!(named.0, declared);
+    }
 }

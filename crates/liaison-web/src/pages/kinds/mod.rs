@@ -16,8 +16,6 @@ pub use people::People;
 pub use units::Units;
 pub use workdays::CalendarDays;
 
-use crate::api::records::ApiRecord;
-use crate::pages::records::RecordPages;
 use liaison_core::{Role, display_name};
 pub use liaison_reports::Cell as SheetCell;
 use liaison_store::Store;
@@ -26,26 +24,6 @@ use serde::Serialize;
 use super::forms::Values;
 use super::{Field, Group, TEMPLATE_ROW, Ui};
 use crate::i18n::Tr;
-
-/// What is done once for each kind of record with pages: mounting its pages, mounting its
-/// five operations in the API, writing them in the API's document.
-pub trait EachKind {
-    fn kind<K: RecordPages<Record: ApiRecord>>(&mut self);
-}
-
-/// Hands `each` every kind of record declared with pages, in the order of
-/// [`liaison_core::KINDS`]. The generic pages and API need each kind's types, which a list of
-/// declarations cannot give, so this is the one place the web layer names them; a test checks
-/// it against the declarations.
-pub fn each_kind(each: &mut impl EachKind) {
-    each.kind::<Units>();
-    each.kind::<Organizations>();
-    each.kind::<People>();
-    each.kind::<Activities>();
-    each.kind::<Gifts>();
-    each.kind::<Agreements>();
-    each.kind::<CalendarDays>();
-}
 
 /// The serde name of an enum value, as forms send it.
 pub fn code<T: Serialize>(value: &T) -> String {
@@ -259,27 +237,4 @@ pub fn named_cell(named: &Option<liaison_core::Named>) -> SheetCell {
     named
         .as_ref()
         .map_or(SheetCell::Empty, |n| SheetCell::Text(n.name.clone()))
-}
-
-#[cfg(test)]
-mod tests {
-    use liaison_core::{KINDS, RecordKind};
-
-    use super::{EachKind, each_kind};
-    use crate::api::records::ApiRecord;
-    use crate::pages::records::RecordPages;
-
-    #[test]
-    fn every_kind_declared_with_pages_is_mounted_once_in_order() {
-        struct Named(Vec<RecordKind>);
-        impl EachKind for Named {
-            fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
-                self.0.push(K::KIND);
-            }
-        }
-        let mut named = Named(Vec::new());
-        each_kind(&mut named);
-        let declared: Vec<RecordKind> = KINDS.iter().copied().filter(|k| k.pages).collect();
-        assert_eq!(named.0, declared);
-    }
 }
