@@ -892,7 +892,8 @@ impl Store {
             // reads the table's pages to see which rows are visible.
             sqlx::query(
                 "VACUUM (ANALYZE) trips, trip_members, trip_waiting, trip_decisions, \
-                 record_events, briefing_attendance, trip_state_counts, users, delegations",
+                 record_events, briefing_attendance, trip_state_counts, trip_destinations, users, \
+                 delegations",
             )
             .execute(&self.write)
             .await?;

@@ -393,15 +393,6 @@ impl Backend {
         }
     }
 
-    /// SQL for the member `field` of the JSON object kept as text in `column`, as JSON: a list
-    /// can read one part of a long form without reading the whole of it back.
-    pub(crate) fn json_member_sql(&self, column: &str, field: &str) -> String {
-        match self {
-            Backend::Sqlite => format!("json_extract({column}, '$.{field}')"),
-            Backend::Postgres => format!("(CAST({column} AS json) -> '{field}')"),
-        }
-    }
-
     /// SQL for a text value of each row, read `from` (a `FROM … WHERE …` clause) in no order,
     /// joined by spaces; NULL when there are none. For long lists of numbers, which both
     /// databases join as text several times faster than they build a JSON array of them.

@@ -12,7 +12,8 @@
 //! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`; a record whose
 //!    files it changes, or which it deletes, is held first, `files::hold_record`), the slot
 //!    of `activity_counts` an activity falls in (a trigger), and an application's rows of
-//!    `trip_waiting` after the application's own (a trigger copies its sort keys into them);
+//!    `trip_waiting` and `trip_destinations` after the application's own (triggers copy its
+//!    sort keys and its destinations into them);
 //! 2. [`Lock::Rebuild`], shared: rebuilding the derived data (`liaison reindex`) takes it
 //!    exclusively, and so waits for the writers under way and holds back the next ones;
 //! 3. [`Lock::Document`] of each record whose search document it rewrites;

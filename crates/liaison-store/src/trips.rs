@@ -30,7 +30,7 @@ use crate::sql::{
     self, ListQuery, RowExt, Selection, Total, date_text, enum_text, json_text, placeholders,
 };
 use crate::transitions::{NewEvent, StatefulRecord, record_created};
-use crate::{Backend, Result, Store, audit, policies};
+use crate::{Result, Store, audit, policies};
 
 /// What a trip's `details` column holds: the lists of its form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -107,17 +107,13 @@ fn row_columns() -> Selection {
     .named("n", "unit")
 }
 
-/// The destinations of a list's row, taken out of its form's `details` by the database for the
-/// page's rows alone. The whole of `details`, with the members, schedule and budget, is several
-/// times longer than the destinations; and taken out with the other columns, they were worked
-/// out for every row the filters keep, before the sort chose the page, PostgreSQL parsing each
-/// row's `details` to do it.
-fn row_page_columns(backend: Backend) -> Selection {
+/// The destinations of a list's row, for the page's rows alone, from `trip_destinations`, where
+/// triggers keep them apart from the rest of the form (migration `trip_destinations`). The
+/// whole of `details`, with the members, schedule and budget, is several times longer; taken
+/// out of it for each row of a page, parsing it was a tenth of the board's work on SQLite.
+fn row_page_columns() -> Selection {
     Selection::default().with(
-        format!(
-            "(SELECT {} FROM trips d WHERE d.id = r.id)",
-            backend.json_member_sql("d.details", "destinations")
-        ),
+        "(SELECT d.destinations FROM trip_destinations d WHERE d.trip_id = r.id)",
         "destinations",
     )
 }
@@ -1413,7 +1409,7 @@ impl Store {
             page,
             Reading {
                 columns: row_columns(),
-                page_columns: row_page_columns(self.backend),
+                page_columns: row_page_columns(),
             },
             ROW_FROM,
             row_from_row,

@@ -746,6 +746,19 @@ async fn a_change_after_approval_goes_through_approval_again_with_the_difference
     assert_eq!(trip.changes_since_approval.len(), 1);
     assert_eq!(trip.changes_since_approval[0].field, "destinations");
     assert!(trip.changes_since_approval[0].now.contains("2026-05-17"));
+    // The lists show the destinations as changed, kept apart from the form by the database.
+    let rows = store
+        .list_trip_rows(
+            &TripFilter::default(),
+            &page(None, &["created"], 50, 1),
+            today(),
+            None,
+        )
+        .await
+        .unwrap();
+    let row = rows.items.iter().find(|r| r.id == trip.meta.id).unwrap();
+    assert_eq!(row.destinations, trip.destinations);
+    assert_eq!(row.destinations[1].leave, day("2026-05-17"));
     let trip = store
         .submit_trip(
             &s.teacher,
