@@ -2022,9 +2022,11 @@ impl Store {
     /// Whether application `id` waits for `user`'s decision on `today`, as an approver of its
     /// current step or as the deputy of one.
     pub async fn trip_waits_for(&self, id: i64, user: i64, today: NaiveDate) -> Result<bool> {
+        // The application's own waiting rows, not the user's whole inbox: an officer's 2,000
+        // applications took 0.75 ms of each of the application's pages on SQLite.
+        let [own, stood_in] = waiting_parts("$1", "$2", "", " AND w.trip_id = $3");
         let found: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT id FROM trips WHERE id = $3 AND id IN ({})",
-            waiting_for_sql("$1", "$2")
+            "SELECT trip_id FROM ({own} UNION ALL {stood_in}) x LIMIT 1"
         ))
         .bind(user)
         .bind(date_text(today))

@@ -281,6 +281,17 @@ async fn a_trip_goes_through_its_chain_step_by_step_to_approved(store: Store) {
     );
     let counts = store.trip_counts().await.unwrap();
     assert_eq!(counts.get(&TripState::Approved), Some(&1));
+    // Its history holds each change of state; an application not on record has none.
+    let history = store.trip_history(trip.meta.id).await.unwrap();
+    assert_eq!(history.last().unwrap().to, "approved");
+    let missing = store.trip_history(trip.meta.id + 1_000).await;
+    assert!(
+        matches!(
+            missing,
+            Err(Error::Domain(DomainError::NotFound { entity: "trip", .. }))
+        ),
+        "{missing:?}"
+    );
 }
 
 async fn a_submission_that_breaks_a_rule_is_refused_with_each_finding_and_changes_nothing(
