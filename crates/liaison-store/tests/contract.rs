@@ -4968,6 +4968,93 @@ async fn on_postgres_the_waiting_rows_keep_their_applications_sort_keys() {
     the_waiting_rows_keep_their_applications_sort_keys(Backend::Postgres).await;
 }
 
+/// The kept counts of applications waiting for two accounts at once follow the waiting rows,
+/// however many rows a statement adds or removes: after the load (many rows to a statement),
+/// after removing every row of some applications, and after adding several to one.
+async fn the_counts_of_shared_waiting_follow_the_waiting_rows(backend: Backend) {
+    use liaison_core::bench_data::{Dataset, TripDataset};
+    use sqlx::Connection;
+    let db = TestDatabase::new(backend).await;
+    let data = Dataset::generate(50, 5);
+    db.store.load_dataset(&data).await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+    db.store
+        .load_trips(&TripDataset::generate(&data, 200, today, 5))
+        .await
+        .unwrap();
+    let url = match &db.url {
+        liaison_store::DatabaseUrl::Sqlite { path } => format!("sqlite://{}", path.display()),
+        liaison_store::DatabaseUrl::Postgres { url } => url.clone(),
+    };
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    /// Checks the kept counts against the waiting rows counted afresh.
+    async fn agree(conn: &mut sqlx::AnyConnection, step: &str) {
+        let kept = "SELECT user_id, other_id, n FROM trip_waiting_shared WHERE n <> 0";
+        let counted = "SELECT a.user_id, b.user_id, COUNT(*) FROM trip_waiting a \
+             JOIN trip_waiting b ON b.trip_id = a.trip_id GROUP BY a.user_id, b.user_id";
+        for (left, right) in [(kept, counted), (counted, kept)] {
+            let sql = format!("SELECT COUNT(*) FROM ({left} EXCEPT {right}) AS x");
+            let n: i64 = sqlx::query_scalar(&sql)
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(n, 0, "{step}: {left} has rows {right} has not");
+        }
+    }
+    agree(&mut conn, "after the load").await;
+    let (trip, users): (i64, i64) = sqlx::query_as(
+        "SELECT MIN(trip_id), COUNT(*) FROM trip_waiting \
+         WHERE trip_id = (SELECT MIN(trip_id) FROM trip_waiting)",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert!(users > 0, "an application waits");
+    sqlx::query("DELETE FROM trip_waiting WHERE trip_id IN (SELECT trip_id FROM trip_waiting w WHERE w.user_id = 1)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    agree(
+        &mut conn,
+        "after removing every row of the first officer's applications",
+    )
+    .await;
+    sqlx::query(
+        "INSERT INTO trip_waiting (user_id, trip_id) \
+         SELECT u.id, $1 FROM users u WHERE u.id BETWEEN 1 AND 6 \
+         AND NOT EXISTS (SELECT 1 FROM trip_waiting w WHERE w.user_id = u.id AND w.trip_id = $1)",
+    )
+    .bind(trip)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    agree(
+        &mut conn,
+        "after adding the six officers to one application",
+    )
+    .await;
+    sqlx::query("DELETE FROM trip_waiting")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM trip_waiting_shared WHERE n <> 0")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "nothing waits, and nothing is counted as waiting");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_the_counts_of_shared_waiting_follow_the_waiting_rows() {
+    the_counts_of_shared_waiting_follow_the_waiting_rows(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_the_counts_of_shared_waiting_follow_the_waiting_rows() {
+    the_counts_of_shared_waiting_follow_the_waiting_rows(Backend::Postgres).await;
+}
+
 /// Page `n` of a trip list, `per_page` to a page, in the order `sort`.
 fn trip_page(n: i64, per_page: i64, sort: &str) -> PageRequest {
     PageRequest::parse(
