@@ -213,6 +213,14 @@ fn listing(filter: &TripFilter, page: &PageRequest, today: NaiveDate) -> Listing
     if let Some(day) = filter.overdue_on {
         let p = f.param(sql::Param::text(date_text(day)));
         f.and(format!("t.status = 'in_approval' AND t.step_due < {p}"));
+        // The overdue applications alone, or of the state they are all in, are kept by day.
+        let only_overdue = filter.unit.is_none()
+            && filter.applicant.is_none()
+            && filter.waiting_for.is_none()
+            && filter.status.is_none_or(|s| s == TripState::InApproval);
+        if only_overdue {
+            kept = Some(kept_count(&format!("trip_due_counts WHERE step_due < {p}")));
+        }
     }
     let order: &'static [&'static str] = match page.sort.as_str() {
         "departure" => &["t.departure NULLS LAST", "t.id"],
@@ -2071,9 +2079,9 @@ impl Store {
     /// overdue on `today`.
     pub async fn trip_inbox(&self, actor: &Actor, today: NaiveDate) -> Result<TripInbox> {
         // One statement for the four counts, each an index's range or kept in advance (a unit's,
-        // the waiting ones: `waiting_count_sql`), and the board's kept counts by state: every
-        // page of the applications shows them. Unit numbers start at 1, so an account without a
-        // unit counts none.
+        // the overdue ones', the waiting ones': `waiting_count_sql`), and the board's kept
+        // counts by state: every page of the applications shows them. Unit numbers start at 1,
+        // so an account without a unit counts none.
         let by_state = self.backend.json_arrays_sql(
             &["s.status", "s.n"],
             "FROM trip_state_counts s WHERE s.n > 0",
@@ -2083,10 +2091,10 @@ impl Store {
             "SELECT {} AS waiting, \
              (SELECT COUNT(*) FROM trips WHERE applicant_id = $1) AS mine, \
              {} AS unit, \
-             (SELECT COUNT(*) FROM trips WHERE status = 'in_approval' AND step_due < $2) \
-             AS overdue, {by_state} AS by_state",
+             {} AS overdue, {by_state} AS by_state",
             waiting_count_sql("$1", "$2"),
-            kept_count("trip_unit_counts WHERE unit_id = $3")
+            kept_count("trip_unit_counts WHERE unit_id = $3"),
+            kept_count("trip_due_counts WHERE step_due < $2"),
         ))
         .bind(actor.user_id.unwrap_or(0))
         .bind(date_text(today))

@@ -4910,7 +4910,7 @@ async fn a_bad_activity_late_in_a_long_import_leaves_nothing(store: Store) {
 
 /// Each application's waiting rows keep its sort keys, which an approver's inbox is ordered
 /// and cut by: copied when a row is added, and again whenever the application's own change,
-/// whatever statement changes them.
+/// whatever statement changes them. The counts of applications due by day follow them too.
 async fn the_waiting_rows_keep_their_applications_sort_keys(backend: Backend) {
     use liaison_core::bench_data::{Dataset, TripDataset};
     use sqlx::Connection;
@@ -4939,6 +4939,18 @@ async fn the_waiting_rows_keep_their_applications_sort_keys(backend: Backend) {
         .unwrap();
     assert!(waiting > 0, "some applications wait");
     assert_eq!(count(differing).fetch_one(&mut conn).await.unwrap(), 0);
+    // The counts of applications in approval by due day follow the applications too.
+    let kept = "SELECT step_due, n FROM trip_due_counts";
+    let counted = "SELECT step_due, COUNT(*) FROM trips \
+         WHERE status = 'in_approval' AND step_due IS NOT NULL GROUP BY step_due";
+    let due_counts_differ = [
+        format!("SELECT COUNT(*) FROM ({kept} EXCEPT {counted}) AS x"),
+        format!("SELECT COUNT(*) FROM ({counted} EXCEPT {kept}) AS x"),
+    ];
+    for sql in &due_counts_differ {
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+        assert_eq!(n, 0, "after the load: {sql}");
+    }
 
     sqlx::query(
         "UPDATE trips SET created_at = '2031-01-01T00:00:00Z', \
@@ -4949,6 +4961,20 @@ async fn the_waiting_rows_keep_their_applications_sort_keys(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(count(differing).fetch_one(&mut conn).await.unwrap(), 0);
+    for sql in &due_counts_differ {
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+        assert_eq!(n, 0, "after the due days were cleared: {sql}");
+    }
+    let due: i64 = count("SELECT COUNT(*) FROM trip_due_counts")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let left: i64 =
+        count("SELECT COUNT(DISTINCT step_due) FROM trips WHERE status = 'in_approval'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(due, left, "a day nothing is due on any more is not kept");
     assert_eq!(
         count("SELECT COUNT(*) FROM trip_waiting WHERE departure = '2031-02-01'")
             .fetch_one(&mut conn)
@@ -5184,6 +5210,16 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
             every_trip(&store, &unit, "-created", today).await.len() as i64,
             inbox.unit,
             "{username}'s unit"
+        );
+        // So is the number overdue, kept by due day.
+        let overdue = TripFilter {
+            overdue_on: Some(today),
+            ..TripFilter::default()
+        };
+        assert_eq!(
+            every_trip(&store, &overdue, "-created", today).await.len() as i64,
+            inbox.overdue,
+            "overdue"
         );
         for (filter, count) in views {
             for sort in ["-created", "departure", "-due", "updated"] {
