@@ -4908,10 +4908,9 @@ async fn a_bad_activity_late_in_a_long_import_leaves_nothing(store: Store) {
     assert_eq!(audited(&store).await.len(), before + 1_500);
 }
 
-/// Each application's waiting rows keep its sort keys, which an approver's inbox is ordered
-/// and cut by: copied when a row is added, and again whenever the application's own change,
-/// whatever statement changes them. The counts of applications due by day follow them too.
-async fn the_waiting_rows_keep_their_applications_sort_keys(backend: Backend) {
+/// A database of `backend` with `trips` generated applications (and the accounts, units and
+/// people they need), and a connection of its own to change them by plain SQL.
+async fn generated_trips(backend: Backend, trips: usize) -> (TestDatabase, sqlx::AnyConnection) {
     use liaison_core::bench_data::{Dataset, TripDataset};
     use sqlx::Connection;
     let db = TestDatabase::new(backend).await;
@@ -4919,7 +4918,7 @@ async fn the_waiting_rows_keep_their_applications_sort_keys(backend: Backend) {
     db.store.load_dataset(&data).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
     db.store
-        .load_trips(&TripDataset::generate(&data, 100, today, 5))
+        .load_trips(&TripDataset::generate(&data, trips, today, 5))
         .await
         .unwrap();
     let url = match &db.url {
@@ -4927,7 +4926,15 @@ async fn the_waiting_rows_keep_their_applications_sort_keys(backend: Backend) {
         liaison_store::DatabaseUrl::Postgres { url } => url.clone(),
     };
     sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    (db, conn)
+}
+
+/// Each application's waiting rows keep its sort keys, which an approver's inbox is ordered
+/// and cut by: copied when a row is added, and again whenever the application's own change,
+/// whatever statement changes them. The counts of applications due by day follow them too.
+async fn the_waiting_rows_keep_their_applications_sort_keys(backend: Backend) {
+    let (_db, mut conn) = generated_trips(backend, 100).await;
     let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
     let differing = "SELECT COUNT(*) FROM trip_waiting w JOIN trips t ON t.id = w.trip_id \
          WHERE w.created_at <> t.created_at OR w.updated_at <> t.updated_at \
@@ -4998,22 +5005,7 @@ async fn on_postgres_the_waiting_rows_keep_their_applications_sort_keys() {
 /// however many rows a statement adds or removes: after the load (many rows to a statement),
 /// after removing every row of some applications, and after adding several to one.
 async fn the_counts_of_shared_waiting_follow_the_waiting_rows(backend: Backend) {
-    use liaison_core::bench_data::{Dataset, TripDataset};
-    use sqlx::Connection;
-    let db = TestDatabase::new(backend).await;
-    let data = Dataset::generate(50, 5);
-    db.store.load_dataset(&data).await.unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
-    db.store
-        .load_trips(&TripDataset::generate(&data, 200, today, 5))
-        .await
-        .unwrap();
-    let url = match &db.url {
-        liaison_store::DatabaseUrl::Sqlite { path } => format!("sqlite://{}", path.display()),
-        liaison_store::DatabaseUrl::Postgres { url } => url.clone(),
-    };
-    sqlx::any::install_default_drivers();
-    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let (_db, mut conn) = generated_trips(backend, 200).await;
     /// Checks the kept counts against the waiting rows counted afresh.
     async fn agree(conn: &mut sqlx::AnyConnection, step: &str) {
         let kept = "SELECT user_id, other_id, n FROM trip_waiting_shared WHERE n <> 0";

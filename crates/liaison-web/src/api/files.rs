@@ -12,10 +12,10 @@ use liaison_store::StoredRecord;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::ArrayBuilder;
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder, Schema};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
 use utoipa::{PartialSchema, ToSchema};
 
-use super::records::{answer, body, number};
+use super::records::{answer, body, describe, number};
 use crate::auth::Auth;
 use crate::extract::{ApiJson, ApiPath};
 use crate::files::{self, FileError};
@@ -216,14 +216,6 @@ pub fn document<K: FileHolder>(openapi: &mut OpenApi) {
     paths.add_path_operation(&file, vec![HttpMethod::Put], captioned);
     paths.add_path_operation(&file, vec![HttpMethod::Delete], deleted);
 
-    let mut schemas: Vec<(String, RefOr<Schema>)> = Vec::new();
-    StoredFile::schemas(&mut schemas);
-    schemas.push((StoredFile::name().into_owned(), StoredFile::schema()));
-    FileCaption::schemas(&mut schemas);
-    schemas.push((FileCaption::name().into_owned(), FileCaption::schema()));
-    openapi
-        .components
-        .get_or_insert_with(Default::default)
-        .schemas
-        .extend(schemas);
+    describe::<StoredFile>(openapi, StoredFile::name().into_owned());
+    describe::<FileCaption>(openapi, FileCaption::name().into_owned());
 }

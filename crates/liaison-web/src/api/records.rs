@@ -190,16 +190,17 @@ pub fn document<R: ApiRecord>(openapi: &mut OpenApi) {
     paths.add_path_operation(&item_path, vec![HttpMethod::Put], changed);
     paths.add_path_operation(&item_path, vec![HttpMethod::Delete], deleted);
 
+    describe::<R>(openapi, record.into_owned());
+    describe::<R::Input>(openapi, input.into_owned());
+    describe::<R::Row>(openapi, <R::Row as ToSchema>::name().into_owned());
+    describe::<Page<R::Row>>(openapi, page);
+}
+
+/// Adds the schema of `T` to the document under `name`, with every schema it names.
+pub(super) fn describe<T: ToSchema>(openapi: &mut OpenApi, name: String) {
     let mut schemas: Vec<(String, RefOr<Schema>)> = Vec::new();
-    R::schemas(&mut schemas);
-    schemas.push((record.into_owned(), R::schema()));
-    <R::Input as ToSchema>::schemas(&mut schemas);
-    schemas.push((input.into_owned(), <R::Input as PartialSchema>::schema()));
-    <R::Row as ToSchema>::schemas(&mut schemas);
-    let row = <R::Row as ToSchema>::name().into_owned();
-    schemas.push((row, <R::Row as PartialSchema>::schema()));
-    <Page<R::Row> as ToSchema>::schemas(&mut schemas);
-    schemas.push((page, <Page<R::Row> as PartialSchema>::schema()));
+    T::schemas(&mut schemas);
+    schemas.push((name, T::schema()));
     openapi
         .components
         .get_or_insert_with(Default::default)
