@@ -69,8 +69,8 @@ impl utoipa::Modify for SharedAnswers {
 }
 
 /// Names by its method and path each operation whose handler's name another operation's
-/// handler has too (each kind's files have an `upload`), so that every name is its own, as
-/// clients generated from the document need.
+/// handler has too (the trips' and the passports' lists are each a `list`), so that every name
+/// is its own, as clients generated from the document need.
 fn name_uniquely(openapi: &mut OpenApi) {
     let mut uses: HashMap<String, usize> = HashMap::new();
     for item in openapi.paths.paths.values_mut() {
