@@ -7,7 +7,9 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::{Json, Router, middleware};
 use liaison_core::files::keeps_files;
-use liaison_core::{AuditEntry, AuditFilter, Page, PageRequest, Person, Role, TimelineEntry};
+use liaison_core::{
+    AuditEntry, AuditFilter, Page, PageRequest, Person, RecordKind, Role, TimelineEntry,
+};
 use liaison_search::{SearchRequest, SearchResults};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -39,6 +41,20 @@ pub struct PageParams {
     pub per_page: Option<i64>,
     /// A sort key of the list; `-` in front reverses it, as in `-start`.
     pub sort: Option<String>,
+}
+
+impl PageParams {
+    /// The page asked of a list of `kind`, checked against the sort keys it declares and
+    /// ordered newest first unless asked otherwise when it declares so.
+    pub fn request(&self, kind: RecordKind) -> Result<PageRequest, liaison_core::Error> {
+        PageRequest::parse(
+            self.page,
+            self.per_page,
+            self.sort.as_deref(),
+            kind.sorts,
+            kind.newest_first,
+        )
+    }
 }
 
 pub mod notices;
@@ -131,13 +147,7 @@ pub async fn list_audit(
     ApiQuery(filter): ApiQuery<AuditFilter>,
     ApiQuery(paging): ApiQuery<PageParams>,
 ) -> Result<Json<Page<AuditEntry>>, ApiError> {
-    let page = PageRequest::parse(
-        paging.page,
-        paging.per_page,
-        paging.sort.as_deref(),
-        liaison_core::audit::AUDIT_SORTS,
-        true,
-    )?;
+    let page = paging.request(liaison_core::audit::AUDIT_LOG)?;
     Ok(Json(
         state
             .store

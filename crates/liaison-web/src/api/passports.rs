@@ -12,7 +12,7 @@ use liaison_core::passports::{
     PassportPolicy, TripStage, authorize_keeper,
 };
 use liaison_core::trips::{Trip, TripState};
-use liaison_core::{Named, Page, PageRequest, RecordEvent};
+use liaison_core::{Named, Page, RecordEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -35,13 +35,7 @@ pub async fn list(
     ApiQuery(filter): ApiQuery<PassportFilter>,
     ApiQuery(paging): ApiQuery<PageParams>,
 ) -> Result<Json<Page<Passport>>, ApiError> {
-    let page = PageRequest::parse(
-        paging.page,
-        paging.per_page,
-        paging.sort.as_deref(),
-        PASSPORT.sorts,
-        PASSPORT.newest_first,
-    )?;
+    let page = paging.request(PASSPORT)?;
     Ok(Json(
         state
             .store

@@ -9,9 +9,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use liaison_core::Page;
 use liaison_core::accounts::{Action, authorize_role};
 use liaison_core::personal::{Masked, masked};
-use liaison_core::{Page, PageRequest};
 use liaison_store::Records;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -61,14 +61,7 @@ async fn list<R: ApiRecord>(
     ApiQuery(filter): ApiQuery<R::Filter>,
     ApiQuery(paging): ApiQuery<PageParams>,
 ) -> Result<Json<Page<R::Row>>, ApiError> {
-    let kind = R::KIND.declaration();
-    let page = PageRequest::parse(
-        paging.page,
-        paging.per_page,
-        paging.sort.as_deref(),
-        kind.sorts,
-        kind.newest_first,
-    )?;
+    let page = paging.request(R::KIND)?;
     let mut page = state.store.list::<R>(&filter, &page).await?;
     page.items = page.items.into_iter().map(Masked::masked).collect();
     Ok(Json(page))

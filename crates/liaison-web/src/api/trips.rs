@@ -11,7 +11,7 @@ use liaison_core::trips::{
     BriefingInput, Finding, TRIP, Trip, TripActionInput, TripFilter, TripInbox, TripInput,
     TripPolicy,
 };
-use liaison_core::{Error as DomainError, NewsLanguage, Page, PageRequest, RecordEvent};
+use liaison_core::{Error as DomainError, NewsLanguage, Page, RecordEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -60,13 +60,7 @@ pub async fn list(
     ApiQuery(filter): ApiQuery<TripFilter>,
     ApiQuery(paging): ApiQuery<PageParams>,
 ) -> Result<Json<Page<Trip>>, ApiError> {
-    let page = PageRequest::parse(
-        paging.page,
-        paging.per_page,
-        paging.sort.as_deref(),
-        TRIP.sorts,
-        TRIP.newest_first,
-    )?;
+    let page = paging.request(TRIP)?;
     let mut trips = state
         .store
         .list_trips(&filter, &page, state.settings.clock.today())
