@@ -12,7 +12,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::resolve::StoredRecord;
+use crate::resolve::{self, StoredRecord};
 use crate::search::{self, Blocks};
 use crate::sql::{self, RowExt};
 use crate::{Backend, Result, Store, audit};
@@ -273,18 +273,7 @@ impl Store {
         let caption = checked_caption(&file.caption)?;
         let mut tx = self.begin_write().await?;
         hold_record(&mut tx, kind, id).await?;
-        let found: Option<i64> =
-            sqlx::query_scalar(&format!("SELECT id FROM {} WHERE id = $1", kind.table))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if found.is_none() {
-            return Err(DomainError::NotFound {
-                entity: kind.as_str(),
-                id: id.to_string(),
-            }
-            .into());
-        }
+        resolve::on_record(&mut tx, kind, id).await?;
         let stored = insert_file(&mut tx, actor, kind, id, file, caption, limits).await?;
         reindex_record(&mut tx, &self.policy, kind, id).await?;
         tx.commit().await?;

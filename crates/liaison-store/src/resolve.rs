@@ -91,6 +91,19 @@ pub(crate) async fn check_references(
     Ok(errors.into_result()?)
 }
 
+/// Refuses as not found a record `id` of `kind` that is not on record, without reading it.
+pub(crate) async fn on_record(conn: &mut AnyConnection, kind: RecordKind, id: i64) -> Result<()> {
+    let found: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT id FROM {} WHERE id = $1", kind.table))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(liaison_core::Error::not_found(kind.as_str(), id).into()),
+    }
+}
+
 /// Whether the record a link names is on record.
 async fn exists(conn: &mut AnyConnection, table: RecordKind, link: &Link) -> Result<bool> {
     let found = match link {

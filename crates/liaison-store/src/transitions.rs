@@ -8,7 +8,7 @@ use liaison_core::{
 use sqlx::AnyConnection;
 
 use crate::records::{self, audit_mark, refresh_since};
-use crate::resolve::StoredRecord;
+use crate::resolve::{self, StoredRecord};
 use crate::sql::{self, RowExt};
 use crate::{Result, Store, audit};
 
@@ -210,13 +210,8 @@ impl Store {
     /// The history of record `id` of `T`, oldest first; not found when the record is not.
     pub(crate) async fn history<T: StatefulRecord>(&self, id: i64) -> Result<Vec<RecordEvent>> {
         let mut conn = self.read.acquire().await?;
-        // Whether the record is there, without reading it whole: its page has just read it.
-        let held: Option<i64> =
-            sqlx::query_scalar(&format!("SELECT id FROM {} WHERE id = $1", T::KIND.table))
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        held.ok_or_else(|| liaison_core::Error::not_found(T::KIND.name, id))?;
+        // Not read whole: its page has just read it.
+        resolve::on_record(&mut conn, T::KIND, id).await?;
         sqlx::query(&format!(
             "SELECT {EVENT_COLUMNS} FROM record_events WHERE entity = $1 AND record_id = $2 \
              AND id > COALESCE((SELECT MAX(d.id) FROM record_events d WHERE d.entity = $1 \
