@@ -7,7 +7,7 @@ use liaison_core::{
     ACTIVITY, AGREEMENT, Activity, Agreement, GIFT, Gift, ORGANIZATION, Organization, PERSON,
     Person, RecordKind, display_name,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analyzer::analyzer;
 
@@ -79,8 +79,9 @@ pub fn file_matches(name: &str, caption: &str, terms: &[String]) -> bool {
     })
 }
 
-/// One record as search sees it.
-#[derive(Debug, Clone, PartialEq)]
+/// One record as search sees it. It serializes whole, with the texts it weighs, so that its
+/// words can be indexed after the transaction that wrote it (an import's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub entity: RecordKind,
     pub record_id: i64,

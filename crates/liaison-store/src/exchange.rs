@@ -18,7 +18,6 @@ use crate::error::under;
 use crate::kept::WriteTransaction;
 use crate::locks::{self, Lock};
 use crate::search::InHand;
-use crate::sql::placeholders;
 use crate::transitions::NewEvent;
 use crate::{
     Error, Result, Store, accounts, activities, agreements, audit, calendars, gifts, news,
@@ -34,13 +33,27 @@ fn checked<T: Validate + Clone>(prefix: &str, record: &T) -> Result<T> {
 impl Store {
     /// Imports a document in one transaction: every record is saved, or none is. A record whose
     /// key exists already is left as it is, so importing the same document twice creates nothing.
+    /// Search finds the records once this returns: their words, queued by the transaction, are
+    /// indexed before it does ([`Store::index_imported`]).
     pub async fn import(&self, actor: &Actor, document: &ExchangeDocument) -> Result<ImportReport> {
-        self.import_with_progress(actor, document, &|_| {}).await
+        let report = self.import_with_progress(actor, document, &|_| {}).await?;
+        self.index_imported().await;
+        Ok(report)
+    }
+
+    /// Indexes what an import left queued for search ([`Store::index_queued`]). The records are
+    /// saved whatever happens here: a queue not worked through now is by the next `liaison
+    /// serve` to start, so a failure is logged rather than reported as the import's.
+    pub async fn index_imported(&self) {
+        if let Err(error) = self.index_queued().await {
+            tracing::warn!(%error, "the imported records are saved; indexing them for search stopped and resumes when Liaison next starts");
+        }
     }
 
     /// Imports a document as [`Store::import`] does, telling `progress` how many of its
     /// organizations, people and activities have been reached, for a page that shows how far a
-    /// long import has come.
+    /// long import has come. It returns once the records are saved; their words wait in the
+    /// search queue for the caller to index ([`Store::index_imported`]).
     pub async fn import_with_progress(
         &self,
         actor: &Actor,
@@ -364,8 +377,7 @@ impl Store {
             passport_exchange::import(&mut tx, actor, &document.passports).await?;
         count(created, left);
 
-        records::refresh_since_with(&mut tx, &self.policy, mark, InHand::activities(written))
-            .await?;
+        records::refresh_import(&mut tx, &self.policy, mark, InHand::activities(written)).await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -539,32 +551,14 @@ where
     Ok(rows)
 }
 
-/// The key a record is exported under: its own, or one made from its number.
-/// Records whose keys are looked up to a statement.
-const KEYS_PER_READ: usize = 300;
-
-/// Which of `keys` records of `table` already have, read before the records are imported, many
-/// to a statement rather than one row at a time.
+/// The keys of `keys` that records of `table` have already.
 async fn existing_keys<'a>(
     conn: &mut AnyConnection,
     table: RecordKind,
     keys: impl Iterator<Item = &'a Option<String>>,
 ) -> Result<HashSet<String>> {
     let keys: Vec<&str> = keys.flatten().map(String::as_str).collect();
-    let mut found = HashSet::new();
-    for chunk in keys.chunks(KEYS_PER_READ) {
-        let sql = format!(
-            "SELECT key FROM {} WHERE key IN ({})",
-            table.table,
-            placeholders(1, chunk.len())
-        );
-        let mut query = sqlx::query_scalar(&sql);
-        for key in chunk {
-            query = query.bind(*key);
-        }
-        found.extend(query.fetch_all(&mut *conn).await?);
-    }
-    Ok(found)
+    resolve::keys_in_use(conn, table, &keys).await
 }
 
 /// Whether a record with `key` is new, counting it as known from now on; a record without a key

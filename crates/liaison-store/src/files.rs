@@ -13,7 +13,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::resolve::{self, StoredRecord};
-use crate::search::{self, Blocks};
+use crate::search::{self, Indexing};
 use crate::sql::{self, RowExt};
 use crate::{Backend, Result, Store, audit};
 
@@ -172,7 +172,7 @@ async fn reindex_record(
     kind: RecordKind,
     id: i64,
 ) -> Result<()> {
-    search::refresh(conn, policy, &[(kind, id)], Blocks::Now)
+    search::refresh(conn, policy, &[(kind, id)], Indexing::Now)
         .await?
         .write(conn)
         .await

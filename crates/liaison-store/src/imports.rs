@@ -11,6 +11,8 @@
 //! where the transaction holds the database's only writer until it commits, the file beside the
 //! database (`database::saving_progress_path`), which has a lock of its own.
 
+use std::collections::{HashMap, HashSet};
+
 use liaison_core::accounts::authorize_role;
 use liaison_core::{
     Action, Actor, Error as DomainError, ExchangeDocument, ImportBatch, ImportReport, ImportRow,
@@ -19,8 +21,11 @@ use liaison_core::{
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::sql::{RowExt, json_text, now};
+use crate::sql::{RowExt, json_text, now, placeholders};
 use crate::{Error, Result, Store};
+
+/// Keys looked for to a statement when a preview checks which are in use.
+const KEYS_PER_READ: usize = 500;
 
 const COLUMNS: &str = "id, user_id, kind, file_name, header, row_count, mapping, status, \
     progress, problems, report, failure, created_at, updated_at";
@@ -356,13 +361,51 @@ impl Store {
             .collect()
     }
 
-    /// Whether a record of this kind has the key already.
-    pub async fn key_in_use(&self, kind: RecordKind, key: &str) -> Result<bool> {
-        let found = sqlx::query(&format!("SELECT id FROM {} WHERE key = $1", kind.table))
-            .bind(key)
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(found.is_some())
+    /// The records each of `texts` names, as [`Store::find_named`] finds them: those written
+    /// `#12` many to a statement, the others one at a time.
+    pub async fn find_all_named(
+        &self,
+        target: RecordKind,
+        texts: &[&str],
+    ) -> Result<HashMap<String, Vec<i64>>> {
+        let mut found = HashMap::new();
+        let mut numbers = Vec::new();
+        for text in texts {
+            match text.trim().strip_prefix('#').map(str::parse::<i64>) {
+                Some(Ok(id)) => numbers.push((*text, id)),
+                _ => {
+                    found.insert((*text).to_owned(), self.find_named(target, text).await?);
+                }
+            }
+        }
+        let mut existing = HashSet::new();
+        for chunk in numbers.chunks(KEYS_PER_READ) {
+            let sql = format!(
+                "SELECT id FROM {} WHERE id IN ({})",
+                target.table,
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query_scalar::<_, i64>(&sql);
+            for (_, id) in chunk {
+                query = query.bind(*id);
+            }
+            existing.extend(query.fetch_all(&self.read).await?);
+        }
+        for (text, id) in numbers {
+            let ids = if existing.contains(&id) {
+                vec![id]
+            } else {
+                Vec::new()
+            };
+            found.insert(text.to_owned(), ids);
+        }
+        Ok(found)
+    }
+
+    /// Which of `keys` records of this kind have already.
+    pub async fn keys_in_use(&self, kind: RecordKind, keys: &[&str]) -> Result<HashSet<String>> {
+        let mut conn = self.read.acquire().await?;
+        crate::resolve::keys_in_use(&mut conn, kind, keys).await
     }
 }
 

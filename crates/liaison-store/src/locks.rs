@@ -8,7 +8,8 @@
 //!
 //! 0. [`Lock::Import`], if it writes many records at once (an import): two such transactions
 //!    would otherwise each hold rows the other waits for, such as slots of `activity_counts` or
-//!    keys both insert;
+//!    keys both insert. Indexing an import's queued documents (`search::index_some_queued`)
+//!    takes it too, so one process indexes the queue at a time, after the import has committed;
 //! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`; a record whose
 //!    files it changes, or which it deletes, is held first, `files::hold_record`), the slot
 //!    of `activity_counts` an activity falls in (a trigger), and an application's rows of

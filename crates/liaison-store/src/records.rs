@@ -14,7 +14,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::resolve::StoredRecord;
-use crate::search::{Blocks, InHand};
+use crate::search::{InHand, Indexing};
 use crate::sql::{Columns, Param, RowExt};
 use crate::{Backend, Error, Result, Store, audit, resolve, search, sql, timeline};
 
@@ -254,15 +254,26 @@ pub(crate) async fn refresh_since(
     policy: &Policy,
     mark: i64,
 ) -> Result<()> {
-    refresh_since_with(conn, policy, mark, InHand::default()).await
+    refresh_since_with(conn, policy, mark, Indexing::Now, InHand::default()).await
 }
 
-/// [`refresh_since`], with the search documents of the records `in_hand` made from them as
-/// they were written, not read back.
-pub(crate) async fn refresh_since_with(
+/// [`refresh_since`] for an import: the search documents of the records `in_hand` are made
+/// from them as they were written, not read back, and every document's words are left queued
+/// for [`crate::Store::index_queued`] ([`Indexing::Queued`]).
+pub(crate) async fn refresh_import(
     conn: &mut AnyConnection,
     policy: &Policy,
     mark: i64,
+    in_hand: InHand,
+) -> Result<()> {
+    refresh_since_with(conn, policy, mark, Indexing::Queued, in_hand).await
+}
+
+async fn refresh_since_with(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    mark: i64,
+    mode: Indexing,
     in_hand: InHand,
 ) -> Result<()> {
     // Only an update's changes are read: an import's thousands of new records need none.
@@ -297,7 +308,7 @@ pub(crate) async fn refresh_since_with(
             }
         }
     }
-    let shared = search::refresh_with(conn, policy, &changed, Blocks::Now, in_hand).await?;
+    let shared = search::refresh_with(conn, policy, &changed, mode, in_hand).await?;
     timeline::refresh(conn, &changed).await?;
     shared.write(conn).await
 }

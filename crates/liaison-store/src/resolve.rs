@@ -1,11 +1,16 @@
 //! The kinds of record the store keeps (their tables, and how one is read whole), and the
 //! look-ups that turn the links and keys of a submitted record into row numbers.
 
+use std::collections::HashSet;
+
 use liaison_core::{Link, Policy, Record, RecordKind, References};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use crate::Result;
+use crate::{Backend, Result, sql};
+
+/// Keys looked for to a statement by [`keys_in_use`]: one parameter, a JSON array of them.
+const KEYS_PER_STATEMENT: usize = 5_000;
 
 /// A kind of record the store keeps. The write path ([`crate::records`]) and the search index
 /// read records through it; it sits here, below both, so neither depends on the other to read.
@@ -188,4 +193,27 @@ pub(crate) fn sub(path: &str, field: &str) -> String {
     } else {
         format!("{path}.{field}")
     }
+}
+
+/// Which of `keys` records of `kind` have already. They are sent as one JSON parameter a
+/// statement ([`sql::in_json_list`]): an import's twenty thousand keys are four statements.
+pub(crate) async fn keys_in_use(
+    conn: &mut AnyConnection,
+    kind: RecordKind,
+    keys: &[&str],
+) -> Result<HashSet<String>> {
+    let sql = format!(
+        "SELECT key FROM {} WHERE key {}",
+        kind.table,
+        sql::in_json_list(Backend::of(conn), "TEXT")
+    );
+    let mut found = HashSet::new();
+    for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+        let found_here: Vec<String> = sqlx::query_scalar(&sql)
+            .bind(sql::json_list(chunk))
+            .fetch_all(&mut *conn)
+            .await?;
+        found.extend(found_here);
+    }
+    Ok(found)
 }

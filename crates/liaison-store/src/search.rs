@@ -1,6 +1,7 @@
-//! The search index: written in the transaction of every change, read by search.
+//! The search index: written in the transaction of every change (an import's words in short
+//! transactions just after it, from `search_queue`), read by search.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use liaison_core::files::keeps_files;
 use liaison_core::{
@@ -17,7 +18,7 @@ use sqlx::any::AnyRow;
 
 use crate::locks::{self, Lock};
 use crate::resolve::StoredRecord;
-use crate::sql::{Filter, Param, RowExt, placeholders};
+use crate::sql::{Filter, Param, RowExt, json_text, placeholders};
 use crate::{Result, Store, blocks, sql};
 
 /// Words' counts are written this many to a statement. Binding through sqlx costs more per
@@ -26,17 +27,26 @@ use crate::{Result, Store, blocks, sql};
 const COUNTS_PER_INSERT: usize = 40;
 /// Records whose documents are written, and their words counted, together by `reindex`.
 const REINDEXED_TOGETHER: usize = 500;
+/// Queued documents indexed to a transaction: about 50,000 postings, a fraction of a second of
+/// the writer, which is as long as another write waits for them.
+const QUEUED_PER_TRANSACTION: usize = 1_000;
 /// Postings kept before they are written: a million words' worth of an import, about 60 MB.
 const POSTINGS_BUFFERED: usize = 1_000_000;
 /// Characters of a result's text shown around its first match.
 const SNIPPET_CHARS: usize = 160;
 
-/// Whether a change to the index rewrites its blocks at once, or leaves them to be rebuilt in
-/// bulk when many records are indexed together ([`blocks::rebuild`]).
+/// How a refresh indexes the documents it writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Blocks {
+pub(crate) enum Indexing {
+    /// Their words, counts and blocks, in the same transaction.
     Now,
-    Later,
+    /// Their words and counts; their blocks are rebuilt in bulk when many records are indexed
+    /// together ([`blocks::rebuild`]).
+    BlocksLater,
+    /// The documents alone; their words, counts and blocks wait in `search_queue` for
+    /// [`Store::index_queued`], after the transaction commits. An import's thousands of records
+    /// are saved this way, so it holds the writer for the records, not for their index.
+    Queued,
 }
 
 /// The columns of `search_documents` a document is written to, besides its number.
@@ -227,9 +237,12 @@ async fn stored(
             .map(|(_, id)| *id)
             .collect();
         for chunk in ids.chunks(STORED_PER_READ) {
+            // A document still in the queue has no words, counts or blocks to take back.
             let sql = format!(
-                "SELECT id, record_id, kind, year, countries, title_terms FROM search_documents \
-                 WHERE entity = $1 AND record_id IN ({})",
+                "SELECT d.id, d.record_id, d.kind, d.year, d.countries, d.title_terms, \
+                 q.document_id AS queued \
+                 FROM search_documents d LEFT JOIN search_queue q ON q.document_id = d.id \
+                 WHERE d.entity = $1 AND d.record_id IN ({})",
                 placeholders(2, chunk.len())
             );
             let mut query = sqlx::query(&sql).bind(entity.as_str());
@@ -238,11 +251,20 @@ async fn stored(
             }
             let mut documents = HashMap::new();
             for row in query.fetch_all(&mut *conn).await? {
+                let indexed = row.opt_int("queued")?.is_none();
                 let stored = Stored {
                     id: row.int("id")?,
                     terms: Vec::new(),
-                    facets: blocks::stored_facets(&row)?,
-                    title_terms: blocks::stored_title_terms(&row)?,
+                    facets: if indexed {
+                        blocks::stored_facets(&row)?
+                    } else {
+                        Vec::new()
+                    },
+                    title_terms: if indexed {
+                        blocks::stored_title_terms(&row)?
+                    } else {
+                        Vec::new()
+                    },
                 };
                 documents.insert(stored.id, (row.int("record_id")?, stored));
             }
@@ -271,13 +293,13 @@ async fn stored(
 }
 
 /// Brings the documents of `records` up to date with the records, taking each one's lock first
-/// ([`crate::locks`], step 3); hands back the changes to the blocks of their words and filters
-/// (when `mode` is [`Blocks::Now`]) and to the words' counts, for the caller to write last.
+/// ([`crate::locks`], step 3), and indexes them as `mode` says; hands back the changes to the
+/// blocks of their words and filters and to the words' counts, for the caller to write last.
 pub(crate) async fn refresh(
     conn: &mut AnyConnection,
     policy: &Policy,
     records: &[(RecordKind, i64)],
-    mode: Blocks,
+    mode: Indexing,
 ) -> Result<SharedChanges> {
     refresh_with(conn, policy, records, mode, InHand::default()).await
 }
@@ -312,13 +334,12 @@ pub(crate) async fn refresh_with(
     conn: &mut AnyConnection,
     policy: &Policy,
     records: &[(RecordKind, i64)],
-    mode: Blocks,
+    mode: Indexing,
     mut in_hand: InHand,
 ) -> Result<SharedChanges> {
-    let mut counts: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
-    let mut changes = blocks::Changes::default();
+    let mut shared = SharedChanges::default();
     if records.is_empty() {
-        return Ok(SharedChanges { counts, changes });
+        return Ok(shared);
     }
     locks::rebuild(conn, false).await?;
     let names = records
@@ -329,14 +350,17 @@ pub(crate) async fn refresh_with(
     let mut old_documents = Vec::new();
     for ((entity, record_id), old) in stored(conn, records).await? {
         for term in &old.terms {
-            *counts.entry((term.clone(), entity.as_str())).or_default() -= 1;
+            *shared
+                .counts
+                .entry((term.clone(), entity.as_str()))
+                .or_default() -= 1;
         }
-        if mode == Blocks::Now {
+        if mode != Indexing::BlocksLater {
             for key in old.terms.iter().chain(&old.facets) {
-                changes.remove(key, old.id);
+                shared.changes.remove(key, old.id);
             }
             for term in &old.title_terms {
-                changes.remove(&title_key(entity, term), record_id);
+                shared.changes.remove(&title_key(entity, term), record_id);
             }
         }
         old_documents.push(old.id);
@@ -369,16 +393,36 @@ pub(crate) async fn refresh_with(
         documents.extend(document);
     }
     let ids = insert(conn, &documents).await?;
+    if mode == Indexing::Queued {
+        queue(conn, &documents, &ids).await?;
+    } else {
+        index(conn, documents, &ids, mode, &mut shared).await?;
+    }
+    Ok(shared)
+}
+
+/// Writes the postings of `documents`, numbered `ids`, and adds their words to the counts and
+/// (unless `mode` leaves them for later) their words, filters and names to the blocks.
+async fn index(
+    conn: &mut AnyConnection,
+    documents: Vec<Document>,
+    ids: &[i64],
+    mode: Indexing,
+    shared: &mut SharedChanges,
+) -> Result<()> {
     let (documents, scored) = scored(documents).await?;
     let mut postings = Postings::default();
-    for ((document, id), scored) in documents.iter().zip(ids).zip(scored) {
+    for ((document, &id), scored) in documents.iter().zip(ids).zip(scored) {
         let entity = document.entity;
         for (term, _) in &scored {
-            *counts.entry((term.clone(), entity.as_str())).or_default() += 1;
+            *shared
+                .counts
+                .entry((term.clone(), entity.as_str()))
+                .or_default() += 1;
         }
-        if mode == Blocks::Now {
+        if mode == Indexing::Now {
             for (term, score) in &scored {
-                changes.add(
+                shared.changes.add(
                     term,
                     Entry {
                         document: id,
@@ -388,10 +432,10 @@ pub(crate) async fn refresh_with(
                 );
             }
             for facet in document.facets() {
-                changes.add(&facet, blocks::filter_entry(id, entity));
+                shared.changes.add(&facet, blocks::filter_entry(id, entity));
             }
             for term in document.title_terms() {
-                changes.add(
+                shared.changes.add(
                     &title_key(entity, &term),
                     blocks::filter_entry(document.record_id, entity),
                 );
@@ -399,8 +443,78 @@ pub(crate) async fn refresh_with(
         }
         postings.add(conn, id, entity, &scored).await?;
     }
-    postings.flush(conn).await?;
-    Ok(SharedChanges { counts, changes })
+    postings.flush(conn).await
+}
+
+/// Leaves `documents`, numbered `ids`, for [`Store::index_queued`] to index.
+async fn queue(conn: &mut AnyConnection, documents: &[Document], ids: &[i64]) -> Result<()> {
+    let queued: Vec<(i64, String)> = ids
+        .iter()
+        .zip(documents)
+        .map(|(id, document)| (*id, json_text(document)))
+        .collect();
+    sql::insert_rows(
+        conn,
+        "search_queue",
+        &["document_id", "document"],
+        &queued,
+        |(id, document)| vec![Param::int(*id), Param::text(document.as_str())],
+        "",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Indexes up to [`QUEUED_PER_TRANSACTION`] queued documents, the oldest first, in the write
+/// transaction `conn`; returns how many it took from the queue. It takes the import lock first
+/// ([`crate::locks`], step 0), so two processes index the queue one after the other and an
+/// import's transaction is never indexed before it commits, and then each document's lock.
+async fn index_some_queued(conn: &mut AnyConnection) -> Result<usize> {
+    locks::hold(conn, Lock::Import, vec![0]).await?;
+    locks::rebuild(conn, false).await?;
+    let rows =
+        sqlx::query("SELECT document_id, document FROM search_queue ORDER BY document_id LIMIT $1")
+            .bind(QUEUED_PER_TRANSACTION as i64)
+            .fetch_all(&mut *conn)
+            .await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut queued = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let text = row.text("document")?;
+        let document: Document = serde_json::from_str(&text).map_err(|e| {
+            crate::Error::Corrupt(format!("a queued search document does not read: {e}"))
+        })?;
+        queued.push((row.int("document_id")?, document));
+    }
+    let names = queued
+        .iter()
+        .map(|(_, d)| locks::key(&format!("{}:{}", d.entity.as_str(), d.record_id)))
+        .collect();
+    locks::hold(conn, Lock::Document, names).await?;
+    // A record changed since its import was indexed afresh by that change, which took its
+    // queued document with the old one; only those still queued are indexed here.
+    let ids: Vec<i64> = queued.iter().map(|(id, _)| *id).collect();
+    let mut still = HashSet::new();
+    for chunk in ids.chunks(STORED_PER_READ) {
+        let sql = format!(
+            "DELETE FROM search_queue WHERE document_id IN ({}) RETURNING document_id",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, i64>(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        still.extend(query.fetch_all(&mut *conn).await?);
+    }
+    queued.retain(|(id, _)| still.contains(id));
+    let taken = rows.len();
+    let (ids, documents): (Vec<i64>, Vec<Document>) = queued.into_iter().unzip();
+    let mut shared = SharedChanges::default();
+    index(conn, documents, &ids, Indexing::Now, &mut shared).await?;
+    shared.write(conn).await?;
+    Ok(taken)
 }
 
 /// What a refresh changes in the rows many writers share: the blocks of its words and filters,
@@ -408,6 +522,7 @@ pub(crate) async fn refresh_with(
 /// 5 and 6), because a transaction holds them from there until it ends and every writer saving
 /// a common word waits for them.
 #[must_use = "the changes to the shared rows must be written"]
+#[derive(Default)]
 pub(crate) struct SharedChanges {
     counts: BTreeMap<(String, &'static str), i64>,
     changes: blocks::Changes,
@@ -869,6 +984,31 @@ impl Store {
         Ok(n)
     }
 
+    /// Indexes the documents imports left queued ([`Indexing::Queued`]), the oldest first, a
+    /// thousand to a transaction, until none is left; returns how many it indexed. Every other
+    /// write waits for one of these transactions at most, not for them all. Any process may run
+    /// it at any time: the import's own task runs it once its records are saved, and `liaison
+    /// serve` when it starts, for a queue a stopped process left.
+    pub async fn index_queued(&self) -> Result<usize> {
+        let mut indexed = 0;
+        loop {
+            let mut tx = self.begin_write().await?;
+            let taken = index_some_queued(&mut tx).await?;
+            tx.commit().await?;
+            if taken == 0 {
+                return Ok(indexed);
+            }
+            indexed += taken;
+        }
+    }
+
+    /// How many documents wait in the queue to be indexed: records search does not find yet.
+    pub async fn queued_documents(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM search_queue")
+            .fetch_one(&self.read)
+            .await?)
+    }
+
     /// Rebuilds the whole search index and the organizations' timelines from the records, in one
     /// transaction; returns how many documents the index holds.
     pub async fn reindex(&self) -> Result<i64> {
@@ -923,6 +1063,9 @@ async fn index_version<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>) 
 /// Writes the index anew from the records, with the timelines, and records its version; the
 /// caller holds the rebuild lock.
 async fn rebuild_index(tx: &mut AnyConnection, policy: &Policy) -> Result<i64> {
+    sqlx::query("DELETE FROM search_queue")
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("DELETE FROM search_postings")
         .execute(&mut *tx)
         .await?;
@@ -940,7 +1083,7 @@ async fn rebuild_index(tx: &mut AnyConnection, policy: &Policy) -> Result<i64> {
             .await?;
         let records: Vec<(RecordKind, i64)> = ids.into_iter().map(|id| (entity, id)).collect();
         for chunk in records.chunks(REINDEXED_TOGETHER) {
-            refresh(&mut *tx, policy, chunk, Blocks::Later)
+            refresh(&mut *tx, policy, chunk, Indexing::BlocksLater)
                 .await?
                 .write(&mut *tx)
                 .await?;

@@ -272,6 +272,22 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// `IN` the values of a JSON list bound as text to `$1` ([`json_list`]), each as `sql_type`:
+/// thousands of values with one parameter, where binding each costs more the more a statement
+/// has (see [`insert_rows`]).
+pub(crate) fn in_json_list(backend: crate::Backend, sql_type: &str) -> String {
+    format!(
+        "IN (SELECT CAST(value ->> 0 AS {sql_type}) FROM {})",
+        backend.json_elements_sql()
+    )
+}
+
+/// The JSON list [`in_json_list`] reads: each value in an array of its own, as
+/// [`crate::Backend::json_elements_sql`] reads rows.
+pub(crate) fn json_list<T: Serialize>(values: &[T]) -> String {
+    json_text(&values.iter().map(|v| [v]).collect::<Vec<_>>())
+}
+
 /// The `WHERE` clause of a list, built from the filters a user chose, with its parameters.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Filter {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use crate::locks::{self, Lock};
-use crate::sql::{RowExt, placeholders};
+use crate::sql::{self, RowExt};
 use crate::{Backend, Result, Store};
 
 /// The kinds of record whose records involve organizations on their timelines: those
@@ -83,7 +83,7 @@ async fn rewrite(
     conn: &mut AnyConnection,
     kind: RecordKind,
     which: &str,
-    ids: &[i64],
+    ids: Option<String>,
 ) -> Result<()> {
     let delete =
         format!("DELETE FROM organization_timeline WHERE kind = '{kind}' AND record_id {which}");
@@ -93,16 +93,16 @@ async fn rewrite(
     );
     for statement in [delete, insert] {
         let mut query = sqlx::query(&statement);
-        for id in ids {
-            query = query.bind(*id);
+        if let Some(ids) = &ids {
+            query = query.bind(ids.as_str());
         }
         query.execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-/// Records whose timeline rows are rewritten to a statement.
-const RECORDS_PER_STATEMENT: usize = 300;
+/// Records whose timeline rows are rewritten to a statement, their numbers one JSON parameter.
+const RECORDS_PER_STATEMENT: usize = 5_000;
 
 /// Brings the timeline rows the changed `records` contribute up to date: those of an activity,
 /// agreement or gift, and for a person those of every activity they took part in (they may have
@@ -138,11 +138,11 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(RecordKind, i6
         })
         .collect();
     locks::hold(conn, Lock::Timeline, names).await?;
+    let which = sql::in_json_list(Backend::of(conn), "BIGINT");
     for (source, ids) in by_source {
         let ids: Vec<i64> = ids.into_iter().collect();
         for chunk in ids.chunks(RECORDS_PER_STATEMENT) {
-            let which = format!("IN ({})", placeholders(1, chunk.len()));
-            rewrite(conn, source, &which, chunk).await?;
+            rewrite(conn, source, &which, Some(sql::json_list(chunk))).await?;
         }
     }
     Ok(())
@@ -152,7 +152,7 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(RecordKind, i6
 pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     locks::rebuild(conn, true).await?;
     for kind in sources() {
-        rewrite(conn, kind, "IS NOT NULL", &[]).await?;
+        rewrite(conn, kind, "IS NOT NULL", None).await?;
     }
     Ok(())
 }

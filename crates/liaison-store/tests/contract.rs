@@ -80,6 +80,7 @@ contract!(
     eight_writers_at_once_save_everything_and_search_finds_it,
     an_imports_derived_data_equals_that_of_the_same_records_created_one_by_one,
     a_bad_activity_late_in_a_long_import_leaves_nothing,
+    an_imports_words_wait_in_the_queue_and_a_change_meanwhile_wins,
 );
 
 fn admin() -> Actor {
@@ -4844,6 +4845,147 @@ async fn organizations_id(store: &Store, key: &str) -> i64 {
         .unwrap()
         .meta
         .id
+}
+
+/// An import leaves its records' words queued; until they are indexed the lists show the
+/// records and search does not find them. A record changed or deleted meanwhile is indexed as
+/// it now is, or not at all, and the index the queue leaves is the one `reindex` builds.
+async fn an_imports_words_wait_in_the_queue_and_a_change_meanwhile_wins(store: Store) {
+    store
+        .import(&admin(), &demo_without_activities())
+        .await
+        .unwrap();
+    let activities: Vec<ActivityInput> = (0..6)
+        .map(|i| {
+            let kind = ["lecture", "online_meeting", "inbound_visit"][i % 3];
+            activity(json!({
+                "key": format!("queued-{i}"),
+                "kind": kind,
+                "title_en": format!("Seminar on {}", made_up_word(i)),
+                "title_zh": "工会干部研修班",
+                "start_date": format!("2024-0{}-10", i + 1),
+                "partners": ["org-lftu"],
+                "tags": [made_up_word(i)],
+            }))
+        })
+        .collect();
+    let document = liaison_core::ExchangeDocument {
+        activities,
+        ..Default::default()
+    };
+    let listed = |store: Store| async move {
+        store
+            .list::<Activity>(
+                &ActivityFilter::default(),
+                &page(None, liaison_core::ACTIVITY_SORTS, 50, 1),
+            )
+            .await
+            .unwrap()
+            .total
+    };
+    let before = listed(store.clone()).await;
+    let report = store
+        .import_with_progress(&admin(), &document, &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.created, 6);
+    assert_eq!(store.queued_documents().await.unwrap(), 6);
+    assert_eq!(listed(store.clone()).await, before + 6, "listed at once");
+    for n in 0..6 {
+        let results = store.search(&search(&made_up_word(n))).await.unwrap();
+        assert_eq!(results.total, 0, "not found before it is indexed");
+    }
+
+    // One is renamed and one deleted before their words are indexed.
+    let renamed = store
+        .id_by_key(ACTIVITY, "queued-1")
+        .await
+        .unwrap()
+        .unwrap();
+    let current: Activity = store.get(renamed).await.unwrap();
+    let mut change = document.activities[1].clone();
+    change.version = Some(current.meta.version);
+    change.title_en = Some(format!("Seminar on {}", made_up_word(100)));
+    change.tags = vec![];
+    store
+        .update::<Activity>(&admin(), renamed, change)
+        .await
+        .unwrap();
+    let deleted = store
+        .id_by_key(ACTIVITY, "queued-2")
+        .await
+        .unwrap()
+        .unwrap();
+    store.delete::<Activity>(&admin(), deleted).await.unwrap();
+    assert_eq!(store.queued_documents().await.unwrap(), 4);
+    let found = |results: liaison_search::SearchResults| results.total;
+    assert_eq!(
+        found(store.search(&search(&made_up_word(100))).await.unwrap()),
+        1,
+        "a change indexes its record at once"
+    );
+
+    assert_eq!(store.index_queued().await.unwrap(), 4);
+    assert_eq!(store.queued_documents().await.unwrap(), 0);
+    assert_eq!(store.index_queued().await.unwrap(), 0, "nothing is left");
+    for (n, expected) in [(0, 1), (1, 0), (2, 0), (3, 1), (4, 1), (5, 1), (100, 1)] {
+        let results = store.search(&search(&made_up_word(n))).await.unwrap();
+        assert_eq!(results.total, expected, "{}", made_up_word(n));
+    }
+    let requests: Vec<liaison_search::SearchRequest> = [
+        "工会干部",
+        "seminar",
+        "Laos",
+        &made_up_word(4),
+        "seminar 2024",
+    ]
+    .into_iter()
+    .map(search)
+    .chain([liaison_search::SearchRequest {
+        q: Some("seminar".into()),
+        kind: Some("lecture".into()),
+        year: Some(2024),
+        ..Default::default()
+    }])
+    .collect();
+    // What each search finds and counts; among equal scores the newer document comes first,
+    // and `reindex` numbers them afresh, so the hits are compared in one order.
+    let answer = |results: liaison_search::SearchResults| {
+        let mut hits: Vec<String> = results
+            .items
+            .iter()
+            .map(|h| format!("{:?} {} {}", h.entity, h.id, h.score))
+            .collect();
+        hits.sort();
+        (results.total, results.counts, hits)
+    };
+    let mut answers = Vec::new();
+    for request in &requests {
+        answers.push(answer(store.search(request).await.unwrap()));
+    }
+    let titled = ActivityFilter {
+        q: Some("seminar".into()),
+        ..Default::default()
+    };
+    let request = page(None, liaison_core::ACTIVITY_SORTS, 50, 1);
+    let titled_before = store.list::<Activity>(&titled, &request).await.unwrap();
+    assert_eq!(
+        titled_before.total, 5,
+        "the list's words find the indexed titles"
+    );
+    store.reindex().await.unwrap();
+    for (request, expected) in requests.iter().zip(answers) {
+        assert_eq!(
+            answer(store.search(request).await.unwrap()),
+            expected,
+            "{request:?}"
+        );
+    }
+    let titled_after = store.list::<Activity>(&titled, &request).await.unwrap();
+    assert_eq!(
+        (titled_after.total, titled_after.items),
+        (titled_before.total, titled_before.items)
+    );
 }
 
 async fn a_bad_activity_late_in_a_long_import_leaves_nothing(store: Store) {

@@ -744,6 +744,11 @@ async fn serve(
         files,
     };
     liaison_web::notices::spawn_worker(state.clone());
+    // An import's records whose search words a stopped process left queued.
+    tokio::spawn({
+        let store = store.clone();
+        async move { store.index_imported().await }
+    });
     let app = liaison_web::app(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -63,6 +63,7 @@ import-change-mapping = Change how the columns are matched
 import-another = Import another file
 import-saved-title = Saved
 import-saved = { $created } records were created in { $kind }.
+import-indexing = Records still being added to search: { $queued }. The lists show them already; searching by their words finds them in a few seconds. This page refreshes itself.
 import-failed-title = Nothing was saved
 import-failed = Saving was refused, so no row was saved:
 import-template-columns = Columns

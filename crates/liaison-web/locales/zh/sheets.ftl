@@ -63,6 +63,7 @@ import-change-mapping = 调整列的匹配
 import-another = 导入其他文件
 import-saved-title = 已保存
 import-saved = 已在{ $kind }中新建 { $created } 条记录。
+import-indexing = 正在加入检索的记录：{ $queued } 条。列表中已能看到它们，按关键词检索几秒钟后即可找到。本页会自动刷新。
 import-failed-title = 未保存任何记录
 import-failed = 保存被拒绝，因此没有保存任何一行：
 import-template-columns = 列说明

@@ -67,6 +67,9 @@ pub struct PreviewRow {
 #[derive(Debug, Clone, Default)]
 pub struct ImportView {
     pub title: String,
+    /// The import's state on its own page (`data-status` of the heading), for scripts that
+    /// follow an import: `committed` once the records are saved.
+    pub status: &'static str,
     pub paragraphs: Vec<String>,
     pub errors: Vec<String>,
     /// The page reloads itself every second while work is under way.
@@ -546,15 +549,37 @@ async fn prepare(
     report_progress: bool,
 ) -> liaison_store::Result<(Vec<(i64, ImportRecord)>, Vec<RowProblem>)> {
     let labels = value_labels(batch.kind);
-    let mut found: HashMap<(RecordKind, String), Vec<i64>> = HashMap::new();
     let mut keys: HashSet<String> = HashSet::new();
     let mut records = Vec::new();
     let mut problems = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
+    let parsed: Vec<_> = rows
+        .iter()
+        .map(|row| import::parse_row(batch.kind, row, &batch.mapping, &labels))
+        .collect();
+    let named: Vec<&str> = parsed
+        .iter()
+        .filter_map(|p| p.record.as_ref()?.key().as_deref())
+        .collect();
+    let taken = store.keys_in_use(batch.kind, &named).await?;
+    let mut texts: HashMap<RecordKind, Vec<&str>> = HashMap::new();
+    for reference in parsed.iter().flat_map(|p| &p.references) {
+        texts
+            .entry(reference.target)
+            .or_default()
+            .push(reference.text.as_str());
+    }
+    let mut found: HashMap<(RecordKind, String), Vec<i64>> = HashMap::new();
+    for (target, mut texts) in texts {
+        texts.sort_unstable();
+        texts.dedup();
+        for (text, ids) in store.find_all_named(target, &texts).await? {
+            found.insert((target, text), ids);
+        }
+    }
+    for (i, (row, parsed)) in rows.iter().zip(parsed).enumerate() {
         if report_progress && i > 0 && i % PROGRESS_EVERY == 0 {
             store.set_import_progress(actor, batch.id, i as i64).await?;
         }
-        let parsed = import::parse_row(batch.kind, row, &batch.mapping, &labels);
         let mut row_problems = parsed.problems;
         let Some(mut record) = parsed.record else {
             problems.extend(row_problems);
@@ -562,15 +587,10 @@ async fn prepare(
         };
         let mut unit = None;
         for reference in parsed.references {
-            let cache_key = (reference.target, reference.text.clone());
-            let ids = match found.get(&cache_key) {
-                Some(ids) => ids.clone(),
-                None => {
-                    let ids = store.find_named(reference.target, &reference.text).await?;
-                    found.insert(cache_key, ids.clone());
-                    ids
-                }
-            };
+            let ids = found
+                .get(&(reference.target, reference.text.clone()))
+                .cloned()
+                .unwrap_or_default();
             let what = reference.target.as_str();
             match ids.as_slice() {
                 [id] => {
@@ -609,7 +629,7 @@ async fn prepare(
                     code: "duplicate".to_owned(),
                     message: format!("the key '{key}' is on an earlier row of the file too"),
                 });
-            } else if store.key_in_use(batch.kind, &key).await? {
+            } else if taken.contains(&key) {
                 row_problems.push(RowProblem {
                     line: row.line,
                     field: Some("key".to_owned()),
@@ -669,8 +689,13 @@ async fn commit_in_background(
 ) {
     let id = batch.id;
     let outcome = save_all(&store, &actor, &batch, &rows).await;
+    let saved = outcome.is_ok();
     if let Err(err) = store.finish_import_commit(&actor, id, outcome).await {
         tracing::error!(error = %err, import = id, "an import's result could not be recorded");
+    }
+    // The records are saved and shown; search finds them once their words are indexed.
+    if saved {
+        store.index_imported().await;
     }
 }
 
@@ -790,15 +815,22 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
         }
         ImportStatus::Committed => {
             let report = batch.report.clone().unwrap_or_default();
+            let mut paragraphs = vec![ui.t.args(
+                "import-saved",
+                &[
+                    ("created", ui.t.number(report.created)),
+                    ("kind", kind_title(&ui.t, batch.kind)),
+                ],
+            )];
+            // Records of any import whose words wait to be indexed; search finds them after.
+            let queued = state.store.queued_documents().await?;
+            if queued > 0 {
+                paragraphs.push(ui.t.args("import-indexing", &[("queued", ui.t.number(queued))]));
+            }
             ImportView {
                 title: ui.t.get("import-saved-title"),
-                paragraphs: vec![ui.t.args(
-                    "import-saved",
-                    &[
-                        ("created", ui.t.number(report.created)),
-                        ("kind", kind_title(&ui.t, batch.kind)),
-                    ],
-                )],
+                paragraphs,
+                refresh: queued > 0,
                 links: vec![
                     PageLink {
                         label: kind_title(&ui.t, batch.kind),
@@ -828,6 +860,10 @@ async fn show(State(state): State<AppState>, ui: Ui, RecordId(id): RecordId) -> 
             ],
             ..ImportView::default()
         },
+    };
+    let view = ImportView {
+        status: batch.status.as_str(),
+        ..view
     };
     Ok(page(&ui, &view, StatusCode::OK))
 }

@@ -745,4 +745,36 @@ async fn a_long_file_s_page_shows_how_far_checking_and_saving_have_come(app: Tes
     let html = settled(&page, &batch).await;
     assert!(html.contains("1,500 records were created"), "{html}");
     assert_eq!(count(&app, "people").await, 1500);
+    // The page stops refreshing once search finds what was saved.
+    let (status, found) = app.get("/api/v1/search?q=Guest+1499").await;
+    assert_eq!(status, 200);
+    assert_eq!(found["total"], 1, "{found}");
+
+    // Records whose words wait to be indexed (an import in another process, say) keep the
+    // saved page refreshing, and saying so, until they are indexed.
+    let more = liaison_core::ExchangeDocument {
+        people: serde_json::from_value(serde_json::json!([
+            {"name_en": "Queued Guest One", "category": "external"},
+            {"name_en": "Queued Guest Two", "category": "external"},
+        ]))
+        .unwrap(),
+        ..Default::default()
+    };
+    store
+        .import_with_progress(&actor, &more, &|_| {})
+        .await
+        .unwrap();
+    let (_, html) = page.get(&batch).await;
+    assert!(html.contains("http-equiv=\"refresh\""), "{html}");
+    assert!(
+        html.contains("Records still being added to search: 2."),
+        "{html}"
+    );
+    let (_, found) = app.get("/api/v1/search?q=Queued+Guest").await;
+    assert_eq!(found["total"], 0, "{found}");
+    assert_eq!(store.index_queued().await.unwrap(), 2);
+    let html = settled(&page, &batch).await;
+    assert!(!html.contains("still being added"), "{html}");
+    let (_, found) = app.get("/api/v1/search?q=Queued+Guest").await;
+    assert_eq!(found["total"], 2, "{found}");
 }
