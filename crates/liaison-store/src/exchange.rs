@@ -25,6 +25,10 @@ use crate::{
     units, workdays,
 };
 
+/// Turns at the writer [`Store::index_imported`] waits for, each up to the write wait, before it
+/// leaves the queue to the next import or start.
+const INDEXING_ATTEMPTS: usize = 30;
+
 /// Checks one record of a document, with errors placed under `prefix`.
 fn checked<T: Validate + Clone>(prefix: &str, record: &T) -> Result<T> {
     under(prefix, record.clone().validated().map_err(Error::from))
@@ -41,13 +45,23 @@ impl Store {
         Ok(report)
     }
 
-    /// Indexes what an import left queued for search ([`Store::index_queued`]). The records are
-    /// saved whatever happens here: a queue not worked through now is by the next `liaison
-    /// serve` to start, so a failure is logged rather than reported as the import's.
+    /// Indexes what an import left queued for search ([`Store::index_queued`]), trying again
+    /// while another long write (another import) keeps the writer past the write wait. The
+    /// records are saved whatever happens here: a queue not worked through now is by the next
+    /// import or the next `liaison serve` to start, so a failure is logged rather than reported
+    /// as the import's.
     pub async fn index_imported(&self) {
-        if let Err(error) = self.index_queued().await {
-            tracing::warn!(%error, "the imported records are saved; indexing them for search stopped and resumes when Liaison next starts");
+        for _ in 0..INDEXING_ATTEMPTS {
+            match self.index_queued().await {
+                Ok(_) => return,
+                Err(Error::Busy) => continue,
+                Err(error) => {
+                    tracing::warn!(%error, "the imported records are saved; indexing them for search stopped and resumes with the next import or when Liaison next starts");
+                    return;
+                }
+            }
         }
+        tracing::warn!("the imported records are saved; the database stayed busy, so indexing them for search resumes with the next import or when Liaison next starts");
     }
 
     /// Imports a document as [`Store::import`] does, telling `progress` how many of its
