@@ -21,7 +21,10 @@
 //! 4. [`Lock::Timeline`] of each record whose rows of `organization_timeline` it rewrites;
 //! 5. [`Lock::Block`] of each (word or filter, block) of `search_blocks` it rewrites;
 //! 6. the rows of `search_terms` whose counts it changes, by (term, kind of record), through one
-//!    sorted `INSERT … ON CONFLICT` (see `search.rs`).
+//!    sorted `INSERT … ON CONFLICT` (see `search.rs`);
+//! 7. at the commit, the rows of `activity_filter_counts` and then of `activity_filter_bits` its
+//!    activities' filters change, each in order of (filter, word), by the deferred trigger of
+//!    migration `activity_filter_changes`.
 //!
 //! Steps 2 to 6 are taken together at the end of the transaction, after every record is written
 //! (`records::refresh_since`), and the rows many writers share (the newest block of a common word

@@ -2028,7 +2028,39 @@ async fn answers(store: &Store, a: &liaison_core::Activity, filter: &ActivityFil
 
 /// Checks every filter, alone and with each other, against the records `ids` as they are now:
 /// the rows listed, in start-date order across pages of two, and the total.
+/// Rows of the list filters' kept bits and counts that differ from those their filter rows give,
+/// both ways, with whatever is still waiting to be applied: none after every commit.
+const KEPT_FILTERS_DIFFERING: &str = "
+    WITH bits AS (
+        SELECT filter, activity_id >> 6 AS word,
+               CAST(SUM(CAST(1 AS BIGINT) << CAST(activity_id & 63 AS INTEGER)) AS BIGINT) AS bits
+          FROM activity_filters GROUP BY filter, activity_id >> 6
+    ), counts AS (
+        SELECT filter, COUNT(*) AS n FROM activity_filters GROUP BY filter
+    )
+    SELECT (SELECT COUNT(*) FROM (SELECT filter, word, bits FROM bits
+                                  EXCEPT SELECT filter, word, bits FROM activity_filter_bits) a)
+         + (SELECT COUNT(*) FROM (SELECT filter, word, bits FROM activity_filter_bits
+                                  EXCEPT SELECT filter, word, bits FROM bits) b)
+         + (SELECT COUNT(*) FROM (SELECT filter, n FROM counts
+                                  EXCEPT SELECT filter, n FROM activity_filter_counts) c)
+         + (SELECT COUNT(*) FROM (SELECT filter, n FROM activity_filter_counts WHERE n <> 0
+                                  EXCEPT SELECT filter, n FROM counts) d)";
+
 async fn check_every_filter(store: &Store, ids: &[i64], filters: &[(String, ActivityFilter)]) {
+    assert_eq!(
+        store
+            .count_unchecked_for_tests(KEPT_FILTERS_DIFFERING)
+            .await
+            .unwrap(),
+        0,
+        "the kept bits and counts are those of the filter rows"
+    );
+    if store.backend() == Backend::Postgres {
+        let waiting = "SELECT (SELECT COUNT(*) FROM activity_filter_changes) \
+                       + (SELECT COUNT(*) FROM activity_filter_pending)";
+        assert_eq!(store.count_unchecked_for_tests(waiting).await.unwrap(), 0);
+    }
     let mut records = Vec::new();
     for id in ids {
         records.push(store.get::<Activity>(*id).await.unwrap());
