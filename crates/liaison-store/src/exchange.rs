@@ -61,7 +61,9 @@ impl Store {
                 }
             }
         }
-        tracing::warn!("the imported records are saved; the database stayed busy, so indexing them for search resumes with the next import or when Liaison next starts");
+        tracing::warn!(
+            "the imported records are saved; the database stayed busy, so indexing them for search resumes with the next import or when Liaison next starts"
+        );
     }
 
     /// Imports a document as [`Store::import`] does, telling `progress` how many of its

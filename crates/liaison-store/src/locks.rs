@@ -7,14 +7,12 @@
 //! nothing else, so it is outside this order.
 //!
 //! 0. [`Lock::Import`], if it writes many records at once (an import): two such transactions
-//!    would otherwise each hold rows the other waits for, such as slots of `activity_counts` or
-//!    keys both insert. Indexing an import's queued documents (`search::index_some_queued`)
+//!    would otherwise each hold rows the other waits for, such as keys both insert. Indexing an import's queued documents (`search::index_some_queued`)
 //!    takes it too, so one process indexes the queue at a time, after the import has committed;
 //! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`; a record whose
-//!    files it changes, or which it deletes, is held first, `files::hold_record`), the slot
-//!    of `activity_counts` an activity falls in (a trigger), and an application's rows of
-//!    `trip_waiting` and `trip_destinations` after the application's own (triggers copy its
-//!    sort keys and its destinations into them);
+//!    files it changes, or which it deletes, is held first, `files::hold_record`), and an
+//!    application's rows of `trip_waiting` and `trip_destinations` after the application's own
+//!    (triggers copy its sort keys and its destinations into them);
 //! 2. [`Lock::Rebuild`], shared: rebuilding the derived data (`liaison reindex`) takes it
 //!    exclusively, and so waits for the writers under way and holds back the next ones;
 //! 3. [`Lock::Document`] of each record whose search document it rewrites;
@@ -22,9 +20,9 @@
 //! 5. [`Lock::Block`] of each (word or filter, block) of `search_blocks` it rewrites;
 //! 6. the rows of `search_terms` whose counts it changes, by (term, kind of record), through one
 //!    sorted `INSERT … ON CONFLICT` (see `search.rs`);
-//! 7. at the commit, the rows of `activity_filter_counts` and then of `activity_filter_bits` its
-//!    activities' filters change, each in order of (filter, word), by the deferred trigger of
-//!    migration `activity_filter_changes`.
+//! 7. at the commit, the slots of `activity_counts` by (kind, slot), then the rows of
+//!    `activity_filter_counts` and of `activity_filter_bits` its activities' filters change, in
+//!    order of (filter, word), by one deferred trigger (migration `activity_filter_changes`).
 //!
 //! Steps 2 to 6 are taken together at the end of the transaction, after every record is written
 //! (`records::refresh_since`), and the rows many writers share (the newest block of a common word

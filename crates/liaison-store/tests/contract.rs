@@ -2029,7 +2029,8 @@ async fn answers(store: &Store, a: &liaison_core::Activity, filter: &ActivityFil
 /// Checks every filter, alone and with each other, against the records `ids` as they are now:
 /// the rows listed, in start-date order across pages of two, and the total.
 /// Rows of the list filters' kept bits and counts that differ from those their filter rows give,
-/// both ways, with whatever is still waiting to be applied: none after every commit.
+/// and of the activities' counts by kind from those the activities give, both ways: none after
+/// every commit.
 const KEPT_FILTERS_DIFFERING: &str = "
     WITH bits AS (
         SELECT filter, activity_id >> 6 AS word,
@@ -2045,7 +2046,12 @@ const KEPT_FILTERS_DIFFERING: &str = "
          + (SELECT COUNT(*) FROM (SELECT filter, n FROM counts
                                   EXCEPT SELECT filter, n FROM activity_filter_counts) c)
          + (SELECT COUNT(*) FROM (SELECT filter, n FROM activity_filter_counts WHERE n <> 0
-                                  EXCEPT SELECT filter, n FROM counts) d)";
+                                  EXCEPT SELECT filter, n FROM counts) d)
+         + (SELECT COUNT(*) FROM (SELECT kind, COUNT(*) AS n FROM activities GROUP BY kind
+                                  EXCEPT SELECT kind, SUM(n) FROM activity_counts GROUP BY kind) e)
+         + (SELECT COUNT(*) FROM (SELECT kind, SUM(n) AS n FROM activity_counts GROUP BY kind
+                                  HAVING SUM(n) <> 0
+                                  EXCEPT SELECT kind, COUNT(*) FROM activities GROUP BY kind) f)";
 
 async fn check_every_filter(store: &Store, ids: &[i64], filters: &[(String, ActivityFilter)]) {
     assert_eq!(
@@ -2054,7 +2060,7 @@ async fn check_every_filter(store: &Store, ids: &[i64], filters: &[(String, Acti
             .await
             .unwrap(),
         0,
-        "the kept bits and counts are those of the filter rows"
+        "the kept bits and counts are those of the filter rows and the activities"
     );
     if store.backend() == Backend::Postgres {
         let waiting = "SELECT (SELECT COUNT(*) FROM activity_filter_changes) \
