@@ -24,8 +24,8 @@ use sqlx::any::AnyRow;
 use crate::sql::{RowExt, json_text, now, placeholders};
 use crate::{Error, Result, Store};
 
-/// Keys looked for to a statement when a preview checks which are in use.
-const KEYS_PER_READ: usize = 500;
+/// Records named by their number (`#12`) looked for to a statement.
+const NUMBERS_PER_READ: usize = 500;
 
 const COLUMNS: &str = "id, user_id, kind, file_name, header, row_count, mapping, status, \
     progress, problems, report, failure, created_at, updated_at";
@@ -379,7 +379,7 @@ impl Store {
             }
         }
         let mut existing = HashSet::new();
-        for chunk in numbers.chunks(KEYS_PER_READ) {
+        for chunk in numbers.chunks(NUMBERS_PER_READ) {
             let sql = format!(
                 "SELECT id FROM {} WHERE id IN ({})",
                 target.table,

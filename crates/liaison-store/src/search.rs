@@ -985,7 +985,7 @@ impl Store {
     }
 
     /// Indexes the documents imports left queued ([`Indexing::Queued`]), the oldest first, a
-    /// thousand to a transaction, until none is left; returns how many it indexed. Every other
+    /// thousand to a transaction, until none is left; returns how many it took from the queue. Every other
     /// write waits for one of these transactions at most, not for them all. Any process may run
     /// it at any time: the import's own task runs it once its records are saved, and `liaison
     /// serve` when it starts, for a queue a stopped process left.
