@@ -21,11 +21,8 @@ use liaison_core::{
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::sql::{RowExt, json_text, now, placeholders};
+use crate::sql::{RowExt, in_json_list, json_list, json_text, now};
 use crate::{Error, Result, Store};
-
-/// Records named by their number (`#12`) looked for to a statement.
-const NUMBERS_PER_READ: usize = 500;
 
 const COLUMNS: &str = "id, user_id, kind, file_name, header, row_count, mapping, status, \
     progress, problems, report, failure, created_at, updated_at";
@@ -362,7 +359,7 @@ impl Store {
     }
 
     /// The records each of `texts` names, as [`Store::find_named`] finds them: those written
-    /// `#12` many to a statement, the others one at a time.
+    /// `#12` in one statement, the others one at a time.
     pub async fn find_all_named(
         &self,
         target: RecordKind,
@@ -378,19 +375,18 @@ impl Store {
                 }
             }
         }
-        let mut existing = HashSet::new();
-        for chunk in numbers.chunks(NUMBERS_PER_READ) {
-            let sql = format!(
-                "SELECT id FROM {} WHERE id IN ({})",
-                target.table,
-                placeholders(1, chunk.len())
-            );
-            let mut query = sqlx::query_scalar::<_, i64>(&sql);
-            for (_, id) in chunk {
-                query = query.bind(*id);
-            }
-            existing.extend(query.fetch_all(&self.read).await?);
-        }
+        let sql = format!(
+            "SELECT id FROM {} WHERE id {}",
+            target.table,
+            in_json_list(self.backend, "BIGINT")
+        );
+        let ids: Vec<i64> = numbers.iter().map(|(_, id)| *id).collect();
+        let existing: HashSet<i64> = sqlx::query_scalar(&sql)
+            .bind(json_list(&ids))
+            .fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .collect();
         for (text, id) in numbers {
             let ids = if existing.contains(&id) {
                 vec![id]

@@ -19,7 +19,7 @@ use sqlx::any::AnyRow;
 use crate::locks::{self, Lock};
 use crate::resolve::StoredRecord;
 use crate::sql::{Filter, Param, RowExt, json_text, placeholders};
-use crate::{Result, Store, blocks, sql};
+use crate::{Backend, Result, Store, blocks, sql};
 
 /// Words' counts are written this many to a statement. Binding through sqlx costs more per
 /// parameter the more a statement has (see the benchmark's loader), so a statement holds a few
@@ -496,18 +496,16 @@ async fn index_some_queued(conn: &mut AnyConnection) -> Result<usize> {
     // A record changed since its import was indexed afresh by that change, which took its
     // queued document with the old one; only those still queued are indexed here.
     let ids: Vec<i64> = queued.iter().map(|(id, _)| *id).collect();
-    let mut still = HashSet::new();
-    for chunk in ids.chunks(STORED_PER_READ) {
-        let sql = format!(
-            "DELETE FROM search_queue WHERE document_id IN ({}) RETURNING document_id",
-            placeholders(1, chunk.len())
-        );
-        let mut query = sqlx::query_scalar::<_, i64>(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        still.extend(query.fetch_all(&mut *conn).await?);
-    }
+    let statement = format!(
+        "DELETE FROM search_queue WHERE document_id {} RETURNING document_id",
+        sql::in_json_list(Backend::of(conn), "BIGINT")
+    );
+    let still: HashSet<i64> = sqlx::query_scalar(&statement)
+        .bind(sql::json_list(&ids))
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
     queued.retain(|(id, _)| still.contains(id));
     let taken = rows.len();
     let (ids, documents): (Vec<i64>, Vec<Document>) = queued.into_iter().unzip();

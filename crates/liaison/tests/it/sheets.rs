@@ -558,6 +558,32 @@ async fn activities_from_the_filled_in_template_are_saved_with_units_and_partner
         .map(|p| p["key"].as_str().unwrap())
         .collect();
     assert_eq!(partners, ["org-lftu", "org-wftu"]);
+
+    // Partners and units written by their numbers: those on record are found, one that is not
+    // is named as missing.
+    let number = |named: &serde_json::Value| format!("#{}", named["id"].as_i64().unwrap());
+    let (lftu, wftu) = (
+        number(&activity["partners"][0]),
+        number(&activity["partners"][1]),
+    );
+    let unit = number(&activity["host_unit"]);
+    let file = format!(
+        "Title (English),Kind,First day,Host unit,Partners\n\
+         Numbered partners,lecture,2024-06-01,{unit},{lftu};{wftu}\n\
+         A partner not on record,lecture,2024-06-02,{unit},#999999\n"
+    );
+    let (_, _, location) = upload(&page, &app, "activities", "numbers.csv", file.as_bytes()).await;
+    let (_, html) = check_with_mapping(&page, &location, &[]).await;
+    assert!(html.contains("1 of 2 rows have problems"), "{html}");
+    assert!(
+        html.contains("there is no organization named &#39;#999999&#39;"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("there is no").count(),
+        1,
+        "the numbers on record are found: {html}"
+    );
 }
 
 async fn importing_is_for_roles_that_may_create_and_each_file_is_its_owner_s(app: TestApp) {
