@@ -413,13 +413,16 @@ const HELPERS: &[(&str, &str, usize, &str, &str)] = &[
         "",
         "field-audit-{}",
     ),
+    ("src/pages/", "Declared::new(", 1, "", "{}"),
+    ("src/pages/", ".hinted(", 0, "", "{}"),
+    ("src/pages/kinds/", "Value::Noted(", 1, "", "{}"),
     ("src/pages/review.rs", "table(", 0, "", "review-table-{}"),
     ("src/pages/review.rs", "table(", 1, "", "{}"),
 ];
 
 /// Literals that are message keys wherever they are passed, so a list of column labels or a
 /// kind's title is checked though it reaches the translator through a variable.
-const KEY_NAMESPACES: &[&str] = &["field-", "nav-", "new-", "edit-"];
+const KEY_NAMESPACES: &[&str] = &["field-", "nav-", "new-", "edit-", "section-"];
 
 /// Keys and prefixes computed at run time: the file, the argument as written, the keys it can
 /// give, the value prefixes it can take, and how that is known.
@@ -458,6 +461,41 @@ const COMPUTED: &[Computed] = &[
         keys: &[],
         prefixes: &[],
         why: "Tr::value itself; each prefix given to it is checked where it is given",
+    },
+    Computed {
+        file: "src/pages/fields.rs",
+        argument: "prefix",
+        keys: &[],
+        prefixes: &[],
+        why: "the prefix of a declared field's Value::Choice, checked where each is given",
+    },
+    Computed {
+        file: "src/pages/fields.rs",
+        argument: "note",
+        keys: &[],
+        prefixes: &[],
+        why: "the note of a declared field's Value::Noted, checked through HELPERS",
+    },
+    Computed {
+        file: "src/pages/fields.rs",
+        argument: "self.label",
+        keys: &[],
+        prefixes: &[],
+        why: "a declared field's label, checked through HELPERS (Declared::new)",
+    },
+    Computed {
+        file: "src/pages/fields.rs",
+        argument: "title",
+        keys: &[],
+        prefixes: &[],
+        why: "the sections of declared fields, literals of KEY_NAMESPACES in each kind's module",
+    },
+    Computed {
+        file: "src/pages/fields.rs",
+        argument: "hint",
+        keys: &[],
+        prefixes: &[],
+        why: "a declared field's hint, checked through HELPERS (.hinted)",
     },
     Computed {
         file: "src/pages/admin.rs",
@@ -1013,6 +1051,21 @@ fn scan(sources: &[Source]) -> Uses {
                         (None, _) => uses.computed(source, first, &place),
                     }
                 }
+            }
+        }
+        // A declared field's value of a vocabulary, in a kind's declaration:
+        // Value::Choice("prefix", code)
+        let declarations = source.name.starts_with("src/pages/kinds/");
+        for open in calls(source, "Value::Choice(")
+            .filter(|_| declarations)
+            .collect::<Vec<_>>()
+        {
+            let place = format!("{}:{}", source.name, source.line_of(open));
+            let args = arguments(&source.text, open);
+            match args.first().map(|a| (a, literal_key(a))) {
+                Some((_, Some(prefix))) => uses.prefix(&prefix, &place),
+                Some((argument, None)) => uses.computed(source, argument, &place),
+                None => {}
             }
         }
         // choices(ui, "prefix", &ALL, Some("blank-key"))

@@ -9,6 +9,7 @@ mod calendars;
 mod csrf;
 mod dashboard;
 mod export;
+mod fields;
 mod files;
 mod forms;
 mod imports;

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::export::{self, Format};
+use super::fields::{self, Declared};
 use super::forms::{Resolution, RowChange, Values, attach_errors};
 use super::kinds;
 use super::{
@@ -68,13 +69,31 @@ pub trait RecordPages: Send + Sync + 'static {
         store: &Store,
         query: &Values,
     ) -> impl Future<Output = liaison_store::Result<Vec<super::Field>>> + Send;
+    /// The fields of a record, declared once ([`fields`]): the record page's sections
+    /// ([`Self::SECTIONS`]), the values a form starts from and the form's inputs are drawn from
+    /// them unless the kind writes its own.
+    const FIELDS: &'static [Declared<Self::Record>] = &[];
+    /// The fields of a list's row, for the list's columns and its spreadsheet: [`Self::FIELDS`]
+    /// for a kind whose list shows the records themselves.
+    const ROW_FIELDS: &'static [Declared<Self::Row>] = &[];
+    /// The record page's sections of declared fields, by their titles' message keys, in order.
+    const SECTIONS: &'static [&'static str] = &["section-overview"];
+
     /// Column labels (message keys) with the sort key each offers.
-    fn columns() -> Vec<(&'static str, Option<&'static str>)>;
-    fn cells(ui: &Ui, row: &Self::Row) -> Vec<Cell>;
+    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
+        fields::columns(Self::ROW_FIELDS)
+    }
+    fn cells(ui: &Ui, row: &Self::Row) -> Vec<Cell> {
+        fields::cells(ui, Self::ROW_FIELDS, row, Self::PATH)
+    }
     /// The columns of the list's spreadsheet export (message keys), and a row's values in them:
     /// numbers as numbers and dates as dates, so the office can sum and sort them.
-    fn sheet_columns() -> Vec<&'static str>;
-    fn sheet_cells(ui: &Ui, row: &Self::Row) -> Vec<liaison_reports::Cell>;
+    fn sheet_columns() -> Vec<&'static str> {
+        fields::sheet_columns(Self::ROW_FIELDS)
+    }
+    fn sheet_cells(ui: &Ui, row: &Self::Row) -> Vec<liaison_reports::Cell> {
+        fields::sheet_cells(ui, Self::ROW_FIELDS, row)
+    }
     /// A batch of the rows a spreadsheet holds, read for `actor`: the list's own rows unless a
     /// kind holds personal data the actor may see in a file.
     fn sheet_list(
@@ -113,21 +132,38 @@ pub trait RecordPages: Send + Sync + 'static {
         liaison_core::Record::unit(record)
     }
     fn name(ui: &Ui, record: &Self::Record) -> String;
+    /// The record's page: its name and its declared sections.
     fn detail(
         ui: &Ui,
-        store: &Store,
+        _store: &Store,
         record: &Self::Record,
-    ) -> impl Future<Output = liaison_store::Result<DetailView>> + Send;
+    ) -> impl Future<Output = liaison_store::Result<DetailView>> + Send {
+        let view = DetailView {
+            title: Self::name(ui, record),
+            sections: fields::sections(ui, Self::FIELDS, record, Self::SECTIONS),
+            ..DetailView::default()
+        };
+        async { Ok(view) }
+    }
 
-    fn values(record: &Self::Record) -> Values;
+    fn values(record: &Self::Record) -> Values {
+        fields::values(Self::FIELDS, record)
+    }
     /// The form's fields and groups for these values; `adding` names a group to give one more row.
     fn form(
         ui: &Ui,
         store: &Store,
         values: &Values,
-        creating: bool,
-        adding: &str,
-    ) -> impl Future<Output = liaison_store::Result<FormView>> + Send;
+        _creating: bool,
+        _adding: &str,
+    ) -> impl Future<Output = liaison_store::Result<FormView>> + Send {
+        async {
+            Ok(FormView {
+                fields: fields::inputs(ui, store, Self::FIELDS, values).await?,
+                ..FormView::default()
+            })
+        }
+    }
     fn read(values: &Values, creating: bool) -> Result<Self::Input, FieldErrors>;
     /// Looks up the names typed where the form names other records, before it is read: a name
     /// one record answers is written as that record's link, and a name several answer (or a new

@@ -11,14 +11,13 @@ use liaison_store::Store;
 
 use super::gifts::{CATEGORIES, DIRECTIONS};
 use super::{
-    GroupText, SheetCell, choices, code, group, input, key_field, named_cell, role_name, row_input,
-    row_select, search, select, text, unit_choices,
+    GroupText, choices, code, group, input, key_field, role_name, row_input, row_select, search,
+    select, text, unit_choices,
 };
+use crate::pages::fields::{Declared, Value};
 use crate::pages::forms::{Reader, Resolution, Values, finish, link_of, person_ref};
 use crate::pages::records::RecordPages;
-use crate::pages::{
-    Action as PageAction, Cell, DetailView, Field, FormView, Group, Item, Section, Ui,
-};
+use crate::pages::{Action as PageAction, DetailView, Field, FormView, Group, Item, Section, Ui};
 
 pub struct Activities;
 
@@ -83,6 +82,74 @@ fn party_of(person: &str, text: Option<String>) -> PartyInput {
     }
 }
 
+/// The columns of the list of activities and of its spreadsheet, from the list's rows.
+const ROW_FIELDS: &[Declared<ActivitySummary>] = &[
+    Declared::new("number", "export-number", |a: &ActivitySummary| {
+        Value::Int(Some(a.id))
+    })
+    .in_sheet(),
+    Declared::new("title", "field-title", |a: &ActivitySummary| {
+        Value::Record(
+            Box::new(Value::Names(a.title_zh.clone(), a.title_en.clone())),
+            a.id,
+        )
+    })
+    .listed(Some("title")),
+    Declared::new("title_zh", "field-title_zh", |a: &ActivitySummary| {
+        Value::Text(a.title_zh.clone())
+    })
+    .in_sheet(),
+    Declared::new("title_en", "field-title_en", |a: &ActivitySummary| {
+        Value::Text(a.title_en.clone())
+    })
+    .in_sheet(),
+    Declared::new("kind", "field-kind", |a: &ActivitySummary| {
+        Value::Choice("activity-kind", code(&a.kind))
+    })
+    .listed(Some("kind"))
+    .in_sheet(),
+    Declared::new("dates", "field-dates", |a: &ActivitySummary| {
+        Value::Span(a.start_date, a.start_part, a.end_date, a.end_part)
+    })
+    .listed(Some("start")),
+    Declared::new("start_date", "field-start_date", |a: &ActivitySummary| {
+        Value::Date(Some(a.start_date))
+    })
+    .in_sheet(),
+    Declared::new("start_part", "field-start_part", |a: &ActivitySummary| {
+        Value::Choice("day-part", a.start_part.as_str().to_owned())
+    })
+    .in_sheet(),
+    Declared::new("end_date", "field-end_date", |a: &ActivitySummary| {
+        Value::Date(Some(a.end_date))
+    })
+    .in_sheet(),
+    Declared::new("end_part", "field-end_part", |a: &ActivitySummary| {
+        Value::Choice("day-part", a.end_part.as_str().to_owned())
+    })
+    .in_sheet(),
+    Declared::new("venue", "field-venue", |a: &ActivitySummary| {
+        Value::Text(a.venue.clone())
+    })
+    .in_sheet(),
+    Declared::new("host_unit", "field-host_unit", |a: &ActivitySummary| {
+        Value::Link(a.host_unit.clone(), "units")
+    })
+    .listed(None)
+    .in_sheet(),
+    Declared::new(
+        "inviting_organization",
+        "field-inviting_organization",
+        |a: &ActivitySummary| Value::Link(a.inviting_organization.clone(), "organizations"),
+    )
+    .listed(None)
+    .in_sheet(),
+    Declared::new("key", "field-key", |a: &ActivitySummary| {
+        Value::Text(a.key.clone())
+    })
+    .in_sheet(),
+];
+
 impl RecordPages for Activities {
     const KIND: RecordKind = ACTIVITY;
     const TITLE: &'static str = "nav-activities";
@@ -92,6 +159,7 @@ impl RecordPages for Activities {
     type Row = ActivitySummary;
     type Input = ActivityInput;
     type Filter = ActivityFilter;
+    const ROW_FIELDS: &'static [Declared<ActivitySummary>] = ROW_FIELDS;
 
     async fn filters(ui: &Ui, store: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         let mut units = unit_choices(ui, store).await?;
@@ -120,73 +188,6 @@ impl RecordPages for Activities {
             select(ui, query, "unit", units),
             text(ui, query, "tag"),
         ])
-    }
-
-    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
-        vec![
-            ("field-title", Some("title")),
-            ("field-kind", Some("kind")),
-            ("field-dates", Some("start")),
-            ("field-host_unit", None),
-            ("field-inviting_organization", None),
-        ]
-    }
-
-    fn cells(ui: &Ui, a: &ActivitySummary) -> Vec<Cell> {
-        vec![
-            Cell::link(
-                super::name_of(&a.title_zh, &a.title_en, ui),
-                format!("/activities/{}", a.id),
-            ),
-            Cell::text(ui.t.value("activity-kind", &code(&a.kind))),
-            Cell::text(ui.t.span(a.start_date, a.start_part, a.end_date, a.end_part)),
-            Cell::text(
-                a.host_unit
-                    .as_ref()
-                    .map(|n| n.name.clone())
-                    .unwrap_or_default(),
-            ),
-            Cell::text(
-                a.inviting_organization
-                    .as_ref()
-                    .map(|n| n.name.clone())
-                    .unwrap_or_default(),
-            ),
-        ]
-    }
-
-    fn sheet_columns() -> Vec<&'static str> {
-        vec![
-            "export-number",
-            "field-title_zh",
-            "field-title_en",
-            "field-kind",
-            "field-start_date",
-            "field-start_part",
-            "field-end_date",
-            "field-end_part",
-            "field-venue",
-            "field-host_unit",
-            "field-inviting_organization",
-            "field-key",
-        ]
-    }
-
-    fn sheet_cells(ui: &Ui, a: &ActivitySummary) -> Vec<SheetCell> {
-        vec![
-            SheetCell::Int(a.id),
-            a.title_zh.clone().into(),
-            a.title_en.clone().into(),
-            ui.t.value("activity-kind", &code(&a.kind)).into(),
-            SheetCell::Date(a.start_date),
-            ui.t.value("day-part", a.start_part.as_str()).into(),
-            SheetCell::Date(a.end_date),
-            ui.t.value("day-part", a.end_part.as_str()).into(),
-            a.venue.clone().into(),
-            named_cell(&a.host_unit),
-            named_cell(&a.inviting_organization),
-            a.key.clone().into(),
-        ]
     }
 
     fn name(ui: &Ui, a: &Activity) -> String {

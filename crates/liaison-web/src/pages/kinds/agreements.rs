@@ -12,16 +12,14 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{
-    GroupText, SheetCell, choices, code, date_cell, group, input, key_field, named_cell, row_input,
-    search, select, text, unit_choices,
-};
+use super::{GroupText, choices, code, group, input, row_input, search, select};
 use crate::AppState;
 use crate::i18n::Lang;
+use crate::pages::fields::{self, Declared, Input, Value, key, number};
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::{RecordPages, message_page};
 use crate::pages::{
-    Cell, DetailView, Field, FormView, Item, Link, PageResult, RecordId, Section, TransitionButton,
+    DetailView, Field, FormView, Item, Link, PageResult, RecordId, Section, TransitionButton,
     TransitionsView, Ui,
 };
 use crate::routes::Routes;
@@ -37,6 +35,112 @@ const KINDS: [AgreementKind; 5] = [
 ];
 const STATUSES: [AgreementStatus; 6] = AgreementStatus::ALL;
 
+const OVERVIEW: &str = "section-overview";
+
+/// An agreement's fields: the list's columns, the page's overview and the form, besides its
+/// signatories and its history.
+const FIELDS: &[Declared<Agreement>] = &[
+    number(),
+    Declared::new("title", "field-title", |a: &Agreement| {
+        Value::Record(
+            Box::new(Value::Names(a.title_zh.clone(), a.title_en.clone())),
+            a.meta.id,
+        )
+    })
+    .listed(Some("title")),
+    Declared::new("title_zh", "field-title_zh", |a: &Agreement| {
+        Value::Text(a.title_zh.clone())
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    Declared::new("title_en", "field-title_en", |a: &Agreement| {
+        Value::Text(a.title_en.clone())
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    Declared::new("kind", "field-kind", |a: &Agreement| {
+        Value::Choice("agreement-kind", code(&a.kind))
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Choice(|ui| {
+        choices(ui, "agreement-kind", &KINDS, None)
+    })),
+    // Changed by the transitions of its lifecycle; chosen only when the office records one.
+    Declared::new("status", "field-status", |a: &Agreement| {
+        Value::Choice("agreement-status", code(&a.status))
+    })
+    .in_sheet()
+    .in_section(OVERVIEW),
+    Declared::new("partners", "field-partners", |a: &Agreement| {
+        Value::Links(a.partners.clone(), "organizations")
+    })
+    .listed(None)
+    .in_sheet()
+    .asked(Input::Area)
+    .required()
+    .hinted("hint-links"),
+    Declared::new("unit", "field-unit", |a: &Agreement| {
+        Value::Link(a.unit.clone(), "units")
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Unit),
+    Declared::new("signed_on", "field-signed_on", |a: &Agreement| {
+        Value::Date(a.signed_on)
+    })
+    .listed(Some("signed"))
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Date),
+    // The activity it was signed at.
+    Declared::new("activity", "field-activity", |a: &Agreement| {
+        Value::Link(a.activity.clone(), "activities")
+    })
+    .asked(Input::Text)
+    .hinted("hint-signed-at"),
+    Declared::new("valid_from", "field-valid_from", |a: &Agreement| {
+        Value::Date(a.valid_from)
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Date),
+    Declared::new("valid_to", "field-valid_to", |a: &Agreement| {
+        Value::Date(a.valid_to)
+    })
+    .listed(Some("valid_to"))
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Date),
+    Declared::new("status", "field-status", |a: &Agreement| {
+        Value::Choice("agreement-status", code(&a.status))
+    })
+    .listed(None),
+    Declared::new("activity", "field-signed_at", |a: &Agreement| {
+        Value::Link(a.activity.clone(), "activities")
+    })
+    .in_section(OVERVIEW),
+    Declared::new("renews", "field-renews", |a: &Agreement| {
+        Value::Link(a.renews.clone(), "agreements")
+    })
+    .in_section(OVERVIEW)
+    .asked(Input::Text)
+    .hinted("hint-renews"),
+    Declared::new("renewed_by", "field-renewed_by", |a: &Agreement| {
+        Value::Links(a.renewed_by.clone(), "agreements")
+    })
+    .in_section(OVERVIEW),
+    Declared::new("notes", "field-notes", |a: &Agreement| {
+        Value::Text(a.notes.clone())
+    })
+    .in_section(OVERVIEW)
+    .asked(Input::Area),
+    key(),
+];
+
 impl RecordPages for Agreements {
     const KIND: RecordKind = AGREEMENT;
     const TITLE: &'static str = "nav-agreements";
@@ -46,6 +150,8 @@ impl RecordPages for Agreements {
     type Row = Agreement;
     type Input = AgreementInput;
     type Filter = AgreementFilter;
+    const FIELDS: &'static [Declared<Agreement>] = FIELDS;
+    const ROW_FIELDS: &'static [Declared<Agreement>] = FIELDS;
 
     fn own_routes() -> Routes {
         routes()
@@ -70,122 +176,13 @@ impl RecordPages for Agreements {
         ])
     }
 
-    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
-        vec![
-            ("field-title", Some("title")),
-            ("field-kind", None),
-            ("field-partners", None),
-            ("field-signed_on", Some("signed")),
-            ("field-valid_to", Some("valid_to")),
-            ("field-status", None),
-        ]
-    }
-
-    fn cells(ui: &Ui, a: &Agreement) -> Vec<Cell> {
-        vec![
-            Cell::link(Self::name(ui, a), format!("/agreements/{}", a.meta.id)),
-            Cell::text(ui.t.value("agreement-kind", &code(&a.kind))),
-            Cell::text(
-                a.partners
-                    .iter()
-                    .map(|p| p.name.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            Cell::text(ui.t.optional_date(a.signed_on)),
-            Cell::text(ui.t.optional_date(a.valid_to)),
-            Cell::text(ui.t.value("agreement-status", &code(&a.status))),
-        ]
-    }
-
-    fn sheet_columns() -> Vec<&'static str> {
-        vec![
-            "export-number",
-            "field-title_zh",
-            "field-title_en",
-            "field-kind",
-            "field-status",
-            "field-partners",
-            "field-unit",
-            "field-signed_on",
-            "field-valid_from",
-            "field-valid_to",
-            "field-key",
-        ]
-    }
-
-    fn sheet_cells(ui: &Ui, a: &Agreement) -> Vec<SheetCell> {
-        let partners: Vec<String> = a.partners.iter().map(|p| p.name.clone()).collect();
-        vec![
-            SheetCell::Int(a.meta.id),
-            a.title_zh.clone().into(),
-            a.title_en.clone().into(),
-            ui.t.value("agreement-kind", &code(&a.kind)).into(),
-            ui.t.value("agreement-status", &code(&a.status)).into(),
-            partners.join("; ").into(),
-            named_cell(&a.unit),
-            date_cell(a.signed_on),
-            date_cell(a.valid_from),
-            date_cell(a.valid_to),
-            a.meta.key.clone().into(),
-        ]
-    }
-
     fn name(ui: &Ui, a: &Agreement) -> String {
         super::name_of(&a.title_zh, &a.title_en, ui)
     }
 
     async fn detail(ui: &Ui, store: &Store, a: &Agreement) -> liaison_store::Result<DetailView> {
         let t = &ui.t;
-        let mut s = Section::new(t.get("section-overview"), "");
-        s.row(
-            t.get("field-title_zh"),
-            a.title_zh.clone().unwrap_or_default(),
-        );
-        s.row(
-            t.get("field-title_en"),
-            a.title_en.clone().unwrap_or_default(),
-        );
-        s.row(
-            t.get("field-kind"),
-            t.value("agreement-kind", &code(&a.kind)),
-        );
-        s.row(
-            t.get("field-status"),
-            t.value("agreement-status", &code(&a.status)),
-        );
-        s.row(t.get("field-signed_on"), t.optional_date(a.signed_on));
-        s.row(t.get("field-valid_from"), t.optional_date(a.valid_from));
-        s.row(t.get("field-valid_to"), t.optional_date(a.valid_to));
-        if let Some(u) = &a.unit {
-            s.link_row(
-                t.get("field-unit"),
-                u.name.clone(),
-                format!("/units/{}", u.id),
-            );
-        }
-        if let Some(activity) = &a.activity {
-            s.link_row(
-                t.get("field-signed_at"),
-                activity.name.clone(),
-                format!("/activities/{}", activity.id),
-            );
-        }
-        if let Some(old) = &a.renews {
-            s.link_row(
-                t.get("field-renews"),
-                old.name.clone(),
-                format!("/agreements/{}", old.id),
-            );
-        }
-        for new in &a.renewed_by {
-            s.link_row(
-                t.get("field-renewed_by"),
-                new.name.clone(),
-                format!("/agreements/{}", new.id),
-            );
-        }
-        s.row(t.get("field-notes"), a.notes.clone().unwrap_or_default());
+        let mut sections = fields::sections(ui, FIELDS, a, &[OVERVIEW]);
         let history = store.agreement_history(a.meta.id).await?;
         let lifecycle = lifecycle_section(ui, a, &history);
         let mut partners = Section::new(t.get("field-partners"), t.get("empty-partners"));
@@ -220,27 +217,17 @@ impl RecordPages for Agreements {
                 lines: Vec::new(),
             });
         }
+        sections.extend([lifecycle, partners, signatories]);
         Ok(DetailView {
             title: Self::name(ui, a),
             subtitle: None,
             actions: Vec::new(),
-            sections: vec![s, lifecycle, partners, signatories],
+            sections,
         })
     }
 
     fn values(a: &Agreement) -> Values {
-        let mut v = Values::default();
-        v.set("kind", code(&a.kind));
-        v.set("title_zh", a.title_zh.clone().unwrap_or_default());
-        v.set("title_en", a.title_en.clone().unwrap_or_default());
-        v.set(
-            "partners",
-            a.partners
-                .iter()
-                .map(|p| format!("#{} {}", p.id, p.name))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
+        let mut v = fields::values(FIELDS, a);
         for (i, s) in a.signatories.iter().enumerate() {
             v.set(format!("signatories-{i}-person"), super::linked(&s.person));
             v.set(
@@ -256,35 +243,6 @@ impl RecordPages for Agreements {
                 s.capacity.clone().unwrap_or_default(),
             );
         }
-        v.set(
-            "unit",
-            a.unit
-                .as_ref()
-                .map(|u| u.id.to_string())
-                .unwrap_or_default(),
-        );
-        v.set("activity", super::linked(&a.activity));
-        v.set(
-            "signed_on",
-            a.signed_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        v.set(
-            "valid_from",
-            a.valid_from.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        v.set(
-            "valid_to",
-            a.valid_to.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        v.set(
-            "renews",
-            a.renews
-                .as_ref()
-                .map(|r| format!("#{} {}", r.id, r.name))
-                .unwrap_or_default(),
-        );
-        v.set("notes", a.notes.clone().unwrap_or_default());
-        v.set("key", a.meta.key.clone().unwrap_or_default());
         v
     }
 
@@ -315,38 +273,27 @@ impl RecordPages for Agreements {
                     .collect()
             },
         );
-        Ok(FormView {
-            fields: vec![
-                select(ui, v, "kind", choices(ui, "agreement-kind", &KINDS, None)),
-                text(ui, v, "title_zh"),
-                text(ui, v, "title_en"),
-                input(ui, v, "textarea", "partners")
-                    .required()
-                    .hint(ui.t.get("hint-links")),
-                select(ui, v, "unit", unit_choices(ui, store).await?),
-                input(ui, v, "date", "signed_on"),
-                text(ui, v, "activity").hint(ui.t.get("hint-signed-at")),
-                input(ui, v, "date", "valid_from"),
-                input(ui, v, "date", "valid_to"),
-            ]
-            .into_iter()
-            // The office chooses the state when it records an agreement (one signed years ago
-            // is recorded as such); a unit's new agreement is a draft. Afterwards the state
-            // changes only by the buttons of its page.
-            .chain((creating && office).then(|| {
+        let mut fields = fields::inputs(ui, store, FIELDS, v).await?;
+        // The office chooses the state when it records an agreement (one signed years ago is
+        // recorded as such); a unit's new agreement is a draft. Afterwards the state changes
+        // only by the buttons of its page.
+        if creating && office {
+            let at = fields
+                .iter()
+                .position(|f| f.name == "renews")
+                .unwrap_or(fields.len());
+            fields.insert(
+                at,
                 select(
                     ui,
                     v,
                     "status",
                     choices(ui, "agreement-status", &STATUSES, None),
-                )
-            }))
-            .chain([
-                text(ui, v, "renews").hint(ui.t.get("hint-renews")),
-                input(ui, v, "textarea", "notes"),
-                key_field(ui, v),
-            ])
-            .collect(),
+                ),
+            );
+        }
+        Ok(FormView {
+            fields,
             groups: vec![signatories.removable()],
             ..FormView::default()
         })

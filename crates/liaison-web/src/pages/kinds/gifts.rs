@@ -6,12 +6,11 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{
-    SheetCell, choices, code, date_cell, input, key_field, linked, named_cell, search, select, text,
-};
+use super::{choices, code, input, search, select};
+use crate::pages::fields::{self, Declared, Input, Value, key, number};
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, Field, FormView, Section, Ui};
+use crate::pages::{DetailView, Field, Ui};
 
 pub struct Gifts;
 
@@ -32,6 +31,9 @@ const STATUSES: [GiftStatus; 4] = [
     GiftStatus::HandedIn,
     GiftStatus::Disposed,
 ];
+
+const OVERVIEW: &str = "section-overview";
+const DECLARATION: &str = "section-declaration";
 
 fn party_text(p: &Party) -> String {
     let names: Vec<String> = [
@@ -54,6 +56,166 @@ pub fn read_party(r: &mut Reader, v: &Values, side: &str) -> PartyInput {
     }
 }
 
+/// A gift's fields: its register's columns, its page and its form.
+const FIELDS: &[Declared<Gift>] = &[
+    number(),
+    Declared::new("item", "field-item", |g: &Gift| {
+        Value::Record(Box::new(Value::Text(Some(g.item.clone()))), g.meta.id)
+    })
+    .listed(Some("item"))
+    .in_sheet()
+    .asked(Input::Text)
+    .required(),
+    Declared::new("direction", "field-direction", |g: &Gift| {
+        Value::Choice("gift-direction", code(&g.direction))
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Choice(|ui| {
+        choices(ui, "gift-direction", &DIRECTIONS, None)
+    })),
+    Declared::new("category", "field-category", |g: &Gift| {
+        Value::Choice("gift-category", code(&g.category))
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Choice(|ui| {
+        choices(ui, "gift-category", &CATEGORIES, None)
+    })),
+    Declared::new("quantity", "field-quantity", |g: &Gift| {
+        Value::Int(Some(g.quantity))
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Number),
+    // In yuan, as a number to sum.
+    Declared::new("value", "export-value-yuan", |g: &Gift| {
+        Value::Money(g.estimated_value_fen)
+    })
+    .in_sheet(),
+    Declared::new("exchanged_on", "field-exchanged_on", |g: &Gift| {
+        Value::Date(g.exchanged_on)
+    })
+    .listed(Some("exchanged"))
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Date),
+    Declared::new("activity", "field-activity", |g: &Gift| {
+        Value::Link(g.activity.clone(), "activities")
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text)
+    .hinted("hint-link"),
+    Declared::new("giver", "field-giver", |g: &Gift| {
+        Value::Text(Some(party_text(&g.giver)))
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW),
+    Declared::new("giver_person", "field-giver_person", |g: &Gift| {
+        Value::Link(g.giver.person.clone(), "people")
+    })
+    .asked(Input::Text)
+    .hinted("hint-link"),
+    Declared::new(
+        "giver_organization",
+        "field-giver_organization",
+        |g: &Gift| Value::Link(g.giver.organization.clone(), "organizations"),
+    )
+    .asked(Input::Text)
+    .hinted("hint-link"),
+    Declared::new(
+        "giver_description",
+        "field-giver_description",
+        |g: &Gift| Value::Text(g.giver.description.clone()),
+    )
+    .asked(Input::Text),
+    Declared::new("receiver", "field-receiver", |g: &Gift| {
+        Value::Text(Some(party_text(&g.receiver)))
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW),
+    Declared::new("receiver_person", "field-receiver_person", |g: &Gift| {
+        Value::Link(g.receiver.person.clone(), "people")
+    })
+    .asked(Input::Text)
+    .hinted("hint-link"),
+    Declared::new(
+        "receiver_organization",
+        "field-receiver_organization",
+        |g: &Gift| Value::Link(g.receiver.organization.clone(), "organizations"),
+    )
+    .asked(Input::Text)
+    .hinted("hint-link"),
+    Declared::new(
+        "receiver_description",
+        "field-receiver_description",
+        |g: &Gift| Value::Text(g.receiver.description.clone()),
+    )
+    .asked(Input::Text),
+    Declared::new("value", "field-value", |g: &Gift| {
+        Value::Money(g.estimated_value_fen)
+    })
+    .listed(Some("value"))
+    .in_section(OVERVIEW)
+    .asked(Input::Text)
+    .hinted("hint-yuan"),
+    // A gift still to be declared says so in the register and on its page.
+    Declared::new("status", "field-status", |g: &Gift| {
+        let must = g.declaration_required && g.status == GiftStatus::Recorded;
+        Value::Noted(
+            Box::new(Value::Choice("gift-status", code(&g.status))),
+            "gift-must-declare",
+            must,
+        )
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(DECLARATION)
+    .asked(Input::Choice(|ui| {
+        choices(ui, "gift-status", &STATUSES, None)
+    })),
+    Declared::new(
+        "declaration_required",
+        "field-declaration_required",
+        |g: &Gift| Value::Yes(g.declaration_required),
+    )
+    .in_sheet()
+    .in_section(DECLARATION),
+    Declared::new("declared_on", "field-declared_on", |g: &Gift| {
+        Value::Date(g.declared_on)
+    })
+    .in_sheet()
+    .in_section(DECLARATION)
+    .asked(Input::Date),
+    Declared::new("handed_in_on", "field-handed_in_on", |g: &Gift| {
+        Value::Date(g.handed_in_on)
+    })
+    .in_sheet()
+    .in_section(DECLARATION)
+    .asked(Input::Date),
+    Declared::new("storage", "field-storage", |g: &Gift| {
+        Value::Text(g.storage.clone())
+    })
+    .in_sheet()
+    .in_section(DECLARATION)
+    .asked(Input::Text),
+    Declared::new("disposal", "field-disposal", |g: &Gift| {
+        Value::Text(g.disposal.clone())
+    })
+    .in_section(DECLARATION)
+    .asked(Input::Area),
+    Declared::new("notes", "field-notes", |g: &Gift| {
+        Value::Text(g.notes.clone())
+    })
+    .in_section(DECLARATION)
+    .asked(Input::Area),
+    key(),
+];
+
 impl RecordPages for Gifts {
     const KIND: RecordKind = GIFT;
     const TITLE: &'static str = "nav-gifts";
@@ -63,6 +225,9 @@ impl RecordPages for Gifts {
     type Row = Gift;
     type Input = GiftInput;
     type Filter = GiftFilter;
+    const FIELDS: &'static [Declared<Gift>] = FIELDS;
+    const ROW_FIELDS: &'static [Declared<Gift>] = FIELDS;
+    const SECTIONS: &'static [&'static str] = &[OVERVIEW, DECLARATION];
 
     async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
@@ -83,226 +248,16 @@ impl RecordPages for Gifts {
         ])
     }
 
-    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
-        vec![
-            ("field-item", Some("item")),
-            ("field-direction", None),
-            ("field-exchanged_on", Some("exchanged")),
-            ("field-giver", None),
-            ("field-receiver", None),
-            ("field-value", Some("value")),
-            ("field-status", None),
-        ]
-    }
-
-    fn cells(ui: &Ui, g: &Gift) -> Vec<Cell> {
-        let mut status = ui.t.value("gift-status", &code(&g.status));
-        if g.declaration_required && g.status == GiftStatus::Recorded {
-            status = format!("{status} · {}", ui.t.get("gift-must-declare"));
-        }
-        vec![
-            Cell::link(g.item.clone(), format!("/gifts/{}", g.meta.id)),
-            Cell::text(ui.t.value("gift-direction", &code(&g.direction))),
-            Cell::text(ui.t.optional_date(g.exchanged_on)),
-            Cell::text(party_text(&g.giver)),
-            Cell::text(party_text(&g.receiver)),
-            Cell::text(
-                g.estimated_value_fen
-                    .map(|m| ui.t.money(m.fen()))
-                    .unwrap_or_default(),
-            ),
-            Cell::text(status),
-        ]
-    }
-
-    fn sheet_columns() -> Vec<&'static str> {
-        vec![
-            "export-number",
-            "field-item",
-            "field-direction",
-            "field-category",
-            "field-quantity",
-            "export-value-yuan",
-            "field-exchanged_on",
-            "field-activity",
-            "field-giver",
-            "field-receiver",
-            "field-status",
-            "field-declaration_required",
-            "field-declared_on",
-            "field-handed_in_on",
-            "field-storage",
-            "field-key",
-        ]
-    }
-
-    fn sheet_cells(ui: &Ui, g: &Gift) -> Vec<SheetCell> {
-        let yes_no = |b: bool| ui.t.get(if b { "export-yes" } else { "export-no" });
-        vec![
-            SheetCell::Int(g.meta.id),
-            g.item.clone().into(),
-            ui.t.value("gift-direction", &code(&g.direction)).into(),
-            ui.t.value("gift-category", &code(&g.category)).into(),
-            SheetCell::Int(g.quantity),
-            g.estimated_value_fen.map_or(SheetCell::Empty, |m| {
-                SheetCell::Number(m.fen() as f64 / 100.0)
-            }),
-            date_cell(g.exchanged_on),
-            named_cell(&g.activity),
-            party_text(&g.giver).into(),
-            party_text(&g.receiver).into(),
-            ui.t.value("gift-status", &code(&g.status)).into(),
-            yes_no(g.declaration_required).into(),
-            date_cell(g.declared_on),
-            date_cell(g.handed_in_on),
-            g.storage.clone().into(),
-            g.meta.key.clone().into(),
-        ]
-    }
-
     fn name(_: &Ui, g: &Gift) -> String {
         g.item.clone()
     }
 
     async fn detail(ui: &Ui, _: &Store, g: &Gift) -> liaison_store::Result<DetailView> {
-        let t = &ui.t;
-        let mut s = Section::new(t.get("section-overview"), "");
-        s.row(
-            t.get("field-direction"),
-            t.value("gift-direction", &code(&g.direction)),
-        );
-        s.row(
-            t.get("field-category"),
-            t.value("gift-category", &code(&g.category)),
-        );
-        s.row(t.get("field-quantity"), g.quantity.to_string());
-        s.row(
-            t.get("field-value"),
-            g.estimated_value_fen
-                .map(|m| t.money(m.fen()))
-                .unwrap_or_default(),
-        );
-        s.row(t.get("field-exchanged_on"), t.optional_date(g.exchanged_on));
-        if let Some(a) = &g.activity {
-            s.link_row(
-                t.get("field-activity"),
-                a.name.clone(),
-                format!("/activities/{}", a.id),
-            );
-        }
-        s.row(t.get("field-giver"), party_text(&g.giver));
-        s.row(t.get("field-receiver"), party_text(&g.receiver));
-        let mut register = Section::new(t.get("section-declaration"), "");
-        register.row(
-            t.get("field-declaration_required"),
-            t.get(if g.declaration_required { "yes" } else { "no" }),
-        );
-        register.row(
-            t.get("field-status"),
-            t.value("gift-status", &code(&g.status)),
-        );
-        register.row(t.get("field-declared_on"), t.optional_date(g.declared_on));
-        register.row(t.get("field-handed_in_on"), t.optional_date(g.handed_in_on));
-        register.row(
-            t.get("field-storage"),
-            g.storage.clone().unwrap_or_default(),
-        );
-        register.row(
-            t.get("field-disposal"),
-            g.disposal.clone().unwrap_or_default(),
-        );
-        register.row(t.get("field-notes"), g.notes.clone().unwrap_or_default());
         Ok(DetailView {
             title: g.item.clone(),
-            subtitle: Some(t.value("gift-direction", &code(&g.direction))),
+            subtitle: Some(ui.t.value("gift-direction", &code(&g.direction))),
             actions: Vec::new(),
-            sections: vec![s, register],
-        })
-    }
-
-    fn values(g: &Gift) -> Values {
-        let mut v = Values::default();
-        v.set("direction", code(&g.direction));
-        v.set("activity", linked(&g.activity));
-        v.set(
-            "exchanged_on",
-            g.exchanged_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        for (side, party) in [("giver", &g.giver), ("receiver", &g.receiver)] {
-            v.set(format!("{side}_person"), linked(&party.person));
-            v.set(format!("{side}_organization"), linked(&party.organization));
-            v.set(
-                format!("{side}_description"),
-                party.description.clone().unwrap_or_default(),
-            );
-        }
-        v.set("item", g.item.clone());
-        v.set("category", code(&g.category));
-        v.set("quantity", g.quantity.to_string());
-        v.set(
-            "value",
-            g.estimated_value_fen
-                .map(|m| format!("{}.{:02}", m.fen() / 100, m.fen() % 100))
-                .unwrap_or_default(),
-        );
-        v.set("status", code(&g.status));
-        v.set(
-            "declared_on",
-            g.declared_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        v.set(
-            "handed_in_on",
-            g.handed_in_on.map(|d| d.to_string()).unwrap_or_default(),
-        );
-        v.set("storage", g.storage.clone().unwrap_or_default());
-        v.set("disposal", g.disposal.clone().unwrap_or_default());
-        v.set("notes", g.notes.clone().unwrap_or_default());
-        v.set("key", g.meta.key.clone().unwrap_or_default());
-        v
-    }
-
-    async fn form(
-        ui: &Ui,
-        _: &Store,
-        v: &Values,
-        _: bool,
-        _: &str,
-    ) -> liaison_store::Result<FormView> {
-        let link = ui.t.get("hint-link");
-        Ok(FormView {
-            fields: vec![
-                select(
-                    ui,
-                    v,
-                    "direction",
-                    choices(ui, "gift-direction", &DIRECTIONS, None),
-                ),
-                text(ui, v, "item").required(),
-                select(
-                    ui,
-                    v,
-                    "category",
-                    choices(ui, "gift-category", &CATEGORIES, None),
-                ),
-                input(ui, v, "number", "quantity"),
-                text(ui, v, "value").hint(ui.t.get("hint-yuan")),
-                text(ui, v, "activity").hint(link.clone()),
-                input(ui, v, "date", "exchanged_on"),
-                text(ui, v, "giver_person").hint(link.clone()),
-                text(ui, v, "giver_organization").hint(link.clone()),
-                text(ui, v, "giver_description"),
-                text(ui, v, "receiver_person").hint(link.clone()),
-                text(ui, v, "receiver_organization").hint(link),
-                text(ui, v, "receiver_description"),
-                select(ui, v, "status", choices(ui, "gift-status", &STATUSES, None)),
-                input(ui, v, "date", "declared_on"),
-                input(ui, v, "date", "handed_in_on"),
-                text(ui, v, "storage"),
-                input(ui, v, "textarea", "disposal"),
-                input(ui, v, "textarea", "notes"),
-                key_field(ui, v),
-            ],
-            ..FormView::default()
+            sections: fields::sections(ui, FIELDS, g, Self::SECTIONS),
         })
     }
 
@@ -333,5 +288,179 @@ impl RecordPages for Gifts {
                 .add("direction", "required", "choose received or given");
         }
         finish(input, r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use liaison_core::{
+        Gift, GiftCategory, GiftDirection, GiftStatus, Link, Meta, Money, Named, Party, Ref,
+    };
+    use liaison_reports::Cell as SheetCell;
+
+    use super::{FIELDS, Gifts};
+    use crate::i18n::{Lang, Tr};
+    use crate::pages::Ui;
+    use crate::pages::fields;
+    use crate::pages::records::RecordPages;
+
+    fn ui() -> Ui {
+        Ui {
+            t: Tr::new(Lang::En),
+            user: None,
+            csrf: String::new(),
+            path: "/gifts".to_owned(),
+            section: "gifts".to_owned(),
+            auth: None,
+            university: String::new(),
+            unread: 0,
+        }
+    }
+
+    fn named(id: i64, name: &str) -> Option<Named> {
+        Some(Named {
+            id,
+            key: None,
+            name: name.to_owned(),
+        })
+    }
+
+    /// A tea set received from a federation's chair, still to be declared.
+    fn gift() -> Gift {
+        let at = Utc.with_ymd_and_hms(2026, 5, 12, 8, 0, 0).unwrap();
+        Gift {
+            meta: Meta {
+                id: 7,
+                key: Some("gift-tea-set".to_owned()),
+                version: 2,
+                created_at: at,
+                updated_at: at,
+            },
+            direction: GiftDirection::Received,
+            activity: named(3, "Visit of the Lao Federation of Trade Unions"),
+            exchanged_on: NaiveDate::from_ymd_opt(2026, 5, 12),
+            giver: Party {
+                person: named(5, "Phoxay Khaykhamphithoune"),
+                organization: named(9, "Lao Federation of Trade Unions"),
+                description: None,
+            },
+            receiver: Party {
+                person: None,
+                organization: None,
+                description: Some("the university's president".to_owned()),
+            },
+            item: "Tea set".to_owned(),
+            category: GiftCategory::Artwork,
+            quantity: 2,
+            estimated_value_fen: Some(Money::from_fen(123_450)),
+            status: GiftStatus::Recorded,
+            declared_on: None,
+            handed_in_on: None,
+            storage: Some("Cabinet 3".to_owned()),
+            disposal: None,
+            notes: Some("Boxed".to_owned()),
+            declaration_required: true,
+            unit_id: None,
+        }
+    }
+
+    #[test]
+    fn the_register_s_columns_come_from_the_declared_fields_in_their_order() {
+        let labels: Vec<&str> = Gifts::columns().into_iter().map(|(l, _)| l).collect();
+        assert_eq!(
+            labels,
+            [
+                "field-item",
+                "field-direction",
+                "field-exchanged_on",
+                "field-giver",
+                "field-receiver",
+                "field-value",
+                "field-status"
+            ]
+        );
+        let sorts: Vec<&str> = Gifts::columns()
+            .into_iter()
+            .filter_map(|(_, s)| s)
+            .collect();
+        assert_eq!(sorts, ["item", "exchanged", "value"]);
+        let cells = Gifts::cells(&ui(), &gift());
+        assert_eq!(cells[0].text, "Tea set");
+        assert_eq!(cells[0].href.as_deref(), Some("/gifts/7"));
+        assert!(cells[1..].iter().all(|c| c.href.is_none()));
+        assert_eq!(cells[2].text, "12 May 2026");
+        assert_eq!(
+            cells[3].text,
+            "Phoxay Khaykhamphithoune · Lao Federation of Trade Unions"
+        );
+        assert_eq!(cells[5].text, "¥1,234.50");
+        assert!(
+            cells[6].text.starts_with("Recorded · "),
+            "a gift to declare says so: {}",
+            cells[6].text
+        );
+    }
+
+    #[test]
+    fn the_spreadsheet_holds_numbers_dates_and_the_key_as_such() {
+        let columns = Gifts::sheet_columns();
+        assert_eq!(columns.first(), Some(&"export-number"));
+        assert_eq!(columns.last(), Some(&"field-key"));
+        assert_eq!(columns.len(), 16);
+        let cells = Gifts::sheet_cells(&ui(), &gift());
+        assert_eq!(cells.len(), columns.len());
+        let at = |label: &str| &cells[columns.iter().position(|c| *c == label).unwrap()];
+        assert_eq!(at("export-number"), &SheetCell::Int(7));
+        assert_eq!(at("export-value-yuan"), &SheetCell::Number(1234.5));
+        assert_eq!(
+            at("field-exchanged_on"),
+            &SheetCell::Date(NaiveDate::from_ymd_opt(2026, 5, 12).unwrap())
+        );
+        assert_eq!(at("field-declared_on"), &SheetCell::Empty);
+        assert_eq!(at("field-status"), &SheetCell::Text("Recorded".to_owned()));
+        assert_eq!(at("field-key"), &SheetCell::Text("gift-tea-set".to_owned()));
+    }
+
+    #[test]
+    fn the_page_shows_the_declared_sections_linking_the_records_named() {
+        let sections = fields::sections(&ui(), FIELDS, &gift(), Gifts::SECTIONS);
+        let titles: Vec<&str> = sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["Overview", "Declaration and custody"]);
+        let activity = sections[0]
+            .rows
+            .iter()
+            .find(|r| r.value.starts_with("Visit of"))
+            .expect("the activity is a row of the overview");
+        assert_eq!(activity.href.as_deref(), Some("/activities/3"));
+        let declaration: Vec<&str> = sections[1].rows.iter().map(|r| r.value.as_str()).collect();
+        // Rows without a value are left out.
+        assert_eq!(declaration.len(), 4, "{declaration:?}");
+        assert!(declaration.contains(&"Cabinet 3"));
+    }
+
+    #[test]
+    fn a_form_started_from_a_gift_reads_back_as_the_same_gift() {
+        let gift = gift();
+        let values = Gifts::values(&gift);
+        let input = Gifts::read(&values, false).expect("the form reads");
+        assert_eq!(input.key.as_deref(), Some("gift-tea-set"));
+        assert_eq!(input.item, "Tea set");
+        assert_eq!(input.direction, GiftDirection::Received);
+        assert_eq!(input.category, GiftCategory::Artwork);
+        assert_eq!(input.quantity, 2);
+        assert_eq!(input.estimated_value_fen, Some(Money::from_fen(123_450)));
+        assert_eq!(input.activity, Some(Link::Id(3)));
+        assert_eq!(input.exchanged_on, gift.exchanged_on);
+        assert_eq!(input.giver.person, Some(Ref::Link(Link::Id(5))));
+        assert_eq!(input.giver.organization, Some(Ref::Link(Link::Id(9))));
+        assert_eq!(
+            input.receiver.description.as_deref(),
+            Some("the university's president")
+        );
+        assert_eq!(input.status, GiftStatus::Recorded);
+        assert_eq!(input.storage.as_deref(), Some("Cabinet 3"));
+        assert_eq!(input.notes.as_deref(), Some("Boxed"));
+        assert_eq!(input.disposal, None);
     }
 }

@@ -17,7 +17,6 @@ pub use units::Units;
 pub use workdays::CalendarDays;
 
 use liaison_core::{Role, display_name};
-pub use liaison_reports::Cell as SheetCell;
 use liaison_store::Store;
 use serde::Serialize;
 
@@ -220,21 +219,4 @@ pub fn row_select(
         values.get(&full),
         options,
     )
-}
-
-/// A spreadsheet cell of an optional day: a date Excel sorts, or nothing.
-pub fn date_cell(date: Option<chrono::NaiveDate>) -> SheetCell {
-    date.map_or(SheetCell::Empty, SheetCell::Date)
-}
-
-/// A spreadsheet cell of an optional whole number.
-pub fn int_cell(n: Option<i64>) -> SheetCell {
-    n.map_or(SheetCell::Empty, SheetCell::Int)
-}
-
-/// A spreadsheet cell of a linked record's name.
-pub fn named_cell(named: &Option<liaison_core::Named>) -> SheetCell {
-    named
-        .as_ref()
-        .map_or(SheetCell::Empty, |n| SheetCell::Text(n.name.clone()))
 }

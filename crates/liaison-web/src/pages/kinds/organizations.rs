@@ -8,18 +8,16 @@ use liaison_core::{
 use liaison_store::Store;
 
 use super::{
-    GroupText, SheetCell, choices, code, country_field, group, input, int_cell, key_field, name_of,
-    row_input, row_select, search, select, text,
+    GroupText, choices, code, country_field, group, name_of, row_input, row_select, search, select,
 };
+use crate::pages::fields::{self, Declared, Input, Value, key, number};
 use crate::pages::forms::{Reader, Values};
 use crate::pages::records::RecordPages;
 use axum::extract::State;
 
 use crate::AppState;
 use crate::pages::records::detail_page;
-use crate::pages::{
-    Action, Cell, DetailView, Field, FormView, Item, PageResult, RecordId, Section, Ui,
-};
+use crate::pages::{Action, DetailView, Field, FormView, Item, PageResult, RecordId, Section, Ui};
 
 pub struct Organizations;
 
@@ -48,6 +46,113 @@ const RELATIONS: [AffiliationRelation; 3] = [
     AffiliationRelation::PartOf,
 ];
 
+const PROFILE: &str = "section-profile";
+
+/// An organization's fields: its list's columns, its page's profile and its form, besides its
+/// affiliations.
+const FIELDS: &[Declared<Organization>] = &[
+    number(),
+    Declared::new("name", "field-name", |o: &Organization| {
+        Value::Record(
+            Box::new(Value::Names(o.name_zh.clone(), o.name_en.clone())),
+            o.meta.id,
+        )
+    })
+    .listed(Some("name")),
+    Declared::new("name_zh", "field-name_zh", |o: &Organization| {
+        Value::Text(o.name_zh.clone())
+    })
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Text),
+    Declared::new("name_en", "field-name_en", |o: &Organization| {
+        Value::Text(o.name_en.clone())
+    })
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Text),
+    Declared::new(
+        "name_original",
+        "field-name_original",
+        |o: &Organization| Value::Text(o.name_original.clone()),
+    )
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Text),
+    Declared::new("abbreviation", "field-abbreviation", |o: &Organization| {
+        Value::Text(o.abbreviation.clone())
+    })
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Text),
+    Declared::new("kind", "field-kind", |o: &Organization| {
+        Value::Choice("org-kind", code(&o.kind))
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Choice(|ui| choices(ui, "org-kind", &KINDS, None))),
+    Declared::new("country", "field-country", |o: &Organization| {
+        Value::Country(Some(o.country))
+    })
+    .listed(Some("country"))
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Country)
+    .required(),
+    // Worked out from the country, never typed.
+    Declared::new("region", "field-region", |o: &Organization| {
+        Value::Choice("region", code(&o.region))
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(PROFILE),
+    Declared::new("founded_year", "field-founded_year", |o: &Organization| {
+        Value::Int(o.founded_year.map(i64::from))
+    })
+    .listed(Some("founded"))
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Number),
+    Declared::new("membership", "field-membership", |o: &Organization| {
+        Value::Count(o.membership)
+    })
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Number),
+    Declared::new("website", "field-website", |o: &Organization| {
+        Value::Text(o.website.clone())
+    })
+    .in_sheet()
+    .in_section(PROFILE)
+    .asked(Input::Text),
+    // A register and its value a line, as `ror: 01a77tt86`; the page lists them in a section.
+    Declared::new("identifiers", "field-identifiers", |o: &Organization| {
+        Value::Text(Some(
+            o.identifiers
+                .iter()
+                .map(|i| format!("{}: {}", i.scheme, i.value))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ))
+    })
+    .asked(Input::Area)
+    .hinted("hint-identifiers"),
+    Declared::new("profile", "field-profile", |o: &Organization| {
+        Value::Names(o.profile_zh.clone(), o.profile_en.clone())
+    })
+    .in_section(PROFILE),
+    Declared::new("profile_zh", "field-profile_zh", |o: &Organization| {
+        Value::Text(o.profile_zh.clone())
+    })
+    .asked(Input::Area),
+    Declared::new("profile_en", "field-profile_en", |o: &Organization| {
+        Value::Text(o.profile_en.clone())
+    })
+    .asked(Input::Area),
+    key(),
+];
+
 impl RecordPages for Organizations {
     const KIND: RecordKind = ORGANIZATION;
     const TITLE: &'static str = "nav-organizations";
@@ -57,6 +162,8 @@ impl RecordPages for Organizations {
     type Row = Organization;
     type Input = OrganizationInput;
     type Filter = OrganizationFilter;
+    const FIELDS: &'static [Declared<Organization>] = FIELDS;
+    const ROW_FIELDS: &'static [Declared<Organization>] = FIELDS;
 
     async fn filters(ui: &Ui, _: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
@@ -77,99 +184,13 @@ impl RecordPages for Organizations {
         ])
     }
 
-    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
-        vec![
-            ("field-name", Some("name")),
-            ("field-kind", None),
-            ("field-country", Some("country")),
-            ("field-region", None),
-            ("field-founded_year", Some("founded")),
-        ]
-    }
-
-    fn cells(ui: &Ui, o: &Organization) -> Vec<Cell> {
-        vec![
-            Cell::link(Self::name(ui, o), format!("/organizations/{}", o.meta.id)),
-            Cell::text(ui.t.value("org-kind", &code(&o.kind))),
-            Cell::text(ui.t.country(o.country)),
-            Cell::text(ui.t.value("region", &code(&o.region))),
-            Cell::text(o.founded_year.map(|y| y.to_string()).unwrap_or_default()),
-        ]
-    }
-
-    fn sheet_columns() -> Vec<&'static str> {
-        vec![
-            "export-number",
-            "field-name_zh",
-            "field-name_en",
-            "field-name_original",
-            "field-abbreviation",
-            "field-kind",
-            "field-country",
-            "field-region",
-            "field-founded_year",
-            "field-membership",
-            "field-website",
-            "field-key",
-        ]
-    }
-
-    fn sheet_cells(ui: &Ui, o: &Organization) -> Vec<SheetCell> {
-        vec![
-            SheetCell::Int(o.meta.id),
-            o.name_zh.clone().into(),
-            o.name_en.clone().into(),
-            o.name_original.clone().into(),
-            o.abbreviation.clone().into(),
-            ui.t.value("org-kind", &code(&o.kind)).into(),
-            ui.t.country(o.country).into(),
-            ui.t.value("region", &code(&o.region)).into(),
-            int_cell(o.founded_year.map(i64::from)),
-            int_cell(o.membership),
-            o.website.clone().into(),
-            o.meta.key.clone().into(),
-        ]
-    }
-
     fn name(ui: &Ui, o: &Organization) -> String {
         super::name_of(&o.name_zh, &o.name_en, ui)
     }
 
     async fn detail(ui: &Ui, store: &Store, o: &Organization) -> liaison_store::Result<DetailView> {
         let t = &ui.t;
-        let mut profile = Section::new(t.get("section-profile"), "");
-        profile.row(
-            t.get("field-name_zh"),
-            o.name_zh.clone().unwrap_or_default(),
-        );
-        profile.row(
-            t.get("field-name_en"),
-            o.name_en.clone().unwrap_or_default(),
-        );
-        profile.row(
-            t.get("field-name_original"),
-            o.name_original.clone().unwrap_or_default(),
-        );
-        profile.row(
-            t.get("field-abbreviation"),
-            o.abbreviation.clone().unwrap_or_default(),
-        );
-        profile.row(t.get("field-kind"), t.value("org-kind", &code(&o.kind)));
-        profile.row(t.get("field-country"), t.country(o.country));
-        profile.row(t.get("field-region"), t.value("region", &code(&o.region)));
-        profile.row(
-            t.get("field-founded_year"),
-            o.founded_year.map(|y| y.to_string()).unwrap_or_default(),
-        );
-        profile.row(
-            t.get("field-membership"),
-            o.membership.map(|m| t.number(m)).unwrap_or_default(),
-        );
-        profile.row(
-            t.get("field-website"),
-            o.website.clone().unwrap_or_default(),
-        );
-        profile.row(t.get("field-profile"), t.pick(&o.profile_zh, &o.profile_en));
+        let mut sections = fields::sections(ui, FIELDS, o, &[PROFILE]);
         let mut identifiers = Section::new(t.get("field-identifiers"), t.get("empty-identifiers"));
         for id in &o.identifiers {
             identifiers.row(id.scheme.to_uppercase(), id.value.clone());
@@ -195,6 +216,7 @@ impl RecordPages for Organizations {
                 lines: Vec::new(),
             });
         }
+        sections.extend([identifiers, affiliations, timeline]);
         Ok(DetailView {
             title: Self::name(ui, o),
             subtitle: Some(format!(
@@ -203,37 +225,12 @@ impl RecordPages for Organizations {
                 t.country(o.country)
             )),
             actions: Vec::new(),
-            sections: vec![profile, identifiers, affiliations, timeline],
+            sections,
         })
     }
 
     fn values(o: &Organization) -> Values {
-        let mut v = Values::default();
-        v.set("kind", code(&o.kind));
-        v.set("country", o.country.to_string());
-        v.set("name_zh", o.name_zh.clone().unwrap_or_default());
-        v.set("name_en", o.name_en.clone().unwrap_or_default());
-        v.set("name_original", o.name_original.clone().unwrap_or_default());
-        v.set("abbreviation", o.abbreviation.clone().unwrap_or_default());
-        v.set(
-            "founded_year",
-            o.founded_year.map(|y| y.to_string()).unwrap_or_default(),
-        );
-        v.set(
-            "membership",
-            o.membership.map(|m| m.to_string()).unwrap_or_default(),
-        );
-        v.set("website", o.website.clone().unwrap_or_default());
-        v.set("profile_zh", o.profile_zh.clone().unwrap_or_default());
-        v.set("profile_en", o.profile_en.clone().unwrap_or_default());
-        v.set(
-            "identifiers",
-            o.identifiers
-                .iter()
-                .map(|i| format!("{}: {}", i.scheme, i.value))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
+        let mut v = fields::values(FIELDS, o);
         for (i, a) in o.affiliations.iter().enumerate() {
             v.set(
                 format!("affiliations-{i}-organization"),
@@ -245,13 +242,12 @@ impl RecordPages for Organizations {
                 a.note.clone().unwrap_or_default(),
             );
         }
-        v.set("key", o.meta.key.clone().unwrap_or_default());
         v
     }
 
     async fn form(
         ui: &Ui,
-        _: &Store,
+        store: &Store,
         v: &Values,
         _: bool,
         adding: &str,
@@ -282,21 +278,7 @@ impl RecordPages for Organizations {
             },
         );
         Ok(FormView {
-            fields: vec![
-                select(ui, v, "kind", choices(ui, "org-kind", &KINDS, None)),
-                country_field(ui, v, "country").required(),
-                text(ui, v, "name_zh"),
-                text(ui, v, "name_en"),
-                text(ui, v, "name_original"),
-                text(ui, v, "abbreviation"),
-                input(ui, v, "number", "founded_year"),
-                input(ui, v, "number", "membership"),
-                text(ui, v, "website"),
-                input(ui, v, "textarea", "identifiers").hint(ui.t.get("hint-identifiers")),
-                input(ui, v, "textarea", "profile_zh"),
-                input(ui, v, "textarea", "profile_en"),
-                key_field(ui, v),
-            ],
+            fields: fields::inputs(ui, store, FIELDS, v).await?,
             groups: vec![affiliations.removable()],
             ..FormView::default()
         })

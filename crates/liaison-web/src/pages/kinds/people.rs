@@ -8,21 +8,127 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{
-    SheetCell, choices, code, input, key_field, linked, named_cell, search, select, text,
-    unit_choices,
-};
+use super::{choices, code, search, select};
 use crate::AppState;
+use crate::pages::fields::{self, Declared, Input, Value, key, number};
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::record_id::RecordId;
 use crate::pages::records::{RecordPages, detail_page};
 use crate::pages::views::HiddenForm;
-use crate::pages::{Cell, DetailView, Field, FormView, PageResult, Section, Ui};
+use crate::pages::{DetailView, Field, PageResult, Section, Ui};
 use crate::routes::Routes;
 
 pub struct People;
 
 const CATEGORIES: [PersonCategory; 2] = [PersonCategory::Internal, PersonCategory::External];
+
+const OVERVIEW: &str = "section-overview";
+
+/// A person's fields: the list's columns, the page's overview and the form, besides the
+/// personal data, which the page shows only to whoever asks.
+const FIELDS: &[Declared<Person>] = &[
+    number(),
+    Declared::new("name", "field-name", |p: &Person| {
+        Value::Record(
+            Box::new(Value::Text(Some(liaison_core::display_name(
+                &p.name_zh, &p.name_en,
+            )))),
+            p.meta.id,
+        )
+    })
+    .listed(Some("name")),
+    Declared::new("name_zh", "field-name_zh", |p: &Person| {
+        Value::Text(p.name_zh.clone())
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    Declared::new("name_en", "field-name_en", |p: &Person| {
+        Value::Text(p.name_en.clone())
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    Declared::new("name_original", "field-name_original", |p: &Person| {
+        Value::Text(p.name_original.clone())
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    Declared::new("category", "field-category", |p: &Person| {
+        Value::Choice("person-category", code(&p.category))
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Choice(|ui| {
+        choices(ui, "person-category", &CATEGORIES, None)
+    })),
+    Declared::new("unit", "field-unit", |p: &Person| {
+        Value::Link(p.unit.clone(), "units")
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Unit),
+    Declared::new("organization", "field-organization", |p: &Person| {
+        Value::Link(p.organization.clone(), "organizations")
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text)
+    .hinted("hint-organization-link"),
+    Declared::new("position", "field-position", |p: &Person| {
+        Value::Text(p.position.clone())
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    // Their unit at the university, or their organization.
+    Declared::new("affiliation", "field-affiliation", |p: &Person| {
+        Value::Text(
+            p.unit
+                .as_ref()
+                .or(p.organization.as_ref())
+                .map(|n| n.name.clone()),
+        )
+    })
+    .listed(None),
+    // An academic or professional title (职称), not a heading.
+    Declared::new("title", "field-title", |p: &Person| {
+        Value::Text(p.title.clone())
+    })
+    .in_sheet(),
+    Declared::new("title", "field-academic_title", |p: &Person| {
+        Value::Text(p.title.clone())
+    })
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    Declared::new("nationality", "field-nationality", |p: &Person| {
+        Value::Country(p.nationality)
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Country),
+    Declared::new("email", "field-email", |p: &Person| {
+        Value::Text(p.email.clone())
+    })
+    .in_sheet()
+    .asked(Input::Email)
+    .hinted("hint-personal"),
+    Declared::new("phone", "field-phone", |p: &Person| {
+        Value::Text(p.phone.clone())
+    })
+    .in_sheet()
+    .asked(Input::Text)
+    .hinted("hint-personal"),
+    Declared::new("notes", "field-notes", |p: &Person| {
+        Value::Text(p.notes.clone())
+    })
+    .asked(Input::Area)
+    .hinted("hint-personal"),
+    key(),
+];
 
 impl RecordPages for People {
     const KIND: RecordKind = PERSON;
@@ -33,6 +139,8 @@ impl RecordPages for People {
     type Row = Person;
     type Input = PersonInput;
     type Filter = PersonFilter;
+    const FIELDS: &'static [Declared<Person>] = FIELDS;
+    const ROW_FIELDS: &'static [Declared<Person>] = FIELDS;
 
     fn own_routes() -> Routes {
         routes()
@@ -100,137 +208,12 @@ impl RecordPages for People {
         })
     }
 
-    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
-        vec![
-            ("field-name", Some("name")),
-            ("field-position", None),
-            ("field-affiliation", None),
-            ("field-nationality", None),
-        ]
-    }
-
-    fn cells(ui: &Ui, p: &Person) -> Vec<Cell> {
-        let affiliation = p
-            .unit
-            .as_ref()
-            .or(p.organization.as_ref())
-            .map(|n| n.name.clone())
-            .unwrap_or_default();
-        vec![
-            Cell::link(Self::name(ui, p), format!("/people/{}", p.meta.id)),
-            Cell::text(p.position.clone().unwrap_or_default()),
-            Cell::text(affiliation),
-            Cell::text(p.nationality.map(|c| ui.t.country(c)).unwrap_or_default()),
-        ]
-    }
-
-    fn sheet_columns() -> Vec<&'static str> {
-        vec![
-            "export-number",
-            "field-name_zh",
-            "field-name_en",
-            "field-name_original",
-            "field-category",
-            "field-unit",
-            "field-organization",
-            "field-position",
-            "field-title",
-            "field-nationality",
-            "field-email",
-            "field-phone",
-            "field-key",
-        ]
-    }
-
-    fn sheet_cells(ui: &Ui, p: &Person) -> Vec<SheetCell> {
-        vec![
-            SheetCell::Int(p.meta.id),
-            p.name_zh.clone().into(),
-            p.name_en.clone().into(),
-            p.name_original.clone().into(),
-            ui.t.value("person-category", &code(&p.category)).into(),
-            named_cell(&p.unit),
-            named_cell(&p.organization),
-            p.position.clone().into(),
-            p.title.clone().into(),
-            p.nationality.map(|c| ui.t.country(c)).into(),
-            p.email.clone().into(),
-            p.phone.clone().into(),
-            p.meta.key.clone().into(),
-        ]
-    }
-
     fn name(_: &Ui, p: &Person) -> String {
         liaison_core::display_name(&p.name_zh, &p.name_en)
     }
 
     async fn detail(ui: &Ui, _: &Store, p: &Person) -> liaison_store::Result<DetailView> {
         Ok(person_detail(ui, p, &[]))
-    }
-
-    fn values(p: &Person) -> Values {
-        let mut v = Values::default();
-        v.set("category", code(&p.category));
-        v.set("name_zh", p.name_zh.clone().unwrap_or_default());
-        v.set("name_en", p.name_en.clone().unwrap_or_default());
-        v.set("name_original", p.name_original.clone().unwrap_or_default());
-        v.set(
-            "unit",
-            p.unit
-                .as_ref()
-                .map(|u| u.id.to_string())
-                .unwrap_or_default(),
-        );
-        v.set("organization", linked(&p.organization));
-        v.set("position", p.position.clone().unwrap_or_default());
-        v.set("title", p.title.clone().unwrap_or_default());
-        v.set(
-            "nationality",
-            p.nationality.map(|c| c.to_string()).unwrap_or_default(),
-        );
-        v.set("email", p.email.clone().unwrap_or_default());
-        v.set("phone", p.phone.clone().unwrap_or_default());
-        v.set("notes", p.notes.clone().unwrap_or_default());
-        v.set("key", p.meta.key.clone().unwrap_or_default());
-        v
-    }
-
-    async fn form(
-        ui: &Ui,
-        store: &Store,
-        v: &Values,
-        _: bool,
-        _: &str,
-    ) -> liaison_store::Result<FormView> {
-        Ok(FormView {
-            fields: vec![
-                select(
-                    ui,
-                    v,
-                    "category",
-                    choices(ui, "person-category", &CATEGORIES, None),
-                ),
-                text(ui, v, "name_zh"),
-                text(ui, v, "name_en"),
-                text(ui, v, "name_original"),
-                select(ui, v, "unit", unit_choices(ui, store).await?),
-                text(ui, v, "organization").hint(ui.t.get("hint-organization-link")),
-                text(ui, v, "position"),
-                // A person's title is an academic or professional one (职称), not a heading.
-                Field::new(
-                    "text",
-                    "title",
-                    ui.t.get("field-academic_title"),
-                    v.get("title"),
-                ),
-                super::country_field(ui, v, "nationality"),
-                input(ui, v, "email", "email").hint(ui.t.get("hint-personal")),
-                text(ui, v, "phone").hint(ui.t.get("hint-personal")),
-                input(ui, v, "textarea", "notes").hint(ui.t.get("hint-personal")),
-                key_field(ui, v),
-            ],
-            ..FormView::default()
-        })
     }
 
     fn read(v: &Values, _: bool) -> Result<PersonInput, FieldErrors> {
@@ -269,49 +252,7 @@ impl RecordPages for People {
 /// A person's page, with the personal fields named in `shown` in clear and a "Show" button for
 /// each other one the user may see.
 fn person_detail(ui: &Ui, p: &Person, shown: &[&str]) -> DetailView {
-    let mut s = Section::new(ui.t.get("section-overview"), "");
-    s.row(
-        ui.t.get("field-category"),
-        ui.t.value("person-category", &code(&p.category)),
-    );
-    s.row(
-        ui.t.get("field-name_zh"),
-        p.name_zh.clone().unwrap_or_default(),
-    );
-    s.row(
-        ui.t.get("field-name_en"),
-        p.name_en.clone().unwrap_or_default(),
-    );
-    s.row(
-        ui.t.get("field-name_original"),
-        p.name_original.clone().unwrap_or_default(),
-    );
-    s.row(
-        ui.t.get("field-academic_title"),
-        p.title.clone().unwrap_or_default(),
-    );
-    s.row(
-        ui.t.get("field-position"),
-        p.position.clone().unwrap_or_default(),
-    );
-    if let Some(u) = &p.unit {
-        s.link_row(
-            ui.t.get("field-unit"),
-            u.name.clone(),
-            format!("/units/{}", u.id),
-        );
-    }
-    if let Some(o) = &p.organization {
-        s.link_row(
-            ui.t.get("field-organization"),
-            o.name.clone(),
-            format!("/organizations/{}", o.id),
-        );
-    }
-    s.row(
-        ui.t.get("field-nationality"),
-        p.nationality.map(|c| ui.t.country(c)).unwrap_or_default(),
-    );
+    let mut sections = fields::sections(ui, FIELDS, p, &[OVERVIEW]);
     let mut contact = Section::new(ui.t.get("section-contact"), ui.t.get("empty-contact"));
     let may = ui.actor().is_ok_and(|actor| may_see(&actor, p.unit()));
     for (name, label, value) in [
@@ -334,11 +275,12 @@ fn person_detail(ui: &Ui, p: &Person, shown: &[&str]) -> DetailView {
             }
         }
     }
+    sections.push(contact);
     DetailView {
         title: People::name(ui, p),
         subtitle: p.position.clone(),
         actions: Vec::new(),
-        sections: vec![s, contact],
+        sections,
     }
 }
 

@@ -3,10 +3,11 @@
 use liaison_core::{FieldErrors, RecordKind, UNIT, Unit, UnitFilter, UnitInput, UnitKind};
 use liaison_store::Store;
 
-use super::{SheetCell, choices, code, key_field, linked, named_cell, search, select, text};
+use super::{choices, code, search, select};
+use crate::pages::fields::{Declared, Input, Value, key, number};
 use crate::pages::forms::{Reader, Values, finish};
 use crate::pages::records::RecordPages;
-use crate::pages::{Cell, DetailView, FormView, Section, Ui};
+use crate::pages::{DetailView, Section, Ui};
 
 pub struct Units;
 
@@ -18,6 +19,57 @@ const KINDS: [UnitKind; 5] = [
     UnitKind::Other,
 ];
 
+const OVERVIEW: &str = "section-overview";
+
+const FIELDS: &[Declared<Unit>] = &[
+    number(),
+    Declared::new("name", "field-name", |u: &Unit| {
+        Value::Record(
+            Box::new(Value::Names(u.name_zh.clone(), u.name_en.clone())),
+            u.meta.id,
+        )
+    })
+    .listed(Some("name")),
+    Declared::new("name_zh", "field-name_zh", |u: &Unit| {
+        Value::Text(u.name_zh.clone())
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    Declared::new("name_en", "field-name_en", |u: &Unit| {
+        Value::Text(u.name_en.clone())
+    })
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text),
+    Declared::new("kind", "field-kind", |u: &Unit| {
+        Value::Choice("unit-kind", code(&u.kind))
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Choice(|ui| choices(ui, "unit-kind", &KINDS, None))),
+    Declared::new(
+        "foreign_affairs_leader",
+        "field-foreign_affairs_leader",
+        |u: &Unit| Value::Link(u.foreign_affairs_leader.clone(), "people"),
+    )
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text)
+    .hinted("hint-person-link"),
+    Declared::new("liaison_officer", "field-liaison_officer", |u: &Unit| {
+        Value::Link(u.liaison_officer.clone(), "people")
+    })
+    .listed(None)
+    .in_sheet()
+    .in_section(OVERVIEW)
+    .asked(Input::Text)
+    .hinted("hint-person-link"),
+    key(),
+];
+
 impl RecordPages for Units {
     const KIND: RecordKind = UNIT;
     const TITLE: &'static str = "nav-units";
@@ -27,6 +79,8 @@ impl RecordPages for Units {
     type Row = Unit;
     type Input = UnitInput;
     type Filter = UnitFilter;
+    const FIELDS: &'static [Declared<Unit>] = FIELDS;
+    const ROW_FIELDS: &'static [Declared<Unit>] = FIELDS;
 
     async fn filters(
         ui: &Ui,
@@ -44,93 +98,12 @@ impl RecordPages for Units {
         ])
     }
 
-    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
-        vec![
-            ("field-name", Some("name")),
-            ("field-kind", None),
-            ("field-foreign_affairs_leader", None),
-            ("field-liaison_officer", None),
-        ]
-    }
-
-    fn cells(ui: &Ui, u: &Unit) -> Vec<Cell> {
-        vec![
-            Cell::link(
-                ui.t.pick(&u.name_zh, &u.name_en),
-                format!("/units/{}", u.meta.id),
-            ),
-            Cell::text(ui.t.value("unit-kind", &code(&u.kind))),
-            Cell::text(
-                u.foreign_affairs_leader
-                    .as_ref()
-                    .map(|n| n.name.clone())
-                    .unwrap_or_default(),
-            ),
-            Cell::text(
-                u.liaison_officer
-                    .as_ref()
-                    .map(|n| n.name.clone())
-                    .unwrap_or_default(),
-            ),
-        ]
-    }
-
-    fn sheet_columns() -> Vec<&'static str> {
-        vec![
-            "export-number",
-            "field-name_zh",
-            "field-name_en",
-            "field-kind",
-            "field-foreign_affairs_leader",
-            "field-liaison_officer",
-            "field-key",
-        ]
-    }
-
-    fn sheet_cells(ui: &Ui, u: &Unit) -> Vec<SheetCell> {
-        vec![
-            SheetCell::Int(u.meta.id),
-            u.name_zh.clone().into(),
-            u.name_en.clone().into(),
-            ui.t.value("unit-kind", &code(&u.kind)).into(),
-            named_cell(&u.foreign_affairs_leader),
-            named_cell(&u.liaison_officer),
-            u.meta.key.clone().into(),
-        ]
-    }
-
     fn name(ui: &Ui, u: &Unit) -> String {
         ui.t.pick(&u.name_zh, &u.name_en)
     }
 
     async fn detail(ui: &Ui, _: &Store, u: &Unit) -> liaison_store::Result<DetailView> {
-        let mut s = Section::new(ui.t.get("section-overview"), "");
-        s.row(
-            ui.t.get("field-name_zh"),
-            u.name_zh.clone().unwrap_or_default(),
-        );
-        s.row(
-            ui.t.get("field-name_en"),
-            u.name_en.clone().unwrap_or_default(),
-        );
-        s.row(
-            ui.t.get("field-kind"),
-            ui.t.value("unit-kind", &code(&u.kind)),
-        );
-        if let Some(p) = &u.foreign_affairs_leader {
-            s.link_row(
-                ui.t.get("field-foreign_affairs_leader"),
-                p.name.clone(),
-                format!("/people/{}", p.id),
-            );
-        }
-        if let Some(p) = &u.liaison_officer {
-            s.link_row(
-                ui.t.get("field-liaison_officer"),
-                p.name.clone(),
-                format!("/people/{}", p.id),
-            );
-        }
+        let mut sections = crate::pages::fields::sections(ui, FIELDS, u, &[OVERVIEW]);
         let mut links = Section::new(ui.t.get("section-records"), "");
         links.link_row(
             ui.t.get("nav-activities"),
@@ -142,42 +115,11 @@ impl RecordPages for Units {
             ui.t.get("see-people"),
             format!("/people?unit={}", u.meta.id),
         );
+        sections.push(links);
         Ok(DetailView {
             title: Self::name(ui, u),
-            subtitle: None,
-            actions: Vec::new(),
-            sections: vec![s, links],
-        })
-    }
-
-    fn values(u: &Unit) -> Values {
-        let mut v = Values::default();
-        v.set("kind", code(&u.kind));
-        v.set("name_zh", u.name_zh.clone().unwrap_or_default());
-        v.set("name_en", u.name_en.clone().unwrap_or_default());
-        v.set("foreign_affairs_leader", linked(&u.foreign_affairs_leader));
-        v.set("liaison_officer", linked(&u.liaison_officer));
-        v.set("key", u.meta.key.clone().unwrap_or_default());
-        v
-    }
-
-    async fn form(
-        ui: &Ui,
-        _: &Store,
-        v: &Values,
-        _: bool,
-        _: &str,
-    ) -> liaison_store::Result<FormView> {
-        Ok(FormView {
-            fields: vec![
-                select(ui, v, "kind", choices(ui, "unit-kind", &KINDS, None)),
-                text(ui, v, "name_zh"),
-                text(ui, v, "name_en"),
-                text(ui, v, "foreign_affairs_leader").hint(ui.t.get("hint-person-link")),
-                text(ui, v, "liaison_officer").hint(ui.t.get("hint-person-link")),
-                key_field(ui, v),
-            ],
-            ..FormView::default()
+            sections,
+            ..DetailView::default()
         })
     }
 

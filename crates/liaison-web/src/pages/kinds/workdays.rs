@@ -14,14 +14,13 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{SheetCell, choices, code, key_field, search, select};
+use super::{choices, code, search, select};
 use crate::AppState;
 use crate::i18n::Lang;
+use crate::pages::fields::{Declared, Input, Value, key, number};
 use crate::pages::forms::{Reader, Values, attach_errors, finish};
 use crate::pages::records::{RecordPages, message_page};
-use crate::pages::{
-    Cell, DetailView, Field, FormTemplate, FormView, PageResult, Section, Ui, render,
-};
+use crate::pages::{DetailView, Field, FormTemplate, FormView, PageResult, Section, Ui, render};
 use crate::routes::Routes;
 
 pub struct CalendarDays;
@@ -66,6 +65,56 @@ async fn year_choices(ui: &Ui, store: &Store) -> liaison_store::Result<Vec<(Stri
     Ok(options)
 }
 
+/// A day's fields: the list's columns, the spreadsheet's and the form's.
+const FIELDS: &[Declared<CalendarDay>] = &[
+    number(),
+    Declared::new("date", "workdays-field-date", |d: &CalendarDay| {
+        Value::Record(Box::new(Value::Date(Some(d.date))), d.meta.id)
+    })
+    .listed(Some("date"))
+    .in_sheet()
+    .asked(Input::Date)
+    .required(),
+    Declared::new("weekday", "workdays-field-weekday", |d: &CalendarDay| {
+        Value::Choice(
+            "workdays-weekday",
+            d.date.weekday().num_days_from_monday().to_string(),
+        )
+    })
+    .listed(None),
+    Declared::new("kind", "workdays-field-kind", |d: &CalendarDay| {
+        Value::Choice("workdays-kind", code(&d.kind))
+    })
+    .listed(None)
+    .in_sheet()
+    .asked(Input::Choice(|ui| {
+        choices(ui, "workdays-kind", &DayKind::ALL, None)
+    })),
+    Declared::new("holiday", "workdays-field-holiday", |d: &CalendarDay| {
+        Value::Names(d.name_zh.clone(), d.name_en.clone())
+    })
+    .listed(None),
+    Declared::new("name_zh", "workdays-field-name-zh", |d: &CalendarDay| {
+        Value::Text(d.name_zh.clone())
+    })
+    .in_sheet()
+    .asked(Input::Text)
+    .required()
+    .hinted("workdays-hint-name_zh"),
+    Declared::new("name_en", "workdays-field-name-en", |d: &CalendarDay| {
+        Value::Text(d.name_en.clone())
+    })
+    .in_sheet()
+    .asked(Input::Text)
+    .hinted("workdays-hint-name_en"),
+    Declared::new("source", "workdays-field-source", |d: &CalendarDay| {
+        Value::Choice("workdays-source", code(&d.source))
+    })
+    .listed(None)
+    .in_sheet(),
+    key(),
+];
+
 impl RecordPages for CalendarDays {
     const KIND: RecordKind = CALENDAR_DAY;
     const TITLE: &'static str = "workdays-days-title";
@@ -75,6 +124,8 @@ impl RecordPages for CalendarDays {
     type Row = CalendarDay;
     type Input = CalendarDayInput;
     type Filter = CalendarDayFilter;
+    const FIELDS: &'static [Declared<CalendarDay>] = FIELDS;
+    const ROW_FIELDS: &'static [Declared<CalendarDay>] = FIELDS;
 
     async fn filters(ui: &Ui, store: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         Ok(vec![
@@ -92,50 +143,6 @@ impl RecordPages for CalendarDays {
             ),
             search(ui, query),
         ])
-    }
-
-    fn columns() -> Vec<(&'static str, Option<&'static str>)> {
-        vec![
-            ("workdays-field-date", Some("date")),
-            ("workdays-field-weekday", None),
-            ("workdays-field-kind", None),
-            ("workdays-field-holiday", None),
-            ("workdays-field-source", None),
-        ]
-    }
-
-    fn cells(ui: &Ui, d: &CalendarDay) -> Vec<Cell> {
-        vec![
-            Cell::link(ui.t.date(d.date), format!("/{PATH}/{}", d.meta.id)),
-            Cell::text(weekday(ui, d.date)),
-            Cell::text(kind_label(ui, d.kind)),
-            Cell::text(holiday(ui, d)),
-            Cell::text(ui.t.value("workdays-source", &code(&d.source))),
-        ]
-    }
-
-    fn sheet_columns() -> Vec<&'static str> {
-        vec![
-            "export-number",
-            "workdays-field-date",
-            "workdays-field-kind",
-            "workdays-field-name-zh",
-            "workdays-field-name-en",
-            "workdays-field-source",
-            "field-key",
-        ]
-    }
-
-    fn sheet_cells(ui: &Ui, d: &CalendarDay) -> Vec<SheetCell> {
-        vec![
-            SheetCell::Int(d.meta.id),
-            SheetCell::Date(d.date),
-            kind_label(ui, d.kind).into(),
-            d.name_zh.clone().into(),
-            d.name_en.clone().into(),
-            ui.t.value("workdays-source", &code(&d.source)).into(),
-            d.meta.key.clone().into(),
-        ]
     }
 
     fn name(ui: &Ui, d: &CalendarDay) -> String {
@@ -165,42 +172,6 @@ impl RecordPages for CalendarDays {
             subtitle: Some(kind_label(ui, d.kind)),
             actions: Vec::new(),
             sections: vec![s],
-        })
-    }
-
-    fn values(d: &CalendarDay) -> Values {
-        let mut v = Values::default();
-        v.set("date", d.date.to_string());
-        v.set("kind", code(&d.kind));
-        v.set("name_zh", d.name_zh.clone().unwrap_or_default());
-        v.set("name_en", d.name_en.clone().unwrap_or_default());
-        v.set("key", d.meta.key.clone().unwrap_or_default());
-        v
-    }
-
-    async fn form(
-        ui: &Ui,
-        _: &Store,
-        v: &Values,
-        _: bool,
-        _: &str,
-    ) -> liaison_store::Result<FormView> {
-        Ok(FormView {
-            fields: vec![
-                day_input(ui, v, "date", "date").required(),
-                Field::select(
-                    "kind",
-                    label(ui, "kind"),
-                    v.get("kind"),
-                    choices(ui, "workdays-kind", &DayKind::ALL, None),
-                ),
-                day_input(ui, v, "text", "name_zh")
-                    .required()
-                    .hint(ui.t.get("workdays-hint-name_zh")),
-                day_input(ui, v, "text", "name_en").hint(ui.t.get("workdays-hint-name_en")),
-                key_field(ui, v),
-            ],
-            ..FormView::default()
         })
     }
 
