@@ -4,7 +4,10 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Example, Import, Kind, Record, RecordKind, Rights, codes};
+use crate::kind::{
+    CellKind, Example, Import, Kind, Record, RecordKind, Rights, checked_input, codes,
+    nothing_implied,
+};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
@@ -777,6 +780,17 @@ const KIND: Kind = Kind {
             ("delegation_size", Example::Int(30)),
             ("tags", Example::Text("一带一路")),
         ],
+        cells: &[
+            ("start_date", CellKind::Date),
+            ("end_date", CellKind::Date),
+            ("host_unit", CellKind::Reference(UNIT)),
+            ("inviting_organization", CellKind::Reference(ORGANIZATION)),
+            ("partners", CellKind::References(ORGANIZATION)),
+            ("delegation_size", CellKind::Number),
+            ("tags", CellKind::List),
+        ],
+        check: checked_input::<ActivityInput>,
+        implied: nothing_implied,
     }),
     lifecycle: None,
     sorts: ACTIVITY_SORTS,

@@ -71,6 +71,76 @@ pub struct Import {
     pub choices: &'static [Choice],
     /// An example cell of each column for the template, from the office's own records.
     pub examples: &'static [(&'static str, Example)],
+    /// The columns whose cells are not plain text, and how each reads. A column is named for
+    /// the field of the kind's input (its JSON form) it fills.
+    pub cells: &'static [(&'static str, CellKind)],
+    /// Checks a row's fields, in the JSON of the kind's input, as that input: that they read as
+    /// it, and keep its own rules ([`checked_input`] of the kind's input). A spreadsheet's row,
+    /// the API's JSON and an exchange document are so read by one reader, serde's.
+    pub check: fn(&serde_json::Value) -> Result<(), InputProblem>,
+    /// Fills in what a row implies beyond its cells, given its fields and whether a column has
+    /// a value (a person of a unit is the university's own).
+    pub implied: Implied,
+}
+
+/// What a row implies beyond its cells, given its fields and whether a column has a value.
+pub type Implied = fn(&mut serde_json::Map<String, serde_json::Value>, &dyn Fn(&str) -> bool);
+
+/// How the cells of a spreadsheet's column read, when not as plain text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// A whole number, written with or without thousands separators.
+    Number,
+    /// A day: 2024-03-01, 2024/3/1, 2024.3.1, 2024年3月1日, or a workbook's day number.
+    Date,
+    /// A country or region, by its code or its name in either language.
+    Country,
+    /// Several texts, separated by semicolons, 、 or line breaks (not commas, which names such
+    /// as "University of California, Berkeley" hold).
+    List,
+    /// Identifiers as `scheme: value`, several separated like a list.
+    Identifiers,
+    /// A record of that kind, by its name, its number (`#12`) or its key, looked up by the
+    /// caller.
+    Reference(RecordKind),
+    /// Several records of that kind, separated like a list.
+    References(RecordKind),
+}
+
+/// Why a record's fields, in the JSON of its input, are not a record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputProblem {
+    /// They do not read as the input: a field of the wrong shape, or one the record cannot do
+    /// without; the field's path (`partners[0]`, empty for the record) and why.
+    Unreadable { field: String, message: String },
+    /// They read, and break the record's own rules.
+    Invalid(crate::FieldErrors),
+}
+
+/// Reads `value` as the input `T` and checks it by its own rules.
+pub fn checked_input<T>(value: &serde_json::Value) -> Result<(), InputProblem>
+where
+    T: serde::de::DeserializeOwned + crate::Validate,
+{
+    let mut input: T =
+        serde_path_to_error::deserialize(value).map_err(|e| InputProblem::Unreadable {
+            field: e.path().to_string().trim_start_matches('.').to_owned(),
+            message: e.inner().to_string(),
+        })?;
+    let mut errors = crate::FieldErrors::new();
+    input.check(&mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(InputProblem::Invalid(errors))
+    }
+}
+
+/// For a kind whose rows imply nothing beyond their cells.
+pub fn nothing_implied(
+    _: &mut serde_json::Map<String, serde_json::Value>,
+    _: &dyn Fn(&str) -> bool,
+) {
 }
 
 /// A column whose cells hold one of a set of codes: the column, the catalog prefix of the codes'
@@ -253,6 +323,14 @@ impl RecordKind {
             names: ("name_zh", "name_en"),
             choices: &[],
             examples: &[],
+            cells: &[],
+            check: |_| {
+                Err(InputProblem::Unreadable {
+                    field: String::new(),
+                    message: "records of this kind are not read from spreadsheets".to_owned(),
+                })
+            },
+            implied: nothing_implied,
         })
     }
 }

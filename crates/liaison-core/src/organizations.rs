@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Example, Import, Kind, Record, RecordKind, Rights, Scope, codes};
+use crate::kind::{
+    CellKind, Example, Import, Kind, Record, RecordKind, Rights, Scope, checked_input, codes,
+    nothing_implied,
+};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{CountryCode, FieldErrors, Meta, Named, Ref, RegionClass};
@@ -289,6 +292,14 @@ const KIND: Kind = Kind {
             ("membership", Example::Int(220_000)),
             ("identifiers", Example::Text("local: LFTU")),
         ],
+        cells: &[
+            ("country", CellKind::Country),
+            ("founded_year", CellKind::Number),
+            ("membership", CellKind::Number),
+            ("identifiers", CellKind::Identifiers),
+        ],
+        check: checked_input::<OrganizationInput>,
+        implied: nothing_implied,
     }),
     lifecycle: None,
     sorts: ORGANIZATION_SORTS,

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Example, Import, Kind, Record, RecordKind, Rights, Scope, codes};
+use crate::kind::{
+    CellKind, Example, Import, Kind, Record, RecordKind, Rights, Scope, checked_input, codes,
+};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
@@ -197,11 +199,34 @@ const KIND: Kind = Kind {
             ("title", Example::Text("教授")),
             ("nationality", Example::Text("CN")),
         ],
+        cells: &[
+            ("unit", CellKind::Reference(UNIT)),
+            ("organization", CellKind::Reference(ORGANIZATION)),
+            ("nationality", CellKind::Country),
+        ],
+        check: checked_input::<PersonInput>,
+        implied: own_or_guest,
     }),
     lifecycle: None,
     sorts: PERSON_SORTS,
     newest_first: false,
 };
+
+/// Someone a row names with a unit and no category is the university's own; anyone else is a
+/// guest.
+fn own_or_guest(
+    fields: &mut serde_json::Map<String, serde_json::Value>,
+    filled: &dyn Fn(&str) -> bool,
+) {
+    if !fields.contains_key("category") {
+        let category = if filled("unit") {
+            PersonCategory::Internal
+        } else {
+            PersonCategory::External
+        };
+        fields.insert("category".to_owned(), serde_json::json!(category));
+    }
+}
 
 /// People, as every layer names the kind.
 pub const PERSON: RecordKind = RecordKind::of(&KIND);

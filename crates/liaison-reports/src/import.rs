@@ -13,11 +13,11 @@ use liaison_core::limits::{
     MAX_IMPORT_CELLS, MAX_IMPORT_EXPANDED_BYTES, MAX_IMPORT_PARTS, MAX_IMPORT_TEXT_BYTES, MAX_TEXT,
 };
 use liaison_core::{
-    ACTIVITY, ActivityInput, ActivityKind, CountryCode, DayPart, FieldErrors, Identifier,
-    ImportRow, Link, ORGANIZATION, OrganizationInput, OrganizationKind, PERSON, PersonCategory,
-    PersonInput, RecordKind, Ref, RowProblem, UNIT, Validate,
+    CellKind, CountryCode, FieldErrors, Identifier, ImportRow, InputProblem, Link, RecordKind,
+    RowProblem,
 };
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
 
 /// The most rows one file may hold: a year of a large office's records, and a preview that
 /// still fits in a browser.
@@ -304,58 +304,76 @@ pub struct Reference {
     pub text: String,
 }
 
-/// The record a row describes.
+/// The record a row describes: its kind, and its fields in the JSON of the kind's input, which
+/// serde reads as that input (`Import::check` of the kind).
 #[derive(Debug, Clone, PartialEq)]
-pub enum ImportRecord {
-    Organization(OrganizationInput),
-    Person(PersonInput),
-    /// Boxed: an activity's form is much larger than the others.
-    Activity(Box<ActivityInput>),
+pub struct ImportRecord {
+    pub kind: RecordKind,
+    /// An object of the input's fields.
+    pub fields: Value,
 }
 
 impl ImportRecord {
     /// Fills in a reference once the record it names is found.
     pub fn link(&mut self, field: &str, link: Link) {
-        match (self, field) {
-            (ImportRecord::Person(p), "unit") => p.unit = Some(link),
-            (ImportRecord::Person(p), "organization") => p.organization = Some(Ref::Link(link)),
-            (ImportRecord::Activity(a), "host_unit") => a.host_unit = Some(link),
-            (ImportRecord::Activity(a), "inviting_organization") => {
-                a.inviting_organization = Some(Ref::Link(link))
+        let Some(fields) = self.fields.as_object_mut() else {
+            return;
+        };
+        let link = json!(link);
+        match cell_kind(self.kind, field) {
+            Some(CellKind::References(_)) => match fields.get_mut(field) {
+                Some(Value::Array(links)) => links.push(link),
+                _ => {
+                    fields.insert(field.to_owned(), Value::Array(vec![link]));
+                }
+            },
+            Some(CellKind::Reference(_)) => {
+                fields.insert(field.to_owned(), link);
             }
-            (ImportRecord::Activity(a), "partners") => a.partners.push(Ref::Link(link)),
             _ => {}
         }
     }
 
-    pub fn key(&self) -> &Option<String> {
-        match self {
-            ImportRecord::Organization(o) => &o.key,
-            ImportRecord::Person(p) => &p.key,
-            ImportRecord::Activity(a) => &a.key,
+    pub fn key(&self) -> Option<&str> {
+        self.fields.get("key").and_then(Value::as_str)
+    }
+
+    /// The record, or each of its own rules it breaks as a problem of `line`. It is cleaned by
+    /// those rules when it is saved.
+    pub fn validated(self, line: i64) -> Result<ImportRecord, Vec<RowProblem>> {
+        match (self.kind.spreadsheet().check)(&self.fields) {
+            Ok(()) => Ok(self),
+            Err(InputProblem::Invalid(errors)) => Err(problems_of(line, errors)),
+            Err(InputProblem::Unreadable { field, message }) => Err(vec![RowProblem {
+                line,
+                field: column_of(&field),
+                code: "invalid".to_owned(),
+                message,
+            }]),
         }
     }
 
-    /// The record cleaned by its own rules, or each rule it breaks as a problem of `line`.
-    pub fn validated(self, line: i64) -> Result<ImportRecord, Vec<RowProblem>> {
-        fn checked<T: Validate>(record: T, line: i64) -> Result<T, Vec<RowProblem>> {
-            let mut record = record;
-            let mut errors = FieldErrors::new();
-            record.check(&mut errors);
-            if errors.is_empty() {
-                Ok(record)
-            } else {
-                Err(problems_of(line, errors))
-            }
-        }
-        match self {
-            ImportRecord::Organization(o) => checked(o, line).map(ImportRecord::Organization),
-            ImportRecord::Person(p) => checked(p, line).map(ImportRecord::Person),
-            ImportRecord::Activity(a) => {
-                checked(*a, line).map(|a| ImportRecord::Activity(Box::new(a)))
-            }
-        }
+    /// The record as the kind's input.
+    pub fn input<T: DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        serde_json::from_value(self.fields)
     }
+}
+
+/// How the cells of a kind's column read: plain text unless its declaration says otherwise.
+fn cell_kind(kind: RecordKind, field: &str) -> Option<CellKind> {
+    kind.spreadsheet()
+        .cells
+        .iter()
+        .find(|(column, _)| *column == field)
+        .map(|(_, cell)| *cell)
+}
+
+/// The column a field's path (`partners[0].name_zh`) came from.
+fn column_of(path: &str) -> Option<String> {
+    path.split(['[', '.'])
+        .next()
+        .filter(|f| !f.is_empty())
+        .map(str::to_owned)
 }
 
 /// Field errors of a record as problems of its row, each under the column it came from:
@@ -366,12 +384,7 @@ pub fn problems_of(line: i64, errors: FieldErrors) -> Vec<RowProblem> {
         .into_iter()
         .map(|e| RowProblem {
             line,
-            field: e
-                .field
-                .split(['[', '.'])
-                .next()
-                .filter(|f| !f.is_empty())
-                .map(str::to_owned),
+            field: column_of(&e.field),
             code: e.code,
             message: e.message,
         })
@@ -394,14 +407,17 @@ pub struct ParsedRow {
 }
 
 /// Reads one row into a record of `kind`, taking each field from the column `mapping` assigns
-/// it. Every problem is collected; the record's own rules are checked by the caller, once the
-/// references are filled in.
+/// it and reading each cell as the kind declares ([`CellKind`]): choices by code or by name,
+/// numbers, days, countries, lists, and the records it names handed back as references. Every
+/// problem is collected; the record's own rules are checked by the caller, once the references
+/// are filled in. A row whose fields do not read as the kind's input has no record.
 pub fn parse_row(
     kind: RecordKind,
     row: &ImportRow,
     mapping: &[Option<String>],
     labels: &ValueLabels,
 ) -> ParsedRow {
+    let import = kind.spreadsheet();
     let mut cells = Cells {
         row,
         mapping,
@@ -409,132 +425,60 @@ pub fn parse_row(
         problems: Vec::new(),
         references: Vec::new(),
     };
-    for field in kind.spreadsheet().required {
+    for field in import.required {
         if cells.text(field).is_none() {
             cells.problem(field, "required", "is required".to_owned());
         }
     }
-    let record = if kind == ORGANIZATION {
-        organization(&mut cells).map(ImportRecord::Organization)
-    } else if kind == PERSON {
-        Some(ImportRecord::Person(person(&mut cells)))
-    } else if kind == ACTIVITY {
-        activity(&mut cells).map(|a| ImportRecord::Activity(Box::new(a)))
-    } else {
-        cells.problem(
-            "kind",
-            "unknown",
-            format!("{kind} records are not read from spreadsheets"),
+    let mut fields = Map::new();
+    for &field in import.columns {
+        let value = if let Some((_, _, codes)) = import.choices.iter().find(|c| c.0 == field) {
+            cells.choice(field, &codes()).map(Value::String)
+        } else {
+            match cell_kind(kind, field) {
+                None => cells.text(field).map(Value::String),
+                Some(CellKind::Number) => cells.number(field).map(|n| json!(n)),
+                Some(CellKind::Date) => cells.date(field).map(|d| json!(d)),
+                Some(CellKind::Country) => cells.country(field).map(|c| json!(c)),
+                Some(CellKind::List) => Some(json!(cells.list(field))),
+                Some(CellKind::Identifiers) => Some(json!(cells.identifiers(field))),
+                Some(CellKind::Reference(target)) => {
+                    cells.reference(field, target);
+                    None
+                }
+                Some(CellKind::References(target)) => {
+                    for text in cells.list(field) {
+                        cells.references.push(Reference {
+                            field,
+                            target,
+                            text,
+                        });
+                    }
+                    None
+                }
+            }
+        };
+        if let Some(value) = value {
+            fields.insert(field.to_owned(), value);
+        }
+    }
+    (import.implied)(&mut fields, &|field| cells.text(field).is_some());
+    // A row whose cells all read is a record, to be checked with its references filled in; one
+    // with a cell wrong is a record only if its fields still read as the kind's input (a cell
+    // the record can do without).
+    let fields = Value::Object(fields);
+    let readable = cells.problems.is_empty()
+        || !matches!(
+            (import.check)(&fields),
+            Err(InputProblem::Unreadable { .. })
         );
-        None
-    };
+    let record = readable.then_some(ImportRecord { kind, fields });
     ParsedRow {
         line: row.line,
         record,
         references: cells.references,
         problems: cells.problems,
     }
-}
-
-fn organization(c: &mut Cells) -> Option<OrganizationInput> {
-    let kind = c.choice::<OrganizationKind>("kind");
-    let country = c.country("country");
-    let identifiers = c.identifiers("identifiers");
-    let founded_year = c.number("founded_year").map(|y| y as i32);
-    let membership = c.number("membership");
-    Some(OrganizationInput {
-        key: c.text("key"),
-        version: None,
-        kind: kind?,
-        country: country?,
-        name_zh: c.text("name_zh"),
-        name_en: c.text("name_en"),
-        name_original: c.text("name_original"),
-        abbreviation: c.text("abbreviation"),
-        identifiers,
-        founded_year,
-        membership,
-        affiliations: Vec::new(),
-        profile_zh: c.text("profile_zh"),
-        profile_en: c.text("profile_en"),
-        website: c.text("website"),
-    })
-}
-
-fn person(c: &mut Cells) -> PersonInput {
-    let category = c.choice::<PersonCategory>("category");
-    c.reference("unit", UNIT);
-    c.reference("organization", ORGANIZATION);
-    // Someone of a unit is the university's own; anyone else is a guest.
-    let category = category.unwrap_or(if c.text("unit").is_some() {
-        PersonCategory::Internal
-    } else {
-        PersonCategory::External
-    });
-    PersonInput {
-        key: c.text("key"),
-        version: None,
-        category,
-        name_zh: c.text("name_zh"),
-        name_en: c.text("name_en"),
-        name_original: c.text("name_original"),
-        unit: None,
-        organization: None,
-        position: c.text("position"),
-        title: c.text("title"),
-        nationality: c.country("nationality"),
-        email: c.text("email"),
-        phone: c.text("phone"),
-        notes: c.text("notes"),
-    }
-}
-
-fn activity(c: &mut Cells) -> Option<ActivityInput> {
-    let kind = c.choice::<ActivityKind>("kind");
-    let start_date = c.date("start_date");
-    let start_part = c.choice::<DayPart>("start_part").unwrap_or_default();
-    let end_date = c.date("end_date");
-    let end_part = c.choice::<DayPart>("end_part");
-    c.reference("host_unit", UNIT);
-    c.reference("inviting_organization", ORGANIZATION);
-    for partner in c.list("partners") {
-        c.references.push(Reference {
-            field: "partners",
-            target: ORGANIZATION,
-            text: partner,
-        });
-    }
-    let delegation_size = c.number("delegation_size").map(|n| n as i32);
-    Some(ActivityInput {
-        key: c.text("key"),
-        version: None,
-        kind: kind?,
-        title_zh: c.text("title_zh"),
-        title_en: c.text("title_en"),
-        summary_zh: c.text("summary_zh"),
-        summary_en: c.text("summary_en"),
-        start_date: start_date?,
-        start_part,
-        end_date,
-        end_part,
-        venue: c.text("venue"),
-        host_unit: None,
-        inviting_organization: None,
-        organizer: None,
-        university_role: Default::default(),
-        partners: Vec::new(),
-        participants: Vec::new(),
-        delegation_size,
-        attending_groups: Vec::new(),
-        attending_groups_en: Vec::new(),
-        agenda: Vec::new(),
-        outcomes: Vec::new(),
-        tags: c.list("tags"),
-        attachments: Vec::new(),
-        signed_by: c.text("signed_by"),
-        signed_by_en: None,
-        gifts: Vec::new(),
-    })
 }
 
 /// The cells of one row, read by field name through the mapping.
@@ -566,30 +510,29 @@ impl Cells<'_> {
         (!text.is_empty()).then(|| text.to_owned())
     }
 
-    /// A value of a choice: its code in any case (`Trade union`, `trade_union`), or its label in
-    /// Chinese or English.
-    fn choice<T: DeserializeOwned>(&mut self, field: &str) -> Option<T> {
+    /// A value of a choice, one of `codes`: its code in any case (`Trade union`, `trade_union`),
+    /// or its label in Chinese or English.
+    fn choice(&mut self, field: &str, codes: &[String]) -> Option<String> {
         let text = self.text(field)?;
         let as_code = text.trim().to_lowercase().replace([' ', '-'], "_");
         let wanted = normalize(&text);
-        let code = std::iter::once(as_code).chain(
-            self.labels
-                .0
-                .iter()
-                .filter(|(f, label, _)| f == field && normalize(label) == wanted)
-                .map(|(_, _, code)| code.clone()),
-        );
-        for code in code {
-            if let Ok(value) = serde_json::from_value(serde_json::Value::String(code)) {
-                return Some(value);
-            }
+        let found = std::iter::once(as_code)
+            .chain(
+                self.labels
+                    .0
+                    .iter()
+                    .filter(|(f, label, _)| f == field && normalize(label) == wanted)
+                    .map(|(_, _, code)| code.clone()),
+            )
+            .find(|code| codes.contains(code));
+        if found.is_none() {
+            self.problem(
+                field,
+                "invalid",
+                format!("'{text}' is not one of the choices"),
+            );
         }
-        self.problem(
-            field,
-            "invalid",
-            format!("'{text}' is not one of the choices"),
-        );
-        None
+        found
     }
 
     fn country(&mut self, field: &str) -> Option<CountryCode> {
@@ -680,6 +623,11 @@ impl Cells<'_> {
 
 #[cfg(test)]
 mod tests {
+    use liaison_core::{
+        ACTIVITY, ActivityInput, ORGANIZATION, OrganizationInput, OrganizationKind, PERSON,
+        PersonCategory, PersonInput,
+    };
+
     use super::*;
 
     /// A workbook of one sheet whose cell A1 is `len` letters, written in pieces so that the
@@ -862,9 +810,11 @@ mod tests {
             &values,
         );
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-        let Some(ImportRecord::Organization(org)) = parsed.record else {
-            panic!("an organization")
-        };
+        let org: OrganizationInput = parsed
+            .record
+            .expect("an organization")
+            .input()
+            .expect("it reads as one");
         assert_eq!(org.kind, OrganizationKind::TradeUnion);
         assert_eq!(org.country.as_str(), "LA");
         assert_eq!(org.founded_year, Some(1956));
@@ -930,9 +880,7 @@ mod tests {
         );
         let mut record = parsed.record.unwrap();
         record.link("host_unit", Link::Id(4));
-        let ImportRecord::Activity(a) = record.validated(2).unwrap() else {
-            panic!("an activity")
-        };
+        let a: ActivityInput = record.validated(2).unwrap().input().unwrap();
         assert_eq!(a.end_date, NaiveDate::from_ymd_opt(2023, 11, 18));
         assert_eq!(a.host_unit, Some(Link::Id(4)));
         assert_eq!(a.tags, ["一带一路"]);
@@ -953,5 +901,51 @@ mod tests {
             .map(|p| (p.line, p.field.as_deref().unwrap()))
             .collect();
         assert_eq!(found, [(7, "name_zh"), (7, "email")]);
+    }
+
+    #[test]
+    fn a_person_named_with_a_unit_is_the_university_s_own_unless_the_row_says_otherwise() {
+        let mapping = [
+            Some("name_zh".to_owned()),
+            Some("unit".to_owned()),
+            Some("category".to_owned()),
+        ];
+        let category = |cells: &[&str]| {
+            let parsed = parse_row(PERSON, &row(2, cells), &mapping, &ValueLabels::default());
+            assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+            let person: PersonInput = parsed.record.unwrap().input().unwrap();
+            person.category
+        };
+        assert_eq!(
+            category(&["张才明", "工会学院", ""]),
+            PersonCategory::Internal
+        );
+        assert_eq!(category(&["Anna Smith", "", ""]), PersonCategory::External);
+        assert_eq!(
+            category(&["Anna Smith", "工会学院", "external"]),
+            PersonCategory::External
+        );
+    }
+
+    #[test]
+    fn a_number_too_large_for_its_field_is_a_problem_of_its_column() {
+        let mapping = [
+            Some("name_zh".to_owned()),
+            Some("kind".to_owned()),
+            Some("country".to_owned()),
+            Some("founded_year".to_owned()),
+        ];
+        let parsed = parse_row(
+            ORGANIZATION,
+            &row(4, &["老挝工会联合会", "trade_union", "LA", "99999999999"]),
+            &mapping,
+            &ValueLabels::default(),
+        );
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let problems = parsed.record.unwrap().validated(4).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 4);
+        assert_eq!(problems[0].field.as_deref(), Some("founded_year"));
+        assert_eq!(problems[0].code, "invalid");
     }
 }

@@ -558,7 +558,7 @@ async fn prepare(
         .collect();
     let named: Vec<&str> = parsed
         .iter()
-        .filter_map(|p| p.record.as_ref()?.key().as_deref())
+        .filter_map(|p| p.record.as_ref()?.key())
         .collect();
     let taken = store.keys_in_use(batch.kind, &named).await?;
     let mut texts: HashMap<RecordKind, Vec<&str>> = HashMap::new();
@@ -621,7 +621,7 @@ async fn prepare(
                 }),
             }
         }
-        if let Some(key) = record.key().clone() {
+        if let Some(key) = record.key().map(str::to_owned) {
             if !keys.insert(key.clone()) {
                 row_problems.push(RowProblem {
                     line: row.line,
@@ -725,14 +725,17 @@ async fn save_all(
         ));
     }
     let lines: Vec<i64> = records.iter().map(|(line, _)| *line).collect();
-    let mut document = ExchangeDocument::default();
-    for (_, record) in records {
-        match record {
-            ImportRecord::Organization(o) => document.organizations.push(o),
-            ImportRecord::Person(p) => document.people.push(p),
-            ImportRecord::Activity(a) => document.activities.push(*a),
-        }
-    }
+    // An exchange document lists each kind's records under its path, as the rows are read.
+    let rows: Vec<serde_json::Value> = records
+        .into_iter()
+        .map(|(_, record)| record.fields)
+        .collect();
+    let path = batch.kind.declaration().path;
+    let document: ExchangeDocument = serde_json::from_value(serde_json::json!({ path: rows }))
+        .map_err(|err| {
+            tracing::error!(error = %err, import = batch.id, "checked rows did not read as records");
+            format!("the rows could not be read again; {nothing_saved}")
+        })?;
     let id = batch.id;
     let result = store.save_import(actor, id, &document).await;
     result.map_err(|err| match err {
