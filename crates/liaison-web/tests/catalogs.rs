@@ -1053,13 +1053,13 @@ fn scan(sources: &[Source]) -> Uses {
                 }
             }
         }
-        // A declared field's value of a vocabulary, in a kind's declaration:
-        // Value::Choice("prefix", code)
+        // A declared field's value of a vocabulary, and its form's choice of one, in a kind's
+        // declaration: Value::Choice("prefix", code), Input::Choice("prefix", codes)
         let declarations = source.name.starts_with("src/pages/kinds/");
-        for open in calls(source, "Value::Choice(")
-            .filter(|_| declarations)
-            .collect::<Vec<_>>()
-        {
+        let choices = ["Value::Choice(", "Input::Choice("]
+            .into_iter()
+            .flat_map(|callee| calls(source, callee).collect::<Vec<_>>());
+        for open in choices.filter(|_| declarations).collect::<Vec<_>>() {
             let place = format!("{}:{}", source.name, source.line_of(open));
             let args = arguments(&source.text, open);
             match args.first().map(|a| (a, literal_key(a))) {

@@ -9,7 +9,11 @@ use liaison_core::{CountryCode, DayPart, Money, Named, Record};
 use liaison_reports::Cell as SheetCell;
 use liaison_store::Store;
 
-use super::forms::{Values, named};
+use liaison_core::{FieldErrors, Validate};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value as JsonValue, json};
+
+use super::forms::{Reader, Values, field_name, finish, named};
 use super::kinds::{country_field, unit_choices};
 use super::{Cell, Field, Section, Ui};
 
@@ -124,22 +128,29 @@ impl Value {
     }
 }
 
-/// How a form asks for a field.
+/// How a form asks for a field, and how what is typed reads into the field of the kind's input.
 #[derive(Clone, Copy)]
 pub enum Input {
     Text,
     /// Several lines of text.
     Area,
     Date,
+    /// A whole number.
     Number,
-    /// One of a vocabulary's values, named from the catalog.
-    Choice(fn(&Ui) -> Vec<(String, String)>),
+    /// An amount in yuan, such as `200` or `1,234.50`, kept in fen.
+    Yuan,
+    /// One of a vocabulary's codes, named from the catalog by the prefix.
+    Choice(&'static str, fn() -> Vec<String>),
     /// A country or region, by its name in either language (`kinds::country_field`).
     Country,
     /// An e-mail address.
     Email,
     /// One of the university's units, chosen from them all.
     Unit,
+    /// Another record, written `#12 Name` (as a picker writes it) or `@key`.
+    Link,
+    /// Other records, one a line, each written like a [`Input::Link`].
+    Links,
 }
 
 /// One field of a kind of record, declared once: its name in the form, its label's catalog key,
@@ -163,6 +174,9 @@ pub struct Declared<R> {
     /// The record page's section it is a row of, by the section's catalog key.
     section: Option<&'static str>,
     input: Option<Input>,
+    /// Where the form's value goes in the input, as a path of fields (`giver.person`); its
+    /// name unless said.
+    at: Option<&'static str>,
     required: bool,
     hint: Option<&'static str>,
 }
@@ -181,6 +195,7 @@ impl<R> Declared<R> {
             sheet: false,
             section: None,
             input: None,
+            at: None,
             required: false,
             hint: None,
         }
@@ -209,6 +224,12 @@ impl<R> Declared<R> {
     /// An input of the form.
     pub const fn asked(mut self, input: Input) -> Declared<R> {
         self.input = Some(input);
+        self
+    }
+
+    /// An input whose value goes at `path` of the input (`giver.person`), not at its name.
+    pub const fn at(mut self, path: &'static str) -> Declared<R> {
+        self.at = Some(path);
         self
     }
 
@@ -320,12 +341,21 @@ pub async fn inputs<R>(
         let value = values.get(f.name);
         let label = f.label(ui);
         let mut field = match input {
-            Input::Text => Field::new("text", f.name, label, value),
-            Input::Area => Field::new("textarea", f.name, label, value),
+            Input::Text | Input::Yuan | Input::Link => Field::new("text", f.name, label, value),
+            Input::Area | Input::Links => Field::new("textarea", f.name, label, value),
             Input::Date => Field::new("date", f.name, label, value),
             Input::Number => Field::new("number", f.name, label, value),
             Input::Email => Field::new("email", f.name, label, value),
-            Input::Choice(options) => Field::select(f.name, label, value, options(ui)),
+            Input::Choice(prefix, codes) => {
+                let options = codes()
+                    .into_iter()
+                    .map(|code| {
+                        let name = ui.t.value(prefix, &code);
+                        (code, name)
+                    })
+                    .collect();
+                Field::select(f.name, label, value, options)
+            }
             Input::Unit => Field::select(f.name, label, value, unit_choices(ui, store).await?),
             Input::Country => Field {
                 label,
@@ -339,6 +369,130 @@ pub async fn inputs<R>(
         inputs.push(field);
     }
     Ok(inputs)
+}
+
+/// Reads a form into the kind's input `T`, as its declared fields say: each input is read as its
+/// [`Input`] says (a day, a number, an amount, a choice among its codes, a country, records by
+/// number) into the JSON of the input at its path, `more` adds what no field says (the rows of
+/// a group), and serde reads the whole as the API's JSON is read. Every problem found is
+/// returned, with those the input's own rules find when it could still be read.
+pub fn read<R, T>(
+    fields: &[Declared<R>],
+    values: &Values,
+    more: impl FnOnce(&mut Reader, &mut Map<String, JsonValue>),
+) -> Result<T, FieldErrors>
+where
+    T: DeserializeOwned + Validate + Clone,
+{
+    let mut r = Reader::default();
+    let mut input = Map::new();
+    for f in fields {
+        let Some(kind) = f.input else { continue };
+        if f.required && values.text(f.name).is_none() {
+            // A text is left to the input's own rules, which say so with the others.
+            match kind {
+                Input::Text | Input::Area | Input::Email => {
+                    put(&mut input, f.at.unwrap_or(f.name), json!(""));
+                }
+                _ => r.errors.add(f.name, "required", "is required"),
+            }
+            continue;
+        }
+        let value = match kind {
+            Input::Text | Input::Area | Input::Email => values.text(f.name).map(JsonValue::from),
+            Input::Date => r.date(values, f.name).map(|d| json!(d)),
+            Input::Number => r
+                .parse::<i64>(values, f.name, "a number")
+                .map(JsonValue::from),
+            Input::Unit => r
+                .parse::<i64>(values, f.name, "a unit")
+                .map(JsonValue::from),
+            Input::Yuan => r.yuan(values, f.name).map(JsonValue::from),
+            Input::Choice(_, codes) => values.text(f.name).and_then(|code| {
+                if codes().contains(&code) {
+                    Some(JsonValue::from(code))
+                } else {
+                    r.errors.add(
+                        f.name,
+                        "invalid",
+                        format!("'{code}' is not one of the choices"),
+                    );
+                    None
+                }
+            }),
+            Input::Country => {
+                values
+                    .text(f.name)
+                    .and_then(|text| match liaison_core::parse_country(&text) {
+                        Ok(code) => Some(json!(code)),
+                        Err(message) => {
+                            r.errors.add(f.name, "invalid", message);
+                            None
+                        }
+                    })
+            }
+            Input::Link => r.link(values, f.name).map(|link| json!(link)),
+            Input::Links => Some(json!(r.links(values, f.name))),
+        };
+        if let Some(value) = value {
+            put(&mut input, f.at.unwrap_or(f.name), value);
+        }
+    }
+    if let Some(version) = values.text("version").and_then(|v| v.parse::<i64>().ok()) {
+        input.insert("version".to_owned(), json!(version));
+    }
+    more(&mut r, &mut input);
+    match serde_path_to_error::deserialize(JsonValue::Object(input)) {
+        Ok(input) => finish(Some(input), r),
+        Err(e) => {
+            // A field found wrong above is left out, and so missed by serde too.
+            if r.errors.is_empty() {
+                let path = e.path().to_string();
+                let path = path.trim_start_matches('.');
+                let message = e.inner().to_string();
+                // A field the input cannot do without is named, not the input around it.
+                let missing = message
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next());
+                match missing {
+                    Some(name) => {
+                        let path = [path, name].join(".");
+                        let path = path.trim_start_matches('.');
+                        r.errors
+                            .add(form_name(fields, path), "required", "is required");
+                    }
+                    None => r.errors.add(form_name(fields, path), "invalid", message),
+                }
+            }
+            finish::<T>(None, r)
+        }
+    }
+}
+
+/// The form's name of the input at `path` of the kind's input (`giver_person` for
+/// `giver.person`), or, for a path no field is declared at, its name in a row of a group.
+fn form_name<R>(fields: &[Declared<R>], path: &str) -> String {
+    fields
+        .iter()
+        .find(|f| f.input.is_some() && f.at.unwrap_or(f.name) == path)
+        .map_or_else(|| field_name(path), |f| f.name.to_owned())
+}
+
+/// Puts `value` at `path` of `object`, making the objects on the way (`giver.person`).
+fn put(object: &mut Map<String, JsonValue>, path: &str, value: JsonValue) {
+    match path.split_once('.') {
+        None => {
+            object.insert(path.to_owned(), value);
+        }
+        Some((first, rest)) => {
+            let inner = object
+                .entry(first.to_owned())
+                .or_insert_with(|| JsonValue::Object(Map::new()));
+            if let JsonValue::Object(inner) = inner {
+                put(inner, rest, value);
+            }
+        }
+    }
 }
 
 /// Names of records, as a list's cell shows them.
@@ -367,4 +521,119 @@ pub const fn key<R: Record>() -> Declared<R> {
     .in_sheet()
     .asked(Input::Text)
     .hinted("hint-key")
+}
+
+#[cfg(test)]
+mod tests {
+    use liaison_core::{FieldErrors, Link, Validate};
+    use serde::Deserialize;
+
+    use super::{Declared, Input, Value, read};
+    use crate::pages::forms::Values;
+
+    /// A briefing's input, with a nested host and a count it cannot do without.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Briefing {
+        topic: String,
+        #[serde(default)]
+        host: Host,
+        attendees: i64,
+        #[serde(default)]
+        held_on: Option<chrono::NaiveDate>,
+    }
+
+    #[derive(Debug, Clone, Default, Deserialize)]
+    struct Host {
+        person: Option<Link>,
+    }
+
+    impl Validate for Briefing {
+        fn check(&mut self, errors: &mut FieldErrors) {
+            if self.topic.trim().is_empty() {
+                errors.add("topic", "required", "is required");
+            }
+        }
+    }
+
+    const FIELDS: &[Declared<()>] = &[
+        Declared::new("topic", "field-title", |_| Value::Text(None))
+            .asked(Input::Text)
+            .required(),
+        Declared::new("host_person", "field-person", |_| Value::Text(None))
+            .asked(Input::Link)
+            .at("host.person"),
+        Declared::new("attendees", "field-count", |_| Value::Text(None)).asked(Input::Number),
+        Declared::new("held_on", "field-date", |_| Value::Text(None)).asked(Input::Date),
+    ];
+
+    fn values(pairs: &[(&str, &str)]) -> Values {
+        Values::from_pairs(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_form_reads_into_nested_fields_of_the_input() {
+        let briefing: Briefing = read(
+            FIELDS,
+            &values(&[
+                ("topic", "Rules for the Geneva trip"),
+                ("host_person", "#7 Li Ming"),
+                ("attendees", "12"),
+                ("held_on", "2026-12-01"),
+            ]),
+            |_, _| {},
+        )
+        .expect("the form reads");
+        assert_eq!(briefing.host.person, Some(Link::Id(7)));
+        assert_eq!(briefing.attendees, 12);
+        assert_eq!(
+            briefing.held_on,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+        );
+    }
+
+    #[test]
+    fn a_missing_field_is_named_by_the_form_s_name_for_it() {
+        let errors = read::<(), Briefing>(FIELDS, &values(&[("topic", "Rules")]), |_, _| {})
+            .expect_err("no attendees");
+        let named: Vec<(&str, &str)> = errors
+            .0
+            .iter()
+            .map(|e| (e.field.as_str(), e.code.as_str()))
+            .collect();
+        assert_eq!(named, [("attendees", "required")]);
+
+        // Inside a nested input, the form's own name is given, not the input's path.
+        let errors = read::<(), Briefing>(
+            FIELDS,
+            &values(&[("topic", "Rules"), ("attendees", "3")]),
+            |_, input| {
+                input.insert(
+                    "host".to_owned(),
+                    serde_json::json!({"person": {"number": 7}}),
+                );
+            },
+        )
+        .expect_err("the host is no host");
+        let named: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(named, ["host_person"], "{errors:?}");
+    }
+
+    #[test]
+    fn a_required_text_left_empty_is_refused_with_the_other_mistakes() {
+        let errors = read::<(), Briefing>(
+            FIELDS,
+            &values(&[("attendees", "3"), ("held_on", "2026-13-01")]),
+            |_, _| {},
+        )
+        .expect_err("refused");
+        let mut fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(fields, ["held_on", "topic"], "{errors:?}");
+    }
 }

@@ -53,7 +53,7 @@ pub trait RecordPages: Send + Sync + 'static {
         + Send
         + Sync;
     type Row: Send + Sync;
-    type Input: Send + Sync;
+    type Input: DeserializeOwned + liaison_core::Validate + Clone + Send + Sync;
     type Filter: DeserializeOwned + Default + Send + Sync;
 
     fn list(
@@ -164,7 +164,11 @@ pub trait RecordPages: Send + Sync + 'static {
             })
         }
     }
-    fn read(values: &Values, creating: bool) -> Result<Self::Input, FieldErrors>;
+    /// Reads a form sent into the record's input, with every problem found: by its declared
+    /// fields unless the kind reads more (`creating` for a form of a new record).
+    fn read(values: &Values, _creating: bool) -> Result<Self::Input, FieldErrors> {
+        fields::read(Self::FIELDS, values, |_, _| {})
+    }
     /// Looks up the names typed where the form names other records, before it is read: a name
     /// one record answers is written as that record's link, and a name several answer (or a new
     /// person named like one on record) comes back with the records to choose from.

@@ -7,16 +7,16 @@ use liaison_core::accounts::may;
 use liaison_core::lifecycle::Who;
 use liaison_core::{
     AGREEMENT, Action, Agreement, AgreementFilter, AgreementInput, AgreementKind, AgreementStatus,
-    FieldError, FieldErrors, RENEWABLE, RecordEvent, RecordKind, Ref, SignatoryInput, Stateful,
-    TransitionRequest,
+    FieldError, FieldErrors, RENEWABLE, RecordEvent, RecordKind, Stateful, TransitionRequest,
 };
 use liaison_store::Store;
+use serde_json::json;
 
-use super::{GroupText, choices, code, group, input, row_input, search, select};
+use super::{GroupText, choices, code, codes, group, input, row_input, search, select};
 use crate::AppState;
 use crate::i18n::Lang;
 use crate::pages::fields::{self, Declared, Input, Value, key, number};
-use crate::pages::forms::{Reader, Values, finish};
+use crate::pages::forms::Values;
 use crate::pages::records::{RecordPages, message_page};
 use crate::pages::{
     DetailView, Field, FormView, Item, Link, PageResult, RecordId, Section, TransitionButton,
@@ -66,9 +66,8 @@ const FIELDS: &[Declared<Agreement>] = &[
     .listed(None)
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Choice(|ui| {
-        choices(ui, "agreement-kind", &KINDS, None)
-    })),
+    .asked(Input::Choice("agreement-kind", || codes(&KINDS)))
+    .required(),
     // Changed by the transitions of its lifecycle; chosen only when the office records one.
     Declared::new("status", "field-status", |a: &Agreement| {
         Value::Choice("agreement-status", code(&a.status))
@@ -80,7 +79,7 @@ const FIELDS: &[Declared<Agreement>] = &[
     })
     .listed(None)
     .in_sheet()
-    .asked(Input::Area)
+    .asked(Input::Links)
     .required()
     .hinted("hint-links"),
     Declared::new("unit", "field-unit", |a: &Agreement| {
@@ -100,7 +99,7 @@ const FIELDS: &[Declared<Agreement>] = &[
     Declared::new("activity", "field-activity", |a: &Agreement| {
         Value::Link(a.activity.clone(), "activities")
     })
-    .asked(Input::Text)
+    .asked(Input::Link)
     .hinted("hint-signed-at"),
     Declared::new("valid_from", "field-valid_from", |a: &Agreement| {
         Value::Date(a.valid_from)
@@ -127,7 +126,7 @@ const FIELDS: &[Declared<Agreement>] = &[
         Value::Link(a.renews.clone(), "agreements")
     })
     .in_section(OVERVIEW)
-    .asked(Input::Text)
+    .asked(Input::Link)
     .hinted("hint-renews"),
     Declared::new("renewed_by", "field-renewed_by", |a: &Agreement| {
         Value::Links(a.renewed_by.clone(), "agreements")
@@ -300,47 +299,26 @@ impl RecordPages for Agreements {
     }
 
     fn read(v: &Values, creating: bool) -> Result<AgreementInput, FieldErrors> {
-        let mut r = Reader::default();
-        let kind = r.choice(v, "kind");
-        let partners = r.links(v, "partners").into_iter().map(Ref::Link).collect();
-        let mut signatories = Vec::new();
-        for i in 0..v.rows("signatories") {
-            if v.row_is_empty("signatories", i) {
-                continue;
+        fields::read(FIELDS, v, |r, input| {
+            let mut signatories = Vec::new();
+            for i in 0..v.rows("signatories") {
+                if v.row_is_empty("signatories", i) {
+                    continue;
+                }
+                signatories.push(json!({
+                    "person": r.link(v, &format!("signatories-{i}-person")),
+                    "name": v.text(&format!("signatories-{i}-name")),
+                    "organization": r.link(v, &format!("signatories-{i}-organization")),
+                    "capacity": v.text(&format!("signatories-{i}-capacity")),
+                }));
             }
-            signatories.push(SignatoryInput {
-                person: r.link(v, &format!("signatories-{i}-person")).map(Ref::Link),
-                name: v.text(&format!("signatories-{i}-name")),
-                organization: r
-                    .link(v, &format!("signatories-{i}-organization"))
-                    .map(Ref::Link),
-                capacity: v.text(&format!("signatories-{i}-capacity")),
-            });
-        }
-        let input = kind.map(|kind| AgreementInput {
-            key: v.text("key"),
-            version: v.text("version").and_then(|x| x.parse().ok()),
-            kind,
-            title_zh: v.text("title_zh"),
-            title_en: v.text("title_en"),
-            partners,
-            signatories,
-            unit: r
-                .parse::<i64>(v, "unit", "a unit")
-                .map(liaison_core::Link::Id),
-            activity: r.link(v, "activity"),
-            signed_on: r.date(v, "signed_on"),
-            valid_from: r.date(v, "valid_from"),
-            valid_to: r.date(v, "valid_to"),
-            status: if creating {
-                r.choice(v, "status")
-            } else {
-                None
-            },
-            renews: r.link(v, "renews"),
-            notes: v.text("notes"),
-        });
-        finish(input, r)
+            input.insert("signatories".to_owned(), json!(signatories));
+            // Its state is chosen only when the office records an agreement; after that it
+            // changes by the transitions of its lifecycle.
+            if creating && let Some(status) = r.choice::<AgreementStatus>(v, "status") {
+                input.insert("status".to_owned(), json!(status));
+            }
+        })
     }
 }
 
@@ -509,5 +487,79 @@ fn explain(ui: &Ui, current: Option<&Agreement>, error: &FieldError) -> String {
         ("not_renewable", Some(a)) => t.args("renew-not-allowed", &[("state", state(a))]),
         ("required", _) if error.field == "signed_on" => t.get("transition-needs-signed-on"),
         _ => error.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use liaison_core::{AgreementKind, AgreementStatus, Link, Ref};
+
+    use super::Agreements;
+    use crate::pages::forms::Values;
+    use crate::pages::records::RecordPages;
+
+    fn values(pairs: &[(&str, &str)]) -> Values {
+        Values::from_pairs(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    /// A memorandum signed during a visit by the president and a guest not on record.
+    fn signed_memorandum() -> Values {
+        values(&[
+            ("kind", "mou"),
+            ("title_en", "Memorandum on cadre training"),
+            (
+                "partners",
+                "#4 Lao Federation of Trade Unions\n#9 LFTU school",
+            ),
+            ("status", "signed"),
+            ("signed_on", "2026-05-12"),
+            ("activity", "#3 Visit"),
+            ("signatories-0-person", "#12 Wang Wei"),
+            ("signatories-0-capacity", "President"),
+            ("signatories-1-name", "Phoxay Khaykhamphithoune"),
+            ("signatories-1-organization", "#4"),
+            ("signatories-2-name", ""),
+        ])
+    }
+
+    #[test]
+    fn a_signing_reads_with_its_partners_and_signatories() {
+        let input = Agreements::read(&signed_memorandum(), true).expect("the form reads");
+        assert_eq!(input.kind, AgreementKind::Mou);
+        assert_eq!(
+            input.partners,
+            [Ref::Link(Link::Id(4)), Ref::Link(Link::Id(9))]
+        );
+        assert_eq!(input.activity, Some(Link::Id(3)));
+        assert_eq!(input.status, Some(AgreementStatus::Signed));
+        assert_eq!(input.signatories.len(), 2, "an empty row signs nothing");
+        assert_eq!(input.signatories[0].person, Some(Ref::Link(Link::Id(12))));
+        assert_eq!(input.signatories[0].capacity.as_deref(), Some("President"));
+        assert_eq!(
+            input.signatories[1].name.as_deref(),
+            Some("Phoxay Khaykhamphithoune")
+        );
+        assert_eq!(
+            input.signatories[1].organization,
+            Some(Ref::Link(Link::Id(4)))
+        );
+    }
+
+    #[test]
+    fn a_change_leaves_the_state_to_the_lifecycle() {
+        let input = Agreements::read(&signed_memorandum(), false).expect("the form reads");
+        assert_eq!(input.status, None);
+    }
+
+    #[test]
+    fn an_agreement_without_partners_is_refused_by_name() {
+        let errors = Agreements::read(&values(&[("kind", "mou")]), true).expect_err("refused");
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["partners"], "{errors:?}");
     }
 }

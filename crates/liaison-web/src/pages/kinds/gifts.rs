@@ -1,14 +1,16 @@
 //! Pages of the gift register.
 
 use liaison_core::{
-    FieldErrors, GIFT, Gift, GiftCategory, GiftDirection, GiftFilter, GiftInput, GiftStatus, Money,
-    Party, PartyInput, RecordKind, Ref,
+    FieldErrors, GIFT, Gift, GiftCategory, GiftDirection, GiftFilter, GiftInput, GiftStatus, Party,
+    RecordKind,
 };
 use liaison_store::Store;
 
-use super::{choices, code, input, search, select};
+use serde_json::json;
+
+use super::{choices, code, codes, input, search, select};
 use crate::pages::fields::{self, Declared, Input, Value, key, number};
-use crate::pages::forms::{Reader, Values, finish};
+use crate::pages::forms::Values;
 use crate::pages::records::RecordPages;
 use crate::pages::{DetailView, Field, Ui};
 
@@ -47,15 +49,6 @@ fn party_text(p: &Party) -> String {
     names.join(" · ")
 }
 
-/// The party fields `{side}_person`, `{side}_organization` and `{side}_description`.
-pub fn read_party(r: &mut Reader, v: &Values, side: &str) -> PartyInput {
-    PartyInput {
-        person: r.link(v, &format!("{side}_person")).map(Ref::Link),
-        organization: r.link(v, &format!("{side}_organization")).map(Ref::Link),
-        description: v.text(&format!("{side}_description")),
-    }
-}
-
 /// A gift's fields: its register's columns, its page and its form.
 const FIELDS: &[Declared<Gift>] = &[
     number(),
@@ -72,17 +65,14 @@ const FIELDS: &[Declared<Gift>] = &[
     .listed(None)
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Choice(|ui| {
-        choices(ui, "gift-direction", &DIRECTIONS, None)
-    })),
+    .asked(Input::Choice("gift-direction", || codes(&DIRECTIONS)))
+    .required(),
     Declared::new("category", "field-category", |g: &Gift| {
         Value::Choice("gift-category", code(&g.category))
     })
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Choice(|ui| {
-        choices(ui, "gift-category", &CATEGORIES, None)
-    })),
+    .asked(Input::Choice("gift-category", || codes(&CATEGORIES))),
     Declared::new("quantity", "field-quantity", |g: &Gift| {
         Value::Int(Some(g.quantity))
     })
@@ -106,7 +96,7 @@ const FIELDS: &[Declared<Gift>] = &[
     })
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Text)
+    .asked(Input::Link)
     .hinted("hint-link"),
     Declared::new("giver", "field-giver", |g: &Gift| {
         Value::Text(Some(party_text(&g.giver)))
@@ -117,21 +107,24 @@ const FIELDS: &[Declared<Gift>] = &[
     Declared::new("giver_person", "field-giver_person", |g: &Gift| {
         Value::Link(g.giver.person.clone(), "people")
     })
-    .asked(Input::Text)
+    .asked(Input::Link)
+    .at("giver.person")
     .hinted("hint-link"),
     Declared::new(
         "giver_organization",
         "field-giver_organization",
         |g: &Gift| Value::Link(g.giver.organization.clone(), "organizations"),
     )
-    .asked(Input::Text)
+    .asked(Input::Link)
+    .at("giver.organization")
     .hinted("hint-link"),
     Declared::new(
         "giver_description",
         "field-giver_description",
         |g: &Gift| Value::Text(g.giver.description.clone()),
     )
-    .asked(Input::Text),
+    .asked(Input::Text)
+    .at("giver.description"),
     Declared::new("receiver", "field-receiver", |g: &Gift| {
         Value::Text(Some(party_text(&g.receiver)))
     })
@@ -141,27 +134,31 @@ const FIELDS: &[Declared<Gift>] = &[
     Declared::new("receiver_person", "field-receiver_person", |g: &Gift| {
         Value::Link(g.receiver.person.clone(), "people")
     })
-    .asked(Input::Text)
+    .asked(Input::Link)
+    .at("receiver.person")
     .hinted("hint-link"),
     Declared::new(
         "receiver_organization",
         "field-receiver_organization",
         |g: &Gift| Value::Link(g.receiver.organization.clone(), "organizations"),
     )
-    .asked(Input::Text)
+    .asked(Input::Link)
+    .at("receiver.organization")
     .hinted("hint-link"),
     Declared::new(
         "receiver_description",
         "field-receiver_description",
         |g: &Gift| Value::Text(g.receiver.description.clone()),
     )
-    .asked(Input::Text),
+    .asked(Input::Text)
+    .at("receiver.description"),
     Declared::new("value", "field-value", |g: &Gift| {
         Value::Money(g.estimated_value_fen)
     })
     .listed(Some("value"))
     .in_section(OVERVIEW)
-    .asked(Input::Text)
+    .asked(Input::Yuan)
+    .at("estimated_value_fen")
     .hinted("hint-yuan"),
     // A gift still to be declared says so in the register and on its page.
     Declared::new("status", "field-status", |g: &Gift| {
@@ -175,9 +172,7 @@ const FIELDS: &[Declared<Gift>] = &[
     .listed(None)
     .in_sheet()
     .in_section(DECLARATION)
-    .asked(Input::Choice(|ui| {
-        choices(ui, "gift-status", &STATUSES, None)
-    })),
+    .asked(Input::Choice("gift-status", || codes(&STATUSES))),
     Declared::new(
         "declaration_required",
         "field-declaration_required",
@@ -262,32 +257,12 @@ impl RecordPages for Gifts {
     }
 
     fn read(v: &Values, _: bool) -> Result<GiftInput, FieldErrors> {
-        let mut r = Reader::default();
-        let direction = r.choice(v, "direction");
-        let input = direction.map(|direction| GiftInput {
-            key: v.text("key"),
-            version: v.text("version").and_then(|x| x.parse().ok()),
-            direction,
-            activity: r.link(v, "activity"),
-            exchanged_on: r.date(v, "exchanged_on"),
-            giver: read_party(&mut r, v, "giver"),
-            receiver: read_party(&mut r, v, "receiver"),
-            item: v.get("item").to_owned(),
-            category: r.choice(v, "category").unwrap_or_default(),
-            quantity: r.parse(v, "quantity", "a number").unwrap_or(1),
-            estimated_value_fen: r.yuan(v, "value").map(Money::from_fen),
-            status: r.choice(v, "status").unwrap_or_default(),
-            declared_on: r.date(v, "declared_on"),
-            handed_in_on: r.date(v, "handed_in_on"),
-            storage: v.text("storage"),
-            disposal: v.text("disposal"),
-            notes: v.text("notes"),
-        });
-        if direction.is_none() {
-            r.errors
-                .add("direction", "required", "choose received or given");
-        }
-        finish(input, r)
+        fields::read(FIELDS, v, |_, input| {
+            // A party named by nobody is still a party, described by nothing.
+            for side in ["giver", "receiver"] {
+                input.entry(side).or_insert_with(|| json!({}));
+            }
+        })
     }
 }
 
@@ -303,6 +278,7 @@ mod tests {
     use crate::i18n::{Lang, Tr};
     use crate::pages::Ui;
     use crate::pages::fields;
+    use crate::pages::forms::Values;
     use crate::pages::records::RecordPages;
 
     fn ui() -> Ui {
@@ -462,5 +438,62 @@ mod tests {
         assert_eq!(input.storage.as_deref(), Some("Cabinet 3"));
         assert_eq!(input.notes.as_deref(), Some("Boxed"));
         assert_eq!(input.disposal, None);
+    }
+
+    #[test]
+    fn a_form_with_several_mistakes_names_each_and_reads_nothing() {
+        let values = Values::from_pairs(
+            [
+                ("item", "Silk scarf"),
+                ("category", "jewellery"),
+                ("quantity", "two"),
+                ("value", "about 300"),
+                ("exchanged_on", "2026-02-30"),
+                ("giver_person", "Mr Smith"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .to_vec(),
+        );
+        let errors = Gifts::read(&values, true).expect_err("nothing is read");
+        let mut fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "category",
+                "direction",
+                "exchanged_on",
+                "giver_person",
+                "quantity",
+                "value"
+            ],
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_gift_between_named_people_reads_with_its_parties_apart() {
+        let values = Values::from_pairs(
+            [
+                ("direction", "given"),
+                ("item", "Calligraphy scroll"),
+                ("value", "1,200"),
+                ("receiver_person", "#41 Anna Berg"),
+                ("giver_description", "the vice-president"),
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .to_vec(),
+        );
+        let input = Gifts::read(&values, true).expect("the form reads");
+        assert_eq!(input.direction, GiftDirection::Given);
+        assert_eq!(input.quantity, 1, "one unless said");
+        assert_eq!(input.estimated_value_fen, Some(Money::from_fen(120_000)));
+        assert_eq!(input.receiver.person, Some(Ref::Link(Link::Id(41))));
+        assert_eq!(input.receiver.organization, None);
+        assert_eq!(
+            input.giver.description.as_deref(),
+            Some("the vice-president")
+        );
+        assert_eq!(input.giver.person, None);
     }
 }

@@ -16,6 +16,7 @@ pub use people::People;
 pub use units::Units;
 pub use workdays::CalendarDays;
 
+pub use liaison_core::kind::codes;
 use liaison_core::{Role, display_name};
 use liaison_store::Store;
 use serde::Serialize;

@@ -1,17 +1,18 @@
 //! Pages of organizations, with their relationship timeline.
 
 use liaison_core::{
-    AffiliationInput, AffiliationRelation, FieldErrors, Identifier, ORGANIZATION, Organization,
-    OrganizationFilter, OrganizationInput, OrganizationKind, RecordKind, Ref, RegionClass,
-    TimelineEntry,
+    AffiliationRelation, FieldErrors, ORGANIZATION, Organization, OrganizationFilter,
+    OrganizationInput, OrganizationKind, RecordKind, RegionClass, TimelineEntry,
 };
 use liaison_store::Store;
+use serde_json::json;
 
 use super::{
-    GroupText, choices, code, country_field, group, name_of, row_input, row_select, search, select,
+    GroupText, choices, code, codes, country_field, group, name_of, row_input, row_select, search,
+    select,
 };
 use crate::pages::fields::{self, Declared, Input, Value, key, number};
-use crate::pages::forms::{Reader, Values};
+use crate::pages::forms::Values;
 use crate::pages::records::RecordPages;
 use axum::extract::State;
 
@@ -91,7 +92,8 @@ const FIELDS: &[Declared<Organization>] = &[
     .listed(None)
     .in_sheet()
     .in_section(PROFILE)
-    .asked(Input::Choice(|ui| choices(ui, "org-kind", &KINDS, None))),
+    .asked(Input::Choice("org-kind", || codes(&KINDS)))
+    .required(),
     Declared::new("country", "field-country", |o: &Organization| {
         Value::Country(Some(o.country))
     })
@@ -285,75 +287,53 @@ impl RecordPages for Organizations {
     }
 
     fn read(v: &Values, _: bool) -> Result<OrganizationInput, FieldErrors> {
-        let mut r = Reader::default();
-        let country = match liaison_core::parse_country(v.get("country")) {
-            Ok(c) => Some(c),
-            Err(message) => {
-                r.errors.add("country", "invalid", message);
-                None
-            }
-        };
-        let kind = r.choice(v, "kind");
-        let identifiers = v
-            .lines("identifiers")
-            .into_iter()
-            .filter_map(|line| match line.split_once(':') {
-                Some((scheme, value)) => Some(Identifier { scheme: scheme.trim().to_owned(), value: value.trim().to_owned() }),
-                None => {
-                    r.errors.add("identifiers", "invalid", format!("'{line}': write the register, a colon and the value, such as ror: 01a77tt86"));
-                    None
+        fields::read(FIELDS, v, |r, input| {
+            let identifiers: Vec<_> = v
+                .lines("identifiers")
+                .into_iter()
+                .filter_map(|line| match line.split_once(':') {
+                    Some((scheme, value)) => Some(json!({
+                        "scheme": scheme.trim(),
+                        "value": value.trim(),
+                    })),
+                    None => {
+                        r.errors.add(
+                            "identifiers",
+                            "invalid",
+                            format!(
+                                "'{line}': write the register, a colon and the value, such as ror: 01a77tt86"
+                            ),
+                        );
+                        None
+                    }
+                })
+                .collect();
+            input.insert("identifiers".to_owned(), json!(identifiers));
+            let mut affiliations = Vec::new();
+            for i in 0..v.rows("affiliations") {
+                if v.row_is_empty("affiliations", i) {
+                    continue;
                 }
-            })
-            .collect();
-        let mut affiliations = Vec::new();
-        for i in 0..v.rows("affiliations") {
-            if v.row_is_empty("affiliations", i) {
-                continue;
-            }
-            let org = r.link(v, &format!("affiliations-{i}-organization"));
-            let relation = r.choice(v, &format!("affiliations-{i}-relation"));
-            if relation.is_none() {
-                r.errors.add(
-                    format!("affiliations-{i}-relation"),
-                    "required",
-                    "choose how they are related",
-                );
-            }
-            if let (Some(org), Some(relation)) = (org, relation) {
-                affiliations.push(AffiliationInput {
-                    organization: Ref::Link(org),
-                    relation,
-                    note: v.text(&format!("affiliations-{i}-note")),
-                });
-            }
-        }
-        let founded_year = r.parse(v, "founded_year", "a year");
-        let membership = r.parse(v, "membership", "a number");
-        match (kind, country) {
-            (Some(kind), Some(country)) if r.errors.is_empty() => Ok(OrganizationInput {
-                key: v.text("key"),
-                version: v.text("version").and_then(|x| x.parse().ok()),
-                kind,
-                country,
-                name_zh: v.text("name_zh"),
-                name_en: v.text("name_en"),
-                name_original: v.text("name_original"),
-                abbreviation: v.text("abbreviation"),
-                identifiers,
-                founded_year,
-                membership,
-                affiliations,
-                profile_zh: v.text("profile_zh"),
-                profile_en: v.text("profile_en"),
-                website: v.text("website"),
-            }),
-            (kind, _) => {
-                if kind.is_none() && v.text("kind").is_none() {
-                    r.errors.add("kind", "required", "choose a kind");
+                let organization = r.link(v, &format!("affiliations-{i}-organization"));
+                let relation =
+                    r.choice::<AffiliationRelation>(v, &format!("affiliations-{i}-relation"));
+                if relation.is_none() {
+                    r.errors.add(
+                        format!("affiliations-{i}-relation"),
+                        "required",
+                        "choose how they are related",
+                    );
                 }
-                Err(r.errors)
+                if let (Some(organization), Some(relation)) = (organization, relation) {
+                    affiliations.push(json!({
+                        "organization": organization,
+                        "relation": relation,
+                        "note": v.text(&format!("affiliations-{i}-note")),
+                    }));
+                }
             }
-        }
+            input.insert("affiliations".to_owned(), json!(affiliations));
+        })
     }
 }
 
@@ -416,4 +396,87 @@ pub async fn timeline(State(state): State<AppState>, ui: Ui, RecordId(id): Recor
         sections: vec![timeline_section(&ui, &entries)],
     };
     Ok(detail_page(&ui, &view))
+}
+
+#[cfg(test)]
+mod tests {
+    use liaison_core::{AffiliationRelation, CountryCode, Link, OrganizationKind, Ref};
+
+    use super::Organizations;
+    use crate::pages::forms::Values;
+    use crate::pages::records::RecordPages;
+
+    fn values(pairs: &[(&str, &str)]) -> Values {
+        Values::from_pairs(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_federation_reads_with_its_identifiers_and_affiliations() {
+        let input = Organizations::read(
+            &values(&[
+                ("kind", "trade_union"),
+                ("country", "老挝"),
+                ("name_en", "Lao Federation of Trade Unions"),
+                ("founded_year", "1956"),
+                ("identifiers", "local: LFTU\nror : 05abc1234"),
+                ("affiliations-0-organization", "#4 WFTU"),
+                ("affiliations-0-relation", "member_of"),
+                ("affiliations-1-organization", ""),
+                ("affiliations-1-relation", ""),
+            ]),
+            true,
+        )
+        .expect("the form reads");
+        assert_eq!(input.kind, OrganizationKind::TradeUnion);
+        assert_eq!(input.country, CountryCode::parse("LA").unwrap());
+        assert_eq!(input.founded_year, Some(1956));
+        let identifiers: Vec<(&str, &str)> = input
+            .identifiers
+            .iter()
+            .map(|i| (i.scheme.as_str(), i.value.as_str()))
+            .collect();
+        assert_eq!(identifiers, [("local", "LFTU"), ("ror", "05abc1234")]);
+        assert_eq!(
+            input.affiliations.len(),
+            1,
+            "an empty row is no affiliation"
+        );
+        assert_eq!(input.affiliations[0].organization, Ref::Link(Link::Id(4)));
+        assert_eq!(
+            input.affiliations[0].relation,
+            AffiliationRelation::MemberOf
+        );
+    }
+
+    #[test]
+    fn every_mistake_of_an_organization_s_form_is_named() {
+        let errors = Organizations::read(
+            &values(&[
+                ("kind", "trade_union"),
+                ("country", "Atlantis"),
+                ("founded_year", "nineteen"),
+                ("identifiers", "LFTU"),
+                ("affiliations-0-organization", "#4"),
+            ]),
+            true,
+        )
+        .expect_err("nothing is read");
+        let mut fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "affiliations-0-relation",
+                "country",
+                "founded_year",
+                "identifiers"
+            ],
+            "{errors:?}"
+        );
+    }
 }

@@ -3,15 +3,15 @@
 use axum::extract::{Form, State};
 use liaison_core::personal::{self, may_see};
 use liaison_core::{
-    Actor, FieldErrors, PERSON, Page, PageRequest, Person, PersonCategory, PersonFilter,
-    PersonInput, Record, RecordKind, Ref, UserRole,
+    Actor, PERSON, Page, PageRequest, Person, PersonCategory, PersonFilter, PersonInput, Record,
+    RecordKind, UserRole,
 };
 use liaison_store::Store;
 
-use super::{choices, code, search, select};
+use super::{choices, code, codes, search, select};
 use crate::AppState;
 use crate::pages::fields::{self, Declared, Input, Value, key, number};
-use crate::pages::forms::{Reader, Values, finish};
+use crate::pages::forms::Values;
 use crate::pages::record_id::RecordId;
 use crate::pages::records::{RecordPages, detail_page};
 use crate::pages::views::HiddenForm;
@@ -60,9 +60,7 @@ const FIELDS: &[Declared<Person>] = &[
     })
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Choice(|ui| {
-        choices(ui, "person-category", &CATEGORIES, None)
-    })),
+    .asked(Input::Choice("person-category", || codes(&CATEGORIES))),
     Declared::new("unit", "field-unit", |p: &Person| {
         Value::Link(p.unit.clone(), "units")
     })
@@ -74,7 +72,7 @@ const FIELDS: &[Declared<Person>] = &[
     })
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Text)
+    .asked(Input::Link)
     .hinted("hint-organization-link"),
     Declared::new("position", "field-position", |p: &Person| {
         Value::Text(p.position.clone())
@@ -214,38 +212,6 @@ impl RecordPages for People {
 
     async fn detail(ui: &Ui, _: &Store, p: &Person) -> liaison_store::Result<DetailView> {
         Ok(person_detail(ui, p, &[]))
-    }
-
-    fn read(v: &Values, _: bool) -> Result<PersonInput, FieldErrors> {
-        let mut r = Reader::default();
-        let nationality =
-            v.text("nationality")
-                .and_then(|c| match liaison_core::parse_country(&c) {
-                    Ok(code) => Some(code),
-                    Err(message) => {
-                        r.errors.add("nationality", "invalid", message);
-                        None
-                    }
-                });
-        let input = PersonInput {
-            key: v.text("key"),
-            version: v.text("version").and_then(|x| x.parse().ok()),
-            category: r.choice(v, "category").unwrap_or_default(),
-            name_zh: v.text("name_zh"),
-            name_en: v.text("name_en"),
-            name_original: v.text("name_original"),
-            unit: r
-                .parse::<i64>(v, "unit", "a unit")
-                .map(liaison_core::Link::Id),
-            organization: r.link(v, "organization").map(Ref::Link),
-            position: v.text("position"),
-            title: v.text("title"),
-            nationality,
-            email: v.text("email"),
-            phone: v.text("phone"),
-            notes: v.text("notes"),
-        };
-        finish(Some(input), r)
     }
 }
 

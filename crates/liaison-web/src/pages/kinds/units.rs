@@ -1,11 +1,11 @@
 //! Pages of units.
 
-use liaison_core::{FieldErrors, RecordKind, UNIT, Unit, UnitFilter, UnitInput, UnitKind};
+use liaison_core::{RecordKind, UNIT, Unit, UnitFilter, UnitInput, UnitKind};
 use liaison_store::Store;
 
-use super::{choices, code, search, select};
+use super::{choices, code, codes, search, select};
 use crate::pages::fields::{Declared, Input, Value, key, number};
-use crate::pages::forms::{Reader, Values, finish};
+use crate::pages::forms::Values;
 use crate::pages::records::RecordPages;
 use crate::pages::{DetailView, Section, Ui};
 
@@ -48,7 +48,7 @@ const FIELDS: &[Declared<Unit>] = &[
     .listed(None)
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Choice(|ui| choices(ui, "unit-kind", &KINDS, None))),
+    .asked(Input::Choice("unit-kind", || codes(&KINDS))),
     Declared::new(
         "foreign_affairs_leader",
         "field-foreign_affairs_leader",
@@ -57,7 +57,7 @@ const FIELDS: &[Declared<Unit>] = &[
     .listed(None)
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Text)
+    .asked(Input::Link)
     .hinted("hint-person-link"),
     Declared::new("liaison_officer", "field-liaison_officer", |u: &Unit| {
         Value::Link(u.liaison_officer.clone(), "people")
@@ -65,7 +65,7 @@ const FIELDS: &[Declared<Unit>] = &[
     .listed(None)
     .in_sheet()
     .in_section(OVERVIEW)
-    .asked(Input::Text)
+    .asked(Input::Link)
     .hinted("hint-person-link"),
     key(),
 ];
@@ -121,19 +121,5 @@ impl RecordPages for Units {
             sections,
             ..DetailView::default()
         })
-    }
-
-    fn read(v: &Values, _: bool) -> Result<UnitInput, FieldErrors> {
-        let mut r = Reader::default();
-        let input = UnitInput {
-            key: v.text("key"),
-            version: v.text("version").and_then(|x| x.parse().ok()),
-            kind: r.choice(v, "kind").unwrap_or_default(),
-            name_zh: v.text("name_zh"),
-            name_en: v.text("name_en"),
-            foreign_affairs_leader: r.link(v, "foreign_affairs_leader"),
-            liaison_officer: r.link(v, "liaison_officer"),
-        };
-        finish(Some(input), r)
     }
 }

@@ -14,11 +14,11 @@ use liaison_core::{
 };
 use liaison_store::Store;
 
-use super::{choices, code, search, select};
+use super::{choices, code, codes, search, select};
 use crate::AppState;
 use crate::i18n::Lang;
 use crate::pages::fields::{Declared, Input, Value, key, number};
-use crate::pages::forms::{Reader, Values, attach_errors, finish};
+use crate::pages::forms::{Reader, Values, attach_errors};
 use crate::pages::records::{RecordPages, message_page};
 use crate::pages::{DetailView, Field, FormTemplate, FormView, PageResult, Section, Ui, render};
 use crate::routes::Routes;
@@ -87,9 +87,8 @@ const FIELDS: &[Declared<CalendarDay>] = &[
     })
     .listed(None)
     .in_sheet()
-    .asked(Input::Choice(|ui| {
-        choices(ui, "workdays-kind", &DayKind::ALL, None)
-    })),
+    .asked(Input::Choice("workdays-kind", || codes(&DayKind::ALL)))
+    .required(),
     Declared::new("holiday", "workdays-field-holiday", |d: &CalendarDay| {
         Value::Names(d.name_zh.clone(), d.name_en.clone())
     })
@@ -173,24 +172,6 @@ impl RecordPages for CalendarDays {
             actions: Vec::new(),
             sections: vec![s],
         })
-    }
-
-    fn read(v: &Values, _: bool) -> Result<CalendarDayInput, FieldErrors> {
-        let mut r = Reader::default();
-        let date = r.date(v, "date");
-        let kind = r.choice(v, "kind");
-        if v.text("date").is_none() {
-            r.errors.add("date", "required", "is required");
-        }
-        let input = date.map(|date| CalendarDayInput {
-            key: v.text("key"),
-            version: v.text("version").and_then(|x| x.parse().ok()),
-            date,
-            kind: kind.unwrap_or_default(),
-            name_zh: v.text("name_zh"),
-            name_en: v.text("name_en"),
-        });
-        finish(input, r)
     }
 }
 
