@@ -93,6 +93,7 @@ const KIND: Kind = Kind {
     },
     search: None,
     timeline: false,
+    naming: &[],
     import: None,
     lifecycle: None,
     sorts: &["username"],

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{
-    CellKind, Example, Import, Kind, Record, RecordKind, Rights, checked_input, codes,
+    CellKind, Example, Import, Kind, Naming, Record, RecordKind, Rights, checked_input, codes,
     nothing_implied,
 };
 use crate::validate::{self, Validate};
@@ -739,6 +739,16 @@ const KIND: Kind = Kind {
     rights: Rights::UNIT_RECORDS,
     search: Some(0),
     timeline: true,
+    naming: &[
+        Naming::shown("organization", "activities", "inviting_organization_id"),
+        Naming::shown("organization", "activities", "organizer_id"),
+        Naming::shown("organization", "activity_partners", "organization_id")
+            .in_rows("activity_id"),
+        Naming::shown("person", "participations", "person_id").in_rows("activity_id"),
+        Naming::shown("person", "agenda_items", "speaker_id")
+            .in_rows("activity_id")
+            .unshown(),
+    ],
     import: Some(Import {
         columns: &[
             "title_zh",

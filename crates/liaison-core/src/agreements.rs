@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, Record, RecordKind, Rights};
+use crate::kind::{Kind, Naming, Record, RecordKind, Rights};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
@@ -350,6 +350,12 @@ const KIND: Kind = Kind {
     rights: Rights::UNIT_RECORDS,
     search: Some(3),
     timeline: true,
+    naming: &[
+        Naming::shown("organization", "agreement_partners", "organization_id")
+            .in_rows("agreement_id"),
+        Naming::shown("person", "agreement_signatories", "person_id").in_rows("agreement_id"),
+        Naming::shown("activity", "agreements", "activity_id").unshown(),
+    ],
     import: None,
     lifecycle: Some(&AGREEMENT_LIFECYCLE),
     sorts: AGREEMENT_SORTS,

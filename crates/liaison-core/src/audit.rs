@@ -56,6 +56,7 @@ const KIND: Kind = Kind {
     },
     search: None,
     timeline: false,
+    naming: &[],
     import: None,
     lifecycle: None,
     sorts: AUDIT_SORTS,

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, Record, RecordKind, Rights};
+use crate::kind::{Kind, Naming, Record, RecordKind, Rights};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
@@ -242,6 +242,13 @@ const KIND: Kind = Kind {
     rights: Rights::UNIT_RECORDS,
     search: Some(4),
     timeline: true,
+    naming: &[
+        Naming::shown("organization", "gifts", "giver_organization_id"),
+        Naming::shown("organization", "gifts", "receiver_organization_id"),
+        Naming::shown("person", "gifts", "giver_person_id"),
+        Naming::shown("person", "gifts", "receiver_person_id"),
+        Naming::shown("activity", "gifts", "activity_id"),
+    ],
     import: None,
     lifecycle: None,
     sorts: GIFT_SORTS,

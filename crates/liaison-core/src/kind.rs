@@ -44,6 +44,10 @@ pub struct Kind {
     pub search: Option<u8>,
     /// Whether its records appear on the timelines of the organizations they involve.
     pub timeline: bool,
+    /// The columns by which its records name records of other kinds ([`Naming`]): a named
+    /// record kept from being deleted by them, and, for those its search document shows, its
+    /// renaming refreshing theirs.
+    pub naming: &'static [Naming],
     /// How a spreadsheet brings these records in; `None` when it cannot.
     pub import: Option<Import>,
     /// The states its records go through and the transitions between them, with who may make
@@ -53,6 +57,54 @@ pub struct Kind {
     pub sorts: &'static [&'static str],
     /// Whether its list shows the newest first unless asked otherwise.
     pub newest_first: bool,
+}
+
+/// A column by which a kind's records name a record of another kind: in the kind's own table
+/// (an activity's inviting organization) or in a table of its rows (an activity's partners).
+/// Declared with the kind that holds the column, so what names a record is found from the
+/// declarations, and a new kind's references are declared where it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Naming {
+    /// The kind of the record named, by its name (`organization`).
+    pub to: &'static str,
+    /// The table holding the column.
+    pub table: &'static str,
+    /// The column holding the number of the record named.
+    pub column: &'static str,
+    /// The column of that table holding the number of the naming record: `id` in the kind's
+    /// own table.
+    pub record: &'static str,
+    /// Whether the naming record's search document shows the record named (its name, its
+    /// country), and so is written again when that record is renamed.
+    pub shown: bool,
+}
+
+impl Naming {
+    /// A column of the kind's own table naming a record of the kind `to`, shown in the naming
+    /// record's search document.
+    pub const fn shown(to: &'static str, table: &'static str, column: &'static str) -> Naming {
+        Naming {
+            to,
+            table,
+            column,
+            record: "id",
+            shown: true,
+        }
+    }
+
+    /// The same reference in a table of the kind's rows, whose column `record` holds the
+    /// naming record's number.
+    pub const fn in_rows(mut self, record: &'static str) -> Naming {
+        self.record = record;
+        self
+    }
+
+    /// The same reference, not shown in the naming record's search document: it only keeps the
+    /// record named from being deleted.
+    pub const fn unshown(mut self) -> Naming {
+        self.shown = false;
+        self
+    }
 }
 
 /// The columns a spreadsheet of a kind of record may have.
@@ -270,6 +322,17 @@ impl RecordKind {
         crate::KINDS.iter().copied().find(|k| k.name == name)
     }
 
+    /// The columns of every kind that name records of the kind `to`, with the kind holding
+    /// each: what names a record of it.
+    pub fn named_by(to: RecordKind) -> impl Iterator<Item = (RecordKind, &'static Naming)> {
+        crate::KINDS.iter().flat_map(move |kind| {
+            kind.naming
+                .iter()
+                .filter(move |r| r.to == to.name)
+                .map(move |r| (*kind, r))
+        })
+    }
+
     /// The kind whose table is `table`.
     pub fn by_table(table: &str) -> Option<RecordKind> {
         crate::KINDS.iter().copied().find(|k| k.table == table)
@@ -438,6 +501,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_column_naming_a_record_names_a_declared_kind() {
+        for kind in KINDS {
+            for column in kind.naming {
+                let named = RecordKind::parse(column.to);
+                assert!(
+                    named.is_some(),
+                    "{kind} names an undeclared kind `{}`",
+                    column.to
+                );
+                assert_eq!(
+                    column.record == "id",
+                    column.table == kind.table,
+                    "{kind}: `{}.{}` is read by the record's own number only in its own table",
+                    column.table,
+                    column.column
+                );
+            }
+        }
+        let organization = RecordKind::parse("organization").unwrap();
+        let naming: Vec<String> = RecordKind::named_by(organization)
+            .map(|(kind, c)| format!("{kind} {}.{}", c.table, c.column))
+            .collect();
+        assert!(naming.contains(&"gift gifts.receiver_organization_id".to_owned()));
+        assert!(naming.contains(&"activity activity_partners.organization_id".to_owned()));
     }
 
     #[test]

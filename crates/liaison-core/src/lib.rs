@@ -54,7 +54,9 @@ pub use exchange::*;
 pub use files::{FileCaption, FileLimits, FileName, NewFile, StoredFile};
 pub use gifts::*;
 pub use imports::*;
-pub use kind::{CellKind, InputProblem, Kind, Record, RecordKind, checked_input, nothing_implied};
+pub use kind::{
+    CellKind, InputProblem, Kind, Naming, Record, RecordKind, checked_input, nothing_implied,
+};
 pub use lifecycle::{Lifecycle, RecordEvent, RecordEventInput, Stateful, TransitionRequest};
 pub use meta::*;
 pub use names::{NameKind, NameMatch, NameQuery};

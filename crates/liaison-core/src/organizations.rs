@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{
-    CellKind, Example, Import, Kind, Record, RecordKind, Rights, Scope, checked_input, codes,
-    nothing_implied,
+    CellKind, Example, Import, Kind, Naming, Record, RecordKind, Rights, Scope, checked_input,
+    codes, nothing_implied,
 };
 use crate::validate::{self, Validate};
 use crate::values::export_key;
@@ -263,6 +263,12 @@ const KIND: Kind = Kind {
     },
     search: Some(1),
     timeline: false,
+    naming: &[Naming::shown(
+        "organization",
+        "organization_affiliations",
+        "related_organization_id",
+    )
+    .in_rows("organization_id")],
     import: Some(Import {
         columns: &[
             "name_zh",

@@ -365,6 +365,7 @@ const KIND: Kind = Kind {
     },
     search: None,
     timeline: false,
+    naming: &[],
     import: None,
     lifecycle: Some(&PASSPORT_LIFECYCLE),
     sorts: PASSPORT_SORTS,

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{
-    CellKind, Example, Import, Kind, Record, RecordKind, Rights, Scope, checked_input, codes,
+    CellKind, Example, Import, Kind, Naming, Record, RecordKind, Rights, Scope, checked_input,
+    codes,
 };
 use crate::validate::{self, Validate};
 use crate::values::export_key;
@@ -171,6 +172,10 @@ const KIND: Kind = Kind {
     },
     search: Some(2),
     timeline: false,
+    naming: &[
+        Naming::shown("organization", "people", "organization_id"),
+        Naming::shown("unit", "people", "unit_id"),
+    ],
     import: Some(Import {
         columns: &[
             "name_zh",

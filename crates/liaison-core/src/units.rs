@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, Record, RecordKind, Rights, Scope};
+use crate::kind::{Kind, Naming, Record, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{FieldErrors, Link, Meta, Named, PERSON};
@@ -89,6 +89,10 @@ const KIND: Kind = Kind {
     },
     search: None,
     timeline: false,
+    naming: &[
+        Naming::shown("person", "units", "foreign_affairs_leader_id").unshown(),
+        Naming::shown("person", "units", "liaison_officer_id").unshown(),
+    ],
     import: None,
     lifecycle: None,
     sorts: UNIT_SORTS,

@@ -155,6 +155,7 @@ const KIND: Kind = Kind {
     rights: Rights::ADMINS_KEEP,
     search: None,
     timeline: false,
+    naming: &[],
     import: None,
     lifecycle: None,
     sorts: CALENDAR_DAY_SORTS,

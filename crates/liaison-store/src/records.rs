@@ -7,8 +7,8 @@ use liaison_core::accounts::{authorize, authorize_role};
 use liaison_core::audit::changes;
 use liaison_core::personal;
 use liaison_core::{
-    ACTIVITY, AGREEMENT, Action, Actor, GIFT, ORGANIZATION, PERSON, Page, PageRequest, Policy,
-    Record, RecordKind, References, Refers, StoredFile, UNIT, Validate,
+    Action, Actor, Naming, Page, PageRequest, Policy, Record, RecordKind, References, Refers,
+    StoredFile, Validate,
 };
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -201,34 +201,7 @@ impl Store {
     /// what keeps it from being deleted, for the page that says so.
     pub async fn referring(&self, kind: RecordKind, id: i64) -> Result<Vec<(RecordKind, i64)>> {
         let mut conn = self.read.acquire().await?;
-        let mut found = naming(&mut conn, kind, id).await?;
-        let more: &[(RecordKind, &str)] = if kind == PERSON {
-            &[
-                (
-                    ACTIVITY,
-                    "SELECT DISTINCT activity_id FROM agenda_items WHERE speaker_id = $1",
-                ),
-                (
-                    UNIT,
-                    "SELECT id FROM units WHERE foreign_affairs_leader_id = $1 \
-                     OR liaison_officer_id = $1",
-                ),
-            ]
-        } else if kind == ACTIVITY {
-            &[(
-                AGREEMENT,
-                "SELECT id FROM agreements WHERE activity_id = $1",
-            )]
-        } else {
-            &[]
-        };
-        for (kind, sql) in more {
-            let ids: Vec<i64> = sqlx::query_scalar(sql)
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?;
-            found.extend(ids.into_iter().map(|id| (*kind, id)));
-        }
+        let mut found = naming(&mut conn, kind, id, |_| true).await?;
         found.sort_by_key(|(kind, id)| (kind.as_str(), *id));
         found.dedup();
         Ok(found)
@@ -301,7 +274,7 @@ async fn refresh_since_with(
         if let Some(changes) = row.opt_text("changes")?
             && renamed(&changes)
         {
-            for named in naming(conn, kind, id).await? {
+            for named in naming(conn, kind, id, |column| column.shown).await? {
                 if seen.insert(named) {
                     changed.push(named);
                 }
@@ -326,64 +299,33 @@ fn renamed(changes: &str) -> bool {
             || field == "country"
     })
 }
-/// The records whose search documents name the record `id` of `kind`.
+
+/// The records that name the record `id` of `kind` by a column their kinds declare
+/// ([`liaison_core::Naming`]) and `which` keeps: one statement for each kind that names it.
 async fn naming(
     conn: &mut AnyConnection,
     kind: RecordKind,
     id: i64,
+    which: impl Fn(&Naming) -> bool,
 ) -> Result<Vec<(RecordKind, i64)>> {
-    let sources: &[(RecordKind, &str)] = if kind == ORGANIZATION {
-        &[
-            (
-                ACTIVITY,
-                "SELECT id FROM activities WHERE inviting_organization_id = $1 OR organizer_id = $1 \
-                 UNION SELECT activity_id FROM activity_partners WHERE organization_id = $1",
-            ),
-            (
-                ORGANIZATION,
-                "SELECT organization_id FROM organization_affiliations \
-                 WHERE related_organization_id = $1",
-            ),
-            (PERSON, "SELECT id FROM people WHERE organization_id = $1"),
-            (
-                AGREEMENT,
-                "SELECT agreement_id FROM agreement_partners WHERE organization_id = $1",
-            ),
-            (
-                GIFT,
-                "SELECT id FROM gifts WHERE giver_organization_id = $1 \
-                 OR receiver_organization_id = $1",
-            ),
-        ]
-    } else if kind == PERSON {
-        &[
-            (
-                ACTIVITY,
-                "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
-            ),
-            (
-                AGREEMENT,
-                "SELECT DISTINCT agreement_id FROM agreement_signatories WHERE person_id = $1",
-            ),
-            (
-                GIFT,
-                "SELECT id FROM gifts WHERE giver_person_id = $1 OR receiver_person_id = $1",
-            ),
-        ]
-    } else if kind == UNIT {
-        &[(PERSON, "SELECT id FROM people WHERE unit_id = $1")]
-    } else if kind == ACTIVITY {
-        &[(GIFT, "SELECT id FROM gifts WHERE activity_id = $1")]
-    } else {
-        &[]
-    };
+    let mut by_kind: Vec<(RecordKind, Vec<String>)> = Vec::new();
+    for (naming_kind, column) in RecordKind::named_by(kind).filter(|(_, c)| which(c)) {
+        let select = format!(
+            "SELECT {} FROM {} WHERE {} = $1",
+            column.record, column.table, column.column
+        );
+        match by_kind.iter_mut().find(|(k, _)| *k == naming_kind) {
+            Some((_, selects)) => selects.push(select),
+            None => by_kind.push((naming_kind, vec![select])),
+        }
+    }
     let mut naming = Vec::new();
-    for (kind, sql) in sources {
-        let ids: Vec<i64> = sqlx::query_scalar(sql)
+    for (naming_kind, selects) in by_kind {
+        let ids: Vec<i64> = sqlx::query_scalar(&selects.join(" UNION "))
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
-        naming.extend(ids.into_iter().map(|id| (*kind, id)));
+        naming.extend(ids.into_iter().map(|id| (naming_kind, id)));
     }
     Ok(naming)
 }

@@ -45,6 +45,7 @@ contract!(
     an_updated_activity_replaces_its_participants_agenda_and_tags,
     a_key_already_in_use_is_refused,
     a_record_still_referred_to_cannot_be_deleted,
+    what_names_a_record_is_found_from_every_kind_s_declared_columns,
     lists_are_filtered_sorted_and_paged_with_totals,
     activities_are_found_by_kind_year_country_tag_and_organization,
     list_totals_kept_in_advance_follow_every_create_change_and_delete,
@@ -444,6 +445,52 @@ async fn a_record_still_referred_to_cannot_be_deleted(store: Store) {
         store.get::<Activity>(visit.meta.id).await.unwrap_err(),
         Error::Domain(DomainError::NotFound { .. })
     ));
+}
+
+async fn what_names_a_record_is_found_from_every_kind_s_declared_columns(store: Store) {
+    // Every column a kind declares as naming another kind's records is read, on both databases.
+    for kind in liaison_core::KINDS {
+        assert_eq!(store.referring(*kind, 0).await.unwrap(), [], "{kind}");
+    }
+    let lftu_id = lftu(&store).await;
+    let visit = store
+        .create::<Activity>(&admin(), lftu_visit())
+        .await
+        .unwrap();
+    let participant = |name: &str| {
+        visit
+            .participants
+            .iter()
+            .find(|p| p.person.name.contains(name))
+            .map(|p| p.person.id)
+            .unwrap()
+    };
+    let phonesane = participant("Phonesane");
+    // The federation is a partner of the visit, receives its gift and employs its leader.
+    assert_eq!(
+        store.referring(ORGANIZATION, lftu_id).await.unwrap(),
+        [
+            (ACTIVITY, visit.meta.id),
+            (GIFT, visit.gifts[0].meta.id),
+            (liaison_core::PERSON, phonesane)
+        ]
+    );
+    // A speaker is kept by the agenda, which the visit's search document does not show.
+    let speaker = visit.agenda[0].speaker.as_ref().unwrap().id;
+    assert_eq!(
+        store
+            .referring(liaison_core::PERSON, speaker)
+            .await
+            .unwrap(),
+        [(ACTIVITY, visit.meta.id)]
+    );
+    assert_eq!(
+        store
+            .referring(liaison_core::PERSON, phonesane)
+            .await
+            .unwrap(),
+        [(ACTIVITY, visit.meta.id)]
+    );
 }
 
 async fn lists_are_filtered_sorted_and_paged_with_totals(store: Store) {

@@ -759,6 +759,7 @@ const KIND: Kind = Kind {
     rights: Rights::UNIT_RECORDS,
     search: None,
     timeline: false,
+    naming: &[],
     import: None,
     lifecycle: Some(&TRIP_LIFECYCLE),
     sorts: TRIP_SORTS,
