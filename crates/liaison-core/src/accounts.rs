@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::kind::{Kind, RecordKind, Rights, Scope};
+use crate::kind::{Kind, Naming, RecordKind, Rights, Scope};
 use crate::validate::{self, Validate};
 use crate::{FieldErrors, Named};
 
@@ -93,7 +93,7 @@ const KIND: Kind = Kind {
     },
     search: None,
     timeline: false,
-    naming: &[],
+    naming: &[Naming::new("person", "users", "person_id").unshown()],
     import: None,
     lifecycle: None,
     sorts: &["username"],

@@ -740,12 +740,11 @@ const KIND: Kind = Kind {
     search: Some(0),
     timeline: true,
     naming: &[
-        Naming::shown("organization", "activities", "inviting_organization_id"),
-        Naming::shown("organization", "activities", "organizer_id"),
-        Naming::shown("organization", "activity_partners", "organization_id")
-            .in_rows("activity_id"),
-        Naming::shown("person", "participations", "person_id").in_rows("activity_id"),
-        Naming::shown("person", "agenda_items", "speaker_id")
+        Naming::new("organization", "activities", "inviting_organization_id"),
+        Naming::new("organization", "activities", "organizer_id"),
+        Naming::new("organization", "activity_partners", "organization_id").in_rows("activity_id"),
+        Naming::new("person", "participations", "person_id").in_rows("activity_id"),
+        Naming::new("person", "agenda_items", "speaker_id")
             .in_rows("activity_id")
             .unshown(),
     ],

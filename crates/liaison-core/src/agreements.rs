@@ -351,10 +351,10 @@ const KIND: Kind = Kind {
     search: Some(3),
     timeline: true,
     naming: &[
-        Naming::shown("organization", "agreement_partners", "organization_id")
+        Naming::new("organization", "agreement_partners", "organization_id")
             .in_rows("agreement_id"),
-        Naming::shown("person", "agreement_signatories", "person_id").in_rows("agreement_id"),
-        Naming::shown("activity", "agreements", "activity_id").unshown(),
+        Naming::new("person", "agreement_signatories", "person_id").in_rows("agreement_id"),
+        Naming::new("activity", "agreements", "activity_id").unshown(),
     ],
     import: None,
     lifecycle: Some(&AGREEMENT_LIFECYCLE),

@@ -82,7 +82,7 @@ pub struct Naming {
 impl Naming {
     /// A column of the kind's own table naming a record of the kind `to`, shown in the naming
     /// record's search document.
-    pub const fn shown(to: &'static str, table: &'static str, column: &'static str) -> Naming {
+    pub const fn new(to: &'static str, table: &'static str, column: &'static str) -> Naming {
         Naming {
             to,
             table,

@@ -263,7 +263,7 @@ const KIND: Kind = Kind {
     },
     search: Some(1),
     timeline: false,
-    naming: &[Naming::shown(
+    naming: &[Naming::new(
         "organization",
         "organization_affiliations",
         "related_organization_id",

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::accounts::{Actor, UserRole};
-use crate::kind::{Kind, Record, RecordKind, Rights, Scope};
+use crate::kind::{Kind, Naming, Record, RecordKind, Rights, Scope};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::trips::{Deadline, Track};
 use crate::validate::{self, Validate};
@@ -365,7 +365,7 @@ const KIND: Kind = Kind {
     },
     search: None,
     timeline: false,
-    naming: &[],
+    naming: &[Naming::new("person", "passports", "holder_id").unshown()],
     import: None,
     lifecycle: Some(&PASSPORT_LIFECYCLE),
     sorts: PASSPORT_SORTS,

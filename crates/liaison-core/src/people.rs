@@ -173,8 +173,8 @@ const KIND: Kind = Kind {
     search: Some(2),
     timeline: false,
     naming: &[
-        Naming::shown("organization", "people", "organization_id"),
-        Naming::shown("unit", "people", "unit_id"),
+        Naming::new("organization", "people", "organization_id"),
+        Naming::new("unit", "people", "unit_id"),
     ],
     import: Some(Import {
         columns: &[

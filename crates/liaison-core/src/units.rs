@@ -90,8 +90,8 @@ const KIND: Kind = Kind {
     search: None,
     timeline: false,
     naming: &[
-        Naming::shown("person", "units", "foreign_affairs_leader_id").unshown(),
-        Naming::shown("person", "units", "liaison_officer_id").unshown(),
+        Naming::new("person", "units", "foreign_affairs_leader_id").unshown(),
+        Naming::new("person", "units", "liaison_officer_id").unshown(),
     ],
     import: None,
     lifecycle: None,

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{BudgetLine, Destination, FundingSource, Member, Track, TripShape, TripType};
 use crate::accounts::{Actor, UserRole};
 use crate::approvals::{Plan, Progress};
-use crate::kind::{Kind, Record, RecordKind, Rights};
+use crate::kind::{Kind, Naming, Record, RecordKind, Rights};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::limits;
 use crate::validate::{self, Validate};
@@ -759,7 +759,14 @@ const KIND: Kind = Kind {
     rights: Rights::UNIT_RECORDS,
     search: None,
     timeline: false,
-    naming: &[],
+    naming: &[
+        Naming::new("unit", "trips", "unit_id").unshown(),
+        Naming::new("organization", "trips", "inviting_organization_id").unshown(),
+        Naming::new("activity", "trips", "activity_id").unshown(),
+        Naming::new("person", "trip_members", "person_id")
+            .in_rows("trip_id")
+            .unshown(),
+    ],
     import: None,
     lifecycle: Some(&TRIP_LIFECYCLE),
     sorts: TRIP_SORTS,

@@ -24,6 +24,7 @@ contract!(
     every_change_of_state_is_made_only_by_whom_its_rule_allows,
     a_report_is_filed_only_with_the_photos_the_policy_asks_for,
     files_of_a_trip_are_kept_by_whoever_acts_for_it,
+    a_trip_keeps_its_members_and_unit_and_is_named_when_they_cannot_be_deleted,
 );
 
 /// The day applications are submitted in these tests: well ahead of the trips below.
@@ -42,6 +43,7 @@ struct School {
     vice_president: Actor,
     teacher_person: i64,
     colleague_person: i64,
+    dean_person: i64,
 }
 
 async fn account(store: &Store, username: &str, role: UserRole, unit: Option<i64>) -> Actor {
@@ -133,6 +135,7 @@ async fn school(store: &Store) -> School {
         vice_president,
         teacher_person,
         colleague_person,
+        dean_person: dean,
     }
 }
 
@@ -1209,4 +1212,34 @@ async fn own_documents(store: &Store, trip: &Trip) {
             .await
             .unwrap();
     }
+}
+
+async fn a_trip_keeps_its_members_and_unit_and_is_named_when_they_cannot_be_deleted(store: Store) {
+    let s = school(&store).await;
+    let trip = store.create_trip(&s.teacher, trip_input(&s)).await.unwrap();
+    let err = store
+        .delete::<Person>(&admin(), s.colleague_person)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Domain(DomainError::Conflict { .. })),
+        "{err:?}"
+    );
+    let trip_kind = liaison_core::trips::TRIP;
+    assert_eq!(
+        store
+            .referring(liaison_core::PERSON, s.colleague_person)
+            .await
+            .unwrap(),
+        [(trip_kind, trip.meta.id)]
+    );
+    let unit = store.referring(liaison_core::UNIT, s.unit).await.unwrap();
+    assert!(unit.contains(&(trip_kind, trip.meta.id)), "{unit:?}");
+    // The dean is the school's leader and has an account: both keep the person.
+    let dean = store
+        .referring(liaison_core::PERSON, s.dean_person)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = dean.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(kinds, ["unit", "user"], "{dean:?}");
 }
