@@ -567,20 +567,11 @@ mod tests {
         Declared::new("held_on", "field-date", |_| Value::Text(None)).asked(Input::Date),
     ];
 
-    fn values(pairs: &[(&str, &str)]) -> Values {
-        Values::from_pairs(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn a_form_reads_into_nested_fields_of_the_input() {
         let briefing: Briefing = read(
             FIELDS,
-            &values(&[
+            &Values::of(&[
                 ("topic", "Rules for the Geneva trip"),
                 ("host_person", "#7 Li Ming"),
                 ("attendees", "12"),
@@ -599,7 +590,7 @@ mod tests {
 
     #[test]
     fn a_missing_field_is_named_by_the_form_s_name_for_it() {
-        let errors = read::<(), Briefing>(FIELDS, &values(&[("topic", "Rules")]), |_, _| {})
+        let errors = read::<(), Briefing>(FIELDS, &Values::of(&[("topic", "Rules")]), |_, _| {})
             .expect_err("no attendees");
         let named: Vec<(&str, &str)> = errors
             .0
@@ -611,7 +602,7 @@ mod tests {
         // Inside a nested input, the form's own name is given, not the input's path.
         let errors = read::<(), Briefing>(
             FIELDS,
-            &values(&[("topic", "Rules"), ("attendees", "3")]),
+            &Values::of(&[("topic", "Rules"), ("attendees", "3")]),
             |_, input| {
                 input.insert(
                     "host".to_owned(),
@@ -628,7 +619,7 @@ mod tests {
     fn a_required_text_left_empty_is_refused_with_the_other_mistakes() {
         let errors = read::<(), Briefing>(
             FIELDS,
-            &values(&[("attendees", "3"), ("held_on", "2026-13-01")]),
+            &Values::of(&[("attendees", "3"), ("held_on", "2026-13-01")]),
             |_, _| {},
         )
         .expect_err("refused");

@@ -24,6 +24,17 @@ impl Values {
         Values(pairs.into_iter().collect())
     }
 
+    /// A form as sent with `pairs`, for the tests of how forms read.
+    #[cfg(test)]
+    pub fn of(pairs: &[(&str, &str)]) -> Values {
+        Values(
+            pairs
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+        )
+    }
+
     /// The values of a query string, without the empty ones, so that a filter left blank reads
     /// as not chosen, and without any holding U+0000, which no one types into a filter and
     /// PostgreSQL cannot compare.

@@ -498,18 +498,9 @@ mod tests {
     use crate::pages::forms::Values;
     use crate::pages::records::RecordPages;
 
-    fn values(pairs: &[(&str, &str)]) -> Values {
-        Values::from_pairs(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
     /// A memorandum signed during a visit by the president and a guest not on record.
     fn signed_memorandum() -> Values {
-        values(&[
+        Values::of(&[
             ("kind", "mou"),
             ("title_en", "Memorandum on cadre training"),
             (
@@ -558,7 +549,7 @@ mod tests {
 
     #[test]
     fn an_agreement_without_partners_is_refused_by_name() {
-        let errors = Agreements::read(&values(&[("kind", "mou")]), true).expect_err("refused");
+        let errors = Agreements::read(&Values::of(&[("kind", "mou")]), true).expect_err("refused");
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["partners"], "{errors:?}");
     }

@@ -442,18 +442,14 @@ mod tests {
 
     #[test]
     fn a_form_with_several_mistakes_names_each_and_reads_nothing() {
-        let values = Values::from_pairs(
-            [
-                ("item", "Silk scarf"),
-                ("category", "jewellery"),
-                ("quantity", "two"),
-                ("value", "about 300"),
-                ("exchanged_on", "2026-02-30"),
-                ("giver_person", "Mr Smith"),
-            ]
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .to_vec(),
-        );
+        let values = Values::of(&[
+            ("item", "Silk scarf"),
+            ("category", "jewellery"),
+            ("quantity", "two"),
+            ("value", "about 300"),
+            ("exchanged_on", "2026-02-30"),
+            ("giver_person", "Mr Smith"),
+        ]);
         let errors = Gifts::read(&values, true).expect_err("nothing is read");
         let mut fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         fields.sort_unstable();
@@ -473,17 +469,13 @@ mod tests {
 
     #[test]
     fn a_gift_between_named_people_reads_with_its_parties_apart() {
-        let values = Values::from_pairs(
-            [
-                ("direction", "given"),
-                ("item", "Calligraphy scroll"),
-                ("value", "1,200"),
-                ("receiver_person", "#41 Anna Berg"),
-                ("giver_description", "the vice-president"),
-            ]
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .to_vec(),
-        );
+        let values = Values::of(&[
+            ("direction", "given"),
+            ("item", "Calligraphy scroll"),
+            ("value", "1,200"),
+            ("receiver_person", "#41 Anna Berg"),
+            ("giver_description", "the vice-president"),
+        ]);
         let input = Gifts::read(&values, true).expect("the form reads");
         assert_eq!(input.direction, GiftDirection::Given);
         assert_eq!(input.quantity, 1, "one unless said");

@@ -406,19 +406,10 @@ mod tests {
     use crate::pages::forms::Values;
     use crate::pages::records::RecordPages;
 
-    fn values(pairs: &[(&str, &str)]) -> Values {
-        Values::from_pairs(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn a_federation_reads_with_its_identifiers_and_affiliations() {
         let input = Organizations::read(
-            &values(&[
+            &Values::of(&[
                 ("kind", "trade_union"),
                 ("country", "老挝"),
                 ("name_en", "Lao Federation of Trade Unions"),
@@ -456,7 +447,7 @@ mod tests {
     #[test]
     fn every_mistake_of_an_organization_s_form_is_named() {
         let errors = Organizations::read(
-            &values(&[
+            &Values::of(&[
                 ("kind", "trade_union"),
                 ("country", "Atlantis"),
                 ("founded_year", "nineteen"),
