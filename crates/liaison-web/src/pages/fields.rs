@@ -5,16 +5,14 @@
 //! no field says, such as a section of repeating rows or a page's title.
 
 use chrono::NaiveDate;
-use liaison_core::{CountryCode, DayPart, Money, Named, Record};
+use liaison_core::{CountryCode, DayPart, FieldErrors, Money, Named, Record, Validate};
 use liaison_reports::Cell as SheetCell;
 use liaison_store::Store;
-
-use liaison_core::{FieldErrors, Validate};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as JsonValue, json};
 
 use super::forms::{Reader, Values, field_name, finish, named};
-use super::kinds::{country_field, unit_choices};
+use super::kinds::{choices, country_field, unit_choices};
 use super::{Cell, Field, Section, Ui};
 
 /// What a field of one record holds, typed, so that each place shows it its own way: a day
@@ -162,7 +160,7 @@ pub enum Input {
 ///     .listed(None)
 ///     .in_sheet()
 ///     .in_section(OVERVIEW)
-///     .asked(Input::Choice(unit_kinds)),
+///     .asked(Input::Choice("unit-kind", || codes(&KINDS))),
 /// ```
 pub struct Declared<R> {
     name: &'static str,
@@ -347,14 +345,7 @@ pub async fn inputs<R>(
             Input::Number => Field::new("number", f.name, label, value),
             Input::Email => Field::new("email", f.name, label, value),
             Input::Choice(prefix, codes) => {
-                let options = codes()
-                    .into_iter()
-                    .map(|code| {
-                        let name = ui.t.value(prefix, &code);
-                        (code, name)
-                    })
-                    .collect();
-                Field::select(f.name, label, value, options)
+                Field::select(f.name, label, value, choices(ui, prefix, &codes(), None))
             }
             Input::Unit => Field::select(f.name, label, value, unit_choices(ui, store).await?),
             Input::Country => Field {
