@@ -92,7 +92,7 @@ const KIND: Kind = Kind {
         liaison_changes: Scope::None,
     },
     search: None,
-    timeline: false,
+    timeline: None,
     naming: &[Naming::new("person", "users", "person_id").unshown()],
     import: None,
     lifecycle: None,

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::kind::{
-    CellKind, Example, Import, Kind, Naming, Record, RecordKind, Rights, checked_input, codes,
-    nothing_implied,
+    CellKind, Example, Import, Involvement, Kind, Naming, Record, RecordKind, Rights, Timeline,
+    checked_input, codes, nothing_implied,
 };
 use crate::validate::{self, Validate};
 use crate::values::export_key;
@@ -738,7 +738,22 @@ const KIND: Kind = Kind {
     files: true,
     rights: Rights::UNIT_RECORDS,
     search: Some(0),
-    timeline: true,
+    timeline: Some(Timeline {
+        day: "r.start_date",
+        title: ("title_zh", "title_en"),
+        detail: "kind",
+        involvements: &[
+            Involvement::column("inviting_organization", "inviting_organization_id"),
+            Involvement::column("organizer", "organizer_id"),
+            Involvement::rows(
+                "partner",
+                "activity_partners",
+                "activity_id",
+                "organization_id",
+            ),
+            Involvement::people("participant", "participations", "activity_id", "person_id"),
+        ],
+    }),
     naming: &[
         Naming::new("organization", "activities", "inviting_organization_id"),
         Naming::new("organization", "activities", "organizer_id"),
@@ -808,6 +823,44 @@ const KIND: Kind = Kind {
 
 /// Activities, as every layer names the kind.
 pub const ACTIVITY: RecordKind = RecordKind::of(&KIND);
+
+/// An activity is found by its titles, its summaries, where it was held, who signed, the
+/// organizations and people it names, its agenda, tags, groups and outcomes, and by the
+/// countries of its organizations.
+impl crate::Searchable for Activity {
+    fn search_text(&self) -> crate::SearchText {
+        let mut s = crate::SearchText::titled(&self.title_zh, &self.title_en);
+        s.names([&self.title_zh, &self.title_en]);
+        s.texts([
+            &self.summary_zh,
+            &self.summary_en,
+            &self.venue,
+            &self.signed_by,
+        ]);
+        for named in self.inviting_organization.iter().chain(&self.partners) {
+            s.text(&named.name);
+            s.organizations.push(named.id);
+        }
+        for p in &self.participants {
+            s.text(&p.person.name);
+        }
+        for item in &self.agenda {
+            s.texts([&item.title_zh, &item.title_en]);
+            for point in &item.points {
+                s.text(point);
+            }
+        }
+        for text in self.tags.iter().chain(&self.attending_groups) {
+            s.text(text);
+        }
+        for o in &self.outcomes {
+            s.text(&o.description);
+        }
+        s.kind_of(&self.kind);
+        s.year = Some(chrono::Datelike::year(&self.start_date));
+        s
+    }
+}
 
 impl Record for Activity {
     const KIND: RecordKind = ACTIVITY;

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, Naming, Record, RecordKind, Rights};
+use crate::kind::{Involvement, Kind, Naming, Record, RecordKind, Rights, Timeline};
 use crate::lifecycle::{Lifecycle, Stateful, Transition, Who};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
@@ -349,7 +349,17 @@ const KIND: Kind = Kind {
     files: true,
     rights: Rights::UNIT_RECORDS,
     search: Some(3),
-    timeline: true,
+    timeline: Some(Timeline {
+        day: "COALESCE(r.signed_on, r.valid_from)",
+        title: ("title_zh", "title_en"),
+        detail: "kind",
+        involvements: &[Involvement::rows(
+            "agreement_partner",
+            "agreement_partners",
+            "agreement_id",
+            "organization_id",
+        )],
+    }),
     naming: &[
         Naming::new("organization", "agreement_partners", "organization_id")
             .in_rows("agreement_id"),
@@ -364,6 +374,30 @@ const KIND: Kind = Kind {
 
 /// Agreements, as every layer names the kind.
 pub const AGREEMENT: RecordKind = RecordKind::of(&KIND);
+
+/// An agreement is found by its titles, its notes, its partners and its signatories.
+impl crate::Searchable for Agreement {
+    fn search_text(&self) -> crate::SearchText {
+        let mut s = crate::SearchText::titled(&self.title_zh, &self.title_en);
+        s.names([&self.title_zh, &self.title_en]);
+        s.texts([&self.notes]);
+        for p in &self.partners {
+            s.text(&p.name);
+        }
+        for signatory in &self.signatories {
+            s.texts([&signatory.name, &signatory.capacity]);
+            if let Some(p) = &signatory.person {
+                s.text(&p.name);
+            }
+        }
+        s.kind_of(&self.kind);
+        s.year = self
+            .signed_on
+            .or(self.valid_from)
+            .map(|day| chrono::Datelike::year(&day));
+        s
+    }
+}
 
 impl Record for Agreement {
     const KIND: RecordKind = AGREEMENT;

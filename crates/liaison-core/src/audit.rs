@@ -55,7 +55,7 @@ const KIND: Kind = Kind {
         liaison_changes: Scope::None,
     },
     search: None,
-    timeline: false,
+    timeline: None,
     naming: &[],
     import: None,
     lifecycle: None,

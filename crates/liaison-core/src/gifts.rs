@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::kind::{Kind, Naming, Record, RecordKind, Rights};
+use crate::kind::{Involvement, Kind, Naming, Record, RecordKind, Rights, Timeline};
 use crate::validate::{self, Validate};
 use crate::values::export_key;
 use crate::{
@@ -241,7 +241,15 @@ const KIND: Kind = Kind {
     files: false,
     rights: Rights::UNIT_RECORDS,
     search: Some(4),
-    timeline: true,
+    timeline: Some(Timeline {
+        day: "r.exchanged_on",
+        title: ("item", "item"),
+        detail: "direction",
+        involvements: &[
+            Involvement::column("gift_giver", "giver_organization_id"),
+            Involvement::column("gift_receiver", "receiver_organization_id"),
+        ],
+    }),
     naming: &[
         Naming::new("organization", "gifts", "giver_organization_id"),
         Naming::new("organization", "gifts", "receiver_organization_id"),
@@ -257,6 +265,38 @@ const KIND: Kind = Kind {
 
 /// Gifts, as every layer names the kind.
 pub const GIFT: RecordKind = RecordKind::of(&KIND);
+
+/// A gift is found by what it is, its notes, where it is kept, and who gave and received it.
+impl crate::Searchable for Gift {
+    fn search_text(&self) -> crate::SearchText {
+        let mut s = crate::SearchText {
+            title: self.item.clone(),
+            ..crate::SearchText::default()
+        };
+        s.name(&self.item);
+        s.texts([
+            &self.notes,
+            &self.giver.description,
+            &self.receiver.description,
+            &self.storage,
+        ]);
+        for named in [
+            &self.giver.person,
+            &self.giver.organization,
+            &self.receiver.person,
+            &self.receiver.organization,
+            &self.activity,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            s.text(&named.name);
+        }
+        s.kind_of(&self.direction);
+        s.year = self.exchanged_on.map(|day| chrono::Datelike::year(&day));
+        s
+    }
+}
 
 impl Record for Gift {
     const KIND: RecordKind = GIFT;

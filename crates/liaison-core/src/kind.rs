@@ -42,8 +42,9 @@ pub struct Kind {
     /// How it feeds search: its code in the search index's blocks, which is stored and so is
     /// never given to another kind; `None` when search does not find it.
     pub search: Option<u8>,
-    /// Whether its records appear on the timelines of the organizations they involve.
-    pub timeline: bool,
+    /// How its records appear on the timelines of the organizations they involve; `None` when
+    /// they do not.
+    pub timeline: Option<Timeline>,
     /// The columns by which its records name records of other kinds ([`Naming`]): a named
     /// record kept from being deleted by them, and, for those its search document shows, its
     /// renaming refreshing theirs.
@@ -104,6 +105,100 @@ impl Naming {
     pub const fn unshown(mut self) -> Naming {
         self.shown = false;
         self
+    }
+}
+
+/// How a kind's records appear on the timelines of the organizations they involve: the store
+/// writes a timeline's rows and reads its entries from these columns, so a kind on the timelines
+/// declares here what another kind's module would otherwise have to know.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeline {
+    /// The record's day on a timeline: an expression over the columns of its table, which it
+    /// names `r` (`r.start_date`, `COALESCE(r.signed_on, r.valid_from)`).
+    pub day: &'static str,
+    /// The columns of its table holding its title in Chinese and in English (the same column
+    /// twice for a title in one language).
+    pub title: (&'static str, &'static str),
+    /// The column of its table holding the code an entry shows beside its title: its kind, its
+    /// direction.
+    pub detail: &'static str,
+    /// Each way its records involve organizations.
+    pub involvements: &'static [Involvement],
+}
+
+/// One way a kind's records involve organizations, named as the timeline names it
+/// (`partner`, `gift_giver`; `involvement-…` in the catalogs).
+#[derive(Debug, Clone, Copy)]
+pub struct Involvement {
+    pub name: &'static str,
+    pub through: Through,
+}
+
+/// Where an involvement's organizations are found.
+#[derive(Debug, Clone, Copy)]
+pub enum Through {
+    /// A column of the kind's own table holding an organization's number.
+    Column(&'static str),
+    /// A table of the kind's rows: its column holding the record's number and its column
+    /// holding an organization's.
+    Rows {
+        table: &'static str,
+        record: &'static str,
+        organization: &'static str,
+    },
+    /// The organizations of the people a table of the kind's rows names (its column holding the
+    /// record's number and its column holding a person's), apart from those the record
+    /// involves in its other ways. A person's change of organization moves these.
+    People {
+        table: &'static str,
+        record: &'static str,
+        person: &'static str,
+    },
+}
+
+impl Involvement {
+    /// Organizations named by the column `column` of the kind's own table.
+    pub const fn column(name: &'static str, column: &'static str) -> Involvement {
+        Involvement {
+            name,
+            through: Through::Column(column),
+        }
+    }
+
+    /// Organizations named by the column `organization` of the rows of `table`, each naming
+    /// its record in `record`.
+    pub const fn rows(
+        name: &'static str,
+        table: &'static str,
+        record: &'static str,
+        organization: &'static str,
+    ) -> Involvement {
+        Involvement {
+            name,
+            through: Through::Rows {
+                table,
+                record,
+                organization,
+            },
+        }
+    }
+
+    /// The organizations of the people named by the column `person` of the rows of `table`,
+    /// each naming its record in `record`.
+    pub const fn people(
+        name: &'static str,
+        table: &'static str,
+        record: &'static str,
+        person: &'static str,
+    ) -> Involvement {
+        Involvement {
+            name,
+            through: Through::People {
+                table,
+                record,
+                person,
+            },
+        }
     }
 }
 
@@ -530,6 +625,47 @@ mod tests {
         assert!(naming.contains(&"activity activity_partners.organization_id".to_owned()));
     }
 
+    /// An organization a record shows on its timeline is one the record names, so it is kept
+    /// from being deleted by it and its rename reaches the record: each involvement reads a
+    /// column its kind declares naming an organization (or, through people, a person).
+    #[test]
+    fn every_involvement_on_a_timeline_reads_a_declared_naming_column() {
+        let mut involvements = Vec::new();
+        for kind in KINDS {
+            let Some(timeline) = &kind.timeline else {
+                continue;
+            };
+            let declared = |to: &str, table: &str, column: &str, record: &str| {
+                kind.naming
+                    .iter()
+                    .any(|n| (n.to, n.table, n.column, n.record) == (to, table, column, record))
+            };
+            for involvement in timeline.involvements {
+                let found = match involvement.through {
+                    Through::Column(column) => declared("organization", kind.table, column, "id"),
+                    Through::Rows {
+                        table,
+                        record,
+                        organization,
+                    } => declared("organization", table, organization, record),
+                    Through::People {
+                        table,
+                        record,
+                        person,
+                    } => declared("person", table, person, record),
+                };
+                assert!(found, "{kind}'s involvement `{}`", involvement.name);
+                involvements.push(format!("{kind} {}", involvement.name));
+            }
+        }
+        assert!(involvements.contains(&"activity participant".to_owned()));
+        assert!(involvements.contains(&"gift gift_giver".to_owned()));
+        assert_eq!(
+            involvements.len(),
+            7,
+            "the seven involvements of activities, agreements and gifts: {involvements:?}"
+        );
+    }
     #[test]
     fn kinds_sort_by_their_search_codes_then_as_declared() {
         let mut kinds = KINDS.to_vec();

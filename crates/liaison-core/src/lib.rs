@@ -32,6 +32,7 @@ pub mod references;
 pub mod reminders;
 pub mod review;
 pub mod roles;
+pub mod searchable;
 pub mod secrets;
 pub mod timeline;
 pub mod trips;
@@ -55,7 +56,8 @@ pub use files::{FileCaption, FileLimits, FileName, NewFile, StoredFile};
 pub use gifts::*;
 pub use imports::*;
 pub use kind::{
-    CellKind, InputProblem, Kind, Naming, Record, RecordKind, checked_input, nothing_implied,
+    CellKind, InputProblem, Involvement, Kind, Naming, Record, RecordKind, Through, Timeline,
+    checked_input, nothing_implied,
 };
 pub use lifecycle::{Lifecycle, RecordEvent, RecordEventInput, Stateful, TransitionRequest};
 pub use meta::*;
@@ -67,6 +69,7 @@ pub use policy::{Policy, University};
 pub use references::{Reference, References, Refers};
 pub use review::{AnnualReview, ReviewRatio, ReviewRow};
 pub use roles::{ROLE, Role};
+pub use searchable::{SearchText, Searchable};
 pub use timeline::*;
 pub use units::*;
 pub use validate::Validate;

@@ -262,7 +262,7 @@ const KIND: Kind = Kind {
         liaison_changes: Scope::None,
     },
     search: Some(1),
-    timeline: false,
+    timeline: None,
     naming: &[Naming::new(
         "organization",
         "organization_affiliations",
@@ -314,6 +314,31 @@ const KIND: Kind = Kind {
 
 /// Organizations, as every layer names the kind.
 pub const ORGANIZATION: RecordKind = RecordKind::of(&KIND);
+
+/// An organization is found by its names and abbreviation, its profile, its identifiers, the
+/// bodies it belongs to, and its country.
+impl crate::Searchable for Organization {
+    fn search_text(&self) -> crate::SearchText {
+        let mut s = crate::SearchText::titled(&self.name_zh, &self.name_en);
+        s.names([
+            &self.name_zh,
+            &self.name_en,
+            &self.name_original,
+            &self.abbreviation,
+        ]);
+        s.texts([&self.profile_zh, &self.profile_en]);
+        for id in &self.identifiers {
+            s.text(&id.value);
+        }
+        for a in &self.affiliations {
+            s.text(&a.organization.name);
+        }
+        s.kind_of(&self.kind);
+        s.year = self.founded_year;
+        s.countries = vec![self.country.to_string()];
+        s
+    }
+}
 
 impl Record for Organization {
     const KIND: RecordKind = ORGANIZATION;

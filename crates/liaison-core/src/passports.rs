@@ -364,7 +364,7 @@ const KIND: Kind = Kind {
         liaison_changes: Scope::None,
     },
     search: None,
-    timeline: false,
+    timeline: None,
     naming: &[Naming::new("person", "passports", "holder_id").unshown()],
     import: None,
     lifecycle: Some(&PASSPORT_LIFECYCLE),

@@ -171,7 +171,7 @@ const KIND: Kind = Kind {
         liaison_changes: Scope::OwnUnit,
     },
     search: Some(2),
-    timeline: false,
+    timeline: None,
     naming: &[
         Naming::new("organization", "people", "organization_id"),
         Naming::new("unit", "people", "unit_id"),
@@ -235,6 +235,22 @@ fn own_or_guest(
 
 /// People, as every layer names the kind.
 pub const PERSON: RecordKind = RecordKind::of(&KIND);
+
+/// People are found by their names, positions and where they work; notes about them are
+/// personal and stay out of the index.
+impl crate::Searchable for Person {
+    fn search_text(&self) -> crate::SearchText {
+        let mut s = crate::SearchText::titled(&self.name_zh, &self.name_en);
+        s.names([&self.name_zh, &self.name_en, &self.name_original]);
+        s.texts([&self.position, &self.title]);
+        for named in self.unit.iter().chain(&self.organization) {
+            s.text(&named.name);
+        }
+        s.kind_of(&self.category);
+        s.countries = self.nationality.iter().map(|c| c.to_string()).collect();
+        s
+    }
+}
 
 impl Record for Person {
     const KIND: RecordKind = PERSON;

@@ -16,9 +16,9 @@ pub struct TimelineEntry {
     /// The number of the activity, agreement or gift.
     pub id: i64,
     pub title: String,
-    /// How the organization took part: `inviting_organization`, `organizer` (it ran the
-    /// activity), `partner`, `participant`, `agreement_partner`, `gift_giver` or
-    /// `gift_receiver`.
+    /// How the organization took part, as the record's kind declares it
+    /// ([`crate::Timeline`]): `inviting_organization`, `organizer` (it ran the activity),
+    /// `partner`, `participant`, `agreement_partner`, `gift_giver` or `gift_receiver`.
     pub involvement: String,
     /// The activity kind, agreement kind or gift direction.
     pub detail: String,

@@ -88,7 +88,7 @@ const KIND: Kind = Kind {
         liaison_changes: Scope::OwnUnit,
     },
     search: None,
-    timeline: false,
+    timeline: None,
     naming: &[
         Naming::new("person", "units", "foreign_affairs_leader_id").unshown(),
         Naming::new("person", "units", "liaison_officer_id").unshown(),

@@ -154,7 +154,7 @@ const KIND: Kind = Kind {
     files: false,
     rights: Rights::ADMINS_KEEP,
     search: None,
-    timeline: false,
+    timeline: None,
     naming: &[],
     import: None,
     lifecycle: None,

@@ -2,11 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Datelike;
-use liaison_core::{
-    ACTIVITY, AGREEMENT, Activity, Agreement, GIFT, Gift, ORGANIZATION, Organization, PERSON,
-    Person, RecordKind, display_name,
-};
+use liaison_core::{RecordKind, SearchText};
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::analyzer;
@@ -97,13 +93,6 @@ pub struct Document {
     fields: Vec<(String, i64)>,
 }
 
-fn code<T: Serialize>(value: &T) -> Option<String> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => Some(s),
-        _ => None,
-    }
-}
-
 impl Document {
     fn new(entity: RecordKind, record_id: i64, title: String) -> Document {
         Document {
@@ -128,12 +117,6 @@ impl Document {
         }
         self.body.push_str(text);
         self.fields.push((text.to_owned(), weight));
-    }
-
-    fn add_all<'a>(&mut self, weight: i64, texts: impl IntoIterator<Item = &'a Option<String>>) {
-        for text in texts.into_iter().flatten() {
-            self.add(weight, text);
-        }
     }
 
     /// Each term of the record with how much it counts there, worked out once when the record is
@@ -201,55 +184,51 @@ impl Document {
             .filter(|(t, w)| *w >= TITLE_WEIGHT && !t.is_empty())
             .map(|(t, _)| t.as_str())
             .collect::<Vec<_>>();
-        let mut d = Document::new(
-            entity,
-            record_id,
-            match title.as_slice() {
-                [zh, en, ..] if zh != en => format!("{zh} ({en})"),
-                [one, ..] => (*one).to_owned(),
-                [] => String::new(),
-            },
-        );
-        for (text, weight) in texts {
-            d.add(weight, text);
+        let title = match title.as_slice() {
+            [zh, en, ..] if zh != en => format!("{zh} ({en})"),
+            [one, ..] => (*one).to_owned(),
+            [] => String::new(),
+        };
+        let text = SearchText {
+            title,
+            texts: texts
+                .into_iter()
+                .map(|(text, weight)| (text, weight >= TITLE_WEIGHT))
+                .collect(),
+            kind,
+            year,
+            countries,
+            organizations: Vec::new(),
+        };
+        Document::of(entity, record_id, text, Vec::new())
+    }
+
+    /// The document of the record `record_id` of `entity`, from what its kind says search finds
+    /// of it ([`liaison_core::Searchable`]); `countries` are those of the organizations it
+    /// involves ([`SearchText::organizations`]), which the store looks up.
+    pub fn of(
+        entity: RecordKind,
+        record_id: i64,
+        text: SearchText,
+        countries: Vec<String>,
+    ) -> Document {
+        let SearchText {
+            title,
+            texts,
+            kind,
+            year,
+            countries: own,
+            organizations: _,
+        } = text;
+        let mut d = Document::new(entity, record_id, title);
+        for (text, names) in texts {
+            d.add(if names { TITLE_WEIGHT } else { TEXT_WEIGHT }, text);
         }
         d.kind = kind;
         d.year = year;
-        d.with_countries(countries)
+        d.with_countries(own.into_iter().chain(countries).collect())
     }
 
-    pub fn from_activity(a: &Activity) -> Document {
-        let mut d = Document::new(ACTIVITY, a.meta.id, display_name(&a.title_zh, &a.title_en));
-        d.add_all(TITLE_WEIGHT, [&a.title_zh, &a.title_en]);
-        d.add_all(
-            TEXT_WEIGHT,
-            [&a.summary_zh, &a.summary_en, &a.venue, &a.signed_by],
-        );
-        for named in a.inviting_organization.iter().chain(&a.partners) {
-            d.add(TEXT_WEIGHT, &named.name);
-        }
-        for p in &a.participants {
-            d.add(TEXT_WEIGHT, &p.person.name);
-        }
-        for item in &a.agenda {
-            d.add_all(TEXT_WEIGHT, [&item.title_zh, &item.title_en]);
-            for point in &item.points {
-                d.add(TEXT_WEIGHT, point);
-            }
-        }
-        for text in a.tags.iter().chain(&a.attending_groups) {
-            d.add(TEXT_WEIGHT, text);
-        }
-        for o in &a.outcomes {
-            d.add(TEXT_WEIGHT, &o.description);
-        }
-        d.kind = code(&a.kind);
-        d.year = Some(a.start_date.year());
-        d
-    }
-
-    /// The countries of an activity are those of its partners and inviting organization, which
-    /// the store knows; it adds them here.
     /// The filters of a search this record answers, as [`facets`] names them.
     pub fn facets(&self) -> Vec<String> {
         facets(self.kind.as_deref(), self.year, &self.countries)
@@ -269,7 +248,7 @@ impl Document {
         self
     }
 
-    pub fn with_countries(mut self, countries: Vec<String>) -> Document {
+    fn with_countries(mut self, countries: Vec<String>) -> Document {
         self.countries = countries;
         self.countries.sort();
         self.countries.dedup();
@@ -289,87 +268,5 @@ impl Document {
         if !names.is_empty() {
             self.add(TEXT_WEIGHT, names.join(" "));
         }
-    }
-
-    pub fn from_organization(o: &Organization) -> Document {
-        let mut d = Document::new(
-            ORGANIZATION,
-            o.meta.id,
-            display_name(&o.name_zh, &o.name_en),
-        );
-        d.add_all(
-            TITLE_WEIGHT,
-            [&o.name_zh, &o.name_en, &o.name_original, &o.abbreviation],
-        );
-        d.add_all(TEXT_WEIGHT, [&o.profile_zh, &o.profile_en]);
-        for id in &o.identifiers {
-            d.add(TEXT_WEIGHT, &id.value);
-        }
-        for a in &o.affiliations {
-            d.add(TEXT_WEIGHT, &a.organization.name);
-        }
-        d.kind = code(&o.kind);
-        d.year = o.founded_year;
-        d.with_countries(vec![o.country.to_string()])
-    }
-
-    /// People are found by their names, positions and where they work; notes about them are
-    /// personal and stay out of the index.
-    pub fn from_person(p: &Person) -> Document {
-        let mut d = Document::new(PERSON, p.meta.id, display_name(&p.name_zh, &p.name_en));
-        d.add_all(TITLE_WEIGHT, [&p.name_zh, &p.name_en, &p.name_original]);
-        d.add_all(TEXT_WEIGHT, [&p.position, &p.title]);
-        for named in p.unit.iter().chain(&p.organization) {
-            d.add(TEXT_WEIGHT, &named.name);
-        }
-        d.kind = code(&p.category);
-        d.with_countries(p.nationality.iter().map(|c| c.to_string()).collect())
-    }
-
-    pub fn from_agreement(a: &Agreement) -> Document {
-        let mut d = Document::new(AGREEMENT, a.meta.id, display_name(&a.title_zh, &a.title_en));
-        d.add_all(TITLE_WEIGHT, [&a.title_zh, &a.title_en]);
-        d.add_all(TEXT_WEIGHT, [&a.notes]);
-        for p in &a.partners {
-            d.add(TEXT_WEIGHT, &p.name);
-        }
-        for s in &a.signatories {
-            d.add_all(TEXT_WEIGHT, [&s.name, &s.capacity]);
-            if let Some(p) = &s.person {
-                d.add(TEXT_WEIGHT, &p.name);
-            }
-        }
-        d.kind = code(&a.kind);
-        d.year = a.signed_on.or(a.valid_from).map(|day| day.year());
-        d
-    }
-
-    pub fn from_gift(g: &Gift) -> Document {
-        let mut d = Document::new(GIFT, g.meta.id, g.item.clone());
-        d.add(TITLE_WEIGHT, &g.item);
-        d.add_all(
-            TEXT_WEIGHT,
-            [
-                &g.notes,
-                &g.giver.description,
-                &g.receiver.description,
-                &g.storage,
-            ],
-        );
-        for named in [
-            &g.giver.person,
-            &g.giver.organization,
-            &g.receiver.person,
-            &g.receiver.organization,
-            &g.activity,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            d.add(TEXT_WEIGHT, &named.name);
-        }
-        d.kind = code(&g.direction);
-        d.year = g.exchanged_on.map(|day| day.year());
-        d
     }
 }

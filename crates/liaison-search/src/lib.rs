@@ -242,4 +242,60 @@ mod tests {
             ]
         );
     }
+
+    /// What a kind says search finds of a record becomes its document: its names weigh as
+    /// names, its other texts as text, and the countries of the organizations it involves
+    /// (looked up by the store) are filters and words of it beside its own.
+    #[test]
+    fn a_record_s_search_text_becomes_its_document() {
+        let mut text = liaison_core::SearchText::titled(
+            &Some("尼泊尔工会代表团来访".to_owned()),
+            &Some("Nepali union delegation".to_owned()),
+        );
+        text.names([&Some("尼泊尔工会代表团来访".to_owned())]);
+        text.name("Nepali union delegation");
+        text.texts([&None, &Some("Talks on vocational training".to_owned())]);
+        text.kind_of(&liaison_core::ActivityKind::InboundVisit);
+        text.year = Some(2026);
+        text.countries = vec!["NP".to_owned()];
+        text.organizations = vec![12];
+        let document = Document::of(liaison_core::ACTIVITY, 3, text, vec!["VN".to_owned()]);
+        assert_eq!(
+            document.title,
+            "尼泊尔工会代表团来访 (Nepali union delegation)"
+        );
+        assert_eq!(document.countries, ["NP", "VN"]);
+        assert_eq!(
+            document.facets(),
+            [
+                "country:NP",
+                "country:VN",
+                "kind:inbound_visit",
+                "year:2026"
+            ]
+        );
+        let names = document.title_terms();
+        assert!(names.contains(&"nepali".to_owned()), "{names:?}");
+        assert!(
+            !names.iter().any(|t| t.starts_with("vocation")),
+            "{names:?}"
+        );
+        // Vietnam's names in both languages are words of the record, not names.
+        let words: Vec<String> = document
+            .scored_postings()
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        for query in ["Vietnam", "越南", "vocational"] {
+            for term in analyzer().query_terms(query) {
+                assert!(words.contains(&term), "{term} missing from {words:?}");
+            }
+        }
+        assert_eq!(
+            document.body.lines().count(),
+            4,
+            "two names, one text, the countries' names: {}",
+            document.body
+        );
+    }
 }

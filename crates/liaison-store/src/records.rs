@@ -268,7 +268,7 @@ async fn refresh_since_with(
             continue;
         };
         let id = row.int("record_id")?;
-        if (kind.search.is_some() || kind.timeline) && seen.insert((kind, id)) {
+        if (kind.search.is_some() || kind.timeline.is_some()) && seen.insert((kind, id)) {
             changed.push((kind, id));
         }
         if let Some(changes) = row.opt_text("changes")?

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use liaison_core::files::keeps_files;
 use liaison_core::{
     ACTIVITY, AGREEMENT, Activity, Agreement, GIFT, Gift, ORGANIZATION, Organization, PERSON,
-    PageRequest, Person, Policy, RecordKind,
+    PageRequest, Person, Policy, RecordKind, Searchable,
 };
 use liaison_search::blocks::{Entry, Match, intersect};
 use liaison_search::{
@@ -387,7 +387,7 @@ pub(crate) async fn refresh_with(
             None
         };
         let document = match held {
-            Some(activity) => Some(activity_document(conn, &mut known, &activity).await?),
+            Some(activity) => Some(document_of(conn, &mut known, &activity).await?),
             None => document(conn, policy, &mut known, entity, record_id).await?,
         };
         documents.extend(document);
@@ -609,24 +609,35 @@ impl Countries {
     }
 }
 
-/// The document of an activity, with the countries of its inviting organization and partners.
-async fn activity_document(
+/// The document of `record`, with the countries of the organizations it involves.
+async fn document_of<R: Searchable>(
     conn: &mut AnyConnection,
     known: &mut Countries,
-    activity: &Activity,
+    record: &R,
 ) -> Result<Document> {
+    let text = record.search_text();
     let mut countries = Vec::new();
-    for org in activity
-        .inviting_organization
-        .iter()
-        .chain(&activity.partners)
-    {
-        countries.extend(known.country(conn, org.id).await?);
+    for &organization in &text.organizations {
+        countries.extend(known.country(conn, organization).await?);
     }
-    Ok(Document::from_activity(activity).with_countries(countries))
+    Ok(Document::of(R::KIND, record.meta().id, text, countries))
 }
 
-/// The document of a record as it is now, or `None` when it is gone.
+/// The document of the record `id` of the searchable kind `R` as it is now.
+async fn read_document<R: StoredRecord + Searchable>(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    known: &mut Countries,
+    id: i64,
+) -> Result<Document> {
+    let record = R::fetch(conn, policy, id).await?;
+    document_of(conn, known, &record).await
+}
+
+/// The document of a record as it is now, or `None` when it is gone or its kind is not
+/// searchable. Reading a record needs its type, so this is the one place the store names the
+/// types of the kinds declared searchable (`Kind::search`); what search finds of each is said in
+/// its own module ([`Searchable`]).
 async fn document(
     conn: &mut AnyConnection,
     policy: &Policy,
@@ -634,29 +645,23 @@ async fn document(
     entity: RecordKind,
     id: i64,
 ) -> Result<Option<Document>> {
-    let found = if entity == ACTIVITY {
-        match Activity::fetch(conn, policy, id).await {
-            Ok(activity) => Ok(activity_document(conn, known, &activity).await?),
-            Err(e) => Err(e),
-        }
-    } else if entity == ORGANIZATION {
-        Organization::fetch(conn, policy, id)
-            .await
-            .map(|o| Document::from_organization(&o))
-    } else if entity == PERSON {
-        Person::fetch(conn, policy, id)
-            .await
-            .map(|p| Document::from_person(&p))
-    } else if entity == AGREEMENT {
-        Agreement::fetch(conn, policy, id)
-            .await
-            .map(|a| Document::from_agreement(&a))
-    } else if entity == GIFT {
-        Gift::fetch(conn, policy, id)
-            .await
-            .map(|g| Document::from_gift(&g))
-    } else {
+    let found = if entity.search.is_none() {
         return Ok(None);
+    } else if entity == ACTIVITY {
+        read_document::<Activity>(conn, policy, known, id).await
+    } else if entity == ORGANIZATION {
+        read_document::<Organization>(conn, policy, known, id).await
+    } else if entity == PERSON {
+        read_document::<Person>(conn, policy, known, id).await
+    } else if entity == AGREEMENT {
+        read_document::<Agreement>(conn, policy, known, id).await
+    } else if entity == GIFT {
+        read_document::<Gift>(conn, policy, known, id).await
+    } else {
+        return Err(crate::Error::Unsupported(format!(
+            "{entity} records are declared searchable, but the store does not read their \
+             documents"
+        )));
     };
     match found {
         Ok(document) if keeps_files(entity) => {

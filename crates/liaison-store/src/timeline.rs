@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use liaison_core::{
-    ACTIVITY, AGREEMENT, Error as DomainError, GIFT, PERSON, RecordKind, TimelineEntry,
+    Error as DomainError, Involvement, PERSON, RecordKind, Through, Timeline, TimelineEntry,
     display_name,
 };
 use serde::Deserialize;
@@ -16,72 +16,82 @@ use crate::locks::{self, Lock};
 use crate::sql::{self, RowExt};
 use crate::{Backend, Result, Store};
 
-/// The kinds of record whose records involve organizations on their timelines: those
+/// The kinds of record whose records involve organizations on their timelines, with how: those
 /// declared so (`Kind::timeline`).
-fn sources() -> impl Iterator<Item = RecordKind> {
-    liaison_core::KINDS.iter().copied().filter(|k| k.timeline)
+fn sources() -> impl Iterator<Item = (RecordKind, &'static Timeline)> {
+    liaison_core::KINDS.iter().filter_map(|&kind| {
+        let timeline = kind.declaration().timeline.as_ref()?;
+        Some((kind, timeline))
+    })
 }
 
 /// The involvements of the records of `kind` whose id meets `which` (a condition such as
-/// `= $1`), as (organization_id, kind, record_id, involvement, day) rows: how an activity, an
-/// agreement or a gift names organizations. An activity involves its inviting organization, its
-/// organizer (the body that ran it), its partners and, apart from those, the organizations of
-/// its participants.
-fn involvements(kind: RecordKind, which: &str) -> Result<String> {
-    let sql = if kind == ACTIVITY {
-        format!(
-            "SELECT a.inviting_organization_id, 'activity', a.id, 'inviting_organization', \
-                        a.start_date
-                   FROM activities a
-                  WHERE a.id {which} AND a.inviting_organization_id IS NOT NULL
-                 UNION ALL
-                 SELECT a.organizer_id, 'activity', a.id, 'organizer', a.start_date
-                   FROM activities a
-                  WHERE a.id {which} AND a.organizer_id IS NOT NULL
-                 UNION ALL
-                 SELECT ap.organization_id, 'activity', a.id, 'partner', a.start_date
-                   FROM activities a JOIN activity_partners ap ON ap.activity_id = a.id
-                  WHERE a.id {which}
-                 UNION ALL
-                 SELECT DISTINCT p.organization_id, 'activity', a.id, 'participant', a.start_date
-                   FROM activities a JOIN participations pa ON pa.activity_id = a.id
-                   JOIN people p ON p.id = pa.person_id
-                  WHERE a.id {which} AND p.organization_id IS NOT NULL
-                    AND a.inviting_organization_id IS DISTINCT FROM p.organization_id
-                    AND a.organizer_id IS DISTINCT FROM p.organization_id
-                    AND NOT EXISTS (SELECT 1 FROM activity_partners x
-                                     WHERE x.activity_id = a.id
-                                       AND x.organization_id = p.organization_id)"
-        )
-    } else if kind == AGREEMENT {
-        format!(
-            "SELECT ap.organization_id, 'agreement', g.id, 'agreement_partner', \
-                        COALESCE(g.signed_on, g.valid_from)
-                   FROM agreements g JOIN agreement_partners ap ON ap.agreement_id = g.id
-                  WHERE g.id {which}"
-        )
-    } else if kind == GIFT {
-        format!(
-            "SELECT g.giver_organization_id, 'gift', g.id, 'gift_giver', g.exchanged_on
-                   FROM gifts g WHERE g.id {which} AND g.giver_organization_id IS NOT NULL
-                 UNION ALL
-                 SELECT g.receiver_organization_id, 'gift', g.id, 'gift_receiver', g.exchanged_on
-                   FROM gifts g WHERE g.id {which} AND g.receiver_organization_id IS NOT NULL"
-        )
-    } else {
-        return Err(crate::Error::Unsupported(format!(
-            "{kind} records are declared on the timelines, but nothing says how they involve \
-             organizations"
-        )));
-    };
-    Ok(sql)
+/// `= $1`), as (organization_id, kind, record_id, involvement, day) rows, from the ways its
+/// declaration says its records involve organizations: an activity its inviting organization,
+/// its organizer (the body that ran it), its partners and, apart from those, the organizations
+/// of its participants.
+fn involvements(kind: RecordKind, timeline: &Timeline, which: &str) -> String {
+    let Timeline {
+        day, involvements, ..
+    } = timeline;
+    let table = kind.table;
+    // The organizations a person's own involvement leaves out: those the record names itself.
+    let named_otherwise: Vec<String> = involvements
+        .iter()
+        .filter_map(|involvement| match involvement.through {
+            Through::Column(column) => {
+                Some(format!("r.{column} IS DISTINCT FROM p.organization_id"))
+            }
+            Through::Rows {
+                table,
+                record,
+                organization,
+            } => Some(format!(
+                "NOT EXISTS (SELECT 1 FROM {table} y \
+                              WHERE y.{record} = r.id AND y.{organization} = p.organization_id)"
+            )),
+            Through::People { .. } => None,
+        })
+        .collect();
+    involvements
+        .iter()
+        .map(|&Involvement { name, through }| match through {
+            Through::Column(column) => format!(
+                "SELECT r.{column}, '{kind}', r.id, '{name}', {day} FROM {table} r \
+                  WHERE r.id {which} AND r.{column} IS NOT NULL"
+            ),
+            Through::Rows {
+                table: rows,
+                record,
+                organization,
+            } => format!(
+                "SELECT x.{organization}, '{kind}', r.id, '{name}', {day} \
+                   FROM {table} r JOIN {rows} x ON x.{record} = r.id WHERE r.id {which}"
+            ),
+            Through::People {
+                table: rows,
+                record,
+                person,
+            } => format!(
+                "SELECT DISTINCT p.organization_id, '{kind}', r.id, '{name}', {day} \
+                   FROM {table} r JOIN {rows} x ON x.{record} = r.id \
+                   JOIN people p ON p.id = x.{person} \
+                  WHERE r.id {which} AND p.organization_id IS NOT NULL{}",
+                named_otherwise
+                    .iter()
+                    .map(|condition| format!(" AND {condition}"))
+                    .collect::<String>()
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }
 
 /// Works the timeline rows of the records whose id meets `which` out afresh; `ids` are bound to
 /// its placeholders from `$1`.
 async fn rewrite(
     conn: &mut AnyConnection,
-    kind: RecordKind,
+    (kind, timeline): (RecordKind, &Timeline),
     which: &str,
     ids: Option<String>,
 ) -> Result<()> {
@@ -89,7 +99,7 @@ async fn rewrite(
         format!("DELETE FROM organization_timeline WHERE kind = '{kind}' AND record_id {which}");
     let insert = format!(
         "INSERT INTO organization_timeline (organization_id, kind, record_id, involvement, day) {}",
-        involvements(kind, which)?
+        involvements(kind, timeline, which)
     );
     for statement in [delete, insert] {
         let mut query = sqlx::query(&statement);
@@ -105,34 +115,43 @@ async fn rewrite(
 const RECORDS_PER_STATEMENT: usize = 5_000;
 
 /// Brings the timeline rows the changed `records` contribute up to date: those of an activity,
-/// agreement or gift, and for a person those of every activity they took part in (they may have
-/// moved to another organization). Organizations contribute none of their own; a deleted one's
-/// rows go with it. Each record's rows are locked first, in the one order writers take them
-/// (step 4 of [`crate::locks`]), so two transactions never both insert the same record's rows.
+/// agreement or gift, and for a person those of every record that involves the organizations of
+/// the people it names (an activity they took part in: they may have moved to another
+/// organization). Organizations contribute none of their own; a deleted one's rows go with it.
+/// Each record's rows are locked first, in the one order writers take them (step 4 of
+/// [`crate::locks`]), so two transactions never both insert the same record's rows.
 pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(RecordKind, i64)]) -> Result<()> {
-    let mut by_source: Vec<(RecordKind, BTreeSet<i64>)> =
-        sources().map(|kind| (kind, BTreeSet::new())).collect();
-    let mut add = |kind: RecordKind, ids: &[i64]| {
-        if let Some((_, kept)) = by_source.iter_mut().find(|(k, _)| *k == kind) {
-            kept.extend(ids);
-        }
-    };
+    let mut by_source: Vec<((RecordKind, &Timeline), BTreeSet<i64>)> =
+        sources().map(|source| (source, BTreeSet::new())).collect();
     for &(entity, id) in records {
-        if entity == PERSON {
-            let activities: Vec<i64> = sqlx::query_scalar(
-                "SELECT DISTINCT activity_id FROM participations WHERE person_id = $1",
-            )
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
-            add(ACTIVITY, &activities);
-        } else {
-            add(entity, &[id]);
+        for ((kind, timeline), kept) in &mut by_source {
+            if *kind == entity {
+                kept.insert(id);
+            }
+            if entity != PERSON {
+                continue;
+            }
+            for involvement in timeline.involvements {
+                if let Through::People {
+                    table,
+                    record,
+                    person,
+                } = involvement.through
+                {
+                    let named: Vec<i64> = sqlx::query_scalar(&format!(
+                        "SELECT DISTINCT {record} FROM {table} WHERE {person} = $1"
+                    ))
+                    .bind(id)
+                    .fetch_all(&mut *conn)
+                    .await?;
+                    kept.extend(named);
+                }
+            }
         }
     }
     let names = by_source
         .iter()
-        .flat_map(|(kind, ids)| {
+        .flat_map(|((kind, _), ids)| {
             ids.iter()
                 .map(move |id| locks::key(&format!("{kind}:{id}")))
         })
@@ -151,8 +170,8 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, records: &[(RecordKind, i6
 /// Works every organization's timeline out afresh from the records.
 pub(crate) async fn rebuild(conn: &mut AnyConnection) -> Result<()> {
     locks::rebuild(conn, true).await?;
-    for kind in sources() {
-        rewrite(conn, kind, "IS NOT NULL", None).await?;
+    for source in sources() {
+        rewrite(conn, source, "IS NOT NULL", None).await?;
     }
     Ok(())
 }
@@ -167,34 +186,42 @@ fn entries_sql(backend: Backend, limit: Option<i64>) -> String {
     let limit = limit
         .map(|n| format!("LIMIT {}", n.max(1)))
         .unwrap_or_default();
+    // Each kind on the timelines joined as `s0`, `s1`…, and each of an entry's texts taken from
+    // its own kind's row.
+    let column = |of: fn(&Timeline) -> &'static str| {
+        let cases: String = sources()
+            .enumerate()
+            .map(|(n, (kind, timeline))| format!(" WHEN '{kind}' THEN s{n}.{}", of(timeline)))
+            .collect();
+        format!("CASE t.kind{cases} END")
+    };
+    let joins: String = sources()
+        .enumerate()
+        .map(|(n, (kind, _))| {
+            format!(
+                " LEFT JOIN {} s{n} ON t.kind = '{kind}' AND s{n}.id = t.record_id",
+                kind.table
+            )
+        })
+        .collect();
+    let (title_zh, title_en, detail) = (
+        column(|t| t.title.0),
+        column(|t| t.title.1),
+        column(|t| t.detail),
+    );
     let rows = backend.json_rows_sql(
         &[
             ("kind", "t.kind"),
             ("id", "t.record_id"),
             ("day", "t.day"),
             ("involvement", "t.involvement"),
-            (
-                "title_zh",
-                "CASE t.kind WHEN 'activity' THEN a.title_zh \
-                 WHEN 'agreement' THEN g.title_zh ELSE f.item END",
-            ),
-            (
-                "title_en",
-                "CASE t.kind WHEN 'activity' THEN a.title_en \
-                 WHEN 'agreement' THEN g.title_en ELSE f.item END",
-            ),
-            (
-                "detail",
-                "CASE t.kind WHEN 'activity' THEN a.kind \
-                 WHEN 'agreement' THEN g.kind ELSE f.direction END",
-            ),
+            ("title_zh", &title_zh),
+            ("title_en", &title_en),
+            ("detail", &detail),
         ],
         &format!(
             "FROM (SELECT * FROM organization_timeline t WHERE t.organization_id = $1 \
-                   ORDER BY {NEWEST_FIRST} {limit}) t \
-             LEFT JOIN activities a ON t.kind = 'activity' AND a.id = t.record_id \
-             LEFT JOIN agreements g ON t.kind = 'agreement' AND g.id = t.record_id \
-             LEFT JOIN gifts f ON t.kind = 'gift' AND f.id = t.record_id"
+                   ORDER BY {NEWEST_FIRST} {limit}) t{joins}"
         ),
         NEWEST_FIRST,
     );

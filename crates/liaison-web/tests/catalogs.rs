@@ -262,16 +262,13 @@ fn listed_prefixes() -> BTreeMap<&'static str, (Vec<String>, &'static str)> {
         (
             "involvement",
             (
-                strings(&[
-                    "inviting_organization",
-                    "organizer",
-                    "partner",
-                    "participant",
-                    "agreement_partner",
-                    "gift_giver",
-                    "gift_receiver",
-                ]),
-                "the involvements of TimelineEntry, as its documentation lists them",
+                liaison_core::KINDS
+                    .iter()
+                    .filter_map(|kind| kind.declaration().timeline.as_ref())
+                    .flat_map(|timeline| timeline.involvements)
+                    .map(|involvement| involvement.name.to_owned())
+                    .collect(),
+                "the involvements each kind on the timelines declares (Kind::timeline)",
             ),
         ),
         (

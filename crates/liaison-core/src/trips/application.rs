@@ -758,7 +758,7 @@ const KIND: Kind = Kind {
     files: true,
     rights: Rights::UNIT_RECORDS,
     search: None,
-    timeline: false,
+    timeline: None,
     naming: &[
         Naming::new("unit", "trips", "unit_id").unshown(),
         Naming::new("organization", "trips", "inviting_organization_id").unshown(),
