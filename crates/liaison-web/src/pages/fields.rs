@@ -36,6 +36,8 @@ pub enum Value {
     Link(Option<Named>, &'static str),
     /// Other records, named, and the path of their kind's pages: written one a line in a form.
     Links(Vec<Named>, &'static str),
+    /// Several texts (an activity's tags): written one a line in a form.
+    Lines(Vec<String>),
     /// A name in Chinese and in English, shown in the reader's language (the other when it has
     /// only that one).
     Names(Option<String>, Option<String>),
@@ -65,6 +67,7 @@ impl Value {
             Value::Yes(yes) => t.get(if *yes { "yes" } else { "no" }),
             Value::Link(named, _) => named.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
             Value::Links(named, _) => names(named),
+            Value::Lines(lines) => lines.join("; "),
             Value::Names(zh, en) => super::kinds::name_of(zh, en, ui),
             Value::Noted(value, note, true) => format!("{} · {}", value.text(ui), t.get(note)),
             Value::Noted(value, _, false) => value.text(ui),
@@ -120,6 +123,7 @@ impl Value {
                 .map(|n| format!("#{} {}", n.id, n.name))
                 .collect::<Vec<_>>()
                 .join("\n"),
+            Value::Lines(lines) => lines.join("\n"),
             Value::Names(zh, en) => liaison_core::display_name(zh, en),
             Value::Noted(value, ..) | Value::Record(value, _) => value.form(input),
         }
@@ -149,6 +153,8 @@ pub enum Input {
     Link,
     /// Other records, one a line, each written like a [`Input::Link`].
     Links,
+    /// Several texts, one a line.
+    Lines,
 }
 
 /// One field of a kind of record, declared once: its name in the form, its label's catalog key,
@@ -177,6 +183,10 @@ pub struct Declared<R> {
     at: Option<&'static str>,
     required: bool,
     hint: Option<&'static str>,
+    /// For a choice that may be left empty, the catalog key naming the empty choice.
+    none: Option<&'static str>,
+    /// For a record, the kinds its picker offers (`organization`, `organization,unit`).
+    picks: Option<&'static str>,
 }
 
 impl<R> Declared<R> {
@@ -196,6 +206,8 @@ impl<R> Declared<R> {
             at: None,
             required: false,
             hint: None,
+            none: None,
+            picks: None,
         }
     }
 
@@ -240,6 +252,19 @@ impl<R> Declared<R> {
     /// The input's hint, by its catalog key.
     pub const fn hinted(mut self, key: &'static str) -> Declared<R> {
         self.hint = Some(key);
+        self
+    }
+
+    /// A choice that may be left empty, the empty choice named by the catalog's `key`
+    /// ("choice-none", or "choice-same" for an activity's last half-day).
+    pub const fn or_none(mut self, key: &'static str) -> Declared<R> {
+        self.none = Some(key);
+        self
+    }
+
+    /// A record picked by name among those of `kinds` as it is typed.
+    pub const fn picks(mut self, kinds: &'static str) -> Declared<R> {
+        self.picks = Some(kinds);
         self
     }
 
@@ -340,12 +365,14 @@ pub async fn inputs<R>(
         let label = f.label(ui);
         let mut field = match input {
             Input::Text | Input::Yuan | Input::Link => Field::new("text", f.name, label, value),
-            Input::Area | Input::Links => Field::new("textarea", f.name, label, value),
+            Input::Area | Input::Links | Input::Lines => {
+                Field::new("textarea", f.name, label, value)
+            }
             Input::Date => Field::new("date", f.name, label, value),
             Input::Number => Field::new("number", f.name, label, value),
             Input::Email => Field::new("email", f.name, label, value),
             Input::Choice(prefix, codes) => {
-                Field::select(f.name, label, value, choices(ui, prefix, &codes(), None))
+                Field::select(f.name, label, value, choices(ui, prefix, &codes(), f.none))
             }
             Input::Unit => Field::select(f.name, label, value, unit_choices(ui, store).await?),
             Input::Country => Field {
@@ -356,6 +383,9 @@ pub async fn inputs<R>(
         field.required = f.required;
         if let Some(hint) = f.hint {
             field.hint = Some(ui.t.get(hint));
+        }
+        if let Some(kinds) = f.picks {
+            field = field.picks(kinds, values);
         }
         inputs.push(field);
     }
@@ -424,6 +454,7 @@ where
             }
             Input::Link => r.link(values, f.name).map(|link| json!(link)),
             Input::Links => Some(json!(r.links(values, f.name))),
+            Input::Lines => Some(json!(values.lines(f.name))),
         };
         if let Some(value) = value {
             put(&mut input, f.at.unwrap_or(f.name), value);

@@ -220,7 +220,10 @@ async fn add_and_remove_change_one_section_and_a_round_trip_keeps_the_rows(app: 
     for _ in 0..3 {
         let (status, html, _) = page.post("/activities", &fields).await;
         assert_eq!(status, 422);
-        assert!(html.contains("give the first day") || html.contains("Required"));
+        assert!(
+            html.contains("First day: is required"),
+            "the summary names the field"
+        );
         assert_eq!(rows(&html, "agenda", "title_en"), [0, 1]);
         assert_eq!(rows(&html, "participants", "person"), [0]);
         assert_eq!(rows(&html, "outcomes", "description"), [0]);

@@ -1,6 +1,7 @@
 //! Pages of activities: the record page with agenda, participants by role, partners and gifts,
 //! and the form that adds participants, agenda items and gifts on the same page.
 
+use chrono::NaiveDate;
 use liaison_core::{
     ACTIVITY, Activity, ActivityFilter, ActivityInput, ActivityKind, ActivitySummary, Actor,
     AgendaItemInput, AgendaKind, AgendaPart, DayPart, FieldErrors, GiftInput, GiftStatus,
@@ -8,14 +9,15 @@ use liaison_core::{
     PersonCategory, RecordKind, Ref, UniversityRole,
 };
 use liaison_store::Store;
+use serde_json::json;
 
 use super::gifts::{CATEGORIES, DIRECTIONS};
 use super::{
-    GroupText, choices, code, group, input, key_field, role_name, row_input, row_select, search,
+    GroupText, choices, code, codes, group, input, role_name, row_input, row_select, search,
     select, text, unit_choices,
 };
-use crate::pages::fields::{Declared, Value};
-use crate::pages::forms::{Reader, Resolution, Values, finish, link_of, person_ref};
+use crate::pages::fields::{self, Declared, Input, Value, key};
+use crate::pages::forms::{Reader, Resolution, Values, link_of, person_ref};
 use crate::pages::records::RecordPages;
 use crate::pages::{Action as PageAction, DetailView, Field, FormView, Group, Item, Section, Ui};
 
@@ -81,6 +83,114 @@ fn party_of(person: &str, text: Option<String>) -> PartyInput {
         description,
     }
 }
+
+/// An activity's own fields, as its form asks for them; its rows of partners, participants,
+/// agenda items, outcomes and gifts are groups of the form.
+const FIELDS: &[Declared<Activity>] = &[
+    Declared::new("kind", "field-kind", |a: &Activity| {
+        Value::Choice("activity-kind", code(&a.kind))
+    })
+    .asked(Input::Choice("activity-kind", || codes(&ActivityKind::ALL)))
+    .required(),
+    Declared::new("title_zh", "field-title_zh", |a: &Activity| {
+        Value::Text(a.title_zh.clone())
+    })
+    .asked(Input::Text),
+    Declared::new("title_en", "field-title_en", |a: &Activity| {
+        Value::Text(a.title_en.clone())
+    })
+    .asked(Input::Text),
+    Declared::new("start_date", "field-start_date", |a: &Activity| {
+        Value::Date(Some(a.start_date))
+    })
+    .asked(Input::Date)
+    .required(),
+    Declared::new("start_part", "field-start_part", |a: &Activity| {
+        Value::Choice("day-part", a.start_part.as_str().to_owned())
+    })
+    .asked(Input::Choice("day-part", || codes(&PARTS))),
+    Declared::new("end_date", "field-end_date", |a: &Activity| {
+        Value::Date(Some(a.end_date))
+    })
+    .asked(Input::Date),
+    Declared::new("end_part", "field-end_part", |a: &Activity| {
+        Value::Choice("day-part", a.end_part.as_str().to_owned())
+    })
+    .asked(Input::Choice("day-part", || codes(&PARTS)))
+    .or_none("choice-same"),
+    Declared::new("venue", "field-venue", |a: &Activity| {
+        Value::Text(a.venue.clone())
+    })
+    .asked(Input::Text),
+    Declared::new("host_unit", "field-host_unit", |a: &Activity| {
+        Value::Link(a.host_unit.clone(), "units")
+    })
+    .asked(Input::Unit),
+    Declared::new(
+        "inviting_organization",
+        "field-inviting_organization",
+        |a: &Activity| Value::Link(a.inviting_organization.clone(), "organizations"),
+    )
+    .asked(Input::Link)
+    .hinted("hint-pick-organization")
+    .picks("organization"),
+    Declared::new("organizer", "field-organizer", |a: &Activity| {
+        Value::Link(a.organizer.clone(), "organizations")
+    })
+    .asked(Input::Link)
+    .hinted("hint-organizer")
+    .picks("organization"),
+    Declared::new(
+        "university_role",
+        "field-university_role",
+        |a: &Activity| Value::Choice("university-role", code(&a.university_role)),
+    )
+    .asked(Input::Choice("university-role", || {
+        codes(&UniversityRole::ALL)
+    })),
+    Declared::new(
+        "delegation_size",
+        "field-delegation_size",
+        |a: &Activity| Value::Int(a.delegation_size.map(i64::from)),
+    )
+    .asked(Input::Number),
+    Declared::new(
+        "attending_groups",
+        "field-attending_groups",
+        |a: &Activity| Value::Lines(a.attending_groups.clone()),
+    )
+    .asked(Input::Lines)
+    .hinted("hint-lines"),
+    Declared::new(
+        "attending_groups_en",
+        "field-attending_groups_en",
+        |a: &Activity| Value::Lines(a.attending_groups_en.clone()),
+    )
+    .asked(Input::Lines)
+    .hinted("hint-lines"),
+    Declared::new("tags", "field-tags", |a: &Activity| {
+        Value::Lines(a.tags.clone())
+    })
+    .asked(Input::Lines)
+    .hinted("hint-lines"),
+    Declared::new("summary_zh", "field-summary_zh", |a: &Activity| {
+        Value::Text(a.summary_zh.clone())
+    })
+    .asked(Input::Area),
+    Declared::new("summary_en", "field-summary_en", |a: &Activity| {
+        Value::Text(a.summary_en.clone())
+    })
+    .asked(Input::Area),
+    Declared::new("signed_by", "field-signed_by", |a: &Activity| {
+        Value::Text(a.signed_by.clone())
+    })
+    .asked(Input::Text),
+    Declared::new("signed_by_en", "field-signed_by_en", |a: &Activity| {
+        Value::Text(a.signed_by_en.clone())
+    })
+    .asked(Input::Text),
+    key(),
+];
 
 /// The columns of the list of activities and of its spreadsheet, from the list's rows.
 const ROW_FIELDS: &[Declared<ActivitySummary>] = &[
@@ -160,6 +270,7 @@ impl RecordPages for Activities {
     type Input = ActivityInput;
     type Filter = ActivityFilter;
     const ROW_FIELDS: &'static [Declared<ActivitySummary>] = ROW_FIELDS;
+    const FIELDS: &'static [Declared<Activity>] = FIELDS;
 
     async fn filters(ui: &Ui, store: &Store, query: &Values) -> liaison_store::Result<Vec<Field>> {
         let mut units = unit_choices(ui, store).await?;
@@ -440,43 +551,13 @@ impl RecordPages for Activities {
     }
 
     fn values(a: &Activity) -> Values {
-        let mut v = Values::default();
-        v.set("kind", code(&a.kind));
-        v.set("title_zh", a.title_zh.clone().unwrap_or_default());
-        v.set("title_en", a.title_en.clone().unwrap_or_default());
-        v.set("start_date", a.start_date.to_string());
-        v.set("start_part", a.start_part.as_str());
-        v.set("end_date", a.end_date.to_string());
-        v.set("end_part", a.end_part.as_str());
-        v.set("venue", a.venue.clone().unwrap_or_default());
-        v.set(
-            "host_unit",
-            a.host_unit
-                .as_ref()
-                .map(|u| u.id.to_string())
-                .unwrap_or_default(),
-        );
-        v.set(
-            "inviting_organization",
-            super::linked(&a.inviting_organization),
-        );
-        v.set("organizer", super::linked(&a.organizer));
-        v.set("university_role", code(&a.university_role));
+        let mut v = fields::values(FIELDS, a);
         for (i, p) in a.partners.iter().enumerate() {
             v.set(
                 format!("partners-{i}-organization"),
                 format!("#{} {}", p.id, p.name),
             );
         }
-        v.set(
-            "delegation_size",
-            a.delegation_size.map(|n| n.to_string()).unwrap_or_default(),
-        );
-        v.set("attending_groups", a.attending_groups.join("\n"));
-        v.set("attending_groups_en", a.attending_groups_en.join("\n"));
-        v.set("tags", a.tags.join("\n"));
-        v.set("summary_zh", a.summary_zh.clone().unwrap_or_default());
-        v.set("summary_en", a.summary_en.clone().unwrap_or_default());
         for (i, o) in a.outcomes.iter().enumerate() {
             v.set(format!("outcomes-{i}-description"), o.description.clone());
             v.set(
@@ -489,8 +570,6 @@ impl RecordPages for Activities {
             );
             v.set(format!("outcomes-{i}-done"), if o.done { "on" } else { "" });
         }
-        v.set("signed_by", a.signed_by.clone().unwrap_or_default());
-        v.set("signed_by_en", a.signed_by_en.clone().unwrap_or_default());
         for (i, p) in a.participants.iter().enumerate() {
             v.set(
                 format!("participants-{i}-person"),
@@ -558,7 +637,6 @@ impl RecordPages for Activities {
             v.set(format!("agenda-{i}-points"), item.points.join("\n"));
             v.set(format!("agenda-{i}-points_en"), item.points_en.join("\n"));
         }
-        v.set("key", a.meta.key.clone().unwrap_or_default());
         v
     }
 
@@ -714,238 +792,20 @@ impl RecordPages for Activities {
             ));
         }
         Ok(FormView {
-            fields: vec![
-                select(
-                    ui,
-                    v,
-                    "kind",
-                    choices(ui, "activity-kind", &ActivityKind::ALL, None),
-                ),
-                text(ui, v, "title_zh"),
-                text(ui, v, "title_en"),
-                input(ui, v, "date", "start_date").required(),
-                select(ui, v, "start_part", choices(ui, "day-part", &PARTS, None)),
-                input(ui, v, "date", "end_date"),
-                select(
-                    ui,
-                    v,
-                    "end_part",
-                    choices(ui, "day-part", &PARTS, Some("choice-same")),
-                ),
-                text(ui, v, "venue"),
-                select(ui, v, "host_unit", unit_choices(ui, store).await?),
-                text(ui, v, "inviting_organization")
-                    .hint(t.get("hint-pick-organization"))
-                    .picks("organization", v),
-                text(ui, v, "organizer")
-                    .hint(t.get("hint-organizer"))
-                    .picks("organization", v),
-                select(
-                    ui,
-                    v,
-                    "university_role",
-                    choices(ui, "university-role", &UniversityRole::ALL, None),
-                ),
-                input(ui, v, "number", "delegation_size"),
-                input(ui, v, "textarea", "attending_groups").hint(t.get("hint-lines")),
-                input(ui, v, "textarea", "attending_groups_en").hint(t.get("hint-lines")),
-                input(ui, v, "textarea", "tags").hint(t.get("hint-lines")),
-                input(ui, v, "textarea", "summary_zh"),
-                input(ui, v, "textarea", "summary_en"),
-                text(ui, v, "signed_by"),
-                text(ui, v, "signed_by_en"),
-                key_field(ui, v),
-            ],
+            fields: fields::inputs(ui, store, FIELDS, v).await?,
             groups: groups.into_iter().map(Group::removable).collect(),
             ..FormView::default()
         })
     }
 
     fn read(v: &Values, creating: bool) -> Result<ActivityInput, FieldErrors> {
-        let mut r = Reader::default();
-        let kind = r.choice(v, "kind");
-        let start_date = r.date(v, "start_date");
-        if v.text("start_date").is_none() {
-            r.errors.add("start_date", "required", "give the first day");
-        }
-        let mut participants = Vec::new();
-        for i in 0..v.rows("participants") {
-            if v.row_is_empty("participants", i) {
-                continue;
-            }
-            let f = |name: &str| format!("participants-{i}-{name}");
-            let mut person = person_ref(v.get(&f("person")));
-            if let Some(Ref::New(new)) = &mut person {
-                // A new guest comes with their organization and position; a new person of one
-                // of the university's units is one of its staff.
-                new.position = v.text(&f("position"));
-                if let Some(unit) = v.text(&f("unit")).and_then(|u| u.parse().ok()) {
-                    new.category = PersonCategory::Internal;
-                    new.unit = Some(Link::Id(unit));
-                } else if let Some(org) = v.text(&f("guest_organization")) {
-                    match link_of(&org) {
-                        Some(link) => new.organization = Some(Ref::Link(link)),
-                        None => r.errors.add(
-                            f("guest_organization"),
-                            "no_match",
-                            format!("no organization or unit on record is named '{org}'"),
-                        ),
-                    }
-                }
-            }
-            let role = v.text(&format!("participants-{i}-role"));
-            match (person, role) {
-                (Some(person), Some(role)) => participants.push(ParticipantInput {
-                    person,
-                    role,
-                    position: v.text(&format!("participants-{i}-position")),
-                    position_en: v.text(&format!("participants-{i}-position_en")),
-                    note: v.text(&format!("participants-{i}-note")),
-                }),
-                (None, _) => r.errors.add(
-                    format!("participants-{i}-person"),
-                    "required",
-                    "name the person",
-                ),
-                (_, None) => r.errors.add(
-                    format!("participants-{i}-role"),
-                    "required",
-                    "choose a role",
-                ),
-            }
-        }
-        let mut partners = Vec::new();
-        for i in 0..v.rows("partners") {
-            if v.row_is_empty("partners", i) {
-                continue;
-            }
-            let field = format!("partners-{i}-organization");
-            if let Some(link) = r.link(v, &field) {
-                partners.push(Ref::Link(link));
-            }
-        }
-        let mut agenda = Vec::new();
-        for i in 0..v.rows("agenda") {
-            if v.row_is_empty("agenda", i) {
-                continue;
-            }
-            let f = |name: &str| format!("agenda-{i}-{name}");
-            let count = r.parse::<i32>(v, &f("lecturer_count"), "a number");
-            let (lecturers_zh, lecturers_en) =
-                (v.text(&f("lecturers_zh")), v.text(&f("lecturers_en")));
-            let lecturers = match count {
-                Some(count) => Some(LecturerGroup {
-                    count,
-                    description_zh: lecturers_zh,
-                    description_en: lecturers_en,
-                }),
-                None if lecturers_zh.is_some() || lecturers_en.is_some() => {
-                    r.errors.add(
-                        f("lecturer_count"),
-                        "required",
-                        "give the number of lecturers",
-                    );
-                    None
-                }
-                None => None,
-            };
-            agenda.push(AgendaItemInput {
-                kind: r.choice(v, &f("kind")).unwrap_or_default(),
-                on: r.date(v, &f("on")),
-                ends_on: r.date(v, &f("ends_on")),
-                part: r.choice(v, &f("part")),
-                venue: v.text(&f("venue")),
-                lecturers,
-                starts_at: v.text(&f("starts_at")),
-                speaker: person_ref(v.get(&f("speaker"))),
-                title_zh: v.text(&f("title_zh")),
-                title_en: v.text(&f("title_en")),
-                points: v.lines(&f("points")),
-                points_en: v.lines(&f("points_en")),
-            });
-        }
-        let mut outcomes = Vec::new();
-        for i in 0..v.rows("outcomes") {
-            if v.row_is_empty("outcomes", i) {
-                continue;
-            }
-            let f = |name: &str| format!("outcomes-{i}-{name}");
-            outcomes.push(OutcomeInput {
-                description: v.get(&f("description")).to_owned(),
-                follow_up: v.text(&f("follow_up")),
-                due_on: r.date(v, &f("due_on")),
-                done: v.get(&f("done")) == "on",
-            });
-        }
-        let mut gifts = Vec::new();
-        if creating {
-            for i in 0..v.rows("gifts") {
-                if v.row_is_empty("gifts", i) {
-                    continue;
-                }
-                let f = |name: &str| format!("gifts-{i}-{name}");
-                let Some(direction) = r.choice(v, &f("direction")) else {
-                    r.errors
-                        .add(f("direction"), "required", "choose received or given");
-                    continue;
-                };
-                gifts.push(GiftInput {
-                    key: None,
-                    version: None,
-                    direction,
-                    activity: None,
-                    exchanged_on: start_date,
-                    giver: party_of(v.get(&f("giver_person")), v.text(&f("giver"))),
-                    receiver: party_of(v.get(&f("receiver_person")), v.text(&f("receiver"))),
-                    item: v.get(&f("item")).to_owned(),
-                    category: r.choice(v, &f("category")).unwrap_or_default(),
-                    quantity: 1,
-                    estimated_value_fen: r.yuan(v, &f("value")).map(Money::from_fen),
-                    status: GiftStatus::Recorded,
-                    declared_on: None,
-                    handed_in_on: None,
-                    storage: None,
-                    disposal: None,
-                    notes: None,
-                });
-            }
-        }
-        let input = match (kind, start_date) {
-            (Some(kind), Some(start_date)) => Some(ActivityInput {
-                key: v.text("key"),
-                version: v.text("version").and_then(|x| x.parse().ok()),
-                kind,
-                title_zh: v.text("title_zh"),
-                title_en: v.text("title_en"),
-                summary_zh: v.text("summary_zh"),
-                summary_en: v.text("summary_en"),
-                start_date,
-                start_part: r.choice(v, "start_part").unwrap_or_default(),
-                end_date: r.date(v, "end_date"),
-                end_part: r.choice(v, "end_part"),
-                venue: v.text("venue"),
-                host_unit: r
-                    .parse::<i64>(v, "host_unit", "a unit")
-                    .map(liaison_core::Link::Id),
-                inviting_organization: r.link(v, "inviting_organization").map(Ref::Link),
-                organizer: r.link(v, "organizer").map(Ref::Link),
-                university_role: r.choice(v, "university_role").unwrap_or_default(),
-                partners,
-                participants,
-                delegation_size: r.parse(v, "delegation_size", "a number"),
-                attending_groups: v.lines("attending_groups"),
-                attending_groups_en: v.lines("attending_groups_en"),
-                agenda,
-                outcomes,
-                tags: v.lines("tags"),
-                attachments: Vec::new(),
-                signed_by: v.text("signed_by"),
-                signed_by_en: v.text("signed_by_en"),
-                gifts,
-            }),
-            _ => None,
-        };
-        finish(input, r)
+        fields::read(FIELDS, v, |r, input| {
+            let start_date = input
+                .get("start_date")
+                .and_then(|day| serde_json::from_value(day.clone()).ok());
+            let groups = read_groups(v, r, creating, start_date);
+            input.extend(groups);
+        })
     }
 
     async fn resolve(ui: &Ui, store: &Store, v: &mut Values) -> liaison_store::Result<Resolution> {
@@ -998,6 +858,168 @@ impl RecordPages for Activities {
         input.attachments = store.get::<Activity>(id).await?.attachments;
         store.update::<Activity>(actor, id, input).await
     }
+}
+
+/// The rows of an activity's form, each group as the activity's input holds it: partners,
+/// participants (a new guest with their organization or unit), agenda items, outcomes and, for
+/// a new activity, its gifts, exchanged on its first day.
+fn read_groups(
+    v: &Values,
+    r: &mut Reader,
+    creating: bool,
+    start_date: Option<NaiveDate>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut participants = Vec::new();
+    for i in 0..v.rows("participants") {
+        if v.row_is_empty("participants", i) {
+            continue;
+        }
+        let f = |name: &str| format!("participants-{i}-{name}");
+        let mut person = person_ref(v.get(&f("person")));
+        if let Some(Ref::New(new)) = &mut person {
+            // A new guest comes with their organization and position; a new person of one
+            // of the university's units is one of its staff.
+            new.position = v.text(&f("position"));
+            if let Some(unit) = v.text(&f("unit")).and_then(|u| u.parse().ok()) {
+                new.category = PersonCategory::Internal;
+                new.unit = Some(Link::Id(unit));
+            } else if let Some(org) = v.text(&f("guest_organization")) {
+                match link_of(&org) {
+                    Some(link) => new.organization = Some(Ref::Link(link)),
+                    None => r.errors.add(
+                        f("guest_organization"),
+                        "no_match",
+                        format!("no organization or unit on record is named '{org}'"),
+                    ),
+                }
+            }
+        }
+        let role = v.text(&format!("participants-{i}-role"));
+        match (person, role) {
+            (Some(person), Some(role)) => participants.push(ParticipantInput {
+                person,
+                role,
+                position: v.text(&format!("participants-{i}-position")),
+                position_en: v.text(&format!("participants-{i}-position_en")),
+                note: v.text(&format!("participants-{i}-note")),
+            }),
+            (None, _) => r.errors.add(
+                format!("participants-{i}-person"),
+                "required",
+                "name the person",
+            ),
+            (_, None) => r.errors.add(
+                format!("participants-{i}-role"),
+                "required",
+                "choose a role",
+            ),
+        }
+    }
+    let mut partners: Vec<Link> = Vec::new();
+    for i in 0..v.rows("partners") {
+        if v.row_is_empty("partners", i) {
+            continue;
+        }
+        let field = format!("partners-{i}-organization");
+        if let Some(link) = r.link(v, &field) {
+            partners.push(link);
+        }
+    }
+    let mut agenda = Vec::new();
+    for i in 0..v.rows("agenda") {
+        if v.row_is_empty("agenda", i) {
+            continue;
+        }
+        let f = |name: &str| format!("agenda-{i}-{name}");
+        let count = r.parse::<i32>(v, &f("lecturer_count"), "a number");
+        let (lecturers_zh, lecturers_en) = (v.text(&f("lecturers_zh")), v.text(&f("lecturers_en")));
+        let lecturers = match count {
+            Some(count) => Some(LecturerGroup {
+                count,
+                description_zh: lecturers_zh,
+                description_en: lecturers_en,
+            }),
+            None if lecturers_zh.is_some() || lecturers_en.is_some() => {
+                r.errors.add(
+                    f("lecturer_count"),
+                    "required",
+                    "give the number of lecturers",
+                );
+                None
+            }
+            None => None,
+        };
+        agenda.push(AgendaItemInput {
+            kind: r.choice(v, &f("kind")).unwrap_or_default(),
+            on: r.date(v, &f("on")),
+            ends_on: r.date(v, &f("ends_on")),
+            part: r.choice(v, &f("part")),
+            venue: v.text(&f("venue")),
+            lecturers,
+            starts_at: v.text(&f("starts_at")),
+            speaker: person_ref(v.get(&f("speaker"))),
+            title_zh: v.text(&f("title_zh")),
+            title_en: v.text(&f("title_en")),
+            points: v.lines(&f("points")),
+            points_en: v.lines(&f("points_en")),
+        });
+    }
+    let mut outcomes = Vec::new();
+    for i in 0..v.rows("outcomes") {
+        if v.row_is_empty("outcomes", i) {
+            continue;
+        }
+        let f = |name: &str| format!("outcomes-{i}-{name}");
+        outcomes.push(OutcomeInput {
+            description: v.get(&f("description")).to_owned(),
+            follow_up: v.text(&f("follow_up")),
+            due_on: r.date(v, &f("due_on")),
+            done: v.get(&f("done")) == "on",
+        });
+    }
+    let mut gifts = Vec::new();
+    if creating {
+        for i in 0..v.rows("gifts") {
+            if v.row_is_empty("gifts", i) {
+                continue;
+            }
+            let f = |name: &str| format!("gifts-{i}-{name}");
+            let Some(direction) = r.choice(v, &f("direction")) else {
+                r.errors
+                    .add(f("direction"), "required", "choose received or given");
+                continue;
+            };
+            gifts.push(GiftInput {
+                key: None,
+                version: None,
+                direction,
+                activity: None,
+                exchanged_on: start_date,
+                giver: party_of(v.get(&f("giver_person")), v.text(&f("giver"))),
+                receiver: party_of(v.get(&f("receiver_person")), v.text(&f("receiver"))),
+                item: v.get(&f("item")).to_owned(),
+                category: r.choice(v, &f("category")).unwrap_or_default(),
+                quantity: 1,
+                estimated_value_fen: r.yuan(v, &f("value")).map(Money::from_fen),
+                status: GiftStatus::Recorded,
+                declared_on: None,
+                handed_in_on: None,
+                storage: None,
+                disposal: None,
+                notes: None,
+            });
+        }
+    }
+    [
+        ("partners", json!(partners)),
+        ("participants", json!(participants)),
+        ("agenda", json!(agenda)),
+        ("outcomes", json!(outcomes)),
+        ("gifts", json!(gifts)),
+    ]
+    .into_iter()
+    .map(|(name, rows)| (name.to_owned(), rows))
+    .collect()
 }
 
 /// A giver or receiver as the activity's page shows it: the person, the organization, or the
@@ -1218,5 +1240,146 @@ fn one_of(matches: &[NameMatch]) -> Option<&NameMatch> {
         ([one], _) => Some(one),
         ([], [one]) => Some(one),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use liaison_core::{
+        ActivityKind, AgendaKind, DayPart, GiftDirection, Link, Money, PersonCategory, Ref,
+        UniversityRole,
+    };
+
+    use super::Activities;
+    use crate::pages::forms::Values;
+    use crate::pages::records::RecordPages;
+
+    /// A course another body ran abroad, which the university's staff attended: the organizer
+    /// named, two lecturers given as a group, a guest new to the records, and a gift received.
+    fn course_abroad() -> Values {
+        Values::of(&[
+            ("kind", "training_course"),
+            ("title_en", "ILO course on labour inspection"),
+            ("start_date", "2026-09-14"),
+            ("start_part", "afternoon"),
+            ("end_date", "2026-09-18"),
+            ("end_part", ""),
+            ("venue", "ITC-ILO, Turin"),
+            ("host_unit", "4"),
+            ("organizer", "#31 International Training Centre of the ILO"),
+            ("university_role", "participant"),
+            ("delegation_size", "3"),
+            ("tags", "labour inspection\n\n  ILO  \n"),
+            ("attending_groups", "学院教师"),
+            ("partners-0-organization", "#31 ITC-ILO"),
+            ("partners-1-organization", ""),
+            ("partners-2-organization", "@ilo-geneva"),
+            ("participants-0-person", "#5 Wang Fang"),
+            ("participants-0-role", "delegation_member"),
+            ("participants-1-person", "Giulia Bianchi"),
+            ("participants-1-role", "lecturer"),
+            ("participants-1-guest_organization", "#31 ITC-ILO"),
+            ("participants-1-position", "Programme officer"),
+            ("agenda-0-kind", "lecture"),
+            ("agenda-0-on", "2026-09-15"),
+            ("agenda-0-lecturer_count", "2"),
+            ("agenda-0-lecturers_en", "ILO inspectors"),
+            ("agenda-0-points", "Risk-based inspection\nCase studies"),
+            (
+                "outcomes-0-description",
+                "Course notes shared with the school",
+            ),
+            ("outcomes-0-done", "on"),
+            ("gifts-0-direction", "received"),
+            ("gifts-0-item", "ILO pennant"),
+            ("gifts-0-value", "80"),
+            ("gifts-0-giver", "#31 ITC-ILO"),
+            ("key", "itc-ilo-2026"),
+            ("version", "4"),
+        ])
+    }
+
+    #[test]
+    fn an_activity_s_form_reads_its_fields_and_each_group_of_rows() {
+        let input = Activities::read(&course_abroad(), true).expect("the form reads");
+        assert_eq!(input.kind, ActivityKind::TrainingCourse);
+        assert_eq!(
+            input.start_date,
+            NaiveDate::from_ymd_opt(2026, 9, 14).unwrap()
+        );
+        assert_eq!(input.start_part, DayPart::Afternoon);
+        assert_eq!(input.end_part, None, "left as the same half-day");
+        assert_eq!(input.host_unit, Some(Link::Id(4)));
+        assert_eq!(input.organizer, Some(Ref::Link(Link::Id(31))));
+        assert_eq!(input.inviting_organization, None);
+        assert_eq!(input.university_role, UniversityRole::Participant);
+        assert_eq!(input.delegation_size, Some(3));
+        assert_eq!(input.tags, ["labour inspection", "ILO"]);
+        assert_eq!(input.attending_groups, ["学院教师"]);
+        assert_eq!(
+            input.partners,
+            [
+                Ref::Link(Link::Id(31)),
+                Ref::Link(Link::Key("ilo-geneva".to_owned()))
+            ],
+            "the empty row is left out"
+        );
+        assert_eq!(input.participants.len(), 2);
+        assert_eq!(input.participants[0].person, Ref::Link(Link::Id(5)));
+        let Ref::New(guest) = &input.participants[1].person else {
+            panic!("a name not on record is a new person");
+        };
+        assert_eq!(guest.name_en.as_deref(), Some("Giulia Bianchi"));
+        assert_eq!(guest.organization, Some(Ref::Link(Link::Id(31))));
+        assert_eq!(guest.position.as_deref(), Some("Programme officer"));
+        assert_ne!(guest.category, PersonCategory::Internal);
+        let lecture = &input.agenda[0];
+        assert_eq!(lecture.kind, AgendaKind::Lecture);
+        assert_eq!(lecture.lecturers.as_ref().map(|l| l.count), Some(2));
+        assert_eq!(lecture.points, ["Risk-based inspection", "Case studies"]);
+        assert!(input.outcomes[0].done);
+        assert_eq!(input.gifts.len(), 1);
+        assert_eq!(input.gifts[0].direction, GiftDirection::Received);
+        assert_eq!(input.gifts[0].exchanged_on, Some(input.start_date));
+        assert_eq!(
+            input.gifts[0].estimated_value_fen,
+            Some(Money::from_fen(8_000))
+        );
+        assert_eq!(input.key.as_deref(), Some("itc-ilo-2026"));
+        assert_eq!(input.version, Some(4));
+        // A change of an activity has no gift rows: its gifts are the register's.
+        let changed = Activities::read(&course_abroad(), false).expect("the form reads");
+        assert!(changed.gifts.is_empty());
+    }
+
+    #[test]
+    fn an_activity_s_form_names_every_mistake_in_its_fields_and_rows_at_once() {
+        let mut values = course_abroad();
+        for (name, value) in [
+            ("kind", "picnic"),
+            ("start_date", ""),
+            ("delegation_size", "a few"),
+            ("participants-0-role", ""),
+            ("agenda-0-lecturer_count", ""),
+            ("gifts-0-direction", ""),
+        ] {
+            values.0.insert(name.to_owned(), value.to_owned());
+        }
+        let errors = Activities::read(&values, true).expect_err("nothing is read");
+        let mut fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "agenda-0-lecturer_count",
+                "delegation_size",
+                "gifts-0-direction",
+                "kind",
+                "participants-0-role",
+                "start_date"
+            ],
+            "{errors:?}"
+        );
     }
 }

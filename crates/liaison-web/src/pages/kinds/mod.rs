@@ -131,11 +131,6 @@ pub async fn unit_choices(ui: &Ui, store: &Store) -> liaison_store::Result<Vec<(
     Ok(options)
 }
 
-/// The key field at the end of every form, kept so an update never drops an imported key.
-pub fn key_field(ui: &Ui, values: &Values) -> Field {
-    text(ui, values, "key").hint(ui.t.get("hint-key"))
-}
-
 /// A linked record's name in the reader's language.
 pub fn name_of(zh: &Option<String>, en: &Option<String>, ui: &Ui) -> String {
     let name = ui.t.pick(zh, en);
