@@ -635,6 +635,10 @@ mod tests {
             let Some(timeline) = &kind.timeline else {
                 continue;
             };
+            assert!(
+                !timeline.involvements.is_empty(),
+                "{kind} is on the timelines but involves no organization"
+            );
             let declared = |to: &str, table: &str, column: &str, record: &str| {
                 kind.naming
                     .iter()

@@ -1107,3 +1107,32 @@ async fn set_index_version(conn: &mut AnyConnection) -> Result<()> {
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use liaison_core::RecordKind;
+
+    use super::{Countries, document};
+    use crate::Backend;
+    use crate::testing::TestDatabase;
+
+    /// Every kind declared searchable has its document read here: a record not on file has
+    /// none, where a kind the store could not read would fail the write that changed it. A kind
+    /// not declared searchable has none either.
+    #[tokio::test]
+    async fn the_store_reads_the_document_of_every_kind_declared_searchable() {
+        let db = TestDatabase::new(Backend::Sqlite).await;
+        let mut conn = db.store.read.acquire().await.unwrap();
+        let policy = db.store.policy().clone();
+        let mut known = Countries::default();
+        assert!(!RecordKind::searchable().is_empty());
+        for &kind in liaison_core::KINDS {
+            let found = document(&mut conn, &policy, &mut known, kind, 1_000_000).await;
+            assert!(
+                matches!(found, Ok(None)),
+                "{kind}: {:?}",
+                found.map(|d| d.map(|d| d.title))
+            );
+        }
+    }
+}
