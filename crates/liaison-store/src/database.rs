@@ -431,6 +431,21 @@ impl Backend {
         }
     }
 
+    /// How [`crate::sql::insert_rows`] reads the rows of the JSON array of arrays bound to `$1`:
+    /// a `WITH` clause to write before its `INSERT`, and what to read the rows `FROM`, one
+    /// `value` each. SQLite converts each row once to its binary JSON, kept aside
+    /// (`MATERIALIZED`), which `value ->> i` then reads without parsing the row's text again for
+    /// every column; PostgreSQL parses the array once as it is.
+    pub(crate) fn inserted_rows_sql(&self) -> (&'static str, &'static str) {
+        match self {
+            Backend::Sqlite => (
+                "WITH r(value) AS MATERIALIZED (SELECT jsonb(value) FROM json_each($1)) ",
+                "r",
+            ),
+            Backend::Postgres => ("", "json_array_elements(CAST($1 AS json))"),
+        }
+    }
+
     /// The condition that keeps, of the audit entries after a transaction's first, those it wrote
     /// itself. On PostgreSQL other transactions commit entries meanwhile, and each entry names
     /// its transaction; SQLite has one writer at a time, so every later entry is the writer's.

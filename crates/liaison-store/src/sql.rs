@@ -581,7 +581,7 @@ const ROWS_PER_INSERT: usize = 2_000;
 
 /// Inserts a row into `table` for each of `rows`, its `columns` given by `values`, many rows to a
 /// statement: they travel as one JSON array bound to a single parameter and are read back into
-/// rows by the database ([`crate::Backend::json_elements_sql`]), so a statement of two thousand
+/// rows by the database ([`crate::Backend::inserted_rows_sql`]), so a statement of two thousand
 /// rows costs one parameter, not thousands. Each column is read as the type of its value in the
 /// first row. Returns the `returning` columns (`""` for none) of the rows inserted, in no
 /// promised order.
@@ -620,11 +620,11 @@ pub(crate) async fn insert_rows<T>(
     } else {
         format!(" RETURNING {returning}")
     };
+    let (with, from) = crate::Backend::of(conn).inserted_rows_sql();
     let sql = format!(
-        "INSERT INTO {table} ({}) SELECT {} FROM {}{returning}",
+        "{with}INSERT INTO {table} ({}) SELECT {} FROM {from}{returning}",
         columns.join(", "),
         read.join(", "),
-        crate::Backend::of(conn).json_elements_sql()
     );
     let mut returned = Vec::new();
     for chunk in rows.chunks(ROWS_PER_INSERT) {
