@@ -421,8 +421,9 @@ impl Backend {
     }
 
     /// The rows of a JSON array of arrays bound as text to `$1`, one `value` each, to be read
-    /// with `value ->> 0`, `value ->> 1`…: how many rows go to one statement with a single
-    /// parameter (`sql::insert_rows`), since binding costs more the more parameters a statement
+    /// with `value ->> 0`, `value ->> 1`…: how many values go to one statement with a single
+    /// parameter (`sql::in_json_list`, and `sql::insert_rows` through
+    /// [`Backend::inserted_rows_sql`]), since binding costs more the more parameters a statement
     /// has.
     pub(crate) fn json_elements_sql(&self) -> &'static str {
         match self {
@@ -442,7 +443,7 @@ impl Backend {
                 "WITH r(value) AS MATERIALIZED (SELECT jsonb(value) FROM json_each($1)) ",
                 "r",
             ),
-            Backend::Postgres => ("", "json_array_elements(CAST($1 AS json))"),
+            Backend::Postgres => ("", self.json_elements_sql()),
         }
     }
 
