@@ -824,6 +824,14 @@ const KIND: Kind = Kind {
 /// Activities, as every layer names the kind.
 pub const ACTIVITY: RecordKind = RecordKind::of(&KIND);
 
+impl Activity {
+    /// The organizations whose countries are the activity's countries in search: its inviting
+    /// organization and its partners.
+    pub fn organizations_abroad(&self) -> impl Iterator<Item = &Named> {
+        self.inviting_organization.iter().chain(&self.partners)
+    }
+}
+
 /// An activity is found by its titles, its summaries, where it was held, who signed, the
 /// organizations and people it names, its agenda, tags, groups and outcomes, and by the
 /// countries of its organizations.
@@ -837,7 +845,7 @@ impl crate::Searchable for Activity {
             &self.venue,
             &self.signed_by,
         ]);
-        for named in self.inviting_organization.iter().chain(&self.partners) {
+        for named in self.organizations_abroad() {
             s.text(&named.name);
             s.organizations.push(named.id);
         }

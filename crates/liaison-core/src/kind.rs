@@ -305,12 +305,16 @@ pub enum Example {
 
 /// The serde names of an enum's values, as a spreadsheet or a form writes them.
 pub fn codes<T: Serialize>(all: &[T]) -> Vec<String> {
-    all.iter()
-        .filter_map(|value| match serde_json::to_value(value) {
-            Ok(serde_json::Value::String(code)) => Some(code),
-            _ => None,
-        })
-        .collect()
+    all.iter().filter_map(code).collect()
+}
+
+/// The serde name of a value of a vocabulary (`inbound_visit`), as forms, spreadsheets, search
+/// filters and the database write it; `None` for a value that is not named by a string.
+pub fn code<T: Serialize>(value: &T) -> Option<String> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(code)) => Some(code),
+        _ => None,
+    }
 }
 
 /// Who may do what with a kind of record. Admins may do everything; everyone signed in reads

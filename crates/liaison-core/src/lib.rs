@@ -57,7 +57,7 @@ pub use gifts::*;
 pub use imports::*;
 pub use kind::{
     CellKind, InputProblem, Involvement, Kind, Naming, Record, RecordKind, Through, Timeline,
-    checked_input, nothing_implied,
+    checked_input, code, nothing_implied,
 };
 pub use lifecycle::{Lifecycle, RecordEvent, RecordEventInput, Stateful, TransitionRequest};
 pub use meta::*;

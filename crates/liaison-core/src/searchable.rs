@@ -59,10 +59,7 @@ impl SearchText {
 
     /// The code of a value of a vocabulary (an activity's kind), as the `kind:` filter names it.
     pub fn kind_of<T: Serialize>(&mut self, value: &T) {
-        self.kind = match serde_json::to_value(value) {
-            Ok(serde_json::Value::String(code)) => Some(code),
-            _ => None,
-        };
+        self.kind = crate::kind::code(value);
     }
 }
 

@@ -323,7 +323,7 @@ impl InHand {
     fn organizations(&self) -> Vec<i64> {
         self.activities
             .values()
-            .flat_map(|a| a.inviting_organization.iter().chain(&a.partners))
+            .flat_map(Activity::organizations_abroad)
             .map(|n| n.id)
             .collect()
     }

@@ -22,10 +22,7 @@ pub(crate) fn date_text(date: NaiveDate) -> String {
 
 /// The stored name of an enum value: its serde name, such as `inbound_visit`.
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        other => format!("{other:?}"),
-    }
+    liaison_core::code(value).unwrap_or_else(|| format!("{:?}", serde_json::to_value(value)))
 }
 
 pub(crate) fn parse_enum<T: DeserializeOwned>(text: &str) -> Result<T> {

@@ -27,10 +27,7 @@ use crate::i18n::Tr;
 
 /// The serde name of an enum value, as forms send it.
 pub fn code<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
+    liaison_core::code(value).unwrap_or_default()
 }
 
 /// The choices of a select for an enum, labelled from the catalog (`{prefix}-{value}`), with an
