@@ -104,6 +104,10 @@ fn row_columns() -> Selection {
         ],
     )
     .with("a.display_name", "applicant_name")
+    .with(
+        "CASE WHEN t.approved_form IS NULL THEN 0 ELSE 1 END",
+        "changing",
+    )
     .named("n", "unit")
 }
 
@@ -150,6 +154,7 @@ fn row_from_row(row: &impl RowExt) -> Result<TripRow> {
         departure: row.opt_date("departure")?,
         days_abroad: row.int("days_abroad")?,
         step_due: row.opt_date("step_due")?,
+        changing: row.int("changing")? != 0,
     })
 }
 

@@ -5357,6 +5357,7 @@ async fn the_trip_lists_rows_and_inbox_counts_agree_with_the_whole_applications(
         departure: trip.departure,
         days_abroad: trip.days_abroad,
         step_due: trip.step_due,
+        changing: trip.approved_form.is_some(),
     };
     let mut checked_waiting = 0;
     for username in ["officer-1", "officer-2", "leader-2", "liaison-3", "staff-1"] {

@@ -704,10 +704,11 @@ impl Stateful for Trip {
 
 /// An application as the lists and inboxes show it in a row: read without its members, plan,
 /// decisions, approved form or report, which a page of fifty does not show.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct TripRow {
     pub id: i64,
     pub status: TripState,
+    /// The account that filed it.
     pub applicant: Named,
     pub unit: Option<Named>,
     pub title_zh: Option<String>,
@@ -715,7 +716,10 @@ pub struct TripRow {
     pub destinations: Vec<Destination>,
     pub departure: Option<NaiveDate>,
     pub days_abroad: i64,
+    /// When the current step is due.
     pub step_due: Option<NaiveDate>,
+    /// Approved, then changed: the change is being made or goes through approval again.
+    pub changing: bool,
 }
 
 /// The counts of an account's inboxes.
@@ -746,7 +750,9 @@ pub struct TripFilter {
     pub overdue_on: Option<NaiveDate>,
 }
 
-pub const TRIP_SORTS: &[&str] = &["departure", "created", "updated", "due"];
+/// The orders of a trip list; the first, newest first, is the API's when none is asked for, as
+/// on the pages.
+pub const TRIP_SORTS: &[&str] = &["created", "departure", "updated", "due"];
 
 /// Trip applications, as a kind of record.
 const KIND: Kind = Kind {

@@ -125,6 +125,7 @@ trip-state-closed = Closed
 trip-state-rejected = Refused
 trip-state-withdrawn = Withdrawn
 trip-state-changing = Being changed
+trips-state-change-in-approval = In approval (a change)
 
 trip-action-created = Filed
 trip-action-submit = Submit

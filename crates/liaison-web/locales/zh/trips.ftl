@@ -125,6 +125,7 @@ trip-state-closed = 已办结
 trip-state-rejected = 未批准
 trip-state-withdrawn = 已撤回
 trip-state-changing = 变更中
+trips-state-change-in-approval = 审批中（变更）
 
 trip-action-created = 填报
 trip-action-submit = 提交

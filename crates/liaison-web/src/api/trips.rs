@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use liaison_core::approvals::{ApplicationKind, Chain, ChainInput, Delegation, Plan, TripDecision};
 use liaison_core::trips::{
-    BriefingInput, Finding, TRIP, Trip, TripActionInput, TripFilter, TripInbox, TripInput,
-    TripPolicy,
+    BriefingInput, Difference, Finding, TRIP, Trip, TripActionInput, TripFilter, TripInbox,
+    TripInput, TripPolicy, TripRow,
 };
 use liaison_core::{Error as DomainError, NewsLanguage, Page, RecordEvent};
 use serde::{Deserialize, Serialize};
@@ -47,11 +47,21 @@ async fn policy(state: &AppState) -> Result<(i64, TripPolicy), ApiError> {
     Ok(state.store.trip_policy(&state.store.policy().trips).await?)
 }
 
-/// Trip applications, newest first: all of them, or those of a state or a unit, those an
-/// account filed (`applicant`), those waiting for an account's decision as approver or deputy
-/// (`waiting_for`), or those whose current step is past due on a day (`overdue_on`).
+/// An application in a list: its row, and what changed since it was approved while a change
+/// goes through approval again, countries named in the reader's language. The whole application,
+/// with its members, schedule, budget and plan, is read at `/api/v1/trips/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TripListItem {
+    #[serde(flatten)]
+    pub row: TripRow,
+    pub changes_since_approval: Vec<Difference>,
+}
+
+/// Trip applications, newest first, a row each: all of them, or those of a state or a unit,
+/// those an account filed (`applicant`), those waiting for an account's decision as approver
+/// or deputy (`waiting_for`), or those whose current step is past due on a day (`overdue_on`).
 #[utoipa::path(get, path = "/api/v1/trips", tag = "trips", params(TripFilter, PageParams),
-    responses((status = 200, body = Page<Trip>), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Page<TripListItem>), (status = 401, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -59,18 +69,32 @@ pub async fn list(
     headers: HeaderMap,
     ApiQuery(filter): ApiQuery<TripFilter>,
     ApiQuery(paging): ApiQuery<PageParams>,
-) -> Result<Json<Page<Trip>>, ApiError> {
+) -> Result<Json<Page<TripListItem>>, ApiError> {
     let page = paging.request(TRIP)?;
-    let mut trips = state
+    let rows = state
         .store
-        .list_trips(&filter, &page, state.settings.clock.today())
+        .list_trip_rows(&filter, &page, state.settings.clock.today(), None)
         .await?;
-    trips.items = trips
-        .items
-        .into_iter()
-        .map(|trip| for_reader(trip, &auth, &headers))
-        .collect();
-    Ok(Json(trips))
+    let mut items = Vec::with_capacity(rows.items.len());
+    for row in rows.items {
+        // Only an application being changed is read whole, for what its change is.
+        let changes_since_approval = if row.changing {
+            let trip = state.store.get::<Trip>(row.id).await?;
+            for_reader(trip, &auth, &headers).changes_since_approval
+        } else {
+            Vec::new()
+        };
+        items.push(TripListItem {
+            row,
+            changes_since_approval,
+        });
+    }
+    Ok(Json(Page {
+        items,
+        total: rows.total,
+        page: rows.page,
+        per_page: rows.per_page,
+    }))
 }
 
 /// The counts of the signed-in account's inboxes: waiting for their decision, filed by them,

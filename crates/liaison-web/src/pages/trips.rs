@@ -134,7 +134,11 @@ async fn list(State(state): State<AppState>, ui: Ui, RawQuery(raw): RawQuery) ->
                 Cell::text(places_of(&ui, &trip.destinations)),
                 Cell::text(t.optional_date(trip.departure)),
                 Cell::text(count(trip.days_abroad)),
-                Cell::text(t.value("trip-state", trip.status.as_str())),
+                Cell::text(if trip.changing && trip.status == TripState::InApproval {
+                    t.get("trips-state-change-in-approval")
+                } else {
+                    t.value("trip-state", trip.status.as_str())
+                }),
                 Cell::text(t.optional_date(trip.step_due)),
             ]
         })

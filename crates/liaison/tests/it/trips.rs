@@ -934,4 +934,33 @@ async fn a_changed_trip_names_its_countries_in_the_reader_s_language(app: TestAp
         }
         assert!(!page.contains("VN Hanoi") && !page.contains("LA Vientiane"));
     }
+
+    // Submitted again, the change waits for the unit's leader: a row of their list, marked as a
+    // change and carrying what changed, and a row of the office's board marked the same.
+    act(&a.teacher, "submit").await;
+    let (status, waiting) = get(
+        &a.leader,
+        &app,
+        &format!("/api/v1/trips?waiting_for={leader}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{waiting}");
+    assert_eq!(waiting["total"], 1, "{waiting}");
+    let row = &waiting["items"][0];
+    assert_eq!(row["id"], id, "{row}");
+    assert_eq!(row["status"], "in_approval", "{row}");
+    assert_eq!(row["changing"], true, "{row}");
+    assert_eq!(shown(row), english);
+    assert!(
+        row.get("members").is_none(),
+        "a row, not the whole application: {row}"
+    );
+    let (_, others) = get(&a.teacher, &app, "/api/v1/trips?status=draft").await;
+    assert_eq!(others["total"], 0, "{others}");
+    let officer = app
+        .sign_in("office-board", UserRole::Officer, None, "en")
+        .await;
+    let (status, board) = officer.get("/trips?view=all").await;
+    assert_eq!(status, 200);
+    assert!(board.contains("In approval (a change)"), "{board}");
 }
