@@ -1145,6 +1145,9 @@ impl Records for Activity {
     }
 }
 
+// Its documents, for search (the kind is declared searchable).
+inventory::submit! { crate::search::DocumentReader::of::<Activity>() }
+
 impl StoredRecord for Activity {
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Activity> {
         // The activity and its lists in one statement: each statement is a round trip to the

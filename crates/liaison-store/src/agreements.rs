@@ -508,6 +508,9 @@ impl Records for Agreement {
     }
 }
 
+// Its documents, for search (the kind is declared searchable).
+inventory::submit! { crate::search::DocumentReader::of::<Agreement>() }
+
 impl StoredRecord for Agreement {
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Agreement> {
         let row = sqlx::query(&format!(

@@ -283,6 +283,9 @@ impl Records for Gift {
     }
 }
 
+// Its documents, for search (the kind is declared searchable).
+inventory::submit! { crate::search::DocumentReader::of::<Gift>() }
+
 impl StoredRecord for Gift {
     async fn fetch(conn: &mut AnyConnection, policy: &Policy, id: i64) -> Result<Gift> {
         let row = sqlx::query(&format!(

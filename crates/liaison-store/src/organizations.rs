@@ -315,6 +315,9 @@ impl Records for Organization {
     }
 }
 
+// Its documents, for search (the kind is declared searchable).
+inventory::submit! { crate::search::DocumentReader::of::<Organization>() }
+
 impl StoredRecord for Organization {
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Organization> {
         let row = sqlx::query(&format!(

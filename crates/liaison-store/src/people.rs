@@ -238,6 +238,9 @@ impl Records for Person {
     }
 }
 
+// Its documents, for search (the kind is declared searchable).
+inventory::submit! { crate::search::DocumentReader::of::<Person>() }
+
 impl StoredRecord for Person {
     async fn fetch(conn: &mut AnyConnection, _: &Policy, id: i64) -> Result<Person> {
         let row = sqlx::query(&format!(

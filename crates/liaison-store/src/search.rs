@@ -2,12 +2,10 @@
 //! transactions just after it, from `search_queue`), read by search.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::pin::Pin;
 
 use liaison_core::files::keeps_files;
-use liaison_core::{
-    ACTIVITY, AGREEMENT, Activity, Agreement, GIFT, Gift, ORGANIZATION, Organization, PERSON,
-    PageRequest, Person, Policy, RecordKind, Searchable,
-};
+use liaison_core::{ACTIVITY, Activity, PageRequest, Policy, RecordKind, Searchable};
 use liaison_search::blocks::{Entry, Match, intersect};
 use liaison_search::{
     Document, EntityCount, FileHit, SearchHit, SearchRequest, SearchResults, Segment, analyzer,
@@ -634,10 +632,47 @@ async fn read_document<R: StoredRecord + Searchable>(
     document_of(conn, known, &record).await
 }
 
+/// A document being read by a [`DocumentReader`].
+type Reading<'a> = Pin<Box<dyn Future<Output = Result<Document>> + Send + 'a>>;
+
+/// How the store reads the documents of one kind declared searchable (`Kind::search`). Reading
+/// a record needs its type, so each searchable kind's own module submits its reader
+/// (`inventory::submit! { DocumentReader::of::<Gift>() }`) beside its `StoredRecord`; no list of
+/// the searchable kinds is written anywhere else.
+pub(crate) struct DocumentReader {
+    kind: RecordKind,
+    read: for<'a> fn(&'a mut AnyConnection, &'a Policy, &'a mut Countries, i64) -> Reading<'a>,
+}
+
+inventory::collect!(DocumentReader);
+
+impl DocumentReader {
+    pub(crate) const fn of<R: StoredRecord + Searchable + Sync + 'static>() -> DocumentReader {
+        DocumentReader {
+            kind: R::KIND,
+            read: read_boxed::<R>,
+        }
+    }
+
+    /// The reader of `kind`'s documents, when its module submitted one.
+    fn of_kind(kind: RecordKind) -> Option<&'static DocumentReader> {
+        inventory::iter::<DocumentReader>
+            .into_iter()
+            .find(|reader| reader.kind == kind)
+    }
+}
+
+fn read_boxed<'a, R: StoredRecord + Searchable + Sync + 'static>(
+    conn: &'a mut AnyConnection,
+    policy: &'a Policy,
+    known: &'a mut Countries,
+    id: i64,
+) -> Reading<'a> {
+    Box::pin(read_document::<R>(conn, policy, known, id))
+}
+
 /// The document of a record as it is now, or `None` when it is gone or its kind is not
-/// searchable. Reading a record needs its type, so this is the one place the store names the
-/// types of the kinds declared searchable (`Kind::search`); what search finds of each is said in
-/// its own module ([`Searchable`]).
+/// searchable; what search finds of each kind is said in its own module ([`Searchable`]).
 async fn document(
     conn: &mut AnyConnection,
     policy: &Policy,
@@ -645,24 +680,16 @@ async fn document(
     entity: RecordKind,
     id: i64,
 ) -> Result<Option<Document>> {
-    let found = if entity.search.is_none() {
+    if entity.search.is_none() {
         return Ok(None);
-    } else if entity == ACTIVITY {
-        read_document::<Activity>(conn, policy, known, id).await
-    } else if entity == ORGANIZATION {
-        read_document::<Organization>(conn, policy, known, id).await
-    } else if entity == PERSON {
-        read_document::<Person>(conn, policy, known, id).await
-    } else if entity == AGREEMENT {
-        read_document::<Agreement>(conn, policy, known, id).await
-    } else if entity == GIFT {
-        read_document::<Gift>(conn, policy, known, id).await
-    } else {
+    }
+    let Some(reader) = DocumentReader::of_kind(entity) else {
         return Err(crate::Error::Unsupported(format!(
             "{entity} records are declared searchable, but the store does not read their \
              documents"
         )));
     };
+    let found = (reader.read)(conn, policy, known, id).await;
     match found {
         Ok(document) if keeps_files(entity) => {
             let files = kept_files(conn, entity, id).await?;
@@ -1112,7 +1139,7 @@ async fn set_index_version(conn: &mut AnyConnection) -> Result<()> {
 mod tests {
     use liaison_core::RecordKind;
 
-    use super::{Countries, document};
+    use super::{Countries, DocumentReader, document};
     use crate::Backend;
     use crate::testing::TestDatabase;
 
@@ -1134,5 +1161,21 @@ mod tests {
                 found.map(|d| d.map(|d| d.title))
             );
         }
+    }
+
+    /// Each searchable kind's module submits its reader once, and no other kind submits one.
+    #[test]
+    fn each_searchable_kind_submits_one_reader() {
+        let mut submitted: Vec<&str> = inventory::iter::<DocumentReader>
+            .into_iter()
+            .map(|reader| reader.kind.as_str())
+            .collect();
+        submitted.sort_unstable();
+        let mut declared: Vec<&str> = RecordKind::searchable()
+            .iter()
+            .map(|kind| kind.as_str())
+            .collect();
+        declared.sort_unstable();
+        assert_eq!(submitted, declared);
     }
 }

@@ -7,6 +7,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use liaison_core::files::keeps_files;
 use liaison_core::{FileCaption, StoredFile};
 use liaison_store::StoredRecord;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder};
@@ -218,4 +219,22 @@ pub fn document<K: FileHolder>(openapi: &mut OpenApi) {
 
     describe::<StoredFile>(openapi, StoredFile::name().into_owned());
     describe::<FileCaption>(openapi, FileCaption::name().into_owned());
+}
+
+/// Writes the five operations of `R`, and its files' when it keeps them, into `openapi`.
+pub(crate) fn document_with_files<R: super::records::ApiRecord>(openapi: &mut OpenApi) {
+    super::records::document::<R>(openapi);
+    if keeps_files(R::KIND) {
+        document::<R>(openapi);
+    }
+}
+
+/// The five operations of `R`, and its files' when it keeps them.
+pub(crate) fn routes_with_files<R: super::records::ApiRecord>() -> Routes {
+    let records = super::records::routes::<R>();
+    if keeps_files(R::KIND) {
+        records.merge(routes::<R>())
+    } else {
+        records
+    }
 }

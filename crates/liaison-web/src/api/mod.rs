@@ -6,7 +6,6 @@
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::{Json, Router, middleware};
-use liaison_core::files::keeps_files;
 use liaison_core::{
     AuditEntry, AuditFilter, Page, PageRequest, Person, RecordKind, Role, TimelineEntry,
 };
@@ -17,10 +16,9 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use crate::auth::{self, Auth};
 use crate::error::ErrorBody;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::pages::records::{EachKind, RecordPages, each_kind};
+use crate::pages::records::KindPages;
 use crate::routes::Routes;
 use crate::{ApiError, AppState};
-use records::ApiRecord;
 
 pub mod files;
 pub mod names;
@@ -229,40 +227,23 @@ struct RecordsDoc;
 
 impl utoipa::Modify for RecordsDoc {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        struct Document<'a>(&'a mut utoipa::openapi::OpenApi);
-        impl EachKind for Document<'_> {
-            fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
-                records::document::<K::Record>(self.0);
-                if keeps_files(K::KIND) {
-                    files::document::<K::Record>(self.0);
-                }
-            }
+        for kind in KindPages::all() {
+            (kind.document)(openapi);
         }
-        each_kind(&mut Document(openapi));
     }
 }
 
 /// The five operations of every kind of record with pages, and its files' when it keeps them.
-fn record_routes() -> Routes {
-    struct Mount(Routes);
-    impl EachKind for Mount {
-        fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
-            let mut routes = std::mem::take(&mut self.0).merge(records::routes::<K::Record>());
-            if keeps_files(K::KIND) {
-                routes = routes.merge(files::routes::<K::Record>());
-            }
-            self.0 = routes;
-        }
-    }
-    let mut mount = Mount(Routes::new());
-    each_kind(&mut mount);
-    mount.0
+fn every_record_routes() -> Routes {
+    KindPages::all()
+        .into_iter()
+        .fold(Routes::new(), |routes, kind| routes.merge((kind.api)()))
 }
 
 /// The routes that need a signed-in user or a token: all but the OpenAPI document.
 fn signed_in_routes() -> Routes {
     Routes::new()
-        .merge(record_routes())
+        .merge(every_record_routes())
         .post("/api/v1/people/{id}/personal", reveal_person)
         .merge(transitions::routes())
         .merge(workdays::routes())

@@ -14,7 +14,6 @@ use serde::de::DeserializeOwned;
 use super::export::{self, Format};
 use super::fields::{self, Declared};
 use super::forms::{Resolution, RowChange, Values, attach_errors};
-use super::kinds;
 use super::{
     Action as PageAction, Cell, Column, DetailView, FormTemplate, FormView, HiddenForm, Link,
     ListTemplate, ListView, MessageTemplate, MessageView, PageError, PageResult, RecordId, Ui,
@@ -890,58 +889,62 @@ fn record_and_file_routes<K: RecordPages>() -> Routes {
     }
 }
 
-/// What is done once for each kind of record with pages: mounting its pages, mounting its
-/// five operations in the API, writing them in the API's document.
-pub trait EachKind {
-    fn kind<K: RecordPages<Record: ApiRecord>>(&mut self);
+/// What the web layer mounts and documents of one kind of record with pages. Mounting a kind
+/// needs its types, which a list of declarations cannot give, so each kind's pages module
+/// submits its own (`inventory::submit! { KindPages::of::<Gifts>() }`) beside its
+/// [`RecordPages`]; no list of the kinds with pages is written anywhere else.
+pub struct KindPages {
+    pub kind: RecordKind,
+    /// Its pages, its files' pages when it keeps files, and the pages of its own.
+    pub pages: fn() -> Routes,
+    /// Its five operations in the API, and its files' when it keeps them.
+    pub api: fn() -> Routes,
+    /// Writes those operations, and their schemas, into the API's document.
+    pub document: fn(&mut utoipa::openapi::OpenApi),
 }
 
-/// Hands `each` every kind of record declared with pages, in the order of
-/// [`liaison_core::KINDS`]. The generic pages and API need each kind's types, which a list of
-/// declarations cannot give, so this is the one place the web layer names them; a test checks
-/// it against the declarations.
-pub fn each_kind(each: &mut impl EachKind) {
-    each.kind::<kinds::Units>();
-    each.kind::<kinds::Organizations>();
-    each.kind::<kinds::People>();
-    each.kind::<kinds::Activities>();
-    each.kind::<kinds::Gifts>();
-    each.kind::<kinds::Agreements>();
-    each.kind::<kinds::CalendarDays>();
+inventory::collect!(KindPages);
+
+impl KindPages {
+    pub const fn of<K: RecordPages<Record: ApiRecord>>() -> KindPages {
+        KindPages {
+            kind: K::KIND,
+            pages: pages_of::<K>,
+            api: crate::api::files::routes_with_files::<K::Record>,
+            document: crate::api::files::document_with_files::<K::Record>,
+        }
+    }
+
+    /// Every kind's, in the order of [`liaison_core::KINDS`].
+    pub fn all() -> Vec<&'static KindPages> {
+        let mut all: Vec<&'static KindPages> = inventory::iter::<KindPages>.into_iter().collect();
+        all.sort_by_key(|pages| liaison_core::KINDS.iter().position(|&k| k == pages.kind));
+        all
+    }
+}
+
+/// The pages of kind `K`, its files' and its own.
+fn pages_of<K: RecordPages>() -> Routes {
+    record_and_file_routes::<K>().merge(K::own_routes())
 }
 
 /// The pages of every kind of record declared with pages, with each kind's own.
 pub fn routes() -> Routes {
-    struct Mount(Routes);
-    impl EachKind for Mount {
-        fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
-            let routes = std::mem::take(&mut self.0).merge(record_and_file_routes::<K>());
-            self.0 = routes.merge(K::own_routes());
-        }
-    }
-    let mut mount = Mount(Routes::new());
-    each_kind(&mut mount);
-    mount.0
+    KindPages::all()
+        .into_iter()
+        .fold(Routes::new(), |routes, kind| routes.merge((kind.pages)()))
 }
 
 #[cfg(test)]
 mod tests {
     use liaison_core::{KINDS, RecordKind};
 
-    use super::{EachKind, RecordPages, each_kind};
-    use crate::api::records::ApiRecord;
+    use super::KindPages;
 
     #[test]
     fn every_kind_declared_with_pages_is_mounted_once_in_order() {
-        struct Named(Vec<RecordKind>);
-        impl EachKind for Named {
-            fn kind<K: RecordPages<Record: ApiRecord>>(&mut self) {
-                self.0.push(K::KIND);
-            }
-        }
-        let mut named = Named(Vec::new());
-        each_kind(&mut named);
+        let mounted: Vec<RecordKind> = KindPages::all().iter().map(|k| k.kind).collect();
         let declared: Vec<RecordKind> = KINDS.iter().copied().filter(|k| k.pages).collect();
-        assert_eq!(named.0, declared);
+        assert_eq!(mounted, declared);
     }
 }

@@ -260,6 +260,9 @@ const ROW_FIELDS: &[Declared<ActivitySummary>] = &[
     .in_sheet(),
 ];
 
+// Its pages and API, mounted and documented with every kind's.
+inventory::submit! { crate::pages::records::KindPages::of::<Activities>() }
+
 impl RecordPages for Activities {
     const KIND: RecordKind = ACTIVITY;
     const TITLE: &'static str = "nav-activities";

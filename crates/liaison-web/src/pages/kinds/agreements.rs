@@ -140,6 +140,9 @@ const FIELDS: &[Declared<Agreement>] = &[
     key(),
 ];
 
+// Its pages and API, mounted and documented with every kind's.
+inventory::submit! { crate::pages::records::KindPages::of::<Agreements>() }
+
 impl RecordPages for Agreements {
     const KIND: RecordKind = AGREEMENT;
     const TITLE: &'static str = "nav-agreements";

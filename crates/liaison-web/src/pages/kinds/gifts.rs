@@ -211,6 +211,9 @@ const FIELDS: &[Declared<Gift>] = &[
     key(),
 ];
 
+// Its pages and API, mounted and documented with every kind's.
+inventory::submit! { crate::pages::records::KindPages::of::<Gifts>() }
+
 impl RecordPages for Gifts {
     const KIND: RecordKind = GIFT;
     const TITLE: &'static str = "nav-gifts";

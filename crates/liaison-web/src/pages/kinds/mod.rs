@@ -8,13 +8,7 @@ mod people;
 mod units;
 pub mod workdays;
 
-pub use activities::Activities;
-pub use agreements::Agreements;
-pub use gifts::Gifts;
-pub use organizations::{Organizations, timeline as organization_timeline, timeline_item};
-pub use people::People;
-pub use units::Units;
-pub use workdays::CalendarDays;
+pub use organizations::{timeline as organization_timeline, timeline_item};
 
 pub use liaison_core::kind::codes;
 use liaison_core::{Role, display_name};

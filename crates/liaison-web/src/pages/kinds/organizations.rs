@@ -155,6 +155,9 @@ const FIELDS: &[Declared<Organization>] = &[
     key(),
 ];
 
+// Its pages and API, mounted and documented with every kind's.
+inventory::submit! { crate::pages::records::KindPages::of::<Organizations>() }
+
 impl RecordPages for Organizations {
     const KIND: RecordKind = ORGANIZATION;
     const TITLE: &'static str = "nav-organizations";

@@ -128,6 +128,9 @@ const FIELDS: &[Declared<Person>] = &[
     key(),
 ];
 
+// Its pages and API, mounted and documented with every kind's.
+inventory::submit! { crate::pages::records::KindPages::of::<People>() }
+
 impl RecordPages for People {
     const KIND: RecordKind = PERSON;
     const TITLE: &'static str = "nav-people";

@@ -70,6 +70,9 @@ const FIELDS: &[Declared<Unit>] = &[
     key(),
 ];
 
+// Its pages and API, mounted and documented with every kind's.
+inventory::submit! { crate::pages::records::KindPages::of::<Units>() }
+
 impl RecordPages for Units {
     const KIND: RecordKind = UNIT;
     const TITLE: &'static str = "nav-units";

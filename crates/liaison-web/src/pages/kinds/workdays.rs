@@ -114,6 +114,9 @@ const FIELDS: &[Declared<CalendarDay>] = &[
     key(),
 ];
 
+// Its pages and API, mounted and documented with every kind's.
+inventory::submit! { crate::pages::records::KindPages::of::<CalendarDays>() }
+
 impl RecordPages for CalendarDays {
     const KIND: RecordKind = CALENDAR_DAY;
     const TITLE: &'static str = "workdays-days-title";
