@@ -4623,6 +4623,38 @@ async fn the_words_of_every_list_find_names_through_create_rename_and_delete(sto
     store.delete::<Person>(&admin(), wang_wei).await.unwrap();
     expect(people("wang", None), vec![]).await;
 
+    // A name many share: every one of them, in the order of the names, page by page, with a
+    // category or without.
+    let mut phams = Vec::new();
+    for letter in "XWVUTSRQPONMLKJIHGFEDCBA".chars() {
+        let name = format!("Pham {letter}");
+        let category = if letter < 'M' { "internal" } else { "external" };
+        let id = new_person(json!({"category": category, "name_en": name})).await;
+        phams.push((name, category, id));
+    }
+    phams.sort();
+    for (category, per_page) in [(None, 50), (None, 5), (Some("internal"), 5)] {
+        let expected: Vec<i64> = phams
+            .iter()
+            .filter(|(_, c, _)| category.is_none_or(|wanted| wanted == *c))
+            .map(|(_, _, id)| *id)
+            .collect();
+        let filter = people("pham", category);
+        let mut listed = Vec::new();
+        for n in 1..=expected.len().div_ceil(per_page as usize) as i64 {
+            let found = store
+                .list::<Person>(
+                    &filter,
+                    &page(None, liaison_core::PERSON_SORTS, per_page, n),
+                )
+                .await
+                .unwrap();
+            assert_eq!(found.total, expected.len() as i64, "{filter:?}");
+            listed.extend(found.items.iter().map(|p| p.meta.id));
+        }
+        assert_eq!(listed, expected, "{filter:?}");
+    }
+
     // Many activities found, walked in the list's order rather than each one looked up.
     let mut seminars = Vec::new();
     for (day, kind) in [
