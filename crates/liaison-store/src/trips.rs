@@ -1498,8 +1498,9 @@ impl Store {
     /// `filter` keeps. Each waiting row keeps its application's sort keys, with an index for each
     /// order, so the page is cut from a walk of the approver's rows in the page's order that
     /// stops at the page's last, and one such walk for each approver they stand in for today;
-    /// the page's rows are read in the same statement. Gathering and sorting an officer's 4,000 waiting
-    /// applications on every page held the inbox to 400 pages a second at 16 connections.
+    /// the page's rows are read in the same statement. Gathering and sorting an officer's 4,000
+    /// waiting applications on every page held the inbox to 400 pages a second at 16
+    /// connections.
     #[allow(clippy::too_many_arguments)]
     async fn trips_waiting<T>(
         &self,
