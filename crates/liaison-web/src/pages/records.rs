@@ -879,16 +879,6 @@ fn record_routes<K: RecordPages>() -> Routes {
         .post(&format!("{item}/delete"), delete::<K>)
 }
 
-/// The pages of one kind of record, and of its files when it keeps them.
-fn record_and_file_routes<K: RecordPages>() -> Routes {
-    let routes = record_routes::<K>();
-    if liaison_core::files::keeps_files(K::KIND) {
-        routes.merge(super::files::routes::<K::Record>(K::PATH))
-    } else {
-        routes
-    }
-}
-
 /// What the web layer mounts and documents of one kind of record with pages. Mounting a kind
 /// needs its types, which a list of declarations cannot give, so each kind's pages module
 /// submits its own (`inventory::submit! { KindPages::of::<Gifts>() }`) beside its
@@ -923,9 +913,14 @@ impl KindPages {
     }
 }
 
-/// The pages of kind `K`, its files' and its own.
+/// The pages of kind `K`, its files' when it keeps them, and its own.
 fn pages_of<K: RecordPages>() -> Routes {
-    record_and_file_routes::<K>().merge(K::own_routes())
+    let routes = record_routes::<K>().merge(K::own_routes());
+    if liaison_core::files::keeps_files(K::KIND) {
+        routes.merge(super::files::routes::<K::Record>(K::PATH))
+    } else {
+        routes
+    }
 }
 
 /// The pages of every kind of record declared with pages, with each kind's own.
