@@ -934,7 +934,7 @@ impl Store {
         q: &str,
         page: &PageRequest,
     ) -> Result<Page<ActivitySummary>> {
-        let mut found = blocks::titled(&self.read, ACTIVITY, q).await?;
+        let mut found = blocks::titled(self, ACTIVITY, q).await?;
         let kept = kept_filters(filter);
         if !kept.is_empty() && !found.is_empty() {
             let bits = self.activity_filter_bits(&kept).await?;

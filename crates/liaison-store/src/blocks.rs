@@ -271,18 +271,16 @@ pub(crate) fn stored_title_terms(row: &AnyRow) -> Result<Vec<String>> {
 /// search cuts, folds and stems them; `None` when `q` holds no word to look for. Read from the
 /// blocks kept for each word of a kind's names ([`liaison_search::title_key`]), so a list's
 /// words cost what a search's do, and the number found is exact. Like search, a text without a
-/// word to look for (only punctuation or words such as "the") finds nothing.
-pub(crate) async fn titled<'c>(
-    conn: impl sqlx::Acquire<'c, Database = sqlx::Any>,
-    entity: RecordKind,
-    q: &str,
-) -> Result<Vec<i64>> {
+/// word to look for (only punctuation or words such as "the") finds nothing. A short queue of
+/// changes' words is indexed first, as for search ([`Store::index_before_reading`]).
+pub(crate) async fn titled(store: &Store, entity: RecordKind, q: &str) -> Result<Vec<i64>> {
     let terms = liaison_search::analyzer().query_terms(q);
     if terms.is_empty() {
         return Ok(Vec::new());
     }
     let keys: Vec<String> = terms.iter().map(|t| title_key(entity, t)).collect();
-    let mut conn = conn.acquire().await?;
+    store.index_before_reading().await?;
+    let mut conn = store.read.acquire().await?;
     let lists = read(&mut conn, &keys).await?;
     let weights = vec![0.0; lists.len()];
     Ok(liaison_search::blocks::intersect(&lists, &weights)

@@ -258,6 +258,7 @@ impl Store {
             review_cache: Default::default(),
             kept: Default::default(),
             metrics: Default::default(),
+            indexer: Default::default(),
         })
     }
 

@@ -393,7 +393,8 @@ impl Store {
             passport_exchange::import(&mut tx, actor, &document.passports).await?;
         count(created, left);
 
-        records::refresh_import(&mut tx, &self.policy, mark, InHand::activities(written)).await?;
+        records::refresh_since_with(&mut tx, &self.policy, mark, InHand::activities(written))
+            .await?;
         tx.commit().await?;
         Ok(report)
     }

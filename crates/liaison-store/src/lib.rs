@@ -87,6 +87,8 @@ pub struct Store {
     checkpoints: Option<std::sync::Arc<()>>,
     /// How write transactions began, for `/metrics`.
     metrics: std::sync::Arc<metrics::StoreMetrics>,
+    /// Whether changes' queued search documents are being indexed ([`Store::index_soon`]).
+    indexer: std::sync::Arc<search::Indexer>,
 }
 
 impl Store {

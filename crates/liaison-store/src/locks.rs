@@ -7,8 +7,10 @@
 //! nothing else, so it is outside this order.
 //!
 //! 0. [`Lock::Import`], if it writes many records at once (an import): two such transactions
-//!    would otherwise each hold rows the other waits for, such as keys both insert. Indexing an import's queued documents (`search::index_some_queued`)
-//!    takes it too, so one process indexes the queue at a time, after the import has committed;
+//!    would otherwise each hold rows the other waits for, such as keys both insert; or
+//!    [`Lock::Queue`], if it indexes queued search documents (`search::index_some_queued`), so
+//!    that one process indexes the queue at a time. A transaction takes one of the two, never
+//!    both, so indexing goes on while an import is written;
 //! 1. the rows of the records it writes (its own `INSERT`, `UPDATE` and `DELETE`; a record whose
 //!    files it changes, or which it deletes, is held first, `files::hold_record`), and an
 //!    application's rows of `trip_waiting` and `trip_destinations` after the application's own
@@ -43,6 +45,7 @@ pub(crate) enum Lock {
     Timeline = 0x4c69_6104,
     Import = 0x4c69_6105,
     SignIn = 0x4c69_6106,
+    Queue = 0x4c69_6107,
 }
 
 /// Keys taken to one statement.

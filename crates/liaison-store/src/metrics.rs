@@ -15,6 +15,8 @@ pub(crate) struct StoreMetrics {
     /// Time spent waiting for a write transaction to begin, in nanoseconds: waiting for the write
     /// connection (on SQLite the only one, so writers queue there) and for the database's lock.
     waited_nanos: AtomicU64,
+    /// Search documents indexed from the queue ([`Store::index_queued`]).
+    indexed: AtomicU64,
 }
 
 impl StoreMetrics {
@@ -36,6 +38,12 @@ impl StoreMetrics {
         outcome.fetch_add(1, Ordering::Relaxed);
         result
     }
+
+    /// Counts `n` search documents indexed from the queue.
+    pub(crate) fn count_indexed(&self, n: usize) {
+        self.indexed
+            .fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
 }
 
 /// The store's figures at one moment.
@@ -48,6 +56,8 @@ pub struct MetricsSnapshot {
     pub write_transactions_refused: u64,
     /// The time all those transactions, begun or refused, waited to begin.
     pub write_transactions_waited: Duration,
+    /// Search documents whose words this process indexed from the queue, after their change.
+    pub search_documents_indexed: u64,
     /// Each connection pool, by name.
     pub pools: Vec<PoolSnapshot>,
 }
@@ -95,6 +105,7 @@ impl Store {
             write_transactions_waited: Duration::from_nanos(
                 figures.waited_nanos.load(Ordering::Relaxed),
             ),
+            search_documents_indexed: figures.indexed.load(Ordering::Relaxed),
             pools,
         }
     }

@@ -191,7 +191,7 @@ impl Records for Person {
         let mut f = Filter::default();
         // The words of the names are looked up in the search index; the list is of those found.
         let found = match filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            Some(q) => Some(blocks::titled(&store.read, PERSON, q).await?),
+            Some(q) => Some(blocks::titled(store, PERSON, q).await?),
             None => None,
         };
         if let Some(found) = &found {

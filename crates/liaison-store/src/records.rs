@@ -13,6 +13,7 @@ use liaison_core::{
 use serde::Serialize;
 use sqlx::AnyConnection;
 
+use crate::kept::WriteTransaction;
 use crate::resolve::StoredRecord;
 use crate::search::{InHand, Indexing};
 use crate::sql::{Columns, Param, RowExt};
@@ -140,8 +141,7 @@ impl Store {
         let mark = audit_mark(&mut tx).await?;
         let id = write(&mut tx).await?;
         let created = T::fetch(&mut tx, &self.policy, id).await?;
-        refresh_since(&mut tx, &self.policy, mark).await?;
-        tx.commit().await?;
+        self.refresh_and_commit(tx, mark).await?;
         Ok(created)
     }
 
@@ -164,8 +164,7 @@ impl Store {
             let after = T::fetch(&mut tx, &self.policy, id).await?;
             authorize(actor, Action::Change, kind, after.unit())?;
             audit::updated(&mut tx, actor, kind, id, &before, &after).await?;
-            refresh_since(&mut tx, &self.policy, mark).await?;
-            tx.commit().await?;
+            self.refresh_and_commit(tx, mark).await?;
             Ok(after)
         }
         .await;
@@ -190,8 +189,7 @@ impl Store {
         // A record's files go with it (the pages ask first, naming how many).
         let files = crate::files::forget_all(&mut tx, actor, kind, id).await?;
         delete_record(&mut tx, actor, T::KIND, id, &before).await?;
-        refresh_since(&mut tx, &self.policy, mark).await?;
-        tx.commit().await?;
+        self.refresh_and_commit(tx, mark).await?;
         Ok(files)
     }
 }
@@ -216,37 +214,41 @@ pub(crate) async fn audit_mark(conn: &mut AnyConnection) -> Result<i64> {
     Ok(mark.unwrap_or(0))
 }
 
+impl Store {
+    /// Brings what is derived from the records up to date with what `tx` changed since `mark`
+    /// ([`refresh_since`]), commits it, and has the words it queued for search indexed just
+    /// after ([`Store::index_soon`]).
+    pub(crate) async fn refresh_and_commit(
+        &self,
+        mut tx: WriteTransaction,
+        mark: i64,
+    ) -> Result<()> {
+        refresh_since(&mut tx, &self.policy, mark).await?;
+        tx.commit().await?;
+        self.index_soon();
+        Ok(())
+    }
+}
+
 /// Brings what is derived from the records up to date with every record the audit log shows this
 /// transaction changed since `mark` (the record itself and the ones created with it on the way),
 /// and with every record whose documents show what a changed record is called: their search
 /// documents and the organizations' timelines, in the same transaction, so a saved change is
-/// seen at once by every process sharing the database. It runs last, before the commit, and
+/// seen at once by every process sharing the database. The documents' words are left queued
+/// ([`Indexing::Queued`]), indexed once the transaction commits
+/// ([`Store::refresh_and_commit`]) or before search reads. It runs last, before the commit, and
 /// takes its locks in the order of [`crate::locks`].
-pub(crate) async fn refresh_since(
-    conn: &mut AnyConnection,
-    policy: &Policy,
-    mark: i64,
-) -> Result<()> {
-    refresh_since_with(conn, policy, mark, Indexing::Now, InHand::default()).await
+async fn refresh_since(conn: &mut AnyConnection, policy: &Policy, mark: i64) -> Result<()> {
+    refresh_since_with(conn, policy, mark, InHand::default()).await
 }
 
-/// [`refresh_since`] for an import: the search documents of the records `in_hand` are made
-/// from them as they were written, not read back, and every document's words are left queued
-/// for [`crate::Store::index_queued`] ([`Indexing::Queued`]).
-pub(crate) async fn refresh_import(
+/// [`refresh_since`], with the search documents of the records `in_hand` made from them as they
+/// were written, not read back: an import's activities, whose words the import's own task
+/// indexes ([`Store::index_imported`]).
+pub(crate) async fn refresh_since_with(
     conn: &mut AnyConnection,
     policy: &Policy,
     mark: i64,
-    in_hand: InHand,
-) -> Result<()> {
-    refresh_since_with(conn, policy, mark, Indexing::Queued, in_hand).await
-}
-
-async fn refresh_since_with(
-    conn: &mut AnyConnection,
-    policy: &Policy,
-    mark: i64,
-    mode: Indexing,
     in_hand: InHand,
 ) -> Result<()> {
     // Only an update's changes are read: an import's thousands of new records need none.
@@ -281,7 +283,7 @@ async fn refresh_since_with(
             }
         }
     }
-    let shared = search::refresh_with(conn, policy, &changed, mode, in_hand).await?;
+    let shared = search::refresh_with(conn, policy, &changed, Indexing::Queued, in_hand).await?;
     timeline::refresh(conn, &changed).await?;
     shared.write(conn).await
 }

@@ -1,8 +1,11 @@
-//! The search index: written in the transaction of every change (an import's words in short
-//! transactions just after it, from `search_queue`), read by search.
+//! The search index, read by search. A change writes its records' documents in its own
+//! transaction and leaves their words in `search_queue`; they are indexed just after it commits,
+//! many changes' to a transaction ([`Store::index_soon`]), and search indexes what is left in a
+//! short queue before it reads ([`Store::index_before_reading`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use liaison_core::files::keeps_files;
 use liaison_core::{ACTIVITY, Activity, PageRequest, Policy, RecordKind, Searchable};
@@ -28,6 +31,10 @@ const REINDEXED_TOGETHER: usize = 500;
 /// Queued documents indexed to a transaction: about 50,000 postings, a fraction of a second of
 /// the writer, which is as long as another write waits for them.
 const QUEUED_PER_TRANSACTION: usize = 1_000;
+/// A queue search indexes before it reads: the words of the last few changes, one transaction's
+/// worth. A longer one is an import's, which its own indexing works through while search
+/// answers from what is indexed.
+const SHORT_QUEUE: i64 = QUEUED_PER_TRANSACTION as i64;
 /// Postings kept before they are written: a million words' worth of an import, about 60 MB.
 const POSTINGS_BUFFERED: usize = 1_000_000;
 /// Characters of a result's text shown around its first match.
@@ -42,8 +49,10 @@ pub(crate) enum Indexing {
     /// together ([`blocks::rebuild`]).
     BlocksLater,
     /// The documents alone; their words, counts and blocks wait in `search_queue` for
-    /// [`Store::index_queued`], after the transaction commits. An import's thousands of records
-    /// are saved this way, so it holds the writer for the records, not for their index.
+    /// [`Store::index_queued`], after the transaction commits. Every change of records is saved
+    /// this way, so it holds the writer for the records, not for their index, and never holds
+    /// the rows every writer shares (a common word's count and newest blocks): one indexing
+    /// transaction writes them for many changes at once.
     Queued,
 }
 
@@ -464,11 +473,11 @@ async fn queue(conn: &mut AnyConnection, documents: &[Document], ids: &[i64]) ->
 }
 
 /// Indexes up to [`QUEUED_PER_TRANSACTION`] queued documents, the oldest first, in the write
-/// transaction `conn`; returns how many it took from the queue. It takes the import lock first
-/// ([`crate::locks`], step 0), so two processes index the queue one after the other and an
-/// import's transaction is never indexed before it commits, and then each document's lock.
+/// transaction `conn`; returns how many it took from the queue. It takes the queue's lock first
+/// ([`crate::locks`], step 0), so two processes index the queue one after the other, and then
+/// each document's lock.
 async fn index_some_queued(conn: &mut AnyConnection) -> Result<usize> {
-    locks::hold(conn, Lock::Import, vec![0]).await?;
+    locks::hold(conn, Lock::Queue, vec![0]).await?;
     locks::rebuild(conn, false).await?;
     let rows =
         sqlx::query("SELECT document_id, document FROM search_queue ORDER BY document_id LIMIT $1")
@@ -491,8 +500,8 @@ async fn index_some_queued(conn: &mut AnyConnection) -> Result<usize> {
         .map(|(_, d)| locks::key(&format!("{}:{}", d.entity.as_str(), d.record_id)))
         .collect();
     locks::hold(conn, Lock::Document, names).await?;
-    // A record changed since its import was indexed afresh by that change, which took its
-    // queued document with the old one; only those still queued are indexed here.
+    // A record changed again since it was queued took its queued document with the old one and
+    // queued a new one; only those still queued are indexed here.
     let ids: Vec<i64> = queued.iter().map(|(id, _)| *id).collect();
     let statement = format!(
         "DELETE FROM search_queue WHERE document_id {} RETURNING document_id",
@@ -511,6 +520,43 @@ async fn index_some_queued(conn: &mut AnyConnection) -> Result<usize> {
     index(conn, documents, &ids, Indexing::Now, &mut shared).await?;
     shared.write(conn).await?;
     Ok(taken)
+}
+
+/// Whether a task of [`Store::index_soon`] is indexing the queue, and whether a change was saved
+/// since it last looked at it.
+#[derive(Debug, Default)]
+pub(crate) struct Indexer {
+    running: AtomicBool,
+    again: AtomicBool,
+    /// Told when the task stops.
+    stopped: tokio::sync::Notify,
+}
+
+impl Indexer {
+    /// Whether a task is to be started: none runs. When one does, it is asked to look again.
+    fn start(&self) -> bool {
+        if !self.running.swap(true, Ordering::AcqRel) {
+            return true;
+        }
+        self.again.store(true, Ordering::Release);
+        false
+    }
+
+    /// Called by the task when it has worked through the queue: whether it is to look again.
+    fn go_on(&self) -> bool {
+        loop {
+            if self.again.swap(false, Ordering::AcqRel) {
+                return true;
+            }
+            self.running.store(false, Ordering::Release);
+            // A change that found the task running just before it stopped asked it to look
+            // again: it does, unless a change since started a task of its own.
+            if !self.again.load(Ordering::Acquire) || self.running.swap(true, Ordering::AcqRel) {
+                self.stopped.notify_waiters();
+                return false;
+            }
+        }
+    }
 }
 
 /// What a refresh changes in the rows many writers share: the blocks of its words and filters,
@@ -902,6 +948,7 @@ impl Store {
         if terms.is_empty() {
             return Ok(empty(terms));
         }
+        self.index_before_reading().await?;
         let mut conn = self.read.acquire().await?;
         let mut df_filter = Filter::default();
         let placeholders: Vec<String> = terms
@@ -1014,21 +1061,100 @@ impl Store {
         Ok(n)
     }
 
-    /// Indexes the documents imports left queued ([`Indexing::Queued`]), the oldest first, a
-    /// thousand to a transaction, until none is left; returns how many it took from the queue. Every other
+    /// Indexes the queued documents ([`Indexing::Queued`]), the oldest first, a thousand to a
+    /// transaction, until none is left; returns how many it took from the queue. Every other
     /// write waits for one of these transactions at most, not for them all. Any process may run
-    /// it at any time: the import's own task runs it once its records are saved, and `liaison
-    /// serve` when it starts, for a queue a stopped process left.
+    /// it at any time: after each change ([`Store::index_soon`]), an import's own task once its
+    /// records are saved, and `liaison serve` when it starts, for a queue a stopped process left.
     pub async fn index_queued(&self) -> Result<usize> {
         let mut indexed = 0;
         loop {
             let mut tx = self.begin_write().await?;
             let taken = index_some_queued(&mut tx).await?;
             tx.commit().await?;
+            self.metrics.count_indexed(taken);
             if taken == 0 {
                 return Ok(indexed);
             }
             indexed += taken;
+        }
+    }
+
+    /// Has the words a change just queued indexed by a task of their own, so the change answers
+    /// without waiting for them. While one such task runs, the next changes only ask it to look
+    /// at the queue once more when it is done, so changes made meanwhile are indexed together.
+    /// Behind an import's long queue they wait for the import's own task, which works it all
+    /// through. Outside a Tokio runtime nothing is started: search, or the next process to
+    /// start, indexes the queue.
+    pub(crate) fn index_soon(&self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if !self.indexer.start() {
+            return;
+        }
+        let store = self.clone();
+        runtime.spawn(async move {
+            loop {
+                if let Err(error) = store.index_short_queue().await {
+                    // Nothing saved is lost: the next change, search or start indexes the queue.
+                    tracing::warn!(%error, "indexing the queued search documents stopped; they are indexed by the next change, search or start");
+                }
+                if !store.indexer.go_on() {
+                    return;
+                }
+            }
+        });
+    }
+
+    /// Waits until the task of [`Store::index_soon`] has stopped, at once when none runs: the
+    /// words of the changes this process saved before are indexed, unless they wait behind an
+    /// import's long queue. A command that changes records waits for it before it ends, and
+    /// tests wait for it to see what the task left.
+    pub async fn index_settled(&self) {
+        loop {
+            let stopped = self.indexer.stopped.notified();
+            let mut stopped = std::pin::pin!(stopped);
+            // Told from here on, so a task stopping between the look and the wait is not missed.
+            stopped.as_mut().enable();
+            if !self.indexer.running.load(Ordering::Acquire) {
+                return;
+            }
+            stopped.await;
+        }
+    }
+
+    /// Indexes a short queue ([`SHORT_QUEUE`]: the words of the last few changes) in one
+    /// transaction, and returns how many documents it took; a queue that is empty, looked at
+    /// first on a reading connection so that a change whose records search does not find costs
+    /// no turn at the writer, or long (an import's, which the import's own task works through)
+    /// is left as it is.
+    async fn index_short_queue(&self) -> Result<usize> {
+        let waiting: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM search_queue LIMIT {}) q",
+            SHORT_QUEUE + 1
+        ))
+        .fetch_one(&self.read)
+        .await?;
+        if waiting == 0 || waiting > SHORT_QUEUE {
+            return Ok(0);
+        }
+        let mut tx = self.begin_write().await?;
+        let taken = index_some_queued(&mut tx).await?;
+        tx.commit().await?;
+        self.metrics.count_indexed(taken);
+        Ok(taken)
+    }
+
+    /// Before search reads the index: a short queue (the words of the last few changes, not yet
+    /// reached by [`Store::index_soon`]'s task) is indexed first, so a record is found as soon
+    /// as its change is saved. A long queue (an import's) is left to its own indexing, and a
+    /// writer too busy to take it is not waited for past the write wait: search answers from
+    /// what is indexed.
+    pub(crate) async fn index_before_reading(&self) -> Result<()> {
+        match self.index_short_queue().await {
+            Ok(_) | Err(crate::Error::Busy) => Ok(()),
+            Err(other) => Err(other),
         }
     }
 

@@ -7,7 +7,7 @@ use liaison_core::{
 };
 use sqlx::AnyConnection;
 
-use crate::records::{self, audit_mark, refresh_since};
+use crate::records::{self, audit_mark};
 use crate::resolve::{self, StoredRecord};
 use crate::sql::{self, RowExt};
 use crate::{Result, Store, audit};
@@ -199,8 +199,7 @@ impl Store {
             .await?;
             let after = T::fetch(&mut tx, &self.policy, id).await?;
             audit::updated(&mut tx, actor, kind, id, &before, &after).await?;
-            refresh_since(&mut tx, &self.policy, mark).await?;
-            tx.commit().await?;
+            self.refresh_and_commit(tx, mark).await?;
             Ok(after)
         }
         .await;

@@ -1707,8 +1707,7 @@ impl Store {
             .await?;
             let after = Trip::fetch(&mut tx, &self.policy, id).await?;
             audit::updated(&mut tx, actor, TRIP, id, &before, &after).await?;
-            crate::records::refresh_since(&mut tx, &self.policy, mark).await?;
-            tx.commit().await?;
+            self.refresh_and_commit(tx, mark).await?;
             Ok(after)
         }
         .await;

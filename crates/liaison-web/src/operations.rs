@@ -295,6 +295,11 @@ impl Collector for StoreFigures {
                 "Write transactions that could not begin: the database busy or not answering.",
                 figures.write_transactions_refused,
             ),
+            (
+                "liaison_search_documents_indexed",
+                "Search documents whose words were indexed from the queue, after their change.",
+                figures.search_documents_indexed,
+            ),
         ];
         for (name, help, value) in counts {
             let counter = ConstCounter::new(value);

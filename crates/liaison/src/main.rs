@@ -343,7 +343,10 @@ async fn run(cli: Cli) -> Result<()> {
         return Err(anyhow::Error::new(err).context("cannot bring the database up to date"));
     }
     let actor = Actor::command_line("command line");
-    match cli.command {
+    // The words of records a command changed are indexed by a task of their own, which the
+    // command waits for before it ends.
+    let indexing = store.clone();
+    let done = match cli.command {
         Command::Serve { bind, demo, .. } => {
             if demo || config.demo {
                 load_demo_if_empty(&store, &actor).await?;
@@ -433,7 +436,9 @@ async fn run(cli: Cli) -> Result<()> {
             run_jobs_once(store, config.web, files, at.as_deref()).await
         }
         Command::Token(command) => tokens(&store, &actor, command).await,
-    }
+    };
+    indexing.index_settled().await;
+    done
 }
 
 async fn tokens(store: &Store, actor: &Actor, command: TokenCommand) -> Result<()> {

@@ -126,6 +126,23 @@ async fn metrics_show_the_pools_and_the_write_transactions(backend: Backend) {
     assert!(series(&after, waited) > series(&before, waited), "{after}");
     assert_eq!(series(&after, refused), 0.0, "{after}");
 
+    // An organization's words are indexed by the task that follows its change.
+    let indexed = "liaison_search_documents_indexed_total";
+    let created = officer
+        .post(app.url("/api/v1/organizations"))
+        .json(&json!({"kind": "trade_union", "country": "LA", "name_en": "Lao Federation of Trade Unions"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    app.db.store.index_settled().await;
+    let settled = scrape(&app).await;
+    assert_eq!(
+        series(&settled, indexed) - series(&after, indexed),
+        1.0,
+        "{settled}"
+    );
+
     let pools: &[(&str, f64)] = match backend {
         Backend::Sqlite => &[("read", 2.0), ("write", 1.0)],
         Backend::Postgres => &[("shared", 16.0)],
