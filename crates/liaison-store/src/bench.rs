@@ -94,6 +94,17 @@ async fn forget_value_samples(pool: &sqlx::AnyPool) -> Result<()> {
     Ok(())
 }
 
+/// Deletes what `ANALYZE` counted of the audit log. The load writes one entry, so the log is
+/// counted as a table of one row, and SQLite then reads a write's own entries (`id > mark`, see
+/// `records::refresh_since`) by scanning the whole log and sorting it, however long it has grown
+/// since; without figures, as in a database Liaison keeps, they are read by number.
+async fn forget_audit_log_figures(pool: &sqlx::AnyPool) -> Result<()> {
+    sqlx::query("DELETE FROM sqlite_stat1 WHERE tbl = 'audit_log'")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 fn text(s: &str) -> Param {
     Param::text(s)
 }
@@ -493,6 +504,7 @@ impl Store {
         sqlx::query("ANALYZE").execute(&self.write).await?;
         if self.backend == Backend::Sqlite {
             forget_value_samples(&self.write).await?;
+            forget_audit_log_figures(&self.write).await?;
         }
         self.narrow_cache().await?;
         Ok(LoadReport {
@@ -900,6 +912,7 @@ impl Store {
         } else {
             sqlx::query("ANALYZE").execute(&self.write).await?;
             forget_value_samples(&self.write).await?;
+            forget_audit_log_figures(&self.write).await?;
         }
         self.narrow_cache().await?;
         Ok(TripLoadReport {
