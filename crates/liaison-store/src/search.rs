@@ -1069,15 +1069,21 @@ impl Store {
     pub async fn index_queued(&self) -> Result<usize> {
         let mut indexed = 0;
         loop {
-            let mut tx = self.begin_write().await?;
-            let taken = index_some_queued(&mut tx).await?;
-            tx.commit().await?;
-            self.metrics.count_indexed(taken);
+            let taken = self.index_queued_once().await?;
             if taken == 0 {
                 return Ok(indexed);
             }
             indexed += taken;
         }
+    }
+
+    /// One transaction of [`index_some_queued`], counted for `/metrics`.
+    async fn index_queued_once(&self) -> Result<usize> {
+        let mut tx = self.begin_write().await?;
+        let taken = index_some_queued(&mut tx).await?;
+        tx.commit().await?;
+        self.metrics.count_indexed(taken);
+        Ok(taken)
     }
 
     /// Has the words a change just queued indexed by a task of their own, so the change answers
@@ -1139,11 +1145,7 @@ impl Store {
         if waiting == 0 || waiting > SHORT_QUEUE {
             return Ok(0);
         }
-        let mut tx = self.begin_write().await?;
-        let taken = index_some_queued(&mut tx).await?;
-        tx.commit().await?;
-        self.metrics.count_indexed(taken);
-        Ok(taken)
+        self.index_queued_once().await
     }
 
     /// Before search reads the index: a short queue (the words of the last few changes, not yet
