@@ -419,7 +419,7 @@ const HELPERS: &[(&str, &str, usize, &str, &str)] = &[
 
 /// Literals that are message keys wherever they are passed, so a list of column labels or a
 /// kind's title is checked though it reaches the translator through a variable.
-const KEY_NAMESPACES: &[&str] = &["field-", "nav-", "new-", "edit-", "section-"];
+const KEY_NAMESPACES: &[&str] = &["field-", "nav-", "new-", "edit-", "section-", "empty-"];
 
 /// Keys and prefixes computed at run time: the file, the argument as written, the keys it can
 /// give, the value prefixes it can take, and how that is known.
@@ -486,6 +486,13 @@ const COMPUTED: &[Computed] = &[
         keys: &[],
         prefixes: &[],
         why: "the sections of declared fields, literals of KEY_NAMESPACES in each kind's module",
+    },
+    Computed {
+        file: "src/pages/fields.rs",
+        argument: "empty",
+        keys: &[],
+        prefixes: &[],
+        why: "what a section of declared fields says when empty, literals of KEY_NAMESPACES",
     },
     Computed {
         file: "src/pages/fields.rs",

@@ -67,7 +67,7 @@ impl Value {
             Value::Yes(yes) => t.get(if *yes { "yes" } else { "no" }),
             Value::Link(named, _) => named.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
             Value::Links(named, _) => names(named),
-            Value::Lines(lines) => lines.join("; "),
+            Value::Lines(lines) => lines.join(" · "),
             Value::Names(zh, en) => super::kinds::name_of(zh, en, ui),
             Value::Noted(value, note, true) => format!("{} · {}", value.text(ui), t.get(note)),
             Value::Noted(value, _, false) => value.text(ui),
@@ -93,6 +93,7 @@ impl Value {
                 .as_ref()
                 .map_or(SheetCell::Empty, |n| SheetCell::Text(n.name.clone())),
             Value::Links(named, _) => names(named).into(),
+            Value::Lines(lines) => lines.join("; ").into(),
             Value::Country(None) => SheetCell::Empty,
             Value::Noted(value, ..) | Value::Record(value, _) => value.cell(ui),
             other => other.text(ui).into(),
@@ -313,31 +314,46 @@ pub fn sheet_cells<R>(ui: &Ui, fields: &[Declared<R>], row: &R) -> Vec<SheetCell
 pub fn sections<R>(ui: &Ui, fields: &[Declared<R>], record: &R, titles: &[&str]) -> Vec<Section> {
     titles
         .iter()
-        .map(|title| {
-            let mut section = Section::new(ui.t.get(title), "");
-            for field in fields.iter().filter(|f| f.section == Some(*title)) {
-                let value = (field.value)(record);
-                match &value {
-                    Value::Link(Some(named), path) => section.link_row(
+        .map(|title| section(ui, fields, record, title, ""))
+        .collect()
+}
+
+/// The record page's section titled by the catalog key `title`, of the fields declared in it;
+/// when none holds anything it says so by the catalog key `empty` (nothing when blank).
+pub fn section<R>(
+    ui: &Ui,
+    fields: &[Declared<R>],
+    record: &R,
+    title: &str,
+    empty: &str,
+) -> Section {
+    let empty = if empty.is_empty() {
+        String::new()
+    } else {
+        ui.t.get(empty)
+    };
+    let mut section = Section::new(ui.t.get(title), empty);
+    for field in fields.iter().filter(|f| f.section == Some(title)) {
+        let value = (field.value)(record);
+        match &value {
+            Value::Link(Some(named), path) => section.link_row(
+                field.label(ui),
+                named.name.clone(),
+                format!("/{path}/{}", named.id),
+            ),
+            Value::Links(records, path) => {
+                for named in records {
+                    section.link_row(
                         field.label(ui),
                         named.name.clone(),
                         format!("/{path}/{}", named.id),
-                    ),
-                    Value::Links(records, path) => {
-                        for named in records {
-                            section.link_row(
-                                field.label(ui),
-                                named.name.clone(),
-                                format!("/{path}/{}", named.id),
-                            );
-                        }
-                    }
-                    _ => section.row(field.label(ui), value.text(ui)),
+                    );
                 }
             }
-            section
-        })
-        .collect()
+            _ => section.row(field.label(ui), value.text(ui)),
+        }
+    }
+    section
 }
 
 /// The values a form to change `record` starts from.

@@ -21,6 +21,7 @@ on_both_databases!(
     the_search_box_finds_every_kind_of_record_and_marks_the_words,
     an_organization_shows_its_newest_exchanges_and_links_to_the_whole_timeline,
     a_country_is_typed_by_its_name_and_shown_by_name_in_either_language,
+    an_activity_s_page_shows_what_its_declared_fields_hold,
 );
 
 async fn pages_ask_anonymous_visitors_to_sign_in_and_bring_them_back(app: TestApp) {
@@ -919,4 +920,79 @@ async fn a_country_is_typed_by_its_name_and_shown_by_name_in_either_language(app
     // The API keeps codes.
     let (_, body) = app.get("/api/v1/organizations?country=Belarus").await;
     assert_eq!(body["items"][0]["country"], "BY");
+}
+
+/// An activity's overview and summary are drawn from its declared fields: a meeting another
+/// organization ran shows the organizer and the university's part in it, a count with its
+/// thousands and the tags; a trip of the university's own shows neither part nor organizer, and
+/// its summary where the meeting says it has none.
+async fn an_activity_s_page_shows_what_its_declared_fields_hold(app: TestApp) {
+    let (status, acftu) = app
+        .post(
+            "/api/v1/organizations",
+            &serde_json::json!({"key": "org-acftu", "kind": "federation", "country": "CN",
+                "name_zh": "中华全国总工会", "name_en": "All-China Federation of Trade Unions"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{acftu}");
+    let (status, meeting) = app
+        .post(
+            "/api/v1/activities",
+            &serde_json::json!({"kind": "online_meeting", "title_en": "Online forum on labour law",
+                "start_date": "2024-09-04", "end_date": "2024-09-05", "end_part": "morning",
+                "organizer": "org-acftu", "university_role": "participant",
+                "delegation_size": 1200, "tags": ["labour law", "online"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{meeting}");
+    let (status, trip) = app
+        .post(
+            "/api/v1/activities",
+            &serde_json::json!({"kind": "outbound_trip", "title_en": "Visit to Vientiane",
+                "start_date": "2024-10-21", "venue": "Vientiane",
+                "summary_en": "Three days of talks on a joint course.",
+                "signed_by": "外事处"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{trip}");
+    let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
+
+    let (status, html) = page.get(&format!("/activities/{}", meeting["id"])).await;
+    assert_eq!(status, 200);
+    let shown = |text: &str| {
+        html.find(text)
+            .unwrap_or_else(|| panic!("{text} in {html}"))
+    };
+    // The overview's rows in the order they are declared.
+    let rows = [
+        "Online meeting",
+        "Organized by",
+        &format!("/organizations/{}", acftu["id"]),
+        "The university&#39;s part",
+        "Took part",
+        "1,200",
+        "labour law · online",
+        "No summary yet.",
+    ]
+    .map(shown);
+    assert!(rows.is_sorted(), "{rows:?} in {html}");
+    assert!(!html.contains("Release signed by"), "{html}");
+
+    let (status, html) = page.get(&format!("/activities/{}", trip["id"])).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Vientiane"), "{html}");
+    assert!(
+        html.contains("Three days of talks on a joint course."),
+        "{html}"
+    );
+    assert!(html.contains("Release signed by"), "{html}");
+    assert!(html.contains("外事处"), "{html}");
+    for absent in [
+        "Organized by",
+        "The university&#39;s part",
+        "No summary yet.",
+        "Delegation size",
+    ] {
+        assert!(!html.contains(absent), "{absent} in {html}");
+    }
 }

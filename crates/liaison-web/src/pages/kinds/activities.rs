@@ -84,12 +84,17 @@ fn party_of(person: &str, text: Option<String>) -> PartyInput {
     }
 }
 
-/// An activity's own fields, as its form asks for them; its rows of partners, participants,
-/// agenda items, outcomes and gifts are groups of the form.
+const OVERVIEW: &str = "section-overview";
+const SUMMARY: &str = "field-summary";
+
+/// An activity's own fields, as its form asks for them and its page's overview and summary
+/// show them; its rows of partners, participants, agenda items, outcomes and gifts are groups
+/// of the form and sections of their own on its page.
 const FIELDS: &[Declared<Activity>] = &[
     Declared::new("kind", "field-kind", |a: &Activity| {
         Value::Choice("activity-kind", code(&a.kind))
     })
+    .in_section(OVERVIEW)
     .asked(Input::Choice("activity-kind", || codes(&ActivityKind::ALL)))
     .required(),
     Declared::new("title_zh", "field-title_zh", |a: &Activity| {
@@ -118,25 +123,33 @@ const FIELDS: &[Declared<Activity>] = &[
     })
     .asked(Input::Choice("day-part", || codes(&PARTS)))
     .or_none("choice-same"),
+    Declared::new("dates", "field-dates", |a: &Activity| {
+        Value::Span(a.start_date, a.start_part, a.end_date, a.end_part)
+    })
+    .in_section(OVERVIEW),
     Declared::new("venue", "field-venue", |a: &Activity| {
         Value::Text(a.venue.clone())
     })
+    .in_section(OVERVIEW)
     .asked(Input::Text),
     Declared::new("host_unit", "field-host_unit", |a: &Activity| {
         Value::Link(a.host_unit.clone(), "units")
     })
+    .in_section(OVERVIEW)
     .asked(Input::Unit),
     Declared::new(
         "inviting_organization",
         "field-inviting_organization",
         |a: &Activity| Value::Link(a.inviting_organization.clone(), "organizations"),
     )
+    .in_section(OVERVIEW)
     .asked(Input::Link)
     .hinted("hint-pick-organization")
     .picks("organization"),
     Declared::new("organizer", "field-organizer", |a: &Activity| {
         Value::Link(a.organizer.clone(), "organizations")
     })
+    .in_section(OVERVIEW)
     .asked(Input::Link)
     .hinted("hint-organizer")
     .picks("organization"),
@@ -148,11 +161,22 @@ const FIELDS: &[Declared<Activity>] = &[
     .asked(Input::Choice("university-role", || {
         codes(&UniversityRole::ALL)
     })),
+    // The university's part is shown only beside an organizer, in whose event it had one.
+    Declared::new(
+        "university_role",
+        "field-university_role",
+        |a: &Activity| match a.organizer {
+            Some(_) => Value::Choice("university-role", code(&a.university_role)),
+            None => Value::Text(None),
+        },
+    )
+    .in_section(OVERVIEW),
     Declared::new(
         "delegation_size",
         "field-delegation_size",
-        |a: &Activity| Value::Int(a.delegation_size.map(i64::from)),
+        |a: &Activity| Value::Count(a.delegation_size.map(i64::from)),
     )
+    .in_section(OVERVIEW)
     .asked(Input::Number),
     Declared::new(
         "attending_groups",
@@ -171,23 +195,28 @@ const FIELDS: &[Declared<Activity>] = &[
     Declared::new("tags", "field-tags", |a: &Activity| {
         Value::Lines(a.tags.clone())
     })
+    .in_section(OVERVIEW)
     .asked(Input::Lines)
     .hinted("hint-lines"),
     Declared::new("summary_zh", "field-summary_zh", |a: &Activity| {
         Value::Text(a.summary_zh.clone())
     })
+    .in_section(SUMMARY)
     .asked(Input::Area),
     Declared::new("summary_en", "field-summary_en", |a: &Activity| {
         Value::Text(a.summary_en.clone())
     })
+    .in_section(SUMMARY)
     .asked(Input::Area),
     Declared::new("signed_by", "field-signed_by", |a: &Activity| {
         Value::Text(a.signed_by.clone())
     })
+    .in_section(OVERVIEW)
     .asked(Input::Text),
     Declared::new("signed_by_en", "field-signed_by_en", |a: &Activity| {
         Value::Text(a.signed_by_en.clone())
     })
+    .in_section(OVERVIEW)
     .asked(Input::Text),
     key(),
 ];
@@ -311,66 +340,8 @@ impl RecordPages for Activities {
     async fn detail(ui: &Ui, store: &Store, a: &Activity) -> liaison_store::Result<DetailView> {
         let t = &ui.t;
         let roles = store.list_roles().await?;
-        let mut overview = Section::new(t.get("section-overview"), "");
-        overview.row(
-            t.get("field-kind"),
-            t.value("activity-kind", &code(&a.kind)),
-        );
-        overview.row(
-            t.get("field-dates"),
-            t.span(a.start_date, a.start_part, a.end_date, a.end_part),
-        );
-        overview.row(t.get("field-venue"), a.venue.clone().unwrap_or_default());
-        if let Some(u) = &a.host_unit {
-            overview.link_row(
-                t.get("field-host_unit"),
-                u.name.clone(),
-                format!("/units/{}", u.id),
-            );
-        }
-        if let Some(o) = &a.inviting_organization {
-            overview.link_row(
-                t.get("field-inviting_organization"),
-                o.name.clone(),
-                format!("/organizations/{}", o.id),
-            );
-        }
-        if let Some(o) = &a.organizer {
-            overview.link_row(
-                t.get("field-organizer"),
-                o.name.clone(),
-                format!("/organizations/{}", o.id),
-            );
-            overview.row(
-                t.get("field-university_role"),
-                t.value("university-role", &code(&a.university_role)),
-            );
-        }
-        overview.row(
-            t.get("field-delegation_size"),
-            a.delegation_size
-                .map(|n| t.number(i64::from(n)))
-                .unwrap_or_default(),
-        );
-        overview.row(t.get("field-tags"), a.tags.join(" · "));
-        overview.row(
-            t.get("field-signed_by"),
-            a.signed_by.clone().unwrap_or_default(),
-        );
-        overview.row(
-            t.get("field-signed_by_en"),
-            a.signed_by_en.clone().unwrap_or_default(),
-        );
-        let mut summary = Section::new(t.get("field-summary"), t.get("empty-summary"));
-        summary.row(
-            t.get("field-summary_zh"),
-            a.summary_zh.clone().unwrap_or_default(),
-        );
-        summary.row(
-            t.get("field-summary_en"),
-            a.summary_en.clone().unwrap_or_default(),
-        );
-        let mut sections = vec![overview, summary];
+        let mut sections = fields::sections(ui, FIELDS, a, &[OVERVIEW]);
+        sections.push(fields::section(ui, FIELDS, a, SUMMARY, "empty-summary"));
 
         // Participants, grouped by role in the order of the role vocabulary.
         let mut by_role: Vec<(usize, &str)> = a
