@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::records::Records;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use liaison_core::accounts::authorize;
 use liaison_core::{
     ACTIVITY, Action, Activity, ActivityFilter, ActivityInput, ActivitySummary, Actor, AgendaItem,
@@ -889,8 +889,9 @@ fn shared_bits(a: &[(i64, i64)], b: &[(i64, i64)]) -> Vec<(i64, i64)> {
 
 impl Store {
     /// The activity list without kept filters, or by kind alone: the whole list's total, and
-    /// each kind's, are kept in `activity_counts` (see the migration `activity_counts`); words
-    /// and dates count the rows they keep.
+    /// each kind's, are kept in `activity_counts` (see the migration `activity_counts`); a day
+    /// alone counts from kept counts too ([`Store::dated_total`]); other dates count the rows
+    /// they keep.
     async fn list_activities_counted(
         &self,
         filter: &ActivityFilter,
@@ -902,7 +903,9 @@ impl Store {
             f.and(format!("a.kind = {p}"));
         }
         dates(&mut f, filter, "a");
-        let total = if f.len() == usize::from(filter.kind.is_some()) {
+        let total = if let Some(total) = self.dated_total(&mut f, filter) {
+            total
+        } else if f.len() == usize::from(filter.kind.is_some()) {
             Total::Counted {
                 from: "activity_counts a",
                 count: "CAST(COALESCE(SUM(a.n), 0) AS BIGINT)",
@@ -922,6 +925,53 @@ impl Store {
             order: activity_order(&page.sort),
         };
         self.list_page(list, page, summary_from_row).await
+    }
+
+    /// The total of a list by one day alone, the condition `a.start_date <= $1` or
+    /// `a.end_date >= $1` of `f`, from the kept counts of the years before or after the day's and
+    /// the activities of its own year (see the migration `activity_longest`).
+    fn dated_total(&self, f: &mut Filter, filter: &ActivityFilter) -> Option<Total<'static>> {
+        if filter.kind.is_some() {
+            return None;
+        }
+        let years = |f: &mut Filter, year: i32, before: bool| {
+            let own = f.param(Param::text(format!("year:{year:04}")));
+            let (from, to) = if before {
+                ("'year:'".to_owned(), own)
+            } else {
+                (own, "'year;'".to_owned())
+            };
+            // Each activity has one `year:` filter, named by four digits: `year;` is after them.
+            format!(
+                "(SELECT COALESCE(SUM(c.n), 0) FROM activity_filter_counts c \
+                 WHERE c.filter > {from} AND c.filter < {to})"
+            )
+        };
+        let total = match (filter.from, filter.to) {
+            (None, Some(to)) => {
+                let first_day = f.param(Param::text(format!("{:04}-01-01", to.year())));
+                format!(
+                    "{} + (SELECT COUNT(*) FROM activities a \
+                     WHERE a.start_date >= {first_day} AND a.start_date <= $1)",
+                    years(f, to.year(), true)
+                )
+            }
+            (Some(from), None) => {
+                let next_year = f.param(Param::text(format!("{:04}-01-01", from.year() + 1)));
+                let last_end = self
+                    .backend
+                    .days_after_sql("$1", "(SELECT l.days FROM activity_longest l)");
+                format!(
+                    "{} + (SELECT COUNT(*) FROM activities a \
+                     WHERE a.start_date >= $1 AND a.start_date < {next_year}) \
+                     + (SELECT COUNT(*) FROM activities a \
+                     WHERE a.end_date >= $1 AND a.end_date <= {last_end} AND a.start_date < $1)",
+                    years(f, from.year(), false)
+                )
+            }
+            _ => return None,
+        };
+        Some(Total::Expression(format!("CAST({total} AS BIGINT)")))
     }
 
     /// The activity list by words in the titles, with any other filters: the activities whose

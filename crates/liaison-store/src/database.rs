@@ -406,6 +406,17 @@ impl Backend {
         }
     }
 
+    /// SQL for the day `days` days after `day`, both as the text `YYYY-MM-DD` the dates are
+    /// kept as.
+    pub(crate) fn days_after_sql(&self, day: &str, days: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("date({day}, '+' || {days} || ' days')"),
+            Backend::Postgres => {
+                format!("to_char(CAST({day} AS DATE) + {days}, 'YYYY-MM-DD')")
+            }
+        }
+    }
+
     /// One JSON array, as text, of a value made from `arguments` for each row read `from` in
     /// `order`, by the function `row` names for SQLite and for PostgreSQL; `[]` for no rows.
     fn json_array_sql(&self, row: [&str; 2], arguments: &str, from: &str, order: &str) -> String {

@@ -2291,6 +2291,19 @@ async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_an
         .unwrap();
     check_every_filter(&store, &ids, &filters).await;
 
+    // The visit becomes a stay of eight months, longer than any activity before it, still
+    // running on the day `from` asks for.
+    let version = store.get::<Activity>(ids[0]).await.unwrap().meta.version;
+    let input = visit(
+        Some(version),
+        json!({"start_date": "2022-11-01", "end_date": "2023-07-01"}),
+    );
+    store
+        .update::<Activity>(&admin(), ids[0], input)
+        .await
+        .unwrap();
+    check_every_filter(&store, &ids, &filters).await;
+
     for id in [ids.remove(2), ids.remove(3)] {
         store.delete::<Activity>(&admin(), id).await.unwrap();
     }
