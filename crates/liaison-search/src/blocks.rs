@@ -154,11 +154,50 @@ fn score_at(bytes: &[u8], i: usize) -> f32 {
 /// number), scored by `weights` (a filter weighs nothing), in order of document. The stored
 /// blocks are walked side by side as they are, without decoding them.
 pub fn intersect<B: AsRef<[u8]>>(lists: &[BTreeMap<i64, B>], weights: &[f64]) -> Vec<Match> {
+    let mut found = Vec::with_capacity(most_found(lists));
+    walk_shared(lists, weights, |document, entity, score| {
+        found.push(Match {
+            document,
+            entity,
+            score,
+        });
+    });
+    found
+}
+
+/// The documents found in every one of `lists`, in order, without their scores: a list's
+/// records whose names hold some words. A third of the memory of their [`Match`]es, and asked
+/// for once: tens of thousands of documents grown into place were copied again at each
+/// doubling, and freed pages were faulted in again for the next request.
+pub fn documents_in_all<B: AsRef<[u8]>>(lists: &[BTreeMap<i64, B>]) -> Vec<i64> {
+    let mut found = Vec::with_capacity(most_found(lists));
+    walk_shared(lists, &vec![0.0; lists.len()], |document, _, _| {
+        found.push(document);
+    });
+    found
+}
+
+/// The most documents `lists` can share: the entries of the shortest.
+fn most_found<B: AsRef<[u8]>>(lists: &[BTreeMap<i64, B>]) -> usize {
+    lists
+        .iter()
+        .map(|list| list.values().map(|b| b.as_ref().len()).sum::<usize>())
+        .min()
+        .unwrap_or(0)
+        / ENTRY_BYTES
+}
+
+/// Gives `found` each document in every one of `lists`, in order, with its kind and its score
+/// by `weights`.
+fn walk_shared<B: AsRef<[u8]>>(
+    lists: &[BTreeMap<i64, B>],
+    weights: &[f64],
+    mut found: impl FnMut(i64, RecordKind, f64),
+) {
     let size = |i: usize| lists[i].values().map(|b| b.as_ref().len()).sum::<usize>();
     let Some(shortest) = (0..lists.len()).min_by_key(|&i| size(i)) else {
-        return Vec::new();
+        return;
     };
-    let mut found = Vec::new();
     let mut others: Vec<(&[u8], f64, usize)> = Vec::with_capacity(lists.len());
     'blocks: for (&block, bytes) in &lists[shortest] {
         others.clear();
@@ -188,14 +227,9 @@ pub fn intersect<B: AsRef<[u8]>>(lists: &[BTreeMap<i64, B>], weights: &[f64]) ->
             let Some(entity) = RecordKind::by_search_code(bytes[i * ENTRY_BYTES + 6]) else {
                 continue;
             };
-            found.push(Match {
-                document: block * BLOCK_DOCUMENTS + i64::from(place),
-                entity,
-                score,
-            });
+            found(block * BLOCK_DOCUMENTS + i64::from(place), entity, score);
         }
     }
-    found
 }
 
 #[cfg(test)]
@@ -283,6 +317,8 @@ mod tests {
             }]
         );
         assert_eq!(intersect(&lists[..2], &[1.0, 10.0]).len(), 2);
+        assert_eq!(documents_in_all(&lists[..2]), [5, 9]);
+        assert_eq!(documents_in_all(&lists), [5]);
         assert!(intersect::<Vec<u8>>(&[], &[]).is_empty());
     }
 }

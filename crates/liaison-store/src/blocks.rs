@@ -282,11 +282,7 @@ pub(crate) async fn titled(store: &Store, entity: RecordKind, q: &str) -> Result
     store.index_before_reading().await?;
     let mut conn = store.read.acquire().await?;
     let lists = read(&mut conn, &keys).await?;
-    let weights = vec![0.0; lists.len()];
-    Ok(liaison_search::blocks::intersect(&lists, &weights)
-        .into_iter()
-        .map(|m| m.document)
-        .collect())
+    Ok(liaison_search::blocks::documents_in_all(&lists))
 }
 
 /// A document's entry under one of its filters: it is there or not, with no score.
