@@ -394,6 +394,15 @@ impl Backend {
         }
     }
 
+    /// The clause naming the index a table is read through where the planner would not
+    /// choose it: SQLite's `INDEXED BY`; PostgreSQL chooses by its own statistics.
+    pub(crate) fn indexed_by(&self, index: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("INDEXED BY {index}"),
+            Backend::Postgres => String::new(),
+        }
+    }
+
     /// SQL for a text value of each row, read `from` (a `FROM … WHERE …` clause) in no order,
     /// joined by spaces; NULL when there are none. For long lists of numbers, which both
     /// databases join as text several times faster than they build a JSON array of them.

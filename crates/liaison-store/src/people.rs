@@ -194,8 +194,31 @@ impl Records for Person {
             Some(q) => Some(blocks::titled(store, PERSON, q).await?),
             None => None,
         };
-        if let Some(found) = &found {
-            f.among(store.backend, "p.id", found);
+        let by_words_alone = filter.category.is_none()
+            && filter.unit.is_none()
+            && filter.organization.is_none()
+            && filter.nationality.is_none();
+        match &found {
+            // By name, the people found are put in order by their names in the index of names
+            // by number, and the list reads only those up to its page
+            // (migration `people_names_by_number`).
+            Some(found)
+                if by_words_alone
+                    && !found.is_empty()
+                    && !matches!(page.sort.as_str(), "created" | "updated") =>
+            {
+                let numbers = f.numbers(store.backend, found);
+                let direction = if page.descending { "DESC" } else { "ASC" };
+                let up_to_page = page.page.max(1).saturating_mul(page.per_page.max(1));
+                f.and(format!(
+                    "p.id IN (SELECT q.id FROM people q {} WHERE q.id IN ({numbers}) \
+                     ORDER BY COALESCE(q.name_en, q.name_zh) {direction}, q.id {direction} \
+                     LIMIT {up_to_page})",
+                    store.backend.indexed_by("people_names_by_number")
+                ));
+            }
+            Some(found) => f.among(store.backend, "p.id", found),
+            None => {}
         }
         if let Some(category) = &filter.category {
             let p = f.param(Param::text(enum_text(category)));

@@ -335,6 +335,12 @@ impl Filter {
             self.and("1 = 0".to_owned());
             return;
         }
+        let numbers = self.numbers(backend, records);
+        self.and(format!("{column} IN ({numbers})"));
+    }
+
+    /// SQL selecting the numbers `records`: a JSON array bound as one parameter.
+    pub(crate) fn numbers(&mut self, backend: crate::Backend, records: &[i64]) -> String {
         let json = format!(
             "[{}]",
             records
@@ -344,7 +350,7 @@ impl Filter {
                 .join(",")
         );
         let p = self.param(Param::text(json));
-        self.and(format!("{column} IN ({})", backend.json_numbers_sql(&p)));
+        backend.json_numbers_sql(&p)
     }
 
     /// Like [`Filter::among`] for a list of about `listed` rows walked in an order that has

@@ -4647,26 +4647,37 @@ async fn the_words_of_every_list_find_names_through_create_rename_and_delete(sto
         phams.push((name, category, id));
     }
     phams.sort();
-    for (category, per_page) in [(None, 50), (None, 5), (Some("internal"), 5)] {
-        let expected: Vec<i64> = phams
+    for (category, per_page, sort) in [
+        (None, 50, None),
+        (None, 5, None),
+        (Some("internal"), 5, None),
+        (None, 5, Some("-name")),
+        (None, 7, Some("created")),
+    ] {
+        let mut expected: Vec<i64> = phams
             .iter()
             .filter(|(_, c, _)| category.is_none_or(|wanted| wanted == *c))
             .map(|(_, _, id)| *id)
             .collect();
+        match sort {
+            Some("-name") => expected.reverse(),
+            Some("created") => expected.sort(),
+            _ => {}
+        }
         let filter = people("pham", category);
         let mut listed = Vec::new();
         for n in 1..=expected.len().div_ceil(per_page as usize) as i64 {
             let found = store
                 .list::<Person>(
                     &filter,
-                    &page(None, liaison_core::PERSON_SORTS, per_page, n),
+                    &page(sort, liaison_core::PERSON_SORTS, per_page, n),
                 )
                 .await
                 .unwrap();
-            assert_eq!(found.total, expected.len() as i64, "{filter:?}");
+            assert_eq!(found.total, expected.len() as i64, "{filter:?} {sort:?}");
             listed.extend(found.items.iter().map(|p| p.meta.id));
         }
-        assert_eq!(listed, expected, "{filter:?}");
+        assert_eq!(listed, expected, "{filter:?} {sort:?}");
     }
 
     // Many activities found, walked in the list's order rather than each one looked up.
