@@ -179,12 +179,12 @@ pub fn documents_in_all<B: AsRef<[u8]>>(lists: &[BTreeMap<i64, B>]) -> Vec<i64> 
 
 /// The most documents `lists` can share: the entries of the shortest.
 fn most_found<B: AsRef<[u8]>>(lists: &[BTreeMap<i64, B>]) -> usize {
-    lists
-        .iter()
-        .map(|list| list.values().map(|b| b.as_ref().len()).sum::<usize>())
-        .min()
-        .unwrap_or(0)
-        / ENTRY_BYTES
+    lists.iter().map(stored_bytes).min().unwrap_or(0) / ENTRY_BYTES
+}
+
+/// The bytes of a list's stored blocks.
+fn stored_bytes<B: AsRef<[u8]>>(list: &BTreeMap<i64, B>) -> usize {
+    list.values().map(|b| b.as_ref().len()).sum()
 }
 
 /// Gives `found` each document in every one of `lists`, in order, with its kind and its score
@@ -194,8 +194,7 @@ fn walk_shared<B: AsRef<[u8]>>(
     weights: &[f64],
     mut found: impl FnMut(i64, RecordKind, f64),
 ) {
-    let size = |i: usize| lists[i].values().map(|b| b.as_ref().len()).sum::<usize>();
-    let Some(shortest) = (0..lists.len()).min_by_key(|&i| size(i)) else {
+    let Some(shortest) = (0..lists.len()).min_by_key(|&i| stored_bytes(&lists[i])) else {
         return;
     };
     let mut others: Vec<(&[u8], f64, usize)> = Vec::with_capacity(lists.len());
