@@ -30,62 +30,54 @@ struct Course {
     school: i64,
 }
 
-async fn created(app: &TestApp, path: &str, body: Value) -> i64 {
-    let (status, record) = app.post(path, &body).await;
-    assert_eq!(status, 201, "{path}: {record}");
-    record["id"].as_i64().unwrap()
-}
-
 async fn course_records(app: &TestApp) -> Course {
-    let school = created(
-        app,
-        "/api/v1/units",
+    let school = app.created("/api/v1/units",
         json!({"name_zh": "劳动关系与人力资源学院", "name_en": "School of Labor Relations and Human Resources"}),
     )
     .await;
-    let acftu = created(
-        app,
-        "/api/v1/organizations",
-        json!({"kind": "federation", "country": "CN", "name_zh": "中华全国总工会",
+    let acftu = app
+        .created(
+            "/api/v1/organizations",
+            json!({"kind": "federation", "country": "CN", "name_zh": "中华全国总工会",
                "name_en": "All-China Federation of Trade Unions", "abbreviation": "ACFTU"}),
-    )
-    .await;
-    let vn_university = created(
-        app,
-        "/api/v1/organizations",
-        json!({"kind": "university", "country": "VN", "name_zh": "越南工会大学",
+        )
+        .await;
+    let vn_university = app
+        .created(
+            "/api/v1/organizations",
+            json!({"kind": "university", "country": "VN", "name_zh": "越南工会大学",
                "name_en": "Vietnam Trade Union University",
                "name_original": "Trường Đại học Công đoàn"}),
-    )
-    .await;
-    let lao_federation = created(
-        app,
-        "/api/v1/organizations",
-        json!({"kind": "trade_union", "country": "LA", "name_zh": "老挝工会联合会",
+        )
+        .await;
+    let lao_federation = app
+        .created(
+            "/api/v1/organizations",
+            json!({"kind": "trade_union", "country": "LA", "name_zh": "老挝工会联合会",
                "name_en": "Lao Federation of Trade Unions", "abbreviation": "LFTU"}),
-    )
-    .await;
-    let minh_university = created(
-        app,
-        "/api/v1/people",
-        json!({"name_en": "Nguyễn Văn Minh", "organization": vn_university,
+        )
+        .await;
+    let minh_university = app
+        .created(
+            "/api/v1/people",
+            json!({"name_en": "Nguyễn Văn Minh", "organization": vn_university,
                "position": "Vice Rector"}),
-    )
-    .await;
-    let minh_lfu = created(
-        app,
-        "/api/v1/people",
-        json!({"name_en": "Nguyễn Văn Minh", "organization": lao_federation,
+        )
+        .await;
+    let minh_lfu = app
+        .created(
+            "/api/v1/people",
+            json!({"name_en": "Nguyễn Văn Minh", "organization": lao_federation,
                "position": "Interpreter"}),
-    )
-    .await;
-    let zhang = created(
-        app,
-        "/api/v1/people",
-        json!({"category": "internal", "name_zh": "张才明", "name_en": "Zhang Caiming",
+        )
+        .await;
+    let zhang = app
+        .created(
+            "/api/v1/people",
+            json!({"category": "internal", "name_zh": "张才明", "name_en": "Zhang Caiming",
                "unit": school, "position": "副院长"}),
-    )
-    .await;
+        )
+        .await;
     Course {
         acftu,
         vn_university,

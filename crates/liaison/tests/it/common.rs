@@ -174,6 +174,14 @@ impl TestApp {
         read(response).await
     }
 
+    /// Creates a record through the API at `path` (`/api/v1/activities`) and answers its
+    /// number; anything but 201 fails the test, naming the path and the answer.
+    pub async fn created(&self, path: &str, body: Value) -> i64 {
+        let (status, record) = self.post(path, &body).await;
+        assert_eq!(status, 201, "{path}: {record}");
+        record["id"].as_i64().unwrap()
+    }
+
     pub async fn put(&self, path: &str, body: &Value) -> (u16, Value) {
         let response = self
             .client

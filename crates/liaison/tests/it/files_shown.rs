@@ -25,12 +25,6 @@ on_both_databases!(
     a_release_shows_its_photos_after_export_and_import_into_an_empty_database,
 );
 
-async fn created(app: &TestApp, list: &str, body: Value) -> i64 {
-    let (status, saved) = app.post(&format!("/api/v1/{list}"), &body).await;
-    assert_eq!(status, 201, "{list}: {saved}");
-    saved["id"].as_i64().unwrap()
-}
-
 /// Uploads one file to a record through the API and answers the status and the body.
 async fn send_file(
     app: &TestApp,
@@ -96,27 +90,25 @@ fn urlencode(text: &str) -> String {
 }
 
 async fn a_file_is_found_by_its_caption_and_name_and_leads_to_its_record(app: TestApp) {
-    let yangon = created(
-        &app,
-        "organizations",
-        json!({"kind": "university", "country": "MM", "name_en": "University of Yangon",
+    let yangon = app
+        .created(
+            "/api/v1/organizations",
+            json!({"kind": "university", "country": "MM", "name_en": "University of Yangon",
                "name_zh": "仰光大学"}),
-    )
-    .await;
-    let meeting = created(
-        &app,
-        "activities",
+        )
+        .await;
+    let meeting = app.created("/api/v1/activities",
         json!({"kind": "online_meeting", "title_en": "Online meeting with the University of Yangon",
                "start_date": "2025-04-08", "partners": [yangon]}),
     )
     .await;
-    let memorandum = created(
-        &app,
-        "agreements",
-        json!({"kind": "mou", "title_en": "Memorandum with the University of Yangon",
+    let memorandum = app
+        .created(
+            "/api/v1/agreements",
+            json!({"kind": "mou", "title_en": "Memorandum with the University of Yangon",
                "partners": [yangon]}),
-    )
-    .await;
+        )
+        .await;
     let meeting_path = format!("/api/v1/activities/{meeting}");
     let capture = kept(
         &app,
@@ -225,15 +217,13 @@ struct Signing {
 }
 
 async fn signing(app: &TestApp) -> Signing {
-    let mekong = created(
-        app,
-        "organizations",
-        json!({"kind": "ngo", "country": "TH", "name_en": "Mekong Institute"}),
-    )
-    .await;
-    let activity = created(
-        app,
-        "activities",
+    let mekong = app
+        .created(
+            "/api/v1/organizations",
+            json!({"kind": "ngo", "country": "TH", "name_en": "Mekong Institute"}),
+        )
+        .await;
+    let activity = app.created("/api/v1/activities",
         json!({"kind": "signing_ceremony", "title_en": "Signing ceremony with the Mekong Institute",
                "title_zh": "与湄公学院签约仪式", "start_date": "2025-05-12",
                "partners": [mekong]}),
@@ -563,16 +553,14 @@ async fn the_release_s_docx_holds_its_photos_with_their_captions(app: TestApp) {
 }
 
 async fn the_briefing_book_shows_a_strip_of_the_activity_s_and_earlier_visits_photos(app: TestApp) {
-    let phnom_penh = created(
-        &app,
-        "organizations",
-        json!({"kind": "university", "country": "KH",
+    let phnom_penh = app
+        .created(
+            "/api/v1/organizations",
+            json!({"kind": "university", "country": "KH",
                "name_en": "Royal University of Phnom Penh"}),
-    )
-    .await;
-    let earlier = created(
-        &app,
-        "activities",
+        )
+        .await;
+    let earlier = app.created("/api/v1/activities",
         json!({"kind": "outbound_trip", "title_en": "Trip to the Royal University of Phnom Penh",
                "start_date": "2019-11-04", "partners": [phnom_penh]}),
     )
@@ -593,9 +581,7 @@ async fn the_briefing_book_shows_a_strip_of_the_activity_s_and_earlier_visits_ph
         "Trip report",
     )
     .await;
-    let visit = created(
-        &app,
-        "activities",
+    let visit = app.created("/api/v1/activities",
         json!({"kind": "inbound_visit", "title_en": "Visit of the Royal University of Phnom Penh",
                "start_date": "2025-10-20", "partners": [phnom_penh]}),
     )
@@ -640,13 +626,13 @@ async fn the_briefing_book_shows_a_strip_of_the_activity_s_and_earlier_visits_ph
     assert_eq!((status, content_type.as_str()), (200, "image/jpeg"));
 
     // An activity with no photos, and no partner with any, says so.
-    let lecture = created(
-        &app,
-        "activities",
-        json!({"kind": "lecture", "title_en": "Lecture by a visiting scholar",
+    let lecture = app
+        .created(
+            "/api/v1/activities",
+            json!({"kind": "lecture", "title_en": "Lecture by a visiting scholar",
                "start_date": "2025-11-03"}),
-    )
-    .await;
+        )
+        .await;
     let (_, html) = page.get(&format!("/activities/{lecture}/briefing")).await;
     assert!(
         html.contains("Neither this activity nor the partners"),
@@ -665,13 +651,13 @@ async fn the_briefing_book_shows_a_strip_of_the_activity_s_and_earlier_visits_ph
 async fn race(app: &TestApp, files: &FileStore) {
     let mut sent = Vec::new();
     for round in 0..8u8 {
-        let activity = created(
-            app,
-            "activities",
-            json!({"kind": "conference", "title_en": format!("Mekong forum, session {round}"),
+        let activity = app
+            .created(
+                "/api/v1/activities",
+                json!({"kind": "conference", "title_en": format!("Mekong forum, session {round}"),
                    "start_date": "2025-06-02"}),
-        )
-        .await;
+            )
+            .await;
         let path = format!("/api/v1/activities/{activity}");
         let before = photo(80, 60, round.wrapping_mul(2));
         kept(app, &path, "before.jpg", before.clone(), "Landed before").await;
@@ -732,13 +718,13 @@ async fn an_upload_racing_the_deletion_of_its_record_leaves_no_object_behind() {
 }
 
 async fn an_upload_from_the_page_of_a_record_deleted_meanwhile_says_so(app: TestApp) {
-    let activity = created(
-        &app,
-        "activities",
-        json!({"kind": "training_course", "title_en": "Course run by the ILO training centre",
+    let activity = app
+        .created(
+            "/api/v1/activities",
+            json!({"kind": "training_course", "title_en": "Course run by the ILO training centre",
                "start_date": "2025-09-15"}),
-    )
-    .await;
+        )
+        .await;
     let page = app.sign_in("officer", UserRole::Admin, None, "en").await;
     // The page was opened, then someone else deleted the record before the upload arrived.
     let (status, _) = page.get(&format!("/activities/{activity}")).await;
@@ -781,16 +767,14 @@ async fn an_upload_from_the_page_of_a_record_deleted_meanwhile_says_so(app: Test
 
 /// Agreements and organizations ask before deleting their files, as activities do.
 async fn every_kind_that_keeps_files_asks_before_deleting_them(app: TestApp) {
-    let ilo = created(
-        &app,
-        "organizations",
-        json!({"kind": "international_organization", "country": "CH",
+    let ilo = app
+        .created(
+            "/api/v1/organizations",
+            json!({"kind": "international_organization", "country": "CH",
                "name_en": "International Labour Organization"}),
-    )
-    .await;
-    let agreement = created(
-        &app,
-        "agreements",
+        )
+        .await;
+    let agreement = app.created("/api/v1/agreements",
         json!({"kind": "mou", "title_en": "Training agreement with the ILO", "partners": [ilo]}),
     )
     .await;
@@ -949,14 +933,14 @@ async fn shows_in_order(
 /// each release shows the same photos in the same order with the same captions on its page,
 /// its public page and its .docx, and importing again changes nothing.
 async fn moved_with_its_photos(app: TestApp, from: &str, to: &str) {
-    let activity = created(
-        &app,
-        "activities",
-        json!({"key": "activity-2025-mekong-signing", "kind": "signing_ceremony",
+    let activity = app
+        .created(
+            "/api/v1/activities",
+            json!({"key": "activity-2025-mekong-signing", "kind": "signing_ceremony",
                "title_en": "Signing ceremony with the Mekong Institute",
                "title_zh": "与湄公学院签约仪式", "start_date": "2025-05-12"}),
-    )
-    .await;
+        )
+        .await;
     let path = format!("/api/v1/activities/{activity}");
     let mut files = Vec::new();
     for (i, caption) in [

@@ -927,37 +927,34 @@ async fn a_country_is_typed_by_its_name_and_shown_by_name_in_either_language(app
 /// thousands and the tags; a trip of the university's own shows neither part nor organizer, and
 /// its summary where the meeting says it has none.
 async fn an_activity_s_page_shows_what_its_declared_fields_hold(app: TestApp) {
-    let (status, acftu) = app
-        .post(
+    let acftu = app
+        .created(
             "/api/v1/organizations",
-            &serde_json::json!({"key": "org-acftu", "kind": "federation", "country": "CN",
+            serde_json::json!({"key": "org-acftu", "kind": "federation", "country": "CN",
                 "name_zh": "中华全国总工会", "name_en": "All-China Federation of Trade Unions"}),
         )
         .await;
-    assert_eq!(status, 201, "{acftu}");
-    let (status, meeting) = app
-        .post(
+    let meeting = app
+        .created(
             "/api/v1/activities",
-            &serde_json::json!({"kind": "online_meeting", "title_en": "Online forum on labour law",
+            serde_json::json!({"kind": "online_meeting", "title_en": "Online forum on labour law",
                 "start_date": "2024-09-04", "end_date": "2024-09-05", "end_part": "morning",
                 "organizer": "org-acftu", "university_role": "participant",
                 "delegation_size": 1200, "tags": ["labour law", "online"]}),
         )
         .await;
-    assert_eq!(status, 201, "{meeting}");
-    let (status, trip) = app
-        .post(
+    let trip = app
+        .created(
             "/api/v1/activities",
-            &serde_json::json!({"kind": "outbound_trip", "title_en": "Visit to Vientiane",
+            serde_json::json!({"kind": "outbound_trip", "title_en": "Visit to Vientiane",
                 "start_date": "2024-10-21", "venue": "Vientiane",
                 "summary_en": "Three days of talks on a joint course.",
                 "signed_by": "外事处"}),
         )
         .await;
-    assert_eq!(status, 201, "{trip}");
     let page = app.sign_in("officer", UserRole::Officer, None, "en").await;
 
-    let (status, html) = page.get(&format!("/activities/{}", meeting["id"])).await;
+    let (status, html) = page.get(&format!("/activities/{meeting}")).await;
     assert_eq!(status, 200);
     let shown = |text: &str| {
         html.find(text)
@@ -967,7 +964,7 @@ async fn an_activity_s_page_shows_what_its_declared_fields_hold(app: TestApp) {
     let rows = [
         "Online meeting",
         "Organized by",
-        &format!("/organizations/{}", acftu["id"]),
+        &format!("/organizations/{acftu}"),
         "The university&#39;s part",
         "Took part",
         "1,200",
@@ -978,7 +975,7 @@ async fn an_activity_s_page_shows_what_its_declared_fields_hold(app: TestApp) {
     assert!(rows.is_sorted(), "{rows:?} in {html}");
     assert!(!html.contains("Release signed by"), "{html}");
 
-    let (status, html) = page.get(&format!("/activities/{}", trip["id"])).await;
+    let (status, html) = page.get(&format!("/activities/{trip}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Vientiane"), "{html}");
     assert!(

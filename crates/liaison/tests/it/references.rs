@@ -2,7 +2,7 @@
 //! activity sees it on its timeline, and a form naming several missing records hears of each.
 
 use liaison_core::UserRole;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::TestApp;
 
@@ -11,41 +11,32 @@ on_both_databases!(
     every_missing_record_a_request_names_is_reported_in_the_api_and_the_forms,
 );
 
-async fn created(app: &TestApp, path: &str, body: Value) -> i64 {
-    let (status, record) = app.post(path, &body).await;
-    assert_eq!(status, 201, "{record}");
-    record["id"].as_i64().unwrap()
-}
-
 /// The national federation runs a course the university hosts for Vietnamese union cadres, and
 /// an online seminar the university attends; a delegation of the Lao federation visits, invited
 /// by the university alone.
 async fn a_year_of_the_federations(app: &TestApp) -> (i64, i64, i64) {
-    let acftu = created(
-        app,
-        "/api/v1/organizations",
-        json!({"key": "org-acftu", "kind": "federation", "country": "CN",
+    let acftu = app
+        .created(
+            "/api/v1/organizations",
+            json!({"key": "org-acftu", "kind": "federation", "country": "CN",
                "name_zh": "中华全国总工会", "name_en": "All-China Federation of Trade Unions"}),
-    )
-    .await;
-    let vgcl = created(
-        app,
-        "/api/v1/organizations",
+        )
+        .await;
+    let vgcl = app.created("/api/v1/organizations",
         json!({"key": "org-vgcl", "kind": "trade_union", "country": "VN",
                "name_zh": "越南劳动总联合会", "name_en": "Vietnam General Confederation of Labour"}),
     )
     .await;
-    created(
-        app,
+    app.created(
         "/api/v1/organizations",
         json!({"key": "org-lftu", "kind": "trade_union", "country": "LA",
                "name_zh": "老挝工会联合会", "name_en": "Lao Federation of Trade Unions"}),
     )
     .await;
-    let course = created(
-        app,
-        "/api/v1/activities",
-        json!({"kind": "training_course", "title_zh": "2024年越南工会干部研修班",
+    let course = app
+        .created(
+            "/api/v1/activities",
+            json!({"kind": "training_course", "title_zh": "2024年越南工会干部研修班",
                "title_en": "2024 Seminar for Vietnamese Trade Union Cadres",
                "start_date": "2024-05-13", "end_date": "2024-05-19",
                "organizer": "org-acftu", "university_role": "host", "partners": ["org-vgcl"],
@@ -53,18 +44,16 @@ async fn a_year_of_the_federations(app: &TestApp) -> (i64, i64, i64) {
                "participants": [{"person": {"key": "p-wang-lei", "category": "external",
                    "name_zh": "王磊", "name_en": "Wang Lei", "organization": "org-acftu"},
                    "role": "accompanying"}]}),
-    )
-    .await;
-    created(
-        app,
+        )
+        .await;
+    app.created(
         "/api/v1/activities",
         json!({"kind": "online_meeting", "title_zh": "劳动法线上研讨会",
                "title_en": "Online seminar on labour law", "start_date": "2024-09-04",
                "organizer": "org-acftu", "university_role": "participant"}),
     )
     .await;
-    created(
-        app,
+    app.created(
         "/api/v1/activities",
         json!({"kind": "inbound_visit", "title_en": "Visit of the LFTU delegation",
                "start_date": "2024-10-21", "partners": ["org-lftu"], "delegation_size": 6}),
