@@ -6,6 +6,10 @@
 //! which discards everything kept: a change made here (a sign-out, a new unit) is seen by the
 //! next request. A change made by another process sharing the database is seen within
 //! [`KEPT_FOR`]. Records themselves and search results are never kept.
+//!
+//! Answers that the database numbers as they change ([`ByVersion`]: the bits of the activity
+//! list's kept filters) are kept instead for as long as their number stays the same, which every
+//! request asks the database: a change made by any process is seen at once.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -138,6 +142,58 @@ impl<K: Eq + Hash + Clone, V: Clone> Keeper<K, V> {
     }
 }
 
+/// More answers than this and a [`ByVersion`] starts afresh.
+const MOST_VERSIONED: usize = 64;
+
+/// Answers by key, each kept with the version the database gave it and used while the database
+/// still gives that version.
+#[derive(Debug)]
+pub(crate) struct ByVersion<K, V> {
+    answers: Mutex<HashMap<K, (i64, V)>>,
+}
+
+impl<K, V> Default for ByVersion<K, V> {
+    fn default() -> Self {
+        ByVersion {
+            answers: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> ByVersion<K, V> {
+    /// The version kept for `key`, if any.
+    pub(crate) fn version<Q>(&self, key: &Q) -> Option<i64>
+    where
+        K: Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
+        let answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        answers.get(key).map(|(version, _)| *version)
+    }
+
+    /// The answer kept for `key` at `version`.
+    pub(crate) fn get<Q>(&self, key: &Q, version: i64) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
+        let answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        answers
+            .get(key)
+            .filter(|(kept, _)| *kept == version)
+            .map(|(_, value)| value.clone())
+    }
+
+    /// Keeps an answer the database gave together with its version, in one statement.
+    pub(crate) fn put(&self, key: K, version: i64, value: V) {
+        let mut answers = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+        if answers.len() >= MOST_VERSIONED {
+            answers.clear();
+        }
+        answers.insert(key, (version, value));
+    }
+}
+
 /// What a store keeps.
 #[derive(Debug, Default)]
 pub(crate) struct KeptAnswers {
@@ -149,6 +205,8 @@ pub(crate) struct KeptAnswers {
     pub(crate) units: Keeper<(), Arc<[liaison_core::Unit]>>,
     pub(crate) roles: Keeper<(), Vec<liaison_core::Role>>,
     pub(crate) documents: Keeper<(), i64>,
+    /// By filter: the words of its bits (see `activities.rs`), by the filter's version.
+    pub(crate) filter_bits: ByVersion<String, Arc<[(i64, i64)]>>,
 }
 
 #[cfg(test)]
@@ -174,5 +232,29 @@ mod tests {
         writes.advance();
         keeper.put("a", 1, before);
         assert_eq!(keeper.get(&"a", &writes), None);
+    }
+
+    #[test]
+    fn an_answer_by_version_is_kept_for_its_version_alone() {
+        let kept: ByVersion<String, i32> = ByVersion::default();
+        assert_eq!(kept.version("a"), None);
+        kept.put("a".to_owned(), 3, 1);
+        assert_eq!(kept.version("a"), Some(3));
+        assert_eq!(kept.get("a", 3), Some(1));
+        assert_eq!(kept.get("a", 4), None);
+        assert_eq!(kept.get("b", 3), None);
+        kept.put("a".to_owned(), 4, 2);
+        assert_eq!(kept.get("a", 3), None);
+        assert_eq!(kept.get("a", 4), Some(2));
+    }
+
+    #[test]
+    fn answers_by_version_are_bounded() {
+        let kept: ByVersion<usize, usize> = ByVersion::default();
+        for key in 0..=MOST_VERSIONED {
+            kept.put(key, 1, key);
+        }
+        assert_eq!(kept.get(&MOST_VERSIONED, 1), Some(MOST_VERSIONED));
+        assert_eq!(kept.get(&0, 1), None);
     }
 }
