@@ -220,9 +220,13 @@ impl Records for Person {
             Some(found) => f.among(store.backend, "p.id", found),
             None => {}
         }
+        let mut category_kept = None;
         if let Some(category) = &filter.category {
             let p = f.param(Param::text(enum_text(category)));
             f.and(format!("p.category = {p}"));
+            category_kept = Some(format!(
+                "COALESCE((SELECT c.n FROM people_category_counts c WHERE c.category = {p}), 0)"
+            ));
         }
         if let Some(unit) = filter.unit {
             let p = f.param(Param::int(unit));
@@ -241,9 +245,11 @@ impl Records for Person {
             "updated" => &["p.updated_at", "p.id"],
             _ => &["COALESCE(p.name_en, p.name_zh)", "p.id"],
         };
-        // Words alone: the number found is the total.
-        let total = match &found {
-            Some(found) if f.len() == 1 => Total::Known(found.len() as i64),
+        // Words alone: the number found is the total; a category alone: its kept count
+        // (migration `people_category_counts`).
+        let total = match (&found, category_kept) {
+            (Some(found), _) if f.len() == 1 => Total::Known(found.len() as i64),
+            (None, Some(count)) if f.len() == 1 => Total::Expression(count),
             _ => Total::Counted {
                 from: "people p",
                 count: "COUNT(*)",

@@ -50,6 +50,7 @@ contract!(
     activities_are_found_by_kind_year_country_tag_and_organization,
     list_totals_kept_in_advance_follow_every_create_change_and_delete,
     every_activity_filter_alone_and_in_pairs_follows_every_create_change_and_delete,
+    people_by_category_are_counted_through_every_create_change_and_delete,
     the_words_of_every_list_find_names_through_create_rename_and_delete,
     chinese_titles_are_found_by_a_part_of_them,
     the_timeline_shows_every_activity_agreement_and_gift_newest_first,
@@ -2320,6 +2321,108 @@ async fn every_activity_filter_alone_and_in_pairs_follows_every_create_change_an
         .await
         .unwrap();
     assert_eq!((none.total, none.items.len()), (0, 0));
+}
+
+/// Kept counts of people by category that differ from the people, both ways: none after every
+/// commit.
+const PEOPLE_COUNTS_DIFFERING: &str = "
+    SELECT (SELECT COUNT(*) FROM (SELECT category, COUNT(*) FROM people GROUP BY category
+                                  EXCEPT SELECT category, n FROM people_category_counts) a)
+         + (SELECT COUNT(*) FROM (SELECT category, n FROM people_category_counts WHERE n <> 0
+                                  EXCEPT SELECT category, COUNT(*) FROM people GROUP BY category) b)";
+
+/// The list of each category of people gives the number of its people as its total, and lists
+/// them all.
+async fn check_people_by_category(store: &Store) {
+    use liaison_core::{PersonCategory, PersonFilter};
+    assert_eq!(
+        store
+            .count_unchecked_for_tests(PEOPLE_COUNTS_DIFFERING)
+            .await
+            .unwrap(),
+        0,
+        "the kept counts of people by category are those of the people"
+    );
+    if store.backend() == Backend::Postgres {
+        let waiting = "SELECT (SELECT COUNT(*) FROM people_category_changes) \
+                       + (SELECT COUNT(*) FROM activity_filter_pending)";
+        assert_eq!(store.count_unchecked_for_tests(waiting).await.unwrap(), 0);
+    }
+    for (category, code) in [
+        (PersonCategory::Internal, "internal"),
+        (PersonCategory::External, "external"),
+    ] {
+        let filter = PersonFilter {
+            category: Some(category),
+            ..Default::default()
+        };
+        let (listed, total) = people_listed(store, &filter).await;
+        let people = store
+            .count_unchecked_for_tests(&format!(
+                "SELECT COUNT(*) FROM people WHERE category = '{code}'"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(total, people, "the total of the {code} people");
+        assert_eq!(
+            listed.len() as i64,
+            people.min(6),
+            "the {code} people listed"
+        );
+    }
+}
+
+async fn people_by_category_are_counted_through_every_create_change_and_delete(store: Store) {
+    check_people_by_category(&store).await;
+    let mut ids = Vec::new();
+    for value in [
+        json!({"category": "external", "name_en": "Bounmy Phommachanh"}),
+        json!({"category": "external", "name_en": "Nguyen Thi Lan"}),
+        json!({"category": "internal", "name_en": "Li Ming", "name_zh": "李明"}),
+    ] {
+        let input = serde_json::from_value(value).unwrap();
+        ids.push(
+            store
+                .create::<Person>(&admin(), input)
+                .await
+                .unwrap()
+                .meta
+                .id,
+        );
+    }
+    check_people_by_category(&store).await;
+
+    // An activity brings two people the office had not recorded: a visitor and a host.
+    let visit = activity(
+        json!({"kind": "inbound_visit", "title_en": "A delegation of the VGCL",
+        "start_date": "2024-04-02", "participants": [
+            {"person": {"category": "external", "name_en": "Tran Van Minh"}, "role": "delegation_member"},
+            {"person": {"category": "internal", "name_en": "Zhao Hong"}, "role": "host"}]}),
+    );
+    store.create::<Activity>(&admin(), visit).await.unwrap();
+    check_people_by_category(&store).await;
+
+    // A visitor joins the university, and a name is corrected without a change of category.
+    for (id, value) in [
+        (
+            ids[1],
+            json!({"category": "internal", "name_en": "Nguyen Thi Lan"}),
+        ),
+        (
+            ids[2],
+            json!({"category": "internal", "name_en": "Li Ming", "name_zh": "李鸣"}),
+        ),
+    ] {
+        let version = store.get::<Person>(id).await.unwrap().meta.version;
+        let mut value = value;
+        value["version"] = json!(version);
+        let input = serde_json::from_value(value).unwrap();
+        store.update::<Person>(&admin(), id, input).await.unwrap();
+    }
+    check_people_by_category(&store).await;
+
+    store.delete::<Person>(&admin(), ids[0]).await.unwrap();
+    check_people_by_category(&store).await;
 }
 
 async fn searches_for_several_words_and_filters_follow_every_create_change_and_delete(

@@ -23,6 +23,12 @@ const ALLOWED: &[(&str, &str)] = &[
         "the mark whose deferred trigger applies a transaction's changes to the list filters at \
          its commit, as above",
     ),
+    (
+        "table people_category_changes: only on PostgreSQL",
+        "a PostgreSQL transaction notes how many people of each category it adds or removes here, \
+         and the list filters' deferred trigger writes the counts at its commit; SQLite writes \
+         them as each person is written",
+    ),
 ];
 
 /// A column as both databases can be compared: its kind of value and whether it may be empty.
