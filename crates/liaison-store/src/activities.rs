@@ -1208,6 +1208,17 @@ impl Records for Activity {
             ));
         }
         dates(&mut f, filter, "f");
+        // An activity still running on `from` began at most the longest any activity has
+        // lasted before it (`activity_longest`). The walked filter's rows are in start-date
+        // order, with the end date beside it: without this bound, the page and its count read
+        // every row of the filter begun before `from` to find the few still running.
+        if let Some(from) = filter.from {
+            let day = f.param(Param::text(date_text(from)));
+            let earliest = store
+                .backend
+                .days_after_sql(&day, "-(SELECT l.days FROM activity_longest l)");
+            f.and(format!("f.start_date >= {earliest}"));
+        }
         let total = match known {
             Some(total) if !by_dates => Total::Known(total),
             // One filter alone has its count kept.

@@ -415,13 +415,13 @@ impl Backend {
         }
     }
 
-    /// SQL for the day `days` days after `day`, both as the text `YYYY-MM-DD` the dates are
-    /// kept as.
+    /// SQL for the day `days` days after `day` (before it, when `days` is negative), both as the
+    /// text `YYYY-MM-DD` the dates are kept as.
     pub(crate) fn days_after_sql(&self, day: &str, days: &str) -> String {
         match self {
-            Backend::Sqlite => format!("date({day}, '+' || {days} || ' days')"),
+            Backend::Sqlite => format!("date({day}, ({days}) || ' days')"),
             Backend::Postgres => {
-                format!("to_char(CAST({day} AS DATE) + {days}, 'YYYY-MM-DD')")
+                format!("to_char(CAST({day} AS DATE) + ({days}), 'YYYY-MM-DD')")
             }
         }
     }
