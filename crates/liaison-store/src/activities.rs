@@ -832,6 +832,29 @@ fn dates(f: &mut Filter, filter: &ActivityFilter, dates: &str) {
     }
 }
 
+/// On a walk of a kept filter's rows `f`, which are in start-date order with the end date beside
+/// each: the rows begun within the longest any activity has lasted (`activity_longest`) before
+/// `from`, the only ones that may still run on it. Without this bound, the page and its count
+/// read every row of the filter begun before `from` to find the few still running.
+fn begun_within_longest(f: &mut Filter, backend: Backend, filter: &ActivityFilter) {
+    if let Some(from) = filter.from {
+        let day = f.param(Param::text(date_text(from)));
+        let earliest = backend.days_after_sql(&day, "-(SELECT l.days FROM activity_longest l)");
+        f.and(format!("f.start_date >= {earliest}"));
+    }
+}
+
+/// The sort keys of the activity list walked through a kept filter's rows `f`.
+fn filter_order(sort: &str) -> &'static [&'static str] {
+    match sort {
+        "title" => &["COALESCE(a.title_en, a.title_zh)", "a.id"],
+        "kind" => &["a.kind", "f.start_date", "f.activity_id"],
+        "created" => &["a.created_at", "a.id"],
+        "updated" => &["a.updated_at", "a.id"],
+        _ => &["f.start_date", "f.activity_id"],
+    }
+}
+
 /// The number of activities a filter's words (see [`Store::activity_filter_bits`]) hold.
 fn bits_set(words: &[(i64, i64)]) -> u32 {
     words.iter().map(|(_, bits)| bits.count_ones()).sum()
@@ -993,6 +1016,9 @@ impl Store {
     ) -> Result<Page<ActivitySummary>> {
         let mut found = blocks::titled(self, ACTIVITY, q).await?;
         let kept = kept_filters(filter);
+        // With kept filters, the page walks the rows of the one with the fewest activities,
+        // where those found are denser than among all activities.
+        let mut walked = None;
         if !kept.is_empty() && !found.is_empty() {
             let bits = self.activity_filter_bits(&kept).await?;
             found = match &bits[..] {
@@ -1005,27 +1031,47 @@ impl Store {
                     among_bits(&found, &shared)
                 }
             };
+            walked = bits
+                .iter()
+                .map(|words| bits_set(words))
+                .zip(&kept)
+                .min_by_key(|(set, _)| *set)
+                .map(|(set, name)| (name.clone(), i64::from(set)));
         }
         let mut f = Filter::default();
-        // Records are numbered from 1, so the last found is about as many as the list holds.
-        let listed = found.last().copied().unwrap_or(0);
-        f.among_walked(self.backend, "a.id", &found, listed);
-        dates(&mut f, filter, "a");
+        let (from, counted, order) = match walked {
+            Some((name, listed)) => {
+                let p = f.param(Param::text(name));
+                f.and(format!("f.filter = {p}"));
+                f.among_walked(self.backend, "f.activity_id", &found, listed);
+                dates(&mut f, filter, "f");
+                begun_within_longest(&mut f, self.backend, filter);
+                (FROM_FILTER, "activity_filters f", filter_order(&page.sort))
+            }
+            None => {
+                // Records are numbered from 1, so the last found is about as many as the list
+                // holds.
+                let listed = found.last().copied().unwrap_or(0);
+                f.among_walked(self.backend, "a.id", &found, listed);
+                dates(&mut f, filter, "a");
+                (FROM, "activities a", activity_order(&page.sort))
+            }
+        };
         let total = if filter.from.is_none() && filter.to.is_none() {
             Total::Known(found.len() as i64)
         } else {
             Total::Counted {
-                from: "activities a",
+                from: counted,
                 count: "COUNT(*)",
             }
         };
         let list = ListQuery {
             columns: summary_columns(),
             page_columns: Selection::default(),
-            from: FROM,
+            from,
             total,
             filter: f,
-            order: activity_order(&page.sort),
+            order,
         };
         self.list_page(list, page, summary_from_row).await
     }
@@ -1208,17 +1254,7 @@ impl Records for Activity {
             ));
         }
         dates(&mut f, filter, "f");
-        // An activity still running on `from` began at most the longest any activity has
-        // lasted before it (`activity_longest`). The walked filter's rows are in start-date
-        // order, with the end date beside it: without this bound, the page and its count read
-        // every row of the filter begun before `from` to find the few still running.
-        if let Some(from) = filter.from {
-            let day = f.param(Param::text(date_text(from)));
-            let earliest = store
-                .backend
-                .days_after_sql(&day, "-(SELECT l.days FROM activity_longest l)");
-            f.and(format!("f.start_date >= {earliest}"));
-        }
+        begun_within_longest(&mut f, store.backend, filter);
         let total = match known {
             Some(total) if !by_dates => Total::Known(total),
             // One filter alone has its count kept.
@@ -1231,20 +1267,13 @@ impl Records for Activity {
                 count: "COUNT(*)",
             },
         };
-        let order: &[&str] = match page.sort.as_str() {
-            "title" => &["COALESCE(a.title_en, a.title_zh)", "a.id"],
-            "kind" => &["a.kind", "f.start_date", "f.activity_id"],
-            "created" => &["a.created_at", "a.id"],
-            "updated" => &["a.updated_at", "a.id"],
-            _ => &["f.start_date", "f.activity_id"],
-        };
         let list = ListQuery {
             columns: summary_columns(),
             page_columns: Selection::default(),
             from: FROM_FILTER,
             total,
             filter: f,
-            order,
+            order: filter_order(&page.sort),
         };
         store.list_page(list, page, summary_from_row).await
     }

@@ -2148,6 +2148,27 @@ async fn check_every_filter(store: &Store, ids: &[i64], filters: &[(String, Acti
             listed, expected,
             "the activities of {name}, in start-date order"
         );
+        // In the other orders (by title backwards, by kind, by the last change), the same
+        // activities.
+        for sort in ["-title", "kind", "updated"] {
+            let mut listed = Vec::new();
+            for n in 1..=4 {
+                let page = store
+                    .list::<Activity>(filter, &page(Some(sort), sorts, 2, n))
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    page.total,
+                    expected.len() as i64,
+                    "the total of {name} by {sort}"
+                );
+                listed.extend(page.items.iter().map(|a| a.id));
+            }
+            listed.sort_unstable();
+            let mut expected = expected.clone();
+            expected.sort_unstable();
+            assert_eq!(listed, expected, "the activities of {name} by {sort}");
+        }
     }
 }
 
