@@ -186,6 +186,14 @@ PAGES+=(
     "agreements_status=/agreements?status=in_force"
     "agreements_expiring=/agreements?expires_before=2026-12-31"
 )
+# The lists in their other orders: by title, by the last change, the people by when each was
+# recorded.
+PAGES+=(
+    "list_sort_title=/activities?sort=title"
+    "list_sort_updated=/activities?sort=-updated"
+    "list_words_title=/activities?q=union&sort=title"
+    "people_sort_created=/people?sort=-created"
+)
 
 # The trips' pages, each as the account that opens it ("name=account=path"): an approver's
 # "waiting for me" (an officer's, which every application at the office's step waits for, and a
