@@ -25,8 +25,9 @@
 //! 7. at the commit, the slots of `activity_counts` by (kind, slot), then the rows of
 //!    `activity_filter_counts` and of `activity_filter_bits` its activities' filters change, in
 //!    order of (filter, word), then the rows of `people_category_counts` of the categories
-//!    whose people it adds or removes, in order of category, all by one deferred trigger
-//!    (migrations `activity_filter_changes` and `people_category_counts`).
+//!    whose people it adds or removes, in order of category, by the deferred triggers of one
+//!    mark, which PostgreSQL fires in the order of their names (migrations
+//!    `activity_filter_changes` and `people_category_counts`).
 //!
 //! Steps 2 to 6 are taken together at the end of the transaction, after every record is written
 //! (`records::refresh_since`), and the rows many writers share (the newest block of a common word

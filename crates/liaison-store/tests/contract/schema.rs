@@ -26,8 +26,8 @@ const ALLOWED: &[(&str, &str)] = &[
     (
         "table people_category_changes: only on PostgreSQL",
         "a PostgreSQL transaction notes how many people of each category it adds or removes here, \
-         and the list filters' deferred trigger writes the counts at its commit; SQLite writes \
-         them as each person is written",
+         and a deferred trigger on the list filters' mark writes the counts at its commit; SQLite \
+         writes them as each person is written",
     ),
 ];
 
