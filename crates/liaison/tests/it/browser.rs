@@ -491,12 +491,16 @@ async fn a_trip_goes_from_application_to_closed_in_the_browser() {
         people.push(person["id"].as_i64().unwrap());
     }
     let (_, shown) = app.get(&format!("/api/v1/units/{unit}")).await;
-    app.put(
-        &format!("/api/v1/units/{unit}"),
-        &json!({"key": "marine", "name_en": "School of Marine Science",
-                "foreign_affairs_leader": "dean", "version": shown["version"]}),
-    )
-    .await;
+    // The dean leads the unit's foreign affairs, and is the account zhou.hai: the unit's step
+    // waits for them.
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/units/{unit}"),
+            &json!({"key": "marine", "name_en": "School of Marine Science",
+                    "foreign_affairs_leader": "dean", "version": shown["version"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
     for (username, role, unit) in [
         ("li.na", UserRole::Liaison, Some(unit)),
         ("zhou.hai", UserRole::Leader, None),
@@ -504,11 +508,13 @@ async fn a_trip_goes_from_application_to_closed_in_the_browser() {
     ] {
         let user = account(&app, username, role, unit).await;
         if username == "zhou.hai" {
-            app.put(
-                &format!("/api/v1/accounts/{}/person", user.id),
-                &json!({"person": people[0]}),
-            )
-            .await;
+            let (status, body) = app
+                .put(
+                    &format!("/api/v1/accounts/{}/person", user.id),
+                    &json!({"person": people[0]}),
+                )
+                .await;
+            assert!((200..300).contains(&status), "{status} {body}");
         }
     }
     // Two steps: the unit's leader, then the office.
@@ -581,12 +587,11 @@ async fn a_trip_goes_from_application_to_closed_in_the_browser() {
     // The unit's leader, then the office, approve.
     sign_in_as(&app, &client, "zhou.hai").await;
     client.goto(&app.url("/trips")).await.unwrap();
+    let page = client.source().await.unwrap();
     assert!(
-        client
-            .source()
-            .await
-            .unwrap()
-            .contains("Joint marine research in Laos")
+        page.contains("Joint marine research in Laos"),
+        "the unit's leader finds the trip among the trips: {}",
+        client.current_url().await.unwrap()
     );
     client.goto(&trip_page).await.unwrap();
     screenshot(&client, "trip-in-approval").await;
