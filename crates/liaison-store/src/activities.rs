@@ -1,5 +1,6 @@
 //! Activities with their partners, participants, agenda, tags and gifts, saved as one.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -832,11 +833,13 @@ fn dates(f: &mut Filter, filter: &ActivityFilter, dates: &str) {
     }
 }
 
-/// On a walk of a kept filter's rows `f`, which are in start-date order with the end date beside
-/// each: the rows begun within the longest any activity has lasted (`activity_longest`) before
-/// `from`, the only ones that may still run on it. Without this bound, the page and its count
-/// read every row of the filter begun before `from` to find the few still running.
-fn begun_within_longest(f: &mut Filter, backend: Backend, filter: &ActivityFilter) {
+/// [`dates`] on a walk of a kept filter's rows `f`, which are in start-date order with the end
+/// date beside each, and with `from` only the rows begun within the longest any activity has
+/// lasted (`activity_longest`) before it, the only ones that may still run on it. Without this
+/// bound, the page and its count read every row of the filter begun before `from` to find the
+/// few still running.
+fn walked_dates(f: &mut Filter, backend: Backend, filter: &ActivityFilter) {
+    dates(f, filter, "f");
     if let Some(from) = filter.from {
         let day = f.param(Param::text(date_text(from)));
         let earliest = backend.days_after_sql(&day, "-(SELECT l.days FROM activity_longest l)");
@@ -893,6 +896,19 @@ fn activity_order(sort: &str) -> &'static [&'static str] {
         "created" => &["a.created_at", "a.id"],
         "updated" => &["a.updated_at", "a.id"],
         _ => &["a.start_date", "a.id"],
+    }
+}
+
+/// The activities every one of the filters `bits` holds, as words in order; one filter's own
+/// words as they are.
+fn shared_by_all(bits: &[Arc<[(i64, i64)]>]) -> Cow<'_, [(i64, i64)]> {
+    match bits {
+        [] => Cow::Borrowed(&[]),
+        [one] => Cow::Borrowed(one),
+        [first, rest @ ..] => Cow::Owned(
+            rest.iter()
+                .fold(first.to_vec(), |all, words| shared_bits(&all, words)),
+        ),
     }
 }
 
@@ -1021,16 +1037,7 @@ impl Store {
         let mut walked = None;
         if !kept.is_empty() && !found.is_empty() {
             let bits = self.activity_filter_bits(&kept).await?;
-            found = match &bits[..] {
-                [one] => among_bits(&found, one),
-                _ => {
-                    let shared = bits
-                        .iter()
-                        .skip(1)
-                        .fold(bits[0].to_vec(), |all, words| shared_bits(&all, words));
-                    among_bits(&found, &shared)
-                }
-            };
+            found = among_bits(&found, &shared_by_all(&bits));
             walked = bits
                 .iter()
                 .map(|words| bits_set(words))
@@ -1044,8 +1051,7 @@ impl Store {
                 let p = f.param(Param::text(name));
                 f.and(format!("f.filter = {p}"));
                 f.among_walked(self.backend, "f.activity_id", &found, listed);
-                dates(&mut f, filter, "f");
-                begun_within_longest(&mut f, self.backend, filter);
+                walked_dates(&mut f, self.backend, filter);
                 (FROM_FILTER, "activity_filters f", filter_order(&page.sort))
             }
             None => {
@@ -1215,10 +1221,7 @@ impl Records for Activity {
             // The total of several filters is the number of activities whose bits they all
             // share; the rows walked are those of the filter with the fewest activities.
             let bits = store.activity_filter_bits(&kept).await?;
-            let shared = bits
-                .iter()
-                .skip(1)
-                .fold(bits[0].to_vec(), |all, words| shared_bits(&all, words));
+            let shared = shared_by_all(&bits);
             let total = i64::from(bits_set(&shared));
             if total == 0 {
                 return Ok(Page {
@@ -1254,8 +1257,7 @@ impl Records for Activity {
                  AND g.start_date = f.start_date AND g.activity_id = f.activity_id)"
             ));
         }
-        dates(&mut f, filter, "f");
-        begun_within_longest(&mut f, store.backend, filter);
+        walked_dates(&mut f, store.backend, filter);
         let total = match known {
             Some(total) if !by_dates => Total::Known(total),
             // One filter alone has its count kept.
@@ -1467,5 +1469,10 @@ mod tests {
         let shared = shared_bits(&a, &b);
         assert_eq!(shared, words_of(&[63, 130]));
         assert_eq!(bits_set(&shared), 2);
+        let kept = |words: Vec<(i64, i64)>| -> Arc<[(i64, i64)]> { Arc::from(words) };
+        let (a, b, c) = (kept(a), kept(b), kept(words_of(&[63, 64, 301])));
+        assert_eq!(*shared_by_all(&[Arc::clone(&a)]), *a);
+        assert_eq!(*shared_by_all(&[a, b, c]), words_of(&[63]));
+        assert!(shared_by_all(&[]).is_empty());
     }
 }
